@@ -1,0 +1,235 @@
+"""Checks across a validated scenario: references, cycles, capacities and reachability.
+
+Each check yields ``(path, message)``; the loader turns paths into file:line positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sim.config.schema import (
+    AssaultOrder,
+    EmbarkOrder,
+    FireSupportOrder,
+    LiftOrder,
+    MetricObjective,
+    MoveOrder,
+    Scenario,
+    SecureObjective,
+    metric_names,
+)
+from sim.config.yamlsafe import PathKey
+
+Finding = tuple[PathKey, str]
+
+
+def check(s: Scenario) -> list[Finding]:
+    """Every cross-reference problem in ``s`` (empty when the scenario is consistent)."""
+    found: list[Finding] = []
+    for fn in (_ids, _places, _unit_refs, _orders, _phases, _objectives):
+        found.extend(fn(s))
+    if not found:  # reachability only makes sense once every name resolves
+        found.extend(_capacity(s))
+        found.extend(_reachability(s))
+    return found
+
+
+def _duplicates(ids: list[str], path: str) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for i, x in enumerate(ids):
+        if x in seen:
+            yield (path, i, "id"), f"duplicate id {x!r}"
+        seen.add(x)
+
+
+def _ids(s: Scenario) -> Iterator[Finding]:
+    yield from _duplicates([u.id for u in s.units], "units")
+    yield from _duplicates([p.id for p in s.phases], "phases")
+    yield from _duplicates([o.id for o in s.objectives], "objectives")
+
+
+def _unknown(kind: str, name: str, known: object) -> str:
+    names = ", ".join(sorted(known))  # type: ignore[call-overload]
+    return f"unknown {kind} {name!r} (known: {names})"
+
+
+def _places(s: Scenario) -> Iterator[Finding]:
+    places = s.map.places
+    for i, r in enumerate(s.map.routes):
+        for key, name in (("from", r.from_), ("to", r.to)):
+            if name not in places:
+                yield ("map", "routes", i, key), _unknown("place", name, places)
+        if r.from_ == r.to:
+            yield ("map", "routes", i, "to"), "a route must join two different places"
+
+
+def _unit_refs(s: Scenario) -> Iterator[Finding]:
+    for i, u in enumerate(s.units):
+        if u.type not in s.unit_types:
+            yield ("units", i, "type"), _unknown("unit type", u.type, s.unit_types)
+        if u.side not in s.sides:
+            yield ("units", i, "side"), _unknown("side", u.side, s.sides)
+        elif u.nation and s.sides[u.side].nations and u.nation not in s.sides[u.side].nations:
+            yield ("units", i, "nation"), f"nation {u.nation!r} is not listed under sides.{u.side}.nations"
+        if u.at not in s.map.places:
+            yield ("units", i, "at"), _unknown("place", u.at, s.map.places)
+
+
+def _orders(s: Scenario) -> Iterator[Finding]:
+    units = {u.id: u for u in s.units}
+    types = s.unit_types
+    for pi, phase in enumerate(s.phases):
+        for oi, o in enumerate(phase.orders):
+            base: PathKey = ("phases", pi, "orders", oi)
+            if o.unit not in units:
+                yield (*base, "unit"), _unknown("unit", o.unit, units)
+                continue
+            utype = types.get(units[o.unit].type)
+            for key in ("to", "target"):
+                place = getattr(o, key, None)
+                if place is not None and place not in s.map.places:
+                    yield (*base, key), _unknown("place", place, s.map.places)
+            if isinstance(o, EmbarkOrder):
+                if o.on not in units:
+                    yield (*base, "on"), _unknown("unit", o.on, units)
+                elif (t := types.get(units[o.on].type)) and t.capacity_personnel == 0:
+                    yield (*base, "on"), f"{o.on} is not a transport (its type carries no passengers)"
+            if isinstance(o, LiftOrder):
+                if utype and utype.capacity_personnel == 0:
+                    yield (*base, "unit"), f"{o.unit} cannot lift: its type carries no passengers"
+                for ui, name in enumerate(o.units):
+                    if name not in units:
+                        yield (*base, "units", ui), _unknown("unit", name, units)
+                    elif name == o.unit:
+                        yield (*base, "units", ui), "a transport cannot lift itself"
+            if isinstance(o, FireSupportOrder) and utype and utype.fire_support is None:
+                yield (*base, "unit"), f"{o.unit} ({units[o.unit].type}) has no fire_support in its unit type"
+            if isinstance(o, AssaultOrder) and utype and utype.kill_rate_per_h == 0:
+                yield (*base, "unit"), f"{o.unit} ({units[o.unit].type}) cannot assault: its kill_rate_per_h is 0"
+
+
+def _phases(s: Scenario) -> Iterator[Finding]:
+    ids = {p.id: i for i, p in enumerate(s.phases)}
+    for i, p in enumerate(s.phases):
+        for ai, name in enumerate(p.after):
+            if name not in ids:
+                yield ("phases", i, "after", ai), _unknown("phase", name, ids)
+            elif name == p.id:
+                yield ("phases", i, "after", ai), "a phase cannot wait for itself"
+        if p.when and p.when.secured and p.when.secured not in s.map.places:
+            yield ("phases", i, "when", "secured"), _unknown("place", p.when.secured, s.map.places)
+        if p.when and p.when.broken and p.when.broken not in s.sides:
+            yield ("phases", i, "when", "broken"), _unknown("side", p.when.broken, s.sides)
+    # cycles in the 'after' graph: depth-first search in file order, reported once per cycle
+    graph = {p.id: [a for a in p.after if a in ids and a != p.id] for p in s.phases}
+    state: dict[str, int] = {}
+
+    def visit(node: str, stack: list[str]) -> Iterator[Finding]:
+        state[node] = 1
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                cycle = [*stack[stack.index(nxt) :], nxt] if nxt in stack else [node, nxt]
+                yield ("phases", ids[node], "after"), f"phases wait for each other in a cycle: {' -> '.join(cycle)}"
+            elif nxt not in state:
+                yield from visit(nxt, [*stack, nxt])
+        state[node] = 2
+
+    for p in s.phases:
+        if p.id not in state:
+            yield from visit(p.id, [p.id])
+
+
+def _objectives(s: Scenario) -> Iterator[Finding]:
+    known = set(metric_names(s))
+    for i, o in enumerate(s.objectives):
+        if isinstance(o, SecureObjective) and o.place not in s.map.places:
+            yield ("objectives", i, "place"), _unknown("place", o.place, s.map.places)
+        elif isinstance(o, SecureObjective) and s.map.places[o.place].kind != "objective":
+            yield ("objectives", i, "place"), f"{o.place} is a {s.map.places[o.place].kind}, not an objective"
+        if isinstance(o, MetricObjective) and o.metric not in known:
+            metrics = [m for m in sorted(known) if not m.startswith("objective.")]
+            yield ("objectives", i, "metric"), f"unknown metric {o.metric!r} (known: {', '.join(metrics)})"
+
+
+def _personnel(s: Scenario, unit_id: str) -> int:
+    u = next(u for u in s.units if u.id == unit_id)
+    t = s.unit_types[u.type]
+    return (u.strength or t.strength) * t.personnel_per_element
+
+
+def _capacity(s: Scenario) -> Iterator[Finding]:
+    units = {u.id: u for u in s.units}
+    aboard: dict[str, int] = {}
+    for pi, phase in enumerate(s.phases):
+        for oi, o in enumerate(phase.orders):
+            base: PathKey = ("phases", pi, "orders", oi)
+            if isinstance(o, LiftOrder):
+                t = units[o.unit]
+                cap = (t.strength or s.unit_types[t.type].strength) * s.unit_types[t.type].capacity_personnel
+                for ui, name in enumerate(o.units):
+                    if (need := _personnel(s, name)) > cap:
+                        yield (
+                            (*base, "units", ui),
+                            (f"{name} ({need} personnel) does not fit in {o.unit} (capacity {cap}) even alone"),
+                        )
+            if isinstance(o, EmbarkOrder):
+                t = units[o.on]
+                cap = (t.strength or s.unit_types[t.type].strength) * s.unit_types[t.type].capacity_personnel
+                aboard[o.on] = aboard.get(o.on, 0) + _personnel(s, o.unit)
+                if aboard[o.on] > cap:
+                    yield (*base, "on"), f"{o.on} is over capacity: {aboard[o.on]} personnel embarked, capacity {cap}"
+
+
+def _reachability(s: Scenario) -> Iterator[Finding]:
+    """Every move/assault target must be reachable: on the unit's own routes or by a lift/embark."""
+    adj: dict[str, list[tuple[str, str]]] = {p: [] for p in s.map.places}
+    for r in s.map.routes:
+        adj[r.from_].append((r.to, r.mode))
+        if not r.oneway:
+            adj[r.to].append((r.from_, r.mode))
+    units = {u.id: u for u in s.units}
+
+    def closure(starts: set[str], modes: set[str]) -> set[str]:
+        seen, todo = set(starts), list(starts)
+        while todo:
+            for nxt, mode in adj[todo.pop()]:
+                if mode in modes and nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    def modes(uid: str) -> set[str]:
+        return set(s.unit_types[units[uid].type].speed_kmh)
+
+    reach = {uid: closure({u.at}, modes(uid)) for uid, u in units.items()}
+    orders = [(pi, oi, o) for pi, p in enumerate(s.phases) for oi, o in enumerate(p.orders)]
+    changed = True
+    while changed:  # carriage by transports extends where a unit can get, until nothing changes
+        changed = False
+        for _, _, o in orders:
+            if isinstance(o, LiftOrder) and o.to in reach[o.unit]:
+                for name in o.units:
+                    new = closure({o.to}, modes(name)) - reach[name]
+                    if new:
+                        reach[name] |= new
+                        changed = True
+            if isinstance(o, EmbarkOrder):
+                new = reach[o.on] - reach[o.unit]
+                if new:
+                    reach[o.unit] |= closure(new, modes(o.unit)) | new
+                    changed = True
+    for pi, oi, o in orders:
+        base: PathKey = ("phases", pi, "orders", oi)
+        if isinstance(o, MoveOrder | LiftOrder) and o.to not in reach[o.unit]:
+            yield (*base, "to"), _no_way(o.unit, o.to, modes(o.unit))
+        if isinstance(o, AssaultOrder) and o.target not in reach[o.unit]:
+            yield (*base, "target"), _no_way(o.unit, o.target, modes(o.unit))
+        if isinstance(o, FireSupportOrder):
+            fs = s.unit_types[units[o.unit].type].fire_support
+            if fs and fs.range_km is None and o.target not in reach[o.unit]:
+                yield (*base, "target"), _no_way(o.unit, o.target, modes(o.unit))
+
+
+def _no_way(unit: str, place: str, modes: set[str]) -> str:
+    how = "/".join(sorted(modes)) or "no"
+    return f"{unit} has no way to reach {place}: no {how} route leads there and no lift or embark takes it"

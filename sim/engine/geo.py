@@ -1,0 +1,57 @@
+"""The map: named places, routes by mode, and shortest travel times for a unit's speeds."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+from sim.config.schema import MapSpec
+
+
+@dataclass(frozen=True)
+class Path:
+    places: tuple[str, ...]
+    distance_km: float
+    minutes: float
+
+
+class Map:
+    def __init__(self, spec: MapSpec):
+        self.places = dict(spec.places)
+        self._adj: dict[str, list[tuple[str, str, float]]] = {p: [] for p in spec.places}
+        for r in spec.routes:
+            self._adj[r.from_].append((r.to, r.mode, r.distance_km))
+            if not r.oneway:
+                self._adj[r.to].append((r.from_, r.mode, r.distance_km))
+        self._cache: dict[tuple[str, str, tuple[tuple[str, float], ...]], Path | None] = {}
+
+    def path(self, src: str, dst: str, speed_kmh: dict[str, float]) -> Path | None:
+        """Fastest path from src to dst on routes whose mode has a speed; None when there is none."""
+        key = (src, dst, tuple(sorted(speed_kmh.items())))
+        if key not in self._cache:
+            self._cache[key] = self._dijkstra(
+                src, dst, lambda mode, km: km / speed_kmh[mode] * 60.0 if mode in speed_kmh else None
+            )
+        return self._cache[key]
+
+    def distance_km(self, src: str, dst: str) -> float | None:
+        """Shortest map distance over routes of any mode."""
+        p = self._dijkstra(src, dst, lambda mode, km: km)
+        return None if p is None else p.distance_km
+
+    def _dijkstra(self, src: str, dst: str, cost) -> Path | None:  # type: ignore[no-untyped-def]
+        # (cost, distance, place, path); ties broken by place name, so results never depend on dict order
+        heap: list[tuple[float, float, str, tuple[str, ...]]] = [(0.0, 0.0, src, (src,))]
+        done: set[str] = set()
+        while heap:
+            c, d, here, trail = heapq.heappop(heap)
+            if here == dst:
+                return Path(trail, d, c)
+            if here in done:
+                continue
+            done.add(here)
+            for nxt, mode, km in self._adj[here]:
+                step = cost(mode, km)
+                if step is not None and nxt not in done:
+                    heapq.heappush(heap, (c + step, d + km, nxt, (*trail, nxt)))
+        return None

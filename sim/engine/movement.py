@@ -1,0 +1,122 @@
+"""Orders that move units: move, embark, disembark and lift (a transport shuttling units in trips)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import simpy
+
+from sim.config.schema import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
+from sim.engine.units import Unit
+
+if TYPE_CHECKING:
+    from sim.engine.world import Process, World
+
+
+def travel(world: World, unit: Unit, dest: str) -> Process:
+    """Move ``unit`` (and whatever it carries) to ``dest`` on its fastest path; returns False if it cannot."""
+    if unit.location == dest:
+        return True
+    if unit.location is None:
+        world.emit("order_failed", unit=unit.id, reason="not at a place (aboard or moving)")
+        return False
+    path = world.map.path(unit.location, dest, unit.speeds)
+    if path is None:
+        world.emit("order_failed", unit=unit.id, reason=f"no route from {unit.location} to {dest}")
+        return False
+    origin, unit.location, unit.state = unit.location, None, "moving"
+    world.emit("depart", unit=unit.id, origin=origin, to=dest, eta_min=path.minutes)
+    yield world.env.timeout(path.minutes)
+    unit.location, unit.state = dest, "ready"
+    world.emit("arrive", unit=unit.id, at=dest)
+    return True
+
+
+def move(world: World, unit: Unit, order: MoveOrder, done: simpy.Event) -> Process:
+    yield from travel(world, unit, order.to)
+
+
+def _board(world: World, unit: Unit, transport: Unit) -> None:
+    transport.carrying.append(unit)
+    unit.aboard, unit.location, unit.state = transport.id, None, "aboard"
+    world.emit("embark", unit=unit.id, on=transport.id)
+
+
+def _alight(world: World, unit: Unit, transport: Unit) -> None:
+    transport.carrying.remove(unit)
+    unit.aboard, unit.location, unit.state = None, transport.location, "ready"
+    world.emit("disembark", unit=unit.id, at=transport.location, transport=transport.id)
+
+
+def _room(transport: Unit) -> int:
+    return transport.capacity - sum(u.personnel for u in transport.carrying)
+
+
+def embark(world: World, unit: Unit, order: EmbarkOrder, done: simpy.Event) -> Process:
+    transport = world.units[order.on]
+    if unit.location is None or unit.location != transport.location:
+        world.emit("order_failed", unit=unit.id, reason=f"not at the same place as {transport.id}")
+        return
+    if unit.personnel > _room(transport):
+        world.emit("order_failed", unit=unit.id, reason=f"{transport.id} has room for {_room(transport)} only")
+        world.count("embark_refused")
+        return
+    _board(world, unit, transport)
+    yield world.env.timeout(transport.type.load_min)
+
+
+def disembark(world: World, unit: Unit, order: DisembarkOrder, done: simpy.Event) -> Process:
+    if unit.aboard is None:
+        world.emit("order_failed", unit=unit.id, reason="not aboard a transport")
+        return
+    transport = world.units[unit.aboard]
+    if transport.location is None:
+        world.emit("order_failed", unit=unit.id, reason=f"{transport.id} is under way")
+        return
+    yield world.env.timeout(transport.type.unload_min)
+    _alight(world, unit, transport)
+
+
+def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> Process:
+    """Shuttle ``order.units`` to ``order.to``: load what fits (in listed order), sail, unload, come back."""
+    origin = transport.location
+    pending = []
+    for name in order.units:
+        u = world.units[name]
+        if u.location == origin and u.aboard is None and u.strength > 0:
+            pending.append(u)
+        else:
+            world.emit("order_failed", unit=name, reason=f"not at {origin} for the lift by {transport.id}")
+    trips = 0
+    while pending:
+        room, load = _room(transport), []
+        for u in pending:
+            if u.personnel <= room:
+                load.append(u)
+                room -= u.personnel
+        if not load:
+            world.emit("order_failed", unit=transport.id, reason="what is left does not fit")
+            break
+        for u in load:
+            pending.remove(u)
+            _board(world, u, transport)
+        yield world.env.timeout(transport.type.load_min)
+        if not (yield from travel(world, transport, order.to)):
+            break
+        yield world.env.timeout(transport.type.unload_min)
+        for u in load:
+            _alight(world, u, transport)
+        trips += 1
+        if pending and not (yield from travel(world, transport, origin)):
+            break
+    world.count(f"trips.{transport.id}", trips)
+    done.succeed()
+    if order.return_ and origin is not None:
+        yield from travel(world, transport, origin)
+
+
+def install(world: World) -> None:
+    world.register("move", move)
+    world.register("embark", embark)
+    world.register("disembark", disembark)
+    world.register("lift", lift)

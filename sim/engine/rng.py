@@ -1,0 +1,68 @@
+"""Named random streams derived from one replication's seed.
+
+Stream ``name`` of replication ``i`` under base seed ``s`` is ``SeedSequence(s, spawn_key=(i, crc32(name)))``:
+adding a stream (say, helicopters) never shifts the numbers of another (combat), and replication i
+draws the same numbers at every design point (common random numbers).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+_BLOCK = 512
+
+
+def seed_sequence(seed: int, replication: int, name: str) -> np.random.SeedSequence:
+    return np.random.SeedSequence(seed, spawn_key=(replication, zlib.crc32(name.encode())))
+
+
+class Stream:
+    """A numpy Generator with block-buffered scalar draws (scalar numpy calls are slow in a loop)."""
+
+    __slots__ = ("_e", "_u", "gen")
+
+    def __init__(self, gen: np.random.Generator):
+        self.gen = gen
+        self._u: list[float] = []
+        self._e: list[float] = []
+
+    def uniform(self) -> float:
+        """One U[0, 1) draw."""
+        if not self._u:
+            self._u = self.gen.random(_BLOCK).tolist()
+        return self._u.pop()
+
+    def exponential(self, rate: float) -> float:
+        """One Exp(rate) draw (mean 1/rate)."""
+        if not self._e:
+            self._e = self.gen.standard_exponential(_BLOCK).tolist()
+        return self._e.pop() / rate
+
+    def binomial(self, n: int, p: float) -> int:
+        return int(self.gen.binomial(n, p)) if n > 0 and p > 0 else 0
+
+    def pick(self, weights: list[float], total: float) -> int:
+        """Index i with probability weights[i] / total."""
+        x = self.uniform() * total
+        for i, w in enumerate(weights):
+            x -= w
+            if x < 0:
+                return i
+        return max(i for i, w in enumerate(weights) if w > 0)  # rounding at the top end
+
+
+class Streams:
+    """The replication's streams by name, created on first use."""
+
+    def __init__(self, seed: int, replication: int):
+        self.seed = seed
+        self.replication = replication
+        self._streams: dict[str, Stream] = {}
+
+    def __getitem__(self, name: str) -> Stream:
+        s = self._streams.get(name)
+        if s is None:
+            s = self._streams[name] = Stream(np.random.default_rng(seed_sequence(self.seed, self.replication, name)))
+        return s

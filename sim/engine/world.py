@@ -1,0 +1,89 @@
+"""The World: one replication's run-scoped context — clock, streams, map, units, signals, log, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import simpy
+
+from sim.config.schema import Scenario
+from sim.engine.eventlog import EventLog
+from sim.engine.geo import Map
+from sim.engine.rng import Streams
+from sim.engine.units import Unit
+
+Process = Generator[simpy.Event, Any, Any]
+OrderHandler = Callable[["World", Unit, Any, simpy.Event], Process]
+
+
+class World:
+    """Everything one replication needs, passed explicitly to every process; no global state."""
+
+    def __init__(self, scenario: Scenario, seed: int, replication: int = 0, trace: bool = False):
+        self.scenario = scenario
+        self.seed = seed
+        self.replication = replication
+        self.env = simpy.Environment()
+        self.streams = Streams(seed, replication)
+        self.log = EventLog(trace)
+        self.map = Map(scenario.map)
+        self.units: dict[str, Unit] = {}
+        for spec in scenario.units:
+            utype = scenario.unit_types[spec.type]
+            self.units[spec.id] = Unit(
+                id=spec.id,
+                type_name=spec.type,
+                type=utype,
+                side=spec.side,
+                nation=spec.nation,
+                strength=spec.strength or utype.strength,
+                location=spec.at,
+                busy=simpy.Resource(self.env, capacity=1),
+            )
+        self.handlers: dict[str, OrderHandler] = {}
+        self._signals: dict[str, simpy.Event] = {}
+        self.signal_times: dict[str, float] = {}
+        self.counters: dict[str, float] = {}
+        self.services: dict[str, Any] = {}  # model-owned state by model name (e.g. "combat")
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def emit(self, kind: str, **fields: Any) -> None:
+        if self.log.on:
+            self.log.emit(self.env.now, kind, **fields)
+
+    def count(self, name: str, by: float = 1.0) -> None:
+        self.counters[name] = self.counters.get(name, 0.0) + by
+
+    # --- signals: named one-shot conditions that phases and orders wait for ---------------------------
+
+    def signal(self, name: str) -> simpy.Event:
+        ev = self._signals.get(name)
+        if ev is None:
+            ev = self._signals[name] = self.env.event()
+        return ev
+
+    def fire(self, name: str, **fields: Any) -> None:
+        """Mark condition ``name`` as holding from now on (idempotent)."""
+        ev = self.signal(name)
+        if not ev.triggered:
+            self.signal_times[name] = self.env.now
+            ev.succeed()
+            self.emit("signal", name=name, **fields)
+
+    def holds(self, name: str) -> bool:
+        return name in self.signal_times
+
+    # --- units --------------------------------------------------------------------------------------
+
+    def units_at(self, place: str) -> list[Unit]:
+        return [u for u in self.units.values() if u.location == place and u.strength > 0]
+
+    def register(self, do: str, handler: OrderHandler) -> None:
+        self.handlers[do] = handler
+
+    def run(self, until: float | None = None) -> None:
+        self.env.run(until=self.scenario.scenario.duration if until is None else until)

@@ -1,0 +1,35 @@
+"""Replications of one scenario: replication i always uses seed (base seed, i) — common random numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sim.config.schema import Scenario, is_indicator, metric_names
+from sim.experiment.runner import RunResult, run_replication
+from sim.experiment.stats import Summary, mean_ci, rate_ci
+
+
+def replicate(
+    scenario: Scenario,
+    seed: int,
+    reps: int,
+    *,
+    trace_first: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[RunResult]:
+    """Run ``reps`` replications in order (serially; parallel executors come with sweeps)."""
+    results = []
+    for i in range(reps):
+        results.append(run_replication(scenario, seed, i, trace=trace_first and i == 0))
+        if progress is not None:
+            progress(i + 1)
+    return results
+
+
+def summarise(scenario: Scenario, results: list[RunResult]) -> dict[str, Summary]:
+    """Per metric: mean and t interval, or rate and Wilson interval for 0/1 outcomes."""
+    out = {}
+    for name in metric_names(scenario):
+        values = [r.metrics[name] for r in results]
+        out[name] = rate_ci(values) if is_indicator(name) else mean_ci(values)
+    return out

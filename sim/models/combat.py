@@ -1,0 +1,243 @@
+"""Combat: engagements at a place between assaulting units and the hostile units holding it.
+
+The attrition itself is in ``lanchester``; this module turns units into sides (kill rates, protection,
+modifiers for the defender's position and for fire support) and runs an engagement as a simpy process
+that reacts when units join or fire support strikes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from sim.config.schema import AssaultOrder
+from sim.engine.movement import travel
+from sim.engine.units import Unit
+from sim.models import lanchester
+
+if TYPE_CHECKING:
+    from sim.engine.world import Process, World
+
+
+class CombatState:
+    """Combat's share of the World: engagements by place, suppressive fire, outcomes."""
+
+    def __init__(self) -> None:
+        self.engagements: dict[str, Engagement] = {}
+        self.suppressed: dict[str, int] = {}  # place -> fire support orders still active on it
+        self.engaged_minutes: dict[str, float] = {}
+        self.engagement_count: dict[str, int] = {}
+
+
+def state(world: World) -> CombatState:
+    return world.services["combat"]  # type: ignore[no-any-return]
+
+
+def take_losses(world: World, unit: Unit, n: float) -> None:
+    """Apply ``n`` losses to ``unit``, split into killed and wounded."""
+    if world.scenario.combat.mode == "deterministic":
+        killed = n * world.scenario.combat.killed_fraction
+    else:
+        stream = world.streams["casualties"]
+        killed = sum(1 for _ in range(int(n)) if stream.uniform() < world.scenario.combat.killed_fraction)
+    unit.lose(n, killed)
+    if world.log.on:
+        world.emit("losses", unit=unit.id, n=n, killed=killed, left=unit.strength)
+
+
+class Engagement:
+    """One fight at ``place``: attackers of one side against everyone hostile holding it."""
+
+    def __init__(self, world: World, place: str, attackers: list[Unit], defenders: list[Unit]):
+        self.world, self.place = world, place
+        self.attackers, self.defenders = list(attackers), list(defenders)
+        self.side_a, self.side_b = attackers[0].side, defenders[0].side
+        # a side breaks relative to what its units started the run with, so losses to preparatory
+        # fires count towards the defender's breakpoint
+        self.ref_a = sum(u.initial for u in attackers)
+        self.ref_b = sum(u.initial for u in defenders)
+        self.start = world.now
+        self.done = world.env.event()
+        self.waiting = False
+        for u in self.attackers + self.defenders:
+            u.state = "engaged"
+        world.emit(
+            "engagement_start",
+            place=place,
+            attackers=[u.id for u in attackers],
+            defenders=[u.id for u in defenders],
+            a=self.ref_a,
+            b=self.ref_b,
+        )
+        self.process = world.env.process(self._run())
+
+    def join(self, unit: Unit) -> None:
+        self.attackers.append(unit)
+        self.ref_a += unit.initial
+        unit.state = "engaged"
+        self.world.emit("engagement_join", place=self.place, unit=unit.id)
+        self.perturb()
+
+    def perturb(self) -> None:
+        """Strengths or modifiers changed from outside: draw the next event again (memoryless)."""
+        if self.waiting and self.process.is_alive:
+            self.process.interrupt()
+
+    # --- the sides' coefficients ------------------------------------------------------------------------
+
+    def _modifiers(self) -> tuple[float, float]:
+        c = self.world.scenario.combat
+        defence = self.world.map.places[self.place].defence
+        suppressed = state(self.world).suppressed.get(self.place, 0) > 0
+        return c.defence_factor.get(defence, 1.0), c.suppression_factor if suppressed else 1.0
+
+    @staticmethod
+    def _power(units: list[Unit]) -> float:
+        return sum(u.type.kill_rate_per_h / 60.0 * u.strength for u in units)
+
+    # --- the fight ------------------------------------------------------------------------------------
+
+    def _run(self) -> Process:
+        deterministic = self.world.scenario.combat.mode == "deterministic"
+        step = self._step_ode if deterministic else self._step_ctmc
+        outcome = self._outcome()
+        while outcome is None:
+            outcome = (yield from step()) or self._outcome()
+        self._finish(attackers_won=outcome == "b_broken")
+
+    def _outcome(self) -> str | None:
+        """ "a_broken", "b_broken" or None while both sides still fight."""
+        sides = self.world.scenario.sides
+        a = sum(u.strength for u in self.attackers)
+        b = sum(u.strength for u in self.defenders)
+        if lanchester.broken(b, self.ref_b, sides[self.side_b].break_fraction):
+            return "b_broken"
+        if lanchester.broken(a, self.ref_a, sides[self.side_a].break_fraction):
+            return "a_broken"
+        return None
+
+    def _wait(self, minutes: float) -> Process:
+        """Wait ``minutes``; returns the time waited when perturbed sooner, else None."""
+        t0 = self.world.now
+        self.waiting = True
+        try:
+            yield self.world.env.timeout(minutes)
+        except simpy.Interrupt:
+            return self.world.now - t0
+        finally:
+            self.waiting = False
+        return None
+
+    def _step_ctmc(self) -> Process:
+        law = self.world.scenario.combat.law
+        mod_a, mod_b = self._modifiers()
+        att = [u for u in self.attackers if u.strength > 0]
+        dfd = [u for u in self.defenders if u.strength > 0]
+        va = [u.strength / u.type.protection for u in att]
+        vb = [u.strength / u.type.protection for u in dfd]
+        sva, svb = sum(va), sum(vb)
+        rate_a = lanchester.loss_rate(law, mod_b * self._power(dfd), sva, sum(u.strength for u in att), self.ref_a)
+        rate_b = lanchester.loss_rate(law, mod_a * self._power(att), svb, sum(u.strength for u in dfd), self.ref_b)
+        if rate_a + rate_b <= 0:  # nobody can hurt anybody: hold until something changes
+            yield from self._wait(math.inf)
+            return
+        stream = self.world.streams["combat"]
+        dt, hits_b = lanchester.next_loss(rate_a, rate_b, stream)
+        if (yield from self._wait(dt)) is not None:
+            return None  # perturbed: resample from the new state
+        units, weights, total = (dfd, vb, svb) if hits_b else (att, va, sva)
+        victim = units[0] if len(units) == 1 else units[stream.pick(weights, total)]
+        take_losses(self.world, victim, 1)
+
+    def _step_ode(self) -> Process:
+        law = self.world.scenario.combat.law
+        sides = self.world.scenario.sides
+        mod_a, mod_b = self._modifiers()
+        att = [u for u in self.attackers if u.strength > 0]
+        dfd = [u for u in self.defenders if u.strength > 0]
+
+        def side(units: list[Unit], mod: float, ref: float, name: str) -> lanchester.Side:
+            return lanchester.Side(
+                strengths=np.array([u.strength for u in units], float),
+                kill_rates=np.array([u.type.kill_rate_per_h / 60.0 for u in units]),
+                protection=np.array([u.type.protection for u in units]),
+                modifier=mod,
+                reference=ref,
+                break_fraction=sides[name].break_fraction,
+            )
+
+        sol = lanchester.integrate(
+            law, side(att, mod_a, self.ref_a, self.side_a), side(dfd, mod_b, self.ref_b, self.side_b)
+        )
+        ended = any(len(te) for te in sol.t_events)
+        waited = yield from self._wait(sol.t[-1] if ended else math.inf)
+        x = sol.y[:, -1] if waited is None else sol.sol(min(waited, sol.t[-1]))
+        for u, new in zip(att + dfd, x, strict=True):
+            loss = u.strength - max(float(new), 0.0)
+            if loss > 0:
+                take_losses(self.world, u, loss)
+        if waited is None:
+            # the integrator located the breakpoint; trust its event rather than re-testing rounded sums
+            return "a_broken" if len(sol.t_events[0]) else "b_broken"
+        return None
+
+    def _finish(self, attackers_won: bool) -> None:
+        world, cs = self.world, state(self.world)
+        a = sum(u.strength for u in self.attackers)
+        b = sum(u.strength for u in self.defenders)
+        minutes = world.now - self.start
+        cs.engaged_minutes[self.place] = cs.engaged_minutes.get(self.place, 0.0) + minutes
+        cs.engagement_count[self.place] = cs.engagement_count.get(self.place, 0) + 1
+        del cs.engagements[self.place]
+        losers, winners = (self.defenders, self.attackers) if attackers_won else (self.attackers, self.defenders)
+        for u in losers:
+            if u.strength > 0:
+                u.state = "broken" if attackers_won else "repulsed"
+        for u in winners:
+            if u.strength > 0:
+                u.state = "ready"
+        world.emit(
+            "engagement_end",
+            place=self.place,
+            winner=self.side_a if attackers_won else self.side_b,
+            minutes=minutes,
+            a=a,
+            b=b,
+        )
+        world.fire(f"broken:{self.side_b if attackers_won else self.side_a}")
+        if attackers_won:
+            world.fire(f"secured:{self.place}", side=self.side_a)
+        self.done.succeed(attackers_won)
+
+
+def hostile_at(world: World, place: str, side: str) -> list[Unit]:
+    """Units at ``place`` that still fight against ``side``."""
+    return [u for u in world.units_at(place) if u.side != side and u.state not in ("broken", "repulsed")]
+
+
+def assault(world: World, unit: Unit, order: AssaultOrder, done: simpy.Event) -> Process:
+    """Move to the target, then join (or open) the engagement there; ends when the engagement does."""
+    if not (yield from travel(world, unit, order.target)):
+        return
+    cs = state(world)
+    eng = cs.engagements.get(order.target)
+    if eng is not None and eng.side_a == unit.side:
+        eng.join(unit)
+    elif eng is None:
+        defenders = hostile_at(world, order.target, unit.side)
+        if not defenders:
+            world.fire(f"secured:{order.target}", side=unit.side)
+            return
+        eng = cs.engagements[order.target] = Engagement(world, order.target, [unit], defenders)
+    else:
+        world.emit("order_failed", unit=unit.id, reason=f"{order.target} is under attack by another side")
+        return
+    yield eng.done
+
+
+def install(world: World) -> None:
+    world.services["combat"] = CombatState()
+    world.register("assault", assault)

@@ -1,0 +1,90 @@
+"""Fire support: aircraft sorties and naval fire missions that attrit and suppress a place's defenders.
+
+Each platform of the firing unit flies (or fires) in turn until the order's sorties are used up or the
+target is secured. One sortie hits each exposed defending element with probability
+kill_prob × defence factor / protection (area fire: losses scale with the defenders present). While the
+order still has sorties to fly, the defenders' own fire is suppressed (``combat.suppression_factor``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import simpy
+
+from sim.config.schema import FireSupportOrder
+from sim.engine.units import Unit
+from sim.models.combat import hostile_at, state, take_losses
+
+if TYPE_CHECKING:
+    from sim.engine.world import Process, World
+
+
+def fire_support(world: World, unit: Unit, order: FireSupportOrder, done: simpy.Event) -> Process:
+    fs = unit.type.fire_support
+    assert fs is not None  # guaranteed by the scenario checks
+    if unit.location is None:
+        world.emit("order_failed", unit=unit.id, reason="not at a place")
+        return
+    if fs.range_km is None:
+        path = world.map.path(unit.location, order.target, unit.speeds)
+        if path is None:
+            world.emit("order_failed", unit=unit.id, reason=f"no route to {order.target}")
+            return
+        transit = path.minutes
+    else:
+        dist = world.map.distance_km(unit.location, order.target)
+        if dist is None or dist > fs.range_km:
+            world.emit("order_failed", unit=unit.id, reason=f"{order.target} is out of range ({dist} km)")
+            return
+        transit = 0.0
+    cs = state(world)
+    cs.suppressed[order.target] = cs.suppressed.get(order.target, 0) + 1
+    _perturb(world, order.target)
+    left = [order.sorties]
+    platforms = [
+        world.env.process(_platform(world, unit, order.target, left, transit, fs.cycle_min, fs.kill_prob))
+        for _ in range(min(int(unit.strength), order.sorties))
+    ]
+    yield world.env.all_of(platforms)
+    cs.suppressed[order.target] -= 1
+    _perturb(world, order.target)
+
+
+def _platform(
+    world: World, unit: Unit, target: str, left: list[int], transit: float, cycle: float, kill_prob: float
+) -> Process:
+    secured = f"secured:{target}"
+    while left[0] > 0 and unit.strength > 0 and not world.holds(secured):
+        left[0] -= 1
+        yield world.env.timeout(transit)
+        strike(world, unit, target, kill_prob)
+        yield world.env.timeout(transit + cycle)
+
+
+def strike(world: World, unit: Unit, target: str, kill_prob: float) -> None:
+    """One sortie / fire mission on ``target``."""
+    unit.sorties += 1
+    world.count("sorties")
+    factor = world.scenario.combat.defence_factor.get(world.map.places[target].defence, 1.0)
+    deterministic = world.scenario.combat.mode == "deterministic"
+    hit_any = False
+    for victim in hostile_at(world, target, unit.side):
+        p = min(1.0, kill_prob * factor / victim.type.protection)
+        hits = victim.strength * p if deterministic else world.streams["fires"].binomial(int(victim.strength), p)
+        if hits > 0:
+            take_losses(world, victim, hits)
+            hit_any = True
+    world.emit("strike", unit=unit.id, target=target)
+    if hit_any:
+        _perturb(world, target)
+
+
+def _perturb(world: World, place: str) -> None:
+    eng = state(world).engagements.get(place)
+    if eng is not None:
+        eng.perturb()
+
+
+def install(world: World) -> None:
+    world.register("fire_support", fire_support)
