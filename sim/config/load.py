@@ -119,6 +119,10 @@ def _message(err: Any) -> str:
         return "unknown field"
     if kind == "missing":
         return "required field is missing"
+    if kind == "union_tag_invalid":
+        ctx = err["ctx"]
+        what = {"do": "order", "kind": "objective kind"}.get(ctx["discriminator"].strip("'"), "tag")
+        return f"unknown {what} {ctx['tag']!r} (expected one of {ctx['expected_tags']})"
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 

@@ -1,0 +1,81 @@
+"""Shared fixtures: a minimal scenario written on the fly, and helpers to load and run it."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim.config import load_scenario
+from sim.config.yamlsafe import dotted  # noqa: F401  (re-exported for tests)
+
+REPO = Path(__file__).resolve().parent.parent
+
+# A duel on an open objective: one attacking and one defending unit, nothing else in the way.
+DUEL = """\
+scenario: {{name: duel, duration: {duration}, seed: 1}}
+unit_types:
+  blue_inf: {{strength: {a0}, kill_rate_per_h: {ka_h}, speed_kmh: {{land: 6}}}}
+  red_inf:  {{strength: {b0}, kill_rate_per_h: {kb_h}}}
+map:
+  places:
+    start: {{kind: training_area, lat: 43.5, lon: 51.3}}
+    hill:  {{kind: objective, lat: 43.51, lon: 51.3, defence: open}}
+  routes:
+    - {{from: start, to: hill, mode: land, distance_km: 3}}
+sides:
+  blue: {{break_fraction: {fa}}}
+  red:  {{break_fraction: {fb}}}
+units:
+  - {{id: b1, type: blue_inf, side: blue, at: start}}
+  - {{id: r1, type: red_inf,  side: red,  at: hill}}
+phases:
+  - id: attack
+    orders: [{{unit: b1, do: assault, target: hill}}]
+combat: {{law: {law}, mode: {mode}, suppression_factor: 1.0}}
+objectives:
+  - {{id: take_hill, kind: secure, place: hill}}
+"""
+
+
+def duel_yaml(
+    a0: int = 10,
+    b0: int = 8,
+    ka_h: float = 6.0,
+    kb_h: float = 3.0,
+    fa: float = 0.0,
+    fb: float = 0.0,
+    law: str = "square",
+    mode: str = "stochastic",
+    duration: str = "48h",
+) -> str:
+    return DUEL.format(a0=a0, b0=b0, ka_h=ka_h, kb_h=kb_h, fa=fa, fb=fb, law=law, mode=mode, duration=duration)
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """write(text, name) -> path of a YAML file in a fresh folder."""
+
+    def _write(text: str, name: str = "scenario.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def load(write):
+    """load(text, *overrides) -> validated Scenario."""
+
+    def _load(text: str, *overrides: str) -> Any:
+        return load_scenario(write(text), overrides).scenario
+
+    return _load
+
+
+@pytest.fixture(scope="session")
+def island():
+    return load_scenario(REPO / "scenarios" / "island_retake.yaml").scenario

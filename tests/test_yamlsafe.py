@@ -1,0 +1,54 @@
+"""The safe YAML reader: positions, limits, and no object construction ever."""
+
+import pytest
+
+from sim.config.yamlsafe import MAX_NODES, read_file, read_text
+from sim.errors import ScenarioError
+
+
+def test_plain_values_and_positions():
+    doc = read_text("a: 1\nb:\n  - x\n  - {c: 2.5, d: null, e: true, f: 0x10}\n", "f.yaml")
+    assert doc.data == {"a": 1, "b": ["x", {"c": 2.5, "d": None, "e": True, "f": 16}]}
+    assert (doc.positions[("a",)].line, doc.positions[("a",)].col) == (1, 4)
+    assert doc.positions[("b", 1, "d")].line == 4
+    # a missing path falls back to its nearest ancestor
+    assert doc.pos(("b", 1, "zzz")) == doc.positions[("b", 1)]
+
+
+def test_python_tags_construct_nothing(tmp_path):
+    marker = tmp_path / "pwned"
+    text = f'x: !!python/object/apply:os.system ["touch {marker}"]\n'
+    with pytest.raises(ScenarioError) as e:
+        read_text(text, "evil.yaml")
+    assert "evil.yaml:1:4: x: YAML tag !!python/object/apply:os.system is not allowed" in str(e.value)
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused_quickly():
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    for i, name in enumerate("bcdefgh"):
+        prev = "abcdefgh"[i]
+        lines.append(f"{name}: &{name} [{','.join(['*' + prev] * 10)}]")
+    with pytest.raises(ScenarioError, match=f"more than {MAX_NODES:,} values"):
+        read_text("\n".join(lines), "bomb.yaml")
+
+
+def test_small_aliases_are_fine():
+    doc = read_text("a: &x [1, 2]\nb: *x\n")
+    assert doc.data == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_duplicate_keys_are_reported_with_their_line():
+    with pytest.raises(ScenarioError, match=r"f.yaml:3:1: a: duplicate key"):
+        read_text("a: 1\nb: 2\na: 3\n", "f.yaml")
+
+
+def test_binary_and_huge_files(tmp_path):
+    binary = tmp_path / "b.yaml"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(ScenarioError, match="binary file"):
+        read_file(binary)
+    huge = tmp_path / "h.yaml"
+    huge.write_text("a: " + "x" * 3_000_000)
+    with pytest.raises(ScenarioError, match="too large"):
+        read_file(huge)
