@@ -73,7 +73,11 @@ def disembark(world: World, unit: Unit, order: DisembarkOrder, done: simpy.Event
     if transport.location is None:
         world.emit("order_failed", unit=unit.id, reason=f"{transport.id} is under way")
         return
+    place = transport.location
     yield world.env.timeout(transport.type.unload_min)
+    if transport.location != place:  # the transport sailed off during the unloading
+        world.emit("order_failed", unit=unit.id, reason=f"{transport.id} left before {unit.id} was off")
+        return
     _alight(world, unit, transport)
 
 

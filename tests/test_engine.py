@@ -1,0 +1,174 @@
+"""The engine: travel times, transport in trips, phases and triggers, fire support, engagements."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sim.experiment import build_world, run_replication
+
+MINI = """\
+scenario: {name: mini, duration: 48h, seed: 5}
+unit_types:
+  inf:  {strength: 30, kill_rate_per_h: 3.0, speed_kmh: {land: 5}}
+  foe:  {strength: 10, kill_rate_per_h: 0.5}
+  boat: {strength: 1, speed_kmh: {sea: 30}, capacity_personnel: 40, load_min: 15min, unload_min: 10min}
+  jet:  {strength: 2, speed_kmh: {air: 600}, fire_support: {cycle_min: 60, kill_prob: 0.1}}
+  gun:  {strength: 1, speed_kmh: {sea: 30}, fire_support: {cycle_min: 20, kill_prob: 0.05, range_km: 6}}
+map:
+  places:
+    base: {kind: airfield, lat: 43.6, lon: 51.1}
+    camp: {kind: training_area, lat: 43.5, lon: 51.3}
+    port: {kind: port, lat: 43.2, lon: 51.6}
+    bay:  {kind: anchorage, lat: 43.39, lon: 51.21}
+    beach: {kind: beach, lat: 43.4, lon: 51.2}
+    isle: {kind: objective, lat: 43.41, lon: 51.19}
+  routes:
+    - {from: camp, to: port, mode: land, distance_km: 20}
+    - {from: port, to: bay, mode: sea, distance_km: 27}
+    - {from: bay, to: beach, mode: sea, distance_km: 3}
+    - {from: beach, to: isle, mode: land, distance_km: 2.5}
+    - {from: base, to: isle, mode: air, distance_km: 50}
+sides:
+  blue: {}
+  red: {}
+units:
+  - {id: b1, type: inf, side: blue, at: camp}
+  - {id: b2, type: inf, side: blue, at: camp}
+  - {id: ship, type: boat, side: blue, at: port}
+  - {id: air, type: jet, side: blue, at: base}
+  - {id: pb, type: gun, side: blue, at: port}
+  - {id: r1, type: foe, side: red, at: isle}
+phases:
+  - id: march
+    orders: [{unit: b1, do: move, to: port}, {unit: b2, do: move, to: port}]
+  - id: sail
+    after: march
+    orders: [{unit: ship, do: lift, units: [b1, b2], to: beach}]
+  - id: attack
+    after: sail
+    orders: [{unit: b1, do: assault, target: isle}, {unit: b2, do: assault, target: isle}]
+  - id: mop_up
+    when: {secured: isle}
+    orders: [{unit: b1, do: wait, duration: 1h}]
+"""
+
+
+def events(scenario, kind, seed=5, **match):
+    evs = run_replication(scenario, seed, trace=True).events
+    return [e for e in evs if e["kind"] == kind and all(e.get(k) == v for k, v in match.items())]
+
+
+def test_move_takes_distance_over_speed(load):
+    s = load(MINI)
+    (arrive,) = events(s, "arrive", unit="b1", at="port")
+    assert arrive["t"] == pytest.approx(20 / 5 * 60)
+
+
+def test_lift_shuttles_in_as_many_trips_as_capacity_needs(load):
+    """Two 30-strong units, a 40-seat boat: two trips; every leg's time follows from the settings."""
+    s = load(MINI)
+    march = 20 / 5 * 60
+    sea = (27 + 3) / 30 * 60  # port -> bay -> beach
+    first = march + 15 + sea + 10
+    second = first + sea + 15 + sea + 10  # back empty, load, out again, unload
+    landed = {e["unit"]: e["t"] for e in events(s, "disembark")}
+    assert landed["b1"] == pytest.approx(first)
+    assert landed["b2"] == pytest.approx(second)
+    world = build_world(s, 5)
+    world.run()
+    assert world.counters["trips.ship"] == 2
+    assert world.units["ship"].location == "port"  # sailed back after the last trip
+
+
+def test_bigger_boat_needs_one_trip(load):
+    s = load(MINI, "unit_types.boat.capacity_personnel=60")
+    landed = {e["unit"]: e["t"] for e in events(s, "disembark")}
+    assert landed["b1"] == landed["b2"] == pytest.approx(4 * 60 + 15 + 60 + 10)
+
+
+def test_embark_move_disembark(load):
+    text = MINI.replace(
+        "orders: [{unit: ship, do: lift, units: [b1, b2], to: beach}]",
+        "orders: [{unit: b1, do: embark, on: ship}, {unit: ship, do: wait, duration: 20min},\n"
+        "             {unit: ship, do: move, to: beach}]\n"
+        "  - id: unload\n    after: sail\n    orders: [{unit: b1, do: disembark}]",
+    ).replace("{unit: b2, do: assault, target: isle}", "{unit: b2, do: wait, duration: 1min}")
+    s = load(text)
+    world = build_world(s, 5, trace=True)
+    world.run(until=4 * 60 + 20 + 60 + 1)  # march, wait for the embarking, sail an hour
+    assert world.units["b1"].aboard == "ship" and world.units["ship"].location == "beach"
+    world.run(until=4 * 60 + 20 + 60 + 10 + 1)
+    (off,) = [e for e in world.log.records if e["kind"] == "disembark"]
+    assert (off["t"], off["at"]) == (pytest.approx(4 * 60 + 20 + 60 + 10), "beach")
+    assert world.units["b1"].aboard is None and world.units["ship"].carrying == []
+
+
+def test_phase_waits_for_its_condition(load):
+    s = load(MINI)
+    evs = run_replication(s, 5, trace=True).events
+    secured = next(e["t"] for e in evs if e["kind"] == "signal" and e["name"] == "secured:isle")
+    mop = next(e["t"] for e in evs if e["kind"] == "phase_start" and e["phase"] == "mop_up")
+    sail = next(e["t"] for e in evs if e["kind"] == "phase_start" and e["phase"] == "sail")
+    assert mop == secured and sail == pytest.approx(4 * 60)
+
+
+def test_phase_start_time(load):
+    s = load(MINI.replace("  - id: march\n", "  - id: march\n    start: 90min\n"))
+    (arrive,) = events(s, "arrive", unit="b1", at="port")
+    assert arrive["t"] == pytest.approx(90 + 4 * 60)
+
+
+def test_aircraft_sorties_cycle_between_base_and_target(load):
+    text = MINI.replace(
+        "  - id: mop_up",
+        "  - id: strikes\n    orders: [{unit: air, do: fire_support, target: isle, sorties: 5}]\n  - id: mop_up",
+    )
+    s = load(text, "units.r1.strength=1000")  # plenty of targets, nothing secures the isle early
+    strikes = [e["t"] for e in events(s, "strike", unit="air")]
+    transit = 50 / 600 * 60
+    cycle = 2 * transit + 60
+    # two aircraft: strikes at transit, transit + cycle, transit + 2 cycles (5 sorties: 3 + 2)
+    assert strikes == pytest.approx([transit, transit, transit + cycle, transit + cycle, transit + 2 * cycle])
+
+
+def test_ship_out_of_range_does_not_fire_and_in_range_does(load):
+    far = MINI.replace(
+        "  - id: mop_up",
+        "  - id: guns\n    orders: [{unit: pb, do: fire_support, target: isle, sorties: 3}]\n  - id: mop_up",
+    )
+    assert events(load(far), "strike") == []
+    assert events(load(far), "order_failed", unit="pb")
+    near = far.replace(
+        "orders: [{unit: pb, do: fire_support", "orders: [{unit: pb, do: move, to: bay}, {unit: pb, do: fire_support"
+    )
+    assert len(events(load(near, "units.r1.strength=1000"), "strike", unit="pb")) == 3
+
+
+def test_attackers_that_break_do_not_secure(load):
+    s = load(MINI, "units.r1.strength=400", "sides.blue.break_fraction=0.5")
+    world = build_world(s, 5)
+    world.run()
+    assert not world.holds("secured:isle") and world.holds("broken:blue")
+    assert {world.units["b1"].state, world.units["b2"].state} <= {"repulsed", "destroyed"}
+    remaining = world.units["b1"].strength + world.units["b2"].strength
+    assert remaining < 0.5 * 60  # broke below half of what entered the fight
+    m = run_replication(s, 5).metrics
+    assert m["secured.isle"] == 0 and math.isnan(m["time_to_secure_h.isle"]) and m["mission_success"] == 1.0
+
+
+def test_objective_pass_fail(load):
+    base = MINI + "objectives:\n  - {id: fast, kind: secure, place: isle, within: 10h}\n"
+    assert run_replication(load(base), 5).metrics["objective.fast"] == 1.0
+    slow = base.replace("within: 10h", "within: 5h")
+    m = run_replication(load(slow), 5).metrics
+    assert m["objective.fast"] == 0.0 and m["mission_success"] == 0.0 and m["secured.isle"] == 1.0
+
+
+def test_fortified_defence_slows_the_assault(load):
+    open_t = [run_replication(load(MINI), 5, i).metrics["engagement_h.isle"] for i in range(200)]
+    fort = load(MINI, "map.places.isle.defence=fortified")
+    fort_t = [run_replication(fort, 5, i).metrics["engagement_h.isle"] for i in range(200)]
+    # halving the attackers' kill rate (defence_factor 0.5) roughly doubles the fight's length
+    assert sum(fort_t) / sum(open_t) == pytest.approx(2.0, rel=0.25)

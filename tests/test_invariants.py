@@ -1,0 +1,50 @@
+"""Invariants over seeds and strengths (hypothesis): conservation of people, no negative strength,
+time never runs backwards."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.config import load_scenario
+from sim.experiment import run_replication
+from tests.conftest import REPO
+
+ISLAND = REPO / "scenarios" / "island_retake.yaml"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    ag=st.integers(1, 400),
+    marines=st.integers(1, 180),
+    ships=st.integers(1, 3),
+    law=st.sampled_from(["square", "linear"]),
+    mode=st.sampled_from(["stochastic", "deterministic"]),
+)
+def test_conservation_and_order_of_events(seed, ag, marines, ships, law, mode):
+    loaded = load_scenario(
+        ISLAND,
+        [
+            f"units.ag.strength={ag}",
+            f"units.mar-1.strength={marines}",
+            f"units.ls-1.strength={ships}",
+            f"combat.law={law}",
+            f"combat.mode={mode}",
+        ],
+    )
+    s = loaded.scenario
+    result = run_replication(s, seed, trace=True)
+    m = result.metrics
+    for side in s.sides:
+        initial = sum(u.strength or s.unit_types[u.type].strength for u in s.units if u.side == side)
+        total = m[f"killed.{side}"] + m[f"wounded.{side}"] + m[f"survivors.{side}"]
+        assert abs(total - initial) <= 1e-9 * initial
+        assert min(m[f"killed.{side}"], m[f"wounded.{side}"], m[f"survivors.{side}"]) >= 0
+    times = [e["t"] for e in result.events]
+    assert times == sorted(times)
+    assert all(e["left"] >= 0 and e["n"] > 0 for e in result.events if e["kind"] == "losses")
+    if mode == "stochastic":
+        assert all(float(e["n"]).is_integer() for e in result.events if e["kind"] == "losses")
+    secured = m["secured.island"] == 1
+    assert secured == any(e["kind"] == "signal" and e["name"] == "secured:island" for e in result.events)
