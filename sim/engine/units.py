@@ -30,6 +30,7 @@ class Unit:
 
     def __post_init__(self) -> None:
         self.initial = self.strength
+        self.speeds: dict[str, float] = dict(self.type.speed_kmh)  # read on every path query
 
     @property
     def personnel(self) -> int:
@@ -39,10 +40,6 @@ class Unit:
     def capacity(self) -> int:
         """Passengers the unit can carry now: per-element capacity times elements left."""
         return math.floor(self.strength) * self.type.capacity_personnel
-
-    @property
-    def speeds(self) -> dict[str, float]:
-        return dict(self.type.speed_kmh)
 
     def lose(self, n: float, killed: float) -> None:
         """Take ``n`` losses of which ``killed`` are killed (the rest wounded)."""

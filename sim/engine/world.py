@@ -20,14 +20,16 @@ OrderHandler = Callable[["World", Unit, Any, simpy.Event], Process]
 class World:
     """Everything one replication needs, passed explicitly to every process; no global state."""
 
-    def __init__(self, scenario: Scenario, seed: int, replication: int = 0, trace: bool = False):
+    def __init__(
+        self, scenario: Scenario, seed: int, replication: int = 0, trace: bool = False, map_: Map | None = None
+    ):
         self.scenario = scenario
         self.seed = seed
         self.replication = replication
         self.env = simpy.Environment()
         self.streams = Streams(seed, replication)
         self.log = EventLog(trace)
-        self.map = Map(scenario.map)
+        self.map = map_ or Map(scenario.map)  # immutable: replications of one scenario may share it
         self.units: dict[str, Unit] = {}
         for spec in scenario.units:
             utype = scenario.unit_types[spec.type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sim.config.schema import Scenario, is_indicator, metric_names
+from sim.engine.geo import Map
 from sim.experiment.runner import RunResult, run_replication
 from sim.experiment.stats import Summary, mean_ci, rate_ci
 
@@ -19,8 +20,9 @@ def replicate(
 ) -> list[RunResult]:
     """Run ``reps`` replications in order (serially; parallel executors come with sweeps)."""
     results = []
+    shared_map = Map(scenario.map)
     for i in range(reps):
-        results.append(run_replication(scenario, seed, i, trace=trace_first and i == 0))
+        results.append(run_replication(scenario, seed, i, trace=trace_first and i == 0, map_=shared_map))
         if progress is not None:
             progress(i + 1)
     return results

@@ -8,6 +8,7 @@ from typing import Any
 
 from sim.config.schema import MetricObjective, Scenario, SecureObjective, metric_names
 from sim.engine import movement, phases
+from sim.engine.geo import Map
 from sim.engine.world import World
 from sim.models import combat, fires
 
@@ -22,8 +23,11 @@ class RunResult:
     events: list[dict[str, Any]] | None = field(default=None, compare=False)
 
 
-def build_world(scenario: Scenario, seed: int, replication: int = 0, trace: bool = False) -> World:
-    world = World(scenario, seed, replication, trace)
+def build_world(
+    scenario: Scenario, seed: int, replication: int = 0, trace: bool = False, map_: Map | None = None
+) -> World:
+    """A World with the models installed and the phases started, ready to run."""
+    world = World(scenario, seed, replication, trace, map_)
     movement.install(world)
     combat.install(world)
     fires.install(world)
@@ -31,8 +35,10 @@ def build_world(scenario: Scenario, seed: int, replication: int = 0, trace: bool
     return world
 
 
-def run_replication(scenario: Scenario, seed: int, replication: int = 0, trace: bool = False) -> RunResult:
-    world = build_world(scenario, seed, replication, trace)
+def run_replication(
+    scenario: Scenario, seed: int, replication: int = 0, trace: bool = False, map_: Map | None = None
+) -> RunResult:
+    world = build_world(scenario, seed, replication, trace, map_)
     world.run()
     return RunResult(replication, seed, collect_metrics(world), world.log.records if trace else None)
 

@@ -95,17 +95,22 @@ class Engagement:
         return c.defence_factor.get(defence, 1.0), c.suppression_factor if suppressed else 1.0
 
     @staticmethod
-    def _power(units: list[Unit]) -> float:
-        return sum(u.type.kill_rate_per_h / 60.0 * u.strength for u in units)
+    def _sums(units: list[Unit]) -> tuple[list[Unit], float, float, list[float], float]:
+        """Live units, their strength, fire power per minute, vulnerabilities (strength/protection) and sum."""
+        live = [u for u in units if u.strength > 0]
+        vuln = [u.strength / u.type.protection for u in live]
+        power = sum(u.type.kill_rate_per_h * u.strength for u in live) / 60.0
+        return live, sum(u.strength for u in live), power, vuln, sum(vuln)
 
     # --- the fight ------------------------------------------------------------------------------------
 
     def _run(self) -> Process:
-        deterministic = self.world.scenario.combat.mode == "deterministic"
-        step = self._step_ode if deterministic else self._step_ctmc
-        outcome = self._outcome()
-        while outcome is None:
-            outcome = (yield from step()) or self._outcome()
+        if self.world.scenario.combat.mode == "deterministic":
+            outcome = self._outcome()
+            while outcome is None:
+                outcome = (yield from self._step_ode()) or self._outcome()
+        else:
+            outcome = yield from self._fight_ctmc()
         self._finish(attackers_won=outcome == "b_broken")
 
     def _outcome(self) -> str | None:
@@ -131,26 +136,37 @@ class Engagement:
             self.waiting = False
         return None
 
-    def _step_ctmc(self) -> Process:
-        law = self.world.scenario.combat.law
-        mod_a, mod_b = self._modifiers()
-        att = [u for u in self.attackers if u.strength > 0]
-        dfd = [u for u in self.defenders if u.strength > 0]
-        va = [u.strength / u.type.protection for u in att]
-        vb = [u.strength / u.type.protection for u in dfd]
-        sva, svb = sum(va), sum(vb)
-        rate_a = lanchester.loss_rate(law, mod_b * self._power(dfd), sva, sum(u.strength for u in att), self.ref_a)
-        rate_b = lanchester.loss_rate(law, mod_a * self._power(att), svb, sum(u.strength for u in dfd), self.ref_b)
-        if rate_a + rate_b <= 0:  # nobody can hurt anybody: hold until something changes
-            yield from self._wait(math.inf)
-            return
-        stream = self.world.streams["combat"]
-        dt, hits_b = lanchester.next_loss(rate_a, rate_b, stream)
-        if (yield from self._wait(dt)) is not None:
-            return None  # perturbed: resample from the new state
-        units, weights, total = (dfd, vb, svb) if hits_b else (att, va, sva)
-        victim = units[0] if len(units) == 1 else units[stream.pick(weights, total)]
-        take_losses(self.world, victim, 1)
+    def _fight_ctmc(self) -> Process:
+        """The Markov chain: one simpy timeout per loss; a perturbation redraws from the new state.
+
+        This is the engine's hot loop, so it is written flat (see ``lanchester`` for the model).
+        """
+        world, env = self.world, self.world.env
+        law = world.scenario.combat.law
+        stream = world.streams["combat"]
+        outcome = self._outcome()
+        while outcome is None:
+            mod_a, mod_b = self._modifiers()
+            att, a, power_a, va, sva = self._sums(self.attackers)
+            dfd, b, power_b, vb, svb = self._sums(self.defenders)
+            rate_a = lanchester.loss_rate(law, mod_b * power_b, sva, a, self.ref_a)
+            rate_b = lanchester.loss_rate(law, mod_a * power_a, svb, b, self.ref_b)
+            self.waiting = True
+            try:
+                if rate_a + rate_b <= 0:  # nobody can hurt anybody: hold until something changes
+                    yield env.timeout(math.inf)
+                dt, hits_b = lanchester.next_loss(rate_a, rate_b, stream)
+                yield env.timeout(dt)
+            except simpy.Interrupt:
+                outcome = self._outcome()
+                continue  # perturbed from outside: the chain is memoryless, draw again from the new state
+            finally:
+                self.waiting = False
+            units, weights, total = (dfd, vb, svb) if hits_b else (att, va, sva)
+            victim = units[0] if len(units) == 1 else units[stream.pick(weights, total)]
+            take_losses(world, victim, 1)
+            outcome = self._outcome()
+        return outcome
 
     def _step_ode(self) -> Process:
         law = self.world.scenario.combat.law

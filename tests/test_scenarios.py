@@ -1,0 +1,40 @@
+"""Every shipped scenario loads, checks clean and runs; its metrics are exactly the declared ones."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sim.config import load_scenario, metric_names
+from sim.config.locate import shipped_scenarios
+from sim.experiment import replicate, summarise
+
+SHIPPED = shipped_scenarios()
+
+
+def test_the_flagship_is_shipped():
+    assert "island_retake" in SHIPPED
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_shipped_scenario_runs(name):
+    loaded = load_scenario(name)
+    assert loaded.warnings == ()
+    results = replicate(loaded.scenario, seed=11, reps=10)
+    for r in results:
+        assert list(r.metrics) == metric_names(loaded.scenario)
+        assert all(isinstance(v, float) for v in r.metrics.values())
+    summary = summarise(loaded.scenario, results)
+    assert summary["end_time_h"].mean == pytest.approx(loaded.scenario.scenario.duration / 60)
+
+
+def test_island_retake_outcomes_are_plausible():
+    """Not a calibration: guards against a scenario that silently stops doing what it says."""
+    loaded = load_scenario("island_retake")
+    summary = summarise(loaded.scenario, replicate(loaded.scenario, seed=2024, reps=40))
+    assert summary["secured.island"].mean > 0.9
+    assert 2 < summary["time_to_secure_h.island"].mean < 12
+    assert summary["killed.coalition"].mean + summary["wounded.coalition"].mean > 0
+    assert summary["sorties.air-1"].mean > 0 and summary["sorties.pb-1"].mean > 0
+    assert not math.isnan(summary["engagement_h.island"].mean)
