@@ -1,0 +1,40 @@
+"""Result files: atomic writes and the CSV format."""
+
+from __future__ import annotations
+
+import math
+import os
+
+import pytest
+
+from sim.experiment.output import replications_csv, write_atomic
+from sim.experiment.runner import RunResult
+
+
+def test_a_crash_mid_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    target = tmp_path / "replications.csv"
+    write_atomic(target, "old,complete\n")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt  # e.g. Ctrl-C between writing the temporary file and renaming it
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "new," + "x" * 100_000)
+    assert target.read_text() == "old,complete\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["replications.csv"], "temporary file left behind"
+
+
+def test_write_atomic_creates_folders_and_replaces(tmp_path):
+    target = tmp_path / "a" / "b" / "f.json"
+    write_atomic(target, "1")
+    write_atomic(target, "2")
+    assert target.read_text() == "2"
+
+
+def test_csv_writes_integers_plainly_and_nan_as_empty():
+    rows = [
+        RunResult(0, 7, {"secured": 1.0, "t_h": 2.5, "never": math.nan}),
+        RunResult(1, 7, {"secured": 0.0, "t_h": 0.1 + 0.2, "never": math.nan}),
+    ]
+    assert replications_csv(rows) == ("replication,seed,secured,t_h,never\n0,7,1,2.5,\n1,7,0,0.30000000000000004,\n")
