@@ -26,7 +26,7 @@ Finding = tuple[PathKey, str]
 def check(s: Scenario) -> list[Finding]:
     """Every cross-reference problem in ``s`` (empty when the scenario is consistent)."""
     found: list[Finding] = []
-    for fn in (_ids, _places, _unit_refs, _orders, _phases, _objectives):
+    for fn in (_ids, _places, _unit_refs, _orders, _phases, _objectives, _logistics):
         found.extend(fn(s))
     if not found:  # reachability only makes sense once every name resolves
         found.extend(_capacity(s))
@@ -44,6 +44,12 @@ def _duplicates(ids: list[str], path: str) -> Iterator[Finding]:
 
 def _ids(s: Scenario) -> Iterator[Finding]:
     yield from _duplicates([u.id for u in s.units], "units")
+    yield from _duplicates([d.id for d in s.depots], "depots")
+    yield from _duplicates([line.id for line in s.supply_lines], "supply_lines")
+    route_ids = [r.id for r in s.map.routes]
+    for i, rid in enumerate(route_ids):
+        if rid is not None and rid in route_ids[:i]:
+            yield ("map", "routes", i, "id"), f"duplicate id {rid!r}"
     yield from _duplicates([p.id for p in s.phases], "phases")
     yield from _duplicates([o.id for o in s.objectives], "objectives")
 
@@ -233,3 +239,65 @@ def _reachability(s: Scenario) -> Iterator[Finding]:
 def _no_way(unit: str, place: str, modes: set[str]) -> str:
     how = "/".join(sorted(modes)) or "no"
     return f"{unit} has no way to reach {place}: no {how} route leads there and no lift or embark takes it"
+
+
+def _logistics(s: Scenario) -> Iterator[Finding]:
+    places, units = s.map.places, {u.id: u for u in s.units}
+    depots = {d.id: d for d in s.depots}
+    for i, d in enumerate(s.depots):
+        if d.at not in places:
+            yield ("depots", i, "at"), _unknown("place", d.at, places)
+    for i, line in enumerate(s.supply_lines):
+        base: PathKey = ("supply_lines", i)
+        for key, name in (("from", line.from_), ("to", line.to)):
+            if name not in depots:
+                yield (*base, key), _unknown("depot", name, depots)
+        if line.from_ == line.to:
+            yield (*base, "to"), "a supply line must join two different depots"
+        for ti, t in enumerate(line.transports):
+            if t not in units:
+                yield (*base, "transports", ti), _unknown("unit", t, units)
+                continue
+            utype = s.unit_types.get(units[t].type)
+            if utype is None:
+                continue
+            if utype.cargo_t == 0:
+                yield (*base, "transports", ti), f"{t} ({units[t].type}) carries no cargo (cargo_t is 0)"
+            elif (
+                line.from_ in depots
+                and line.to in depots
+                and depots[line.from_].at in places
+                and not _connected(s, depots[line.from_].at, depots[line.to].at, set(utype.speed_kmh))
+            ):
+                modes = "/".join(sorted(utype.speed_kmh)) or "no"
+                yield (
+                    (*base, "transports", ti),
+                    (f"{t} moves by {modes} only, and no such route joins {line.from_} and {line.to}"),
+                )
+        if line.from_ in depots:
+            for cls in line.cargo:
+                if cls not in depots[line.from_].stocks:
+                    yield (*base, "cargo", cls), f"depot {line.from_} holds no {cls}"
+    route_ids = {r.id for r in s.map.routes if r.id is not None}
+    for i, c in enumerate(s.closures):
+        if c.route not in route_ids:
+            yield ("closures", i, "route"), _unknown("route id", c.route, route_ids)
+    for i, t in enumerate(s.traffic):
+        if t.port not in places:
+            yield ("traffic", i, "port"), _unknown("place", t.port, places)
+        elif not places[t.port].berths:
+            yield ("traffic", i, "port"), f"{t.port} has no berths: limit; ships there would never queue"
+
+
+def _connected(s: Scenario, src: str, dst: str, modes: set[str]) -> bool:
+    seen, todo = {src}, [src]
+    while todo:
+        here = todo.pop()
+        for r in s.map.routes:
+            if r.mode not in modes:
+                continue
+            for a, b in ((r.from_, r.to), (r.to, r.from_)) if not r.oneway else ((r.from_, r.to),):
+                if a == here and b not in seen:
+                    seen.add(b)
+                    todo.append(b)
+    return dst in seen

@@ -9,24 +9,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from sim.config.durations import Duration
+from sim.config.frozen import Fraction, Frozen, Id, PositiveFloat
+from sim.config.supply import (
+    SUPPLY_CLASSES,
+    Amount,
+    Closure,
+    Consumption,
+    Depot,
+    Logistics,
+    SupplyClass,
+    SupplyLine,
+    Traffic,
+)
 
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
 Mode = Literal["land", "sea", "air"]
 PlaceKind = Literal["port", "airfield", "beach", "objective", "depot", "hospital", "training_area", "anchorage"]
 Defence = Literal["open", "prepared", "fortified"]
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-PositiveFloat = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
 
 def _as_list(v: object) -> object:
     return [v] if isinstance(v, str) else v
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 # --- metadata and map -------------------------------------------------------------------------------
@@ -51,10 +56,12 @@ class Place(Frozen):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     defence: Defence = "open"
+    berths: int | None = Field(None, gt=0, description="ships alongside at once (ports); none = no limit")
     description: str = ""
 
 
 class Route(Frozen):
+    id: Id | None = Field(None, description="needed only to close the route (closures:)")
     from_: Id = Field(alias="from")
     to: Id
     mode: Mode
@@ -94,6 +101,9 @@ class FireSupport(Frozen):
         description="fires from where it is when the target is within this map distance; "
         "when absent the platform flies to the target and back on every sortie",
     )
+    per_sortie: dict[SupplyClass, Amount] = Field(
+        {}, description="drawn from the platform's own stocks for each sortie; none left, no sortie"
+    )
 
 
 class UnitType(Frozen):
@@ -112,6 +122,13 @@ class UnitType(Frozen):
     load_min: Duration = 30.0
     unload_min: Duration = 20.0
     fire_support: FireSupport | None = None
+    carries: dict[SupplyClass, PositiveFloat] = Field(
+        {}, description="stock each element carries, by class (L or t); units start full"
+    )
+    consumption: Consumption = Field(
+        {}, description="per element per hour, by activity (idle, moving, combat), besides per_person_day"
+    )
+    cargo_t: float = Field(0.0, ge=0, allow_inf_nan=False, description="cargo per element, tonnes (transports)")
 
 
 class Catalog(Frozen):
@@ -260,11 +277,16 @@ class Scenario(Frozen):
     catalog: str | None = Field(None, description="unit catalogue file, relative to this file")
     unit_types: dict[Id, UnitType] = {}
     map: MapSpec
-    sides: dict[Id, Side] = Field(min_length=2)
+    sides: dict[Id, Side] = Field(min_length=1)
     units: list[UnitSpec] = Field(min_length=1)
     phases: list[Phase] = []
     objectives: list[Objective] = []
     combat: Combat = Combat()
+    depots: list[Depot] = []
+    supply_lines: list[SupplyLine] = []
+    closures: list[Closure] = []
+    traffic: list[Traffic] = []
+    logistics: Logistics = Logistics()
 
 
 def metric_names(s: Scenario) -> list[str]:
@@ -278,6 +300,20 @@ def metric_names(s: Scenario) -> list[str]:
         names += [f"killed.{side}", f"wounded.{side}", f"survivors.{side}"]
     names.append("sorties")
     names += [f"sorties.{u.id}" for u in s.units if s.unit_types.get(u.type, _NO_FS).fire_support]
+    return names + _logistics_metric_names(s)
+
+
+def _logistics_metric_names(s: Scenario) -> list[str]:
+    carried = {cls for u in s.units for cls in s.unit_types.get(u.type, _NO_FS).carries}
+    moved = {cls for line in s.supply_lines for cls in line.cargo}
+    names = [f"{kind}.{cls}" for cls in SUPPLY_CLASSES if cls in moved for kind in ("delivered_t", "lost_t")]
+    names += ["on_time_share"] if s.supply_lines else []
+    names += [f"consumed.{cls}" for cls in SUPPLY_CLASSES if cls in carried]
+    names += [f"stockout_h.{u.id}.{cls}" for u in s.units for cls in s.unit_types.get(u.type, _NO_FS).carries]
+    names += [f"utilisation.{t}" for line in s.supply_lines for t in line.transports]
+    for p, place in s.map.places.items():
+        if place.berths:
+            names += [f"berth_wait_h.{p}", f"berth_utilisation.{p}"]
     return names
 
 

@@ -18,28 +18,32 @@ class Path:
 class Map:
     def __init__(self, spec: MapSpec):
         self.places = dict(spec.places)
-        self._adj: dict[str, list[tuple[str, str, float]]] = {p: [] for p in spec.places}
-        for r in spec.routes:
-            self._adj[r.from_].append((r.to, r.mode, r.distance_km))
+        # adjacency: place -> [(next place, mode, km, route index)]
+        self._adj: dict[str, list[tuple[str, str, float, int]]] = {p: [] for p in spec.places}
+        for i, r in enumerate(spec.routes):
+            self._adj[r.from_].append((r.to, r.mode, r.distance_km, i))
             if not r.oneway:
-                self._adj[r.to].append((r.from_, r.mode, r.distance_km))
-        self._cache: dict[tuple[str, str, tuple[tuple[str, float], ...]], Path | None] = {}
+                self._adj[r.to].append((r.from_, r.mode, r.distance_km, i))
+        self.route_index = {r.id: i for i, r in enumerate(spec.routes) if r.id is not None}
+        self._cache: dict[tuple[str, str, tuple[tuple[str, float], ...], frozenset[int]], Path | None] = {}
 
-    def path(self, src: str, dst: str, speed_kmh: dict[str, float]) -> Path | None:
-        """Fastest path from src to dst on routes whose mode has a speed; None when there is none."""
-        key = (src, dst, tuple(sorted(speed_kmh.items())))
+    def path(
+        self, src: str, dst: str, speed_kmh: dict[str, float], closed: frozenset[int] = frozenset()
+    ) -> Path | None:
+        """Fastest path from src to dst on open routes whose mode has a speed; None when there is none."""
+        key = (src, dst, tuple(sorted(speed_kmh.items())), closed)
         if key not in self._cache:
             self._cache[key] = self._dijkstra(
-                src, dst, lambda mode, km: km / speed_kmh[mode] * 60.0 if mode in speed_kmh else None
+                src, dst, lambda mode, km: km / speed_kmh[mode] * 60.0 if mode in speed_kmh else None, closed
             )
         return self._cache[key]
 
     def distance_km(self, src: str, dst: str) -> float | None:
         """Shortest map distance over routes of any mode."""
-        p = self._dijkstra(src, dst, lambda mode, km: km)
+        p = self._dijkstra(src, dst, lambda mode, km: km, frozenset())
         return None if p is None else p.distance_km
 
-    def _dijkstra(self, src: str, dst: str, cost) -> Path | None:  # type: ignore[no-untyped-def]
+    def _dijkstra(self, src: str, dst: str, cost, closed: frozenset[int]) -> Path | None:  # type: ignore[no-untyped-def]
         # (cost, distance, place, path); ties broken by place name, so results never depend on dict order
         heap: list[tuple[float, float, str, tuple[str, ...]]] = [(0.0, 0.0, src, (src,))]
         done: set[str] = set()
@@ -50,8 +54,8 @@ class Map:
             if here in done:
                 continue
             done.add(here)
-            for nxt, mode, km in self._adj[here]:
-                step = cost(mode, km)
+            for nxt, mode, km, route in self._adj[here]:
+                step = None if route in closed else cost(mode, km)
                 if step is not None and nxt not in done:
                     heapq.heappush(heap, (c + step, d + km, nxt, (*trail, nxt)))
         return None

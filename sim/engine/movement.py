@@ -14,21 +14,32 @@ if TYPE_CHECKING:
 
 
 def travel(world: World, unit: Unit, dest: str) -> Process:
-    """Move ``unit`` (and whatever it carries) to ``dest`` on its fastest path; returns False if it cannot."""
+    """Move ``unit`` (and whatever it carries) to ``dest`` on its fastest open path.
+
+    Waits while closures block every path; returns False when it cannot go at all.
+    """
     if unit.location == dest:
         return True
     if unit.location is None:
         world.emit("order_failed", unit=unit.id, reason="not at a place (aboard or moving)")
         return False
-    path = world.map.path(unit.location, dest, unit.speeds)
-    if path is None:
-        world.emit("order_failed", unit=unit.id, reason=f"no route from {unit.location} to {dest}")
-        return False
+    while (path := world.map.path(unit.location, dest, unit.speeds, world.closed)) is None:
+        if not world.closed or world.map.path(unit.location, dest, unit.speeds) is None:
+            world.emit("order_failed", unit=unit.id, reason=f"no route from {unit.location} to {dest}")
+            return False
+        world.emit("wait_route", unit=unit.id, at=unit.location, to=dest)
+        yield world.map_changed
+    for check in world.movement_checks:
+        if (reason := check(unit, path)) is not None:
+            world.emit("order_failed", unit=unit.id, reason=reason)
+            return False
     origin, unit.location, unit.state = unit.location, None, "moving"
+    world.set_activity(unit, "moving")
     world.emit("depart", unit=unit.id, origin=origin, to=dest, eta_min=path.minutes)
     yield world.env.timeout(path.minutes)
     unit.location, unit.state = dest, "ready"
     world.emit("arrive", unit=unit.id, at=dest)
+    world.set_activity(unit, "idle")
     return True
 
 

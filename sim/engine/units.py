@@ -25,7 +25,8 @@ class Unit:
     wounded: float = 0.0
     aboard: str | None = None  # id of the transport carrying this unit
     carrying: list[Unit] = field(default_factory=list)
-    state: str = "ready"  # ready, moving, aboard, engaged, broken, repulsed, destroyed
+    state: str = "ready"  # ready, moving, aboard, engaged, defending, broken, repulsed, destroyed
+    activity: str = "idle"  # idle, moving, combat: drives consumption
     sorties: int = 0
 
     def __post_init__(self) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 import simpy
 
 from sim.config.schema import Scenario
 from sim.engine.eventlog import EventLog
-from sim.engine.geo import Map
+from sim.engine.geo import Map, Path
 from sim.engine.rng import Streams
 from sim.engine.units import Unit
 
@@ -48,6 +48,16 @@ class World:
         self.signal_times: dict[str, float] = {}
         self.counters: dict[str, float] = {}
         self.services: dict[str, Any] = {}  # model-owned state by model name (e.g. "combat")
+        # closed routes (indexes into scenario.map.routes) and an event that fires when the set changes
+        self.closed: frozenset[int] = frozenset()
+        self.map_changed = self.env.event()
+        # extension points for models; the engine calls them, it never imports a model
+        self.on_activity: list[Callable[[Unit, str], None]] = []  # unit's activity changed
+        self.on_change: list[Callable[[Unit], None]] = []  # a unit's fighting power changed
+        self.movement_checks: list[Callable[[Unit, Path], str | None]] = []  # a reason to refuse, or None
+        self.kill_factors: list[Callable[[Unit], float]] = []  # multipliers on a unit's kill rate
+        # take a lump of supplies (a sortie's fuel and ordnance); True when it was there to take
+        self.supply_draw: Callable[[Unit, Mapping[str, float]], bool] = lambda unit, amounts: True
 
     @property
     def now(self) -> float:
@@ -83,6 +93,32 @@ class World:
 
     def units_at(self, place: str) -> list[Unit]:
         return [u for u in self.units.values() if u.location == place and u.strength > 0]
+
+    def set_activity(self, unit: Unit, activity: str) -> None:
+        """Idle, moving or combat: what the unit does decides what it consumes."""
+        if unit.activity != activity:
+            unit.activity = activity
+            for fn in self.on_activity:
+                fn(unit, activity)
+
+    def kill_factor(self, unit: Unit) -> float:
+        f = 1.0
+        for fn in self.kill_factors:
+            f *= fn(unit)
+        return f
+
+    def changed(self, unit: Unit) -> None:
+        for fn in self.on_change:
+            fn(unit)
+
+    def set_route(self, route: int, is_open: bool) -> None:
+        """Open or close a route; everyone waiting for the map to change looks again."""
+        closed = self.closed - {route} if is_open else self.closed | {route}
+        if closed != self.closed:
+            self.closed = closed
+            self.emit("route_open" if is_open else "route_closed", route=route)
+            done, self.map_changed = self.map_changed, self.env.event()
+            done.succeed()
 
     def register(self, do: str, handler: OrderHandler) -> None:
         self.handlers[do] = handler

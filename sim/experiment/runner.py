@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.config.schema import MetricObjective, Scenario, SecureObjective, metric_names
-from sim.engine import movement, phases
+from sim.engine import closures, movement, phases
 from sim.engine.geo import Map
 from sim.engine.world import World
-from sim.models import combat, fires
+from sim.models import combat, fires, logistics
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ def build_world(
     movement.install(world)
     combat.install(world)
     fires.install(world)
+    logistics.install(world)
+    closures.start(world)
     phases.start(world)
     return world
 
@@ -63,6 +65,7 @@ def collect_metrics(world: World) -> dict[str, float]:
     for u in world.units.values():
         if u.type.fire_support is not None:
             m[f"sorties.{u.id}"] = float(u.sorties)
+    m.update(logistics.metrics(world))
     passed = [_objective_met(o, m, world) for o in s.objectives]
     for o, ok in zip(s.objectives, passed, strict=True):
         m[f"objective.{o.id}"] = float(ok)

@@ -64,6 +64,7 @@ class Engagement:
         self.waiting = False
         for u in self.attackers + self.defenders:
             u.state = "engaged"
+            world.set_activity(u, "combat")
         world.emit(
             "engagement_start",
             place=place,
@@ -78,6 +79,7 @@ class Engagement:
         self.attackers.append(unit)
         self.ref_a += unit.initial
         unit.state = "engaged"
+        self.world.set_activity(unit, "combat")
         self.world.emit("engagement_join", place=self.place, unit=unit.id)
         self.perturb()
 
@@ -95,11 +97,11 @@ class Engagement:
         return c.defence_factor.get(defence, 1.0), c.suppression_factor if suppressed else 1.0
 
     @staticmethod
-    def _sums(units: list[Unit]) -> tuple[list[Unit], float, float, list[float], float]:
+    def _sums(world: World, units: list[Unit]) -> tuple[list[Unit], float, float, list[float], float]:
         """Live units, their strength, fire power per minute, vulnerabilities (strength/protection) and sum."""
         live = [u for u in units if u.strength > 0]
         vuln = [u.strength / u.type.protection for u in live]
-        power = sum(u.type.kill_rate_per_h * u.strength for u in live) / 60.0
+        power = sum(u.type.kill_rate_per_h * u.strength * world.kill_factor(u) for u in live) / 60.0
         return live, sum(u.strength for u in live), power, vuln, sum(vuln)
 
     # --- the fight ------------------------------------------------------------------------------------
@@ -147,8 +149,8 @@ class Engagement:
         outcome = self._outcome()
         while outcome is None:
             mod_a, mod_b = self._modifiers()
-            att, a, power_a, va, sva = self._sums(self.attackers)
-            dfd, b, power_b, vb, svb = self._sums(self.defenders)
+            att, a, power_a, va, sva = self._sums(world, self.attackers)
+            dfd, b, power_b, vb, svb = self._sums(world, self.defenders)
             rate_a = lanchester.loss_rate(law, mod_b * power_b, sva, a, self.ref_a)
             rate_b = lanchester.loss_rate(law, mod_a * power_a, svb, b, self.ref_b)
             self.waiting = True
@@ -178,7 +180,7 @@ class Engagement:
         def side(units: list[Unit], mod: float, ref: float, name: str) -> lanchester.Side:
             return lanchester.Side(
                 strengths=np.array([u.strength for u in units], float),
-                kill_rates=np.array([u.type.kill_rate_per_h / 60.0 for u in units]),
+                kill_rates=np.array([u.type.kill_rate_per_h / 60.0 * self.world.kill_factor(u) for u in units]),
                 protection=np.array([u.type.protection for u in units]),
                 modifier=mod,
                 reference=ref,
@@ -215,6 +217,8 @@ class Engagement:
         for u in winners:
             if u.strength > 0:
                 u.state = "ready"
+        for u in self.attackers + self.defenders:
+            world.set_activity(u, "idle")
         world.emit(
             "engagement_end",
             place=self.place,
@@ -254,6 +258,13 @@ def assault(world: World, unit: Unit, order: AssaultOrder, done: simpy.Event) ->
     yield eng.done
 
 
+def _power_changed(world: World, unit: Unit) -> None:
+    eng = state(world).engagements.get(unit.location) if unit.location else None
+    if eng is not None and (unit in eng.attackers or unit in eng.defenders):
+        eng.perturb()
+
+
 def install(world: World) -> None:
     world.services["combat"] = CombatState()
+    world.on_change.append(lambda unit: _power_changed(world, unit))
     world.register("assault", assault)

@@ -55,7 +55,10 @@ def _platform(
     world: World, unit: Unit, target: str, left: list[int], transit: float, cycle: float, kill_prob: float
 ) -> Process:
     secured = f"secured:{target}"
+    per_sortie = unit.type.fire_support.per_sortie  # type: ignore[union-attr]
     while left[0] > 0 and unit.strength > 0 and not world.holds(secured):
+        if not world.supply_draw(unit, per_sortie):
+            return  # no fuel or ordnance for another sortie
         left[0] -= 1
         yield world.env.timeout(transit)
         strike(world, unit, target, kill_prob)
