@@ -306,7 +306,8 @@ def metric_names(s: Scenario) -> list[str]:
 def _logistics_metric_names(s: Scenario) -> list[str]:
     carried = {cls for u in s.units for cls in s.unit_types.get(u.type, _NO_FS).carries}
     moved = {cls for line in s.supply_lines for cls in line.cargo}
-    names = [f"{kind}.{cls}" for cls in SUPPLY_CLASSES if cls in moved for kind in ("delivered_t", "lost_t")]
+    names = [f"delivered_t.{line.id}.{cls}" for line in s.supply_lines for cls in SUPPLY_CLASSES if cls in line.cargo]
+    names += [f"lost_t.{cls}" for cls in SUPPLY_CLASSES if cls in moved]
     names += ["on_time_share"] if s.supply_lines else []
     names += [f"consumed.{cls}" for cls in SUPPLY_CLASSES if cls in carried]
     names += [f"stockout_h.{u.id}.{cls}" for u in s.units for cls in s.unit_types.get(u.type, _NO_FS).carries]

@@ -45,7 +45,6 @@ class Ledger:
     received: float = 0.0  # from outside the modelled system (none yet: kept for the balance's form)
     consumed: float = 0.0
     lost: float = 0.0
-    delivered: float = 0.0  # by supply lines (an internal transfer, reported as a metric)
 
 
 class Tank:
@@ -95,9 +94,16 @@ class Tank:
         self.settle()
         self.level -= amount
         self.ls.ledger[self.cls].consumed += amount
+        self.schedule()
+
+    def wants_refill(self) -> bool:
+        """At or below the refill threshold (with a margin for the rounding of lazy settling)."""
+        return self.level <= self.capacity * self.ls.refill_below * (1 + 1e-6)
+
+    def check_empty(self) -> None:
         if self.level <= EPS * self.capacity:
             self._empty()
-        self.schedule()
+            self.schedule()
 
     def schedule(self) -> None:
         """Set the next alarm: crossing the refill threshold, else running dry."""
@@ -105,7 +111,7 @@ class Tank:
         if self.rate <= 0 or self.level <= 0:
             return
         threshold = self.capacity * self.ls.refill_below
-        gap = self.level - threshold if self.level > threshold * (1 + EPS) else self.level
+        gap = self.level if self.wants_refill() else self.level - threshold
         ev = self.ls.env.timeout(gap / self.rate)
         ev.callbacks.append(partial(self._alarm, self.version))
 
@@ -209,7 +215,8 @@ class LogisticsState:
             if place.berths
         }
         self.in_transit: dict[str, float] = dict.fromkeys(SUPPLY_CLASSES, 0.0)
-        self.deliveries: list[tuple[str, float, bool]] = []  # (class, amount, on time)
+        self.deliveries: list[tuple[str, str, float]] = []  # (line, class, amount)
+        self.trips_on_time: list[bool] = []  # per completed delivery trip
         self.busy_min: dict[str, float] = {}
 
     # --- consumption -----------------------------------------------------------------------------------
@@ -230,7 +237,7 @@ class LogisticsState:
             return
         for cls, tank in self.tanks[unit.id].items():
             tank.settle()
-            if tank.level >= tank.capacity * self.refill_below:
+            if not tank.wants_refill():
                 continue
             for depot in self.depots_at[unit.location]:
                 want = tank.capacity - tank.level
@@ -251,6 +258,9 @@ class LogisticsState:
                 return False
         for cls, a in need.items():
             tanks[cls].take(a)
+        self.refill(unit)  # at its base, a platform is made ready again at once
+        for cls in need:
+            tanks[cls].check_empty()
         return True
 
     # --- shortage effects ------------------------------------------------------------------------------
@@ -283,9 +293,9 @@ class LogisticsState:
 
     # --- ports -----------------------------------------------------------------------------------------
 
-    def alongside(self, place: str, minutes: float) -> Process:
-        """Take a berth at ``place`` (queueing if all are taken) for ``minutes``."""
-        port = self.ports.get(place)
+    def alongside(self, place: str, minutes: float, ship: bool = True) -> Process:
+        """Spend ``minutes`` loading or unloading; a ship takes a berth (queueing if all are taken)."""
+        port = self.ports.get(place) if ship else None
         if port is None:
             yield self.env.timeout(minutes)
             return
@@ -296,6 +306,15 @@ class LogisticsState:
             port.holding[id(req)] = self.env.now
             yield self.env.timeout(minutes)
             port.busy_min += self.env.now - port.holding.pop(id(req))
+
+    def delivered_by_line(self) -> list[tuple[str, str, float]]:
+        totals: dict[tuple[str, str], float] = {}
+        for line in self.world.scenario.supply_lines:
+            for cls in line.cargo:
+                totals[(line.id, cls)] = 0.0
+        for line_id, cls, amount in self.deliveries:
+            totals[(line_id, cls)] += amount
+        return [(line_id, cls, a) for (line_id, cls), a in totals.items()]
 
     # --- the balance -------------------------------------------------------------------------------------
 
@@ -339,45 +358,58 @@ def run_line(world: World, ls: LogisticsState, line: SupplyLine, transport: Unit
             while not dest.low(list(line.cargo)):
                 yield dest.wait_low()
         trip += 1
-        if transport.location != origin.place and not (yield from travel(world, transport, origin.place)):
-            return
-        start = env.now
-        plan = _load_plan(world, line, transport)
-        if all(origin.level(cls) <= 0 for cls in plan):
-            world.emit("line_stopped", line=line.id, reason=f"{origin.id} has nothing left to send")
-            return
-        loaded = {cls: origin.take(cls, a) for cls, a in plan.items()}
+        with transport.busy.request() as turn:  # orders and lines share a transport, first come first served
+            yield turn
+            if not (yield from _trip(world, ls, line, transport, origin, dest)):
+                return
+
+
+def _trip(
+    world: World, ls: LogisticsState, line: SupplyLine, transport: Unit, origin: DepotStore, dest: DepotStore
+) -> Process:
+    """One round trip: load at the origin, sail, unload what fits, come back. False ends the line."""
+    env = world.env
+    if transport.location != origin.place and not (yield from travel(world, transport, origin.place)):
+        return False
+    start = env.now
+    plan = _load_plan(world, line, transport)
+    if all(origin.level(cls) <= 0 for cls in plan):
+        world.emit("line_stopped", line=line.id, reason=f"{origin.id} has nothing left to send")
+        return False
+    loaded = {cls: origin.take(cls, a) for cls, a in plan.items()}
+    for cls, a in loaded.items():
+        ls.in_transit[cls] += a
+    world.emit("load", line=line.id, transport=transport.id, cargo=loaded)
+    ship = "sea" in transport.speeds
+    yield from ls.alongside(origin.place, transport.type.load_min, ship)
+    nominal = world.map.path(origin.place, dest.place, transport.speeds)
+    planned = start + transport.type.load_min + (nominal.minutes if nominal else 0.0) + transport.type.unload_min
+    if not (yield from travel(world, transport, dest.place)):
+        _unload_back(ls, origin, loaded)
+        return False
+    if line.loss_prob and world.streams[f"cargo:{line.id}"].uniform() < line.loss_prob:
         for cls, a in loaded.items():
-            ls.in_transit[cls] += a
-        world.emit("load", line=line.id, transport=transport.id, cargo=loaded)
-        yield from ls.alongside(origin.place, transport.type.load_min)
-        nominal = world.map.path(origin.place, dest.place, transport.speeds)
-        planned = start + transport.type.load_min + (nominal.minutes if nominal else 0.0) + transport.type.unload_min
-        if not (yield from travel(world, transport, dest.place)):
-            _unload_back(ls, origin, loaded)
-            return
-        if line.loss_prob and world.streams[f"cargo:{line.id}"].uniform() < line.loss_prob:
-            for cls, a in loaded.items():
-                ls.in_transit[cls] -= a
-                ls.ledger[cls].lost += a
-            world.emit("cargo_lost", line=line.id, transport=transport.id, cargo=loaded)
-            loaded = {}
-        yield from ls.alongside(dest.place, transport.type.unload_min)
-        on_time = env.now <= planned + world.scenario.logistics.on_time_tolerance
-        for cls, a in list(loaded.items()):
-            put = dest.put(cls, a)
-            ls.in_transit[cls] -= put
-            ls.ledger[cls].delivered += put
-            loaded[cls] = a - put
-            if put > 0:
-                ls.deliveries.append((cls, put, on_time))
-        world.emit("deliver", line=line.id, transport=transport.id, at=dest.id, on_time=on_time)
-        for u in world.units_at(dest.place):
-            ls.refill(u)
-        back = yield from travel(world, transport, origin.place)
-        ls.busy_min[transport.id] = ls.busy_min.get(transport.id, 0.0) + env.now - start
-        if back:
-            _unload_back(ls, origin, loaded)
+            ls.in_transit[cls] -= a
+            ls.ledger[cls].lost += a
+        world.emit("cargo_lost", line=line.id, transport=transport.id, cargo=loaded)
+        loaded = dict.fromkeys(loaded, 0.0)
+    yield from ls.alongside(dest.place, transport.type.unload_min, ship)
+    on_time = env.now <= planned + world.scenario.logistics.on_time_tolerance
+    for cls, a in loaded.items():
+        put = dest.put(cls, a)
+        ls.in_transit[cls] -= put
+        loaded[cls] = a - put
+        if put > 0:
+            ls.deliveries.append((line.id, cls, put))
+    ls.trips_on_time.append(on_time)
+    world.emit("deliver", line=line.id, transport=transport.id, at=dest.id, on_time=on_time)
+    for u in world.units_at(dest.place):
+        ls.refill(u)
+    back = yield from travel(world, transport, origin.place)
+    ls.busy_min[transport.id] = ls.busy_min.get(transport.id, 0.0) + env.now - start
+    if back:
+        _unload_back(ls, origin, loaded)
+    return back
 
 
 def _unload_back(ls: LogisticsState, origin: DepotStore, cargo: dict[str, float]) -> None:
@@ -430,11 +462,13 @@ def metrics(world: World) -> dict[str, float]:
     m: dict[str, float] = {}
     for cls in SUPPLY_CLASSES:
         led = ls.ledger[cls]
-        m[f"delivered_t.{cls}"] = tonnes(s, cls, led.delivered)
         m[f"lost_t.{cls}"] = tonnes(s, cls, led.lost)
         ls.remaining(cls)  # settles every tank, so that consumption is counted up to now
         m[f"consumed.{cls}"] = led.consumed
-    m["on_time_share"] = (sum(1 for *_, ok in ls.deliveries if ok) / len(ls.deliveries)) if ls.deliveries else math.nan
+    for line_id, cls, amount in ls.delivered_by_line():
+        m[f"delivered_t.{line_id}.{cls}"] = tonnes(s, cls, amount)
+    trips = ls.trips_on_time
+    m["on_time_share"] = sum(trips) / len(trips) if trips else math.nan
     for uid, tanks in ls.tanks.items():
         for cls, tank in tanks.items():
             m[f"stockout_h.{uid}.{cls}"] = tank.outage_min() / 60.0

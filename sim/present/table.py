@@ -17,12 +17,16 @@ def _fmt(x: float, pct: bool = False) -> str:
 
 def summary_table(title: str, summary: dict[str, Summary], reps: int) -> Table:
     """Objectives and outcomes first (as rates), then every other metric with its 95 % interval."""
-    table = Table(title=title, caption=f"{reps} replications · 95 % intervals (Wilson for rates, t for means)")
+    quiet = [n for n, s in summary.items() if s.kind == "mean" and s.mean == 0 and s.sd == 0]
+    caption = f"{reps} replications · 95 % intervals (Wilson for rates, t for means)"
+    if quiet:
+        caption += f" · {len(quiet)} metrics that were 0 in every replication not shown"
+    table = Table(title=title, caption=caption)
     table.add_column("metric")
     table.add_column("n", justify="right")
     table.add_column("mean / rate", justify="right")
     table.add_column("95 % CI", justify="right")
-    rows = sorted(summary.items(), key=lambda kv: kv[1].kind != "rate")
+    rows = sorted(((n, s) for n, s in summary.items() if n not in quiet), key=lambda kv: kv[1].kind != "rate")
     for name, s in rows:
         pct = s.kind == "rate"
         ci = "–" if math.isnan(s.low) else f"{_fmt(s.low, pct)} – {_fmt(s.high, pct)}"
