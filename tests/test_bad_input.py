@@ -45,6 +45,14 @@ EXPECTED = {
     "unreachable.yaml": (25, "phases.1.orders.0.target", "no way to reach isle"),
     "wrong_type.yaml": (17, "units.0.strength", "valid integer"),
     "zero_speed.yaml": (3, "unit_types.inf.speed_kmh.land", "greater than 0"),
+    # logistics
+    "unknown_supply_class.yaml": (3, "unit_types.inf.carries.petrol", "'petrol' is not allowed here; expected 'fuel'"),
+    "negative_stock.yaml": (26, "depots.1.stocks.water.initial", "greater than or equal to 0"),
+    "zero_capacity.yaml": (26, "depots.1.stocks.water.capacity", "greater than 0"),
+    "wrong_mode_transport.yaml": (28, "supply_lines.0.transports.0", "moves by land only"),
+    "stock_over_capacity.yaml": (22, "depots.0.stocks.water", "exceeds the capacity"),
+    "unknown_depot.yaml": (28, "supply_lines.0.to", "unknown depot 'kuryk'"),
+    "unknown_closure_route.yaml": (30, "closures.0.route", "unknown route id 'lanes'"),
 }
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+):(?: (?P<field>[\w.-]+):)? (?P<msg>.+)$")
 

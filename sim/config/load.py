@@ -104,6 +104,8 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
     out: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
+        if part == "[key]":  # pydantic's marker for an error in a dict key
+            continue
         in_dict = isinstance(node, dict) and part in node
         if in_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
@@ -115,6 +117,8 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
 
 def _message(err: Any) -> str:
     kind, msg = err["type"], err["msg"]
+    if err["loc"][-1:] == ("[key]",):
+        return f"{err['loc'][-2]!r} is not allowed here; expected {msg.removeprefix('Input should be ')}"
     if kind == "extra_forbidden":
         return "unknown field"
     if kind == "missing":

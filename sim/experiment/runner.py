@@ -70,7 +70,7 @@ def collect_metrics(world: World) -> dict[str, float]:
     for o, ok in zip(s.objectives, passed, strict=True):
         m[f"objective.{o.id}"] = float(ok)
     m["mission_success"] = float(all(passed))
-    return {name: m[name] for name in metric_names(s)}
+    return {name: float(m[name]) for name in metric_names(s)}
 
 
 def _ongoing(world: World, place: str) -> float:

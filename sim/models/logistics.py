@@ -328,8 +328,9 @@ class LogisticsState:
 
     def balance(self, cls: str) -> tuple[float, float]:
         """(initial + received, consumed + remaining + in transit + lost): equal in every run."""
+        remaining = self.remaining(cls)  # settles the tanks first, so that `consumed` is up to date
         led = self.ledger[cls]
-        return led.initial + led.received, led.consumed + self.remaining(cls) + self.in_transit[cls] + led.lost
+        return led.initial + led.received, led.consumed + remaining + self.in_transit[cls] + led.lost
 
 
 # --- supply lines and traffic -----------------------------------------------------------------------------
