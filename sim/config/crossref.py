@@ -26,7 +26,7 @@ Finding = tuple[PathKey, str]
 def check(s: Scenario) -> list[Finding]:
     """Every cross-reference problem in ``s`` (empty when the scenario is consistent)."""
     found: list[Finding] = []
-    for fn in (_ids, _places, _unit_refs, _orders, _phases, _objectives, _logistics):
+    for fn in (_ids, _places, _unit_refs, _orders, _phases, _objectives, _logistics, _medical):
         found.extend(fn(s))
     if not found:  # reachability only makes sense once every name resolves
         found.extend(_capacity(s))
@@ -301,3 +301,87 @@ def _connected(s: Scenario, src: str, dst: str, modes: set[str]) -> bool:
                     seen.add(b)
                     todo.append(b)
     return dst in seen
+
+
+def _medical(s: Scenario) -> Iterator[Finding]:
+    med, places, units = s.medical, s.map.places, {u.id: u for u in s.units}
+    base: PathKey = ("medical",)
+    facilities = {f.id: f for f in med.facilities}
+    yield from (((*base, *p), m) for p, m in _duplicates([f.id for f in med.facilities], "facilities"))
+    for i, side in enumerate(med.sides):
+        if side not in s.sides:
+            yield (*base, "sides", i), _unknown("side", side, s.sides)
+    for i, f in enumerate(med.facilities):
+        here: PathKey = (*base, "facilities", i)
+        if f.at not in places:
+            yield (*here, "at"), _unknown("place", f.at, places)
+        for pi, p in enumerate(f.serves):
+            if p not in places:
+                yield (*here, "serves", pi), _unknown("place", p, places)
+        if f.next is not None and f.next not in facilities:
+            yield (*here, "next"), _unknown("facility", f.next, facilities)
+        elif f.next == f.id:
+            yield (*here, "next"), "a facility cannot pass casualties to itself"
+    legs = {e.to: (i, e) for i, e in enumerate(med.evacuation)}
+    for i, e in enumerate(med.evacuation):
+        here = (*base, "evacuation", i)
+        if e.to not in facilities:
+            yield (*here, "to"), _unknown("facility", e.to, facilities)
+            continue
+        sources = [f for f in med.facilities if f.next == e.to]
+        if not sources:
+            yield (*here, "to"), f"no facility has next: {e.to}, so nobody is evacuated by this leg"
+        for ai, a in enumerate(e.assets):
+            if a not in units:
+                yield (*here, "assets", ai), _unknown("unit", a, units)
+                continue
+            t = s.unit_types.get(units[a].type)
+            if t is None:
+                continue
+            if t.litters == 0:
+                yield (*here, "assets", ai), f"{a} ({units[a].type}) carries no stretchers (litters is 0)"
+            modes = set(t.speed_kmh)
+            for src in sources:
+                if (
+                    src.at in places
+                    and facilities[e.to].at in places
+                    and not (
+                        _connected(s, src.at, facilities[e.to].at, modes) and _connected(s, units[a].at, src.at, modes)
+                    )
+                ):
+                    yield (
+                        (*here, "assets", ai),
+                        (
+                            f"{a} moves by {'/'.join(sorted(modes)) or 'no'} only and cannot fly or sail "
+                            f"from {units[a].at} to {src.id} and on to {e.to}"
+                        ),
+                    )
+    for i, f in enumerate(med.facilities):
+        nxt = facilities.get(f.next) if f.next else None
+        if nxt is not None and nxt.at != f.at and f.next not in legs:
+            yield (
+                (*base, "facilities", i, "next"),
+                (f"{f.next} is at {nxt.at}, not at {f.at}: add an evacuation leg (evacuation: - to: {f.next})"),
+            )
+    served = {p for f in med.facilities for p in (f.at, *f.serves)}
+    for key, items in (("mass_casualties", med.mass_casualties), ("arrivals", med.arrivals)):
+        for i, item in enumerate(items):
+            if item.place not in places:
+                yield (*base, key, i, "place"), _unknown("place", item.place, places)
+            elif item.place not in served:
+                yield (*base, key, i, "place"), f"no facility serves {item.place} (add it to a facility's serves:)"
+            if item.cause not in med.triage_mix:
+                yield (*base, key, i, "cause"), _unknown("cause", item.cause, med.triage_mix)
+    if med.facilities and "combat" not in med.triage_mix:
+        yield (*base, "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
+    if med.facilities and med.dnbi_per_1000_per_day > 0 and "dnbi" not in med.triage_mix:
+        yield (*base, "triage_mix"), "a triage_mix for cause dnbi is needed (or set dnbi_per_1000_per_day: 0)"
+    # the chain must end: follow next from every facility
+    for i, f in enumerate(med.facilities):
+        seen, cur = {f.id}, f
+        while cur.next is not None and cur.next in facilities:
+            if cur.next in seen:
+                yield (*base, "facilities", i, "next"), f"facilities pass casualties round in a cycle from {f.id}"
+                break
+            seen.add(cur.next)
+            cur = facilities[cur.next]

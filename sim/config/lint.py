@@ -12,10 +12,11 @@ def lint(s: Scenario) -> list[tuple[PathKey, str]]:
     ordered = {o.unit for p in s.phases for o in p.orders}
     carried = {name for p in s.phases for o in p.orders for name in getattr(o, "units", [])}
     targets = {o.target for p in s.phases for o in p.orders if isinstance(o, AssaultOrder | FireSupportOrder)}
-    on_lines = {t for line in s.supply_lines for t in line.transports}
+    tasked = ordered | carried | {t for line in s.supply_lines for t in line.transports}
+    tasked |= {a for leg in s.medical.evacuation for a in leg.assets}
     sustained = {d.at for d in s.depots}
     for i, u in enumerate(s.units):
-        if u.id not in ordered | carried | on_lines and u.at not in targets | sustained:
+        if s.phases and u.id not in tasked and u.at not in targets | sustained:
             found.append((("units", i), f"unit {u.id} has no orders, no supply line and no depot where it is"))
     used = {u.at for u in s.units} | {r.from_ for r in s.map.routes} | {r.to for r in s.map.routes}
     for name in s.map.places:

@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from sim.config.durations import Duration
 from sim.config.frozen import Fraction, Frozen, Id, PositiveFloat
+from sim.config.medical import TRIAGE, Medical
 from sim.config.supply import (
     SUPPLY_CLASSES,
     Amount,
@@ -119,6 +120,7 @@ class UnitType(Frozen):
     )
     protection: PositiveFloat = Field(1.0, description="divides the enemy's kill rate against this type")
     capacity_personnel: int = Field(0, ge=0, description="passengers per element (transports)")
+    litters: int = Field(0, ge=0, description="stretcher casualties per element (MEDEVAC assets)")
     load_min: Duration = 30.0
     unload_min: Duration = 20.0
     fire_support: FireSupport | None = None
@@ -287,6 +289,7 @@ class Scenario(Frozen):
     closures: list[Closure] = []
     traffic: list[Traffic] = []
     logistics: Logistics = Logistics()
+    medical: Medical = Medical()
 
 
 def metric_names(s: Scenario) -> list[str]:
@@ -300,7 +303,7 @@ def metric_names(s: Scenario) -> list[str]:
         names += [f"killed.{side}", f"wounded.{side}", f"survivors.{side}"]
     names.append("sorties")
     names += [f"sorties.{u.id}" for u in s.units if s.unit_types.get(u.type, _NO_FS).fire_support]
-    return names + _logistics_metric_names(s)
+    return names + _logistics_metric_names(s) + _medical_metric_names(s)
 
 
 def _logistics_metric_names(s: Scenario) -> list[str]:
@@ -319,6 +322,23 @@ def _logistics_metric_names(s: Scenario) -> list[str]:
 
 
 _NO_FS = UnitType(strength=1)
+
+
+def _medical_metric_names(s: Scenario) -> list[str]:
+    med = s.medical
+    if not med.facilities:
+        return []
+    names = ["casualties", *(f"casualties.{t}" for t in TRIAGE)]
+    names += ["returned_to_duty", "evacuated", "died_of_wounds", "in_care"]
+    names += ["t1_care_10min_share", "t1_resus_1h_share", "t1_surgery_1h_share", "t1_surgery_2h_share"]
+    for f in med.facilities:
+        names += [f"wait_h.{f.id}", f"wait_p90_h.{f.id}", f"queue_avg.{f.id}", f"team_utilisation.{f.id}"]
+        if f.beds:
+            names.append(f"peak_beds.{f.id}")
+    for e in med.evacuation:
+        names += [f"evac_wait_h.{e.to}", f"evac_wait_p90_h.{e.to}"]
+    names += [f"medevac_utilisation.{a}" for e in med.evacuation for a in e.assets]
+    return names
 
 
 def is_indicator(metric: str) -> bool:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.config.schema import Phase
+from sim.engine.units import ORDER_PRIORITY
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -44,7 +45,7 @@ def _run_phase(world: World, phase: Phase) -> Process:
 
 def _execute(world: World, order: Any, done: simpy.Event) -> Process:
     unit = world.units[order.unit]
-    with unit.busy.request() as turn:
+    with unit.busy.request(priority=ORDER_PRIORITY) as turn:
         yield turn
         if order.delay:
             yield world.env.timeout(order.delay)

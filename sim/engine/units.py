@@ -9,6 +9,8 @@ import simpy
 
 from sim.config.schema import UnitType
 
+ORDER_PRIORITY = 1
+
 
 @dataclass(eq=False)
 class Unit:
@@ -19,7 +21,9 @@ class Unit:
     nation: str | None
     strength: float  # elements left; int-valued in stochastic runs
     location: str | None  # None while moving or aboard a transport
-    busy: simpy.Resource  # orders for one unit run one after another, in the order issued
+    # orders (and supply trips, and MEDEVAC missions) for one unit run one at a time: lower priority
+    # value first, then in the order asked (ORDER_PRIORITY for orders and supply trips)
+    busy: simpy.PriorityResource
     initial: float = 0.0
     killed: float = 0.0
     wounded: float = 0.0

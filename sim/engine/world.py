@@ -41,7 +41,7 @@ class World:
                 nation=spec.nation,
                 strength=spec.strength or utype.strength,
                 location=spec.at,
-                busy=simpy.Resource(self.env, capacity=1),
+                busy=simpy.PriorityResource(self.env, capacity=1),
             )
         self.handlers: dict[str, OrderHandler] = {}
         self._signals: dict[str, simpy.Event] = {}
@@ -56,6 +56,7 @@ class World:
         self.on_change: list[Callable[[Unit], None]] = []  # a unit's fighting power changed
         self.movement_checks: list[Callable[[Unit, Path], str | None]] = []  # a reason to refuse, or None
         self.kill_factors: list[Callable[[Unit], float]] = []  # multipliers on a unit's kill rate
+        self.on_wounded: list[Callable[[Unit, float], None]] = []  # a unit just had this many wounded
         # take a lump of supplies (a sortie's fuel and ordnance); True when it was there to take
         self.supply_draw: Callable[[Unit, Mapping[str, float]], bool] = lambda unit, amounts: True
 

@@ -10,7 +10,7 @@ from sim.config.schema import MetricObjective, Scenario, SecureObjective, metric
 from sim.engine import closures, movement, phases
 from sim.engine.geo import Map
 from sim.engine.world import World
-from sim.models import combat, fires, logistics
+from sim.models import combat, fires, logistics, medical
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ def build_world(
     combat.install(world)
     fires.install(world)
     logistics.install(world)
+    medical.install(world)
     closures.start(world)
     phases.start(world)
     return world
@@ -66,6 +67,7 @@ def collect_metrics(world: World) -> dict[str, float]:
         if u.type.fire_support is not None:
             m[f"sorties.{u.id}"] = float(u.sorties)
     m.update(logistics.metrics(world))
+    m.update(medical.metrics(world))
     passed = [_objective_met(o, m, world) for o in s.objectives]
     for o, ok in zip(s.objectives, passed, strict=True):
         m[f"objective.{o.id}"] = float(ok)

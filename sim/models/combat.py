@@ -44,6 +44,9 @@ def take_losses(world: World, unit: Unit, n: float) -> None:
         stream = world.streams["casualties"]
         killed = sum(1 for _ in range(int(n)) if stream.uniform() < world.scenario.combat.killed_fraction)
     unit.lose(n, killed)
+    if n > killed:
+        for fn in world.on_wounded:
+            fn(unit, n - killed)
     if world.log.on:
         world.emit("losses", unit=unit.id, n=n, killed=killed, left=unit.strength)
 

@@ -22,7 +22,7 @@ from sim.config.schema import Scenario
 from sim.config.supply import SUPPLY_CLASSES, SupplyLine
 from sim.engine.geo import Path
 from sim.engine.movement import travel
-from sim.engine.units import Unit
+from sim.engine.units import ORDER_PRIORITY, Unit
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -359,7 +359,8 @@ def run_line(world: World, ls: LogisticsState, line: SupplyLine, transport: Unit
             while not dest.low(list(line.cargo)):
                 yield dest.wait_low()
         trip += 1
-        with transport.busy.request() as turn:  # orders and lines share a transport, first come first served
+        # orders and lines share a transport, first come first served
+        with transport.busy.request(priority=ORDER_PRIORITY) as turn:
             yield turn
             if not (yield from _trip(world, ls, line, transport, origin, dest)):
                 return

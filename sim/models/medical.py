@@ -1,0 +1,406 @@
+"""Medical care: casualties from point of injury through Role 1, evacuation, Role 2 surgery, to Role 3.
+
+Each casualty is a simpy process. Treatment teams are priority resources ordered by triage (T1 first);
+evacuation assets pick up the most urgent casualties waiting at a facility and fly or sail them to the
+next one. Until surgery (treatment at a Role 2 or 3) a casualty may die of wounds: the hazard grows
+with time since injury, h(t) = base + slope·t, so every minute of delay costs lives. Each casualty ends
+in exactly one outcome — returned to duty, evacuated (out of the end of the chain), died of wounds — or
+is still in care when the run ends.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from sim.config.medical import TRIAGE, Facility
+from sim.engine.movement import travel
+from sim.engine.units import ORDER_PRIORITY, Unit
+
+if TYPE_CHECKING:
+    from sim.engine.world import Process, World
+
+MEDEVAC_FIRST = ORDER_PRIORITY - 1
+RETRY_GROUNDED_MIN = 30.0  # a MEDEVAC asset that cannot fly (no fuel, no route) tries again after this
+
+
+@dataclass(eq=False)
+class Casualty:
+    id: int
+    cause: str
+    triage: str
+    place: str
+    injured: float
+    dies_at: float  # when the wounds kill, if surgery has not begun by then (inf: never)
+    care: float | None = None  # first treatment began (Role 1)
+    role2: float | None = None  # arrived at Role 2 (advanced resuscitation)
+    surgery: float | None = None  # treatment began at Role 2 or 3: the hazard stops
+    outcome: str | None = None  # returned_to_duty, evacuated, died_of_wounds (None: still in care)
+    death: simpy.Event | None = None  # fires when the wounds kill; replaced by one that never fires at surgery
+
+    @property
+    def priority(self) -> int:
+        return TRIAGE.index(self.triage)
+
+
+@dataclass
+class Stage:
+    """A facility's state: teams, beds, and the statistics of its queue."""
+
+    spec: Facility
+    teams: simpy.PriorityResource
+    beds: simpy.PriorityResource | None
+    waits: list[float] = field(default_factory=list)
+    arrivals: int = 0
+    waiting: int = 0
+    area: float = 0.0  # ∫ number waiting dt
+    busy_area: float = 0.0  # ∫ teams busy dt
+    busy: int = 0
+    last: float = 0.0
+    beds_used: int = 0
+    peak_beds: int = 0
+
+    def tick(self, now: float) -> None:
+        self.area += self.waiting * (now - self.last)
+        self.busy_area += self.busy * (now - self.last)
+        self.last = now
+
+
+@dataclass
+class Leg:
+    """Evacuation into one facility: its assets and the casualties waiting for them, by priority."""
+
+    to: str
+    assets: list[Unit]
+    queue: list[tuple[int, int, Casualty, str, simpy.Event]] = field(default_factory=list)
+    idle: list[simpy.Event] = field(default_factory=list)  # assets waiting for casualties
+    waits: list[float] = field(default_factory=list)
+
+
+class MedicalState:
+    def __init__(self, world: World):
+        self.world, self.env = world, world.env
+        med = world.scenario.medical
+        self.med = med
+        self.sides = set(med.sides) or set(world.scenario.sides)
+        self.stages: dict[str, Stage] = {
+            f.id: Stage(
+                f,
+                simpy.PriorityResource(self.env, f.teams),
+                simpy.PriorityResource(self.env, f.beds) if f.beds else None,
+            )
+            for f in med.facilities
+        }
+        self.entry: dict[str, str] = {}
+        for f in med.facilities:
+            for place in [f.at, *f.serves]:
+                if f.role == 1 or place not in self.entry:
+                    self.entry.setdefault(place, f.id)
+        self.legs = {e.to: Leg(e.to, [world.units[a] for a in e.assets]) for e in med.evacuation}
+        self.casualties: list[Casualty] = []
+        self.pending: dict[str, float] = {}  # fractional wounded per unit (deterministic combat)
+        self.busy_min: dict[str, float] = {}
+        self.triage = world.streams["triage"]
+        self.wounds = world.streams["wounds"]
+
+    # --- casualties in ------------------------------------------------------------------------------
+
+    def injure(self, place: str, cause: str) -> None:
+        if place not in self.entry:
+            self.world.count("casualties_unserved")
+            self.world.emit("casualty_unserved", place=place)
+            return
+        mix = self.med.triage_mix[cause]
+        u, acc, triage = self.triage.uniform(), 0.0, TRIAGE[-1]
+        for t in TRIAGE:
+            acc += mix.get(t, 0.0)  # type: ignore[call-overload]
+            if u < acc:
+                triage = t
+                break
+        c = Casualty(
+            len(self.casualties), cause, triage, place, self.env.now, self.env.now + self._time_to_death(triage)
+        )
+        self.casualties.append(c)
+        self.world.emit("casualty", id=c.id, triage=triage, place=place, cause=cause)
+        self.env.process(self._care(c))
+
+    def _time_to_death(self, triage: str) -> float:
+        """Minutes until the cumulative hazard H(t) = b·t + s·t²/2 (t in hours) reaches an Exp(1) draw."""
+        h = self.med.hazard.get(triage)  # type: ignore[call-overload]
+        e = self.wounds.exponential(1.0)
+        if h is None or (h.base_per_h == 0 and h.slope_per_h2 == 0):
+            return math.inf
+        b, s = h.base_per_h, h.slope_per_h2
+        hours = e / b if s == 0 else (-b + math.sqrt(b * b + 2 * s * e)) / s
+        return hours * 60.0
+
+    def wounded(self, unit: Unit, n: float) -> None:
+        if unit.side not in self.sides or unit.location is None:
+            return
+        self.pending[unit.id] = self.pending.get(unit.id, 0.0) + n
+        while self.pending[unit.id] >= 1 - 1e-9:
+            self.pending[unit.id] -= 1
+            self.injure(unit.location, "combat")
+
+    # --- the chain ----------------------------------------------------------------------------------
+
+    def _care(self, c: Casualty) -> Process:
+        env = self.env
+        c.death = env.timeout(c.dies_at - env.now) if math.isfinite(c.dies_at) else env.event()
+        stage = self.stages[self.entry[c.place]]
+        if stage.spec.carry and not (yield from self._wait(c, env.timeout(stage.spec.carry))):
+            return
+        while True:
+            if stage.spec.role >= 2 and c.role2 is None:
+                c.role2 = env.now
+            bed = None
+            if stage.beds is not None:
+                bed = stage.beds.request(priority=c.priority)
+                if not (yield from self._wait(c, bed)):
+                    return
+                stage.beds_used += 1
+                stage.peak_beds = max(stage.peak_beds, stage.beds_used)
+            ok = yield from self._treat(c, stage)
+            if not ok:
+                self._leave_bed(stage, bed)
+                return
+            spec = stage.spec
+            if spec.role == 1 and c.triage == "T3":
+                self._end(c, "returned_to_duty")
+            elif spec.next is None:
+                self._end(c, "evacuated")
+            if c.outcome is not None:
+                self._leave_bed(stage, bed)
+                return
+            nxt = self.stages[spec.next]  # type: ignore[index]
+            leg = self.legs.get(nxt.spec.id)
+            if leg is not None:
+                arrived = env.event()
+                ready = env.now
+                leg.queue.append((c.priority, c.id, c, spec.id, arrived))
+                self._kick(leg)
+                if not (yield from self._wait(c, arrived)):
+                    self._leave_bed(stage, bed)
+                    leg.queue[:] = [q for q in leg.queue if q[2] is not c]
+                    return
+                leg.waits.append(arrived.value - ready)  # type: ignore[operator]
+            self._leave_bed(stage, bed)
+            stage = nxt
+
+    def _treat(self, c: Casualty, stage: Stage) -> Process:
+        env = self.env
+        stage.tick(env.now)
+        stage.arrivals += 1
+        stage.waiting += 1
+        arrived = env.now
+        with stage.teams.request(priority=c.priority) as team:
+            got = yield team | c.death
+            stage.tick(env.now)
+            stage.waiting -= 1
+            if team not in got:
+                self._end(c, "died_of_wounds")
+                return False
+            stage.waits.append(env.now - arrived)
+            stage.busy += 1
+            if c.care is None:
+                c.care = env.now
+            if stage.spec.role >= 2 and c.surgery is None:
+                c.surgery = env.now  # surgery has begun: the wounds no longer kill in this model
+                c.death = env.event()
+            minutes = self.world.streams[f"treatment:{stage.spec.id}"].exponential(1.0 / stage.spec.treatment)
+            timer = env.timeout(minutes)
+            done = yield timer | c.death
+            stage.tick(env.now)
+            stage.busy -= 1
+            if timer not in done:
+                self._end(c, "died_of_wounds")
+                return False
+        return True
+
+    def _wait(self, c: Casualty, ev: simpy.Event) -> Process:
+        got = yield ev | c.death
+        if ev in got:
+            return True
+        if isinstance(ev, simpy.resources.resource.Request):  # give up the place in the queue, or the bed
+            if ev.triggered:
+                ev.resource.release(ev)
+            else:
+                ev.cancel()
+        self._end(c, "died_of_wounds")
+        return False
+
+    def _leave_bed(self, stage: Stage, bed: simpy.Event | None) -> None:
+        if bed is not None and stage.beds is not None:
+            stage.beds.release(bed)  # type: ignore[arg-type]
+            stage.beds_used -= 1
+
+    def _end(self, c: Casualty, outcome: str) -> None:
+        c.outcome = outcome
+        self.world.emit(outcome, id=c.id, triage=c.triage)
+
+    # --- evacuation ---------------------------------------------------------------------------------
+
+    def _kick(self, leg: Leg) -> None:
+        waiting, leg.idle = leg.idle, []
+        for ev in waiting:
+            ev.succeed()
+
+    def run_asset(self, leg: Leg, asset: Unit) -> Process:
+        env, world = self.env, self.world
+        home = asset.location
+        prio = MEDEVAC_FIRST if self.med.lift_priority == "medevac_first" else ORDER_PRIORITY
+        while asset.strength > 0:
+            if not leg.queue:
+                leg.idle.append(env.event())
+                yield leg.idle[-1]
+                continue
+            with asset.busy.request(priority=prio) as turn:
+                yield turn
+                if not leg.queue:  # another asset took them while this one waited for its turn
+                    continue
+                start = env.now
+                ok = yield from self._mission(leg, asset)
+                if home is not None and not leg.queue and asset.location != home:
+                    yield from travel(world, asset, home)
+                self.busy_min[asset.id] = self.busy_min.get(asset.id, 0.0) + env.now - start
+            if not ok:
+                yield env.timeout(RETRY_GROUNDED_MIN)
+
+    def _mission(self, leg: Leg, asset: Unit) -> Process:
+        """Fly to the most urgent casualty's facility, load the most urgent there, carry them to ``leg.to``."""
+        env, world = self.env, self.world
+        leg.queue.sort(key=lambda q: (q[0], q[1]))
+        source = self.stages[leg.queue[0][3]].spec.at
+        if not (yield from travel(world, asset, source)):
+            return False
+        room = math.floor(asset.strength) * asset.type.litters
+        load = [
+            q
+            for q in sorted(leg.queue, key=lambda q: (q[0], q[1]))
+            if self.stages[q[3]].spec.at == source and q[2].outcome is None
+        ][:room]
+        if not load:
+            return True
+        for q in load:
+            leg.queue.remove(q)
+        yield env.timeout(asset.type.load_min)
+        dest = self.stages[leg.to].spec.at
+        if not (yield from travel(world, asset, dest)):
+            leg.queue.extend(q for q in load if q[2].outcome is None)  # back in the queue, still at the facility
+            return False
+        yield env.timeout(asset.type.unload_min)
+        for _, _, _, _, arrived in load:
+            if not arrived.triggered:
+                arrived.succeed(env.now)
+        world.emit("medevac", unit=asset.id, to=leg.to, casualties=[q[2].id for q in load])
+        return True
+
+    # --- other sources --------------------------------------------------------------------------------
+
+    def run_dnbi(self) -> Process:
+        """Disease and non-battle injury: Poisson in the personnel of the medical sides."""
+        env = self.env
+        stream = self.world.streams["dnbi"]
+        per_min = self.med.dnbi_per_1000_per_day / 1000.0 / 1440.0
+        while True:
+            units = [
+                u
+                for u in self.world.units.values()
+                if u.side in self.sides and u.location is not None and u.strength > 0
+            ]
+            weights = [float(u.personnel) for u in units]
+            total = sum(weights)
+            if total <= 0 or per_min <= 0:
+                return
+            yield env.timeout(stream.exponential(per_min * total))
+            unit = units[stream.pick(weights, total)]
+            if unit.location is not None:
+                self.injure(unit.location, "dnbi")
+
+    def run_mass(self, at: float, place: str, count: int, cause: str) -> Process:
+        yield self.env.timeout(at)
+        self.world.emit("mass_casualty", place=place, count=count)
+        for _ in range(count):
+            self.injure(place, cause)
+
+    def run_arrivals(self, place: str, per_hour: float, cause: str) -> Process:
+        stream = self.world.streams[f"arrivals:{place}"]
+        while True:
+            yield self.env.timeout(stream.exponential(per_hour / 60.0))
+            self.injure(place, cause)
+
+
+def state(world: World) -> MedicalState:
+    return world.services["medical"]  # type: ignore[no-any-return]
+
+
+def install(world: World) -> None:
+    med = world.scenario.medical
+    if not med.facilities:
+        return
+    ms = MedicalState(world)
+    world.services["medical"] = ms
+    world.on_wounded.append(ms.wounded)
+    for leg in ms.legs.values():
+        for asset in leg.assets:
+            world.env.process(ms.run_asset(leg, asset))
+    if med.dnbi_per_1000_per_day > 0:
+        world.env.process(ms.run_dnbi())
+    for m in med.mass_casualties:
+        world.env.process(ms.run_mass(m.at, m.place, m.count, m.cause))
+    for a in med.arrivals:
+        world.env.process(ms.run_arrivals(a.place, a.per_hour, a.cause))
+
+
+def _share(cs: list[Casualty], attr: str, within: float, now: float) -> float:
+    """Share of T1 casualties whose milestone came within ``within`` minutes (censored ones left out)."""
+    hits = total = 0
+    for c in cs:
+        t = getattr(c, attr)
+        if t is not None and t - c.injured <= within:
+            hits += 1
+            total += 1
+        elif c.outcome is not None or now - c.injured >= within:
+            total += 1  # too late, or dead: a miss; a casualty still inside the window is not counted
+    return hits / total if total else math.nan
+
+
+def _p90(xs: list[float]) -> float:
+    return float(np.percentile(xs, 90)) / 60.0 if xs else math.nan
+
+
+def metrics(world: World) -> dict[str, float]:
+    if "medical" not in world.services:
+        return {}
+    ms, now = state(world), world.now
+    cs = ms.casualties
+    m: dict[str, float] = {"casualties": float(len(cs))}
+    for t in TRIAGE:
+        m[f"casualties.{t}"] = float(sum(1 for c in cs if c.triage == t))
+    for outcome in ("returned_to_duty", "evacuated", "died_of_wounds"):
+        m[outcome] = float(sum(1 for c in cs if c.outcome == outcome))
+    m["in_care"] = float(sum(1 for c in cs if c.outcome is None))
+    t1 = [c for c in cs if c.triage == "T1"]
+    has_role2 = any(f.role >= 2 for f in ms.med.facilities)
+    m["t1_care_10min_share"] = _share(t1, "care", 10, now)
+    m["t1_resus_1h_share"] = _share(t1, "role2", 60, now) if has_role2 else math.nan
+    m["t1_surgery_1h_share"] = _share(t1, "surgery", 60, now) if has_role2 else math.nan
+    m["t1_surgery_2h_share"] = _share(t1, "surgery", 120, now) if has_role2 else math.nan
+    for fid, st in ms.stages.items():
+        st.tick(now)
+        m[f"wait_h.{fid}"] = sum(st.waits) / len(st.waits) / 60.0 if st.waits else math.nan
+        m[f"wait_p90_h.{fid}"] = _p90(st.waits)
+        m[f"queue_avg.{fid}"] = st.area / now if now else math.nan
+        m[f"team_utilisation.{fid}"] = st.busy_area / (st.spec.teams * now) if now else math.nan
+        if st.spec.beds:
+            m[f"peak_beds.{fid}"] = float(st.peak_beds)
+    for to, leg in ms.legs.items():
+        m[f"evac_wait_h.{to}"] = sum(leg.waits) / len(leg.waits) / 60.0 if leg.waits else math.nan
+        m[f"evac_wait_p90_h.{to}"] = _p90(leg.waits)
+        for a in leg.assets:
+            m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / now if now else math.nan
+    return m
