@@ -53,6 +53,12 @@ EXPECTED = {
     "stock_over_capacity.yaml": (22, "depots.0.stocks.water", "exceeds the capacity"),
     "unknown_depot.yaml": (28, "supply_lines.0.to", "unknown depot 'kuryk'"),
     "unknown_closure_route.yaml": (30, "closures.0.route", "unknown route id 'lanes'"),
+    # medical
+    "triage_mix_sum.yaml": (18, "medical.triage_mix.combat", "shares sum to 0.9, not 1"),
+    "unknown_facility.yaml": (21, "medical.facilities.0.next", "unknown facility 'hospital'"),
+    "negative_capacity.yaml": (22, "medical.facilities.1.beds", "greater than 0"),
+    "no_evacuation_leg.yaml": (21, "medical.facilities.0.next", "add an evacuation leg"),
+    "unknown_triage.yaml": (19, "medical.triage_mix.dnbi.T5", "'T5' is not allowed here"),
 }
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+):(?: (?P<field>[\w.-]+):)? (?P<msg>.+)$")
 

@@ -372,6 +372,9 @@ def _medical(s: Scenario) -> Iterator[Finding]:
                 yield (*base, key, i, "place"), f"no facility serves {item.place} (add it to a facility's serves:)"
             if item.cause not in med.triage_mix:
                 yield (*base, key, i, "cause"), _unknown("cause", item.cause, med.triage_mix)
+    for cause, mix in med.triage_mix.items():
+        if abs(sum(mix.values()) - 1.0) > 1e-6:
+            yield (*base, "triage_mix", cause), f"shares sum to {sum(mix.values()):g}, not 1"
     if med.facilities and "combat" not in med.triage_mix:
         yield (*base, "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
     if med.facilities and med.dnbi_per_1000_per_day > 0 and "dnbi" not in med.triage_mix:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from sim.config.durations import Duration
 from sim.config.frozen import Frozen, Id, PositiveFloat
@@ -94,11 +93,3 @@ class Medical(Frozen):
     lift_priority: Literal["medevac_first", "fifo"] = Field(
         "medevac_first", description="when a helicopter is wanted for MEDEVAC and for an order at once"
     )
-
-    @model_validator(mode="after")
-    def _mixes_sum_to_one(self) -> Medical:
-        for cause, mix in self.triage_mix.items():
-            total = sum(mix.values())
-            if not math.isclose(total, 1.0, abs_tol=1e-6):
-                raise ValueError(f"triage_mix.{cause} sums to {total:g}, not 1")
-        return self

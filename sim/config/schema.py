@@ -337,7 +337,8 @@ def _medical_metric_names(s: Scenario) -> list[str]:
             names.append(f"peak_beds.{f.id}")
     for e in med.evacuation:
         names += [f"evac_wait_h.{e.to}", f"evac_wait_p90_h.{e.to}"]
-    names += [f"medevac_utilisation.{a}" for e in med.evacuation for a in e.assets]
+    assets = dict.fromkeys(a for e in med.evacuation for a in e.assets)  # one asset may serve several legs
+    names += [f"medevac_utilisation.{a}" for a in assets]
     return names
 
 

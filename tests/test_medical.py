@@ -1,0 +1,199 @@
+"""The medical chain against queueing theory, priority, conservation and the golden hour."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.config import load_scenario
+from sim.experiment import build_world, run_replication
+from sim.models import medical
+from tests.conftest import REPO
+from tests.test_logistics import erlang_c_wait
+
+# A chain at one place: casualties arrive as a Poisson stream, treatment is exponential, nobody dies.
+CHAIN = """\
+scenario: {{name: chain, duration: {days}d}}
+map:
+  places:
+    camp: {{kind: training_area, lat: 43.5, lon: 51.3}}
+sides:
+  blue: {{}}
+units:
+  - {{id: coy, type: inf, side: blue, at: camp}}
+unit_types:
+  inf: {{strength: 100}}
+medical:
+  dnbi_per_1000_per_day: 0
+  triage_mix: {{combat: {{T2: 1.0}}}}
+  hazard: {{}}
+  arrivals: [{{place: camp, per_hour: {lam}}}]
+  facilities:
+{facilities}
+"""
+
+
+def chain(lam: float, days: int, *stages: tuple[int, float]) -> str:
+    lines = []
+    for i, (teams, mean_min) in enumerate(stages):
+        nxt = f", next: s{i + 1}" if i + 1 < len(stages) else ""
+        lines.append(f"    - {{id: s{i}, role: 1, at: camp, teams: {teams}, treatment: {mean_min}min{nxt}}}")
+    return CHAIN.format(days=days, lam=lam, facilities="\n".join(lines))
+
+
+def within(values: list[float], expected: float, k: float = 4.0) -> tuple[bool, float, float]:
+    """Is the mean of independent replications within k standard errors of ``expected``?"""
+    xs = np.array(values)
+    se = xs.std(ddof=1) / math.sqrt(len(xs))
+    return abs(xs.mean() - expected) <= k * se, float(xs.mean()), float(se)
+
+
+@pytest.mark.slow
+def test_one_stage_matches_erlang_c(load):
+    lam_h, teams, mean_min = 2.0, 3, 75.0  # rho = 2 * 1.25 / 3 = 0.83
+    s = load(chain(lam_h, 60, (teams, mean_min)))
+    runs = [run_replication(s, 11, i).metrics for i in range(16)]
+    mu_h = 60.0 / mean_min
+    ok, mean, se = within([m["wait_h.s0"] for m in runs], erlang_c_wait(lam_h, mu_h, teams))
+    assert ok, (mean, erlang_c_wait(lam_h, mu_h, teams), se)
+    ok, mean, se = within([m["team_utilisation.s0"] for m in runs], lam_h / (teams * mu_h))
+    assert ok, (mean, se)
+
+
+@pytest.mark.slow
+def test_two_stages_in_tandem_match_the_jackson_network(load):
+    """Poisson out of an M/M/c is Poisson (Burke): each stage is its own M/M/c with the same rate."""
+    lam_h = 1.5
+    stages = [(2, 60.0), (3, 100.0)]
+    s = load(chain(lam_h, 60, *stages))
+    runs = [run_replication(s, 5, i).metrics for i in range(16)]
+    for i, (teams, mean_min) in enumerate(stages):
+        expected = erlang_c_wait(lam_h, 60.0 / mean_min, teams)
+        ok, mean, se = within([m[f"wait_h.s{i}"] for m in runs], expected)
+        assert ok, (i, mean, expected, se)
+
+
+@pytest.mark.slow
+def test_littles_law_holds_per_stage(load):
+    """L = λW for the queue of each stage: time-average number waiting vs arrival rate × mean wait."""
+    s = load(chain(1.5, 60, (2, 60.0), (3, 100.0)))
+    for stage in ("s0", "s1"):
+        diffs = []
+        for i in range(12):
+            world = build_world(s, 3, i)
+            world.run()
+            st_ = medical.state(world).stages[stage]
+            lam = st_.arrivals / world.now
+            diffs.append(medical.metrics(world)[f"queue_avg.{stage}"] - lam * float(np.mean(st_.waits)))
+        ok, mean, se = within(diffs, 0.0)
+        assert ok, (stage, mean, se)
+
+
+SCARCE_LIFT = """\
+scenario: {name: scarce lift, duration: 3d}
+unit_types:
+  inf: {strength: 100}
+  heli: {strength: 1, speed_kmh: {air: 200}, litters: 1, load_min: 5min, unload_min: 5min}
+map:
+  places:
+    camp: {kind: training_area, lat: 43.5, lon: 51.3}
+    base: {kind: hospital, lat: 43.6, lon: 51.2}
+  routes:
+    - {from: camp, to: base, mode: air, distance_km: 50}
+sides:
+  blue: {}
+units:
+  - {id: coy, type: inf, side: blue, at: camp}
+  - {id: h1, type: heli, side: blue, at: base}
+medical:
+  dnbi_per_1000_per_day: 0
+  triage_mix: {combat: {T1: 0.5, T2: 0.5}}
+  hazard: {}
+  arrivals: [{place: camp, per_hour: 0.9}]
+  facilities:
+    - {id: aid, role: 1, at: camp, teams: 10, treatment: 1min, next: hosp}
+    - {id: hosp, role: 2, at: base, teams: 50, treatment: 30min}
+  evacuation:
+    - {to: hosp, assets: [h1]}
+"""
+
+
+def test_with_scarce_lift_t1_waits_less_than_t2(load):
+    s = load(SCARCE_LIFT)  # one stretcher, 40 min a round trip, ~0.9 casualties an hour: a queue forms
+    diffs = []  # per replication: mean time to Role 2 of T2 minus that of T1
+    for i in range(10):
+        world = build_world(s, 1, i)
+        world.run()
+        times: dict[str, list[float]] = {"T1": [], "T2": []}
+        for c in medical.state(world).casualties:
+            if c.role2 is not None:
+                times[c.triage].append(c.role2 - c.injured)
+        assert min(len(v) for v in times.values()) > 10
+        diffs.append(np.mean(times["T2"]) - np.mean(times["T1"]))
+    se = np.std(diffs, ddof=1) / math.sqrt(len(diffs))
+    assert np.mean(diffs) > 4 * se > 0
+
+
+MEDICAL = REPO / "scenarios" / "medical_chain.yaml"
+ISLAND = REPO / "scenarios" / "island_retake.yaml"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31),
+    stop_h=st.floats(0.5, 24),
+    teams=st.integers(1, 4),
+    count=st.integers(1, 60),
+    which=st.sampled_from(["medical", "island"]),
+)
+def test_every_casualty_has_exactly_one_outcome_or_is_in_care(seed, stop_h, teams, count, which):
+    if which == "medical":
+        loaded = load_scenario(
+            MEDICAL, [f"medical.facilities.1.teams={teams}", f"medical.mass_casualties.0.count={count}"]
+        )
+    else:
+        loaded = load_scenario(ISLAND, [f"medical.facilities.1.teams={teams}"])
+    world = build_world(loaded.scenario, seed)
+    world.run(until=stop_h * 60)
+    m = medical.metrics(world)
+    cs = medical.state(world).casualties
+    assert m["casualties"] == len(cs)
+    assert m["returned_to_duty"] + m["evacuated"] + m["died_of_wounds"] + m["in_care"] == m["casualties"]
+    assert sum(m[f"casualties.{t}"] for t in ("T1", "T2", "T3", "T4")) == m["casualties"]
+    for c in cs:
+        assert c.outcome in (None, "returned_to_duty", "evacuated", "died_of_wounds")
+        if c.outcome == "died_of_wounds":
+            assert c.surgery is None  # the hazard stops at surgery
+        times = [t for t in (c.injured, c.care, c.role2, c.surgery) if t is not None]
+        assert times == sorted(times)
+    stages = medical.state(world).stages.values()
+    assert all(0 <= st_.beds_used <= (st_.spec.beds or math.inf) for st_ in stages)
+
+
+def test_island_wounded_enter_the_chain():
+    loaded = load_scenario(ISLAND, ["medical.dnbi_per_1000_per_day=0"])
+    for i in range(5):
+        world = build_world(loaded.scenario, 7, i)
+        world.run()
+        wounded = sum(u.wounded for u in world.units.values() if u.side == "coalition")
+        assert wounded > 0
+        assert len(medical.state(world).casualties) == wounded
+
+
+@pytest.mark.slow
+def test_golden_hour_share_grows_with_helicopters():
+    """Common random numbers: the same casualties and treatment times with one, two and three helicopters."""
+    fleets = ["[medevac-1]", "[medevac-1, medevac-2]", "[medevac-1, medevac-2, medevac-3]"]
+    shares = []
+    for fleet in fleets:
+        s = load_scenario(MEDICAL, [f"medical.evacuation.0.assets={fleet}"]).scenario
+        shares.append(np.array([run_replication(s, 2024, i).metrics["t1_surgery_1h_share"] for i in range(40)]))
+    for fewer, more in itertools.pairwise(shares):
+        diff = np.nan_to_num(more) - np.nan_to_num(fewer)
+        se = diff.std(ddof=1) / math.sqrt(len(diff))
+        assert diff.mean() > 3 * se, (diff.mean(), se)
