@@ -19,6 +19,7 @@ import simpy
 
 from sim.config.medical import TRIAGE, Facility
 from sim.engine.movement import travel
+from sim.engine.rng import Stream
 from sim.engine.units import ORDER_PRIORITY, Unit
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class Casualty:
     role2: float | None = None  # arrived at Role 2 (advanced resuscitation)
     surgery: float | None = None  # treatment began at Role 2 or 3: the hazard stops
     outcome: str | None = None  # returned_to_duty, evacuated, died_of_wounds (None: still in care)
-    death: simpy.Event | None = None  # fires when the wounds kill; replaced by one that never fires at surgery
+    death: simpy.Event | None = None  # fires when the wounds kill; None once they cannot (or never could)
 
     @property
     def priority(self) -> int:
@@ -52,6 +53,7 @@ class Stage:
     """A facility's state: teams, beds, and the statistics of its queue."""
 
     spec: Facility
+    stream: Stream  # treatment times
     teams: simpy.PriorityResource
     beds: simpy.PriorityResource | None
     waits: list[float] = field(default_factory=list)
@@ -90,6 +92,7 @@ class MedicalState:
         self.stages: dict[str, Stage] = {
             f.id: Stage(
                 f,
+                world.streams[f"treatment:{f.id}"],
                 simpy.PriorityResource(self.env, f.teams),
                 simpy.PriorityResource(self.env, f.beds) if f.beds else None,
             )
@@ -150,7 +153,7 @@ class MedicalState:
 
     def _care(self, c: Casualty) -> Process:
         env = self.env
-        c.death = env.timeout(c.dies_at - env.now) if math.isfinite(c.dies_at) else env.event()
+        c.death = env.timeout(c.dies_at - env.now) if math.isfinite(c.dies_at) else None
         stage = self.stages[self.entry[c.place]]
         if stage.spec.carry and not (yield from self._wait(c, env.timeout(stage.spec.carry))):
             return
@@ -198,7 +201,8 @@ class MedicalState:
         stage.waiting += 1
         arrived = env.now
         with stage.teams.request(priority=c.priority) as team:
-            got = yield team | c.death
+            # a race with death only while death can come (a condition event costs more than a plain wait)
+            got = (yield team | c.death) if c.death is not None else (yield team) or (team,)
             stage.tick(env.now)
             stage.waiting -= 1
             if team not in got:
@@ -210,10 +214,9 @@ class MedicalState:
                 c.care = env.now
             if stage.spec.role >= 2 and c.surgery is None:
                 c.surgery = env.now  # surgery has begun: the wounds no longer kill in this model
-                c.death = env.event()
-            minutes = self.world.streams[f"treatment:{stage.spec.id}"].exponential(1.0 / stage.spec.treatment)
-            timer = env.timeout(minutes)
-            done = yield timer | c.death
+                c.death = None
+            timer = env.timeout(stage.stream.exponential(1.0 / stage.spec.treatment))
+            done = (yield timer | c.death) if c.death is not None else (yield timer) or (timer,)
             stage.tick(env.now)
             stage.busy -= 1
             if timer not in done:
@@ -222,6 +225,9 @@ class MedicalState:
         return True
 
     def _wait(self, c: Casualty, ev: simpy.Event) -> Process:
+        if c.death is None:
+            yield ev
+            return True
         got = yield ev | c.death
         if ev in got:
             return True
