@@ -15,8 +15,13 @@ from sim.config import Scenario, load_scenario
 from sim.config.locate import shipped_scenarios
 from sim.errors import ExsimError
 from sim.experiment import replicate, summarise
+from sim.experiment.compare import compare_points, compare_stores, find_point
+from sim.experiment.design import Point, SweepSpec, build_sweep, load_sweep
+from sim.experiment.executors import default_workers
 from sim.experiment.output import write_results
-from sim.present import summary_table
+from sim.experiment.store import ResultStore
+from sim.experiment.sweep import Plan, run_plan, store_results, summarise_point, write_sweep_files
+from sim.present import comparison_table, summary_table, sweep_table
 
 
 class ExsimGroup(click.Group):
@@ -64,6 +69,8 @@ def run(
         results = replicate(loaded.scenario, seed, reps, trace_first=trace)
     summary = summarise(loaded.scenario, results)
     write_results(out, loaded, seed, results, summary)
+    store_results(Plan("run", [Point(0, (), tuple(overrides))], [loaded], reps, seed, {"scenario": str(loaded.path)}),
+                  results, out)
     console.print(summary_table(f"{loaded.scenario.scenario.name} (seed {seed})", summary, reps))
     console.print(f"results written to {out}/")
 
@@ -112,6 +119,160 @@ def list_scenarios() -> None:
     """List the shipped scenarios."""
     for name, path in shipped_scenarios().items():
         click.echo(f"{name:28s} {path}")
+
+
+@main.command()
+@click.argument("source")
+@click.option("--vary", multiple=True, metavar="PATH=V1,V2,...", help="A factor and its values (repeatable).")
+@click.option("--design", type=click.Choice(["grid", "list"]), default="grid", show_default=True,
+              help="With --vary: every combination, or the i-th values together.")
+@click.option("--reps", type=click.IntRange(min=1), help="Replications per point (default: the sweep file's, or 20).")
+@click.option("--seed", type=click.IntRange(min=0), help="Base seed (default: the sweep file's or the scenario's).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@click.option("--executor", type=click.Choice(["serial", "process", "dask"]), default="process", show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), help="Processes (default: all cores).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster).")
+@click.option("--batch", type=click.IntRange(min=1), help="Replications per task (default: chosen from --reps).")
+@click.option("--resume", is_flag=True, help="Complete an interrupted sweep in --out.")
+@click.option("--metric", "metrics", multiple=True, help="Metrics to show in the table (repeatable).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def sweep(source: str, vary: tuple[str, ...], design: str, reps: int | None, seed: int | None, out: Path | None,
+          overrides: tuple[str, ...], executor: str, workers: int | None, scheduler: str | None, batch: int | None,
+          resume: bool, metrics: tuple[str, ...], quiet: bool) -> None:
+    """Run SOURCE (a sweep file, or a scenario with --vary) over design points × replications."""
+    if _is_sweep_file(source):
+        if vary:
+            raise ExsimError("--vary goes with a scenario; a sweep file lists its own factors")
+        sw = load_sweep(Path(source))
+        if reps or seed is not None or overrides:
+            spec = sw.spec.model_copy(update={k: v for k, v in (("replications", reps), ("seed", seed),
+                                              ("set", [*sw.spec.set, *overrides])) if v})
+            sw = build_sweep(SweepSpec.model_validate(spec.model_dump(by_alias=True)), _scenario_ref(source, sw),
+                             sw.file, _cli_anchor)
+    else:
+        if not vary:
+            raise ExsimError("give --vary PATH=V1,V2,... (or a sweep file)")
+        factors = dict(_parse_vary(v) for v in vary)
+        name = _slug(Path(source).stem) + "_sweep"
+        spec = SweepSpec.model_validate({"name": name, "scenario": source, "replications": reps or 20, "seed": seed,
+                                         "design": design, "factors": factors, "set": list(overrides)})
+        sw = build_sweep(spec, source, "--vary", _cli_anchor)
+    plan = Plan.from_sweep(sw)
+    folder = out or sw.out
+    progress = _progress(quiet)
+    with progress as tick:
+        store = run_plan(plan, folder, executor=executor, workers=workers or default_workers(),
+                         scheduler=scheduler, resume=resume, batch=batch, progress=tick)
+    write_sweep_files(store, plan)
+    if not quiet:
+        shown = list(metrics) or [m for m in store.metrics if m == "mission_success" or m.startswith("objective.")]
+        rows = [(p.label, summarise_point(store, p.index)) for p in store.points()]
+        Console().print(sweep_table(f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications",
+                                    rows, shown))
+        click.echo(f"results written to {folder}/")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("other", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--metric", "metrics", multiple=True, help="Metrics to compare (repeatable; default: all).")
+@click.option("--baseline", help="The reference point, as name=value of its factors (e.g. landing_ships=2).")
+def compare(folder: Path, other: Path | None, metrics: tuple[str, ...], baseline: str | None) -> None:
+    """Paired differences between the points of FOLDER (against --baseline), or between FOLDER and OTHER."""
+    store = ResultStore.open(folder)
+    chosen = list(metrics) or store.metrics
+    unknown = [m for m in chosen if m not in store.metrics]
+    if unknown:
+        raise ExsimError(f"unknown metric {unknown[0]!r} in {folder} (known: {', '.join(store.metrics)})")
+    if other is not None:
+        diffs = compare_stores(store, ResultStore.open(other), chosen)
+    else:
+        points = store.points()
+        if len(points) < 2:
+            raise ExsimError(f"{folder} holds one point: give a second folder to compare with")
+        base = find_point(points, baseline) if baseline else points[0]
+        diffs = compare_points(store, base, chosen)
+    Console().print(comparison_table(diffs))
+
+
+@main.command(name="export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option("--out", "dest", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
+def export_cmd(folder: Path, fmt: str, dest: Path | None) -> None:
+    """Export every replication of FOLDER as one table (CSV or Parquet)."""
+    from sim import results
+
+    click.echo(f"wrote {results.export(folder, fmt, dest)}")
+
+
+def _is_sweep_file(source: str) -> bool:
+    p = Path(source)
+    if not p.is_file():
+        return False
+    try:
+        head = p.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return False
+    return any(line.startswith("sweep:") for line in head.splitlines())
+
+
+def _scenario_ref(source: str, sw: object) -> str:
+    ref = sw.spec.scenario  # type: ignore[attr-defined]
+    if ("/" in ref or ref.endswith((".yaml", ".yml"))) and not Path(ref).is_absolute():
+        return str(Path(source).parent / ref)
+    return ref
+
+
+def _parse_vary(text: str) -> tuple[str, list[object]]:
+    from sim.config.yamlsafe import read_text
+
+    path, sep, values = text.partition("=")
+    if not sep or not path.strip() or not values.strip():
+        raise ExsimError(f"--vary {text}: expected PATH=V1,V2,...")
+    parsed = [read_text(v.strip(), f"--vary {text}").data for v in values.split(",")]
+    return path.strip(), parsed
+
+
+def _cli_anchor(key: tuple[object, ...]) -> object:
+    """Where a problem with a factor given on the command line is reported."""
+    from sim.errors import Problem
+
+    return Problem("command line", 0, 0, "", "")
+
+
+class _progress:
+    """A rich progress bar on a terminal; plain lines every 10 % otherwise; nothing with --quiet."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.console = Console(stderr=True)
+        self.bar = None
+        self.next_pct = 0
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if not self.quiet and self.console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress("replications", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                                console=self.console)
+            self.bar.start()
+            self.task = self.bar.add_task("run", total=None)
+        return self.tick
+
+    def tick(self, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
+        elif total and done * 100 >= self.next_pct * total:
+            click.echo(f"{done}/{total} replications ({100 * done // total} %)", err=True)
+            self.next_pct = 100 * done // total + 10
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _slug(name: str) -> str:

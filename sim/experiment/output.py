@@ -72,14 +72,14 @@ def write_results(
 ) -> None:
     """Write the whole folder; every file is replaced atomically."""
     write_atomic(out / "replications.csv", replications_csv(results))
-    write_atomic(out / "summary.json", _json({k: v.as_dict() for k, v in summary.items()}))
+    write_atomic(out / "summary.json", dumps_json({k: v.as_dict() for k, v in summary.items()}))
     events = results[0].events if results else None
     if events is not None:
         write_atomic(out / "events.jsonl", "".join(json.dumps(e) + "\n" for e in events))
-    write_atomic(out / "manifest.json", _json(manifest(loaded, seed, len(results))))
+    write_atomic(out / "manifest.json", dumps_json(manifest(loaded, seed, len(results))))
 
 
-def _json(obj: Any) -> str:
+def dumps_json(obj: Any) -> str:
     """Strict JSON: NaN (a metric with no value) is written as null."""
     return json.dumps(_finite(obj), indent=2, allow_nan=False) + "\n"
 

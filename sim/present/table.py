@@ -32,3 +32,35 @@ def summary_table(title: str, summary: dict[str, Summary], reps: int) -> Table:
         ci = "–" if math.isnan(s.low) else f"{_fmt(s.low, pct)} – {_fmt(s.high, pct)}"
         table.add_row(name, str(s.n), _fmt(s.mean, pct), ci)
     return table
+
+
+def _ci(s: Summary) -> str:
+    pct = s.kind == "rate"
+    if math.isnan(s.mean):
+        return "–"
+    ci = "" if math.isnan(s.low) else f" [{_fmt(s.low, pct)} – {_fmt(s.high, pct)}]"
+    return f"{_fmt(s.mean, pct)}{ci}"
+
+
+def sweep_table(title: str, rows: list[tuple[str, dict[str, Summary]]], metrics: list[str]) -> Table:
+    """One row per design point; per metric its mean or rate with the 95 % interval."""
+    table = Table(title=title, caption="95 % intervals: Wilson for rates, t for means")
+    table.add_column("point")
+    for m in metrics:
+        table.add_column(m, justify="right")
+    for label, summary in rows:
+        table.add_row(label, *(_ci(summary[m]) if m in summary else "–" for m in metrics))
+    return table
+
+
+def comparison_table(diffs: list) -> Table:  # type: ignore[type-arg]
+    """Paired differences (point − baseline) with 95 % intervals and a plain verdict."""
+    table = Table(title="paired differences (point − baseline), 95 % intervals")
+    for col, just in (("metric", "left"), ("point", "left"), ("baseline", "left"), ("n", "right"),
+                      ("difference", "right"), ("95 % CI", "right"), ("verdict", "left")):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for d in diffs:
+        ci = "–" if math.isnan(d.low) else f"{d.low:,.3g} – {d.high:,.3g}"
+        mean = "–" if math.isnan(d.mean) else f"{d.mean:+,.3g}"
+        table.add_row(d.metric, d.point, d.baseline, str(d.n), mean, ci, d.verdict)
+    return table

@@ -1,0 +1,188 @@
+"""Sweep definitions and experimental designs: which design points, with which overrides.
+
+A sweep file names a scenario, factors (dotted paths, as for ``--set``), replications per point and
+an output folder. Designs: ``grid`` (every combination), ``list`` (the i-th value of every factor
+together) and ``lhs`` (a Latin hypercube over ranges).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from sim.config.frozen import Frozen
+from sim.config.load import LoadedScenario, load_scenario, validate
+from sim.config.yamlsafe import read_file
+from sim.errors import Problem, ScenarioError
+
+Scalar = str | int | float | bool
+
+
+class Range(Frozen):
+    """A factor's range for a Latin hypercube design."""
+
+    low: float
+    high: float
+    integer: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.high <= self.low:
+            raise ValueError("high must be above low")
+        return self
+
+
+class Factor(Frozen):
+    path: str = Field(min_length=1)
+    values: Annotated[list[Scalar], Field(min_length=1)] | None = None
+    range: Range | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Factor:
+        if (self.values is None) == (self.range is None):
+            raise ValueError("give values: [...] or range: {low, high}")
+        return self
+
+
+class SweepSpec(Frozen):
+    name: str = Field(min_length=1)
+    scenario: str = Field(min_length=1, description="shipped scenario name, or a path relative to this file")
+    replications: int = Field(gt=0)
+    seed: int | None = Field(None, ge=0, description="base seed (default: the scenario's)")
+    out: str | None = Field(None, description="output folder (default: results/<name>)")
+    design: Literal["grid", "list", "lhs"] = "grid"
+    points: int | None = Field(None, gt=0, description="number of points of an lhs design")
+    factors: dict[str, Annotated[list[Scalar], Field(min_length=1)] | Factor] = Field(min_length=1)
+    set: list[str] = Field([], description="fixed overrides applied at every point")
+
+    @model_validator(mode="after")
+    def _design(self) -> SweepSpec:
+        factors = self.factor_list()
+        if self.design == "lhs":
+            if self.points is None:
+                raise ValueError("an lhs design needs points:")
+            if any(f.range is None for _, f in factors):
+                raise ValueError("an lhs design needs a range: {low, high} for every factor")
+        elif any(f.values is None for _, f in factors):
+            raise ValueError(f"a {self.design} design needs values: [...] for every factor")
+        if self.design == "list" and len({len(f.values or []) for _, f in factors}) > 1:
+            raise ValueError("a list design needs the same number of values for every factor")
+        return self
+
+    def factor_list(self) -> list[tuple[str, Factor]]:
+        return [(name, f if isinstance(f, Factor) else Factor(path=name, values=f)) for name, f in self.factors.items()]
+
+
+@dataclass(frozen=True)
+class Point:
+    index: int
+    settings: tuple[tuple[str, Any], ...]  # (factor name, value) in factor order
+    overrides: tuple[str, ...]  # --set strings for this point (fixed ones first)
+
+    @property
+    def label(self) -> str:
+        return " ".join(f"{k}={_show(v)}" for k, v in self.settings) or "baseline"
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    return json.dumps(v)
+
+
+def expand(spec: SweepSpec, seed: int) -> list[Point]:
+    """The design's points, in a fixed order (grid: last factor fastest)."""
+    factors = spec.factor_list()
+    if spec.design == "grid":
+        combos = list(itertools.product(*[f.values or [] for _, f in factors]))
+    elif spec.design == "list":
+        combos = list(zip(*[f.values or [] for _, f in factors], strict=True))
+    else:
+        combos = _latin_hypercube(factors, spec.points or 1, seed)
+    points = []
+    for i, combo in enumerate(combos):
+        settings = tuple((name, v) for (name, _), v in zip(factors, combo, strict=True))
+        sets = tuple(f"{f.path}={_show(v)}" for (_, f), v in zip(factors, combo, strict=True))
+        points.append(Point(i, settings, (*spec.set, *sets)))
+    return points
+
+
+def _latin_hypercube(factors: list[tuple[str, Factor]], n: int, seed: int) -> list[tuple[Any, ...]]:
+    """n points, one in each of n equal strata of every factor, strata paired at random (seeded)."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2**31 - 1,)))
+    columns = []
+    for _, f in factors:
+        r = f.range
+        assert r is not None
+        u = (rng.permutation(n) + rng.random(n)) / n
+        x = r.low + u * (r.high - r.low)
+        columns.append([round(v) if r.integer else float(v) for v in x])
+    return list(zip(*columns, strict=True))
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep: the spec, where it came from, and every point's validated scenario."""
+
+    spec: SweepSpec
+    file: str
+    seed: int
+    points: list[Point]
+    scenarios: list[LoadedScenario]
+
+    @property
+    def out(self) -> Path:
+        return Path(self.spec.out) if self.spec.out else Path("results") / self.spec.name
+
+
+def load_sweep(path: Path) -> Sweep:
+    """Read and validate a sweep file: its schema, and every point's scenario with the point's overrides."""
+    doc = read_file(path)
+    if not isinstance(doc.data, dict):
+        raise ScenarioError([Problem(doc.file, 1, 1, "", "a sweep file must be a mapping with sweep:")])
+    data = doc.data.get("sweep") if set(doc.data) == {"sweep"} else None
+    if not isinstance(data, dict):
+        raise ScenarioError([doc.problem(("sweep",), "a sweep file holds one mapping, sweep: {...}")])
+    # positions were recorded under ("sweep", ...): validate the inner mapping with a shifted view
+    inner = type(doc)(data=data, positions={k[1:]: v for k, v in doc.positions.items() if k[:1] == ("sweep",)},
+                      file=doc.file)
+    spec = validate(SweepSpec, data, inner, {})
+    scenario_ref = spec.scenario
+    if ("/" in scenario_ref or scenario_ref.endswith((".yaml", ".yml"))) and not Path(scenario_ref).is_absolute():
+        scenario_ref = str(path.parent / scenario_ref)
+    return build_sweep(spec, scenario_ref, doc.file, lambda key: inner.problem(key, ""))
+
+
+def build_sweep(spec: SweepSpec, scenario_ref: str, file: str, where: Any) -> Sweep:
+    """Expand the points and validate each point's scenario; errors name the sweep file's factor."""
+    base = load_scenario(scenario_ref, spec.set)
+    seed = base.scenario.scenario.seed if spec.seed is None else spec.seed
+    points = expand(spec, seed)
+    scenarios, problems = [], []
+    for p in points:
+        try:
+            scenarios.append(load_scenario(scenario_ref, p.overrides))
+        except ScenarioError as e:
+            for prob in e.problems:
+                factor = _factor_of(spec, prob)
+                anchor = where(("factors", factor) if factor else ("scenario",))
+                problems.append(Problem(anchor.file, anchor.line, anchor.col, f"factors.{factor}" if factor else
+                                        "scenario", f"at point {p.label!r}: {prob}"))
+    if problems:
+        raise ScenarioError(problems)
+    return Sweep(spec, file, seed, points, scenarios)
+
+
+def _factor_of(spec: SweepSpec, prob: Problem) -> str | None:
+    """The factor whose override caused ``prob`` (a bad path, or a value the schema rejects)."""
+    for name, f in spec.factor_list():
+        tag = f"--set {f.path}="
+        if prob.file.startswith(tag) or f"(set by {tag}" in prob.message:
+            return name
+    return None

@@ -1,0 +1,123 @@
+"""Run a sweep (or a single scenario) into a result store, and summarise it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim._version import __version__
+from sim.config.load import LoadedScenario
+from sim.config.schema import is_indicator, metric_names
+from sim.experiment.design import Point, Sweep
+from sim.experiment.executors import Task, execute
+from sim.experiment.output import dumps_json, write_atomic
+from sim.experiment.stats import Summary, mean_ci, rate_ci
+from sim.experiment.store import FILE, PointRow, ResultStore
+
+Progress = Callable[[int, int], None]  # (replications done, total)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to run: points with their validated scenarios, replications per point, base seed."""
+
+    name: str
+    points: list[Point]
+    scenarios: list[LoadedScenario]
+    replications: int
+    seed: int
+    spec: dict[str, Any]
+
+    @classmethod
+    def from_sweep(cls, sweep: Sweep) -> Plan:
+        return cls(sweep.spec.name, sweep.points, sweep.scenarios, sweep.spec.replications, sweep.seed,
+                   sweep.spec.model_dump(mode="json", by_alias=True))
+
+    def metrics(self) -> list[str]:
+        return list(dict.fromkeys(m for s in self.scenarios for m in metric_names(s.scenario)))
+
+    def fingerprint(self) -> str:
+        """Same sweep, same scenarios (after overrides), same seed and replications: same fingerprint."""
+        parts = [self.spec, self.seed, self.replications, [(p.label, s.digest) for p, s in zip(
+            self.points, self.scenarios, strict=True)]]
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+    def manifest(self) -> dict[str, Any]:
+        return {"name": self.name, "seed": self.seed, "replications": self.replications, "spec": self.spec,
+                "fingerprint": self.fingerprint(), "exsim_version": __version__,
+                "scenario_files": sorted({str(s.path) for s in self.scenarios})}
+
+
+def run_plan(plan: Plan, out: Path, *, executor: str = "process", workers: int | None = None,
+             scheduler: str | None = None, resume: bool = False, batch: int | None = None,
+             progress: Progress | None = None) -> ResultStore:
+    """Run every replication not yet in ``out``'s store; each is committed as it finishes."""
+    rows = [PointRow(p.index, p.label, dict(p.settings), s.digest)
+            for p, s in zip(plan.points, plan.scenarios, strict=True)]
+    store = ResultStore.create(out, plan.manifest(), rows, plan.metrics(), resume)
+    done = store.done()
+    total = len(plan.points) * plan.replications
+    size = batch or max(1, min(25, math.ceil(plan.replications / 8)))
+    tasks = []
+    for p, s in zip(plan.points, plan.scenarios, strict=True):
+        todo = [r for r in range(plan.replications) if (p.index, r) not in done]
+        tasks += [Task(p.index, s.scenario, plan.seed, tuple(todo[i:i + size])) for i in range(0, len(todo), size)]
+    finished = len(done)
+    if progress:
+        progress(finished, total)
+    for outcomes in execute(tasks, executor, workers, scheduler):
+        for o in outcomes:
+            store.add(o.point, o.replication, o.seed, o.seconds, o.metrics, o.error)
+        finished += len(outcomes)
+        if progress:
+            progress(finished, total)
+    return store
+
+
+def write_sweep_files(store: ResultStore, plan: Plan) -> None:
+    """summary.json (every point's summaries) and manifest.json beside the store, atomically."""
+    write_atomic(store.folder / "summary.json", dumps_json(summaries(store)))
+    write_atomic(store.folder / "manifest.json", dumps_json(plan.manifest()))
+
+
+def summarise_point(store: ResultStore, point: int) -> dict[str, Summary]:
+    rows = [r for r in store.rows(point) if r["error"] is None]
+    out = {}
+    for m in store.metrics:
+        values = [r[m] for r in rows]
+        out[m] = rate_ci(values) if is_indicator(m) else mean_ci(values)
+    return out
+
+
+def summaries(store: ResultStore) -> list[dict[str, Any]]:
+    result = []
+    for p in store.points():
+        errors = sum(1 for r in store.rows(p.index) if r["error"] is not None)
+        result.append({"point": p.index, "label": p.label, "settings": p.settings, "errors": errors,
+                       "metrics": {k: v.as_dict() for k, v in summarise_point(store, p.index).items()}})
+    return result
+
+
+def store_results(plan: Plan, results: list[Any], out: Path) -> None:
+    """Save in-memory replications (from ``exsim run``) as the folder's store, replacing the old one whole."""
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out, prefix=".run-"))
+    try:
+        p, s = plan.points[0], plan.scenarios[0]
+        store = ResultStore.create(tmp, plan.manifest(), [PointRow(p.index, p.label, dict(p.settings), s.digest)],
+                                   plan.metrics(), resume=False)
+        for r in results:
+            store.add(p.index, r.replication, r.seed, 0.0, r.metrics, None)
+        store.close()
+        (tmp / FILE).replace(out / FILE)
+        for stale in (out / (FILE + "-wal"), out / (FILE + "-shm")):
+            stale.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,52 @@
+"""Results as tables: ``sim.results.load(folder)`` returns a pandas DataFrame (pandas: the data extra)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sim.errors import ExsimError
+from sim.experiment.output import write_atomic
+from sim.experiment.store import ResultStore
+
+
+def records(folder: str | Path) -> list[dict[str, Any]]:
+    """One dict per replication: point, label, the point's settings, replication, seed, error, metrics."""
+    store = ResultStore.open(Path(folder))
+    points = {p.index: p for p in store.points()}
+    out = []
+    for r in store.rows():
+        p = points[r["point"]]
+        out.append({"point": p.index, "label": p.label, **p.settings,
+                    **{k: v for k, v in r.items() if k not in ("point", "seconds")}})
+    store.close()
+    return out
+
+
+def load(folder: str | Path) -> Any:
+    """A pandas DataFrame of every replication in ``folder`` (one row each, one column per metric)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise ExsimError("sim.results.load needs pandas: pip install 'exsim[data]'") from None
+    return pd.DataFrame.from_records(records(folder))
+
+
+def export(folder: str | Path, fmt: str, dest: Path | None = None) -> Path:
+    """Write the replications table as CSV or Parquet (atomically); returns the file written."""
+    folder = Path(folder)
+    dest = dest or folder / f"results.{'parquet' if fmt == 'parquet' else 'csv'}"
+    frame = load(folder)
+    if fmt == "csv":
+        write_atomic(dest, frame.to_csv(index=False))
+    elif fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ExsimError("Parquet export needs pyarrow: pip install 'exsim[data]'") from None
+        tmp = dest.with_name(f".{dest.name}.tmp")
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(dest)
+    else:
+        raise ExsimError(f"unknown format {fmt!r} (csv, parquet)")
+    return dest
