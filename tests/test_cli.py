@@ -40,6 +40,7 @@ def test_run_writes_the_results_folder(tmp_path):
         "events.jsonl",
         "manifest.json",
         "replications.csv",
+        "results.sqlite",
         "summary.json",
     ]
     manifest = json.loads((out / "manifest.json").read_text())
