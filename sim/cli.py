@@ -69,8 +69,11 @@ def run(
         results = replicate(loaded.scenario, seed, reps, trace_first=trace)
     summary = summarise(loaded.scenario, results)
     write_results(out, loaded, seed, results, summary)
-    store_results(Plan("run", [Point(0, (), tuple(overrides))], [loaded], reps, seed, {"scenario": str(loaded.path)}),
-                  results, out)
+    store_results(
+        Plan("run", [Point(0, (), tuple(overrides))], [loaded], reps, seed, {"scenario": str(loaded.path)}),
+        results,
+        out,
+    )
     console.print(summary_table(f"{loaded.scenario.scenario.name} (seed {seed})", summary, reps))
     console.print(f"results written to {out}/")
 
@@ -124,8 +127,13 @@ def list_scenarios() -> None:
 @main.command()
 @click.argument("source")
 @click.option("--vary", multiple=True, metavar="PATH=V1,V2,...", help="A factor and its values (repeatable).")
-@click.option("--design", type=click.Choice(["grid", "list"]), default="grid", show_default=True,
-              help="With --vary: every combination, or the i-th values together.")
+@click.option(
+    "--design",
+    type=click.Choice(["grid", "list"]),
+    default="grid",
+    show_default=True,
+    help="With --vary: every combination, or the i-th values together.",
+)
 @click.option("--reps", type=click.IntRange(min=1), help="Replications per point (default: the sweep file's, or 20).")
 @click.option("--seed", type=click.IntRange(min=0), help="Base seed (default: the sweep file's or the scenario's).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
@@ -137,39 +145,77 @@ def list_scenarios() -> None:
 @click.option("--resume", is_flag=True, help="Complete an interrupted sweep in --out.")
 @click.option("--metric", "metrics", multiple=True, help="Metrics to show in the table (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def sweep(source: str, vary: tuple[str, ...], design: str, reps: int | None, seed: int | None, out: Path | None,
-          overrides: tuple[str, ...], executor: str, workers: int | None, scheduler: str | None, batch: int | None,
-          resume: bool, metrics: tuple[str, ...], quiet: bool) -> None:
+def sweep(
+    source: str,
+    vary: tuple[str, ...],
+    design: str,
+    reps: int | None,
+    seed: int | None,
+    out: Path | None,
+    overrides: tuple[str, ...],
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+    batch: int | None,
+    resume: bool,
+    metrics: tuple[str, ...],
+    quiet: bool,
+) -> None:
     """Run SOURCE (a sweep file, or a scenario with --vary) over design points × replications."""
     if _is_sweep_file(source):
         if vary:
             raise ExsimError("--vary goes with a scenario; a sweep file lists its own factors")
         sw = load_sweep(Path(source))
         if reps or seed is not None or overrides:
-            spec = sw.spec.model_copy(update={k: v for k, v in (("replications", reps), ("seed", seed),
-                                              ("set", [*sw.spec.set, *overrides])) if v})
-            sw = build_sweep(SweepSpec.model_validate(spec.model_dump(by_alias=True)), _scenario_ref(source, sw),
-                             sw.file, _cli_anchor)
+            spec = sw.spec.model_copy(
+                update={
+                    k: v for k, v in (("replications", reps), ("seed", seed), ("set", [*sw.spec.set, *overrides])) if v
+                }
+            )
+            sw = build_sweep(
+                SweepSpec.model_validate(spec.model_dump(by_alias=True)),
+                _scenario_ref(source, sw),
+                sw.file,
+                _cli_anchor,
+            )
     else:
         if not vary:
             raise ExsimError("give --vary PATH=V1,V2,... (or a sweep file)")
         factors = dict(_parse_vary(v) for v in vary)
         name = _slug(Path(source).stem) + "_sweep"
-        spec = SweepSpec.model_validate({"name": name, "scenario": source, "replications": reps or 20, "seed": seed,
-                                         "design": design, "factors": factors, "set": list(overrides)})
+        spec = SweepSpec.model_validate(
+            {
+                "name": name,
+                "scenario": source,
+                "replications": reps or 20,
+                "seed": seed,
+                "design": design,
+                "factors": factors,
+                "set": list(overrides),
+            }
+        )
         sw = build_sweep(spec, source, "--vary", _cli_anchor)
     plan = Plan.from_sweep(sw)
     folder = out or sw.out
     progress = _progress(quiet)
     with progress as tick:
-        store = run_plan(plan, folder, executor=executor, workers=workers or default_workers(),
-                         scheduler=scheduler, resume=resume, batch=batch, progress=tick)
+        store = run_plan(
+            plan,
+            folder,
+            executor=executor,
+            workers=workers or default_workers(),
+            scheduler=scheduler,
+            resume=resume,
+            batch=batch,
+            progress=tick,
+        )
     write_sweep_files(store, plan)
     if not quiet:
         shown = list(metrics) or [m for m in store.metrics if m == "mission_success" or m.startswith("objective.")]
         rows = [(p.label, summarise_point(store, p.index)) for p in store.points()]
-        Console().print(sweep_table(f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications",
-                                    rows, shown))
+        Console().print(
+            sweep_table(f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications", rows, shown)
+        )
         click.echo(f"results written to {folder}/")
 
 
@@ -255,8 +301,9 @@ class _progress:
         if not self.quiet and self.console.is_terminal:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-            self.bar = Progress("replications", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                console=self.console)
+            self.bar = Progress(
+                "replications", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=self.console
+            )
             self.bar.start()
             self.task = self.bar.add_task("run", total=None)
         return self.tick
@@ -285,3 +332,7 @@ class _null:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+if __name__ == "__main__":
+    main()

@@ -17,8 +17,14 @@ def records(folder: str | Path) -> list[dict[str, Any]]:
     out = []
     for r in store.rows():
         p = points[r["point"]]
-        out.append({"point": p.index, "label": p.label, **p.settings,
-                    **{k: v for k, v in r.items() if k not in ("point", "seconds")}})
+        out.append(
+            {
+                "point": p.index,
+                "label": p.label,
+                **p.settings,
+                **{k: v for k, v in r.items() if k not in ("point", "seconds")},
+            }
+        )
     store.close()
     return out
 

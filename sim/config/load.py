@@ -104,7 +104,7 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
     out: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if part == "[key]":  # pydantic's marker for an error in a dict key
+        if part == "[key]" or (isinstance(part, str) and "[" in part):  # pydantic's key and union-member tags
             continue
         in_dict = isinstance(node, dict) and part in node
         if in_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):

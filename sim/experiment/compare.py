@@ -11,10 +11,31 @@ from sim.errors import ExsimError
 from sim.experiment.stats import mean_ci
 from sim.experiment.store import PointRow, ResultStore
 
-HIGHER_IS_BETTER = ("mission_success", "objective.", "secured.", "t1_", "on_time_share", "delivered_t.",
-                    "survivors.", "evacuated", "returned_to_duty")
-LOWER_IS_BETTER = ("time_to_secure_h.", "killed.", "wounded.", "died_of_wounds", "wait_h.", "wait_p90_h.",
-                   "evac_wait", "stockout_h.", "lost_t.", "berth_wait_h.", "queue_avg.", "casualties")
+HIGHER_IS_BETTER = (
+    "mission_success",
+    "objective.",
+    "secured.",
+    "t1_",
+    "on_time_share",
+    "delivered_t.",
+    "survivors.",
+    "evacuated",
+    "returned_to_duty",
+)
+LOWER_IS_BETTER = (
+    "time_to_secure_h.",
+    "killed.",
+    "wounded.",
+    "died_of_wounds",
+    "wait_h.",
+    "wait_p90_h.",
+    "evac_wait",
+    "stockout_h.",
+    "lost_t.",
+    "berth_wait_h.",
+    "queue_avg.",
+    "casualties",
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +63,11 @@ class Difference:
 
 
 def paired(metric: str, base: dict[int, float], other: dict[int, float], labels: tuple[str, str]) -> Difference:
-    diffs = [other[r] - base[r] for r in sorted(base.keys() & other.keys())
-             if not (math.isnan(base[r]) or math.isnan(other[r]))]
+    diffs = [
+        other[r] - base[r]
+        for r in sorted(base.keys() & other.keys())
+        if not (math.isnan(base[r]) or math.isnan(other[r]))
+    ]
     s = mean_ci(diffs)
     return Difference(metric, labels[1], labels[0], s.n, s.mean, s.low, s.high)
 
@@ -97,6 +121,12 @@ def compare_stores(base: ResultStore, other: ResultStore, metrics: list[str]) ->
             continue
         for m in metrics:
             if m in base.metrics:
-                out.append(paired(m, base.values(b.index, m), other.values(p.index, m),
-                                  (f"{base.folder}:{b.label}", f"{other.folder}:{p.label}")))
+                out.append(
+                    paired(
+                        m,
+                        base.values(b.index, m),
+                        other.values(p.index, m),
+                        (f"{base.folder}:{b.label}", f"{other.folder}:{p.label}"),
+                    )
+                )
     return out

@@ -150,8 +150,9 @@ def load_sweep(path: Path) -> Sweep:
     if not isinstance(data, dict):
         raise ScenarioError([doc.problem(("sweep",), "a sweep file holds one mapping, sweep: {...}")])
     # positions were recorded under ("sweep", ...): validate the inner mapping with a shifted view
-    inner = type(doc)(data=data, positions={k[1:]: v for k, v in doc.positions.items() if k[:1] == ("sweep",)},
-                      file=doc.file)
+    inner = type(doc)(
+        data=data, positions={k[1:]: v for k, v in doc.positions.items() if k[:1] == ("sweep",)}, file=doc.file
+    )
     spec = validate(SweepSpec, data, inner, {})
     scenario_ref = spec.scenario
     if ("/" in scenario_ref or scenario_ref.endswith((".yaml", ".yml"))) and not Path(scenario_ref).is_absolute():
@@ -172,8 +173,15 @@ def build_sweep(spec: SweepSpec, scenario_ref: str, file: str, where: Any) -> Sw
             for prob in e.problems:
                 factor = _factor_of(spec, prob)
                 anchor = where(("factors", factor) if factor else ("scenario",))
-                problems.append(Problem(anchor.file, anchor.line, anchor.col, f"factors.{factor}" if factor else
-                                        "scenario", f"at point {p.label!r}: {prob}"))
+                problems.append(
+                    Problem(
+                        anchor.file,
+                        anchor.line,
+                        anchor.col,
+                        f"factors.{factor}" if factor else "scenario",
+                        f"at point {p.label!r}: {prob}",
+                    )
+                )
     if problems:
         raise ScenarioError(problems)
     return Sweep(spec, file, seed, points, scenarios)

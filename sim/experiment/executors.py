@@ -57,8 +57,9 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def execute(tasks: list[Task], executor: str = "process", workers: int | None = None,
-            scheduler: str | None = None) -> Iterator[list[Outcome]]:
+def execute(
+    tasks: list[Task], executor: str = "process", workers: int | None = None, scheduler: str | None = None
+) -> Iterator[list[Outcome]]:
     """Yield each task's outcomes as it finishes (in any order)."""
     workers = workers or default_workers()
     if executor == "serial" or (executor == "process" and workers == 1):
@@ -97,8 +98,9 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
     if scheduler:
         client = Client(scheduler, timeout="10s")
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               host="127.0.0.1")
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        )
         client = Client(cluster)
     try:
         futures = client.map(run_task, tasks, pure=False)

@@ -48,38 +48,55 @@ class ResultStore:
         return cls(folder, _connect(path))
 
     @classmethod
-    def create(cls, folder: Path, manifest: dict[str, Any], points: Sequence[PointRow], metrics: Sequence[str],
-               resume: bool) -> ResultStore:
+    def create(
+        cls, folder: Path, manifest: dict[str, Any], points: Sequence[PointRow], metrics: Sequence[str], resume: bool
+    ) -> ResultStore:
         path = folder / FILE
         if path.exists():
             if not resume:
-                raise ExsimError(f"{folder} already holds results: add --resume to complete them, "
-                                 "or choose another --out")
+                raise ExsimError(
+                    f"{folder} already holds results: add --resume to complete them, or choose another --out"
+                )
             store = cls(folder, _connect(path))
             old = store.manifest()
             if old.get("fingerprint") != manifest["fingerprint"]:
-                raise ExsimError(f"{folder} holds results of a different sweep or scenario; refusing to resume "
-                                 "into it (choose another --out)")
+                raise ExsimError(
+                    f"{folder} holds results of a different sweep or scenario; refusing to resume "
+                    "into it (choose another --out)"
+                )
             return store
         folder.mkdir(parents=True, exist_ok=True)
         con = _connect(path)
         cols = ", ".join(f"{_q(m)} REAL" for m in metrics)
         with con:
             con.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            con.execute("CREATE TABLE points (point INTEGER PRIMARY KEY, label TEXT NOT NULL, settings TEXT NOT "
-                        "NULL, scenario_sha256 TEXT NOT NULL)")
-            con.execute("CREATE TABLE replications (point INTEGER NOT NULL, replication INTEGER NOT NULL, seed "
-                        f"INTEGER NOT NULL, seconds REAL, error TEXT{', ' + cols if cols else ''}, "
-                        "PRIMARY KEY (point, replication))")
+            con.execute(
+                "CREATE TABLE points (point INTEGER PRIMARY KEY, label TEXT NOT NULL, settings TEXT NOT "
+                "NULL, scenario_sha256 TEXT NOT NULL)"
+            )
+            con.execute(
+                "CREATE TABLE replications (point INTEGER NOT NULL, replication INTEGER NOT NULL, seed "
+                f"INTEGER NOT NULL, seconds REAL, error TEXT{', ' + cols if cols else ''}, "
+                "PRIMARY KEY (point, replication))"
+            )
             con.executemany("INSERT INTO manifest VALUES (?, ?)", [(k, json.dumps(v)) for k, v in manifest.items()])
-            con.executemany("INSERT INTO points VALUES (?, ?, ?, ?)",
-                            [(p.index, p.label, json.dumps(p.settings), p.scenario_sha256) for p in points])
+            con.executemany(
+                "INSERT INTO points VALUES (?, ?, ?, ?)",
+                [(p.index, p.label, json.dumps(p.settings), p.scenario_sha256) for p in points],
+            )
         return cls(folder, con)
 
     # --- writing ------------------------------------------------------------------------------------
 
-    def add(self, point: int, replication: int, seed: int, seconds: float, metrics: dict[str, float] | None,
-            error: str | None) -> None:
+    def add(
+        self,
+        point: int,
+        replication: int,
+        seed: int,
+        seconds: float,
+        metrics: dict[str, float] | None,
+        error: str | None,
+    ) -> None:
         """Record one replication and commit at once."""
         names = [m for m in self.metrics if metrics and m in metrics]
         cols = ", ".join(["point", "replication", "seed", "seconds", "error", *map(_q, names)])

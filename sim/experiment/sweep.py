@@ -37,30 +37,55 @@ class Plan:
 
     @classmethod
     def from_sweep(cls, sweep: Sweep) -> Plan:
-        return cls(sweep.spec.name, sweep.points, sweep.scenarios, sweep.spec.replications, sweep.seed,
-                   sweep.spec.model_dump(mode="json", by_alias=True))
+        return cls(
+            sweep.spec.name,
+            sweep.points,
+            sweep.scenarios,
+            sweep.spec.replications,
+            sweep.seed,
+            sweep.spec.model_dump(mode="json", by_alias=True),
+        )
 
     def metrics(self) -> list[str]:
         return list(dict.fromkeys(m for s in self.scenarios for m in metric_names(s.scenario)))
 
     def fingerprint(self) -> str:
         """Same sweep, same scenarios (after overrides), same seed and replications: same fingerprint."""
-        parts = [self.spec, self.seed, self.replications, [(p.label, s.digest) for p, s in zip(
-            self.points, self.scenarios, strict=True)]]
+        parts = [
+            self.spec,
+            self.seed,
+            self.replications,
+            [(p.label, s.digest) for p, s in zip(self.points, self.scenarios, strict=True)],
+        ]
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
     def manifest(self) -> dict[str, Any]:
-        return {"name": self.name, "seed": self.seed, "replications": self.replications, "spec": self.spec,
-                "fingerprint": self.fingerprint(), "exsim_version": __version__,
-                "scenario_files": sorted({str(s.path) for s in self.scenarios})}
+        return {
+            "name": self.name,
+            "seed": self.seed,
+            "replications": self.replications,
+            "spec": self.spec,
+            "fingerprint": self.fingerprint(),
+            "exsim_version": __version__,
+            "scenario_files": sorted({str(s.path) for s in self.scenarios}),
+        }
 
 
-def run_plan(plan: Plan, out: Path, *, executor: str = "process", workers: int | None = None,
-             scheduler: str | None = None, resume: bool = False, batch: int | None = None,
-             progress: Progress | None = None) -> ResultStore:
+def run_plan(
+    plan: Plan,
+    out: Path,
+    *,
+    executor: str = "process",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    batch: int | None = None,
+    progress: Progress | None = None,
+) -> ResultStore:
     """Run every replication not yet in ``out``'s store; each is committed as it finishes."""
-    rows = [PointRow(p.index, p.label, dict(p.settings), s.digest)
-            for p, s in zip(plan.points, plan.scenarios, strict=True)]
+    rows = [
+        PointRow(p.index, p.label, dict(p.settings), s.digest) for p, s in zip(plan.points, plan.scenarios, strict=True)
+    ]
     store = ResultStore.create(out, plan.manifest(), rows, plan.metrics(), resume)
     done = store.done()
     total = len(plan.points) * plan.replications
@@ -68,7 +93,7 @@ def run_plan(plan: Plan, out: Path, *, executor: str = "process", workers: int |
     tasks = []
     for p, s in zip(plan.points, plan.scenarios, strict=True):
         todo = [r for r in range(plan.replications) if (p.index, r) not in done]
-        tasks += [Task(p.index, s.scenario, plan.seed, tuple(todo[i:i + size])) for i in range(0, len(todo), size)]
+        tasks += [Task(p.index, s.scenario, plan.seed, tuple(todo[i : i + size])) for i in range(0, len(todo), size)]
     finished = len(done)
     if progress:
         progress(finished, total)
@@ -100,8 +125,15 @@ def summaries(store: ResultStore) -> list[dict[str, Any]]:
     result = []
     for p in store.points():
         errors = sum(1 for r in store.rows(p.index) if r["error"] is not None)
-        result.append({"point": p.index, "label": p.label, "settings": p.settings, "errors": errors,
-                       "metrics": {k: v.as_dict() for k, v in summarise_point(store, p.index).items()}})
+        result.append(
+            {
+                "point": p.index,
+                "label": p.label,
+                "settings": p.settings,
+                "errors": errors,
+                "metrics": {k: v.as_dict() for k, v in summarise_point(store, p.index).items()},
+            }
+        )
     return result
 
 
@@ -111,8 +143,9 @@ def store_results(plan: Plan, results: list[Any], out: Path) -> None:
     tmp = Path(tempfile.mkdtemp(dir=out, prefix=".run-"))
     try:
         p, s = plan.points[0], plan.scenarios[0]
-        store = ResultStore.create(tmp, plan.manifest(), [PointRow(p.index, p.label, dict(p.settings), s.digest)],
-                                   plan.metrics(), resume=False)
+        store = ResultStore.create(
+            tmp, plan.manifest(), [PointRow(p.index, p.label, dict(p.settings), s.digest)], plan.metrics(), resume=False
+        )
         for r in results:
             store.add(p.index, r.replication, r.seed, 0.0, r.metrics, None)
         store.close()

@@ -56,8 +56,15 @@ def sweep_table(title: str, rows: list[tuple[str, dict[str, Summary]]], metrics:
 def comparison_table(diffs: list) -> Table:  # type: ignore[type-arg]
     """Paired differences (point − baseline) with 95 % intervals and a plain verdict."""
     table = Table(title="paired differences (point − baseline), 95 % intervals")
-    for col, just in (("metric", "left"), ("point", "left"), ("baseline", "left"), ("n", "right"),
-                      ("difference", "right"), ("95 % CI", "right"), ("verdict", "left")):
+    for col, just in (
+        ("metric", "left"),
+        ("point", "left"),
+        ("baseline", "left"),
+        ("n", "right"),
+        ("difference", "right"),
+        ("95 % CI", "right"),
+        ("verdict", "left"),
+    ):
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for d in diffs:
         ci = "–" if math.isnan(d.low) else f"{d.low:,.3g} – {d.high:,.3g}"

@@ -1,0 +1,258 @@
+"""Sweeps: executors agree, interrupted sweeps resume exactly, common random numbers, interval coverage."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+from sim.errors import ExsimError
+from sim.experiment import executors
+from sim.experiment.design import SweepSpec, build_sweep, load_sweep
+from sim.experiment.stats import mean_ci, wilson
+from sim.experiment.store import FILE, ResultStore, table
+from sim.experiment.sweep import Plan, run_plan
+
+BAD = Path(__file__).parent / "bad_sweeps"
+
+
+def island_sweep(tmp_path: Path, reps: int = 6, scenario: str = "island_retake", **factors: list) -> Path:
+    factors = factors or {"units.ls-1.strength": [1, 2]}
+    lines = [f"sweep:\n  name: t\n  scenario: {scenario}\n  replications: {reps}\n  factors:"]
+    lines += [f"    {k.replace('__', '.')}: {v}" for k, v in factors.items()]
+    path = tmp_path / "sweep.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_table(sweep_file: Path, out: Path, **kw) -> list[tuple]:
+    plan = Plan.from_sweep(load_sweep(sweep_file))
+    store = run_plan(plan, out, **kw)
+    rows = table(store.rows(), store.metrics)
+    store.close()
+    return rows
+
+
+@pytest.mark.slow
+def test_serial_process_and_dask_give_identical_tables(tmp_path):
+    sweep = island_sweep(tmp_path)
+    serial = run_table(sweep, tmp_path / "serial", executor="serial")
+    process = run_table(sweep, tmp_path / "process", executor="process", workers=2, batch=2)
+    dask = run_table(sweep, tmp_path / "dask", executor="dask", workers=2, batch=3)  # a LocalCluster on loopback
+    assert len(serial) == 12
+    assert serial == process == dask
+
+
+def _count(db: Path) -> int:
+    try:
+        con = sqlite3.connect(db, timeout=5)
+        try:
+            return con.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.slow
+def test_a_sweep_killed_part_way_resumes_to_the_same_table(tmp_path):
+    sweep = island_sweep(
+        tmp_path, reps=30, scenario="trans_caspian_logistics", supply_lines__sea_line__every=["2d", "4d"]
+    )
+    full = run_table(sweep, tmp_path / "full", executor="serial")
+    out = tmp_path / "killed"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "sweep",
+            str(sweep),
+            "--out",
+            str(out),
+            "--executor",
+            "serial",
+            "--batch",
+            "1",
+            "--quiet",
+        ],
+        cwd=tmp_path,
+    )
+    deadline = time.monotonic() + 120
+    while _count(out / FILE) < 10 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the sweep finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = _count(out / FILE)
+    assert 10 <= partial < 60
+    r = CliRunner().invoke(
+        main, ["sweep", str(sweep), "--out", str(out), "--executor", "serial", "--resume", "--quiet"]
+    )
+    assert r.exit_code == 0, r.output + r.stderr
+    store = ResultStore.open(out)
+    assert table(store.rows(), store.metrics) == full
+
+
+def test_an_existing_folder_is_not_overwritten_and_a_changed_sweep_is_not_resumed(tmp_path):
+    sweep = island_sweep(tmp_path, reps=2)
+    run_table(sweep, tmp_path / "out", executor="serial")
+    with pytest.raises(ExsimError, match="already holds results"):
+        run_table(sweep, tmp_path / "out", executor="serial")
+    changed = island_sweep(tmp_path, reps=3)
+    with pytest.raises(ExsimError, match="different sweep or scenario"):
+        run_table(changed, tmp_path / "out", executor="serial", resume=True)
+    # resuming a finished sweep runs nothing and changes nothing
+    before = run_table(sweep, tmp_path / "again", executor="serial")
+    assert run_table(sweep, tmp_path / "again", executor="serial", resume=True) == before
+
+
+def test_a_replication_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
+    real = executors.run_replication
+
+    def flaky(scenario, seed, replication, **kw):
+        if replication == 1:
+            raise RuntimeError("boom")
+        return real(scenario, seed, replication, **kw)
+
+    monkeypatch.setattr(executors, "run_replication", flaky)
+    plan = Plan.from_sweep(load_sweep(island_sweep(tmp_path, reps=3)))
+    store = run_plan(plan, tmp_path / "out", executor="serial")
+    rows = store.rows()
+    assert len(rows) == 6
+    errors = [r for r in rows if r["error"] is not None]
+    assert [r["replication"] for r in errors] == [1, 1] and all("RuntimeError: boom" in r["error"] for r in errors)
+    assert all(not math.isnan(r["end_time_h"]) for r in rows if r["error"] is None)
+
+
+def test_common_random_numbers_make_paired_differences_less_variable(tmp_path):
+    """One landing ship against two: the same dice in the same replication, so the battle is the same."""
+    sweep = load_sweep(island_sweep(tmp_path, reps=40))
+    plan = Plan.from_sweep(sweep)
+    store = run_plan(plan, tmp_path / "crn", executor="serial")
+    m = "time_to_secure_h.island"
+    one, two = store.values(0, m), store.values(1, m)
+    paired = np.array([one[r] - two[r] for r in range(40)])
+    # the same comparison without common random numbers: the second point with other seeds
+    other = Plan(plan.name, plan.points[1:], plan.scenarios[1:], 40, plan.seed + 1, plan.spec)
+    two_other = run_plan(other, tmp_path / "independent", executor="serial").values(1, m)
+    unpaired = np.array([one[r] - two_other[r] for r in range(40)])
+    assert paired.var(ddof=1) < 0.25 * unpaired.var(ddof=1)
+
+
+@pytest.mark.slow
+def test_confidence_intervals_cover_a_known_mean_at_their_level(tmp_path):
+    """Casualties from a Poisson stream of 2 an hour over 10 hours: mean 20 exactly."""
+    from sim.config import load_scenario
+    from sim.experiment import run_replication
+    from tests.test_medical import chain
+
+    path = tmp_path / "poisson.yaml"
+    path.write_text(chain(2.0, 1, (5, 1.0)).replace("duration: 1d", "duration: 10h"))
+    s = load_scenario(path).scenario
+    trials, n, hits, rate_hits = 300, 8, 0, 0
+    p_true = 1 - math.exp(-20) * sum(20**k / math.factorial(k) for k in range(21))  # P(N > 20)
+    for t in range(trials):
+        xs = [run_replication(s, 1000 + t, i).metrics["casualties"] for i in range(n)]
+        ci = mean_ci(xs)
+        hits += ci.low <= 20 <= ci.high
+        low, high = wilson(sum(x > 20 for x in xs), n)
+        rate_hits += low <= p_true <= high
+    tol = 3 * math.sqrt(0.95 * 0.05 / trials)
+    assert abs(hits / trials - 0.95) <= tol, hits / trials
+    assert rate_hits / trials >= 0.95 - tol  # Wilson intervals are, if anything, conservative at small n
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "words"),
+    [
+        ("unknown_path.yaml", 6, "no item with id 'zz' in units"),
+        ("empty_values.yaml", 6, "at least 1 item"),
+        ("wrong_type.yaml", 4, "valid integer"),
+        ("bad_value.yaml", 7, "units.3.strength: Input should be a valid integer"),
+        ("unknown_field.yaml", 5, "unknown field"),
+        ("lhs_without_range.yaml", 2, "needs a range"),
+    ],
+)
+def test_bad_sweep_files_give_positioned_errors(tmp_path, name, line, words):
+    r = CliRunner().invoke(main, ["sweep", str(BAD / name), "--out", str(tmp_path / "out"), "--executor", "serial"])
+    assert r.exit_code == 2
+    first = r.stderr.splitlines()[0]
+    assert first.startswith(f"{BAD / name}:{line}:"), first
+    assert words in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
+
+
+def test_sweep_compare_export_through_the_cli(tmp_path):
+    out = tmp_path / "lift"
+    r = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            "island_retake",
+            "--vary",
+            "units.ls-1.strength=1,2",
+            "--reps",
+            "4",
+            "--out",
+            str(out),
+            "--executor",
+            "serial",
+            "--metric",
+            "time_to_secure_h.island",
+        ],
+    )
+    assert r.exit_code == 0, r.output + r.stderr
+    assert "units.ls-1.strength=1" in r.output and (out / "summary.json").is_file()
+    r = CliRunner().invoke(
+        main, ["compare", str(out), "--metric", "time_to_secure_h.island", "--baseline", "strength=2"]
+    )
+    assert r.exit_code == 0, r.output + r.stderr
+    assert "worse" in r.output  # one landing ship needs a second trip: later, in every replication
+    r = CliRunner().invoke(main, ["compare", str(out), "--baseline", "strength=7"])
+    assert r.exit_code == 2 and "matches no point" in r.stderr
+    for fmt in ("csv", "parquet"):
+        r = CliRunner().invoke(main, ["export", str(out), "--format", fmt])
+        assert r.exit_code == 0 and (out / f"results.{fmt}").is_file()
+    import sim.results
+
+    df = sim.results.load(out)
+    assert len(df) == 8 and set(df["units.ls-1.strength"]) == {1, 2}
+    assert "time_to_secure_h.island" in df.columns
+
+
+def test_two_run_folders_compare_paired(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder, ships in ((a, 2), (b, 1)):
+        r = CliRunner().invoke(
+            main, ["run", "island_retake", "--reps", "5", "--out", str(folder), "--set", f"units.ls-1.strength={ships}"]
+        )
+        assert r.exit_code == 0
+    r = CliRunner().invoke(main, ["compare", str(a), str(b), "--metric", "time_to_secure_h.island"])
+    assert r.exit_code == 0 and "worse" in r.output
+
+
+def test_latin_hypercube_has_one_point_per_stratum():
+    spec = SweepSpec.model_validate(
+        {
+            "name": "lhs",
+            "scenario": "island_retake",
+            "replications": 1,
+            "design": "lhs",
+            "points": 10,
+            "factors": {"x": {"path": "combat.killed_fraction", "range": {"low": 0.1, "high": 0.6}}},
+        }
+    )
+    sweep = build_sweep(spec, "island_retake", "t", lambda key: None)
+    xs = sorted(v for p in sweep.points for _, v in p.settings)
+    assert [math.floor((x - 0.1) / 0.05) for x in xs] == list(range(10))
