@@ -14,10 +14,17 @@ conditions, signals), counted with simpy's own event-id counter, so both sides c
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# benchmarks/queue.py (named by its issue) would shadow the standard library's `queue` for any script
+# run from this folder: take the script's folder off the import path before anything imports `queue`.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 import argparse
 import statistics
 import time
-from pathlib import Path
 
 import simpy
 

@@ -77,8 +77,10 @@ def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    # forkserver: workers start clean (no inherited threads or open files), and quickly
+    # forkserver: workers start clean (no inherited threads or open files); the server imports exsim once,
+    # so each worker forks from a warm interpreter instead of importing numpy, scipy and pydantic again
     ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["sim.experiment.executors"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         futures = [pool.submit(run_task, t) for t in tasks]
         try:
