@@ -22,6 +22,7 @@ from sim.experiment.design import SweepSpec, build_sweep, load_sweep
 from sim.experiment.stats import mean_ci, wilson
 from sim.experiment.store import FILE, ResultStore, table
 from sim.experiment.sweep import Plan, run_plan
+from tests.conftest import REPO
 
 BAD = Path(__file__).parent / "bad_sweeps"
 
@@ -256,3 +257,41 @@ def test_latin_hypercube_has_one_point_per_stratum():
     sweep = build_sweep(spec, "island_retake", "t", lambda key: None)
     xs = sorted(v for p in sweep.points for _, v in p.settings)
     assert [math.floor((x - 0.1) / 0.05) for x in xs] == list(range(10))
+
+
+def test_shipped_sweep_file_with_fewer_replications_and_plain_progress(tmp_path):
+    """Not a terminal: progress comes as plain lines on stderr; --reps overrides the file's replications."""
+    out = tmp_path / "ships"
+    r = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            str(REPO / "configs" / "sweeps" / "island_landing_ships.yaml"),
+            "--reps",
+            "2",
+            "--out",
+            str(out),
+            "--executor",
+            "serial",
+        ],
+    )
+    assert r.exit_code == 0, r.output + r.stderr
+    assert "18/18 replications (100 %)" in r.stderr and "0/18 replications (0 %)" in r.stderr
+    store = ResultStore.open(out)
+    assert len(store.points()) == 9 and len(store.rows()) == 18
+    assert store.points()[0].settings == {"landing_ships": 1, "assault_sorties": 2}
+    quiet = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            str(REPO / "configs" / "sweeps" / "medical_helicopters.yaml"),
+            "--reps",
+            "2",
+            "--out",
+            str(tmp_path / "med"),
+            "--executor",
+            "serial",
+            "-q",
+        ],
+    )
+    assert quiet.exit_code == 0 and quiet.output == "" and quiet.stderr == ""

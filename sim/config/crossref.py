@@ -188,21 +188,10 @@ def _capacity(s: Scenario) -> Iterator[Finding]:
 
 def _reachability(s: Scenario) -> Iterator[Finding]:
     """Every move/assault target must be reachable: on the unit's own routes or by a lift/embark."""
-    adj: dict[str, list[tuple[str, str]]] = {p: [] for p in s.map.places}
-    for r in s.map.routes:
-        adj[r.from_].append((r.to, r.mode))
-        if not r.oneway:
-            adj[r.to].append((r.from_, r.mode))
     units = {u.id: u for u in s.units}
 
     def closure(starts: set[str], modes: set[str]) -> set[str]:
-        seen, todo = set(starts), list(starts)
-        while todo:
-            for nxt, mode in adj[todo.pop()]:
-                if mode in modes and nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return seen
+        return _closure(s, starts, modes)
 
     def modes(uid: str) -> set[str]:
         return set(s.unit_types[units[uid].type].speed_kmh)
@@ -289,8 +278,9 @@ def _logistics(s: Scenario) -> Iterator[Finding]:
             yield ("traffic", i, "port"), f"{t.port} has no berths: limit; ships there would never queue"
 
 
-def _connected(s: Scenario, src: str, dst: str, modes: set[str]) -> bool:
-    seen, todo = {src}, [src]
+def _closure(s: Scenario, starts: set[str], modes: set[str]) -> set[str]:
+    """Places reachable from ``starts`` on routes of the given modes."""
+    seen, todo = set(starts), list(starts)
     while todo:
         here = todo.pop()
         for r in s.map.routes:
@@ -300,7 +290,11 @@ def _connected(s: Scenario, src: str, dst: str, modes: set[str]) -> bool:
                 if a == here and b not in seen:
                     seen.add(b)
                     todo.append(b)
-    return dst in seen
+    return seen
+
+
+def _connected(s: Scenario, src: str, dst: str, modes: set[str]) -> bool:
+    return dst in _closure(s, {src}, modes)
 
 
 def _medical(s: Scenario) -> Iterator[Finding]:
