@@ -20,7 +20,14 @@ from sim.experiment.design import Point, SweepSpec, build_sweep, load_sweep
 from sim.experiment.executors import default_workers
 from sim.experiment.output import write_results
 from sim.experiment.store import ResultStore
-from sim.experiment.sweep import Plan, run_plan, store_results, summarise_point, write_sweep_files
+from sim.experiment.sweep import (
+    Plan,
+    check_run_folder,
+    run_plan,
+    store_results,
+    summarise_point,
+    write_sweep_files,
+)
 from sim.present import comparison_table, summary_table, sweep_table
 
 
@@ -65,6 +72,7 @@ def run(
         click.echo(str(w), err=True)
     seed = loaded.scenario.scenario.seed if seed is None else seed
     out = out or Path("results") / _slug(loaded.path.stem)
+    check_run_folder(out)
     with console.status(f"running {reps} replications…", spinner="dots") if console.is_terminal else _null():
         results = replicate(loaded.scenario, seed, reps, trace_first=trace)
     summary = summarise(loaded.scenario, results)

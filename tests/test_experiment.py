@@ -295,3 +295,32 @@ def test_shipped_sweep_file_with_fewer_replications_and_plain_progress(tmp_path)
         ],
     )
     assert quiet.exit_code == 0 and quiet.output == "" and quiet.stderr == ""
+
+
+def test_a_run_never_replaces_a_sweeps_results(tmp_path):
+    out = tmp_path / "sweep"
+    assert (
+        CliRunner()
+        .invoke(
+            main,
+            [
+                "sweep",
+                "island_retake",
+                "--vary",
+                "units.ls-1.strength=1,2",
+                "--reps",
+                "2",
+                "--out",
+                str(out),
+                "--executor",
+                "serial",
+                "-q",
+            ],
+        )
+        .exit_code
+        == 0
+    )
+    before = (out / "summary.json").read_bytes()
+    r = CliRunner().invoke(main, ["run", "island_retake", "--reps", "2", "--out", str(out)])
+    assert r.exit_code == 2 and "holds the results of sweep" in r.stderr
+    assert (out / "summary.json").read_bytes() == before and not (out / "replications.csv").exists()

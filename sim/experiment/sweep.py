@@ -15,6 +15,7 @@ from typing import Any
 from sim._version import __version__
 from sim.config.load import LoadedScenario
 from sim.config.schema import is_indicator, metric_names
+from sim.errors import ExsimError
 from sim.experiment.design import Point, Sweep
 from sim.experiment.executors import Task, execute
 from sim.experiment.output import dumps_json, write_atomic
@@ -137,8 +138,22 @@ def summaries(store: ResultStore) -> list[dict[str, Any]]:
     return result
 
 
+def check_run_folder(out: Path) -> None:
+    """A run may replace an earlier run's results in ``out``, never a sweep's."""
+    if (out / FILE).exists():
+        old = ResultStore.open(out)
+        kind = old.manifest().get("name")
+        old.close()
+        if kind != "run":
+            raise ExsimError(f"{out} holds the results of sweep {kind!r}; choose another --out for this run")
+
+
 def store_results(plan: Plan, results: list[Any], out: Path) -> None:
-    """Save in-memory replications (from ``exsim run``) as the folder's store, replacing the old one whole."""
+    """Save in-memory replications (from ``exsim run``) as the folder's store, replacing the old one whole.
+
+    A folder holding a sweep's results is never replaced by a run's.
+    """
+    check_run_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out, prefix=".run-"))
     try:
