@@ -53,6 +53,10 @@ def run_task(task: Task) -> list[Outcome]:
     return out
 
 
+def _run_parts(scenario: Scenario, point: int, seed: int, replications: tuple[int, ...]) -> list[Outcome]:
+    return run_task(Task(point, scenario, seed, replications))
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
@@ -105,7 +109,15 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
         )
         client = Client(cluster)
     try:
-        futures = client.map(run_task, tasks, pure=False)
+        # send each point's scenario to the workers once, not with every batch
+        scenarios: dict[int, Any] = {}
+        for t in tasks:
+            if id(t.scenario) not in scenarios:
+                scenarios[id(t.scenario)] = client.scatter(t.scenario, broadcast=True)
+        futures = [
+            client.submit(_run_parts, scenarios[id(t.scenario)], t.point, t.seed, t.replications, pure=False)
+            for t in tasks
+        ]
         for fut in as_completed(futures):
             yield fut.result()
     finally:
