@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim.config.schema import Scenario, is_indicator, metric_names
+from sim.config.schema import Scenario, metric_names
 from sim.engine.geo import Map
 from sim.experiment.runner import RunResult, run_replication
-from sim.experiment.stats import Summary, mean_ci, rate_ci
+from sim.experiment.stats import Summary, summarise_metrics
 
 
 def replicate(
@@ -30,8 +30,4 @@ def replicate(
 
 def summarise(scenario: Scenario, results: list[RunResult]) -> dict[str, Summary]:
     """Per metric: mean and t interval, or rate and Wilson interval for 0/1 outcomes."""
-    out = {}
-    for name in metric_names(scenario):
-        values = [r.metrics[name] for r in results]
-        out[name] = rate_ci(values) if is_indicator(name) else mean_ci(values)
-    return out
+    return summarise_metrics(metric_names(scenario), [r.metrics for r in results])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from scipy.special import ndtri, stdtrit
@@ -44,6 +44,13 @@ def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def summarise_metrics(names: Sequence[str], rows: Sequence[Mapping[str, float]]) -> dict[str, Summary]:
+    """Per metric: a rate with its Wilson interval for 0/1 outcomes, else a mean with its t interval."""
+    from sim.config.schema import is_indicator
+
+    return {n: (rate_ci if is_indicator(n) else mean_ci)([r[n] for r in rows]) for n in names}
 
 
 def rate_ci(values: Sequence[float], level: float = 0.95) -> Summary:

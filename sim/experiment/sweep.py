@@ -14,12 +14,12 @@ from typing import Any
 
 from sim._version import __version__
 from sim.config.load import LoadedScenario
-from sim.config.schema import is_indicator, metric_names
+from sim.config.schema import metric_names
 from sim.errors import ExsimError
 from sim.experiment.design import Point, Sweep
 from sim.experiment.executors import Task, execute
 from sim.experiment.output import dumps_json, write_atomic
-from sim.experiment.stats import Summary, mean_ci, rate_ci
+from sim.experiment.stats import Summary, summarise_metrics
 from sim.experiment.store import FILE, PointRow, ResultStore
 
 Progress = Callable[[int, int], None]  # (replications done, total)
@@ -114,12 +114,7 @@ def write_sweep_files(store: ResultStore, plan: Plan) -> None:
 
 
 def summarise_point(store: ResultStore, point: int) -> dict[str, Summary]:
-    rows = [r for r in store.rows(point) if r["error"] is None]
-    out = {}
-    for m in store.metrics:
-        values = [r[m] for r in rows]
-        out[m] = rate_ci(values) if is_indicator(m) else mean_ci(values)
-    return out
+    return summarise_metrics(store.metrics, [r for r in store.rows(point) if r["error"] is None])
 
 
 def summaries(store: ResultStore) -> list[dict[str, Any]]:
