@@ -199,3 +199,9 @@ def test_golden_hour_share_grows_with_helicopters():
         diff = np.nan_to_num(more) - np.nan_to_num(fewer)
         se = diff.std(ddof=1) / math.sqrt(len(diff))
         assert diff.mean() > 3 * se, (diff.mean(), se)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 37])
+def test_p90_matches_numpys_default_percentile(n):
+    xs = list(np.random.default_rng(n).exponential(30.0, n))
+    assert medical._p90(xs) == pytest.approx(np.percentile(xs, 90) / 60.0, rel=1e-12)

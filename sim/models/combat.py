@@ -65,6 +65,7 @@ class Engagement:
         self.start = world.now
         self.done = world.env.event()
         self.waiting = False
+        self._factors: dict[str, float] = {}  # kill factors (supply state), refreshed when perturbed
         for u in self.attackers + self.defenders:
             u.state = "engaged"
             world.set_activity(u, "combat")
@@ -88,6 +89,7 @@ class Engagement:
 
     def perturb(self) -> None:
         """Strengths or modifiers changed from outside: draw the next event again (memoryless)."""
+        self._factors.clear()  # a unit's supply state may have changed its kill factor
         if self.waiting and self.process.is_alive:
             self.process.interrupt()
 
@@ -99,12 +101,17 @@ class Engagement:
         suppressed = state(self.world).suppressed.get(self.place, 0) > 0
         return c.defence_factor.get(defence, 1.0), c.suppression_factor if suppressed else 1.0
 
-    @staticmethod
-    def _sums(world: World, units: list[Unit]) -> tuple[list[Unit], float, float, list[float], float]:
+    def _factor(self, unit: Unit) -> float:
+        f = self._factors.get(unit.id)
+        if f is None:
+            f = self._factors[unit.id] = self.world.kill_factor(unit)
+        return f
+
+    def _sums(self, world: World, units: list[Unit]) -> tuple[list[Unit], float, float, list[float], float]:
         """Live units, their strength, fire power per minute, vulnerabilities (strength/protection) and sum."""
         live = [u for u in units if u.strength > 0]
         vuln = [u.strength / u.type.protection for u in live]
-        power = sum(u.type.kill_rate_per_h * u.strength * world.kill_factor(u) for u in live) / 60.0
+        power = sum(u.type.kill_rate_per_h * u.strength * self._factor(u) for u in live) / 60.0
         return live, sum(u.strength for u in live), power, vuln, sum(vuln)
 
     # --- the fight ------------------------------------------------------------------------------------

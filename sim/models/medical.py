@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
 import simpy
 
 from sim.config.medical import TRIAGE, Facility
@@ -376,7 +375,14 @@ def _share(cs: list[Casualty], attr: str, within: float, now: float) -> float:
 
 
 def _p90(xs: list[float]) -> float:
-    return float(np.percentile(xs, 90)) / 60.0 if xs else math.nan
+    """90th percentile in hours (linear interpolation between order statistics, as numpy's default)."""
+    if not xs:
+        return math.nan
+    s = sorted(xs)
+    pos = 0.9 * (len(s) - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(s) - 1)
+    return (s[lo] + (s[hi] - s[lo]) * (pos - lo)) / 60.0
 
 
 def metrics(world: World) -> dict[str, float]:
