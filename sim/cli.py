@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -151,6 +152,12 @@ def list_scenarios() -> None:
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster).")
 @click.option("--batch", type=click.IntRange(min=1), help="Replications per task (default: chosen from --reps).")
 @click.option("--resume", is_flag=True, help="Complete an interrupted sweep in --out.")
+@click.option(
+    "--precision",
+    metavar="METRIC=HALF_WIDTH",
+    help="Sequential stopping: double a point's replications until METRIC's 95 % CI is ± HALF_WIDTH.",
+)
+@click.option("--max-reps", type=click.IntRange(min=1), help="Cap for --precision (default: 10 x --reps).")
 @click.option("--metric", "metrics", multiple=True, help="Metrics to show in the table (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def sweep(
@@ -166,6 +173,8 @@ def sweep(
     scheduler: str | None,
     batch: int | None,
     resume: bool,
+    precision: str | None,
+    max_reps: int | None,
     metrics: tuple[str, ...],
     quiet: bool,
 ) -> None:
@@ -204,6 +213,12 @@ def sweep(
         )
         sw = build_sweep(spec, source, "--vary", _cli_anchor)
     plan = Plan.from_sweep(sw)
+    if precision or max_reps:
+        plan = dataclasses.replace(
+            plan,
+            precision=_parse_precision(precision) if precision else plan.precision,
+            max_replications=max_reps or plan.max_replications,
+        )
     folder = out or sw.out
     progress = _progress(quiet)
     with progress as tick:
@@ -277,6 +292,17 @@ def _scenario_ref(source: str, sw: object) -> str:
     if ("/" in ref or ref.endswith((".yaml", ".yml"))) and not Path(ref).is_absolute():
         return str(Path(source).parent / ref)
     return ref
+
+
+def _parse_precision(text: str) -> tuple[str, float]:
+    metric, sep, value = text.partition("=")
+    try:
+        half_width = float(value)
+    except ValueError:
+        half_width = -1.0
+    if not sep or not metric or not half_width > 0:
+        raise ExsimError(f"--precision {text}: expected METRIC=HALF_WIDTH, e.g. time_to_secure_h.island=0.1")
+    return metric, half_width
 
 
 def _parse_vary(text: str) -> tuple[str, list[object]]:

@@ -324,3 +324,56 @@ def test_a_run_never_replaces_a_sweeps_results(tmp_path):
     r = CliRunner().invoke(main, ["run", "island_retake", "--reps", "2", "--out", str(out)])
     assert r.exit_code == 2 and "holds the results of sweep" in r.stderr
     assert (out / "summary.json").read_bytes() == before and not (out / "replications.csv").exists()
+
+
+def test_sequential_stopping_doubles_replications_until_the_interval_is_narrow(tmp_path):
+    out = tmp_path / "seq"
+    r = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            "island_retake",
+            "--vary",
+            "units.ls-1.strength=1,2",
+            "--reps",
+            "4",
+            "--out",
+            str(out),
+            "--executor",
+            "serial",
+            "-q",
+            "--precision",
+            "killed.coalition=0.8",
+            "--max-reps",
+            "64",
+        ],
+    )
+    assert r.exit_code == 0, r.output + r.stderr
+    store = ResultStore.open(out)
+    for p in store.points():
+        rows = store.rows(p.index)
+        n = len(rows)
+        assert n in (4, 8, 16, 32, 64) and [r["replication"] for r in rows] == list(range(n))
+        s = mean_ci([r["killed.coalition"] for r in rows])
+        assert (s.high - s.low) / 2 <= 0.8 or n == 64
+        if n > 4:  # it grew only because the interval half as long was still too wide
+            half = mean_ci([r["killed.coalition"] for r in rows[: n // 2]])
+            assert (half.high - half.low) / 2 > 0.8
+    assert max(len(store.rows(p.index)) for p in store.points()) > 4
+    bad = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            "island_retake",
+            "--vary",
+            "units.ls-1.strength=1,2",
+            "--out",
+            str(tmp_path / "bad"),
+            "--precision",
+            "nonsense=0.1",
+            "--executor",
+            "serial",
+        ],
+    )
+    assert bad.exit_code == 2 and "unknown metric 'nonsense'" in bad.stderr
+    assert not (tmp_path / "bad").exists()

@@ -50,6 +50,13 @@ class Factor(Frozen):
         return self
 
 
+class Precision(Frozen):
+    """Sequential stopping: replicate until the metric's 95 % interval is at most ± half_width."""
+
+    metric: str = Field(min_length=1)
+    half_width: float = Field(gt=0, allow_inf_nan=False)
+
+
 class SweepSpec(Frozen):
     name: str = Field(min_length=1)
     scenario: str = Field(min_length=1, description="shipped scenario name, or a path relative to this file")
@@ -60,6 +67,8 @@ class SweepSpec(Frozen):
     points: int | None = Field(None, gt=0, description="number of points of an lhs design")
     factors: dict[str, Annotated[list[Scalar], Field(min_length=1)] | Factor] = Field(min_length=1)
     set: list[str] = Field([], description="fixed overrides applied at every point")
+    precision: Precision | None = Field(None, description="optional sequential stopping, per point")
+    max_replications: int | None = Field(None, gt=0, description="cap with precision (default 10 x replications)")
 
     @model_validator(mode="after")
     def _design(self) -> SweepSpec:

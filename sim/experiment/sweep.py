@@ -35,6 +35,10 @@ class Plan:
     replications: int
     seed: int
     spec: dict[str, Any]
+    # sequential stopping: keep doubling a point's replications while the metric's 95 % interval is
+    # wider than ± half_width, up to max_replications
+    precision: tuple[str, float] | None = None
+    max_replications: int | None = None
 
     @classmethod
     def from_sweep(cls, sweep: Sweep) -> Plan:
@@ -45,6 +49,8 @@ class Plan:
             sweep.spec.replications,
             sweep.seed,
             sweep.spec.model_dump(mode="json", by_alias=True),
+            (sweep.spec.precision.metric, sweep.spec.precision.half_width) if sweep.spec.precision else None,
+            sweep.spec.max_replications,
         )
 
     def metrics(self) -> list[str]:
@@ -56,6 +62,8 @@ class Plan:
             self.spec,
             self.seed,
             self.replications,
+            self.precision,
+            self.max_replications,
             [(p.label, s.digest) for p, s in zip(self.points, self.scenarios, strict=True)],
         ]
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
@@ -65,6 +73,8 @@ class Plan:
             "name": self.name,
             "seed": self.seed,
             "replications": self.replications,
+            "precision": self.precision,
+            "max_replications": self.max_replications,
             "spec": self.spec,
             "fingerprint": self.fingerprint(),
             "exsim_version": __version__,
@@ -83,28 +93,57 @@ def run_plan(
     batch: int | None = None,
     progress: Progress | None = None,
 ) -> ResultStore:
-    """Run every replication not yet in ``out``'s store; each is committed as it finishes."""
+    """Run every replication not yet in ``out``'s store; each is committed as it finishes.
+
+    With ``plan.precision``, rounds follow: a point whose interval is still too wide gets twice its
+    replications (same seeds, so the result does not depend on how the rounds were cut).
+    """
     rows = [
         PointRow(p.index, p.label, dict(p.settings), s.digest) for p, s in zip(plan.points, plan.scenarios, strict=True)
     ]
+    if plan.precision and plan.precision[0] not in plan.metrics():
+        raise ExsimError(f"--precision: unknown metric {plan.precision[0]!r}")
     store = ResultStore.create(out, plan.manifest(), rows, plan.metrics(), resume)
-    done = store.done()
-    total = len(plan.points) * plan.replications
+    targets = {p.index: plan.replications for p in plan.points}
     size = batch or max(1, min(25, math.ceil(plan.replications / 8)))
-    tasks = []
-    for p, s in zip(plan.points, plan.scenarios, strict=True):
-        todo = [r for r in range(plan.replications) if (p.index, r) not in done]
-        tasks += [Task(p.index, s.scenario, plan.seed, tuple(todo[i : i + size])) for i in range(0, len(todo), size)]
-    finished = len(done)
-    if progress:
-        progress(finished, total)
-    for outcomes in execute(tasks, executor, workers, scheduler):
-        for o in outcomes:
-            store.add(o.point, o.replication, o.seed, o.seconds, o.metrics, o.error)
-        finished += len(outcomes)
+    while True:
+        done = store.done()
+        tasks = []
+        for p, s in zip(plan.points, plan.scenarios, strict=True):
+            todo = [r for r in range(targets[p.index]) if (p.index, r) not in done]
+            tasks += [
+                Task(p.index, s.scenario, plan.seed, tuple(todo[i : i + size])) for i in range(0, len(todo), size)
+            ]
+        total = sum(targets.values())
+        finished = sum(1 for p, r in done if r < targets.get(p, 0))
         if progress:
             progress(finished, total)
-    return store
+        for outcomes in execute(tasks, executor, workers, scheduler):
+            for o in outcomes:
+                store.add(o.point, o.replication, o.seed, o.seconds, o.metrics, o.error)
+            finished += len(outcomes)
+            if progress:
+                progress(finished, total)
+        grow = _too_wide(store, plan, targets)
+        if not grow:
+            return store
+        targets.update(grow)
+
+
+def _too_wide(store: ResultStore, plan: Plan, targets: dict[int, int]) -> dict[int, int]:
+    """Points whose interval for the precision metric is wider than asked, with their next target."""
+    if plan.precision is None:
+        return {}
+    metric, half_width = plan.precision
+    cap = plan.max_replications or 10 * plan.replications
+    grow = {}
+    for point, n in targets.items():
+        if n >= cap:
+            continue
+        s = summarise_metrics([metric], [r for r in store.rows(point) if r["error"] is None])[metric]
+        if math.isnan(s.low) or (s.high - s.low) / 2 > half_width:
+            grow[point] = min(cap, 2 * n)
+    return grow
 
 
 def write_sweep_files(store: ResultStore, plan: Plan) -> None:
