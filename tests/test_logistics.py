@@ -240,3 +240,28 @@ def test_without_water_a_unit_degrades_after_the_grace_period(load):
     assert world.kill_factor(unit) == 1.0
     world.run(until=61 + 6 * 60)
     assert world.kill_factor(unit) == 0.5  # the default no_water_factor
+
+
+def test_a_stockout_is_recorded_even_when_the_rate_changes_at_that_instant(load):
+    """A change of rate at the very instant a tank runs dry, before its own alarm, must not hide the stock-out."""
+    text = (
+        DUEL_SUPPLY.format(fuel=1000, ammo=100)
+        .replace("carries: {fuel: 1000, ammunition: 100}", "carries: {fuel: 1000, ammunition: 100, water: 1}")
+        .replace("logistics: {per_person_day: {}", "logistics: {per_person_day: {water: 24}")
+    )
+    text = text.replace("phases:\n  - id: attack\n    orders: [{unit: b1, do: assault, target: hill}]\n", "")
+    world = build_world(load(text), 1, trace=True)  # 1 L each at 24 L a day, idle: dry at 60 min
+    tank = logistics.state(world).tanks["b1"]["water"]
+    env = world.env
+
+    def script():
+        at_dry = env.timeout(60)  # scheduled now: before any alarm the tank arms later for the same instant
+        yield env.timeout(45)
+        tank.set_rate(tank.rate)  # re-arms the tank's alarm for 60 min
+        yield at_dry
+        tank.set_rate(2 * tank.rate)
+
+    env.process(script())
+    world.run(until=120)
+    assert tank.out_since == pytest.approx(60.0)
+    assert [e["t"] for e in world.log.records if e["kind"] == "stockout"] == [pytest.approx(60.0)]

@@ -98,7 +98,11 @@ class Tank:
     def schedule(self) -> None:
         """Set the next alarm: crossing the refill threshold, else running dry."""
         self.version += 1
-        if self.rate <= 0 or self.level <= 0:
+        if self.rate <= 0:
+            return
+        if self.level <= EPS * self.capacity:
+            if self.out_since is None:  # ran dry at this instant, before its own alarm: record it now
+                self._empty()
             return
         threshold = self.capacity * self.ls.refill_below
         gap = self.level if self.wants_refill() else self.level - threshold
