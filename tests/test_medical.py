@@ -205,3 +205,16 @@ def test_golden_hour_share_grows_with_helicopters():
 def test_p90_matches_numpys_default_percentile(n):
     xs = list(np.random.default_rng(n).exponential(30.0, n))
     assert medical._p90(xs) == pytest.approx(np.percentile(xs, 90) / 60.0, rel=1e-12)
+
+
+def test_shared_lift_contention_shows_in_the_metrics(load):
+    """A helicopter tied up by a five-hour order keeps casualties waiting; idle, it keeps nobody waiting."""
+    busy = SCARCE_LIFT.replace(
+        "medical:", "phases:\n  - id: tasked\n    orders: [{unit: h1, do: wait, duration: 5h}]\nmedical:"
+    )
+    idle = SCARCE_LIFT.replace(
+        "arrivals: [{place: camp, per_hour: 0.9}]", "mass_casualties: [{at: 6h, place: camp, count: 1}]"
+    )
+    waited = run_replication(load(busy), 1).metrics["medevac_asset_wait_h.h1"]
+    assert 3.0 < waited  # the first casualties came within the first two hours of the five-hour order
+    assert run_replication(load(idle), 1).metrics["medevac_asset_wait_h.h1"] == 0.0

@@ -338,7 +338,7 @@ def _medical_metric_names(s: Scenario) -> list[str]:
     for e in med.evacuation:
         names += [f"evac_wait_h.{e.to}", f"evac_wait_p90_h.{e.to}"]
     assets = dict.fromkeys(a for e in med.evacuation for a in e.assets)  # one asset may serve several legs
-    names += [f"medevac_utilisation.{a}" for a in assets]
+    names += [f"{kind}.{a}" for a in assets for kind in ("medevac_utilisation", "medevac_asset_wait_h")]
     return names
 
 

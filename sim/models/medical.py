@@ -106,6 +106,7 @@ class MedicalState:
         self.casualties: list[Casualty] = []
         self.pending: dict[str, float] = {}  # fractional wounded per unit (deterministic combat)
         self.busy_min: dict[str, float] = {}
+        self.lock_wait_min: dict[str, float] = {}
         self.triage = world.streams["triage"]
         self.wounds = world.streams["wounds"]
 
@@ -263,8 +264,11 @@ class MedicalState:
                 leg.idle.append(env.event())
                 yield leg.idle[-1]
                 continue
+            asked = env.now
             with asset.busy.request(priority=prio) as turn:
                 yield turn
+                # time casualties waited for an asset busy with other tasks (lift, supply): the contention
+                self.lock_wait_min[asset.id] = self.lock_wait_min.get(asset.id, 0.0) + env.now - asked
                 if not leg.queue:  # another asset took them while this one waited for its turn
                     continue
                 start = env.now
@@ -415,4 +419,5 @@ def metrics(world: World) -> dict[str, float]:
         m[f"evac_wait_p90_h.{to}"] = _p90(leg.waits)
         for a in leg.assets:
             m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / now if now else math.nan
+            m[f"medevac_asset_wait_h.{a.id}"] = ms.lock_wait_min.get(a.id, 0.0) / 60.0
     return m
