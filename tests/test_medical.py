@@ -216,5 +216,5 @@ def test_shared_lift_contention_shows_in_the_metrics(load):
         "arrivals: [{place: camp, per_hour: 0.9}]", "mass_casualties: [{at: 6h, place: camp, count: 1}]"
     )
     waited = run_replication(load(busy), 1).metrics["medevac_asset_wait_h.h1"]
-    assert 3.0 < waited  # the first casualties came within the first two hours of the five-hour order
+    assert waited > 3.0  # the first casualties came within the first two hours of the five-hour order
     assert run_replication(load(idle), 1).metrics["medevac_asset_wait_h.h1"] == 0.0
