@@ -11,7 +11,6 @@ from sim.config.frozen import Frozen, Id, PositiveFloat
 
 SupplyClass = Literal["fuel", "ammunition", "water", "rations", "medical"]
 SUPPLY_CLASSES: tuple[str, ...] = ("fuel", "ammunition", "water", "rations", "medical")
-MEASURE = {"fuel": "L", "ammunition": "t", "water": "L", "rations": "t", "medical": "t"}
 Activity = Literal["idle", "moving", "combat"]
 Amount = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 

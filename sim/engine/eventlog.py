@@ -17,5 +17,7 @@ class EventLog:
         if self.on:
             self.records.append({"t": t, "kind": kind, **fields})
 
-    def to_jsonl(self) -> str:
-        return "".join(json.dumps(r, sort_keys=False) + "\n" for r in self.records)
+    @staticmethod
+    def to_jsonl(records: list[dict[str, Any]]) -> str:
+        """One JSON object per line (the events.jsonl format)."""
+        return "".join(json.dumps(r) + "\n" for r in records)

@@ -63,7 +63,6 @@ def _wait(world: World, unit: Any, order: Any, done: simpy.Event) -> Process:
 
 
 def _defend(world: World, unit: Any, order: Any, done: simpy.Event) -> Process:
-    unit.state = "defending"
+    unit.state = "defending"  # a posture, not a task: the order is done at once
     world.emit("defend", unit=unit.id, at=unit.location)
-    return
-    yield
+    yield from ()

@@ -13,6 +13,7 @@ from typing import Any
 
 from sim._version import __version__
 from sim.config.load import LoadedScenario
+from sim.engine.eventlog import EventLog
 from sim.experiment.runner import RunResult
 from sim.experiment.stats import Summary
 
@@ -75,7 +76,7 @@ def write_results(
     write_atomic(out / "summary.json", dumps_json({k: v.as_dict() for k, v in summary.items()}))
     events = results[0].events if results else None
     if events is not None:
-        write_atomic(out / "events.jsonl", "".join(json.dumps(e) + "\n" for e in events))
+        write_atomic(out / "events.jsonl", EventLog.to_jsonl(events))
     write_atomic(out / "manifest.json", dumps_json(manifest(loaded, seed, len(results))))
 
 

@@ -53,10 +53,6 @@ class DuelResult:
     b: float
     minutes: float
 
-    @property
-    def a_wins(self) -> bool:
-        return self.b < self.a
-
 
 def duel(
     a0: int,
