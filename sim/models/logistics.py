@@ -60,6 +60,8 @@ class Tank:
         self.t = now
 
     def set_rate(self, rate: float) -> None:
+        if rate == self.rate:
+            return  # the level is still a straight line from the last settlement: nothing to redo
         self.settle()
         self.rate = rate
         self.schedule()
