@@ -182,19 +182,7 @@ def sweep(
     if _is_sweep_file(source):
         if vary:
             raise ExsimError("--vary goes with a scenario; a sweep file lists its own factors")
-        sw = load_sweep(Path(source))
-        if reps or seed is not None or overrides:
-            spec = sw.spec.model_copy(
-                update={
-                    k: v for k, v in (("replications", reps), ("seed", seed), ("set", [*sw.spec.set, *overrides])) if v
-                }
-            )
-            sw = build_sweep(
-                SweepSpec.model_validate(spec.model_dump(by_alias=True)),
-                _scenario_ref(source, sw),
-                sw.file,
-                _cli_anchor,
-            )
+        sw = load_sweep(Path(source), reps, seed, overrides)
     else:
         if not vary:
             raise ExsimError("give --vary PATH=V1,V2,... (or a sweep file)")
@@ -285,13 +273,6 @@ def _is_sweep_file(source: str) -> bool:
     except OSError:
         return False
     return any(line.startswith("sweep:") for line in head.splitlines())
-
-
-def _scenario_ref(source: str, sw: object) -> str:
-    ref = sw.spec.scenario  # type: ignore[attr-defined]
-    if ("/" in ref or ref.endswith((".yaml", ".yml"))) and not Path(ref).is_absolute():
-        return str(Path(source).parent / ref)
-    return ref
 
 
 def _parse_precision(text: str) -> tuple[str, float]:

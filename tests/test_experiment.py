@@ -105,6 +105,12 @@ def test_a_sweep_killed_part_way_resumes_to_the_same_table(tmp_path):
     assert table(store.rows(), store.metrics) == full
 
 
+def sweep_ships(out: Path, reps: int, *extra: str):
+    """`exsim sweep` of the island retake with one or two landing ships, serially, into ``out``."""
+    args = ["sweep", "island_retake", "--vary", "units.ls-1.strength=1,2", "--reps", str(reps), "--out", str(out)]
+    return CliRunner().invoke(main, [*args, "--executor", "serial", *extra])
+
+
 def test_an_existing_folder_is_not_overwritten_and_a_changed_sweep_is_not_resumed(tmp_path):
     sweep = island_sweep(tmp_path, reps=2)
     run_table(sweep, tmp_path / "out", executor="serial")
@@ -196,23 +202,7 @@ def test_bad_sweep_files_give_positioned_errors(tmp_path, name, line, words):
 
 def test_sweep_compare_export_through_the_cli(tmp_path):
     out = tmp_path / "lift"
-    r = CliRunner().invoke(
-        main,
-        [
-            "sweep",
-            "island_retake",
-            "--vary",
-            "units.ls-1.strength=1,2",
-            "--reps",
-            "4",
-            "--out",
-            str(out),
-            "--executor",
-            "serial",
-            "--metric",
-            "time_to_secure_h.island",
-        ],
-    )
+    r = sweep_ships(out, 4, "--metric", "time_to_secure_h.island")
     assert r.exit_code == 0, r.output + r.stderr
     assert "units.ls-1.strength=1" in r.output and (out / "summary.json").is_file()
     r = CliRunner().invoke(
@@ -299,27 +289,7 @@ def test_shipped_sweep_file_with_fewer_replications_and_plain_progress(tmp_path)
 
 def test_a_run_never_replaces_a_sweeps_results(tmp_path):
     out = tmp_path / "sweep"
-    assert (
-        CliRunner()
-        .invoke(
-            main,
-            [
-                "sweep",
-                "island_retake",
-                "--vary",
-                "units.ls-1.strength=1,2",
-                "--reps",
-                "2",
-                "--out",
-                str(out),
-                "--executor",
-                "serial",
-                "-q",
-            ],
-        )
-        .exit_code
-        == 0
-    )
+    assert sweep_ships(out, 2, "-q").exit_code == 0
     before = (out / "summary.json").read_bytes()
     r = CliRunner().invoke(main, ["run", "island_retake", "--reps", "2", "--out", str(out)])
     assert r.exit_code == 2 and "holds the results of sweep" in r.stderr
@@ -328,26 +298,7 @@ def test_a_run_never_replaces_a_sweeps_results(tmp_path):
 
 def test_sequential_stopping_doubles_replications_until_the_interval_is_narrow(tmp_path):
     out = tmp_path / "seq"
-    r = CliRunner().invoke(
-        main,
-        [
-            "sweep",
-            "island_retake",
-            "--vary",
-            "units.ls-1.strength=1,2",
-            "--reps",
-            "4",
-            "--out",
-            str(out),
-            "--executor",
-            "serial",
-            "-q",
-            "--precision",
-            "killed.coalition=0.8",
-            "--max-reps",
-            "64",
-        ],
-    )
+    r = sweep_ships(out, 4, "-q", "--precision", "killed.coalition=0.8", "--max-reps", "64")
     assert r.exit_code == 0, r.output + r.stderr
     store = ResultStore.open(out)
     for p in store.points():
@@ -360,20 +311,6 @@ def test_sequential_stopping_doubles_replications_until_the_interval_is_narrow(t
             half = mean_ci([r["killed.coalition"] for r in rows[: n // 2]])
             assert (half.high - half.low) / 2 > 0.8
     assert max(len(store.rows(p.index)) for p in store.points()) > 4
-    bad = CliRunner().invoke(
-        main,
-        [
-            "sweep",
-            "island_retake",
-            "--vary",
-            "units.ls-1.strength=1,2",
-            "--out",
-            str(tmp_path / "bad"),
-            "--precision",
-            "nonsense=0.1",
-            "--executor",
-            "serial",
-        ],
-    )
+    bad = sweep_ships(tmp_path / "bad", 20, "--precision", "nonsense=0.1")
     assert bad.exit_code == 2 and "unknown metric 'nonsense'" in bad.stderr
     assert not (tmp_path / "bad").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -150,8 +151,13 @@ class Sweep:
         return Path(self.spec.out) if self.spec.out else Path("results") / self.spec.name
 
 
-def load_sweep(path: Path) -> Sweep:
-    """Read and validate a sweep file: its schema, and every point's scenario with the point's overrides."""
+def load_sweep(
+    path: Path, replications: int | None = None, seed: int | None = None, extra_set: Sequence[str] = ()
+) -> Sweep:
+    """Read and validate a sweep file: its schema, and every point's scenario with the point's overrides.
+
+    ``replications``, ``seed`` and ``extra_set`` (overrides after the file's own) come from the command line.
+    """
     doc = read_file(path)
     if not isinstance(doc.data, dict):
         raise ScenarioError([Problem(doc.file, 1, 1, "", "a sweep file must be a mapping with sweep:")])
@@ -163,6 +169,9 @@ def load_sweep(path: Path) -> Sweep:
         data=data, positions={k[1:]: v for k, v in doc.positions.items() if k[:1] == ("sweep",)}, file=doc.file
     )
     spec = validate(SweepSpec, data, inner, {})
+    updates = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
+    if updates or extra_set:
+        spec = SweepSpec.model_validate({**spec.model_dump(by_alias=True), **updates, "set": [*spec.set, *extra_set]})
     scenario_ref = spec.scenario
     if ("/" in scenario_ref or scenario_ref.endswith((".yaml", ".yml"))) and not Path(scenario_ref).is_absolute():
         scenario_ref = str(path.parent / scenario_ref)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.config.schema import Scenario
+from sim.engine.geo import Map
 from sim.errors import ExsimError
 from sim.experiment.runner import run_replication
 
@@ -38,8 +39,6 @@ class Outcome:
 
 def run_task(task: Task) -> list[Outcome]:
     """Run one batch; a replication that raises is recorded with its error, and the batch goes on."""
-    from sim.engine.geo import Map
-
     shared_map = Map(task.scenario.map)
     out = []
     for rep in task.replications:

@@ -201,7 +201,8 @@ class MedicalState:
         stage.waiting += 1
         arrived = env.now
         with stage.teams.request(priority=c.priority) as team:
-            # a race with death only while death can come (a condition event costs more than a plain wait)
+            # the race with death is written out here rather than through _wait: the context manager already
+            # gives up the team, and this is the chain's hot path (a condition event only while death can come)
             got = (yield team | c.death) if c.death is not None else (yield team) or (team,)
             stage.tick(env.now)
             stage.waiting -= 1
