@@ -13,7 +13,8 @@ from rich.console import Console
 
 from sim._version import __version__
 from sim.config import Scenario, load_scenario
-from sim.config.locate import shipped_scenarios
+from sim.config.locate import locate, resources, shipped
+from sim.config.suggest import unknown as unknown_name
 from sim.errors import ExsimError
 from sim.experiment import replicate, summarise
 from sim.experiment.compare import compare_points, compare_stores, find_point
@@ -109,6 +110,8 @@ def check(scenarios: tuple[str, ...], overrides: tuple[str, ...], strict: bool) 
             f"ok: {loaded.path} — {len(s.units)} units, {len(s.map.places)} places, "
             f"{len(s.phases)} phases, {len(s.objectives)} objectives"
         )
+        for t in loaded.times:
+            click.echo(f"  time {t.field} (line {t.line}): {t.message}")
     for line in problems:
         click.echo(line, err=True)
     if problems:
@@ -127,10 +130,16 @@ def schema() -> None:
 
 
 @main.command(name="list")
-def list_scenarios() -> None:
-    """List the shipped scenarios."""
-    for name, path in shipped_scenarios().items():
-        click.echo(f"{name:28s} {path}")
+@click.option("--paths", is_flag=True, help="Also show where each file is.")
+def list_resources(paths: bool) -> None:
+    """List the shipped scenarios, sweeps and unit catalogues, each with its description."""
+    heading = {"scenario": "Scenarios", "sweep": "Sweeps", "catalogue": "Unit catalogues (catalog: exsim:NAME)"}
+    shown = None
+    for r in resources():
+        if r.kind != shown:
+            click.echo(("\n" if shown else "") + heading[r.kind])
+            shown = r.kind
+        click.echo(f"  {r.name:26s} {r.description}" + (f"  [{r.path}]" if paths else ""))
 
 
 @main.command()
@@ -179,13 +188,16 @@ def sweep(
     quiet: bool,
 ) -> None:
     """Run SOURCE (a sweep file, or a scenario with --vary) over design points × replications."""
-    if _is_sweep_file(source):
+    sweep_file = _sweep_file(source)
+    if sweep_file is not None:
         if vary:
             raise ExsimError("--vary goes with a scenario; a sweep file lists its own factors")
-        sw = load_sweep(Path(source), reps, seed, overrides)
+        sw = load_sweep(sweep_file, reps, seed, overrides)
     else:
         if not vary:
-            raise ExsimError("give --vary PATH=V1,V2,... (or a sweep file)")
+            if source not in shipped("scenario") and not Path(source).is_file():
+                locate(source, "sweep")  # says which sweeps are shipped, and "did you mean"
+            raise ExsimError("give --vary PATH=V1,V2,... (or a sweep file, or the name of a shipped sweep)")
         factors = dict(_parse_vary(v) for v in vary)
         name = _slug(Path(source).stem) + "_sweep"
         spec = SweepSpec.model_validate(
@@ -241,7 +253,7 @@ def compare(folder: Path, other: Path | None, metrics: tuple[str, ...], baseline
     chosen = list(metrics) or store.metrics
     unknown = [m for m in chosen if m not in store.metrics]
     if unknown:
-        raise ExsimError(f"unknown metric {unknown[0]!r} in {folder} (known: {', '.join(store.metrics)})")
+        raise ExsimError(f"{folder}: {unknown_name('metric', unknown[0], store.metrics)}")
     if other is not None:
         diffs = compare_stores(store, ResultStore.open(other), chosen)
     else:
@@ -264,15 +276,16 @@ def export_cmd(folder: Path, fmt: str, dest: Path | None) -> None:
     click.echo(f"wrote {results.export(folder, fmt, dest)}")
 
 
-def _is_sweep_file(source: str) -> bool:
+def _sweep_file(source: str) -> Path | None:
+    """SOURCE as a sweep file: a file that starts with ``sweep:``, or the name of a shipped sweep."""
     p = Path(source)
     if not p.is_file():
-        return False
+        return shipped("sweep").get(source)
     try:
         head = p.read_text(encoding="utf-8", errors="replace")[:4000]
     except OSError:
-        return False
-    return any(line.startswith("sweep:") for line in head.splitlines())
+        return None
+    return p if any(line.startswith("sweep:") for line in head.splitlines()) else None
 
 
 def _parse_precision(text: str) -> tuple[str, float]:

@@ -18,7 +18,7 @@ CORPUS = Path(__file__).parent / "bad_scenarios"
 # file -> (line, field, words of the message) for the first reported problem
 EXPECTED = {
     "alias_bomb.yaml": (1, "", "alias bomb"),
-    "bad_duration.yaml": (1, "scenario.duration", "is not a duration"),
+    "bad_duration.yaml": (1, "scenario.duration", "is not a time"),
     "bad_latitude.yaml": (9, "map.places.isle.lat", "less than or equal to 90"),
     "binary.yaml": (1, "", "binary file"),
     "comments_only.yaml": (1, "", "is empty"),

@@ -5,7 +5,7 @@ Each check yields ``(path, message)``; the loader turns paths into file:line pos
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from sim.config.schema import (
     AssaultOrder,
@@ -18,6 +18,7 @@ from sim.config.schema import (
     SecureObjective,
     metric_names,
 )
+from sim.config.suggest import unknown
 from sim.config.yamlsafe import PathKey
 
 Finding = tuple[PathKey, str]
@@ -54,9 +55,8 @@ def _ids(s: Scenario) -> Iterator[Finding]:
     yield from _duplicates([o.id for o in s.objectives], "objectives")
 
 
-def _unknown(kind: str, name: str, known: object) -> str:
-    names = ", ".join(sorted(known))  # type: ignore[call-overload]
-    return f"unknown {kind} {name!r} (known: {names})"
+def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    return unknown(kind, name, known)
 
 
 def _places(s: Scenario) -> Iterator[Finding]:
@@ -71,7 +71,15 @@ def _places(s: Scenario) -> Iterator[Finding]:
 
 def _unit_refs(s: Scenario) -> Iterator[Finding]:
     for i, u in enumerate(s.units):
-        if u.type not in s.unit_types:
+        if u.type not in s.unit_types and not s.unit_types:
+            yield (
+                ("units", i, "type"),
+                (
+                    f"unknown unit type {u.type!r}: this scenario has no unit types "
+                    "(add catalog: exsim:units for the shipped catalogue, or define unit_types:)"
+                ),
+            )
+        elif u.type not in s.unit_types:
             yield ("units", i, "type"), _unknown("unit type", u.type, s.unit_types)
         if u.side not in s.sides:
             yield ("units", i, "side"), _unknown("side", u.side, s.sides)
@@ -153,8 +161,8 @@ def _objectives(s: Scenario) -> Iterator[Finding]:
         elif isinstance(o, SecureObjective) and s.map.places[o.place].kind != "objective":
             yield ("objectives", i, "place"), f"{o.place} is a {s.map.places[o.place].kind}, not an objective"
         if isinstance(o, MetricObjective) and o.metric not in known:
-            metrics = [m for m in sorted(known) if not m.startswith("objective.")]
-            yield ("objectives", i, "metric"), f"unknown metric {o.metric!r} (known: {', '.join(metrics)})"
+            metrics = [m for m in known if not m.startswith("objective.")]
+            yield ("objectives", i, "metric"), _unknown("metric", o.metric, metrics)
 
 
 def _personnel(s: Scenario, unit_id: str) -> int:

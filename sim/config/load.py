@@ -6,17 +6,21 @@ Every problem found on the way is reported together as ``file:line:col: field: m
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.config import crossref, lint
-from sim.config.locate import locate
+from sim.config.durations import format_time, is_planner_time
+from sim.config.locate import catalogue_path, locate
 from sim.config.overrides import apply_overrides
 from sim.config.schema import Catalog, Scenario
+from sim.config.suggest import did_you_mean, field_names_at, unknown
 from sim.config.yamlsafe import Document, PathKey, dotted, read_file
 from sim.errors import Problem, ScenarioError
 
@@ -31,6 +35,7 @@ class LoadedScenario:
     path: Path
     overrides: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = field(default=())
+    times: tuple[Problem, ...] = field(default=())  # each time written as H+/D+/a date, and what it means
 
     @property
     def digest(self) -> str:
@@ -47,20 +52,59 @@ def load_scenario(source: str | Path, overrides: Sequence[str] = ()) -> LoadedSc
     doc = read_file(path)
     _require_mapping(doc, "scenario file", "scenario:")
     data: dict[str, Any] = dict(doc.data)
-    if isinstance(data.get("catalog"), str):
-        cat_doc = _load_catalog(path.parent / data["catalog"], doc)
-        inline = data.get("unit_types") if isinstance(data.get("unit_types"), dict) else {}
-        data["unit_types"] = {**cat_doc.data["unit_types"], **inline}
-        for key, pos in cat_doc.positions.items():
-            if key[:1] == ("unit_types",) and len(key) > 1 and key[1] not in inline:
-                doc.positions[key] = pos
+    _merge_catalogues(data, doc, path.parent)
     data, applied = apply_overrides(data, list(overrides))
-    scenario = validate(Scenario, data, doc, applied)
+    scenario = validate(Scenario, data, doc, applied, context={"start": _start(data)})
     problems = [_located(doc, p, m, applied) for p, m in crossref.check(scenario)]
     if problems:
         raise ScenarioError(problems)
     warnings = tuple(_located(doc, p, f"warning: {m}", applied) for p, m in lint.lint(scenario))
-    return LoadedScenario(scenario, path, tuple(overrides), warnings)
+    times = tuple(
+        _located(doc, p, f"{raw} = {format_time(minutes, scenario.scenario.start)}", applied)
+        for p, raw, minutes in _planner_times(data, scenario)
+    )
+    return LoadedScenario(scenario, path, tuple(overrides), warnings, times)
+
+
+def _start(data: dict[str, Any]) -> datetime | None:
+    """scenario.start, if it is a valid date and time: H+, D+ and dates count from it."""
+    meta = data.get("scenario")
+    try:
+        return _DATETIME.validate_python(meta.get("start")) if isinstance(meta, dict) else None
+    except ValidationError:
+        return None  # the schema reports it
+
+
+_DATETIME: TypeAdapter[datetime | None] = TypeAdapter(datetime | None)
+
+
+def _planner_times(data: Any, scenario: Scenario) -> Iterator[tuple[PathKey, str, float]]:
+    """Every time written relative to H-hour or D-day, or as a date, with its minutes after H-hour."""
+    stack: list[tuple[PathKey, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            stack += [((*path, k), v) for k, v in reversed(node.items())]
+        elif isinstance(node, list):
+            stack += [((*path, i), v) for i, v in reversed(list(enumerate(node)))]
+        elif is_planner_time(node) and path != ("scenario", "start"):
+            value = _resolve(scenario, path)
+            if isinstance(value, float):  # a time field, not a name that happens to read like one
+                yield path, node.strip(), value
+
+
+def _resolve(model: Any, path: PathKey) -> Any:
+    node = model
+    for key in path:
+        if isinstance(node, BaseModel) and isinstance(key, str):
+            node = getattr(node, key, None)
+        elif isinstance(node, dict):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            return None
+    return node
 
 
 def _require_mapping(doc: Document, what: str, expected: str) -> None:
@@ -72,22 +116,46 @@ def _require_mapping(doc: Document, what: str, expected: str) -> None:
         )
 
 
-def _load_catalog(path: Path, scenario_doc: Document) -> Document:
-    if not path.is_file():
-        raise ScenarioError([scenario_doc.problem(("catalog",), f"catalogue file not found: {path}")])
+def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
+    """Put the unit types of every catalogue in ``catalog:`` into ``data`` (later ones and inline types win)."""
+    refs = data.get("catalog")
+    listed = [refs] if isinstance(refs, str) else refs
+    if not isinstance(listed, list) or not all(isinstance(r, str) for r in listed):
+        return  # not a name or a list of names: the schema reports it
+    merged: dict[str, tuple[Any, Document]] = {}
+    problems = []
+    for i, ref in enumerate(listed):
+        try:
+            cat_doc = _load_catalog(catalogue_path(ref, base))
+        except LookupError as e:
+            problems.append(doc.problem(("catalog",) if isinstance(refs, str) else ("catalog", i), str(e.args[0])))
+            continue
+        merged.update((name, (t, cat_doc)) for name, t in cat_doc.data["unit_types"].items())
+    if problems:
+        raise ScenarioError(problems)
+    inline = data.get("unit_types") if isinstance(data.get("unit_types"), dict) else {}
+    data["unit_types"] = {**{name: t for name, (t, _) in merged.items()}, **inline}
+    for name, (_, cat_doc) in merged.items():
+        if name not in inline:  # errors in a catalogue's types point into the catalogue file
+            doc.positions.update((k, pos) for k, pos in cat_doc.positions.items() if k[:2] == ("unit_types", name))
+
+
+def _load_catalog(path: Path) -> Document:
     doc = read_file(path)
     _require_mapping(doc, "unit catalogue", "unit_types:")
     validate(Catalog, doc.data, doc, {})
     return doc
 
 
-def validate(model: type[M], data: Any, doc: Document, applied: dict[PathKey, str]) -> M:
+def validate(
+    model: type[M], data: Any, doc: Document, applied: dict[PathKey, str], context: dict[str, Any] | None = None
+) -> M:
     """``model`` validated from ``data``; pydantic's errors become positioned Problems."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as e:
         raise ScenarioError(
-            [_located(doc, _data_path(data, err["loc"]), _message(err), applied) for err in e.errors()]
+            [_located(doc, _data_path(data, err["loc"]), _message(err, model), applied) for err in e.errors()]
         ) from None
 
 
@@ -115,18 +183,19 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
     return tuple(out)
 
 
-def _message(err: Any) -> str:
+def _message(err: Any, model: type[BaseModel]) -> str:
     kind, msg = err["type"], err["msg"]
     if err["loc"][-1:] == ("[key]",):
         return f"{err['loc'][-2]!r} is not allowed here; expected {msg.removeprefix('Input should be ')}"
     if kind == "extra_forbidden":
-        return "unknown field"
+        hint = did_you_mean(str(err["loc"][-1]), field_names_at(model, err["loc"]))
+        return "unknown field" + (f"; {hint}" if hint else "")
     if kind == "missing":
         return "required field is missing"
     if kind == "union_tag_invalid":
         ctx = err["ctx"]
         what = {"do": "order", "kind": "objective kind"}.get(ctx["discriminator"].strip("'"), "tag")
-        return f"unknown {what} {ctx['tag']!r} (expected one of {ctx['expected_tags']})"
+        return unknown(what, ctx["tag"], re.findall(r"'([^']*)'", ctx["expected_tags"]), "expected one of")
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 

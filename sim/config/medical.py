@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sim.config.durations import Duration
+from sim.config.durations import Duration, Time
 from sim.config.frozen import Frozen, Id, PositiveFloat
 
 Triage = Literal["T1", "T2", "T3", "T4"]
@@ -43,7 +43,7 @@ class Hazard(Frozen):
 
 
 class MassCasualty(Frozen):
-    at: Duration
+    at: Time
     place: Id
     count: int = Field(gt=0)
     cause: str = "combat"

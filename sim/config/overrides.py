@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from sim.config.suggest import did_you_mean
 from sim.config.yamlsafe import PathKey, read_text
 from sim.errors import Problem, ScenarioError
 
@@ -77,7 +78,8 @@ def _list_index(items: list[Any], part: str, path: list[str | int]) -> int:
         if isinstance(item, dict) and item.get("id") == part:
             return i
     ids = [str(item["id"]) for item in items if isinstance(item, dict) and "id" in item]
-    known = f"; known ids: {', '.join(ids)}" if ids else ""
+    hint = did_you_mean(part, ids)
+    known = (f"; {hint}" if hint else "") + (f" (known ids: {', '.join(ids)})" if ids else "")
     raise LookupError(f"no item with id {part!r} in {where}{known}")
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from sim.config.durations import Duration
+from sim.config.durations import Duration, Time
 from sim.config.frozen import Fraction, Frozen, Id, PositiveFloat
 from sim.config.medical import TRIAGE, Medical
 from sim.config.supply import (
@@ -42,7 +42,7 @@ class Meta(Frozen):
     name: str = Field(min_length=1)
     description: str = ""
     start: datetime | None = Field(None, description="wall-clock time of simulated minute 0 (narration only)")
-    duration: Duration = Field(description="the run stops at this simulated time")
+    duration: Time = Field(description="the run stops at this simulated time")
     seed: int = Field(0, ge=0, description="base seed; replication i derives its streams from (seed, i)")
 
     @model_validator(mode="after")
@@ -136,6 +136,7 @@ class UnitType(Frozen):
 class Catalog(Frozen):
     """A unit catalogue file: ``unit_types:`` and nothing else."""
 
+    description: str = ""
     unit_types: dict[Id, UnitType]
 
 
@@ -223,7 +224,7 @@ class Phase(Frozen):
 
     id: Id
     description: str = ""
-    start: Duration | None = Field(None, description="not before this time")
+    start: Time | None = Field(None, description="not before this time")
     after: Annotated[list[Id], BeforeValidator(_as_list)] = Field([], description="phases that must end first")
     when: When | None = None
     orders: list[Order] = []
@@ -236,7 +237,7 @@ class SecureObjective(Frozen):
     id: Id
     kind: Literal["secure"]
     place: Id
-    within: Duration | None = Field(None, description="time limit from the start of the run")
+    within: Time | None = Field(None, description="time limit from the start of the run")
 
 
 class MetricObjective(Frozen):
@@ -276,7 +277,7 @@ class Scenario(Frozen):
     """A whole scenario after loading: catalogue types merged in, overrides applied, references checked."""
 
     scenario: Meta
-    catalog: str | None = Field(None, description="unit catalogue file, relative to this file")
+    catalog: str | list[str] | None = Field(None, description="unit catalogue file, relative to this file")
     unit_types: dict[Id, UnitType] = {}
     map: MapSpec
     sides: dict[Id, Side] = Field(min_length=1)

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.config.durations import Duration
+from sim.config.durations import Duration, Time
 from sim.config.frozen import Frozen, Id, PositiveFloat
 
 SupplyClass = Literal["fuel", "ammunition", "water", "rations", "medical"]
@@ -53,7 +53,7 @@ class SupplyLine(Frozen):
         "destination falls below a reorder level",
     )
     every: Duration | None = None
-    start: Duration = 0.0
+    start: Time = 0.0
     loss_prob: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
         0.0, description="probability that a trip's whole cargo is lost (assumption: accidents, spoilage)"
     )
@@ -69,8 +69,8 @@ class Closure(Frozen):
     """A route closed for a time window (e.g. sea state); travellers wait for it to reopen."""
 
     route: Id
-    start: Duration
-    end: Duration
+    start: Time
+    end: Time
 
     @model_validator(mode="after")
     def _ordered(self) -> Closure:

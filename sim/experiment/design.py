@@ -60,6 +60,7 @@ class Precision(Frozen):
 
 class SweepSpec(Frozen):
     name: str = Field(min_length=1)
+    description: str = Field("", description="one line on what the sweep asks (exsim list shows it)")
     scenario: str = Field(min_length=1, description="shipped scenario name, or a path relative to this file")
     replications: int = Field(gt=0)
     seed: int | None = Field(None, ge=0, description="base seed (default: the scenario's)")
