@@ -12,15 +12,17 @@ import click
 from rich.console import Console
 
 from sim._version import __version__
-from sim.config import Scenario, load_scenario
+from sim.config import load_scenario
+from sim.config.json_schema import json_schema, scenario_schema
 from sim.config.locate import locate, resources, shipped
 from sim.config.suggest import unknown as unknown_name
+from sim.config.template import SCHEMA_FILE, new_scenario
 from sim.errors import ExsimError
 from sim.experiment import replicate, summarise
 from sim.experiment.compare import compare_points, compare_stores, find_point
 from sim.experiment.design import Point, SweepSpec, build_sweep, load_sweep
 from sim.experiment.executors import default_workers
-from sim.experiment.output import write_results
+from sim.experiment.output import write_atomic, write_results
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import (
     Plan,
@@ -31,6 +33,7 @@ from sim.experiment.sweep import (
     write_sweep_files,
 )
 from sim.present import comparison_table, summary_table, sweep_table
+from sim.present.plan import plan_lines
 
 
 class ExsimGroup(click.Group):
@@ -92,8 +95,9 @@ def run(
 @click.argument("scenarios", nargs=-1, required=True)
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
-def check(scenarios: tuple[str, ...], overrides: tuple[str, ...], strict: bool) -> None:
-    """Validate and lint scenario files without running them."""
+@click.option("--plan", "show_plan", is_flag=True, help="Also print the plan: phases, routes, trips, supplies.")
+def check(scenarios: tuple[str, ...], overrides: tuple[str, ...], strict: bool, show_plan: bool) -> None:
+    """Validate and lint scenario files without running them (with --plan, show what they would do)."""
     problems: list[str] = []
     warned = False
     for name in scenarios:
@@ -112,6 +116,8 @@ def check(scenarios: tuple[str, ...], overrides: tuple[str, ...], strict: bool) 
         )
         for t in loaded.times:
             click.echo(f"  time {t.field} (line {t.line}): {t.message}")
+        if show_plan:
+            click.echo("\n".join(["", *plan_lines(s), ""]))
     for line in problems:
         click.echo(line, err=True)
     if problems:
@@ -121,12 +127,30 @@ def check(scenarios: tuple[str, ...], overrides: tuple[str, ...], strict: bool) 
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of scenario files (for editors)."""
-    doc = Scenario.model_json_schema(by_alias=True)
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = "exsim scenario"
+@click.option("--sweep", "of_sweep", is_flag=True, help="The schema of sweep files instead of scenario files.")
+def schema(of_sweep: bool) -> None:
+    """Print the JSON Schema of scenario files (or sweep files), for editors."""
+    doc = json_schema(SweepSpec, "exsim sweep", under="sweep") if of_sweep else scenario_schema()
     click.echo(json.dumps(doc, indent=2))
+
+
+@main.command()
+@click.argument("name")
+@click.option("--from", "source", metavar="SCENARIO", help="Copy a shipped scenario (or a file), not the skeleton.")
+@click.option("--force", is_flag=True, help="Replace NAME.yaml if it exists.")
+def new(name: str, source: str | None, force: bool) -> None:
+    """Write NAME.yaml in this folder: a commented scenario skeleton that passes check (and its JSON Schema)."""
+    try:
+        text = new_scenario(name, source)
+    except ValueError as e:
+        raise ExsimError(str(e)) from None
+    path = Path(f"{name}.yaml")
+    if path.exists() and not force:
+        raise ExsimError(f"{path} exists: choose another name, or --force to replace it")
+    write_atomic(path, text)
+    write_atomic(Path(SCHEMA_FILE), json.dumps(scenario_schema(), indent=2) + "\n")
+    load_scenario(path)  # a starting point must pass check
+    click.echo(f"wrote {path} (and {SCHEMA_FILE}, for editors); next: exsim check --plan {path}")
 
 
 @main.command(name="list")

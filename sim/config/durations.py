@@ -152,7 +152,7 @@ def _since(when: datetime, start: datetime | None, text: str) -> float:
 
 def format_time(minutes: float, start: datetime | None = None) -> str:
     """``H+1d2h (2024-07-13 06:00)``: a time as planners read it."""
-    text = f"H+{format_duration(minutes)}"
+    text = f"H+{format_duration(minutes)}" if round(minutes) else "H"
     if start is not None:
         text += f" ({(start + timedelta(minutes=minutes)).isoformat(sep=' ', timespec='minutes')})"
     return text
