@@ -25,7 +25,7 @@ EXPECTED = {
     "duplicate_key.yaml": (16, "sides.blue", "duplicate key"),
     "duplicate_unit_id.yaml": (19, "units.2.id", "duplicate id 'b1'"),
     "empty.yaml": (1, "", "is empty"),
-    "missing_catalog.yaml": (2, "catalog", "catalogue file not found"),
+    "missing_catalog.yaml": (2, "catalog", "file not found"),
     "negative_strength.yaml": (18, "units.1.strength", "greater than 0"),
     "not_a_mapping.yaml": (1, "", "must be a mapping"),
     "over_capacity.yaml": (22, "phases.0.orders.0.units.0", "does not fit in ship"),

@@ -19,6 +19,7 @@ from sim.config.schema import (
     metric_names,
 )
 from sim.config.suggest import unknown
+from sim.config.supply import MIN_CYCLE_MIN
 from sim.config.yamlsafe import PathKey
 
 Finding = tuple[PathKey, str]
@@ -106,6 +107,8 @@ def _orders(s: Scenario) -> Iterator[Finding]:
             if isinstance(o, EmbarkOrder):
                 if o.on not in units:
                     yield (*base, "on"), _unknown("unit", o.on, units)
+                elif o.on == o.unit:
+                    yield (*base, "on"), "a unit cannot embark on itself"
                 elif (t := types.get(units[o.on].type)) and t.capacity_personnel == 0:
                     yield (*base, "on"), f"{o.on} is not a transport (its type carries no passengers)"
             if isinstance(o, LiftOrder):
@@ -260,6 +263,12 @@ def _logistics(s: Scenario) -> Iterator[Finding]:
                 continue
             if utype.cargo_t == 0:
                 yield (*base, "transports", ti), f"{t} ({units[t].type}) carries no cargo (cargo_t is 0)"
+            elif line.dispatch == "continuous" and utype.load_min + utype.unload_min < MIN_CYCLE_MIN:
+                yield (
+                    (*base, "transports", ti),
+                    f"{t} ({units[t].type}) would sail continuously with almost no time to load and unload "
+                    f"(load_min + unload_min under {MIN_CYCLE_MIN:g} min)",
+                )
             elif (
                 line.from_ in depots
                 and line.to in depots

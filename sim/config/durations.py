@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, PlainSerializer, ValidationInfo, WithJsonSchema
 
 _DURATION_PATTERN = r"^\s*[0-9]*\.?[0-9]+\s*(s|sec|min|m|h|d)?\s*$"
+MAX_MINUTES = 100 * 365.25 * 1440  # beyond any exercise; keeps simulated time well inside float precision
 _UNITS_MIN = {"s": 1 / 60, "sec": 1 / 60, "min": 1.0, "m": 1.0, "h": 60.0, "d": 1440.0}
 _RE = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-z]+)?\s*$")
 
@@ -30,6 +31,8 @@ def parse_duration(value: object) -> float:
         raise ValueError("expected a duration such as 90min, 2h, 1.5d or a number of minutes")
     if not math.isfinite(minutes) or minutes < 0:
         raise ValueError("a duration must be a finite, non-negative time")
+    if minutes > MAX_MINUTES:
+        raise ValueError("a duration must be at most 100 years")
     return minutes
 
 

@@ -1,4 +1,9 @@
-"""Building blocks shared by every schema module."""
+"""Building blocks shared by every schema module.
+
+Every number in a scenario is finite (``allow_inf_nan=False`` on the base) and every count or
+quantity has a sane ceiling, so that nonsense such as a strength of 1e12 or a stock near 2**63 is
+refused with its file:line instead of making a replication run for hours.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,19 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+# Ceilings: far above any exercise (a brigade is a few thousand people; a tanker carries a few
+# thousand tonnes), far below where float time or event counts stop behaving.
+MAX_COUNT = 100_000  # elements of a unit, casualties of one event, teams, beds, sorties
+MAX_QUANTITY = 1e9  # litres or tonnes, per stock, trip or hour; kilometres; km/h; factors
+
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
-PositiveFloat = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+PositiveFloat = Annotated[float, Field(gt=0.0, le=MAX_QUANTITY)]
+Quantity = Annotated[float, Field(ge=0.0, le=MAX_QUANTITY)]
+Count = Annotated[int, Field(gt=0, le=MAX_COUNT)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class Frozen(BaseModel):
-    """Base of every schema model: immutable, and unknown fields are errors."""
+    """Base of every schema model: immutable, unknown fields are errors, NaN and infinity are refused."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)

@@ -50,7 +50,7 @@ def load_scenario(source: str | Path, overrides: Sequence[str] = ()) -> LoadedSc
     """Read, merge, override, validate and cross-check a scenario file (or shipped name)."""
     path = locate(source)
     doc = read_file(path)
-    _require_mapping(doc, "scenario file", "scenario:")
+    require_mapping(doc, "scenario file", "scenario:", list(Scenario.model_fields))
     data: dict[str, Any] = dict(doc.data)
     _merge_catalogues(data, doc, path.parent)
     data, applied = apply_overrides(data, list(overrides))
@@ -107,13 +107,28 @@ def _resolve(model: Any, path: PathKey) -> Any:
     return node
 
 
-def _require_mapping(doc: Document, what: str, expected: str) -> None:
+_KIND_NAMES = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "list": "a list"}
+
+
+def require_mapping(doc: Document, what: str, expected: str, fields: Sequence[str] = ()) -> None:
+    """The document is a mapping; with ``fields``, at least one of its keys is one of them.
+
+    The second check keeps a file that is not ours at all (``catalog: /etc/...``) from being echoed
+    back key by key as "unknown field" messages.
+    """
     if doc.data is None:
         raise ScenarioError([Problem(doc.file, 1, 1, "", f"{what} is empty; expected a mapping with {expected}")])
     if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__
         raise ScenarioError(
-            [Problem(doc.file, 1, 1, "", f"{what} must be a mapping with {expected}, not a {type(doc.data).__name__}")]
+            [
+                Problem(
+                    doc.file, 1, 1, "", f"{what} must be a mapping with {expected}, not {_KIND_NAMES.get(kind, kind)}"
+                )
+            ]
         )
+    if fields and not set(doc.data) & set(fields):
+        raise ScenarioError([Problem(doc.file, 1, 1, "", f"not a {what}: none of its top-level keys is {expected}")])
 
 
 def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
@@ -125,10 +140,16 @@ def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
     merged: dict[str, tuple[Any, Document]] = {}
     problems = []
     for i, ref in enumerate(listed):
+        where = ("catalog",) if isinstance(refs, str) else ("catalog", i)
         try:
             cat_doc = _load_catalog(catalogue_path(ref, base))
         except LookupError as e:
-            problems.append(doc.problem(("catalog",) if isinstance(refs, str) else ("catalog", i), str(e.args[0])))
+            problems.append(doc.problem(where, str(e.args[0])))
+            continue
+        except ScenarioError as e:  # a file that cannot be read at all is reported where the scenario names it
+            if any(p.line for p in e.problems):
+                raise
+            problems += [doc.problem(where, f"catalogue {p.file}: {p.message}") for p in e.problems]
             continue
         merged.update((name, (t, cat_doc)) for name, t in cat_doc.data["unit_types"].items())
     if problems:
@@ -142,7 +163,7 @@ def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
 
 def _load_catalog(path: Path) -> Document:
     doc = read_file(path)
-    _require_mapping(doc, "unit catalogue", "unit_types:")
+    require_mapping(doc, "unit catalogue", "unit_types:", ["unit_types"])
     validate(Catalog, doc.data, doc, {})
     return doc
 

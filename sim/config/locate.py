@@ -77,7 +77,7 @@ def catalogue_path(ref: str, base: Path) -> Path:
             raise LookupError(unknown("shipped catalogue", name, found, "shipped"))
         return found[name]
     path = base / ref
-    if not path.is_file():
+    if not path.exists():  # a folder or a device is named as such by the reader
         hint = ""
         if Path(ref).stem in shipped("catalogue"):
             hint = f"; did you mean the shipped catalogue {SCHEME}{Path(ref).stem}?"

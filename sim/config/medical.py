@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from sim.config.durations import Duration, Time
-from sim.config.frozen import Frozen, Id, PositiveFloat
+from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Frozen, Id, PositiveFloat
 
 Triage = Literal["T1", "T2", "T3", "T4"]
 TRIAGE: tuple[str, ...] = ("T1", "T2", "T3", "T4")
-Rate = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Rate = Annotated[float, Field(ge=0.0, le=MAX_QUANTITY)]
 
 
 class Facility(Frozen):
@@ -20,9 +20,9 @@ class Facility(Frozen):
     id: Id
     role: Literal[1, 2, 3]
     at: Id
-    teams: int = Field(1, gt=0, description="casualties treated at once (surgical teams at Role 2)")
-    treatment: Duration = Field(description="mean treatment (surgery) time, exponentially distributed")
-    beds: int | None = Field(None, gt=0, description="holding beds; casualties wait for one on arrival")
+    teams: int = Field(1, gt=0, le=MAX_COUNT, description="casualties treated at once (surgical teams at Role 2)")
+    treatment: Duration = Field(gt=0, description="mean treatment (surgery) time, exponentially distributed")
+    beds: int | None = Field(None, gt=0, le=MAX_COUNT, description="holding beds; casualties wait for one on arrival")
     next: Id | None = Field(None, description="facility casualties go on to after treatment (none: the end)")
     serves: list[Id] = Field([], description="places whose casualties are carried here (Role 1)")
     carry: Duration = Field(0.0, description="point of injury to this aid station, on foot or by stretcher")
@@ -45,7 +45,7 @@ class Hazard(Frozen):
 class MassCasualty(Frozen):
     at: Time
     place: Id
-    count: int = Field(gt=0)
+    count: Count
     cause: str = "combat"
 
 

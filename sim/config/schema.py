@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from sim.config.durations import Duration, Time
-from sim.config.frozen import Fraction, Frozen, Id, PositiveFloat
+from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Fraction, Frozen, Id, PositiveFloat
 from sim.config.medical import TRIAGE, Medical
 from sim.config.supply import (
     SUPPLY_CLASSES,
@@ -29,6 +29,7 @@ from sim.config.supply import (
 Mode = Literal["land", "sea", "air"]
 PlaceKind = Literal["port", "airfield", "beach", "objective", "depot", "hospital", "training_area", "anchorage"]
 Defence = Literal["open", "prepared", "fortified"]
+MAX_DURATION_MIN = 3650 * 1440.0  # the run budget in simulated time: ten years (steady-state studies run long)
 
 
 def _as_list(v: object) -> object:
@@ -49,6 +50,8 @@ class Meta(Frozen):
     def _positive_duration(self) -> Meta:
         if self.duration <= 0:
             raise ValueError("duration must be longer than zero")
+        if self.duration > MAX_DURATION_MIN:
+            raise ValueError(f"duration may be at most {MAX_DURATION_MIN // 1440:g} days (the run budget)")
         return self
 
 
@@ -57,7 +60,7 @@ class Place(Frozen):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     defence: Defence = "open"
-    berths: int | None = Field(None, gt=0, description="ships alongside at once (ports); none = no limit")
+    berths: int | None = Field(None, gt=0, le=MAX_COUNT, description="ships alongside at once (ports); none = no limit")
     description: str = ""
 
 
@@ -109,18 +112,18 @@ class FireSupport(Frozen):
 
 class UnitType(Frozen):
     description: str = ""
-    strength: int = Field(gt=0, description="default number of elements: people, or platforms/vehicles")
-    personnel_per_element: int = Field(1, ge=0)
+    strength: int = Field(gt=0, le=MAX_COUNT, description="default number of elements: people, or platforms/vehicles")
+    personnel_per_element: int = Field(1, ge=0, le=MAX_COUNT)
     speed_kmh: dict[Mode, PositiveFloat] = {}
     kill_rate_per_h: float = Field(
         0.0,
         ge=0,
-        allow_inf_nan=False,
+        le=MAX_QUANTITY,
         description="aimed-fire kills per element per hour against an unprotected target in the open",
     )
     protection: PositiveFloat = Field(1.0, description="divides the enemy's kill rate against this type")
-    capacity_personnel: int = Field(0, ge=0, description="passengers per element (transports)")
-    litters: int = Field(0, ge=0, description="stretcher casualties per element (MEDEVAC assets)")
+    capacity_personnel: int = Field(0, ge=0, le=MAX_COUNT, description="passengers per element (transports)")
+    litters: int = Field(0, ge=0, le=MAX_COUNT, description="stretcher casualties per element (MEDEVAC assets)")
     load_min: Duration = 30.0
     unload_min: Duration = 20.0
     fire_support: FireSupport | None = None
@@ -130,7 +133,7 @@ class UnitType(Frozen):
     consumption: Consumption = Field(
         {}, description="per element per hour, by activity (idle, moving, combat), besides per_person_day"
     )
-    cargo_t: float = Field(0.0, ge=0, allow_inf_nan=False, description="cargo per element, tonnes (transports)")
+    cargo_t: float = Field(0.0, ge=0, le=MAX_QUANTITY, description="cargo per element, tonnes (transports)")
 
 
 class Catalog(Frozen):
@@ -149,7 +152,7 @@ class UnitSpec(Frozen):
     side: Id
     nation: str | None = None
     at: Id
-    strength: int | None = Field(None, gt=0, description="elements; defaults to the type's strength")
+    strength: int | None = Field(None, gt=0, le=MAX_COUNT, description="elements; defaults to the type's strength")
 
 
 class _Order(Frozen):
@@ -192,7 +195,7 @@ class DefendOrder(_Order):
 class FireSupportOrder(_Order):
     do: Literal["fire_support"]
     target: Id
-    sorties: int = Field(gt=0)
+    sorties: Count
 
 
 class WaitOrder(_Order):

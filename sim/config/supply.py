@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from sim.config.durations import Duration, Time
-from sim.config.frozen import Frozen, Id, PositiveFloat
+from sim.config.frozen import Frozen, Id, PositiveFloat, Quantity
 
 SupplyClass = Literal["fuel", "ammunition", "water", "rations", "medical"]
 SUPPLY_CLASSES: tuple[str, ...] = ("fuel", "ammunition", "water", "rations", "medical")
 Activity = Literal["idle", "moving", "combat"]
-Amount = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+MIN_CYCLE_MIN = 1.0  # a supply trip or schedule shorter than a minute is a typo, and would never end
+Amount = Quantity
 
 
 class Stock(Frozen):
@@ -62,6 +63,8 @@ class SupplyLine(Frozen):
     def _schedule_needs_every(self) -> SupplyLine:
         if self.dispatch == "schedule" and not self.every:
             raise ValueError("dispatch: schedule needs every: (e.g. every: 24h)")
+        if self.every is not None and self.every < MIN_CYCLE_MIN:
+            raise ValueError(f"every: must be at least {MIN_CYCLE_MIN:g} min")
         return self
 
 

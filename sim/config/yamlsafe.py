@@ -7,13 +7,17 @@ position is kept under its path (a tuple of keys and list indices) for error mes
 
 from __future__ import annotations
 
+import codecs
 import math
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sim.errors import Problem, ScenarioError
@@ -61,35 +65,88 @@ def dotted(path: PathKey) -> str:
 
 
 def read_file(path: Path, label: str | None = None) -> Document:
-    """Read a YAML file into a Document; every failure is a ScenarioError naming the file."""
+    """Read a YAML file into a Document; every failure is a ScenarioError naming the file.
+
+    Only a regular file is read, and never more than ``MAX_BYTES`` of it: a FIFO, a device such as
+    /dev/zero or a socket is refused before any read that could block or run forever.
+    """
     label = label or str(path)
+    raw = _read_bounded(path, label)
+    return read_text(_decode(raw, label), label)
+
+
+def _fail_file(label: str, message: str, line: int = 0) -> ScenarioError:
+    return ScenarioError([Problem(label, line, 1 if line else 0, "", message)])
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _read_bounded(path: Path, label: str) -> bytes:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, flags)  # non-blocking: opening a FIFO with no writer returns at once
     except FileNotFoundError:
-        raise ScenarioError([Problem(label, 0, 0, "", "file not found")]) from None
+        raise _fail_file(label, "file not found") from None
+    except IsADirectoryError:
+        raise _fail_file(label, "is a folder, not a YAML file") from None
+    except PermissionError:
+        raise _fail_file(label, "permission denied: this file cannot be read") from None
     except OSError as e:
-        raise ScenarioError([Problem(label, 0, 0, "", f"cannot read file: {e.strerror}")]) from None
-    if path.is_dir():
-        raise ScenarioError([Problem(label, 0, 0, "", "is a folder, not a YAML file")])
-    if size > MAX_BYTES:
-        raise ScenarioError(
-            [Problem(label, 1, 1, "", f"file is too large ({size:,} bytes; the limit is {MAX_BYTES:,})")]
-        )
-    raw = path.read_bytes()
+        raise _fail_file(label, f"cannot read file: {e.strerror or e}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise _fail_file(label, f"is {kind}, not a YAML file")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            raw = f.read(MAX_BYTES + 1)
+        except OSError as e:
+            raise _fail_file(label, f"cannot read file: {e.strerror or e}") from None
+    if len(raw) > MAX_BYTES:
+        raise _fail_file(label, f"file is too large (more than {MAX_BYTES:,} bytes; a scenario is a few kB)", 1)
+    return raw
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _decode(raw: bytes, label: str) -> str:
+    """UTF-8 text (a UTF-8 byte-order mark is dropped); UTF-16/32 and binary files are named as such."""
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            raise _fail_file(label, f"the file is {name} text; save it as UTF-8", 1)
     if b"\x00" in raw:
-        raise ScenarioError([Problem(label, 1, 1, "", "binary file, not YAML text")])
+        head = raw[:4096]
+        if len(head) >= 4 and (
+            head[1::2].count(0) > 0.9 * len(head[1::2]) or head[::2].count(0) > 0.9 * len(head[::2])
+        ):
+            raise _fail_file(label, "the file looks like UTF-16 text; save it as UTF-8", 1)
+        raise _fail_file(label, "binary file, not YAML text", 1)
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise ScenarioError([Problem(label, line, 1, "", "not UTF-8 text")]) from None
-    return read_text(text, label)
+        raise _fail_file(label, "not UTF-8 text", line) from None
 
 
 def read_text(text: str, label: str = "<string>") -> Document:
     """Compose ``text`` and convert it to plain data with positions."""
     yaml = YAML(typ="safe", pure=True)
     try:
+        _check_depth(yaml, text, label)  # before composing: ruamel's composer recurses once per level
         node = yaml.compose(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -106,6 +163,21 @@ def read_text(text: str, label: str = "<string>") -> Document:
     if converter.problems:
         raise ScenarioError(converter.problems)
     return doc
+
+
+def _check_depth(yaml: YAML, text: str, label: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH from the parser's event stream, which is not recursive."""
+    depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                m = event.start_mark
+                raise ScenarioError(
+                    [Problem(label, m.line + 1, m.column + 1, "", f"nesting is deeper than {MAX_DEPTH} levels")]
+                )
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
 
 
 def _oneline(s: str) -> str:
@@ -141,7 +213,9 @@ class _Converter:
                 ]
             )
         if depth > MAX_DEPTH:
-            raise ScenarioError([Problem(self.doc.file, *_lc(node), dotted(path), "nesting is too deep")])
+            raise ScenarioError(
+                [Problem(self.doc.file, *_lc(node), dotted(path), f"nesting is deeper than {MAX_DEPTH} levels")]
+            )
         self.doc.positions.setdefault(path, self._pos(node))
         tag = node.tag if isinstance(node.tag, str) else str(node.tag)
         if isinstance(node, MappingNode):
@@ -149,8 +223,9 @@ class _Converter:
                 return self._bad_tag(node, path, tag)
             out: dict[str, Any] = {}
             for knode, vnode in node.value:
-                if not isinstance(knode, ScalarNode) or knode.tag == _TAG + "merge":
-                    self._fail(knode, path, "keys must be plain names (merge keys '<<' are not supported)")
+                problem = _key_problem(knode)
+                if problem:
+                    self._fail(knode, path, problem)
                     continue
                 key = str(knode.value)
                 if key in out:
@@ -171,6 +246,16 @@ class _Converter:
         shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
         self._fail(node, path, f"YAML tag {shown} is not allowed (plain values, lists and mappings only)")
         return None
+
+
+def _key_problem(knode: Node) -> str | None:
+    if not isinstance(knode, ScalarNode):
+        return "keys must be plain names, not lists or mappings"
+    if knode.tag == _TAG + "merge":
+        return "merge keys '<<' are not supported; write the fields out"
+    if knode.tag == _TAG + "null":
+        return "a key is empty or null; keys must be plain names"
+    return None
 
 
 def _lc(node: Node) -> tuple[int, int]:
