@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
+import math
+import os
 import re
+import signal
 import sys
+import threading
+import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -17,11 +24,11 @@ from sim.config.json_schema import json_schema, scenario_schema
 from sim.config.locate import locate, resources, shipped
 from sim.config.suggest import unknown as unknown_name
 from sim.config.template import SCHEMA_FILE, new_scenario
-from sim.errors import ExsimError
+from sim.errors import ExsimError, ScenarioError
 from sim.experiment import replicate, summarise
 from sim.experiment.compare import compare_points, compare_stores, find_point
 from sim.experiment.design import Point, SweepSpec, build_sweep, load_sweep
-from sim.experiment.executors import default_workers
+from sim.experiment.executors import MAX_WORKERS, check_scheduler, default_workers
 from sim.experiment.output import write_atomic, write_results
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import (
@@ -36,19 +43,122 @@ from sim.present import comparison_table, summary_table, sweep_table
 from sim.present.plan import plan_lines
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that it unwinds exactly like Ctrl-C."""
+
+
+# sysexits.h EX_SOFTWARE: an internal error (a bug in exsim), told apart from 2, a problem with the input
+EXIT_BUG = 70
+
+
 class ExsimGroup(click.Group):
-    """Turns every user error into one line per problem on stderr and exit code 2 — no tracebacks."""
+    """The one boundary between exsim and its user.
+
+    Every problem the user can cause — an ExsimError (bad scenario, sweep or option), a usage error
+    from click, an OSError on a file or folder they named — is printed as one line per problem on
+    stderr with exit code 2. Ctrl-C and SIGTERM stop the run with a line saying what was kept (exit
+    130 or 143). Anything else is a bug in exsim: it ends with exit 70 and a short report naming the
+    exception and where it was raised, not a traceback aimed at the wrong person; EXSIM_DEBUG=1 lets
+    it propagate with its traceback (the test suite sets it, so a bug fails its test loudly).
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        with _sigterm_as_interrupt():
+            try:
+                rv = super().main(args, prog_name, complete_var, False, **extra)
+            except click.ClickException as e:  # an unknown option, a bad value, a missing argument
+                click.echo(_usage_line(e), err=True)
+                sys.exit(e.exit_code)
+            except click.Abort:  # click's own interrupt (outside a command)
+                click.echo("exsim: interrupted", err=True)
+                sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except ExsimError as e:
             for line in e.lines():
                 click.echo(line, err=True)
             ctx.exit(2)
+        except BrokenPipeError:  # `exsim schema | head`: the reader left; nothing to say to anyone
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (interpreter shutdown flushes stdout)
+            ctx.exit(2)
+        except OSError as e:  # a file or folder the user named: unreadable, missing, a full disk
+            click.echo(_os_line(e), err=True)
+            ctx.exit(2)
+        except KeyboardInterrupt as e:
+            terminated = isinstance(e, Terminated)
+            hint = ctx.meta.get(RESUME_HINT)
+            click.echo(
+                f"exsim: {'terminated (SIGTERM)' if terminated else 'interrupted'}{'; ' + hint if hint else ''}",
+                err=True,
+            )
+            ctx.exit(143 if terminated else 130)
+        except Exception as e:
+            if os.environ.get("EXSIM_DEBUG"):
+                raise
+            click.echo(_bug_line(e), err=True)
+            ctx.exit(EXIT_BUG)
+
+
+RESUME_HINT = "exsim.resume_hint"  # ctx.meta key: what an interrupted command kept, and how to go on
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a command runs, SIGTERM raises Terminated in the main thread (once; a second one kills)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _usage_line(e: click.ClickException) -> str:
+    ctx = getattr(e, "ctx", None)
+    where = ctx.command_path if ctx is not None else "exsim"
+    message = " ".join(e.format_message().split())
+    return f"{where}: {message} (see {where} --help)" if isinstance(e, click.UsageError) else f"{where}: {message}"
+
+
+def _os_line(e: OSError) -> str:
+    name = e.filename if e.filename is not None else ""
+    reason = e.strerror or type(e).__name__
+    return f"{name}: {reason.lower()}" if name else f"exsim: {reason.lower()}"
+
+
+def _bug_line(e: BaseException) -> str:
+    frames = traceback.extract_tb(e.__traceback__)
+    at = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno} in {frames[-1].name}" if frames else ""
+    what = " ".join(f"{type(e).__name__}: {e}".split())[:300]
+    return f"exsim: internal error (a bug in exsim, not in your input): {what}{at}; EXSIM_DEBUG=1 shows the traceback"
 
 
 SET_HELP = "Override a scenario value: dotted.path=value (YAML scalar), e.g. units.ls-1.strength=1. Repeatable."
+MAX_EVENTS_OPTION = click.option(
+    "--max-events",
+    type=click.IntRange(1, 1_000_000_000),
+    help="Run budget: stop a replication with an error after this many simulated events "
+    "(default: the scenario's max_events, 10,000,000).",
+)
+
+
+def _with_budget(overrides: tuple[str, ...], max_events: int | None) -> tuple[str, ...]:
+    """--max-events is the override scenario.max_events=N, so it travels with the scenario to every worker."""
+    return overrides if max_events is None else (*overrides, f"scenario.max_events={max_events}")
 
 
 @click.group(cls=ExsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,10 +177,19 @@ def main() -> None:
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--trace", is_flag=True, help="Also write events.jsonl, the event log of replication 0.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@MAX_EVENTS_OPTION
 def run(
-    scenario: str, seed: int | None, reps: int, out: Path | None, overrides: tuple[str, ...], trace: bool, quiet: bool
+    scenario: str,
+    seed: int | None,
+    reps: int,
+    out: Path | None,
+    overrides: tuple[str, ...],
+    trace: bool,
+    quiet: bool,
+    max_events: int | None,
 ) -> None:
     """Run SCENARIO (a file, or the name of a shipped scenario) and summarise its outcomes."""
+    overrides = _with_budget(overrides, max_events)
     loaded = load_scenario(scenario, overrides)
     console = Console(stderr=False, quiet=quiet)
     for w in loaded.warnings:
@@ -88,7 +207,8 @@ def run(
         out,
     )
     console.print(summary_table(f"{loaded.scenario.scenario.name} (seed {seed})", summary, reps))
-    console.print(f"results written to {out}/")
+    if not quiet:
+        click.echo(f"results written to {out}/")
 
 
 @main.command()
@@ -181,7 +301,11 @@ def list_resources(paths: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--executor", type=click.Choice(["serial", "process", "dask"]), default="process", show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), help="Processes (default: all cores).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, MAX_WORKERS),
+    help=f"Processes (default: all cores; at most {MAX_WORKERS}, four per core).",
+)
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster).")
 @click.option("--batch", type=click.IntRange(min=1), help="Replications per task (default: chosen from --reps).")
 @click.option("--resume", is_flag=True, help="Complete an interrupted sweep in --out.")
@@ -193,6 +317,7 @@ def list_resources(paths: bool) -> None:
 @click.option("--max-reps", type=click.IntRange(min=1), help="Cap for --precision (default: 10 x --reps).")
 @click.option("--metric", "metrics", multiple=True, help="Metrics to show in the table (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@MAX_EVENTS_OPTION
 def sweep(
     source: str,
     vary: tuple[str, ...],
@@ -210,8 +335,12 @@ def sweep(
     max_reps: int | None,
     metrics: tuple[str, ...],
     quiet: bool,
+    max_events: int | None,
 ) -> None:
     """Run SOURCE (a sweep file, or a scenario with --vary) over design points × replications."""
+    overrides = _with_budget(overrides, max_events)
+    if executor == "dask" and scheduler:
+        check_scheduler(scheduler)
     sweep_file = _sweep_file(source)
     if sweep_file is not None:
         if vary:
@@ -244,6 +373,9 @@ def sweep(
             max_replications=max_reps or plan.max_replications,
         )
     folder = out or sw.out
+    click.get_current_context().meta[RESUME_HINT] = (
+        f"every finished replication is saved in {folder}/; run the same command with --resume to complete it"
+    )
     progress = _progress(quiet)
     with progress as tick:
         store = run_plan(
@@ -306,7 +438,8 @@ def _sweep_file(source: str) -> Path | None:
     if not p.is_file():
         return shipped("sweep").get(source)
     try:
-        head = p.read_text(encoding="utf-8", errors="replace")[:4000]
+        with p.open("rb") as f:
+            head = f.read(4000).decode("utf-8", errors="replace")
     except OSError:
         return None
     return p if any(line.startswith("sweep:") for line in head.splitlines()) else None
@@ -318,7 +451,7 @@ def _parse_precision(text: str) -> tuple[str, float]:
         half_width = float(value)
     except ValueError:
         half_width = -1.0
-    if not sep or not metric or not half_width > 0:
+    if not sep or not metric or not 0 < half_width < math.inf:
         raise ExsimError(f"--precision {text}: expected METRIC=HALF_WIDTH, e.g. time_to_secure_h.island=0.1")
     return metric, half_width
 
@@ -329,7 +462,18 @@ def _parse_vary(text: str) -> tuple[str, list[object]]:
     path, sep, values = text.partition("=")
     if not sep or not path.strip() or not values.strip():
         raise ExsimError(f"--vary {text}: expected PATH=V1,V2,...")
-    parsed = [read_text(v.strip(), f"--vary {text}").data for v in values.split(",")]
+    parsed = []
+    for i, v in enumerate(values.split(","), 1):
+        try:
+            value = read_text(v.strip(), f"--vary {text}").data
+        except ScenarioError:
+            value = None  # YAML that is not a plain value, e.g. half a list
+        if isinstance(value, dict | list) or value is None or v.strip() == "":
+            raise ExsimError(
+                f"--vary {text}: value {i} ({v.strip()!r}) is not a plain number, word or true/false; "
+                "expected PATH=V1,V2,... (a sweep file can give lists)"
+            )
+        parsed.append(value)
     return path.strip(), parsed
 
 

@@ -37,3 +37,7 @@ class ScenarioError(ExsimError):
 
     def lines(self) -> list[str]:
         return [str(p) for p in self.problems]
+
+
+class RunBudgetExceeded(ExsimError):
+    """A replication needed more simulated events than its run budget allows."""

@@ -79,3 +79,9 @@ def load(write):
 @pytest.fixture(scope="session")
 def island():
     return load_scenario(REPO / "scenarios" / "island_retake.yaml").scenario
+
+
+@pytest.fixture(autouse=True)
+def _bugs_are_loud(monkeypatch):
+    """A bug reached through the CLI propagates with its traceback instead of the short report users see."""
+    monkeypatch.setenv("EXSIM_DEBUG", "1")

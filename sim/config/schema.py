@@ -29,6 +29,7 @@ from sim.config.supply import (
 Mode = Literal["land", "sea", "air"]
 PlaceKind = Literal["port", "airfield", "beach", "objective", "depot", "hospital", "training_area", "anchorage"]
 Defence = Literal["open", "prepared", "fortified"]
+MAX_EVENTS = 10_000_000  # default run budget: about a minute of computing per replication
 MAX_DURATION_MIN = 3650 * 1440.0  # the run budget in simulated time: ten years (steady-state studies run long)
 
 
@@ -45,6 +46,12 @@ class Meta(Frozen):
     start: datetime | None = Field(None, description="wall-clock time of simulated minute 0 (narration only)")
     duration: Time = Field(description="the run stops at this simulated time")
     seed: int = Field(0, ge=0, description="base seed; replication i derives its streams from (seed, i)")
+    max_events: int = Field(
+        MAX_EVENTS,
+        gt=0,
+        le=1_000_000_000,
+        description="run budget: a replication that needs more simulated events than this stops with an error",
+    )
 
     @model_validator(mode="after")
     def _positive_duration(self) -> Meta:

@@ -8,10 +8,12 @@ from typing import Any
 import simpy
 
 from sim.config.schema import Scenario
+from sim.engine.budget import run_until
 from sim.engine.eventlog import EventLog
 from sim.engine.geo import Map, Path
 from sim.engine.rng import Streams
 from sim.engine.units import Unit
+from sim.errors import RunBudgetExceeded
 
 Process = Generator[simpy.Event, Any, Any]
 OrderHandler = Callable[["World", Unit, Any, simpy.Event], Process]
@@ -27,6 +29,7 @@ class World:
         self.seed = seed
         self.replication = replication
         self.env = simpy.Environment()
+        self.events = 0  # processed so far, against the run budget (scenario.max_events)
         self.streams = Streams(seed, replication)
         self.log = EventLog(trace)
         self.map = map_ or Map(scenario.map)  # immutable: replications of one scenario may share it
@@ -125,4 +128,15 @@ class World:
         self.handlers[do] = handler
 
     def run(self, until: float | None = None) -> None:
-        self.env.run(until=self.scenario.scenario.duration if until is None else until)
+        """Run to ``until`` (default: the scenario's duration) within the run budget of events."""
+        end = self.scenario.scenario.duration if until is None else until
+        left = self.scenario.scenario.max_events - self.events
+        done = run_until(self.env, end, left) if left > 0 else None
+        if done is None:
+            self.events = self.scenario.scenario.max_events
+            raise RunBudgetExceeded(
+                f"replication {self.replication} stopped at simulated minute {self.env.now:,.1f} after "
+                f"{self.events:,} events, the run budget (--max-events, or scenario.max_events); "
+                "raise it if this scenario really needs more"
+            )
+        self.events += done

@@ -60,6 +60,73 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
+# More processes than this only thrash (each replication is CPU-bound) and can exhaust the machine.
+MAX_WORKERS = max(8, 4 * default_workers())
+CONNECT_TIMEOUT_S = 5
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a malformed or unreachable Dask scheduler address before anything is written.
+
+    A plain TCP connection with a short timeout: cheaper and clearer than letting the Dask client
+    retry for its own timeout and fail with a stack of asyncio errors.
+    """
+    import socket
+
+    scheme, sep, rest = address.rpartition("://")
+    host, colon, port = rest.rpartition(":")
+    if sep and scheme not in ("tcp", "tls"):
+        raise ExsimError(f"--scheduler {address}: unknown protocol {scheme!r}; use tcp://HOST:PORT")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536 or any(c.isspace() for c in host):
+        raise ExsimError(f"--scheduler {address}: expected an address such as tcp://HOST:8786")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as e:
+        reason = "timed out" if isinstance(e, TimeoutError) else (e.strerror or str(e))
+        raise ExsimError(
+            f"--scheduler {address}: cannot reach the Dask scheduler ({reason}, {CONNECT_TIMEOUT_S} s limit)"
+        ) from None
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: the worker ends as soon as the main process does, however that ends.
+
+    A SIGKILL of the main process leaves it no time to stop its workers, and a forkserver worker's
+    parent is the fork server, not the main process, so PR_SET_PDEATHSIG would watch the wrong one.
+    A daemon thread waits on a pidfd of the main process (Linux; elsewhere it polls once a second)
+    and ends the worker when it exits. Ctrl-C is left to the main process, which stops the workers.
+    """
+    import select
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pidfd: int | None = os.pidfd_open(parent)  # type: ignore[attr-defined]
+    except (AttributeError, OSError):  # not Linux, or the parent is already gone (then polling sees it)
+        pidfd = None
+
+    def watch() -> None:
+        if pidfd is not None:
+            select.select([pidfd], [], [])
+        else:
+            while _alive(parent):
+                time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exsim-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def execute(
     tasks: list[Task], executor: str = "process", workers: int | None = None, scheduler: str | None = None
 ) -> Iterator[list[Outcome]]:
@@ -84,24 +151,42 @@ def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
     # so each worker forks from a warm interpreter instead of importing numpy, scipy and pydantic again
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["sim.experiment.executors"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         futures = [pool.submit(run_task, t) for t in tasks]
         try:
             for fut in as_completed(futures):
                 yield fut.result()
+        except BaseException:  # Ctrl-C, SIGTERM or an error: stop now, unfinished batches are redone on --resume
+            _stop_workers(pool)
+            raise
         finally:
             for fut in futures:
                 fut.cancel()
+
+
+def _stop_workers(pool: Any) -> None:
+    """Terminate the pool's workers instead of waiting for their running batches to finish."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # Python 3.14: pool.terminate_workers()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        p.terminate()
 
 
 def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[list[Outcome]]:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise ExsimError("the dask executor needs the dask extra: pip install 'exsim[dask]'") from None
+        raise ExsimError("the dask executor needs dask.distributed: pip install 'dask[distributed]'") from None
     cluster: Any = None
     if scheduler:
-        client = Client(scheduler, timeout="10s")
+        check_scheduler(scheduler)
+        try:
+            client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
+        except Exception as e:  # something answered at that address, but not a Dask scheduler
+            reason = " ".join(f"{type(e).__name__}: {e}".split())[:200]
+            raise ExsimError(f"--scheduler {scheduler}: no Dask scheduler answered ({reason})") from None
     else:
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
