@@ -134,7 +134,7 @@ def test_list_shows_scenarios_sweeps_and_catalogues_with_their_descriptions():
 def test_a_shipped_sweep_runs_by_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(
-        main, ["sweep", "medical_helicopters", "--reps", "1", "--executor", "serial", "--out", "out", "-q"]
+        main, ["sweep", "island_landing_ships", "--reps", "1", "--executor", "serial", "--out", "out", "-q"]
     )
     assert r.exit_code == 0, r.output + r.stderr
     assert (tmp_path / "out" / "results.sqlite").is_file()

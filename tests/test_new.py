@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sim.cli import main
 from sim.config import load_scenario
 from sim.config.locate import shipped_scenarios
+from tests.conftest import REPO
 
 
 @pytest.fixture
@@ -59,3 +60,17 @@ def test_new_never_overwrites_and_rejects_bad_names(folder):
     unknown = invoke("new", "b", "--from", "island_retak")
     assert unknown.exit_code == 2 and "did you mean 'island_retake'?" in unknown.stderr
     assert not (folder / "b.yaml").exists()
+
+
+def test_the_readme_typo_example_is_what_check_prints(folder):
+    assert invoke("new", "my_exercise").exit_code == 0
+    path = folder / "my_exercise.yaml"
+    path.write_text(path.read_text().replace("type: marine_infantry_company", "type: marine_infantry_coy"))
+    r = invoke("check", "my_exercise.yaml")
+    assert r.exit_code == 2
+    shown = r.stderr.split(" (known:")[0]
+    assert shown == (
+        "my_exercise.yaml:35:23: units.1.type: unknown unit type 'marine_infantry_coy'; "
+        "did you mean 'marine_infantry_company'?"
+    )
+    assert shown in (REPO / "README.md").read_text()

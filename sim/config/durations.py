@@ -74,9 +74,10 @@ _H_RE = re.compile(
     re.IGNORECASE,
 )
 _D_RE = re.compile(rf"^D\s*(?:(?P<sign>[+-])\s*(?P<days>[0-9]+))?(?:\s+{_CLOCK})?$", re.IGNORECASE)
-_ISO_RE = re.compile(
+DATE_TIME_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$"
 )
+_ISO_RE = re.compile(DATE_TIME_PATTERN)
 # the same, for editors (JSON Schema patterns are ECMA-262: no named groups, no flags)
 _H_JSON = r"^[Hh]\s*([+-]\s*([0-9]*\.?[0-9]+\s*[a-z]*)?\s*([0-9]{1,2}:[0-9]{2})?)?$"
 _D_JSON = r"^[Dd]\s*([+-]\s*[0-9]+)?(\s+[0-9]{1,2}:[0-9]{2})?$"
@@ -177,7 +178,7 @@ Time = Annotated[
                 {"type": "string", "pattern": _DURATION_PATTERN, "description": "after H-hour, e.g. 90min, 2h, 1.5d"},
                 {"type": "string", "pattern": _H_JSON, "description": "H+6 (hours), H+1d 06:00, H+30min"},
                 {"type": "string", "pattern": _D_JSON, "description": "clock time on a day: D+1 06:00"},
-                {"type": "string", "pattern": _ISO_RE.pattern, "description": "date and time: 2024-07-13T06:00"},
+                {"type": "string", "pattern": DATE_TIME_PATTERN, "description": "date and time: 2024-07-13T06:00"},
             ]
         }
     ),

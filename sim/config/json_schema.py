@@ -17,7 +17,9 @@ def json_schema(model: type[BaseModel], title: str, under: str | None = None) ->
         defs[model.__name__] = doc
         doc = {
             "type": "object",
-            "properties": {under: {"$ref": f"#/$defs/{model.__name__}", "description": doc.get("description", "")}},
+            "properties": {
+                under: {"$ref": f"#/$defs/{model.__name__}", "description": doc.get("description", model.__name__)}
+            },
             "required": [under],
             "additionalProperties": False,
             "$defs": defs,

@@ -17,44 +17,62 @@ Rate = Annotated[float, Field(ge=0.0, le=MAX_QUANTITY)]
 class Facility(Frozen):
     """A treatment stage: Role 1 aid station, Role 2 (damage-control surgery), Role 3 hospital."""
 
-    id: Id
-    role: Literal[1, 2, 3]
-    at: Id
-    teams: int = Field(1, gt=0, le=MAX_COUNT, description="casualties treated at once (surgical teams at Role 2)")
-    treatment: Duration = Field(gt=0, description="mean treatment (surgery) time, exponentially distributed")
-    beds: int | None = Field(None, gt=0, le=MAX_COUNT, description="holding beds; casualties wait for one on arrival")
-    next: Id | None = Field(None, description="facility casualties go on to after treatment (none: the end)")
-    serves: list[Id] = Field([], description="places whose casualties are carried here (Role 1)")
-    carry: Duration = Field(0.0, description="point of injury to this aid station, on foot or by stretcher")
+    id: Id = Field(description="the facility's name", examples=["role2_kuryk"])
+    role: Literal[1, 2, 3] = Field(description="NATO role of care: 1 aid, 2 surgery, 3 hospital", examples=[2])
+    at: Id = Field(description="the place where it is", examples=["kuryk_port"])
+    teams: int = Field(
+        1, gt=0, le=MAX_COUNT, description="casualties treated at once (surgical teams at Role 2)", examples=[2]
+    )
+    treatment: Duration = Field(
+        gt=0,
+        description="mean treatment (surgery) time, exponentially distributed (minutes, or 75min, 3h)",
+        examples=["75min"],
+    )
+    beds: int | None = Field(
+        None, gt=0, le=MAX_COUNT, description="holding beds; casualties wait for one on arrival", examples=[10]
+    )
+    next: Id | None = Field(
+        None, description="facility casualties go on to after treatment (none: the end)", examples=["role3_aktau"]
+    )
+    serves: list[Id] = Field([], description="places whose casualties are carried here (Role 1)", examples=[["island"]])
+    carry: Duration = Field(
+        0.0,
+        description="point of injury to this aid station, on foot or by stretcher (minutes, or 15min)",
+        examples=["15min"],
+    )
 
 
 class Evacuation(Frozen):
     """Assets that carry casualties into ``to`` from the facility before it, dispatched by triage priority."""
 
-    to: Id
-    assets: list[Id] = Field(min_length=1)
+    to: Id = Field(description="the facility casualties are carried to", examples=["role2_kuryk"])
+    assets: list[Id] = Field(
+        min_length=1, description="units that carry them (with litters in their type)", examples=[["medevac-1"]]
+    )
 
 
 class Hazard(Frozen):
     """Risk of dying of wounds before surgery: h(t) = base + slope·t per hour, t = hours since injury."""
 
-    base_per_h: Rate = 0.0
-    slope_per_h2: Rate = 0.0
+    base_per_h: Rate = Field(0.0, description="hazard at injury, per hour", examples=[0.065])
+    slope_per_h2: Rate = Field(0.0, description="growth of the hazard, per hour per hour", examples=[0.08])
 
 
 class MassCasualty(Frozen):
-    at: Time
-    place: Id
-    count: Count
-    cause: str = "combat"
+    """Many casualties at one place at once (an explosion, a strike)."""
+
+    at: Time = Field(description="when", examples=["2h", "H+2", "D+1 06:00"])
+    place: Id = Field(description="where (a place some facility serves)", examples=["island"])
+    count: Count = Field(description="casualties", examples=[30])
+    cause: str = Field("combat", description="cause, naming a triage_mix", examples=["combat"])
 
 
 class Arrivals(Frozen):
     """A steady Poisson stream of casualties at a place (exercise play, or a test of the chain)."""
 
-    place: Id
-    per_hour: PositiveFloat
-    cause: str = "combat"
+    place: Id = Field(description="where (a place some facility serves)", examples=["island"])
+    per_hour: PositiveFloat = Field(description="mean casualties per hour", examples=[1.5])
+    cause: str = Field("combat", description="cause, naming a triage_mix", examples=["dnbi"])
 
 
 Mix = dict[Triage, Annotated[float, Field(ge=0.0, le=1.0)]]
@@ -81,15 +99,43 @@ def _default_hazard() -> dict[str, Hazard]:
 
 
 class Medical(Frozen):
-    sides: list[Id] = Field([], description="sides whose casualties enter the chain (none listed: every side)")
-    facilities: list[Facility] = []
-    evacuation: list[Evacuation] = []
-    triage_mix: dict[str, Mix] = Field(default_factory=_default_mix, description="shares by cause; each sums to 1")
-    hazard: dict[Triage, Hazard] = Field(default_factory=_default_hazard)
+    """The chain of care: facilities, evacuation, triage, the risk of dying of wounds, casualty sources."""
+
+    sides: list[Id] = Field(
+        [], description="sides whose casualties enter the chain (none listed: every side)", examples=[["coalition"]]
+    )
+    facilities: list[Facility] = Field(
+        [],
+        description="treatment stages, linked by next",
+        examples=[[{"id": "role1", "role": 1, "at": "beach", "serves": ["island"], "treatment": "15min"}]],
+    )
+    evacuation: list[Evacuation] = Field(
+        [],
+        description="evacuation legs, one per facility reached by lift",
+        examples=[[{"to": "role2", "assets": ["medevac-1"]}]],
+    )
+    triage_mix: dict[str, Mix] = Field(
+        default_factory=_default_mix,
+        description="shares of triage categories T1-T4 by cause; each sums to 1 (assumption)",
+        examples=[{"combat": {"T1": 0.2, "T2": 0.35, "T3": 0.4, "T4": 0.05}}],
+    )
+    hazard: dict[Triage, Hazard] = Field(
+        default_factory=_default_hazard,
+        description="risk of dying of wounds before surgery, by triage category (assumption)",
+        examples=[{"T1": {"base_per_h": 0.065, "slope_per_h2": 0.08}}],
+    )
     # Peacetime admissions 0.1-0.4 per 1,000 per day (PLANNING_FACTORS.md, Medical): the middle value.
-    dnbi_per_1000_per_day: Rate = 0.25
-    mass_casualties: list[MassCasualty] = []
-    arrivals: list[Arrivals] = []
+    dnbi_per_1000_per_day: Rate = Field(
+        0.25, description="disease and non-battle injury: casualties per 1,000 people per day", examples=[0.4]
+    )
+    mass_casualties: list[MassCasualty] = Field(
+        [], description="mass-casualty events", examples=[[{"at": "H+2", "place": "island", "count": 30}]]
+    )
+    arrivals: list[Arrivals] = Field(
+        [], description="steady streams of casualties", examples=[[{"place": "island", "per_hour": 1.5}]]
+    )
     lift_priority: Literal["medevac_first", "fifo"] = Field(
-        "medevac_first", description="when a helicopter is wanted for MEDEVAC and for an order at once"
+        "medevac_first",
+        description="when a helicopter is wanted for MEDEVAC and for an order at once: MEDEVAC first, or in turn",
+        examples=["fifo"],
     )

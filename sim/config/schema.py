@@ -7,10 +7,11 @@ rates are per hour in the file, as planners quote them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
+from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import Duration, Time
 from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Fraction, Frozen, Id, PositiveFloat
 from sim.config.medical import TRIAGE, Medical
@@ -41,16 +42,29 @@ def _as_list(v: object) -> object:
 
 
 class Meta(Frozen):
-    name: str = Field(min_length=1)
-    description: str = ""
-    start: datetime | None = Field(None, description="wall-clock time of simulated minute 0 (narration only)")
-    duration: Time = Field(description="the run stops at this simulated time")
-    seed: int = Field(0, ge=0, description="base seed; replication i derives its streams from (seed, i)")
+    """The scenario's name, its H-hour and how long a run lasts."""
+
+    name: str = Field(min_length=1, description="title shown in tables and reports", examples=["Island retake"])
+    description: str = Field(
+        "",
+        description="one line on what the scenario asks (exsim list shows it)",
+        examples=["Marines retake an island held by an armed group."],
+    )
+    start: Annotated[datetime | None, WithJsonSchema({"type": ["string", "null"], "pattern": _DATE_TIME})] = Field(
+        None,
+        description="H-hour: the date and time of simulated minute 0; D+1 06:00 and dates count from it",
+        examples=["2024-07-12T04:00"],
+    )
+    duration: Time = Field(description="the run stops at this time after H-hour", examples=["24h", "D+2 06:00"])
+    seed: int = Field(
+        0, ge=0, description="base seed; replication i derives its random streams from (seed, i)", examples=[2024]
+    )
     max_events: int = Field(
         MAX_EVENTS,
         gt=0,
         le=1_000_000_000,
         description="run budget: a replication that needs more simulated events than this stops with an error",
+        examples=[50_000_000],
     )
 
     @model_validator(mode="after")
@@ -63,38 +77,59 @@ class Meta(Frozen):
 
 
 class Place(Frozen):
-    kind: PlaceKind
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    defence: Defence = "open"
-    berths: int | None = Field(None, gt=0, le=MAX_COUNT, description="ships alongside at once (ports); none = no limit")
-    description: str = ""
+    """A named place on the map."""
+
+    kind: PlaceKind = Field(description="what the place is", examples=["port"])
+    lat: float = Field(ge=-90, le=90, description="latitude, degrees north (WGS 84)", examples=[43.175])
+    lon: float = Field(ge=-180, le=180, description="longitude, degrees east (WGS 84)", examples=[51.66])
+    defence: Defence = Field(
+        "open", description="the defender's position there; divides the attacker's kill rate", examples=["fortified"]
+    )
+    berths: int | None = Field(
+        None, gt=0, le=MAX_COUNT, description="ships alongside at once (ports); none = no limit", examples=[2]
+    )
+    description: str = Field("", description="free text for the narration", examples=["landing beach"])
 
 
 class Route(Frozen):
-    id: Id | None = Field(None, description="needed only to close the route (closures:)")
-    from_: Id = Field(alias="from")
-    to: Id
-    mode: Mode
-    distance_km: PositiveFloat
-    oneway: bool = False
+    """A way between two places by one mode; travel time is its distance over the unit's speed for that mode."""
+
+    id: Id | None = Field(None, description="needed only to close the route (closures:)", examples=["sea_lane"])
+    from_: Id = Field(alias="from", description="place at one end", examples=["kuryk_port"])
+    to: Id = Field(description="place at the other end", examples=["island_beach"])
+    mode: Mode = Field(description="who can use it: units with a speed for this mode", examples=["sea"])
+    distance_km: PositiveFloat = Field(description="length along the route, km", examples=[49.5])
+    oneway: bool = Field(False, description="only from -> to (default: both ways)", examples=[True])
 
 
 class MapSpec(Frozen):
-    places: dict[Id, Place] = Field(min_length=1)
-    routes: list[Route] = []
+    """Places and the routes between them."""
+
+    places: dict[Id, Place] = Field(
+        min_length=1,
+        description="places by name",
+        examples=[{"kuryk_port": {"kind": "port", "lat": 43.175, "lon": 51.66}}],
+    )
+    routes: list[Route] = Field(
+        [],
+        description="routes between places",
+        examples=[[{"from": "kuryk_port", "to": "island_beach", "mode": "sea", "distance_km": 49.5}]],
+    )
 
 
 class Side(Frozen):
-    nations: list[str] = []
+    """A side (coalition, armed group): who fights whom."""
+
+    nations: list[str] = Field([], description="nations a unit of this side may name", examples=[["AZE", "KAZ"]])
     break_fraction: float = Field(
         0.5,
         ge=0.0,
         lt=1.0,
         description="an engaged side breaks when its strength falls below this share of its strength "
-        "at the start of the engagement",
+        "at the start of the engagement (0 to 1)",
+        examples=[0.4],
     )
-    description: str = ""
+    description: str = Field("", description="free text", examples=["the coalition's forces"])
 
 
 # --- unit catalogue ----------------------------------------------------------------------------------
@@ -103,111 +138,180 @@ class Side(Frozen):
 class FireSupport(Frozen):
     """Aircraft sorties or naval fire missions against a place (area fire on its defenders)."""
 
-    cycle_min: Duration = Field(description="turnaround between sorties / fire missions of one platform")
+    cycle_min: Duration = Field(
+        description="turnaround between sorties / fire missions of one platform (minutes, or 90min, 2h)",
+        examples=["90min"],
+    )
     kill_prob: Fraction = Field(
-        description="probability that one exposed defending element is hit by one sortie (open terrain)"
+        description="probability that one exposed defending element is hit by one sortie (open terrain; 0 to 1)",
+        examples=[0.02],
     )
     range_km: PositiveFloat | None = Field(
         None,
-        description="fires from where it is when the target is within this map distance; "
+        description="fires from where it is when the target is within this map distance, km; "
         "when absent the platform flies to the target and back on every sortie",
+        examples=[20],
     )
     per_sortie: dict[SupplyClass, Amount] = Field(
-        {}, description="drawn from the platform's own stocks for each sortie; none left, no sortie"
+        {},
+        description="drawn from the platform's own stocks for each sortie (fuel in L, others in t); "
+        "none left, no sortie",
+        examples=[{"fuel": 1800, "ammunition": 0.5}],
     )
 
 
 class UnitType(Frozen):
-    description: str = ""
-    strength: int = Field(gt=0, le=MAX_COUNT, description="default number of elements: people, or platforms/vehicles")
-    personnel_per_element: int = Field(1, ge=0, le=MAX_COUNT)
-    speed_kmh: dict[Mode, PositiveFloat] = {}
+    """A kind of unit in the catalogue: its strength, speeds, fire and what it carries."""
+
+    description: str = Field("", description="what the type is", examples=["Medium landing ship (Polnocny class)"])
+    strength: int = Field(
+        gt=0, le=MAX_COUNT, description="default number of elements: people, or platforms/vehicles", examples=[120]
+    )
+    personnel_per_element: int = Field(
+        1, ge=0, le=MAX_COUNT, description="people in one element (crew of a ship or vehicle)", examples=[40]
+    )
+    speed_kmh: dict[Mode, PositiveFloat] = Field(
+        {}, description="speed by mode, km/h; a unit uses only routes of these modes", examples=[{"sea": 33.3}]
+    )
     kill_rate_per_h: float = Field(
         0.0,
         ge=0,
         le=MAX_QUANTITY,
         description="aimed-fire kills per element per hour against an unprotected target in the open",
+        examples=[0.12],
     )
-    protection: PositiveFloat = Field(1.0, description="divides the enemy's kill rate against this type")
-    capacity_personnel: int = Field(0, ge=0, le=MAX_COUNT, description="passengers per element (transports)")
-    litters: int = Field(0, ge=0, le=MAX_COUNT, description="stretcher casualties per element (MEDEVAC assets)")
-    load_min: Duration = 30.0
-    unload_min: Duration = 20.0
-    fire_support: FireSupport | None = None
+    protection: PositiveFloat = Field(
+        1.0, description="divides the enemy's kill rate against this type (1 = none)", examples=[2.0]
+    )
+    capacity_personnel: int = Field(
+        0, ge=0, le=MAX_COUNT, description="passengers per element (transports)", examples=[180]
+    )
+    litters: int = Field(
+        0, ge=0, le=MAX_COUNT, description="stretcher casualties per element (MEDEVAC assets)", examples=[6]
+    )
+    load_min: Duration = Field(
+        30.0, description="time to load passengers or cargo (minutes, or 40min, 1h)", examples=["40min"]
+    )
+    unload_min: Duration = Field(
+        20.0, description="time to unload passengers or cargo (minutes, or 20min, 1h)", examples=["20min"]
+    )
+    fire_support: FireSupport | None = Field(
+        None,
+        description="sorties or fire missions this type can fly or fire (fire_support orders)",
+        examples=[{"cycle_min": "90min", "kill_prob": 0.02}],
+    )
     carries: dict[SupplyClass, PositiveFloat] = Field(
-        {}, description="stock each element carries, by class (L or t); units start full"
+        {},
+        description="stock each element carries, by class (fuel and water in L, others in t); units start full",
+        examples=[{"water": 10, "ammunition": 0.012}],
     )
     consumption: Consumption = Field(
-        {}, description="per element per hour, by activity (idle, moving, combat), besides per_person_day"
+        {},
+        description="use per element per hour, by activity (idle, moving, combat) and class (L or t), "
+        "besides logistics.per_person_day",
+        examples=[{"combat": {"ammunition": 0.004}}],
     )
-    cargo_t: float = Field(0.0, ge=0, le=MAX_QUANTITY, description="cargo per element, tonnes (transports)")
+    cargo_t: float = Field(
+        0.0, ge=0, le=MAX_QUANTITY, description="cargo per element, tonnes (transports)", examples=[180]
+    )
 
 
 class Catalog(Frozen):
-    """A unit catalogue file: ``unit_types:`` and nothing else."""
+    """A unit catalogue file: ``unit_types:`` and an optional description."""
 
-    description: str = ""
-    unit_types: dict[Id, UnitType]
+    description: str = Field("", description="one line on the catalogue (exsim list shows it)")
+    unit_types: dict[Id, UnitType] = Field(
+        description="unit types by name", examples=[{"patrol_boat": {"strength": 1, "speed_kmh": {"sea": 40}}}]
+    )
 
 
 # --- forces, orders, phases -------------------------------------------------------------------------
 
 
 class UnitSpec(Frozen):
-    id: Id
-    type: Id
-    side: Id
-    nation: str | None = None
-    at: Id
-    strength: int | None = Field(None, gt=0, le=MAX_COUNT, description="elements; defaults to the type's strength")
+    """A unit of the scenario: an instance of a catalogue type on a side, at a place."""
+
+    id: Id = Field(description="the unit's name, used by orders", examples=["mar-1"])
+    type: Id = Field(description="its unit type (catalogue or unit_types:)", examples=["marine_infantry_company"])
+    side: Id = Field(description="its side (sides:)", examples=["coalition"])
+    nation: str | None = Field(None, description="its nation; listed under its side's nations", examples=["KAZ"])
+    at: Id = Field(description="the place where it starts", examples=["kuryk_port"])
+    strength: int | None = Field(
+        None, gt=0, le=MAX_COUNT, description="elements; defaults to the type's strength", examples=[2]
+    )
+
+
+_UNIT_FIELD = Field(description="the unit given the order", examples=["mar-1"])
+
+
+def _do(tag: str, what: str) -> Any:
+    return Field(description=f"the order: {what}", examples=[tag])
 
 
 class _Order(Frozen):
-    unit: Id
-    delay: Duration = Field(0.0, description="command delay before the order takes effect")
+    unit: Id = _UNIT_FIELD
+    delay: Duration = Field(
+        0.0, description="command delay before the order takes effect (minutes, or 15min, 1h)", examples=["15min"]
+    )
 
 
 class MoveOrder(_Order):
-    do: Literal["move"]
-    to: Id
+    """Move to a place on the unit's fastest path."""
+
+    do: Literal["move"] = _do("move", "move to a place")
+    to: Id = Field(description="destination place", examples=["island_beach"])
 
 
 class EmbarkOrder(_Order):
-    do: Literal["embark"]
-    on: Id
+    """Go aboard a transport at the same place (capacity checked)."""
+
+    do: Literal["embark"] = _do("embark", "go aboard a transport")
+    on: Id = Field(description="the transport", examples=["ls-1"])
 
 
 class DisembarkOrder(_Order):
-    do: Literal["disembark"]
+    """Leave the transport at the place where it is."""
+
+    do: Literal["disembark"] = _do("disembark", "leave the transport where it is")
 
 
 class LiftOrder(_Order):
     """A transport shuttles units from where it is to ``to``, in as many trips as its capacity needs."""
 
-    do: Literal["lift"]
-    units: list[Id] = Field(min_length=1)
-    to: Id
-    return_: bool = Field(True, alias="return", description="sail/fly back after the last trip")
+    do: Literal["lift"] = _do("lift", "shuttle units in trips")
+    units: list[Id] = Field(
+        min_length=1, description="units to carry, loaded in this order", examples=[["mar-1", "mar-2"]]
+    )
+    to: Id = Field(description="where to carry them", examples=["island_beach"])
+    return_: bool = Field(True, alias="return", description="sail/fly back after the last trip", examples=[False])
 
 
 class AssaultOrder(_Order):
-    do: Literal["assault"]
-    target: Id
+    """Move to a place and attack its defenders."""
+
+    do: Literal["assault"] = _do("assault", "attack a place")
+    target: Id = Field(description="the place attacked", examples=["island"])
 
 
 class DefendOrder(_Order):
-    do: Literal["defend"]
+    """Hold the place where the unit is."""
+
+    do: Literal["defend"] = _do("defend", "hold where it is")
 
 
 class FireSupportOrder(_Order):
-    do: Literal["fire_support"]
-    target: Id
-    sorties: Count
+    """Aircraft sorties or naval fire missions on a place."""
+
+    do: Literal["fire_support"] = _do("fire_support", "sorties or fire missions on a place")
+    target: Id = Field(description="the place fired on", examples=["island"])
+    sorties: Count = Field(description="sorties or fire missions in all", examples=[8])
 
 
 class WaitOrder(_Order):
-    do: Literal["wait"]
-    duration: Duration
+    """Do nothing for a while (the unit's next order waits)."""
+
+    do: Literal["wait"] = _do("wait", "wait")
+    duration: Duration = Field(description="how long (minutes, or 90min, 2h)", examples=["2h"])
 
 
 Order = Annotated[
@@ -219,8 +323,8 @@ Order = Annotated[
 class When(Frozen):
     """A named condition: a place secured, or a side broken."""
 
-    secured: Id | None = None
-    broken: Id | None = None
+    secured: Id | None = Field(None, description="true once this place is secured", examples=["island"])
+    broken: Id | None = Field(None, description="true once this side has broken", examples=["armed_group"])
 
     @model_validator(mode="after")
     def _exactly_one(self) -> When:
@@ -229,33 +333,47 @@ class When(Frozen):
         return self
 
 
+_ID_SCHEMA = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_-]*$"}
+_ONE_OR_MORE_IDS = {"anyOf": [_ID_SCHEMA, {"type": "array", "items": _ID_SCHEMA}]}
+
+
 class Phase(Frozen):
     """Orders issued together once every trigger holds (a time, other phases done, a condition)."""
 
-    id: Id
-    description: str = ""
-    start: Time | None = Field(None, description="not before this time")
-    after: Annotated[list[Id], BeforeValidator(_as_list)] = Field([], description="phases that must end first")
-    when: When | None = None
-    orders: list[Order] = []
+    id: Id = Field(description="the phase's name", examples=["assault"])
+    description: str = Field("", description="free text for the narration", examples=["the main assault"])
+    start: Time | None = Field(None, description="not before this time", examples=["H+6", "D+1 06:00"])
+    after: Annotated[list[Id], BeforeValidator(_as_list), WithJsonSchema(_ONE_OR_MORE_IDS)] = Field(
+        [], description="phases that must end first (a name or a list)", examples=[["landing", "shaping"]]
+    )
+    when: When | None = Field(None, description="a condition that must hold", examples=[{"secured": "island"}])
+    orders: list[Order] = Field(
+        [],
+        description="orders issued when the phase starts; a unit runs its orders one after another",
+        examples=[[{"unit": "mar-1", "do": "assault", "target": "island"}]],
+    )
 
 
 # --- objectives and models --------------------------------------------------------------------------
 
 
 class SecureObjective(Frozen):
-    id: Id
-    kind: Literal["secure"]
-    place: Id
-    within: Time | None = Field(None, description="time limit from the start of the run")
+    """A place to secure, optionally by a time."""
+
+    id: Id = Field(description="the objective's name (metric objective.<id>)", examples=["secure_island"])
+    kind: Literal["secure"] = Field(description="secure a place", examples=["secure"])
+    place: Id = Field(description="the place (of kind objective)", examples=["island"])
+    within: Time | None = Field(None, description="time limit after H-hour", examples=["8h", "H+12"])
 
 
 class MetricObjective(Frozen):
-    id: Id
-    kind: Literal["metric"]
-    metric: str
-    at_most: float | None = None
-    at_least: float | None = None
+    """A bound on a metric of the run."""
+
+    id: Id = Field(description="the objective's name (metric objective.<id>)", examples=["limit_losses"])
+    kind: Literal["metric"] = Field(description="bound a metric", examples=["metric"])
+    metric: str = Field(description="a metric's name (exsim run lists them)", examples=["killed.coalition"])
+    at_most: float | None = Field(None, description="met when the metric is at most this", examples=[10])
+    at_least: float | None = Field(None, description="met when the metric is at least this", examples=[0.9])
 
     @model_validator(mode="after")
     def _a_bound(self) -> MetricObjective:
@@ -268,39 +386,98 @@ Objective = Annotated[SecureObjective | MetricObjective, Field(discriminator="ki
 
 
 class Combat(Frozen):
+    """How engagements are fought."""
+
     law: Literal["square", "linear"] = Field(
-        "square", description="square: aimed fire; linear: area fire (kill rate scales with target density)"
+        "square",
+        description="square: aimed fire; linear: area fire (kill rate scales with target density)",
+        examples=["linear"],
     )
     mode: Literal["stochastic", "deterministic"] = Field(
-        "stochastic", description="stochastic: exact Markov-chain Lanchester; deterministic: the ODE"
+        "stochastic",
+        description="stochastic: exact Markov-chain Lanchester; deterministic: the ODE",
+        examples=["deterministic"],
     )
     # Killed share of battle casualties: about 1:3 killed:wounded in wars before 2001 and 1:9 to 1:11 in
     # Iraq/Afghanistan (PLANNING_FACTORS.md, Medical). 0.25 is the older ratio: no golden-hour care assumed.
-    killed_fraction: Fraction = 0.25
+    killed_fraction: Fraction = Field(
+        0.25, description="share of battle casualties killed; the rest are wounded (0 to 1)", examples=[0.1]
+    )
     # Assumption: multipliers on an attacker's kill rate by the defender's position.
-    defence_factor: dict[Defence, PositiveFloat] = {"open": 1.0, "prepared": 0.7, "fortified": 0.5}
+    defence_factor: dict[Defence, PositiveFloat] = Field(
+        {"open": 1.0, "prepared": 0.7, "fortified": 0.5},
+        description="multiplier on an attacker's kill rate, by the defender's position (assumption)",
+        examples=[{"fortified": 0.4}],
+    )
     # Assumption: defender's kill rate while fire support on its place still has sorties to fly.
-    suppression_factor: Annotated[float, Field(gt=0.0, le=1.0)] = 0.7
+    suppression_factor: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        0.7,
+        description="multiplier on a defender's kill rate while fire support on its place goes on (assumption)",
+        examples=[0.5],
+    )
 
 
 class Scenario(Frozen):
     """A whole scenario after loading: catalogue types merged in, overrides applied, references checked."""
 
-    scenario: Meta
-    catalog: str | list[str] | None = Field(None, description="unit catalogue file, relative to this file")
-    unit_types: dict[Id, UnitType] = {}
-    map: MapSpec
-    sides: dict[Id, Side] = Field(min_length=1)
-    units: list[UnitSpec] = Field(min_length=1)
-    phases: list[Phase] = []
-    objectives: list[Objective] = []
-    combat: Combat = Combat()
-    depots: list[Depot] = []
-    supply_lines: list[SupplyLine] = []
-    closures: list[Closure] = []
-    traffic: list[Traffic] = []
-    logistics: Logistics = Logistics()
-    medical: Medical = Medical()
+    scenario: Meta = Field(
+        description="name, H-hour, duration and seed",
+        examples=[{"name": "Island retake", "start": "2024-07-12T04:00", "duration": "24h", "seed": 2024}],
+    )
+    catalog: str | list[str] | None = Field(
+        None,
+        description="unit catalogues: exsim:NAME for a shipped one (exsim list), or files relative to this one; "
+        "later ones replace earlier types of the same name",
+        examples=["exsim:units", ["exsim:units", "my_units.yaml"]],
+    )
+    unit_types: dict[Id, UnitType] = Field(
+        {},
+        description="unit types of this scenario; they replace catalogue types of the same name",
+        examples=[{"barge": {"strength": 1, "speed_kmh": {"sea": 8}, "capacity_personnel": 60}}],
+    )
+    map: MapSpec = Field(
+        description="places and routes",
+        examples=[{"places": {"port": {"kind": "port", "lat": 43.1, "lon": 51.6}}, "routes": []}],
+    )
+    sides: dict[Id, Side] = Field(
+        min_length=1, description="the sides, by name", examples=[{"coalition": {}, "armed_group": {}}]
+    )
+    units: list[UnitSpec] = Field(
+        min_length=1,
+        description="the units",
+        examples=[[{"id": "mar-1", "type": "marine_infantry_company", "side": "coalition", "at": "kuryk_port"}]],
+    )
+    phases: list[Phase] = Field(
+        [], description="phases of the plan", examples=[[{"id": "landing", "start": "H+1", "orders": []}]]
+    )
+    objectives: list[Objective] = Field(
+        [],
+        description="what success means; mission_success is all of them met",
+        examples=[[{"id": "secure_island", "kind": "secure", "place": "island", "within": "8h"}]],
+    )
+    combat: Combat = Field(Combat(), description="how engagements are fought", examples=[{"law": "linear"}])
+    depots: list[Depot] = Field(
+        [],
+        description="supply depots",
+        examples=[[{"id": "kuryk_depot", "at": "kuryk_port", "stocks": {"fuel": {"initial": 1e5, "capacity": 6e5}}}]],
+    )
+    supply_lines: list[SupplyLine] = Field(
+        [],
+        description="transports carrying supplies between depots, trip after trip",
+        examples=[[{"id": "sea", "transports": ["ferry-1"], "from": "a", "to": "b", "cargo": {"fuel": 2e5}}]],
+    )
+    closures: list[Closure] = Field(
+        [], description="routes closed for a while", examples=[[{"route": "sea_lane", "start": "10d", "end": "12d"}]]
+    )
+    traffic: list[Traffic] = Field(
+        [],
+        description="other ships competing for berths",
+        examples=[[{"port": "kuryk_port", "arrivals_per_day": 0.8, "berth_time": "12h"}]],
+    )
+    logistics: Logistics = Field(
+        Logistics(), description="planning factors of supply", examples=[{"refill_below": 0.5}]
+    )
+    medical: Medical = Field(Medical(), description="the chain of care", examples=[{"sides": ["coalition"]}])
 
 
 def metric_names(s: Scenario) -> list[str]:

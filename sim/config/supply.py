@@ -19,9 +19,11 @@ Amount = Quantity
 class Stock(Frozen):
     """One supply class held at a depot (a simpy Container)."""
 
-    initial: Amount
-    capacity: PositiveFloat
-    reorder_level: Amount = Field(0.0, description="a reorder supply line sails when the level falls below this")
+    initial: Amount = Field(description="stock at H-hour (fuel and water in L, others in t)", examples=[100000])
+    capacity: PositiveFloat = Field(description="most the depot can hold (L or t)", examples=[600000])
+    reorder_level: Amount = Field(
+        0.0, description="a reorder supply line sails when the level falls below this (L or t)", examples=[150000]
+    )
 
     @model_validator(mode="after")
     def _fits(self) -> Stock:
@@ -33,30 +35,45 @@ class Stock(Frozen):
 
 
 class Depot(Frozen):
-    id: Id
-    at: Id
-    stocks: dict[SupplyClass, Stock] = Field(min_length=1)
+    """Stocks held at a place; units there top up from it."""
+
+    id: Id = Field(description="the depot's name", examples=["kuryk_depot"])
+    at: Id = Field(description="the place where it is", examples=["kuryk_port"])
+    stocks: dict[SupplyClass, Stock] = Field(
+        min_length=1,
+        description="what it holds, by supply class",
+        examples=[{"fuel": {"initial": 100000, "capacity": 600000}}],
+    )
 
 
 class SupplyLine(Frozen):
     """Transports carrying supplies from one depot to another, trip after trip."""
 
-    id: Id
-    transports: list[Id] = Field(min_length=1)
-    from_: Id = Field(alias="from")
-    to: Id
+    id: Id = Field(description="the supply line's name (metrics delivered_t.<id>.<class>)", examples=["sea_line"])
+    transports: list[Id] = Field(
+        min_length=1, description="units that make the trips (with cargo_t in their type)", examples=[["ferry-1"]]
+    )
+    from_: Id = Field(alias="from", description="the depot loaded from", examples=["alat_base"])
+    to: Id = Field(description="the depot delivered to", examples=["kuryk_depot"])
     cargo: dict[SupplyClass, PositiveFloat] = Field(
-        min_length=1, description="what one trip asks for, per class (in L or t); capped by the transport's cargo_t"
+        min_length=1,
+        description="what one trip asks for, per class (in L or t); capped by the transport's cargo_t",
+        examples=[{"fuel": 200000, "water": 200000}],
     )
     dispatch: Literal["continuous", "schedule", "reorder"] = Field(
         "continuous",
         description="continuous: sail again as soon as back; schedule: every `every`; reorder: when the "
         "destination falls below a reorder level",
+        examples=["schedule"],
     )
-    every: Duration | None = None
-    start: Time = 0.0
+    every: Duration | None = Field(
+        None, description="time between sailings with dispatch: schedule (minutes, or 24h, 3d)", examples=["3d"]
+    )
+    start: Time = Field(0.0, description="first sailing not before this time", examples=["H+6", "D+1 06:00"])
     loss_prob: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
-        0.0, description="probability that a trip's whole cargo is lost (assumption: accidents, spoilage)"
+        0.0,
+        description="probability that a trip's whole cargo is lost (assumption: accidents, spoilage; 0 to 1)",
+        examples=[0.01],
     )
 
     @model_validator(mode="after")
@@ -71,9 +88,9 @@ class SupplyLine(Frozen):
 class Closure(Frozen):
     """A route closed for a time window (e.g. sea state); travellers wait for it to reopen."""
 
-    route: Id
-    start: Time
-    end: Time
+    route: Id = Field(description="the route's id (map.routes)", examples=["alat_kuryk"])
+    start: Time = Field(description="closed from this time", examples=["10d", "D+10 06:00"])
+    end: Time = Field(description="open again at this time", examples=["12.5d", "H+300"])
 
     @model_validator(mode="after")
     def _ordered(self) -> Closure:
@@ -85,27 +102,48 @@ class Closure(Frozen):
 class Traffic(Frozen):
     """Other ships calling at a port: Poisson arrivals, exponential berth times (they compete for berths)."""
 
-    port: Id
-    arrivals_per_day: PositiveFloat
-    berth_time: Duration = Field(description="mean time alongside (exponentially distributed)")
+    port: Id = Field(description="the port (a place with berths:)", examples=["kuryk_port"])
+    arrivals_per_day: PositiveFloat = Field(description="mean arrivals per day", examples=[0.8])
+    berth_time: Duration = Field(
+        description="mean time alongside, exponentially distributed (minutes, or 12h)", examples=["12h"]
+    )
 
 
 class Logistics(Frozen):
+    """Planning factors of supply: daily needs per person, densities, refill and shortage rules."""
+
     # US Army ATP 4-90, appendix C: water 33.7 L per person per day (arid, sustaining; Mangystau in July is
     # arid); rations 3 MREs = 2.5 kg per person per day.
-    per_person_day: dict[SupplyClass, Amount] = {"water": 33.7, "rations": 0.0025}
-    fuel_kg_per_l: PositiveFloat = Field(0.84, description="assumption: diesel / jet fuel density")
+    per_person_day: dict[SupplyClass, Amount] = Field(
+        {"water": 33.7, "rations": 0.0025},
+        description="use per person per day by class (water in L, rations in t), for units that carry it "
+        "(default: ATP 4-90, arid)",
+        examples=[{"water": 20, "rations": 0.0025}],
+    )
+    fuel_kg_per_l: PositiveFloat = Field(
+        0.84, description="assumption: diesel / jet fuel density, kg per L", examples=[0.8]
+    )
     refill_below: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
-        0.5, description="a unit at a place with a depot tops up each class that falls below this share"
+        0.5,
+        description="a unit at a place with a depot tops up each class that falls below this share (0 to 1)",
+        examples=[0.7],
     )
     no_ammunition_kill_factor: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        0.1, description="assumption: kill rate left to a unit out of ammunition (bayonets, captured arms)"
+        0.1,
+        description="assumption: share of its kill rate left to a unit out of ammunition (0 to 1)",
+        examples=[0.05],
     )
-    water_grace: Duration = Field(24 * 60.0, description="assumption: time without water before a unit degrades")
+    water_grace: Duration = Field(
+        24 * 60.0,
+        description="assumption: time without water before a unit degrades (minutes, or 24h)",
+        examples=["12h"],
+    )
     no_water_factor: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
-        0.5, description="assumption: kill-rate multiplier of a unit degraded by lack of water"
+        0.5, description="assumption: kill-rate multiplier of a unit degraded by lack of water (0 to 1)", examples=[0.3]
     )
-    on_time_tolerance: Duration = Field(120.0, description="a delivery is on time within this of its plan")
+    on_time_tolerance: Duration = Field(
+        120.0, description="a delivery is on time within this of its plan (minutes, or 2h)", examples=["4h"]
+    )
 
 
 Consumption = dict[Activity, dict[SupplyClass, Amount]]

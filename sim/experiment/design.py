@@ -28,9 +28,9 @@ Scalar = str | int | float | bool
 class Range(Frozen):
     """A factor's range for a Latin hypercube design."""
 
-    low: float
-    high: float
-    integer: bool = False
+    low: float = Field(description="lowest value (in the unit of the scenario field)", examples=[0.1])
+    high: float = Field(description="highest value", examples=[0.6])
+    integer: bool = Field(False, description="round each drawn value to a whole number", examples=[True])
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -40,9 +40,17 @@ class Range(Frozen):
 
 
 class Factor(Frozen):
-    path: str = Field(min_length=1)
-    values: Annotated[list[Scalar], Field(min_length=1)] | None = None
-    range: Range | None = None
+    """A scenario field varied by the sweep: its values (grid, list) or its range (lhs)."""
+
+    path: str = Field(
+        min_length=1, description="dotted path of the scenario field, as for --set", examples=["units.ls-1.strength"]
+    )
+    values: Annotated[list[Scalar], Field(min_length=1)] | None = Field(
+        None, description="the values (grid and list designs)", examples=[[1, 2, 3]]
+    )
+    range: Range | None = Field(
+        None, description="the range (lhs design)", examples=[{"low": 1, "high": 4, "integer": True}]
+    )
 
     @model_validator(mode="after")
     def _one(self) -> Factor:
@@ -54,23 +62,49 @@ class Factor(Frozen):
 class Precision(Frozen):
     """Sequential stopping: replicate until the metric's 95 % interval is at most ± half_width."""
 
-    metric: str = Field(min_length=1)
-    half_width: float = Field(gt=0, allow_inf_nan=False)
+    metric: str = Field(min_length=1, description="the metric watched", examples=["time_to_secure_h.island"])
+    half_width: float = Field(
+        gt=0, allow_inf_nan=False, description="wanted half-width of its 95 % interval, in its unit", examples=[0.1]
+    )
 
 
 class SweepSpec(Frozen):
-    name: str = Field(min_length=1)
-    description: str = Field("", description="one line on what the sweep asks (exsim list shows it)")
-    scenario: str = Field(min_length=1, description="shipped scenario name, or a path relative to this file")
-    replications: int = Field(gt=0)
-    seed: int | None = Field(None, ge=0, description="base seed (default: the scenario's)")
-    out: str | None = Field(None, description="output folder (default: results/<name>)")
-    design: Literal["grid", "list", "lhs"] = "grid"
-    points: int | None = Field(None, gt=0, description="number of points of an lhs design")
-    factors: dict[str, Annotated[list[Scalar], Field(min_length=1)] | Factor] = Field(min_length=1)
-    set: list[str] = Field([], description="fixed overrides applied at every point")
-    precision: Precision | None = Field(None, description="optional sequential stopping, per point")
-    max_replications: int | None = Field(None, gt=0, description="cap with precision (default 10 x replications)")
+    """A sweep: a scenario, factors varied over design points, and replications at each point."""
+
+    name: str = Field(min_length=1, description="the sweep's name (results/<name>)", examples=["island_landing_ships"])
+    description: str = Field(
+        "",
+        description="one line on what the sweep asks (exsim list shows it)",
+        examples=["Two landing ships or three?"],
+    )
+    scenario: str = Field(
+        min_length=1, description="shipped scenario name, or a path relative to this file", examples=["island_retake"]
+    )
+    replications: int = Field(gt=0, description="replications per design point", examples=[100])
+    seed: int | None = Field(None, ge=0, description="base seed (default: the scenario's)", examples=[7])
+    out: str | None = Field(None, description="output folder (default: results/<name>)", examples=["results/lift"])
+    design: Literal["grid", "list", "lhs"] = Field(
+        "grid",
+        description="grid: every combination; list: the i-th values together; lhs: Latin hypercube over ranges",
+        examples=["lhs"],
+    )
+    points: int | None = Field(None, gt=0, description="number of points of an lhs design", examples=[20])
+    factors: dict[str, Annotated[list[Scalar], Field(min_length=1)] | Factor] = Field(
+        min_length=1,
+        description="factors by name: a dotted path with values or a range, or (short form) a path and its values",
+        examples=[{"landing_ships": {"path": "units.ls-1.strength", "values": [1, 2, 3]}}],
+    )
+    set: list[str] = Field(
+        [], description="fixed overrides applied at every point", examples=[["combat.mode=deterministic"]]
+    )
+    precision: Precision | None = Field(
+        None,
+        description="optional sequential stopping, per point",
+        examples=[{"metric": "time_to_secure_h.island", "half_width": 0.1}],
+    )
+    max_replications: int | None = Field(
+        None, gt=0, description="cap with precision (default 10 x replications)", examples=[800]
+    )
 
     @model_validator(mode="after")
     def _design(self) -> SweepSpec:
