@@ -7,7 +7,6 @@ import dataclasses
 import json
 import math
 import os
-import re
 import signal
 import sys
 import threading
@@ -25,20 +24,15 @@ from sim.config.locate import locate, resources, shipped
 from sim.config.suggest import unknown as unknown_name
 from sim.config.template import SCHEMA_FILE, new_scenario
 from sim.errors import ExsimError, ScenarioError
-from sim.experiment import replicate, summarise
+from sim.experiment import history
 from sim.experiment.compare import compare_points, compare_stores, find_point
-from sim.experiment.design import Point, SweepSpec, build_sweep, load_sweep
+from sim.experiment.design import SweepSpec, build_sweep, load_sweep
 from sim.experiment.executors import MAX_WORKERS, check_scheduler, default_workers
-from sim.experiment.output import write_atomic, write_results
+from sim.experiment.history import slug
+from sim.experiment.output import write_atomic
+from sim.experiment.record import record, rerun
 from sim.experiment.store import ResultStore
-from sim.experiment.sweep import (
-    Plan,
-    check_run_folder,
-    run_plan,
-    store_results,
-    summarise_point,
-    write_sweep_files,
-)
+from sim.experiment.sweep import Plan, summarise_point
 from sim.present import comparison_table, summary_table, sweep_table
 from sim.present.plan import plan_lines
 
@@ -147,6 +141,7 @@ def _bug_line(e: BaseException) -> str:
     return f"exsim: internal error (a bug in exsim, not in your input): {what}{at}; EXSIM_DEBUG=1 shows the traceback"
 
 
+MAX_SEED = 2**63 - 1  # numpy and the result store take any seed; tables and Parquet hold 64-bit integers
 SET_HELP = "Override a scenario value: dotted.path=value (YAML scalar), e.g. units.ls-1.strength=1. Repeatable."
 MAX_EVENTS_OPTION = click.option(
     "--max-events",
@@ -168,47 +163,85 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("scenario")
-@click.option("--seed", type=click.IntRange(min=0), help="Base seed (default: the scenario's).")
-@click.option("--reps", type=click.IntRange(min=1), default=20, show_default=True, help="Replications.")
+@click.argument("scenario", required=False)
+@click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Base seed (default: the scenario's).")
+@click.option("--reps", type=click.IntRange(min=1), help="Replications.  [default: 20]")
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: results/<scenario name>)."
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: a new results/<scenario>/<date> folder).",
 )
+@click.option("--force", is_flag=True, help="Replace the results already in --out (every file in it is removed).")
+@click.option("--from", "origin", metavar="RUN_ID", help="Run a stored run again, exactly (see exsim runs).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--trace", is_flag=True, help="Also write events.jsonl, the event log of replication 0.")
+@click.option("--executor", type=click.Choice(["serial", "process", "dask"]), default="process", show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, MAX_WORKERS),
+    help=f"Processes (default: all cores; at most {MAX_WORKERS}, four per core).",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @MAX_EVENTS_OPTION
 def run(
-    scenario: str,
+    scenario: str | None,
     seed: int | None,
-    reps: int,
+    reps: int | None,
     out: Path | None,
+    force: bool,
+    origin: str | None,
     overrides: tuple[str, ...],
     trace: bool,
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
     quiet: bool,
     max_events: int | None,
 ) -> None:
     """Run SCENARIO (a file, or the name of a shipped scenario) and summarise its outcomes."""
-    overrides = _with_budget(overrides, max_events)
-    loaded = load_scenario(scenario, overrides)
+    if origin is not None:
+        if scenario or overrides or seed is not None or reps is not None or max_events is not None:
+            raise ExsimError(
+                "--from repeats a stored run exactly: give no SCENARIO, --set, --seed, --reps or --max-events with it"
+            )
+        plan, origin = rerun(origin)
+    elif scenario is None:
+        raise ExsimError("give a SCENARIO (a file, or a shipped scenario's name), or --from RUN_ID")
+    else:
+        loaded = load_scenario(scenario, _with_budget(overrides, max_events))
+        for w in loaded.warnings:
+            click.echo(str(w), err=True)
+        seed = loaded.scenario.scenario.seed if seed is None else seed
+        plan = Plan.for_run(loaded, seed, reps or 20, slug(loaded.path.stem))
     console = Console(stderr=False, quiet=quiet)
-    for w in loaded.warnings:
-        click.echo(str(w), err=True)
-    seed = loaded.scenario.scenario.seed if seed is None else seed
-    out = out or Path("results") / _slug(loaded.path.stem)
-    check_run_folder(out)
-    with console.status(f"running {reps} replications…", spinner="dots") if console.is_terminal else _null():
-        results = replicate(loaded.scenario, seed, reps, trace_first=trace)
-    summary = summarise(loaded.scenario, results)
-    write_results(out, loaded, seed, results, summary)
-    store_results(
-        Plan("run", [Point(0, (), tuple(overrides))], [loaded], reps, seed, {"scenario": str(loaded.path)}),
-        results,
-        out,
-    )
-    console.print(summary_table(f"{loaded.scenario.scenario.name} (seed {seed})", summary, reps))
+    with (
+        console.status(f"running {plan.replications} replications…", spinner="dots") if console.is_terminal else _null()
+    ):
+        done = record(
+            plan,
+            out,
+            force=force,
+            executor=executor,
+            workers=workers or default_workers(),
+            scheduler=scheduler,
+            trace=trace,
+            command=sys.argv,
+            origin=origin,
+        )
+    store = done.store()
+    summary = summarise_point(store, 0)
+    store.close()
+    name = plan.scenarios[0].scenario.scenario.name
+    console.print(summary_table(f"{name} (seed {plan.seed})", summary, plan.replications - len(done.errors)))
     if not quiet:
-        click.echo(f"results written to {out}/")
+        click.echo(f"results written to {done.folder}/")
+    if done.errors:
+        first = done.errors[0].splitlines()[0]
+        click.echo(
+            f"{len(done.errors)} of {plan.replications} replications raised an error; the first: {first}", err=True
+        )
+        sys.exit(1)
 
 
 @main.command()
@@ -297,8 +330,15 @@ def list_resources(paths: bool) -> None:
     help="With --vary: every combination, or the i-th values together.",
 )
 @click.option("--reps", type=click.IntRange(min=1), help="Replications per point (default: the sweep file's, or 20).")
-@click.option("--seed", type=click.IntRange(min=0), help="Base seed (default: the sweep file's or the scenario's).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Base seed (default: the sweep file's or the scenario's)."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: a new results/<sweep name>/<date> folder).",
+)
+@click.option("--force", is_flag=True, help="Replace the results already in --out (every file in it is removed).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--executor", type=click.Choice(["serial", "process", "dask"]), default="process", show_default=True)
 @click.option(
@@ -308,7 +348,9 @@ def list_resources(paths: bool) -> None:
 )
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster).")
 @click.option("--batch", type=click.IntRange(min=1), help="Replications per task (default: chosen from --reps).")
-@click.option("--resume", is_flag=True, help="Complete an interrupted sweep in --out.")
+@click.option(
+    "--resume", is_flag=True, help="Complete an interrupted sweep (the newest of this sweep, or the one in --out)."
+)
 @click.option(
     "--precision",
     metavar="METRIC=HALF_WIDTH",
@@ -325,6 +367,7 @@ def sweep(
     reps: int | None,
     seed: int | None,
     out: Path | None,
+    force: bool,
     overrides: tuple[str, ...],
     executor: str,
     workers: int | None,
@@ -352,7 +395,7 @@ def sweep(
                 locate(source, "sweep")  # says which sweeps are shipped, and "did you mean"
             raise ExsimError("give --vary PATH=V1,V2,... (or a sweep file, or the name of a shipped sweep)")
         factors = dict(_parse_vary(v) for v in vary)
-        name = _slug(Path(source).stem) + "_sweep"
+        name = slug(Path(source).stem) + "_sweep"
         spec = SweepSpec.model_validate(
             {
                 "name": name,
@@ -372,39 +415,46 @@ def sweep(
             precision=_parse_precision(precision) if precision else plan.precision,
             max_replications=max_reps or plan.max_replications,
         )
-    folder = out or sw.out
     click.get_current_context().meta[RESUME_HINT] = (
-        f"every finished replication is saved in {folder}/; run the same command with --resume to complete it"
+        "every finished replication is kept; run the same command with --resume to complete it"
     )
     progress = _progress(quiet)
     with progress as tick:
-        store = run_plan(
+        done = record(
             plan,
-            folder,
+            out or sw.out,
+            force=force,
+            resume=resume,
             executor=executor,
             workers=workers or default_workers(),
             scheduler=scheduler,
-            resume=resume,
             batch=batch,
             progress=tick,
+            command=sys.argv,
         )
-    write_sweep_files(store, plan)
+    store = done.store()
     if not quiet:
         shown = list(metrics) or [m for m in store.metrics if m == "mission_success" or m.startswith("objective.")]
         rows = [(p.label, summarise_point(store, p.index)) for p in store.points()]
         Console().print(
             sweep_table(f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications", rows, shown)
         )
-        click.echo(f"results written to {folder}/")
+        click.echo(f"results written to {done.folder}/")
+    store.close()
 
 
 @main.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.argument("other", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder_ref", metavar="FOLDER")
+@click.argument("other_ref", metavar="[OTHER]", required=False)
 @click.option("--metric", "metrics", multiple=True, help="Metrics to compare (repeatable; default: all).")
 @click.option("--baseline", help="The reference point, as name=value of its factors (e.g. landing_ships=2).")
-def compare(folder: Path, other: Path | None, metrics: tuple[str, ...], baseline: str | None) -> None:
-    """Paired differences between the points of FOLDER (against --baseline), or between FOLDER and OTHER."""
+def compare(folder_ref: str, other_ref: str | None, metrics: tuple[str, ...], baseline: str | None) -> None:
+    """Paired differences between the points of FOLDER (against --baseline), or between FOLDER and OTHER.
+
+    FOLDER and OTHER are results folders or run ids: latest, latest~1, <scenario>/latest, an id from exsim runs.
+    """
+    folder = history.resolve(folder_ref)
+    other = history.resolve(other_ref) if other_ref is not None else None
     store = ResultStore.open(folder)
     chosen = list(metrics) or store.metrics
     unknown = [m for m in chosen if m not in store.metrics]
@@ -422,14 +472,49 @@ def compare(folder: Path, other: Path | None, metrics: tuple[str, ...], baseline
 
 
 @main.command(name="export")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", metavar="FOLDER")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
 @click.option("--out", "dest", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
-def export_cmd(folder: Path, fmt: str, dest: Path | None) -> None:
-    """Export every replication of FOLDER as one table (CSV or Parquet)."""
+def export_cmd(folder: str, fmt: str, dest: Path | None) -> None:
+    """Export every replication of FOLDER (a results folder or a run id) as one table (CSV or Parquet)."""
     from sim import results
 
-    click.echo(f"wrote {results.export(folder, fmt, dest)}")
+    click.echo(f"wrote {results.export(history.resolve(folder), fmt, dest)}")
+
+
+@main.command(name="runs")
+@click.argument("group", metavar="[SCENARIO]", required=False)
+@click.option("--prune", type=click.IntRange(min=0), metavar="KEEP", help="Remove all but the newest KEEP runs.")
+@click.option("--yes", "-y", is_flag=True, help="With --prune: do not ask for confirmation.")
+def runs_cmd(group: str | None, prune: int | None, yes: bool) -> None:
+    """List the stored runs and sweeps under results/, newest first (of SCENARIO or sweep name, if given)."""
+    if prune is not None:
+        doomed = history.to_prune(history.ROOT, prune, group)
+        stale = [p for p, busy in history.interrupted(history.ROOT, group) if not busy]
+        if not doomed and not stale:
+            click.echo("nothing to remove")
+            return
+        for r in doomed:
+            click.echo(f"remove {r.id}")
+        for p in stale:
+            click.echo(f"remove {p} (interrupted)")
+        if not yes and not click.confirm(f"Remove {len(doomed) + len(stale)} folders?", default=False):
+            click.echo("nothing removed")
+            sys.exit(1)
+        for r in doomed:
+            history.remove(r.path)
+        for p in stale:
+            history.remove(p)
+        click.echo(f"removed {len(doomed) + len(stale)} folders")
+        return
+    listed = history.runs(history.ROOT, group)
+    for r in listed:
+        click.echo("\n".join(r.lines()))
+    for p, busy in history.interrupted(history.ROOT, group):
+        state = "being written now" if busy else "interrupted: a sweep completes with --resume"
+        click.echo(f"{p}  ({state})")
+    if not listed:
+        click.echo(f"no runs in {history.ROOT}/" + (f"{group}/" if group else ""))
 
 
 def _sweep_file(source: str) -> Path | None:
@@ -516,10 +601,6 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "run"
 
 
 class _null:

@@ -6,13 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ExsimError
+from sim.experiment.history import resolve
 from sim.experiment.output import write_atomic
 from sim.experiment.store import ResultStore
 
 
 def records(folder: str | Path) -> list[dict[str, Any]]:
-    """One dict per replication: point, label, the point's settings, replication, seed, error, metrics."""
-    store = ResultStore.open(Path(folder))
+    """One dict per replication: point, label, the point's settings, replication, seed, error, metrics.
+
+    ``folder``: a results folder, or a run id under results/ (``latest``, ``island_retake/latest~1``…).
+    """
+    store = ResultStore.open(resolve(folder))
     points = {p.index: p for p in store.points()}
     out = []
     for r in store.rows():
@@ -30,7 +34,9 @@ def records(folder: str | Path) -> list[dict[str, Any]]:
 
 
 def load(folder: str | Path) -> Any:
-    """A pandas DataFrame of every replication in ``folder`` (one row each, one column per metric)."""
+    """A pandas DataFrame of every replication in ``folder`` (one row each, one column per metric).
+
+    ``folder``: a results folder, or a run id (see ``records``)."""
     try:
         import pandas as pd
     except ImportError:
@@ -40,7 +46,7 @@ def load(folder: str | Path) -> Any:
 
 def export(folder: str | Path, fmt: str, dest: Path | None = None) -> Path:
     """Write the replications table as CSV or Parquet (atomically); returns the file written."""
-    folder = Path(folder)
+    folder = resolve(folder)
     dest = dest or folder / f"results.{'parquet' if fmt == 'parquet' else 'csv'}"
     frame = load(folder)
     if fmt == "csv":

@@ -41,6 +41,7 @@ def test_run_writes_the_results_folder(tmp_path):
         "manifest.json",
         "replications.csv",
         "results.sqlite",
+        "scenario.json",
         "summary.json",
     ]
     manifest = json.loads((out / "manifest.json").read_text())
@@ -68,7 +69,7 @@ def test_shipped_scenario_by_name_with_override(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # found by name from anywhere, output under ./results/
     r = invoke("run", "island_retake", "--reps", "3", "--set", "units.ls-1.strength=1")
     assert r.exit_code == 0, r.output
-    manifest = json.loads((tmp_path / "results" / "island_retake" / "manifest.json").read_text())
+    manifest = json.loads((tmp_path / "results" / "island_retake" / "latest" / "manifest.json").read_text())
     assert manifest["overrides"] == ["units.ls-1.strength=1"]
     assert manifest["scenario_sha256"] != load_scenario(ISLAND).digest
 

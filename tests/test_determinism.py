@@ -20,9 +20,11 @@ def run_csv(tmp_path, name: str, seed: int, *extra: str) -> bytes:
 
 
 def test_same_seed_gives_byte_identical_csv(tmp_path):
-    assert run_csv(tmp_path, "a", 7) == run_csv(tmp_path, "b", 7)
-    # and tracing (the event log) does not touch the dice
-    assert run_csv(tmp_path, "c", 7, "--trace") == run_csv(tmp_path, "a", 7)
+    first = run_csv(tmp_path, "a", 7)
+    assert first == run_csv(tmp_path, "b", 7)
+    # and tracing (the event log) does not touch the dice, nor does the executor
+    assert run_csv(tmp_path, "c", 7, "--trace") == first
+    assert run_csv(tmp_path, "d", 7, "--executor", "serial") == first
 
 
 def test_different_seeds_differ(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import signal
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.errors import ExsimError
-from sim.experiment import executors
+from sim.experiment import executors, history
 from sim.experiment.design import SweepSpec, build_sweep, load_sweep
 from sim.experiment.stats import mean_ci, wilson
 from sim.experiment.store import FILE, ResultStore, table
@@ -89,20 +90,21 @@ def test_a_sweep_killed_part_way_resumes_to_the_same_table(tmp_path):
         ],
         cwd=tmp_path,
     )
+    work = history.partial(out)  # written out of sight, renamed to ``out`` when complete
     deadline = time.monotonic() + 120
-    while _count(out / FILE) < 10 and proc.poll() is None and time.monotonic() < deadline:
+    while _count(work / FILE) < 10 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the sweep finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    partial = _count(out / FILE)
-    assert 10 <= partial < 60
+    partial = _count(work / FILE)
+    assert 10 <= partial < 60 and not out.exists()
     r = CliRunner().invoke(
         main, ["sweep", str(sweep), "--out", str(out), "--executor", "serial", "--resume", "--quiet"]
     )
     assert r.exit_code == 0, r.output + r.stderr
     store = ResultStore.open(out)
-    assert table(store.rows(), store.metrics) == full
+    assert table(store.rows(), store.metrics) == full and not work.exists()
 
 
 def sweep_ships(out: Path, reps: int, *extra: str):
@@ -287,13 +289,18 @@ def test_shipped_sweep_file_with_fewer_replications_and_plain_progress(tmp_path)
     assert quiet.exit_code == 0 and quiet.output == "" and quiet.stderr == ""
 
 
-def test_a_run_never_replaces_a_sweeps_results(tmp_path):
+def test_a_run_never_replaces_a_sweeps_results_without_force(tmp_path):
     out = tmp_path / "sweep"
     assert sweep_ships(out, 2, "-q").exit_code == 0
     before = (out / "summary.json").read_bytes()
     r = CliRunner().invoke(main, ["run", "island_retake", "--reps", "2", "--out", str(out)])
-    assert r.exit_code == 2 and "holds the results of sweep" in r.stderr
+    assert r.exit_code == 2 and "already holds results; add --force" in r.stderr
     assert (out / "summary.json").read_bytes() == before and not (out / "replications.csv").exists()
+    # --force replaces the folder whole: none of the sweep's files is left beside the run's
+    r = CliRunner().invoke(main, ["run", "island_retake", "--reps", "2", "--out", str(out), "--force"])
+    assert r.exit_code == 0, r.stderr
+    assert not (out / "scenarios.json").exists() and json.loads((out / "manifest.json").read_text())["kind"] == "run"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep"]
 
 
 def test_sequential_stopping_doubles_replications_until_the_interval_is_narrow(tmp_path):

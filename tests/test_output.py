@@ -8,7 +8,6 @@ import os
 import pytest
 
 from sim.experiment.output import replications_csv, write_atomic
-from sim.experiment.runner import RunResult
 
 
 def test_a_crash_mid_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
@@ -34,7 +33,18 @@ def test_write_atomic_creates_folders_and_replaces(tmp_path):
 
 def test_csv_writes_integers_plainly_and_nan_as_empty():
     rows = [
-        RunResult(0, 7, {"secured": 1.0, "t_h": 2.5, "never": math.nan}),
-        RunResult(1, 7, {"secured": 0.0, "t_h": 0.1 + 0.2, "never": math.nan}),
+        {"replication": 0, "seed": 7, "secured": 1.0, "t_h": 2.5, "never": math.nan, "extra": 1.0},
+        {"replication": 1, "seed": 7, "secured": 0.0, "t_h": 0.1 + 0.2, "never": math.nan, "extra": 2.0},
     ]
-    assert replications_csv(rows) == ("replication,seed,secured,t_h,never\n0,7,1,2.5,\n1,7,0,0.30000000000000004,\n")
+    csv = replications_csv(rows, ["secured", "t_h", "never"])
+    assert csv == "replication,seed,secured,t_h,never\n0,7,1,2.5,\n1,7,0,0.30000000000000004,\n"
+
+
+def test_result_files_get_the_usual_permissions(tmp_path):
+    """0666 less the umask, as for any file the user writes (mkstemp would give 0600)."""
+    old = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "a.csv", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o640

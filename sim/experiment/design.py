@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.config.frozen import Frozen
 from sim.config.load import LoadedScenario, load_scenario, validate
@@ -71,7 +72,12 @@ class Precision(Frozen):
 class SweepSpec(Frozen):
     """A sweep: a scenario, factors varied over design points, and replications at each point."""
 
-    name: str = Field(min_length=1, description="the sweep's name (results/<name>)", examples=["island_landing_ships"])
+    name: str = Field(
+        min_length=1,
+        max_length=100,
+        description="the sweep's name, also its folder's (results/<name>/<date>)",
+        examples=["island_landing_ships"],
+    )
     description: str = Field(
         "",
         description="one line on what the sweep asks (exsim list shows it)",
@@ -81,8 +87,10 @@ class SweepSpec(Frozen):
         min_length=1, description="shipped scenario name, or a path relative to this file", examples=["island_retake"]
     )
     replications: int = Field(gt=0, description="replications per design point", examples=[100])
-    seed: int | None = Field(None, ge=0, description="base seed (default: the scenario's)", examples=[7])
-    out: str | None = Field(None, description="output folder (default: results/<name>)", examples=["results/lift"])
+    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="base seed (default: the scenario's)", examples=[7])
+    out: str | None = Field(
+        None, description="output folder under results/ (default: results/<name>/<date>)", examples=["lift"]
+    )
     design: Literal["grid", "list", "lhs"] = Field(
         "grid",
         description="grid: every combination; list: the i-th values together; lhs: Latin hypercube over ranges",
@@ -119,6 +127,20 @@ class SweepSpec(Frozen):
         if self.design == "list" and len({len(f.values or []) for _, f in factors}) > 1:
             raise ValueError("a list design needs the same number of values for every factor")
         return self
+
+    @field_validator("name")
+    @classmethod
+    def _folder_name(cls, name: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*", name):
+            raise ValueError("a sweep's name is also its folder's: use letters, digits, spaces and _.- (no / or ..)")
+        return name
+
+    @field_validator("out")
+    @classmethod
+    def _inside_results(cls, out: str | None) -> str | None:
+        if out is not None and (PurePath(out).is_absolute() or ".." in PurePath(out).parts or not out.strip()):
+            raise ValueError("out: is a folder under results/, written without .. or a leading /")
+        return out
 
     def factor_list(self) -> list[tuple[str, Factor]]:
         return [(name, f if isinstance(f, Factor) else Factor(path=name, values=f)) for name, f in self.factors.items()]
@@ -182,8 +204,11 @@ class Sweep:
     scenarios: list[LoadedScenario]
 
     @property
-    def out(self) -> Path:
-        return Path(self.spec.out) if self.spec.out else Path("results") / self.spec.name
+    def out(self) -> Path | None:
+        """The sweep file's own folder (confined under results/), or None for a new dated folder."""
+        from sim.experiment.history import ROOT, confined
+
+        return confined(ROOT, self.spec.out) if self.spec.out else None
 
 
 def load_sweep(

@@ -1,27 +1,30 @@
-"""A run's output folder: manifest.json, replications.csv, summary.json and events.jsonl, written atomically."""
+"""Result files: atomic writes, the replications table as CSV, strict JSON, and provenance."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
 import platform
-import tempfile
+import secrets
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
 from sim.config.load import LoadedScenario
-from sim.engine.eventlog import EventLog
-from sim.experiment.runner import RunResult
-from sim.experiment.stats import Summary
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the whole new one, never a part."""
+    """Write ``text`` to ``path`` so that readers see the old file or the whole new one, never a part.
+
+    The file gets the usual permissions (0666 less the umask), like any file the user writes.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -29,18 +32,17 @@ def write_atomic(path: Path, text: str) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def replications_csv(results: list[RunResult]) -> str:
+def replications_csv(rows: Iterable[dict[str, Any]], metrics: Sequence[str]) -> str:
     """One row per replication, one column per metric; floats in shortest round-trip form."""
     buf = io.StringIO()
-    names = list(results[0].metrics) if results else []
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["replication", "seed", *names])
-    for r in results:
-        w.writerow([r.replication, r.seed, *(_num(r.metrics[n]) for n in names)])
+    w.writerow(["replication", "seed", *metrics])
+    for r in rows:
+        w.writerow([r["replication"], r["seed"], *(_num(r[m]) for m in metrics)])
     return buf.getvalue()
 
 
@@ -48,36 +50,6 @@ def _num(x: float) -> str:
     if x != x:  # NaN: not applicable in this replication
         return ""
     return repr(int(x)) if float(x).is_integer() else repr(float(x))
-
-
-def manifest(loaded: LoadedScenario, seed: int, reps: int) -> dict[str, Any]:
-    import numpy
-    import scipy
-    import simpy
-
-    return {
-        "scenario": loaded.scenario.scenario.name,
-        "scenario_file": str(loaded.path),
-        "scenario_sha256": loaded.digest,
-        "seed": seed,
-        "replications": reps,
-        "overrides": list(loaded.overrides),
-        "exsim_version": __version__,
-        "python": platform.python_version(),
-        "versions": {"numpy": numpy.__version__, "scipy": scipy.__version__, "simpy": simpy.__version__},
-    }
-
-
-def write_results(
-    out: Path, loaded: LoadedScenario, seed: int, results: list[RunResult], summary: dict[str, Summary]
-) -> None:
-    """Write the whole folder; every file is replaced atomically."""
-    write_atomic(out / "replications.csv", replications_csv(results))
-    write_atomic(out / "summary.json", dumps_json({k: v.as_dict() for k, v in summary.items()}))
-    events = results[0].events if results else None
-    if events is not None:
-        write_atomic(out / "events.jsonl", EventLog.to_jsonl(events))
-    write_atomic(out / "manifest.json", dumps_json(manifest(loaded, seed, len(results))))
 
 
 def dumps_json(obj: Any) -> str:
@@ -90,6 +62,50 @@ def _finite(obj: Any) -> Any:
         return None
     if isinstance(obj, dict):
         return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list):
+    if isinstance(obj, list | tuple):
         return [_finite(v) for v in obj]
     return obj
+
+
+def scenario_provenance(loaded: LoadedScenario) -> dict[str, Any]:
+    """What identifies a scenario after overrides: its digest and its catalogue's, and the source files."""
+    s = loaded.scenario
+    types = json.dumps({k: v.model_dump(mode="json", by_alias=True) for k, v in s.unit_types.items()})
+    files = {str(loaded.path): _file_sha256(loaded.path)}
+    if s.catalog:
+        catalogue = loaded.path.parent / s.catalog
+        files[str(catalogue)] = _file_sha256(catalogue)
+    return {
+        "scenario": s.scenario.name,
+        "scenario_file": str(loaded.path),
+        "scenario_sha256": loaded.digest,
+        "catalogue_sha256": hashlib.sha256(types.encode()).hexdigest(),
+        "overrides": list(loaded.overrides),
+        "files_sha256": files,
+    }
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def environment() -> dict[str, Any]:
+    """The software and machine a result came from."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for name in ("numpy", "scipy", "simpy", "pydantic", "ruamel.yaml", "click", "rich"):
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = None
+    return {
+        "exsim_version": __version__,
+        "python": platform.python_version(),
+        "versions": versions,
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+    }

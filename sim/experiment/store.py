@@ -3,6 +3,11 @@
 An interrupted sweep loses nothing, and ``resume`` completes it: a replication is identified by
 (point, replication), so none is run twice. A folder made by a different sweep or scenario refuses
 to be resumed into.
+
+The layout does not depend on the number of metrics (SQLite allows 2,000 columns; a scenario with
+thousands of units reports more metrics than that): the ``metrics`` table numbers the metric names,
+and each replication's values are one JSON array in that order (``null``: no value). Seeds are kept
+as text, so any seed the simulator accepts can be stored.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from typing import Any
 from sim.errors import ExsimError
 
 FILE = "results.sqlite"
+FORMAT = 2  # PRAGMA user_version of the layout above; 0 was the one-column-per-metric layout
+_TABLES = {"manifest", "points", "metrics", "replications"}
+_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -28,63 +36,47 @@ class PointRow:
     scenario_sha256: str
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+class StoreError(ExsimError):
+    """A results folder whose store is missing, empty, damaged or of another layout."""
 
 
 class ResultStore:
     def __init__(self, folder: Path, con: sqlite3.Connection):
         self.folder = folder
         self.con = con
-        self.metrics = [r[1] for r in con.execute("PRAGMA table_info(replications)")][5:]
+        self.metrics: list[str] = [r[0] for r in con.execute("SELECT name FROM metrics ORDER BY metric")]
 
     # --- opening ------------------------------------------------------------------------------------
 
     @classmethod
     def open(cls, folder: Path) -> ResultStore:
-        path = folder / FILE
-        if not path.is_file():
-            raise ExsimError(f"{folder}: no results here (no {FILE})")
-        return cls(folder, _connect(path))
+        return open_store(folder)
 
     @classmethod
     def create(
         cls, folder: Path, manifest: dict[str, Any], points: Sequence[PointRow], metrics: Sequence[str], resume: bool
     ) -> ResultStore:
+        """A new store in ``folder``, or (with ``resume``) the one there if it was made by the same plan."""
         path = folder / FILE
         if path.exists():
             if not resume:
                 raise ExsimError(
                     f"{folder} already holds results: add --resume to complete them, or choose another --out"
                 )
-            store = cls(folder, _connect(path))
-            old = store.manifest()
-            if old.get("fingerprint") != manifest["fingerprint"]:
+            store = open_store(folder)
+            if store.manifest().get("fingerprint") != manifest["fingerprint"]:
+                store.close()
                 raise ExsimError(
                     f"{folder} holds results of a different sweep or scenario; refusing to resume "
                     "into it (choose another --out)"
                 )
             return store
-        folder.mkdir(parents=True, exist_ok=True)
-        con = _connect(path)
-        cols = ", ".join(f"{_q(m)} REAL" for m in metrics)
-        with con:
-            con.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            con.execute(
-                "CREATE TABLE points (point INTEGER PRIMARY KEY, label TEXT NOT NULL, settings TEXT NOT "
-                "NULL, scenario_sha256 TEXT NOT NULL)"
-            )
-            con.execute(
-                "CREATE TABLE replications (point INTEGER NOT NULL, replication INTEGER NOT NULL, seed "
-                f"INTEGER NOT NULL, seconds REAL, error TEXT{', ' + cols if cols else ''}, "
-                "PRIMARY KEY (point, replication))"
-            )
-            con.executemany("INSERT INTO manifest VALUES (?, ?)", [(k, json.dumps(v)) for k, v in manifest.items()])
-            con.executemany(
-                "INSERT INTO points VALUES (?, ?, ?, ?)",
-                [(p.index, p.label, json.dumps(p.settings), p.scenario_sha256) for p in points],
-            )
-        return cls(folder, con)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ExsimError(f"cannot create the output folder {folder}: {e.strerror or e}") from None
+        _create_file(path, manifest, points, metrics)
+        return cls(folder, _connect(path))
 
     # --- writing ------------------------------------------------------------------------------------
 
@@ -98,11 +90,13 @@ class ResultStore:
         error: str | None,
     ) -> None:
         """Record one replication and commit at once."""
-        names = [m for m in self.metrics if metrics and m in metrics]
-        cols = ", ".join(["point", "replication", "seed", "seconds", "error", *map(_q, names)])
-        values = [point, replication, seed, seconds, error, *(_sql(metrics[m]) for m in names)]  # type: ignore[index]
+        values = None if metrics is None else json.dumps([_json(metrics.get(m, math.nan)) for m in self.metrics])
         with self.con:
-            self.con.execute(f"INSERT INTO replications ({cols}) VALUES ({', '.join('?' * len(values))})", values)
+            self.con.execute(
+                'INSERT INTO replications (point, replication, seed, seconds, error, "values") '
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (point, replication, str(seed), seconds, error, values),
+            )
 
     def close(self) -> None:
         self.con.close()
@@ -120,22 +114,105 @@ class ResultStore:
         return {(p, r) for p, r in self.con.execute("SELECT point, replication FROM replications")}
 
     def rows(self, point: int | None = None) -> list[dict[str, Any]]:
-        """Replications in (point, replication) order; NaN where a metric has no value."""
-        where = "" if point is None else f" WHERE point = {int(point)}"
-        cur = self.con.execute(f"SELECT * FROM replications{where} ORDER BY point, replication")
-        names = [d[0] for d in cur.description]
+        """Replications in (point, replication) order, one key per metric; NaN where a metric has no value."""
+        where, args = ("", ()) if point is None else (" WHERE point = ?", (int(point),))
+        cur = self.con.execute(
+            f'SELECT point, replication, seed, seconds, error, "values" FROM replications{where} '
+            "ORDER BY point, replication",
+            args,
+        )
         out = []
-        for row in cur:
-            rec = dict(zip(names, row, strict=True))
-            for m in self.metrics:
-                if rec[m] is None:
-                    rec[m] = math.nan
+        for p, rep, seed, seconds, error, values in cur:
+            rec: dict[str, Any] = {
+                "point": p,
+                "replication": rep,
+                "seed": int(seed),
+                "seconds": seconds,
+                "error": error,
+            }
+            xs = json.loads(values) if values is not None else [None] * len(self.metrics)
+            rec.update((m, math.nan if x is None else x) for m, x in zip(self.metrics, xs, strict=True))
             out.append(rec)
         return out
 
     def values(self, point: int, metric: str) -> dict[int, float]:
         """replication -> value, for the replications that ran without error."""
         return {r["replication"]: r[metric] for r in self.rows(point) if r["error"] is None}
+
+
+def open_store(folder: Path) -> ResultStore:
+    """The store of a results folder, checked; a ``StoreError`` names what is wrong with it."""
+    path = folder / FILE
+    if not folder.exists():
+        raise StoreError(f"{folder}: no such results folder")
+    if not folder.is_dir():
+        raise StoreError(f"{folder}: not a folder")
+    if not path.is_file():
+        raise StoreError(f"{folder}: no results here (no {FILE})")
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(_HEADER))
+    except OSError as e:
+        raise StoreError(f"{path}: cannot be read ({e.strerror or e})") from None
+    if not head:
+        raise StoreError(f"{path} is empty (its run was stopped as it began); run it again")
+    if head != _HEADER:
+        raise StoreError(f"{path} is not a result store (not an SQLite database)")
+    con = None
+    try:
+        con = _connect(path)
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version != FORMAT:
+            if not tables:
+                raise StoreError(f"{path} is empty (its run was stopped as it began); run it again")
+            raise StoreError(
+                f"{path} was written by another version of exsim (store format {version}, this one reads "
+                f"format {FORMAT}); run it again with this version"
+            )
+        if missing := _TABLES - tables:
+            raise StoreError(f"{path} is incomplete (no {', '.join(sorted(missing))} table); run it again")
+        check = con.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise StoreError(f"{path} is damaged ({check}); run it again")
+        return ResultStore(folder, con)
+    except sqlite3.DatabaseError as e:
+        if con is not None:
+            con.close()
+        raise StoreError(f"{path} is damaged or truncated ({e}); run it again") from None
+    except StoreError:
+        if con is not None:
+            con.close()
+        raise
+
+
+def _create_file(path: Path, manifest: dict[str, Any], points: Sequence[PointRow], metrics: Sequence[str]) -> None:
+    """Write the empty store beside ``path`` and rename it into place: a store is whole or absent."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    try:
+        with con:
+            con.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            con.execute(
+                "CREATE TABLE points (point INTEGER PRIMARY KEY, label TEXT NOT NULL, settings TEXT NOT "
+                "NULL, scenario_sha256 TEXT NOT NULL)"
+            )
+            con.execute("CREATE TABLE metrics (metric INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
+            con.execute(
+                "CREATE TABLE replications (point INTEGER NOT NULL, replication INTEGER NOT NULL, seed TEXT NOT "
+                'NULL, seconds REAL, error TEXT, "values" TEXT, PRIMARY KEY (point, replication))'
+            )
+            con.executemany("INSERT INTO manifest VALUES (?, ?)", [(k, json.dumps(v)) for k, v in manifest.items()])
+            con.executemany(
+                "INSERT INTO points VALUES (?, ?, ?, ?)",
+                [(p.index, p.label, json.dumps(p.settings), p.scenario_sha256) for p in points],
+            )
+            con.executemany("INSERT INTO metrics VALUES (?, ?)", enumerate(metrics))
+            con.execute(f"PRAGMA user_version = {FORMAT}")
+    finally:
+        con.close()
+    tmp.replace(path)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -145,7 +222,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _sql(x: float) -> float | None:
+def _json(x: float) -> float | None:
     return None if x != x else x
 
 

@@ -1,12 +1,10 @@
-"""Run a sweep (or a single scenario) into a result store, and summarise it."""
+"""Run a plan — a sweep, or a single scenario as a one-point plan — into a result store, and summarise it."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import math
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +16,9 @@ from sim.config.schema import metric_names
 from sim.errors import ExsimError
 from sim.experiment.design import Point, Sweep
 from sim.experiment.executors import Task, execute
-from sim.experiment.output import dumps_json, write_atomic
+from sim.experiment.output import dumps_json, replications_csv, write_atomic
 from sim.experiment.stats import Summary, summarise_metrics
-from sim.experiment.store import FILE, PointRow, ResultStore
+from sim.experiment.store import PointRow, ResultStore
 
 Progress = Callable[[int, int], None]  # (replications done, total)
 
@@ -39,6 +37,7 @@ class Plan:
     # wider than ± half_width, up to max_replications
     precision: tuple[str, float] | None = None
     max_replications: int | None = None
+    kind: str = "sweep"  # or "run": one point, its files are a run's (replications.csv, summary per metric)
 
     @classmethod
     def from_sweep(cls, sweep: Sweep) -> Plan:
@@ -53,12 +52,19 @@ class Plan:
             sweep.spec.max_replications,
         )
 
+    @classmethod
+    def for_run(cls, loaded: LoadedScenario, seed: int, replications: int, name: str) -> Plan:
+        """``exsim run``: one point, the scenario with its overrides."""
+        spec = {"scenario": str(loaded.path), "overrides": list(loaded.overrides)}
+        return cls(name, [Point(0, (), loaded.overrides)], [loaded], replications, seed, spec, kind="run")
+
     def metrics(self) -> list[str]:
         return list(dict.fromkeys(m for s in self.scenarios for m in metric_names(s.scenario)))
 
     def fingerprint(self) -> str:
         """Same sweep, same scenarios (after overrides), same seed and replications: same fingerprint."""
         parts = [
+            self.kind,
             self.spec,
             self.seed,
             self.replications,
@@ -70,6 +76,7 @@ class Plan:
 
     def manifest(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "name": self.name,
             "seed": self.seed,
             "replications": self.replications,
@@ -92,8 +99,12 @@ def run_plan(
     resume: bool = False,
     batch: int | None = None,
     progress: Progress | None = None,
+    started: str | None = None,
 ) -> ResultStore:
     """Run every replication not yet in ``out``'s store; each is committed as it finishes.
+
+    ``out`` is written in place: a results folder of the history is made by ``record.record``, which
+    locks it and calls this. ``started`` (a new store only) is kept in the store's manifest.
 
     With ``plan.precision``, rounds follow: a point whose interval is still too wide gets twice its
     replications (same seeds, so the result does not depend on how the rounds were cut).
@@ -103,7 +114,8 @@ def run_plan(
     ]
     if plan.precision and plan.precision[0] not in plan.metrics():
         raise ExsimError(f"--precision: unknown metric {plan.precision[0]!r}")
-    store = ResultStore.create(out, plan.manifest(), rows, plan.metrics(), resume)
+    manifest = {**plan.manifest(), **({"started": started} if started else {})}
+    store = ResultStore.create(out, manifest, rows, plan.metrics(), resume)
     targets = {p.index: plan.replications for p in plan.points}
     size = batch or max(1, min(25, math.ceil(plan.replications / 8)))
     while True:
@@ -146,10 +158,29 @@ def _too_wide(store: ResultStore, plan: Plan, targets: dict[int, int]) -> dict[i
     return grow
 
 
-def write_sweep_files(store: ResultStore, plan: Plan) -> None:
-    """summary.json (every point's summaries) and manifest.json beside the store, atomically."""
-    write_atomic(store.folder / "summary.json", dumps_json(summaries(store)))
-    write_atomic(store.folder / "manifest.json", dumps_json(plan.manifest()))
+def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> None:
+    """The files derived from the store, beside it: a run's replications.csv and summary per metric,
+    or a sweep's summary per point; the resolved scenario(s) and the manifest last, each atomically."""
+    folder = store.folder
+    if plan.kind == "run":
+        ok = [r for r in store.rows(0) if r["error"] is None]
+        write_atomic(folder / "replications.csv", replications_csv(ok, store.metrics))
+        summary = summarise_point(store, 0)
+        write_atomic(folder / "summary.json", dumps_json({k: v.as_dict() for k, v in summary.items()}))
+        write_atomic(folder / "scenario.json", plan.scenarios[0].scenario.model_dump_json(by_alias=True, indent=1))
+    else:
+        write_atomic(folder / "summary.json", dumps_json(summaries(store)))
+        resolved = [
+            {
+                "point": p.index,
+                "label": p.label,
+                "scenario_sha256": s.digest,
+                "scenario": s.scenario.model_dump(mode="json", by_alias=True),
+            }
+            for p, s in zip(plan.points, plan.scenarios, strict=True)
+        ]
+        write_atomic(folder / "scenarios.json", dumps_json(resolved))
+    write_atomic(folder / "manifest.json", dumps_json(manifest))
 
 
 def summarise_point(store: ResultStore, point: int) -> dict[str, Summary]:
@@ -170,36 +201,3 @@ def summaries(store: ResultStore) -> list[dict[str, Any]]:
             }
         )
     return result
-
-
-def check_run_folder(out: Path) -> None:
-    """A run may replace an earlier run's results in ``out``, never a sweep's."""
-    if (out / FILE).exists():
-        old = ResultStore.open(out)
-        kind = old.manifest().get("name")
-        old.close()
-        if kind != "run":
-            raise ExsimError(f"{out} holds the results of sweep {kind!r}; choose another --out for this run")
-
-
-def store_results(plan: Plan, results: list[Any], out: Path) -> None:
-    """Save in-memory replications (from ``exsim run``) as the folder's store, replacing the old one whole.
-
-    A folder holding a sweep's results is never replaced by a run's.
-    """
-    check_run_folder(out)
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out, prefix=".run-"))
-    try:
-        p, s = plan.points[0], plan.scenarios[0]
-        store = ResultStore.create(
-            tmp, plan.manifest(), [PointRow(p.index, p.label, dict(p.settings), s.digest)], plan.metrics(), resume=False
-        )
-        for r in results:
-            store.add(p.index, r.replication, r.seed, 0.0, r.metrics, None)
-        store.close()
-        (tmp / FILE).replace(out / FILE)
-        for stale in (out / (FILE + "-wal"), out / (FILE + "-shm")):
-            stale.unlink(missing_ok=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

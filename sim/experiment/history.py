@@ -1,0 +1,457 @@
+"""Run history: every run and sweep gets a folder of its own, written whole, never overwritten.
+
+    results/<group>/<yyyy-mm-dd_hhmmss>[-<n>]   a finished run or sweep (group: scenario file or sweep name)
+    results/<group>/latest                     the group's newest finished folder (a relative symlink)
+    results/<group>/.<stamp>.partial           the folder while it is being written; renamed when whole
+
+A folder is locked while it is written, so two exsim processes never write one folder at once.
+A run id is a folder's path relative to ``results/`` (``island_retake/2026-11-26_101500``); ``latest``
+and ``latest~N`` name the newest runs of all groups, ``<group>/latest~N`` those of one group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sim.errors import ExsimError
+from sim.experiment.store import FILE
+
+ROOT = Path("results")
+MANIFEST = "manifest.json"
+LATEST = "latest"
+PARTIAL = ".partial"
+STAMP = "%Y-%m-%d_%H%M%S"
+_LATEST_REF = re.compile(r"^(?:(?P<group>.+)/)?latest(?:~(?P<back>\d+))?$")
+
+
+def slug(name: str) -> str:
+    """A safe folder name: letters, digits, ``_.-``; never hidden, never ``.`` or ``..``."""
+    s = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_.")
+    return s or "run"
+
+
+def confined(root: Path, *parts: str) -> Path:
+    """``root/parts``, refused unless it stays inside ``root`` (no ``..``, no absolute part, no symlink out)."""
+    path = root.joinpath(*parts)
+    base = root.resolve()
+    if path.resolve() != base and not path.resolve().is_relative_to(base):
+        raise ExsimError(f"{'/'.join(parts)}: an output folder must stay inside {root}/")
+    return path
+
+
+# --- locking ------------------------------------------------------------------------------------------
+
+
+class FolderLock:
+    """An exclusive lock on a results folder, held while it is written; refused at once when held.
+
+    The lock file sits beside the folder (``.<name>.lock``) and is removed on release; a holder
+    checks after locking that the file it locked is still the one on disk.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.path = folder.parent / f".{folder.name}.lock"
+        self.fd: int | None = None
+
+    def acquire(self) -> FolderLock:
+        import fcntl
+
+        try:
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ExsimError(f"cannot create the output folder {self.folder}: {e.strerror or e}") from None
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            except OSError as e:
+                raise ExsimError(f"cannot write to {self.folder.parent}: {e.strerror or e}") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(fd, 64).decode(errors="replace").strip()
+                os.close(fd)
+                raise ExsimError(
+                    f"{self.folder} is being written by another exsim (pid {holder or '?'}); "
+                    "wait for it to finish, or choose another --out"
+                ) from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                os.ftruncate(fd, 0)
+                os.write(fd, str(os.getpid()).encode())
+                self.fd = fd
+                return self
+            os.close(fd)  # the holder removed the file as we opened it: lock the new one
+
+    def release(self) -> None:
+        if self.fd is not None:
+            self.path.unlink(missing_ok=True)
+            os.close(self.fd)
+            self.fd = None
+
+    def __enter__(self) -> FolderLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def is_locked(folder: Path) -> bool:
+    """Whether another process is writing ``folder`` now."""
+    try:
+        with FolderLock(folder):
+            return False
+    except ExsimError:
+        return True
+
+
+# --- a folder being written ---------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    """Where a run or sweep is written: ``work`` while running, renamed to ``final`` when complete."""
+
+    final: Path
+    work: Path
+    resumed: bool = False
+    replaces: bool = False  # --force: the old ``final`` is swapped out at the end
+    group: Path | None = None  # the group folder whose ``latest`` pointer follows this run
+
+    def commit(self) -> None:
+        """Make the folder visible, whole: one rename (and with --force, the old folder removed after it)."""
+        if self.work != self.final:
+            old = None
+            if self.final.exists():
+                old = self.final.with_name(f".{self.final.name}.old-{os.getpid()}")
+                self.final.rename(old)
+            self.work.rename(self.final)
+            if old is not None:
+                shutil.rmtree(old)
+            self.work = self.final
+        if self.group is not None:
+            point_latest(self.group, self.final.name)
+
+
+def partial(final: Path) -> Path:
+    return final.with_name(f".{final.name}{PARTIAL}")
+
+
+@contextlib.contextmanager
+def target(
+    out: Path | None,
+    group: str,
+    *,
+    root: Path = ROOT,
+    force: bool = False,
+    resume: bool = False,
+    resumable: bool = False,
+    fingerprint: str | None = None,
+) -> Iterator[Target]:
+    """The folder to write, locked; committed (renamed into place) when the block ends without error.
+
+    ``out`` given: that folder (it may exist only with ``force``, or with ``resume`` for a sweep).
+    Otherwise a new ``<root>/<group>/<stamp>``, or with ``resume`` the newest interrupted folder of
+    the group whose plan has ``fingerprint``. On an error the work folder is kept only when it holds
+    replications a resume can use.
+    """
+    if force and resume:
+        raise ExsimError("--force starts again and --resume continues: give one of them")
+    if out is None:
+        group_dir = confined(root, slug(group))
+        found = _interrupted(group_dir, fingerprint) if resume else None
+        lock, tgt = found if found else _new_stamp(group_dir)
+    else:
+        lock = FolderLock(out).acquire()
+        try:
+            tgt = _explicit(out, force, resume, resumable)
+        except BaseException:
+            lock.release()
+            raise
+    try:
+        yield tgt
+        tgt.commit()
+    except BaseException:
+        if tgt.work != tgt.final and tgt.work.exists() and not (resumable and _has_replications(tgt.work)):
+            shutil.rmtree(tgt.work, ignore_errors=True)
+        raise
+    finally:
+        lock.release()
+
+
+def _new_stamp(group_dir: Path) -> tuple[FolderLock, Target]:
+    stamp = datetime.now().strftime(STAMP)
+    for n in range(1, 10_000):
+        final = group_dir / (stamp if n == 1 else f"{stamp}-{n}")
+        if final.exists() or partial(final).exists():
+            continue
+        lock = FolderLock(final).acquire()
+        try:
+            partial(final).mkdir()
+        except FileExistsError:
+            lock.release()
+            continue
+        except OSError as e:
+            lock.release()
+            raise ExsimError(f"cannot create the output folder {final}: {e.strerror or e}") from None
+        return lock, Target(final, partial(final), group=group_dir)
+    raise ExsimError(f"{group_dir}: too many runs in one second")
+
+
+def _interrupted(group_dir: Path, fingerprint: str | None) -> tuple[FolderLock, Target] | None:
+    """The newest interrupted folder of the group made by the same plan, locked."""
+    from sim.experiment.store import open_store
+
+    if not group_dir.is_dir():
+        return None
+    for work in sorted(group_dir.glob(f".*{PARTIAL}"), reverse=True):
+        final = _final_of(work)
+        try:
+            lock = FolderLock(final).acquire()
+        except ExsimError:
+            continue  # being written by another process
+        try:
+            store = open_store(work)
+            same = store.manifest().get("fingerprint") == fingerprint
+            store.close()
+        except ExsimError:
+            same = False
+        if same and not final.exists():
+            return lock, Target(final, work, resumed=True, group=group_dir)
+        lock.release()
+    return None
+
+
+def _explicit(out: Path, force: bool, resume: bool, resumable: bool) -> Target:
+    work = partial(out)
+    if out.exists() and not out.is_dir():
+        raise ExsimError(f"--out {out}: not a folder")
+    filled = out.is_dir() and any(out.iterdir())
+    if filled and not (out / MANIFEST).exists() and not (out / FILE).exists():
+        raise ExsimError(f"--out {out} holds files that are not exsim results; choose another folder")
+    if resume and resumable and (out / FILE).exists():
+        return Target(out, out, resumed=True)  # a finished (or old-style) folder: completed in place
+    if work.exists():
+        if resume and resumable:
+            return Target(out, work, resumed=True)
+        if resumable and not force and _has_replications(work):
+            raise ExsimError(f"{out}: an interrupted sweep was left here; add --resume to complete it, or --force")
+        shutil.rmtree(work)
+    if filled and not force:
+        hint = "--resume to complete it, " if resumable else ""
+        raise ExsimError(
+            f"{out} already holds results; add {hint}--force to replace them (every file in it is removed), "
+            "or choose another --out"
+        )
+    try:
+        work.mkdir()
+    except OSError as e:
+        raise ExsimError(f"cannot create the output folder {out}: {e.strerror or e}") from None
+    return Target(out, work, replaces=out.exists())
+
+
+def _has_replications(folder: Path) -> bool:
+    import sqlite3
+
+    path = folder / FILE
+    if not path.is_file():
+        return False
+    try:
+        con = sqlite3.connect(path, timeout=5)
+        try:
+            return con.execute("SELECT 1 FROM replications LIMIT 1").fetchone() is not None
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+
+
+def point_latest(group_dir: Path, name: str | None) -> None:
+    """Point ``group/latest`` at ``name`` (None: remove it), atomically.
+
+    A relative symlink, so ``results/<group>/latest/replications.csv`` is a path every tool can open
+    and the pointer survives moving ``results/``; where symlinks cannot be made (Windows without the
+    privilege), a one-line text file with the folder's name, which ``resolve`` reads the same way.
+    """
+    link = group_dir / LATEST
+    if name is None:
+        if link.is_symlink() or link.is_file():
+            link.unlink()
+        return
+    tmp = group_dir / f".{LATEST}.{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    try:
+        tmp.symlink_to(name, target_is_directory=True)
+    except OSError:
+        from sim.experiment.output import write_atomic
+
+        write_atomic(tmp, name + "\n")
+    os.replace(tmp, link)
+
+
+# --- the history: listing, resolving, pruning ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: str
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def started(self) -> str:
+        return str(self.manifest.get("started") or "")
+
+    @property
+    def group(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    def lines(self) -> list[str]:
+        """What ``exsim runs`` prints: id and date; scenario and hash; overrides or factors; replications
+        and seed; the headline metrics (objectives met, from summary.json)."""
+        m = self.manifest
+        kind = m.get("kind") or ("run" if m.get("name") == "run" else "sweep")
+        sha = str(m.get("scenario_sha256") or "")[:12]
+        head = f"{self.id}  {kind}  {self.started.replace('T', ' ')[:19]}"
+        what = f"  {m.get('scenario', '?')}" + (f" (sha256 {sha}…)" if sha else "")
+        what += f"  seed {m.get('seed')}  {m.get('replications')} replications"
+        out = [head, what]
+        if kind == "run":
+            out.append("  overrides: " + (" ".join(m.get("overrides") or []) or "none"))
+            out += [f"  {line}" for line in _headline(self.path, None)]
+        else:
+            for point in m.get("points") or []:
+                out.append(f"  point {point.get('label')}: " + " · ".join(_headline(self.path, point.get("point"))))
+        return out
+
+
+def runs(root: Path = ROOT, group: str | None = None) -> list[RunInfo]:
+    """Finished runs and sweeps under ``root``, newest first (a folder with a manifest.json is one)."""
+    found = []
+    for path in _folders(root, depth=3):
+        try:
+            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(manifest, dict):
+            continue
+        found.append(RunInfo(path.relative_to(root).as_posix(), path, manifest))
+    if group is not None:
+        found = [r for r in found if r.group == group]
+    found.sort(key=lambda r: (r.started or _mtime(r.path), r.id), reverse=True)
+    return found
+
+
+HEADLINE = ("mission_success", "objective.")  # until the metric catalogue marks its headline metrics
+
+
+def _headline(folder: Path, point: int | None) -> list[str]:
+    """The headline metrics of a run (``point`` None) or of one point of a sweep, from summary.json."""
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        if point is not None:
+            summary = next(p["metrics"] for p in summary if p.get("point") == point)
+    except (OSError, ValueError, StopIteration, TypeError, KeyError):
+        return []
+    shown = []
+    for name, s in summary.items():
+        if name.startswith(HEADLINE) and isinstance(s, dict) and s.get("mean") is not None:
+            shown.append(f"{name} {100 * s['mean']:.0f} %")
+    return [" · ".join(shown)] if shown and point is None else shown
+
+
+def _folders(root: Path, depth: int) -> Iterator[Path]:
+    if depth == 0 or not root.is_dir():
+        return
+    for p in sorted(root.iterdir()):
+        if p.name.startswith(".") or p.is_symlink() or not p.is_dir():
+            continue
+        if (p / MANIFEST).is_file():
+            yield p
+        else:
+            yield from _folders(p, depth - 1)
+
+
+def _mtime(path: Path) -> str:
+    return datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
+
+
+def interrupted(root: Path = ROOT, group: str | None = None) -> list[tuple[Path, bool]]:
+    """Folders left by a run or sweep that did not finish, with whether one is still being written."""
+    if not root.is_dir():
+        return []
+    found = sorted([*root.glob(f".*{PARTIAL}"), *root.glob(f"*/.*{PARTIAL}")])
+    if group is not None:
+        found = [p for p in found if p.parent.name == group]
+    return [(p, is_locked(_final_of(p))) for p in found if p.is_dir()]
+
+
+def _final_of(path: Path) -> Path:
+    """The folder a partial folder becomes (the name its lock is taken on)."""
+    if path.name.startswith(".") and path.name.endswith(PARTIAL):
+        return path.with_name(path.name[1 : -len(PARTIAL)])
+    return path
+
+
+def resolve(ref: str | Path, root: Path = ROOT) -> Path:
+    """A results folder from a path or a run id (``latest``, ``latest~1``, ``<group>/latest``, ``<id>``)."""
+    text = str(ref)
+    path = Path(text)
+    if path.is_dir():
+        if (path / MANIFEST).exists() or (path / FILE).exists():
+            return path
+        inside = runs(path)  # a group folder: its newest run
+        if inside:
+            return inside[0].path
+        return path  # the store's own check names what is missing
+    if m := _LATEST_REF.match(text):
+        history = runs(root, m["group"])
+        back = int(m["back"] or 0)
+        if back >= len(history):
+            where = f"{root}/{m['group']}" if m["group"] else f"{root}/"
+            raise ExsimError(f"{text}: {where} holds {len(history)} finished runs (see exsim runs)")
+        return history[back].path
+    history = runs(root)
+    exact = [r for r in history if r.id == text.strip("/")]
+    matches = exact or [r for r in history if r.id.endswith("/" + text)]
+    if len(matches) == 1:
+        return matches[0].path
+    if len(matches) > 1:
+        raise ExsimError(f"{text}: matches {len(matches)} runs ({', '.join(r.id for r in matches)})")
+    raise ExsimError(f"{text}: no such results folder or run id (see exsim runs)")
+
+
+def remove(path: Path) -> None:
+    """Remove a results folder: renamed out of sight first, so no reader sees half of it."""
+    with FolderLock(_final_of(path)):
+        trash = path.with_name(f".{path.name}.removed-{os.getpid()}")
+        path.rename(trash)
+        shutil.rmtree(trash)
+    group = path.parent
+    link = group / LATEST
+    if (link.is_symlink() or link.is_file()) and not _pointee(link).is_dir():
+        left = [r for r in runs(group.parent, group.name) if r.path.parent == group]
+        point_latest(group, left[0].path.name if left else None)
+
+
+def _pointee(link: Path) -> Path:
+    if link.is_symlink():
+        return link.parent / os.readlink(link)
+    return link.parent / link.read_text(encoding="utf-8").strip()
+
+
+def to_prune(root: Path, keep: int, group: str | None = None) -> list[RunInfo]:
+    """The runs ``--prune KEEP`` removes: all but the newest ``keep`` (of ``group``, if given)."""
+    return runs(root, group)[keep:]

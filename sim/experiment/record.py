@@ -1,0 +1,158 @@
+"""A run or sweep recorded in a folder of its own: the plan run into a fresh store, the files derived
+from the store, and the provenance of every result (what, with which software, on what, when)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sim.config.load import LoadedScenario, scenario_digest
+from sim.config.schema import Scenario
+from sim.engine.eventlog import EventLog
+from sim.errors import ExsimError
+from sim.experiment import history
+from sim.experiment.output import environment, scenario_provenance, write_atomic
+from sim.experiment.runner import run_replication
+from sim.experiment.store import ResultStore
+from sim.experiment.sweep import Plan, Progress, run_plan, write_files
+
+
+@dataclass(frozen=True)
+class Recorded:
+    folder: Path
+    manifest: dict[str, Any]
+    errors: list[str]  # the error of each replication that raised
+
+    def store(self) -> ResultStore:
+        return ResultStore.open(self.folder)
+
+
+def record(
+    plan: Plan,
+    out: Path | None = None,
+    *,
+    root: Path = history.ROOT,
+    force: bool = False,
+    resume: bool = False,
+    executor: str = "process",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    batch: int | None = None,
+    progress: Progress | None = None,
+    trace: bool = False,
+    command: Sequence[str] = (),
+    origin: str | None = None,
+) -> Recorded:
+    """Run ``plan`` into a new folder (``out``, or ``root/<plan name>/<date>``), written whole and renamed
+    into place when complete; ``resume`` completes an interrupted sweep instead. ``trace`` also writes
+    the event log of replication 0 (replayed in this process: a replication depends only on its seed)."""
+    started = datetime.now().astimezone().isoformat(timespec="milliseconds")
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    with history.target(
+        out,
+        plan.name,
+        root=root,
+        force=force,
+        resume=resume,
+        resumable=plan.kind == "sweep",
+        fingerprint=plan.fingerprint(),
+    ) as tgt:
+        store = run_plan(
+            plan,
+            tgt.work,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            resume=tgt.resumed,
+            batch=batch,
+            progress=progress,
+            started=started,
+        )
+        try:
+            rows = store.rows()
+            errors = [r["error"] for r in rows if r["error"] is not None]
+            manifest = {
+                **store.manifest(),
+                **(_run_provenance(plan) if plan.kind == "run" else _sweep_provenance(plan)),
+                "command": list(command),
+                "from": origin,
+                "executor": executor,
+                "workers": workers,
+                **environment(),
+                "finished": datetime.now().astimezone().isoformat(timespec="milliseconds"),
+                "wall_s": round(time.perf_counter() - wall0, 3),
+                "cpu_s": round(time.process_time() - cpu0, 3),  # this process; see replications_s for the work
+                "replications_s": round(sum(r["seconds"] or 0.0 for r in rows), 3),
+                "resumed": tgt.resumed,
+                "errors": len(errors),
+            }
+            manifest.setdefault("started", started)
+            write_files(store, plan, manifest)
+        finally:
+            store.close()
+        if trace and plan.kind == "run":
+            events = run_replication(plan.scenarios[0].scenario, plan.seed, 0, trace=True).events or []
+            write_atomic(tgt.work / "events.jsonl", EventLog.to_jsonl(events))
+    return Recorded(tgt.final, manifest, errors)
+
+
+def _run_provenance(plan: Plan) -> dict[str, Any]:
+    return {**scenario_provenance(plan.scenarios[0]), "seed": plan.seed, "replications": plan.replications}
+
+
+def _sweep_provenance(plan: Plan) -> dict[str, Any]:
+    base = scenario_provenance(plan.scenarios[0])
+    return {
+        "scenario": base["scenario"],
+        "scenario_file": base["scenario_file"],
+        "files_sha256": base["files_sha256"],
+        "points": [
+            {
+                "point": p.index,
+                "label": p.label,
+                "settings": dict(p.settings),
+                "overrides": list(p.overrides),
+                "scenario_sha256": s.digest,
+                "catalogue_sha256": scenario_provenance(s)["catalogue_sha256"],
+            }
+            for p, s in zip(plan.points, plan.scenarios, strict=True)
+        ],
+    }
+
+
+def rerun(ref: str, root: Path = history.ROOT) -> tuple[Plan, str]:
+    """The plan of a stored run, to run it again exactly: the resolved scenario stored beside its results,
+    its seed and replications. Returns the plan and the run's id (or folder)."""
+    folder = history.resolve(ref, root)
+    try:
+        manifest = _json(folder / history.MANIFEST)
+        scenario = Scenario.model_validate_json((folder / "scenario.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ExsimError(f"--from {ref}: {folder} has no complete run to repeat ({e})") from None
+    if manifest.get("kind") != "run":
+        raise ExsimError(f"--from {ref}: {folder} holds a {manifest.get('kind', 'older')} result, not a run")
+    if scenario_digest(scenario) != manifest.get("scenario_sha256"):
+        raise ExsimError(
+            f"--from {ref}: this version of exsim reads the stored scenario differently (its SHA-256 changed); "
+            "run the scenario file again instead"
+        )
+    loaded = LoadedScenario(scenario, Path(manifest["scenario_file"]), tuple(manifest.get("overrides", ())))
+    plan = Plan.for_run(loaded, int(manifest["seed"]), int(manifest["replications"]), manifest["name"])
+    try:
+        ident = folder.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        ident = str(folder)
+    return plan, ident
+
+
+def _json(path: Path) -> dict[str, Any]:
+    import json
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path.name} is not a mapping")
+    return data
