@@ -109,12 +109,21 @@ class FolderLock:
 
 
 def is_locked(folder: Path) -> bool:
-    """Whether another process is writing ``folder`` now."""
+    """Whether a live process is writing ``folder`` now (read from its lock file, without taking it)."""
+    path = folder.parent / f".{folder.name}.lock"
     try:
-        with FolderLock(folder):
-            return False
-    except ExsimError:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    if not text.isdigit():
+        return True  # being created this instant
+    try:
+        os.kill(int(text), 0)
+    except ProcessLookupError:
+        return False  # left by a process that was killed
+    except PermissionError:
         return True
+    return True
 
 
 # --- a folder being written ---------------------------------------------------------------------------
