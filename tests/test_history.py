@@ -93,7 +93,7 @@ def test_two_runs_with_different_overrides_leave_two_complete_folders(tmp_path, 
     assert all(s > f for s, f in zip(slower, faster, strict=True))  # one ship: a second trip, later
     # exsim runs lists both, newest first, with their overrides
     listing = cli("runs").output
-    assert listing.index(f"island_retake/{second.name}") < listing.index(f"island_retake/{first.name}")
+    assert listing.index(f"island_retake/{second.name}  ") < listing.index(f"island_retake/{first.name}  ")
     assert "overrides: units.ls-1.strength=1" in listing and "overrides: none" in listing
     assert "mission_success" in listing and "objective.secure_island" in listing
 

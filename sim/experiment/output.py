@@ -15,6 +15,7 @@ from typing import Any
 
 from sim._version import __version__
 from sim.config.load import LoadedScenario
+from sim.config.locate import catalogue_path
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -72,8 +73,11 @@ def scenario_provenance(loaded: LoadedScenario) -> dict[str, Any]:
     s = loaded.scenario
     types = json.dumps({k: v.model_dump(mode="json", by_alias=True) for k, v in s.unit_types.items()})
     files = {str(loaded.path): _file_sha256(loaded.path)}
-    if s.catalog:
-        catalogue = loaded.path.parent / s.catalog
+    for ref in [s.catalog] if isinstance(s.catalog, str) else s.catalog or []:
+        try:
+            catalogue = catalogue_path(ref, loaded.path.parent)
+        except LookupError:  # gone since the scenario was loaded (a re-run from the stored scenario)
+            continue
         files[str(catalogue)] = _file_sha256(catalogue)
     return {
         "scenario": s.scenario.name,
