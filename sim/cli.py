@@ -498,14 +498,19 @@ def runs_cmd(group: str | None, prune: int | None, yes: bool) -> None:
             click.echo(f"remove {r.id}")
         for p in stale:
             click.echo(f"remove {p} (interrupted)")
-        if not yes and not click.confirm(f"Remove {len(doomed) + len(stale)} folders?", default=False):
-            click.echo("nothing removed")
+        count = f"{len(doomed) + len(stale)} folder{'s' if len(doomed) + len(stale) > 1 else ''}"
+        try:
+            sure = yes or click.confirm(f"Remove {count}?", default=False)
+        except click.Abort:  # no answer (no terminal, end of input)
+            sure = False
+        if not sure:
+            click.echo("nothing removed (--yes removes without asking)")
             sys.exit(1)
         for r in doomed:
             history.remove(r.path)
         for p in stale:
             history.remove(p)
-        click.echo(f"removed {len(doomed) + len(stale)} folders")
+        click.echo(f"removed {count}")
         return
     listed = history.runs(history.ROOT, group)
     for r in listed:

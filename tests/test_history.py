@@ -235,6 +235,8 @@ def test_prune_asks_first_and_keeps_the_newest(tmp_path, monkeypatch):
     ids = [r.id for r in history.runs()]
     r = cli("runs", "--prune", "1", input="n\n")
     assert r.exit_code == 1 and "Remove 2 folders?" in r.output and [x.id for x in history.runs()] == ids
+    r = cli("runs", "--prune", "1")  # no answer at all (no terminal): nothing goes
+    assert r.exit_code == 1 and "--yes removes without asking" in r.output and len(history.runs()) == 3
     r = cli("runs", "--prune", "1", "--yes")
     assert r.exit_code == 0 and [x.id for x in history.runs()] == ids[:1]
     group = tmp_path / "results" / "island_retake"
@@ -326,3 +328,20 @@ def test_run_ids_resolve_and_say_what_is_missing(tmp_path):
     assert history.resolve(root / "a", root) == root / "a" / "2026-01-01_000000"  # a group: its newest
     with pytest.raises(ExsimError, match="no such results folder or run id"):
         history.resolve("nope", root)
+
+
+def test_a_folder_from_an_older_exsim_stays_listed_beside_new_runs(tmp_path, monkeypatch):
+    """Before the history, results/island_retake/ held one run itself; new runs go inside it, both listed."""
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / "results" / "island_retake"
+    old.mkdir(parents=True)
+    (old / "manifest.json").write_text(json.dumps({"name": "run", "scenario": "Island retake", "seed": 1}))
+    con = sqlite3.connect(old / FILE)
+    con.execute("CREATE TABLE replications (point, replication, seed, x)")
+    con.close()
+    run("island_retake", "--reps", "2", "-q")
+    ids = [r.id for r in history.runs()]
+    assert len(ids) == 2 and ids[1] == "island_retake" and ids[0].startswith("island_retake/")
+    assert "island_retake  run" in cli("runs").output
+    r = cli("compare", "island_retake", "latest")  # the old folder, by its id
+    assert r.exit_code == 2 and "another version of exsim" in r.stderr

@@ -335,13 +335,15 @@ class RunInfo:
         sha = str(m.get("scenario_sha256") or "")[:12]
         head = f"{self.id}  {kind}  {self.started.replace('T', ' ')[:19]}"
         what = f"  {m.get('scenario', '?')}" + (f" (sha256 {sha}…)" if sha else "")
-        what += f"  seed {m.get('seed')}  {m.get('replications')} replications"
+        points = m.get("points") or []
+        what += f"  seed {m.get('seed')}  " + (f"{len(points)} points × " if kind == "sweep" else "")
+        what += f"{m.get('replications')} replications"
         out = [head, what]
         if kind == "run":
             out.append("  overrides: " + (" ".join(m.get("overrides") or []) or "none"))
             out += [f"  {line}" for line in _headline(self.path, None)]
         else:
-            for point in m.get("points") or []:
+            for point in points:
                 out.append(f"  point {point.get('label')}: " + " · ".join(_headline(self.path, point.get("point"))))
         return out
 
@@ -389,8 +391,7 @@ def _folders(root: Path, depth: int) -> Iterator[Path]:
             continue
         if (p / MANIFEST).is_file():
             yield p
-        else:
-            yield from _folders(p, depth - 1)
+        yield from _folders(p, depth - 1)  # also below: results/<name>/ of an older exsim held a run itself
 
 
 def _mtime(path: Path) -> str:
