@@ -11,11 +11,12 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from sim._version import __version__
 from sim.config import load_scenario
@@ -24,8 +25,8 @@ from sim.config.locate import locate, resources, shipped
 from sim.config.suggest import unknown as unknown_name
 from sim.config.template import SCHEMA_FILE, new_scenario
 from sim.errors import ExsimError, ScenarioError
-from sim.experiment import history
-from sim.experiment.compare import compare_points, compare_stores, find_point
+from sim.experiment import history, meaning
+from sim.experiment.compare import compare_points, compare_stores
 from sim.experiment.design import SweepSpec, build_sweep, load_sweep
 from sim.experiment.executors import MAX_WORKERS, check_scheduler, default_workers
 from sim.experiment.history import slug
@@ -33,8 +34,9 @@ from sim.experiment.output import write_atomic
 from sim.experiment.record import record, rerun
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import Plan, summarise_point
-from sim.present import comparison_table, summary_table, sweep_table
+from sim.present import comparison_view, summary_view, sweep_view
 from sim.present.plan import plan_lines
+from sim.present.table import point_label
 
 
 class Terminated(KeyboardInterrupt):
@@ -182,6 +184,8 @@ def main() -> None:
     help=f"Processes (default: all cores; at most {MAX_WORKERS}, four per core).",
 )
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster).")
+@click.option("--all", "show_all", is_flag=True, help="Show every metric, not only the objectives and headline.")
+@click.option("--metric", "metrics", multiple=True, help="Show these metrics (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @MAX_EVENTS_OPTION
 def run(
@@ -196,6 +200,8 @@ def run(
     executor: str,
     workers: int | None,
     scheduler: str | None,
+    show_all: bool,
+    metrics: tuple[str, ...],
     quiet: bool,
     max_events: int | None,
 ) -> None:
@@ -215,6 +221,8 @@ def run(
         seed = loaded.scenario.scenario.seed if seed is None else seed
         plan = Plan.for_run(loaded, seed, reps or 20, slug(loaded.path.stem))
     console = Console(stderr=False, quiet=quiet)
+    means = plan.meaning()
+    _known_metrics(metrics, list(means.specs), plan.scenarios[0].scenario.scenario.name)
     with (
         console.status(f"running {plan.replications} replications…", spinner="dots") if console.is_terminal else _null()
     ):
@@ -233,9 +241,10 @@ def run(
     summary = summarise_point(store, 0)
     store.close()
     name = plan.scenarios[0].scenario.scenario.name
-    console.print(summary_table(f"{name} (seed {plan.seed})", summary, plan.replications - len(done.errors)))
+    n = plan.replications - len(done.errors)
+    console.print(summary_view(f"{name} (seed {plan.seed})", summary, means, n, show_all=show_all, metrics=metrics))
     if not quiet:
-        click.echo(f"results written to {done.folder}/")
+        console.print(Text(f"results written to {done.folder}/"))
     if done.errors:
         first = done.errors[0].splitlines()[0]
         click.echo(
@@ -434,11 +443,12 @@ def sweep(
         )
     store = done.store()
     if not quiet:
-        shown = list(metrics) or [m for m in store.metrics if m == "mission_success" or m.startswith("objective.")]
-        rows = [(p.label, summarise_point(store, p.index)) for p in store.points()]
-        Console().print(
-            sweep_table(f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications", rows, shown)
-        )
+        means = plan.meaning()
+        _known_metrics(metrics, store.metrics, str(done.folder))
+        shown = list(metrics) or [m for m in means.headline() if m in store.metrics and not _objective(m)]
+        rows = [(p.settings, p.label, summarise_point(store, p.index)) for p in store.points()]
+        title = f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications"
+        Console().print(sweep_view(title, rows, [m for m in store.metrics if _objective(m)] + shown, means))
         click.echo(f"results written to {done.folder}/")
     store.close()
 
@@ -447,9 +457,13 @@ def sweep(
 @click.argument("folder_ref", metavar="FOLDER")
 @click.argument("other_ref", metavar="[OTHER]", required=False)
 @click.option("--metric", "metrics", multiple=True, help="Metrics to compare (repeatable; default: all).")
-@click.option("--baseline", help="The reference point, as name=value of its factors (e.g. landing_ships=2).")
+@click.option(
+    "--baseline",
+    help="The reference point, by some or all of its factors: name=value[,name=value] (e.g. landing_ships=2, "
+    "'helicopters=[medevac-1]'); factors left out are held equal.",
+)
 def compare(folder_ref: str, other_ref: str | None, metrics: tuple[str, ...], baseline: str | None) -> None:
-    """Paired differences between the points of FOLDER (against --baseline), or between FOLDER and OTHER.
+    """Differences between the points of FOLDER (each against its --baseline), or between FOLDER and OTHER.
 
     FOLDER and OTHER are results folders or run ids: latest, latest~1, <scenario>/latest, an id from exsim runs.
     """
@@ -457,18 +471,28 @@ def compare(folder_ref: str, other_ref: str | None, metrics: tuple[str, ...], ba
     other = history.resolve(other_ref) if other_ref is not None else None
     store = ResultStore.open(folder)
     chosen = list(metrics) or store.metrics
-    unknown = [m for m in chosen if m not in store.metrics]
-    if unknown:
-        raise ExsimError(f"{folder}: {unknown_name('metric', unknown[0], store.metrics)}")
+    _known_metrics(chosen, store.metrics, str(folder))
+    means = meaning.of_manifest(store.manifest())
+    labels = {p.label: point_label(p.settings, p.label) for p in store.points()}
     if other is not None:
-        diffs = compare_stores(store, ResultStore.open(other), chosen)
+        if baseline:
+            raise ExsimError("--baseline picks a point within one folder; give FOLDER alone, or two folders")
+        diffs = compare_stores(store, ResultStore.open(other), means, chosen)
     else:
-        points = store.points()
-        if len(points) < 2:
+        if len(store.points()) < 2:
             raise ExsimError(f"{folder} holds one point: give a second folder to compare with")
-        base = find_point(points, baseline) if baseline else points[0]
-        diffs = compare_points(store, base, chosen)
-    Console().print(comparison_table(diffs))
+        diffs = compare_points(store, means, chosen, baseline)
+    Console().print(comparison_view(diffs, labels))
+
+
+def _objective(m: str) -> bool:
+    return m == "mission_success" or m.startswith("objective.")
+
+
+def _known_metrics(asked: Sequence[str], known: Sequence[str], where: str) -> None:
+    for m in asked:
+        if m not in known:
+            raise ExsimError(f"{where}: {unknown_name('metric', m, known)}")
 
 
 @main.command(name="export")

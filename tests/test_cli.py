@@ -50,7 +50,7 @@ def test_run_writes_the_results_folder(tmp_path):
     rows = read_rows(out / "replications.csv")
     assert [int(r["replication"]) for r in rows] == [0, 1, 2, 3, 4]
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["secured.island"]["kind"] == "rate" and summary["killed.coalition"]["kind"] == "mean"
+    assert summary["secured.island"]["kind"] == "rate" and summary["killed.coalition"]["kind"] == "count"
     mean_killed = sum(float(r["killed.coalition"]) for r in rows) / 5
     assert summary["killed.coalition"]["mean"] == pytest.approx(mean_killed)
     events = [json.loads(line) for line in (out / "events.jsonl").read_text().splitlines()]

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from sim.engine.signals import Broken, Secured
 from sim.experiment import build_world, run_replication
 
 MINI = """\
@@ -76,9 +77,9 @@ def test_lift_shuttles_in_as_many_trips_as_capacity_needs(load):
     landed = {e["unit"]: e["t"] for e in events(s, "disembark")}
     assert landed["b1"] == pytest.approx(first)
     assert landed["b2"] == pytest.approx(second)
-    world = build_world(s, 5)
+    world = build_world(s, 5, trace=True)
     world.run()
-    assert world.counters["trips.ship"] == 2
+    assert [e["trips"] for e in world.log.records if e["kind"] == "lift_done" and e["unit"] == "ship"] == [2]
     assert world.units["ship"].location == "port"  # sailed back after the last trip
 
 
@@ -150,7 +151,7 @@ def test_attackers_that_break_do_not_secure(load):
     s = load(MINI, "units.r1.strength=400", "sides.blue.break_fraction=0.5")
     world = build_world(s, 5)
     world.run()
-    assert not world.holds("secured:isle") and world.holds("broken:blue")
+    assert not world.holds(Secured("isle")) and world.holds(Broken("blue"))
     assert {world.units["b1"].state, world.units["b2"].state} <= {"repulsed", "destroyed"}
     remaining = world.units["b1"].strength + world.units["b2"].strength
     assert remaining < 0.5 * 60  # broke below half of what entered the fight

@@ -206,7 +206,7 @@ def test_sweep_compare_export_through_the_cli(tmp_path):
     out = tmp_path / "lift"
     r = sweep_ships(out, 4, "--metric", "time_to_secure_h.island")
     assert r.exit_code == 0, r.output + r.stderr
-    assert "units.ls-1.strength=1" in r.output and (out / "summary.json").is_file()
+    assert "ls-1.strength=1" in r.output and (out / "summary.json").is_file()
     r = CliRunner().invoke(
         main, ["compare", str(out), "--metric", "time_to_secure_h.island", "--baseline", "strength=2"]
     )

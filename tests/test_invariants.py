@@ -37,10 +37,18 @@ def test_conservation_and_order_of_events(seed, ag, marines, ships, law, mode):
     result = run_replication(s, seed, trace=True)
     m = result.metrics
     for side in s.sides:
-        initial = sum(u.strength or s.unit_types[u.type].strength for u in s.units if u.side == side)
+        # people are counted in killed, wounded and survivors; ships, aircraft and vehicles as platforms
+        units = [(u.strength or s.unit_types[u.type].strength, s.unit_types[u.type]) for u in s.units if u.side == side]
+        people = sum(
+            n for n, t in units if (t.element or ("person" if t.personnel_per_element == 1 else "")) == "person"
+        )
+        platforms = sum(n for n, t in units) - people
         total = m[f"killed.{side}"] + m[f"wounded.{side}"] + m[f"survivors.{side}"]
-        assert abs(total - initial) <= 1e-9 * initial
+        assert abs(total - people) <= 1e-9 * people
         assert min(m[f"killed.{side}"], m[f"wounded.{side}"], m[f"survivors.{side}"]) >= 0
+        if platforms:
+            lost, left = m[f"platforms_lost.{side}"], m[f"platforms_left.{side}"]
+            assert abs(lost + left - platforms) <= 1e-9 * platforms and min(lost, left) >= 0
     times = [e["t"] for e in result.events]
     assert times == sorted(times)
     assert all(e["left"] >= 0 and e["n"] > 0 for e in result.events if e["kind"] == "losses")

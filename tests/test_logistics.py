@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 
 from sim.config import load_scenario
 from sim.config.supply import SUPPLY_CLASSES
+from sim.engine.bus import OrderFailed
+from sim.engine.signals import Secured
 from sim.experiment import build_world, run_replication
 from sim.models import logistics
+from sim.models.events import KillFactor
 from tests.conftest import REPO
 
 # Two depots joined by sea; transports of a 100 t ferry type; no berth limits unless a test adds them.
@@ -204,13 +207,15 @@ logistics: {{per_person_day: {{}}, no_ammunition_kill_factor: 0.25}}
 def test_a_unit_without_fuel_does_not_move(load):
     s = load(DUEL_SUPPLY.format(fuel=0.1, ammo=100))  # 10 L; the 30-minute march needs 100 x 1 x 0.5 = 50 L
     world = build_world(s, 1, trace=True)
+    failed: list[OrderFailed] = []
+    world.bus.subscribe(OrderFailed, failed.append)
     world.run()
     assert world.units["b1"].location == "start"
-    assert world.counters["fuel_refusals.b1"] == 1
+    assert [(f.unit.id, f.reason.startswith("not enough fuel")) for f in failed] == [("b1", True)]
     assert any(e["kind"] == "order_failed" and "not enough fuel" in e["reason"] for e in world.log.records)
     ok = build_world(load(DUEL_SUPPLY.format(fuel=0.5, ammo=100)), 1)
     ok.run()
-    assert ok.holds("secured:hill")
+    assert ok.holds(Secured("hill"))
 
 
 def test_without_ammunition_the_kill_rate_falls_to_the_configured_fraction(load):
@@ -237,9 +242,9 @@ def test_without_water_a_unit_degrades_after_the_grace_period(load):
     world = build_world(load(text), 1)
     unit = world.units["b1"]
     world.run(until=59)  # 1 L each at 24 L a day: dry after one hour
-    assert world.kill_factor(unit) == 1.0
+    assert world.bus.publish(KillFactor(unit)).factor == 1.0
     world.run(until=61 + 6 * 60)
-    assert world.kill_factor(unit) == 0.5  # the default no_water_factor
+    assert world.bus.publish(KillFactor(unit)).factor == 0.5  # the default no_water_factor
 
 
 def test_a_stockout_is_recorded_even_when_the_rate_changes_at_that_instant(load):

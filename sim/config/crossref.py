@@ -166,6 +166,11 @@ def _objectives(s: Scenario) -> Iterator[Finding]:
         if isinstance(o, MetricObjective) and o.metric not in known:
             metrics = [m for m in known if not m.startswith("objective.")]
             yield ("objectives", i, "metric"), _unknown("metric", o.metric, metrics)
+    if s.analysis.side is not None and s.analysis.side not in s.sides:
+        yield ("analysis", "side"), _unknown("side", s.analysis.side, s.sides)
+    for i, name in enumerate(s.analysis.headline):
+        if name not in known:
+            yield ("analysis", "headline", i), _unknown("metric", name, known)
 
 
 def _personnel(s: Scenario, unit_id: str) -> int:

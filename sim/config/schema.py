@@ -14,9 +14,8 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import Duration, Time
 from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Fraction, Frozen, Id, PositiveFloat
-from sim.config.medical import TRIAGE, Medical
+from sim.config.medical import Medical
 from sim.config.supply import (
-    SUPPLY_CLASSES,
     Amount,
     Closure,
     Consumption,
@@ -169,6 +168,12 @@ class UnitType(Frozen):
     )
     personnel_per_element: int = Field(
         1, ge=0, le=MAX_COUNT, description="people in one element (crew of a ship or vehicle)", examples=[40]
+    )
+    element: Literal["person", "platform"] | None = Field(
+        None,
+        description="what one element is, for counting losses in people or in platforms; "
+        "default: a person when personnel_per_element is 1, else a platform (ship, aircraft, vehicle)",
+        examples=["platform"],
     )
     speed_kmh: dict[Mode, PositiveFloat] = Field(
         {}, description="speed by mode, km/h; a unit uses only routes of these modes", examples=[{"sea": 33.3}]
@@ -417,6 +422,21 @@ class Combat(Frozen):
     )
 
 
+class Analysis(Frozen):
+    """How results are read: whose side the verdicts take, and which metrics the short summary shows."""
+
+    side: Id | None = Field(
+        None,
+        description="the side whose point of view `compare` takes (an opponent's gain is our loss); "
+        "default: the side that has the objectives",
+    )
+    headline: list[str] = Field(
+        [],
+        description="metrics shown in the short summary, e.g. [time_to_secure_h.island, killed.coalition]; "
+        "default: the ones the models mark as headline",
+    )
+
+
 class Scenario(Frozen):
     """A whole scenario after loading: catalogue types merged in, overrides applied, references checked."""
 
@@ -478,58 +498,15 @@ class Scenario(Frozen):
         Logistics(), description="planning factors of supply", examples=[{"refill_below": 0.5}]
     )
     medical: Medical = Field(Medical(), description="the chain of care", examples=[{"sides": ["coalition"]}])
+    analysis: Analysis = Field(
+        Analysis(),
+        description="how results are read",
+        examples=[{"side": "coalition", "headline": ["killed.coalition"]}],
+    )
 
 
 def metric_names(s: Scenario) -> list[str]:
-    """Names of the metrics every replication of ``s`` reports, in column order."""
-    objective_places = [p for p, place in s.map.places.items() if place.kind == "objective"]
-    names = ["mission_success", "end_time_h"]
-    names += [f"objective.{o.id}" for o in s.objectives]
-    for p in objective_places:
-        names += [f"secured.{p}", f"time_to_secure_h.{p}", f"engagement_h.{p}"]
-    for side in s.sides:
-        names += [f"killed.{side}", f"wounded.{side}", f"survivors.{side}"]
-    names.append("sorties")
-    names += [f"sorties.{u.id}" for u in s.units if s.unit_types.get(u.type, _NO_FS).fire_support]
-    return names + _logistics_metric_names(s) + _medical_metric_names(s)
+    """Names of the metrics every replication of ``s`` reports, in column order (from the models' catalogue)."""
+    from sim.models.catalogue import catalogue  # the models declare their metrics; the schema only reads them
 
-
-def _logistics_metric_names(s: Scenario) -> list[str]:
-    carried = {cls for u in s.units for cls in s.unit_types.get(u.type, _NO_FS).carries}
-    moved = {cls for line in s.supply_lines for cls in line.cargo}
-    names = [f"delivered_t.{line.id}.{cls}" for line in s.supply_lines for cls in SUPPLY_CLASSES if cls in line.cargo]
-    names += [f"lost_t.{cls}" for cls in SUPPLY_CLASSES if cls in moved]
-    names += ["on_time_share"] if s.supply_lines else []
-    names += [f"consumed.{cls}" for cls in SUPPLY_CLASSES if cls in carried]
-    names += [f"stockout_h.{u.id}.{cls}" for u in s.units for cls in s.unit_types.get(u.type, _NO_FS).carries]
-    names += [f"utilisation.{t}" for line in s.supply_lines for t in line.transports]
-    for p, place in s.map.places.items():
-        if place.berths:
-            names += [f"berth_wait_h.{p}", f"berth_utilisation.{p}"]
-    return names
-
-
-_NO_FS = UnitType(strength=1)
-
-
-def _medical_metric_names(s: Scenario) -> list[str]:
-    med = s.medical
-    if not med.facilities:
-        return []
-    names = ["casualties", *(f"casualties.{t}" for t in TRIAGE)]
-    names += ["returned_to_duty", "evacuated", "died_of_wounds", "in_care"]
-    names += ["t1_care_10min_share", "t1_resus_1h_share", "t1_surgery_1h_share", "t1_surgery_2h_share"]
-    for f in med.facilities:
-        names += [f"wait_h.{f.id}", f"wait_p90_h.{f.id}", f"queue_avg.{f.id}", f"team_utilisation.{f.id}"]
-        if f.beds:
-            names.append(f"peak_beds.{f.id}")
-    for e in med.evacuation:
-        names += [f"evac_wait_h.{e.to}", f"evac_wait_p90_h.{e.to}"]
-    assets = dict.fromkeys(a for e in med.evacuation for a in e.assets)  # one asset may serve several legs
-    names += [f"{kind}.{a}" for a in assets for kind in ("medevac_utilisation", "medevac_asset_wait_h")]
-    return names
-
-
-def is_indicator(metric: str) -> bool:
-    """Metrics that are 0/1 outcomes, summarised as rates with Wilson intervals."""
-    return metric == "mission_success" or metric.startswith(("secured.", "objective."))
+    return catalogue(s).names

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim.config.schema import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
-from sim.engine.units import Unit
+from sim.engine.bus import MoveRequested
+from sim.engine.units import Unit, UnitState
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -21,25 +22,24 @@ def travel(world: World, unit: Unit, dest: str) -> Process:
     if unit.location == dest:
         return True
     if unit.location is None:
-        world.emit("order_failed", unit=unit.id, reason="not at a place (aboard or moving)")
+        world.fail(unit, "not at a place (aboard or moving)")
         return False
     while (path := world.map.path(unit.location, dest, unit.speeds, world.closed)) is None:
         if not world.closed or world.map.path(unit.location, dest, unit.speeds) is None:
-            world.emit("order_failed", unit=unit.id, reason=f"no route from {unit.location} to {dest}")
+            world.fail(unit, f"no route from {unit.location} to {dest}")
             return False
         world.emit("wait_route", unit=unit.id, at=unit.location, to=dest)
         yield world.map_changed
-    for check in world.movement_checks:
-        if (reason := check(unit, path)) is not None:
-            world.emit("order_failed", unit=unit.id, reason=reason)
-            return False
-    origin, unit.location, unit.state = unit.location, None, "moving"
-    world.set_activity(unit, "moving")
+    if (refusal := world.bus.publish(MoveRequested(unit, path)).refusal) is not None:
+        world.fail(unit, refusal)
+        return False
+    origin, unit.location = unit.location, None
+    world.set_state(unit, UnitState.MOVING)
     world.emit("depart", unit=unit.id, origin=origin, to=dest, eta_min=path.minutes)
     yield world.env.timeout(path.minutes)
-    unit.location, unit.state = dest, "ready"
+    unit.location = dest
     world.emit("arrive", unit=unit.id, at=dest)
-    world.set_activity(unit, "idle")
+    world.set_state(unit, UnitState.READY)
     return True
 
 
@@ -49,13 +49,15 @@ def move(world: World, unit: Unit, order: MoveOrder, done: simpy.Event) -> Proce
 
 def _board(world: World, unit: Unit, transport: Unit) -> None:
     transport.carrying.append(unit)
-    unit.aboard, unit.location, unit.state = transport.id, None, "aboard"
+    unit.aboard, unit.location = transport.id, None
+    world.set_state(unit, UnitState.ABOARD)
     world.emit("embark", unit=unit.id, on=transport.id)
 
 
 def _alight(world: World, unit: Unit, transport: Unit) -> None:
     transport.carrying.remove(unit)
-    unit.aboard, unit.location, unit.state = None, transport.location, "ready"
+    unit.aboard, unit.location = None, transport.location
+    world.set_state(unit, UnitState.READY)
     world.emit("disembark", unit=unit.id, at=transport.location, transport=transport.id)
 
 
@@ -66,11 +68,10 @@ def _room(transport: Unit) -> int:
 def embark(world: World, unit: Unit, order: EmbarkOrder, done: simpy.Event) -> Process:
     transport = world.units[order.on]
     if unit.location is None or unit.location != transport.location:
-        world.emit("order_failed", unit=unit.id, reason=f"not at the same place as {transport.id}")
+        world.fail(unit, f"not at the same place as {transport.id}")
         return
     if unit.personnel > _room(transport):
-        world.emit("order_failed", unit=unit.id, reason=f"{transport.id} has room for {_room(transport)} only")
-        world.count("embark_refused")
+        world.fail(unit, f"{transport.id} has room for {_room(transport)} only")
         return
     _board(world, unit, transport)
     yield world.env.timeout(transport.type.load_min)
@@ -78,16 +79,16 @@ def embark(world: World, unit: Unit, order: EmbarkOrder, done: simpy.Event) -> P
 
 def disembark(world: World, unit: Unit, order: DisembarkOrder, done: simpy.Event) -> Process:
     if unit.aboard is None:
-        world.emit("order_failed", unit=unit.id, reason="not aboard a transport")
+        world.fail(unit, "not aboard a transport")
         return
     transport = world.units[unit.aboard]
     if transport.location is None:
-        world.emit("order_failed", unit=unit.id, reason=f"{transport.id} is under way")
+        world.fail(unit, f"{transport.id} is under way")
         return
     place = transport.location
     yield world.env.timeout(transport.type.unload_min)
     if transport.location != place:  # the transport sailed off during the unloading
-        world.emit("order_failed", unit=unit.id, reason=f"{transport.id} left before {unit.id} was off")
+        world.fail(unit, f"{transport.id} left before {unit.id} was off")
         return
     _alight(world, unit, transport)
 
@@ -101,7 +102,7 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
         if u.location == origin and u.aboard is None and u.strength > 0:
             pending.append(u)
         else:
-            world.emit("order_failed", unit=name, reason=f"not at {origin} for the lift by {transport.id}")
+            world.fail(world.units[name], f"not at {origin} for the lift by {transport.id}")
     trips = 0
     while pending:
         room, load = _room(transport), []
@@ -110,7 +111,7 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
                 load.append(u)
                 room -= u.personnel
         if not load:
-            world.emit("order_failed", unit=transport.id, reason="what is left does not fit")
+            world.fail(transport, "what is left does not fit")
             break
         for u in load:
             pending.remove(u)
@@ -124,7 +125,7 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
         trips += 1
         if pending and not (yield from travel(world, transport, origin)):
             break
-    world.count(f"trips.{transport.id}", trips)
+    world.emit("lift_done", unit=transport.id, trips=trips)
     done.succeed()
     if order.return_ and origin is not None:
         yield from travel(world, transport, origin)

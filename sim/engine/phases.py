@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.config.schema import Phase
-from sim.engine.units import ORDER_PRIORITY
+from sim.engine.bus import OrderIssued
+from sim.engine.signals import Broken, Condition, PhaseDone, Secured
+from sim.engine.units import ORDER_PRIORITY, UnitState
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -25,11 +27,10 @@ def _run_phase(world: World, phase: Phase) -> Process:
     env = world.env
     if phase.start:
         yield env.timeout(phase.start)
-    needs = [world.signal(f"phase:{p}") for p in phase.after]
+    conds: list[Condition] = [PhaseDone(p) for p in phase.after]
     if phase.when is not None:
-        needs.append(
-            world.signal(f"secured:{phase.when.secured}" if phase.when.secured else f"broken:{phase.when.broken}")
-        )
+        conds.append(Secured(phase.when.secured) if phase.when.secured else Broken(phase.when.broken))  # type: ignore[arg-type]
+    needs = [world.signal(c) for c in conds]
     if needs:
         yield env.all_of(needs)
     world.emit("phase_start", phase=phase.id)
@@ -40,7 +41,7 @@ def _run_phase(world: World, phase: Phase) -> Process:
         dones.append(done)
     if dones:
         yield env.all_of(dones)
-    world.fire(f"phase:{phase.id}")
+    world.fire(PhaseDone(phase.id))
 
 
 def _execute(world: World, order: Any, done: simpy.Event) -> Process:
@@ -49,10 +50,11 @@ def _execute(world: World, order: Any, done: simpy.Event) -> Process:
         yield turn
         if order.delay:
             yield world.env.timeout(order.delay)
-        if unit.strength <= 0 or unit.state in ("broken", "repulsed"):
-            world.emit("order_skipped", unit=unit.id, do=order.do, reason=unit.state)
+        if unit.strength <= 0 or unit.state.out_of_action:
+            world.emit("order_skipped", unit=unit.id, do=order.do, reason=str(unit.state))
         else:
             world.emit("order", unit=unit.id, do=order.do)
+            world.bus.publish(OrderIssued(unit, order))
             yield from world.handlers[order.do](world, unit, order, done)
     if not done.triggered:
         done.succeed()
@@ -63,6 +65,6 @@ def _wait(world: World, unit: Any, order: Any, done: simpy.Event) -> Process:
 
 
 def _defend(world: World, unit: Any, order: Any, done: simpy.Event) -> Process:
-    unit.state = "defending"  # a posture, not a task: the order is done at once
+    world.set_state(unit, UnitState.DEFENDING)  # a posture, not a task: the order is done at once
     world.emit("defend", unit=unit.id, at=unit.location)
     yield from ()

@@ -4,12 +4,31 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import simpy
 
 from sim.config.schema import UnitType
 
 ORDER_PRIORITY = 1
+
+
+class UnitState(StrEnum):
+    READY = "ready"
+    MOVING = "moving"
+    ABOARD = "aboard"
+    ENGAGED = "engaged"
+    DEFENDING = "defending"
+    BROKEN = "broken"  # lost an engagement as defender: no longer holds its place
+    REPULSED = "repulsed"  # lost an engagement as attacker
+    DESTROYED = "destroyed"
+
+    @property
+    def out_of_action(self) -> bool:
+        return self in _OUT
+
+
+_OUT = frozenset({UnitState.BROKEN, UnitState.REPULSED, UnitState.DESTROYED})
 
 
 @dataclass(eq=False)
@@ -29,9 +48,7 @@ class Unit:
     wounded: float = 0.0
     aboard: str | None = None  # id of the transport carrying this unit
     carrying: list[Unit] = field(default_factory=list)
-    state: str = "ready"  # ready, moving, aboard, engaged, defending, broken, repulsed, destroyed
-    activity: str = "idle"  # idle, moving, combat: drives consumption
-    sorties: int = 0
+    state: UnitState = UnitState.READY  # change it through World.set_state, which tells the models
 
     def __post_init__(self) -> None:
         self.initial = self.strength
@@ -46,11 +63,12 @@ class Unit:
         """Passengers the unit can carry now: per-element capacity times elements left."""
         return math.floor(self.strength) * self.type.capacity_personnel
 
-    def lose(self, n: float, killed: float) -> None:
-        """Take ``n`` losses of which ``killed`` are killed (the rest wounded)."""
+    def lose(self, n: float, killed: float) -> bool:
+        """Take ``n`` losses of which ``killed`` are killed (the rest wounded); True when none is left."""
         self.strength -= n
         self.killed += killed
         self.wounded += n - killed
         if self.strength <= 1e-9:
             self.strength = 0.0 if isinstance(self.strength, float) else 0
-            self.state = "destroyed"
+            return True
+        return False

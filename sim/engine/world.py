@@ -1,18 +1,21 @@
-"""The World: one replication's run-scoped context — clock, streams, map, units, signals, log, metrics."""
+"""The World: one replication's run-scoped context — clock, streams, map, units, signals, log, bus, services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
 
 from sim.config.schema import Scenario
 from sim.engine.budget import run_until
+from sim.engine.bus import Bus, OrderFailed, RouteChanged, StateChanged
 from sim.engine.eventlog import EventLog
-from sim.engine.geo import Map, Path
+from sim.engine.geo import Map
 from sim.engine.rng import Streams
-from sim.engine.units import Unit
+from sim.engine.services import Services
+from sim.engine.signals import Condition
+from sim.engine.units import Unit, UnitState
 from sim.errors import RunBudgetExceeded
 
 Process = Generator[simpy.Event, Any, Any]
@@ -20,7 +23,11 @@ OrderHandler = Callable[["World", Unit, Any, simpy.Event], Process]
 
 
 class World:
-    """Everything one replication needs, passed explicitly to every process; no global state."""
+    """Everything one replication needs, passed explicitly to every process; no global state.
+
+    Models meet the engine and each other through ``bus`` (typed events) and ``services`` (their state,
+    looked up by class); the engine itself knows no model.
+    """
 
     def __init__(
         self, scenario: Scenario, seed: int, replication: int = 0, trace: bool = False, map_: Map | None = None
@@ -32,6 +39,8 @@ class World:
         self.events = 0  # processed so far, against the run budget (scenario.max_events)
         self.streams = Streams(seed, replication)
         self.log = EventLog(trace)
+        self.bus = Bus()
+        self.services = Services()
         self.map = map_ or Map(scenario.map)  # immutable: replications of one scenario may share it
         self.units: dict[str, Unit] = {}
         for spec in scenario.units:
@@ -47,21 +56,11 @@ class World:
                 busy=simpy.PriorityResource(self.env, capacity=1),
             )
         self.handlers: dict[str, OrderHandler] = {}
-        self._signals: dict[str, simpy.Event] = {}
-        self.signal_times: dict[str, float] = {}
-        self.counters: dict[str, float] = {}
-        self.services: dict[str, Any] = {}  # model-owned state by model name (e.g. "combat")
+        self._signals: dict[Condition, simpy.Event] = {}
+        self.signal_times: dict[Condition, float] = {}
         # closed routes (indexes into scenario.map.routes) and an event that fires when the set changes
         self.closed: frozenset[int] = frozenset()
         self.map_changed = self.env.event()
-        # extension points for models; the engine calls them, it never imports a model
-        self.on_activity: list[Callable[[Unit, str], None]] = []  # unit's activity changed
-        self.on_change: list[Callable[[Unit], None]] = []  # a unit's fighting power changed
-        self.movement_checks: list[Callable[[Unit, Path], str | None]] = []  # a reason to refuse, or None
-        self.kill_factors: list[Callable[[Unit], float]] = []  # multipliers on a unit's kill rate
-        self.on_wounded: list[Callable[[Unit, float], None]] = []  # a unit just had this many wounded
-        # take a lump of supplies (a sortie's fuel and ordnance); True when it was there to take
-        self.supply_draw: Callable[[Unit, Mapping[str, float]], bool] = lambda unit, amounts: True
 
     @property
     def now(self) -> float:
@@ -71,56 +70,51 @@ class World:
         if self.log.on:
             self.log.emit(self.env.now, kind, **fields)
 
-    def count(self, name: str, by: float = 1.0) -> None:
-        self.counters[name] = self.counters.get(name, 0.0) + by
+    # --- signals: one-shot conditions that phases and orders wait for -----------------------------------
 
-    # --- signals: named one-shot conditions that phases and orders wait for ---------------------------
-
-    def signal(self, name: str) -> simpy.Event:
-        ev = self._signals.get(name)
+    def signal(self, cond: Condition) -> simpy.Event:
+        ev = self._signals.get(cond)
         if ev is None:
-            ev = self._signals[name] = self.env.event()
+            ev = self._signals[cond] = self.env.event()
         return ev
 
-    def fire(self, name: str, **fields: Any) -> None:
-        """Mark condition ``name`` as holding from now on (idempotent)."""
-        ev = self.signal(name)
+    def fire(self, cond: Condition, **fields: Any) -> None:
+        """Mark ``cond`` as holding from now on (idempotent)."""
+        ev = self.signal(cond)
         if not ev.triggered:
-            self.signal_times[name] = self.env.now
+            self.signal_times[cond] = self.env.now
             ev.succeed()
-            self.emit("signal", name=name, **fields)
+            self.emit("signal", name=str(cond), **fields)
 
-    def holds(self, name: str) -> bool:
-        return name in self.signal_times
+    def holds(self, cond: Condition) -> bool:
+        return cond in self.signal_times
 
     # --- units --------------------------------------------------------------------------------------
 
     def units_at(self, place: str) -> list[Unit]:
         return [u for u in self.units.values() if u.location == place and u.strength > 0]
 
-    def set_activity(self, unit: Unit, activity: str) -> None:
-        """Idle, moving or combat: what the unit does decides what it consumes."""
-        if unit.activity != activity:
-            unit.activity = activity
-            for fn in self.on_activity:
-                fn(unit, activity)
+    def set_state(self, unit: Unit, state: UnitState) -> None:
+        """The one way a unit's state changes; the models hear of it through ``StateChanged``."""
+        old = unit.state
+        if old is not state:
+            unit.state = state
+            self.bus.publish(StateChanged(unit, old, state))
 
-    def kill_factor(self, unit: Unit) -> float:
-        f = 1.0
-        for fn in self.kill_factors:
-            f *= fn(unit)
-        return f
-
-    def changed(self, unit: Unit) -> None:
-        for fn in self.on_change:
-            fn(unit)
+    def fail(self, unit: Unit, reason: str) -> None:
+        """An order or task of ``unit`` could not be carried out."""
+        self.emit("order_failed", unit=unit.id, reason=reason)
+        self.bus.publish(OrderFailed(unit, reason))
 
     def set_route(self, route: int, is_open: bool) -> None:
         """Open or close a route; everyone waiting for the map to change looks again."""
         closed = self.closed - {route} if is_open else self.closed | {route}
         if closed != self.closed:
             self.closed = closed
-            self.emit("route_open" if is_open else "route_closed", route=route)
+            spec = self.scenario.map.routes[route]
+            name = spec.id or f"{spec.from_}-{spec.to}"
+            self.emit("route_open" if is_open else "route_closed", route=name)
+            self.bus.publish(RouteChanged(route, is_open))
             done, self.map_changed = self.map_changed, self.env.event()
             done.succeed()
 

@@ -1,5 +1,10 @@
-"""Paired comparisons: replication i of every point (or of two folders run with the same seed) used
-the same random numbers, so differences are taken replication by replication."""
+"""Comparisons between design points, or between two results folders.
+
+Replication i of every point (and of two folders run with the same seed) used the same random
+numbers, so differences are taken replication by replication (paired). Folders run with different
+seeds are compared unpaired (Welch), and say so. Verdicts read the metric catalogue: whose metric it
+is and which direction is better for that side, seen from the analysis perspective.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +12,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from scipy.special import stdtrit
+
+from sim.config.yamlsafe import read_text
 from sim.errors import ExsimError
+from sim.experiment.meaning import Meaning
 from sim.experiment.stats import mean_ci
 from sim.experiment.store import PointRow, ResultStore
-
-HIGHER_IS_BETTER = (
-    "mission_success",
-    "objective.",
-    "secured.",
-    "t1_",
-    "on_time_share",
-    "delivered_t.",
-    "survivors.",
-    "evacuated",
-    "returned_to_duty",
-)
-LOWER_IS_BETTER = (
-    "time_to_secure_h.",
-    "killed.",
-    "wounded.",
-    "died_of_wounds",
-    "wait_h.",
-    "wait_p90_h.",
-    "evac_wait",
-    "stockout_h.",
-    "lost_t.",
-    "berth_wait_h.",
-    "queue_avg.",
-    "casualties",
-)
+from sim.models.contract import Better, Kind, MetricSpec
 
 
 @dataclass(frozen=True)
@@ -47,19 +31,37 @@ class Difference:
     mean: float  # point minus baseline
     low: float
     high: float
+    spec: MetricSpec | None = None
+    perspective: str | None = None
+    paired: bool = True
+
+    @property
+    def better(self) -> Better:
+        return self.spec.better_for(self.perspective) if self.spec is not None else Better.NEITHER
 
     @property
     def verdict(self) -> str:
         if self.n < 2 or math.isnan(self.low):
-            return "too few paired replications"
+            return "too few replications"
         if self.low <= 0 <= self.high:
             return "no detectable difference"
         up = self.low > 0
-        if self.metric.startswith(HIGHER_IS_BETTER):
-            return "better" if up else "worse"
-        if self.metric.startswith(LOWER_IS_BETTER):
-            return "worse" if up else "better"
-        return "higher" if up else "lower"
+        if self.better is Better.NEITHER:
+            return "higher" if up else "lower"
+        return "better" if up == (self.better is Better.HIGHER) else "worse"
+
+    @property
+    def strength(self) -> float:
+        """How many half-widths of its interval the difference lies from zero (for ordering)."""
+        half = (self.high - self.low) / 2
+        if math.isnan(half) or math.isnan(self.mean):
+            return -1.0
+        return abs(self.mean) / half if half > 0 else (math.inf if self.mean else 0.0)
+
+    @property
+    def in_points(self) -> bool:
+        """Rates and shares differ in percentage points."""
+        return self.spec is not None and self.spec.kind.bounded
 
 
 def paired(metric: str, base: dict[int, float], other: dict[int, float], labels: tuple[str, str]) -> Difference:
@@ -72,61 +74,163 @@ def paired(metric: str, base: dict[int, float], other: dict[int, float], labels:
     return Difference(metric, labels[1], labels[0], s.n, s.mean, s.low, s.high)
 
 
-def find_point(points: list[PointRow], spec: str) -> PointRow:
-    """The point whose settings match ``name=value`` pairs (name: a factor, or the end of its path)."""
-    wanted = [kv.split("=", 1) for kv in spec.replace(",", " ").split()]
-    if not wanted or any(len(kv) != 2 for kv in wanted):
-        raise ExsimError(f"--baseline {spec!r}: expected name=value (e.g. landing_ships=2)")
-    matches = [p for p in points if all(_matches(p.settings, k, v) for k, v in wanted)]
-    if len(matches) != 1:
-        known = "; ".join(p.label for p in points)
-        what = "no point" if not matches else f"{len(matches)} points"
-        raise ExsimError(f"--baseline {spec!r} matches {what} (points: {known})")
-    return matches[0]
+def unpaired(metric: str, base: dict[int, float], other: dict[int, float], labels: tuple[str, str]) -> Difference:
+    """Welch's difference of means, for replications that did not share their random numbers."""
+    a = mean_ci(list(base.values()))
+    b = mean_ci(list(other.values()))
+    n = min(a.n, b.n)
+    if n < 2:
+        return Difference(metric, labels[1], labels[0], n, b.mean - a.mean, math.nan, math.nan, paired=False)
+    va, vb = a.sd**2 / a.n, b.sd**2 / b.n
+    se = math.sqrt(va + vb)
+    # Welch–Satterthwaite degrees of freedom (fractional); n_a + n_b - 2 when neither varies
+    df = (va + vb) ** 2 / (va**2 / (a.n - 1) + vb**2 / (b.n - 1)) if se > 0 else a.n + b.n - 2
+    half = float(stdtrit(df, 0.975)) * se
+    d = b.mean - a.mean
+    return Difference(metric, labels[1], labels[0], n, d, d - half, d + half, paired=False)
 
 
-def _matches(settings: dict[str, Any], key: str, value: str) -> bool:
-    for name, v in settings.items():
-        if name == key or name.endswith("." + key):
-            return str(v).lower() == value.lower() or _num_eq(v, value)
-    return False
+def _with_meaning(d: Difference, meaning: Meaning, paired_: bool = True) -> Difference:
+    return Difference(
+        d.metric,
+        d.point,
+        d.baseline,
+        d.n,
+        d.mean,
+        d.low,
+        d.high,
+        meaning.specs.get(d.metric),
+        meaning.perspective,
+        paired_,
+    )
 
 
-def _num_eq(v: Any, text: str) -> bool:
-    try:
-        return float(v) == float(text)
-    except (TypeError, ValueError):
-        return False
+# --- which point is the baseline ----------------------------------------------------------------------------
 
 
-def compare_points(store: ResultStore, baseline: PointRow, metrics: list[str]) -> list[Difference]:
-    out = []
-    for p in store.points():
-        if p.index == baseline.index:
+def parse_baseline(spec: str) -> list[tuple[str, Any]]:
+    """``name=value`` pairs, separated by commas or spaces outside brackets; values read as YAML."""
+    pairs, depth, start = [], 0, 0
+    parts = []
+    for i, ch in enumerate(spec):
+        depth += ch in "[{"
+        depth -= ch in "]}"
+        if depth == 0 and ch in ", " and _starts_pair(spec[i + 1 :]):
+            parts.append(spec[start:i])
+            start = i + 1
+    parts.append(spec[start:])
+    for part in (p.strip() for p in parts):
+        if not part:
             continue
-        for m in metrics:
-            out.append(paired(m, store.values(baseline.index, m), store.values(p.index, m), (baseline.label, p.label)))
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ExsimError(f"--baseline {spec!r}: expected name=value (e.g. landing_ships=2)")
+        pairs.append((name.strip(), read_text(value.strip(), f"--baseline {spec}").data))
+    if not pairs:
+        raise ExsimError(f"--baseline {spec!r}: expected name=value (e.g. landing_ships=2)")
+    return pairs
+
+
+def _starts_pair(rest: str) -> bool:
+    """After a separator: does a new ``name=`` follow (rather than more of a value such as ``a, b``)?"""
+    head = rest.lstrip(", ")
+    name, sep, _ = head.partition("=")
+    return bool(sep) and bool(name) and all(c.isalnum() or c in "_.-" for c in name)
+
+
+def baselines(points: list[PointRow], spec: str | None) -> dict[int, PointRow]:
+    """For each point, the point to compare it with.
+
+    ``spec`` names a point by some or all of its factors. Factors it leaves out are held equal: with
+    ``landing_ships=2`` in a ships × sorties grid, every point is compared with the two-ship point
+    at the same number of sorties. Without ``spec`` the first point is the baseline.
+    """
+    if spec is None:
+        return {p.index: points[0] for p in points[1:]}
+    wanted = parse_baseline(spec)
+    names = [_factor(points, k, spec) for k, _ in wanted]
+    chosen = [p for p in points if all(_equal(p.settings[n], v) for n, (_, v) in zip(names, wanted, strict=True))]
+    if not chosen:
+        raise ExsimError(f"--baseline {spec!r} matches no point (points: {'; '.join(p.label for p in points)})")
+    out = {}
+    for p in points:
+        rest = {k: v for k, v in p.settings.items() if k not in names}
+        for b in chosen:
+            if b.index != p.index and all(_equal(b.settings.get(k), v) for k, v in rest.items()):
+                out[p.index] = b
     return out
 
 
-def compare_stores(base: ResultStore, other: ResultStore, metrics: list[str]) -> list[Difference]:
-    """Each point of ``other`` against the point of ``base`` with the same label (or the only one)."""
-    if base.manifest().get("seed") != other.manifest().get("seed"):
-        raise ExsimError("the two folders were run with different seeds: their replications are not paired")
+def _factor(points: list[PointRow], key: str, spec: str) -> str:
+    """The factor ``key`` names: its name, or the end of its path."""
+    names = list(points[0].settings) if points else []
+    for name in names:
+        if name == key or name.endswith("." + key):
+            return name
+    raise ExsimError(f"--baseline {spec!r}: no factor {key!r} (factors: {', '.join(names)})")
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return float(a) == float(b)
+    if isinstance(a, str) and not isinstance(b, str):
+        try:
+            return _equal(read_text(a, "").data, b)
+        except ExsimError:
+            return False
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    return a == b or str(a).lower() == str(b).lower()
+
+
+# --- the comparisons ----------------------------------------------------------------------------------------
+
+
+def compare_points(
+    store: ResultStore, meaning: Meaning, metrics: list[str], baseline: str | None = None
+) -> list[Difference]:
+    """Paired differences of every point against its baseline point, strongest first within each pair."""
+    points = store.points()
+    out: list[Difference] = []
+    for p in points:
+        b = baselines(points, baseline).get(p.index)
+        if b is None:
+            continue
+        diffs = [
+            _with_meaning(paired(m, store.values(b.index, m), store.values(p.index, m), (b.label, p.label)), meaning)
+            for m in metrics
+        ]
+        out += sorted(diffs, key=lambda d: -d.strength)
+    return out
+
+
+def compare_stores(base: ResultStore, other: ResultStore, meaning: Meaning, metrics: list[str]) -> list[Difference]:
+    """Each point of ``other`` against the point of ``base`` with the same label (or the only one).
+
+    Paired when both were run with the same seed; otherwise an unpaired (Welch) comparison.
+    """
+    same_seed = base.manifest().get("seed") == other.manifest().get("seed")
+    diff = paired if same_seed else unpaired
     base_points = {p.label: p for p in base.points()}
-    out = []
+    out: list[Difference] = []
     for p in other.points():
         b = base_points.get(p.label) or (next(iter(base_points.values())) if len(base_points) == 1 else None)
         if b is None:
             continue
-        for m in metrics:
-            if m in base.metrics:
-                out.append(
-                    paired(
-                        m,
-                        base.values(b.index, m),
-                        other.values(p.index, m),
-                        (f"{base.folder}:{b.label}", f"{other.folder}:{p.label}"),
-                    )
-                )
+        labels = (f"{base.folder}: {b.label}", f"{other.folder}: {p.label}")
+        diffs = [
+            _with_meaning(diff(m, base.values(b.index, m), other.values(p.index, m), labels), meaning, same_seed)
+            for m in metrics
+            if m in base.metrics
+        ]
+        out += sorted(diffs, key=lambda d: -d.strength)
     return out
+
+
+def unit_of(d: Difference) -> str:
+    if d.spec is None:
+        return ""
+    return "pp" if d.spec.kind.bounded else d.spec.unit
+
+
+__all__ = ["Difference", "Kind", "baselines", "compare_points", "compare_stores", "paired", "parse_baseline"]

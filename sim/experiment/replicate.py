@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim.config.schema import Scenario, metric_names
+from sim.config.schema import Scenario
 from sim.engine.geo import Map
 from sim.experiment.runner import RunResult, run_replication
 from sim.experiment.stats import Summary, summarise_metrics
+from sim.models.catalogue import catalogue
 
 
 def replicate(
@@ -29,5 +30,6 @@ def replicate(
 
 
 def summarise(scenario: Scenario, results: list[RunResult]) -> dict[str, Summary]:
-    """Per metric: mean and t interval, or rate and Wilson interval for 0/1 outcomes."""
-    return summarise_metrics(metric_names(scenario), [r.metrics for r in results])
+    """Per metric, the summary its kind in the catalogue calls for."""
+    cat = catalogue(scenario)
+    return summarise_metrics(cat.names, [r.metrics for r in results], {m.name: m.kind for m in cat})

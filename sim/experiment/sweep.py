@@ -12,8 +12,8 @@ from typing import Any
 
 from sim._version import __version__
 from sim.config.load import LoadedScenario
-from sim.config.schema import metric_names
 from sim.errors import ExsimError
+from sim.experiment import meaning
 from sim.experiment.design import Point, Sweep
 from sim.experiment.executors import Task, execute
 from sim.experiment.output import dumps_json, replications_csv, write_atomic
@@ -58,8 +58,11 @@ class Plan:
         spec = {"scenario": str(loaded.path), "overrides": list(loaded.overrides)}
         return cls(name, [Point(0, (), loaded.overrides)], [loaded], replications, seed, spec, kind="run")
 
+    def meaning(self) -> meaning.Meaning:
+        return meaning.of_scenarios(self.scenarios)
+
     def metrics(self) -> list[str]:
-        return list(dict.fromkeys(m for s in self.scenarios for m in metric_names(s.scenario)))
+        return list(self.meaning().specs)
 
     def fingerprint(self) -> str:
         """Same sweep, same scenarios (after overrides), same seed and replications: same fingerprint."""
@@ -86,6 +89,7 @@ class Plan:
             "fingerprint": self.fingerprint(),
             "exsim_version": __version__,
             "scenario_files": sorted({str(s.path) for s in self.scenarios}),
+            **self.meaning().as_manifest(),
         }
 
 
@@ -152,7 +156,8 @@ def _too_wide(store: ResultStore, plan: Plan, targets: dict[int, int]) -> dict[i
     for point, n in targets.items():
         if n >= cap:
             continue
-        s = summarise_metrics([metric], [r for r in store.rows(point) if r["error"] is None])[metric]
+        rows = [r for r in store.rows(point) if r["error"] is None]
+        s = summarise_metrics([metric], rows, plan.meaning().kinds())[metric]
         if math.isnan(s.low) or (s.high - s.low) / 2 > half_width:
             grow[point] = min(cap, 2 * n)
     return grow
@@ -184,7 +189,8 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> Non
 
 
 def summarise_point(store: ResultStore, point: int) -> dict[str, Summary]:
-    return summarise_metrics(store.metrics, [r for r in store.rows(point) if r["error"] is None])
+    kinds = meaning.of_manifest(store.manifest()).kinds()
+    return summarise_metrics(store.metrics, [r for r in store.rows(point) if r["error"] is None], kinds)
 
 
 def summaries(store: ResultStore) -> list[dict[str, Any]]:

@@ -13,13 +13,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from sim.config.schema import AssaultOrder
+from sim.config.schema import AssaultOrder, Scenario, UnitType
+from sim.engine.bus import PowerChanged
 from sim.engine.movement import travel
-from sim.engine.units import Unit
+from sim.engine.signals import Broken, Secured
+from sim.engine.units import Unit, UnitState
 from sim.models import lanchester
+from sim.models.contract import Better, Kind, MetricSpec
+from sim.models.events import KillFactor, Wounded
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
+
+NAME = "combat"
+SECTIONS = ("combat",)
 
 
 class CombatState:
@@ -33,7 +40,7 @@ class CombatState:
 
 
 def state(world: World) -> CombatState:
-    return world.services["combat"]  # type: ignore[no-any-return]
+    return world.services.get(CombatState)
 
 
 def take_losses(world: World, unit: Unit, n: float) -> None:
@@ -41,12 +48,12 @@ def take_losses(world: World, unit: Unit, n: float) -> None:
     if world.scenario.combat.mode == "deterministic":
         killed = n * world.scenario.combat.killed_fraction
     else:
-        stream = world.streams["casualties"]
+        stream = world.streams[f"casualties:{unit.id}"]
         killed = sum(1 for _ in range(int(n)) if stream.uniform() < world.scenario.combat.killed_fraction)
-    unit.lose(n, killed)
+    if unit.lose(n, killed):
+        world.set_state(unit, UnitState.DESTROYED)
     if n > killed:
-        for fn in world.on_wounded:
-            fn(unit, n - killed)
+        world.bus.publish(Wounded(unit, n - killed))
     if world.log.on:
         world.emit("losses", unit=unit.id, n=n, killed=killed, left=unit.strength)
 
@@ -67,8 +74,7 @@ class Engagement:
         self.waiting = False
         self._factors: dict[str, float] = {}  # kill factors (supply state), refreshed when perturbed
         for u in self.attackers + self.defenders:
-            u.state = "engaged"
-            world.set_activity(u, "combat")
+            world.set_state(u, UnitState.ENGAGED)
         world.emit(
             "engagement_start",
             place=place,
@@ -82,8 +88,7 @@ class Engagement:
     def join(self, unit: Unit) -> None:
         self.attackers.append(unit)
         self.ref_a += unit.initial
-        unit.state = "engaged"
-        self.world.set_activity(unit, "combat")
+        self.world.set_state(unit, UnitState.ENGAGED)
         self.world.emit("engagement_join", place=self.place, unit=unit.id)
         self.perturb()
 
@@ -104,7 +109,7 @@ class Engagement:
     def _factor(self, unit: Unit) -> float:
         f = self._factors.get(unit.id)
         if f is None:
-            f = self._factors[unit.id] = self.world.kill_factor(unit)
+            f = self._factors[unit.id] = self.world.bus.publish(KillFactor(unit)).factor
         return f
 
     def _sums(self, world: World, units: list[Unit]) -> tuple[list[Unit], float, float, list[float], float]:
@@ -155,7 +160,7 @@ class Engagement:
         """
         world, env = self.world, self.world.env
         law = world.scenario.combat.law
-        stream = world.streams["combat"]
+        stream = world.streams[f"combat:{self.place}"]
         outcome = self._outcome()
         while outcome is None:
             mod_a, mod_b = self._modifiers()
@@ -190,7 +195,7 @@ class Engagement:
         def side(units: list[Unit], mod: float, ref: float, name: str) -> lanchester.Side:
             return lanchester.Side(
                 strengths=np.array([u.strength for u in units], float),
-                kill_rates=np.array([u.type.kill_rate_per_h / 60.0 * self.world.kill_factor(u) for u in units]),
+                kill_rates=np.array([u.type.kill_rate_per_h / 60.0 * self._factor(u) for u in units]),
                 protection=np.array([u.type.protection for u in units]),
                 modifier=mod,
                 reference=ref,
@@ -223,12 +228,10 @@ class Engagement:
         losers, winners = (self.defenders, self.attackers) if attackers_won else (self.attackers, self.defenders)
         for u in losers:
             if u.strength > 0:
-                u.state = "broken" if attackers_won else "repulsed"
+                world.set_state(u, UnitState.BROKEN if attackers_won else UnitState.REPULSED)
         for u in winners:
             if u.strength > 0:
-                u.state = "ready"
-        for u in self.attackers + self.defenders:
-            world.set_activity(u, "idle")
+                world.set_state(u, UnitState.READY)
         world.emit(
             "engagement_end",
             place=self.place,
@@ -237,15 +240,15 @@ class Engagement:
             a=a,
             b=b,
         )
-        world.fire(f"broken:{self.side_b if attackers_won else self.side_a}")
+        world.fire(Broken(self.side_b if attackers_won else self.side_a))
         if attackers_won:
-            world.fire(f"secured:{self.place}", side=self.side_a)
+            world.fire(Secured(self.place), side=self.side_a)
         self.done.succeed(attackers_won)
 
 
 def hostile_at(world: World, place: str, side: str) -> list[Unit]:
     """Units at ``place`` that still fight against ``side``."""
-    return [u for u in world.units_at(place) if u.side != side and u.state not in ("broken", "repulsed")]
+    return [u for u in world.units_at(place) if u.side != side and not u.state.out_of_action]
 
 
 def assault(world: World, unit: Unit, order: AssaultOrder, done: simpy.Event) -> Process:
@@ -259,22 +262,117 @@ def assault(world: World, unit: Unit, order: AssaultOrder, done: simpy.Event) ->
     elif eng is None:
         defenders = hostile_at(world, order.target, unit.side)
         if not defenders:
-            world.fire(f"secured:{order.target}", side=unit.side)
+            world.fire(Secured(order.target), side=unit.side)
             return
         eng = cs.engagements[order.target] = Engagement(world, order.target, [unit], defenders)
     else:
-        world.emit("order_failed", unit=unit.id, reason=f"{order.target} is under attack by another side")
+        world.fail(unit, f"{order.target} is under attack by another side")
         return
     yield eng.done
 
 
-def _power_changed(world: World, unit: Unit) -> None:
+def _power_changed(world: World, ev: PowerChanged) -> None:
+    unit = ev.unit
     eng = state(world).engagements.get(unit.location) if unit.location else None
     if eng is not None and (unit in eng.attackers or unit in eng.defenders):
         eng.perturb()
 
 
 def install(world: World) -> None:
-    world.services["combat"] = CombatState()
-    world.on_change.append(lambda unit: _power_changed(world, unit))
+    world.services.provide(CombatState())
+    world.bus.subscribe(PowerChanged, lambda ev: _power_changed(world, ev))
     world.register("assault", assault)
+
+
+# --- metrics ----------------------------------------------------------------------------------------------
+
+
+def is_platform(utype: UnitType) -> bool:
+    """Whether one element of the type is a platform (ship, aircraft, vehicle) rather than a person."""
+    if utype.element is not None:
+        return utype.element == "platform"
+    return utype.personnel_per_element != 1
+
+
+def objective_places(s: Scenario) -> list[str]:
+    return [p for p, place in s.map.places.items() if place.kind == "objective"]
+
+
+def attacker_of(s: Scenario, place: str) -> str | None:
+    """The side ordered to assault ``place`` (None when no side, or several, are)."""
+    sides = {
+        u.side
+        for ph in s.phases
+        for o in ph.orders
+        if getattr(o, "do", None) == "assault" and o.target == place  # type: ignore[union-attr]
+        for u in s.units
+        if u.id == o.unit
+    }
+    return sides.pop() if len(sides) == 1 else None
+
+
+def declare(s: Scenario) -> list[MetricSpec]:
+    out = []
+    for p in objective_places(s):
+        side = attacker_of(s, p)
+        out += [
+            MetricSpec(f"secured.{p}", Kind.RATE, "", Better.HIGHER, f"{p} secured before the end of the run", side),
+            MetricSpec(
+                f"time_to_secure_h.{p}", Kind.DURATION, "h", Better.LOWER, f"time until {p} was secured", side, True
+            ),
+            MetricSpec(f"engagement_h.{p}", Kind.DURATION, "h", Better.NEITHER, f"time spent fighting at {p}", side),
+        ]
+    for side in s.sides:
+        types = [s.unit_types[u.type] for u in s.units if u.side == side and u.type in s.unit_types]
+        if any(not is_platform(t) for t in types):
+            out += [
+                MetricSpec(f"killed.{side}", Kind.COUNT, "people", Better.LOWER, f"killed ({side})", side, True),
+                MetricSpec(f"wounded.{side}", Kind.COUNT, "people", Better.LOWER, f"wounded ({side})", side),
+                MetricSpec(
+                    f"survivors.{side}", Kind.COUNT, "people", Better.HIGHER, f"still fit to fight ({side})", side
+                ),
+            ]
+        if any(is_platform(t) for t in types):
+            out += [
+                MetricSpec(
+                    f"platforms_lost.{side}",
+                    Kind.COUNT,
+                    "platforms",
+                    Better.LOWER,
+                    f"ships, aircraft and vehicles destroyed or damaged ({side})",
+                    side,
+                ),
+                MetricSpec(
+                    f"platforms_left.{side}",
+                    Kind.COUNT,
+                    "platforms",
+                    Better.HIGHER,
+                    f"ships, aircraft and vehicles still in action ({side})",
+                    side,
+                ),
+            ]
+    return out
+
+
+def metrics(world: World) -> dict[str, float]:
+    s, cs = world.scenario, state(world)
+    m: dict[str, float] = {}
+    for p in objective_places(s):
+        t = world.signal_times.get(Secured(p))
+        m[f"secured.{p}"] = float(t is not None)
+        m[f"time_to_secure_h.{p}"] = t / 60.0 if t is not None else math.nan
+        eng = cs.engagements.get(p)
+        ongoing = world.now - eng.start if eng is not None else 0.0
+        m[f"engagement_h.{p}"] = (cs.engaged_minutes.get(p, 0.0) + ongoing) / 60.0
+    for side in s.sides:
+        units = [u for u in world.units.values() if u.side == side]
+        people = [u for u in units if not is_platform(u.type)]
+        platforms = [u for u in units if is_platform(u.type)]
+        if people:
+            m[f"killed.{side}"] = float(sum(u.killed for u in people))
+            m[f"wounded.{side}"] = float(sum(u.wounded for u in people))
+            m[f"survivors.{side}"] = float(sum(u.strength for u in people))
+        if platforms:
+            m[f"platforms_lost.{side}"] = float(sum(u.killed + u.wounded for u in platforms))
+            m[f"platforms_left.{side}"] = float(sum(u.strength for u in platforms))
+    return m

@@ -12,30 +12,43 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from sim.config.schema import FireSupportOrder
+from sim.config.schema import FireSupportOrder, Scenario
+from sim.engine.signals import Secured
 from sim.engine.units import Unit
 from sim.models.combat import hostile_at, state, take_losses
+from sim.models.contract import Better, Kind, MetricSpec
+from sim.models.events import SupplyDraw
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
+
+NAME = "fires"
+SECTIONS: tuple[str, ...] = ()
+
+
+class FiresState:
+    """Sorties flown (or fire missions fired) per unit."""
+
+    def __init__(self) -> None:
+        self.sorties: dict[str, int] = {}
 
 
 def fire_support(world: World, unit: Unit, order: FireSupportOrder, done: simpy.Event) -> Process:
     fs = unit.type.fire_support
     assert fs is not None  # guaranteed by the scenario checks
     if unit.location is None:
-        world.emit("order_failed", unit=unit.id, reason="not at a place")
+        world.fail(unit, "not at a place")
         return
     if fs.range_km is None:
         path = world.map.path(unit.location, order.target, unit.speeds)
         if path is None:
-            world.emit("order_failed", unit=unit.id, reason=f"no route to {order.target}")
+            world.fail(unit, f"no route to {order.target}")
             return
         transit = path.minutes
     else:
         dist = world.map.distance_km(unit.location, order.target)
         if dist is None or dist > fs.range_km:
-            world.emit("order_failed", unit=unit.id, reason=f"{order.target} is out of range ({dist} km)")
+            world.fail(unit, f"{order.target} is out of range ({dist} km)")
             return
         transit = 0.0
     cs = state(world)
@@ -54,10 +67,10 @@ def fire_support(world: World, unit: Unit, order: FireSupportOrder, done: simpy.
 def _platform(
     world: World, unit: Unit, target: str, left: list[int], transit: float, cycle: float, kill_prob: float
 ) -> Process:
-    secured = f"secured:{target}"
+    secured = Secured(target)
     per_sortie = unit.type.fire_support.per_sortie  # type: ignore[union-attr]
     while left[0] > 0 and unit.strength > 0 and not world.holds(secured):
-        if not world.supply_draw(unit, per_sortie):
+        if not world.bus.publish(SupplyDraw(unit, per_sortie)).ok:
             return  # no fuel or ordnance for another sortie
         left[0] -= 1
         yield world.env.timeout(transit)
@@ -67,14 +80,18 @@ def _platform(
 
 def strike(world: World, unit: Unit, target: str, kill_prob: float) -> None:
     """One sortie / fire mission on ``target``."""
-    unit.sorties += 1
-    world.count("sorties")
+    flown = world.services.get(FiresState).sorties
+    flown[unit.id] = flown.get(unit.id, 0) + 1
     factor = world.scenario.combat.defence_factor.get(world.map.places[target].defence, 1.0)
     deterministic = world.scenario.combat.mode == "deterministic"
     hit_any = False
     for victim in hostile_at(world, target, unit.side):
         p = min(1.0, kill_prob * factor / victim.type.protection)
-        hits = victim.strength * p if deterministic else world.streams["fires"].binomial(int(victim.strength), p)
+        hits = (
+            victim.strength * p
+            if deterministic
+            else world.streams[f"fires:{unit.id}"].binomial(int(victim.strength), p)
+        )
         if hits > 0:
             take_losses(world, victim, hits)
             hit_any = True
@@ -90,4 +107,38 @@ def _perturb(world: World, place: str) -> None:
 
 
 def install(world: World) -> None:
+    world.services.provide(FiresState())
     world.register("fire_support", fire_support)
+
+
+def _firing_units(s: Scenario) -> list[tuple[str, str]]:
+    return [(u.id, u.side) for u in s.units if u.type in s.unit_types and s.unit_types[u.type].fire_support]
+
+
+def declare(s: Scenario) -> list[MetricSpec]:
+    units = _firing_units(s)
+    if not units:
+        return []
+    sides = {side for _, side in units}
+    total = MetricSpec(
+        "sorties",
+        Kind.COUNT,
+        "sorties",
+        Better.NEITHER,
+        "sorties flown and fire missions fired, all units",
+        sides.pop() if len(sides) == 1 else None,
+    )
+    return [total] + [
+        MetricSpec(f"sorties.{uid}", Kind.COUNT, "sorties", Better.NEITHER, f"sorties flown by {uid}", side)
+        for uid, side in units
+    ]
+
+
+def metrics(world: World) -> dict[str, float]:
+    flown = world.services.get(FiresState).sorties
+    units = _firing_units(world.scenario)
+    if not units:
+        return {}
+    m = {"sorties": float(sum(flown.values()))}
+    m.update({f"sorties.{uid}": float(flown.get(uid, 0)) for uid, _ in units})
+    return m

@@ -10,23 +10,43 @@ without clock ticks. Every quantity moves through a ledger per class, so that in
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.config.schema import Scenario
 from sim.config.supply import SUPPLY_CLASSES
-from sim.engine.geo import Path
-from sim.engine.units import Unit
-from sim.models.supply_lines import run_line, run_traffic, tonnes
+from sim.engine.bus import MoveRequested, PowerChanged, StateChanged
+from sim.engine.units import Unit, UnitState
+from sim.models.contract import Better, Kind, MetricSpec
+from sim.models.events import KillFactor, SupplyDraw
 
 if TYPE_CHECKING:
-    from sim.engine.world import Process, World
+    from sim.engine.world import World
 
+NAME = "logistics"
+SECTIONS = ("depots", "logistics")
 EPS = 1e-9
+
+# what a unit does decides what it consumes (unit types give consumption per hour by activity)
+IDLE = "idle"
+ACTIVITY = {UnitState.MOVING: "moving", UnitState.ENGAGED: "combat"}
+
+
+def tonnes(scenario: Scenario, cls: str, amount: float) -> float:
+    """Weight of ``amount`` of ``cls``: fuel and water are counted in litres."""
+    if cls == "fuel":
+        return amount * scenario.logistics.fuel_kg_per_l / 1000.0
+    if cls == "water":
+        return amount / 1000.0
+    return amount
+
+
+def unit_of(cls: str) -> str:
+    return "L" if cls in ("fuel", "water") else "t"
 
 
 @dataclass
@@ -77,7 +97,7 @@ class Tank:
             self.out_min += self.ls.env.now - self.out_since
             self.out_since = None
             self.ls.world.emit("restocked", unit=self.unit.id, cls=self.cls)
-            self.ls.world.changed(self.unit)
+            self.ls.world.bus.publish(PowerChanged(self.unit))
         self.schedule()
         return accepted
 
@@ -126,10 +146,12 @@ class Tank:
         if self.out_since is None:
             self.out_since = self.ls.env.now
             self.ls.world.emit("stockout", unit=self.unit.id, cls=self.cls)
-            self.ls.world.changed(self.unit)
+            self.ls.world.bus.publish(PowerChanged(self.unit))
             if self.cls == "water":
                 grace = self.ls.world.scenario.logistics.water_grace
-                self.ls.env.timeout(grace).callbacks.append(lambda _e: self.ls.world.changed(self.unit))
+                self.ls.env.timeout(grace).callbacks.append(
+                    lambda _e: self.ls.world.bus.publish(PowerChanged(self.unit))
+                )
 
     def outage_min(self) -> float:
         return self.out_min + (self.ls.env.now - self.out_since if self.out_since is not None else 0.0)
@@ -180,14 +202,6 @@ class DepotStore:
         return ev
 
 
-@dataclass
-class Port:
-    berths: simpy.Resource
-    waits: list[float] = field(default_factory=list)
-    busy_min: float = 0.0
-    holding: dict[int, float] = field(default_factory=dict)  # request id -> since
-
-
 class LogisticsState:
     def __init__(self, world: World):
         self.world, self.env = world, world.env
@@ -205,23 +219,26 @@ class LogisticsState:
         self.depots_at: dict[str, list[DepotStore]] = {}
         for d in self.depots.values():
             self.depots_at.setdefault(d.place, []).append(d)
-        self.ports = {
-            p: Port(simpy.Resource(self.env, capacity=place.berths))
-            for p, place in s.map.places.items()
-            if place.berths
-        }
         self.in_transit: dict[str, float] = dict.fromkeys(SUPPLY_CLASSES, 0.0)
-        self.deliveries: list[tuple[str, str, float]] = []  # (line, class, amount)
-        self.trips_on_time: list[bool] = []  # per completed delivery trip
-        self.busy_min: dict[str, float] = {}
+        self.activity: dict[str, str] = dict.fromkeys(world.units, IDLE)
 
     # --- consumption -----------------------------------------------------------------------------------
 
     def rate(self, unit: Unit, cls: str) -> float:
         """Consumption per minute of ``cls`` by ``unit`` in its current activity."""
-        per_h = unit.type.consumption.get(unit.activity, {}).get(cls, 0.0) * unit.strength  # type: ignore[call-overload]
+        per_h = unit.type.consumption.get(self.activity[unit.id], {}).get(cls, 0.0) * unit.strength  # type: ignore[call-overload]
         per_day = self.world.scenario.logistics.per_person_day.get(cls, 0.0) * unit.personnel  # type: ignore[call-overload]
         return per_h / 60.0 + per_day / 1440.0
+
+    def state_changed(self, ev: StateChanged) -> None:
+        """A new state may mean a new activity, so new consumption rates; idle at a depot, a top-up."""
+        unit = ev.unit
+        activity = ACTIVITY.get(ev.new, IDLE)
+        if activity != self.activity[unit.id]:
+            self.activity[unit.id] = activity
+            self.update_rates(unit)
+            if activity == IDLE:
+                self.refill(unit)
 
     def update_rates(self, unit: Unit) -> None:
         for cls, tank in self.tanks[unit.id].items():
@@ -250,7 +267,7 @@ class LogisticsState:
         for cls, a in need.items():
             tanks[cls].settle()
             if tanks[cls].level < a:
-                self.world.emit("order_failed", unit=unit.id, reason=f"not enough {cls} for a sortie")
+                self.world.fail(unit, f"not enough {cls} for a sortie")
                 return False
         for cls, a in need.items():
             tanks[cls].take(a)
@@ -261,17 +278,24 @@ class LogisticsState:
 
     # --- shortage effects ------------------------------------------------------------------------------
 
-    def fuel_check(self, unit: Unit, path: Path) -> str | None:
+    def fuel_check(self, ev: MoveRequested) -> None:
+        """Refuse a move the unit has not the fuel for."""
+        unit, path = ev.unit, ev.path
         tank = self.tanks[unit.id].get("fuel")
-        if tank is None:
-            return None
+        if tank is None or ev.refusal is not None:
+            return
         tank.settle()
         per_min = unit.type.consumption.get("moving", {}).get("fuel", 0.0) * unit.strength / 60.0  # type: ignore[call-overload]
         need = per_min * path.minutes
         if tank.level < need * (1 - EPS):
-            self.world.count(f"fuel_refusals.{unit.id}")
-            return f"not enough fuel to go {path.distance_km:g} km (needs {need:,.0f} L, has {tank.level:,.0f} L)"
-        return None
+            ev.refusal = f"not enough fuel to go {path.distance_km:g} km (needs {need:,.0f} L, has {tank.level:,.0f} L)"
+
+    def multiply_kill_factor(self, ev: KillFactor) -> None:
+        ev.factor *= self.kill_factor(ev.unit)
+
+    def answer_draw(self, ev: SupplyDraw) -> None:
+        if ev.ok and not self.draw(ev.unit, ev.amounts):
+            ev.ok = False
 
     def kill_factor(self, unit: Unit) -> float:
         tanks = self.tanks[unit.id]
@@ -286,31 +310,6 @@ class LogisticsState:
         if water is not None and water.out_since is not None and self.env.now - water.out_since >= grace:
             f *= self.world.scenario.logistics.no_water_factor
         return f
-
-    # --- ports -----------------------------------------------------------------------------------------
-
-    def alongside(self, place: str, minutes: float, ship: bool = True) -> Process:
-        """Spend ``minutes`` loading or unloading; a ship takes a berth (queueing if all are taken)."""
-        port = self.ports.get(place) if ship else None
-        if port is None:
-            yield self.env.timeout(minutes)
-            return
-        t0 = self.env.now
-        with port.berths.request() as req:
-            yield req
-            port.waits.append(self.env.now - t0)
-            port.holding[id(req)] = self.env.now
-            yield self.env.timeout(minutes)
-            port.busy_min += self.env.now - port.holding.pop(id(req))
-
-    def delivered_by_line(self) -> list[tuple[str, str, float]]:
-        totals: dict[tuple[str, str], float] = {}
-        for line in self.world.scenario.supply_lines:
-            for cls in line.cargo:
-                totals[(line.id, cls)] = 0.0
-        for line_id, cls, amount in self.deliveries:
-            totals[(line_id, cls)] += amount
-        return [(line_id, cls, a) for (line_id, cls), a in totals.items()]
 
     # --- the balance -------------------------------------------------------------------------------------
 
@@ -333,52 +332,52 @@ class LogisticsState:
 
 
 def state(world: World) -> LogisticsState:
-    return world.services["logistics"]  # type: ignore[no-any-return]
+    return world.services.get(LogisticsState)
 
 
 def install(world: World) -> None:
     ls = LogisticsState(world)
-    world.services["logistics"] = ls
-    world.on_activity.append(lambda unit, _activity: _activity_changed(ls, unit))
-    world.movement_checks.append(ls.fuel_check)
-    world.kill_factors.append(ls.kill_factor)
-    world.supply_draw = ls.draw
+    world.services.provide(ls)
+    world.bus.subscribe(StateChanged, ls.state_changed)
+    world.bus.subscribe(MoveRequested, ls.fuel_check)
+    world.bus.subscribe(KillFactor, ls.multiply_kill_factor)
+    world.bus.subscribe(SupplyDraw, ls.answer_draw)
     for u in world.units.values():
         ls.update_rates(u)
-    for line in world.scenario.supply_lines:
-        for t in line.transports:
-            world.env.process(run_line(world, ls, line, world.units[t]))
-    for tr in world.scenario.traffic:
-        world.env.process(run_traffic(world, ls, tr.port, tr.arrivals_per_day, tr.berth_time))
 
 
-def _activity_changed(ls: LogisticsState, unit: Unit) -> None:
-    ls.update_rates(unit)
-    if unit.activity == "idle":
-        ls.refill(unit)
+def declare(s: Scenario) -> list[MetricSpec]:
+    carried = {cls for u in s.units if u.type in s.unit_types for cls in s.unit_types[u.type].carries}
+    out = [
+        MetricSpec(f"consumed.{cls}", Kind.AMOUNT, unit_of(cls), Better.NEITHER, f"{cls} consumed, all units")
+        for cls in SUPPLY_CLASSES
+        if cls in carried
+    ]
+    for u in s.units:
+        for cls in s.unit_types[u.type].carries if u.type in s.unit_types else {}:
+            out.append(
+                MetricSpec(
+                    f"stockout_h.{u.id}.{cls}",
+                    Kind.DURATION,
+                    "h",
+                    Better.LOWER,
+                    f"time {u.id} was out of {cls}",
+                    u.side,
+                )
+            )
+    return out
 
 
 def metrics(world: World) -> dict[str, float]:
-    """Tonnage delivered and lost, on-time share, consumption, stock-out hours, utilisation, berths."""
-    ls, s = state(world), world.scenario
+    """Consumption and stock-out hours."""
+    ls = state(world)
     m: dict[str, float] = {}
+    carried = {cls for tanks in ls.tanks.values() for cls in tanks}
     for cls in SUPPLY_CLASSES:
-        led = ls.ledger[cls]
-        m[f"lost_t.{cls}"] = tonnes(s, cls, led.lost)
-        ls.remaining(cls)  # settles every tank, so that consumption is counted up to now
-        m[f"consumed.{cls}"] = led.consumed
-    for line_id, cls, amount in ls.delivered_by_line():
-        m[f"delivered_t.{line_id}.{cls}"] = tonnes(s, cls, amount)
-    trips = ls.trips_on_time
-    m["on_time_share"] = sum(trips) / len(trips) if trips else math.nan
+        if cls in carried:
+            ls.remaining(cls)  # settles every tank, so that consumption is counted up to now
+            m[f"consumed.{cls}"] = ls.ledger[cls].consumed
     for uid, tanks in ls.tanks.items():
         for cls, tank in tanks.items():
             m[f"stockout_h.{uid}.{cls}"] = tank.outage_min() / 60.0
-    for line in s.supply_lines:
-        for t in line.transports:
-            m[f"utilisation.{t}"] = ls.busy_min.get(t, 0.0) / world.now if world.now else 0.0
-    for p, port in ls.ports.items():
-        ongoing = sum(world.now - since for since in port.holding.values())
-        m[f"berth_utilisation.{p}"] = (port.busy_min + ongoing) / (port.berths.capacity * world.now)
-        m[f"berth_wait_h.{p}"] = sum(port.waits) / len(port.waits) / 60.0 if port.waits else math.nan
     return m

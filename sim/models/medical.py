@@ -17,12 +17,18 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim.config.medical import TRIAGE, Facility
+from sim.config.schema import Scenario
 from sim.engine.movement import travel
 from sim.engine.rng import Stream
 from sim.engine.units import ORDER_PRIORITY, Unit
+from sim.models.contract import Better, Kind, MetricSpec
+from sim.models.events import Wounded
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
+
+NAME = "medical"
+SECTIONS = ("medical",)
 
 MEDEVAC_FIRST = ORDER_PRIORITY - 1
 RETRY_GROUNDED_MIN = 30.0  # a MEDEVAC asset that cannot fly (no fuel, no route) tries again after this
@@ -107,41 +113,43 @@ class MedicalState:
         self.pending: dict[str, float] = {}  # fractional wounded per unit (deterministic combat)
         self.busy_min: dict[str, float] = {}
         self.lock_wait_min: dict[str, float] = {}
-        self.triage = world.streams["triage"]
-        self.wounds = world.streams["wounds"]
+        self.unserved = 0  # casualties where no facility serves the place
 
     # --- casualties in ------------------------------------------------------------------------------
 
     def injure(self, place: str, cause: str) -> None:
         if place not in self.entry:
-            self.world.count("casualties_unserved")
+            self.unserved += 1
             self.world.emit("casualty_unserved", place=place)
             return
+        # one stream per source of casualties: more wounded at one place shifts no other place's draws
+        stream = self.world.streams[f"casualty:{place}:{cause}"]
         mix = self.med.triage_mix[cause]
-        u, acc, triage = self.triage.uniform(), 0.0, TRIAGE[-1]
+        u, acc, triage = stream.uniform(), 0.0, TRIAGE[-1]
         for t in TRIAGE:
             acc += mix.get(t, 0.0)  # type: ignore[call-overload]
             if u < acc:
                 triage = t
                 break
         c = Casualty(
-            len(self.casualties), cause, triage, place, self.env.now, self.env.now + self._time_to_death(triage)
+            len(self.casualties), cause, triage, place, self.env.now, self.env.now + self._time_to_death(triage, stream)
         )
         self.casualties.append(c)
         self.world.emit("casualty", id=c.id, triage=triage, place=place, cause=cause)
         self.env.process(self._care(c))
 
-    def _time_to_death(self, triage: str) -> float:
+    def _time_to_death(self, triage: str, stream: Stream) -> float:
         """Minutes until the cumulative hazard H(t) = b·t + s·t²/2 (t in hours) reaches an Exp(1) draw."""
         h = self.med.hazard.get(triage)  # type: ignore[call-overload]
-        e = self.wounds.exponential(1.0)
+        e = stream.exponential(1.0)
         if h is None or (h.base_per_h == 0 and h.slope_per_h2 == 0):
             return math.inf
         b, s = h.base_per_h, h.slope_per_h2
         hours = e / b if s == 0 else (-b + math.sqrt(b * b + 2 * s * e)) / s
         return hours * 60.0
 
-    def wounded(self, unit: Unit, n: float) -> None:
+    def wounded(self, ev: Wounded) -> None:
+        unit, n = ev.unit, ev.n
         if unit.side not in self.sides or unit.location is None:
             return
         self.pending[unit.id] = self.pending.get(unit.id, 0.0) + n
@@ -345,7 +353,7 @@ class MedicalState:
 
 
 def state(world: World) -> MedicalState:
-    return world.services["medical"]  # type: ignore[no-any-return]
+    return world.services.get(MedicalState)
 
 
 def install(world: World) -> None:
@@ -353,8 +361,8 @@ def install(world: World) -> None:
     if not med.facilities:
         return
     ms = MedicalState(world)
-    world.services["medical"] = ms
-    world.on_wounded.append(ms.wounded)
+    world.services.provide(ms)
+    world.bus.subscribe(Wounded, ms.wounded)
     for leg in ms.legs.values():
         for asset in leg.assets:
             world.env.process(ms.run_asset(leg, asset))
@@ -390,8 +398,64 @@ def _p90(xs: list[float]) -> float:
     return (s[lo] + (s[hi] - s[lo]) * (pos - lo)) / 60.0
 
 
+def _side(s: Scenario) -> str | None:
+    """Whose casualties the chain treats, when that is one side."""
+    sides = list(s.medical.sides) or list(s.sides)
+    return sides[0] if len(sides) == 1 else None
+
+
+def declare(s: Scenario) -> list[MetricSpec]:
+    med = s.medical
+    if not med.facilities:
+        return []
+    side = _side(s)
+
+    def spec(name: str, kind: Kind, unit: str, better: Better, what: str, headline: bool = False) -> MetricSpec:
+        return MetricSpec(name, kind, unit, better, what, side, headline)
+
+    c, d, sh, L, H, N = Kind.COUNT, Kind.DURATION, Kind.SHARE, Better.LOWER, Better.HIGHER, Better.NEITHER
+    out = [spec("casualties", c, "casualties", L, "casualties entering the chain of care")]
+    out += [spec(f"casualties.{t}", c, "casualties", L, f"casualties triaged {t}") for t in TRIAGE]
+    out += [
+        spec("returned_to_duty", c, "casualties", H, "casualties returned to duty"),
+        spec("evacuated", c, "casualties", N, "casualties evacuated out of the end of the chain"),
+        spec("died_of_wounds", c, "casualties", L, "casualties who died of wounds", True),
+        spec("in_care", c, "casualties", N, "casualties still in the chain at the end of the run"),
+        spec("t1_care_10min_share", sh, "", H, "T1 casualties treated within 10 minutes (10-1-2)"),
+        spec("t1_resus_1h_share", sh, "", H, "T1 casualties at a Role 2 within 1 hour (10-1-2)"),
+        spec("t1_surgery_1h_share", sh, "", H, "T1 casualties in surgery within 1 hour (golden hour)", True),
+        spec("t1_surgery_2h_share", sh, "", H, "T1 casualties in surgery within 2 hours (10-1-2)"),
+    ]
+    for f in med.facilities:
+        out += [
+            spec(f"wait_h.{f.id}", d, "h", L, f"mean wait for a team at {f.id}"),
+            spec(f"wait_p90_h.{f.id}", d, "h", L, f"90th percentile of the wait for a team at {f.id}"),
+            spec(f"queue_avg.{f.id}", c, "casualties", L, f"mean number waiting for a team at {f.id}"),
+            spec(f"team_utilisation.{f.id}", sh, "", N, f"share of {f.id}'s teams' time spent treating"),
+        ]
+        if f.beds:
+            out.append(spec(f"peak_beds.{f.id}", c, "beds", N, f"most beds in use at once at {f.id}"))
+    for e in med.evacuation:
+        out += [
+            spec(f"evac_wait_h.{e.to}", d, "h", L, f"mean wait for evacuation to {e.to}"),
+            spec(f"evac_wait_p90_h.{e.to}", d, "h", L, f"90th percentile of the wait for evacuation to {e.to}"),
+        ]
+    for a in dict.fromkeys(a for e in med.evacuation for a in e.assets):  # one asset may serve several legs
+        out += [
+            spec(f"medevac_utilisation.{a}", sh, "", N, f"share of the run {a} spent on MEDEVAC missions"),
+            spec(
+                f"medevac_asset_wait_h.{a}",
+                d,
+                "h",
+                L,
+                f"time casualties waited for {a} while it was busy with other tasks (lift, supply)",
+            ),
+        ]
+    return out
+
+
 def metrics(world: World) -> dict[str, float]:
-    if "medical" not in world.services:
+    if world.services.find(MedicalState) is None:
         return {}
     ms, now = state(world), world.now
     cs = ms.casualties

@@ -1,27 +1,79 @@
-"""Supply lines and port traffic: transports carrying cargo between depots in trips, ships queueing at berths."""
+"""Supply lines and port traffic: transports carrying cargo between depots in trips, ships queueing at berths.
+
+Built on the logistics model (its depots, tanks and ledger); logistics knows nothing of lines.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import simpy
+
 from sim.config.schema import Scenario
-from sim.config.supply import SupplyLine
+from sim.config.supply import SUPPLY_CLASSES, SupplyLine
 from sim.engine.movement import travel
 from sim.engine.units import ORDER_PRIORITY, Unit
+from sim.models.contract import Better, Kind, MetricSpec
+from sim.models.logistics import DepotStore, LogisticsState, tonnes
+from sim.models.logistics import state as logistics_state
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
-    from sim.models.logistics import DepotStore, LogisticsState
+
+NAME = "supply_lines"
+SECTIONS = ("supply_lines", "traffic")
 
 
-def tonnes(scenario: Scenario, cls: str, amount: float) -> float:
-    """Weight of ``amount`` of ``cls``: fuel and water are counted in litres."""
-    if cls == "fuel":
-        return amount * scenario.logistics.fuel_kg_per_l / 1000.0
-    if cls == "water":
-        return amount / 1000.0
-    return amount
+@dataclass
+class Port:
+    berths: simpy.Resource
+    waits: list[float] = field(default_factory=list)
+    busy_min: float = 0.0
+    holding: dict[int, float] = field(default_factory=dict)  # request id -> since
+
+
+class LinesState:
+    """Deliveries, trips, transports' busy time and the ports' berths."""
+
+    def __init__(self, world: World, ls: LogisticsState):
+        self.world, self.env, self.ls = world, world.env, ls
+        self.ports = {
+            p: Port(simpy.Resource(self.env, capacity=place.berths))
+            for p, place in world.scenario.map.places.items()
+            if place.berths
+        }
+        self.deliveries: list[tuple[str, str, float]] = []  # (line, class, amount)
+        self.trips_on_time: list[bool] = []  # per completed delivery trip
+        self.busy_min: dict[str, float] = {}
+
+    def alongside(self, place: str, minutes: float, ship: bool = True) -> Process:
+        """Spend ``minutes`` loading or unloading; a ship takes a berth (queueing if all are taken)."""
+        port = self.ports.get(place) if ship else None
+        if port is None:
+            yield self.env.timeout(minutes)
+            return
+        t0 = self.env.now
+        with port.berths.request() as req:
+            yield req
+            port.waits.append(self.env.now - t0)
+            port.holding[id(req)] = self.env.now
+            yield self.env.timeout(minutes)
+            port.busy_min += self.env.now - port.holding.pop(id(req))
+
+    def delivered_by_line(self) -> list[tuple[str, str, float]]:
+        totals: dict[tuple[str, str], float] = {}
+        for line in self.world.scenario.supply_lines:
+            for cls in line.cargo:
+                totals[(line.id, cls)] = 0.0
+        for line_id, cls, amount in self.deliveries:
+            totals[(line_id, cls)] += amount
+        return [(line_id, cls, a) for (line_id, cls), a in totals.items()]
+
+
+def state(world: World) -> LinesState:
+    return world.services.get(LinesState)
 
 
 def _load_plan(world: World, line: SupplyLine, transport: Unit) -> dict[str, float]:
@@ -32,9 +84,9 @@ def _load_plan(world: World, line: SupplyLine, transport: Unit) -> dict[str, flo
     return {cls: a * scale for cls, a in line.cargo.items()}
 
 
-def run_line(world: World, ls: LogisticsState, line: SupplyLine, transport: Unit) -> Process:
+def run_line(world: World, lines: LinesState, line: SupplyLine, transport: Unit) -> Process:
     env = world.env
-    origin, dest = ls.depots[line.from_], ls.depots[line.to]
+    origin, dest = lines.ls.depots[line.from_], lines.ls.depots[line.to]
     trip = 0
     if line.start:
         yield env.timeout(line.start)
@@ -50,15 +102,15 @@ def run_line(world: World, ls: LogisticsState, line: SupplyLine, transport: Unit
         # orders and lines share a transport, first come first served
         with transport.busy.request(priority=ORDER_PRIORITY) as turn:
             yield turn
-            if not (yield from _trip(world, ls, line, transport, origin, dest)):
+            if not (yield from _trip(world, lines, line, transport, origin, dest)):
                 return
 
 
 def _trip(
-    world: World, ls: LogisticsState, line: SupplyLine, transport: Unit, origin: DepotStore, dest: DepotStore
+    world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore, dest: DepotStore
 ) -> Process:
     """One round trip: load at the origin, sail, unload what fits, come back. False ends the line."""
-    env = world.env
+    env, ls = world.env, lines.ls
     if transport.location != origin.place and not (yield from travel(world, transport, origin.place)):
         return False
     start = env.now
@@ -71,7 +123,7 @@ def _trip(
         ls.in_transit[cls] += a
     world.emit("load", line=line.id, transport=transport.id, cargo=loaded)
     ship = "sea" in transport.speeds
-    yield from ls.alongside(origin.place, transport.type.load_min, ship)
+    yield from lines.alongside(origin.place, transport.type.load_min, ship)
     nominal = world.map.path(origin.place, dest.place, transport.speeds)
     planned = start + transport.type.load_min + (nominal.minutes if nominal else 0.0) + transport.type.unload_min
     if not (yield from travel(world, transport, dest.place)):
@@ -83,20 +135,20 @@ def _trip(
             ls.ledger[cls].lost += a
         world.emit("cargo_lost", line=line.id, transport=transport.id, cargo=loaded)
         loaded = dict.fromkeys(loaded, 0.0)
-    yield from ls.alongside(dest.place, transport.type.unload_min, ship)
+    yield from lines.alongside(dest.place, transport.type.unload_min, ship)
     on_time = env.now <= planned + world.scenario.logistics.on_time_tolerance
     for cls, a in loaded.items():
         put = dest.put(cls, a)
         ls.in_transit[cls] -= put
         loaded[cls] = a - put
         if put > 0:
-            ls.deliveries.append((line.id, cls, put))
-    ls.trips_on_time.append(on_time)
+            lines.deliveries.append((line.id, cls, put))
+    lines.trips_on_time.append(on_time)
     world.emit("deliver", line=line.id, transport=transport.id, at=dest.id, on_time=on_time)
     for u in world.units_at(dest.place):
         ls.refill(u)
     back = yield from travel(world, transport, origin.place)
-    ls.busy_min[transport.id] = ls.busy_min.get(transport.id, 0.0) + env.now - start
+    lines.busy_min[transport.id] = lines.busy_min.get(transport.id, 0.0) + env.now - start
     if back:
         _unload_back(ls, origin, loaded)
     return back
@@ -110,8 +162,99 @@ def _unload_back(ls: LogisticsState, origin: DepotStore, cargo: dict[str, float]
             ls.in_transit[cls] -= put
 
 
-def run_traffic(world: World, ls: LogisticsState, port: str, per_day: float, berth_min: float) -> Process:
+def run_traffic(world: World, lines: LinesState, port: str, per_day: float, berth_min: float) -> Process:
     stream = world.streams[f"traffic:{port}"]
     while True:
         yield world.env.timeout(stream.exponential(per_day / 1440.0))
-        world.env.process(ls.alongside(port, stream.exponential(1.0 / berth_min)))
+        world.env.process(lines.alongside(port, stream.exponential(1.0 / berth_min)))
+
+
+# --- the model ---------------------------------------------------------------------------------------------
+
+
+def install(world: World) -> None:
+    lines = LinesState(world, logistics_state(world))
+    world.services.provide(lines)
+    for line in world.scenario.supply_lines:
+        for t in line.transports:
+            world.env.process(run_line(world, lines, line, world.units[t]))
+    for tr in world.scenario.traffic:
+        world.env.process(run_traffic(world, lines, tr.port, tr.arrivals_per_day, tr.berth_time))
+
+
+def _side_of(s: Scenario, unit_ids: list[str]) -> str | None:
+    sides = {u.side for u in s.units if u.id in unit_ids}
+    return sides.pop() if len(sides) == 1 else None
+
+
+def declare(s: Scenario) -> list[MetricSpec]:
+    moved = {cls for line in s.supply_lines for cls in line.cargo}
+    out = []
+    for line in s.supply_lines:
+        side = _side_of(s, list(line.transports))
+        out += [
+            MetricSpec(
+                f"delivered_t.{line.id}.{cls}", Kind.AMOUNT, "t", Better.HIGHER, f"{cls} delivered by {line.id}", side
+            )
+            for cls in SUPPLY_CLASSES
+            if cls in line.cargo
+        ]
+    all_side = _side_of(s, [t for line in s.supply_lines for t in line.transports])
+    out += [
+        MetricSpec(f"lost_t.{cls}", Kind.AMOUNT, "t", Better.LOWER, f"{cls} lost in transit", all_side)
+        for cls in SUPPLY_CLASSES
+        if cls in moved
+    ]
+    if s.supply_lines:
+        out.append(
+            MetricSpec(
+                "on_time_share",
+                Kind.SHARE,
+                "",
+                Better.HIGHER,
+                "delivery trips on time (within the tolerance)",
+                all_side,
+            )
+        )
+    for line in s.supply_lines:
+        for t in line.transports:
+            out.append(
+                MetricSpec(
+                    f"utilisation.{t}",
+                    Kind.SHARE,
+                    "",
+                    Better.NEITHER,
+                    f"share of the run {t} spent on trips",
+                    _side_of(s, [t]),
+                )
+            )
+    for p, place in s.map.places.items():
+        if place.berths:
+            out += [
+                MetricSpec(f"berth_wait_h.{p}", Kind.DURATION, "h", Better.LOWER, f"mean wait for a berth at {p}"),
+                MetricSpec(f"berth_utilisation.{p}", Kind.SHARE, "", Better.NEITHER, f"share of {p}'s berths in use"),
+            ]
+    return out
+
+
+def metrics(world: World) -> dict[str, float]:
+    """Tonnage delivered and lost, on-time share, utilisation, berths."""
+    lines, s = state(world), world.scenario
+    m: dict[str, float] = {}
+    for line_id, cls, amount in lines.delivered_by_line():
+        m[f"delivered_t.{line_id}.{cls}"] = tonnes(s, cls, amount)
+    moved = {cls for line in s.supply_lines for cls in line.cargo}
+    for cls in SUPPLY_CLASSES:
+        if cls in moved:
+            m[f"lost_t.{cls}"] = tonnes(s, cls, lines.ls.ledger[cls].lost)
+    if s.supply_lines:
+        trips = lines.trips_on_time
+        m["on_time_share"] = sum(trips) / len(trips) if trips else math.nan
+    for line in s.supply_lines:
+        for t in line.transports:
+            m[f"utilisation.{t}"] = lines.busy_min.get(t, 0.0) / world.now if world.now else 0.0
+    for p, port in lines.ports.items():
+        ongoing = sum(world.now - since for since in port.holding.values())
+        m[f"berth_utilisation.{p}"] = (port.busy_min + ongoing) / (port.berths.capacity * world.now)
+        m[f"berth_wait_h.{p}"] = sum(port.waits) / len(port.waits) / 60.0 if port.waits else math.nan
+    return m

@@ -1,5 +1,5 @@
-"""Presentation: terminal tables (narration and reports to come)."""
+"""Presentation: terminal views of results (narration and reports to come)."""
 
-from sim.present.table import comparison_table, summary_table, sweep_table
+from sim.present.table import comparison_view, summary_view, sweep_view
 
-__all__ = ["comparison_table", "summary_table", "sweep_table"]
+__all__ = ["comparison_view", "summary_view", "sweep_view"]

@@ -1,73 +1,202 @@
-"""Rich tables for the terminal."""
+"""Terminal views of results: the short summary of a run, a sweep's points, and comparisons.
+
+Every piece of user text (scenario, unit and place names, labels, values) goes into rich as ``Text``,
+never as markup, so ``[/bold]`` in a name prints as written.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
+from sim.experiment.compare import Difference, unit_of
+from sim.experiment.meaning import Meaning
 from sim.experiment.stats import Summary
+from sim.models.contract import MetricSpec
 
 
-def _fmt(x: float, pct: bool = False) -> str:
+def number(x: float) -> str:
+    """A number to about three significant figures, with thousands separators."""
     if math.isnan(x):
         return "–"
-    return f"{100 * x:.1f} %" if pct else f"{x:,.2f}"
+    a = abs(x)
+    if a >= 100 or (x == int(x) and a >= 1):
+        return f"{x:,.0f}"
+    if a >= 10:
+        return f"{x:,.1f}"
+    return f"{x:,.2f}" if x else "0"
 
 
-def summary_table(title: str, summary: dict[str, Summary], reps: int) -> Table:
-    """Objectives and outcomes first (as rates), then every other metric with its 95 % interval."""
-    quiet = [n for n, s in summary.items() if s.kind == "mean" and s.mean == 0 and s.sd == 0]
-    caption = f"{reps} replications · 95 % intervals (Wilson for rates, t for means)"
-    if quiet:
-        caption += f" · {len(quiet)} metrics that were 0 in every replication not shown"
-    table = Table(title=title, caption=caption)
-    table.add_column("metric")
-    table.add_column("n", justify="right")
-    table.add_column("mean / rate", justify="right")
-    table.add_column("95 % CI", justify="right")
-    rows = sorted(((n, s) for n, s in summary.items() if n not in quiet), key=lambda kv: kv[1].kind != "rate")
-    for name, s in rows:
-        pct = s.kind == "rate"
-        ci = "–" if math.isnan(s.low) else f"{_fmt(s.low, pct)} – {_fmt(s.high, pct)}"
-        table.add_row(name, str(s.n), _fmt(s.mean, pct), ci)
-    return table
-
-
-def _ci(s: Summary) -> str:
-    pct = s.kind == "rate"
-    if math.isnan(s.mean):
+def value(x: float, spec: MetricSpec | None) -> str:
+    """``x`` with its unit: shares and rates in per cent."""
+    if math.isnan(x):
         return "–"
-    ci = "" if math.isnan(s.low) else f" [{_fmt(s.low, pct)} – {_fmt(s.high, pct)}]"
-    return f"{_fmt(s.mean, pct)}{ci}"
+    if spec is not None and spec.kind.bounded:
+        return f"{100 * x:.1f} %"
+    unit = spec.unit if spec is not None else ""
+    return f"{number(x)} {unit}".rstrip()
 
 
-def sweep_table(title: str, rows: list[tuple[str, dict[str, Summary]]], metrics: list[str]) -> Table:
-    """One row per design point; per metric its mean or rate with the 95 % interval."""
-    table = Table(title=title, caption="95 % intervals: Wilson for rates, t for means")
-    table.add_column("point")
-    for m in metrics:
-        table.add_column(m, justify="right")
-    for label, summary in rows:
-        table.add_row(label, *(_ci(summary[m]) if m in summary else "–" for m in metrics))
-    return table
+def interval(s: Summary, spec: MetricSpec | None) -> str:
+    """The 95 % interval; the unit is with the mean beside it, per cent written once."""
+    if math.isnan(s.low):
+        return "–"
+    if spec is not None and spec.kind.bounded:
+        return f"{100 * s.low:.1f} – {100 * s.high:.1f} %"
+    return f"{number(s.low)} – {number(s.high)}"
 
 
-def comparison_table(diffs: list) -> Table:  # type: ignore[type-arg]
-    """Paired differences (point − baseline) with 95 % intervals and a plain verdict."""
-    table = Table(title="paired differences (point − baseline), 95 % intervals")
-    for col, just in (
-        ("metric", "left"),
-        ("point", "left"),
-        ("baseline", "left"),
-        ("n", "right"),
-        ("difference", "right"),
-        ("95 % CI", "right"),
-        ("verdict", "left"),
-    ):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
+def _name(spec: MetricSpec | None, name: str) -> Text:
+    """The metric's description, and its column name (what --metric and compare take) in dim."""
+    text = Text(spec.description[:1].upper() + spec.description[1:] if spec and spec.description else name)
+    if spec and spec.description:
+        text.append(f"\n{name}", style="dim")
+    return text
+
+
+def summary_view(
+    title: str,
+    summary: Mapping[str, Summary],
+    meaning: Meaning,
+    reps: int,
+    *,
+    show_all: bool = False,
+    metrics: Sequence[str] = (),
+) -> RenderableType:
+    """Objectives first (met in x % of runs), then the headline metrics with units; ``show_all`` or
+    ``metrics`` for more. Metrics that were 0 in every replication are left out of the full table."""
+    specs = meaning.specs
+    objectives = [n for n in summary if n == "mission_success" or n.startswith("objective.")]
+    parts: list[RenderableType] = [Text(title, style="bold")]
+    if objectives:
+        t = Table(title="Objectives", title_justify="left", expand=False)
+        t.add_column("objective", overflow="fold")
+        t.add_column("met in", justify="right", no_wrap=True)
+        t.add_column("95 % CI", justify="right")
+        for n in objectives:
+            s = summary[n]
+            met = "–" if s.n == 0 else f"{round(s.mean * s.n)} of {s.n}"
+            t.add_row(_name(specs.get(n), n), met, interval(s, specs.get(n)))
+        parts.append(t)
+    if metrics:
+        shown, caption = list(metrics), ""
+    elif show_all:
+        quiet = [n for n, s in summary.items() if s.mean == 0 and s.sd == 0 and n not in objectives]
+        shown = [n for n in summary if n not in objectives and n not in quiet]
+        caption = f"{len(quiet)} metrics that were 0 in every replication not shown" if quiet else ""
+    else:
+        shown = [n for n in meaning.headline() if n in summary and n not in objectives]
+        rest = len(summary) - len(shown) - len(objectives)
+        caption = f"{rest} more metrics: add --all, or --metric NAME" if rest > 0 else ""
+    if shown:
+        t = Table(title="Outcomes" if not show_all else "All metrics", title_justify="left", caption=caption)
+        t.add_column("metric", overflow="fold")
+        t.add_column("mean", justify="right")
+        t.add_column("95 % CI", justify="right")
+        for n in shown:
+            s, spec = summary[n], specs.get(n)
+            t.add_row(_name(spec, n), value(s.mean, spec), interval(s, spec))
+        parts.append(t)
+    parts.append(
+        Text(
+            f"{reps} replications · 95 % intervals: Wilson for rates and shares, log-scale for non-negative means",
+            style="dim",
+        )
+    )
+    return Group(*parts)
+
+
+def point_label(settings: Mapping[str, Any], label: str = "", sep: str = "\n") -> Text:
+    """A design point's settings, one factor per line: long factor paths shortened, values in full."""
+    if not settings:
+        return Text(label or "baseline")
+    return Text(sep.join(f"{_short(k)}={_show(v)}" for k, v in settings.items()))
+
+
+def _short(name: str) -> str:
+    parts = name.split(".")
+    return name if len(parts) <= 2 else "…" + ".".join(parts[-2:])
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(_show(x) for x in v) + "]"
+    return str(v)
+
+
+def sweep_view(
+    title: str,
+    rows: Sequence[tuple[Mapping[str, Any], str, Mapping[str, Summary]]],
+    metrics: Sequence[str],
+    meaning: Meaning,
+) -> RenderableType:
+    """Per design point (its settings in full, as the table's title): each metric's mean and interval."""
+    parts: list[RenderableType] = [Text(title, style="bold")]
+    width = min(40, max((len(m) for m in metrics), default=6))
+    for settings, label, summary in rows:
+        t = Table(title=point_label(settings, label, sep=", "), title_justify="left")
+        t.add_column("metric", min_width=width, overflow="fold")
+        t.add_column("mean", justify="right")
+        t.add_column("95 % CI", justify="right")
+        for m in metrics:
+            s, spec = summary.get(m), meaning.specs.get(m)
+            if s is None:
+                continue
+            cell = (
+                f"{round(s.mean * s.n)} of {s.n}" if spec is not None and spec.kind == "rate" else value(s.mean, spec)
+            )
+            t.add_row(Text(m), cell, interval(s, spec))
+        parts.append(t)
+    parts.append(Text("95 % intervals: Wilson for rates and shares, log-scale for non-negative means", style="dim"))
+    return Group(*parts)
+
+
+def _bare(x: float, spec: MetricSpec | None) -> str:
+    if math.isnan(x):
+        return "–"
+    return f"{100 * x:.1f}" if spec is not None and spec.kind.bounded else number(x)
+
+
+def _bare_ci(s: Summary, spec: MetricSpec | None) -> str:
+    return "" if math.isnan(s.low) else f"[{_bare(s.low, spec)}–{_bare(s.high, spec)}]"
+
+
+def _signed(d: Difference, x: float, unit: bool = True) -> str:
+    if math.isnan(x):
+        return "–"
+    if d.in_points:
+        return f"{100 * x:+.1f}" + (" pp" if unit else "")
+    return f"{'+' if x > 0 else ''}{number(x)} {unit_of(d) if unit else ''}".rstrip()
+
+
+def comparison_view(diffs: Sequence[Difference], labels: Mapping[str, Text] | None = None) -> RenderableType:
+    """One table per compared pair (point vs its baseline); rows ordered by how clear the difference is."""
+    groups: dict[tuple[str, str], list[Difference]] = {}
     for d in diffs:
-        ci = "–" if math.isnan(d.low) else f"{d.low:,.3g} – {d.high:,.3g}"
-        mean = "–" if math.isnan(d.mean) else f"{d.mean:+,.3g}"
-        table.add_row(d.metric, d.point, d.baseline, str(d.n), mean, ci, d.verdict)
-    return table
+        groups.setdefault((d.point, d.baseline), []).append(d)
+    parts: list[RenderableType] = []
+    for (point, base), ds in groups.items():
+        paired = all(d.paired for d in ds)
+        title = Text()
+        title.append_text((labels or {}).get(point, Text(point)))
+        title.append("\n  vs  ", style="dim")
+        title.append_text((labels or {}).get(base, Text(base)))
+        side = ds[0].perspective
+        caption = (
+            "paired by replication (common random numbers)" if paired else "UNPAIRED: the seeds differ (Welch)"
+        ) + (f" · better/worse for {side}" if side else "")
+        t = Table(title=title, caption=Text(caption), title_justify="left")
+        t.add_column("metric", overflow="fold", min_width=min(40, max(len(d.metric) for d in ds)))
+        t.add_column("difference", justify="right")
+        t.add_column("95 % CI", justify="right")
+        t.add_column("verdict")
+        for d in ds:
+            ci = "–" if math.isnan(d.low) else f"{_signed(d, d.low, False)} – {_signed(d, d.high, False)}"
+            t.add_row(Text(d.metric), _signed(d, d.mean), ci, d.verdict)
+        parts.append(t)
+    return Group(*parts)

@@ -1,0 +1,32 @@
+"""Conditions that phases and orders wait for, as typed keys (a misspelt one is an error, not a silent wait)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseDone:
+    phase: str
+
+    def __str__(self) -> str:
+        return f"phase:{self.phase}"
+
+
+@dataclass(frozen=True, slots=True)
+class Secured:
+    place: str
+
+    def __str__(self) -> str:
+        return f"secured:{self.place}"
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    side: str
+
+    def __str__(self) -> str:
+        return f"broken:{self.side}"
+
+
+Condition = PhaseDone | Secured | Broken

@@ -1,0 +1,109 @@
+"""The metric catalogue of a scenario: every model's declarations, in column order, with the analysis
+perspective (whose side the verdicts take)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sim.config.schema import MetricObjective, Scenario
+from sim.models import objectives, registry
+from sim.models.combat import attacker_of
+from sim.models.contract import MetricSpec
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    perspective: str | None
+    specs: tuple[MetricSpec, ...]
+
+    def __iter__(self) -> Iterator[MetricSpec]:
+        return iter(self.specs)
+
+    def __getitem__(self, name: str) -> MetricSpec:
+        return self.by_name[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.by_name
+
+    @property
+    def names(self) -> list[str]:
+        return [m.name for m in self.specs]
+
+    @property
+    def by_name(self) -> dict[str, MetricSpec]:
+        return _index(self)
+
+    def headline(self, requested: list[str] | None = None) -> list[str]:
+        """The metrics of the short summary: the scenario's choice, else those the models mark as headline,
+        of the perspective's side (or neutral)."""
+        if requested:
+            return [n for n in requested if n in self]
+        mine = (None, self.perspective)
+        return [m.name for m in self.specs if m.headline and m.side in mine]
+
+
+@lru_cache(maxsize=256)
+def _index(cat: Catalogue) -> dict[str, MetricSpec]:
+    return {m.name: m for m in cat.specs}
+
+
+def perspective(s: Scenario) -> str | None:
+    """The side the analysis takes: the scenario's ``analysis.side``, else the side that has objectives
+    (the side ordered to secure the objective places, or that owns an objective's metric), else the
+    first side."""
+    if s.analysis.side is not None:
+        return s.analysis.side
+    for o in s.objectives:
+        side = _owner(s, o.metric) if isinstance(o, MetricObjective) else attacker_of(s, o.place)
+        if side is not None:
+            return side
+    return next(iter(s.sides), None)
+
+
+def _owner(s: Scenario, metric: str) -> str | None:
+    for m in _declared(s, None):
+        if m.name == metric:
+            return m.side
+    return None
+
+
+def _declared(s: Scenario, side: str | None) -> list[MetricSpec]:
+    specs = objectives.declare(s, side)
+    for model in registry.MODELS:
+        specs += model.declare(s)
+    return specs
+
+
+def catalogue(s: Scenario) -> Catalogue:
+    """Every metric a replication of ``s`` reports, in column order."""
+    return _cached(_Key(s), registry.MODELS)
+
+
+class _Key:
+    """Caches by identity: a Scenario is immutable, but its dicts make it unhashable."""
+
+    __slots__ = ("s",)
+
+    def __init__(self, s: Scenario):
+        self.s = s
+
+    def __hash__(self) -> int:
+        return id(self.s)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and other.s is self.s
+
+
+@lru_cache(maxsize=64)
+def _cached(key: _Key, models: tuple[object, ...]) -> Catalogue:
+    s = key.s
+    side = perspective(s)
+    specs = _declared(s, side)
+    seen: set[str] = set()
+    for m in specs:
+        if m.name in seen:
+            raise RuntimeError(f"metric {m.name!r} is declared twice")
+        seen.add(m.name)
+    return Catalogue(side, tuple(specs))

@@ -1,0 +1,38 @@
+"""Typed events the models exchange over the World's bus (the engine's own are in ``sim.engine.bus``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.engine.units import Unit
+
+
+@dataclass(slots=True)
+class Wounded:
+    """Combat or fires just wounded ``n`` elements of ``unit`` (the medical chain takes them in)."""
+
+    unit: Unit
+    n: float
+
+
+@dataclass(slots=True)
+class KillFactor:
+    """A question from combat: the multiplier on ``unit``'s kill rate (supply state…); subscribers multiply."""
+
+    unit: Unit
+    factor: float = 1.0
+
+
+@dataclass(slots=True)
+class SupplyDraw:
+    """A question from fires: take a lump of supplies (a sortie's fuel and ordnance) from ``unit``.
+
+    A subscriber that keeps stocks takes them and sets ``ok`` to False when they were not there.
+    """
+
+    unit: Unit
+    amounts: Mapping[str, float]
+    ok: bool = True

@@ -1,0 +1,58 @@
+"""The scenario's objectives, evaluated over the other models' metrics, and the run's own metrics.
+
+Not a model in the registry: it runs after all of them, since an objective may name any metric.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.config.schema import MetricObjective, Objective, Scenario
+from sim.engine.signals import Secured
+from sim.models.contract import Better, Kind, MetricSpec
+
+if TYPE_CHECKING:
+    from sim.engine.world import World
+
+
+def declare(s: Scenario, perspective: str | None) -> list[MetricSpec]:
+    out = [
+        MetricSpec("mission_success", Kind.RATE, "", Better.HIGHER, "every objective met", perspective, headline=True),
+        MetricSpec("end_time_h", Kind.DURATION, "h", Better.NEITHER, "simulated time at the end of the run"),
+    ]
+    out += [
+        MetricSpec(f"objective.{o.id}", Kind.RATE, "", Better.HIGHER, _describe(o), perspective, headline=True)
+        for o in s.objectives
+    ]
+    return out
+
+
+def _describe(o: Objective) -> str:
+    if isinstance(o, MetricObjective):
+        bounds = [
+            f"at most {o.at_most:g}" if o.at_most is not None else "",
+            f"at least {o.at_least:g}" if o.at_least is not None else "",
+        ]
+        return f"{o.metric} " + " and ".join(b for b in bounds if b)
+    within = f" within {o.within / 60:g} h" if o.within is not None else ""
+    return f"{o.place} secured{within}"
+
+
+def evaluate(world: World, m: dict[str, float]) -> dict[str, float]:
+    """``mission_success``, ``end_time_h`` and ``objective.<id>``, given every other metric in ``m``."""
+    s = world.scenario
+    passed = [_met(o, m, world) for o in s.objectives]
+    out = {"mission_success": float(all(passed)), "end_time_h": world.now / 60.0}
+    out.update({f"objective.{o.id}": float(ok) for o, ok in zip(s.objectives, passed, strict=True)})
+    return out
+
+
+def _met(o: Objective, m: dict[str, float], world: World) -> bool:
+    if not isinstance(o, MetricObjective):
+        t = world.signal_times.get(Secured(o.place))
+        return t is not None and (o.within is None or t <= o.within)
+    value = m[o.metric]
+    if math.isnan(value):
+        return False
+    return (o.at_most is None or value <= o.at_most) and (o.at_least is None or value >= o.at_least)

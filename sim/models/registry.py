@@ -1,0 +1,11 @@
+"""The models, in the order they are installed into a World and report their metrics.
+
+Adding a model: write its module to the contract in ``sim.models.contract`` and add it here.
+"""
+
+from __future__ import annotations
+
+from sim.models import combat, fires, logistics, medical, supply_lines
+from sim.models.contract import Model
+
+MODELS: tuple[Model, ...] = (combat, fires, logistics, supply_lines, medical)  # type: ignore[assignment]
