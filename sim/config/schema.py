@@ -429,11 +429,13 @@ class Analysis(Frozen):
         None,
         description="the side whose point of view `compare` takes (an opponent's gain is our loss); "
         "default: the side that has the objectives",
+        examples=["coalition"],
     )
     headline: list[str] = Field(
         [],
         description="metrics shown in the short summary, e.g. [time_to_secure_h.island, killed.coalition]; "
         "default: the ones the models mark as headline",
+        examples=[["time_to_secure_h.island", "killed.coalition"]],
     )
 
 
