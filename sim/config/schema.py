@@ -427,7 +427,7 @@ class Analysis(Frozen):
 
     side: Id | None = Field(
         None,
-        description="the side whose point of view `compare` takes (an opponent's gain is our loss); "
+        description="the side whose point of view compare takes (an opponent's gain is our loss); "
         "default: the side that has the objectives",
         examples=["coalition"],
     )
