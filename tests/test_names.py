@@ -92,6 +92,7 @@ def test_without_a_catalogue_the_message_says_how_to_get_one(write):
         ("do: move", "do: mvoe", "unknown order 'mvoe'; did you mean 'move'? (expected one of: assault,"),
         ("to: beach}]", "to: baech}]", "unknown place 'baech'; did you mean 'beach'? (known: beach, port)"),
         ("duration: 12h", "duraton: 12h", "scenario.duraton: unknown field; did you mean 'duration'?"),
+        ("mode: sea", "mode: seas", "map.routes.0.mode: Input should be 'land', 'sea' or 'air'; did you mean 'sea'?"),
     ],
 )
 def test_typos_in_a_scenario_get_did_you_mean(write, old, new, message):

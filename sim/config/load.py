@@ -213,6 +213,9 @@ def _message(err: Any, model: type[BaseModel]) -> str:
         return "unknown field" + (f"; {hint}" if hint else "")
     if kind == "missing":
         return "required field is missing"
+    if kind in ("literal_error", "enum") and isinstance(err.get("input"), str):
+        hint = did_you_mean(err["input"], re.findall(r"'([^']*)'", err["ctx"]["expected"]))
+        return msg + (f"; {hint}" if hint else "")
     if kind == "union_tag_invalid":
         ctx = err["ctx"]
         what = {"do": "order", "kind": "objective kind"}.get(ctx["discriminator"].strip("'"), "tag")
