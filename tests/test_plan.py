@@ -104,3 +104,43 @@ def test_plan_weighs_supplies_at_the_start_against_their_use():
     stock = t["carries"]["water"] * t["strength"]
     per_h = 33.7 * t["strength"] * t.get("personnel_per_element", 1) / 24  # ATP 4-90 water per person per day
     assert f"mar-1 water: {stock:,.0f} L at the start; idle {per_h:.3g}/h, lasts {hm(stock / per_h * 60)}" in out
+
+
+@pytest.mark.parametrize("name", ["medical_chain", "trans_caspian_logistics", "birlestik_2024"])
+def test_every_shipped_scenario_has_a_plan_naming_each_phase_and_supply_line(name):
+    from sim.config import load_scenario
+
+    s = load_scenario(name).scenario
+    r = CliRunner().invoke(main, ["check", "--plan", name])
+    assert r.exit_code == 0, r.output + r.stderr
+    assert [p for p in s.phases if f". {p.id}: " not in r.output] == []
+    assert [x.id for x in s.supply_lines if f"supply line {x.id}: " not in r.output] == []
+
+
+def test_embark_move_disembark_follow_the_transport(write):
+    path = write(
+        """\
+        scenario: {name: e, duration: 12h}
+        catalog: exsim:units
+        map:
+          places:
+            port:  {kind: port, lat: 43.1, lon: 51.6}
+            beach: {kind: beach, lat: 43.3, lon: 51.2}
+          routes: [{from: port, to: beach, mode: sea, distance_km: 33.3}]
+        sides: {blue: {}}
+        units:
+          - {id: ship, type: landing_ship, side: blue, at: port}
+          - {id: coy, type: marine_infantry_company, side: blue, at: port}
+        phases:
+          - id: go
+            orders:
+              - {unit: coy, do: embark, on: ship}
+              - {unit: ship, do: move, to: beach}
+              - {unit: coy, do: disembark}
+        """
+    )
+    out = CliRunner().invoke(main, ["check", "--plan", str(path)]).output
+    t = TYPES["landing_ship"]
+    assert f"coy embark: aboard ship at port, loading {hm(minutes(t['load_min']))}" in out
+    assert f"ship move: port → beach, 33.3 km, {hm(33.3 / t['speed_kmh']['sea'] * 60)}" in out
+    assert f"coy disembark: from ship at beach, unloading {hm(minutes(t['unload_min']))}" in out
