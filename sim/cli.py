@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import click
@@ -158,6 +158,29 @@ def _with_budget(overrides: tuple[str, ...], max_events: int | None) -> tuple[st
     return overrides if max_events is None else (*overrides, f"scenario.max_events={max_events}")
 
 
+def _executor_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--executor, --workers and --scheduler: where the replications of a run or a sweep are computed."""
+    for option in reversed(
+        [
+            click.option(
+                "--executor", type=click.Choice(["serial", "process", "dask"]), default="process", show_default=True
+            ),
+            click.option(
+                "--workers",
+                type=click.IntRange(1, MAX_WORKERS),
+                help=f"Processes (default: all cores; at most {MAX_WORKERS}, four per core).",
+            ),
+            click.option(
+                "--scheduler",
+                metavar="ADDRESS",
+                help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @click.group(cls=ExsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="exsim")
 def main() -> None:
@@ -177,13 +200,7 @@ def main() -> None:
 @click.option("--from", "origin", metavar="RUN_ID", help="Run a stored run again, exactly (see exsim runs).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--trace", is_flag=True, help="Also write events.jsonl, the event log of replication 0.")
-@click.option("--executor", type=click.Choice(["serial", "process", "dask"]), default="process", show_default=True)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, MAX_WORKERS),
-    help=f"Processes (default: all cores; at most {MAX_WORKERS}, four per core).",
-)
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster).")
+@_executor_options
 @click.option("--all", "show_all", is_flag=True, help="Show every metric, not only the objectives and headline.")
 @click.option("--metric", "metrics", multiple=True, help="Show these metrics (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
@@ -206,6 +223,8 @@ def run(
     max_events: int | None,
 ) -> None:
     """Run SCENARIO (a file, or the name of a shipped scenario) and summarise its outcomes."""
+    if executor == "dask" and scheduler:
+        check_scheduler(scheduler)
     if origin is not None:
         if scenario or overrides or seed is not None or reps is not None or max_events is not None:
             raise ExsimError(
@@ -349,13 +368,7 @@ def list_resources(paths: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="Replace the results already in --out (every file in it is removed).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-@click.option("--executor", type=click.Choice(["serial", "process", "dask"]), default="process", show_default=True)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, MAX_WORKERS),
-    help=f"Processes (default: all cores; at most {MAX_WORKERS}, four per core).",
-)
-@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster).")
+@_executor_options
 @click.option("--batch", type=click.IntRange(min=1), help="Replications per task (default: chosen from --reps).")
 @click.option(
     "--resume", is_flag=True, help="Complete an interrupted sweep (the newest of this sweep, or the one in --out)."

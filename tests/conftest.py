@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from sim.config import load_scenario
 from sim.config.yamlsafe import dotted  # noqa: F401  (re-exported for tests)
 
 REPO = Path(__file__).resolve().parent.parent
+# what `exsim run --trace` writes into its folder
+RUN_FILES = ["events.jsonl", "manifest.json", "replications.csv", "results.sqlite", "scenario.json", "summary.json"]
 
 # A duel on an open objective: one attacking and one defending unit, nothing else in the way.
 DUEL = """\
@@ -38,6 +41,18 @@ combat: {{law: {law}, mode: {mode}, suppression_factor: 1.0}}
 objectives:
   - {{id: take_hill, kind: secure, place: hill}}
 """
+
+
+def count_replications(db: Path) -> int:
+    """Replications committed so far to the store ``db`` (0 while it does not exist yet)."""
+    try:
+        con = sqlite3.connect(db, timeout=5)
+        try:
+            return con.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
 
 
 def duel_yaml(

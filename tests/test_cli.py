@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sim import __version__
 from sim.cli import main
 from sim.config import Scenario, load_scenario, scenario_digest
-from tests.conftest import REPO
+from tests.conftest import REPO, RUN_FILES
 
 ISLAND = str(REPO / "scenarios" / "island_retake.yaml")
 
@@ -36,14 +36,7 @@ def test_run_writes_the_results_folder(tmp_path):
     r = invoke("run", ISLAND, "--seed", "7", "--reps", "5", "--out", str(out), "--trace")
     assert r.exit_code == 0, r.output
     assert "time_to_secure_h.island" in r.output and "95 % CI" in r.output
-    assert sorted(p.name for p in out.iterdir()) == [
-        "events.jsonl",
-        "manifest.json",
-        "replications.csv",
-        "results.sqlite",
-        "scenario.json",
-        "summary.json",
-    ]
+    assert sorted(p.name for p in out.iterdir()) == RUN_FILES
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 7 and manifest["replications"] == 5 and manifest["exsim_version"] == __version__
     assert manifest["scenario_sha256"] == load_scenario(ISLAND).digest

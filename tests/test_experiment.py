@@ -6,7 +6,6 @@ import json
 import math
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from sim.experiment.design import SweepSpec, build_sweep, load_sweep
 from sim.experiment.stats import mean_ci, wilson
 from sim.experiment.store import FILE, ResultStore, table
 from sim.experiment.sweep import Plan, run_plan
-from tests.conftest import REPO
+from tests.conftest import REPO, count_replications
 
 BAD = Path(__file__).parent / "bad_sweeps"
 
@@ -55,17 +54,6 @@ def test_serial_process_and_dask_give_identical_tables(tmp_path):
     assert serial == process == dask
 
 
-def _count(db: Path) -> int:
-    try:
-        con = sqlite3.connect(db, timeout=5)
-        try:
-            return con.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-
-
 @pytest.mark.slow
 def test_a_sweep_killed_part_way_resumes_to_the_same_table(tmp_path):
     sweep = island_sweep(
@@ -92,12 +80,12 @@ def test_a_sweep_killed_part_way_resumes_to_the_same_table(tmp_path):
     )
     work = history.partial(out)  # written out of sight, renamed to ``out`` when complete
     deadline = time.monotonic() + 120
-    while _count(work / FILE) < 10 and proc.poll() is None and time.monotonic() < deadline:
+    while count_replications(work / FILE) < 10 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the sweep finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    partial = _count(work / FILE)
+    partial = count_replications(work / FILE)
     assert 10 <= partial < 60 and not out.exists()
     r = CliRunner().invoke(
         main, ["sweep", str(sweep), "--out", str(out), "--executor", "serial", "--resume", "--quiet"]

@@ -24,7 +24,7 @@ from sim.config import load_scenario
 from sim.errors import ExsimError
 from sim.experiment import history
 from sim.experiment.store import FILE, ResultStore, table
-from tests.conftest import REPO
+from tests.conftest import REPO, RUN_FILES, count_replications
 
 ISLAND = str(REPO / "scenarios" / "island_retake.yaml")
 
@@ -69,14 +69,7 @@ def test_two_runs_with_different_overrides_leave_two_complete_folders(tmp_path, 
     first, second = (group / name for name in visible(group) if name != "latest")
     assert os.readlink(group / "latest") == second.name
     # each folder is whole and describes itself, and only the traced one has an event log
-    assert sorted(p.name for p in first.iterdir()) == [
-        "events.jsonl",
-        "manifest.json",
-        "replications.csv",
-        "results.sqlite",
-        "scenario.json",
-        "summary.json",
-    ]
+    assert sorted(p.name for p in first.iterdir()) == RUN_FILES
     assert sorted(p.name for p in second.iterdir()) == sorted(set(os.listdir(first)) - {"events.jsonl"})
     for folder, overrides in ((first, []), (second, ["units.ls-1.strength=1"])):
         manifest = json.loads((folder / "manifest.json").read_text())
@@ -169,7 +162,7 @@ def test_a_run_killed_midway_leaves_nothing_visible_and_the_previous_run_untouch
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline:
         partials = list(group.glob(".*.partial"))
-        if partials and _count(partials[0] / FILE) >= 4:
+        if partials and count_replications(partials[0] / FILE) >= 4:
             break
         time.sleep(0.05)
     assert proc.poll() is None, "the run finished before it could be killed"
@@ -182,17 +175,6 @@ def test_a_run_killed_midway_leaves_nothing_visible_and_the_previous_run_untouch
     ).stdout
     assert f"trans_caspian_logistics/{previous}" in listing and "(interrupted" in listing
     assert history.resolve("latest", tmp_path / "results") == group / previous
-
-
-def _count(db: Path) -> int:
-    try:
-        con = sqlite3.connect(db, timeout=5)
-        try:
-            return con.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
 
 
 def test_an_interrupted_sweep_in_the_default_folder_resumes_to_the_same_table(tmp_path, monkeypatch):

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.errors import ExsimError
-from sim.experiment import executors, history
+from sim.experiment import executors
+from sim.experiment.lock import FolderLock, is_locked
 from sim.experiment.store import FILE, FORMAT, PointRow, ResultStore, StoreError, open_store
 from tests.conftest import REPO
 
@@ -200,14 +201,14 @@ def test_a_store_is_created_whole_or_not_at_all(tmp_path, monkeypatch):
 
 def test_a_folder_is_written_by_one_process_at_a_time(tmp_path):
     out = tmp_path / "busy"
-    lock = history.FolderLock(out).acquire()
+    lock = FolderLock(out).acquire()
     try:
         with pytest.raises(ExsimError, match=f"being written by another exsim \\(pid {__import__('os').getpid()}\\)"):
-            history.FolderLock(out).acquire()
-        assert history.is_locked(out)
+            FolderLock(out).acquire()
+        assert is_locked(out)
     finally:
         lock.release()
-    assert not history.is_locked(out) and not list(tmp_path.iterdir())
+    assert not is_locked(out) and not list(tmp_path.iterdir())
 
 
 def test_two_concurrent_resumes_into_one_folder_one_refuses_cleanly(tmp_path):
@@ -218,7 +219,7 @@ def test_two_concurrent_resumes_into_one_folder_one_refuses_cleanly(tmp_path):
     args = [*sweep, "--out", str(out), "--executor", "serial", "--batch", "1", "--quiet", "--resume"]
     first = subprocess.Popen([sys.executable, "-m", "sim.cli", *args], cwd=tmp_path)
     deadline = time.monotonic() + 60
-    while not history.is_locked(out) and first.poll() is None and time.monotonic() < deadline:
+    while not is_locked(out) and first.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert first.poll() is None, "the first sweep finished before the second started"
     second = CliRunner().invoke(main, args)
