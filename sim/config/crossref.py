@@ -5,8 +5,9 @@ Each check yields ``(path, message)``; the loader turns paths into file:line pos
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence, Set
 
+from sim.config.medical import Arrivals, MassCasualty
 from sim.config.schema import (
     AssaultOrder,
     EmbarkOrder,
@@ -293,14 +294,14 @@ def _logistics(s: Scenario) -> Iterator[Finding]:
     for i, c in enumerate(s.closures):
         if c.route not in route_ids:
             yield ("closures", i, "route"), _unknown("route id", c.route, route_ids)
-    for i, t in enumerate(s.traffic):
-        if t.port not in places:
-            yield ("traffic", i, "port"), _unknown("place", t.port, places)
-        elif not places[t.port].berths:
-            yield ("traffic", i, "port"), f"{t.port} has no berths: limit; ships there would never queue"
+    for i, traffic in enumerate(s.traffic):
+        if traffic.port not in places:
+            yield ("traffic", i, "port"), _unknown("place", traffic.port, places)
+        elif not places[traffic.port].berths:
+            yield ("traffic", i, "port"), f"{traffic.port} has no berths: limit; ships there would never queue"
 
 
-def _closure(s: Scenario, starts: set[str], modes: set[str]) -> set[str]:
+def _closure(s: Scenario, starts: Set[str], modes: Set[str]) -> set[str]:
     """Places reachable from ``starts`` on routes of the given modes."""
     seen, todo = set(starts), list(starts)
     while todo:
@@ -315,7 +316,7 @@ def _closure(s: Scenario, starts: set[str], modes: set[str]) -> set[str]:
     return seen
 
 
-def _connected(s: Scenario, src: str, dst: str, modes: set[str]) -> bool:
+def _connected(s: Scenario, src: str, dst: str, modes: Set[str]) -> bool:
     return dst in _closure(s, {src}, modes)
 
 
@@ -380,7 +381,11 @@ def _medical(s: Scenario) -> Iterator[Finding]:
                 (f"{f.next} is at {nxt.at}, not at {f.at}: add an evacuation leg (evacuation: - to: {f.next})"),
             )
     served = {p for f in med.facilities for p in (f.at, *f.serves)}
-    for key, items in (("mass_casualties", med.mass_casualties), ("arrivals", med.arrivals)):
+    casualty_sources: list[tuple[str, Sequence[MassCasualty | Arrivals]]] = [
+        ("mass_casualties", med.mass_casualties),
+        ("arrivals", med.arrivals),
+    ]
+    for key, items in casualty_sources:
         for i, item in enumerate(items):
             if item.place not in places:
                 yield (*base, key, i, "place"), _unknown("place", item.place, places)

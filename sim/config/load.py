@@ -154,7 +154,8 @@ def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
         merged.update((name, (t, cat_doc)) for name, t in cat_doc.data["unit_types"].items())
     if problems:
         raise ScenarioError(problems)
-    inline = data.get("unit_types") if isinstance(data.get("unit_types"), dict) else {}
+    raw = data.get("unit_types")
+    inline: dict[str, Any] = raw if isinstance(raw, dict) else {}
     data["unit_types"] = {**{name: t for name, (t, _) in merged.items()}, **inline}
     for name, (_, cat_doc) in merged.items():
         if name not in inline:  # errors in a catalogue's types point into the catalogue file

@@ -78,7 +78,7 @@ class Arrivals(Frozen):
 Mix = dict[Triage, Annotated[float, Field(ge=0.0, le=1.0)]]
 
 
-def _default_mix() -> dict[str, dict[str, float]]:
+def _default_mix() -> dict[str, dict[Triage, float]]:
     # Assumption: shares by triage category; NATO triage T1 immediate, T2 delayed, T3 minimal, T4 expectant.
     return {
         "combat": {"T1": 0.2, "T2": 0.35, "T3": 0.4, "T4": 0.05},
@@ -86,7 +86,7 @@ def _default_mix() -> dict[str, dict[str, float]]:
     }
 
 
-def _default_hazard() -> dict[str, Hazard]:
+def _default_hazard() -> dict[Triage, Hazard]:
     # Assumption, shaped to give the size of the golden-hour effect reported by Kotwal et al. (JAMA Surg
     # 2016: case fatality 13.7 % -> 7.6 % with helicopter care within 60 min): an untreated T1 casualty
     # dies with probability ~10 % by 1 h, ~25 % by 2 h and ~60 % by 4 h after injury.

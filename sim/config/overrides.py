@@ -47,6 +47,7 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> tuple[dict[st
 def _assign(data: dict[str, Any], parts: list[str], value: Any) -> PathKey:
     node: Any = data
     path: list[str | int] = []
+    key: str | int
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         if isinstance(node, dict):
@@ -57,11 +58,11 @@ def _assign(data: dict[str, Any], parts: list[str], value: Any) -> PathKey:
                 node[part] = {}
             node, key = node[part], part
         elif isinstance(node, list):
-            key = _list_index(node, part, path)
+            index = _list_index(node, part, path)
             if last:
-                node[key] = value
-                return (*path, key)
-            node = node[key]
+                node[index] = value
+                return (*path, index)
+            node, key = node[index], index
         else:
             raise LookupError(f"{'.'.join(map(str, path))} is a value, it has no field {part!r}")
         path.append(key)

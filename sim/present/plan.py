@@ -22,6 +22,7 @@ from sim.config.schema import (
     Phase,
     Scenario,
     UnitSpec,
+    UnitType,
     WaitOrder,
 )
 from sim.config.supply import SUPPLY_CLASSES
@@ -102,7 +103,11 @@ def _triggers(p: Phase, s: Scenario) -> str:
 
 
 def _speeds(s: Scenario, u: UnitSpec) -> dict[str, float]:
-    return dict(s.unit_types[u.type].speed_kmh)
+    return _modes(s.unit_types[u.type])
+
+
+def _modes(t: UnitType) -> dict[str, float]:
+    return {mode: kmh for mode, kmh in t.speed_kmh.items()}
 
 
 def _route(the_map: Map, src: str | None, dst: str, speeds: dict[str, float]) -> tuple[str, float]:
@@ -128,8 +133,8 @@ def _order(s: Scenario, the_map: Map, units: dict[str, UnitSpec], where: _Where,
     if isinstance(o, MoveOrder):
         text, _ = _route(the_map, here, o.to, _speeds(s, u))
         where.at[o.unit] = o.to
-        for name, carrier in where.aboard.items():
-            if carrier == o.unit:
+        for name, transport in where.aboard.items():
+            if transport == o.unit:
                 where.at[name] = None
         return text + delay
     if isinstance(o, AssaultOrder):
@@ -145,10 +150,10 @@ def _order(s: Scenario, the_map: Map, units: dict[str, UnitSpec], where: _Where,
         t = s.unit_types[units[o.on].type]
         return f"aboard {o.on} at {here}, loading {format_duration(t.load_min)}{delay}"
     if isinstance(o, DisembarkOrder):
-        carrier = where.aboard.pop(o.unit, None)
+        carrier = where.aboard.pop(o.unit) if o.unit in where.aboard else None
         where.at[o.unit] = where.at.get(carrier) if carrier else here
-        t = s.unit_types[units[carrier].type] if carrier else None
-        return f"from {carrier} at {where.at[o.unit]}, unloading {format_duration(t.unload_min if t else 0)}{delay}"
+        unload = s.unit_types[units[carrier].type].unload_min if carrier else 0.0
+        return f"from {carrier} at {where.at[o.unit]}, unloading {format_duration(unload)}{delay}"
     if isinstance(o, WaitOrder):
         return f"{format_duration(o.duration)}{delay}"
     return f"holds {here}{delay}"
@@ -159,8 +164,8 @@ def _lift(s: Scenario, the_map: Map, units: dict[str, UnitSpec], where: _Where, 
     transport, t = units[o.unit], s.unit_types[units[o.unit].type]
     origin = where.at.get(o.unit)
     capacity = (transport.strength or t.strength) * t.capacity_personnel
-    text, there = _route(the_map, origin, o.to, dict(t.speed_kmh))
-    back = the_map.path(o.to, origin, dict(t.speed_kmh)) if origin else None
+    text, there = _route(the_map, origin, o.to, _modes(t))
+    back = the_map.path(o.to, origin, _modes(t)) if origin else None
     back_min = back.minutes if back else 0.0
     pending = [(n, _personnel(s, units[n])) for n in o.units]
     planned: list[Trip] = []
@@ -218,7 +223,7 @@ def _supply_lines(s: Scenario, the_map: Map) -> list[str]:
         lines.append(f"  supply line {line.id}: {line.from_} → {line.to}, from {format_time(line.start)}, {dispatch}")
         for name in line.transports:
             t = s.unit_types[units[name].type]
-            path = the_map.path(src, dst, dict(t.speed_kmh))
+            path = the_map.path(src, dst, _modes(t))
             if path is None:
                 continue
             cycle = t.load_min + 2 * path.minutes + t.unload_min
