@@ -124,8 +124,8 @@ class Side(Frozen):
         0.5,
         ge=0.0,
         lt=1.0,
-        description="an engaged side breaks when its strength falls below this share of its strength "
-        "at the start of the engagement (0 to 1)",
+        description="an engaged side breaks when its strength falls below this share of what its engaged "
+        "units had at the start of the run, so earlier losses (preparatory fires) count (0 to 1)",
         examples=[0.4],
     )
     description: str = Field("", description="free text", examples=["the coalition's forces"])

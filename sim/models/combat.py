@@ -73,6 +73,10 @@ class Engagement:
         self.done = world.env.event()
         self.waiting = False
         self._factors: dict[str, float] = {}  # kill factors (supply state), refreshed when perturbed
+        # deterministic mode: the integration under way (solution, its start time, its units) and the time
+        # the units' strengths were last brought up to along it
+        self._ode: tuple[object, float, list[Unit]] | None = None
+        self._synced = -math.inf
         for u in self.attackers + self.defenders:
             world.set_state(u, UnitState.ENGAGED)
         world.emit(
@@ -86,6 +90,7 @@ class Engagement:
         self.process = world.env.process(self._run())
 
     def join(self, unit: Unit) -> None:
+        self.sync()
         self.attackers.append(unit)
         self.ref_a += unit.initial
         self.world.set_state(unit, UnitState.ENGAGED)
@@ -94,6 +99,7 @@ class Engagement:
 
     def perturb(self) -> None:
         """Strengths or modifiers changed from outside: draw the next event again (memoryless)."""
+        self.sync()  # the integration under way held until now; what follows starts from here
         self._factors.clear()  # a unit's supply state may have changed its kill factor
         if self.waiting and self.process.is_alive:
             self.process.interrupt()
@@ -185,9 +191,32 @@ class Engagement:
             outcome = self._outcome()
         return outcome
 
+    def sync(self) -> None:
+        """Deterministic mode: bring the units' strengths up to now along the integration under way.
+
+        Everything that reads or changes strengths mid-fight (metrics, strikes, joins, the end of the
+        run) calls this first; the losses it applies flow on to the medical chain as they happen.
+        """
+        if self._ode is None:
+            return
+        sol, t0, units = self._ode
+        t = min(self.world.now - t0, sol.t[-1])  # type: ignore[attr-defined]
+        if t <= self._synced:
+            return
+        self._synced = t
+        for u, new in zip(units, sol.sol(t), strict=True):  # type: ignore[attr-defined]
+            loss = u.strength - max(float(new), 0.0)
+            if loss > 0:
+                take_losses(self.world, u, loss)
+
     def _step_ode(self) -> Process:
-        law = self.world.scenario.combat.law
-        sides = self.world.scenario.sides
+        """Integrate from the current strengths, stepping the units along with the integrator.
+
+        Returns the outcome when a side broke, None when perturbed from outside (integrate again).
+        """
+        world = self.world
+        law = world.scenario.combat.law
+        sides = world.scenario.sides
         mod_a, mod_b = self._modifiers()
         att = [u for u in self.attackers if u.strength > 0]
         dfd = [u for u in self.defenders if u.strength > 0]
@@ -205,17 +234,23 @@ class Engagement:
         sol = lanchester.integrate(
             law, side(att, mod_a, self.ref_a, self.side_a), side(dfd, mod_b, self.ref_b, self.side_b)
         )
-        ended = any(len(te) for te in sol.t_events)
-        waited = yield from self._wait(sol.t[-1] if ended else math.inf)
-        x = sol.y[:, -1] if waited is None else sol.sol(min(waited, sol.t[-1]))
-        for u, new in zip(att + dfd, x, strict=True):
-            loss = u.strength - max(float(new), 0.0)
-            if loss > 0:
-                take_losses(self.world, u, loss)
-        if waited is None:
-            # the integrator located the breakpoint; trust its event rather than re-testing rounded sums
-            return "a_broken" if len(sol.t_events[0]) else "b_broken"
-        return None
+        t0 = world.now
+        self._ode, self._synced = (sol, t0, att + dfd), 0.0
+        try:
+            # wake at every step of the integrator, so that losses (and the wounded) flow as the fight goes
+            for t in sol.t[1:]:
+                waited = yield from self._wait(max(t0 + float(t) - world.now, 0.0))
+                self.sync()
+                if waited is not None:
+                    return None
+            if not any(len(te) for te in sol.t_events):  # nobody can break: hold until something changes
+                yield from self._wait(math.inf)
+                self.sync()
+                return None
+        finally:
+            self._ode = None
+        # the integrator located the breakpoint; trust its event rather than re-testing rounded sums
+        return "a_broken" if len(sol.t_events[0]) else "b_broken"
 
     def _finish(self, attackers_won: bool) -> None:
         world, cs = self.world, state(self.world)
@@ -354,8 +389,15 @@ def declare(s: Scenario) -> list[MetricSpec]:
     return out
 
 
+def sync(world: World) -> None:
+    """Bring every deterministic engagement's strengths up to now (before reading them mid-fight)."""
+    for eng in list(state(world).engagements.values()):
+        eng.sync()
+
+
 def metrics(world: World) -> dict[str, float]:
     s, cs = world.scenario, state(world)
+    sync(world)
     m: dict[str, float] = {}
     for p in objective_places(s):
         t = world.signal_times.get(Secured(p))

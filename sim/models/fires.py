@@ -83,6 +83,9 @@ def strike(world: World, unit: Unit, target: str, kill_prob: float) -> None:
     flown = world.services.get(FiresState).sorties
     flown[unit.id] = flown.get(unit.id, 0) + 1
     factor = world.scenario.combat.defence_factor.get(world.map.places[target].defence, 1.0)
+    eng = state(world).engagements.get(target)
+    if eng is not None:
+        eng.sync()  # a deterministic fight's strengths as of now, not as of its last integration step
     deterministic = world.scenario.combat.mode == "deterministic"
     hit_any = False
     for victim in hostile_at(world, target, unit.side):

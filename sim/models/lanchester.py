@@ -7,7 +7,8 @@ Losses to the other side, Y, come at
     square law (aimed fire):  r_Y = P_X · V_Y / Y           with V_Y = Σ y_i / p_i
     linear law (area fire):   r_Y = P_X · V_Y / Y_ref
 
-(Y = Σ y_i; p_i protection; Y_ref the strength that entered the engagement) and fall on unit i with
+(Y = Σ y_i; p_i protection; Y_ref the reference strength: what the engaged units had at the start
+of the run, the same reference as the breakpoint's) and fall on unit i with
 probability (y_i / p_i) / V_Y. With one unprotected unit a side this is the textbook pair
 dA/dt = −bB, dB/dt = −aA (square) and dA/dt = −b'AB, dB/dt = −a'AB (linear, a' = a/B_ref).
 
