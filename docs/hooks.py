@@ -128,10 +128,12 @@ def _cell(text: str) -> str:
 
 
 METRICS_INTRO = """\
-What a replication reports, by metric family: every metric of the four shipped scenarios, read from
-exsim at build time. A name's suffix names a place, side, unit, supply class, supply line, port or
-facility of the scenario. Rates (0/1 outcomes) are summarised with Wilson intervals, the rest with
-Student-t intervals; times are in hours.
+What a replication reports: every metric the models declare for the four shipped scenarios, read
+from exsim's metric catalogue at build time (the same declarations the summary, sweeps and `compare`
+use). Metrics come in families: the part of a name after the first dot names a place, side, unit,
+supply class, supply line, port or facility of the scenario. Rates (0/1 outcomes) are summarised with
+Wilson intervals, the rest with Student-t intervals. *Better* is the direction that is better for the
+metric's side (*neither*: a quantity to know, not to judge).
 """
 
 
@@ -139,21 +141,27 @@ def metrics_page() -> str:
     from sim.config import load_scenario
     from sim.config.locate import shipped_scenarios
 
-    families: dict[str, dict[str, list[str]]] = {}
-    for name in sorted(shipped_scenarios()):
-        for metric in metric_specs(load_scenario(name).scenario):
-            family, _, _ = metric.partition(".")
-            families.setdefault(family, {}).setdefault(name, []).append(metric)
-    lines = ["# Metric catalogue", "", METRICS_INTRO, "", "| metric | examples | reported by |", "|---|---|---|"]
-    for family, by_scenario in families.items():
-        examples = list(dict.fromkeys(m for ms in by_scenario.values() for m in ms))
-        shown = ", ".join(f"`{m}`" for m in examples[:3]) + (", …" if len(examples) > 3 else "")
-        lines.append(f"| `{family}` | {shown} | {', '.join(by_scenario)} |")
+    by_scenario = {name: metric_specs(load_scenario(name).scenario) for name in sorted(shipped_scenarios())}
+    families: dict[str, list[Any]] = {}
+    for specs in by_scenario.values():
+        for spec in specs:
+            families.setdefault(spec.family, []).append(spec)
+    lines = ["# Metric catalogue", "", METRICS_INTRO, "", "## Families", ""]
+    lines += ["| family | kind | unit | better | for example |", "|---|---|---|---|---|"]
+    for family, specs in families.items():
+        first = specs[0]
+        lines.append(
+            f"| `{family}` | {first.kind} | {first.unit or '-'} | {first.better} | "
+            f"`{first.name}`: {_cell(first.description)} |"
+        )
+    for name, specs in by_scenario.items():
+        lines += ["", f"## {name}", "", "| metric | meaning | kind | unit | better |", "|---|---|---|---|---|"]
+        lines += [f"| `{m.name}` | {_cell(m.description)} | {m.kind} | {m.unit or '-'} | {m.better} |" for m in specs]
     return "\n".join(lines) + "\n"
 
 
-def metric_specs(scenario: Any) -> list[str]:
-    """The metrics a replication of ``scenario`` reports: the one place to read the metric catalogue."""
-    from sim.config.schema import metric_names
+def metric_specs(scenario: Any) -> list[Any]:
+    """The metrics a replication of ``scenario`` reports, as the models declare them."""
+    from sim.models.catalogue import catalogue
 
-    return metric_names(scenario)
+    return list(catalogue(scenario))
