@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
@@ -181,7 +182,7 @@ def _executor_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-@click.group(cls=ExsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="exsim", cls=ExsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="exsim")
 def main() -> None:
     """exsim — discrete-event simulator for tabletop exercise scenarios."""
@@ -418,17 +419,20 @@ def sweep(
             raise ExsimError("give --vary PATH=V1,V2,... (or a sweep file, or the name of a shipped sweep)")
         factors = dict(_parse_vary(v) for v in vary)
         name = slug(Path(source).stem) + "_sweep"
-        spec = SweepSpec.model_validate(
-            {
-                "name": name,
-                "scenario": source,
-                "replications": reps or 20,
-                "seed": seed,
-                "design": design,
-                "factors": factors,
-                "set": list(overrides),
-            }
-        )
+        try:
+            spec = SweepSpec.model_validate(
+                {
+                    "name": name,
+                    "scenario": source,
+                    "replications": reps or 20,
+                    "seed": seed,
+                    "design": design,
+                    "factors": factors,
+                    "set": list(overrides),
+                }
+            )
+        except ValidationError as e:  # _parse_vary lets only plain, finite values through: this is a backstop
+            raise ExsimError(f"--vary: {e.errors()[0]['msg']}") from None
         sw = build_sweep(spec, source, "--vary", _cli_anchor)
     plan = Plan.from_sweep(sw)
     if precision or max_reps:
@@ -464,6 +468,10 @@ def sweep(
         Console().print(sweep_view(title, rows, [m for m in store.metrics if _objective(m)] + shown, means))
         click.echo(f"results written to {done.folder}/")
     store.close()
+    if done.errors:  # each error is kept in the store; the sweep itself finished
+        first = done.errors[0].splitlines()[0]
+        total = plan.replications * len(plan.points)
+        click.echo(f"{len(done.errors)} of {total} replications raised an error; the first: {first}", err=True)
 
 
 @main.command()
@@ -595,6 +603,8 @@ def _parse_vary(text: str) -> tuple[str, list[object]]:
             value = read_text(v.strip(), f"--vary {text}").data
         except ScenarioError:
             value = None  # YAML that is not a plain value, e.g. half a list
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ExsimError(f"--vary {text}: value {i} ({v.strip()!r}) is not a finite number")
         if isinstance(value, dict | list) or value is None or v.strip() == "":
             raise ExsimError(
                 f"--vary {text}: value {i} ({v.strip()!r}) is not a plain number, word or true/false; "
@@ -654,4 +664,4 @@ class _null:
 
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="exsim")

@@ -36,7 +36,16 @@ class ScenarioError(ExsimError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems]
+        """One line per problem, at most MAX_SHOWN of them (a file that is not a scenario at all could
+        otherwise be echoed back key by key)."""
+        shown = [str(p) for p in self.problems[:MAX_SHOWN]]
+        if len(self.problems) > MAX_SHOWN:
+            rest = len(self.problems) - MAX_SHOWN
+            shown.append(f"{self.problems[MAX_SHOWN].file}: {rest} more problems not shown; fix these first")
+        return shown
+
+
+MAX_SHOWN = 50
 
 
 class RunBudgetExceeded(ExsimError):

@@ -91,6 +91,16 @@ def is_planner_time(value: object) -> bool:
 
 def parse_time(value: object, start: datetime | None = None) -> float:
     """Minutes after H-hour from any accepted spelling; ``start`` is scenario.start (needed by D+ and dates)."""
+    try:
+        minutes = _parse_time(value, start)
+    except OverflowError:  # D+ a billion days: past what a date can hold
+        raise ValueError(f"{value!r} is too far from H-hour; times must be within 100 years") from None
+    if not math.isfinite(minutes) or abs(minutes) > MAX_MINUTES:
+        raise ValueError(f"{value!r} is too far from H-hour; times must be within 100 years")
+    return minutes
+
+
+def _parse_time(value: object, start: datetime | None) -> float:
     if isinstance(value, datetime):
         return _since(value, start, value.isoformat())
     if not isinstance(value, str) or not is_planner_time(value):
