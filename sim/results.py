@@ -40,7 +40,7 @@ def load(folder: str | Path) -> Any:
     try:
         import pandas as pd
     except ImportError:
-        raise ExsimError("sim.results.load needs pandas: pip install 'exsim[data]'") from None
+        raise ExsimError("sim.results.load needs pandas: pip install pandas") from None
     return pd.DataFrame.from_records(records(folder))
 
 
@@ -55,7 +55,7 @@ def export(folder: str | Path, fmt: str, dest: Path | None = None) -> Path:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise ExsimError("Parquet export needs pyarrow: pip install 'exsim[data]'") from None
+            raise ExsimError("Parquet export needs pyarrow: pip install pyarrow") from None
         tmp = dest.with_name(f".{dest.name}.tmp")
         frame.to_parquet(tmp, index=False)
         tmp.replace(dest)

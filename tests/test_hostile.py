@@ -59,7 +59,7 @@ EXPECTED: dict[str, tuple[int, int, str]] = {
     "string_strength.yaml": (2, 2, "unit_types.inf.strength: Input should be a valid integer"),
     "bool_strength.yaml": (0, 0, "ok:"),
     # the run budget
-    "budget_tiny.yaml": (0, 2, "after 10 events, the run budget"),
+    "budget_tiny.yaml": (0, 2, "more than 10 events, the run budget"),
     "budget_zero.yaml": (2, 2, "scenario.max_events: Input should be greater than 0"),
     # orders that make no sense
     "embark_on_itself.yaml": (2, 2, "phases.0.orders.1.on: a unit cannot embark on itself"),
@@ -290,10 +290,10 @@ OPTIONS: list[tuple[list[str], int, str]] = [
     (["run", V, "--set", "scenario.duration=.nan"], 2, "nan is not a time"),
     (["run", V, "--set", "scenario.duration=1e308"], 2, "is not a time"),
     (["run", V, "--set", "units.0.strength=1e12"], 2, "less than or equal to 100000"),
-    (["run", V, "--set", "scenario.max_events=10", "--out", "out"], 2, "after 10 events, the run budget"),
+    (["run", V, "--set", "scenario.max_events=10", "--out", "out"], 2, "more than 10 events, the run budget"),
     (["run", V, "--max-events", "0"], 2, "Invalid value for '--max-events'"),
     (["run", V, "--max-events", "many"], 2, "Invalid value for '--max-events'"),
-    (["run", V, "--max-events", "25", "--reps", "1", "--out", "out"], 2, "after 25 events, the run budget"),
+    (["run", V, "--max-events", "25", "--reps", "1", "--out", "out"], 2, "more than 25 events, the run budget"),
     (["run", V, "--reps", "1", "--max-events", "100000", "--out", "out", "-q"], 0, ""),
     (["run", V, "--reps", "1", "--out", "out/[/bold] [red]x", "-q"], 0, ""),
     (["sweep", V, "--vary", "scenario.seed=1,,2"], 2, "value 2 ('') is not a plain number"),
@@ -341,7 +341,7 @@ def test_a_sweep_whose_replications_all_exceed_the_budget_says_so(tmp_path):
     result = invoke([*SWEEP, "--max-events", "25"], tmp_path)
     assert result.exit_code == 0  # the sweep itself ran: every replication is recorded with its error
     assert "2 of 2 replications failed" in result.stderr
-    assert "after 25 events, the run budget" in result.stderr
+    assert "more than 25 events, the run budget" in result.stderr
 
 
 def test_usage_errors_are_one_line_from_the_console_script(tmp_path):

@@ -14,7 +14,7 @@ from simpy.core import URGENT, StopSimulation
 
 def run_until(env: simpy.Environment, until: float, max_events: int) -> int | None:
     """Process events up to time ``until`` (as ``env.run(until=...)``); the number of events processed,
-    or None when ``max_events`` were processed before reaching ``until``."""
+    or None when reaching ``until`` needs more than ``max_events``."""
     if until <= env.now:
         raise ValueError(f"until ({until}) must be greater than the current simulation time")
     stop = simpy.Event(env)
@@ -24,8 +24,10 @@ def run_until(env: simpy.Environment, until: float, max_events: int) -> int | No
     step = env.step
     n = 0
     try:
-        for n in range(max_events):  # noqa: B007  (n is read after the loop)
+        for n in range(max_events):  # noqa: B007  (n is read when the stop event comes)
             step()
+        n = max_events
+        step()  # the budget is spent: only the stop event itself may come next
     except StopSimulation:
-        return n  # events processed before the stop event itself
+        return n  # events processed before the stop event
     return None

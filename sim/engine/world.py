@@ -129,8 +129,8 @@ class World:
         if done is None:
             self.events = self.scenario.scenario.max_events
             raise RunBudgetExceeded(
-                f"replication {self.replication} stopped at simulated minute {self.env.now:,.1f} after "
-                f"{self.events:,} events, the run budget (--max-events, or scenario.max_events); "
+                f"replication {self.replication} stopped at simulated minute {self.env.now:,.1f}: it needs more "
+                f"than {self.events:,} events, the run budget (--max-events, or scenario.max_events); "
                 "raise it if this scenario really needs more"
             )
         self.events += done
