@@ -4,6 +4,7 @@ mutant: exit 0 or 2 in time, no traceback, nothing written outside the output fo
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 import os
@@ -90,7 +91,7 @@ def mutants(draw: st.DrawFn) -> tuple[str, str]:
         path = candidates[draw(st.integers(0, len(candidates) - 1))]
         action = draw(st.sampled_from(["delete", "replace", "scale"]))
         value = draw(st.sampled_from(EXTREME) if action == "replace" else st.sampled_from([0, -1, 1e6, 1e-6, 1e30]))
-        mutate(data, path, action, value)
+        mutate(data, path, action, copy.deepcopy(value))  # never share (and later mutate) an EXTREME value
     return name, dump(data)
 
 

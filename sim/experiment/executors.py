@@ -158,19 +158,18 @@ def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
         try:
             for fut in as_completed(futures):
                 yield fut.result()
-        except BaseException:  # Ctrl-C, SIGTERM or an error: stop now, unfinished batches are redone on --resume
-            _stop_workers(pool)
+        except BaseException:  # Ctrl-C, SIGTERM, an error, or the consumer stopped: unfinished batches are redone
+            _stop_workers(pool)  # on --resume; waiting for them could take minutes
             raise
-        finally:
-            for fut in futures:
-                fut.cancel()
 
 
 def _stop_workers(pool: Any) -> None:
-    """Terminate the pool's workers instead of waiting for their running batches to finish."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # Python 3.14: pool.terminate_workers()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for p in processes:
+    """Terminate the pool's workers instead of waiting for their running batches to finish.
+
+    The pool then finds itself broken and fails every pending future. They are not cancelled first:
+    Python 3.11's pool would then try to fail a cancelled future and print an InvalidStateError.
+    """
+    for p in list((getattr(pool, "_processes", None) or {}).values()):  # Python 3.14: pool.terminate_workers()
         p.terminate()
 
 
