@@ -470,8 +470,7 @@ def sweep(
     store.close()
     if done.errors:  # each error is kept in the store; the sweep itself finished
         first = done.errors[0].splitlines()[0]
-        total = plan.replications * len(plan.points)
-        click.echo(f"{len(done.errors)} of {total} replications raised an error; the first: {first}", err=True)
+        click.echo(f"{len(done.errors)} replications raised an error; the first: {first}", err=True)
 
 
 @main.command()

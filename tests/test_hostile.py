@@ -283,7 +283,7 @@ OPTIONS: list[tuple[list[str], int, str]] = [
     (["run", V, "--seed", "-1"], 2, "Invalid value for '--seed'"),
     (["run", V, "--bogus"], 2, "exsim run: No such option '--bogus'"),
     (["bogus"], 2, "exsim: No such command 'bogus'"),
-    (["run"], 2, "Missing argument 'SCENARIO'"),
+    (["run"], 2, "give a SCENARIO"),
     (["run", "no_such_scenario"], 2, "no_such_scenario"),
     (["run", V, "--set", "units"], 2, "expected --set dotted.path=value"),
     (["run", V, "--set", "units.b1.strength=[/bold]"], 2, "units.0.strength: Input should be a valid integer"),
@@ -337,11 +337,16 @@ def test_each_hostile_option_is_answered_cleanly(args, code, words, tmp_path):
         assert len(result.stderr.splitlines()) == 1, "one line per problem"
 
 
-def test_a_sweep_whose_replications_all_exceed_the_budget_says_so(tmp_path):
+def test_a_sweep_over_its_run_budget_stops_at_once_with_the_message(tmp_path):
+    """Not once per replication: the first replication over the budget stops the sweep."""
     result = invoke([*SWEEP, "--max-events", "25"], tmp_path)
-    assert result.exit_code == 0  # the sweep itself ran: every replication is recorded with its error
-    assert "2 of 2 replications failed" in result.stderr
-    assert "more than 25 events, the run budget" in result.stderr
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert re.fullmatch(
+        r"replication \d+ stopped at simulated minute [\d,.]+: it needs more than 25 events, the run budget "
+        r"\(--max-events, or scenario.max_events\); raise it if this scenario really needs more\n",
+        result.stderr,
+    )
 
 
 def test_usage_errors_are_one_line_from_the_console_script(tmp_path):
@@ -366,7 +371,7 @@ def test_a_bug_ends_with_a_short_report_and_exit_70(tmp_path, monkeypatch):
         return {}["no such key"]
 
     monkeypatch.delenv("EXSIM_DEBUG")
-    monkeypatch.setattr(sim.cli, "replicate", broken)
+    monkeypatch.setattr(sim.cli, "record", broken)
     result = invoke(["run", V, "--reps", "1", "--out", "out"], tmp_path)
     assert result.exit_code == 70
     assert result.stderr.splitlines() == [
@@ -379,6 +384,6 @@ def test_a_bug_ends_with_a_short_report_and_exit_70(tmp_path, monkeypatch):
 def test_with_exsim_debug_a_bug_propagates(tmp_path, monkeypatch):
     import sim.cli
 
-    monkeypatch.setattr(sim.cli, "replicate", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(sim.cli, "record", lambda *a, **k: 1 / 0)
     result = CliRunner().invoke(main, ["run", V, "--reps", "1", "--out", str(tmp_path / "out")])
     assert isinstance(result.exception, ZeroDivisionError)

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
+from sim.experiment import history
 from sim.experiment.store import FILE, ResultStore, table
 from tests.test_experiment import _count, island_sweep, run_table
 
@@ -62,7 +63,8 @@ def test_killing_the_main_process_leaves_no_worker_and_resume_completes_the_tabl
         start_new_session=True,  # its own process group: every process it starts can be found by group
     )
     try:
-        started = wait_for(lambda: _count(out / FILE) >= 4 or proc.poll() is not None, 120)
+        work = history.partial(out)  # written out of sight, renamed to ``out`` when complete
+        started = wait_for(lambda: _count(work / FILE) >= 4 or proc.poll() is not None, 120)
         assert started and proc.poll() is None, "the sweep finished before it could be interrupted"
         helpers = [pid for pid, _ in group_members(proc.pid) if pid != proc.pid]
         assert len(helpers) >= 3, "expected a fork server and two workers"
@@ -77,13 +79,13 @@ def test_killing_the_main_process_leaves_no_worker_and_resume_completes_the_tabl
     if sig == signal.SIGTERM:
         assert proc.returncode == 143
         assert err.splitlines() == [
-            f"exsim: terminated (SIGTERM); every finished replication is saved in {out}/; "
+            "exsim: terminated (SIGTERM); every finished replication is kept; "
             "run the same command with --resume to complete it"
         ]
     else:
         assert proc.returncode == -signal.SIGKILL
-    partial = _count(out / FILE)
-    assert 4 <= partial < 60
+    partial = _count(work / FILE)
+    assert 4 <= partial < 60 and not out.exists()
     resumed = CliRunner().invoke(main, [*args[:-5], "--executor", "serial", "--resume", "-q"])
     assert resumed.exit_code == 0, resumed.output
     store = ResultStore.open(out)
@@ -98,13 +100,12 @@ def test_ctrl_c_in_process_stops_with_the_resume_hint(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sim.cli, "run_plan", interrupted)
+    monkeypatch.setattr(sim.cli, "record", interrupted)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["sweep", "island_retake", "--vary", "scenario.seed=1,2", "--out", str(out)])
     assert result.exit_code == 130
     assert result.stderr.splitlines() == [
-        f"exsim: interrupted; every finished replication is saved in {out}/; "
-        "run the same command with --resume to complete it"
+        "exsim: interrupted; every finished replication is kept; run the same command with --resume to complete it"
     ]
 
 

@@ -46,6 +46,8 @@ def run_task(task: Task) -> list[Outcome]:
         try:
             metrics = run_replication(task.scenario, task.seed, rep, map_=shared_map).metrics
             error = None
+        except ExsimError:  # the user's to fix (the run budget): stop the whole run now, not replication by
+            raise  # replication; those finished so far are kept
         except Exception as e:  # recorded, not swallowed: the store keeps the error for the user to see
             metrics, error = None, f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=5)}"
         out.append(Outcome(task.point, rep, task.seed, time.perf_counter() - t0, metrics, error))
