@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from sim.cli import main
 from sim.experiment import history
 from sim.experiment.store import FILE, ResultStore, table
-from tests.test_experiment import _count, island_sweep, run_table
+from tests.conftest import count_replications
+from tests.test_experiment import island_sweep, run_table
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
 
@@ -64,7 +65,7 @@ def test_killing_the_main_process_leaves_no_worker_and_resume_completes_the_tabl
     )
     try:
         work = history.partial(out)  # written out of sight, renamed to ``out`` when complete
-        started = wait_for(lambda: _count(work / FILE) >= 4 or proc.poll() is not None, 120)
+        started = wait_for(lambda: count_replications(work / FILE) >= 4 or proc.poll() is not None, 120)
         assert started and proc.poll() is None, "the sweep finished before it could be interrupted"
         helpers = [pid for pid, _ in group_members(proc.pid) if pid != proc.pid]
         assert len(helpers) >= 3, "expected a fork server and two workers"
@@ -84,7 +85,7 @@ def test_killing_the_main_process_leaves_no_worker_and_resume_completes_the_tabl
         ]
     else:
         assert proc.returncode == -signal.SIGKILL
-    partial = _count(work / FILE)
+    partial = count_replications(work / FILE)
     assert 4 <= partial < 60 and not out.exists()
     resumed = CliRunner().invoke(main, [*args[:-5], "--executor", "serial", "--resume", "-q"])
     assert resumed.exit_code == 0, resumed.output
