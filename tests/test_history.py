@@ -88,7 +88,10 @@ def test_two_runs_with_different_overrides_leave_two_complete_folders(tmp_path, 
     listing = cli("runs").output
     assert listing.index(f"island_retake/{second.name}  ") < listing.index(f"island_retake/{first.name}  ")
     assert "overrides: units.ls-1.strength=1" in listing and "overrides: none" in listing
+    # with the headline metrics the metric catalogue marks, in their units
     assert "mission_success" in listing and "objective.secure_island" in listing
+    mean_time = sum(faster) / len(faster)
+    assert f"time_to_secure_h.island {mean_time:.3g} h" in listing and " people" in listing
 
 
 def test_the_manifest_records_provenance(tmp_path, monkeypatch):

@@ -264,10 +264,10 @@ class RunInfo:
         out = [head, what]
         if kind == "run":
             out.append("  overrides: " + (" ".join(m.get("overrides") or []) or "none"))
-            out += [f"  {line}" for line in _headline(self.path, None)]
+            out += [f"  {line}" for line in [_headline(self.path, m, None)] if line]
         else:
             for point in points:
-                out.append(f"  point {point.get('label')}: " + " · ".join(_headline(self.path, point.get("point"))))
+                out.append(f"  point {point.get('label')}: {_headline(self.path, m, point.get('point'))}")
         return out
 
 
@@ -288,22 +288,33 @@ def runs(root: Path = ROOT, group: str | None = None) -> list[RunInfo]:
     return found
 
 
-HEADLINE = ("mission_success", "objective.")  # until the metric catalogue marks its headline metrics
+def _headline(folder: Path, manifest: dict[str, Any], point: int | None) -> str:
+    """The headline metrics of a run (``point`` None) or of one point of a sweep, from summary.json:
+    those the metric catalogue saved in the manifest marks as headline (before it was saved: the
+    objectives)."""
+    from sim.experiment.meaning import of_manifest
 
-
-def _headline(folder: Path, point: int | None) -> list[str]:
-    """The headline metrics of a run (``point`` None) or of one point of a sweep, from summary.json."""
     try:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         if point is not None:
             summary = next(p["metrics"] for p in summary if p.get("point") == point)
+        specs = of_manifest(manifest).specs
     except (OSError, ValueError, StopIteration, TypeError, KeyError):
-        return []
+        return ""
+    names = [n for n, m in specs.items() if m.headline] or [
+        n for n in summary if n == "mission_success" or n.startswith("objective.")
+    ]
     shown = []
-    for name, s in summary.items():
-        if name.startswith(HEADLINE) and isinstance(s, dict) and s.get("mean") is not None:
+    for name in names:
+        s = summary.get(name)
+        if not isinstance(s, dict) or not isinstance(s.get("mean"), int | float):
+            continue
+        spec = specs.get(name)
+        if s.get("kind") in ("rate", "share"):
             shown.append(f"{name} {100 * s['mean']:.0f} %")
-    return [" · ".join(shown)] if shown and point is None else shown
+        else:
+            shown.append(f"{name} {s['mean']:.3g}" + (f" {spec.unit}" if spec and spec.unit else ""))
+    return " · ".join(shown)
 
 
 def _folders(root: Path, depth: int) -> Iterator[Path]:
