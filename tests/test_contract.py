@@ -154,3 +154,15 @@ def test_unit_state_is_an_enum_and_signals_are_typed():
     world.run()
     assert all(isinstance(u.state, UnitState) for u in world.units.values())
     assert world.holds(Secured("island")) and all(not isinstance(k, str) for k in world.signal_times)
+
+
+def test_rates_are_converted_once_at_the_schema():
+    """Models read rates per minute (``*_per_min``); none converts a rate written per hour or per day."""
+    for path in (REPO / "sim" / "models").glob("*.py"):
+        text = path.read_text()
+        for raw in ("kill_rate_per_h", "per_person_day", "arrivals_per_day", "dnbi_per_1000_per_day", "1440"):
+            assert raw not in text, f"{path.name} converts {raw} itself"
+    s = load_scenario("medical_chain").scenario
+    t = s.unit_types["marine_infantry_company"]
+    assert t.kill_rate_per_min == pytest.approx(t.kill_rate_per_h / 60)
+    assert s.logistics.per_person_per_min["water"] == pytest.approx(s.logistics.per_person_day["water"] / 1440)

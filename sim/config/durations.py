@@ -197,3 +197,9 @@ Time = Annotated[
 
 Spellings relative to D-day or dates need ``scenario.start`` in the validation context (``{"start": ...}``).
 """
+
+
+# Rates are written per hour or per day, as planners quote them, and used per simulated minute: the
+# schema converts them once (the ``*_per_min`` properties), so no model divides by 60 or 1440.
+MIN_PER_H = 60.0
+MIN_PER_DAY = 1440.0

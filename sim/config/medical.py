@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sim.config.durations import Duration, Time
+from sim.config.durations import MIN_PER_DAY, MIN_PER_H, Duration, Time
 from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Frozen, Id, PositiveFloat
 
 Triage = Literal["T1", "T2", "T3", "T4"]
@@ -57,6 +58,14 @@ class Hazard(Frozen):
     base_per_h: Rate = Field(0.0, description="hazard at injury, per hour", examples=[0.065])
     slope_per_h2: Rate = Field(0.0, description="growth of the hazard, per hour per hour", examples=[0.08])
 
+    @cached_property
+    def base_per_min(self) -> float:
+        return self.base_per_h / MIN_PER_H
+
+    @cached_property
+    def slope_per_min2(self) -> float:
+        return self.slope_per_h2 / (MIN_PER_H * MIN_PER_H)
+
 
 class MassCasualty(Frozen):
     """Many casualties at one place at once (an explosion, a strike)."""
@@ -73,6 +82,10 @@ class Arrivals(Frozen):
     place: Id = Field(description="where (a place some facility serves)", examples=["island"])
     per_hour: PositiveFloat = Field(description="mean casualties per hour", examples=[1.5])
     cause: str = Field("combat", description="cause, naming a triage_mix", examples=["dnbi"])
+
+    @cached_property
+    def per_min(self) -> float:
+        return self.per_hour / MIN_PER_H
 
 
 Mix = dict[Triage, Annotated[float, Field(ge=0.0, le=1.0)]]
@@ -139,3 +152,7 @@ class Medical(Frozen):
         description="when a helicopter is wanted for MEDEVAC and for an order at once: MEDEVAC first, or in turn",
         examples=["fifo"],
     )
+
+    @cached_property
+    def dnbi_per_person_per_min(self) -> float:
+        return self.dnbi_per_1000_per_day / 1000.0 / MIN_PER_DAY

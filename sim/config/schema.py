@@ -7,12 +7,13 @@ rates are per hour in the file, as planners quote them.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
-from sim.config.durations import Duration, Time
+from sim.config.durations import MIN_PER_H, Duration, Time
 from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Fraction, Frozen, Id, PositiveFloat
 from sim.config.medical import Medical
 from sim.config.supply import (
@@ -219,6 +220,15 @@ class UnitType(Frozen):
     cargo_t: float = Field(
         0.0, ge=0, le=MAX_QUANTITY, description="cargo per element, tonnes (transports)", examples=[180]
     )
+
+    @cached_property
+    def kill_rate_per_min(self) -> float:
+        return self.kill_rate_per_h / MIN_PER_H
+
+    @cached_property
+    def consumption_per_min(self) -> dict[str, dict[str, float]]:
+        """Per element per minute, by activity and class."""
+        return {act: {cls: a / MIN_PER_H for cls, a in by.items()} for act, by in self.consumption.items()}
 
 
 class Catalog(Frozen):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.config.durations import Duration, Time
+from sim.config.durations import MIN_PER_DAY, Duration, Time
 from sim.config.frozen import Frozen, Id, PositiveFloat, Quantity
 
 SupplyClass = Literal["fuel", "ammunition", "water", "rations", "medical"]
@@ -108,6 +109,10 @@ class Traffic(Frozen):
         description="mean time alongside, exponentially distributed (minutes, or 12h)", examples=["12h"]
     )
 
+    @cached_property
+    def arrivals_per_min(self) -> float:
+        return self.arrivals_per_day / MIN_PER_DAY
+
 
 class Logistics(Frozen):
     """Planning factors of supply: daily needs per person, densities, refill and shortage rules."""
@@ -144,6 +149,10 @@ class Logistics(Frozen):
     on_time_tolerance: Duration = Field(
         120.0, description="a delivery is on time within this of its plan (minutes, or 2h)", examples=["4h"]
     )
+
+    @cached_property
+    def per_person_per_min(self) -> dict[str, float]:
+        return {cls: a / MIN_PER_DAY for cls, a in self.per_person_day.items()}
 
 
 Consumption = dict[Activity, dict[SupplyClass, Amount]]

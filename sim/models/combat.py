@@ -122,7 +122,7 @@ class Engagement:
         """Live units, their strength, fire power per minute, vulnerabilities (strength/protection) and sum."""
         live = [u for u in units if u.strength > 0]
         vuln = [u.strength / u.type.protection for u in live]
-        power = sum(u.type.kill_rate_per_h * u.strength * self._factor(u) for u in live) / 60.0
+        power = sum(u.type.kill_rate_per_min * u.strength * self._factor(u) for u in live)
         return live, sum(u.strength for u in live), power, vuln, sum(vuln)
 
     # --- the fight ------------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ class Engagement:
         def side(units: list[Unit], mod: float, ref: float, name: str) -> lanchester.Side:
             return lanchester.Side(
                 strengths=np.array([u.strength for u in units], float),
-                kill_rates=np.array([u.type.kill_rate_per_h / 60.0 * self._factor(u) for u in units]),
+                kill_rates=np.array([u.type.kill_rate_per_min * self._factor(u) for u in units]),
                 protection=np.array([u.type.protection for u in units]),
                 modifier=mod,
                 reference=ref,

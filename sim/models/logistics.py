@@ -226,9 +226,9 @@ class LogisticsState:
 
     def rate(self, unit: Unit, cls: str) -> float:
         """Consumption per minute of ``cls`` by ``unit`` in its current activity."""
-        per_h = unit.type.consumption.get(self.activity[unit.id], {}).get(cls, 0.0) * unit.strength  # type: ignore[call-overload]
-        per_day = self.world.scenario.logistics.per_person_day.get(cls, 0.0) * unit.personnel  # type: ignore[call-overload]
-        return per_h / 60.0 + per_day / 1440.0
+        by_activity = unit.type.consumption_per_min.get(self.activity[unit.id], {}).get(cls, 0.0) * unit.strength
+        by_person = self.world.scenario.logistics.per_person_per_min.get(cls, 0.0) * unit.personnel
+        return by_activity + by_person
 
     def state_changed(self, ev: StateChanged) -> None:
         """A new state may mean a new activity, so new consumption rates; idle at a depot, a top-up."""
@@ -285,7 +285,7 @@ class LogisticsState:
         if tank is None or ev.refusal is not None:
             return
         tank.settle()
-        per_min = unit.type.consumption.get("moving", {}).get("fuel", 0.0) * unit.strength / 60.0  # type: ignore[call-overload]
+        per_min = unit.type.consumption_per_min.get("moving", {}).get("fuel", 0.0) * unit.strength
         need = per_min * path.minutes
         if tank.level < need * (1 - EPS):
             ev.refusal = f"not enough fuel to go {path.distance_km:g} km (needs {need:,.0f} L, has {tank.level:,.0f} L)"

@@ -139,14 +139,13 @@ class MedicalState:
         self.env.process(self._care(c))
 
     def _time_to_death(self, triage: str, stream: Stream) -> float:
-        """Minutes until the cumulative hazard H(t) = b·t + s·t²/2 (t in hours) reaches an Exp(1) draw."""
+        """Minutes until the cumulative hazard H(t) = b·t + s·t²/2 (per minute, t in minutes) reaches an Exp(1) draw."""
         h = self.med.hazard.get(triage)  # type: ignore[call-overload]
         e = stream.exponential(1.0)
         if h is None or (h.base_per_h == 0 and h.slope_per_h2 == 0):
             return math.inf
-        b, s = h.base_per_h, h.slope_per_h2
-        hours = e / b if s == 0 else (-b + math.sqrt(b * b + 2 * s * e)) / s
-        return hours * 60.0
+        b, s = h.base_per_min, h.slope_per_min2
+        return e / b if s == 0 else (-b + math.sqrt(b * b + 2 * s * e)) / s
 
     def wounded(self, ev: Wounded) -> None:
         unit, n = ev.unit, ev.n
@@ -323,7 +322,7 @@ class MedicalState:
         """Disease and non-battle injury: Poisson in the personnel of the medical sides."""
         env = self.env
         stream = self.world.streams["dnbi"]
-        per_min = self.med.dnbi_per_1000_per_day / 1000.0 / 1440.0
+        per_min = self.med.dnbi_per_person_per_min
         while True:
             units = [
                 u
@@ -345,10 +344,10 @@ class MedicalState:
         for _ in range(count):
             self.injure(place, cause)
 
-    def run_arrivals(self, place: str, per_hour: float, cause: str) -> Process:
+    def run_arrivals(self, place: str, per_min: float, cause: str) -> Process:
         stream = self.world.streams[f"arrivals:{place}"]
         while True:
-            yield self.env.timeout(stream.exponential(per_hour / 60.0))
+            yield self.env.timeout(stream.exponential(per_min))
             self.injure(place, cause)
 
 
@@ -366,12 +365,12 @@ def install(world: World) -> None:
     for leg in ms.legs.values():
         for asset in leg.assets:
             world.env.process(ms.run_asset(leg, asset))
-    if med.dnbi_per_1000_per_day > 0:
+    if med.dnbi_per_person_per_min > 0:
         world.env.process(ms.run_dnbi())
     for m in med.mass_casualties:
         world.env.process(ms.run_mass(m.at, m.place, m.count, m.cause))
     for a in med.arrivals:
-        world.env.process(ms.run_arrivals(a.place, a.per_hour, a.cause))
+        world.env.process(ms.run_arrivals(a.place, a.per_min, a.cause))
 
 
 def _share(cs: list[Casualty], attr: str, within: float, now: float) -> float:

@@ -162,10 +162,10 @@ def _unload_back(ls: LogisticsState, origin: DepotStore, cargo: dict[str, float]
             ls.in_transit[cls] -= put
 
 
-def run_traffic(world: World, lines: LinesState, port: str, per_day: float, berth_min: float) -> Process:
+def run_traffic(world: World, lines: LinesState, port: str, per_min: float, berth_min: float) -> Process:
     stream = world.streams[f"traffic:{port}"]
     while True:
-        yield world.env.timeout(stream.exponential(per_day / 1440.0))
+        yield world.env.timeout(stream.exponential(per_min))
         world.env.process(lines.alongside(port, stream.exponential(1.0 / berth_min)))
 
 
@@ -179,7 +179,7 @@ def install(world: World) -> None:
         for t in line.transports:
             world.env.process(run_line(world, lines, line, world.units[t]))
     for tr in world.scenario.traffic:
-        world.env.process(run_traffic(world, lines, tr.port, tr.arrivals_per_day, tr.berth_time))
+        world.env.process(run_traffic(world, lines, tr.port, tr.arrivals_per_min, tr.berth_time))
 
 
 def _side_of(s: Scenario, unit_ids: list[str]) -> str | None:
