@@ -13,6 +13,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from pydantic import ValidationError
@@ -38,6 +39,9 @@ from sim.experiment.sweep import Plan, summarise_point
 from sim.present import comparison_view, summary_view, sweep_view
 from sim.present.plan import plan_lines
 from sim.present.table import point_label
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 class Terminated(KeyboardInterrupt):
@@ -626,7 +630,7 @@ class _progress:
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.console = Console(stderr=True)
-        self.bar = None
+        self.bar: Progress | None = None
         self.next_pct = 0
 
     def __enter__(self):  # type: ignore[no-untyped-def]

@@ -101,6 +101,7 @@ def test_the_times_table_means_what_it_says():
         assert [parse_time(v, start) for v in values] == expected, written
 
 
-def test_ci_builds_the_site_strictly():
-    ci = (REPO / ".ci" / "run").read_text()
-    assert "mkdocs build --strict" in ci
+def test_ci_builds_the_site_strictly_and_checks_types():
+    ci = (REPO / ".ci" / "run").read_text().splitlines()
+    assert any(line.startswith("NO_MKDOCS_2_WARNING=1 mkdocs build --strict") for line in ci)
+    assert "mypy" in ci

@@ -173,3 +173,24 @@ def test_fortified_defence_slows_the_assault(load):
     fort_t = [run_replication(fort, 5, i).metrics["engagement_h.isle"] for i in range(200)]
     # halving the attackers' kill rate (defence_factor 0.5) roughly doubles the fight's length
     assert sum(fort_t) / sum(open_t) == pytest.approx(2.0, rel=0.25)
+
+
+def test_a_transport_that_is_not_at_a_place_cannot_start_a_lift(load):
+    """A boat stowed aboard a ship has no place to shuttle from: its lift fails, and it does not take
+    aboard a unit that happens to be under way (which has no place either)."""
+    text = MINI.replace(
+        "  - {id: pb, type: gun, side: blue, at: port}\n",
+        "  - {id: pb, type: gun, side: blue, at: port}\n  - {id: raft, type: boat, side: blue, at: port}\n",
+    ).replace(
+        "  - id: sail\n",
+        "  - id: stow\n    orders: [{unit: raft, do: embark, on: ship}]\n"
+        "  - id: launch\n    after: stow\n    orders: [{unit: raft, do: lift, units: [b1], to: beach}]\n"
+        "  - id: sail\n",
+    )
+    world = build_world(load(text), 5, trace=True)
+    world.run()
+    failed = [e for e in world.log.records if e["kind"] == "order_failed" and e["unit"] == "raft"]
+    assert [e["reason"] for e in failed] == ["not at a place, so it cannot start a lift"]
+    assert failed[0]["t"] < 20 / 5 * 60  # while b1 is still marching to the port
+    assert world.units["raft"].carrying == [] and world.units["b1"].aboard is None
+    assert any(e["kind"] == "arrive" and e["unit"] == "b1" and e["at"] == "port" for e in world.log.records)

@@ -96,6 +96,10 @@ def disembark(world: World, unit: Unit, order: DisembarkOrder, done: simpy.Event
 def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> Process:
     """Shuttle ``order.units`` to ``order.to``: load what fits (in listed order), sail, unload, come back."""
     origin = transport.location
+    if origin is None:  # under way or aboard: there is no place to shuttle from
+        world.fail(transport, "not at a place, so it cannot start a lift")
+        done.succeed()
+        return
     pending = []
     for name in order.units:
         u = world.units[name]

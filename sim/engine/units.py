@@ -52,7 +52,7 @@ class Unit:
 
     def __post_init__(self) -> None:
         self.initial = self.strength
-        self.speeds: dict[str, float] = dict(self.type.speed_kmh)  # read on every path query
+        self.speeds: dict[str, float] = {m: v for m, v in self.type.speed_kmh.items()}  # read on every path query
 
     @property
     def personnel(self) -> int:

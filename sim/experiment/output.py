@@ -100,7 +100,7 @@ def environment() -> dict[str, Any]:
     """The software and machine a result came from."""
     from importlib.metadata import PackageNotFoundError, version
 
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in ("numpy", "scipy", "simpy", "pydantic", "ruamel.yaml", "click", "rich"):
         try:
             versions[name] = version(name)

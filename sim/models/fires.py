@@ -68,7 +68,9 @@ def _platform(
     world: World, unit: Unit, target: str, left: list[int], transit: float, cycle: float, kill_prob: float
 ) -> Process:
     secured = Secured(target)
-    per_sortie = unit.type.fire_support.per_sortie  # type: ignore[union-attr]
+    fs = unit.type.fire_support
+    assert fs is not None  # fire_support orders are checked against the unit type when loading
+    per_sortie: dict[str, float] = {cls: amount for cls, amount in fs.per_sortie.items()}
     while left[0] > 0 and unit.strength > 0 and not world.holds(secured):
         if not world.bus.publish(SupplyDraw(unit, per_sortie)).ok:
             return  # no fuel or ordnance for another sortie

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim.config.schema import Scenario
-from sim.config.supply import SUPPLY_CLASSES
+from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass
 from sim.engine.bus import MoveRequested, PowerChanged, StateChanged
 from sim.engine.units import Unit, UnitState
 from sim.models.contract import Better, Kind, MetricSpec
@@ -149,9 +149,11 @@ class Tank:
             self.ls.world.bus.publish(PowerChanged(self.unit))
             if self.cls == "water":
                 grace = self.ls.world.scenario.logistics.water_grace
-                self.ls.env.timeout(grace).callbacks.append(
-                    lambda _e: self.ls.world.bus.publish(PowerChanged(self.unit))
-                )
+
+                def degraded(_e: simpy.Event) -> None:  # the grace without water is over
+                    self.ls.world.bus.publish(PowerChanged(self.unit))
+
+                self.ls.env.timeout(grace).callbacks.append(degraded)
 
     def outage_min(self) -> float:
         return self.out_min + (self.ls.env.now - self.out_since if self.out_since is not None else 0.0)
@@ -160,14 +162,14 @@ class Tank:
 class DepotStore:
     """A depot's stocks: one simpy Container per class, with reorder levels."""
 
-    def __init__(self, ls: LogisticsState, depot_id: str, place: str, stocks: Mapping[str, object]):
+    def __init__(self, ls: LogisticsState, depot_id: str, place: str, stocks: Mapping[SupplyClass, Stock]):
         self.id, self.place, self.ls = depot_id, place, ls
         self.containers: dict[str, simpy.Container] = {}
         self.reorder: dict[str, float] = {}
         for cls, st in stocks.items():
-            self.containers[cls] = simpy.Container(ls.env, capacity=st.capacity, init=st.initial)  # type: ignore[attr-defined]
-            self.reorder[cls] = st.reorder_level  # type: ignore[attr-defined]
-            ls.ledger[cls].initial += st.initial  # type: ignore[attr-defined]
+            self.containers[cls] = simpy.Container(ls.env, capacity=st.capacity, init=st.initial)
+            self.reorder[cls] = st.reorder_level
+            ls.ledger[cls].initial += st.initial
         self._low_waiters: list[simpy.Event] = []
 
     def level(self, cls: str) -> float:

@@ -67,8 +67,8 @@ class LinesState:
         for line in self.world.scenario.supply_lines:
             for cls in line.cargo:
                 totals[(line.id, cls)] = 0.0
-        for line_id, cls, amount in self.deliveries:
-            totals[(line_id, cls)] += amount
+        for line_id, what, amount in self.deliveries:
+            totals[(line_id, what)] += amount
         return [(line_id, cls, a) for (line_id, cls), a in totals.items()]
 
 

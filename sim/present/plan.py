@@ -247,8 +247,7 @@ def _supplies(s: Scenario) -> Iterator[str]:
                 continue
             stock = t.carries[cls] * strength
             rates = {
-                activity: t.consumption.get(activity, {}).get(cls, 0.0) * strength  # type: ignore[call-overload]
-                + per_day.get(cls, 0.0) * people / 24  # type: ignore[call-overload]
+                activity: t.consumption.get(activity, {}).get(cls, 0.0) * strength + per_day.get(cls, 0.0) * people / 24
                 for activity in ("idle", "combat")
             }
             lasts = ", ".join(
