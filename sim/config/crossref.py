@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence, Set
 
+from sim.config import exercise_refs
 from sim.config.medical import Arrivals, MassCasualty
 from sim.config.schema import (
     AssaultOrder,
@@ -29,7 +30,7 @@ Finding = tuple[PathKey, str]
 def check(s: Scenario) -> list[Finding]:
     """Every cross-reference problem in ``s`` (empty when the scenario is consistent)."""
     found: list[Finding] = []
-    for fn in (_ids, _places, _unit_refs, _orders, _phases, _objectives, _logistics, _medical):
+    for fn in (_ids, _places, _unit_refs, _orders, _phases, _objectives, _logistics, _medical, exercise_refs.check):
         found.extend(fn(s))
     if not found:  # reachability only makes sense once every name resolves
         found.extend(_capacity(s))

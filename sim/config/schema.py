@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
+from sim.config.exercise import Command, DecisionPoint, Inject, Option
 from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Fraction, Frozen, Id, PositiveFloat
 from sim.config.medical import Medical
 from sim.config.supply import (
@@ -362,6 +363,9 @@ class Phase(Frozen):
         [], description="phases that must end first (a name or a list)", examples=[["landing", "shaping"]]
     )
     when: When | None = Field(None, description="a condition that must hold", examples=[{"secured": "island"}])
+    on_call: bool = Field(
+        False, description="starts only when a decision point's option starts it (start_phase:)", examples=[True]
+    )
     orders: list[Order] = Field(
         [],
         description="orders issued when the phase starts; a unit runs its orders one after another",
@@ -398,6 +402,10 @@ class MetricObjective(Frozen):
 
 
 Objective = Annotated[SecureObjective | MetricObjective, Field(discriminator="kind")]
+
+# the exercise schema's decision options carry orders, defined above
+Option.model_rebuild(_types_namespace={"Order": Order})
+DecisionPoint.model_rebuild(_types_namespace={"Order": Order})
 
 
 class Combat(Frozen):
@@ -510,6 +518,26 @@ class Scenario(Frozen):
         Logistics(), description="planning factors of supply", examples=[{"refill_below": 0.5}]
     )
     medical: Medical = Field(Medical(), description="the chain of care", examples=[{"sides": ["coalition"]}])
+    command: Command = Field(
+        Command(),
+        description="the combined HQ, national command chains and the delays of orders",
+        examples=[{"hq_nation": "KAZ", "interoperability": {"delay": "30min"}}],
+    )
+    injects: list[Inject] = Field(
+        [],
+        description="the MSEL: timed or triggered injects and their effects",
+        examples=[[{"id": "storm", "at": "D+1 06:00", "effects": [{"type": "close_routes", "mode": "sea"}]}]],
+    )
+    decision_points: list[DecisionPoint] = Field(
+        [],
+        description="decisions the players take: options, each with effects, orders or a phase to start",
+        examples=[[{"id": "reserve", "at": "H+4", "options": {"hold": {}, "commit": {}}, "default": "hold"}]],
+    )
+    decisions: dict[Id, Id] = Field(
+        {},
+        description="the option taken at each decision point (default: the point's default)",
+        examples=[{"reserve": "commit"}],
+    )
     analysis: Analysis = Field(
         Analysis(),
         description="how results are read",

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    import simpy
+
     from sim.engine.geo import Path
     from sim.engine.units import Unit, UnitState
 
@@ -86,8 +88,27 @@ class OrderFailed:
 
 @dataclass(slots=True)
 class MoveRequested:
-    """A question before a unit sets off on ``path``: a subscriber may refuse, giving the reason."""
+    """A question before a unit sets off on ``path``: a subscriber may refuse, giving the reason, or
+    hold it back until an event (the unit asks again then)."""
 
     unit: Unit
     path: Path
+    refusal: str | None = None
+    hold: simpy.Event | None = None
+
+
+@dataclass(slots=True)
+class OrderDelay:
+    """A question when an order is issued: when does it reach its unit?
+
+    Subscribers add to ``delay_min`` (a command chain), push ``not_before`` (minutes: an outage), or
+    refuse (the order is lost). The order reaches the unit at max(issue, not_before) + delay_min,
+    counted from issue whether or not the unit is busy.
+    """
+
+    unit: Unit
+    order: Any
+    issued: float
+    delay_min: float
+    not_before: float = 0.0
     refusal: str | None = None

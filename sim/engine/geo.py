@@ -13,6 +13,16 @@ class Path:
     places: tuple[str, ...]
     distance_km: float
     minutes: float
+    legs: tuple[tuple[int, float], ...] = ()  # (route index, cost) of each step, in order
+
+    def routes_ahead(self, elapsed: float) -> tuple[int, ...]:
+        """Routes of the legs not yet finished ``elapsed`` minutes after setting off."""
+        done = 0.0
+        for i, (_, cost) in enumerate(self.legs):
+            done += cost
+            if done > elapsed:
+                return tuple(r for r, _ in self.legs[i:])
+        return ()
 
 
 class Map:
@@ -44,18 +54,20 @@ class Map:
         return None if p is None else p.distance_km
 
     def _dijkstra(self, src: str, dst: str, cost, closed: frozenset[int]) -> Path | None:  # type: ignore[no-untyped-def]
-        # (cost, distance, place, path); ties broken by place name, so results never depend on dict order
-        heap: list[tuple[float, float, str, tuple[str, ...]]] = [(0.0, 0.0, src, (src,))]
+        # (cost, distance, place, path, legs); ties broken by place name, so results never depend on dict order
+        heap: list[tuple[float, float, str, tuple[str, ...], tuple[tuple[int, float], ...]]] = [
+            (0.0, 0.0, src, (src,), ())
+        ]
         done: set[str] = set()
         while heap:
-            c, d, here, trail = heapq.heappop(heap)
+            c, d, here, trail, legs = heapq.heappop(heap)
             if here == dst:
-                return Path(trail, d, c)
+                return Path(trail, d, c, legs)
             if here in done:
                 continue
             done.add(here)
             for nxt, mode, km, route in self._adj[here]:
                 step = None if route in closed else cost(mode, km)
                 if step is not None and nxt not in done:
-                    heapq.heappush(heap, (c + step, d + km, nxt, (*trail, nxt)))
+                    heapq.heappush(heap, (c + step, d + km, nxt, (*trail, nxt), (*legs, (route, step))))
         return None

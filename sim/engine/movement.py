@@ -9,6 +9,7 @@ import simpy
 from sim.config.schema import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
 from sim.engine.bus import MoveRequested
 from sim.engine.units import Unit, UnitState
+from sim.engine.world import TurnBack
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -17,30 +18,52 @@ if TYPE_CHECKING:
 def travel(world: World, unit: Unit, dest: str) -> Process:
     """Move ``unit`` (and whatever it carries) to ``dest`` on its fastest open path.
 
-    Waits while closures block every path; returns False when it cannot go at all.
+    Waits while closures block every path, or while a model holds the unit back; returns False when it
+    cannot go at all. Turned back by a closure ahead, it returns to where it set out (taking as long
+    as it had been out) and tries again.
     """
     if unit.location == dest:
         return True
     if unit.location is None:
         world.fail(unit, "not at a place (aboard or moving)")
         return False
-    while (path := world.map.path(unit.location, dest, unit.speeds, world.closed)) is None:
-        if not world.closed or world.map.path(unit.location, dest, unit.speeds) is None:
-            world.fail(unit, f"no route from {unit.location} to {dest}")
+    while True:
+        while (path := world.map.path(unit.location, dest, unit.speeds, world.closed)) is None:
+            if not world.closed or world.map.path(unit.location, dest, unit.speeds) is None:
+                world.fail(unit, f"no route from {unit.location} to {dest}")
+                return False
+            world.emit("wait_route", unit=unit.id, at=unit.location, to=dest)
+            yield world.map_changed
+        asked = world.bus.publish(MoveRequested(unit, path))
+        if asked.refusal is not None:
+            world.fail(unit, asked.refusal)
             return False
-        world.emit("wait_route", unit=unit.id, at=unit.location, to=dest)
-        yield world.map_changed
-    if (refusal := world.bus.publish(MoveRequested(unit, path)).refusal) is not None:
-        world.fail(unit, refusal)
-        return False
-    origin, unit.location = unit.location, None
-    world.set_state(unit, UnitState.MOVING)
-    world.emit("depart", unit=unit.id, origin=origin, to=dest, eta_min=path.minutes)
-    yield world.env.timeout(path.minutes)
-    unit.location = dest
-    world.emit("arrive", unit=unit.id, at=dest)
-    world.set_state(unit, UnitState.READY)
-    return True
+        if asked.hold is not None:
+            world.emit("held", unit=unit.id, at=unit.location)
+            yield asked.hold
+            continue
+        origin, unit.location = unit.location, None
+        world.set_state(unit, UnitState.MOVING)
+        world.emit("depart", unit=unit.id, origin=origin, to=dest, eta_min=path.minutes)
+        departed = world.env.now
+        world.underway[unit] = (world.env.active_process, path, departed)  # type: ignore[assignment]
+        try:
+            yield world.env.timeout(path.minutes)
+        except simpy.Interrupt as stop:
+            if not isinstance(stop.cause, TurnBack):
+                raise
+            del world.underway[unit]
+            world.emit("turn_back", unit=unit.id, to=origin)
+            yield world.env.timeout(world.env.now - departed)
+            unit.location = origin
+            world.emit("arrive", unit=unit.id, at=origin)
+            world.set_state(unit, UnitState.READY)
+            continue
+        del world.underway[unit]
+        unit.location = dest
+        world.emit("arrive", unit=unit.id, at=dest)
+        world.set_state(unit, UnitState.READY)
+        return True
 
 
 def move(world: World, unit: Unit, order: MoveOrder, done: simpy.Event) -> Process:

@@ -29,4 +29,14 @@ class Broken:
         return f"broken:{self.side}"
 
 
-Condition = PhaseDone | Secured | Broken
+@dataclass(frozen=True, slots=True)
+class Called:
+    """An on-call phase was called (by a decision)."""
+
+    phase: str
+
+    def __str__(self) -> str:
+        return f"called:{self.phase}"
+
+
+Condition = PhaseDone | Secured | Broken | Called

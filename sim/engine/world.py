@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from typing import Any
 
 import simpy
@@ -11,7 +12,7 @@ from sim.config.schema import Scenario
 from sim.engine.budget import run_until
 from sim.engine.bus import Bus, OrderFailed, RouteChanged, StateChanged
 from sim.engine.eventlog import EventLog
-from sim.engine.geo import Map
+from sim.engine.geo import Map, Path
 from sim.engine.rng import Streams
 from sim.engine.services import Services
 from sim.engine.signals import Condition
@@ -19,6 +20,15 @@ from sim.engine.units import Unit, UnitState
 from sim.errors import RunBudgetExceeded
 
 Process = Generator[simpy.Event, Any, Any]
+
+
+@dataclass(frozen=True)
+class TurnBack:
+    """The cause of an interrupt: a route ahead of a traveller closed, and it must turn back."""
+
+    route: int
+
+
 OrderHandler = Callable[["World", Unit, Any, simpy.Event], Process]
 
 
@@ -61,6 +71,8 @@ class World:
         # closed routes (indexes into scenario.map.routes) and an event that fires when the set changes
         self.closed: frozenset[int] = frozenset()
         self.map_changed = self.env.event()
+        # travellers under way: unit -> (its process, path, departure); a closure may turn them back
+        self.underway: dict[Unit, tuple[simpy.Process, Path, float]] = {}
 
     @property
     def now(self) -> float:
@@ -106,9 +118,16 @@ class World:
         self.emit("order_failed", unit=unit.id, reason=reason)
         self.bus.publish(OrderFailed(unit, reason))
 
-    def set_route(self, route: int, is_open: bool) -> None:
-        """Open or close a route; everyone waiting for the map to change looks again."""
+    def set_route(self, route: int, is_open: bool, turn_back: bool = False) -> None:
+        """Open or close a route; everyone waiting for the map to change looks again.
+
+        ``turn_back``: travellers under way whose way ahead uses the closed route turn round.
+        """
         closed = self.closed - {route} if is_open else self.closed | {route}
+        if turn_back and not is_open:
+            for process, path, departed in list(self.underway.values()):
+                if route in path.routes_ahead(self.env.now - departed) and process.is_alive:
+                    process.interrupt(TurnBack(route))
         if closed != self.closed:
             self.closed = closed
             spec = self.scenario.map.routes[route]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import simpy
+
     from sim.engine.units import Unit
 
 
@@ -36,3 +38,12 @@ class SupplyDraw:
     unit: Unit
     amounts: Mapping[str, float]
     ok: bool = True
+
+
+@dataclass(slots=True)
+class SortieRequested:
+    """A question from fires before a platform of ``unit`` starts a sortie: a subscriber may hold it back
+    until an event (weather, a breakdown); the platform asks again then."""
+
+    unit: Unit
+    hold: simpy.Event | None = None

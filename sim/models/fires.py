@@ -17,7 +17,7 @@ from sim.engine.signals import Secured
 from sim.engine.units import Unit
 from sim.models.combat import hostile_at, state, take_losses
 from sim.models.contract import Better, Kind, MetricSpec
-from sim.models.events import SupplyDraw
+from sim.models.events import SortieRequested, SupplyDraw
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -72,6 +72,9 @@ def _platform(
     assert fs is not None  # fire_support orders are checked against the unit type when loading
     per_sortie: dict[str, float] = {cls: amount for cls, amount in fs.per_sortie.items()}
     while left[0] > 0 and unit.strength > 0 and not world.holds(secured):
+        if (hold := world.bus.publish(SortieRequested(unit)).hold) is not None:
+            yield hold  # grounded for a while: ask again then
+            continue
         if not world.bus.publish(SupplyDraw(unit, per_sortie)).ok:
             return  # no fuel or ordnance for another sortie
         left[0] -= 1

@@ -1,0 +1,338 @@
+"""The MSEL: injects fired at their time or on their trigger, and the one mechanism that applies effects.
+
+Every effect, whether an inject's or a decision option's, goes through :func:`apply`, which picks
+the handler for its type. Effects that last (``for:``) undo themselves when their time is up.
+Effects reach the other models only through the bus and their services: a route through the World,
+holds through ``MoveRequested`` and ``SortieRequested``, kill rates through ``KillFactor``, casualties
+through the medical chain, stocks through the logistics ledger, orders through ``OrderDelay`` (c2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from sim.config import exercise as ex
+from sim.config.schema import Scenario
+from sim.engine.bus import MoveRequested, PowerChanged
+from sim.engine.signals import Broken, PhaseDone, Secured
+from sim.engine.units import ORDER_PRIORITY, UnitState
+from sim.models.c2 import C2State
+from sim.models.contract import Better, Kind, MetricSpec
+from sim.models.events import KillFactor, SortieRequested
+from sim.models.logistics import LogisticsState
+from sim.models.medical import MedicalState
+
+if TYPE_CHECKING:
+    from sim.engine.units import Unit
+    from sim.engine.world import Process, World
+
+NAME = "injects"
+SECTIONS = ("injects",)
+
+CHECK_EVERY_MIN = 15.0  # how often metric and stock triggers are looked at
+REPAIR_FIRST = ORDER_PRIORITY - 2  # a breakdown takes the unit before any order or MEDEVAC mission queued
+
+
+@dataclass
+class Modifier:
+    """A kill-rate or protection change in force from ``start`` to ``end``."""
+
+    applies: Callable[[Unit], bool]
+    factor: float
+    start: float
+    end: float
+
+
+@dataclass
+class ExerciseState:
+    """What injects and decisions have done: fired items, holds on units, modifiers in force."""
+
+    world: World
+    fired: dict[str, float] = field(default_factory=dict)  # inject or decision id -> time
+    _events: dict[str, simpy.Event] = field(default_factory=dict)
+    grounded: dict[str, float] = field(default_factory=dict)  # unit -> grounded until
+    broken_down: dict[str, float] = field(default_factory=dict)  # unit -> under repair until
+    limits: dict[str, tuple[float, float]] = field(default_factory=dict)  # unit -> (until, min interval)
+    last_sortie: dict[str, float] = field(default_factory=dict)
+    modifiers: list[Modifier] = field(default_factory=list)
+
+    def event(self, item: str) -> simpy.Event:
+        ev = self._events.get(item)
+        if ev is None:
+            ev = self._events[item] = self.world.env.event()
+        return ev
+
+    def mark(self, item: str) -> None:
+        self.fired[item] = self.world.now
+        ev = self.event(item)
+        if not ev.triggered:
+            ev.succeed()
+
+    # --- answers to the other models' questions ---------------------------------------------------------
+
+    def _until(self, unit: Unit, *tables: dict[str, float]) -> float:
+        return max((t.get(unit.id, 0.0) for t in tables), default=0.0)
+
+    def on_move(self, ev: MoveRequested) -> None:
+        until = self._until(ev.unit, self.broken_down, self.grounded if "air" in ev.unit.speeds else {})
+        if until > self.world.now:
+            ev.hold = self.world.env.timeout(until - self.world.now)
+
+    def on_sortie(self, ev: SortieRequested) -> None:
+        now, unit = self.world.now, ev.unit
+        until = self._until(unit, self.broken_down, self.grounded)
+        limit = self.limits.get(unit.id)
+        if limit is not None and now < limit[0] and unit.id in self.last_sortie:
+            until = max(until, min(self.last_sortie[unit.id] + limit[1], limit[0]))
+        if until > now:
+            ev.hold = self.world.env.timeout(until - now)
+        else:
+            self.last_sortie[unit.id] = now
+
+    def on_kill_factor(self, ev: KillFactor) -> None:
+        now = self.world.now
+        for m in self.modifiers:
+            if m.start <= now < m.end and m.applies(ev.unit):
+                ev.factor *= m.factor
+
+
+def state(world: World) -> ExerciseState:
+    return world.services.get(ExerciseState)
+
+
+# --- triggers ---------------------------------------------------------------------------------------------
+
+
+def trigger(world: World, t: ex.Trigger) -> simpy.Event:
+    """An event that fires once ``t`` holds."""
+    env, st = world.env, state(world)
+    if t.secured is not None:
+        return world.signal(Secured(t.secured))
+    if t.broken is not None:
+        return world.signal(Broken(t.broken))
+    if t.phase_done is not None:
+        return world.signal(PhaseDone(t.phase_done))
+    if t.fired is not None:
+        return st.event(t.fired)
+    if t.any_ is not None:
+        return env.any_of([trigger(world, s) for s in t.any_])
+    if t.all_ is not None:
+        return env.all_of([trigger(world, s) for s in t.all_])
+    done = env.event()
+    env.process(_watch(world, _probe(world, t), done))
+    return done
+
+
+def _probe(world: World, t: ex.Trigger) -> Callable[[], bool]:
+    if t.stock is not None:
+        depot, cls, below = world.services.get(LogisticsState).depots[t.stock.depot], t.stock.class_, t.stock.below
+        return lambda: depot.level(cls) < below
+    assert t.metric is not None
+    from sim.models import registry  # the metric may be any model's: ask the one that declares it
+
+    name = t.metric
+    model = next(m for m in registry.MODELS if name in {spec.name for spec in m.declare(world.scenario)})
+
+    def crossed() -> bool:
+        value = model.metrics(world)[name]
+        return value > t.above if t.above is not None else value < t.below  # type: ignore[operator]
+
+    return crossed
+
+
+def _watch(world: World, holds: Callable[[], bool], done: simpy.Event) -> Process:
+    while not holds():
+        yield world.env.timeout(CHECK_EVERY_MIN)
+    done.succeed()
+
+
+def when_due(world: World, item: ex.Inject | ex.DecisionPoint) -> Process:
+    """Wait for an inject's or a decision's time and trigger (both, when both are given)."""
+    if item.at:
+        yield world.env.timeout(item.at)
+    if item.when is not None:
+        yield trigger(world, item.when)
+
+
+# --- effects: one mechanism ------------------------------------------------------------------------------
+
+
+def apply(world: World, effect: Any) -> None:
+    """Apply one effect now (lasting ones schedule their own end)."""
+    world.emit("effect", type=effect.type)
+    _HANDLERS[type(effect)](world, effect)
+
+
+def _later(world: World, minutes: float | None, then: Callable[[], None]) -> None:
+    if minutes is None:
+        return
+
+    def wait() -> Process:
+        yield world.env.timeout(minutes)
+        then()
+
+    world.env.process(wait())
+
+
+def route_indexes(s: Scenario, sel: ex.CloseRoutes | ex.ReopenRoutes) -> list[int]:
+    return [
+        i
+        for i, r in enumerate(s.map.routes)
+        if (not sel.routes or r.id in sel.routes)
+        and (sel.mode is None or r.mode == sel.mode)
+        and (not sel.places or r.from_ in sel.places or r.to in sel.places)
+    ]
+
+
+def _close(world: World, e: ex.CloseRoutes) -> None:
+    routes = route_indexes(world.scenario, e)
+    for i in routes:
+        world.set_route(i, is_open=False, turn_back=e.at_sea == "turn_back")
+    _later(world, e.for_, lambda: [world.set_route(i, is_open=True) for i in routes])  # type: ignore[func-returns-value]
+
+
+def _reopen(world: World, e: ex.ReopenRoutes) -> None:
+    for i in route_indexes(world.scenario, e):
+        world.set_route(i, is_open=True)
+
+
+def aircraft(world: World, e: ex.GroundAircraft | ex.LimitSorties) -> list[Unit]:
+    units = [world.units[u] for u in e.units] or [u for u in world.units.values() if "air" in u.speeds]
+    return [u for u in units if not e.sides or u.side in e.sides]
+
+
+def _ground(world: World, e: ex.GroundAircraft) -> None:
+    until = world.now + e.for_
+    for u in aircraft(world, e):
+        state(world).grounded[u.id] = max(state(world).grounded.get(u.id, 0.0), until)
+
+
+def _limit(world: World, e: ex.LimitSorties) -> None:
+    for u in aircraft(world, e):
+        state(world).limits[u.id] = (world.now + e.for_, e.min_interval)
+
+
+def _breakdown(world: World, e: ex.Breakdown) -> None:
+    unit, until = world.units[e.unit], world.now + e.for_
+    st = state(world)
+    st.broken_down[unit.id] = max(st.broken_down.get(unit.id, 0.0), until)
+
+    def repair() -> Process:  # no new order or task starts before the repair is done
+        with unit.busy.request(priority=REPAIR_FIRST) as turn:
+            yield turn
+            if world.now < until:
+                yield world.env.timeout(until - world.now)
+
+    world.env.process(repair())
+    _later(world, e.for_, lambda: world.emit("repaired", unit=unit.id))
+
+
+def _outage(world: World, e: ex.CommsOutage) -> None:
+    world.services.get(C2State).outage(e.nations, world.now, e.for_, e.block)
+
+
+def _mass_casualty(world: World, e: ex.MassCasualtyEffect) -> None:
+    world.emit("mass_casualty", place=e.place, count=e.count)
+    ms = world.services.find(MedicalState)
+    if ms is not None:
+        for _ in range(e.count):
+            ms.injure(e.place, e.cause)
+
+
+def _reinforce(world: World, e: ex.Reinforce) -> None:
+    unit = world.units[e.unit]
+    if unit.strength <= 0 or unit.state.out_of_action:
+        world.emit("reinforce_too_late", unit=unit.id)
+        return
+    unit.strength += e.count
+    unit.initial += e.count
+    world.emit("reinforce", unit=unit.id, n=e.count, side=unit.side)
+    world.bus.publish(PowerChanged(unit))
+
+
+def _supply_loss(world: World, e: ex.SupplyLoss) -> None:
+    ls = world.services.get(LogisticsState)
+    depot = ls.depots[e.depot]
+    level = depot.level(e.class_)
+    lost = depot.take(e.class_, level * e.share if e.share is not None else min(e.amount or 0.0, level))
+    ls.ledger[e.class_].lost += lost
+    world.emit("supplies_lost", depot=e.depot, cls=e.class_, amount=lost)
+
+
+def _modify(world: World, applies: Callable[[Unit], bool], factor: float, minutes: float | None) -> None:
+    end = world.now + minutes if minutes is not None else float("inf")
+    state(world).modifiers.append(Modifier(applies, factor, world.now, end))
+    _power_changed(world)
+    _later(world, minutes, lambda: _power_changed(world))
+
+
+def _power_changed(world: World) -> None:
+    """Fighting power changed for many units: engagements draw their next event again."""
+    for u in world.units.values():
+        if u.strength > 0 and u.state is UnitState.ENGAGED:
+            world.bus.publish(PowerChanged(u))
+
+
+def _kill_rate(world: World, e: ex.KillRate) -> None:
+    units, sides = set(e.units), set(e.sides)
+    _modify(world, lambda u: (not units or u.id in units) and (not sides or u.side in sides), e.factor, e.for_)
+
+
+def _protection(world: World, e: ex.Protection) -> None:
+    # in a two-sided fight, dividing the kill rate of everyone hostile to the side is its protection
+    _modify(world, lambda u: u.side != e.side, 1.0 / e.factor, e.for_)
+
+
+_HANDLERS: dict[type, Callable[[World, Any], None]] = {
+    ex.CloseRoutes: _close,
+    ex.ReopenRoutes: _reopen,
+    ex.GroundAircraft: _ground,
+    ex.LimitSorties: _limit,
+    ex.Breakdown: _breakdown,
+    ex.CommsOutage: _outage,
+    ex.MassCasualtyEffect: _mass_casualty,
+    ex.Reinforce: _reinforce,
+    ex.SupplyLoss: _supply_loss,
+    ex.KillRate: _kill_rate,
+    ex.Protection: _protection,
+}
+
+
+# --- the model ------------------------------------------------------------------------------------------
+
+
+def _fire(world: World, inject: ex.Inject) -> Process:
+    yield from when_due(world, inject)
+    world.emit("inject", id=inject.id, message=inject.message)
+    for effect in inject.effects:
+        apply(world, effect)
+    state(world).mark(inject.id)
+
+
+def install(world: World) -> None:
+    s = world.scenario
+    if not s.injects and not s.decision_points:
+        return
+    st = ExerciseState(world)
+    world.services.provide(st)
+    world.bus.subscribe(MoveRequested, st.on_move)
+    world.bus.subscribe(SortieRequested, st.on_sortie)
+    world.bus.subscribe(KillFactor, st.on_kill_factor)
+    for inject in s.injects:
+        world.env.process(_fire(world, inject))
+
+
+def declare(s: Scenario) -> list[MetricSpec]:
+    return [
+        MetricSpec(f"inject_fired.{i.id}", Kind.RATE, "", Better.NEITHER, f"inject {i.id} fired") for i in s.injects
+    ]
+
+
+def metrics(world: World) -> dict[str, float]:
+    st = world.services.find(ExerciseState)
+    fired = st.fired if st is not None else {}
+    return {f"inject_fired.{i.id}": float(i.id in fired) for i in world.scenario.injects}
