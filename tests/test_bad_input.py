@@ -59,6 +59,13 @@ EXPECTED = {
     "negative_capacity.yaml": (22, "medical.facilities.1.beds", "greater than 0"),
     "no_evacuation_leg.yaml": (21, "medical.facilities.0.next", "add an evacuation leg"),
     "unknown_triage.yaml": (19, "medical.triage_mix.dnbi.T5", "'T5' is not allowed here"),
+    # exercise control
+    "inject_negative_time.yaml": (26, "injects.0.at", "'H-2' is before H-hour"),
+    "inject_unknown_effect.yaml": (29, "injects.0.effects.0", "unknown effect type 'tsunami'"),
+    "decision_without_options.yaml": (29, "decision_points.0.options", "at least 1 item"),
+    "trigger_unknown_place.yaml": (27, "injects.0.when.secured", "unknown place 'islet'"),
+    "effect_unknown_unit.yaml": (29, "injects.0.effects.0.unit", "unknown unit 'ship-2'"),
+    "trigger_cycle.yaml": (29, "injects.1.when", "cycle: first -> second -> first"),
 }
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+):(?: (?P<field>[\w.-]+):)? (?P<msg>.+)$")
 

@@ -219,7 +219,9 @@ def _message(err: Any, model: type[BaseModel]) -> str:
         return msg + (f"; {hint}" if hint else "")
     if kind == "union_tag_invalid":
         ctx = err["ctx"]
-        what = {"do": "order", "kind": "objective kind"}.get(ctx["discriminator"].strip("'"), "tag")
+        what = {"do": "order", "kind": "objective kind", "type": "effect type"}.get(
+            ctx["discriminator"].strip("'"), "tag"
+        )
         return unknown(what, ctx["tag"], re.findall(r"'([^']*)'", ctx["expected_tags"]), "expected one of")
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 

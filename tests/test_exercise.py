@@ -1,0 +1,377 @@
+"""Exercise control: command delays from issue, each inject effect type, triggers and decision points.
+
+Every expected time is worked out by hand from the scenario's figures (distances over speeds, the
+echelons' delays, the windows) — never by calling the code under test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.experiment.runner import build_world, run_replication
+from sim.models.logistics import LogisticsState
+
+# ship: 100 km at 50 km/h = 120 min; jet fires from range every 30 min (no transit, hits nothing)
+BASE = """\
+scenario: {name: ex, duration: 2d, seed: 1}
+unit_types:
+  ship: {strength: 1, personnel_per_element: 20, speed_kmh: {sea: 50}, cargo_t: 100, load_min: 30, unload_min: 20}
+  inf:  {strength: 10, speed_kmh: {land: 5}, kill_rate_per_h: 1.0}
+  jet:  {strength: 1, element: platform, speed_kmh: {air: 600},
+         fire_support: {cycle_min: 30, kill_prob: 0.0, range_km: 500}}
+  foe:  {strength: 10, kill_rate_per_h: 0.5}
+map:
+  places:
+    a:    {kind: port, lat: 43.0, lon: 51.0}
+    b:    {kind: port, lat: 43.5, lon: 51.0}
+    isle: {kind: objective, lat: 43.52, lon: 51.0}
+  routes:
+    - {id: lane, from: a, to: b, mode: sea, distance_km: 100}
+    - {id: road, from: b, to: isle, mode: land, distance_km: 5}
+sides:
+  blue: {nations: [KAZ, TJK], break_fraction: 0.0}
+  red: {break_fraction: 0.0}
+units:
+  - {id: ship, type: ship, side: blue, nation: TJK, at: a}
+  - {id: jet,  type: jet,  side: blue, nation: KAZ, at: b}
+  - {id: inf,  type: inf,  side: blue, nation: KAZ, at: b}
+  - {id: foe,  type: foe,  side: red, at: isle}
+combat: {mode: deterministic}
+"""
+
+
+def run(load, text: str, *overrides: str):
+    s = load(BASE + text, *overrides)
+    world = build_world(s, 1, trace=True)
+    world.run()
+    return world
+
+
+def times(world, kind: str, **match) -> list[float]:
+    return [e["t"] for e in world.log.records if e["kind"] == kind and all(e.get(k) == v for k, v in match.items())]
+
+
+# --- command and control ------------------------------------------------------------------------------
+
+COMMAND = """\
+command:
+  hq_nation: KAZ
+  chains:
+    - {id: kaz, nation: KAZ, echelons: [{name: kaz_hq, delay: 10min}]}
+    - {id: tjk, nation: TJK, echelons: [{name: tjk_hq, delay: 20min}, {name: flotilla, delay: 10min}]}
+  interoperability: {delay: 15min, pairs: [{nation: TJK, delay: 45min}]}
+phases:
+  - id: go
+    orders:
+      - {unit: ship, do: wait, duration: 60min}
+      - {unit: ship, do: move, to: b}
+"""
+
+
+def test_an_order_takes_effect_after_chain_plus_interoperability_counted_from_issue(load):
+    # both orders are issued at 0 and reach the ship at 20 + 10 + 45 = 75 min; the move waits for the
+    # wait order (75 + 60) but not again for its own delay (that was the old 75 + 60 + 75)
+    w = run(load, COMMAND)
+    assert times(w, "depart", unit="ship") == [pytest.approx(135.0)]
+    m = run_replication(w.scenario, 1).metrics
+    assert m["order_delay_h.TJK"] == pytest.approx(75 / 60) and m["orders_delayed.TJK"] == 2
+
+
+@pytest.mark.parametrize(
+    ("option", "delay"),
+    [
+        ("command.interoperability.liaison=[TJK]", 30 + 45 * 0.5),
+        ("command.interoperability.common_procedure=true", 30 + 45 * 0.5),
+        ("command.hq_nation=TJK", 30),  # the ship's own nation leads: no interoperability delay
+    ],
+)
+def test_liaison_officers_and_a_common_procedure_cut_the_interoperability_delay(load, option, delay):
+    w = run(load, COMMAND, option)
+    assert times(w, "depart", unit="ship") == [pytest.approx(delay + 60)]
+
+
+def test_an_order_delay_of_its_own_also_counts_from_issue(load):
+    text = "phases:\n  - id: go\n    orders:\n      - {unit: ship, do: wait, duration: 60min}\n"
+    text += "      - {unit: ship, do: move, to: b, delay: 40min}\n"
+    assert times(run(load, text), "depart", unit="ship") == [pytest.approx(60.0)]  # not 60 + 40
+
+
+OUTAGE = """\
+injects:
+  - {{id: blackout, at: 0, effects: [{{type: comms_outage, nations: [TJK], for: 2h, block: {block}}}]}}
+"""
+
+
+def test_a_communications_outage_holds_orders_until_it_ends(load):
+    text = COMMAND.replace("    orders:", "    start: 1h\n    orders:") + OUTAGE.format(block="false")
+    w = run(load, text)
+    # issued at 60, sent when the outage ends at 120, there at 120 + 75, then the 60-min wait
+    assert times(w, "depart", unit="ship") == [pytest.approx(120 + 75 + 60)]
+
+
+def test_a_blocking_outage_loses_the_orders(load):
+    text = COMMAND.replace("    orders:", "    start: 1h\n    orders:") + OUTAGE.format(block="true")
+    w = run(load, text)
+    assert times(w, "depart", unit="ship") == [] and len(times(w, "order_failed", unit="ship")) == 2
+    assert run_replication(w.scenario, 1).metrics["orders_delayed.TJK"] == 2
+
+
+# --- injects: each effect type ---------------------------------------------------------------------
+
+
+MOVE = "phases:\n  - id: go\n    orders: [{unit: ship, do: move, to: b}]\n"
+
+
+@pytest.mark.parametrize(
+    ("rule", "arrive"),
+    [
+        ("go_on", 120.0),  # under way when the lane closes: carries on
+        ("turn_back", 60 + 180 + 120.0),  # turns at 60, home at 120, lane open at 240, there at 360
+    ],
+)
+def test_a_ship_at_sea_follows_the_closure_rule(load, rule, arrive):
+    text = MOVE + (
+        f"injects:\n  - {{id: storm, at: 1h, effects: [{{type: close_routes, mode: sea, for: 3h, at_sea: {rule}}}]}}\n"
+    )
+    w = run(load, text)
+    assert times(w, "arrive", unit="ship", at="b") == [pytest.approx(arrive)]
+    if rule == "turn_back":
+        assert times(w, "arrive", unit="ship", at="a") == [pytest.approx(120.0)]
+
+
+def test_a_closure_that_comes_after_arrival_changes_nothing(load):
+    text = (
+        MOVE + "injects:\n  - {id: storm, at: 3h, effects: [{type: close_routes, routes: [lane], at_sea: turn_back}]}\n"
+    )
+    assert times(run(load, text), "arrive", unit="ship", at="b") == [pytest.approx(120.0)]
+
+
+LINE = """\
+depots:
+  - {id: da, at: a, stocks: {water: {initial: 10000, capacity: 10000}}}
+  - {id: db, at: b, stocks: {water: {initial: 0, capacity: 10000}}}
+supply_lines:
+  - {id: line, transports: [ship], from: da, to: db, cargo: {water: 1000}, dispatch: schedule, every: 2d}
+"""
+
+
+@pytest.mark.parametrize("hours", [0, 5, 7.5])
+def test_a_sea_route_closed_for_w_hours_delays_a_delivery_by_the_computed_amount(load, hours):
+    text = LINE
+    if hours:
+        text += f"injects:\n  - {{id: storm, at: 0, effects: [{{type: close_routes, places: [b], for: {hours}h}}]}}\n"
+    (deliver,) = times(run(load, text), "deliver", line="line")
+    # load 30 min, sail when the lane is open (at max(30, w)), 120 min at sea, 20 min unloading
+    assert deliver == pytest.approx(max(30.0, hours * 60) + 120 + 20)
+
+
+def test_reopen_routes_ends_a_closure_early(load):
+    text = MOVE + (
+        "injects:\n  - {id: storm, at: 0, effects: [{type: close_routes, mode: sea}]}\n"
+        "  - {id: calm, at: 50min, effects: [{type: reopen_routes, routes: [lane]}]}\n"
+    )
+    assert times(run(load, text), "arrive", unit="ship", at="b") == [pytest.approx(50 + 120.0)]
+
+
+STRIKES = "phases:\n  - id: fire\n    orders: [{unit: jet, do: fire_support, target: isle, sorties: 5}]\n"
+
+
+def test_grounded_aircraft_fly_their_sorties_after_the_weather(load):
+    text = STRIKES + "injects:\n  - {id: fog, at: 0, effects: [{type: ground_aircraft, for: 3h}]}\n"
+    assert times(run(load, text), "strike", unit="jet") == pytest.approx([180, 210, 240, 270, 300])
+
+
+def test_limited_sorties_are_spaced_while_the_limit_lasts(load):
+    text = STRIKES + (
+        "injects:\n  - {id: wind, at: 0, effects: [{type: limit_sorties, units: [jet], for: 3h, min_interval: 1h}]}\n"
+    )
+    # one sortie an hour until 180, then the 30-min cycle again
+    assert times(run(load, text), "strike", unit="jet") == pytest.approx([0, 60, 120, 180, 210])
+
+
+def test_a_broken_down_ship_sails_after_its_repair(load):
+    text = MOVE + "injects:\n  - {id: engine, at: 0, effects: [{type: breakdown, unit: ship, for: 3h}]}\n"
+    assert times(run(load, text), "depart", unit="ship") == [pytest.approx(180.0)]
+
+
+def test_a_breakdown_under_way_holds_the_next_leg(load):
+    # the ship is at b at 120 and would sail back at once; the breakdown at 1h holds it until 5h
+    text = MOVE.replace(
+        "orders: [{unit: ship, do: move, to: b}]",
+        "orders: [{unit: ship, do: move, to: b}, {unit: ship, do: move, to: a}]",
+    )
+    text += "injects:\n  - {id: engine, at: 1h, effects: [{type: breakdown, unit: ship, for: 4h}]}\n"
+    assert times(run(load, text), "depart", unit="ship") == pytest.approx([0.0, 300.0])
+
+
+MEDICAL = """\
+medical:
+  dnbi_per_1000_per_day: 0
+  facilities:
+    - {id: r1, role: 1, at: b, teams: 1, treatment: 15min}
+"""
+
+
+def test_a_mass_casualty_inject_puts_its_casualties_into_the_chain(load):
+    text = MEDICAL + "injects:\n  - {id: blast, at: 2h, effects: [{type: mass_casualty, place: b, count: 7}]}\n"
+    w = run(load, text)
+    assert run_replication(w.scenario, 3).metrics["casualties"] == 7
+    assert times(w, "mass_casualty") == [pytest.approx(120.0)]
+
+
+def test_reinforcements_join_the_unit_and_people_are_still_counted(load):
+    text = "injects:\n  - {id: boats, at: 1h, effects: [{type: reinforce, unit: foe, count: 6}]}\n"
+    m = run_replication(load(BASE + text), 1).metrics
+    assert m["survivors.red"] == 16 and m["killed.red"] + m["wounded.red"] == 0
+
+
+def test_spoiled_supplies_leave_the_depot_and_enter_the_ledger_as_lost(load):
+    text = LINE.replace("every: 2d}", "every: 2d, start: 3d}")  # the line never sails within the run
+    text += "injects:\n  - {id: spoil, at: 1h, effects: [{type: supply_loss, depot: da, class: water, share: 0.25}]}\n"
+    text += "  - {id: theft, at: 2h, effects: [{type: supply_loss, depot: da, class: water, amount: 500}]}\n"
+    world = build_world(load(BASE + text), 1)
+    world.run()
+    ls = world.services.get(LogisticsState)
+    assert ls.depots["da"].level("water") == pytest.approx(10000 * 0.75 - 500)
+    assert ls.ledger["water"].lost == pytest.approx(3000)
+    before, after = ls.balance("water")
+    assert before == pytest.approx(after)
+
+
+DUEL = """\
+phases:
+  - id: attack
+    orders: [{{unit: inf, do: assault, target: isle}}]
+objectives:
+  - {{id: take, kind: secure, place: isle}}
+{extra}"""
+
+
+def _duel(load, extra: str = "", **types: str):
+    text = BASE
+    for name, repl in types.items():
+        text = text.replace(f"kill_rate_per_h: {name}", f"kill_rate_per_h: {repl}")
+    return run_replication(load(text + DUEL.format(extra=extra)), 1).metrics
+
+
+@pytest.mark.parametrize(
+    ("effect", "same_as"),
+    [
+        ("{type: kill_rate, sides: [blue], factor: 0.8}", {"1.0": "0.8"}),  # blue fires at 80 %
+        ("{type: kill_rate, units: [foe], factor: 1.5}", {"0.5": "0.75"}),
+        ("{type: protection, side: blue, factor: 2}", {"0.5": "0.25"}),  # red's fire on blue halved
+    ],
+)
+def test_a_kill_rate_or_protection_change_equals_the_same_change_in_the_catalogue(load, effect, same_as):
+    with_inject = _duel(load, f"injects:\n  - {{id: night, at: 0, effects: [{effect}]}}\n")
+    reference = _duel(load, **{k: v for k, v in same_as.items()})
+    plain = _duel(load)
+    for name in ("time_to_secure_h.isle", "killed.blue", "killed.red"):
+        assert with_inject[name] == pytest.approx(reference[name], rel=1e-9)
+    assert with_inject["time_to_secure_h.isle"] != pytest.approx(plain["time_to_secure_h.isle"])
+
+
+def test_a_night_window_ends_and_the_fight_goes_on_at_full_rate(load):
+    # the effect lasts 10 minutes only: the fight starts at 60 (5 km at 5 km/h) after the window
+    late = _duel(
+        load, "injects:\n  - {id: night, at: 0, effects: [{type: kill_rate, sides: [blue], factor: 0.5, for: 10min}]}\n"
+    )
+    plain = _duel(load)
+    assert late["time_to_secure_h.isle"] == pytest.approx(plain["time_to_secure_h.isle"], rel=1e-9)
+
+
+# --- triggers ---------------------------------------------------------------------------------------
+
+
+def test_injects_fire_on_their_triggers_in_order(load):
+    text = DUEL.format(
+        extra="""\
+injects:
+  - {id: taken, when: {secured: isle}, message: the isle is ours}
+  - {id: next, when: {fired: taken}, effects: [{type: close_routes, routes: [lane]}]}
+  - {id: both, when: {all: [{phase_done: attack}, {fired: next}]}}
+  - {id: either, at: 30min, when: {any: [{broken: red}, {fired: never}]}}
+  - {id: never, when: {broken: blue}}
+"""
+    )
+    w = run(load, text)
+    (secured,) = [e["t"] for e in w.log.records if e["kind"] == "signal" and e["name"] == "secured:isle"]
+    fired = {e["id"]: e["t"] for e in w.log.records if e["kind"] == "inject"}
+    assert fired == {"taken": secured, "next": secured, "both": secured, "either": secured}
+    assert w.closed == frozenset({0})  # the lane (route 0) is closed for good
+
+
+def test_a_stock_trigger_fires_at_the_first_check_below_the_level(load):
+    text = LINE.replace("every: 2d}", "every: 2d, start: 3d}") + (
+        "injects:\n"
+        "  - {id: spoil, at: 100min, effects: [{type: supply_loss, depot: da, class: water, share: 0.5}]}\n"
+        "  - {id: short, when: {stock: {depot: da, class: water, below: 6000}}}\n"
+    )
+    assert times(run(load, text), "inject", id="short") == [pytest.approx(105.0)]  # checks every 15 min
+
+
+def test_a_metric_trigger_fires_once_the_metric_crosses(load):
+    text = DUEL.format(extra="injects:\n  - {id: bloody, when: {metric: killed.red, above: 1}}\n")
+    w = run(load, text)
+    (t,) = times(w, "inject", id="bloody")
+    assert t % 15 == pytest.approx(0) and t > 60  # the fight starts at 60; a check comes every 15 min
+    assert run_replication(w.scenario, 1).metrics["inject_fired.bloody"] == 1
+
+
+# --- decisions ---------------------------------------------------------------------------------------
+
+DECISION = """\
+phases:
+  - id: reserve
+    on_call: true
+    orders: [{unit: inf, do: assault, target: isle}]
+objectives:
+  - {id: take, kind: secure, place: isle}
+decision_points:
+  - id: commit
+    at: 2h
+    question: Commit the reserve to the isle?
+    default: hold
+    options:
+      hold: {description: keep the reserve}
+      attack: {description: take the isle, start_phase: reserve}
+      move: {description: send the ship, orders: [{unit: ship, do: move, to: b}]}
+"""
+
+
+@pytest.mark.parametrize(("option", "success"), [("hold", 0.0), ("attack", 1.0)])
+def test_a_decision_set_by_override_changes_the_outcome_as_predicted(load, option, success):
+    m = run_replication(load(BASE + DECISION, f"decisions.commit={option}"), 1).metrics
+    assert m["mission_success"] == success and m["decided.commit"] == 1
+
+
+def test_a_decision_option_issues_its_orders_when_taken(load):
+    w = run(load, DECISION, "decisions.commit=move")
+    assert times(w, "depart", unit="ship") == [pytest.approx(120.0)]
+    assert times(w, "decision", id="commit", option="move") == [pytest.approx(120.0)]
+
+
+def test_a_trigger_on_an_unknown_phase_is_reported_with_its_line():
+    from click.testing import CliRunner
+
+    from sim.cli import main
+    from tests.conftest import REPO
+
+    r = CliRunner().invoke(main, ["check", str(REPO / "tests" / "bad_scenarios" / "trigger_unknown_place.yaml")])
+    assert r.exit_code == 2
+    assert "trigger_unknown_place.yaml:29:24: injects.1.when.phase_done: unknown phase 'landing'" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "words"),
+    [
+        ("decisions.commit=charge", "decisions.commit: unknown option of commit 'charge'"),
+        ("decisions.retreat=hold", "decisions.retreat: unknown decision point 'retreat'"),
+    ],
+)
+def test_a_decision_taken_must_name_a_point_and_one_of_its_options(load, override, words):
+    from sim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as e:
+        load(BASE + DECISION, override)
+    assert words in str(e.value)
