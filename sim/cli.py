@@ -37,6 +37,7 @@ from sim.experiment.record import record, rerun
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import Plan, summarise_point
 from sim.present import comparison_view, summary_view, sweep_view
+from sim.present.msel import msel_lines
 from sim.present.plan import plan_lines
 from sim.present.table import point_label
 
@@ -282,8 +283,11 @@ def run(
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
 @click.option("--plan", "show_plan", is_flag=True, help="Also print the plan: phases, routes, trips, supplies.")
-def check(scenarios: tuple[str, ...], overrides: tuple[str, ...], strict: bool, show_plan: bool) -> None:
-    """Validate and lint scenario files without running them (with --plan, show what they would do)."""
+@click.option("--msel", "show_msel", is_flag=True, help="Also print the MSEL: injects and decisions in time order.")
+def check(
+    scenarios: tuple[str, ...], overrides: tuple[str, ...], strict: bool, show_plan: bool, show_msel: bool
+) -> None:
+    """Validate and lint scenario files without running them (--plan: what they would do; --msel: their MSEL)."""
     problems: list[str] = []
     warned = False
     for name in scenarios:
@@ -304,6 +308,8 @@ def check(scenarios: tuple[str, ...], overrides: tuple[str, ...], strict: bool, 
             click.echo(f"  time {t.field} (line {t.line}): {t.message}")
         if show_plan:
             click.echo("\n".join(["", *plan_lines(s), ""]))
+        if show_msel:
+            click.echo("\n".join(["", *msel_lines(s), ""]))
     for line in problems:
         click.echo(line, err=True)
     if problems:

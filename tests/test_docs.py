@@ -16,10 +16,16 @@ def quick_start() -> list[str]:
 
 def test_quick_start_has_exactly_two_commands():
     install_run, install_test = quick_start()
-    assert install_run.endswith("exsim run island_retake")
+    assert install_run.endswith("exsim run birlestik_2024")
     assert install_test.endswith("pytest")
 
 
 def test_ci_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text()
     assert quick_start()[1] in ci.splitlines()
+
+
+def test_ci_runs_the_readme_run_command_on_the_same_scenario():
+    ci = (REPO / ".ci" / "run").read_text()
+    scenario = quick_start()[0].split()[-1]
+    assert f"exsim run {scenario} --reps" in ci and f"results/{scenario}/latest/replications.csv" in ci

@@ -375,3 +375,30 @@ def test_a_decision_taken_must_name_a_point_and_one_of_its_options(load, overrid
     with pytest.raises(ScenarioError) as e:
         load(BASE + DECISION, override)
     assert words in str(e.value)
+
+
+def test_a_decision_set_on_the_command_line_and_swept_gives_the_predicted_difference(write, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    import sim.results
+    from sim.cli import main
+
+    path = write(BASE + DECISION)
+    runs = {}
+    for option in ("hold", "attack"):
+        out = tmp_path / option
+        r = CliRunner().invoke(
+            main, ["run", str(path), "--set", f"decisions.commit={option}", "--reps", "3", "--out", str(out), "-q"]
+        )
+        assert r.exit_code == 0, r.output + r.stderr
+        runs[option] = json.loads((out / "summary.json").read_text())["mission_success"]["mean"]
+    assert runs == {"hold": 0.0, "attack": 1.0}  # the reserve takes the isle; held, nobody attacks it
+    out = tmp_path / "sweep"
+    args = ["sweep", str(path), "--vary", "decisions.commit=hold,attack", "--reps", "3", "--out", str(out)]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output + r.stderr
+    df = sim.results.load(out)
+    means = df.groupby("decisions.commit")["mission_success"].mean().to_dict()
+    assert means == {"hold": 0.0, "attack": 1.0}

@@ -192,7 +192,12 @@ def _close(world: World, e: ex.CloseRoutes) -> None:
     routes = route_indexes(world.scenario, e)
     for i in routes:
         world.set_route(i, is_open=False, turn_back=e.at_sea == "turn_back")
-    _later(world, e.for_, lambda: [world.set_route(i, is_open=True) for i in routes])  # type: ignore[func-returns-value]
+
+    def reopen() -> None:
+        for i in routes:
+            world.set_route(i, is_open=True)
+
+    _later(world, e.for_, reopen)
 
 
 def _reopen(world: World, e: ex.ReopenRoutes) -> None:
