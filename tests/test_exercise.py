@@ -402,3 +402,22 @@ def test_a_decision_set_on_the_command_line_and_swept_gives_the_predicted_differ
     df = sim.results.load(out)
     means = df.groupby("decisions.commit")["mission_success"].mean().to_dict()
     assert means == {"hold": 0.0, "attack": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("effect", "words"),
+    [
+        ("{type: ground_aircraft, for: 0}", "'for' must be longer than zero"),
+        ("{type: close_routes, for: 2h}", "select routes by routes:, mode: or places:"),
+        ("{type: supply_loss, depot: da, class: water}", "give exactly one of share or amount"),
+        ("{type: limit_sorties, for: 2h, min_interval: 0}", "min_interval must be longer than zero"),
+        ("{type: reinforce, unit: nobody, count: 3}", "unknown unit 'nobody'"),
+        ("{type: close_routes, routes: [lanes]}", "unknown route id 'lanes'"),
+    ],
+)
+def test_a_bad_effect_is_refused_with_its_field(load, effect, words):
+    from sim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as e:
+        load(BASE + LINE + f"injects:\n  - {{id: x, at: 1h, effects: [{effect}]}}\n")
+    assert "injects.0.effects.0" in str(e.value) and words in str(e.value)

@@ -107,9 +107,14 @@ _FOR_OPTIONAL = Field(
 
 
 class _Lasting(Frozen):
-    def _positive(self, minutes: float | None) -> None:
+    """An effect with a ``for:`` (its subclasses declare ``for_``), which must be longer than zero."""
+
+    @model_validator(mode="after")
+    def _positive_for(self) -> _Lasting:
+        minutes = getattr(self, "for_", None)
         if minutes is not None and minutes <= 0:
             raise ValueError("'for' must be longer than zero")
+        return self
 
 
 class _Routes(Frozen):
@@ -138,11 +143,6 @@ class CloseRoutes(_Routes, _Lasting):
         examples=["turn_back"],
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> CloseRoutes:
-        self._positive(self.for_)
-        return self
-
 
 class ReopenRoutes(_Routes):
     """Open routes again."""
@@ -161,11 +161,6 @@ class GroundAircraft(_Aircraft, _Lasting):
     type: Literal["ground_aircraft"] = Field(description="the effect", examples=["ground_aircraft"])
     for_: Duration = _FOR
 
-    @model_validator(mode="after")
-    def _check(self) -> GroundAircraft:
-        self._positive(self.for_)
-        return self
-
 
 class LimitSorties(_Aircraft, _Lasting):
     """Marginal weather: each unit starts at most one sortie per ``min_interval`` while it lasts."""
@@ -176,7 +171,6 @@ class LimitSorties(_Aircraft, _Lasting):
 
     @model_validator(mode="after")
     def _check(self) -> LimitSorties:
-        self._positive(self.for_)
         if self.min_interval <= 0:
             raise ValueError("min_interval must be longer than zero")
         return self
@@ -189,11 +183,6 @@ class Breakdown(_Lasting):
     unit: Id = Field(description="the unit", examples=["ls-1"])
     for_: Duration = _FOR
 
-    @model_validator(mode="after")
-    def _check(self) -> Breakdown:
-        self._positive(self.for_)
-        return self
-
 
 class CommsOutage(_Lasting):
     """Communications fail: orders to the nations' units wait for them to come back, or are lost."""
@@ -204,11 +193,6 @@ class CommsOutage(_Lasting):
     block: bool = Field(
         False, description="orders issued during the outage are lost (default: they go once it ends)", examples=[True]
     )
-
-    @model_validator(mode="after")
-    def _check(self) -> CommsOutage:
-        self._positive(self.for_)
-        return self
 
 
 class MassCasualtyEffect(Frozen):
@@ -253,11 +237,6 @@ class KillRate(_Lasting):
     factor: PositiveFloat = Field(description="multiplier on their kill rate", examples=[0.5])
     for_: Duration | None = _FOR_OPTIONAL
 
-    @model_validator(mode="after")
-    def _check(self) -> KillRate:
-        self._positive(self.for_)
-        return self
-
 
 class Protection(_Lasting):
     """A change of protection of a side (night, cover): the fire of everyone hostile to it is divided by factor."""
@@ -266,11 +245,6 @@ class Protection(_Lasting):
     side: Id = Field(description="the side protected", examples=["coalition"])
     factor: PositiveFloat = Field(description="divides hostile kill rates against this side", examples=[1.5])
     for_: Duration | None = _FOR_OPTIONAL
-
-    @model_validator(mode="after")
-    def _check(self) -> Protection:
-        self._positive(self.for_)
-        return self
 
 
 Effect = Annotated[

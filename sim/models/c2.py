@@ -67,7 +67,6 @@ class C2State:
         unit = ev.unit
         nation = unit.nation
         chain = self.chain_of.get(unit.id)
-        own = (chain.delay_min if chain else 0.0) + ev.delay_min
         extra = self.interop_min(nation)
         start = ev.issued
         for o in self.outages:
@@ -78,10 +77,10 @@ class C2State:
                         self.lost[nation] = self.lost.get(nation, 0) + 1
                     return
                 start = max(start, o.end)
-        ev.delay_min = own + extra
+        ev.delay_min += (chain.delay_min if chain else 0.0) + extra
         ev.not_before = max(ev.not_before, start)
         if nation is not None:
-            self.delays.setdefault(nation, []).append(start - ev.issued + own + extra)
+            self.delays.setdefault(nation, []).append(ev.not_before - ev.issued + ev.delay_min)
             if extra > 0 or start > ev.issued:
                 self.delayed[nation] = self.delayed.get(nation, 0) + 1
 
