@@ -100,3 +100,20 @@ def test_the_msel_lists_every_inject_and_decision_in_time_order_with_what_it_tes
     assert "    tests: sea_line_on_time" in r.output
     assert "   *option hold:" in r.output  # the default is marked
     assert "  secure_island: " in r.output.split("Objectives and what tests them:")[1]
+
+
+def test_the_exercise_control_page_commands_run(tmp_path, monkeypatch):
+    import re
+    import shlex
+
+    from tests.conftest import REPO
+    from tests.test_commands import quick
+
+    text = (REPO / "docs" / "exercise.md").read_text()
+    lines = [x.split("#")[0].strip() for b in re.findall(r"```sh\n(.*?)```", text, re.S) for x in b.splitlines()]
+    commands = [x for x in lines if x.startswith("exsim ")]
+    assert len(commands) >= 3
+    monkeypatch.chdir(tmp_path)
+    for line in commands:
+        r = CliRunner().invoke(main, quick(shlex.split(line)[1:]))
+        assert r.exit_code == 0, (line, r.output, r.stderr)
