@@ -117,3 +117,8 @@ def test_the_exercise_control_page_commands_run(tmp_path, monkeypatch):
     for line in commands:
         r = CliRunner().invoke(main, quick(shlex.split(line)[1:]))
         assert r.exit_code == 0, (line, r.output, r.stderr)
+
+
+def test_the_plan_shows_an_on_call_phase_waiting_for_its_decision():
+    r = CliRunner().invoke(main, ["check", "--plan", "birlestik_2024"])
+    assert r.exit_code == 0 and "reserve_landing: when a decision calls it" in r.output

@@ -83,7 +83,7 @@ def plan_lines(s: Scenario) -> list[str]:
 def _in_order(phases: list[Phase]) -> list[Phase]:
     """Phases after those they wait for; else those waiting on a condition last, then by start time, file order."""
     done: list[Phase] = []
-    left = sorted(phases, key=lambda p: (p.when is not None, p.start or 0.0))
+    left = sorted(phases, key=lambda p: (p.when is not None or p.on_call, p.start or 0.0))
     while left:
         ready = next((p for p in left if all(a in {d.id for d in done} for a in p.after)), left[0])  # a cycle: as is
         done.append(ready)
@@ -99,6 +99,8 @@ def _triggers(p: Phase, s: Scenario) -> str:
         parts.append("after " + ", ".join(p.after))
     if p.when is not None:
         parts.append(f"when {p.when.secured} is secured" if p.when.secured else f"when {p.when.broken} breaks")
+    if p.on_call:
+        parts.append("when a decision calls it")
     return "; ".join(parts) or f"start {format_time(0, s.scenario.start)}"
 
 
