@@ -13,8 +13,8 @@ from sim.experiment import replicate, summarise
 SHIPPED = shipped_scenarios()
 
 
-def test_the_flagship_is_shipped():
-    assert "island_retake" in SHIPPED
+def test_the_flagship_and_the_teaching_scenario_are_shipped():
+    assert {"birlestik_2024", "island_retake"} <= set(SHIPPED)
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
