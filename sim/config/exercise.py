@@ -261,19 +261,6 @@ Effect = Annotated[
     | Protection,
     Field(discriminator="type"),
 ]
-EFFECT_TYPES = (
-    "close_routes",
-    "reopen_routes",
-    "ground_aircraft",
-    "limit_sorties",
-    "breakdown",
-    "comms_outage",
-    "mass_casualty",
-    "reinforce",
-    "supply_loss",
-    "kill_rate",
-    "protection",
-)
 
 
 # --- triggers ---------------------------------------------------------------------------------------
