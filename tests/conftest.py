@@ -46,7 +46,7 @@ objectives:
 def count_replications(db: Path) -> int:
     """Replications committed so far to the store ``db`` (0 while it does not exist yet)."""
     try:
-        con = sqlite3.connect(db, timeout=5)
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=5)  # never creates it
         try:
             return con.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
         finally:
