@@ -330,3 +330,19 @@ def test_a_folder_from_an_older_exsim_stays_listed_beside_new_runs(tmp_path, mon
     assert "island_retake  run" in cli("runs").output
     r = cli("compare", "island_retake", "latest")  # the old folder, by its id
     assert r.exit_code == 2 and "another version of exsim" in r.stderr
+
+
+def test_where_symlinks_cannot_be_made_latest_is_a_file_that_resolves_the_same(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("symbolic links are not allowed here")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(Path, "symlink_to", refuse)
+    run("island_retake", "--reps", "1", "-q")
+    run("island_retake", "--reps", "1", "-q", "--seed", "3")
+    pointer = tmp_path / "results" / "island_retake" / "latest"
+    assert pointer.is_file() and not pointer.is_symlink()
+    newest = history.runs()[0].path
+    assert pointer.read_text().strip() == newest.name
+    assert history.resolve(pointer).resolve() == newest.resolve()
+    assert cli("export", str(pointer)).exit_code == 0 and (newest / "results.csv").is_file()

@@ -59,7 +59,6 @@ class Target:
     final: Path
     work: Path
     resumed: bool = False
-    replaces: bool = False  # --force: the old ``final`` is swapped out at the end
     group: Path | None = None  # the group folder whose ``latest`` pointer follows this run
 
     def commit(self) -> None:
@@ -191,7 +190,7 @@ def _explicit(out: Path, force: bool, resume: bool, resumable: bool) -> Target:
         work.mkdir()
     except OSError as e:
         raise ExsimError(f"cannot create the output folder {out}: {e.strerror or e}") from None
-    return Target(out, work, replaces=out.exists())
+    return Target(out, work)  # an existing ``out`` (--force, or empty) is swapped out at the commit
 
 
 def _has_replications(folder: Path) -> bool:
@@ -247,6 +246,14 @@ class RunInfo:
         return str(self.manifest.get("started") or "")
 
     @property
+    def time(self) -> float:
+        """When it started (a folder of an older exsim: when its manifest was written), for ordering."""
+        try:
+            return datetime.fromisoformat(self.started).timestamp()
+        except ValueError:
+            return (self.path / MANIFEST).stat().st_mtime
+
+    @property
     def group(self) -> str:
         return self.id.split("/", 1)[0]
 
@@ -284,7 +291,7 @@ def runs(root: Path = ROOT, group: str | None = None) -> list[RunInfo]:
         found.append(RunInfo(path.relative_to(root).as_posix(), path, manifest))
     if group is not None:
         found = [r for r in found if r.group == group]
-    found.sort(key=lambda r: (r.started or _mtime(r.path), r.id), reverse=True)
+    found.sort(key=lambda r: (r.time, r.id), reverse=True)
     return found
 
 
@@ -328,10 +335,6 @@ def _folders(root: Path, depth: int) -> Iterator[Path]:
         yield from _folders(p, depth - 1)  # also below: results/<name>/ of an older exsim held a run itself
 
 
-def _mtime(path: Path) -> str:
-    return datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
-
-
 def interrupted(root: Path = ROOT, group: str | None = None) -> list[tuple[Path, bool]]:
     """Folders left by a run or sweep that did not finish, with whether one is still being written."""
     if not root.is_dir():
@@ -353,6 +356,8 @@ def resolve(ref: str | Path, root: Path = ROOT) -> Path:
     """A results folder from a path or a run id (``latest``, ``latest~1``, ``<group>/latest``, ``<id>``)."""
     text = str(ref)
     path = Path(text)
+    if path.name == LATEST and path.is_file() and not path.is_symlink():  # the pointer where links cannot be made
+        path = _pointee(path)
     if path.is_dir():
         if (path / MANIFEST).exists() or (path / FILE).exists():
             return path
