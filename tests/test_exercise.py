@@ -421,3 +421,9 @@ def test_a_bad_effect_is_refused_with_its_field(load, effect, words):
     with pytest.raises(ScenarioError) as e:
         load(BASE + LINE + f"injects:\n  - {{id: x, at: 1h, effects: [{effect}]}}\n")
     assert "injects.0.effects.0" in str(e.value) and words in str(e.value)
+
+
+def test_a_run_shortened_before_an_inject_loads_and_the_inject_does_not_fire(load):
+    text = MOVE + "injects:\n  - {id: late, at: 3h, effects: [{type: close_routes, mode: sea}]}\n"
+    m = run_replication(load(BASE + text, "scenario.duration=2h"), 1).metrics
+    assert m["inject_fired.late"] == 0 and m["end_time_h"] == 2

@@ -84,8 +84,6 @@ def _timed(s: Any, base: PathKey, item: ex.Inject | ex.DecisionPoint, ids: set[s
     for j, name in enumerate(item.tests):
         if name not in objectives:
             yield (*base, "tests", j), unknown("objective", name, objectives)
-    if item.at is not None and item.at >= s.scenario.duration:
-        yield (*base, "at"), "comes at or after the end of the run (scenario.duration)"
     if item.when is not None:
         yield from _trigger(s, (*base, "when"), item.when, ids)
 
