@@ -27,7 +27,7 @@ from sim.config.locate import locate, resources, shipped
 from sim.config.suggest import unknown as unknown_name
 from sim.config.template import SCHEMA_FILE, new_scenario
 from sim.errors import ExsimError, ScenarioError
-from sim.experiment import history, meaning
+from sim.experiment import history, meaning, replay
 from sim.experiment.compare import compare_points, compare_stores
 from sim.experiment.design import SweepSpec, build_sweep, load_sweep
 from sim.experiment.executors import MAX_WORKERS, check_scheduler, default_workers
@@ -205,7 +205,15 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Replace the results already in --out (every file in it is removed).")
 @click.option("--from", "origin", metavar="RUN_ID", help="Run a stored run again, exactly (see exsim runs).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-@click.option("--trace", is_flag=True, help="Also write events.jsonl, the event log of replication 0.")
+@click.option(
+    "--trace",
+    is_flag=False,
+    flag_value="1",
+    default=None,
+    metavar="[all|N|I,J,...]",
+    help="Also write event logs (traces/rep-<i>.jsonl): all replications, the first N, or a list; "
+    "--trace alone: replication 0 (also as events.jsonl).",
+)
 @_executor_options
 @click.option("--all", "show_all", is_flag=True, help="Show every metric, not only the objectives and headline.")
 @click.option("--metric", "metrics", multiple=True, help="Show these metrics (repeatable).")
@@ -219,7 +227,7 @@ def run(
     force: bool,
     origin: str | None,
     overrides: tuple[str, ...],
-    trace: bool,
+    trace: str | None,
     executor: str,
     workers: int | None,
     scheduler: str | None,
@@ -245,6 +253,7 @@ def run(
             click.echo(str(w), err=True)
         seed = loaded.scenario.scenario.seed if seed is None else seed
         plan = Plan.for_run(loaded, seed, reps or 20, slug(loaded.path.stem))
+    traced = replay.selected(replay.parse_selection(trace), plan.replications) if trace is not None else []
     console = Console(stderr=False, quiet=quiet)
     means = plan.meaning()
     _known_metrics(metrics, list(means.specs), plan.scenarios[0].scenario.scenario.name)
@@ -258,7 +267,7 @@ def run(
             executor=executor,
             workers=workers or default_workers(),
             scheduler=scheduler,
-            trace=trace,
+            trace=traced,
             command=sys.argv,
             origin=origin,
         )
@@ -513,6 +522,54 @@ def compare(folder_ref: str, other_ref: str | None, metrics: tuple[str, ...], ba
             raise ExsimError(f"{folder} holds one point: give a second folder to compare with")
         diffs = compare_points(store, means, chosen, baseline)
     Console().print(comparison_view(diffs, labels))
+
+
+LANG_OPTION = click.option(
+    "--lang", metavar="en|ru", help="Language of the text (default: EXSIM_LANG, else the locale, else English)."
+)
+
+
+@main.command()
+@click.argument("source", metavar="SCENARIO_OR_RUN")
+@click.option("--rep", type=click.IntRange(min=0), default=0, show_default=True, help="The replication to tell.")
+@click.option("--point", type=click.IntRange(min=0), default=0, show_default=True, help="The point of a sweep.")
+@click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Base seed of a scenario (default: its own).")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@LANG_OPTION
+def story(source: str, rep: int, point: int, seed: int | None, overrides: tuple[str, ...], lang: str | None) -> None:
+    """Tell replication --rep of SCENARIO_OR_RUN in plain words, in scenario clock time.
+
+    SCENARIO_OR_RUN is a scenario (file or shipped name) or a stored run or sweep (a folder or a run id:
+    latest, island_retake/latest~1); a stored one is replayed exactly from its seed and resolved scenario.
+    """
+    from sim.present import i18n
+    from sim.present.labels import Labels
+    from sim.present.story import tell, view
+
+    language = i18n.language(lang)
+    if _is_scenario(source):
+        if point:
+            raise ExsimError("--point picks a point of a stored sweep; a scenario has one")
+        loaded = load_scenario(source, overrides)
+        scenario = loaded.scenario
+        done = replay.trace(scenario, scenario.scenario.seed if seed is None else seed, rep)
+        specs = meaning.of_scenarios([loaded]).specs
+    else:
+        if overrides or seed is not None:
+            raise ExsimError("a stored run is replayed exactly: give no --set or --seed with it")
+        folder = history.resolve(source)
+        done = replay.replay(folder, rep, point)
+        specs = meaning.of_manifest(ResultStore.open(folder).manifest()).specs
+    told = tell(done.scenario, done.events, done.metrics, specs, language, rep, done.seed)
+    Console(highlight=False).print(view(told, Labels(done.scenario, language), language))
+
+
+def _is_scenario(source: str) -> bool:
+    """SOURCE names a scenario (a YAML file or a shipped name) rather than a stored run."""
+    path = Path(source)
+    if path.is_dir():
+        return False
+    return path.is_file() or source in shipped("scenario") or source.endswith((".yaml", ".yml"))
 
 
 def _objective(m: str) -> bool:

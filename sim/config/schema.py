@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema, model_validator
 
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
@@ -77,6 +77,14 @@ class Meta(Frozen):
         return self
 
 
+DisplayName = Annotated[
+    str
+    | dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], Annotated[str, StringConstraints(min_length=1)]],
+    Field(description="a display name, or names by language code (en, ru)"),
+]
+_NAME_DOC = "display name in stories and reports (default: the id); one name, or one per language code"
+
+
 class Place(Frozen):
     """A named place on the map."""
 
@@ -90,6 +98,7 @@ class Place(Frozen):
         None, gt=0, le=MAX_COUNT, description="ships alongside at once (ports); none = no limit", examples=[2]
     )
     description: str = Field("", description="free text for the narration", examples=["landing beach"])
+    name: DisplayName | None = Field(None, description=_NAME_DOC, examples=[{"en": "Kuryk port", "ru": "порт Курык"}])
 
 
 class Route(Frozen):
@@ -122,6 +131,7 @@ class Side(Frozen):
     """A side (coalition, armed group): who fights whom."""
 
     nations: list[str] = Field([], description="nations a unit of this side may name", examples=[["AZE", "KAZ"]])
+    name: DisplayName | None = Field(None, description=_NAME_DOC, examples=[{"en": "Coalition", "ru": "коалиция"}])
     break_fraction: float = Field(
         0.5,
         ge=0.0,
@@ -252,6 +262,9 @@ class UnitSpec(Frozen):
     side: Id = Field(description="its side (sides:)", examples=["coalition"])
     nation: str | None = Field(None, description="its nation; listed under its side's nations", examples=["KAZ"])
     at: Id = Field(description="the place where it starts", examples=["kuryk_port"])
+    name: DisplayName | None = Field(
+        None, description=_NAME_DOC, examples=[{"en": "1st Marine Company", "ru": "1-я рота морской пехоты"}]
+    )
     strength: int | None = Field(
         None, gt=0, le=MAX_COUNT, description="elements; defaults to the type's strength", examples=[2]
     )
@@ -358,6 +371,7 @@ class Phase(Frozen):
 
     id: Id = Field(description="the phase's name", examples=["assault"])
     description: str = Field("", description="free text for the narration", examples=["the main assault"])
+    name: DisplayName | None = Field(None, description=_NAME_DOC, examples=[{"en": "assault", "ru": "штурм"}])
     start: Time | None = Field(None, description="not before this time", examples=["H+6", "D+1 06:00"])
     after: Annotated[list[Id], BeforeValidator(_as_list), WithJsonSchema(_ONE_OR_MORE_IDS)] = Field(
         [], description="phases that must end first (a name or a list)", examples=[["landing", "shaping"]]

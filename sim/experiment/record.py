@@ -12,11 +12,10 @@ from typing import Any
 
 from sim.config.load import LoadedScenario, scenario_digest
 from sim.config.schema import Scenario
-from sim.engine.eventlog import EventLog
 from sim.errors import ExsimError
 from sim.experiment import history
-from sim.experiment.output import environment, scenario_provenance, write_atomic
-from sim.experiment.runner import run_replication
+from sim.experiment.output import environment, scenario_provenance
+from sim.experiment.replay import write_traces
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import Plan, Progress, run_plan, write_files
 
@@ -43,13 +42,14 @@ def record(
     scheduler: str | None = None,
     batch: int | None = None,
     progress: Progress | None = None,
-    trace: bool = False,
+    trace: Sequence[int] = (),
     command: Sequence[str] = (),
     origin: str | None = None,
 ) -> Recorded:
     """Run ``plan`` into a new folder (``out``, or ``root/<plan name>/<date>``), written whole and renamed
-    into place when complete; ``resume`` completes an interrupted sweep instead. ``trace`` also writes
-    the event log of replication 0 (replayed in this process: a replication depends only on its seed)."""
+    into place when complete; ``resume`` completes an interrupted sweep instead. ``trace`` lists the
+    replications whose event logs are also written (replayed in this process: a replication depends only
+    on its seed), as traces/rep-<i>.jsonl (and replication 0's as events.jsonl)."""
     started = datetime.now().astimezone().isoformat(timespec="milliseconds")
     wall0, cpu0 = time.perf_counter(), time.process_time()
     with history.target(
@@ -95,8 +95,7 @@ def record(
         finally:
             store.close()
         if trace and plan.kind == "run":
-            events = run_replication(plan.scenarios[0].scenario, plan.seed, 0, trace=True).events or []
-            write_atomic(tgt.work / "events.jsonl", EventLog.to_jsonl(events))
+            write_traces(tgt.work, plan.scenarios[0].scenario, plan.seed, trace)
     return Recorded(tgt.final, manifest, errors)
 
 

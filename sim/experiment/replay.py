@@ -1,0 +1,169 @@
+"""Replay any replication of a stored run or sweep point exactly, traced: its resolved scenario, seed and
+index are in the folder, and a replication depends on nothing else.
+
+``samples`` adds the state over time (positions, strengths, stocks, queues) read every few minutes by a
+process that only looks: it draws no random number and changes nothing, so the metrics are the same.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.config.load import scenario_digest
+from sim.config.schema import Scenario
+from sim.errors import ExsimError
+from sim.experiment import history
+from sim.experiment.output import write_atomic
+from sim.experiment.runner import build_world, collect_metrics
+from sim.experiment.store import ResultStore
+
+if TYPE_CHECKING:
+    from sim.engine.world import Process, World
+
+TRACES = "traces"
+SAMPLE_EVERY_MIN = 5.0
+
+
+@dataclass(frozen=True)
+class Replayed:
+    scenario: Scenario
+    seed: int
+    replication: int
+    point: int
+    metrics: dict[str, float]
+    events: list[dict[str, Any]]
+
+
+def stored_scenario(folder: Path, point: int = 0) -> Scenario:
+    """The resolved scenario of ``point`` in a results folder (scenario.json of a run, scenarios.json of a sweep)."""
+    try:
+        if (folder / "scenario.json").exists():
+            if point != 0:
+                raise ExsimError(f"{folder} holds a run (one point): --point {point} does not exist")
+            return Scenario.model_validate_json((folder / "scenario.json").read_text(encoding="utf-8"))
+        points = json.loads((folder / "scenarios.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ExsimError(f"{folder}: no stored scenario to replay ({e})") from None
+    for p in points:
+        if p["point"] == point:
+            s = Scenario.model_validate(p["scenario"])
+            if scenario_digest(s) != p["scenario_sha256"]:
+                raise ExsimError(f"{folder}: this version of exsim reads point {point}'s stored scenario differently")
+            return s
+    raise ExsimError(f"{folder} has points 0 to {len(points) - 1}: --point {point} does not exist")
+
+
+def seed_of(folder: Path) -> int:
+    """The base seed of a results folder (replication i runs with seed (base seed, i))."""
+    store = ResultStore.open(folder)
+    try:
+        seed = store.manifest().get("seed")
+        if seed is None:
+            rows = store.rows()
+            if not rows:
+                raise ExsimError(f"{folder} holds no replications")
+            seed = rows[0]["seed"]
+        return int(seed)
+    finally:
+        store.close()
+
+
+def replay(ref: str | Path, replication: int, point: int = 0, *, samples: bool = False) -> Replayed:
+    """Replication ``replication`` of ``point`` in a stored run or sweep (a folder or a run id), traced."""
+    folder = history.resolve(ref)
+    scenario = stored_scenario(folder, point)
+    return trace(scenario, seed_of(folder), replication, point, samples=samples)
+
+
+def trace(scenario: Scenario, seed: int, replication: int, point: int = 0, *, samples: bool = False) -> Replayed:
+    """Run one replication with its event log on (and, with ``samples``, its state every few minutes)."""
+    if replication < 0:
+        raise ExsimError(f"--rep {replication}: replications count from 0")
+    world = build_world(scenario, seed, replication, trace=True)
+    if samples:
+        world.env.process(_sample(world, SAMPLE_EVERY_MIN))
+    world.run()
+    return Replayed(scenario, seed, replication, point, collect_metrics(world), world.log.records)
+
+
+def _sample(world: World, every_min: float) -> Process:
+    """Read the state every ``every_min`` minutes: unit positions and strengths, stocks, queues."""
+    from sim.models.logistics import LogisticsState
+    from sim.models.medical import MedicalState
+
+    logistics = world.services.find(LogisticsState)
+    medical = world.services.find(MedicalState)
+    while True:
+        units = {}
+        for u in world.units.values():
+            where = u.location if u.location is not None else (world.units[u.aboard].location if u.aboard else None)
+            units[u.id] = [where, round(float(u.strength), 3)]
+        rec: dict[str, Any] = {"units": units}
+        if logistics is not None:
+            rec["depots"] = {d.id: {c: round(d.level(c), 3) for c in d.containers} for d in logistics.depots.values()}
+        if medical is not None:
+            rec["queues"] = {k: st.waiting for k, st in medical.stages.items()}
+            rec["beds"] = {k: st.beds_used for k, st in medical.stages.items() if st.beds is not None}
+        world.log.emit(world.now, "sample", **rec)
+        yield world.env.timeout(every_min)
+
+
+def compact(events: Sequence[dict[str, Any]]) -> str:
+    """events.jsonl, compact: times to 0.01 min, numbers to 6 significant figures, no spaces."""
+    return "".join(json.dumps(_round(e), separators=(",", ":"), allow_nan=False) + "\n" for e in events)
+
+
+def _round(x: Any) -> Any:
+    if isinstance(x, float):
+        return None if not math.isfinite(x) else float(f"{x:.6g}") if abs(x) < 1e6 else round(x, 2)
+    if isinstance(x, dict):
+        return {k: round(v, 2) if k == "t" else _round(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_round(v) for v in x]
+    return x
+
+
+def read_trace(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def parse_selection(text: str) -> str | int | tuple[int, ...]:
+    """``--trace`` values: ``all``, ``N`` (the first N replications) or ``i,j,k`` (these)."""
+    text = text.strip()
+    if text == "all":
+        return "all"
+    try:
+        if "," in text:
+            picked = tuple(sorted({int(x) for x in text.split(",") if x.strip()}))
+            if picked and picked[0] >= 0:
+                return picked
+        elif int(text) >= 1:
+            return int(text)
+    except ValueError:
+        pass
+    raise ExsimError(f"--trace {text}: expected all, N (the first N replications) or a list like 0,3,15")
+
+
+def selected(selection: str | int | tuple[int, ...], replications: int) -> list[int]:
+    if selection == "all":
+        return list(range(replications))
+    if isinstance(selection, int):
+        return list(range(min(selection, replications)))
+    out = [i for i in selection if i < replications]  # type: ignore[union-attr]
+    if len(out) != len(selection):  # type: ignore[arg-type]
+        raise ExsimError(f"--trace: this run has replications 0 to {replications - 1}")
+    return out
+
+
+def write_traces(folder: Path, scenario: Scenario, seed: int, reps: Sequence[int]) -> None:
+    """traces/rep-<i>.jsonl for each replication in ``reps``; replication 0's log is also events.jsonl."""
+    for i in reps:
+        text = compact(trace(scenario, seed, i).events)
+        write_atomic(folder / TRACES / f"rep-{i}.jsonl", text)
+        if i == 0:
+            write_atomic(folder / "events.jsonl", text)

@@ -1,0 +1,182 @@
+"""What the reader sees for the scenario's things in a language: units and places by their display
+names, scenario clock times (``D+0 06:40``), supply classes, measurement units and metric labels."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from sim.config.schema import MetricObjective, Scenario
+from sim.models.contract import MetricSpec
+from sim.present.i18n import N_, Language
+
+SUPPLY = {
+    "fuel": N_("fuel"),
+    "ammunition": N_("ammunition"),
+    "water": N_("water"),
+    "rations": N_("rations"),
+    "medical": N_("medical supplies"),
+}
+MEASURE = {
+    "h": N_("h"),
+    "min": N_("min"),
+    "L": N_("L"),
+    "t": N_("t"),
+    "people": N_("people"),
+    "platforms": N_("platforms"),
+    "sorties": N_("sorties"),
+    "casualties": N_("casualties"),
+    "beds": N_("beds"),
+}
+# Metric labels by family (the name before the first dot), with the rest of the name as {x} (or {a}, {b}).
+# English shows the catalogue's own description; these are the messages other languages translate.
+FAMILY = {
+    "mission_success": N_("every objective met"),
+    "end_time_h": N_("simulated time at the end of the run"),
+    "secured": N_("{x} secured before the end of the run"),
+    "time_to_secure_h": N_("time until {x} was secured"),
+    "engagement_h": N_("time spent fighting at {x}"),
+    "killed": N_("killed ({x})"),
+    "wounded": N_("wounded ({x})"),
+    "survivors": N_("still fit to fight ({x})"),
+    "platforms_lost": N_("ships, aircraft and vehicles destroyed or damaged ({x})"),
+    "platforms_left": N_("ships, aircraft and vehicles still in action ({x})"),
+    "sorties": N_("sorties flown and fire missions fired, all units"),
+    "consumed": N_("{cls} consumed, all units"),
+    "stockout_h": N_("time {a} was out of {cls}"),
+    "delivered_t": N_("{cls} delivered by {a}"),
+    "lost_t": N_("{cls} lost in transit"),
+    "on_time_share": N_("delivery trips on time (within the tolerance)"),
+    "utilisation": N_("share of the run {x} spent on trips"),
+    "casualties": N_("casualties entering the chain of care"),
+    "returned_to_duty": N_("casualties returned to duty"),
+    "evacuated": N_("casualties evacuated out of the end of the chain"),
+    "died_of_wounds": N_("casualties who died of wounds"),
+    "in_care": N_("casualties still in the chain at the end of the run"),
+    "t1_care_10min_share": N_("T1 casualties treated within 10 minutes (10-1-2)"),
+    "t1_resus_1h_share": N_("T1 casualties at a Role 2 within 1 hour (10-1-2)"),
+    "t1_surgery_1h_share": N_("T1 casualties in surgery within 1 hour (golden hour)"),
+    "t1_surgery_2h_share": N_("T1 casualties in surgery within 2 hours (10-1-2)"),
+    "wait_h": N_("mean wait for a team at {x}"),
+    "wait_p90_h": N_("90th percentile of the wait for a team at {x}"),
+    "queue_avg": N_("mean number waiting for a team at {x}"),
+    "team_utilisation": N_("share of {x}'s teams' time spent treating"),
+    "peak_beds": N_("most beds in use at once at {x}"),
+    "evac_wait_h": N_("mean wait for evacuation to {x}"),
+    "evac_wait_p90_h": N_("90th percentile of the wait for evacuation to {x}"),
+    "medevac_utilisation": N_("share of the run {x} spent on MEDEVAC missions"),
+    "medevac_asset_wait_h": N_("time casualties waited for {x} while it was busy with other tasks (lift, supply)"),
+    "berth_wait_h": N_("mean wait for a berth at {x}"),
+    "berth_utilisation": N_("share of {x}'s berths in use"),
+}
+
+
+class Labels:
+    """Names and times of one scenario in one language."""
+
+    def __init__(self, scenario: Scenario, lang: Language):
+        self.s, self.lang = scenario, lang
+        self._ = lang._
+        self.start = scenario.scenario.start
+        self.units = {u.id: u for u in scenario.units}
+
+    def _pick(self, name: str | dict[str, str] | None) -> str | None:
+        if name is None or isinstance(name, str):
+            return name
+        return name.get(self.lang.code) or name.get("en") or next(iter(name.values()))
+
+    def unit(self, uid: str) -> str:
+        """The unit's display name with its id (``1st Marine Company (mar-1)``), or the id alone."""
+        spec = self.units.get(uid)
+        name = self._pick(spec.name) if spec is not None else None
+        return f"{name} ({uid})" if name else uid
+
+    def units_list(self, ids: list[str]) -> str:
+        return ", ".join(self.unit(u) for u in ids)
+
+    def place(self, pid: str) -> str:
+        spec = self.s.map.places.get(pid)
+        name = self._pick(spec.name) if spec is not None else None
+        return name or pid
+
+    def side(self, sid: str) -> str:
+        spec = self.s.sides.get(sid)
+        return (self._pick(spec.name) if spec is not None else None) or sid
+
+    def phase(self, pid: str) -> str:
+        spec = next((p for p in self.s.phases if p.id == pid), None)
+        return (self._pick(spec.name) if spec is not None else None) or pid
+
+    def supply(self, cls: str) -> str:
+        return self._(SUPPLY[cls]) if cls in SUPPLY else cls
+
+    def measure(self, unit: str) -> str:
+        return self._(MEASURE[unit]) if unit in MEASURE else unit
+
+    def clock(self, t_min: float) -> str:
+        """Scenario clock time: ``D+0 06:40`` from scenario.start, else ``H+6:40``."""
+        t = round(t_min)
+        if self.start is None:
+            h, m = divmod(t, 60)
+            return f"H+{h}:{m:02d}"
+        at = self.start + timedelta(minutes=t)
+        return f"D+{(at.date() - self.start.date()).days} {at:%H:%M}"
+
+    def when(self, t_min: float) -> datetime | None:
+        return None if self.start is None else self.start + timedelta(minutes=t_min)
+
+    def duration(self, minutes: float) -> str:
+        h, m = divmod(round(minutes), 60)
+        return self._("{h} h {m:02d} min").format(h=h, m=m) if h else self._("{m} min").format(m=m)
+
+    def metric(self, name: str, spec: MetricSpec | None) -> str:
+        """A metric's label: the catalogue's description in English, the translated family otherwise."""
+        if self.lang.code == "en" or name.startswith("objective."):
+            if name.startswith("objective."):
+                return self.objective(name.split(".", 1)[1], spec)
+            return spec.description if spec is not None and spec.description else name
+        family, _, rest = name.partition(".")
+        template = FAMILY.get(family)
+        if template is None:
+            return spec.description if spec is not None and spec.description else name
+        parts = rest.split(".")
+        cls = parts[-1] if parts and parts[-1] in SUPPLY else ""
+        a = parts[0] if parts else ""
+        x = (
+            self.unit(rest)
+            if rest in self.units
+            else self.place(rest)
+            if rest in self.s.map.places
+            else self.side(rest)
+            if rest in self.s.sides
+            else rest
+        )
+        return self._(template).format(x=x, a=self.unit(a) if a in self.units else a, cls=self.supply(cls))
+
+    def objective(self, oid: str, spec: MetricSpec | None = None) -> str:
+        """What an objective asks, in words."""
+        o = next((o for o in self.s.objectives if o.id == oid), None)
+        if o is None:
+            return spec.description if spec is not None else oid
+        if isinstance(o, MetricObjective):
+            label = self.metric(o.metric, None) if self.lang.code != "en" else o.metric
+            if o.at_most is not None and o.at_least is not None:
+                text = self._("{metric} between {low:g} and {high:g}")
+                return text.format(metric=label, low=o.at_least, high=o.at_most)
+            if o.at_most is not None:
+                return self._("{metric} at most {value:g}").format(metric=label, value=o.at_most)
+            return self._("{metric} at least {value:g}").format(metric=label, value=o.at_least)
+        if o.within is not None:
+            return self._("{place} secured within {hours:g} h").format(place=self.place(o.place), hours=o.within / 60)
+        return self._("{place} secured").format(place=self.place(o.place))
+
+    def value(self, x: float, spec: MetricSpec | None) -> str:
+        """A value with its unit, in this language (shares and rates in per cent)."""
+        from sim.present.table import number
+
+        if math.isnan(x):
+            return "–"
+        if spec is not None and spec.kind.bounded:
+            return f"{100 * x:.1f} %"
+        unit = self.measure(spec.unit) if spec is not None else ""
+        return f"{number(x)} {unit}".rstrip()

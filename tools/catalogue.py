@@ -1,0 +1,77 @@
+"""Keep the message catalogues in step with the code: extract the messages of sim/present, merge them
+into each language's .po (keeping its translations) and compile the .mo that exsim reads.
+
+    python tools/catalogue.py           # after changing or adding a message; then translate the new ones
+    python tools/catalogue.py --check   # exit 1 if a .po lacks a message or a .mo is stale (CI runs the test)
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "sim" / "locale"
+KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
+
+
+def extracted() -> Catalog:
+    """Every message of sim/present (the ``_``, ``N_`` and ``n_`` calls)."""
+    cat = Catalog(project="exsim", domain="exsim")
+    for _file, _line, msg, comments, context in extract_from_dir(
+        ROOT / "sim" / "present", [("**.py", "python")], keywords=KEYWORDS
+    ):
+        cat.add(msg, None, flags=("python-brace-format",), auto_comments=comments, context=context)
+    return cat
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / "exsim.po"
+
+
+def read(lang: str) -> Catalog:
+    with po_path(lang).open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+def mo_bytes(cat: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_mo(buf, cat, use_fuzzy=False)
+    return buf.getvalue()
+
+
+def languages() -> list[str]:
+    return sorted(p.name for p in LOCALE.iterdir() if (p / "LC_MESSAGES" / "exsim.po").exists())
+
+
+def main(argv: list[str]) -> int:
+    template = extracted()
+    stale = False
+    for lang in languages():
+        cat = read(lang)
+        if "--check" in argv:
+            missing = [m.id for m in template if m.id and not (cat.get(m.id) and cat.get(m.id).string)]
+            mo = po_path(lang).with_suffix(".mo")
+            if missing or not mo.exists() or mo.read_bytes() != mo_bytes(cat):
+                print(f"{lang}: {len(missing)} messages untranslated; .mo {'stale' if not missing else 'not checked'}")
+                stale = True
+            continue
+        cat.update(template, no_fuzzy_matching=True)
+        cat.obsolete.clear()
+        buf = io.BytesIO()
+        write_po(buf, cat, omit_header=False, sort_output=True, width=120, no_location=True)
+        po_path(lang).write_bytes(buf.getvalue())
+        po_path(lang).with_suffix(".mo").write_bytes(mo_bytes(read(lang)))
+        untranslated = [m.id for m in cat if m.id and not m.string]
+        print(f"{lang}: {len(cat)} messages, {len(untranslated)} to translate")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
