@@ -14,7 +14,15 @@ from sim.config.yamlsafe import dotted  # noqa: F401  (re-exported for tests)
 
 REPO = Path(__file__).resolve().parent.parent
 # what `exsim run --trace` writes into its folder
-RUN_FILES = ["events.jsonl", "manifest.json", "replications.csv", "results.sqlite", "scenario.json", "summary.json"]
+RUN_FILES = [
+    "events.jsonl",
+    "manifest.json",
+    "replications.csv",
+    "results.sqlite",
+    "scenario.json",
+    "summary.json",
+    "traces",
+]
 
 # A duel on an open objective: one attacking and one defending unit, nothing else in the way.
 DUEL = """\

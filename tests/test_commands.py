@@ -51,7 +51,9 @@ def quick(args: list[str]) -> list[str]:
             i = args.index(opt)
             del args[i : i + 2]
     if args[0] == "run" and "--from" not in args:  # --from repeats a stored run exactly
-        args += ["--reps", "2"]
+        traced = args[args.index("--trace") + 1] if "--trace" in args[:-1] else ""
+        listed = [int(x) for x in traced.split(",")] if "," in traced else [1]
+        args += ["--reps", str(max(2, max(listed) + 1))]  # enough replications for the ones traced
     elif args[0] == "sweep":
         args += ["--reps", "3"]
     return args

@@ -70,7 +70,7 @@ def test_two_runs_with_different_overrides_leave_two_complete_folders(tmp_path, 
     assert os.readlink(group / "latest") == second.name
     # each folder is whole and describes itself, and only the traced one has an event log
     assert sorted(p.name for p in first.iterdir()) == RUN_FILES
-    assert sorted(p.name for p in second.iterdir()) == sorted(set(os.listdir(first)) - {"events.jsonl"})
+    assert sorted(p.name for p in second.iterdir()) == sorted(set(os.listdir(first)) - {"events.jsonl", "traces"})
     for folder, overrides in ((first, []), (second, ["units.ls-1.strength=1"])):
         manifest = json.loads((folder / "manifest.json").read_text())
         assert manifest["overrides"] == overrides and manifest["kind"] == "run"
