@@ -218,6 +218,7 @@ def main() -> None:
 @click.option("--all", "show_all", is_flag=True, help="Show every metric, not only the objectives and headline.")
 @click.option("--metric", "metrics", multiple=True, help="Show these metrics (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--lang", metavar="en|ru", help="Language of the summary (default: EXSIM_LANG, else the locale).")
 @MAX_EVENTS_OPTION
 def run(
     scenario: str | None,
@@ -234,11 +235,16 @@ def run(
     show_all: bool,
     metrics: tuple[str, ...],
     quiet: bool,
+    lang: str | None,
     max_events: int | None,
 ) -> None:
     """Run SCENARIO (a file, or the name of a shipped scenario) and summarise its outcomes."""
     if executor == "dask" and scheduler:
         check_scheduler(scheduler)
+    from sim.present import i18n
+    from sim.present.labels import Labels
+
+    language = i18n.language(lang)
     if origin is not None:
         if scenario or overrides or seed is not None or reps is not None or max_events is not None:
             raise ExsimError(
@@ -276,9 +282,22 @@ def run(
     store.close()
     name = plan.scenarios[0].scenario.scenario.name
     n = plan.replications - len(done.errors)
-    console.print(summary_view(f"{name} (seed {plan.seed})", summary, means, n, show_all=show_all, metrics=metrics))
+    names = Labels(plan.scenarios[0].scenario, language)
+    console.print(
+        summary_view(
+            language._("{scenario} (seed {seed})").format(scenario=name, seed=plan.seed),
+            summary,
+            means,
+            n,
+            show_all=show_all,
+            metrics=metrics,
+            lang=language,
+            label=None if language.code == "en" else lambda m: names.metric(m, means.specs.get(m)),
+            fmt=names.value,
+        )
+    )
     if not quiet:
-        console.print(Text(f"results written to {done.folder}/"))
+        console.print(Text(language._("results written to {folder}/").format(folder=done.folder)))
     if done.errors:
         first = done.errors[0].splitlines()[0]
         click.echo(
@@ -562,6 +581,65 @@ def story(source: str, rep: int, point: int, seed: int | None, overrides: tuple[
         specs = meaning.of_manifest(ResultStore.open(folder).manifest()).specs
     told = tell(done.scenario, done.events, done.metrics, specs, language, rep, done.seed)
     Console(highlight=False).print(view(told, Labels(done.scenario, language), language))
+
+
+@main.command()
+@click.argument("folder", metavar="FOLDER")
+@click.option(
+    "-o",
+    "--out",
+    "dest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("aar.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
+@click.option("--rep", type=click.IntRange(min=0), help="The replication shown in detail (default: the median one).")
+@click.option(
+    "--point", type=click.IntRange(min=0), default=0, show_default=True, help="The sweep point shown in detail."
+)
+@LANG_OPTION
+def report(folder: str, dest: Path, rep: int | None, point: int, lang: str | None) -> None:
+    """Write the after-action report of FOLDER (a run or a sweep; a folder or a run id) as one HTML file.
+
+    The file is self-contained: it opens offline in any browser (no network, no CDN).
+    """
+    from sim.present import i18n
+    from sim.present.report import write
+
+    language = i18n.language(lang)
+    _needs_report_extra()
+    click.echo(f"wrote {write(history.resolve(folder), dest, language, rep, point)}")
+
+
+@main.command()
+@click.argument("folder", metavar="FOLDER")
+@click.option("--metric", required=True, help="The metric to chart (exsim run --all lists them).")
+@click.option(
+    "-o",
+    "--out",
+    "dest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write: .png, .svg or .html.",
+)
+@LANG_OPTION
+def plot(folder: str, metric: str, dest: Path, lang: str | None) -> None:
+    """Chart METRIC of FOLDER: across a sweep's points with 95 % intervals, or a run's distribution."""
+    from sim.present import i18n
+    from sim.present.report import plot as draw
+
+    language = i18n.language(lang)
+    _needs_report_extra()
+    click.echo(f"wrote {draw(history.resolve(folder), metric, dest, language)}")
+
+
+def _needs_report_extra() -> None:
+    import importlib.util
+
+    missing = [m for m in ("matplotlib", "jinja2") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ExsimError(f"this command needs {' and '.join(missing)}: pip install 'exsim[report]'")
 
 
 def _is_scenario(source: str) -> bool:

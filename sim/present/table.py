@@ -7,7 +7,7 @@ never as markup, so ``[/bold]`` in a name prints as written.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -18,6 +18,7 @@ from sim.experiment.compare import Difference, unit_of
 from sim.experiment.meaning import Meaning
 from sim.experiment.stats import Summary
 from sim.models.contract import MetricSpec
+from sim.present.i18n import Language, language
 
 
 def number(x: float) -> str:
@@ -51,10 +52,12 @@ def interval(s: Summary, spec: MetricSpec | None) -> str:
     return f"{number(s.low)} – {number(s.high)}"
 
 
-def _name(spec: MetricSpec | None, name: str) -> Text:
-    """The metric's description, and its column name (what --metric and compare take) in dim."""
-    text = Text(spec.description[:1].upper() + spec.description[1:] if spec and spec.description else name)
-    if spec and spec.description:
+def _name(spec: MetricSpec | None, name: str, label: Callable[[str], str] | None = None) -> Text:
+    """The metric's description (or ``label``'s words for it), and its column name (what --metric and
+    compare take) in dim."""
+    words = label(name) if label is not None else spec.description if spec and spec.description else ""
+    text = Text(words[:1].upper() + words[1:] if words else name)
+    if words:
         text.append(f"\n{name}", style="dim")
     return text
 
@@ -67,44 +70,51 @@ def summary_view(
     *,
     show_all: bool = False,
     metrics: Sequence[str] = (),
+    lang: Language | None = None,
+    label: Callable[[str], str] | None = None,
+    fmt: Callable[[float, MetricSpec | None], str] = value,
 ) -> RenderableType:
     """Objectives first (met in x % of runs), then the headline metrics with units; ``show_all`` or
-    ``metrics`` for more. Metrics that were 0 in every replication are left out of the full table."""
+    ``metrics`` for more. Metrics that were 0 in every replication are left out of the full table.
+    ``lang`` translates the headings, ``label`` and ``fmt`` give a metric's words and value with unit."""
+    _ = (lang or language("en"))._
     specs = meaning.specs
     objectives = [n for n in summary if n == "mission_success" or n.startswith("objective.")]
     parts: list[RenderableType] = [Text(title, style="bold")]
     if objectives:
-        t = Table(title="Objectives", title_justify="left", expand=False)
-        t.add_column("objective", overflow="fold")
-        t.add_column("met in", justify="right", no_wrap=True)
-        t.add_column("95 % CI", justify="right")
+        t = Table(title=_("Objectives"), title_justify="left", expand=False)
+        t.add_column(_("objective"), overflow="fold")
+        t.add_column(_("met in"), justify="right", no_wrap=True)
+        t.add_column(_("95 % CI"), justify="right")
         for n in objectives:
             s = summary[n]
-            met = "–" if s.n == 0 else f"{round(s.mean * s.n)} of {s.n}"
-            t.add_row(_name(specs.get(n), n), met, interval(s, specs.get(n)))
+            met = "–" if s.n == 0 else _("{k} of {n}").format(k=round(s.mean * s.n), n=s.n)
+            t.add_row(_name(specs.get(n), n, label), met, interval(s, specs.get(n)))
         parts.append(t)
     if metrics:
         shown, caption = list(metrics), ""
     elif show_all:
         quiet = [n for n, s in summary.items() if s.mean == 0 and s.sd == 0 and n not in objectives]
         shown = [n for n in summary if n not in objectives and n not in quiet]
-        caption = f"{len(quiet)} metrics that were 0 in every replication not shown" if quiet else ""
+        caption = _("{n} metrics that were 0 in every replication not shown").format(n=len(quiet)) if quiet else ""
     else:
         shown = [n for n in meaning.headline() if n in summary and n not in objectives]
         rest = len(summary) - len(shown) - len(objectives)
-        caption = f"{rest} more metrics: add --all, or --metric NAME" if rest > 0 else ""
+        caption = _("{n} more metrics: add --all, or --metric NAME").format(n=rest) if rest > 0 else ""
     if shown:
-        t = Table(title="Outcomes" if not show_all else "All metrics", title_justify="left", caption=caption)
-        t.add_column("metric", overflow="fold")
-        t.add_column("mean", justify="right")
-        t.add_column("95 % CI", justify="right")
+        t = Table(title=_("Outcomes") if not show_all else _("All metrics"), title_justify="left", caption=caption)
+        t.add_column(_("metric"), overflow="fold")
+        t.add_column(_("mean"), justify="right")
+        t.add_column(_("95 % CI"), justify="right")
         for n in shown:
             s, spec = summary[n], specs.get(n)
-            t.add_row(_name(spec, n), value(s.mean, spec), interval(s, spec))
+            t.add_row(_name(spec, n, label), fmt(s.mean, spec), interval(s, spec))
         parts.append(t)
     parts.append(
         Text(
-            f"{reps} replications · 95 % intervals: Wilson for rates and shares, log-scale for non-negative means",
+            _(
+                "{n} replications · 95 % intervals: Wilson for rates and shares, log-scale for non-negative means"
+            ).format(n=reps),
             style="dim",
         )
     )

@@ -1,0 +1,143 @@
+"""Static charts (matplotlib, no display needed): distributions across replications, time series of one
+replication, a Gantt chart of units and phases, and a metric across a sweep's points with 95 % intervals.
+
+Every function returns a matplotlib Figure; ``svg`` turns one into inline SVG text for the report
+(text kept as text, so the browser's fonts render Cyrillic and files stay small), ``save`` writes a file.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+PALETTE = ("#1f5fa8", "#c0392b", "#2e8b57", "#d68910", "#7d3c98", "#16a085", "#5d6d7e", "#a04000")
+STATE_COLOURS = {"moving": "#5dade2", "aboard": "#aab7b8", "engaged": "#c0392b", "phase": "#1f5fa8"}
+
+
+def _figure(width: float = 7.0, height: float = 3.0) -> Figure:
+    from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
+
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return fig
+
+
+def svg(fig: Figure) -> str:
+    """The figure as an inline <svg> element (no XML prolog)."""
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def save(fig: Figure, path: Path) -> None:
+    """PNG or SVG, by the file's suffix."""
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
+        fig.savefig(
+            path, format=path.suffix.lstrip(".").lower(), metadata={"Date": None} if path.suffix != ".png" else None
+        )
+
+
+def distribution(values: Sequence[float], label: str, unit: str, rate: bool = False) -> Figure:
+    """A histogram of one metric across replications (a rate: the share of 0 and 1)."""
+    fig = _figure(4.2, 2.6)
+    ax = fig.add_subplot()
+    xs = [v for v in values if not math.isnan(v)]
+    if rate:
+        ones = sum(1 for v in xs if v == 1.0)
+        ax.bar(["0", "1"], [len(xs) - ones, ones], color=[PALETTE[1], PALETTE[2]])
+    elif xs:
+        bins = min(30, max(5, int(math.sqrt(len(xs)))))
+        ax.hist(xs, bins=bins, color=PALETTE[0], edgecolor="white")
+        ax.axvline(sum(xs) / len(xs), color="black", linewidth=1, linestyle="--")
+    ax.set_title(label, fontsize=9, loc="left", wrap=True)
+    ax.set_xlabel(unit, fontsize=8)
+    ax.tick_params(labelsize=8)
+    return fig
+
+
+def series(
+    lines: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    step: bool = True,
+) -> Figure:
+    """Lines over time (x in hours), one per label; steps for counts and levels that jump."""
+    fig = _figure()
+    ax = fig.add_subplot()
+    for i, (label, (x, y)) in enumerate(lines.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        if step:
+            ax.step(x, y, where="post", label=label, color=colour, linewidth=1.4)
+        else:
+            ax.plot(x, y, label=label, color=colour, linewidth=1.4)
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.tick_params(labelsize=8)
+    if lines:
+        ax.legend(fontsize=7, loc="best", frameon=False)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def gantt(
+    rows: Sequence[tuple[str, Sequence[tuple[float, float, str]]]], title: str, xlabel: str, legend: Mapping[str, str]
+) -> Figure:
+    """Bars per row (unit or phase): (start h, end h, state) each, coloured by state."""
+    fig = _figure(7.0, 0.8 + 0.28 * max(1, len(rows)))
+    ax = fig.add_subplot()
+    for i, (_label, bars) in enumerate(rows):
+        for start, end, state in bars:
+            ax.barh(i, max(end - start, 0.02), left=start, height=0.6, color=STATE_COLOURS.get(state, "#999999"))
+    ax.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[Patch(color=STATE_COLOURS[k], label=v) for k, v in legend.items()],
+        fontsize=7,
+        loc="upper right",
+        frameon=False,
+        ncols=len(legend),
+    )
+    return fig
+
+
+def across_points(
+    labels: Sequence[str], means: Sequence[float], lows: Sequence[float], highs: Sequence[float], title: str, unit: str
+) -> Figure:
+    """A metric's mean at each sweep point with its 95 % interval."""
+    fig = _figure(max(4.0, 1.0 + 0.9 * len(labels)), 3.0)
+    ax = fig.add_subplot()
+    xs = list(range(len(labels)))
+    # an interval need not be centred on the mean (Wilson, log-scale); none when a point has no value
+    below = [
+        max(0.0, m - lo) if not math.isnan(lo) and not math.isnan(m) else 0.0 for m, lo in zip(means, lows, strict=True)
+    ]
+    above = [
+        max(0.0, hi - m) if not math.isnan(hi) and not math.isnan(m) else 0.0
+        for m, hi in zip(means, highs, strict=True)
+    ]
+    ax.errorbar(xs, means, yerr=[below, above], fmt="o", color=PALETTE[0], capsize=4, linewidth=1.4)
+    ax.set_xticks(xs, labels, fontsize=7, rotation=20 if len(labels) > 4 else 0)
+    ax.set_title(title, fontsize=10, loc="left", wrap=True)
+    ax.set_ylabel(unit, fontsize=8)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    return fig

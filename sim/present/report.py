@@ -1,0 +1,561 @@
+"""The after-action report: one self-contained HTML file (no network, no CDN) for a run or a sweep.
+
+Summary in plain sentences, objectives with probabilities and intervals, headline metrics, distributions
+across replications; for one replication (chosen, or the median one) strength over time, casualty flow,
+stocks and queues, a Gantt chart of units and phases, the event timeline and a map replay; the
+after-action review; for a sweep, each headline metric across the points and the paired comparison.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sim.config.schema import MetricObjective, Scenario
+from sim.errors import ExsimError
+from sim.experiment import meaning as meaning_mod
+from sim.experiment.compare import compare_points
+from sim.experiment.replay import Replayed, seed_of, stored_scenario, trace
+from sim.experiment.stats import Summary
+from sim.experiment.store import ResultStore
+from sim.experiment.sweep import summarise_point
+from sim.models.contract import MetricSpec
+from sim.present import plots, tracks
+from sim.present.i18n import N_, Language
+from sim.present.labels import Labels
+from sim.present.story import Narrator, outcome
+from sim.present.table import number
+
+TEXT = {
+    "summary": N_("Summary"),
+    "objectives": N_("Objectives"),
+    "objective": N_("objective"),
+    "met_in": N_("met in"),
+    "probability": N_("probability"),
+    "interval": N_("95 % interval"),
+    "headline": N_("Headline metrics"),
+    "metric": N_("metric"),
+    "mean": N_("mean"),
+    "intervals_note": N_("95 % intervals: Wilson for rates and shares, log-scale for non-negative means."),
+    "across_points": N_("Across the sweep's points"),
+    "point": N_("point"),
+    "paired": N_("Paired comparison with the baseline (common random numbers)"),
+    "baseline": N_("baseline"),
+    "difference": N_("difference"),
+    "verdict": N_("verdict"),
+    "distributions": N_("Distributions across replications"),
+    "map": N_("Map and replay"),
+    "play": N_("Play"),
+    "pause": N_("Pause"),
+    "time": N_("time"),
+    "map_note": N_("Places and routes from their coordinates; units move in straight lines between places."),
+    "timeline": N_("Event timeline"),
+    "aar": N_("After-action review"),
+    "went_well": N_("What went well"),
+    "improve": N_("Areas for improvement"),
+    "nothing_well": N_("No objective was met in most runs."),
+    "nothing_missed": N_("Every objective was met in most runs."),
+}
+VERDICTS = {
+    "better": N_("better"),
+    "worse": N_("worse"),
+    "higher": N_("higher"),
+    "lower": N_("lower"),
+    "no detectable difference": N_("no detectable difference"),
+    "too few replications": N_("too few replications"),
+}
+STATES = {"moving": N_("moving"), "aboard": N_("aboard"), "engaged": N_("in combat"), "phase": N_("phase")}
+WELL = 0.8  # an objective met in at least this share of runs "went well"
+MAP_W, MAP_H = 760, 520
+
+
+@dataclass(frozen=True)
+class Folder:
+    """What a results folder holds, read once."""
+
+    path: Path
+    manifest: dict[str, Any]
+    metrics: list[str]
+    specs: Mapping[str, MetricSpec]
+    headline: list[str]
+    points: list[Any]
+    rows: dict[int, list[dict[str, Any]]]
+
+    @property
+    def sweep(self) -> bool:
+        return self.manifest.get("kind") == "sweep"
+
+
+def read(folder: Path) -> tuple[Folder, dict[int, dict[str, Summary]], list[Any]]:
+    """The folder, each point's summaries, and (for a sweep) the paired differences of the headline metrics."""
+    store = ResultStore.open(folder)
+    try:
+        manifest = store.manifest()
+        means = meaning_mod.of_manifest(manifest)
+        points = store.points()
+        rows = {p.index: [r for r in store.rows(p.index) if r["error"] is None] for p in points}
+        summaries = {p.index: summarise_point(store, p.index) for p in points}
+        diffs = []
+        if len(points) > 1:
+            shown = [m for m in means.headline() if m in store.metrics]
+            diffs = compare_points(store, means, shown)
+        return Folder(folder, manifest, store.metrics, means.specs, means.headline(), points, rows), summaries, diffs
+    finally:
+        store.close()
+
+
+def median_replication(rows: Sequence[Mapping[str, Any]], metric: str | None) -> int:
+    """The replication whose ``metric`` is the median (the lower one of an even count); ties: the first."""
+    if not rows:
+        raise ExsimError("no replication ran without error: nothing to report")
+    if metric is None:
+        return int(rows[0]["replication"])
+    have = sorted((r[metric], r["replication"]) for r in rows if not math.isnan(r[metric]))
+    if not have:
+        return int(rows[0]["replication"])
+    return int(have[(len(have) - 1) // 2][1])
+
+
+def _pick_metric(folder: Folder) -> str | None:
+    """The metric the median replication is chosen by: the first headline duration, else the first headline."""
+    shown = [m for m in folder.headline if m in folder.metrics and not _objective(m)]
+    durations = [m for m in shown if folder.specs[m].kind == "duration"]
+    return (durations or shown or [None])[0]
+
+
+def _objective(m: str) -> bool:
+    return m == "mission_success" or m.startswith("objective.")
+
+
+def build(folder_path: Path, lang: Language, rep: int | None = None, point: int = 0) -> str:
+    """The report of a results folder as one HTML text."""
+    import jinja2
+
+    folder, summaries, diffs = read(folder_path)
+    if point not in folder.rows:
+        raise ExsimError(f"{folder_path} has points 0 to {len(folder.rows) - 1}: --point {point} does not exist")
+    scenario = stored_scenario(folder_path, point)
+    names = Labels(scenario, lang)
+    _ = lang._
+    rows = folder.rows[point]
+    by = _pick_metric(folder)
+    chosen = median_replication(rows, by) if rep is None else rep
+    if not any(r["replication"] == chosen for r in rows):
+        raise ExsimError(f"{folder_path}: point {point} has no replication {chosen} that ran without error")
+    replayed = trace(scenario, seed_of(folder_path), chosen, point, samples=True)
+    summary = summaries[point]
+    n = len(rows)
+    objectives = [m for m in folder.metrics if _objective(m)]
+    headline = [m for m in folder.headline if m in folder.metrics and not _objective(m)]
+
+    def label(m: str) -> str:
+        return names.metric(m, folder.specs.get(m))
+
+    def ci(s: Summary, spec: MetricSpec | None) -> str:
+        if math.isnan(s.low):
+            return "–"
+        if spec is not None and spec.kind.bounded:
+            return f"{100 * s.low:.1f} – {100 * s.high:.1f} %"
+        return f"{number(s.low)} – {number(s.high)}"
+
+    context: dict[str, Any] = {
+        "lang": lang.code,
+        "t": {k: _(v) for k, v in TEXT.items()},
+        "title": _("After-action report: {scenario}").format(scenario=scenario.scenario.name),
+        "subtitle": _subtitle(folder, n, point, lang),
+        "objectives": [
+            {
+                "name": m,
+                "label": label(m),
+                "met": _("{k} of {n}").format(k=round(summary[m].mean * summary[m].n), n=summary[m].n),
+                "p": f"{100 * summary[m].mean:.0f} %",
+                "ci": ci(summary[m], folder.specs.get(m)),
+            }
+            for m in objectives
+        ],
+        "headline": [
+            {
+                "name": m,
+                "label": label(m),
+                "mean": names.value(summary[m].mean, folder.specs.get(m)),
+                "ci": ci(summary[m], folder.specs.get(m)),
+            }
+            for m in headline
+        ],
+        "summary": _sentences(scenario, folder, summary, rows, names, lang, chosen, by),
+        "distributions": [
+            plots.svg(
+                plots.distribution(
+                    [r[m] for r in rows],
+                    label(m),
+                    names.measure(folder.specs[m].unit) if m in folder.specs else "",
+                    rate=m in folder.specs and folder.specs[m].kind == "rate",
+                )
+            )
+            for m in headline
+        ],
+        "replication_title": _("Replication {rep} in detail").format(rep=chosen),
+        "replication_note": _replication_note(by, chosen, rep, names, folder, lang),
+        "replication_charts": _replication_charts(scenario, replayed, names, lang),
+        "end": scenario.scenario.duration,
+        "map": _map(scenario, names),
+        "replay_json": _replay_json(scenario, replayed, names, lang),
+        "replay_js": (resources.files("sim.present") / "templates" / "replay.js").read_text(encoding="utf-8"),
+        "timeline": _timeline(scenario, replayed, folder, names, lang),
+        "sweep": _sweep(folder, summaries, diffs, names, lang) if folder.sweep else None,
+        "footer": _("Made by exsim {version} from {folder}.").format(
+            version=folder.manifest.get("exsim_version", "?"), folder=folder_path.name
+        ),
+    }
+    context["went_well"], context["improve"] = _review(scenario, folder, summary, replayed, names, lang)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resources.files("sim.present") / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    # JSON inside <script>: "</" would end the element early
+    context["replay_json"] = context["replay_json"].replace("</", "<\\/")
+    return env.get_template("report.html.j2").render(**context)
+
+
+def _subtitle(folder: Folder, n: int, point: int, lang: Language) -> str:
+    _ = lang._
+    if folder.sweep:
+        return _(
+            "A sweep of {points} points, {n} replications at the point shown (point {point}), seed {seed}."
+        ).format(points=len(folder.points), n=n, point=point, seed=folder.manifest.get("seed", "?"))
+    return _("{n} replications, seed {seed}.").format(n=n, seed=folder.manifest.get("seed", "?"))
+
+
+def _sentences(
+    scenario: Scenario,
+    folder: Folder,
+    summary: Mapping[str, Summary],
+    rows: Sequence[Mapping[str, Any]],
+    names: Labels,
+    lang: Language,
+    chosen: int,
+    by: str | None,
+) -> list[str]:
+    """Five to eight plain sentences: the run, each objective, losses and casualties, the replication shown."""
+    _ = lang._
+    n = len(rows)
+    out = [
+        _("{scenario}: {n} replications of {hours:g} hours from H-hour.").format(
+            scenario=scenario.scenario.name, n=n, hours=scenario.scenario.duration / 60
+        )
+    ]
+    if "mission_success" in summary:
+        s = summary["mission_success"]
+        out.append(
+            _("Every objective was met in {k} of {n} runs ({low:.0f}–{high:.0f} % with 95 % confidence).").format(
+                k=round(s.mean * s.n), n=s.n, low=100 * s.low, high=100 * s.high
+            )
+        )
+    for o in scenario.objectives[:3]:
+        s = summary.get(f"objective.{o.id}")
+        if s is None:
+            continue
+        k = round(s.mean * s.n)
+        if not isinstance(o, MetricObjective):
+            times = [r.get(f"time_to_secure_h.{o.place}", math.nan) for r in rows]
+            times = [t for t in times if not math.isnan(t)]
+            if times:
+                out.append(
+                    _("{place} was secured in {k} of {n} runs within the limit, typically by {time}.").format(
+                        place=names.place(o.place), k=k, n=s.n, time=names.clock(60 * statistics.median(times))
+                    )
+                )
+                continue
+        out.append(
+            _("Objective {objective} was met in {k} of {n} runs.").format(objective=names.objective(o.id), k=k, n=s.n)
+        )
+    side = folder.manifest.get("perspective")
+    killed, wounded = summary.get(f"killed.{side}"), summary.get(f"wounded.{side}")
+    if killed is not None and wounded is not None:
+        out.append(
+            _("{side}: {killed} killed and {wounded} wounded on average.").format(
+                side=names.side(side), killed=number(killed.mean), wounded=number(wounded.mean)
+            )
+        )
+    if "casualties" in summary and "died_of_wounds" in summary:
+        out.append(
+            _("On average {n} casualties entered the chain of care and {died} died of wounds.").format(
+                n=number(summary["casualties"].mean), died=number(summary["died_of_wounds"].mean)
+            )
+        )
+    out.append(_("Replication {rep} is shown in detail below, with its map replay and timeline.").format(rep=chosen))
+    return [s[:1].upper() + s[1:] for s in out[:8]]
+
+
+def _replication_note(
+    by: str | None, chosen: int, rep: int | None, names: Labels, folder: Folder, lang: Language
+) -> str:
+    _ = lang._
+    if rep is not None or by is None:
+        return _("The replication chosen for this report.")
+    return _("The median replication by {metric}.").format(metric=names.metric(by, folder.specs.get(by)))
+
+
+def _hours(xs: Sequence[float]) -> list[float]:
+    return [x / 60 for x in xs]
+
+
+def _replication_charts(scenario: Scenario, r: Replayed, names: Labels, lang: Language) -> list[str]:
+    _ = lang._
+    xlabel = _("hours from H-hour")
+    charts = []
+    strength = tracks.sampled(r.events, "strength")
+    by_side: dict[str, tuple[list[float], list[float]]] = {}
+    for u in scenario.units:
+        if u.id not in strength:
+            continue
+        xs, ys = strength[u.id]
+        acc = by_side.setdefault(names.side(u.side), (list(xs), [0.0] * len(xs)))
+        for i, v in enumerate(ys):
+            acc[1][i] += v
+    charts.append(
+        plots.series(
+            {k: (_hours(x), y) for k, (x, y) in by_side.items()}, _("Strength over time"), xlabel, _("elements")
+        )
+    )
+    if scenario.medical is not None:
+        flow = tracks.casualty_flow(scenario, r.events)
+        shown = {
+            _("entered the chain"): flow["casualty"],
+            _("reached Role 2"): flow["role2"],
+            _("reached Role 3"): flow["role3"],
+            _("returned to duty"): flow["returned_to_duty"],
+            _("died of wounds"): flow["died_of_wounds"],
+        }
+        charts.append(
+            plots.series(
+                {k: (_hours(x), y) for k, (x, y) in shown.items()},
+                _("Casualty flow (cumulative)"),
+                xlabel,
+                _("casualties"),
+            )
+        )
+        queues = tracks.sampled(r.events, "queues")
+        charts.append(
+            plots.series(
+                {k: (_hours(x), y) for k, (x, y) in queues.items()},
+                _("Queue lengths at the medical facilities"),
+                xlabel,
+                _("casualties waiting"),
+            )
+        )
+    depots = tracks.sampled(r.events, "depots")
+    if depots:
+        lines = {}
+        for key, (x, y) in depots.items():
+            depot, cls = key.split("|")
+            peak = max(y) or 1.0
+            lines[f"{depot}: {names.supply(cls)}"] = (_hours(x), [v / peak for v in y])
+        charts.append(plots.series(lines, _("Stock levels (share of the highest level)"), xlabel, _("share")))
+    rows = []
+    for p, start, end in tracks.phases(scenario, r.events):
+        rows.append((_("phase {phase}").format(phase=names.phase(p)), [(start / 60, end / 60, "phase")]))
+    for uid, bars in tracks.activity(scenario, r.events).items():
+        rows.append((uid, [(a / 60, b / 60, s) for a, b, s in bars]))
+    charts.append(plots.gantt(rows, _("Units and phases"), xlabel, {k: _(v) for k, v in STATES.items()}))
+    return [plots.svg(c) for c in charts]
+
+
+def _map(scenario: Scenario, names: Labels) -> dict[str, Any]:
+    xy = tracks.projection(scenario, MAP_W, MAP_H)
+    routes = []
+    for r in scenario.map.routes:
+        (x1, y1), (x2, y2) = xy[r.from_], xy[r.to]
+        title = f"{names.place(r.from_)} – {names.place(r.to)}: {r.distance_km:g} km ({r.mode})"
+        routes.append({"mode": r.mode, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "title": title})
+    places, taken = [], []
+    for pid, (x, y) in xy.items():  # places close together: labels one below the other
+        near = sum(1 for tx, ty in taken if abs(tx - x) < 60 and abs(ty - y) < 14)
+        taken.append((x, y))
+        places.append({"x": x, "y": y, "dy": 14 + 12 * near, "name": names.place(pid)})
+    return {"width": MAP_W, "height": MAP_H, "routes": routes, "places": places}
+
+
+def _replay_json(scenario: Scenario, r: Replayed, names: Labels, lang: Language) -> str:
+    xy = tracks.projection(scenario, MAP_W, MAP_H)
+    frames = tracks.positions(scenario, r.events)
+    sides = list(scenario.sides)
+    lost = {e["unit"]: e["t"] for e in r.events if e["kind"] == "losses" and e["left"] <= 0}
+    start = scenario.scenario.start
+    data = {
+        "places": xy,
+        "end": scenario.scenario.duration,
+        "start": None if start is None else start.isoformat(),
+        "start_minute_of_day": 0 if start is None else start.hour * 60 + start.minute,
+        "labels": {k: lang._(TEXT[k]) for k in ("play", "pause")},
+        "units": [
+            {
+                "id": u.id,
+                "name": names.unit(u.id),
+                "side_index": sides.index(u.side) % 3,
+                "frames": [[round(t, 2), a, b] for t, a, b in frames[u.id]],
+                "lost_at": lost.get(u.id),
+            }
+            for u in scenario.units
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _timeline(scenario: Scenario, r: Replayed, folder: Folder, names: Labels, lang: Language) -> list[dict[str, str]]:
+    lines = Narrator(scenario, lang).feed(r.events)
+    lines += outcome(scenario, r.events, r.metrics, folder.specs, lang)
+    return [{"clock": names.clock(ln.t), "topic": ln.topic, "text": ln.text} for ln in lines]
+
+
+def _review(
+    scenario: Scenario, folder: Folder, summary: Mapping[str, Summary], r: Replayed, names: Labels, lang: Language
+) -> tuple[list[str], list[str]]:
+    """What went well (objectives met in most runs) and the areas for improvement (objectives missed in
+    many runs, metric objectives whose mean is beyond the bound), each with the injects and decisions
+    that tested it in the replication shown."""
+    _ = lang._
+    well, improve = [], []
+    injects = [e for e in r.events if e["kind"] in ("inject", "decision")]
+    for o in scenario.objectives:
+        s = summary.get(f"objective.{o.id}")
+        if s is None or s.n == 0:
+            continue
+        asked = names.objective(o.id)
+        k = round(s.mean * s.n)
+        tested = [e for e in injects if o.id in _targets(e)] or ([] if len(scenario.objectives) > 1 else injects)
+        if s.mean >= WELL:
+            well.append(_("{objective}: met in {k} of {n} runs.").format(objective=asked, k=k, n=s.n))
+            continue
+        text = _("{objective}: met in only {k} of {n} runs.").format(objective=asked, k=k, n=s.n)
+        if isinstance(o, MetricObjective) and o.metric in summary:
+            m = summary[o.metric]
+            text += " " + _("{metric} averaged {value}.").format(
+                metric=names.metric(o.metric, folder.specs.get(o.metric)),
+                value=names.value(m.mean, folder.specs.get(o.metric)),
+            )
+        if tested:
+            what = "; ".join(f"{names.clock(e['t'])} {_inject_text(e, lang.code)}" for e in tested)
+            text += " " + _("Tested by: {injects}.").format(injects=what)
+        improve.append(text)
+    return well, improve
+
+
+def _targets(e: Mapping[str, Any]) -> list[str]:
+    v = e.get("objectives") or e.get("objective") or e.get("tests") or []
+    return [v] if isinstance(v, str) else list(v)
+
+
+def _inject_text(e: Mapping[str, Any], code: str) -> str:
+    from sim.present.story import _text
+
+    return _text(e, code)
+
+
+def _sweep(
+    folder: Folder, summaries: Mapping[int, Mapping[str, Summary]], diffs: Sequence[Any], names: Labels, lang: Language
+) -> dict[str, Any]:
+    from sim.present.table import point_label
+
+    _ = lang._
+    labels = {p.index: point_label(p.settings, p.label, sep=", ").plain for p in folder.points}
+    by_label = {p.label: labels[p.index] for p in folder.points}
+    charts = []
+    for m in [m for m in folder.headline if m in folder.metrics]:
+        spec = folder.specs.get(m)
+        ss = [summaries[p.index][m] for p in folder.points]
+        scale = 100.0 if spec is not None and spec.kind.bounded else 1.0
+        unit = "%" if scale == 100.0 else names.measure(spec.unit) if spec is not None else ""
+        charts.append(
+            plots.svg(
+                plots.across_points(
+                    [str(p.index) for p in folder.points],
+                    [s.mean * scale for s in ss],
+                    [s.low * scale for s in ss],
+                    [s.high * scale for s in ss],
+                    names.metric(m, spec),
+                    unit,
+                )
+            )
+        )
+    rows = []
+    for d in diffs:
+        scale = 100.0 if d.in_points else 1.0
+        unit = " pp" if d.in_points else ""
+        rows.append(
+            {
+                "metric": names.metric(d.metric, folder.specs.get(d.metric)),
+                "point": by_label.get(d.point, d.point),
+                "baseline": by_label.get(d.baseline, d.baseline),
+                "mean": "–" if math.isnan(d.mean) else f"{d.mean * scale:+.3g}{unit}",
+                "ci": "–" if math.isnan(d.low) else f"{d.low * scale:+.3g} – {d.high * scale:+.3g}",
+                "verdict": _(VERDICTS.get(d.verdict, d.verdict)),
+            }
+        )
+    return {
+        "points": [{"index": p.index, "label": labels[p.index]} for p in folder.points],
+        "charts": charts,
+        "differences": rows,
+    }
+
+
+def write(folder: Path, out: Path, lang: Language, rep: int | None = None, point: int = 0) -> Path:
+    from sim.experiment.output import write_atomic
+
+    write_atomic(out, build(folder, lang, rep, point))
+    return out
+
+
+def plot(folder_path: Path, metric: str, out: Path, lang: Language) -> Path:
+    """One metric: across a sweep's points with 95 % intervals, or a run's distribution; PNG, SVG or HTML."""
+    from sim.experiment.output import write_atomic
+
+    folder, summaries, _diffs = read(folder_path)
+    if metric not in folder.metrics:
+        from sim.config.suggest import unknown
+
+        raise ExsimError(f"{folder_path}: {unknown('metric', metric, folder.metrics)}")
+    suffix = out.suffix.lower()
+    if suffix not in (".png", ".svg", ".html"):
+        raise ExsimError(f"-o {out}: write a .png, .svg or .html file")
+    names = Labels(stored_scenario(folder_path, 0), lang)
+    spec = folder.specs.get(metric)
+    title = names.metric(metric, spec)
+    if folder.sweep:
+        from sim.present.table import point_label
+
+        ss = [summaries[p.index][metric] for p in folder.points]
+        scale = 100.0 if spec is not None and spec.kind.bounded else 1.0
+        unit = "%" if scale == 100.0 else names.measure(spec.unit) if spec is not None else ""
+        fig = plots.across_points(
+            [point_label(p.settings, p.label, sep="\n").plain for p in folder.points],
+            [s.mean * scale for s in ss],
+            [s.low * scale for s in ss],
+            [s.high * scale for s in ss],
+            title,
+            unit,
+        )
+    else:
+        unit = names.measure(spec.unit) if spec is not None else ""
+        fig = plots.distribution(
+            [r[metric] for r in folder.rows[0]], title, unit, rate=spec is not None and spec.kind == "rate"
+        )
+    if suffix == ".html":
+        import html
+
+        page = (
+            f'<!DOCTYPE html>\n<html lang="{lang.code}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"</head><body>\n<figure>{plots.svg(fig)}</figure>\n</body></html>\n"
+        )
+        write_atomic(out, page)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        plots.save(fig, out)
+    return out

@@ -1,0 +1,164 @@
+"""What one traced replication did over time, derived from its trace: where each unit was (for the map
+replay), what it was doing (for the Gantt chart), casualty flow, and the sampled stocks and queues."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sim.config.schema import Scenario
+
+Track = list[tuple[float, str | None, str | None, float]]  # (t, from place, to place, fraction) keyframes
+
+
+def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[float, str, str]]]:
+    """Per unit, keyframes (t, place left or at, place bound for): at rest both are the same place.
+
+    A unit aboard a transport moves with it: its keyframes are the transport's while aboard.
+    """
+    own: dict[str, list[tuple[float, str, str]]] = {u.id: [(0.0, u.at, u.at)] for u in scenario.units}
+    aboard: dict[str, list[tuple[float, float, str]]] = {}  # unit -> (embarked, disembarked, transport)
+    boarded: dict[str, tuple[float, str]] = {}
+    for e in events:
+        kind = e["kind"]
+        if kind == "depart":
+            own[e["unit"]].append((e["t"], e["origin"], e["to"]))
+        elif kind == "arrive":
+            own[e["unit"]].append((e["t"], e["at"], e["at"]))
+        elif kind == "embark":
+            boarded[e["unit"]] = (e["t"], e["on"])
+        elif kind == "disembark":
+            start, on = boarded.pop(e["unit"], (e["t"], e["transport"]))
+            aboard.setdefault(e["unit"], []).append((start, e["t"], on))
+            own[e["unit"]].append((e["t"], e["at"], e["at"]))
+    end = scenario.scenario.duration
+    for uid, (start, on) in boarded.items():  # still aboard at the end
+        aboard.setdefault(uid, []).append((start, end, on))
+    out = {}
+    for uid, frames in own.items():
+        merged = list(frames)
+        for start, stop, on in aboard.get(uid, []):
+            inside = [f for f in own.get(on, []) if start <= f[0] < stop]
+            before = [f for f in own.get(on, []) if f[0] <= start]
+            first = (start, before[-1][1], before[-1][2]) if before else None
+            merged = [f for f in merged if not start < f[0] < stop] + ([first] if first else []) + inside
+        merged.sort(key=lambda f: f[0])
+        out[uid] = merged
+    return out
+
+
+def activity(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[float, float, str]]]:
+    """Per unit, intervals (start, end, state) of moving, aboard and engaged (minutes)."""
+    end = scenario.scenario.duration
+    bars: dict[str, list[tuple[float, float, str]]] = {u.id: [] for u in scenario.units}
+    open_: dict[tuple[str, str], float] = {}
+    fighting: dict[str, set[str]] = {}
+    for e in events:
+        kind, t = e["kind"], e["t"]
+        if kind == "depart":
+            open_[(e["unit"], "moving")] = t
+        elif kind == "arrive" and (e["unit"], "moving") in open_:
+            bars[e["unit"]].append((open_.pop((e["unit"], "moving")), t, "moving"))
+        elif kind == "embark":
+            open_[(e["unit"], "aboard")] = t
+        elif kind == "disembark" and (e["unit"], "aboard") in open_:
+            bars[e["unit"]].append((open_.pop((e["unit"], "aboard")), t, "aboard"))
+        elif kind == "engagement_start":
+            fighting[e["place"]] = {*e["attackers"], *e["defenders"]}
+            for u in fighting[e["place"]]:
+                open_[(u, "engaged")] = t
+        elif kind == "engagement_join":
+            fighting.setdefault(e["place"], set()).add(e["unit"])
+            open_[(e["unit"], "engaged")] = t
+        elif kind == "engagement_end":
+            for u in sorted(fighting.pop(e["place"], set())):
+                if (u, "engaged") in open_:
+                    bars[u].append((open_.pop((u, "engaged")), t, "engaged"))
+    for (u, state), start in sorted(open_.items()):
+        bars[u].append((start, end, state))
+    return bars
+
+
+def phases(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> list[tuple[str, float, float]]:
+    """(phase, start, end) in minutes; a phase still running at the end ends with the run."""
+    start = {e["phase"]: e["t"] for e in events if e["kind"] == "phase_start"}
+    done = {
+        e["name"].split(":", 1)[1]: e["t"] for e in events if e["kind"] == "signal" and e["name"].startswith("phase:")
+    }
+    end = scenario.scenario.duration
+    return [(p.id, start[p.id], done.get(p.id, end)) for p in scenario.phases if p.id in start]
+
+
+def casualty_flow(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[str, tuple[list[float], list[int]]]:
+    """Cumulative counts over time (minutes): casualties entering the chain, reaching Role 2 and Role 3,
+    returned to duty, died of wounds."""
+    roles = {f.id: f.role for f in scenario.medical.facilities} if scenario.medical else {}
+    counters = {"casualty": [], "role2": [], "role3": [], "returned_to_duty": [], "died_of_wounds": []}
+    for e in events:
+        kind = e["kind"]
+        if kind in ("casualty", "returned_to_duty", "died_of_wounds"):
+            counters[kind].append(e["t"])
+        elif kind == "medevac":
+            role = roles.get(e["to"])
+            if role in (2, 3):
+                counters[f"role{role}"].extend([e["t"]] * len(e["casualties"]))
+    end = scenario.scenario.duration
+    out = {}
+    for k, times in counters.items():
+        xs, ys = [0.0], [0]
+        for i, t in enumerate(sorted(times), 1):
+            xs.append(t)
+            ys.append(i)
+        xs.append(end)
+        ys.append(ys[-1])
+        out[k] = (xs, ys)
+    return out
+
+
+def sampled(events: Sequence[Mapping[str, Any]], field: str) -> dict[str, tuple[list[float], list[float]]]:
+    """A sampled quantity over time: ``field`` is depots (one line per depot and class), queues or strength."""
+    out: dict[str, tuple[list[float], list[float]]] = {}
+    for e in events:
+        if e["kind"] != "sample":
+            continue
+        if field == "strength":
+            items = {u: v[1] for u, v in e["units"].items()}
+        elif field == "depots":
+            items = {f"{d}|{c}": v for d, levels in e.get("depots", {}).items() for c, v in levels.items()}
+        else:
+            items = dict(e.get(field, {}))
+        for k, v in items.items():
+            xs, ys = out.setdefault(k, ([], []))
+            xs.append(e["t"])
+            ys.append(float(v))
+    return out
+
+
+def at(frames: Sequence[tuple[float, str, str]], t: float) -> tuple[str, str, float]:
+    """Where a unit is at ``t``: (from, to, fraction of the way), for tests and static maps."""
+    times = [f[0] for f in frames]
+    i = bisect_right(times, t) - 1
+    t0, a, b = frames[max(i, 0)]
+    if a == b or i + 1 >= len(frames):
+        return a, b, 0.0 if a == b else 1.0
+    t1 = frames[i + 1][0]
+    return a, b, 0.0 if t1 <= t0 else min(1.0, (t - t0) / (t1 - t0))
+
+
+def projection(scenario: Scenario, width: float, height: float, margin: float = 40.0) -> dict[str, tuple[float, float]]:
+    """Place -> (x, y) on a width × height picture: equirectangular, x scaled by cos(mean latitude)."""
+    places = scenario.map.places
+    lats = [p.lat for p in places.values()]
+    lons = [p.lon for p in places.values()]
+    k = math.cos(math.radians(sum(lats) / len(lats)))
+    span_x = max((max(lons) - min(lons)) * k, 1e-6)
+    span_y = max(max(lats) - min(lats), 1e-6)
+    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
+    x0 = (width - span_x * scale) / 2
+    y0 = (height - span_y * scale) / 2
+    return {
+        pid: (round(x0 + (p.lon - min(lons)) * k * scale, 1), round(height - y0 - (p.lat - min(lats)) * scale, 1))
+        for pid, p in places.items()
+    }
