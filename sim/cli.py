@@ -214,6 +214,11 @@ def main() -> None:
     help="Also write event logs (traces/rep-<i>.jsonl): all replications, the first N, or a list; "
     "--trace alone: replication 0 (also as events.jsonl).",
 )
+@click.option(
+    "--positions",
+    is_flag=True,
+    help="With --trace: also the state every 5 simulated minutes (positions, strengths, stocks, queues).",
+)
 @_executor_options
 @click.option("--all", "show_all", is_flag=True, help="Show every metric, not only the objectives and headline.")
 @click.option("--metric", "metrics", multiple=True, help="Show these metrics (repeatable).")
@@ -229,6 +234,7 @@ def run(
     origin: str | None,
     overrides: tuple[str, ...],
     trace: str | None,
+    positions: bool,
     executor: str,
     workers: int | None,
     scheduler: str | None,
@@ -260,6 +266,8 @@ def run(
         seed = loaded.scenario.scenario.seed if seed is None else seed
         plan = Plan.for_run(loaded, seed, reps or 20, slug(loaded.path.stem))
     traced = replay.selected(replay.parse_selection(trace), plan.replications) if trace is not None else []
+    if positions and not traced:
+        raise ExsimError("--positions goes with --trace (it adds the state over time to the event logs)")
     console = Console(stderr=False, quiet=quiet)
     means = plan.meaning()
     _known_metrics(metrics, list(means.specs), plan.scenarios[0].scenario.scenario.name)
@@ -274,6 +282,7 @@ def run(
             workers=workers or default_workers(),
             scheduler=scheduler,
             trace=traced,
+            positions=positions,
             command=sys.argv,
             origin=origin,
         )

@@ -131,3 +131,35 @@ def test_plot_of_a_run_is_its_distribution(run_folder, tmp_path):
 def test_plot_errors_are_one_line(run_folder, tmp_path, args, message):
     r = CliRunner().invoke(main, ["plot", str(run_folder), *args])
     assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output
+
+
+def test_units_aboard_move_with_their_transport_on_the_map(island):
+    from sim.experiment.runner import run_replication
+    from sim.present import tracks
+
+    events = run_replication(island, 2024, 15, trace=True).events
+    sail = next(e for e in events if e["kind"] == "depart" and e["unit"] == "ls-1")
+    arrive = next(e for e in events if e["kind"] == "arrive" and e["unit"] == "ls-1" and e["t"] > sail["t"])
+    frames = tracks.positions(island, events)
+    middle = (sail["t"] + arrive["t"]) / 2
+    for unit in ("ls-1", "mar-1", "mar-2"):
+        a, b, k = tracks.at(frames[unit], middle)
+        assert (a, b) == ("kuryk_port", "island_beach") and k == pytest.approx(0.5), unit
+    assert tracks.at(frames["mar-1"], 0.0) == ("kuryk_port", "kuryk_port", 0.0)
+    landed = next(e for e in events if e["kind"] == "disembark" and e["unit"] == "mar-1")
+    assert tracks.at(frames["mar-1"], landed["t"] + 1)[:2] == ("island_beach", "island_beach")
+    assert tracks.at(frames["ls-1"], landed["t"] + 1)[:2] == ("island_beach", "kuryk_port"), "the ship sails home alone"
+
+
+def test_without_the_report_extra_report_and_plot_say_what_to_install(run_folder, tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    for args in (
+        ["report", str(run_folder), "-o", str(tmp_path / "a.html")],
+        ["plot", str(run_folder), "--metric", "killed.coalition", "-o", str(tmp_path / "a.png")],
+    ):
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 2 and "pip install 'exsim[report]'" in r.output and "matplotlib" in r.output
+        assert not (tmp_path / "a.html").exists()

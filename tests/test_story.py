@@ -61,6 +61,8 @@ def test_replaying_a_sweep_point_uses_that_points_scenario(tmp_path):
     assert replay.replay(out, 2, 0).metrics != replay.replay(out, 2, 1).metrics
     r = CliRunner().invoke(main, ["story", str(out), "--rep", "0", "--point", "7"])
     assert r.exit_code == 2 and "points 0 to 1" in r.output
+    r = CliRunner().invoke(main, ["story", str(out), "--rep", "3"])
+    assert r.exit_code == 2 and "--rep 3" in r.output and "replications 0 to 2" in r.output
 
 
 def test_trace_selection_writes_the_chosen_replications_compactly(stored):
@@ -194,10 +196,10 @@ def _english_fragments() -> list[str]:
     """Literal English pieces of every message (between placeholders), long enough to be telling."""
     from babel.messages.extract import extract_from_dir
 
+    from tools.catalogue import KEYWORDS, SOURCES
+
     out = set()
-    for _f, _l, msg, *_ in extract_from_dir(
-        REPO / "sim" / "present", [("**.py", "python")], keywords={"_": None, "N_": None, "n_": (1, 2)}
-    ):
+    for _f, _l, msg, *_ in extract_from_dir(REPO / "sim", SOURCES, keywords=KEYWORDS):
         for m in msg if isinstance(msg, tuple) else (msg,):
             out.update(p.strip(" .,:;()—") for p in re.split(r"\{[^}]*\}", m))
     return sorted(p for p in out if len(p) >= 6 and re.search(r"[a-z]{3}", p))
@@ -252,3 +254,58 @@ def test_clock_times_count_days_from_the_start_and_hours_without_one(island):
         island.model_copy(update={"scenario": island.scenario.model_copy(update={"start": None})}), language("en")
     )
     assert bare.clock(20 * 60 + 5) == "H+20:05"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (REPO / "scenarios").glob("*.yaml")))
+def test_every_shipped_scenario_is_told_in_both_languages(name):
+    en = invoke("story", name, "--rep", "3", env={"COLUMNS": "400", "EXSIM_LANG": "en"})
+    assert en.exit_code == 0 and "Outcome" in en.output and len(en.output.splitlines()) > 10
+    ru = invoke("story", name, "--rep", "3", "--lang", "ru", env={"COLUMNS": "400"})
+    assert ru.exit_code == 0, ru.output
+    told = ru.output.replace(load_scenario(name).scenario.scenario.name, "")  # the title is the scenario's own
+    leaks = [p for p in _english_fragments() if p in told]
+    assert not leaks, leaks
+
+
+def test_positions_over_time_only_when_asked(tmp_path):
+    out = tmp_path / "o"
+    assert invoke("run", str(ISLAND), "--reps", "2", "--out", str(out), "--trace", "--positions", "-q").exit_code == 0
+    events = replay.read_trace(out / "traces" / "rep-0.jsonl")
+    samples = [e for e in events if e["kind"] == "sample"]
+    assert len(samples) == 24 * 60 / replay.SAMPLE_EVERY_MIN
+    assert samples[0]["units"]["ls-1"] == ["kuryk_port", 2]
+    r = CliRunner().invoke(main, ["run", str(ISLAND), "--reps", "2", "--out", str(tmp_path / "p"), "--positions"])
+    assert r.exit_code == 2 and "--positions goes with --trace" in r.output
+
+
+def test_russian_terminal_summary_has_no_untranslated_english_message(tmp_path):
+    out = tmp_path / "ru"
+    r = invoke("run", str(ISLAND), "--reps", "3", "--out", str(out), "--lang", "ru", env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    text = r.output.replace(str(out), "").replace(load_scenario(ISLAND).scenario.scenario.name, "")
+    text = text.replace("--metric", "")  # an option's name is not translated
+    for name in sorted(ResultStore.open(out).metrics, key=len, reverse=True):  # the column names stay as they are
+        text = text.replace(name, "")
+    leaks = [p for p in _english_fragments() if p in text]
+    assert not leaks, leaks
+    assert "Задачи" in text and "результаты записаны в" in text and re.search(r"\d из 3", text)
+
+
+def test_injects_and_decisions_are_told_in_the_language_asked(island):
+    from sim.present.i18n import language
+    from sim.present.story import Narrator
+
+    events = [
+        {"t": 90.0, "kind": "inject", "id": "storm", "text": {"en": "a storm closes the sea lane", "ru": "шторм"}},
+        {"t": 95.0, "kind": "decision", "title": "wait for the storm to pass", "choice": "wait"},
+        {"t": 96.0, "kind": "decision", "id": "go"},
+    ]
+    en = [ln.text for ln in Narrator(island, language("en")).feed(events)]
+    assert en == [
+        "Inject: a storm closes the sea lane.",
+        "Decision: wait for the storm to pass — wait.",
+        "Decision: go.",
+    ]
+    ru = Narrator(island, language("ru")).feed(events)
+    assert [ln.topic for ln in ru] == ["inject", "decision", "decision"]
+    assert ru[0].text == "Вводная: шторм." and ru[2].text == "Решение: go."

@@ -64,3 +64,11 @@ def test_new_check_run_and_a_shipped_sweep_from_an_installed_wheel(tmp_path):
     paths = [Path(line.rsplit("[", 1)[1].rstrip("]")) for line in listing.splitlines() if line.endswith("]")]
     assert len(paths) >= 7 and all(p.is_relative_to(data) for p in paths), listing
     assert str(REPO) not in listing
+
+    # the message catalogues and the report's template travel in the wheel
+    told = sh(exsim, "story", "island_retake", "--rep", "1", "--lang", "ru", cwd=work)
+    assert "Итоги" in told and "выдвигается" in told
+    assert (purelib / "sim" / "locale" / "ru" / "LC_MESSAGES" / "exsim.mo").is_file()
+    sh(exsim, "report", "out", "-o", "aar.html", cwd=work)
+    page = (work / "aar.html").read_text(encoding="utf-8")
+    assert 'id="objectives-table"' in page and 'id="replay-data"' in page

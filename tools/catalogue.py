@@ -1,4 +1,4 @@
-"""Keep the message catalogues in step with the code: extract the messages of sim/present, merge them
+"""Keep the message catalogues in step with the code: extract the messages of sim/present and sim/cli.py, merge them
 into each language's .po (keeping its translations) and compile the .mo that exsim reads.
 
     python tools/catalogue.py           # after changing or adding a message; then translate the new ones
@@ -19,14 +19,13 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "sim" / "locale"
 KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
+SOURCES = [("present/**.py", "python"), ("cli.py", "python"), ("**.py", "ignore")]
 
 
 def extracted() -> Catalog:
-    """Every message of sim/present (the ``_``, ``N_`` and ``n_`` calls)."""
+    """Every message of sim/present and the command line (the ``_``, ``N_`` and ``n_`` calls)."""
     cat = Catalog(project="exsim", domain="exsim")
-    for _file, _line, msg, comments, context in extract_from_dir(
-        ROOT / "sim" / "present", [("**.py", "python")], keywords=KEYWORDS
-    ):
+    for _file, _line, msg, comments, context in extract_from_dir(ROOT / "sim", SOURCES, keywords=KEYWORDS):
         cat.add(msg, None, flags=("python-brace-format",), auto_comments=comments, context=context)
     return cat
 

@@ -43,13 +43,15 @@ def record(
     batch: int | None = None,
     progress: Progress | None = None,
     trace: Sequence[int] = (),
+    positions: bool = False,
     command: Sequence[str] = (),
     origin: str | None = None,
 ) -> Recorded:
     """Run ``plan`` into a new folder (``out``, or ``root/<plan name>/<date>``), written whole and renamed
     into place when complete; ``resume`` completes an interrupted sweep instead. ``trace`` lists the
     replications whose event logs are also written (replayed in this process: a replication depends only
-    on its seed), as traces/rep-<i>.jsonl (and replication 0's as events.jsonl)."""
+    on its seed), as traces/rep-<i>.jsonl (and replication 0's as events.jsonl); ``positions`` adds the
+    state every few simulated minutes to them."""
     started = datetime.now().astimezone().isoformat(timespec="milliseconds")
     wall0, cpu0 = time.perf_counter(), time.process_time()
     with history.target(
@@ -95,7 +97,7 @@ def record(
         finally:
             store.close()
         if trace and plan.kind == "run":
-            write_traces(tgt.work, plan.scenarios[0].scenario, plan.seed, trace)
+            write_traces(tgt.work, plan.scenarios[0].scenario, plan.seed, trace, samples=positions)
     return Recorded(tgt.final, manifest, errors)
 
 

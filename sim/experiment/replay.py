@@ -58,17 +58,20 @@ def stored_scenario(folder: Path, point: int = 0) -> Scenario:
     raise ExsimError(f"{folder} has points 0 to {len(points) - 1}: --point {point} does not exist")
 
 
-def seed_of(folder: Path) -> int:
-    """The base seed of a results folder (replication i runs with seed (base seed, i))."""
+def seed_of(folder: Path, point: int | None = None, replication: int | None = None) -> int:
+    """The base seed of a results folder (replication i runs with seed (base seed, i)); with ``point`` and
+    ``replication``, refused unless the store holds that replication."""
     store = ResultStore.open(folder)
     try:
+        rows = store.rows()
+        if not rows:
+            raise ExsimError(f"{folder} holds no replications")
+        if replication is not None:
+            have = [r["replication"] for r in rows if r["point"] == (point or 0)]
+            if replication not in have:
+                raise ExsimError(f"--rep {replication}: {folder} holds replications 0 to {max(have)}")
         seed = store.manifest().get("seed")
-        if seed is None:
-            rows = store.rows()
-            if not rows:
-                raise ExsimError(f"{folder} holds no replications")
-            seed = rows[0]["seed"]
-        return int(seed)
+        return int(rows[0]["seed"] if seed is None else seed)
     finally:
         store.close()
 
@@ -77,7 +80,7 @@ def replay(ref: str | Path, replication: int, point: int = 0, *, samples: bool =
     """Replication ``replication`` of ``point`` in a stored run or sweep (a folder or a run id), traced."""
     folder = history.resolve(ref)
     scenario = stored_scenario(folder, point)
-    return trace(scenario, seed_of(folder), replication, point, samples=samples)
+    return trace(scenario, seed_of(folder, point, replication), replication, point, samples=samples)
 
 
 def trace(scenario: Scenario, seed: int, replication: int, point: int = 0, *, samples: bool = False) -> Replayed:
@@ -160,10 +163,11 @@ def selected(selection: str | int | tuple[int, ...], replications: int) -> list[
     return out
 
 
-def write_traces(folder: Path, scenario: Scenario, seed: int, reps: Sequence[int]) -> None:
-    """traces/rep-<i>.jsonl for each replication in ``reps``; replication 0's log is also events.jsonl."""
+def write_traces(folder: Path, scenario: Scenario, seed: int, reps: Sequence[int], samples: bool = False) -> None:
+    """traces/rep-<i>.jsonl for each replication in ``reps``; replication 0's log is also events.jsonl.
+    ``samples`` adds the state every few minutes (``sample`` records: positions, strengths, stocks, queues)."""
     for i in reps:
-        text = compact(trace(scenario, seed, i).events)
+        text = compact(trace(scenario, seed, i, samples=samples).events)
         write_atomic(folder / TRACES / f"rep-{i}.jsonl", text)
         if i == 0:
             write_atomic(folder / "events.jsonl", text)

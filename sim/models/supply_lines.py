@@ -121,7 +121,7 @@ def _trip(
     loaded = {cls: origin.take(cls, a) for cls, a in plan.items()}
     for cls, a in loaded.items():
         ls.in_transit[cls] += a
-    world.emit("load", line=line.id, transport=transport.id, cargo=loaded)
+    world.emit("load", line=line.id, transport=transport.id, cargo=dict(loaded))  # a copy: `loaded` changes
     ship = "sea" in transport.speeds
     yield from lines.alongside(origin.place, transport.type.load_min, ship)
     nominal = world.map.path(origin.place, dest.place, transport.speeds)
@@ -133,7 +133,7 @@ def _trip(
         for cls, a in loaded.items():
             ls.in_transit[cls] -= a
             ls.ledger[cls].lost += a
-        world.emit("cargo_lost", line=line.id, transport=transport.id, cargo=loaded)
+        world.emit("cargo_lost", line=line.id, transport=transport.id, cargo=dict(loaded))
         loaded = dict.fromkeys(loaded, 0.0)
     yield from lines.alongside(dest.place, transport.type.unload_min, ship)
     on_time = env.now <= planned + world.scenario.logistics.on_time_tolerance
@@ -144,7 +144,7 @@ def _trip(
         if put > 0:
             lines.deliveries.append((line.id, cls, put))
     lines.trips_on_time.append(on_time)
-    world.emit("deliver", line=line.id, transport=transport.id, at=dest.id, on_time=on_time)
+    world.emit("deliver", line=line.id, transport=transport.id, at=dest.id, on_time=on_time, left=dict(loaded))
     for u in world.units_at(dest.place):
         ls.refill(u)
     back = yield from travel(world, transport, origin.place)

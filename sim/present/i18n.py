@@ -24,24 +24,28 @@ LANGUAGES = ("en", "ru")
 def choose(lang: str | None = None) -> str:
     """The language to speak: ``lang`` if given, else ``EXSIM_LANG``, else the user's locale, else English."""
     if lang:
-        code = lang.strip().lower().replace("-", "_").split("_")[0]
-        if code not in LANGUAGES:
-            raise ExsimError(f"--lang {lang}: exsim speaks {' and '.join(LANGUAGES)}")
-        return code
+        return _known(lang, f"--lang {lang}")
     env = os.environ.get("EXSIM_LANG")
     if env:
-        code = env.strip().lower().replace("-", "_").split("_")[0]
-        if code not in LANGUAGES:
-            raise ExsimError(f"EXSIM_LANG={env}: exsim speaks {' and '.join(LANGUAGES)}")
-        return code
+        return _known(env, f"EXSIM_LANG={env}")
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var)
         if value:
-            code = value.split(".")[0].split("_")[0].lower()
-            return code if code in LANGUAGES else "en"
+            return _code(value) if _code(value) in LANGUAGES else "en"
     found = _locale.getlocale(_locale.LC_MESSAGES)[0] if hasattr(_locale, "LC_MESSAGES") else None
-    code = (found or "en").split("_")[0].lower()
-    return code if code in LANGUAGES else "en"
+    return _code(found) if found and _code(found) in LANGUAGES else "en"
+
+
+def _code(value: str) -> str:
+    """``ru_RU.UTF-8``, ``ru-RU``, ``RU`` -> ``ru``."""
+    return value.strip().split(".")[0].replace("-", "_").split("_")[0].lower()
+
+
+def _known(value: str, where: str) -> str:
+    code = _code(value)
+    if code not in LANGUAGES:
+        raise ExsimError(f"{where}: exsim speaks {' and '.join(LANGUAGES)}")
+    return code
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,14 @@ PALETTE = ("#1f5fa8", "#c0392b", "#2e8b57", "#d68910", "#7d3c98", "#16a085", "#5
 STATE_COLOURS = {"moving": "#5dade2", "aboard": "#aab7b8", "engaged": "#c0392b", "phase": "#1f5fa8"}
 
 
-def _figure(width: float = 7.0, height: float = 3.0) -> Figure:
+def _figure(
+    width: float = 7.0, height: float = 3.0, left: float = 0.7, bottom: float = 0.5, top: float = 0.35
+) -> Figure:
+    """A figure with fixed margins in inches (a layout engine would draw every chart twice: slow)."""
     from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
 
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=100)
+    fig.subplots_adjust(left=left / width, right=1 - 0.15 / width, bottom=bottom / height, top=1 - top / height)
     return fig
 
 
@@ -96,7 +100,7 @@ def gantt(
     rows: Sequence[tuple[str, Sequence[tuple[float, float, str]]]], title: str, xlabel: str, legend: Mapping[str, str]
 ) -> Figure:
     """Bars per row (unit or phase): (start h, end h, state) each, coloured by state."""
-    fig = _figure(7.0, 0.8 + 0.28 * max(1, len(rows)))
+    fig = _figure(7.0, 0.9 + 0.28 * max(1, len(rows)), left=1.6)
     ax = fig.add_subplot()
     for i, (_label, bars) in enumerate(rows):
         for start, end, state in bars:
@@ -123,7 +127,7 @@ def across_points(
     labels: Sequence[str], means: Sequence[float], lows: Sequence[float], highs: Sequence[float], title: str, unit: str
 ) -> Figure:
     """A metric's mean at each sweep point with its 95 % interval."""
-    fig = _figure(max(4.0, 1.0 + 0.9 * len(labels)), 3.0)
+    fig = _figure(max(4.0, 1.0 + 0.9 * len(labels)), 3.0, bottom=0.8)
     ax = fig.add_subplot()
     xs = list(range(len(labels)))
     # an interval need not be centred on the mean (Wilson, log-scale); none when a point has no value

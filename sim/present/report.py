@@ -29,8 +29,8 @@ from sim.models.contract import MetricSpec
 from sim.present import plots, tracks
 from sim.present.i18n import N_, Language
 from sim.present.labels import Labels
-from sim.present.story import Narrator, outcome
-from sim.present.table import number
+from sim.present.story import Narrator, outcome, words
+from sim.present.table import interval, number
 
 TEXT = {
     "summary": N_("Summary"),
@@ -157,13 +157,6 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
     def label(m: str) -> str:
         return names.metric(m, folder.specs.get(m))
 
-    def ci(s: Summary, spec: MetricSpec | None) -> str:
-        if math.isnan(s.low):
-            return "–"
-        if spec is not None and spec.kind.bounded:
-            return f"{100 * s.low:.1f} – {100 * s.high:.1f} %"
-        return f"{number(s.low)} – {number(s.high)}"
-
     context: dict[str, Any] = {
         "lang": lang.code,
         "t": {k: _(v) for k, v in TEXT.items()},
@@ -175,7 +168,7 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
                 "label": label(m),
                 "met": _("{k} of {n}").format(k=round(summary[m].mean * summary[m].n), n=summary[m].n),
                 "p": f"{100 * summary[m].mean:.0f} %",
-                "ci": ci(summary[m], folder.specs.get(m)),
+                "ci": interval(summary[m], folder.specs.get(m)),
             }
             for m in objectives
         ],
@@ -184,7 +177,7 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
                 "name": m,
                 "label": label(m),
                 "mean": names.value(summary[m].mean, folder.specs.get(m)),
-                "ci": ci(summary[m], folder.specs.get(m)),
+                "ci": interval(summary[m], folder.specs.get(m)),
             }
             for m in headline
         ],
@@ -303,14 +296,15 @@ def _replication_note(
     return _("The median replication by {metric}.").format(metric=names.metric(by, folder.specs.get(by)))
 
 
-def _hours(xs: Sequence[float]) -> list[float]:
-    return [x / 60 for x in xs]
-
-
 def _replication_charts(scenario: Scenario, r: Replayed, names: Labels, lang: Language) -> list[str]:
     _ = lang._
     xlabel = _("hours from H-hour")
     charts = []
+
+    def over_time(lines: Mapping[str, tuple[Sequence[float], Sequence[float]]], title: str, ylabel: str) -> None:
+        hours = {k: ([t / 60 for t in x], y) for k, (x, y) in lines.items()}
+        charts.append(plots.series(hours, title, xlabel, ylabel))
+
     strength = tracks.sampled(r.events, "strength")
     by_side: dict[str, tuple[list[float], list[float]]] = {}
     for u in scenario.units:
@@ -320,11 +314,7 @@ def _replication_charts(scenario: Scenario, r: Replayed, names: Labels, lang: La
         acc = by_side.setdefault(names.side(u.side), (list(xs), [0.0] * len(xs)))
         for i, v in enumerate(ys):
             acc[1][i] += v
-    charts.append(
-        plots.series(
-            {k: (_hours(x), y) for k, (x, y) in by_side.items()}, _("Strength over time"), xlabel, _("elements")
-        )
-    )
+    over_time(by_side, _("Strength over time"), _("elements"))
     if scenario.medical is not None:
         flow = tracks.casualty_flow(scenario, r.events)
         shown = {
@@ -334,22 +324,9 @@ def _replication_charts(scenario: Scenario, r: Replayed, names: Labels, lang: La
             _("returned to duty"): flow["returned_to_duty"],
             _("died of wounds"): flow["died_of_wounds"],
         }
-        charts.append(
-            plots.series(
-                {k: (_hours(x), y) for k, (x, y) in shown.items()},
-                _("Casualty flow (cumulative)"),
-                xlabel,
-                _("casualties"),
-            )
-        )
-        queues = tracks.sampled(r.events, "queues")
-        charts.append(
-            plots.series(
-                {k: (_hours(x), y) for k, (x, y) in queues.items()},
-                _("Queue lengths at the medical facilities"),
-                xlabel,
-                _("casualties waiting"),
-            )
+        over_time(shown, _("Casualty flow (cumulative)"), _("casualties"))
+        over_time(
+            tracks.sampled(r.events, "queues"), _("Queue lengths at the medical facilities"), _("casualties waiting")
         )
     depots = tracks.sampled(r.events, "depots")
     if depots:
@@ -357,8 +334,8 @@ def _replication_charts(scenario: Scenario, r: Replayed, names: Labels, lang: La
         for key, (x, y) in depots.items():
             depot, cls = key.split("|")
             peak = max(y) or 1.0
-            lines[f"{depot}: {names.supply(cls)}"] = (_hours(x), [v / peak for v in y])
-        charts.append(plots.series(lines, _("Stock levels (share of the highest level)"), xlabel, _("share")))
+            lines[f"{depot}: {names.supply(cls)}"] = (x, [v / peak for v in y])
+        over_time(lines, _("Stock levels (share of the highest level)"), _("share"))
     rows = []
     for p, start, end in tracks.phases(scenario, r.events):
         rows.append((_("phase {phase}").format(phase=names.phase(p)), [(start / 60, end / 60, "phase")]))
@@ -442,7 +419,7 @@ def _review(
                 value=names.value(m.mean, folder.specs.get(o.metric)),
             )
         if tested:
-            what = "; ".join(f"{names.clock(e['t'])} {_inject_text(e, lang.code)}" for e in tested)
+            what = "; ".join(f"{names.clock(e['t'])} {words(e, lang.code)}" for e in tested)
             text += " " + _("Tested by: {injects}.").format(injects=what)
         improve.append(text)
     return well, improve
@@ -451,12 +428,6 @@ def _review(
 def _targets(e: Mapping[str, Any]) -> list[str]:
     v = e.get("objectives") or e.get("objective") or e.get("tests") or []
     return [v] if isinstance(v, str) else list(v)
-
-
-def _inject_text(e: Mapping[str, Any], code: str) -> str:
-    from sim.present.story import _text
-
-    return _text(e, code)
 
 
 def _sweep(

@@ -20,6 +20,7 @@ from sim.config.schema import MetricObjective, Scenario
 from sim.models.contract import MetricSpec
 from sim.present.i18n import N_, Language
 from sim.present.labels import Labels
+from sim.present.table import number
 
 
 @dataclass(frozen=True)
@@ -183,14 +184,14 @@ class Narrator:
         )
 
     def on_inject(self, t: float, e: Mapping[str, Any]) -> None:
-        self.say(t, "inject", N_("Inject: {what}."), what=_text(e, self.lang.code))
+        self.say(t, "inject", N_("Inject: {what}."), what=words(e, self.lang.code))
 
     def on_decision(self, t: float, e: Mapping[str, Any]) -> None:
         choice = e.get("choice") or e.get("option")
         if choice:
-            self.say(t, "decision", N_("Decision: {what} — {choice}."), what=_text(e, self.lang.code), choice=choice)
+            self.say(t, "decision", N_("Decision: {what} — {choice}."), what=words(e, self.lang.code), choice=choice)
         else:
-            self.say(t, "decision", N_("Decision: {what}."), what=_text(e, self.lang.code))
+            self.say(t, "decision", N_("Decision: {what}."), what=words(e, self.lang.code))
 
     # --- movement ---------------------------------------------------------------------------------
 
@@ -376,7 +377,7 @@ class Narrator:
     # --- supply -----------------------------------------------------------------------------------
 
     def _cargo(self, cargo: Mapping[str, float]) -> str:
-        items = [f"{_count(v)} {self._unit_of(c)} {self.names.supply(c)}" for c, v in cargo.items() if v > 0]
+        items = [f"{number(v)} {self._unit_of(c)} {self.names.supply(c)}" for c, v in cargo.items() if v > 0]
         return ", ".join(items) if items else self._("nothing")
 
     def _unit_of(self, cls: str) -> str:
@@ -386,7 +387,9 @@ class Narrator:
         self.cargo[e["transport"]] = dict(e["cargo"])
 
     def on_deliver(self, t: float, e: Mapping[str, Any]) -> None:
-        cargo = self._cargo(self.cargo.pop(e["transport"], {}))
+        left = e.get("left", {})  # what did not fit at the destination goes back
+        loaded = self.cargo.pop(e["transport"], {})
+        cargo = self._cargo({c: a - left.get(c, 0.0) for c, a in loaded.items()})
         fields = {
             "transport": self.names.unit(e["transport"]),
             "line": e["line"],
@@ -399,6 +402,7 @@ class Narrator:
             self.say(t, "supply", N_("{transport} delivers {cargo} to {place} late (supply line {line})."), **fields)
 
     def on_cargo_lost(self, t: float, e: Mapping[str, Any]) -> None:
+        self.cargo.pop(e["transport"], None)
         self.say(
             t,
             "supply",
@@ -498,7 +502,7 @@ class Narrator:
         )
 
 
-def _text(e: Mapping[str, Any], lang: str) -> str:
+def words(e: Mapping[str, Any], lang: str) -> str:
     """The words of an inject or decision record: its text (by language if given), title or id."""
     for key in ("text", "title", "description", "name", "id"):
         v = e.get(key)

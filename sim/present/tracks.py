@@ -10,8 +10,6 @@ from typing import Any
 
 from sim.config.schema import Scenario
 
-Track = list[tuple[float, str | None, str | None, float]]  # (t, from place, to place, fraction) keyframes
-
 
 def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[float, str, str]]]:
     """Per unit, keyframes (t, place left or at, place bound for): at rest both are the same place.
