@@ -153,12 +153,13 @@ def parse_selection(text: str) -> str | int | tuple[int, ...]:
 
 
 def selected(selection: str | int | tuple[int, ...], replications: int) -> list[int]:
-    if selection == "all":
+    """The replications a ``--trace`` value picks out of ``replications``."""
+    if isinstance(selection, str):  # "all"
         return list(range(replications))
     if isinstance(selection, int):
         return list(range(min(selection, replications)))
-    out = [i for i in selection if i < replications]  # type: ignore[union-attr]
-    if len(out) != len(selection):  # type: ignore[arg-type]
+    out = [i for i in selection if i < replications]
+    if len(out) != len(selection):
         raise ExsimError(f"--trace: this run has replications 0 to {replications - 1}")
     return out
 

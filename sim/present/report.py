@@ -126,7 +126,7 @@ def _pick_metric(folder: Folder) -> str | None:
     """The metric the median replication is chosen by: the first headline duration, else the first headline."""
     shown = [m for m in folder.headline if m in folder.metrics and not _objective(m)]
     durations = [m for m in shown if folder.specs[m].kind == "duration"]
-    return (durations or shown or [None])[0]
+    return (durations or shown)[0] if shown else None
 
 
 def _objective(m: str) -> bool:
@@ -252,10 +252,10 @@ def _sentences(
             )
         )
     for o in scenario.objectives[:3]:
-        s = summary.get(f"objective.{o.id}")
-        if s is None:
+        met = summary.get(f"objective.{o.id}")
+        if met is None:
             continue
-        k = round(s.mean * s.n)
+        k, s = round(met.mean * met.n), met
         if not isinstance(o, MetricObjective):
             times = [r.get(f"time_to_secure_h.{o.place}", math.nan) for r in rows]
             times = [t for t in times if not math.isnan(t)]
@@ -269,7 +269,7 @@ def _sentences(
         out.append(
             _("Objective {objective} was met in {k} of {n} runs.").format(objective=names.objective(o.id), k=k, n=s.n)
         )
-    side = folder.manifest.get("perspective")
+    side = str(folder.manifest.get("perspective"))
     killed, wounded = summary.get(f"killed.{side}"), summary.get(f"wounded.{side}")
     if killed is not None and wounded is not None:
         out.append(
@@ -352,7 +352,8 @@ def _map(scenario: Scenario, names: Labels) -> dict[str, Any]:
         (x1, y1), (x2, y2) = xy[r.from_], xy[r.to]
         title = f"{names.place(r.from_)} – {names.place(r.to)}: {r.distance_km:g} km ({r.mode})"
         routes.append({"mode": r.mode, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "title": title})
-    places, taken = [], []
+    places: list[dict[str, Any]] = []
+    taken: list[tuple[float, float]] = []
     for pid, (x, y) in xy.items():  # places close together: labels one below the other
         near = sum(1 for tx, ty in taken if abs(tx - x) < 60 and abs(ty - y) < 14)
         taken.append((x, y))

@@ -93,7 +93,9 @@ def casualty_flow(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> di
     """Cumulative counts over time (minutes): casualties entering the chain, reaching Role 2 and Role 3,
     returned to duty, died of wounds."""
     roles = {f.id: f.role for f in scenario.medical.facilities} if scenario.medical else {}
-    counters = {"casualty": [], "role2": [], "role3": [], "returned_to_duty": [], "died_of_wounds": []}
+    counters: dict[str, list[float]] = {
+        k: [] for k in ("casualty", "role2", "role3", "returned_to_duty", "died_of_wounds")
+    }
     for e in events:
         kind = e["kind"]
         if kind in ("casualty", "returned_to_duty", "died_of_wounds"):
