@@ -262,7 +262,11 @@ def test_every_shipped_scenario_is_told_in_both_languages(name):
     assert en.exit_code == 0 and "Outcome" in en.output and len(en.output.splitlines()) > 10
     ru = invoke("story", name, "--rep", "3", "--lang", "ru", env={"COLUMNS": "400"})
     assert ru.exit_code == 0, ru.output
-    told = ru.output.replace(load_scenario(name).scenario.scenario.name, "")  # the title is the scenario's own
+    scenario = load_scenario(name).scenario
+    told = ru.output
+    # the scenario's own words (its title, phase names, the MSEL's messages) are told as written
+    for own in [scenario.scenario.name, *(p.id for p in scenario.phases), *(i.message for i in scenario.injects)]:
+        told = told.replace(own, "")
     leaks = [p for p in _english_fragments() if p in told]
     assert not leaks, leaks
 
@@ -295,17 +299,17 @@ def test_injects_and_decisions_are_told_in_the_language_asked(island):
     from sim.present.i18n import language
     from sim.present.story import Narrator
 
-    events = [
-        {"t": 90.0, "kind": "inject", "id": "storm", "text": {"en": "a storm closes the sea lane", "ru": "шторм"}},
-        {"t": 95.0, "kind": "decision", "title": "wait for the storm to pass", "choice": "wait"},
-        {"t": 96.0, "kind": "decision", "id": "go"},
+    events = [  # as sim/models/injects.py and decisions.py write them
+        {"t": 90.0, "kind": "inject", "id": "storm", "message": "A storm closes the sea lane."},
+        {"t": 95.0, "kind": "decision", "id": "reserve", "option": "commit"},
+        {"t": 96.0, "kind": "reinforce", "unit": "ag", "n": 45, "side": "armed_group"},
     ]
     en = [ln.text for ln in Narrator(island, language("en")).feed(events)]
     assert en == [
-        "Inject: a storm closes the sea lane.",
-        "Decision: wait for the storm to pass — wait.",
-        "Decision: go.",
+        "Inject storm: A storm closes the sea lane.",
+        "Decision reserve: commit.",
+        "Armed group (ag) is reinforced by 45.",
     ]
     ru = Narrator(island, language("ru")).feed(events)
-    assert [ln.topic for ln in ru] == ["inject", "decision", "decision"]
-    assert ru[0].text == "Вводная: шторм." and ru[2].text == "Решение: go."
+    assert [ln.topic for ln in ru] == ["inject", "decision", "inject"]
+    assert ru[0].text == "Вводная storm: A storm closes the sea lane." and ru[1].text == "Решение reserve: commit."

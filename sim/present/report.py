@@ -29,7 +29,7 @@ from sim.models.contract import MetricSpec
 from sim.present import plots, tracks
 from sim.present.i18n import N_, Language
 from sim.present.labels import Labels
-from sim.present.story import Narrator, outcome, words
+from sim.present.story import Narrator, outcome
 from sim.present.table import interval, number
 
 TEXT = {
@@ -397,18 +397,20 @@ def _review(
     scenario: Scenario, folder: Folder, summary: Mapping[str, Summary], r: Replayed, names: Labels, lang: Language
 ) -> tuple[list[str], list[str]]:
     """What went well (objectives met in most runs) and the areas for improvement (objectives missed in
-    many runs, metric objectives whose mean is beyond the bound), each with the injects and decisions
-    that tested it in the replication shown."""
+    many runs, with a metric objective's mean), each with the injects and decision points that test it
+    (their ``tests:``), and when they came in the replication shown."""
+    from sim.config.exercise import tested_by
+
     _ = lang._
     well, improve = [], []
-    injects = [e for e in r.events if e["kind"] in ("inject", "decision")]
+    tests = tested_by(scenario.injects, scenario.decision_points)  # objective -> injects and decisions
+    seen = {e.get("id"): e for e in r.events if e["kind"] in ("inject", "decision")}
     for o in scenario.objectives:
         s = summary.get(f"objective.{o.id}")
         if s is None or s.n == 0:
             continue
         asked = names.objective(o.id)
         k = round(s.mean * s.n)
-        tested = [e for e in injects if o.id in _targets(e)] or ([] if len(scenario.objectives) > 1 else injects)
         if s.mean >= WELL:
             well.append(_("{objective}: met in {k} of {n} runs.").format(objective=asked, k=k, n=s.n))
             continue
@@ -419,16 +421,11 @@ def _review(
                 metric=names.metric(o.metric, folder.specs.get(o.metric)),
                 value=names.value(m.mean, folder.specs.get(o.metric)),
             )
-        if tested:
-            what = "; ".join(f"{names.clock(e['t'])} {words(e, lang.code)}" for e in tested)
+        if tests.get(o.id):
+            what = "; ".join(f"{i} ({names.clock(seen[i]['t'])})" if i in seen else i for i in tests[o.id])
             text += " " + _("Tested by: {injects}.").format(injects=what)
         improve.append(text)
     return well, improve
-
-
-def _targets(e: Mapping[str, Any]) -> list[str]:
-    v = e.get("objectives") or e.get("objective") or e.get("tests") or []
-    return [v] if isinstance(v, str) else list(v)
 
 
 def _sweep(

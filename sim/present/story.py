@@ -72,6 +72,12 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("not enough fuel to go {km} km (needs {need} L, has {has} L)"),
         ),
         (r"^(?P<a>\S+) has nothing left to send$", N_("{a} has nothing left to send")),
+        (r"^not at a place, so it cannot start a lift$", N_("it is not at a place, so it cannot start a lift")),
+        (r"^order lost: communications with the unit are down$", N_("the order is lost: communications are down")),
+        (
+            r"^order lost: communications with (?P<nation>\S+) are down$",
+            N_("the order is lost: communications with {nation} are down"),
+        ),
     )
 )
 STATES = {
@@ -184,14 +190,39 @@ class Narrator:
         )
 
     def on_inject(self, t: float, e: Mapping[str, Any]) -> None:
-        self.say(t, "inject", N_("Inject: {what}."), what=words(e, self.lang.code))
+        self.say(t, "inject", N_("Inject {id}: {what}"), id=e.get("id", "?"), what=words(e, self.lang.code))
 
     def on_decision(self, t: float, e: Mapping[str, Any]) -> None:
-        choice = e.get("choice") or e.get("option")
-        if choice:
-            self.say(t, "decision", N_("Decision: {what} — {choice}."), what=words(e, self.lang.code), choice=choice)
+        point = next((p for p in getattr(self.s, "decision_points", []) if p.id == e.get("id")), None)
+        choice = e.get("choice") or e.get("option") or "?"
+        option = point.options.get(choice) if point is not None else None
+        about = option.description if option is not None and option.description and self.lang.code == "en" else ""
+        if about:
+            self.say(
+                t, "decision", N_("Decision {id}: {choice} ({about})."), id=e.get("id", "?"), choice=choice, about=about
+            )
         else:
-            self.say(t, "decision", N_("Decision: {what}."), what=words(e, self.lang.code))
+            self.say(t, "decision", N_("Decision {id}: {choice}."), id=e.get("id", "?"), choice=choice)
+
+    def on_reinforce(self, t: float, e: Mapping[str, Any]) -> None:
+        self.say(t, "inject", N_("{unit} is reinforced by {n}."), unit=self.names.unit(e["unit"]), n=_count(e["n"]))
+
+    def on_reinforce_too_late(self, t: float, e: Mapping[str, Any]) -> None:
+        self.say(t, "inject", N_("Reinforcements for {unit} come too late."), unit=self.names.unit(e["unit"]))
+
+    def on_repaired(self, t: float, e: Mapping[str, Any]) -> None:
+        self.say(t, "inject", N_("{unit} is repaired."), unit=self.names.unit(e["unit"]))
+
+    def on_supplies_lost(self, t: float, e: Mapping[str, Any]) -> None:
+        self.say(
+            t,
+            "supply",
+            N_("{depot} loses {amount} {measure} of {cls}."),
+            depot=e["depot"],
+            amount=number(e["amount"]),
+            measure=self._unit_of(e["cls"]),
+            cls=self.names.supply(e["cls"]),
+        )
 
     # --- movement ---------------------------------------------------------------------------------
 
@@ -241,6 +272,24 @@ class Narrator:
             N_("{unit} arrives at {place}."),
             unit=self.names.unit(e["unit"]),
             place=self.names.place(e["at"]),
+        )
+
+    def on_held(self, t: float, e: Mapping[str, Any]) -> None:
+        self.say(
+            t,
+            "move",
+            N_("{unit} is held at {place}."),
+            unit=self.names.unit(e["unit"]),
+            place=self.names.place(e["at"]),
+        )
+
+    def on_turn_back(self, t: float, e: Mapping[str, Any]) -> None:
+        self.say(
+            t,
+            "move",
+            N_("{unit} turns back to {place}."),
+            unit=self.names.unit(e["unit"]),
+            place=self.names.place(e["to"]),
         )
 
     def on_wait_route(self, t: float, e: Mapping[str, Any]) -> None:
@@ -504,7 +553,7 @@ class Narrator:
 
 def words(e: Mapping[str, Any], lang: str) -> str:
     """The words of an inject or decision record: its text (by language if given), title or id."""
-    for key in ("text", "title", "description", "name", "id"):
+    for key in ("message", "text", "title", "description", "name", "id"):
         v = e.get(key)
         if isinstance(v, dict):
             v = v.get(lang) or v.get("en") or next(iter(v.values()), None)
