@@ -163,3 +163,22 @@ def test_without_the_report_extra_report_and_plot_say_what_to_install(run_folder
         r = CliRunner().invoke(main, args)
         assert r.exit_code == 2 and "pip install 'exsim[report]'" in r.output and "matplotlib" in r.output
         assert not (tmp_path / "a.html").exists()
+
+
+@pytest.mark.parametrize("name", ["trans_caspian_logistics", "medical_chain", "birlestik_2024"])
+def test_every_other_shipped_scenario_has_a_report(name, tmp_path):
+    import json
+
+    from sim.config import load_scenario
+
+    invoke("run", name, "--reps", "2", "--out", str(tmp_path / "run"), "-q")
+    invoke("report", str(tmp_path / "run"), "-o", str(tmp_path / "aar.html"), "--lang", "ru")
+    page = (tmp_path / "aar.html").read_text()
+    scenario = load_scenario(name).scenario
+    rows = re.search(r'<table id="objectives-table">(.*?)</table>', page, re.S).group(1).count("<tr>")
+    assert rows == 1 + 1 + len(scenario.objectives)  # the header, mission_success, each objective
+    data = json.loads(
+        re.search(r'<script type="application/json" id="replay-data">(.*?)</script>', page, re.S).group(1)
+    )
+    assert [u["id"] for u in data["units"]] == [u.id for u in scenario.units]
+    assert set(data["places"]) == set(scenario.map.places)
