@@ -26,7 +26,7 @@ from sim.config.json_schema import json_schema, scenario_schema
 from sim.config.locate import locate, resources, shipped
 from sim.config.suggest import unknown as unknown_name
 from sim.config.template import SCHEMA_FILE, new_scenario
-from sim.errors import ExsimError, ScenarioError
+from sim.errors import ExsimError, ScenarioError, capped
 from sim.experiment import history, meaning, replay
 from sim.experiment.compare import compare_points, compare_stores
 from sim.experiment.design import SweepSpec, build_sweep, load_sweep
@@ -261,8 +261,8 @@ def run(
         raise ExsimError("give a SCENARIO (a file, or a shipped scenario's name), or --from RUN_ID")
     else:
         loaded = load_scenario(scenario, _with_budget(overrides, max_events))
-        for w in loaded.warnings:
-            click.echo(str(w), err=True)
+        for line in capped(loaded.warnings, "warnings"):
+            click.echo(line, err=True)
         seed = loaded.scenario.scenario.seed if seed is None else seed
         plan = Plan.for_run(loaded, seed, reps or 20, slug(loaded.path.stem))
     traced = replay.selected(replay.parse_selection(trace), plan.replications) if trace is not None else []
@@ -333,9 +333,9 @@ def check(
         except ExsimError as e:
             problems += e.lines()
             continue
-        for w in loaded.warnings:
-            click.echo(str(w), err=True)
-            warned = True
+        for line in capped(loaded.warnings, "warnings"):
+            click.echo(line, err=True)
+        warned = warned or bool(loaded.warnings)
         s = loaded.scenario
         click.echo(
             f"ok: {loaded.path} — {len(s.units)} units, {len(s.map.places)} places, "

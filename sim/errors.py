@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -36,16 +37,20 @@ class ScenarioError(ExsimError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def lines(self) -> list[str]:
-        """One line per problem, at most MAX_SHOWN of them (a file that is not a scenario at all could
-        otherwise be echoed back key by key)."""
-        shown = [str(p) for p in self.problems[:MAX_SHOWN]]
-        if len(self.problems) > MAX_SHOWN:
-            rest = len(self.problems) - MAX_SHOWN
-            shown.append(f"{self.problems[MAX_SHOWN].file}: {rest} more problems not shown; fix these first")
-        return shown
+        return capped(self.problems, "problems")
 
 
 MAX_SHOWN = 50
+
+
+def capped(problems: Sequence[Problem], what: str) -> list[str]:
+    """One line per problem or warning, at most MAX_SHOWN and then their count: a file that is not a
+    scenario at all, or one with thousands of units, is not echoed back line by line."""
+    shown = [str(p) for p in problems[:MAX_SHOWN]]
+    if len(problems) > MAX_SHOWN:
+        rest = len(problems) - MAX_SHOWN
+        shown.append(f"{problems[MAX_SHOWN].file}: {rest} more {what} not shown")
+    return shown
 
 
 class RunBudgetExceeded(ExsimError):
