@@ -307,7 +307,7 @@ OPTIONS: list[tuple[list[str], int, str]] = [
     (["run", V, "--reps", "1", "--max-events", "100000", "--out", "out", "-q"], 0, ""),
     (["run", V, "--reps", "1", "--out", "out/[/bold] [red]x", "-q"], 0, ""),
     (["run", V, "--reps", "1", "--out", "out", "--set", "scenario.name='[/bold] [red'"], 0, "[/bold] [red"),
-    ([*SWEEP[:-1], "--vary", "scenario.description=a[/bold]b,[/]c"], 0, "a[/bold]b"),
+    ([*SWEEP[:-1], "--vary", "scenario.description=a[/bold]b,c[/]"], 0, "a[/bold]b"),
     (["sweep", V, "--vary", "scenario.seed=1,,2"], 2, "value 2 ('') is not a plain number"),
     (["sweep", V, "--vary", "scenario.seed=[1,2]"], 2, "value 1 ('[1') is not a plain number"),
     (["sweep", V, "--vary", "scenario.seed={a: 1}"], 2, "is not a plain number"),
