@@ -6,7 +6,9 @@ import math
 
 import pytest
 
+from sim.config import load_scenario
 from sim.engine.signals import Broken, Secured
+from sim.errors import ScenarioError
 from sim.experiment import build_world, run_replication
 
 MINI = """\
@@ -194,3 +196,87 @@ def test_a_transport_that_is_not_at_a_place_cannot_start_a_lift(load):
     assert failed[0]["t"] < 20 / 5 * 60  # while b1 is still marching to the port
     assert world.units["raft"].carrying == [] and world.units["b1"].aboard is None
     assert any(e["kind"] == "arrive" and e["unit"] == "b1" and e["at"] == "port" for e in world.log.records)
+
+
+# --- lift by people, deck slots and weight ----------------------------------------------------------------
+
+LIFT = """\
+scenario: {name: lift, duration: 5d, seed: 1}
+catalog: exsim:units
+map:
+  places:
+    port:  {kind: port, lat: 43.175, lon: 51.66}
+    beach: {kind: beach, lat: 43.392, lon: 51.212}
+  routes:
+    - {from: port, to: beach, mode: sea, distance_km: 49.95}
+sides:
+  blue: {}
+units:
+  - {id: ls-1, type: landing_ship, side: blue, at: port}
+  - {id: mar-1, type: marine_infantry_company, side: blue, at: port}
+PLATOONS
+phases:
+  - id: lift
+    orders: [{unit: ls-1, do: lift, units: [UNITS], to: beach}]
+"""
+
+
+def lift_yaml(platoons: int, strength: int = 3, marines: bool = False) -> str:
+    ids = [f"tk-{i}" for i in range(platoons)]
+    rows = "\n".join(f"  - {{id: {i}, type: tank_platoon, strength: {strength}, side: blue, at: port}}" for i in ids)
+    return LIFT.replace("PLATOONS", rows).replace("UNITS", ", ".join(ids + (["mar-1"] if marines else [])))
+
+
+def test_thirty_tanks_on_a_landing_ship_of_six_deck_slots_take_five_trips(load):
+    """Ten platoons of three T-72s; the landing ship's deck holds six: two platoons a trip, five trips."""
+    s = load(lift_yaml(10))
+    ship, tank = s.unit_types["landing_ship"], s.unit_types["tank_platoon"]
+    assert (ship.deck_slots, tank.slots_per_element, tank.strength) == (6, 1, 3)
+    world = build_world(s, 1, trace=True)
+    world.run()
+    assert [e["trips"] for e in world.log.records if e["kind"] == "lift_done"] == [5]
+    assert all(world.units[f"tk-{i}"].location == "beach" for i in range(10))
+    boarded = [e["unit"] for e in world.log.records if e["kind"] == "embark"]
+    assert boarded == [f"tk-{i}" for i in range(10)]  # first fit in the listed order, two by two
+
+
+def test_weight_limits_a_trip_when_the_deck_does_not(load):
+    """Two 3-tank platoons fill the deck (6 slots) but weigh 6 x 44.5 t: at cargo_t 200 one platoon a trip."""
+    s = load(lift_yaml(4), "unit_types.landing_ship.cargo_t=200")
+    world = build_world(s, 1, trace=True)
+    world.run()
+    assert [e["trips"] for e in world.log.records if e["kind"] == "lift_done"] == [4]
+
+
+def test_vehicles_take_deck_slots_not_seats(load):
+    """Six tanks and a 120-strong company go in one trip: the crews ride in their tanks."""
+    s = load(lift_yaml(2, marines=True))
+    world = build_world(s, 1, trace=True)
+    world.run()
+    assert [e["trips"] for e in world.log.records if e["kind"] == "lift_done"] == [1]
+
+
+def test_check_refuses_what_can_never_fit(write):
+    """One unit of thirty tanks on a ship with six deck slots: no trip can ever carry it."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    path = write(lift_yaml(1, strength=30))
+    r = CliRunner().invoke(main, ["check", str(path)])
+    assert r.exit_code == 2
+    assert "phases.0.orders.0.units.0: tk-0 (takes 30 deck slots, 1335 t) does not fit in ls-1" in r.stderr
+    assert "even alone" in r.stderr
+    assert CliRunner().invoke(main, ["check", str(write(lift_yaml(10)))]).exit_code == 0
+
+
+def test_check_refuses_embarking_past_the_deck(write):
+    text = lift_yaml(3).replace(
+        "orders: [{unit: ls-1, do: lift, units: [tk-0, tk-1, tk-2], to: beach}]",
+        "orders: [{unit: tk-0, do: embark, on: ls-1}, {unit: tk-1, do: embark, on: ls-1}]\n"
+        "  - id: third\n    after: lift\n    orders: [{unit: tk-2, do: embark, on: ls-1}]",
+    )
+    with pytest.raises(ScenarioError, match=r"phases.1.orders.0.on: ls-1 is over capacity: 9 deck slots, 400.5 t"):
+        load_scenario(write(text))
+    waits = text.replace("{unit: tk-2, do: embark, on: ls-1}", "{unit: tk-2, do: wait, duration: 1h}")
+    assert load_scenario(write(waits)).scenario.units[0].id == "ls-1"  # loads: two platoons fill the deck

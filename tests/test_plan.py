@@ -70,7 +70,7 @@ def test_check_plan_lists_each_transports_trips_with_durations_from_distance_and
         strength = ships if unit["id"] == "ls-1" else unit.get("strength", t["strength"])
         km, travel = fastest(origin, order["to"], t["speed_kmh"])
         capacity = strength * t["capacity_personnel"]
-        assert f"  {unit['id']} ({unit['type']}, {capacity} personnel): " in section
+        assert f"  {unit['id']} ({unit['type']}, room for {capacity} people" in section
         assert f"{km:g} km, {hm(travel)} each way" in section
         people = [
             TYPES[u["type"]]["strength"] * TYPES[u["type"]].get("personnel_per_element", 1)
@@ -83,7 +83,7 @@ def test_check_plan_lists_each_transports_trips_with_durations_from_distance_and
         load, unload = minutes(t["load_min"]), minutes(t["unload_min"])
         for line in lines:
             assert f"load {hm(load)}, travel {hm(travel)}, unload {hm(unload)}, back {hm(travel)}" in line
-    assert ("trip 2 of 2: mar-2 (120 personnel)" in section) == (ships == 1)
+    assert ("trip 2 of 2: mar-2 (120 people)" in section) == (ships == 1)
 
 
 def test_plan_orders_phases_by_their_triggers_and_shows_routes():

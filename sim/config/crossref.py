@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence, Set
 
 from sim.config import exercise_refs
+from sim.config.lift import Load, is_transport, room, takes
 from sim.config.medical import Arrivals, MassCasualty
 from sim.config.schema import (
     AssaultOrder,
@@ -111,11 +112,11 @@ def _orders(s: Scenario) -> Iterator[Finding]:
                     yield (*base, "on"), _unknown("unit", o.on, units)
                 elif o.on == o.unit:
                     yield (*base, "on"), "a unit cannot embark on itself"
-                elif (t := types.get(units[o.on].type)) and t.capacity_personnel == 0:
-                    yield (*base, "on"), f"{o.on} is not a transport (its type carries no passengers)"
+                elif (t := types.get(units[o.on].type)) and not is_transport(t):
+                    yield (*base, "on"), f"{o.on} is not a transport (its type has no seats, deck slots or cargo)"
             if isinstance(o, LiftOrder):
-                if utype and utype.capacity_personnel == 0:
-                    yield (*base, "unit"), f"{o.unit} cannot lift: its type carries no passengers"
+                if utype and not is_transport(utype):
+                    yield (*base, "unit"), f"{o.unit} cannot lift: its type has no seats, deck slots or cargo"
                 for ui, name in enumerate(o.units):
                     if name not in units:
                         yield (*base, "units", ui), _unknown("unit", name, units)
@@ -175,33 +176,37 @@ def _objectives(s: Scenario) -> Iterator[Finding]:
             yield ("analysis", "headline", i), _unknown("metric", name, known)
 
 
-def _personnel(s: Scenario, unit_id: str) -> int:
+def _takes(s: Scenario, unit_id: str) -> Load:
     u = next(u for u in s.units if u.id == unit_id)
     t = s.unit_types[u.type]
-    return (u.strength or t.strength) * t.personnel_per_element
+    return takes(t, u.strength or t.strength)
+
+
+def _room(s: Scenario, unit_id: str) -> Load:
+    u = next(u for u in s.units if u.id == unit_id)
+    t = s.unit_types[u.type]
+    return room(t, u.strength or t.strength)
 
 
 def _capacity(s: Scenario) -> Iterator[Finding]:
-    units = {u.id: u for u in s.units}
-    aboard: dict[str, int] = {}
+    """Lifted units that can never fit (even alone, in an empty transport); transports loaded past their room."""
+    aboard: dict[str, Load] = {}
     for pi, phase in enumerate(s.phases):
         for oi, o in enumerate(phase.orders):
             base: PathKey = ("phases", pi, "orders", oi)
             if isinstance(o, LiftOrder):
-                t = units[o.unit]
-                cap = (t.strength or s.unit_types[t.type].strength) * s.unit_types[t.type].capacity_personnel
+                cap = _room(s, o.unit)
                 for ui, name in enumerate(o.units):
-                    if (need := _personnel(s, name)) > cap:
+                    if not (need := _takes(s, name)).fits(cap):
                         yield (
                             (*base, "units", ui),
-                            (f"{name} ({need} personnel) does not fit in {o.unit} (capacity {cap}) even alone"),
+                            f"{name} (takes {need}) does not fit in {o.unit} (room for {cap}) even alone",
                         )
             if isinstance(o, EmbarkOrder):
-                t = units[o.on]
-                cap = (t.strength or s.unit_types[t.type].strength) * s.unit_types[t.type].capacity_personnel
-                aboard[o.on] = aboard.get(o.on, 0) + _personnel(s, o.unit)
-                if aboard[o.on] > cap:
-                    yield (*base, "on"), f"{o.on} is over capacity: {aboard[o.on]} personnel embarked, capacity {cap}"
+                cap = _room(s, o.on)
+                aboard[o.on] = aboard.get(o.on, Load()) + _takes(s, o.unit)
+                if not aboard[o.on].fits(cap):
+                    yield (*base, "on"), f"{o.on} is over capacity: {aboard[o.on]} embarked, room for {cap}"
 
 
 def _reachability(s: Scenario) -> Iterator[Finding]:

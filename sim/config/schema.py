@@ -203,6 +203,28 @@ class UnitType(Frozen):
     capacity_personnel: int = Field(
         0, ge=0, le=MAX_COUNT, description="passengers per element (transports)", examples=[180]
     )
+    deck_slots: int = Field(
+        0,
+        ge=0,
+        le=MAX_COUNT,
+        description="vehicle deck slots per element (transports); one slot holds one main battle tank",
+        examples=[6],
+    )
+    slots_per_element: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_QUANTITY,
+        description="deck slots one element takes aboard a transport (vehicles; their crews ride inside); "
+        "0: its people take passenger seats",
+        examples=[1.0],
+    )
+    weight_t: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_QUANTITY,
+        description="tonnes one element weighs aboard a transport, counted against its cargo_t",
+        examples=[44.5],
+    )
     litters: int = Field(
         0, ge=0, le=MAX_COUNT, description="stretcher casualties per element (MEDEVAC assets)", examples=[6]
     )
@@ -229,7 +251,11 @@ class UnitType(Frozen):
         examples=[{"combat": {"ammunition": 0.004}}],
     )
     cargo_t: float = Field(
-        0.0, ge=0, le=MAX_QUANTITY, description="cargo per element, tonnes (transports)", examples=[180]
+        0.0,
+        ge=0,
+        le=MAX_QUANTITY,
+        description="cargo per element, tonnes (transports): supplies, and the weight of units lifted",
+        examples=[180],
     )
 
     @cached_property

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.config.lift import Load, room, takes
 from sim.config.schema import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
 from sim.engine.bus import MoveRequested
 from sim.engine.units import Unit, UnitState
@@ -84,8 +85,16 @@ def _alight(world: World, unit: Unit, transport: Unit) -> None:
     world.emit("disembark", unit=unit.id, at=transport.location, transport=transport.id)
 
 
-def _room(transport: Unit) -> int:
-    return transport.capacity - sum(u.personnel for u in transport.carrying)
+def _takes(unit: Unit) -> Load:
+    return takes(unit.type, unit.strength)
+
+
+def _room(transport: Unit) -> Load:
+    """Seats, deck slots and tonnes still free aboard ``transport`` (see ``sim.config.lift``)."""
+    free = room(transport.type, transport.strength)
+    for u in transport.carrying:
+        free -= _takes(u)
+    return free
 
 
 def embark(world: World, unit: Unit, order: EmbarkOrder, done: simpy.Event) -> Process:
@@ -93,8 +102,8 @@ def embark(world: World, unit: Unit, order: EmbarkOrder, done: simpy.Event) -> P
     if unit.location is None or unit.location != transport.location:
         world.fail(unit, f"not at the same place as {transport.id}")
         return
-    if unit.personnel > _room(transport):
-        world.fail(unit, f"{transport.id} has room for {_room(transport)} only")
+    if not _takes(unit).fits(free := _room(transport)):
+        world.fail(unit, f"{transport.id} has room for {free} only; {unit.id} needs {_takes(unit)}")
         return
     _board(world, unit, transport)
     yield world.env.timeout(transport.type.load_min)
@@ -132,11 +141,11 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
             world.fail(world.units[name], f"not at {origin} for the lift by {transport.id}")
     trips = 0
     while pending:
-        room, load = _room(transport), []
-        for u in pending:
-            if u.personnel <= room:
+        free, load = _room(transport), []
+        for u in pending:  # first fit, in the listed order
+            if (need := _takes(u)).fits(free):
                 load.append(u)
-                room -= u.personnel
+                free -= need
         if not load:
             world.fail(transport, "what is left does not fit")
             break

@@ -58,11 +58,6 @@ class Unit:
     def personnel(self) -> int:
         return math.ceil(self.strength * self.type.personnel_per_element)
 
-    @property
-    def capacity(self) -> int:
-        """Passengers the unit can carry now: per-element capacity times elements left."""
-        return math.floor(self.strength) * self.type.capacity_personnel
-
     def lose(self, n: float, killed: float) -> bool:
         """Take ``n`` losses of which ``killed`` are killed (the rest wounded); True when none is left."""
         self.strength -= n

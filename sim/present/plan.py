@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sim.config.durations import format_duration, format_time
+from sim.config.lift import Load, room, takes
 from sim.config.schema import (
     AssaultOrder,
     DefendOrder,
@@ -37,7 +38,7 @@ class Trip:
 
     number: int
     load: list[str]
-    personnel: int
+    takes: Load
     load_min: float
     travel_min: float
     unload_min: float
@@ -165,18 +166,18 @@ def _lift(s: Scenario, the_map: Map, units: dict[str, UnitSpec], where: _Where, 
     """Trips as the engine runs them: load what fits in the listed order (first fit), sail, unload, come back."""
     transport, t = units[o.unit], s.unit_types[units[o.unit].type]
     origin = where.at.get(o.unit)
-    capacity = (transport.strength or t.strength) * t.capacity_personnel
+    capacity = room(t, transport.strength or t.strength)
     text, there = _route(the_map, origin, o.to, _modes(t))
     back = the_map.path(o.to, origin, _modes(t)) if origin else None
     back_min = back.minutes if back else 0.0
-    pending = [(n, _personnel(s, units[n])) for n in o.units]
+    pending = [(n, _takes(s, units[n])) for n in o.units]
     planned: list[Trip] = []
     while pending and there >= 0:
-        room, load = capacity, []
-        for n, people in pending:
-            if people <= room:
-                load.append((n, people))
-                room -= people
+        free, load = capacity, []
+        for n, need in pending:
+            if need.fits(free):
+                load.append((n, need))
+                free -= need
         if not load:
             break
         pending = [p for p in pending if p not in load]
@@ -185,18 +186,18 @@ def _lift(s: Scenario, the_map: Map, units: dict[str, UnitSpec], where: _Where, 
             Trip(
                 len(planned) + 1,
                 [n for n, _ in load],
-                sum(p for _, p in load),
+                sum((need for _, need in load), Load()),
                 t.load_min,
                 there,
                 t.unload_min,
                 0.0 if last and not o.return_ else back_min,
             )
         )
-    header = f"  {o.unit} ({transport.type}, {capacity} personnel): {text} each way"
+    header = f"  {o.unit} ({transport.type}, room for {capacity}): {text} each way"
     trips.append(header)
     for trip in planned:
         trips.append(
-            f"    trip {trip.number} of {len(planned)}: {', '.join(trip.load)} ({trip.personnel} personnel): "
+            f"    trip {trip.number} of {len(planned)}: {', '.join(trip.load)} ({trip.takes}): "
             f"load {format_duration(trip.load_min)}, travel {format_duration(trip.travel_min)}, "
             f"unload {format_duration(trip.unload_min)}, back {format_duration(trip.back_min)}"
         )
@@ -208,9 +209,9 @@ def _lift(s: Scenario, the_map: Map, units: dict[str, UnitSpec], where: _Where, 
     return f"{', '.join(o.units)} → {o.to} in {trips_text}, {format_duration(total)} in all"
 
 
-def _personnel(s: Scenario, u: UnitSpec) -> int:
+def _takes(s: Scenario, u: UnitSpec) -> Load:
     t = s.unit_types[u.type]
-    return (u.strength or t.strength) * t.personnel_per_element
+    return takes(t, u.strength or t.strength)
 
 
 def _supply_lines(s: Scenario, the_map: Map) -> list[str]:

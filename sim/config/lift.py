@@ -1,0 +1,58 @@
+"""What a unit takes aboard a transport, and the room a transport has: people, deck slots and tonnes.
+
+One rule for the engine's ``lift``/``embark``, the scenario checks and the plan: a transport's room per
+element is ``capacity_personnel`` seats, ``deck_slots`` vehicle slots and ``cargo_t`` tonnes. A unit
+whose elements take deck slots (vehicles) brings its crews inside its vehicles, so it takes slots and
+weight but no seats; any other unit takes a seat per person (and its weight, if its type has one).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sim.config.schema import UnitType
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Load:
+    """Seats, deck slots and tonnes: what a unit takes, or what a transport has free."""
+
+    seats: float = 0.0
+    slots: float = 0.0
+    tonnes: float = 0.0
+
+    def __add__(self, other: Load) -> Load:
+        return Load(self.seats + other.seats, self.slots + other.slots, self.tonnes + other.tonnes)
+
+    def __sub__(self, other: Load) -> Load:
+        return Load(self.seats - other.seats, self.slots - other.slots, self.tonnes - other.tonnes)
+
+    def fits(self, room: Load) -> bool:
+        return self.seats <= room.seats + _EPS and self.slots <= room.slots + _EPS and self.tonnes <= room.tonnes + _EPS
+
+    def __str__(self) -> str:
+        parts = [
+            f"{self.seats:g} people" if self.seats else "",
+            f"{self.slots:g} deck slots" if self.slots else "",
+            f"{self.tonnes:g} t" if self.tonnes else "",
+        ]
+        return ", ".join(p for p in parts if p) or "nothing"
+
+
+def takes(t: UnitType, strength: float) -> Load:
+    """What a unit of type ``t`` with ``strength`` elements takes aboard."""
+    seats = 0 if t.slots_per_element > 0 else math.ceil(strength * t.personnel_per_element)
+    return Load(seats, strength * t.slots_per_element, strength * t.weight_t)
+
+
+def room(t: UnitType, strength: float) -> Load:
+    """What an empty transport of type ``t`` with ``strength`` elements can take (whole elements only)."""
+    n = math.floor(strength)
+    return Load(n * t.capacity_personnel, n * t.deck_slots, n * t.cargo_t)
+
+
+def is_transport(t: UnitType) -> bool:
+    return t.capacity_personnel > 0 or t.deck_slots > 0 or t.cargo_t > 0
