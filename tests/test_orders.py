@@ -37,7 +37,7 @@ def test_a_medevac_out_of_fuel_shows_in_the_metrics():
     m = run_replication(s, 2024).metrics
     assert m["failed_reason.fuel"] > 0
     assert m["failed_orders"] == sum(m[f"failed_reason.{k}"] for k, _, _ in orders.REASONS)
-    medevacs = [f"failed_orders.{a}" for e in s.medical.evacuation for a in e.assets]
+    medevacs = [f"unit_failed_orders.{a}" for e in s.medical.evacuation for a in e.assets]
     assert sum(m[n] for n in medevacs) == m["failed_reason.fuel"]
     full = run_replication(load_scenario("medical_chain").scenario, 2024).metrics
     assert full["failed_orders"] == 0

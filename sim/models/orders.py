@@ -80,7 +80,9 @@ def declare(s: Scenario) -> list[MetricSpec]:
         for kind, what, _ in REASONS
     ]
     out += [
-        MetricSpec(f"failed_orders.{uid}", Kind.COUNT, "orders", Better.LOWER, f"failed orders of {uid}", sides[uid])
+        MetricSpec(
+            f"unit_failed_orders.{uid}", Kind.COUNT, "orders", Better.LOWER, f"failed orders of {uid}", sides[uid]
+        )
         for uid in tasked(s)
     ]
     return out
@@ -90,5 +92,5 @@ def metrics(world: World) -> dict[str, float]:
     st = world.services.get(OrdersState)
     m = {"failed_orders": float(sum(st.by_kind.values()))}
     m.update({f"failed_reason.{kind}": float(st.by_kind[kind]) for kind, _, _ in REASONS})
-    m.update({f"failed_orders.{uid}": float(st.by_unit[uid]) for uid in tasked(world.scenario)})
+    m.update({f"unit_failed_orders.{uid}": float(st.by_unit[uid]) for uid in tasked(world.scenario)})
     return m

@@ -68,6 +68,20 @@ FAMILY = {
     "medevac_asset_wait_h": N_("time casualties waited for {x} while it was busy with other tasks (lift, supply)"),
     "berth_wait_h": N_("mean wait for a berth at {x}"),
     "berth_utilisation": N_("share of {x}'s berths in use"),
+    "failed_orders": N_("orders and tasks that failed, all units"),
+    "unit_failed_orders": N_("failed orders of {x}"),
+    "failed_reason": N_("failed orders: {x}"),
+}
+# The kinds of reason for a failed order (sim/models/orders.py REASONS), for failed_reason.{kind}.
+REASON = {
+    "fuel": N_("not enough fuel to move"),
+    "supplies": N_("no fuel or ordnance for a sortie"),
+    "route": N_("no route to the destination"),
+    "range": N_("target out of range"),
+    "room": N_("no room on the transport"),
+    "place": N_("not where the order needs the unit"),
+    "contested": N_("place under attack by another side"),
+    "other": N_("other reasons"),
 }
 
 
@@ -143,7 +157,9 @@ class Labels:
         cls = parts[-1] if parts and parts[-1] in SUPPLY else ""
         a = parts[0] if parts else ""
         x = (
-            self.unit(rest)
+            self._(REASON[rest])
+            if family == "failed_reason" and rest in REASON
+            else self.unit(rest)
             if rest in self.units
             else self.place(rest)
             if rest in self.s.map.places

@@ -110,7 +110,7 @@ def summary_view(
             s, spec = summary[n], specs.get(n)
             t.add_row(_name(spec, n, label), fmt(s.mean, spec), interval(s, spec))
         parts.append(t)
-    failed = _failures(summary, specs)
+    failed = _failures(summary, specs, _, label)
     if failed is not None:
         parts.append(failed)
     parts.append(
@@ -124,7 +124,13 @@ def summary_view(
     return Group(*parts)
 
 
-def _failures(summary: Mapping[str, Summary], specs: Mapping[str, MetricSpec], top: int = 5) -> Table | None:
+def _failures(
+    summary: Mapping[str, Summary],
+    specs: Mapping[str, MetricSpec],
+    _: Callable[[str], str],
+    label: Callable[[str], str] | None,
+    top: int = 5,
+) -> Table | None:
     """The most common reasons orders failed (the orders model's ``failed_reason.*``), when any did."""
     reasons = sorted(
         ((n, s) for n, s in summary.items() if n.startswith("failed_reason.") and s.mean > 0),
@@ -132,12 +138,12 @@ def _failures(summary: Mapping[str, Summary], specs: Mapping[str, MetricSpec], t
     )
     if not reasons:
         return None
-    t = Table(title="Failed orders, by reason", title_justify="left", expand=False)
-    t.add_column("reason", overflow="fold")
-    t.add_column("per run", justify="right")
-    t.add_column("95 % CI", justify="right")
+    t = Table(title=_("Failed orders, by reason"), title_justify="left", expand=False)
+    t.add_column(_("reason"), overflow="fold")
+    t.add_column(_("per run"), justify="right")
+    t.add_column(_("95 % CI"), justify="right")
     for n, s in reasons[:top]:
-        t.add_row(_name(specs.get(n), n), number(s.mean), interval(s, specs.get(n)))
+        t.add_row(_name(specs.get(n), n, label), number(s.mean), interval(s, specs.get(n)))
     return t
 
 
