@@ -399,3 +399,16 @@ def test_with_exsim_debug_a_bug_propagates(tmp_path, monkeypatch):
     monkeypatch.setattr(sim.cli, "record", lambda *a, **k: 1 / 0)
     result = CliRunner().invoke(main, ["run", V, "--reps", "1", "--out", str(tmp_path / "out")])
     assert isinstance(result.exception, ZeroDivisionError)
+
+
+def test_an_os_error_on_a_users_path_is_one_line_with_exit_2(tmp_path, monkeypatch):
+    """The boundary's backstop: an OSError that no reader turned into a message names its file."""
+    import sim.cli
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/somewhere/results")
+
+    monkeypatch.setattr(sim.cli, "record", denied)
+    result = invoke(["run", V, "--reps", "1", "--out", "out"], tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == "/somewhere/results: permission denied\n"
