@@ -346,3 +346,15 @@ def test_where_symlinks_cannot_be_made_latest_is_a_file_that_resolves_the_same(t
     assert pointer.read_text().strip() == newest.name
     assert history.resolve(pointer).resolve() == newest.resolve()
     assert cli("export", str(pointer)).exit_code == 0 and (newest / "results.csv").is_file()
+
+
+def test_a_run_folder_and_its_files_respect_the_umask(tmp_path):
+    """Folders 0777 and files 0666 less the umask, like anything else the user writes (not mkstemp's 0600)."""
+    old = os.umask(0o027)
+    try:
+        run(ISLAND, "--reps", "2", "--out", str(tmp_path / "out"), "--trace")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o750
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()}
+    assert modes == dict.fromkeys(RUN_FILES, 0o640)
