@@ -355,6 +355,7 @@ def test_a_run_folder_and_its_files_respect_the_umask(tmp_path):
         run(ISLAND, "--reps", "2", "--out", str(tmp_path / "out"), "--trace")
     finally:
         os.umask(old)
-    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o750
-    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()}
-    assert modes == dict.fromkeys(RUN_FILES, 0o640)
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == RUN_FILES
+    for path in [out, *out.rglob("*")]:
+        assert path.stat().st_mode & 0o777 == (0o750 if path.is_dir() else 0o640), path
