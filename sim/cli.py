@@ -24,11 +24,11 @@ from sim._version import __version__
 from sim.config import load_scenario
 from sim.config.json_schema import json_schema, scenario_schema
 from sim.config.locate import locate, resources, shipped
-from sim.config.suggest import unknown as unknown_name
+from sim.config.suggest import did_you_mean
 from sim.config.template import SCHEMA_FILE, new_scenario
 from sim.errors import ExsimError, ScenarioError, capped
 from sim.experiment import history, meaning, replay
-from sim.experiment.compare import compare_points, compare_stores
+from sim.experiment.compare import compare_points, compare_stores, shared_metrics
 from sim.experiment.design import SweepSpec, build_sweep, load_sweep
 from sim.experiment.executors import MAX_WORKERS, check_scheduler, default_workers
 from sim.experiment.history import slug
@@ -488,6 +488,10 @@ def sweep(
             precision=_parse_precision(precision) if precision else plan.precision,
             max_replications=max_reps or plan.max_replications,
         )
+    if max_reps and plan.precision is None:
+        raise ExsimError("--max-reps caps --precision: give --precision METRIC=HALF_WIDTH too (or neither)")
+    known = plan.metrics()  # checked before anything runs
+    _known_metrics([*metrics, *([plan.precision[0]] if plan.precision else [])], known, sw.spec.name)
     click.get_current_context().meta[RESUME_HINT] = (
         "every finished replication is kept; run the same command with --resume to complete it"
     )
@@ -508,7 +512,6 @@ def sweep(
     store = done.store()
     if not quiet:
         means = plan.meaning()
-        _known_metrics(metrics, store.metrics, str(done.folder))
         shown = list(metrics) or [m for m in means.headline() if m in store.metrics and not _objective(m)]
         rows = [(p.settings, p.label, summarise_point(store, p.index)) for p in store.points()]
         title = f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications"
@@ -518,6 +521,7 @@ def sweep(
     if done.errors:  # each error is kept in the store; the sweep itself finished
         first = done.errors[0].splitlines()[0]
         click.echo(f"{len(done.errors)} replications raised an error; the first: {first}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -537,19 +541,25 @@ def compare(folder_ref: str, other_ref: str | None, metrics: tuple[str, ...], ba
     folder = history.resolve(folder_ref)
     other = history.resolve(other_ref) if other_ref is not None else None
     store = ResultStore.open(folder)
-    chosen = list(metrics) or store.metrics
-    _known_metrics(chosen, store.metrics, str(folder))
     means = meaning.of_manifest(store.manifest())
     labels = {p.label: point_label(p.settings, p.label) for p in store.points()}
+    console = Console()
     if other is not None:
         if baseline:
             raise ExsimError("--baseline picks a point within one folder; give FOLDER alone, or two folders")
-        diffs = compare_stores(store, ResultStore.open(other), means, chosen)
+        second = ResultStore.open(other)
+        shared = shared_metrics(store, second, store.metrics)
+        _known_metrics(metrics, shared, f"both {folder} and {other}")
+        diffs = compare_stores(store, second, means, list(metrics) or shared)
+        one_side = len(set(store.metrics) ^ set(second.metrics))
+        if one_side and not metrics:
+            console.print(Text(f"{one_side} metrics are in one folder only and are not compared", style="dim"))
     else:
         if len(store.points()) < 2:
             raise ExsimError(f"{folder} holds one point: give a second folder to compare with")
-        diffs = compare_points(store, means, chosen, baseline)
-    Console().print(comparison_view(diffs, labels))
+        _known_metrics(metrics, store.metrics, str(folder))
+        diffs = compare_points(store, means, list(metrics) or store.metrics, baseline)
+    console.print(comparison_view(diffs, labels))
 
 
 LANG_OPTION = click.option(
@@ -664,9 +674,11 @@ def _objective(m: str) -> bool:
 
 
 def _known_metrics(asked: Sequence[str], known: Sequence[str], where: str) -> None:
+    """Refuse a metric name that is not there, with close matches rather than every name."""
     for m in asked:
         if m not in known:
-            raise ExsimError(f"{where}: {unknown_name('metric', m, known)}")
+            hint = did_you_mean(m, known) or "run with --all to see them all"
+            raise ExsimError(f"{where}: unknown metric {m!r} ({len(known)} metrics); {hint}")
 
 
 @main.command(name="export")

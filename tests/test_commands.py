@@ -74,7 +74,7 @@ def test_every_shown_command_runs(where, commands, tmp_path, monkeypatch):
         args = quick(shlex.split(line)[1:])
         r = CliRunner().invoke(main, args, input="y\n")  # "y": the confirmation runs --prune asks for
         if r.exit_code != 0:
-            failures.append(f"{line}\n  -> exit {r.exit_code}: {(r.stderr or r.output)[-400:]}")
+            failures.append(f"{line}\n  -> exit {r.exit_code}: {(r.stderr or r.output)[-400:]} {r.exception!r}")
     assert not failures, "\n".join(failures)
 
 

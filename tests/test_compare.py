@@ -8,10 +8,11 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from scipy.stats import t
+from scipy.stats import norm, t
 
 from sim.cli import main
-from sim.experiment.compare import Difference, baselines, parse_baseline, unpaired
+from sim.experiment.compare import Difference, baselines, difference, parse_baseline, unpaired
+from sim.experiment.meaning import Meaning
 from sim.experiment.store import PointRow
 from sim.models.contract import Better, Kind, MetricSpec
 from tests.conftest import REPO
@@ -104,13 +105,21 @@ def test_rates_in_percentage_points_and_rows_by_strength(tmp_path):
     assert rows[1][1].endswith("pp") and rows[0][1].endswith(" h")
 
 
+def assert_tables_whole(text: str) -> None:
+    """Rich crops a table wider than the console: every table line must still end with its border."""
+    lines = [line.rstrip() for line in text.splitlines() if line.lstrip()[:1] in "┏┃┡│├└"]
+    assert lines
+    for line in lines:
+        assert len(line) <= 80 and line[-1] in "┓┃┩│┤┘", line
+
+
 def test_medical_helicopters_points_are_shown_in_full_at_80_columns(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     sweep_file = REPO / "configs" / "sweeps" / "medical_helicopters.yaml"
     runner = CliRunner(env={"COLUMNS": "80"})
     r = runner.invoke(main, ["sweep", str(sweep_file), "--reps", "3", "--executor", "serial", "--out", "heli"])
     assert r.exit_code == 0, r.output + r.stderr
-    assert max(len(line) for line in r.output.splitlines()) <= 80
+    assert_tables_whole(r.output)
     values = ["[medevac-1]", "[medevac-1, medevac-2]", "[medevac-1, medevac-2, medevac-3]"]
     assert "…" not in r.output
     titles = [" ".join(line.split()) for line in r.output.splitlines() if line.startswith("helicopters=")]
@@ -119,8 +128,60 @@ def test_medical_helicopters_points_are_shown_in_full_at_80_columns(tmp_path, mo
         main, ["compare", "heli", "--metric", "t1_surgery_1h_share", "--baseline", f"helicopters={values[0]}"]
     )
     assert r.exit_code == 0, r.output + r.stderr
-    assert max(len(line) for line in r.output.splitlines()) <= 80
+    assert_tables_whole(r.output)
     flat = " ".join(r.output.split())
     assert "…" not in r.output
     for v in values:
         assert f"helicopters={v}" in flat
+
+
+def test_two_folders_with_different_metrics_and_scenarios_compare_unpaired_at_80_columns(tmp_path, monkeypatch):
+    """A run of one scenario, then of another with the same seed: the metrics both have are compared,
+    unpaired (different scenarios share no random numbers), and the tables fit 80 columns whole."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner(env={"COLUMNS": "80"})
+    for name in ("island_retake", "birlestik_2024"):
+        r = runner.invoke(main, ["run", name, "--reps", "5", "--seed", "3", "--executor", "serial"])
+        assert r.exit_code == 0, r.output + r.stderr
+    r = runner.invoke(main, ["compare", "latest~1", "latest"])
+    assert r.exit_code == 0, r.output + r.stderr
+    assert "UNPAIRED" in " ".join(r.output.split()) and "in one folder only" in r.output
+    assert_tables_whole(r.output)
+    r = runner.invoke(main, ["compare", "latest~1", "latest", "--metric", "objective.few_died_of_wounds"])
+    assert r.exit_code == 2 and "unknown metric" in r.stderr
+
+
+def test_rate_differences_use_newcombes_interval():
+    """3 of 3 against 0 of 3: never the zero-width interval a t interval on the 0/1 differences gives."""
+    base, other = dict.fromkeys(range(3), 0.0), dict.fromkeys(range(3), 1.0)
+    meaning = Meaning("blue", {"secured.x": MetricSpec("secured.x", Kind.RATE, "", Better.HIGHER, "x", "blue")})
+    d = difference("secured.x", base, other, ("b", "p"), meaning)
+    z = norm.ppf(0.975)
+
+    def wilson_by_hand(k, n):
+        p = k / n
+        c, h = (
+            (p + z * z / (2 * n)) / (1 + z * z / n),
+            z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n),
+        )
+        return c - h, c + h
+
+    (l1, u1), (l2, u2) = wilson_by_hand(3, 3), wilson_by_hand(0, 3)
+    assert d.mean == 1.0
+    assert d.low == pytest.approx(1 - math.sqrt((1 - l1) ** 2 + (u2 - 0) ** 2), abs=1e-9)
+    assert d.high == pytest.approx(1 + math.sqrt((u1 - 1) ** 2 + (0 - l2) ** 2), abs=1e-9)
+    assert 0 < d.low < 0.5 and d.verdict == "better"
+
+
+def test_sweep_options_are_checked_before_anything_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for extra, message in (
+        (["--metric", "time_to_secur_h.island"], "did you mean"),
+        (["--precision", "nosuch=0.1"], "unknown metric"),
+        (["--max-reps", "40"], "--max-reps caps --precision"),
+    ):
+        r = CliRunner().invoke(
+            main, ["sweep", "island_retake", "--vary", "units.ls-1.strength=1,2", "--reps", "2", *extra]
+        )
+        assert r.exit_code == 2 and message in r.stderr, r.stderr
+        assert not (tmp_path / "results").exists()

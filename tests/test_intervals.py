@@ -50,6 +50,17 @@ def test_log_scale_interval_beats_the_t_interval_on_zero_inflated_data():
     assert log_hits > t_hits + 3 * math.sqrt(R * 0.1)  # and the log interval covers clearly more often
 
 
+def test_no_interval_for_a_non_negative_mean_of_fewer_than_five_and_none_past_the_run():
+    """At n = 2 the t quantile is 12.7 and the log-scale bound would be absurd: none is given. A duration
+    stops at the run's length."""
+    s = summarise([0.0, 1.0], Kind.COUNT)
+    assert s.mean == 0.5 and math.isnan(s.low) and math.isnan(s.high)
+    s = summarise([0.0, 0.0, 30.0, 0.0, 40.0, 0.0], Kind.DURATION, upper=72.0)
+    assert s.high > 50  # uncapped, the log-scale bound (~61 h) is inside a 72 h run
+    s = summarise([0.0, 0.0, 30.0, 0.0, 40.0, 0.0], Kind.DURATION, upper=24.0)
+    assert s.high == 24.0 and 0 < s.low < s.mean
+
+
 @pytest.mark.parametrize("values", [[0.0] * 10, [0, 0, 0, 1, 0, 0, 0, 0, 0, 0], [0.0, 0.2, 0.1, 0.0, 5.0]])
 def test_non_negative_metrics_never_get_a_negative_lower_bound(values):
     for kind in (Kind.COUNT, Kind.DURATION, Kind.AMOUNT):

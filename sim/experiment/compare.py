@@ -17,7 +17,7 @@ from scipy.special import stdtrit
 from sim.config.yamlsafe import read_text
 from sim.errors import ExsimError
 from sim.experiment.meaning import Meaning
-from sim.experiment.stats import mean_ci
+from sim.experiment.stats import mean_ci, wilson
 from sim.experiment.store import PointRow, ResultStore
 from sim.models.contract import Better, Kind, MetricSpec
 
@@ -88,21 +88,6 @@ def unpaired(metric: str, base: dict[int, float], other: dict[int, float], label
     half = float(stdtrit(df, 0.975)) * se
     d = b.mean - a.mean
     return Difference(metric, labels[1], labels[0], n, d, d - half, d + half, paired=False)
-
-
-def _with_meaning(d: Difference, meaning: Meaning, paired_: bool = True) -> Difference:
-    return Difference(
-        d.metric,
-        d.point,
-        d.baseline,
-        d.n,
-        d.mean,
-        d.low,
-        d.high,
-        meaning.specs.get(d.metric),
-        meaning.perspective,
-        paired_,
-    )
 
 
 # --- which point is the baseline ----------------------------------------------------------------------------
@@ -186,31 +171,97 @@ def _equal(a: Any, b: Any) -> bool:
 # --- the comparisons ----------------------------------------------------------------------------------------
 
 
+def _by_metric(store: ResultStore, point: int, metrics: list[str]) -> dict[str, dict[int, float]]:
+    """metric -> replication -> value, for the replications of ``point`` that ran without error (one read)."""
+    rows = [r for r in store.rows(point) if r["error"] is None]
+    return {m: {r["replication"]: r[m] for r in rows} for m in metrics}
+
+
+def difference(
+    metric: str,
+    base: dict[int, float],
+    other: dict[int, float],
+    labels: tuple[str, str],
+    meaning: Meaning,
+    paired_: bool = True,
+) -> Difference:
+    """``other`` minus ``base`` for one metric: paired by replication, or Welch; Newcombe for rates."""
+    spec = meaning.specs.get(metric)
+    if spec is not None and spec.kind is Kind.RATE:
+        d = rate_difference(metric, base, other, labels, paired_)
+    else:
+        d = (paired if paired_ else unpaired)(metric, base, other, labels)
+        if spec is not None and spec.kind is Kind.SHARE:  # a difference of shares lies within ±100 pp
+            d = Difference(metric, d.point, d.baseline, d.n, d.mean, max(d.low, -1.0), min(d.high, 1.0))
+    return Difference(metric, d.point, d.baseline, d.n, d.mean, d.low, d.high, spec, meaning.perspective, paired_)
+
+
+def rate_difference(
+    metric: str, base: dict[int, float], other: dict[int, float], labels: tuple[str, str], paired_: bool
+) -> Difference:
+    """Difference of two proportions with Newcombe's hybrid score interval (from the two Wilson intervals).
+
+    Paired replications use the same replications on both sides; the interval ignores their positive
+    correlation (common random numbers), so it is conservative there — never the zero-width interval a
+    t interval on 0/1 differences gives when every pair differs alike.
+    """
+    if paired_:
+        reps = [r for r in sorted(base.keys() & other.keys()) if not (math.isnan(base[r]) or math.isnan(other[r]))]
+        xs, ys = [base[r] for r in reps], [other[r] for r in reps]
+    else:
+        xs = [v for v in base.values() if not math.isnan(v)]
+        ys = [v for v in other.values() if not math.isnan(v)]
+    if not xs or not ys:
+        return Difference(metric, labels[1], labels[0], 0, math.nan, math.nan, math.nan)
+    k1, n1, k2, n2 = sum(y >= 0.5 for y in ys), len(ys), sum(x >= 0.5 for x in xs), len(xs)
+    p1, p2 = k1 / n1, k2 / n2
+    (l1, u1), (l2, u2) = wilson(k1, n1), wilson(k2, n2)
+    d = p1 - p2
+    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return Difference(metric, labels[1], labels[0], min(n1, n2), d, low, high)
+
+
 def compare_points(
     store: ResultStore, meaning: Meaning, metrics: list[str], baseline: str | None = None
 ) -> list[Difference]:
     """Paired differences of every point against its baseline point, strongest first within each pair."""
     points = store.points()
+    pairs = baselines(points, baseline)
+    values = {p.index: _by_metric(store, p.index, metrics) for p in points}
     out: list[Difference] = []
     for p in points:
-        b = baselines(points, baseline).get(p.index)
+        b = pairs.get(p.index)
         if b is None:
             continue
-        diffs = [
-            _with_meaning(paired(m, store.values(b.index, m), store.values(p.index, m), (b.label, p.label)), meaning)
-            for m in metrics
-        ]
+        labels = (b.label, p.label)
+        diffs = [difference(m, values[b.index][m], values[p.index][m], labels, meaning) for m in metrics]
         out += sorted(diffs, key=lambda d: -d.strength)
     return out
 
 
-def compare_stores(base: ResultStore, other: ResultStore, meaning: Meaning, metrics: list[str]) -> list[Difference]:
-    """Each point of ``other`` against the point of ``base`` with the same label (or the only one).
+def pairable(base: ResultStore, other: ResultStore) -> bool:
+    """Replication i of two folders used the same random numbers: same seed, same scenario."""
+    a, b = base.manifest(), other.manifest()
+    return a.get("seed") == b.get("seed") and _scenario_of(a) == _scenario_of(b)
 
-    Paired when both were run with the same seed; otherwise an unpaired (Welch) comparison.
+
+def _scenario_of(manifest: dict[str, Any]) -> Any:
+    return manifest.get("scenario") or manifest.get("scenario_files")
+
+
+def shared_metrics(base: ResultStore, other: ResultStore, metrics: list[str]) -> list[str]:
+    return [m for m in metrics if m in base.metrics and m in other.metrics]
+
+
+def compare_stores(base: ResultStore, other: ResultStore, meaning: Meaning, metrics: list[str]) -> list[Difference]:
+    """Each point of ``other`` against the point of ``base`` with the same label (or the only one), on the
+    metrics both folders have.
+
+    Paired when both ran the same scenario with the same seed; otherwise unpaired (Welch).
     """
-    same_seed = base.manifest().get("seed") == other.manifest().get("seed")
-    diff = paired if same_seed else unpaired
+    same = pairable(base, other)
+    metrics = shared_metrics(base, other, metrics)
     base_points = {p.label: p for p in base.points()}
     out: list[Difference] = []
     for p in other.points():
@@ -218,11 +269,8 @@ def compare_stores(base: ResultStore, other: ResultStore, meaning: Meaning, metr
         if b is None:
             continue
         labels = (f"{base.folder}: {b.label}", f"{other.folder}: {p.label}")
-        diffs = [
-            _with_meaning(diff(m, base.values(b.index, m), other.values(p.index, m), labels), meaning, same_seed)
-            for m in metrics
-            if m in base.metrics
-        ]
+        xs, ys = _by_metric(base, b.index, metrics), _by_metric(other, p.index, metrics)
+        diffs = [difference(m, xs[m], ys[m], labels, meaning, same) for m in metrics]
         out += sorted(diffs, key=lambda d: -d.strength)
     return out
 

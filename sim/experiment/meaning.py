@@ -12,7 +12,7 @@ from typing import Any
 
 from sim.config.load import LoadedScenario
 from sim.models.catalogue import catalogue
-from sim.models.contract import Kind, MetricSpec
+from sim.models.contract import MetricSpec
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,6 @@ class Meaning:
 
     perspective: str | None
     specs: Mapping[str, MetricSpec]
-
-    def kinds(self) -> dict[str, Kind]:
-        return {n: m.kind for n, m in self.specs.items()}
 
     def headline(self) -> list[str]:
         return [n for n, m in self.specs.items() if m.headline]

@@ -32,4 +32,4 @@ def replicate(
 def summarise(scenario: Scenario, results: list[RunResult]) -> dict[str, Summary]:
     """Per metric, the summary its kind in the catalogue calls for."""
     cat = catalogue(scenario)
-    return summarise_metrics(cat.names, [r.metrics for r in results], {m.name: m.kind for m in cat})
+    return summarise_metrics(cat.names, [r.metrics for r in results], cat.by_name)

@@ -4,11 +4,13 @@
 - **share** (a proportion within each replication): the mean with a Wilson interval at the effective
   sample size that matches the observed variance (Korn & Graubard 1998), so it stays inside [0, 1]
   and agrees with the t interval away from the bounds.
-- **count, duration, amount** (non-negative): the mean with a log-scale interval,
+- **count, duration, amount** (non-negative): from 5 replications, the mean with a log-scale interval,
   ``mean · exp(± t·se/mean)`` (the delta method on log(mean)), which is never below 0, is asymmetric
   in the direction of the skew these metrics have, and shrinks to the t interval when se/mean is
   small. On skewed samples (Poisson 0.2, exponential, zero-inflated; n = 10–100) its coverage was
-  0.84–0.96 against 0.76–0.95 for the t interval, which crossed zero in up to 91 % of samples.
+  0.84–0.96 against 0.76–0.95 for the t interval, which crossed zero in up to 91 % of samples. Below
+  5 replications the skew cannot be judged and t quantiles explode (t = 12.7 at n = 2): no interval is
+  given. A duration's interval stops at the run's length (``MetricSpec.upper``).
 - anything else (paired differences): the mean with a Student-t interval.
 """
 
@@ -20,7 +22,7 @@ from dataclasses import asdict, dataclass
 
 from scipy.special import ndtri, stdtrit
 
-from sim.models.contract import Kind
+from sim.models.contract import Kind, MetricSpec
 
 
 @dataclass(frozen=True)
@@ -62,15 +64,21 @@ def mean_ci(values: Sequence[float], level: float = 0.95, kind: str = "mean") ->
     return Summary(n, mean, sd, mean - half, mean + half, kind)
 
 
-def positive_mean_ci(values: Sequence[float], level: float = 0.95, kind: str = "amount") -> Summary:
-    """Mean of a non-negative quantity with the log-scale interval (never below 0)."""
+MIN_N_SKEWED = 5  # fewer replications than this: no interval for a non-negative mean
+
+
+def positive_mean_ci(
+    values: Sequence[float], level: float = 0.95, kind: str = "amount", upper: float | None = None
+) -> Summary:
+    """Mean of a non-negative quantity with the log-scale interval (never below 0, never above ``upper``)."""
     s = mean_ci(values, level, kind)
-    if s.n < 2:
-        return s
+    if s.n < MIN_N_SKEWED:
+        return Summary(s.n, s.mean, s.sd, math.nan, math.nan, kind)
     if s.mean <= 0:  # every value 0: nothing varies, nothing to be uncertain about at this n
         return Summary(s.n, s.mean, s.sd, 0.0, 0.0, kind)
     factor = math.exp(_t(s.n, level) * s.sd / math.sqrt(s.n) / s.mean)
-    return Summary(s.n, s.mean, s.sd, s.mean / factor, s.mean * factor, kind)
+    high = s.mean * factor if upper is None else min(s.mean * factor, max(upper, s.mean))
+    return Summary(s.n, s.mean, s.sd, s.mean / factor, high, kind)
 
 
 def wilson(successes: float, n: float, level: float = 0.95, z: float | None = None) -> tuple[float, float]:
@@ -87,7 +95,7 @@ def wilson(successes: float, n: float, level: float = 0.95, z: float | None = No
 def rate_ci(values: Sequence[float], level: float = 0.95) -> Summary:
     xs = _finite(values)
     n, k = len(xs), sum(1 for x in xs if x >= 0.5)
-    sd = math.sqrt(k / n * (1 - k / n)) if n else math.nan
+    sd = math.sqrt(k * (n - k) / (n * (n - 1))) if n > 1 else math.nan  # sample sd (n - 1), as for every kind
     low, high = wilson(k, n, level)
     return Summary(n, k / n if n else math.nan, sd, low, high, str(Kind.RATE))
 
@@ -110,23 +118,30 @@ def _wilson_summary(s: Summary, p: float, n_eff: float, level: float) -> Summary
     return Summary(s.n, s.mean, s.sd, min(low, p), max(high, p), s.kind)
 
 
-def summarise(values: Sequence[float], kind: Kind | str | None, level: float = 0.95) -> Summary:
+def summarise(
+    values: Sequence[float], kind: Kind | str | None, level: float = 0.95, upper: float | None = None
+) -> Summary:
     """The summary for a metric of ``kind`` (None: a plain mean with a t interval)."""
     if kind == Kind.RATE:
         return rate_ci(values, level)
     if kind == Kind.SHARE:
         return share_ci(values, level)
     if kind in (Kind.COUNT, Kind.DURATION, Kind.AMOUNT):
-        return positive_mean_ci(values, level, str(kind))
+        return positive_mean_ci(values, level, str(kind), upper)
     return mean_ci(values, level)
 
 
 def summarise_metrics(
-    names: Sequence[str], rows: Sequence[Mapping[str, float]], kinds: Mapping[str, Kind | str] | None = None
+    names: Sequence[str], rows: Sequence[Mapping[str, float]], specs: Mapping[str, MetricSpec] | None = None
 ) -> dict[str, Summary]:
-    """Per metric, the summary its kind calls for (``kinds`` from the metric catalogue)."""
-    kinds = kinds or {}
-    return {n: summarise([r[n] for r in rows], kinds.get(n, _legacy_kind(n))) for n in names}
+    """Per metric, the summary its kind in the catalogue calls for (``specs``: the metrics' declarations)."""
+    specs = specs or {}
+    out = {}
+    for n in names:
+        spec = specs.get(n)
+        kind, upper = (spec.kind, spec.upper) if spec is not None else (_legacy_kind(n), None)
+        out[n] = summarise([r[n] for r in rows], kind, upper=upper)
+    return out
 
 
 def _legacy_kind(name: str) -> Kind | None:

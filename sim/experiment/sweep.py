@@ -157,7 +157,7 @@ def _too_wide(store: ResultStore, plan: Plan, targets: dict[int, int]) -> dict[i
         if n >= cap:
             continue
         rows = [r for r in store.rows(point) if r["error"] is None]
-        s = summarise_metrics([metric], rows, plan.meaning().kinds())[metric]
+        s = summarise_metrics([metric], rows, plan.meaning().specs)[metric]
         if math.isnan(s.low) or (s.high - s.low) / 2 > half_width:
             grow[point] = min(cap, 2 * n)
     return grow
@@ -189,8 +189,8 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> Non
 
 
 def summarise_point(store: ResultStore, point: int) -> dict[str, Summary]:
-    kinds = meaning.of_manifest(store.manifest()).kinds()
-    return summarise_metrics(store.metrics, [r for r in store.rows(point) if r["error"] is None], kinds)
+    specs = meaning.of_manifest(store.manifest()).specs
+    return summarise_metrics(store.metrics, [r for r in store.rows(point) if r["error"] is None], specs)
 
 
 def summaries(store: ResultStore) -> list[dict[str, Any]]:

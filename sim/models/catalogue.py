@@ -3,6 +3,7 @@ perspective (whose side the verdicts take)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,7 +11,7 @@ from functools import lru_cache
 from sim.config.schema import MetricObjective, Scenario
 from sim.models import objectives, registry
 from sim.models.combat import attacker_of
-from sim.models.contract import MetricSpec
+from sim.models.contract import Kind, MetricSpec
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,10 @@ def _owner(s: Scenario, metric: str) -> str | None:
 
 
 def _declared(s: Scenario, side: str | None) -> list[MetricSpec]:
-    specs = objectives.declare(s, side)
+    specs: list[MetricSpec] = []
     for model in registry.MODELS:
         specs += model.declare(s)
-    return specs
+    return objectives.declare(s, side, {m.name: m for m in specs}) + specs
 
 
 def catalogue(s: Scenario) -> Catalogue:
@@ -100,7 +101,8 @@ class _Key:
 def _cached(key: _Key, models: tuple[object, ...]) -> Catalogue:
     s = key.s
     side = perspective(s)
-    specs = _declared(s, side)
+    run_h = s.scenario.duration / 60.0  # no duration measured within a run can be longer than the run
+    specs = [dataclasses.replace(m, upper=run_h) if m.kind is Kind.DURATION else m for m in _declared(s, side)]
     seen: set[str] = set()
     for m in specs:
         if m.name in seen:

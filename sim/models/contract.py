@@ -61,6 +61,7 @@ class MetricSpec:
     description: str
     side: str | None = None  # whose metric it is; None: neutral (the same for every side)
     headline: bool = False  # shown in the short summary
+    upper: float | None = None  # a bound no value can pass (a duration within a run: the run's length)
 
     @property
     def family(self) -> str:

@@ -16,27 +16,39 @@ if TYPE_CHECKING:
     from sim.engine.world import World
 
 
-def declare(s: Scenario, perspective: str | None) -> list[MetricSpec]:
+def declare(s: Scenario, perspective: str | None, specs: dict[str, MetricSpec] | None = None) -> list[MetricSpec]:
+    """The run's metrics and one per objective; ``specs`` (the models' metrics) give the objectives' wording."""
     out = [
         MetricSpec("mission_success", Kind.RATE, "", Better.HIGHER, "every objective met", perspective, headline=True),
         MetricSpec("end_time_h", Kind.DURATION, "h", Better.NEITHER, "simulated time at the end of the run"),
     ]
     out += [
-        MetricSpec(f"objective.{o.id}", Kind.RATE, "", Better.HIGHER, _describe(o), perspective, headline=True)
+        MetricSpec(
+            f"objective.{o.id}", Kind.RATE, "", Better.HIGHER, _describe(o, specs or {}), perspective, headline=True
+        )
         for o in s.objectives
     ]
     return out
 
 
-def _describe(o: Objective) -> str:
+def _describe(o: Objective, specs: dict[str, MetricSpec]) -> str:
+    """In words: "killed (coalition) at most 10 people", "delivery trips on time at least 50 %"."""
     if isinstance(o, MetricObjective):
+        spec = specs.get(o.metric)
+        what = spec.description if spec is not None else o.metric
         bounds = [
-            f"at most {o.at_most:g}" if o.at_most is not None else "",
-            f"at least {o.at_least:g}" if o.at_least is not None else "",
+            f"at most {_amount(o.at_most, spec)}" if o.at_most is not None else "",
+            f"at least {_amount(o.at_least, spec)}" if o.at_least is not None else "",
         ]
-        return f"{o.metric} " + " and ".join(b for b in bounds if b)
+        return f"{what} " + " and ".join(b for b in bounds if b)
     within = f" within {o.within / 60:g} h" if o.within is not None else ""
     return f"{o.place} secured{within}"
+
+
+def _amount(x: float, spec: MetricSpec | None) -> str:
+    if spec is not None and spec.kind.bounded:
+        return f"{100 * x:g} %"
+    return f"{x:g} {spec.unit}".rstrip() if spec is not None else f"{x:g}"
 
 
 def evaluate(world: World, m: dict[str, float]) -> dict[str, float]:

@@ -26,7 +26,7 @@ def number(x: float) -> str:
     if math.isnan(x):
         return "–"
     a = abs(x)
-    if a >= 100 or (x == int(x) and a >= 1):
+    if a >= 100:
         return f"{x:,.0f}"
     if a >= 10:
         return f"{x:,.1f}"
@@ -108,7 +108,8 @@ def summary_view(
         t.add_column(_("95 % CI"), justify="right")
         for n in shown:
             s, spec = summary[n], specs.get(n)
-            t.add_row(_name(spec, n, label), fmt(s.mean, spec), interval(s, spec))
+            mean = fmt(s.mean, spec) + (f" (n={s.n})" if 0 < s.n < reps else "")  # of fewer runs than ran
+            t.add_row(_name(spec, n, label), mean, interval(s, spec))
         parts.append(t)
     failed = _failures(summary, specs, _, label)
     if failed is not None:
@@ -173,11 +174,10 @@ def sweep_view(
 ) -> RenderableType:
     """Per design point (its settings in full, as the table's title): each metric's mean and interval."""
     parts: list[RenderableType] = [Text(title, style="bold")]
-    width = min(40, max((len(m) for m in metrics), default=6))
     for settings, label, summary in rows:
         t = Table(title=point_label(settings, label, sep=", "), title_justify="left")
-        t.add_column("metric", min_width=width, overflow="fold")
-        t.add_column("mean", justify="right")
+        t.add_column("metric", overflow="fold")
+        t.add_column("value", justify="right")
         t.add_column("95 % CI", justify="right")
         for m in metrics:
             s, spec = summary.get(m), meaning.specs.get(m)
@@ -227,7 +227,7 @@ def comparison_view(diffs: Sequence[Difference], labels: Mapping[str, Text] | No
             "paired by replication (common random numbers)" if paired else "UNPAIRED: the seeds differ (Welch)"
         ) + (f" · better/worse for {side}" if side else "")
         t = Table(title=title, caption=Text(caption), title_justify="left")
-        t.add_column("metric", overflow="fold", min_width=min(40, max(len(d.metric) for d in ds)))
+        t.add_column("metric", overflow="fold")
         t.add_column("difference", justify="right")
         t.add_column("95 % CI", justify="right")
         t.add_column("verdict")
