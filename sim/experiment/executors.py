@@ -190,7 +190,14 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
             raise ExsimError(f"--scheduler {scheduler}: no Dask scheduler answered ({reason})") from None
     else:
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+            # no dashboard; its HTTP server (health checks) on a free port rather than 8787, which another
+            # cluster on the machine may hold (distributed then warns, and the run would stop on the warning)
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         )
         client = Client(cluster)
     try:
