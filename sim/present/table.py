@@ -26,7 +26,7 @@ def number(x: float) -> str:
     if math.isnan(x):
         return "–"
     a = abs(x)
-    if a >= 100:
+    if a >= 100 or (x == int(x) and a >= 1):  # a whole number (one run's count) without decimals
         return f"{x:,.0f}"
     if a >= 10:
         return f"{x:,.1f}"
