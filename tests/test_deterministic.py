@@ -123,3 +123,20 @@ def test_reinforcement_joins_at_the_strength_of_the_moment(load):
     blue = world.units["b1"].strength + world.units["b2"].strength
     assert blue == pytest.approx(a, abs=1e-6)
     assert world.units["r1"].strength == pytest.approx(b, abs=1e-6)
+
+
+def test_a_strike_hits_by_the_defence_factor_and_the_targets_protection(load):
+    """One sortie, no fight: a fortified defender (factor 0.5) with protection 2 loses 80 x 0.2 x 0.5 / 2."""
+    text = STRIKE.replace(
+        "  red_inf:  {strength: 80, kill_rate_per_h: 0.6}", "  red_inf:  {strength: 80, protection: 2}"
+    )
+    text = text.replace(
+        "hill:  {kind: objective, lat: 43.51, lon: 51.3}",
+        "hill:  {kind: objective, lat: 43.51, lon: 51.3, defence: fortified}",
+    )
+    text = text.replace("sorties: 2}", "sorties: 1}").replace(
+        "orders: [{unit: b1, do: assault, target: hill}]", "orders: [{unit: b1, do: wait, duration: 1h}]"
+    )
+    world = build_world(load(text), 1)
+    world.run()
+    assert world.units["r1"].strength == pytest.approx(80 * (1 - 0.2 * 0.5 / 2), abs=1e-9)

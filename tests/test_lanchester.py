@@ -89,8 +89,11 @@ class Exact:
 def brown(a0: int, b0: int, ka: float, kb: float, law: str = "square", fa: float = 0.0, fb: float = 0.0) -> Exact:
     """Exact outcome distribution by recursion over states (i, j): Brown (1963)."""
 
+    def out(x: int, x0: int, f: float) -> bool:  # written here, not lanchester.broken: the reference is independent
+        return x <= 0 or x < f * x0
+
     def done(i: int, j: int) -> bool:
-        return lanchester.broken(i, a0, fa) or lanchester.broken(j, b0, fb)
+        return out(i, a0, fa) or out(j, b0, fb)
 
     def rates(i: int, j: int) -> tuple[float, float]:  # (loss rate of A, loss rate of B)
         if law == "square":
@@ -111,7 +114,7 @@ def brown(a0: int, b0: int, ka: float, kb: float, law: str = "square", fa: float
             reach[(i, j - 1)] = reach.get((i, j - 1), 0.0) + p * rb / (ra + rb)
             reach[(i - 1, j)] = reach.get((i - 1, j), 0.0) + p * ra / (ra + rb)
     ends = {s: p for s, p in reach.items() if done(*s)}
-    p_win = sum(p for (i, j), p in ends.items() if lanchester.broken(j, b0, fb) and not lanchester.broken(i, a0, fa))
+    p_win = sum(p for (i, j), p in ends.items() if out(j, b0, fb) and not out(i, a0, fa))
     mean_a = sum(p * i for (i, _), p in ends.items())
     var_a = sum(p * i * i for (i, _), p in ends.items()) - mean_a**2
     # backward: first two moments of the remaining time R(s) = Exp(r) + R(next)

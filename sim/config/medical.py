@@ -137,7 +137,7 @@ class Medical(Frozen):
         description="risk of dying of wounds before surgery, by triage category (assumption)",
         examples=[{"T1": {"base_per_h": 0.065, "slope_per_h2": 0.08}}],
     )
-    # Peacetime admissions 0.1-0.4 per 1,000 per day (PLANNING_FACTORS.md, Medical): the middle value.
+    # Peacetime admissions 0.1-0.4 per 1,000 per day (docs/planning_factors.md, Medical): the middle value.
     dnbi_per_1000_per_day: Rate = Field(
         0.25, description="disease and non-battle injury: casualties per 1,000 people per day", examples=[0.4]
     )

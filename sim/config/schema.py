@@ -462,7 +462,7 @@ class Combat(Frozen):
         examples=["deterministic"],
     )
     # Killed share of battle casualties: about 1:3 killed:wounded in wars before 2001 and 1:9 to 1:11 in
-    # Iraq/Afghanistan (PLANNING_FACTORS.md, Medical). 0.25 is the older ratio: no golden-hour care assumed.
+    # Iraq/Afghanistan (docs/planning_factors.md, Medical). 0.25 is the older ratio: no golden-hour care assumed.
     killed_fraction: Fraction = Field(
         0.25, description="share of battle casualties killed; the rest are wounded (0 to 1)", examples=[0.1]
     )

@@ -1,0 +1,205 @@
+"""Mutation testing by named faults: apply each single-line fault, run the tests that should catch it, restore.
+
+Run from the repository root:
+
+    python tools/mutation.py              # every fault: prints killed/survived and the score
+    python tools/mutation.py --list       # the faults, each checked to apply to the current code
+    python tools/mutation.py -k hazard    # only faults whose name contains "hazard"
+
+A fault is *killed* when its tests fail; one that survives is a behaviour no test pins down. Each
+fault names the tests to run (a few files, so a full run takes minutes, not hours); the file is always
+restored, even on Ctrl-C. The faults are the ones an independent review found surviving (issue 9)
+and the behaviours added since; a fault whose text no longer matches the code is reported as stale,
+so the list cannot silently rot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    path: str  # relative to the repository root
+    old: str  # must occur exactly once in the file
+    new: str
+    tests: tuple[str, ...]  # pytest node ids or files
+
+
+COMBAT = ("tests/test_lanchester.py", "tests/test_deterministic.py", "tests/test_engine.py")
+FAULTS: tuple[Fault, ...] = (
+    # --- issue 9's list ---------------------------------------------------------------------------
+    Fault(
+        "suppression ignored",
+        "sim/models/combat.py",
+        "c.suppression_factor if suppressed else 1.0",
+        "1.0",
+        COMBAT,
+    ),
+    Fault(
+        "fire support ignores the defence factor",
+        "sim/models/fires.py",
+        "kill_prob * factor / victim.type.protection",
+        "kill_prob / victim.type.protection",
+        ("tests/test_deterministic.py", "tests/test_engine.py"),
+    ),
+    Fault(
+        "fire support ignores the target's protection",
+        "sim/models/fires.py",
+        "kill_prob * factor / victim.type.protection",
+        "kill_prob * factor",
+        ("tests/test_deterministic.py", "tests/test_engine.py"),
+    ),
+    Fault(
+        "the defender fires with the attacker's modifier",
+        "sim/models/combat.py",
+        "rate_a = lanchester.loss_rate(law, mod_b * power_b",
+        "rate_a = lanchester.loss_rate(law, mod_a * power_b",
+        COMBAT,
+    ),
+    Fault(
+        "killed share fixed at 0.5",
+        "sim/models/combat.py",
+        "if stream.uniform() < world.scenario.combat.killed_fraction",
+        "if stream.uniform() < 0.5",
+        COMBAT,
+    ),
+    Fault(
+        "dying-of-wounds hazard doubled",
+        "sim/models/medical.py",
+        "b, s = h.base_per_min, h.slope_per_min2",
+        "b, s = 2 * h.base_per_min, 2 * h.slope_per_min2",
+        ("tests/test_medical.py",),
+    ),
+    Fault(
+        "linear law with the wrong reference strength",
+        "sim/models/combat.py",
+        "rate_a = lanchester.loss_rate(law, mod_b * power_b, sva, a, self.ref_a)",
+        "rate_a = lanchester.loss_rate(law, mod_b * power_b, sva, a, self.ref_b)",
+        COMBAT,
+    ),
+    Fault(
+        "every element's kill rate from the attacker's type",
+        "sim/models/combat.py",
+        "power = sum(u.type.kill_rate_per_min * u.strength",
+        "power = sum(self.attackers[0].type.kill_rate_per_min * u.strength",
+        COMBAT,
+    ),
+    Fault(
+        "a z interval for the t interval",
+        "sim/experiment/stats.py",
+        "half = _t(n, level) * sd / math.sqrt(n)",
+        "half = 1.959963984540054 * sd / math.sqrt(n)",
+        ("tests/test_intervals.py", "tests/test_experiment.py", "tests/test_compare.py"),
+    ),
+    Fault(
+        "Wilson interval [0, 1]",
+        "sim/experiment/stats.py",
+        "return max(0.0, centre - half), min(1.0, centre + half)",
+        "return 0.0, 1.0",
+        ("tests/test_intervals.py", "tests/test_experiment.py", "tests/test_compare.py"),
+    ),
+    Fault(
+        "broken at the breakpoint itself (<= for <)",
+        "sim/models/lanchester.py",
+        "strength < break_fraction * reference",
+        "strength <= break_fraction * reference",
+        COMBAT,
+    ),
+    # --- behaviours added with issue 9 ------------------------------------------------------------
+    Fault(
+        "deterministic strengths not brought up to now",
+        "sim/models/combat.py",
+        "        if self._ode is None:\n            return\n        sol, t0, units",
+        "        if True:\n            return\n        sol, t0, units",
+        ("tests/test_deterministic.py",),
+    ),
+    Fault(
+        "a strike on a deterministic fight uses stale strengths",
+        "sim/models/fires.py",
+        "        eng.sync()  # a deterministic",
+        "        pass  # a deterministic",
+        ("tests/test_deterministic.py",),
+    ),
+    Fault(
+        "deck slots ignored",
+        "sim/config/lift.py",
+        "and self.slots <= room.slots + _EPS",
+        "",
+        ("tests/test_engine.py",),
+    ),
+    Fault(
+        "weight ignored",
+        "sim/config/lift.py",
+        "and self.tonnes <= room.tonnes + _EPS",
+        "",
+        ("tests/test_engine.py",),
+    ),
+    Fault(
+        "vehicle crews take seats",
+        "sim/config/lift.py",
+        "seats = 0 if t.slots_per_element > 0 else",
+        "seats =",
+        ("tests/test_engine.py",),
+    ),
+    Fault(
+        "failed orders not counted",
+        "sim/models/orders.py",
+        "        self.by_kind[kind_of(ev.reason)] += 1",
+        "        pass",
+        ("tests/test_orders.py",),
+    ),
+)
+
+
+def _apply(f: Fault) -> tuple[Path, str]:
+    path = ROOT / f.path
+    text = path.read_text(encoding="utf-8")
+    if text.count(f.old) != 1:
+        raise LookupError(f"stale fault {f.name!r}: its text occurs {text.count(f.old)} times in {f.path}")
+    return path, text
+
+
+def run(f: Fault) -> bool:
+    """True when the fault is killed (its tests fail)."""
+    path, text = _apply(f)
+    try:
+        path.write_text(text.replace(f.old, f.new), encoding="utf-8")
+        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *f.tests]
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        return done.returncode != 0
+    finally:
+        path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--list", action="store_true", help="list the faults (each checked to apply) and stop")
+    ap.add_argument("-k", default="", help="only faults whose name contains this")
+    args = ap.parse_args(argv)
+    faults = [f for f in FAULTS if args.k in f.name]
+    for f in faults:
+        _apply(f)  # every fault applies before any runs
+    if args.list:
+        for f in faults:
+            print(f"{f.name}  ({f.path})")
+        return 0
+    survivors = []
+    for f in faults:
+        killed = run(f)
+        print(f"{'killed  ' if killed else 'SURVIVED'}  {f.name}", flush=True)
+        if not killed:
+            survivors.append(f.name)
+    print(f"mutation score: {len(faults) - len(survivors)}/{len(faults)} killed")
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
