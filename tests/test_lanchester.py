@@ -14,7 +14,7 @@ import pytest
 
 from sim.config import load_scenario
 from sim.engine.rng import Stream
-from sim.experiment import run_replication
+from sim.experiment import build_world, run_replication
 from sim.models import lanchester
 from tests.conftest import duel_yaml
 
@@ -195,3 +195,55 @@ def test_engine_engagement_matches_exact_chain(write):
     assert within(secured.mean(), p, math.sqrt(p * (1 - p)), n)
     assert within(blue.mean(), exact.mean_a, math.sqrt(exact.var_a), n)
     assert within(fight.mean(), exact.mean_t, math.sqrt(exact.var_t), n)
+
+
+ENGINE_CASES = [
+    # fortified defender (attackers' kill rate × 0.5) under suppression (defenders' × 0.3), integral breakpoints
+    dict(a0=6, b0=5, ka_h=90.0, kb_h=150.0, fa=0.5, fb=0.4, law="square", defence="fortified", suppressed=True),
+    # area fire: loss rates normalised by the opposing side's reference strength (a0 ≠ b0), prepared position
+    dict(a0=5, b0=8, ka_h=120.0, kb_h=45.0, fa=0.0, fb=0.25, law="linear", defence="prepared", suppressed=False),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ENGINE_CASES, ids=["square-fortified-suppressed", "linear-prepared"])
+def test_engine_matches_the_exact_chain_with_asymmetric_rates_and_modifiers(case, write):
+    """Whole engine against Brown's recursion with the modifiers applied in the reference by hand."""
+    from sim.experiment.runner import collect_metrics
+    from sim.models import combat
+
+    defence = {"open": 1.0, "prepared": 0.7, "fortified": 0.5}[case["defence"]]
+    suppression = 0.3 if case["suppressed"] else 1.0
+    exact = brown(
+        case["a0"],
+        case["b0"],
+        case["ka_h"] / 60 * defence,
+        case["kb_h"] / 60 * suppression,
+        case["law"],
+        case["fa"],
+        case["fb"],
+    )
+    text = duel_yaml(case["a0"], case["b0"], case["ka_h"], case["kb_h"], fa=case["fa"], fb=case["fb"], law=case["law"])
+    s = load_scenario(
+        write(text), [f"map.places.hill.defence={case['defence']}", "combat.suppression_factor=0.3"]
+    ).scenario
+    n = 2000
+    secured, blue, fight, killed, lost = [], [], [], 0.0, 0.0
+    for i in range(n):
+        world = build_world(s, 7, i)
+        if case["suppressed"]:
+            combat.state(world).suppressed["hill"] = 1  # as while fire support goes on
+        world.run()
+        m = collect_metrics(world)
+        secured.append(m["secured.hill"])
+        blue.append(m["survivors.blue"])
+        fight.append(m["engagement_h.hill"] * 60)
+        killed += m["killed.blue"] + m["killed.red"]
+        lost += m["killed.blue"] + m["killed.red"] + m["wounded.blue"] + m["wounded.red"]
+    p = exact.p_a_wins
+    assert 0.05 < p < 0.95
+    assert within(np.mean(secured), p, math.sqrt(p * (1 - p)), n)
+    assert within(np.mean(blue), exact.mean_a, math.sqrt(exact.var_a), n)
+    assert within(np.mean(fight), exact.mean_t, math.sqrt(exact.var_t), n)
+    # each loss is killed with probability killed_fraction (0.25), independently
+    assert abs(killed / lost - 0.25) <= 4 * math.sqrt(0.25 * 0.75 / lost)

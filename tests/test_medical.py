@@ -219,3 +219,19 @@ def test_shared_lift_contention_shows_in_the_metrics(load):
     waited = run_replication(load(busy), 1).metrics["medevac_asset_wait_h.h1"]
     assert waited > 3.0  # the first casualties came within the first two hours of the five-hour order
     assert run_replication(load(idle), 1).metrics["medevac_asset_wait_h.h1"] == 0.0
+
+
+@pytest.mark.parametrize(("base", "slope"), [(0.065, 0.08), (0.5, 0.0)])
+def test_time_to_death_follows_the_stated_hazard(base, slope):
+    """P(dead by t) = 1 − exp(−(b·t + s·t²/2)), t in hours, checked at 1, 2 and 4 h within 4 standard errors."""
+    s = load_scenario(
+        MEDICAL, [f"medical.hazard.T1.base_per_h={base}", f"medical.hazard.T1.slope_per_h2={slope}"]
+    ).scenario
+    world = build_world(s, 1)
+    ms = medical.state(world)
+    stream = world.streams["test:hazard"]
+    n = 20_000
+    deaths = np.array([ms._time_to_death("T1", stream) for _ in range(n)]) / 60.0
+    for t in (1.0, 2.0, 4.0):
+        p = 1 - math.exp(-(base * t + slope * t * t / 2))
+        assert abs((deaths <= t).mean() - p) <= 4 * math.sqrt(p * (1 - p) / n)
