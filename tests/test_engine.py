@@ -245,6 +245,10 @@ def test_thirty_tanks_on_a_landing_ship_of_six_deck_slots_take_five_trips(load):
     assert all(world.units[f"tk-{i}"].location == "beach" for i in range(10))
     boarded = [e["unit"] for e in world.log.records if e["kind"] == "embark"]
     assert boarded == [f"tk-{i}" for i in range(10)]  # first fit in the listed order, two by two
+    # the deck binds, not the weight: with room for any tonnage it is still five trips
+    world = build_world(load(lift_yaml(10), "unit_types.landing_ship.cargo_t=100000"), 1, trace=True)
+    world.run()
+    assert [e["trips"] for e in world.log.records if e["kind"] == "lift_done"] == [5]
 
 
 def test_weight_limits_a_trip_when_the_deck_does_not(load):
