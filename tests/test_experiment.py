@@ -309,3 +309,33 @@ def test_sequential_stopping_doubles_replications_until_the_interval_is_narrow(t
     bad = sweep_ships(tmp_path / "bad", 20, "--precision", "nonsense=0.1")
     assert bad.exit_code == 2 and "unknown metric 'nonsense'" in bad.stderr
     assert not (tmp_path / "bad").exists()
+
+
+def test_tracing_a_replication_that_raised_keeps_the_finished_run(tmp_path, monkeypatch):
+    """Replication 0 raises in the run, and would again when replayed for its trace: the run's folder
+    (with the error recorded) must survive, and the other traces be written."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+    from sim.experiment import replay
+
+    real_run, real_trace = executors.run_replication, replay.trace
+
+    def flaky(scenario, seed, replication, **kw):
+        if replication == 0:
+            raise RuntimeError("boom")
+        return real_run(scenario, seed, replication, **kw)
+
+    def trace(scenario, seed, replication, **kw):
+        if replication == 0:
+            raise RuntimeError("boom")
+        return real_trace(scenario, seed, replication, **kw)
+
+    monkeypatch.setattr(executors, "run_replication", flaky)
+    monkeypatch.setattr(replay, "trace", trace)
+    out = tmp_path / "run"
+    args = ["run", "island_retake", "--reps", "3", "--executor", "serial", "--trace", "all", "--out", str(out)]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1 and "RuntimeError: boom" in r.stderr, r.output + r.stderr
+    assert (out / "replications.csv").is_file() and (out / "traces" / "rep-1.jsonl").is_file()
+    assert not (out / "traces" / "rep-0.jsonl").exists()

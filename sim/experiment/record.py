@@ -77,6 +77,7 @@ def record(
         try:
             rows = store.rows()
             errors = [r["error"] for r in rows if r["error"] is not None]
+            failed = {r["replication"] for r in rows if r["error"] is not None}
             manifest = {
                 **store.manifest(),
                 **(_run_provenance(plan) if plan.kind == "run" else _sweep_provenance(plan)),
@@ -97,7 +98,10 @@ def record(
         finally:
             store.close()
         if trace and plan.kind == "run":
-            write_traces(tgt.work, plan.scenarios[0].scenario, plan.seed, trace, samples=positions)
+            # a replication that raised would raise again when replayed, and take the finished run with it:
+            # its error is in the store; trace the others
+            traced = [i for i in trace if i not in failed]
+            write_traces(tgt.work, plan.scenarios[0].scenario, plan.seed, traced, samples=positions)
     return Recorded(tgt.final, manifest, errors)
 
 
