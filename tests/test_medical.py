@@ -159,11 +159,15 @@ def test_every_casualty_has_exactly_one_outcome_or_is_in_care(seed, stop_h, team
         )
     else:
         loaded = load_scenario(ISLAND, [f"medical.facilities.1.teams={teams}"])
-    world = build_world(loaded.scenario, seed)
+    world = build_world(loaded.scenario, seed, trace=True)
     world.run(until=stop_h * 60)
     m = medical.metrics(world)
     cs = medical.state(world).casualties
-    assert m["casualties"] == len(cs)
+    # the metrics agree with the event log, a second bookkeeping written as things happen
+    kinds = [e["kind"] for e in world.log.records]
+    assert m["casualties"] == kinds.count("casualty")
+    for outcome in ("returned_to_duty", "evacuated", "died_of_wounds"):
+        assert m[outcome] == kinds.count(outcome), outcome
     assert m["returned_to_duty"] + m["evacuated"] + m["died_of_wounds"] + m["in_care"] == m["casualties"]
     assert sum(m[f"casualties.{t}"] for t in ("T1", "T2", "T3", "T4")) == m["casualties"]
     for c in cs:

@@ -6,9 +6,10 @@ import math
 
 import pytest
 
-from sim.config import load_scenario, metric_names
+from sim.config import load_scenario
 from sim.config.locate import shipped_scenarios
 from sim.experiment import replicate, summarise
+from sim.models.catalogue import catalogue
 
 SHIPPED = shipped_scenarios()
 
@@ -22,9 +23,15 @@ def test_shipped_scenario_runs(name):
     loaded = load_scenario(name)
     assert loaded.warnings == ()
     results = replicate(loaded.scenario, seed=11, reps=10)
-    for r in results:
-        assert list(r.metrics) == metric_names(loaded.scenario)
-        assert all(isinstance(v, float) for v in r.metrics.values())
+    specs = catalogue(loaded.scenario).by_name
+    for r in results:  # every value within what its declared kind allows (a share is in [0, 1], a count >= 0)
+        for name, v in r.metrics.items():
+            if math.isnan(v):
+                continue
+            kind = specs[name].kind
+            assert v >= 0, (name, v)
+            assert not kind.bounded or v <= 1, (name, v)
+            assert kind != "rate" or v in (0.0, 1.0), (name, v)
     summary = summarise(loaded.scenario, results)
     assert summary["end_time_h"].mean == pytest.approx(loaded.scenario.scenario.duration / 60)
 
