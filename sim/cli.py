@@ -36,6 +36,7 @@ from sim.experiment.output import write_atomic
 from sim.experiment.record import record, rerun
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import Plan, summarise_point
+from sim.models.objectives import is_objective
 from sim.present import comparison_view, summary_view, sweep_view
 from sim.present.msel import msel_lines
 from sim.present.plan import plan_lines
@@ -512,10 +513,10 @@ def sweep(
     store = done.store()
     if not quiet:
         means = plan.meaning()
-        shown = list(metrics) or [m for m in means.headline() if m in store.metrics and not _objective(m)]
+        shown = list(metrics) or [m for m in means.headline() if m in store.metrics and not is_objective(m)]
         rows = [(p.settings, p.label, summarise_point(store, p.index)) for p in store.points()]
         title = f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications"
-        Console().print(sweep_view(title, rows, [m for m in store.metrics if _objective(m)] + shown, means))
+        Console().print(sweep_view(title, rows, [m for m in store.metrics if is_objective(m)] + shown, means))
         click.echo(f"results written to {done.folder}/")
     store.close()
     if done.errors:  # each error is kept in the store; the sweep itself finished
@@ -667,10 +668,6 @@ def _is_scenario(source: str) -> bool:
     if path.is_dir():
         return False
     return path.is_file() or source in shipped("scenario") or source.endswith((".yaml", ".yml"))
-
-
-def _objective(m: str) -> bool:
-    return m == "mission_success" or m.startswith("objective.")
 
 
 def _known_metrics(asked: Sequence[str], known: Sequence[str], where: str) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 from sim.errors import ExsimError
 from sim.experiment.lock import FolderLock, is_locked
 from sim.experiment.store import FILE
+from sim.models.objectives import is_objective
 
 ROOT = Path("results")
 MANIFEST = "manifest.json"
@@ -308,9 +309,7 @@ def _headline(folder: Path, manifest: dict[str, Any], point: int | None) -> str:
         specs = of_manifest(manifest).specs
     except (OSError, ValueError, StopIteration, TypeError, KeyError):
         return ""
-    names = [n for n, m in specs.items() if m.headline] or [
-        n for n in summary if n == "mission_success" or n.startswith("objective.")
-    ]
+    names = [n for n, m in specs.items() if m.headline] or [n for n in summary if is_objective(n)]
     shown = []
     for name in names:
         s = summary.get(name)

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from sim.engine.world import World
 
 
+def is_objective(name: str) -> bool:
+    """``mission_success`` and ``objective.<id>``: the metrics that say whether the objectives were met."""
+    return name == "mission_success" or name.startswith("objective.")
+
+
 def declare(s: Scenario, perspective: str | None, specs: dict[str, MetricSpec] | None = None) -> list[MetricSpec]:
     """The run's metrics and one per objective; ``specs`` (the models' metrics) give the objectives' wording."""
     out = [

@@ -26,6 +26,7 @@ from sim.experiment.stats import Summary
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import summarise_point
 from sim.models.contract import MetricSpec
+from sim.models.objectives import is_objective
 from sim.present import plots, tracks
 from sim.present.i18n import N_, Language
 from sim.present.labels import Labels
@@ -124,13 +125,9 @@ def median_replication(rows: Sequence[Mapping[str, Any]], metric: str | None) ->
 
 def _pick_metric(folder: Folder) -> str | None:
     """The metric the median replication is chosen by: the first headline duration, else the first headline."""
-    shown = [m for m in folder.headline if m in folder.metrics and not _objective(m)]
+    shown = [m for m in folder.headline if m in folder.metrics and not is_objective(m)]
     durations = [m for m in shown if folder.specs[m].kind == "duration"]
     return (durations or shown)[0] if shown else None
-
-
-def _objective(m: str) -> bool:
-    return m == "mission_success" or m.startswith("objective.")
 
 
 def build(folder_path: Path, lang: Language, rep: int | None = None, point: int = 0) -> str:
@@ -151,8 +148,8 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
     replayed = trace(scenario, seed_of(folder_path), chosen, point, samples=True)
     summary = summaries[point]
     n = len(rows)
-    objectives = [m for m in folder.metrics if _objective(m)]
-    headline = [m for m in folder.headline if m in folder.metrics and not _objective(m)]
+    objectives = [m for m in folder.metrics if is_objective(m)]
+    headline = [m for m in folder.headline if m in folder.metrics and not is_objective(m)]
 
     def label(m: str) -> str:
         return names.metric(m, folder.specs.get(m))

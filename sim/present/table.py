@@ -18,6 +18,7 @@ from sim.experiment.compare import Difference, unit_of
 from sim.experiment.meaning import Meaning
 from sim.experiment.stats import Summary
 from sim.models.contract import MetricSpec
+from sim.models.objectives import is_objective
 from sim.present.i18n import Language, language
 
 
@@ -79,7 +80,7 @@ def summary_view(
     ``lang`` translates the headings, ``label`` and ``fmt`` give a metric's words and value with unit."""
     _ = (lang or language("en"))._
     specs = meaning.specs
-    objectives = [n for n in summary if n == "mission_success" or n.startswith("objective.")]
+    objectives = [n for n in summary if is_objective(n)]
     parts: list[RenderableType] = [Text(title, style="bold")]
     if objectives:
         t = Table(title=_("Objectives"), title_justify="left", expand=False)
