@@ -7,10 +7,30 @@
 1.0
 """
 
+from typing import TYPE_CHECKING
+
+from sim._lazy import package_getattr
 from sim._version import __version__
-from sim.config import LoadedScenario, Scenario, load_scenario
 from sim.errors import ExsimError, Problem, ScenarioError
-from sim.experiment import RunResult, build_world, replicate, run_replication, summarise
+
+if TYPE_CHECKING:
+    from sim.config import LoadedScenario, Scenario, load_scenario
+    from sim.experiment import RunResult, build_world, replicate, run_replication, summarise
+
+# imported when first used: `import sim` (and so every `exsim` command) must not load pydantic or the models
+__getattr__ = package_getattr(
+    __name__,
+    {
+        "LoadedScenario": "sim.config",
+        "Scenario": "sim.config",
+        "load_scenario": "sim.config",
+        "RunResult": "sim.experiment",
+        "build_world": "sim.experiment",
+        "replicate": "sim.experiment",
+        "run_replication": "sim.experiment",
+        "summarise": "sim.experiment",
+    },
+)
 
 __all__ = [
     "ExsimError",

@@ -16,31 +16,49 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from pydantic import ValidationError
-from rich.console import Console
-from rich.text import Text
 
+from sim._lazy import Later
 from sim._version import __version__
-from sim.config import load_scenario
-from sim.config.json_schema import json_schema, scenario_schema
-from sim.config.locate import locate, resources, shipped
-from sim.config.suggest import did_you_mean
-from sim.config.template import SCHEMA_FILE, new_scenario
+from sim.cores import MAX_WORKERS, default_workers
 from sim.errors import ExsimError, ScenarioError, capped
-from sim.experiment import history, meaning, replay
-from sim.experiment.compare import compare_points, compare_stores, shared_metrics
-from sim.experiment.design import SweepSpec, build_sweep, load_sweep
-from sim.experiment.executors import MAX_WORKERS, check_scheduler, default_workers
-from sim.experiment.history import slug
-from sim.experiment.output import write_atomic
-from sim.experiment.record import record, rerun
-from sim.experiment.store import ResultStore
-from sim.experiment.sweep import Plan, summarise_point
-from sim.models.objectives import is_objective
-from sim.present import comparison_view, summary_view, sweep_view
-from sim.present.msel import msel_lines
-from sim.present.plan import plan_lines
-from sim.present.table import point_label
+
+# Everything else is imported when a command first uses it (sim._lazy): `exsim --help` and `exsim list`
+# load neither pydantic's schema nor the models nor rich, and no command but the deterministic mode and
+# the statistics loads scipy.
+Console = Later("rich.console", "Console")
+Text = Later("rich.text", "Text")
+load_scenario = Later("sim.config.load", "load_scenario")
+json_schema = Later("sim.config.json_schema", "json_schema")
+scenario_schema = Later("sim.config.json_schema", "scenario_schema")
+locate = Later("sim.config.locate", "locate")
+resources = Later("sim.config.locate", "resources")
+shipped = Later("sim.config.locate", "shipped")
+did_you_mean = Later("sim.config.suggest", "did_you_mean")
+new_scenario = Later("sim.config.template", "new_scenario")
+history = Later("sim.experiment.history")
+meaning = Later("sim.experiment.meaning")
+replay = Later("sim.experiment.replay")
+compare_points = Later("sim.experiment.compare", "compare_points")
+compare_stores = Later("sim.experiment.compare", "compare_stores")
+shared_metrics = Later("sim.experiment.compare", "shared_metrics")
+SweepSpec = Later("sim.experiment.design", "SweepSpec")
+build_sweep = Later("sim.experiment.design", "build_sweep")
+load_sweep = Later("sim.experiment.design", "load_sweep")
+check_scheduler = Later("sim.experiment.executors", "check_scheduler")
+slug = Later("sim.experiment.history", "slug")
+write_atomic = Later("sim.experiment.output", "write_atomic")
+record = Later("sim.experiment.record", "record")
+rerun = Later("sim.experiment.record", "rerun")
+ResultStore = Later("sim.experiment.store", "ResultStore")
+Plan = Later("sim.experiment.sweep", "Plan")
+summarise_point = Later("sim.experiment.sweep", "summarise_point")
+comparison_view = Later("sim.present.table", "comparison_view")
+summary_view = Later("sim.present.table", "summary_view")
+sweep_view = Later("sim.present.table", "sweep_view")
+msel_lines = Later("sim.present.msel", "msel_lines")
+plan_lines = Later("sim.present.plan", "plan_lines")
+point_label = Later("sim.present.table", "point_label")
+is_objective = Later("sim.models.objectives", "is_objective")
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -360,6 +378,8 @@ def check(
 @click.option("--sweep", "of_sweep", is_flag=True, help="The schema of sweep files instead of scenario files.")
 def schema(of_sweep: bool) -> None:
     """Print the JSON Schema of scenario files (or sweep files), for editors."""
+    from sim.experiment.design import SweepSpec  # the class itself, not the lazy name
+
     doc = json_schema(SweepSpec, "exsim sweep", under="sweep") if of_sweep else scenario_schema()
     click.echo(json.dumps(doc, indent=2))
 
@@ -370,6 +390,8 @@ def schema(of_sweep: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace NAME.yaml if it exists.")
 def new(name: str, source: str | None, force: bool) -> None:
     """Write NAME.yaml in this folder: a commented scenario skeleton that passes check (and its JSON Schema)."""
+    from sim.config.template import SCHEMA_FILE
+
     try:
         text = new_scenario(name, source)
     except ValueError as e:
@@ -467,6 +489,8 @@ def sweep(
             raise ExsimError("give --vary PATH=V1,V2,... (or a sweep file, or the name of a shipped sweep)")
         factors = dict(_parse_vary(v) for v in vary)
         name = slug(Path(source).stem) + "_sweep"
+        from pydantic import ValidationError  # here: pydantic is loaded by now, not for --help
+
         try:
             spec = SweepSpec.model_validate(
                 {

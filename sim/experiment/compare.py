@@ -12,12 +12,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from scipy.special import stdtrit
-
 from sim.config.yamlsafe import read_text
 from sim.errors import ExsimError
 from sim.experiment.meaning import Meaning
-from sim.experiment.stats import mean_ci, wilson
+from sim.experiment.stats import mean_ci, t_quantile, wilson
 from sim.experiment.store import PointRow, ResultStore
 from sim.models.contract import Better, Kind, MetricSpec
 
@@ -85,7 +83,7 @@ def unpaired(metric: str, base: dict[int, float], other: dict[int, float], label
     se = math.sqrt(va + vb)
     # Welch–Satterthwaite degrees of freedom (fractional); n_a + n_b - 2 when neither varies
     df = (va + vb) ** 2 / (va**2 / (a.n - 1) + vb**2 / (b.n - 1)) if se > 0 else a.n + b.n - 2
-    half = float(stdtrit(df, 0.975)) * se
+    half = t_quantile(df, 0.975) * se
     d = b.mean - a.mean
     return Difference(metric, labels[1], labels[0], n, d, d - half, d + half, paired=False)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.config.schema import Scenario
+from sim.cores import MAX_WORKERS, default_workers  # noqa: F401  (MAX_WORKERS: re-exported)
 from sim.engine.geo import Map
 from sim.errors import ExsimError
 from sim.experiment.runner import run_replication
@@ -58,12 +59,6 @@ def _run_parts(scenario: Scenario, point: int, seed: int, replications: tuple[in
     return run_task(Task(point, scenario, seed, replications))
 
 
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
-# More processes than this only thrash (each replication is CPU-bound) and can exhaust the machine.
-MAX_WORKERS = max(8, 4 * default_workers())
 CONNECT_TIMEOUT_S = 5
 
 
@@ -134,7 +129,7 @@ def execute(
 ) -> Iterator[list[Outcome]]:
     """Yield each task's outcomes as it finishes (in any order)."""
     workers = workers or default_workers()
-    if executor == "serial" or (executor == "process" and workers == 1):
+    if executor == "serial" or (executor == "process" and (workers == 1 or len(tasks) == 1)):  # no pool for one batch
         for task in tasks:
             yield run_task(task)
     elif executor == "process":

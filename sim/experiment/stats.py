@@ -19,8 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-
-from scipy.special import ndtri, stdtrit
+from statistics import NormalDist
 
 from sim.models.contract import Kind, MetricSpec
 
@@ -47,8 +46,15 @@ def _moments(xs: list[float]) -> tuple[float, float]:
     return mean, math.sqrt(math.fsum((x - mean) ** 2 for x in xs) / (len(xs) - 1))
 
 
+def t_quantile(df: float, p: float) -> float:
+    """Student-t quantile; scipy is imported here, on first use, so that commands that need none start fast."""
+    from scipy.special import stdtrit
+
+    return float(stdtrit(df, p))
+
+
 def _t(n: int, level: float) -> float:
-    return float(stdtrit(n - 1, 0.5 + level / 2))
+    return t_quantile(n - 1, 0.5 + level / 2)
 
 
 def mean_ci(values: Sequence[float], level: float = 0.95, kind: str = "mean") -> Summary:
@@ -85,7 +91,7 @@ def wilson(successes: float, n: float, level: float = 0.95, z: float | None = No
     """Wilson score interval for a binomial proportion (good coverage even at 0 % or 100 %)."""
     if n == 0:
         return math.nan, math.nan
-    z = float(ndtri(0.5 + level / 2)) if z is None else z
+    z = NormalDist().inv_cdf(0.5 + level / 2) if z is None else z  # within an ulp of scipy's ndtri
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))

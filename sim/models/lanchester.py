@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from sim.engine.rng import Stream
 
@@ -96,6 +95,8 @@ def integrate(law: Law, a: Side, b: Side, t_max: float | None = None):  # type: 
     Returns scipy's solution; ``sol.t[-1]`` is the end time and ``sol.sol(t)`` the unit strengths
     (side a first) at any earlier time.
     """
+    from scipy.integrate import solve_ivp  # here: only the deterministic mode needs scipy (half a second to import)
+
     n = len(a.strengths)
 
     def losses(x: np.ndarray, side: Side, enemy_power: float) -> np.ndarray:
