@@ -77,6 +77,7 @@ class Engagement:
         # the units' strengths were last brought up to along it
         self._ode: tuple[object, float, list[Unit]] | None = None
         self._synced = -math.inf
+        self._stale = True  # something outside the fight changed: both sides' sums and the modifiers are redone
         for u in self.attackers + self.defenders:
             world.set_state(u, UnitState.ENGAGED)
         world.emit(
@@ -101,6 +102,7 @@ class Engagement:
         """Strengths or modifiers changed from outside: draw the next event again (memoryless)."""
         self.sync()  # the integration under way held until now; what follows starts from here
         self._factors.clear()  # a unit's supply state may have changed its kill factor
+        self._stale = True
         if self.waiting and self.process.is_alive:
             self.process.interrupt()
 
@@ -162,16 +164,26 @@ class Engagement:
     def _fight_ctmc(self) -> Process:
         """The Markov chain: one simpy timeout per loss; a perturbation redraws from the new state.
 
-        This is the engine's hot loop, so it is written flat (see ``lanchester`` for the model).
+        This is the engine's hot loop, so it is written flat (see ``lanchester`` for the model). A loss
+        changes one side only: the other side's sums are kept (the same numbers, not recomputed), unless
+        ``perturb`` said that something outside the fight changed.
         """
         world, env = self.world, self.world.env
         law = world.scenario.combat.law
         stream = world.streams[f"combat:{self.place}"]
         outcome = self._outcome()
+        side_a = side_b = None
         while outcome is None:
-            mod_a, mod_b = self._modifiers()
-            att, a, power_a, va, sva = self._sums(world, self.attackers)
-            dfd, b, power_b, vb, svb = self._sums(world, self.defenders)
+            if self._stale:
+                self._stale = False
+                mod_a, mod_b = self._modifiers()
+                side_a = side_b = None
+            if side_a is None:
+                side_a = self._sums(world, self.attackers)
+            if side_b is None:
+                side_b = self._sums(world, self.defenders)
+            att, a, power_a, va, sva = side_a
+            dfd, b, power_b, vb, svb = side_b
             rate_a = lanchester.loss_rate(law, mod_b * power_b, sva, a, self.ref_a)
             rate_b = lanchester.loss_rate(law, mod_a * power_a, svb, b, self.ref_b)
             self.waiting = True
@@ -185,7 +197,10 @@ class Engagement:
                 continue  # perturbed from outside: the chain is memoryless, draw again from the new state
             finally:
                 self.waiting = False
-            units, weights, total = (dfd, vb, svb) if hits_b else (att, va, sva)
+            if hits_b:
+                units, weights, total, side_b = dfd, vb, svb, None
+            else:
+                units, weights, total, side_a = att, va, sva, None
             victim = units[0] if len(units) == 1 else units[stream.pick(weights, total)]
             take_losses(world, victim, 1)
             outcome = self._outcome()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
@@ -20,6 +19,7 @@ import simpy
 from sim.config.schema import Scenario
 from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass
 from sim.engine.bus import MoveRequested, PowerChanged, StateChanged
+from sim.engine.timers import cancel
 from sim.engine.units import Unit, UnitState
 from sim.models.contract import Better, Kind, MetricSpec
 from sim.models.events import KillFactor, SupplyDraw
@@ -58,9 +58,13 @@ class Ledger:
 
 
 class Tank:
-    """One supply class carried by one unit, drained at ``rate`` per minute."""
+    """One supply class carried by one unit, drained at ``rate`` per minute.
 
-    __slots__ = ("capacity", "cls", "level", "ls", "out_min", "out_since", "rate", "t", "unit", "version")
+    At most one alarm is pending: a change that moves it cancels the old one, which would otherwise sit
+    in the event queue and fire for nothing.
+    """
+
+    __slots__ = ("alarm", "capacity", "cls", "level", "ls", "out_min", "out_since", "rate", "t", "unit")
 
     def __init__(self, ls: LogisticsState, unit: Unit, cls: str, capacity: float):
         self.ls, self.unit, self.cls = ls, unit, cls
@@ -69,7 +73,7 @@ class Tank:
         self.t = 0.0
         self.out_since: float | None = None
         self.out_min = 0.0
-        self.version = 0
+        self.alarm: simpy.Event | None = None
 
     def settle(self) -> None:
         now = self.ls.env.now
@@ -119,7 +123,9 @@ class Tank:
 
     def schedule(self) -> None:
         """Set the next alarm: crossing the refill threshold, else running dry."""
-        self.version += 1
+        if self.alarm is not None:
+            cancel(self.ls.env, self.alarm)
+            self.alarm = None
         if self.rate <= 0:
             return
         if self.level <= EPS * self.capacity:
@@ -128,12 +134,11 @@ class Tank:
             return
         threshold = self.capacity * self.ls.refill_below
         gap = self.level if self.wants_refill() else self.level - threshold
-        ev = self.ls.env.timeout(gap / self.rate)
-        ev.callbacks.append(partial(self._alarm, self.version))
+        self.alarm = self.ls.env.timeout(gap / self.rate)
+        self.alarm.callbacks.append(self._alarm)  # type: ignore[union-attr]
 
-    def _alarm(self, version: int, _ev: simpy.Event) -> None:
-        if version != self.version:
-            return  # superseded by a later change
+    def _alarm(self, _ev: simpy.Event) -> None:
+        self.alarm = None
         self.settle()
         if self.level <= EPS * self.capacity:
             self._empty()
@@ -223,6 +228,8 @@ class LogisticsState:
             self.depots_at.setdefault(d.place, []).append(d)
         self.in_transit: dict[str, float] = dict.fromkeys(SUPPLY_CLASSES, 0.0)
         self.activity: dict[str, str] = dict.fromkeys(world.units, IDLE)
+        # consumption per class by (unit type, activity, strength): units of a type share their rates
+        self._rates: dict[tuple[str, str, float], dict[str, float]] = {}
 
     # --- consumption -----------------------------------------------------------------------------------
 
@@ -243,8 +250,17 @@ class LogisticsState:
                 self.refill(unit)
 
     def update_rates(self, unit: Unit) -> None:
-        for cls, tank in self.tanks[unit.id].items():
-            tank.set_rate(self.rate(unit, cls) if unit.strength > 0 else 0.0)
+        tanks = self.tanks[unit.id]
+        if unit.strength <= 0:
+            for tank in tanks.values():
+                tank.set_rate(0.0)
+            return
+        key = (unit.type_name, self.activity[unit.id], unit.strength)
+        rates = self._rates.get(key)
+        if rates is None:
+            rates = self._rates[key] = {cls: self.rate(unit, cls) for cls in tanks}
+        for cls, tank in tanks.items():
+            tank.set_rate(rates[cls])
 
     def refill(self, unit: Unit) -> None:
         """Top up every tank below the threshold from depots at the unit's place."""

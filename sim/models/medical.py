@@ -20,6 +20,7 @@ from sim.config.medical import TRIAGE, Facility
 from sim.config.schema import Scenario
 from sim.engine.movement import travel
 from sim.engine.rng import Stream
+from sim.engine.timers import cancel
 from sim.engine.units import ORDER_PRIORITY, Unit
 from sim.models.contract import Better, Kind, MetricSpec
 from sim.models.events import Wounded
@@ -222,6 +223,7 @@ class MedicalState:
                 c.care = env.now
             if stage.spec.role >= 2 and c.surgery is None:
                 c.surgery = env.now  # surgery has begun: the wounds no longer kill in this model
+                cancel(env, c.death)  # nobody waits on it now: out of the queue rather than fired for nothing
                 c.death = None
             timer = env.timeout(stage.stream.exponential(1.0 / stage.spec.treatment))
             done = (yield timer | c.death) if c.death is not None else (yield timer) or (timer,)
@@ -254,6 +256,9 @@ class MedicalState:
 
     def _end(self, c: Casualty, outcome: str) -> None:
         c.outcome = outcome
+        if c.death is not None and not c.death.processed:  # out of care before surgery, alive: no death to come
+            cancel(self.env, c.death)
+            c.death = None
         self.world.emit(outcome, id=c.id, triage=c.triage)
 
     # --- evacuation ---------------------------------------------------------------------------------
