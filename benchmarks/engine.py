@@ -1,15 +1,23 @@
-"""Engine throughput: simulated events per second of shipped scenarios against a bare simpy loop.
+"""Engine throughput: exsim's replications against a fair simpy baseline, and against exsim as it was.
 
-Both are measured in this process, in alternating rounds, so machine noise hits both alike; the result
-is the ratio of the two rates (goal for the island retake: exsim ≥ 0.7 of the bare loop's rate).
+    python benchmarks/engine.py [--reps 200] [--rounds 5] [--scenario NAME ...] [--frozen COMMIT]
 
-    python benchmarks/engine.py [--reps 400] [--rounds 5] [--scenario NAME ...]
+For each scenario (default: island_retake), in alternating rounds in one run:
 
-The default scenarios: island_retake (400 replications a round) and trans_caspian_logistics (30
-simulated days; a tenth of the replications).
+1. **Fair baseline.** A hand-written simpy program with the same event mix as one replication: a
+   fresh Environment per replication, as many processes, priority resources and containers, and the
+   same census of timeouts, requests and releases, container gets and puts, conditions (``a | b``),
+   ``all_of`` and plain events. The census is taken from replications of the scenario itself, so the
+   baseline follows the scenario. What it leaves out is exactly what exsim adds: the models' logic.
+   exsim's replications per second as a ratio to it (goal >= 0.6 on island_retake).
+2. **Bare loop** (information only): simpy processes that only wait on timeouts, the same number of
+   events in one Environment. No model can reach it; it bounds what simpy itself can do.
+3. **Against the code as it was** (issue 14's 3x goal): the same replications by exsim at
+   ``--frozen`` (default: the commit this work started from), checked out with ``git archive`` into a
+   temporary folder and run in a subprocess, alternating with the current code in a subprocess. The
+   ratio of per-replication CPU times (CPU, not wall: the machine may be shared) is the speed-up.
 
-An "event" is one event scheduled on the simpy Environment (timeouts, process starts and ends,
-conditions, signals), counted with simpy's own event-id counter, so both sides count alike.
+Each figure is the median over rounds, with the spread (min-max) beside it.
 """
 
 from __future__ import annotations
@@ -23,72 +31,276 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
 import argparse
+import collections
+import itertools
+import json
+import os
 import statistics
+import subprocess
+import tarfile
+import tempfile
 import time
+from dataclasses import dataclass
 
 import simpy
 
-from sim.config import load_scenario
-from sim.engine.geo import Map
-from sim.experiment.runner import build_world, collect_metrics
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-DEFAULT = {"island_retake": 1.0, "trans_caspian_logistics": 0.1}  # share of --reps each runs
+REPO = Path(__file__).resolve().parent.parent
+FROZEN = "7838bef"  # main when issue 14's work began: the "3x faster than at the start" reference
+CENSUS_REPS = 20
 
 
-def events_scheduled(env: simpy.Environment) -> int:
-    return next(env._eid)  # simpy numbers every scheduled event; the next id is the count so far
+def spread(xs: list[float], fmt: str = "{:.2f}") -> str:
+    """'median (min-max, n)' of repeated measurements."""
+    return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}-{fmt.format(max(xs))}, n={len(xs)})"
 
 
-def exsim_rate(scenario, reps: int, seed: int = 1) -> tuple[float, int]:
-    """Events per second over ``reps`` whole replications (build, run, collect metrics)."""
-    events = 0
-    shared_map = Map(scenario.map)  # as replicate() does
-    t0 = time.perf_counter()
+# --- exsim's replications ----------------------------------------------------------------------------------
+
+
+def exsim_seconds(scenario_path: Path, reps: int, seed: int = 1) -> tuple[float, float]:
+    """(wall, CPU) seconds per replication over ``reps`` whole replications (build, run, metrics).
+
+    Only APIs that the frozen commit has too, so that the same function times both.
+    """
+    from sim.config import load_scenario
+    from sim.engine.geo import Map
+    from sim.experiment.runner import build_world, collect_metrics
+
+    scenario = load_scenario(scenario_path).scenario
+    shared_map = Map(scenario.map)  # as the executors do
+    w0, c0 = time.perf_counter(), time.process_time()
     for i in range(reps):
         world = build_world(scenario, seed, i, map_=shared_map)
         world.run()
         collect_metrics(world)
-        events += events_scheduled(world.env)
-    return events / (time.perf_counter() - t0), events
+    return (time.perf_counter() - w0) / reps, (time.process_time() - c0) / reps
 
 
-def bare_rate(n_events: int, processes: int = 10) -> float:
-    """Events per second of plain simpy processes that only wait on timeouts."""
+# --- the census of one replication's events ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Census:
+    """Per replication, on average: what a replication asks of simpy."""
+
+    events: int  # events scheduled (simpy's own event-id counter)
+    processes: int
+    resources: int  # priority resources requested at least once
+    containers: int  # containers read or written at least once
+    kinds: dict[str, int]  # events scheduled by class: Timeout, PriorityRequest, Release, ContainerGet...
+
+
+def census(scenario_path: Path, reps: int = CENSUS_REPS) -> Census:
+    """Count, by class, the events replications of the scenario schedule (simpy's ``schedule`` wrapped)."""
+    from sim.config import load_scenario
+    from sim.engine.geo import Map
+    from sim.experiment.runner import build_world, collect_metrics
+
+    scenario = load_scenario(scenario_path).scenario
+    shared_map = Map(scenario.map)
+    kinds: collections.Counter[str] = collections.Counter()
+    resources: set[int] = set()
+    containers: set[int] = set()
+    events = 0
+    original = simpy.Environment.schedule
+
+    def counting(self, event, priority=1, delay=0):  # type: ignore[no-untyped-def]
+        kinds[type(event).__name__] += 1
+        owner = getattr(event, "resource", None)
+        if isinstance(owner, simpy.Container):
+            containers.add(id(owner))
+        elif owner is not None:
+            resources.add(id(owner))
+        return original(self, event, priority, delay)
+
+    simpy.Environment.schedule = counting  # type: ignore[method-assign]
+    try:
+        for i in range(reps):
+            resources.clear()
+            containers.clear()
+            world = build_world(scenario, 1, i, map_=shared_map)
+            world.run()
+            collect_metrics(world)
+            events += next(world.env._eid)  # type: ignore[attr-defined]
+    finally:
+        simpy.Environment.schedule = original  # type: ignore[method-assign]
+    per = {k: round(v / reps) for k, v in kinds.most_common()}
+    return Census(round(events / reps), per.get("Initialize", 0), len(resources), len(containers), per)
+
+
+# --- the fair baseline: the same event mix, hand-written ---------------------------------------------------
+
+
+def fair_program(c: Census) -> tuple[list[tuple[str, ...]], int]:
+    """The operations of one replication, dealt to ``c.processes`` processes: (per-process op lists, timeouts).
+
+    Each request is followed by a timeout and a release (an order or a treatment); each condition is
+    ``timeout | timeout`` (a treatment racing a death) and each all_of waits on two timeouts (a phase's
+    orders); the timeouts left over are plain waits (movement, combat, alarms).
+    """
+    k = c.kinds
+    requests = k.get("PriorityRequest", 0) + k.get("Request", 0)
+    conditions, all_of = k.get("Condition", 0), k.get("AllOf", 0)
+    ops = (
+        ["lock"] * requests
+        + ["get"] * k.get("ContainerGet", 0)
+        + ["put"] * k.get("ContainerPut", 0)
+        + ["any"] * conditions
+        + ["all"] * all_of
+        + ["event"] * k.get("Event", 0)
+    )
+    left = max(0, k.get("Timeout", 0) - requests - 2 * conditions - 2 * all_of)
+    ops += ["wait"] * left
+    ops.sort(key=lambda op: hash(op) % 7)  # interleave kinds deterministically rather than in blocks
+    n = max(1, c.processes)
+    return [tuple(ops[i::n]) for i in range(n)], left
+
+
+def run_fair(c: Census, programs: list[tuple[str, ...]], delays: list[float]) -> int:
+    """One replication of the hand-written program; the number of events it scheduled."""
     env = simpy.Environment()
-    per = n_events // processes
+    locks = [simpy.PriorityResource(env, capacity=1) for _ in range(max(1, c.resources))]
+    stores = [simpy.Container(env, capacity=1e18, init=1e12) for _ in range(max(1, c.containers))]
+    delay = itertools.cycle(delays).__next__
 
-    def proc(env: simpy.Environment):
+    def proc(ops: tuple[str, ...], lock: simpy.PriorityResource, store: simpy.Container):  # type: ignore[no-untyped-def]
+        for op in ops:
+            if op == "wait":
+                yield env.timeout(delay())
+            elif op == "lock":
+                with lock.request(priority=1) as req:
+                    yield req
+                    yield env.timeout(delay())
+            elif op == "get":
+                yield store.get(1.0)
+            elif op == "put":
+                yield store.put(1.0)
+            elif op == "any":
+                yield env.timeout(delay()) | env.timeout(delay())
+            elif op == "all":
+                yield env.all_of([env.timeout(delay()), env.timeout(delay())])
+            else:
+                ev = env.event()
+                ev.succeed()
+                yield ev
+
+    for i, ops in enumerate(programs):
+        env.process(proc(ops, locks[i % len(locks)], stores[i % len(stores)]))
+    env.run()
+    return next(env._eid)  # type: ignore[attr-defined]
+
+
+def fair_seconds(c: Census, reps: int) -> tuple[float, int]:
+    """CPU seconds per replication of the fair program, and its events per replication."""
+    import numpy as np
+
+    programs, _ = fair_program(c)
+    delays = np.random.default_rng(1).exponential(30.0, 4096).tolist()  # drawn once: exsim's streams are buffered too
+    t0 = time.process_time()
+    events = 0
+    for _ in range(reps):
+        events = run_fair(c, programs, delays)
+    return (time.process_time() - t0) / reps, events
+
+
+def bare_seconds(n_events: int, reps: int, processes: int = 10) -> float:
+    """CPU seconds per ``n_events`` of plain simpy processes that only wait on timeouts."""
+    env = simpy.Environment()
+    per = n_events * reps // processes
+
+    def proc():  # type: ignore[no-untyped-def]
         for _ in range(per):
             yield env.timeout(1.0)
 
     for _ in range(processes):
-        env.process(proc(env))
-    t0 = time.perf_counter()
+        env.process(proc())
+    t0 = time.process_time()
     env.run()
-    elapsed = time.perf_counter() - t0
-    return events_scheduled(env) / elapsed
+    return (time.process_time() - t0) / reps
+
+
+# --- against the frozen code ----------------------------------------------------------------------------
+
+
+def frozen_tree(commit: str, into: Path) -> Path:
+    """The repository at ``commit`` (sim/ and scenarios/), unpacked into ``into``."""
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", commit, "sim", "scenarios", "configs"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    tar = into / "frozen.tar"
+    tar.write_bytes(archive)
+    with tarfile.open(tar) as t:
+        t.extractall(into, filter="data")
+    return into
+
+
+def timed_in_subprocess(code_root: Path, scenario: str, reps: int) -> tuple[float, float]:
+    """(wall, CPU) seconds per replication of exsim imported from ``code_root``, in a fresh interpreter."""
+    env = {**os.environ, "PYTHONPATH": str(code_root)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", scenario, "--reps", str(reps)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=code_root,
+    ).stdout
+    wall, cpu = json.loads(out.splitlines()[-1])
+    return wall, cpu
+
+
+# --- main ------------------------------------------------------------------------------------------------
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--reps", type=int, default=400)
+    ap.add_argument("--reps", type=int, default=200, help="replications per round")
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--scenario", action="append", help="shipped scenario name (repeatable)")
+    ap.add_argument("--scenario", action="append", help="shipped scenario name (repeatable; default island_retake)")
+    ap.add_argument("--frozen", default=FROZEN, help="commit to compare with (default: %(default)s); '' to skip")
+    ap.add_argument("--child", help=argparse.SUPPRESS)  # time replications of this scenario and print them
     args = ap.parse_args()
-    for name in args.scenario or list(DEFAULT):
-        reps = max(1, round(args.reps * DEFAULT.get(name, 1.0)))
-        scenario = load_scenario(SCENARIOS / f"{name}.yaml").scenario
-        ours, bare = [], []
+    if args.child:
+        exsim_seconds(Path("scenarios") / f"{args.child}.yaml", max(1, args.reps // 10))  # warm up
+        print(json.dumps(exsim_seconds(Path("scenarios") / f"{args.child}.yaml", args.reps)))
+        return
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared: other work may run)")
+    for name in args.scenario or ["island_retake"]:
+        path = REPO / "scenarios" / f"{name}.yaml"
+        c = census(path)
+        print(f"\n{name}: census per replication (mean of {CENSUS_REPS}): {c.events} events, {c.processes} processes,")
+        kinds = ", ".join(f"{k} {v}" for k, v in c.kinds.items())
+        print(f"  {c.resources} priority resources, {c.containers} containers; {kinds}")
+        exsim_seconds(path, max(1, args.reps // 10))  # warm up
+        ours, fair, bare = [], [], []
+        fair_events = 0
         for _ in range(args.rounds):
-            rate, events = exsim_rate(scenario, reps)
-            ours.append(rate)
-            bare.append(bare_rate(events))
-        o, b = statistics.median(ours), statistics.median(bare)
-        print(f"{name}: {events / reps:,.0f} events per replication, {args.rounds} rounds of {reps} replications")
-        print(f"  exsim     : {o:12,.0f} events/s (median)")
-        print(f"  bare simpy: {b:12,.0f} events/s (timeouts only, same event count)")
-        print(f"  ratio     : {o / b:.2f}  (goal >= 0.70)")
+            ours.append(exsim_seconds(path, args.reps)[1])
+            f, fair_events = fair_seconds(c, args.reps)
+            fair.append(f)
+            bare.append(bare_seconds(c.events, args.reps))
+        print(f"  exsim        : {spread([1e3 * x for x in ours], '{:.2f}')} ms CPU per replication")
+        fair_ms = spread([1e3 * x for x in fair], "{:.2f}")
+        print(f"  fair baseline: {fair_ms} ms CPU per replication ({fair_events} events)")
+        print(f"  bare loop    : {spread([1e3 * x for x in bare], '{:.2f}')} ms CPU per {c.events} events")
+        to_fair = spread([f / o for o, f in zip(ours, fair, strict=True)])
+        to_bare = spread([b / o for o, b in zip(ours, bare, strict=True)])
+        print(f"  exsim / fair baseline (replications/s): {to_fair}  (goal >= 0.60)")
+        print(f"  exsim / bare loop (events/s)          : {to_bare}  (information)")
+        if not args.frozen:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            old = frozen_tree(args.frozen, Path(tmp))
+            then, now = [], []
+            for _ in range(args.rounds):
+                then.append(timed_in_subprocess(old, name, args.reps)[1])
+                now.append(timed_in_subprocess(REPO, name, args.reps)[1])
+        print(f"  CPU per replication at {args.frozen}: {spread([1e3 * x for x in then], '{:.2f}')} ms")
+        print(f"  CPU per replication now      : {spread([1e3 * x for x in now], '{:.2f}')} ms")
+        speedup = spread([t / n for t, n in zip(then, now, strict=True)])
+        print(f"  speed-up over {args.frozen} (CPU per replication): {speedup}  (goal >= 3.00)")
 
 
 if __name__ == "__main__":
