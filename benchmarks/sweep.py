@@ -1,12 +1,20 @@
-"""Sweep throughput and memory: process pool vs serial, Dask LocalCluster vs process pool, peak memory.
+"""Sweep throughput and memory: serial, 2 processes and Dask, alternated and repeated; 10,000 replications.
 
-    python benchmarks/sweep.py [--reps 300] [--memory-reps 10000]
+    python benchmarks/sweep.py [--reps 200] [--rounds 3] [--big 10000] [--skip-big]
 
-1. Speed-up of 2 local processes over serial, on the same sweep (goal >= 1.8x).
-2. Dask LocalCluster with 2 workers against the 2-process pool (goal >= 0.9x).
-3. Peak memory (max RSS) of a serial sweep of 1,000 and of 10,000 replications, each in a fresh
-   process (goal: flat in the replication count, < 300 MB).
-Times include starting the pool or cluster: that is what a user waits for.
+1. The same sweep (trans_caspian_logistics, 3 points x --reps) with each executor, in rounds whose
+   order rotates (serial, process, dask; then process, dask, serial; ...), so that a busy neighbour
+   on a shared machine hits every executor alike. Per executor: wall time and CPU time per
+   replication (this process and all its descendants: pool workers, the forkserver, Dask's nanny and
+   workers, sampled with psutil), and its start-up (the same executor on one replication). Goals:
+   2 processes >= 1.8x serial; Dask >= 0.9x the process pool, on a sweep where start-up is < 5 %.
+   The ratios are taken within a round, then summarised over rounds: median (min-max).
+2. ``exsim run island_retake --reps N`` (the CLI, through the store and the process pool) for a tenth
+   of --big and for --big: wall time (goal: 10,000 in <= 15 s) and peak memory, the sum of the RSS
+   of the main process and its workers (PSS) sampled every 0.1 s, and the largest single process (goal:
+   flat in the replication count and < 150 MB at 10,000, workers included).
+Times include starting the pool or cluster: that is what a user waits for. Needs the bench extra
+(pip install -e '.[bench]': Dask and psutil).
 """
 
 from __future__ import annotations
@@ -20,70 +28,165 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
 import argparse
+import os
+import statistics
 import subprocess
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
+
+import psutil
 
 from sim.experiment.design import SweepSpec, build_sweep
 from sim.experiment.sweep import Plan, run_plan
 
-MEMORY_SCRIPT = """
-import resource, sys, tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
-from sim.experiment.design import SweepSpec, build_sweep  # noqa: E402
-from sim.experiment.sweep import Plan, run_plan  # noqa: E402
-reps = int(sys.argv[1])
-spec = SweepSpec.model_validate({"name": "mem", "scenario": "island_retake", "replications": reps,
-                                 "factors": {"units.ls-1.strength": [2]}})
-plan = Plan.from_sweep(build_sweep(spec, "island_retake", "mem", lambda key: None))
-with tempfile.TemporaryDirectory() as tmp:
-    run_plan(plan, Path(tmp) / "out", executor="serial").close()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # kB on Linux
-"""
+EXECUTORS = ("serial", "process", "dask")
 
 
-def plan(reps: int) -> Plan:
+class TreeMonitor:
+    """Samples a process and all its descendants: their CPU time (last seen per process) and memory.
+
+    Memory is PSS (proportional set size: a page shared by n processes counts 1/n in each), so the sum
+    over the tree is the memory the run really holds; workers forked from one server share most of
+    their pages, and a sum of RSS would count those pages once per worker.
+    """
+
+    def __init__(self, pid: int, every: float = 0.1):
+        self.root = psutil.Process(pid)
+        self.every = every
+        self.cpu: dict[int, float] = {}  # pid -> user + system seconds, last seen
+        self.peak_total = 0  # bytes: the largest sum of PSS over the tree at one sample
+        self.peak_one = 0  # bytes: the largest RSS of a single process
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        total = 0
+        try:
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        for p in procs:
+            try:
+                with p.oneshot():
+                    t, mem = p.cpu_times(), p.memory_full_info()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            self.cpu[p.pid] = t.user + t.system
+            total += mem.pss
+            self.peak_one = max(self.peak_one, mem.rss)
+        self.peak_total = max(self.peak_total, total)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> TreeMonitor:
+        self._sample()
+        self.cpu0 = dict(self.cpu)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._sample()
+        self._stop.set()
+        self._thread.join()
+
+    def cpu_seconds(self) -> float:
+        """CPU used by the tree while monitored (a descendant's last < 0.1 s before it exits can be missed)."""
+        return sum(t - self.cpu0.get(pid, 0.0) for pid, t in self.cpu.items())
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    replications: int
+
+
+def plan(reps: int, points: int = 3) -> Plan:
+    every = ["2d", "3d", "4d"][:points]
     spec = SweepSpec.model_validate(
         {
             "name": "bench",
             "scenario": "trans_caspian_logistics",
             "replications": reps,
-            "factors": {"supply_lines.sea_line.every": ["2d", "3d", "4d"]},
+            "factors": {"supply_lines.sea_line.every": every},
         }
     )
     return Plan.from_sweep(build_sweep(spec, "trans_caspian_logistics", "bench", lambda key: None))
 
 
-def timed(p: Plan, **kw) -> float:  # type: ignore[no-untyped-def]
-    with tempfile.TemporaryDirectory() as tmp:
+def timed(p: Plan, executor: str) -> Sample:
+    with tempfile.TemporaryDirectory() as tmp, TreeMonitor(os.getpid()) as mon:
         t0 = time.perf_counter()
-        run_plan(p, Path(tmp) / "out", **kw).close()
-        return time.perf_counter() - t0
+        run_plan(p, Path(tmp) / "out", executor=executor, workers=1 if executor == "serial" else 2).close()
+        wall = time.perf_counter() - t0
+    return Sample(wall, mon.cpu_seconds(), p.replications * len(p.points))
 
 
-def peak_rss_mb(reps: int) -> float:
-    out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(reps)], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip().splitlines()[-1]) / 1024
+def spread(xs: list[float], fmt: str = "{:.2f}") -> str:
+    return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}-{fmt.format(max(xs))})"
+
+
+def cli_run(reps: int) -> tuple[float, float, float, float]:
+    """``exsim run island_retake --reps N`` in a subprocess: wall s, CPU s, peak PSS MB (tree), largest RSS MB."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "sim.cli", "run", "island_retake", "--reps", str(reps), "--workers", "2"]
+        cmd += ["--out", str(Path(tmp) / "out"), "-q"]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=tmp)
+        with TreeMonitor(proc.pid) as mon:
+            proc.wait()
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode})")
+    return wall, mon.cpu_seconds(), mon.peak_total / 2**20, mon.peak_one / 2**20
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--reps", type=int, default=300, help="replications per point (3 points)")
-    ap.add_argument("--memory-reps", type=int, default=10000)
+    ap.add_argument("--reps", type=int, default=200, help="replications per point (3 points)")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--big", type=int, default=10000, help="replications of island_retake for time and memory")
+    ap.add_argument("--skip-big", action="store_true")
     args = ap.parse_args()
-    p = plan(args.reps)
-    serial = timed(p, executor="serial")
-    process = timed(p, executor="process", workers=2)
-    dask = timed(p, executor="dask", workers=2)
-    print(f"trans_caspian_logistics, 3 points x {args.reps} replications")
-    print(f"  serial          : {serial:6.1f} s")
-    print(f"  2 processes     : {process:6.1f} s   speed-up {serial / process:.2f}x (goal >= 1.8x)")
-    print(f"  Dask, 2 workers : {dask:6.1f} s   vs processes {process / dask:.2f}x (goal >= 0.9x)")
-    small, large = peak_rss_mb(args.memory_reps // 10), peak_rss_mb(args.memory_reps)
-    print(
-        f"peak memory, serial island_retake sweep: {args.memory_reps // 10:,} replications {small:.0f} MB, "
-        f"{args.memory_reps:,} replications {large:.0f} MB (goal: flat, < 300 MB)"
-    )
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared: other work may run)")
+    p, tiny = plan(args.reps), plan(2, points=1)  # two batches: a pool is started (one batch runs in-process)
+    samples: dict[str, list[Sample]] = {e: [] for e in EXECUTORS}
+    startup: dict[str, list[float]] = {e: [] for e in EXECUTORS}
+    for r in range(args.rounds):
+        order = EXECUTORS[r % 3 :] + EXECUTORS[: r % 3]
+        for e in order:
+            startup[e].append(timed(tiny, e).wall)
+            samples[e].append(timed(p, e))
+    n = p.replications * len(p.points)
+    print(f"trans_caspian_logistics, 3 points x {args.reps} replications, {args.rounds} rounds: median (min-max)")
+    for e in EXECUTORS:
+        s = samples[e]
+        wall_ms = spread([1e3 * x.wall / n for x in s])
+        cpu_ms = spread([1e3 * x.cpu / n for x in s])
+        share = spread([100 * st / x.wall for st, x in zip(startup[e], s, strict=True)], "{:.1f}")
+        print(
+            f"  {e:8s}: {spread([x.wall for x in s], '{:.1f}')} s; per replication {wall_ms} ms wall, "
+            f"{cpu_ms} ms CPU; start-up {share} % of the sweep"
+        )
+    speedup = [s.wall / q.wall for s, q in zip(samples["serial"], samples["process"], strict=True)]
+    dask = [q.wall / d.wall for q, d in zip(samples["process"], samples["dask"], strict=True)]
+    print(f"  2 processes / serial: {spread(speedup)}x  (goal >= 1.8)")
+    print(f"  Dask / 2 processes  : {spread(dask)}x  (goal >= 0.9)")
+    if args.skip_big:
+        return
+    print("exsim run island_retake --workers 2 (the CLI: store, process pool); memory = main process + workers")
+    for reps in (args.big // 10, args.big):
+        wall, cpu, total, one = cli_run(reps)
+        goal = "  (goals: <= 15 s; < 150 MB)" if reps == args.big else ""
+        print(
+            f"  {reps:6,d} replications: {wall:5.1f} s wall, {1e3 * cpu / reps:.2f} ms CPU per replication, "
+            f"peak memory {total:.0f} MB (PSS, all processes; largest RSS {one:.0f} MB){goal}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,45 @@
+"""The benchmarks README shows run, with tiny sizes (their figures are read by people, not asserted)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+def bench(script: str, *args: str) -> str:
+    out = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+def test_engine_benchmark_reports_the_fair_ratio_and_the_speed_up():
+    out = bench("engine.py", "--reps", "3", "--rounds", "1")
+    assert "exsim / fair baseline (replications/s):" in out
+    assert "exsim / bare loop (events/s)" in out
+    assert "speed-up over 7838bef" in out
+    assert "PriorityRequest" in out and "Timeout" in out  # the census it built the baseline from
+
+
+def test_queue_benchmark_reports_ratios_with_their_spread():
+    out = bench("queue.py", "--customers", "300", "--rounds", "2")
+    assert "exsim / simpy:" in out and "(goal >= 0.6)" in out
+
+
+def test_sweep_benchmark_alternates_executors_and_reports_cpu_per_replication():
+    out = bench("sweep.py", "--reps", "2", "--rounds", "1", "--big", "20")
+    for line in ("serial", "process", "dask", "2 processes / serial", "Dask / 2 processes"):
+        assert line in out
+    assert "ms CPU" in out and "peak memory" in out
