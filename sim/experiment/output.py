@@ -9,7 +9,7 @@ import json
 import os
 import platform
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,9 @@ from sim.config.load import LoadedScenario
 from sim.config.locate import catalogue_path
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the whole new one, never a part.
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (a string, or pieces of one written as they come) to ``path`` so that readers see
+    the old file or the whole new one, never a part.
 
     The file gets the usual permissions (0666 less the umask), like any file the user writes.
     """
@@ -28,7 +29,10 @@ def write_atomic(path: Path, text: str) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+            if isinstance(text, str):
+                f.write(text)
+            else:
+                f.writelines(text)  # a large table is never held whole in memory
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -39,12 +43,20 @@ def write_atomic(path: Path, text: str) -> None:
 
 def replications_csv(rows: Iterable[dict[str, Any]], metrics: Sequence[str]) -> str:
     """One row per replication, one column per metric; floats in shortest round-trip form."""
+    return "".join(replications_csv_lines(rows, metrics))
+
+
+def replications_csv_lines(rows: Iterable[dict[str, Any]], metrics: Sequence[str]) -> Iterator[str]:
+    """``replications_csv`` a line at a time (for ``write_atomic``: flat in the number of rows)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["replication", "seed", *metrics])
     for r in rows:
         w.writerow([r["replication"], r["seed"], *(_num(r[m]) for m in metrics)])
-    return buf.getvalue()
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
 
 
 def _num(x: float) -> str:

@@ -75,9 +75,12 @@ def record(
             started=started,
         )
         try:
-            rows = store.rows()
-            errors = [r["error"] for r in rows if r["error"] is not None]
-            failed = {r["replication"] for r in rows if r["error"] is not None}
+            errors, failed, seconds = [], set(), 0.0
+            for r in store.iter_rows():  # one at a time: memory stays flat in the number of replications
+                seconds += r["seconds"] or 0.0
+                if r["error"] is not None:
+                    errors.append(r["error"])
+                    failed.add(r["replication"])
             manifest = {
                 **store.manifest(),
                 **(_run_provenance(plan) if plan.kind == "run" else _sweep_provenance(plan)),
@@ -89,7 +92,7 @@ def record(
                 "finished": datetime.now().astimezone().isoformat(timespec="milliseconds"),
                 "wall_s": round(time.perf_counter() - wall0, 3),
                 "cpu_s": round(time.process_time() - cpu0, 3),  # this process; see replications_s for the work
-                "replications_s": round(sum(r["seconds"] or 0.0 for r in rows), 3),
+                "replications_s": round(seconds, 3),
                 "resumed": tgt.resumed,
                 "errors": len(errors),
             }

@@ -141,12 +141,19 @@ def summarise_metrics(
     names: Sequence[str], rows: Sequence[Mapping[str, float]], specs: Mapping[str, MetricSpec] | None = None
 ) -> dict[str, Summary]:
     """Per metric, the summary its kind in the catalogue calls for (``specs``: the metrics' declarations)."""
+    return summarise_columns({n: [r[n] for r in rows] for n in names}, specs)
+
+
+def summarise_columns(
+    columns: Mapping[str, Sequence[float]], specs: Mapping[str, MetricSpec] | None = None
+) -> dict[str, Summary]:
+    """``summarise_metrics`` from each metric's values (a column), as a store holds them."""
     specs = specs or {}
     out = {}
-    for n in names:
+    for n, values in columns.items():
         spec = specs.get(n)
         kind, upper = (spec.kind, spec.upper) if spec is not None else (_legacy_kind(n), None)
-        out[n] = summarise([r[n] for r in rows], kind, upper=upper)
+        out[n] = summarise(values, kind, upper=upper)
     return out
 
 

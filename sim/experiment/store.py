@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,13 +116,16 @@ class ResultStore:
 
     def rows(self, point: int | None = None) -> list[dict[str, Any]]:
         """Replications in (point, replication) order, one key per metric; NaN where a metric has no value."""
+        return list(self.iter_rows(point))
+
+    def iter_rows(self, point: int | None = None) -> Iterator[dict[str, Any]]:
+        """``rows``, one at a time: memory stays flat in the number of replications."""
         where, args = ("", ()) if point is None else (" WHERE point = ?", (int(point),))
         cur = self.con.execute(
             f'SELECT point, replication, seed, seconds, error, "values" FROM replications{where} '
             "ORDER BY point, replication",
             args,
         )
-        out = []
         for p, rep, seed, seconds, error, values in cur:
             rec: dict[str, Any] = {
                 "point": p,
@@ -132,7 +136,15 @@ class ResultStore:
             }
             xs = json.loads(values) if values is not None else [None] * len(self.metrics)
             rec.update((m, math.nan if x is None else x) for m, x in zip(self.metrics, xs, strict=True))
-            out.append(rec)
+            yield rec
+
+    def columns(self, point: int) -> dict[str, array[float]]:
+        """metric -> its values over the replications that ran without error, in replication order (compact)."""
+        out = {m: array("d") for m in self.metrics}
+        for r in self.iter_rows(point):
+            if r["error"] is None:
+                for m, col in out.items():
+                    col.append(r[m])
         return out
 
     def values(self, point: int, metric: str) -> dict[int, float]:

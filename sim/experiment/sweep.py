@@ -16,8 +16,8 @@ from sim.errors import ExsimError
 from sim.experiment import meaning
 from sim.experiment.design import Point, Sweep
 from sim.experiment.executors import Task, execute
-from sim.experiment.output import dumps_json, replications_csv, write_atomic
-from sim.experiment.stats import Summary, summarise_metrics
+from sim.experiment.output import dumps_json, replications_csv_lines, write_atomic
+from sim.experiment.stats import Summary, summarise_columns, summarise_metrics
 from sim.experiment.store import PointRow, ResultStore
 
 Progress = Callable[[int, int], None]  # (replications done, total)
@@ -168,8 +168,8 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> Non
     or a sweep's summary per point; the resolved scenario(s) and the manifest last, each atomically."""
     folder = store.folder
     if plan.kind == "run":
-        ok = [r for r in store.rows(0) if r["error"] is None]
-        write_atomic(folder / "replications.csv", replications_csv(ok, store.metrics))
+        ok = (r for r in store.iter_rows(0) if r["error"] is None)  # one at a time: flat in the replications
+        write_atomic(folder / "replications.csv", replications_csv_lines(ok, store.metrics))
         summary = summarise_point(store, 0)
         write_atomic(folder / "summary.json", dumps_json({k: v.as_dict() for k, v in summary.items()}))
         write_atomic(folder / "scenario.json", plan.scenarios[0].scenario.model_dump_json(by_alias=True, indent=1))
@@ -190,7 +190,7 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> Non
 
 def summarise_point(store: ResultStore, point: int) -> dict[str, Summary]:
     specs = meaning.of_manifest(store.manifest()).specs
-    return summarise_metrics(store.metrics, [r for r in store.rows(point) if r["error"] is None], specs)
+    return summarise_columns(store.columns(point), specs)
 
 
 def summaries(store: ResultStore) -> list[dict[str, Any]]:
