@@ -43,3 +43,8 @@ def test_sweep_benchmark_alternates_executors_and_reports_cpu_per_replication():
     for line in ("serial", "process", "dask", "2 processes / serial", "Dask / 2 processes"):
         assert line in out
     assert "ms CPU" in out and "peak memory" in out
+
+
+def test_cli_benchmark_compares_help_with_importing_numpy():
+    out = bench("cli.py", "--rounds", "1")
+    assert "exsim --help / import numpy (wall):" in out and "(goal <= 0.5)" in out
