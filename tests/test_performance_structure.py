@@ -52,3 +52,20 @@ def test_lazy_package_names_are_the_real_objects():
     assert sim.load_scenario is load_scenario and sim.replicate is replicate
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         sim.nothing  # noqa: B018
+
+
+def test_replications_csv_is_written_a_row_at_a_time():
+    from sim.experiment.output import replications_csv, replications_csv_lines
+
+    read: list[int] = []
+
+    def rows():  # type: ignore[no-untyped-def]
+        for i in range(3):
+            read.append(i)
+            yield {"replication": i, "seed": 7, "x": i / 2}
+
+    lines = replications_csv_lines(rows(), ["x"])
+    assert next(lines) == "replication,seed,x\n0,7,0\n"
+    assert read == [0]  # the second row is not read before the first is written
+    assert "".join(lines) == "1,7,0.5\n2,7,1\n"
+    assert replications_csv(rows(), ["x"]) == "replication,seed,x\n0,7,0\n1,7,0.5\n2,7,1\n"
