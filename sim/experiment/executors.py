@@ -151,9 +151,10 @@ def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),)
     ) as pool:
-        futures = [pool.submit(run_task, t) for t in tasks]
+        futures = {pool.submit(run_task, t) for t in tasks}
         try:
             for fut in as_completed(futures):
+                futures.discard(fut)  # and its result with it, once yielded: memory flat in the number of batches
                 yield fut.result()
         except BaseException:  # Ctrl-C, SIGTERM, an error, or the consumer stopped: unfinished batches are redone
             _stop_workers(pool)  # on --resume; waiting for them could take minutes
@@ -201,11 +202,12 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
         for t in tasks:
             if id(t.scenario) not in scenarios:
                 scenarios[id(t.scenario)] = client.scatter(t.scenario, broadcast=True)
-        futures = [
+        futures = {
             client.submit(_run_parts, scenarios[id(t.scenario)], t.point, t.seed, t.replications, pure=False)
             for t in tasks
-        ]
+        }
         for fut in as_completed(futures):
+            futures.discard(fut)  # a held future keeps its result on a worker: released once yielded
             yield fut.result()
     finally:
         client.close()
