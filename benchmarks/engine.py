@@ -292,7 +292,11 @@ def main() -> None:
         if not args.frozen:
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            old = frozen_tree(args.frozen, Path(tmp))
+            try:
+                old = frozen_tree(args.frozen, Path(tmp))
+            except (OSError, subprocess.CalledProcessError) as e:  # no git, or a clone without that commit
+                print(f"  speed-up over {args.frozen}: not measured ({type(e).__name__}: git archive {args.frozen})")
+                continue
             then, now = [], []
             for _ in range(args.rounds):
                 then.append(timed_in_subprocess(old, name, args.reps)[1])
