@@ -223,8 +223,9 @@ class MedicalState:
                 c.care = env.now
             if stage.spec.role >= 2 and c.surgery is None:
                 c.surgery = env.now  # surgery has begun: the wounds no longer kill in this model
-                cancel(env, c.death)  # nobody waits on it now: out of the queue rather than fired for nothing
-                c.death = None
+                if c.death is not None:  # nobody waits on it now: out of the queue rather than fired for nothing
+                    cancel(env, c.death)
+                    c.death = None
             timer = env.timeout(stage.stream.exponential(1.0 / stage.spec.treatment))
             done = (yield timer | c.death) if c.death is not None else (yield timer) or (timer,)
             stage.tick(env.now)
