@@ -36,6 +36,16 @@ def test_shipped_scenario_runs(name):
     assert summary["end_time_h"].mean == pytest.approx(loaded.scenario.scenario.duration / 60)
 
 
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_metrics_can_be_read_before_the_run_starts(name):
+    """A live play saved before the class began reads every metric at t = 0 (no division by the elapsed time)."""
+    from sim.experiment.runner import build_world, collect_metrics
+
+    scenario = load_scenario(name).scenario
+    metrics = collect_metrics(build_world(scenario, 11, 0))
+    assert set(metrics) == set(catalogue(scenario).names)
+
+
 def test_island_retake_outcomes_are_plausible():
     """Not a calibration: guards against a scenario that silently stops doing what it says."""
     loaded = load_scenario("island_retake")

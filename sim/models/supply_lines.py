@@ -255,6 +255,7 @@ def metrics(world: World) -> dict[str, float]:
             m[f"utilisation.{t}"] = lines.busy_min.get(t, 0.0) / world.now if world.now else 0.0
     for p, port in lines.ports.items():
         ongoing = sum(world.now - since for since in port.holding.values())
-        m[f"berth_utilisation.{p}"] = (port.busy_min + ongoing) / (port.berths.capacity * world.now)
+        span = port.berths.capacity * world.now
+        m[f"berth_utilisation.{p}"] = (port.busy_min + ongoing) / span if span else 0.0
         m[f"berth_wait_h.{p}"] = sum(port.waits) / len(port.waits) / 60.0 if port.waits else math.nan
     return m
