@@ -89,12 +89,12 @@ def trace(scenario: Scenario, seed: int, replication: int, point: int = 0, *, sa
         raise ExsimError(f"--rep {replication}: replications count from 0")
     world = build_world(scenario, seed, replication, trace=True)
     if samples:
-        world.env.process(_sample(world, SAMPLE_EVERY_MIN))
+        world.env.process(sampler(world))
     world.run()
     return Replayed(scenario, seed, replication, point, collect_metrics(world), world.log.records)
 
 
-def _sample(world: World, every_min: float) -> Process:
+def sampler(world: World, every_min: float = SAMPLE_EVERY_MIN) -> Process:
     """Read the state every ``every_min`` minutes: unit positions and strengths, stocks, queues."""
     from sim.models.logistics import LogisticsState
     from sim.models.medical import MedicalState

@@ -72,6 +72,7 @@ class Engagement:
         self.start = world.now
         self.done = world.env.event()
         self.waiting = False
+        self.decreed: str | None = None  # an outcome declared by a facilitator (a live session's override)
         self._factors: dict[str, float] = {}  # kill factors (supply state), refreshed when perturbed
         # deterministic mode: the integration under way (solution, its start time, its units) and the time
         # the units' strengths were last brought up to along it
@@ -96,6 +97,11 @@ class Engagement:
         self.ref_a += unit.initial
         self.world.set_state(unit, UnitState.ENGAGED)
         self.world.emit("engagement_join", place=self.place, unit=unit.id)
+        self.perturb()
+
+    def decree(self, attackers_won: bool) -> None:
+        """End the fight as a facilitator declares it (human-set): the chain ends at its next event."""
+        self.decreed = "b_broken" if attackers_won else "a_broken"
         self.perturb()
 
     def perturb(self) -> None:
@@ -140,6 +146,8 @@ class Engagement:
 
     def _outcome(self) -> str | None:
         """ "a_broken", "b_broken" or None while both sides still fight."""
+        if self.decreed is not None:
+            return self.decreed
         sides = self.world.scenario.sides
         a = sum(u.strength for u in self.attackers)
         b = sum(u.strength for u in self.defenders)

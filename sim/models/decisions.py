@@ -7,7 +7,11 @@ mechanism; its orders are issued as a phase issues them; its ``start_phase`` cal
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import simpy
 
 from sim.config.exercise import DecisionPoint
 from sim.config.schema import Scenario
@@ -28,11 +32,38 @@ def chosen(s: Scenario, point: DecisionPoint) -> str:
     return s.decisions.get(point.id, point.default)
 
 
+@dataclass(frozen=True)
+class Decided:
+    """A decision taken by people in a live session: the option, who took it (the class by keystroke or
+    vote, or the facilitator) and the votes, if any."""
+
+    option: str
+    by: str = "class"
+    votes: dict[str, int] = field(default_factory=dict)
+
+
+class Chooser:
+    """Who takes the decisions of a live session (``world.services``): ``ask(point)`` returns an event the
+    decision waits for, whose value is a :class:`Decided`. Without one (batch runs) each decision takes
+    the scenario's option at once, with no event of its own, so a batch run's events are unchanged."""
+
+    def __init__(self, ask: Callable[[DecisionPoint], simpy.Event]):
+        self.ask = ask
+
+
 def _decide(world: World, point: DecisionPoint) -> Process:
     yield from when_due(world, point)
-    name = chosen(world.scenario, point)
+    chooser = world.services.find(Chooser)
+    if chooser is None:
+        name = chosen(world.scenario, point)
+        world.emit("decision", id=point.id, option=name)
+    else:
+        decided: Decided = yield chooser.ask(point)
+        name = decided.option
+        if name not in point.options:
+            raise ValueError(f"decision {point.id}: no option {name!r} ({', '.join(point.options)})")
+        world.emit("decision", id=point.id, option=name, human_set=True, by=decided.by, votes=dict(decided.votes))
     option = point.options[name]
-    world.emit("decision", id=point.id, option=name)
     for effect in option.effects:
         apply(world, effect)
     for order in option.orders:

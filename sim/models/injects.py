@@ -9,6 +9,7 @@ through the medical chain, stocks through the logistics ledger, orders through `
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,7 @@ class ExerciseState:
     limits: dict[str, tuple[float, float]] = field(default_factory=dict)  # unit -> (until, min interval)
     last_sortie: dict[str, float] = field(default_factory=dict)
     modifiers: list[Modifier] = field(default_factory=list)
+    repairs: dict[str, list[simpy.Process]] = field(default_factory=dict)  # unit -> its repair processes
 
     def event(self, item: str) -> simpy.Event:
         ev = self._events.get(item)
@@ -229,11 +231,29 @@ def _breakdown(world: World, e: ex.Breakdown) -> None:
     def repair() -> Process:  # no new order or task starts before the repair is done
         with unit.busy.request(priority=REPAIR_FIRST) as turn:
             yield turn
-            if world.now < until:
-                yield world.env.timeout(until - world.now)
+            if world.now < min(until, st.broken_down.get(unit.id, until)):  # unless repaired early
+                with contextlib.suppress(simpy.Interrupt):  # declared repaired early (a live session's override)
+                    yield world.env.timeout(until - world.now)
 
-    world.env.process(repair())
-    _later(world, e.for_, lambda: world.emit("repaired", unit=unit.id))
+    st.repairs.setdefault(unit.id, []).append(world.env.process(repair()))
+
+    def done() -> None:
+        if st.broken_down.get(unit.id, until) >= until:  # not declared repaired early since
+            world.emit("repaired", unit=unit.id)
+
+    _later(world, e.for_, done)
+
+
+def repair(world: World, unit_id: str) -> bool:
+    """End a unit's breakdown now (a facilitator's override); False if it is not broken down."""
+    st = state(world)
+    if st.broken_down.get(unit_id, 0.0) <= world.now:
+        return False
+    st.broken_down[unit_id] = world.now
+    for process in st.repairs.get(unit_id, []):
+        if process.is_alive and isinstance(process.target, simpy.Timeout):  # those still queued skip it
+            process.interrupt()
+    return True
 
 
 def _outage(world: World, e: ex.CommsOutage) -> None:

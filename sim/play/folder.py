@@ -1,0 +1,83 @@
+"""The play folder: a results folder of one replication (manifest, scenario, store, replications.csv,
+summary, events) plus play.json, everything needed to replay the play exactly.
+
+scenario.json holds the scenario with the class's choices as ``decisions.<id>``, so ``exsim run --from``
+and a Monte Carlo batch of it repeat the class's choices (not the facilitator's overrides, which have no
+place in a batch run).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.config.load import LoadedScenario
+from sim.config.schema import Scenario
+from sim.experiment import history
+from sim.experiment.output import dumps_json, environment, scenario_provenance, write_atomic
+from sim.experiment.replay import TRACES, compact
+from sim.experiment.runner import collect_metrics
+from sim.experiment.store import PointRow, ResultStore
+from sim.experiment.sweep import Plan, write_files
+
+if TYPE_CHECKING:
+    from sim.play.session import PlaySession
+
+ROOT = Path("plays")
+
+
+def with_choices(s: Scenario, actions: list[dict[str, Any]]) -> Scenario:
+    """``s`` with the decisions the class took set as ``decisions.<id>`` (validated again)."""
+    chosen = {a["id"]: a["option"] for a in actions if a["action"] == "choose"}
+    if not chosen:
+        return s
+    data = s.model_dump(mode="json", by_alias=True)
+    data["decisions"] = {**data.get("decisions", {}), **chosen}
+    return Scenario.model_validate(data)
+
+
+def default_folder(scenario_name: str, root: Path = ROOT) -> Path:
+    """``plays/<yyyy-mm-dd_hhmmss>-<scenario>``."""
+    return root / f"{time.strftime(history.STAMP)}-{history.slug(scenario_name)}"
+
+
+def write(
+    session: PlaySession, folder: Path, *, source: Path | None = None, extra: dict[str, Any] | None = None
+) -> Path:
+    """Write ``session`` (finished or not) to ``folder``, whole or not at all."""
+    played = with_choices(session.scenario, session.actions)
+    loaded = LoadedScenario(played, source or Path(f"{history.slug(played.scenario.name)}.yaml"))
+    plan = Plan.for_run(loaded, session.seed, 1, history.slug(folder.name))
+    events = list(session.events)  # before the metrics of an unfinished play bring any state up to now
+    metrics = session.metrics if session.metrics is not None else collect_metrics(session.world)
+    script = session.as_script()
+    play = {**script.as_json(), **(extra or {})}
+    with history.target(folder, plan.name, force=False) as tgt:
+        point = PointRow(0, "", {}, loaded.digest)
+        store = ResultStore.create(tgt.work, plan.manifest(), [point], plan.metrics(), resume=False)
+        try:
+            store.add(0, 0, session.seed, 0.0, metrics, None)
+            manifest = {
+                **store.manifest(),
+                **scenario_provenance(loaded),
+                "seed": session.seed,
+                "replications": 1,
+                "command": [],
+                "from": None,
+                "executor": "play",
+                "workers": 1,
+                **environment(),
+                "started": session.started,
+                "finished": script.saved,
+                "play": {"finished": session.finished, "steps": session.steps, "actions": len(session.actions)},
+                "errors": 0,
+            }
+            write_files(store, plan, manifest)
+        finally:
+            store.close()
+        text = compact(events)
+        write_atomic(tgt.work / "events.jsonl", text)
+        write_atomic(tgt.work / TRACES / "rep-0.jsonl", text)
+        write_atomic(tgt.work / "play.json", dumps_json(play))
+    return folder

@@ -1,0 +1,413 @@
+"""The live session controller: one run of a scenario stepped event by event, pausing at injects and decisions.
+
+Library code, no terminal I/O: ``exsim play`` (the terminal) and ``exsim serve`` (the browser classroom)
+both drive a :class:`PlaySession`. The session steps the simpy environment itself and stops stepping
+while a pause is pending:
+
+- an inject with a player message has fired (its effects are applied): ``acknowledge()`` goes on;
+- a decision point is due: the decision waits (the decisions model's :class:`Chooser` service) until
+  ``choose(option)``; the choice is handed to the waiting decision at once, at the same simulated time
+  and before any other event, so the run goes on exactly as if the option had been known.
+
+A facilitator's ``override`` (an engagement declared won, a ship declared repaired, a route reopened)
+is applied at the session's current time and recorded as human-set, in the event log and in the play.
+
+Every action is recorded with the number of events processed before it (its *step*), its simulated time
+and a wall-clock stamp. ``PlaySession(..., script=PlayScript.load(folder))`` applies the recorded
+actions at the same steps, so a replay gives the identical event sequence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import simpy
+
+from sim.config.exercise import DecisionPoint, ReopenRoutes
+from sim.config.schema import Scenario
+from sim.errors import ExsimError, RunBudgetExceeded
+from sim.experiment.replay import sampler
+from sim.experiment.runner import build_world, collect_metrics
+from sim.models import combat, injects
+from sim.models.decisions import Chooser, Decided
+from sim.play.status import Status, UnitPosition, positions, status
+from sim.present import i18n
+from sim.present.labels import Labels
+from sim.present.story import Line, Narrator, outcome
+
+SCRIPT = "play.json"
+
+
+@dataclass(frozen=True)
+class InjectPause:
+    """An inject with a message for the players has fired; the run waits for ``acknowledge()``."""
+
+    id: str
+    message: str
+    t: float
+    kind: str = "inject"
+
+
+@dataclass(frozen=True)
+class DecisionPause:
+    """A decision is due; the run waits for ``choose(option)``. ``options``: (name, description) pairs."""
+
+    id: str
+    title: str
+    options: list[tuple[str, str]]
+    default: str
+    t: float
+    kind: str = "decision"
+
+
+Pause = InjectPause | DecisionPause
+
+
+@dataclass(frozen=True)
+class OverrideOption:
+    """An override the facilitator may apply now: ``session.override(kind, target, **params)``."""
+
+    kind: str  # engagement_won, repaired, route_open
+    target: str
+    params: dict[str, str]
+    label: str
+
+
+OVERRIDE_KINDS = ("engagement_won", "repaired", "route_open")
+
+
+@dataclass(frozen=True)
+class PlayScript:
+    """What a play folder's play.json records: the seed, the actions with their steps, where it ended."""
+
+    seed: int
+    actions: list[dict[str, Any]]
+    steps: int  # events processed when the play was saved
+    finished: bool
+    lang: str = "en"
+    started: str | None = None
+    saved: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # anything else in play.json (the placement)
+
+    @classmethod
+    def load(cls, folder: Path) -> PlayScript:
+        path = Path(folder) / SCRIPT
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            known = {"seed", "actions", "steps", "finished", "lang", "started", "saved"}
+            return cls(
+                int(data["seed"]),
+                list(data["actions"]),
+                int(data["steps"]),
+                bool(data["finished"]),
+                str(data.get("lang", "en")),
+                data.get("started"),
+                data.get("saved"),
+                {k: v for k, v in data.items() if k not in known},
+            )
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise ExsimError(f"{path}: not a play exsim can replay ({e})") from None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "seed": self.seed,
+            "lang": self.lang,
+            "started": self.started,
+            "saved": self.saved,
+            "steps": self.steps,
+            "finished": self.finished,
+            "actions": self.actions,
+            **self.extra,
+        }
+
+
+def stamp() -> str:
+    """The wall clock, for the record."""
+    return datetime.now().astimezone().isoformat(timespec="milliseconds")
+
+
+class PlaySession:
+    """One live run of ``scenario`` with ``seed`` (replication 0), narrated in ``lang``."""
+
+    def __init__(self, scenario: Scenario, seed: int, *, lang: str = "en", script: PlayScript | None = None):
+        self.scenario, self.seed = scenario, seed
+        self.language = i18n.language(lang)
+        self.names = Labels(scenario, self.language)
+        self.world = build_world(scenario, seed, 0, trace=True)
+        self.world.env.process(sampler(self.world))  # the state every few minutes, for the report's charts
+        self.world.services.provide(Chooser(self._ask))
+        self.narrator = Narrator(scenario, self.language)
+        self.end = scenario.scenario.duration
+        self.now = 0.0  # simulated minutes: the session's clock (the last event may be earlier)
+        self.steps = 0  # events processed
+        self.finished = False
+        self.pending: Pause | None = None
+        self.metrics: dict[str, float] | None = None  # once finished
+        self.actions: list[dict[str, Any]] = []
+        self.script = script
+        self.started = script.started if script is not None and script.started else stamp()
+        self._queue: list[Pause] = []
+        self._found: list[tuple[int, Pause]] = []  # pauses found during a step, by their place in the log
+        self._asked: dict[str, simpy.Event] = {}
+        self._seen = 0  # log records looked at for pauses
+        self._fed = 0  # log records told by the narrator
+        self._told = 0  # narrator lines handed out
+        self._next = 0  # the script's next action
+        self._outcome_told = False
+
+    # --- the clock --------------------------------------------------------------------------------------
+
+    def clock(self) -> str:
+        """The session's time in the scenario clock: ``D+1 06:30``."""
+        return self.names.clock(self.now)
+
+    @property
+    def stopped(self) -> bool:
+        """A replay has reached the point where the play was saved before its end."""
+        s = self.script
+        return s is not None and not s.finished and self._next >= len(s.actions) and self.steps >= s.steps
+
+    def advance(self, minutes: float) -> list[Line]:
+        """Run until ``now + minutes`` or the next pause, whichever comes first; the new story lines."""
+        if not minutes >= 0:
+            raise ValueError(f"advance by {minutes} minutes: expected a number ≥ 0")
+        target = min(self.now + minutes, self.end)
+        env = self.world.env
+        while True:
+            self._replay_actions()
+            if self.pending is not None or self.finished or self.stopped:
+                break
+            nxt = env.peek()
+            if nxt >= self.end:
+                self._finish()
+                break
+            if nxt > target:
+                self.now = max(self.now, target)
+                break
+            self._step()
+        if self.pending is not None:
+            self.now = max(self.now, env.now)
+        return self._tell()
+
+    def run_to_end(self) -> list[Line]:
+        """Advance until the end, a pause, or (a replay) where the play was saved."""
+        return self.advance(math.inf)
+
+    # --- pauses -----------------------------------------------------------------------------------------
+
+    def acknowledge(self) -> list[Line]:
+        """Go on after an inject pause."""
+        if not isinstance(self.pending, InjectPause):
+            raise ExsimError("no inject is waiting to be acknowledged")
+        self._record({"action": "acknowledge", "id": self.pending.id})
+        self._next_pause()
+        return self._tell()
+
+    def choose(self, option: str, *, by: str = "class", votes: dict[str, int] | None = None) -> list[Line]:
+        """Take the pending decision: ``by`` the class (keystroke or vote) or the facilitator."""
+        pause = self.pending
+        if not isinstance(pause, DecisionPause):
+            raise ExsimError("no decision is waiting to be taken")
+        names = [name for name, _ in pause.options]
+        if option not in names:
+            raise ExsimError(f"decision {pause.id}: no option {option!r} (options: {', '.join(names)})")
+        votes = {k: int(v) for k, v in (votes or {}).items()}
+        self._record({"action": "choose", "id": pause.id, "option": option, "by": by, "votes": votes})
+        self._resolve(pause.id, Decided(option, by, votes))
+        return self._tell()
+
+    def _resolve(self, point: str, decided: Decided) -> None:
+        # Hand the choice to the waiting decision now, as simpy's step would, but without queueing an
+        # event: no other event runs first, so the run goes on as if the option had been known.
+        ev = self._asked.pop(point)
+        ev._ok, ev._value = True, decided  # what Event.succeed sets, without scheduling
+        callbacks, ev.callbacks = ev.callbacks, None
+        for callback in callbacks or []:
+            callback(ev)
+        self._look()
+        self._next_pause()
+
+    def _ask(self, point: DecisionPoint) -> simpy.Event:
+        """The decisions model asks: the decision waits for this event."""
+        ev = self.world.env.event()
+        self._asked[point.id] = ev
+        options = [(name, o.description or name) for name, o in point.options.items()]
+        pause = DecisionPause(point.id, point.question or point.id, options, point.default, self.world.now)
+        self._found.append((len(self.world.log.records), pause))
+        return ev
+
+    def _look(self) -> None:
+        """Find the pauses the events just processed call for, in the order they came."""
+        records = self.world.log.records
+        for i in range(self._seen, len(records)):
+            r = records[i]
+            if r["kind"] == "inject" and r.get("message"):
+                self._found.append((i, InjectPause(r["id"], r["message"], r["t"])))
+        self._seen = len(records)
+        if self._found:
+            self._found.sort(key=lambda f: f[0])
+            self._queue += [p for _, p in self._found]
+            self._found = []
+        if self.pending is None:
+            self._next_pause()
+
+    def _next_pause(self) -> None:
+        self.pending = self._queue.pop(0) if self._queue else None
+
+    # --- overrides --------------------------------------------------------------------------------------
+
+    def possible_overrides(self) -> list[OverrideOption]:
+        """What the facilitator may declare now: engagements won, broken-down units repaired, routes reopened."""
+        out = []
+        cs = self.world.services.find(combat.CombatState)
+        for place, eng in sorted((cs.engagements if cs is not None else {}).items()):
+            for side in (eng.side_a, eng.side_b):
+                label = self.language._("{side} wins the fight at {place}").format(
+                    side=self.names.side(side), place=self.names.place(place)
+                )
+                out.append(OverrideOption("engagement_won", place, {"side": side}, label))
+        st = self.world.services.find(injects.ExerciseState)
+        for uid, until in sorted((st.broken_down if st is not None else {}).items()):
+            if until > self.world.now:
+                label = self.language._("{unit} is repaired").format(unit=self.names.unit(uid))
+                out.append(OverrideOption("repaired", uid, {}, label))
+        for i in sorted(self.world.closed):
+            route = self.scenario.map.routes[i]
+            if route.id is not None:
+                label = self.language._("Route {route} is open again").format(route=route.id)
+                out.append(OverrideOption("route_open", route.id, {}, label))
+        return out
+
+    def override(self, kind: str, target: str, **params: str) -> list[Line]:
+        """Declare an outcome (human-set), applied at the session's current time."""
+        if self.finished:
+            raise ExsimError("the run is over: nothing to override")
+        if not any(o.kind == kind and o.target == target and o.params == params for o in self.possible_overrides()):
+            shown = ", ".join(f"{o.kind} {o.target}" for o in self.possible_overrides()) or "none now"
+            raise ExsimError(f"override {kind} {target}: not possible now (possible: {shown})")
+        action = self._record(
+            {"action": "override", "kind": kind, "target": target, "params": dict(params), "human_set": True}
+        )
+        self._override(action)
+        return self._tell()
+
+    def _override(self, action: dict[str, Any]) -> None:
+        t = float(action["t"])
+        if t <= self.world.now:
+            self._apply(action)
+            self._look()
+            return
+
+        def later() -> Any:  # the session's clock is ahead of the last event: apply it at the clock's time
+            yield self.world.env.timeout(t - self.world.now)
+            self._apply(action)
+
+        self.world.env.process(later())
+        while self.world.now < t:  # its start, then its timeout: nothing else is due before the clock
+            self._step()
+
+    def _apply(self, action: dict[str, Any]) -> None:
+        world, kind, target, params = self.world, action["kind"], action["target"], action["params"]
+        world.emit("override", override=kind, target=target, human_set=True, **params)
+        if kind == "engagement_won":
+            eng = combat.state(world).engagements[target]
+            eng.decree(attackers_won=params["side"] == eng.side_a)
+        elif kind == "repaired":
+            injects.repair(world, target)
+        elif kind == "route_open":
+            injects.apply(world, ReopenRoutes(type="reopen_routes", routes=[target]))
+        else:
+            raise ExsimError(f"override {kind}: unknown (known: {', '.join(OVERRIDE_KINDS)})")
+
+    # --- stepping and replaying ---------------------------------------------------------------------------
+
+    def _step(self) -> None:
+        budget = self.scenario.scenario.max_events
+        if self.steps >= budget:
+            raise RunBudgetExceeded(
+                f"the play stopped at simulated minute {self.world.now:,.1f}: it needs more than {budget:,} "
+                "events, the run budget (scenario.max_events)"
+            )
+        self.world.env.step()
+        self.steps += 1
+        self.world.events = self.steps
+        self._look()
+
+    def _finish(self) -> None:
+        self.world.events = self.steps
+        self.world.run(self.end)  # nothing is due before the end: this only brings the clock to it
+        self.now, self.finished = self.end, True
+        self.metrics = collect_metrics(self.world)
+
+    def _record(self, fields: dict[str, Any]) -> dict[str, Any]:
+        action = {**fields, "t": round(self.now, 6), "step": self.steps, "wall": stamp()}
+        self.actions.append(action)
+        return action
+
+    def _replay_actions(self) -> None:
+        """A replay: apply the script's actions recorded at this step, in order."""
+        s = self.script
+        while s is not None and self._next < len(s.actions) and int(s.actions[self._next]["step"]) <= self.steps:
+            action = s.actions[self._next]
+            self._next += 1
+            if int(action["step"]) < self.steps:
+                raise ExsimError(f"play.json: action {self._next} does not replay (step {action['step']} passed)")
+            self.actions.append(dict(action))
+            pause, what = self.pending, action["action"]
+            if what == "override":
+                self._override(action)
+            elif what == "acknowledge" and isinstance(pause, InjectPause) and pause.id == action["id"]:
+                self._next_pause()
+            elif what == "choose" and isinstance(pause, DecisionPause) and pause.id == action["id"]:
+                self._resolve(pause.id, Decided(action["option"], action.get("by", "class"), action.get("votes", {})))
+            else:
+                raise ExsimError(f"play.json: action {self._next} ({what} {action.get('id', '')}) does not replay")
+
+    # --- what the screen shows --------------------------------------------------------------------------
+
+    def _tell(self) -> list[Line]:
+        records = self.world.log.records
+        if self._fed < len(records):
+            self.narrator.feed(records[self._fed :])
+            self._fed = len(records)
+        lines = self.narrator.lines[self._told :]
+        self._told = len(self.narrator.lines)
+        if self.finished and self.metrics is not None and not self._outcome_told:
+            self._outcome_told = True
+            specs = {m.name: m for m in _catalogue(self.scenario)}
+            lines = lines + outcome(self.scenario, records, self.metrics, specs, self.language)
+        return lines
+
+    def status(self) -> Status:
+        return status(self.world, self.names, self.now, self.finished, self.metrics)
+
+    def positions(self) -> list[UnitPosition]:
+        return positions(self.world, self.names)
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The event log so far."""
+        return self.world.log.records
+
+    def as_script(self) -> PlayScript:
+        """The play so far, as play.json records it."""
+        return PlayScript(
+            self.seed, list(self.actions), self.steps, self.finished, self.language.code, self.started, stamp()
+        )
+
+    def save(self, folder: Path, *, source: Path | None = None, extra: dict[str, Any] | None = None) -> Path:
+        """Write the play folder (a results folder with play.json), atomically; see :mod:`sim.play.folder`."""
+        from sim.play.folder import write
+
+        return write(self, Path(folder), source=source, extra=extra or {})
+
+
+def _catalogue(s: Scenario) -> Any:
+    from sim.models.catalogue import catalogue
+
+    return catalogue(s)
