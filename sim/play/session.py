@@ -226,7 +226,7 @@ class PlaySession:
         # event: no other event runs first, so the run goes on as if the option had been known.
         ev = self._asked.pop(point)
         ev._ok, ev._value = True, decided  # what Event.succeed sets, without scheduling
-        callbacks, ev.callbacks = ev.callbacks, None
+        callbacks, ev.callbacks = ev.callbacks, None  # type: ignore[assignment]
         for callback in callbacks or []:
             callback(ev)
         self._look()

@@ -196,6 +196,8 @@ def positions(world: World, names: Labels) -> list[UnitPosition]:
     for u in world.units.values():
         carrier = world.units[u.aboard] if u.aboard else u
         moving = carrier in world.underway
+        place: str | None
+        to: str | None
         if moving:
             _, path, departed = world.underway[carrier]
             a, b, frac = _along(path.places, path.legs, world.now - departed)
