@@ -58,6 +58,7 @@ EXPECTED = {
     "unknown_facility.yaml": (21, "medical.facilities.0.next", "unknown facility 'hospital'"),
     "negative_capacity.yaml": (22, "medical.facilities.1.beds", "greater than 0"),
     "no_evacuation_leg.yaml": (21, "medical.facilities.0.next", "add an evacuation leg"),
+    "unknown_divert_to.yaml": (22, "medical.facilities.1.divert_to", "unknown facility 'role3'"),
     "unknown_triage.yaml": (19, "medical.triage_mix.dnbi.T5", "'T5' is not allowed here"),
     # exercise control
     "inject_negative_time.yaml": (26, "injects.0.at", "'H-2' is before H-hour"),

@@ -156,6 +156,35 @@ FAULTS: tuple[Fault, ...] = (
         "        pass",
         ("tests/test_orders.py",),
     ),
+    Fault(
+        "a full facility never blocks",
+        "sim/models/medical.py",
+        "return self.beds is not None and self.beds.count >= self.beds.capacity",
+        "return False",
+        ("tests/test_medical_blocking.py",),
+    ),
+    Fault(
+        "full one bed late (> for >=)",
+        "sim/models/medical.py",
+        "return self.beds is not None and self.beds.count >= self.beds.capacity",
+        "return self.beds is not None and self.beds.count > self.beds.capacity",
+        ("tests/test_medical_blocking.py",),
+    ),
+    Fault(
+        "a blocked casualty gives up its bed upstream",
+        "sim/models/medical.py",
+        "            reserved = None\n            if nxt.spec.when_full",
+        "            self._leave_bed(stage, bed)\n            bed = None\n"
+        "            reserved = None\n            if nxt.spec.when_full",
+        ("tests/test_medical_blocking.py",),
+    ),
+    Fault(
+        "diverted casualties turned away instead",
+        "sim/models/medical.py",
+        '                    if spec.when_full == "turn_away":',
+        '                    if spec.when_full in ("turn_away", "divert"):',
+        ("tests/test_medical_blocking.py",),
+    ),
 )
 
 

@@ -5,11 +5,11 @@ Each check yields ``(path, message)``; the loader turns paths into file:line pos
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence, Set
+from collections.abc import Container, Iterable, Iterator, Sequence, Set
 
 from sim.config import exercise_refs
 from sim.config.lift import Load, is_transport, room, takes
-from sim.config.medical import Arrivals, MassCasualty
+from sim.config.medical import Arrivals, Facility, MassCasualty
 from sim.config.schema import (
     AssaultOrder,
     EmbarkOrder,
@@ -326,6 +326,38 @@ def _connected(s: Scenario, src: str, dst: str, modes: Set[str]) -> bool:
     return dst in _closure(s, {src}, modes)
 
 
+def _when_full(listed: Sequence[Facility], facilities: dict[str, Facility], legs: Container[str]) -> Iterator[Finding]:
+    """A when_full rule needs beds; divert needs a known divert_to that casualties can reach, and no cycle."""
+    for i, f in enumerate(listed):
+        here: PathKey = ("medical", "facilities", i)
+        if f.when_full != "queue" and f.beds is None:
+            yield (*here, "when_full"), f"when_full: {f.when_full} needs beds: (without beds a facility is never full)"
+        if f.when_full == "divert" and f.divert_to is None:
+            yield (*here, "when_full"), "when_full: divert needs divert_to: (the facility that takes them instead)"
+        if f.divert_to is None:
+            continue
+        alt = facilities.get(f.divert_to)
+        if f.when_full != "divert":
+            yield (*here, "divert_to"), f"divert_to is used only with when_full: divert (here: {f.when_full})"
+        elif alt is None:
+            yield (*here, "divert_to"), _unknown("facility", f.divert_to, facilities)
+        elif alt is f:
+            yield (*here, "divert_to"), "a facility cannot divert casualties to itself"
+        elif alt.at != f.at and alt.id not in legs:
+            yield (
+                (*here, "divert_to"),
+                f"{alt.id} is at {alt.at}, not at {f.at}: add an evacuation leg (evacuation: - to: {alt.id})",
+            )
+        else:  # follow the diversions: a cycle would pass a casualty round full facilities for ever
+            seen, cur = {f.id}, alt
+            while cur.when_full == "divert" and cur.divert_to in facilities:
+                if cur.id in seen:
+                    yield (*here, "divert_to"), f"facilities divert casualties round in a cycle from {f.id}"
+                    break
+                seen.add(cur.id)
+                cur = facilities[cur.divert_to]  # type: ignore[index]
+
+
 def _medical(s: Scenario) -> Iterator[Finding]:
     med, places, units = s.medical, s.map.places, {u.id: u for u in s.units}
     base: PathKey = ("medical",)
@@ -346,12 +378,13 @@ def _medical(s: Scenario) -> Iterator[Finding]:
         elif f.next == f.id:
             yield (*here, "next"), "a facility cannot pass casualties to itself"
     legs = {e.to: (i, e) for i, e in enumerate(med.evacuation)}
+    yield from _when_full(med.facilities, facilities, legs)
     for i, e in enumerate(med.evacuation):
         here = (*base, "evacuation", i)
         if e.to not in facilities:
             yield (*here, "to"), _unknown("facility", e.to, facilities)
             continue
-        sources = [f for f in med.facilities if f.next == e.to]
+        sources = [f for f in med.facilities if e.to in (f.next, f.divert_to)]
         if not sources:
             yield (*here, "to"), f"no facility has next: {e.to}, so nobody is evacuated by this leg"
         for ai, a in enumerate(e.assets):

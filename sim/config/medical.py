@@ -13,6 +13,8 @@ from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Frozen, Id, Positi
 Triage = Literal["T1", "T2", "T3", "T4"]
 TRIAGE: tuple[str, ...] = ("T1", "T2", "T3", "T4")
 Rate = Annotated[float, Field(ge=0.0, le=MAX_QUANTITY)]
+# what a facility does with a casualty who arrives when every bed is taken (Facility.when_full)
+WhenFull = Literal["queue", "divert", "block", "turn_away"]
 
 
 class Facility(Frozen):
@@ -30,7 +32,25 @@ class Facility(Frozen):
         examples=["75min"],
     )
     beds: int | None = Field(
-        None, gt=0, le=MAX_COUNT, description="holding beds; casualties wait for one on arrival", examples=[10]
+        None,
+        gt=0,
+        le=MAX_COUNT,
+        description="beds: a casualty holds one from arrival until it leaves (treated and moved on); "
+        "when every bed is taken, when_full says what happens",
+        examples=[10],
+    )
+    when_full: WhenFull = Field(
+        "queue",
+        description="a casualty arriving when every bed is taken: queue (waits here for a bed), divert (goes "
+        "on to divert_to), block (waits for a bed where it is, keeping its bed at the facility before), "
+        "turn_away (leaves the chain untreated); needs beds",
+        examples=["divert"],
+    )
+    divert_to: Id | None = Field(
+        None,
+        description="with when_full: divert, the facility that takes casualties when this one is full "
+        "(at the same place, or reached by an evacuation leg)",
+        examples=["role2_aktau"],
     )
     next: Id | None = Field(
         None, description="facility casualties go on to after treatment (none: the end)", examples=["role3_aktau"]

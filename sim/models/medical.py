@@ -4,8 +4,14 @@ Each casualty is a simpy process. Treatment teams are priority resources ordered
 evacuation assets pick up the most urgent casualties waiting at a facility and fly or sail them to the
 next one. Until surgery (treatment at a Role 2 or 3) a casualty may die of wounds: the hazard grows
 with time since injury, h(t) = base + slope·t, so every minute of delay costs lives. Each casualty ends
-in exactly one outcome — returned to duty, evacuated (out of the end of the chain), died of wounds — or
-is still in care when the run ends.
+in exactly one outcome — returned to duty, evacuated (out of the end of the chain), died of wounds,
+turned away (a full facility with ``when_full: turn_away``) — or is still in care when the run ends.
+
+A facility with beds holds one for each casualty from admission until the casualty leaves. When every
+bed is taken, the facility's ``when_full`` rule decides: queue (wait there for a bed), divert (on to
+``divert_to``), block (wait for the bed where the casualty is, keeping the bed it holds there) or turn
+away. An arrival that finds every bed taken under the last three rules is counted as blocked (or
+diverted) at that facility.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from sim.config.medical import TRIAGE, Facility
+from sim.config.medical import TRIAGE, Facility, Medical
 from sim.config.schema import Scenario
 from sim.engine.movement import travel
 from sim.engine.rng import Stream
@@ -46,7 +52,7 @@ class Casualty:
     care: float | None = None  # first treatment began (Role 1)
     role2: float | None = None  # arrived at Role 2 (advanced resuscitation)
     surgery: float | None = None  # treatment began at Role 2 or 3: the hazard stops
-    outcome: str | None = None  # returned_to_duty, evacuated, died_of_wounds (None: still in care)
+    outcome: str | None = None  # returned_to_duty, evacuated, died_of_wounds, turned_away (None: in care)
     death: simpy.Event | None = None  # fires when the wounds kill; None once they cannot (or never could)
 
     @property
@@ -71,6 +77,12 @@ class Stage:
     last: float = 0.0
     beds_used: int = 0
     peak_beds: int = 0
+    offered: int = 0  # casualties who asked this facility for a bed
+    blocked: int = 0  # ... and found every bed taken (then diverted, held or turned away by its when_full rule)
+
+    @property
+    def full(self) -> bool:
+        return self.beds is not None and self.beds.count >= self.beds.capacity
 
     def tick(self, now: float) -> None:
         self.area += self.waiting * (now - self.last)
@@ -163,18 +175,22 @@ class MedicalState:
         env = self.env
         c.death = env.timeout(c.dies_at - env.now) if math.isfinite(c.dies_at) else None
         stage = self.stages[self.entry[c.place]]
+        bed = None
+        if stage.spec.when_full == "block" and stage.beds is not None:  # held at the point of injury meanwhile
+            bed = yield from self._reserve(c, stage)
+            if bed is None:
+                return
         if stage.spec.carry and not (yield from self._wait(c, env.timeout(stage.spec.carry))):
+            self._leave_bed(stage, bed)
             return
         while True:
-            if stage.spec.role >= 2 and c.role2 is None:
-                c.role2 = env.now
-            bed = None
-            if stage.beds is not None:
-                bed = stage.beds.request(priority=c.priority)
-                if not (yield from self._wait(c, bed)):
+            if bed is None:
+                admitted = yield from self._admit(c, stage)
+                if admitted is None:
                     return
-                stage.beds_used += 1
-                stage.peak_beds = max(stage.peak_beds, stage.beds_used)
+                stage, bed = admitted
+            elif stage.spec.role >= 2 and c.role2 is None:
+                c.role2 = env.now
             ok = yield from self._treat(c, stage)
             if not ok:
                 self._leave_bed(stage, bed)
@@ -188,19 +204,86 @@ class MedicalState:
                 self._leave_bed(stage, bed)
                 return
             nxt = self.stages[spec.next]  # type: ignore[index]
-            leg = self.legs.get(nxt.spec.id)
-            if leg is not None:
-                arrived = env.event()
-                ready = env.now
-                leg.queue.append((c.priority, c.id, c, spec.id, arrived))
-                self._kick(leg)
-                if not (yield from self._wait(c, arrived)):
+            reserved = None
+            if nxt.spec.when_full == "block" and nxt.beds is not None:  # keep this bed until one is free there
+                reserved = yield from self._reserve(c, nxt)
+                if reserved is None:
                     self._leave_bed(stage, bed)
-                    leg.queue[:] = [q for q in leg.queue if q[2] is not c]
                     return
-                leg.waits.append(arrived.value - ready)  # type: ignore[operator]
+            leg = self.legs.get(nxt.spec.id)
+            if leg is not None and not (yield from self._evacuate(c, leg, spec.id)):
+                self._leave_bed(stage, bed)
+                self._leave_bed(nxt, reserved)
+                return
             self._leave_bed(stage, bed)
-            stage = nxt
+            stage, bed = nxt, reserved
+
+    def _admit(self, c: Casualty, stage: Stage) -> Process:
+        """Arrival at ``stage``: a bed (waiting for it if need be), or its when_full rule; None when the casualty
+        leaves the chain (dead, turned away), else the facility that took it in (after diversions) and its bed."""
+        env = self.env
+        while True:
+            spec = stage.spec
+            if stage.beds is not None:
+                stage.offered += 1
+                if stage.full and spec.when_full != "queue":
+                    stage.blocked += 1
+                    if spec.when_full == "turn_away":
+                        self._end(c, "turned_away", facility=spec.id)
+                        return None
+                    if spec.when_full == "divert":
+                        stage = yield from self._divert(c, stage)
+                        if stage is None:
+                            return None
+                        continue
+                    self.world.emit("blocked", id=c.id, triage=c.triage, facility=spec.id)
+            if spec.role >= 2 and c.role2 is None:
+                c.role2 = env.now
+            if stage.beds is None:
+                return stage, None
+            bed = stage.beds.request(priority=c.priority)
+            if not (yield from self._wait(c, bed)):
+                return None
+            self._took_bed(stage)
+            return stage, bed
+
+    def _divert(self, c: Casualty, full: Stage) -> Process:
+        """On from the full facility to its ``divert_to``, by the evacuation leg into it when it is elsewhere."""
+        alt = self.stages[full.spec.divert_to]  # type: ignore[index]
+        self.world.emit("diverted", id=c.id, triage=c.triage, facility=full.spec.id, to=alt.spec.id)
+        leg = self.legs.get(alt.spec.id) if alt.spec.at != full.spec.at else None
+        if leg is not None and not (yield from self._evacuate(c, leg, full.spec.id)):
+            return None
+        return alt
+
+    def _reserve(self, c: Casualty, stage: Stage) -> Process:
+        """A bed at ``stage`` held for ``c`` before it moves there (when_full: block); None if it dies waiting."""
+        stage.offered += 1
+        if stage.full:
+            stage.blocked += 1
+            self.world.emit("blocked", id=c.id, triage=c.triage, facility=stage.spec.id)
+        bed = stage.beds.request(priority=c.priority)  # type: ignore[union-attr]
+        if not (yield from self._wait(c, bed)):
+            return None
+        self._took_bed(stage)
+        return bed
+
+    def _took_bed(self, stage: Stage) -> None:
+        stage.beds_used += 1
+        stage.peak_beds = max(stage.peak_beds, stage.beds_used)
+
+    def _evacuate(self, c: Casualty, leg: Leg, source: str) -> Process:
+        """Wait at facility ``source`` until an asset of ``leg`` has carried ``c`` to ``leg.to``; False if it died."""
+        env = self.env
+        arrived = env.event()
+        ready = env.now
+        leg.queue.append((c.priority, c.id, c, source, arrived))
+        self._kick(leg)
+        if not (yield from self._wait(c, arrived)):
+            leg.queue[:] = [q for q in leg.queue if q[2] is not c]
+            return False
+        leg.waits.append(arrived.value - ready)  # type: ignore[operator]
+        return True
 
     def _treat(self, c: Casualty, stage: Stage) -> Process:
         env = self.env
@@ -255,12 +338,12 @@ class MedicalState:
             stage.beds.release(bed)  # type: ignore[arg-type]
             stage.beds_used -= 1
 
-    def _end(self, c: Casualty, outcome: str) -> None:
+    def _end(self, c: Casualty, outcome: str, **where: str) -> None:
         c.outcome = outcome
         if c.death is not None and not c.death.processed:  # out of care before surgery, alive: no death to come
             cancel(self.env, c.death)
             c.death = None
-        self.world.emit(outcome, id=c.id, triage=c.triage)
+        self.world.emit(outcome, id=c.id, triage=c.triage, **where)
 
     # --- evacuation ---------------------------------------------------------------------------------
 
@@ -403,6 +486,20 @@ def _p90(xs: list[float]) -> float:
     return (s[lo] + (s[hi] - s[lo]) * (pos - lo)) / 60.0
 
 
+# when_full rule -> (metric name, what happened to a casualty who found every bed taken)
+_FULL = {
+    "divert": ("diverted", "diverted to another facility"),
+    "block": ("blocked", "held where they were until a bed was free"),
+    "turn_away": ("blocked", "turned away"),
+}
+OUTCOMES = ("returned_to_duty", "evacuated", "died_of_wounds", "turned_away")
+
+
+def _turns_away(med: Medical) -> bool:
+    """Can a casualty be turned away (so that turned_away is an outcome of this chain)?"""
+    return any(f.beds and f.when_full == "turn_away" for f in med.facilities)
+
+
 def _side(s: Scenario) -> str | None:
     """Whose casualties the chain treats, when that is one side."""
     sides = list(s.medical.sides) or list(s.sides)
@@ -426,6 +523,10 @@ def declare(s: Scenario) -> list[MetricSpec]:
         spec("evacuated", c, "casualties", N, "casualties evacuated out of the end of the chain"),
         spec("died_of_wounds", c, "casualties", L, "casualties who died of wounds", True),
         spec("in_care", c, "casualties", N, "casualties still in the chain at the end of the run"),
+    ]
+    if _turns_away(med):
+        out.append(spec("turned_away", c, "casualties", L, "casualties turned away untreated by a full facility"))
+    out += [
         spec("t1_care_10min_share", sh, "", H, "T1 casualties treated within 10 minutes (10-1-2)"),
         spec("t1_resus_1h_share", sh, "", H, "T1 casualties at a Role 2 within 1 hour (10-1-2)"),
         spec("t1_surgery_1h_share", sh, "", H, "T1 casualties in surgery within 1 hour (golden hour)", True),
@@ -440,6 +541,12 @@ def declare(s: Scenario) -> list[MetricSpec]:
         ]
         if f.beds:
             out.append(spec(f"peak_beds.{f.id}", c, "beds", N, f"most beds in use at once at {f.id}"))
+        if f.beds and f.when_full != "queue":
+            name, what = _FULL[f.when_full]
+            out += [
+                spec(f"{name}.{f.id}", c, "casualties", L, f"arrivals at {f.id} who found every bed taken ({what})"),
+                spec(f"{name}_share.{f.id}", sh, "", L, f"share of arrivals at {f.id} who found every bed taken"),
+            ]
     for e in med.evacuation:
         out += [
             spec(f"evac_wait_h.{e.to}", d, "h", L, f"mean wait for evacuation to {e.to}"),
@@ -467,8 +574,9 @@ def metrics(world: World) -> dict[str, float]:
     m: dict[str, float] = {"casualties": float(len(cs))}
     for t in TRIAGE:
         m[f"casualties.{t}"] = float(sum(1 for c in cs if c.triage == t))
-    for outcome in ("returned_to_duty", "evacuated", "died_of_wounds"):
-        m[outcome] = float(sum(1 for c in cs if c.outcome == outcome))
+    for outcome in OUTCOMES:
+        if outcome != "turned_away" or _turns_away(ms.med):
+            m[outcome] = float(sum(1 for c in cs if c.outcome == outcome))
     m["in_care"] = float(sum(1 for c in cs if c.outcome is None))
     t1 = [c for c in cs if c.triage == "T1"]
     has_role2 = any(f.role >= 2 for f in ms.med.facilities)
@@ -484,6 +592,10 @@ def metrics(world: World) -> dict[str, float]:
         m[f"team_utilisation.{fid}"] = st.busy_area / (st.spec.teams * now) if now else math.nan
         if st.spec.beds:
             m[f"peak_beds.{fid}"] = float(st.peak_beds)
+        if st.spec.beds and st.spec.when_full != "queue":
+            name = _FULL[st.spec.when_full][0]
+            m[f"{name}.{fid}"] = float(st.blocked)
+            m[f"{name}_share.{fid}"] = st.blocked / st.offered if st.offered else math.nan
     for to, leg in ms.legs.items():
         m[f"evac_wait_h.{to}"] = sum(leg.waits) / len(leg.waits) / 60.0 if leg.waits else math.nan
         m[f"evac_wait_p90_h.{to}"] = _p90(leg.waits)
