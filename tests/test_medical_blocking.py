@@ -17,7 +17,7 @@ from sim.models import medical
 
 # One facility at one place: Poisson arrivals, exponential treatment, nobody dies (no hazard).
 ONE_FACILITY = """\
-scenario: {{name: full beds, duration: {days}d}}
+scenario: {{name: full beds, duration: {days}d, warmup: 1d}}
 map:
   places:
     camp: {{kind: training_area, lat: 43.5, lon: 51.3}}
@@ -54,9 +54,9 @@ def test_turning_away_matches_mmck_blocking(load, lam_h, c, k, mean_min):
     a row), so the binomial SE of the pooled count would be too small. Each replication uses its own
     random streams, so the R per-replication shares are independent estimates of P_K: their mean has
     SE = s/√R with s their sample standard deviation (independent replications as batch means). Each
-    run is 40 days of ~50-70 arrivals a day and starts empty; the start-up transient lasts hours (a few
-    mean treatments), a bias under 1 % of a run, well inside the tolerance. Power: P_K+1 (one bed more)
-    is 0.18 against 0.22 for the first case, about 15 SE away.
+    run is 40 days of ~50-70 arrivals a day; it starts empty, and the first day (many times the hours
+    the start-up transient lasts) is a warm-up left out of the count. Power: P_K+1 (one bed more) is
+    0.18 against 0.22 for the first case, about 15 SE away.
     """
     s = load(ONE_FACILITY.format(days=40, lam=lam_h, c=c, k=k, mean_min=mean_min))
     runs = [run_replication(s, 17, i).metrics for i in range(30)]

@@ -185,6 +185,35 @@ FAULTS: tuple[Fault, ...] = (
         '                    if spec.when_full in ("turn_away", "divert"):',
         ("tests/test_medical_blocking.py",),
     ),
+    Fault(
+        "waits before the warm-up kept",
+        "sim/models/medical.py",
+        "counted = arrived >= self.since",
+        "counted = True",
+        ("tests/test_warmup.py",),
+    ),
+    Fault(
+        "time-averages integrate from the start, not the warm-up",
+        "sim/models/medical.py",
+        "if now > self.since:  # the time-averages integrate from the warm-up on\n"
+        "            dt = now - max(self.last, self.since)",
+        "if True:\n            dt = now - self.last",
+        ("tests/test_warmup.py",),
+    ),
+    Fault(
+        "casualties before the warm-up counted",
+        "sim/models/medical.py",
+        "cs = [c for c in ms.casualties if c.injured >= ms.since] if ms.since else ms.casualties",
+        "cs = ms.casualties",
+        ("tests/test_warmup.py",),
+    ),
+    Fault(
+        "berth waits before the warm-up kept",
+        "sim/models/supply_lines.py",
+        "if t0 >= self.since:",
+        "if True:",
+        ("tests/test_warmup.py",),
+    ),
 )
 
 

@@ -31,12 +31,18 @@ Finding = tuple[PathKey, str]
 def check(s: Scenario) -> list[Finding]:
     """Every cross-reference problem in ``s`` (empty when the scenario is consistent)."""
     found: list[Finding] = []
-    for fn in (_ids, _places, _unit_refs, _orders, _phases, _objectives, _logistics, _medical, exercise_refs.check):
+    checks = (_run, _ids, _places, _unit_refs, _orders, _phases, _objectives, _logistics, _medical, exercise_refs.check)
+    for fn in checks:
         found.extend(fn(s))
     if not found:  # reachability only makes sense once every name resolves
         found.extend(_capacity(s))
         found.extend(_reachability(s))
     return found
+
+
+def _run(s: Scenario) -> Iterator[Finding]:
+    if s.scenario.warmup >= s.scenario.duration:
+        yield ("scenario", "warmup"), "the warm-up must end before the run does (scenario.duration)"
 
 
 def _duplicates(ids: list[str], path: str) -> Iterator[Finding]:

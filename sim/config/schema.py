@@ -57,6 +57,14 @@ class Meta(Frozen):
         examples=["2024-07-12T04:00"],
     )
     duration: Time = Field(description="the run stops at this time after H-hour", examples=["24h", "D+2 06:00"])
+    warmup: Time = Field(
+        0.0,
+        description="statistics of queues start at this time (steady-state studies): waits, queue lengths, "
+        "utilisation and blocking at medical facilities, evacuation legs and port berths, and the medical "
+        "chain's casualty counts and shares (casualties injured from then on); combat, supplies and "
+        "objectives count the whole run",
+        examples=["2d", "H+12"],
+    )
     seed: int = Field(
         0, ge=0, description="base seed; replication i derives its random streams from (seed, i)", examples=[2024]
     )

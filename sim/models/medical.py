@@ -62,7 +62,7 @@ class Casualty:
 
 @dataclass
 class Stage:
-    """A facility's state: teams, beds, and the statistics of its queue."""
+    """A facility's state: teams, beds, and the statistics of its queue (kept from ``since``, the warm-up)."""
 
     spec: Facility
     stream: Stream  # treatment times
@@ -79,15 +79,29 @@ class Stage:
     peak_beds: int = 0
     offered: int = 0  # casualties who asked this facility for a bed
     blocked: int = 0  # ... and found every bed taken (then diverted, held or turned away by its when_full rule)
+    since: float = 0.0  # the warm-up: statistics before it are left out
 
     @property
     def full(self) -> bool:
         return self.beds is not None and self.beds.count >= self.beds.capacity
 
     def tick(self, now: float) -> None:
-        self.area += self.waiting * (now - self.last)
-        self.busy_area += self.busy * (now - self.last)
+        if now > self.since:  # the time-averages integrate from the warm-up on
+            dt = now - max(self.last, self.since)
+            self.area += self.waiting * dt
+            self.busy_area += self.busy * dt
         self.last = now
+
+    def record_beds(self, now: float) -> None:
+        """Beds in use count towards the peak from the warm-up on: called as one is taken, given up, and at the end."""
+        if now >= self.since:
+            self.peak_beds = max(self.peak_beds, self.beds_used)
+
+    def ask_bed(self, now: float) -> None:
+        """A casualty asks for a bed: an arrival and, when every bed is taken, a blocked one (from the warm-up on)."""
+        if now >= self.since:
+            self.offered += 1
+            self.blocked += self.full
 
 
 @dataclass
@@ -106,6 +120,7 @@ class MedicalState:
         self.world, self.env = world, world.env
         med = world.scenario.medical
         self.med = med
+        self.since = world.scenario.scenario.warmup  # statistics count from here on
         self.sides = set(med.sides) or set(world.scenario.sides)
         self.stages: dict[str, Stage] = {
             f.id: Stage(
@@ -113,6 +128,7 @@ class MedicalState:
                 world.streams[f"treatment:{f.id}"],
                 simpy.PriorityResource(self.env, f.teams),
                 simpy.PriorityResource(self.env, f.beds) if f.beds else None,
+                since=self.since,
             )
             for f in med.facilities
         }
@@ -225,9 +241,8 @@ class MedicalState:
         while True:
             spec = stage.spec
             if stage.beds is not None:
-                stage.offered += 1
+                stage.ask_bed(env.now)
                 if stage.full and spec.when_full != "queue":
-                    stage.blocked += 1
                     if spec.when_full == "turn_away":
                         self._end(c, "turned_away", facility=spec.id)
                         return None
@@ -258,9 +273,8 @@ class MedicalState:
 
     def _reserve(self, c: Casualty, stage: Stage) -> Process:
         """A bed at ``stage`` held for ``c`` before it moves there (when_full: block); None if it dies waiting."""
-        stage.offered += 1
+        stage.ask_bed(self.env.now)
         if stage.full:
-            stage.blocked += 1
             self.world.emit("blocked", id=c.id, triage=c.triage, facility=stage.spec.id)
         bed = stage.beds.request(priority=c.priority)  # type: ignore[union-attr]
         if not (yield from self._wait(c, bed)):
@@ -270,7 +284,7 @@ class MedicalState:
 
     def _took_bed(self, stage: Stage) -> None:
         stage.beds_used += 1
-        stage.peak_beds = max(stage.peak_beds, stage.beds_used)
+        stage.record_beds(self.env.now)
 
     def _evacuate(self, c: Casualty, leg: Leg, source: str) -> Process:
         """Wait at facility ``source`` until an asset of ``leg`` has carried ``c`` to ``leg.to``; False if it died."""
@@ -282,15 +296,17 @@ class MedicalState:
         if not (yield from self._wait(c, arrived)):
             leg.queue[:] = [q for q in leg.queue if q[2] is not c]
             return False
-        leg.waits.append(arrived.value - ready)  # type: ignore[operator]
+        if ready >= self.since:
+            leg.waits.append(arrived.value - ready)  # type: ignore[operator]
         return True
 
     def _treat(self, c: Casualty, stage: Stage) -> Process:
         env = self.env
         stage.tick(env.now)
-        stage.arrivals += 1
-        stage.waiting += 1
         arrived = env.now
+        counted = arrived >= self.since  # arrivals before the warm-up are left out of the statistics
+        stage.arrivals += counted
+        stage.waiting += 1
         with stage.teams.request(priority=c.priority) as team:
             # the race with death is written out here rather than through _wait: the context manager already
             # gives up the team, and this is the chain's hot path (a condition event only while death can come)
@@ -300,7 +316,8 @@ class MedicalState:
             if team not in got:
                 self._end(c, "died_of_wounds")
                 return False
-            stage.waits.append(env.now - arrived)
+            if counted:
+                stage.waits.append(env.now - arrived)
             stage.busy += 1
             if c.care is None:
                 c.care = env.now
@@ -336,6 +353,7 @@ class MedicalState:
     def _leave_bed(self, stage: Stage, bed: simpy.Event | None) -> None:
         if bed is not None and stage.beds is not None:
             stage.beds.release(bed)  # type: ignore[arg-type]
+            stage.record_beds(self.env.now)  # in use until now
             stage.beds_used -= 1
 
     def _end(self, c: Casualty, outcome: str, **where: str) -> None:
@@ -365,16 +383,22 @@ class MedicalState:
             with asset.busy.request(priority=prio) as turn:
                 yield turn
                 # time casualties waited for an asset busy with other tasks (lift, supply): the contention
-                self.lock_wait_min[asset.id] = self.lock_wait_min.get(asset.id, 0.0) + env.now - asked
+                self._add_since(self.lock_wait_min, asset.id, asked)
                 if not leg.queue:  # another asset took them while this one waited for its turn
                     continue
                 start = env.now
                 ok = yield from self._mission(leg, asset)
                 if home is not None and not leg.queue and asset.location != home:
                     yield from travel(world, asset, home)
-                self.busy_min[asset.id] = self.busy_min.get(asset.id, 0.0) + env.now - start
+                self._add_since(self.busy_min, asset.id, start)
             if not ok:
                 yield env.timeout(RETRY_GROUNDED_MIN)
+
+    def _add_since(self, minutes: dict[str, float], key: str, start: float) -> None:
+        """Add to ``minutes[key]`` the time from ``start`` to now that falls after the warm-up."""
+        now = self.env.now
+        if now > self.since:
+            minutes[key] = minutes.get(key, 0.0) + now - max(start, self.since)
 
     def _mission(self, leg: Leg, asset: Unit) -> Process:
         """Fly to the most urgent casualty's facility, load the most urgent there, carry them to ``leg.to``."""
@@ -570,7 +594,8 @@ def metrics(world: World) -> dict[str, float]:
     if world.services.find(MedicalState) is None:
         return {}
     ms, now = state(world), world.now
-    cs = ms.casualties
+    span = now - ms.since  # the time statistics cover: from the warm-up to now
+    cs = [c for c in ms.casualties if c.injured >= ms.since] if ms.since else ms.casualties
     m: dict[str, float] = {"casualties": float(len(cs))}
     for t in TRIAGE:
         m[f"casualties.{t}"] = float(sum(1 for c in cs if c.triage == t))
@@ -588,9 +613,10 @@ def metrics(world: World) -> dict[str, float]:
         st.tick(now)
         m[f"wait_h.{fid}"] = sum(st.waits) / len(st.waits) / 60.0 if st.waits else math.nan
         m[f"wait_p90_h.{fid}"] = _p90(st.waits)
-        m[f"queue_avg.{fid}"] = st.area / now if now else math.nan
-        m[f"team_utilisation.{fid}"] = st.busy_area / (st.spec.teams * now) if now else math.nan
+        m[f"queue_avg.{fid}"] = st.area / span if span > 0 else math.nan
+        m[f"team_utilisation.{fid}"] = st.busy_area / (st.spec.teams * span) if span > 0 else math.nan
         if st.spec.beds:
+            st.record_beds(now)  # the beds still in use at the end
             m[f"peak_beds.{fid}"] = float(st.peak_beds)
         if st.spec.beds and st.spec.when_full != "queue":
             name = _FULL[st.spec.when_full][0]
@@ -600,6 +626,6 @@ def metrics(world: World) -> dict[str, float]:
         m[f"evac_wait_h.{to}"] = sum(leg.waits) / len(leg.waits) / 60.0 if leg.waits else math.nan
         m[f"evac_wait_p90_h.{to}"] = _p90(leg.waits)
         for a in leg.assets:
-            m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / now if now else math.nan
+            m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / span if span > 0 else math.nan
             m[f"medevac_asset_wait_h.{a.id}"] = ms.lock_wait_min.get(a.id, 0.0) / 60.0
     return m

@@ -47,6 +47,7 @@ class LinesState:
         self.deliveries: list[tuple[str, str, float]] = []  # (line, class, amount)
         self.trips_on_time: list[bool] = []  # per completed delivery trip
         self.busy_min: dict[str, float] = {}
+        self.since = world.scenario.scenario.warmup
 
     def alongside(self, place: str, minutes: float, ship: bool = True) -> Process:
         """Spend ``minutes`` loading or unloading; a ship takes a berth (queueing if all are taken)."""
@@ -57,10 +58,13 @@ class LinesState:
         t0 = self.env.now
         with port.berths.request() as req:
             yield req
-            port.waits.append(self.env.now - t0)
+            if t0 >= self.since:  # queue statistics count from the warm-up on
+                port.waits.append(self.env.now - t0)
             port.holding[id(req)] = self.env.now
             yield self.env.timeout(minutes)
-            port.busy_min += self.env.now - port.holding.pop(id(req))
+            held = port.holding.pop(id(req))
+            if self.env.now > self.since:
+                port.busy_min += self.env.now - max(held, self.since)
 
     def delivered_by_line(self) -> list[tuple[str, str, float]]:
         totals: dict[tuple[str, str], float] = {}
@@ -254,8 +258,8 @@ def metrics(world: World) -> dict[str, float]:
         for t in line.transports:
             m[f"utilisation.{t}"] = lines.busy_min.get(t, 0.0) / world.now if world.now else 0.0
     for p, port in lines.ports.items():
-        ongoing = sum(world.now - since for since in port.holding.values())
-        span = port.berths.capacity * world.now
-        m[f"berth_utilisation.{p}"] = (port.busy_min + ongoing) / span if span else 0.0
+        ongoing = sum(max(0.0, world.now - max(held, lines.since)) for held in port.holding.values())
+        span = port.berths.capacity * (world.now - lines.since)
+        m[f"berth_utilisation.{p}"] = (port.busy_min + ongoing) / span if span > 0 else 0.0
         m[f"berth_wait_h.{p}"] = sum(port.waits) / len(port.waits) / 60.0 if port.waits else math.nan
     return m
