@@ -21,6 +21,7 @@ from sim._lazy import Later
 from sim._version import __version__
 from sim.cores import MAX_WORKERS, default_workers
 from sim.errors import ExsimError, ScenarioError, capped
+from sim.serve.cli import serve
 
 # Everything else is imported when a command first uses it (sim._lazy): `exsim --help` and `exsim list`
 # load neither pydantic's schema nor the models nor rich, and no command but the deterministic mode and
@@ -848,6 +849,8 @@ class _null:
     def __exit__(self, *exc: object) -> None:
         return None
 
+
+main.add_command(serve)
 
 if __name__ == "__main__":
     main(prog_name="exsim")

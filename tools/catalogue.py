@@ -1,4 +1,4 @@
-"""Keep the message catalogues in step with the code: extract the messages of sim/present and sim/cli.py, merge them
+"""Keep the message catalogues in step with the code: extract the messages of sim/present, sim/serve and sim/cli.py, merge them
 into each language's .po (keeping its translations) and compile the .mo that exsim reads.
 
     python tools/catalogue.py           # after changing or adding a message; then translate the new ones
@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "sim" / "locale"
 KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
-SOURCES = [("present/**.py", "python"), ("cli.py", "python"), ("**.py", "ignore")]
+SOURCES = [("present/**.py", "python"), ("serve/**.py", "python"), ("cli.py", "python"), ("**.py", "ignore")]
 
 
 def extracted() -> Catalog:

@@ -194,7 +194,7 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
         "replication_note": _replication_note(by, chosen, rep, names, folder, lang),
         "replication_charts": _replication_charts(scenario, replayed, names, lang),
         "end": scenario.scenario.duration,
-        "map": _map(scenario, names),
+        "map": tracks.layout(scenario, names.place, MAP_W, MAP_H),
         "replay_json": _replay_json(scenario, replayed, names, lang),
         "replay_js": (resources.files("sim.present") / "templates" / "replay.js").read_text(encoding="utf-8"),
         "timeline": _timeline(scenario, replayed, folder, names, lang),
@@ -340,22 +340,6 @@ def _replication_charts(scenario: Scenario, r: Replayed, names: Labels, lang: La
         rows.append((uid, [(a / 60, b / 60, s) for a, b, s in bars]))
     charts.append(plots.gantt(rows, _("Units and phases"), xlabel, {k: _(v) for k, v in STATES.items()}))
     return [plots.svg(c) for c in charts]
-
-
-def _map(scenario: Scenario, names: Labels) -> dict[str, Any]:
-    xy = tracks.projection(scenario, MAP_W, MAP_H)
-    routes = []
-    for r in scenario.map.routes:
-        (x1, y1), (x2, y2) = xy[r.from_], xy[r.to]
-        title = f"{names.place(r.from_)} – {names.place(r.to)}: {r.distance_km:g} km ({r.mode})"
-        routes.append({"mode": r.mode, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "title": title})
-    places: list[dict[str, Any]] = []
-    taken: list[tuple[float, float]] = []
-    for pid, (x, y) in xy.items():  # places close together: labels one below the other
-        near = sum(1 for tx, ty in taken if abs(tx - x) < 60 and abs(ty - y) < 14)
-        taken.append((x, y))
-        places.append({"x": x, "y": y, "dy": 14 + 12 * near, "name": names.place(pid)})
-    return {"width": MAP_W, "height": MAP_H, "routes": routes, "places": places}
 
 
 def _replay_json(scenario: Scenario, r: Replayed, names: Labels, lang: Language) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sim.config.schema import Scenario
@@ -149,6 +149,14 @@ def at(frames: Sequence[tuple[float, str, str]], t: float) -> tuple[str, str, fl
 
 def projection(scenario: Scenario, width: float, height: float, margin: float = 40.0) -> dict[str, tuple[float, float]]:
     """Place -> (x, y) on a width × height picture: equirectangular, x scaled by cos(mean latitude)."""
+    xy = projector(scenario, width, height, margin)
+    return {pid: xy(p.lat, p.lon) for pid, p in scenario.map.places.items()}
+
+
+def projector(
+    scenario: Scenario, width: float, height: float, margin: float = 40.0
+) -> Callable[[float, float], tuple[float, float]]:
+    """(lat, lon) -> (x, y) on the picture ``projection`` draws the places on (for a unit part-way along)."""
     places = scenario.map.places
     lats = [p.lat for p in places.values()]
     lons = [p.lon for p in places.values()]
@@ -158,7 +166,27 @@ def projection(scenario: Scenario, width: float, height: float, margin: float = 
     scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
     x0 = (width - span_x * scale) / 2
     y0 = (height - span_y * scale) / 2
-    return {
-        pid: (round(x0 + (p.lon - min(lons)) * k * scale, 1), round(height - y0 - (p.lat - min(lats)) * scale, 1))
-        for pid, p in places.items()
-    }
+    lat0, lon0 = min(lats), min(lons)
+
+    def xy(lat: float, lon: float) -> tuple[float, float]:
+        return round(x0 + (lon - lon0) * k * scale, 1), round(height - y0 - (lat - lat0) * scale, 1)
+
+    return xy
+
+
+def layout(scenario: Scenario, place_name: Callable[[str], str], width: float, height: float) -> dict[str, Any]:
+    """The static map: routes as lines and places as labelled points on a width × height picture (the
+    report's map and the classroom's projector draw the same one)."""
+    xy = projection(scenario, width, height)
+    routes = []
+    for r in scenario.map.routes:
+        (x1, y1), (x2, y2) = xy[r.from_], xy[r.to]
+        title = f"{place_name(r.from_)} – {place_name(r.to)}: {r.distance_km:g} km ({r.mode})"
+        routes.append({"mode": r.mode, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "title": title})
+    places: list[dict[str, Any]] = []
+    taken: list[tuple[float, float]] = []
+    for pid, (x, y) in xy.items():  # places close together: labels one below the other
+        near = sum(1 for tx, ty in taken if abs(tx - x) < 60 and abs(ty - y) < 14)
+        taken.append((x, y))
+        places.append({"id": pid, "x": x, "y": y, "dy": 14 + 12 * near, "name": place_name(pid)})
+    return {"width": width, "height": height, "routes": routes, "places": places}

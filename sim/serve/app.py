@@ -1,0 +1,232 @@
+"""The classroom's routes: the projector (facilitator's token), the join and vote pages (join code, then a
+voter cookie), the JSON actions and the WebSockets that push the state. Everything is served from the
+package; no page loads anything from elsewhere (the Content-Security-Policy says so to the browser).
+
+Who may do what: the facilitator's actions need the token (header ``X-Exsim-Token``; 403 without it), a
+ballot needs the voter cookie issued at join (403 without it), and a WebSocket without either is refused
+before it opens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from importlib import resources
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from sim.errors import ExsimError
+from sim.present import i18n
+from sim.serve.auth import TOKEN_HEADER, VOTER_COOKIE
+from sim.serve.room import STORY_BACKLOG, Room, RoomError
+from sim.serve.text import texts
+from sim.serve.vote import VoteError
+
+HERE = resources.files("sim.serve")
+LANG_COOKIE = "exsim_lang"
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'"
+REFUSED = 4403  # WebSocket close code: not allowed (the HTTP 403 of a socket)
+
+
+def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
+    """The application around ``room``; with ``run`` its lifespan steps the session in the background."""
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+    def language(request: Request) -> str:
+        asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+        return asked if asked in i18n.LANGUAGES else lang
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        code = language(request)
+        t = texts(i18n.language(code))
+        response = templates.TemplateResponse(
+            request,
+            name,
+            {"lang": code, "t": t, "t_json": json.dumps(t, ensure_ascii=False), "languages": i18n.LANGUAGES, **context},
+            status_code=status,
+        )
+        if request.query_params.get("lang") in i18n.LANGUAGES:
+            response.set_cookie(LANG_COOKIE, code, samesite="strict")
+        return response
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/join", status_code=303)
+
+    async def join(request: Request) -> Response:
+        given = request.query_params.get("code")
+        if given is None:
+            return page(request, "join.html")
+        if not room.keys.joins(given):
+            return page(request, "join.html", status=403, error=True, code=given)
+        response = RedirectResponse("/vote", status_code=303)
+        if room.keys.voter(request.cookies.get(VOTER_COOKIE)) is None:
+            response.set_cookie(VOTER_COOKIE, await room.admit(), httponly=True, samesite="strict")
+        return response
+
+    async def vote_page(request: Request) -> Response:
+        if room.keys.voter(request.cookies.get(VOTER_COOKIE)) is None:
+            return RedirectResponse("/join", status_code=303)
+        return page(request, "vote.html")
+
+    async def projector(request: Request) -> Response:
+        token = request.query_params.get("token")
+        if not room.keys.facilitator(token):
+            return page(request, "forbidden.html", status=403)
+        return page(request, "projector.html", token=token, code=room.keys.code, map=room.map, join_url=join_url(request))
+
+    def join_url(request: Request) -> str:
+        return f"{request.url.scheme}://{request.url.netloc}/join"
+
+    async def control(request: Request) -> Response:
+        if not room.keys.facilitator(request.headers.get(TOKEN_HEADER)):
+            return _error(403, "the facilitator's token is needed")
+        body = await _json(request)
+        if body is None:
+            return _error(400, "the body must be a JSON object")
+        try:
+            await room.control(request.path_params["action"], body)
+        except RoomError as e:
+            return _error(409, str(e))
+        except (ValueError, ExsimError) as e:  # a bad value, an option or override the session refuses
+            return _error(400, str(e))
+        return Response(room.projector_state(), media_type="application/json")
+
+    async def cast(request: Request) -> Response:
+        voter = room.keys.voter(request.cookies.get(VOTER_COOKIE))
+        if voter is None:
+            return _error(403, "join with the class's code first")
+        body = await _json(request)
+        option = body.get("option") if body else None
+        if not isinstance(option, str):
+            return _error(400, "the body must be {\"option\": NAME}")
+        try:
+            await room.cast(voter, option)
+        except VoteError as e:
+            return _error(409 if room.vote is None or not room.vote.open else 400, str(e))
+        return JSONResponse(room.voter_state(voter))
+
+    async def state(request: Request) -> Response:
+        if room.keys.facilitator(request.headers.get(TOKEN_HEADER)):
+            return Response(room.projector_state(), media_type="application/json")
+        voter = room.keys.voter(request.cookies.get(VOTER_COOKIE))
+        if voter is None:
+            return _error(403, "join with the class's code first")
+        return JSONResponse(room.voter_state(voter))
+
+    async def projector_socket(ws: WebSocket) -> None:
+        if not room.keys.facilitator(ws.query_params.get("token")):
+            await ws.close(code=REFUSED)
+            return
+        await ws.accept()
+        cursor = max(0, len(room.story) - STORY_BACKLOG)
+
+        def message() -> str:
+            nonlocal cursor
+            story, cursor = room.story[cursor:], len(room.story)
+            return f'{{"state":{room.projector_state()},"story":{json.dumps(story, ensure_ascii=False)}}}'
+
+        await _push(ws, room, message)
+
+    async def voter_socket(ws: WebSocket) -> None:
+        voter = room.keys.voter(ws.cookies.get(VOTER_COOKIE))
+        if voter is None:
+            await ws.close(code=REFUSED)
+            return
+        await ws.accept()
+        await _push(ws, room, lambda: json.dumps({"state": room.voter_state(voter)}, ensure_ascii=False))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with anyio.create_task_group() as tg:
+            if run:
+                tg.start_soon(room.run)
+            yield
+            tg.cancel_scope.cancel()
+
+    routes = [
+        Route("/", home),
+        Route("/join", join),
+        Route("/vote", vote_page),
+        Route("/projector", projector),
+        Route("/api/control/{action}", control, methods=["POST"]),
+        Route("/api/vote", cast, methods=["POST"]),
+        Route("/api/state", state),
+        WebSocketRoute("/ws/projector", projector_socket),
+        WebSocketRoute("/ws/vote", voter_socket),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(_Headers)
+    return app
+
+
+async def _push(ws: WebSocket, room: Room, message: Any) -> None:
+    """Send the state now and after every change, until the page goes; a page never sends anything but
+    pings, and anything else it sends is answered with a refusal (actions go through the HTTP API)."""
+
+    async def listen(tg: anyio.abc.TaskGroup) -> None:
+        with contextlib.suppress(WebSocketDisconnect):
+            while True:
+                text = await ws.receive_text()
+                if text != "ping":
+                    await ws.send_text(json.dumps({"refused": "this socket only sends; actions use /api/"}))
+        tg.cancel_scope.cancel()
+
+    async def speak() -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):  # RuntimeError: sent after the page left
+            while True:
+                seen = room.version
+                await ws.send_text(message())
+                await room.wait(seen)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(listen, tg)
+        await speak()
+        tg.cancel_scope.cancel()
+
+
+async def _json(request: Request) -> dict[str, Any] | None:
+    raw = await request.body()
+    if not raw:
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+class _Headers:
+    """Every response: the Content-Security-Policy (only this server's own files) and no caching of state."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"content-security-policy", CSP.encode()))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

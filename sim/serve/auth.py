@@ -1,0 +1,46 @@
+"""Who may do what in the classroom: the join code that lets a phone vote, the facilitator's token that
+lets the projector steer the run, and the participants' ids (cookies) issued at join."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+# Upper-case letters and digits a class reads off a projector without confusion: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 5
+VOTER_COOKIE = "exsim_voter"
+TOKEN_HEADER = "X-Exsim-Token"
+
+
+def new_code(length: int = CODE_LENGTH) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def normalise(code: str) -> str:
+    """What a participant typed, as the code is shown: upper case, no spaces or dashes."""
+    return "".join(c for c in code.upper() if c not in " -")
+
+
+@dataclass
+class Keys:
+    """The room's secrets: a join code for the class, a token for the facilitator, the issued voter ids."""
+
+    code: str = field(default_factory=new_code)
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    voters: set[str] = field(default_factory=set)
+
+    def facilitator(self, given: str | None) -> bool:
+        return given is not None and secrets.compare_digest(given.encode(), self.token.encode())
+
+    def joins(self, given: str | None) -> bool:
+        return given is not None and secrets.compare_digest(normalise(given).encode(), self.code.encode())
+
+    def admit(self) -> str:
+        """A new participant's id (kept in their cookie): unguessable, so it cannot be forged to vote twice."""
+        voter = secrets.token_urlsafe(12)
+        self.voters.add(voter)
+        return voter
+
+    def voter(self, given: str | None) -> str | None:
+        return given if given is not None and given in self.voters else None

@@ -1,0 +1,82 @@
+"""``exsim serve``: the classroom in a browser (imports its web stack only when it runs)."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from sim.errors import ExsimError
+from sim.serve import MAX_SPEED
+
+
+@click.command()
+@click.argument("scenario")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="TCP port (0: any free).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on: 127.0.0.1 is this computer only; 0.0.0.0 lets phones on the local network join.",
+)
+@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), help="Seed (default: the scenario's).")
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0, min_open=True, max=MAX_SPEED),
+    default=600.0,
+    show_default=True,
+    help="Simulated seconds per real second (the facilitator can change it on the projector).",
+)
+@click.option("--lang", metavar="en|ru", help="Language of the pages and the story (each page can switch).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The play folder (default: plays/<date>_<time>-<scenario>).",
+)
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a scenario value (repeatable).")
+def serve(
+    scenario: str,
+    port: int,
+    host: str,
+    seed: int | None,
+    speed: float,
+    lang: str | None,
+    out: Path | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Play SCENARIO with a class in the browser: a projector view for the facilitator, a vote page for phones.
+
+    Prints the projector's address (with the facilitator's token: keep it to yourself) and the join address
+    and code for the class. The run starts paused; the facilitator starts it, opens and closes the votes
+    on decisions and may override. Choices, votes and overrides are saved in the play folder after each
+    one; Ctrl-C stops the server and saves the play (then `exsim report FOLDER` tells it).
+    """
+    missing = [m for m in ("starlette", "uvicorn", "jinja2", "websockets") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ExsimError(f"exsim serve needs {', '.join(missing)}: pip install 'exsim[serve]'")
+    from sim.config import load_scenario
+    from sim.errors import capped
+    from sim.experiment.history import slug
+    from sim.present import i18n
+    from sim.serve import server
+
+    code = i18n.choose(lang)
+    loaded = load_scenario(scenario, overrides)
+    for line in capped(loaded.warnings, "warnings"):
+        click.echo(line, err=True)
+    folder = out or Path("plays") / f"{datetime.now():%Y-%m-%d_%H%M%S}-{slug(loaded.path.stem)}"
+    sock = server.bind(host, port)
+    seed = loaded.scenario.scenario.seed if seed is None else seed
+    room = server.open_room(loaded.scenario, seed, folder, speed=speed, lang=code)
+    where = server.addresses(sock, room.keys.token)
+    click.echo(f"exsim serve: {loaded.scenario.scenario.name}, seed {seed}")
+    click.echo(f"  projector (facilitator only): {where.projector}")
+    for url in where.join:
+        click.echo(f"  the class joins at {url} with the code {room.keys.code}")
+    if host in ("127.0.0.1", "localhost", "::1"):
+        click.echo("  (this computer only: --host 0.0.0.0 lets phones on the local network join)")
+    click.echo("  Ctrl-C stops the server and saves the play", nl=True)
+    saved = server.serve(room, sock, code)
+    click.echo(f"play saved to {saved}/")

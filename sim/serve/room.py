@@ -1,0 +1,327 @@
+"""The classroom's one live run: a PlaySession stepped in the background at the chosen speed, the story
+told so far, the vote on the decision that holds the run, and the state each kind of page is shown.
+
+Every call into the session runs in a worker thread under one lock (the session is not thread-safe; a long
+step never keeps the server from answering the phones), and leaves a snapshot of what the pages show. Pages learn about changes by
+waiting on ``changed`` for a version newer than the one they last showed; a slow page simply skips the
+versions it missed (the state is whole each time; only the story comes in pieces, from each page's cursor).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import math
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sim.config.schema import Scenario
+from sim.errors import ExsimError
+from sim.play.session import DecisionPause, InjectPause, PlaySession, UnitPosition
+from sim.present import tracks
+from sim.present.labels import Labels
+from sim.present.story import Line
+from sim.serve import MAX_SPEED
+from sim.serve.auth import Keys
+from sim.serve.vote import Vote, VoteError
+
+MAP_W, MAP_H = 900, 600
+STORY_BACKLOG = 300  # lines a page that connects late is shown at once
+
+
+class RoomError(ExsimError):
+    """A facilitator's action the run's state refuses (HTTP 409): no vote open, nothing to acknowledge..."""
+
+
+class Room:
+    """The run, its speed and pause, the vote and the story; ``save`` writes the play folder."""
+
+    def __init__(
+        self,
+        session: PlaySession,
+        scenario: Scenario,
+        names: Labels,
+        folder: Path,
+        *,
+        source: Path | None = None,
+        speed: float = 600.0,
+        tick_s: float = 0.2,
+        keys: Keys | None = None,
+    ):
+        self.session = session
+        self.names = names
+        self.folder = folder
+        self.source = source  # the scenario file, recorded in the play folder
+        self.speed = speed
+        self.tick_s = tick_s
+        self.keys = keys or Keys()
+        self.running = False  # the facilitator starts the run when the class is ready
+        self.vote: Vote | None = None
+        self.story: list[dict[str, str]] = []
+        self.version = 0
+        self.changed = asyncio.Condition()
+        self.saved: Path | None = None
+        self.xy = tracks.projector(scenario, MAP_W, MAP_H)
+        self.map = tracks.layout(scenario, names.place, MAP_W, MAP_H)
+        self.sides = list(scenario.sides)
+        self._guard = threading.Lock()  # the session is touched by one thread at a time
+        self._snap = self._snapshot()
+        self._cache: tuple[int, str] | None = None
+
+    # --- the session, one call at a time ------------------------------------------------------------------
+    def _locked(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with self._guard:
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self._snap = self._snapshot()
+
+    async def _session(self, call: Callable[..., list[Line]], *args: Any, **kwargs: Any) -> None:
+        """Call the session in a worker thread (a long step never stalls the server); tell the story lines
+        it returns and show the change."""
+        try:
+            lines = await asyncio.to_thread(self._locked, call, *args, **kwargs)
+            self.story += [{"clock": self.names.clock(ln.t), "topic": ln.topic, "text": ln.text} for ln in lines]
+        finally:
+            await self._changed()
+
+    def _snapshot(self) -> dict[str, Any]:
+        s = self.session
+        return {
+            "clock": s.clock(),
+            "now": s.now,
+            "finished": s.finished,
+            "pending": s.pending,
+            "status": dataclasses.asdict(s.status()),
+            "units": [self._unit(p) for p in s.positions()],
+            "overrides": [dataclasses.asdict(o) for o in s.possible_overrides()],
+        }
+
+    @property
+    def pending(self) -> object:
+        return self._snap["pending"]
+
+    @property
+    def finished(self) -> bool:
+        return bool(self._snap["finished"])
+
+    # --- the run loop ------------------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Advance while running and not held by a pause, by the simulated time the real time allows."""
+        last = time.monotonic()
+        while not self.finished:
+            await asyncio.sleep(self.tick_s)
+            now = time.monotonic()
+            elapsed, last = now - last, now
+            if self.running and self.pending is None:
+                await self._advance(self.speed * elapsed / 60.0)
+        await self.save()
+
+    async def _advance(self, minutes: float) -> None:
+        await self._session(self.session.advance, minutes)
+
+    async def _changed(self) -> None:
+        async with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+
+    async def wait(self, seen: int, timeout: float = 15.0) -> int:
+        """The version after ``seen`` (or the same one after ``timeout``, for a keep-alive)."""
+        async with self.changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait_for(lambda: self.version > seen), timeout)
+            return self.version
+
+    async def save(self) -> Path:
+        """Write the play folder (after each choice and override, at the end, and when the server stops)."""
+        return await asyncio.to_thread(self.save_now)
+
+    def save_now(self) -> Path:
+        with self._guard:
+            self.saved = self.session.save(self.folder, source=self.source)
+        return self.saved
+
+    # --- the facilitator's actions -----------------------------------------------------------------------
+    async def control(self, action: str, body: dict[str, Any]) -> None:
+        """Carry out a facilitator's action; ValueError for a malformed one, RoomError for one refused now."""
+        act = ACTIONS.get(action)
+        if act is None:
+            raise ValueError(f"unknown action {action!r} (known: {', '.join(ACTIONS)})")
+        await act(self, body)
+        await self._changed()
+
+    async def _pause(self, body: dict[str, Any]) -> None:
+        self.running = False
+
+    async def _resume(self, body: dict[str, Any]) -> None:
+        if self.finished:
+            raise RoomError("the run has ended")
+        self.running = True
+
+    async def _speed(self, body: dict[str, Any]) -> None:
+        speed = _number(body, "speed")
+        if not 0 < speed <= MAX_SPEED:
+            raise ValueError(f"speed must be above 0 and at most {MAX_SPEED:g} simulated seconds per second")
+        self.speed = speed
+
+    async def _step(self, body: dict[str, Any]) -> None:
+        minutes = _number(body, "minutes")
+        if not 0 < minutes <= 24 * 60:
+            raise ValueError("a step is above 0 and at most 1440 simulated minutes")
+        if self.pending is not None or self.finished:
+            raise RoomError("the run is held by a pause (or has ended): answer it first")
+        await self._advance(minutes)
+
+    async def _acknowledge(self, body: dict[str, Any]) -> None:
+        if not isinstance(self.pending, InjectPause):
+            raise RoomError("no inject is waiting to be acknowledged")
+        await self._session(self.session.acknowledge)
+
+    def _decision(self) -> DecisionPause:
+        pending = self.pending
+        if not isinstance(pending, DecisionPause):
+            raise RoomError("no decision is waiting")
+        return pending
+
+    async def _open_vote(self, body: dict[str, Any]) -> None:
+        point = self._decision()
+        if self.vote is not None and self.vote.point == point.id and self.vote.open:
+            raise RoomError(f"the vote on {point.id} is already open")
+        self.vote = Vote(point.id, tuple(name for name, _ in point.options), point.default)
+
+    async def _close_vote(self, body: dict[str, Any]) -> None:
+        point = self._decision()
+        vote = self.vote
+        if vote is None or vote.point != point.id or not vote.open:
+            raise RoomError(f"no vote on {point.id} is open")
+        await self._choose_now(vote.close(), "vote", vote.counts())
+
+    async def _choose(self, body: dict[str, Any]) -> None:
+        """The facilitator decides (over an open vote, whose ballots are kept with the choice)."""
+        point = self._decision()
+        option = body.get("option")
+        if option not in {name for name, _ in point.options}:
+            raise ValueError(f"{option!r} is not an option of {point.id}")
+        vote = self.vote if self.vote is not None and self.vote.point == point.id and self.vote.open else None
+        if vote is not None:
+            vote.close()
+        await self._choose_now(str(option), "facilitator", vote.counts() if vote else None)
+
+    async def _choose_now(self, option: str, by: str, votes: dict[str, int] | None) -> None:
+        await self._session(self.session.choose, option, by=by, votes=votes)
+        await self.save()
+
+    async def _override(self, body: dict[str, Any]) -> None:
+        kind, target, params = body.get("kind"), body.get("target"), body.get("params") or {}
+        if not isinstance(kind, str) or not isinstance(target, str) or not isinstance(params, dict):
+            raise ValueError("an override needs kind and target (strings) and params (an object)")
+        if self.finished:
+            raise RoomError("the run has ended")
+        await self._session(self.session.override, kind, target, **params)
+        await self.save()
+
+    # --- the participants ---------------------------------------------------------------------------------
+    async def admit(self) -> str:
+        """A new participant's id; the projector counts them."""
+        voter = self.keys.admit()
+        await self._changed()
+        return voter
+
+    async def cast(self, voter: str, option: str) -> None:
+        if self.vote is None or not self.vote.open:
+            raise VoteError("no vote is open")
+        self.vote.cast(voter, option)
+        await self._changed()
+
+    # --- what the pages show ------------------------------------------------------------------------------
+    def projector_state(self) -> str:
+        """The whole state for the projector (JSON), encoded once per version however many pages watch."""
+        if self._cache is not None and self._cache[0] == self.version:
+            return self._cache[1]
+        snap = self._snap
+        state = {
+            "version": self.version,
+            **{k: snap[k] for k in ("clock", "now", "finished", "status", "units", "overrides")},
+            "running": self.running,
+            "speed": self.speed,
+            "pending": _pending(snap["pending"]),
+            "vote": self._vote(counts=True),
+            "participants": len(self.keys.voters),
+            "saved": str(self.saved) if self.saved else None,
+        }
+        text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        self._cache = (self.version, text)
+        return text
+
+    def voter_state(self, voter: str) -> dict[str, Any]:
+        vote = self._vote(counts=False)
+        if vote is not None and self.vote is not None:
+            vote["mine"] = self.vote.ballots.get(voter)
+        return {"version": self.version, "clock": self._snap["clock"], "finished": self.finished, "vote": vote}
+
+    def _vote(self, counts: bool) -> dict[str, Any] | None:
+        pending, vote = self.pending, self.vote
+        if vote is None or not isinstance(pending, DecisionPause) or pending.id != vote.point:
+            return None
+        tally = vote.counts()
+        return {
+            "point": vote.point,
+            "question": pending.title,
+            "open": vote.open,
+            "options": [
+                {"name": n, "label": label, **({"count": tally[n]} if counts else {})} for n, label in pending.options
+            ],
+            **({"ballots": len(vote.ballots)} if counts else {}),
+        }
+
+    def _unit(self, p: UnitPosition) -> dict[str, Any]:
+        x, y = self.xy(p.lat, p.lon) if math.isfinite(p.lat) and math.isfinite(p.lon) else (None, None)
+        return {
+            "id": p.id,
+            "label": p.label,
+            "side": p.side,
+            "side_index": self.sides.index(p.side) % 3 if p.side in self.sides else 0,
+            "x": x,  # None: nowhere on the map (lost with its transport)
+            "y": y,
+            "moving": p.moving,
+            "aboard": p.aboard,
+        }
+
+
+def _number(body: dict[str, Any], key: str) -> float:
+    value = body.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{key} must be a number")
+    return float(value)
+
+
+def _pending(p: object) -> dict[str, Any] | None:
+    if isinstance(p, InjectPause):
+        return {"kind": "inject", "id": p.id, "message": p.message}
+    if isinstance(p, DecisionPause):
+        return {
+            "kind": "decision",
+            "id": p.id,
+            "question": p.title,
+            "options": [{"name": n, "label": label} for n, label in p.options],
+            "default": p.default,
+        }
+    return None
+
+
+ACTIONS: dict[str, Callable[[Room, dict[str, Any]], Any]] = {
+    "pause": Room._pause,
+    "resume": Room._resume,
+    "speed": Room._speed,
+    "step": Room._step,
+    "acknowledge": Room._acknowledge,
+    "open_vote": Room._open_vote,
+    "close_vote": Room._close_vote,
+    "choose": Room._choose,
+    "override": Room._override,
+}

@@ -1,0 +1,88 @@
+"""Starting the classroom: the play session and its room, the listening socket, the addresses to give
+the facilitator and the class, and uvicorn running until Ctrl-C (after which the play is saved)."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import ipaddress
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.config.schema import Scenario
+from sim.errors import ExsimError
+from sim.play.session import PlaySession
+from sim.present import i18n
+from sim.present.labels import Labels
+from sim.serve.room import Room
+
+
+@dataclass(frozen=True)
+class Addresses:
+    projector: str  # with the facilitator's token: for the facilitator's screen only
+    join: list[str]  # where phones join (one per address of this machine the class can reach)
+
+
+def open_room(scenario: Scenario, seed: int, folder: Path, *, speed: float, lang: str) -> Room:
+    """A fresh play session of ``scenario`` and the room that steps it (paused until the facilitator starts)."""
+    language = i18n.language(lang)
+    session = PlaySession(scenario, seed, lang=language.code)
+    return Room(session, scenario, Labels(scenario, language), folder, speed=speed)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, opened before anything is printed, so a taken port is a one-line error."""
+    try:
+        family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    except ValueError:
+        family = socket.AF_INET  # a host name
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise ExsimError(f"--port {port}: the port is in use; choose another with --port") from None
+        raise ExsimError(f"--host {host} --port {port}: cannot listen there ({e.strerror or e})") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def addresses(sock: socket.socket, token: str) -> Addresses:
+    host, port = sock.getsockname()[:2]
+    shown = _shown(host)
+    projector = f"http://{_url_host(shown[0])}:{port}/projector?token={token}"
+    return Addresses(projector, [f"http://{_url_host(h)}:{port}/join" for h in shown])
+
+
+def _shown(host: str) -> list[str]:
+    """The addresses to print: the one listened on, or this machine's own when listening on all of them."""
+    if host not in ("0.0.0.0", "::"):
+        return [host]
+    found: list[str] = []
+    with contextlib.suppress(OSError):
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            ip = str(info[4][0])
+            if not ip.startswith("127.") and ip not in found:
+                found.append(ip)
+    return found or ["127.0.0.1"]
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def serve(room: Room, sock: socket.socket, lang: str) -> Path:
+    """Run the server on ``sock`` until Ctrl-C or SIGTERM; then save the play and return its folder."""
+    import uvicorn
+
+    from sim.serve.app import create_app
+
+    config = uvicorn.Config(create_app(room, lang), log_level="warning", lifespan="on", ws="auto")
+    server = uvicorn.Server(config)
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it stopped on
+        server.run(sockets=[sock])
+    return room.save_now()

@@ -1,0 +1,170 @@
+// The projector: map with the units, clock, story and status, and the facilitator's controls.
+"use strict";
+(function () {
+  const room = JSON.parse(document.getElementById("room").textContent);
+  const NS = "http://www.w3.org/2000/svg";
+  const layer = document.getElementById("units");
+  const marks = {};
+  let state = null;
+
+  function act(action, body) {
+    return send("/api/control/" + action, body, {"X-Exsim-Token": room.token}).then(draw, function (err) {
+      document.getElementById("run-state").textContent = err.message;
+    });
+  }
+
+  function drawUnits(units) {
+    const stacked = {};
+    units.forEach(function (u) {
+      let g = marks[u.id];
+      if (!g) {
+        g = document.createElementNS(NS, "g");
+        g.setAttribute("class", "unit side-" + u.side_index);
+        g.setAttribute("data-unit", u.id);
+        const c = document.createElementNS(NS, "circle");
+        c.setAttribute("r", "6");
+        const label = document.createElementNS(NS, "text");
+        label.setAttribute("x", "8");
+        label.textContent = u.id;
+        const title = document.createElementNS(NS, "title");
+        title.textContent = u.label;
+        g.append(c, label, title);
+        layer.appendChild(g);
+        marks[u.id] = g;
+      }
+      const key = Math.round(u.x / 8) + "," + Math.round(u.y / 8);
+      const k = stacked[key] = (stacked[key] || 0) + 1;
+      g.querySelector("text").setAttribute("y", String(-6 - (k - 1) * 11));
+      g.setAttribute("visibility", u.x === null ? "hidden" : "visible");
+      if (u.x !== null) g.setAttribute("transform", "translate(" + u.x + "," + u.y + ")");
+      g.classList.toggle("moving", u.moving);
+    });
+  }
+
+  function table(rows, cls) {
+    const t = el("table", {"class": cls});
+    rows.forEach(function (cells) {
+      const tr = el("tr");
+      cells.forEach(function (c, i) { tr.appendChild(el("td", i ? {"class": "num"} : {}, String(c))); });
+      t.appendChild(tr);
+    });
+    return t;
+  }
+
+  function number(x) { return Math.round(x).toLocaleString(document.documentElement.lang); }
+
+  function drawStatus(st) {
+    const box = document.getElementById("status");
+    box.replaceChildren();
+    box.appendChild(el("h3", {}, T.strength));
+    box.appendChild(table(st.forces.map(function (f) {
+      return [f.label, number(f.strength) + " / " + number(f.initial),
+              T.killed + " " + number(f.killed) + ", " + T.wounded + " " + number(f.wounded)];
+    }), "forces"));
+    if (st.stocks.length) {
+      box.appendChild(el("h3", {}, T.stocks));
+      box.appendChild(table(st.stocks.map(function (s) {
+        return [s.depot + " · " + (T.supply[s.supply] || s.supply), number(s.level) + " " + s.unit];
+      }), "stocks"));
+    }
+    const c = st.casualties;
+    if (c) {
+      box.appendChild(el("h3", {}, T.casualties + ": " + c.total));
+      box.appendChild(table([[T.in_care, c.in_care], [T.returned_to_duty, c.returned_to_duty],
+                             [T.evacuated, c.evacuated], [T.died_of_wounds, c.died_of_wounds]].concat(
+        c.stages.map(function (s) { return [s.facility, T.waiting_for_team + " " + s.waiting + ", " + T.beds_used + " " + s.beds_used]; })
+      ), "casualties"));
+    }
+    box.appendChild(el("h3", {}, T.objectives));
+    box.appendChild(table(st.objectives.map(function (o) { return [o.label, T[o.state] || o.state]; }), "objectives"));
+    box.querySelectorAll("table.objectives tr").forEach(function (tr, i) { tr.className = "state-" + st.objectives[i].state; });
+  }
+
+  function drawOverrides(list) {
+    const choice = document.getElementById("override-choice");
+    const before = choice.value;
+    choice.replaceChildren();
+    list.forEach(function (o, i) { choice.appendChild(el("option", {"value": String(i)}, o.label)); });
+    if (before && Number(before) < list.length) choice.value = before;
+    document.getElementById("override-form").hidden = !list.length;
+    document.getElementById("override-none").hidden = !!list.length;
+  }
+
+  function drawPause(s) {
+    const p = s.pending;
+    document.getElementById("pause-panel").hidden = !p;
+    document.getElementById("inject-panel").hidden = !p || p.kind !== "inject";
+    document.getElementById("decision-panel").hidden = !p || p.kind !== "decision";
+    if (!p || p.kind !== "inject") document.getElementById("inject-message").textContent = "";
+    if (!p) return;
+    if (p.kind === "inject") {
+      document.getElementById("inject-message").textContent = p.message;
+      return;
+    }
+    document.getElementById("decision-question").textContent = p.question;
+    const v = s.vote;
+    const body = document.querySelector("#vote-table tbody");
+    body.replaceChildren();
+    const decide = document.getElementById("decide");
+    decide.replaceChildren();
+    p.options.forEach(function (o) {
+      const count = v ? v.options.find(function (x) { return x.name === o.name; }).count : "";
+      const row = el("tr", {"data-option": o.name});
+      row.append(el("td", {}, o.label + (o.name === p.default ? " (" + T["default"] + ")" : "")),
+                 el("td", {"class": "count"}, String(count)));
+      body.appendChild(row);
+      const b = el("button", {"data-choose": o.name}, o.name);
+      b.addEventListener("click", function () { act("choose", {option: o.name}); });
+      decide.appendChild(b);
+    });
+    const open = !!(v && v.open);
+    document.getElementById("open-vote").hidden = open;
+    document.getElementById("close-vote").hidden = !open;
+    document.getElementById("vote-state").textContent = open ? T.vote_open + " · " + v.ballots + " " + T.votes : "";
+  }
+
+  function draw(s) {
+    state = s;
+    document.getElementById("clock").textContent = s.clock;
+    document.getElementById("participants").textContent = String(s.participants);
+    document.getElementById("run-state").textContent =
+      s.finished ? T.ended + (s.saved ? " " + T.saved + " " + s.saved : "") : (s.running ? T.running : T.paused);
+    document.getElementById("run-toggle").textContent = s.running ? T.pause : (s.now > 0 ? T.resume : T.start);
+    document.getElementById("run-toggle").disabled = s.finished;
+    const speed = document.getElementById("speed");
+    if (document.activeElement !== speed) speed.value = String(s.speed);
+    drawUnits(s.units);
+    drawStatus(s.status);
+    drawOverrides(s.finished ? [] : s.overrides);
+    drawPause(s);
+  }
+
+  function tell(lines) {
+    const story = document.getElementById("story");
+    lines.forEach(function (ln) {
+      const li = el("li", {"class": "topic-" + ln.topic});
+      li.append(el("span", {"class": "when"}, ln.clock), document.createTextNode(" " + ln.text));
+      story.appendChild(li);
+    });
+    if (lines.length) story.scrollTop = story.scrollHeight;
+  }
+
+  document.getElementById("run-toggle").addEventListener("click", function () {
+    act(state && state.running ? "pause" : "resume");
+  });
+  document.getElementById("step").addEventListener("click", function () { act("step", {minutes: 10}); });
+  document.getElementById("speed").addEventListener("change", function (e) { act("speed", {speed: Number(e.target.value)}); });
+  document.getElementById("acknowledge").addEventListener("click", function () { act("acknowledge"); });
+  document.getElementById("open-vote").addEventListener("click", function () { act("open_vote"); });
+  document.getElementById("close-vote").addEventListener("click", function () { act("close_vote"); });
+  document.getElementById("override-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    const o = state.overrides[Number(document.getElementById("override-choice").value)];
+    if (o) act("override", {kind: o.kind, target: o.target, params: o.params});
+  });
+
+  live("/ws/projector?token=" + encodeURIComponent(room.token), function (m) {
+    draw(m.state);
+    tell(m.story);
+  });
+})();

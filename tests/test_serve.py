@@ -1,0 +1,364 @@
+"""``exsim serve``: the vote's rule, who may do what (token, join code, voter cookie), the run driven through
+the HTTP API and the sockets, the pages' languages and their offline assets, and the command itself."""
+
+from __future__ import annotations
+
+import re
+import socket
+
+import pytest
+
+pytest.importorskip("starlette")
+
+from click.testing import CliRunner  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+from starlette.websockets import WebSocketDisconnect  # noqa: E402
+
+from sim.cli import main  # noqa: E402
+from sim.config import load_scenario  # noqa: E402
+from sim.play.session import PlayScript  # noqa: E402
+from sim.serve.app import REFUSED, create_app  # noqa: E402
+from sim.serve.auth import CODE_ALPHABET, TOKEN_HEADER, VOTER_COOKIE, Keys, normalise  # noqa: E402
+from sim.serve.server import open_room  # noqa: E402
+from sim.serve.vote import Vote, VoteError  # noqa: E402
+from tests.conftest import REPO  # noqa: E402
+
+BIRLESTIK = REPO / "scenarios" / "birlestik_2024.yaml"
+
+# --- the vote ------------------------------------------------------------------------------------------
+
+
+def test_the_majority_wins_and_a_voter_counts_once_however_often_they_change():
+    v = Vote("air_support", ("ridge", "island"), "island")
+    v.cast("a", "island")
+    v.cast("a", "ridge")  # changed: one ballot, for the ridge
+    v.cast("b", "ridge")
+    v.cast("c", "island")
+    assert v.counts() == {"ridge": 2, "island": 1}
+    assert v.close() == "ridge"
+
+
+@pytest.mark.parametrize(
+    ("ballots", "default", "winner"),
+    [
+        ({}, "b", "b"),  # nobody voted: the default
+        ({"x": "a", "y": "b"}, "b", "b"),  # a tie with the default among the tied: the default
+        ({"x": "a", "y": "c"}, "b", "a"),  # a tie without the default: the first listed of the tied
+        ({"x": "c", "y": "a"}, "b", "a"),  # ... in the scenario's order, not the order of the ballots
+        ({"x": "c", "y": "c", "z": "b"}, "b", "c"),  # a majority beats the default
+    ],
+)
+def test_the_tie_rule(ballots, default, winner):
+    v = Vote("p", ("a", "b", "c"), default)
+    for voter, option in ballots.items():
+        v.cast(voter, option)
+    assert v.winner() == winner
+
+
+def test_a_closed_vote_and_an_unknown_option_refuse_the_ballot():
+    v = Vote("p", ("a", "b"), "a")
+    with pytest.raises(VoteError, match="not an option"):
+        v.cast("x", "c")
+    v.close()
+    with pytest.raises(VoteError, match="closed"):
+        v.cast("x", "a")
+    assert v.ballots == {}
+
+
+# --- the keys ------------------------------------------------------------------------------------------
+
+
+def test_join_codes_are_short_unambiguous_and_typed_loosely():
+    keys = Keys()
+    assert 4 <= len(keys.code) <= 6 and set(keys.code) <= set(CODE_ALPHABET)
+    assert not set("01OIL") & set(CODE_ALPHABET)
+    assert keys.joins(f" {keys.code[:2].lower()}-{keys.code[2:]} ")
+    assert not keys.joins(keys.code[::-1] + "X") and not keys.joins(None)
+    assert normalise("ab c-d") == "ABCD"
+    assert len({Keys().code for _ in range(50)}) > 45  # drawn at random, not a fixed code
+
+
+def test_the_facilitator_token_and_voter_ids_cannot_be_guessed_or_forged():
+    keys = Keys()
+    assert keys.facilitator(keys.token) and not keys.facilitator(keys.token[:-1]) and not keys.facilitator(None)
+    voter = keys.admit()
+    assert keys.voter(voter) == voter and keys.voter("made-up") is None and len(voter) >= 16
+
+
+# --- the application -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def room(tmp_path):
+    loaded = load_scenario(BIRLESTIK)
+    return open_room(loaded.scenario, 2024, tmp_path / "play", speed=600.0, lang="en")
+
+
+@pytest.fixture
+def client(room):
+    with TestClient(create_app(room, "en", run=False)) as c:
+        yield c
+
+
+def joined(room, client_factory):
+    """A fresh participant (own cookies) who joined with the room's code."""
+    c = client_factory()
+    r = c.get(f"/join?code={room.keys.code}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/vote" and VOTER_COOKIE in r.cookies
+    return c
+
+
+@pytest.fixture
+def participants(room):
+    made = []
+
+    def make():
+        c = TestClient(create_app(room, "en", run=False))
+        made.append(c)
+        return joined(room, lambda: c)
+
+    yield make
+    for c in made:
+        c.close()
+
+
+def control(client, room, action, **body):
+    return client.post(f"/api/control/{action}", json=body, headers={TOKEN_HEADER: room.keys.token})
+
+
+def until_decision(client, room, point):
+    """Step the run (acknowledging injects) until decision ``point`` holds it."""
+    for _ in range(200):
+        pending = room.pending
+        if pending is not None and pending.kind == "decision" and pending.id == point:
+            return
+        r = control(client, room, "acknowledge") if pending is not None else control(client, room, "step", minutes=10)
+        assert r.status_code == 200, r.text
+    raise AssertionError(f"decision {point} never came")
+
+
+def test_the_projector_needs_the_token(client, room):
+    assert client.get("/projector").status_code == 403
+    assert client.get("/projector?token=wrong").status_code == 403
+    r = client.get(f"/projector?token={room.keys.token}")
+    assert r.status_code == 200 and room.keys.code in r.text and 'id="map"' in r.text
+
+
+def test_a_participant_without_the_token_can_neither_steer_nor_override(client, room, participants):
+    phone = participants()
+    for action, body in [
+        ("pause", {}),
+        ("resume", {}),
+        ("speed", {"speed": 6000}),
+        ("step", {"minutes": 60}),
+        ("open_vote", {}),
+        ("close_vote", {}),
+        ("choose", {"option": "ridge"}),
+        ("override", {"kind": "repaired", "target": "pb-1", "params": {}}),
+    ]:
+        for headers in ({}, {TOKEN_HEADER: "guess"}, {TOKEN_HEADER: room.keys.code}):
+            r = phone.post(f"/api/control/{action}", json=body, headers=headers)
+            assert r.status_code == 403, (action, headers, r.text)
+    assert room.session.now == 0 and room.session.actions == [] and room.speed == 600 and not room.running
+    assert control(client, room, "resume").status_code == 200 and room.running  # the facilitator can
+
+
+def test_sockets_refuse_who_has_neither_token_nor_code(client, room, participants):
+    for path in ("/ws/projector", "/ws/projector?token=wrong", "/ws/vote"):
+        with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect(path) as ws:
+            ws.receive_text()
+        assert refused.value.code == REFUSED, path
+    phone = participants()
+    with phone.websocket_connect("/ws/vote") as ws:  # a participant's own socket: the voter's view only
+        state = ws.receive_json()["state"]
+        assert state["vote"] is None and "units" not in state and "status" not in state
+        ws.send_text("pause")  # the socket takes no orders
+        assert "refused" in ws.receive_json()
+    with pytest.raises(WebSocketDisconnect), phone.websocket_connect("/ws/projector") as ws:
+        ws.receive_text()
+
+
+def test_joining_needs_the_code(client, room):
+    r = client.get("/join?code=WRONG", follow_redirects=False)
+    assert r.status_code == 403 and 'id="join-error"' in r.text and VOTER_COOKIE not in r.cookies
+    assert client.get("/vote", follow_redirects=False).headers["location"] == "/join"
+    assert client.post("/api/vote", json={"option": "ridge"}).status_code == 403
+    assert client.get("/api/state").status_code == 403
+    assert client.get("/", follow_redirects=False).headers["location"] == "/join"
+
+
+def test_the_class_votes_and_the_majority_option_is_taken(client, room, participants, tmp_path):
+    phones = [participants() for _ in range(3)]
+    assert phones[0].post("/api/vote", json={"option": "ridge"}).status_code == 409  # no vote open yet
+    assert control(client, room, "close_vote").status_code == 409
+    until_decision(client, room, "air_support")
+    assert control(client, room, "open_vote").status_code == 200
+    assert control(client, room, "open_vote").status_code == 409  # already open
+    assert phones[0].post("/api/vote", json={"option": "nowhere"}).status_code == 400
+    for phone, option in zip(phones, ["island", "ridge", "ridge"], strict=True):
+        r = phone.post("/api/vote", json={"option": option})
+        assert r.status_code == 200 and r.json()["vote"]["mine"] == option
+    phones[0].post("/api/vote", json={"option": "ridge"})  # changes their mind: 3 for the ridge now
+    phones[2].post("/api/vote", json={"option": "island"})  # ... and another: 2-1
+    state = control(client, room, "pause").json()
+    assert {o["name"]: o["count"] for o in state["vote"]["options"]} == {"ridge": 2, "island": 1}
+    assert state["vote"]["ballots"] == 3
+
+    r = control(client, room, "close_vote")
+    assert r.status_code == 200, r.text
+    assert room.pending is None or room.pending.id != "air_support"
+    (choice,) = [a for a in room.session.actions if a["action"] == "choose"]
+    assert (choice["id"], choice["option"], choice["by"]) == ("air_support", "ridge", "vote")
+    assert choice["votes"] == {"ridge": 2, "island": 1}
+    assert phones[1].post("/api/vote", json={"option": "island"}).status_code == 409  # closed now
+
+    # saved at once, with the ballots; the run goes on with the ridge's orders (the fighters go there)
+    script = PlayScript.load(room.folder)
+    assert [(a["option"], a["votes"]) for a in script.actions if a["action"] == "choose"] == [
+        ("ridge", {"ridge": 2, "island": 1})
+    ]
+    until_decision(client, room, "reserve")
+    told = " ".join(line["text"] for line in room.story)
+    assert re.search(r"ftr-1.*oymasha_ridge|oymasha_ridge.*ftr-1", told), told[-2000:]
+
+
+def test_the_facilitator_may_decide_over_an_open_vote_and_the_ballots_are_kept(client, room, participants):
+    phone = participants()
+    until_decision(client, room, "air_support")
+    control(client, room, "open_vote")
+    phone.post("/api/vote", json={"option": "ridge"})
+    assert control(client, room, "choose", option="nowhere").status_code == 400
+    assert control(client, room, "choose", option="island").status_code == 200
+    (choice,) = [a for a in room.session.actions if a["action"] == "choose"]
+    assert (choice["option"], choice["by"], choice["votes"]) == ("island", "facilitator", {"ridge": 1, "island": 0})
+
+
+def test_an_override_is_applied_and_saved_as_the_facilitators(client, room):
+    until_decision(client, room, "air_support")
+    control(client, room, "choose", option="island")
+    for _ in range(100):  # until the patrol boat has broken down (H+2): "repaired" becomes possible
+        state = control(client, room, "pause").json()
+        if any(o["kind"] == "repaired" for o in state["overrides"]):
+            break
+        pending = room.pending
+        control(client, room, "acknowledge") if pending is not None and pending.kind == "inject" else control(
+            client, room, "step", minutes=10
+        )
+    (repair,) = [o for o in state["overrides"] if o["kind"] == "repaired"]
+    bad = control(client, room, "override", kind="repaired", target="no-such-unit", params={})
+    assert bad.status_code == 400 and "not possible" in bad.json()["error"]
+    r = control(client, room, "override", kind=repair["kind"], target=repair["target"], params=repair["params"])
+    assert r.status_code == 200, r.text
+    assert not any(o["kind"] == "repaired" for o in r.json()["overrides"])  # done: no longer on offer
+    overrides = [a for a in PlayScript.load(room.folder).actions if a["action"] == "override"]
+    assert [(a["kind"], a["target"]) for a in overrides] == [("repaired", repair["target"])]
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "status"),
+    [
+        ("speed", {"speed": 0}, 400),
+        ("speed", {"speed": "fast"}, 400),
+        ("speed", {"speed": 1e9}, 400),
+        ("step", {"minutes": -5}, 400),
+        ("launch", {}, 400),
+        ("acknowledge", {}, 409),
+        ("choose", {"option": "ridge"}, 409),
+    ],
+)
+def test_malformed_or_untimely_actions_are_refused_with_a_reason(client, room, action, body, status):
+    r = control(client, room, action, **body)
+    assert r.status_code == status and r.json()["error"]
+    assert room.speed == 600 and room.session.now == 0
+
+
+def test_the_speed_sets_how_far_a_tick_advances(client, room):
+    import asyncio
+
+    control(client, room, "speed", speed=3000)
+    room.running = True
+    start = room.session.now
+    asyncio.run(room._advance(room.speed * 2.0 / 60))  # two real seconds at 3000 simulated seconds per second
+    assert room.session.now == pytest.approx(start + 100) or room.pending is not None
+
+
+def test_the_projector_socket_pushes_changes_and_the_story(client, room):
+    with client.websocket_connect(f"/ws/projector?token={room.keys.token}") as ws:
+        first = ws.receive_json()
+        assert first["state"]["clock"] == "D+0 04:00" and first["story"] == []
+        until_decision(client, room, "air_support")
+        decision = ws.receive_json()
+        while decision["state"]["version"] < room.version:
+            decision = ws.receive_json()
+        assert decision["state"]["clock"] == "D+0 05:00" and decision["state"]["pending"]["id"] == "air_support"
+        control(client, room, "choose", option="island")
+        control(client, room, "step", minutes=30)  # the tanks and IFVs set out for the ridge at 05:25
+        later = ws.receive_json()
+        while later["state"]["version"] < room.version:
+            later = ws.receive_json()
+        told = [line["text"] for line in decision["story"] + later["story"]]
+        assert any("tank-1 sets out from oymasha" in t for t in told), told
+        assert {"tank-1", "ifv-1"} <= {u["id"] for u in later["state"]["units"] if u["moving"]}
+        moved = {u["id"]: (u["x"], u["y"]) for u in later["state"]["units"]}
+        assert moved != {u["id"]: (u["x"], u["y"]) for u in first["state"]["units"]}
+
+
+# --- pages: offline, and in two languages ----------------------------------------------------------------
+
+ASSET = re.compile(r"""(?:src|href|action)\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]+)""", re.I)
+
+
+def test_pages_load_nothing_from_the_internet(client, room, participants):
+    phone = participants()
+    pages = [
+        client.get("/join").text,
+        client.get(f"/projector?token={room.keys.token}").text,
+        phone.get("/vote").text,
+    ]
+    styles = [client.get("/static/style.css").text]
+    scripts = [client.get(f"/static/{name}").text for name in ("live.js", "projector.js", "vote.js")]
+    refs = [a or b for text in pages + styles for a, b in ASSET.findall(text)]
+    assert refs and all(not re.match(r"(?i)([a-z]+:)?//", r) for r in refs), refs
+    assert all(r.startswith(("/static/", "?", "/join")) for r in refs), refs
+    # scripts: the one absolute URL they may hold is the SVG namespace, a name rather than a request
+    for text in scripts:
+        assert set(re.findall(r"https?://[^\s\"']+", text)) <= {"http://www.w3.org/2000/svg"}
+    csp = client.get("/join").headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "http" not in csp
+
+
+def test_pages_speak_russian_when_asked_and_remember_it(client, room):
+    r = client.get("/join?lang=ru")
+    assert r.status_code == 200 and "Присоединиться" in r.text and '<html lang="ru">' in r.text
+    assert "Join the class" not in r.text
+    assert "Присоединиться" in client.get("/join").text  # the cookie keeps the choice
+    assert "Join the class" in client.get("/join?lang=en").text
+    ru = client.get(f"/projector?token={room.keys.token}&lang=ru").text
+    assert "Карта" in ru and "Map<" not in ru
+
+
+# --- the command -----------------------------------------------------------------------------------------
+
+
+def test_a_taken_port_is_a_one_line_error():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        r = CliRunner().invoke(main, ["serve", str(BIRLESTIK), "--port", str(port)])
+    assert r.exit_code == 2 and f"--port {port}: the port is in use" in r.output
+    assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nowhere.yaml"], "nowhere.yaml"),
+        ([str(BIRLESTIK), "--speed", "0"], "--speed"),
+        ([str(BIRLESTIK), "--port", "70000"], "--port"),
+        ([str(BIRLESTIK), "--lang", "fr"], "--lang fr"),
+    ],
+)
+def test_bad_input_is_a_one_line_error(args, message):
+    r = CliRunner().invoke(main, ["serve", *args])
+    assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output
