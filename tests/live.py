@@ -29,12 +29,15 @@ class Served:
     exit_code: int | None = None
 
 
-def free_port(args: list[str]) -> list[str]:
-    """The command with ``--port 0`` (any free port): a test never takes a fixed port."""
+def local(args: list[str]) -> list[str]:
+    """The command on ``127.0.0.1`` and ``--port 0`` (any free port): a test never takes a fixed port, and
+    talks to this machine's loopback only (a command shown with ``--host 0.0.0.0`` would print, and the
+    test would poll, the machine's network address)."""
     args = list(args)
-    if "--port" in args:
-        del args[args.index("--port") : args.index("--port") + 2]
-    return [*args, "--port", "0"]
+    for option in ("--port", "--host"):
+        while option in args:
+            del args[args.index(option) : args.index(option) + 2]
+    return [*args, "--host", "127.0.0.1", "--port", "0"]
 
 
 @contextlib.contextmanager
@@ -43,7 +46,7 @@ def served(args: list[str], cwd: Path, timeout_s: float = 60.0) -> Iterator[Serv
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "serve", *free_port(args)],
+        [sys.executable, "-m", "sim.cli", "serve", *local(args)],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
@@ -95,4 +98,6 @@ def served(args: list[str], cwd: Path, timeout_s: float = 60.0) -> Iterator[Serv
             raise
         while (line := out.get(timeout=5)) is not None:
             lines.append(line)
+        if proc.stdout is not None:
+            proc.stdout.close()
     running.exit_code = proc.returncode

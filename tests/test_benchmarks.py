@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -48,3 +49,10 @@ def test_sweep_benchmark_alternates_executors_and_reports_cpu_per_replication():
 def test_cli_benchmark_compares_help_with_importing_numpy():
     out = bench("cli.py", "--rounds", "1")
     assert "exsim --help / import numpy (wall):" in out and "(goal <= 0.5)" in out
+
+
+def test_serve_benchmark_reports_start_up_and_the_class_latencies():
+    pytest.importorskip("starlette")
+    out = bench("serve.py", "--clients", "4", "--votes", "2", "--rounds", "1")
+    for name in ("start to first page (goal < 2 s)", "vote opened -> shown on phones", "ballot (POST /api/vote)"):
+        assert re.search(rf"{re.escape(name)}\s+median\s+[\d.]+ ms\s+p95\s+[\d.]+ ms", out), out

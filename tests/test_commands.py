@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from tests.conftest import REPO
+from tests.live import served
 
+LIVE = {"serve"}  # commands that run until they are stopped
 SHIPPED = sorted((REPO / "scenarios").glob("*.yaml")) + sorted((REPO / "configs" / "sweeps").glob("*.yaml"))
 
 
@@ -72,6 +74,12 @@ def test_every_shown_command_runs(where, commands, tmp_path, monkeypatch):
     failures = []
     for line in commands:
         args = quick(shlex.split(line)[1:])
+        if args[0] in LIVE:  # a server: started on a free port, asked for a page, stopped with Ctrl-C
+            with served(args[1:], tmp_path) as server:
+                pass
+            if server.exit_code != 0:
+                failures.append(f"{line}\n  -> exit {server.exit_code}: {server.lines[-5:]}")
+            continue
         r = CliRunner().invoke(main, args, input="y\n")  # "y": the confirmation runs --prune asks for
         if r.exit_code != 0:
             failures.append(f"{line}\n  -> exit {r.exit_code}: {(r.stderr or r.output)[-400:]} {r.exception!r}")

@@ -4,24 +4,26 @@ the HTTP API and the sockets, the pages' languages and their offline assets, and
 from __future__ import annotations
 
 import re
+import shlex
 import socket
 
 import pytest
 
 pytest.importorskip("starlette")
 
-from click.testing import CliRunner  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
-from starlette.websockets import WebSocketDisconnect  # noqa: E402
+from click.testing import CliRunner
+from sim.play.session import PlayScript
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
-from sim.cli import main  # noqa: E402
-from sim.config import load_scenario  # noqa: E402
-from sim.play.session import PlayScript  # noqa: E402
-from sim.serve.app import REFUSED, create_app  # noqa: E402
-from sim.serve.auth import CODE_ALPHABET, TOKEN_HEADER, VOTER_COOKIE, Keys, normalise  # noqa: E402
-from sim.serve.server import open_room  # noqa: E402
-from sim.serve.vote import Vote, VoteError  # noqa: E402
-from tests.conftest import REPO  # noqa: E402
+from sim.cli import main
+from sim.config import load_scenario
+from sim.serve.app import REFUSED, create_app
+from sim.serve.auth import CODE_ALPHABET, TOKEN_HEADER, VOTER_COOKIE, Keys, normalise
+from sim.serve.server import open_room
+from sim.serve.vote import Vote, VoteError
+from tests.conftest import REPO
+from tests.live import served
 
 BIRLESTIK = REPO / "scenarios" / "birlestik_2024.yaml"
 
@@ -338,6 +340,24 @@ def test_pages_speak_russian_when_asked_and_remember_it(client, room):
 
 
 # --- the command -----------------------------------------------------------------------------------------
+
+
+def test_the_commands_of_the_serve_page_run(tmp_path):
+    """docs/serve.md's commands, as a facilitator would type them (on the loopback, on a free port)."""
+    page = (REPO / "docs" / "serve.md").read_text(encoding="utf-8")
+    commands = [
+        shlex.split(line.strip())[1:]
+        for block in re.findall(r"```sh\n(.*?)```", page, re.S)
+        for line in block.splitlines()
+        if line.strip().startswith("exsim serve ")
+    ]
+    assert len(commands) == 2
+    for args in commands:
+        with served(args[1:], tmp_path) as server:
+            assert server.answered_s < 60
+        assert server.exit_code == 0, server.lines
+        assert "the run had not started: no play folder written" in server.lines
+    assert not (tmp_path / "plays").exists()
 
 
 def test_a_taken_port_is_a_one_line_error():

@@ -80,17 +80,21 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 phones[0].screenshot(path=str(shots / "serve_phone_vote.png"), full_page=True)
 
                 # a participant, with their own cookie, cannot steer the run: refused by the server
-                for action, body in [("pause", {}), ("speed", {"speed": 1}), ("close_vote", {}), ("choose", {"option": "island"})]:
+                attempts = [("pause", {}), ("speed", {"speed": 1}), ("close_vote", {}), ("choose", {"option": "ridge"})]
+                for action, body in attempts:
                     status = phones[0].evaluate(
                         """([a, b]) => fetch('/api/control/' + a, {method: 'POST', body: JSON.stringify(b),
-                              headers: {'Content-Type': 'application/json', 'X-Exsim-Token': 'guess'}}).then(r => r.status)""",
+                              headers: {'Content-Type': 'application/json', 'X-Exsim-Token': 'guess'}})
+                            .then(r => r.status)""",
                         [action, body],
                     )
                     assert status == 403, action
-                assert phones[0].evaluate(
-                    """() => new Promise(done => { const ws = new WebSocket('ws://' + location.host + '/ws/projector');
+                refused = phones[0].evaluate(
+                    """() => new Promise(done => {
+                          const ws = new WebSocket('ws://' + location.host + '/ws/projector');
                           ws.onopen = () => done('open'); ws.onclose = () => done('refused'); })"""
-                ) == "refused"
+                )
+                assert refused == "refused"
                 snoop = contexts[2].new_page()  # the phone's browser, without the token, on the projector's page
                 assert snoop.goto(server.projector.split("?")[0]).status == 403
                 expect(snoop.locator("#forbidden")).to_be_visible()

@@ -81,7 +81,9 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
         token = request.query_params.get("token")
         if not room.keys.facilitator(token):
             return page(request, "forbidden.html", status=403)
-        return page(request, "projector.html", token=token, code=room.keys.code, map=room.map, join_url=join_url(request))
+        return page(
+            request, "projector.html", token=token, code=room.keys.code, map=room.map, join_url=join_url(request)
+        )
 
     def join_url(request: Request) -> str:
         return f"{request.url.scheme}://{request.url.netloc}/join"
@@ -107,7 +109,7 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
         body = await _json(request)
         option = body.get("option") if body else None
         if not isinstance(option, str):
-            return _error(400, "the body must be {\"option\": NAME}")
+            return _error(400, 'the body must be {"option": NAME}')
         try:
             await room.cast(voter, option)
         except VoteError as e:

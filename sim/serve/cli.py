@@ -79,4 +79,4 @@ def serve(
         click.echo("  (this computer only: --host 0.0.0.0 lets phones on the local network join)")
     click.echo("  Ctrl-C stops the server and saves the play", nl=True)
     saved = server.serve(room, sock, code)
-    click.echo(f"play saved to {saved}/")
+    click.echo(f"play saved to {saved}/" if saved else "the run had not started: no play folder written")

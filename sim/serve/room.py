@@ -2,9 +2,10 @@
 told so far, the vote on the decision that holds the run, and the state each kind of page is shown.
 
 Every call into the session runs in a worker thread under one lock (the session is not thread-safe; a long
-step never keeps the server from answering the phones), and leaves a snapshot of what the pages show. Pages learn about changes by
-waiting on ``changed`` for a version newer than the one they last showed; a slow page simply skips the
-versions it missed (the state is whole each time; only the story comes in pieces, from each page's cursor).
+step never keeps the server from answering the phones), and leaves a snapshot of what the pages show.
+Pages learn about changes by waiting on ``changed`` for a version newer than the one they last showed; a
+slow page simply skips the versions it missed (the state is whole each time; only the story comes in
+pieces, from each page's cursor).
 """
 
 from __future__ import annotations
@@ -101,6 +102,11 @@ class Room:
             "units": [self._unit(p) for p in s.positions()],
             "overrides": [dataclasses.asdict(o) for o in s.possible_overrides()],
         }
+
+    @property
+    def started(self) -> bool:
+        """Anything to keep: simulated time has passed or the facilitator has acted."""
+        return self.session.now > 0 or bool(self.session.actions)
 
     @property
     def pending(self) -> object:

@@ -75,8 +75,9 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def serve(room: Room, sock: socket.socket, lang: str) -> Path:
-    """Run the server on ``sock`` until Ctrl-C or SIGTERM; then save the play and return its folder."""
+def serve(room: Room, sock: socket.socket, lang: str) -> Path | None:
+    """Run the server on ``sock`` until Ctrl-C or SIGTERM; then save the play and return its folder (None
+    when the run never started: there is nothing to keep)."""
     import uvicorn
 
     from sim.serve.app import create_app
@@ -85,4 +86,4 @@ def serve(room: Room, sock: socket.socket, lang: str) -> Path:
     server = uvicorn.Server(config)
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it stopped on
         server.run(sockets=[sock])
-    return room.save_now()
+    return room.save_now() if room.started else None

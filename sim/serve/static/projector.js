@@ -7,6 +7,47 @@
   const marks = {};
   let state = null;
 
+  // Zoom and pan: the viewBox moves; marks and labels keep their size on screen (scaled by k).
+  const svg = document.getElementById("map");
+  const full = svg.getAttribute("viewBox").split(" ").map(Number);
+  let view = full.slice();
+  function k() { return view[2] / full[2]; }
+  function place(g, x, y) { g.setAttribute("transform", "translate(" + x + "," + y + ") scale(" + k().toFixed(3) + ")"); }
+  function applyView() {
+    svg.setAttribute("viewBox", view.map(function (v) { return v.toFixed(1); }).join(" "));
+    svg.querySelectorAll("g.place").forEach(function (g) { place(g, g.dataset.x, g.dataset.y); });
+    if (state) drawUnits(state.units);
+  }
+  function zoom(factor, cx, cy) {
+    const w = Math.min(full[2], Math.max(full[2] / 40, view[2] * factor));
+    const h = w * full[3] / full[2];
+    view = [cx - (cx - view[0]) * w / view[2], cy - (cy - view[1]) * h / view[3], w, h];
+    applyView();
+  }
+  function svgPoint(e) {
+    const p = svg.createSVGPoint();
+    p.x = e.clientX; p.y = e.clientY;
+    return p.matrixTransform(svg.getScreenCTM().inverse());
+  }
+  svg.addEventListener("wheel", function (e) {
+    e.preventDefault();
+    const p = svgPoint(e);
+    zoom(e.deltaY > 0 ? 1.25 : 0.8, p.x, p.y);
+  }, {passive: false});
+  let drag = null;
+  svg.addEventListener("pointerdown", function (e) { drag = svgPoint(e); svg.setPointerCapture(e.pointerId); });
+  svg.addEventListener("pointermove", function (e) {
+    if (!drag) return;
+    const p = svgPoint(e);
+    view[0] -= p.x - drag.x;
+    view[1] -= p.y - drag.y;
+    applyView();
+  });
+  svg.addEventListener("pointerup", function () { drag = null; });
+  document.getElementById("zoom-in").addEventListener("click", function () { zoom(0.67, view[0] + view[2] / 2, view[1] + view[3] / 2); });
+  document.getElementById("zoom-out").addEventListener("click", function () { zoom(1.5, view[0] + view[2] / 2, view[1] + view[3] / 2); });
+  document.getElementById("zoom-all").addEventListener("click", function () { view = full.slice(); applyView(); });
+
   function act(action, body) {
     return send("/api/control/" + action, body, {"X-Exsim-Token": room.token}).then(draw, function (err) {
       document.getElementById("run-state").textContent = err.message;
@@ -32,11 +73,11 @@
         layer.appendChild(g);
         marks[u.id] = g;
       }
-      const key = Math.round(u.x / 8) + "," + Math.round(u.y / 8);
-      const k = stacked[key] = (stacked[key] || 0) + 1;
-      g.querySelector("text").setAttribute("y", String(-6 - (k - 1) * 11));
+      const key = Math.round(u.x / (8 * k())) + "," + Math.round(u.y / (8 * k()));
+      const n = stacked[key] = (stacked[key] || 0) + 1;
+      g.querySelector("text").setAttribute("y", String(-6 - (n - 1) * 11));
       g.setAttribute("visibility", u.x === null ? "hidden" : "visible");
-      if (u.x !== null) g.setAttribute("transform", "translate(" + u.x + "," + u.y + ")");
+      if (u.x !== null) place(g, u.x, u.y);
       g.classList.toggle("moving", u.moving);
     });
   }
@@ -110,8 +151,9 @@
     p.options.forEach(function (o) {
       const count = v ? v.options.find(function (x) { return x.name === o.name; }).count : "";
       const row = el("tr", {"data-option": o.name});
-      row.append(el("td", {}, o.label + (o.name === p.default ? " (" + T["default"] + ")" : "")),
-                 el("td", {"class": "count"}, String(count)));
+      const label = el("td", {}, " " + o.label + (o.name === p.default ? " (" + T["default"] + ")" : ""));
+      label.prepend(el("strong", {}, o.name));
+      row.append(label, el("td", {"class": "count"}, String(count)));
       body.appendChild(row);
       const b = el("button", {"data-choose": o.name}, o.name);
       b.addEventListener("click", function () { act("choose", {option: o.name}); });

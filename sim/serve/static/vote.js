@@ -14,7 +14,8 @@
     document.getElementById("question").textContent = v.question;
     options.replaceChildren();
     v.options.forEach(function (o) {
-      const b = el("button", {"class": "option" + (v.mine === o.name ? " mine" : ""), "data-option": o.name}, o.label);
+      const b = el("button", {"class": "option" + (v.mine === o.name ? " mine" : ""), "data-option": o.name});
+      b.append(el("strong", {}, o.name), document.createTextNode(o.label === o.name ? "" : o.label));
       b.disabled = !v.open;
       b.addEventListener("click", async function () {
         try { show(await send("/api/vote", {option: o.name})); } catch (err) { note.textContent = err.message; }

@@ -1,0 +1,216 @@
+"""``exsim serve`` with a class: how fast it starts, and how it answers 30 phones at once.
+
+Goal (issue 13): the server answers its first page in under 2 s, and serves a class of 30 vote pages.
+Everything runs on this machine (127.0.0.1): the server as a user starts it (``exsim serve birlestik_2024
+--port 0``), then ``--clients`` participants, each with its own cookies, who
+
+1. load the vote page and its three static files (page-load latency);
+2. hold a WebSocket open; the facilitator opens a vote, and each socket's delay until it shows the open
+   vote is the broadcast latency;
+3. all vote at once, ``--votes`` times each (changing their vote), as fast as the server answers (vote
+   latency, and the throughput of the whole class); the projector's tally is checked against the ballots.
+
+    python benchmarks/serve.py [--clients 30] [--votes 10] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# benchmarks/queue.py would shadow the standard library's `queue` (asyncio and subprocess import it): take
+# the script's folder off the import path first
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import httpx
+from websockets.asyncio.client import connect
+
+SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "birlestik_2024.yaml"
+TIMEOUT_S = 60.0
+
+
+class Server:
+    """``exsim serve`` in its own process, stopped with Ctrl-C."""
+
+    def __init__(self, folder: Path):
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sim.cli", "serve", str(SCENARIO), "--port", "0", "--out", str(folder / "play")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        assert self.proc.stdout is not None
+        text = ""
+        while "joins at" not in text:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise SystemExit(f"exsim serve ended: {text}")
+            text += line
+        self.projector = re.search(r"projector \(facilitator only\): (\S+)", text).group(1)  # type: ignore[union-attr]
+        m = re.search(r"joins at (\S+) with the code (\w+)", text)
+        assert m is not None
+        self.join, self.code = m.group(1), m.group(2)
+        self.origin = self.join.rsplit("/join", 1)[0]
+        self.token = self.projector.split("token=")[1]
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            try:
+                with urllib.request.urlopen(self.join, timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+        self.started_s = time.perf_counter() - t0
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=TIMEOUT_S)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile (nearest rank) of ``values``."""
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(q * len(s) + 0.5) - 1))]
+
+
+def line(name: str, values_s: list[float]) -> str:
+    ms = [v * 1000 for v in values_s]
+    return (
+        f"{name:<34} median {statistics.median(ms):7.1f} ms   p95 {pct(ms, 0.95):7.1f} ms   "
+        f"max {max(ms):7.1f} ms   (n = {len(ms)})"
+    )
+
+
+async def the_class(server: Server, clients: int, votes: int) -> dict[str, list[float] | float]:
+    facilitator = httpx.AsyncClient(base_url=server.origin, headers={"X-Exsim-Token": server.token}, timeout=30)
+
+    async def control(action: str, **body: object) -> dict:
+        r = await facilitator.post(f"/api/control/{action}", json=body)
+        r.raise_for_status()
+        return r.json()
+
+    state = await control("pause")
+    for _ in range(200):  # to the first decision (H+1), acknowledging the injects before it
+        pending = state["pending"]
+        if pending is not None and pending["kind"] == "decision":
+            break
+        state = await control("acknowledge") if pending is not None else await control("step", minutes=10)
+    options = [o["name"] for o in state["pending"]["options"]]
+
+    phones = [httpx.AsyncClient(base_url=server.origin, timeout=30) for _ in range(clients)]
+    page_s: list[float] = []
+
+    async def load(phone: httpx.AsyncClient) -> None:
+        r = await phone.get(f"/join?code={server.code}", follow_redirects=True)
+        r.raise_for_status()
+        t0 = time.perf_counter()
+        pages = await asyncio.gather(
+            phone.get("/vote"), *(phone.get(f"/static/{f}") for f in ("style.css", "live.js", "vote.js"))
+        )
+        for p in pages:
+            p.raise_for_status()
+        page_s.append(time.perf_counter() - t0)
+
+    await asyncio.gather(*(load(p) for p in phones))
+
+    opened = asyncio.Event()
+    seen_open: list[float] = []
+    sockets_ready = asyncio.Barrier(clients + 1)
+    done = asyncio.Event()
+    t_open = 0.0
+
+    async def listen(phone: httpx.AsyncClient) -> None:
+        cookie = "; ".join(f"{k}={v}" for k, v in phone.cookies.items())
+        url = server.origin.replace("http", "ws", 1) + "/ws/vote"
+        async with connect(url, additional_headers={"Cookie": cookie}, open_timeout=TIMEOUT_S) as ws:
+            json.loads(await ws.recv())  # the state now
+            await sockets_ready.wait()
+            noted = False
+            while not done.is_set():
+                try:
+                    msg = json.loads(await asyncio.wait_for(ws.recv(), timeout=0.5))
+                except TimeoutError:
+                    continue
+                if not noted and msg["state"]["vote"] and msg["state"]["vote"]["open"]:
+                    seen_open.append(time.perf_counter() - t_open)
+                    noted = True
+                    if len(seen_open) == clients:
+                        opened.set()
+
+    listeners = [asyncio.create_task(listen(p)) for p in phones]
+    await sockets_ready.wait()
+    t_open = time.perf_counter()
+    await control("open_vote")
+    await asyncio.wait_for(opened.wait(), TIMEOUT_S)
+
+    vote_s: list[float] = []
+    final: dict[str, str] = {}
+
+    async def vote(i: int, phone: httpx.AsyncClient) -> None:
+        for k in range(votes):
+            option = options[(i + k) % len(options)]
+            t0 = time.perf_counter()
+            r = await phone.post("/api/vote", json={"option": option})
+            vote_s.append(time.perf_counter() - t0)
+            r.raise_for_status()
+            final[str(i)] = option
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(vote(i, p) for i, p in enumerate(phones)))
+    wall = time.perf_counter() - t0
+    state = await control("pause")
+    tally = {o["name"]: o["count"] for o in state["vote"]["options"]}
+    expected = {o: sum(1 for v in final.values() if v == o) for o in options}
+    assert tally == expected, (tally, expected)  # every last ballot counted, once
+    done.set()
+    await asyncio.gather(*listeners)
+    await control("close_vote")
+    for p in [*phones, facilitator]:
+        await p.aclose()
+    return {"page": page_s, "broadcast": seen_open, "vote": vote_s, "throughput": len(vote_s) / wall}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=30, help="participants (phones)")
+    ap.add_argument("--votes", type=int, default=10, help="ballots each participant casts")
+    ap.add_argument("--rounds", type=int, default=3, help="server starts (the class is served in the first)")
+    args = ap.parse_args(argv)
+    starts: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(args.rounds):
+            server = Server(Path(tmp) / str(i))
+            starts.append(server.started_s)
+            try:
+                if i == 0:
+                    measured = asyncio.run(the_class(server, args.clients, args.votes))
+            finally:
+                server.stop()
+    print(f"exsim serve {SCENARIO.stem}: {args.clients} participants, {args.votes} ballots each")
+    print(line("start to first page (goal < 2 s)", starts))
+    print(line("vote page + 3 static files", measured["page"]))  # type: ignore[arg-type]
+    print(line("vote opened -> shown on phones", measured["broadcast"]))  # type: ignore[arg-type]
+    print(line("ballot (POST /api/vote)", measured["vote"]))  # type: ignore[arg-type]
+    print(f"{'ballots per second, whole class':<34} {measured['throughput']:7.0f}")
+
+
+if __name__ == "__main__":
+    main()
