@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shlex
 import socket
+import time
 
 import pytest
 
@@ -18,6 +19,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from sim.cli import main
 from sim.config import load_scenario
+from sim.serve import MAX_SPEED
 from sim.serve.app import REFUSED, create_app
 from sim.serve.auth import CODE_ALPHABET, TOKEN_HEADER, VOTER_COOKIE, Keys, normalise
 from sim.serve.server import open_room
@@ -303,6 +305,27 @@ def test_the_projector_socket_pushes_changes_and_the_story(client, room):
         assert {"tank-1", "ifv-1"} <= {u["id"] for u in later["state"]["units"] if u["moving"]}
         moved = {u["id"]: (u["x"], u["y"]) for u in later["state"]["units"]}
         assert moved != {u["id"]: (u["x"], u["y"]) for u in first["state"]["units"]}
+
+
+def test_the_run_loop_plays_to_the_end_at_the_set_speed_and_saves(tmp_path):
+    loaded = load_scenario(REPO / "scenarios" / "island_retake.yaml")  # no pauses: it runs through
+    room = open_room(loaded.scenario, 7, tmp_path / "play", speed=MAX_SPEED, lang="en")
+    with TestClient(create_app(room, "en")) as c:  # the lifespan runs the loop
+        time.sleep(0.5)
+        assert room.session.now == 0  # paused until the facilitator starts it
+        control(c, room, "resume")
+        deadline = time.monotonic() + 60
+        while not room.finished and time.monotonic() < deadline:
+            time.sleep(0.1)
+        state = c.get("/api/state", headers={TOKEN_HEADER: room.keys.token}).json()
+        while state["saved"] is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            state = c.get("/api/state", headers={TOKEN_HEADER: room.keys.token}).json()
+    assert state["finished"] and state["clock"] == room.names.clock(loaded.scenario.scenario.duration)
+    assert {o["state"] for o in state["status"]["objectives"]} <= {"met", "missed"}
+    assert state["saved"] == str(tmp_path / "play")
+    assert PlayScript.load(tmp_path / "play").finished
+    assert control(c, room, "resume").status_code == 409  # over
 
 
 # --- pages: offline, and in two languages ----------------------------------------------------------------

@@ -69,6 +69,8 @@ def test_new_check_run_and_a_shipped_sweep_from_an_installed_wheel(tmp_path):
     told = sh(exsim, "story", "island_retake", "--rep", "1", "--lang", "ru", cwd=work)
     assert "Итоги" in told and "выдвигается" in told
     assert (purelib / "sim" / "locale" / "ru" / "LC_MESSAGES" / "exsim.mo").is_file()
+    for page in ("static/projector.js", "static/style.css", "templates/projector.html"):  # exsim serve's pages
+        assert (purelib / "sim" / "serve" / page).is_file(), page
     sh(exsim, "report", "out", "-o", "aar.html", cwd=work)
     page = (work / "aar.html").read_text(encoding="utf-8")
     assert 'id="objectives-table"' in page and 'id="replay-data"' in page

@@ -33,6 +33,7 @@ from sim.serve.vote import Vote, VoteError
 
 MAP_W, MAP_H = 900, 600
 STORY_BACKLOG = 300  # lines a page that connects late is shown at once
+MAX_TICK_S = 1.0  # real seconds one step may make up for (after a stall, the run does not leap ahead)
 
 
 class RoomError(ExsimError):
@@ -67,6 +68,7 @@ class Room:
         self.version = 0
         self.changed = asyncio.Condition()
         self.saved: Path | None = None
+        self.error: str | None = None  # why the run stopped, when it stopped on a problem
         self.xy = tracks.projector(scenario, MAP_W, MAP_H)
         self.map = tracks.layout(scenario, names.place, MAP_W, MAP_H)
         self.sides = list(scenario.sides)
@@ -98,7 +100,7 @@ class Room:
             "now": s.now,
             "finished": s.finished,
             "pending": s.pending,
-            "status": dataclasses.asdict(s.status()),
+            "status": _finite(dataclasses.asdict(s.status())),
             "units": [self._unit(p) for p in s.positions()],
             "overrides": [dataclasses.asdict(o) for o in s.possible_overrides()],
         }
@@ -118,14 +120,22 @@ class Room:
 
     # --- the run loop ------------------------------------------------------------------------------------
     async def run(self) -> None:
-        """Advance while running and not held by a pause, by the simulated time the real time allows."""
+        """Advance while running and not held by a pause, by the simulated time the real time allows.
+
+        A problem the run itself reports (its event budget spent, say) stops it and is shown on the
+        projector; the play so far is saved. Anything else is a bug and ends the server loudly.
+        """
         last = time.monotonic()
-        while not self.finished:
-            await asyncio.sleep(self.tick_s)
-            now = time.monotonic()
-            elapsed, last = now - last, now
-            if self.running and self.pending is None:
-                await self._advance(self.speed * elapsed / 60.0)
+        try:
+            while not self.finished:
+                await asyncio.sleep(self.tick_s)
+                now = time.monotonic()
+                elapsed, last = min(now - last, MAX_TICK_S), now
+                if self.running and self.pending is None:
+                    await self._advance(self.speed * elapsed / 60.0)
+        except ExsimError as e:
+            self.running, self.error = False, str(e)
+            await self._changed()
         await self.save()
 
     async def _advance(self, minutes: float) -> None:
@@ -165,8 +175,8 @@ class Room:
         self.running = False
 
     async def _resume(self, body: dict[str, Any]) -> None:
-        if self.finished:
-            raise RoomError("the run has ended")
+        if self.finished or self.error is not None:
+            raise RoomError(self.error or "the run has ended")
         self.running = True
 
     async def _speed(self, body: dict[str, Any]) -> None:
@@ -259,8 +269,9 @@ class Room:
             "vote": self._vote(counts=True),
             "participants": len(self.keys.voters),
             "saved": str(self.saved) if self.saved else None,
+            "error": self.error,
         }
-        text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         self._cache = (self.version, text)
         return text
 
@@ -297,6 +308,17 @@ class Room:
             "moving": p.moving,
             "aboard": p.aboard,
         }
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities as None (JSON has neither: a metric with no value, say)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _number(body: dict[str, Any], key: str) -> float:

@@ -169,7 +169,7 @@
     state = s;
     document.getElementById("clock").textContent = s.clock;
     document.getElementById("participants").textContent = String(s.participants);
-    document.getElementById("run-state").textContent =
+    document.getElementById("run-state").textContent = s.error ? s.error :
       s.finished ? T.ended + (s.saved ? " " + T.saved + " " + s.saved : "") : (s.running ? T.running : T.paused);
     document.getElementById("run-toggle").textContent = s.running ? T.pause : (s.now > 0 ? T.resume : T.start);
     document.getElementById("run-toggle").disabled = s.finished;
