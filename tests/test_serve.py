@@ -13,12 +13,12 @@ import pytest
 pytest.importorskip("starlette")
 
 from click.testing import CliRunner
-from sim.play.session import PlayScript
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from sim.cli import main
 from sim.config import load_scenario
+from sim.play.session import PlayScript
 from sim.serve import MAX_SPEED
 from sim.serve.app import REFUSED, create_app
 from sim.serve.auth import CODE_ALPHABET, TOKEN_HEADER, VOTER_COOKIE, Keys, normalise
@@ -381,6 +381,14 @@ def test_the_commands_of_the_serve_page_run(tmp_path):
         assert server.exit_code == 0, server.lines
         assert "the run had not started: no play folder written" in server.lines
     assert not (tmp_path / "plays").exists()
+
+
+def test_a_play_folder_that_holds_files_is_refused_before_the_class_starts(tmp_path):
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "notes.txt").write_text("keep me")
+    r = CliRunner().invoke(main, ["serve", str(BIRLESTIK), "--out", str(tmp_path / "old"), "--port", "0"])
+    assert r.exit_code == 2 and "already holds files" in r.output
+    assert (tmp_path / "old" / "notes.txt").read_text() == "keep me"
 
 
 def test_a_taken_port_is_a_one_line_error():

@@ -43,9 +43,15 @@ def default_folder(scenario_name: str, root: Path = ROOT) -> Path:
 
 
 def write(
-    session: PlaySession, folder: Path, *, source: Path | None = None, extra: dict[str, Any] | None = None
+    session: PlaySession,
+    folder: Path,
+    *,
+    source: Path | None = None,
+    extra: dict[str, Any] | None = None,
+    replace: bool = False,
 ) -> Path:
-    """Write ``session`` (finished or not) to ``folder``, whole or not at all."""
+    """Write ``session`` (finished or not) to ``folder``, whole or not at all (``replace``: over an earlier
+    save of the same play, swapped in whole)."""
     played = with_choices(session.scenario, session.actions)
     loaded = LoadedScenario(played, source or Path(f"{history.slug(played.scenario.name)}.yaml"))
     plan = Plan.for_run(loaded, session.seed, 1, history.slug(folder.name))
@@ -53,7 +59,7 @@ def write(
     metrics = session.metrics if session.metrics is not None else collect_metrics(session.world)
     script = session.as_script()
     play = {**script.as_json(), **(extra or {})}
-    with history.target(folder, plan.name, force=False) as tgt:
+    with history.target(folder, plan.name, force=replace) as tgt:
         point = PointRow(0, "", {}, loaded.digest)
         store = ResultStore.create(tgt.work, plan.manifest(), [point], plan.metrics(), resume=False)
         try:

@@ -400,11 +400,14 @@ class PlaySession:
             self.seed, list(self.actions), self.steps, self.finished, self.language.code, self.started, stamp()
         )
 
-    def save(self, folder: Path, *, source: Path | None = None, extra: dict[str, Any] | None = None) -> Path:
-        """Write the play folder (a results folder with play.json), atomically; see :mod:`sim.play.folder`."""
+    def save(
+        self, folder: Path, *, source: Path | None = None, extra: dict[str, Any] | None = None, replace: bool = False
+    ) -> Path:
+        """Write the play folder (a results folder with play.json), atomically; see :mod:`sim.play.folder`.
+        ``replace``: over this play's own earlier save (exsim serve saves after every choice)."""
         from sim.play.folder import write
 
-        return write(self, Path(folder), source=source, extra=extra or {})
+        return write(self, Path(folder), source=source, extra=extra or {}, replace=replace)
 
 
 def _catalogue(s: Scenario) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -58,7 +57,7 @@ def serve(
         raise ExsimError(f"exsim serve needs {', '.join(missing)}: pip install 'exsim[serve]'")
     from sim.config import load_scenario
     from sim.errors import capped
-    from sim.experiment.history import slug
+    from sim.play.folder import default_folder
     from sim.present import i18n
     from sim.serve import server
 
@@ -66,7 +65,9 @@ def serve(
     loaded = load_scenario(scenario, overrides)
     for line in capped(loaded.warnings, "warnings"):
         click.echo(line, err=True)
-    folder = out or Path("plays") / f"{datetime.now():%Y-%m-%d_%H%M%S}-{slug(loaded.path.stem)}"
+    folder = out or default_folder(loaded.path.stem)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ExsimError(f"--out {folder}: already holds files; the play needs a new or empty folder")
     sock = server.bind(host, port)
     seed = loaded.scenario.scenario.seed if seed is None else seed
     room = server.open_room(loaded.scenario, seed, folder, speed=speed, lang=code)

@@ -158,8 +158,9 @@ class Room:
         return await asyncio.to_thread(self.save_now)
 
     def save_now(self) -> Path:
+        """The first save needs an empty folder (the command checks it at start); later ones replace it."""
         with self._guard:
-            self.saved = self.session.save(self.folder, source=self.source)
+            self.saved = self.session.save(self.folder, source=self.source, replace=self.saved is not None)
         return self.saved
 
     # --- the facilitator's actions -----------------------------------------------------------------------

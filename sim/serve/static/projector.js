@@ -48,6 +48,24 @@
   document.getElementById("zoom-out").addEventListener("click", function () { zoom(1.5, view[0] + view[2] / 2, view[1] + view[3] / 2); });
   document.getElementById("zoom-all").addEventListener("click", function () { view = full.slice(); applyView(); });
 
+  // The first view: the area where most places are, leaving out a far-off one (a home port across the sea)
+  // that would shrink everything else to a corner. "Whole map" shows everything.
+  (function fitMainArea() {
+    const pts = Array.from(svg.querySelectorAll("g.place")).map(function (g) { return [Number(g.dataset.x), Number(g.dataset.y)]; });
+    if (pts.length < 3) return;
+    const mid = function (a) { const s = a.slice().sort(function (p, q) { return p - q; }); return s[Math.floor(s.length / 2)]; };
+    const cx = mid(pts.map(function (p) { return p[0]; })), cy = mid(pts.map(function (p) { return p[1]; }));
+    const d = pts.map(function (p) { return Math.hypot(p[0] - cx, p[1] - cy); });
+    const near = pts.filter(function (p, i) { return d[i] <= 3 * Math.max(mid(d), 1); });
+    const xs = near.map(function (p) { return p[0]; }), ys = near.map(function (p) { return p[1]; });
+    const x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs), y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    const w = Math.min(full[2], Math.max((x1 - x0) * 1.3, (y1 - y0) * 1.3 * full[2] / full[3], full[2] / 40));
+    if (w >= full[2] * 0.8) return;
+    const h = w * full[3] / full[2];
+    view = [(x0 + x1) / 2 - w / 2, (y0 + y1) / 2 - h / 2, w, h];
+    applyView();
+  })();
+
   function act(action, body) {
     return send("/api/control/" + action, body, {"X-Exsim-Token": room.token}).then(draw, function (err) {
       document.getElementById("run-state").textContent = err.message;
