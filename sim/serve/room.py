@@ -155,7 +155,9 @@ class Room:
 
     async def save(self) -> Path:
         """Write the play folder (after each choice and override, at the end, and when the server stops)."""
-        return await asyncio.to_thread(self.save_now)
+        saved = await asyncio.to_thread(self.save_now)
+        await self._changed()  # the projector says where
+        return saved
 
     def save_now(self) -> Path:
         """The first save needs an empty folder (the command checks it at start); later ones replace it."""
