@@ -505,7 +505,7 @@ def sweep(
                 }
             )
         except ValidationError as e:  # _parse_vary lets only plain, finite values through: this is a backstop
-            raise ExsimError(f"--vary: {e.errors()[0]['msg']}") from None
+            raise ExsimError(f"--vary: {e.errors()[0]['msg'].removeprefix('Value error, ')}") from None
         sw = build_sweep(spec, source, "--vary", _cli_anchor)
     plan = Plan.from_sweep(sw)
     if precision or max_reps:

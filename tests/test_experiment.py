@@ -179,6 +179,7 @@ def test_confidence_intervals_cover_a_known_mean_at_their_level(tmp_path):
         ("bad_value.yaml", 7, "units.3.strength: Input should be a valid integer"),
         ("unknown_field.yaml", 5, "unknown field"),
         ("lhs_without_range.yaml", 2, "needs a range"),
+        ("seed_factor.yaml", 2, "scenario.seed cannot be a factor"),
     ],
 )
 def test_bad_sweep_files_give_positioned_errors(tmp_path, name, line, words):
@@ -188,6 +189,14 @@ def test_bad_sweep_files_give_positioned_errors(tmp_path, name, line, words):
     assert first.startswith(f"{BAD / name}:{line}:"), first
     assert words in r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_seed_given_as_a_factor_on_the_command_line_is_refused(tmp_path):
+    """Every point runs the same base seed's replications: a seed factor would be silently ignored."""
+    args = ["sweep", "island_retake", "--vary", "scenario.seed=1,2", "--out", str(tmp_path / "o")]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2 and r.stderr.startswith("--vary: scenario.seed cannot be a factor"), r.stderr
+    assert not (tmp_path / "o").exists()
 
 
 def test_sweep_compare_export_through_the_cli(tmp_path):

@@ -117,6 +117,11 @@ class SweepSpec(Frozen):
     @model_validator(mode="after")
     def _design(self) -> SweepSpec:
         factors = self.factor_list()
+        if any(f.path == "scenario.seed" for _, f in factors):
+            raise ValueError(
+                "scenario.seed cannot be a factor: every point runs replications 0..n-1 of one base seed (common "
+                "random numbers); for other seeds run the sweep again with --seed, or add replications"
+            )
         if self.design == "lhs":
             if self.points is None:
                 raise ValueError("an lhs design needs points:")
