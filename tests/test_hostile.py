@@ -251,7 +251,8 @@ def test_special_files_are_refused_without_reading_them(kind, command, tmp_path)
     work = tmp_path / "work"
     work.mkdir()
     path, words = special_files(tmp_path)[kind]
-    extra = {"check": [], "run": ["--out", "out"], "sweep": ["--vary", "scenario.seed=1,2", "--out", "out"]}[command]
+    vary = ["--vary", "units.b1.strength=1,2"]
+    extra = {"check": [], "run": ["--out", "out"], "sweep": [*vary, "--out", "out"]}[command]
     result = invoke([command, str(path), *extra], work)
     assert result.exit_code == 2
     assert words in result.stderr
@@ -284,7 +285,7 @@ def test_an_unreadable_file_is_named_not_a_traceback(tmp_path, monkeypatch):
 # --- options --------------------------------------------------------------------------------------------
 
 V = str(VALID)
-SWEEP = ["sweep", V, "--vary", "scenario.seed=1,2", "--reps", "1", "--out", "out", "--executor", "serial", "-q"]
+SWEEP = ["sweep", V, "--vary", "units.b1.strength=1,2", "--reps", "1", "--out", "out", "--executor", "serial", "-q"]
 
 # (arguments, exit code, words of the message)
 OPTIONS: list[tuple[list[str], int, str]] = [
@@ -308,21 +309,21 @@ OPTIONS: list[tuple[list[str], int, str]] = [
     (["run", V, "--reps", "1", "--out", "out/[/bold] [red]x", "-q"], 0, ""),
     (["run", V, "--reps", "1", "--out", "out", "--set", "scenario.name='[/bold] [red'"], 0, "[/bold] [red"),
     ([*SWEEP[:-1], "--vary", "scenario.description=a[/bold]b,c[/]"], 0, "a[/bold]b"),
-    (["sweep", V, "--vary", "scenario.seed=1,,2"], 2, "value 2 ('') is not a plain number"),
-    (["sweep", V, "--vary", "scenario.seed=[1,2]"], 2, "value 1 ('[1') is not a plain number"),
-    (["sweep", V, "--vary", "scenario.seed={a: 1}"], 2, "is not a plain number"),
+    (["sweep", V, "--vary", "units.b1.strength=1,,2"], 2, "value 2 ('') is not a plain number"),
+    (["sweep", V, "--vary", "units.b1.strength=[1,2]"], 2, "value 1 ('[1') is not a plain number"),
+    (["sweep", V, "--vary", "units.b1.strength={a: 1}"], 2, "is not a plain number"),
     (["sweep", V, "--vary", "scenario.name=[/bold],x"], 2, "is not a plain number"),
     (["sweep", V, "--vary", "=1,2"], 2, "expected PATH=V1,V2"),
-    (["sweep", V, "--vary", "scenario.seed="], 2, "expected PATH=V1,V2"),
+    (["sweep", V, "--vary", "units.b1.strength="], 2, "expected PATH=V1,V2"),
     (["sweep", V, "--vary", "scenario.duration=.nan,1h"], 2, "value 1 ('.nan') is not a finite number"),
     (["sweep", V], 2, "give --vary"),
-    (["sweep", V, "--vary", "scenario.seed=1", "--precision", "end_time_h=inf"], 2, "--precision end_time_h=inf"),
-    (["sweep", V, "--vary", "scenario.seed=1", "--precision", "end_time_h=nan"], 2, "--precision end_time_h=nan"),
-    (["sweep", V, "--vary", "scenario.seed=1", "--precision", "end_time_h"], 2, "expected METRIC=HALF_WIDTH"),
-    (["sweep", V, "--vary", "scenario.seed=1", "--precision", "=0.1"], 2, "expected METRIC=HALF_WIDTH"),
-    (["sweep", V, "--vary", "scenario.seed=1", "--workers", "0"], 2, "Invalid value for '--workers'"),
-    (["sweep", V, "--vary", "scenario.seed=1", "--workers", "1000"], 2, "1000 is not in the range"),
-    (["sweep", V, "--vary", "scenario.seed=1", "--executor", "nope"], 2, "Invalid value for '--executor'"),
+    (["sweep", V, "--vary", "units.b1.strength=1", "--precision", "end_time_h=inf"], 2, "--precision end_time_h=inf"),
+    (["sweep", V, "--vary", "units.b1.strength=1", "--precision", "end_time_h=nan"], 2, "--precision end_time_h=nan"),
+    (["sweep", V, "--vary", "units.b1.strength=1", "--precision", "end_time_h"], 2, "expected METRIC=HALF_WIDTH"),
+    (["sweep", V, "--vary", "units.b1.strength=1", "--precision", "=0.1"], 2, "expected METRIC=HALF_WIDTH"),
+    (["sweep", V, "--vary", "units.b1.strength=1", "--workers", "0"], 2, "Invalid value for '--workers'"),
+    (["sweep", V, "--vary", "units.b1.strength=1", "--workers", "1000"], 2, "1000 is not in the range"),
+    (["sweep", V, "--vary", "units.b1.strength=1", "--executor", "nope"], 2, "Invalid value for '--executor'"),
     (["sweep", V, "--vary", "scenario.seed=1", "--executor", "dask", "--scheduler", "no address"], 2, "expected an"),
     (["sweep", V, "--vary", "scenario.seed=1", "--executor", "dask", "--scheduler", "http://h:1"], 2, "protocol"),
     (["sweep", V, "--vary", "scenario.seed=1", "--executor", "dask", "--scheduler", "tcp://h:99999"], 2, "expected"),
