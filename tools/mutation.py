@@ -214,6 +214,27 @@ FAULTS: tuple[Fault, ...] = (
         "if True:",
         ("tests/test_warmup.py",),
     ),
+    Fault(
+        "the fuel check refuels at any level",
+        "sim/config/fuel.py",
+        "if place in depots and tank.level <= tank.capacity * s.logistics.refill_below * (1 + 1e-6):",
+        "if place in depots:",
+        ("tests/test_check_fuel.py",),
+    ),
+    Fault(
+        "the fuel check counts a lift as one trip",
+        "sim/config/fuel.py",
+        "trips = len(first_fit(room(t, strength(o.unit)), needs))",
+        "trips = 1",
+        ("tests/test_check_fuel.py",),
+    ),
+    Fault(
+        "the fuel check ignores sorties",
+        "sim/config/fuel.py",
+        'per_sortie = fs.per_sortie.get("fuel", 0.0) if fs else 0.0',
+        "per_sortie = 0.0",
+        ("tests/test_check_fuel.py",),
+    ),
 )
 
 

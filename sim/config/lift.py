@@ -9,6 +9,7 @@ weight but no seats; any other unit takes a seat per person (and its weight, if 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.config.schema import UnitType
@@ -52,6 +53,23 @@ def room(t: UnitType, strength: float) -> Load:
     """What an empty transport of type ``t`` with ``strength`` elements can take (whole elements only)."""
     n = math.floor(strength)
     return Load(n * t.capacity_personnel, n * t.deck_slots, n * t.cargo_t)
+
+
+def first_fit(capacity: Load, needs: Sequence[Load]) -> list[list[int]]:
+    """Trips as a lift makes them: each takes, in the listed order, every unit that still fits (indices into
+    ``needs``); units that fit in no empty trip are left behind."""
+    pending, trips = list(range(len(needs))), []
+    while pending:
+        free, load = capacity, []
+        for i in pending:
+            if needs[i].fits(free):
+                load.append(i)
+                free -= needs[i]
+        if not load:
+            break
+        trips.append(load)
+        pending = [i for i in pending if i not in load]
+    return trips
 
 
 def is_transport(t: UnitType) -> bool:

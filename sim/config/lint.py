@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.config import fuel
 from sim.config.durations import format_duration
 from sim.config.schema import AssaultOrder, FireSupportOrder, Scenario, SecureObjective
 from sim.config.yamlsafe import PathKey
@@ -36,4 +37,5 @@ def lint(s: Scenario) -> list[tuple[PathKey, str]]:
                     f"({format_duration(s.scenario.duration)}): failures past the run's end are not seen",
                 )
             )
+    found.extend(fuel.shortfalls(s))
     return found

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sim.config.durations import format_duration, format_time
-from sim.config.lift import Load, room, takes
+from sim.config.lift import Load, first_fit, room, takes
+from sim.config.ordering import phases_in_order
 from sim.config.schema import (
     AssaultOrder,
     DefendOrder,
@@ -69,7 +70,7 @@ def plan_lines(s: Scenario) -> list[str]:
     where = _Where({u.id: u.at for u in s.units})
     units = {u.id: u for u in s.units}
     trips: list[str] = []
-    for n, phase in enumerate(_in_order(s.phases), 1):
+    for n, phase in enumerate(phases_in_order(s.phases), 1):
         lines.append(f"  {n}. {phase.id}: {_triggers(phase, s)}")
         for o in phase.orders:
             lines.append(f"       {o.unit} {o.do}: {_order(s, the_map, units, where, o, trips)}")
@@ -79,17 +80,6 @@ def plan_lines(s: Scenario) -> list[str]:
     lines += ["", "Supplies at the start against the need (per unit; idle and combat rates from the catalogue)"]
     lines += list(_supplies(s)) or ["  (no unit carries supplies)"]
     return lines
-
-
-def _in_order(phases: list[Phase]) -> list[Phase]:
-    """Phases after those they wait for; else those waiting on a condition last, then by start time, file order."""
-    done: list[Phase] = []
-    left = sorted(phases, key=lambda p: (p.when is not None or p.on_call, p.start or 0.0))
-    while left:
-        ready = next((p for p in left if all(a in {d.id for d in done} for a in p.after)), left[0])  # a cycle: as is
-        done.append(ready)
-        left.remove(ready)
-    return done
 
 
 def _triggers(p: Phase, s: Scenario) -> str:
@@ -170,29 +160,20 @@ def _lift(s: Scenario, the_map: Map, units: dict[str, UnitSpec], where: _Where, 
     text, there = _route(the_map, origin, o.to, _modes(t))
     back = the_map.path(o.to, origin, _modes(t)) if origin else None
     back_min = back.minutes if back else 0.0
-    pending = [(n, _takes(s, units[n])) for n in o.units]
-    planned: list[Trip] = []
-    while pending and there >= 0:
-        free, load = capacity, []
-        for n, need in pending:
-            if need.fits(free):
-                load.append((n, need))
-                free -= need
-        if not load:
-            break
-        pending = [p for p in pending if p not in load]
-        last = not pending
-        planned.append(
-            Trip(
-                len(planned) + 1,
-                [n for n, _ in load],
-                sum((need for _, need in load), Load()),
-                t.load_min,
-                there,
-                t.unload_min,
-                0.0 if last and not o.return_ else back_min,
-            )
+    needs = [_takes(s, units[n]) for n in o.units]
+    loads = first_fit(capacity, needs) if there >= 0 else []
+    planned = [
+        Trip(
+            k + 1,
+            [o.units[i] for i in load],
+            sum((needs[i] for i in load), Load()),
+            t.load_min,
+            there,
+            t.unload_min,
+            0.0 if k == len(loads) - 1 and not o.return_ else back_min,
         )
+        for k, load in enumerate(loads)
+    ]
     header = f"  {o.unit} ({transport.type}, room for {capacity}): {text} each way"
     trips.append(header)
     for trip in planned:
