@@ -21,6 +21,7 @@ from sim._lazy import Later
 from sim._version import __version__
 from sim.cores import MAX_WORKERS, default_workers
 from sim.errors import ExsimError, ScenarioError, capped
+from sim.play.cli import play
 from sim.serve.cli import serve
 
 # Everything else is imported when a command first uses it (sim._lazy): `exsim --help` and `exsim list`
@@ -851,6 +852,7 @@ class _null:
 
 
 main.add_command(serve)
+main.add_command(play)
 
 if __name__ == "__main__":
     main(prog_name="exsim")

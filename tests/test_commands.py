@@ -58,6 +58,8 @@ def quick(args: list[str]) -> list[str]:
         args += ["--reps", str(max(2, max(listed) + 1))]  # enough replications for the ones traced
     elif args[0] == "sweep":
         args += ["--reps", "3"]
+    elif args[0] == "play":  # without a terminal: plain narration, the defaults at the end of input
+        args += ["--batch", "3"]
     return args
 
 
@@ -80,7 +82,8 @@ def test_every_shown_command_runs(where, commands, tmp_path, monkeypatch):
             if server.exit_code != 0:
                 failures.append(f"{line}\n  -> exit {server.exit_code}: {server.lines[-5:]}")
             continue
-        r = CliRunner().invoke(main, args, input="y\n")  # "y": the confirmation runs --prune asks for
+        answer = "" if args[0] == "play" else "y\n"  # "y": the confirmation runs --prune asks for
+        r = CliRunner().invoke(main, args, input=answer)
         if r.exit_code != 0:
             failures.append(f"{line}\n  -> exit {r.exit_code}: {(r.stderr or r.output)[-400:]} {r.exception!r}")
     assert not failures, "\n".join(failures)

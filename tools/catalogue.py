@@ -19,7 +19,13 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "sim" / "locale"
 KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
-SOURCES = [("present/**.py", "python"), ("serve/**.py", "python"), ("cli.py", "python"), ("**.py", "ignore")]
+SOURCES = [
+    ("present/**.py", "python"),
+    ("serve/**.py", "python"),
+    ("play/**.py", "python"),
+    ("cli.py", "python"),
+    ("**.py", "ignore"),
+]
 
 
 def extracted() -> Catalog:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sim.engine.world import Process, World
 
 TRACES = "traces"
+PLAY = "play.json"  # a class's play (sim.play): choices, votes, overrides
 SAMPLE_EVERY_MIN = 5.0
 
 
@@ -80,7 +81,28 @@ def replay(ref: str | Path, replication: int, point: int = 0, *, samples: bool =
     """Replication ``replication`` of ``point`` in a stored run or sweep (a folder or a run id), traced."""
     folder = history.resolve(ref)
     scenario = stored_scenario(folder, point)
+    if (folder / PLAY).exists():
+        if replication or point:
+            raise ExsimError(f"{folder} holds a class's play: one run, replication 0")
+        return played(folder)
     return trace(scenario, seed_of(folder, point, replication), replication, point, samples=samples)
+
+
+def played(folder: Path) -> Replayed:
+    """A play folder's run (``exsim play``): its own event log (the facilitator's overrides are in it, and a
+    batch replication could not repeat them; sim.play replays it exactly from play.json) and its metrics."""
+    scenario = stored_scenario(folder)
+    store = ResultStore.open(folder)
+    try:
+        row = store.rows(0)[0]
+        metrics = {m: row[m] for m in store.metrics}
+    finally:
+        store.close()
+    try:
+        events = read_trace(folder / "events.jsonl")
+    except (OSError, ValueError) as e:
+        raise ExsimError(f"{folder}: the play's events.jsonl cannot be read ({e})") from None
+    return Replayed(scenario, int(row["seed"]), 0, 0, metrics, events)
 
 
 def trace(scenario: Scenario, seed: int, replication: int, point: int = 0, *, samples: bool = False) -> Replayed:

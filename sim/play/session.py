@@ -194,6 +194,10 @@ class PlaySession:
             self.now = max(self.now, env.now)
         return self._tell()
 
+    def step(self) -> list[Line]:
+        """Advance to the next event's time (and through every event due then)."""
+        return self.advance(max(0.0, min(self.world.env.peek(), self.end) - self.now))
+
     def run_to_end(self) -> list[Line]:
         """Advance until the end, a pause, or (a replay) where the play was saved."""
         return self.advance(math.inf)

@@ -21,7 +21,8 @@ from sim.config.schema import MetricObjective, Scenario
 from sim.errors import ExsimError
 from sim.experiment import meaning as meaning_mod
 from sim.experiment.compare import compare_points
-from sim.experiment.replay import Replayed, seed_of, stored_scenario, trace
+from sim.experiment.replay import PLAY, Replayed, seed_of, stored_scenario, trace
+from sim.experiment.replay import played as stored_play
 from sim.experiment.stats import Summary
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import summarise_point
@@ -62,6 +63,12 @@ TEXT = {
     "improve": N_("Areas for improvement"),
     "nothing_well": N_("No objective was met in most runs."),
     "nothing_missed": N_("Every objective was met in most runs."),
+    "play_section": N_("The class's play"),
+    "landed": N_("Where the class's run landed"),
+    "when": N_("time"),
+    "what": N_("what"),
+    "who": N_("who"),
+    "wall": N_("wall clock"),
 }
 VERDICTS = {
     "better": N_("better"),
@@ -145,7 +152,11 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
     chosen = median_replication(rows, by) if rep is None else rep
     if not any(r["replication"] == chosen for r in rows):
         raise ExsimError(f"{folder_path}: point {point} has no replication {chosen} that ran without error")
-    replayed = trace(scenario, seed_of(folder_path), chosen, point, samples=True)
+    played = _play_file(folder_path)
+    if played is not None:  # a class's play: its own events (overrides cannot be replayed by trace)
+        replayed = stored_play(folder_path)
+    else:
+        replayed = trace(scenario, seed_of(folder_path), chosen, point, samples=True)
     summary = summaries[point]
     n = len(rows)
     objectives = [m for m in folder.metrics if is_objective(m)]
@@ -199,6 +210,7 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
         "replay_js": (resources.files("sim.present") / "templates" / "replay.js").read_text(encoding="utf-8"),
         "timeline": _timeline(scenario, replayed, folder, names, lang),
         "sweep": _sweep(folder, summaries, diffs, names, lang) if folder.sweep else None,
+        "play": _play_section(played, scenario, folder, names, lang) if played is not None else None,
         "footer": _("Made by exsim {version} from {folder}.").format(
             version=folder.manifest.get("exsim_version", "?"), folder=folder_path.name
         ),
@@ -216,6 +228,8 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
 
 def _subtitle(folder: Folder, n: int, point: int, lang: Language) -> str:
     _ = lang._
+    if folder.manifest.get("play"):
+        return _("The class's own run (a live play), seed {seed}.").format(seed=folder.manifest.get("seed", "?"))
     if folder.sweep:
         return _(
             "A sweep of {points} points, {n} replications at the point shown (point {point}), seed {seed}."
@@ -454,6 +468,50 @@ def _sweep(
         "charts": charts,
         "differences": rows,
     }
+
+
+def _play_file(folder: Path) -> dict[str, Any] | None:
+    """play.json of a play folder (sim.play), or None."""
+    path = folder / PLAY
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ExsimError(f"{path}: cannot be read ({e})") from None
+    return data if isinstance(data, dict) else None
+
+
+def _play_section(
+    played: Mapping[str, Any], scenario: Scenario, folder: Folder, names: Labels, lang: Language
+) -> dict[str, Any]:
+    """The class's choices and the facilitator's overrides (human-set), and where the run landed."""
+    from sim.experiment.placement import Placement
+    from sim.present.placement import chart, placement_lines
+    from sim.present.story import override_words, who
+
+    _ = lang._
+    actions = []
+    for a in played.get("actions", []):
+        if a.get("action") == "choose":
+            what = _("Decision {id}: {choice}.").format(id=a["id"], choice=a["option"]) + " " + _("[human-set]")
+            by = who(str(a.get("by", "class")), a.get("votes") or {}, lang)
+        elif a.get("action") == "override":
+            words = override_words(a["kind"], a["target"], a.get("params") or {}, names)
+            what = _("Facilitator's override: {what} [human-set].").format(what=words)
+            by = _("the facilitator")
+        else:
+            continue
+        actions.append({"clock": names.clock(float(a["t"])), "what": what, "by": by, "wall": a.get("wall", "")})
+    landed = played.get("placement") or {}
+    placed = [Placement.from_dict(d) for d in landed.get("metrics", [])]
+    charts = []
+    for p in placed:
+        spec = folder.specs.get(p.metric)
+        unit = names.measure(spec.unit) if spec is not None else ""
+        charts.append(plots.svg(chart(p, names.metric(p.metric, spec), unit)))
+    lines = placement_lines(placed, dict(folder.specs), names, lang, bool(landed.get("overrides_left_out")))
+    return {"actions": actions, "placement": lines, "charts": charts}
 
 
 def write(folder: Path, out: Path, lang: Language, rep: int | None = None, point: int = 0) -> Path:

@@ -26,7 +26,7 @@ from sim.present.table import number
 @dataclass(frozen=True)
 class Line:
     t: float  # simulated minutes
-    topic: str  # phase, move, combat, fires, supply, medical, order, inject, decision, outcome
+    topic: str  # phase, move, combat, fires, supply, medical, order, inject, decision, human, outcome
     text: str
 
 
@@ -46,6 +46,7 @@ STYLE = {
     "order": "yellow",
     "inject": "bold yellow",
     "decision": "bold blue",
+    "human": "bold reverse",  # set by people in a live play: choices and the facilitator's overrides
     "move": "",
 }
 
@@ -86,6 +87,11 @@ STATES = {
     "destroyed": N_("destroyed"),
 }
 TRIAGE = ("T1", "T2", "T3", "T4")
+BY = {  # who took a decision in a live play (sim.play)
+    "class": N_("chosen by the class"),
+    "vote": N_("chosen by the class's vote"),
+    "facilitator": N_("chosen by the facilitator"),
+}
 
 
 def reason(text: str, names: Labels) -> str:
@@ -203,6 +209,16 @@ class Narrator:
             )
         else:
             self.say(t, "decision", N_("Decision {id}: {choice}."), id=e.get("id", "?"), choice=choice)
+        if e.get("human_set"):
+            self.lines[-1] = Line(t, "human", f"{self.lines[-1].text} {self._human_note(e)}")
+
+    def _human_note(self, e: Mapping[str, Any]) -> str:
+        """Who took a decision in a live play: "[human-set: chosen by the class's vote (commit 12, hold 3)]"."""
+        return self._("[human-set: {by}]").format(by=who(str(e.get("by")), e.get("votes") or {}, self.lang))
+
+    def on_override(self, t: float, e: Mapping[str, Any]) -> None:
+        what = override_words(str(e.get("override")), str(e.get("target", "?")), e, self.names)
+        self.say(t, "human", N_("Facilitator's override: {what} [human-set]."), what=what)
 
     def on_reinforce(self, t: float, e: Mapping[str, Any]) -> None:
         self.say(t, "inject", N_("{unit} is reinforced by {n}."), unit=self.names.unit(e["unit"]), n=_count(e["n"]))
@@ -549,6 +565,27 @@ class Narrator:
             N_("A casualty at {place} has no medical facility to go to."),
             place=self.names.place(e["place"]),
         )
+
+
+def override_words(kind: str, target: str, params: Mapping[str, Any], names: Labels) -> str:
+    """What a facilitator declared, in words: "coalition declared the winner of the fight at island"."""
+    _ = names._
+    if kind == "engagement_won":
+        return _("{side} declared the winner of the fight at {place}").format(
+            side=names.side(str(params.get("side", "?"))), place=names.place(target)
+        )
+    if kind == "repaired":
+        return _("{unit} declared repaired").format(unit=names.unit(target))
+    if kind == "route_open":
+        return _("route {route} declared open").format(route=target)
+    return f"{kind} {target}"
+
+
+def who(by: str, votes: Mapping[str, int], lang: Language) -> str:
+    """Who took a decision in a live play, with the votes: "chosen by the class's vote (commit 12, hold 3)"."""
+    text = lang._(BY.get(by, BY["class"]))
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(votes.items(), key=lambda kv: -kv[1]) if v)
+    return f"{text} ({counts})" if counts else text
 
 
 def words(e: Mapping[str, Any], lang: str) -> str:

@@ -1,0 +1,246 @@
+"""``exsim play``: the class plays a scenario live in the terminal (or, without one, as plain narration)."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from sim.errors import ExsimError
+
+if TYPE_CHECKING:
+    from sim.play.batch import Batch
+    from sim.play.session import PlaySession
+    from sim.present.i18n import Language
+
+HELP = """Play SCENARIO live with the class: a narrated run that stops at every inject and decision.
+
+On a terminal: a live view with the clock, the story and a status panel (forces by nation, stocks, the
+chain of care, objectives met or at risk). Keys: space pause/resume, s step to the next event, + and -
+speed, q quit (the play so far is saved). At an inject, Enter goes on; at a decision, the class picks an
+option by its number; o opens the facilitator's overrides (declare a fight won, a unit repaired, a route
+open), recorded as human-set.
+
+Without a terminal (stdin not a terminal: piped, or in CI) it prints the story as plain lines, as fast as
+it runs (no --speed pacing); injects do not wait; each decision reads one line from stdin, the option's
+number (an empty line or the end of input: the default); no overrides.
+
+The play is saved in a play folder (default plays/<date>_<time>-<scenario>): a results folder with
+play.json (choices, votes, overrides, wall-clock stamps), which exsim report and exsim story read. At the
+end, the run's headline metrics and objectives are placed among --batch simulated runs of the same
+scenario with the class's choices (computed in the background while the class plays; the facilitator's
+overrides cannot be repeated in them).
+"""
+
+
+@click.command(help=HELP)
+@click.argument("scenario")
+@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), help="Seed (default: the scenario's).")
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0, min_open=True, max=1e9),
+    default=600.0,
+    show_default=True,
+    help="Simulated seconds per real second (on a terminal).",
+)
+@click.option("--lang", metavar="en|ru", help="Language (default: EXSIM_LANG, else the locale, else English).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The play folder to write (default: plays/<date>_<time>-<scenario>).",
+)
+@click.option(
+    "--batch",
+    "runs",
+    type=click.IntRange(min=0, max=100_000),
+    default=200,
+    show_default=True,
+    help="Simulated runs to place the class's run in (0: no placement).",
+)
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a scenario value (repeatable).")
+def play(
+    scenario: str,
+    seed: int | None,
+    speed: float,
+    lang: str | None,
+    out: Path | None,
+    runs: int,
+    overrides: tuple[str, ...],
+) -> None:
+    from sim.config import load_scenario
+    from sim.errors import capped
+    from sim.play.batch import Batch
+    from sim.play.folder import default_folder, with_choices
+    from sim.play.session import PlaySession
+    from sim.present import i18n
+
+    language = i18n.language(lang)
+    loaded = load_scenario(scenario, overrides)
+    for line in capped(loaded.warnings, "warnings"):
+        click.echo(line, err=True)
+    s = loaded.scenario
+    folder = out or default_folder(Path(loaded.path).stem)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ExsimError(f"--out {folder}: it exists and is not empty; choose another folder for the play")
+    session = PlaySession(s, s.scenario.seed if seed is None else seed, lang=language.code)
+    batch = Batch(session.seed, runs) if runs else None
+
+    def chosen() -> None:  # the batch follows the class's choices
+        if batch is not None:
+            batch.start(with_choices(s, session.actions))
+
+    chosen()
+    try:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            _live(session, speed, language, chosen)
+        else:
+            _plain(session, language, chosen)
+    except KeyboardInterrupt:
+        click.echo(language._("interrupted: the play so far is saved"), err=True)
+    extra: dict[str, Any] = {}
+    if batch is not None:
+        if session.finished and session.metrics is not None:
+            extra = _place(session, batch, language)
+        else:
+            batch.stop()
+    session.save(folder, source=Path(loaded.path), extra=extra)
+    click.echo(
+        language._("play saved to {folder}; its report: exsim report {folder} -o aar.html").format(folder=folder)
+    )
+
+
+def _echo_lines(session: PlaySession, lines: list[Any]) -> None:
+    for line in lines:
+        click.echo(f"{session.names.clock(line.t):>10}  {line.text}")
+
+
+def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
+    """Plain narration; decisions from stdin lines (a number; empty or end of input: the default)."""
+    from sim.play.session import DecisionPause
+
+    _ = language._
+    while not session.finished and not session.stopped:
+        _echo_lines(session, session.advance(math.inf))
+        pause = session.pending
+        if pause is None:
+            continue
+        if not isinstance(pause, DecisionPause):
+            _echo_lines(session, session.acknowledge())
+            continue
+        click.echo(_("Decision {id}: {question}").format(id=pause.id, question=pause.title))
+        for i, (name, about) in enumerate(pause.options, 1):
+            click.echo(f"  {i}) {name}: {about}")
+        answer = sys.stdin.readline().strip()
+        if not answer:
+            option = pause.default
+        elif answer.isdigit() and 1 <= int(answer) <= len(pause.options):
+            option = pause.options[int(answer) - 1][0]
+        else:
+            raise ExsimError(
+                f"decision {pause.id}: {answer!r} is not an option number (1-{len(pause.options)}; "
+                "an empty line takes the default)"
+            )
+        click.echo(_("chosen: {option}").format(option=option))
+        _echo_lines(session, session.choose(option, by="class"))
+        chosen()
+
+
+def _live(session: PlaySession, speed: float, language: Language, chosen: Any) -> None:
+    """The rich live view, keys read from the terminal in cbreak mode."""
+    import os
+    import select
+    import termios
+    import time
+    import tty
+
+    from rich.console import Console
+    from rich.live import Live
+
+    from sim.play.session import DecisionPause, InjectPause, OverrideOption
+    from sim.play.view import screen
+
+    console = Console()
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    lines: list[Any] = []
+    running, menu = True, None
+    menu_items: list[OverrideOption] | None = None
+    try:
+        tty.setcbreak(fd)
+        with Live(console=console, auto_refresh=False, screen=True) as live:
+            last = time.monotonic()
+            while not session.finished and not session.stopped:
+                now = time.monotonic()
+                if running and session.pending is None and menu is None:
+                    lines += session.advance(speed / 60.0 * (now - last))
+                last = now
+                live.update(screen(session, lines, speed, running, language, menu_items, console.height), refresh=True)
+                if not select.select([fd], [], [], 0.1)[0]:
+                    continue
+                key = os.read(fd, 1).decode(errors="ignore")
+                pause = session.pending
+                if menu_items is not None:
+                    if key.isdigit() and 1 <= int(key) <= len(menu_items):
+                        o = menu_items[int(key) - 1]
+                        lines += session.override(o.kind, o.target, **o.params)
+                        menu_items = menu = None
+                    elif key in ("\x1b", "o"):
+                        menu_items = menu = None
+                elif key == "q":
+                    break
+                elif key == "o":
+                    menu_items = session.possible_overrides()
+                    menu = True
+                elif isinstance(pause, InjectPause) and key in ("\r", "\n"):
+                    lines += session.acknowledge()
+                elif isinstance(pause, DecisionPause) and key.isdigit() and 1 <= int(key) <= len(pause.options):
+                    lines += session.choose(pause.options[int(key) - 1][0], by="class")
+                    chosen()
+                elif key == " ":
+                    running = not running
+                elif key == "s" and pause is None:
+                    lines += session.step()
+                elif key in ("+", "="):
+                    speed = min(speed * 2, 1e9)
+                elif key == "-":
+                    speed = max(speed / 2, 1.0)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    if session.finished:
+        from sim.play.view import story_line
+
+        for line in lines[-len(session.scenario.objectives) - 1 :]:
+            console.print(story_line(line, session.names))
+
+
+def _place(session: PlaySession, batch: Batch, language: Language) -> dict[str, Any]:
+    """Wait for the batch, print where the run landed; play.json's placement."""
+    from sim.experiment import meaning
+    from sim.play.batch import placements
+    from sim.present.placement import placement_lines
+
+    _ = language._
+    click.echo(_("placing your run among {n} simulated runs…").format(n=batch.runs), err=True)
+    sample = batch.wait()
+    assert batch.scenario is not None and session.metrics is not None
+    placed = placements(batch.scenario, session.metrics, sample)
+    from sim.config.load import LoadedScenario
+
+    specs = dict(meaning.of_scenarios([LoadedScenario(batch.scenario, Path("<play>"))]).specs)
+    overridden = any(a["action"] == "override" for a in session.actions)
+    click.echo(_("Where your run landed"))
+    for line in placement_lines(placed, specs, session.names, language, overridden):
+        click.echo("  " + line)
+    return {
+        "placement": {
+            "runs": batch.runs,
+            "replications": [1, batch.runs],
+            "decisions": dict(batch.scenario.decisions),
+            "restarts": batch.restarts,
+            "overrides_left_out": overridden,
+            "metrics": [p.as_dict() for p in placed],
+        }
+    }

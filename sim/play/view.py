@@ -1,0 +1,127 @@
+"""The live terminal view of a play (rich): clock, the scrolling story, the status panel, the pause panel.
+
+User text (the scenario's names and messages) goes in as rich ``Text``, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.layout import Layout
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession
+from sim.play.status import Status
+from sim.present.i18n import N_, Language
+from sim.present.labels import Labels
+from sim.present.story import STYLE, Line
+from sim.present.table import number
+
+OBJECTIVE_STYLE = {"met": "bold green", "missed": "bold red", "at_risk": "yellow", "open": ""}
+OBJECTIVE_WORDS = {"met": N_("met"), "missed": N_("missed"), "at_risk": N_("at risk"), "open": N_("open")}
+
+
+def story_line(line: Line, names: Labels) -> Text:
+    t = Text(f"{names.clock(line.t):>10}  ", style="dim")
+    t.append(line.text, style=STYLE.get(line.topic, ""))
+    return t
+
+
+def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
+    _ = lang._
+    forces = Table(title=_("Forces"), title_justify="left", box=None, pad_edge=False, expand=True)
+    forces.add_column(_("side"))
+    forces.add_column(_("strength"), justify="right")
+    forces.add_column(_("killed"), justify="right")
+    for f in st.forces:
+        forces.add_row(Text(f.label), f"{number(f.strength)} / {number(f.initial)}", number(f.killed))
+    parts: list[RenderableType] = [forces]
+    if st.stocks:
+        stocks = Table(title=_("Stocks"), title_justify="left", box=None, pad_edge=False, expand=True)
+        stocks.add_column(_("depot"))
+        stocks.add_column(_("level"), justify="right")
+        for s in st.stocks:
+            stocks.add_row(Text(f"{s.depot}: {names.supply(s.supply)}"), f"{number(s.level)} {names.measure(s.unit)}")
+        parts.append(stocks)
+    if st.casualties is not None:
+        c = st.casualties
+        care = Table(title=_("Chain of care"), title_justify="left", box=None, pad_edge=False, expand=True)
+        care.add_column(_("facility"))
+        care.add_column(_("waiting"), justify="right")
+        care.add_column(_("beds"), justify="right")
+        for stage in c.stages:
+            care.add_row(Text(f"{stage.facility} (Role {stage.role})"), str(stage.waiting), str(stage.beds_used))
+        summary = _("{n} casualties: {care} in care, {rtd} returned to duty, {died} died of wounds").format(
+            n=c.total, care=c.in_care, rtd=c.returned_to_duty, died=c.died_of_wounds
+        )
+        parts += [care, Text(summary, style="dim")]
+    objectives = Table(title=_("Objectives"), title_justify="left", box=None, pad_edge=False, expand=True)
+    objectives.add_column(_("objective"))
+    objectives.add_column(_("state"), justify="right")
+    for o in st.objectives:
+        objectives.add_row(Text(o.label), Text(_(OBJECTIVE_WORDS[o.state]), style=OBJECTIVE_STYLE[o.state]))
+    parts.append(objectives)
+    return Panel(Group(*parts), title=_("Status"), title_align="left")
+
+
+def pause_text(session: PlaySession, lang: Language, overrides: Sequence[OverrideOption] | None) -> Text:
+    """What the class is asked now: acknowledge an inject, choose an option, or pick an override."""
+    _ = lang._
+    if overrides is not None:
+        t = Text(_("Facilitator's override (human-set):") + "\n", style="bold")
+        for i, o in enumerate(overrides, 1):
+            t.append(f"  {i}) ")
+            t.append(o.label)
+            t.append("\n")
+        t.append(_("press 1-{n} to apply, Esc to cancel").format(n=len(overrides)) if overrides else _("none now"))
+        return t
+    pause = session.pending
+    if isinstance(pause, InjectPause):
+        t = Text(_("Inject {id}").format(id=pause.id) + "\n", style="bold yellow")
+        t.append(pause.message + "\n")
+        t.append(_("press Enter to go on"), style="dim")
+        return t
+    if isinstance(pause, DecisionPause):
+        t = Text(_("Decision {id}: {question}").format(id=pause.id, question=pause.title) + "\n", style="bold blue")
+        for i, (name, about) in enumerate(pause.options, 1):
+            t.append(f"  {i}) {name}: ")
+            t.append(about)
+            t.append("\n")
+        t.append(_("press 1-{n} to choose; o: facilitator's override").format(n=len(pause.options)), style="dim")
+        return t
+    return Text(_("space: pause/resume  s: step  +/-: speed  o: override  q: quit (the play is saved)"), style="dim")
+
+
+def screen(
+    session: PlaySession,
+    lines: Sequence[Line],
+    speed: float,
+    running: bool,
+    lang: Language,
+    overrides: Sequence[OverrideOption] | None,
+    height: int,
+) -> RenderableType:
+    _ = lang._
+    state = _("running") if running and session.pending is None else _("paused")
+    if session.finished:
+        state = _("finished")
+    head = Text(f"{session.scenario.scenario.name}   ", style="bold")
+    head.append(session.clock(), style="bold cyan")
+    head.append("   " + _("speed ×{speed}").format(speed=f"{speed:g}") + "   " + state, style="dim")
+    shown = max(3, height - 12)
+    story = Panel(
+        Group(*[story_line(ln, session.names) for ln in lines[-shown:]]), title=_("Story"), title_align="left"
+    )
+    layout = Layout()
+    layout.split_column(
+        Layout(head, size=1),
+        Layout(name="body"),
+        Layout(Panel(pause_text(session, lang, overrides)), size=8),
+    )
+    layout["body"].split_row(
+        Layout(story, ratio=3), Layout(status_panel(session.status(), session.names, lang), ratio=2)
+    )
+    return layout

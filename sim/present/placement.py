@@ -1,0 +1,69 @@
+"""Where the class's run landed, in words and drawn: each headline metric placed in the Monte Carlo batch
+(sim.experiment.placement), for the terminal after a play and for the report of a play folder."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sim.experiment.placement import Placement
+from sim.models.contract import MetricSpec
+from sim.models.objectives import is_objective
+from sim.present.i18n import Language
+from sim.present.labels import Labels
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def placement_lines(
+    placed: Sequence[Placement], specs: dict[str, MetricSpec], names: Labels, lang: Language, overridden: bool
+) -> list[str]:
+    """ "Your time to secure the island was better than 78 % of 200 simulated runs", one line per metric."""
+    _ = lang._
+    out = []
+    for p in placed:
+        spec = specs.get(p.metric)
+        label = names.metric(p.metric, spec)
+        if is_objective(p.metric):
+            met = sum(1 for x in p.sample if x == 1.0)
+            verdict = _("met") if p.value == 1.0 else _("missed")
+            out.append(
+                _("{objective}: {verdict} in your run; met in {k} of {n} simulated runs.").format(
+                    objective=label, verdict=verdict, k=met, n=p.n
+                )
+            )
+            continue
+        value = names.value(p.value, spec)
+        if math.isnan(p.percentile):  # nothing to place
+            out.append(
+                _("{metric}: {value} in your run; {n} of {runs} simulated runs had a value.").format(
+                    metric=label, value=value, n=p.n, runs=p.runs
+                )
+            )
+            continue
+        among = (
+            _("{n} simulated runs").format(n=p.n)
+            if p.n == p.runs
+            else _("{n} simulated runs where it had a value (of {runs})").format(n=p.n, runs=p.runs)
+        )
+        template = _("{metric}: {value} in your run, better than {pct} % of {among}.")
+        if p.better == "neither":
+            template = _("{metric}: {value} in your run, higher than {pct} % of {among}.")
+        out.append(template.format(metric=label, value=value, pct=f"{p.percentile:.0f}", among=among))
+    if overridden:
+        out.append(_("The facilitator's overrides cannot be repeated in a batch: the simulated runs do without them."))
+    return out
+
+
+def chart(p: Placement, label: str, unit: str) -> Figure:
+    """The batch's distribution of one metric with the class's run marked."""
+    from sim.present import plots
+
+    rate = is_objective(p.metric)
+    fig = plots.distribution(p.sample, label, unit, rate=rate)
+    ax = fig.axes[0]
+    if not math.isnan(p.value):
+        ax.axvline(p.value, color="#c0392b", linewidth=2.5)  # a rate's bars stand at 0 and 1
+    return fig

@@ -1,0 +1,64 @@
+"""Where the class's run landed: the mid-rank percentile, exact on stub batches of known distribution."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.experiment.placement import Placement, percentile, place
+from sim.models.contract import Better
+
+UNIFORM = [float(i) for i in range(100)]  # 0, 1, ..., 99: each value beats exactly its rank
+
+
+@pytest.mark.parametrize(
+    ("value", "better", "expected"),
+    [
+        (49.5, Better.LOWER, 50.0),  # 50 runs (50..99) took longer
+        (49.5, Better.HIGHER, 50.0),  # 50 runs (0..49) got less
+        (10.0, Better.LOWER, 89.5),  # 89 runs longer, one tie
+        (10.0, Better.HIGHER, 10.5),  # 10 runs lower, one tie
+        (10.0, Better.NEITHER, 10.5),  # no better direction: "higher than", as HIGHER counts
+        (-1.0, Better.LOWER, 100.0),  # faster than every run
+        (-1.0, Better.HIGHER, 0.0),
+        (99.0, Better.HIGHER, 99.5),
+    ],
+)
+def test_percentile_on_a_uniform_batch(value, better, expected):
+    assert percentile(value, UNIFORM, better) == expected
+
+
+def test_ties_count_half():
+    assert percentile(2.0, [1.0, 2.0, 2.0, 3.0], Better.HIGHER) == 50.0  # (1 + 2/2) / 4
+    assert percentile(1.0, [1.0] * 7, Better.LOWER) == 50.0
+    assert percentile(1.0, [0.0, 0.0, 0.0, 1.0], "higher") == 87.5  # a met objective among runs that missed
+
+
+def test_runs_without_a_value_are_left_out():
+    sample = [1.0, math.nan, 3.0, math.nan]
+    assert percentile(2.0, sample, Better.LOWER) == 50.0  # beats 3, loses to 1; two runs never secured
+    p = place("time_to_secure_h.island", 2.0, sample, Better.LOWER)
+    assert (p.n, p.runs) == (2, 4)
+    assert math.isnan(percentile(math.nan, sample, Better.LOWER))
+    assert math.isnan(percentile(1.0, [math.nan], Better.LOWER))
+
+
+@given(st.lists(st.integers(0, 20), min_size=1, max_size=60))
+def test_the_batch_placed_in_itself_averages_fifty(xs):
+    sample = [float(x) for x in xs]
+    mean = sum(percentile(x, sample, Better.HIGHER) for x in sample) / len(sample)
+    assert mean == pytest.approx(50.0)
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=40), st.floats(-1e6, 1e6))
+def test_the_two_directions_are_mirror_images(sample, value):
+    assert percentile(value, sample, Better.LOWER) == pytest.approx(100.0 - percentile(value, sample, Better.HIGHER))
+
+
+def test_a_placement_survives_json():
+    p = place("killed.coalition", 4.0, [3.0, math.nan, 5.0], Better.LOWER)
+    back = Placement.from_dict(p.as_dict())
+    assert back.percentile == p.percentile == 50.0 and back.sample[0] == 3.0 and math.isnan(back.sample[1])
