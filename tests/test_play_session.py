@@ -188,3 +188,17 @@ def test_status_and_positions_are_plain_data(flagship):
 def test_with_choices_sets_the_decisions(flagship):
     s = with_choices(flagship, [{"action": "choose", "id": "reserve", "option": "commit"}])
     assert s.decisions == {"reserve": "commit"} and flagship.decisions == {}
+
+
+def test_saving_midway_does_not_change_the_rest_of_the_play(tmp_path):
+    """Deterministic fights bring losses up to the time metrics are read: a save reads them from a replay."""
+    s = load_scenario("island_retake", ["combat.mode=deterministic"]).scenario
+    quiet, saved = PlaySession(s, SEED), PlaySession(s, SEED)
+    for i, t in enumerate(range(60, 24 * 60, 60)):
+        _until(quiet, t)
+        _until(saved, t)
+        saved.save(tmp_path / f"save-{i}")
+    _play(quiet, {})
+    _play(saved, {})
+    assert any(e["kind"] == "engagement_start" for e in saved.events)  # there was a fight to disturb
+    assert saved.events == quiet.events and saved.metrics == quiet.metrics

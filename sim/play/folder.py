@@ -22,7 +22,7 @@ from sim.experiment.store import PointRow, ResultStore
 from sim.experiment.sweep import Plan, write_files
 
 if TYPE_CHECKING:
-    from sim.play.session import PlaySession
+    from sim.play.session import PlayScript, PlaySession
 
 ROOT = Path("plays")
 
@@ -42,6 +42,17 @@ def default_folder(scenario_name: str, root: Path = ROOT) -> Path:
     return root / f"{time.strftime(history.STAMP)}-{history.slug(scenario_name)}"
 
 
+def metrics_so_far(session: PlaySession, script: PlayScript) -> dict[str, float]:
+    """The metrics of an unfinished play, read from a replay of it up to now: read from the live run, they
+    could bring a model's state up to now (a deterministic fight's losses) and make the rest of the play
+    depend on when it was saved."""
+    from sim.play.session import PlaySession
+
+    copy = PlaySession(session.scenario, session.seed, lang=session.language.code, script=script)
+    copy.run_to_end()
+    return collect_metrics(copy.world)
+
+
 def write(
     session: PlaySession,
     folder: Path,
@@ -55,9 +66,9 @@ def write(
     played = with_choices(session.scenario, session.actions)
     loaded = LoadedScenario(played, source or Path(f"{history.slug(played.scenario.name)}.yaml"))
     plan = Plan.for_run(loaded, session.seed, 1, history.slug(folder.name))
-    events = list(session.events)  # before the metrics of an unfinished play bring any state up to now
-    metrics = session.metrics if session.metrics is not None else collect_metrics(session.world)
+    events = list(session.events)
     script = session.as_script()
+    metrics = session.metrics if session.metrics is not None else metrics_so_far(session, script)
     play = {**script.as_json(), **(extra or {})}
     with history.target(folder, plan.name, force=replace) as tgt:
         point = PointRow(0, "", {}, loaded.digest)
