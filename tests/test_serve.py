@@ -113,16 +113,20 @@ def joined(room, client_factory):
 
 
 @pytest.fixture
-def participants(room):
+def participants(room, client):
+    """make() -> a participant's own client (own cookies) on the facilitator's client's event loop, as in
+    the real server: one loop for every page (the room's Condition belongs to one loop)."""
     made = []
 
     def make():
-        c = TestClient(create_app(room, "en", run=False))
+        c = TestClient(client.app)
+        c.portal = client.portal
         made.append(c)
         return joined(room, lambda: c)
 
     yield make
     for c in made:
+        c.portal = None
         c.close()
 
 
@@ -180,6 +184,17 @@ def test_sockets_refuse_who_has_neither_token_nor_code(client, room, participant
         assert "refused" in ws.receive_json()
     with pytest.raises(WebSocketDisconnect), phone.websocket_connect("/ws/projector") as ws:
         ws.receive_text()
+
+
+def test_a_phone_is_sent_a_state_only_when_what_it_shows_changes(client, room, participants):
+    phone = participants()
+    with phone.websocket_connect("/ws/vote") as ws:
+        first = ws.receive_json()["state"]
+        control(client, room, "speed", speed=1200)  # the projector's business: nothing new on a phone
+        control(client, room, "pause")
+        control(client, room, "step", minutes=30)
+        second = ws.receive_json()["state"]
+        assert (first["clock"], second["clock"]) == ("D+0 04:00", "D+0 04:30")
 
 
 def test_joining_needs_the_code(client, room):

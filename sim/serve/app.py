@@ -172,7 +172,7 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
 
 
 async def _push(ws: WebSocket, room: Room, message: Any) -> None:
-    """Send the state now and after every change, until the page goes; a page never sends anything but
+    """Send the state now and after every change that shows, until the page goes; a page sends nothing but
     pings, and anything else it sends is answered with a refusal (actions go through the HTTP API)."""
 
     async def listen(tg: anyio.abc.TaskGroup) -> None:
@@ -184,10 +184,14 @@ async def _push(ws: WebSocket, room: Room, message: Any) -> None:
         tg.cancel_scope.cancel()
 
     async def speak() -> None:
+        last = None
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):  # RuntimeError: sent after the page left
             while True:
                 seen = room.version
-                await ws.send_text(message())
+                text = message()
+                if text != last:  # a phone is not sent the same state again (the projector's clock moves)
+                    await ws.send_text(text)
+                    last = text
                 await room.wait(seen)
 
     async with anyio.create_task_group() as tg:

@@ -282,7 +282,7 @@ class Room:
         vote = self._vote(counts=False)
         if vote is not None and self.vote is not None:
             vote["mine"] = self.vote.ballots.get(voter)
-        return {"version": self.version, "clock": self._snap["clock"], "finished": self.finished, "vote": vote}
+        return {"clock": self._snap["clock"], "finished": self.finished, "vote": vote}
 
     def _vote(self, counts: bool) -> dict[str, Any] | None:
         pending, vote = self.pending, self.vote
