@@ -406,6 +406,23 @@ def test_a_play_folder_that_holds_files_is_refused_before_the_class_starts(tmp_p
     assert (tmp_path / "old" / "notes.txt").read_text() == "keep me"
 
 
+def test_it_listens_on_this_computer_only_unless_told_otherwise(monkeypatch, tmp_path):
+    from sim.serve import server
+
+    bound = []
+
+    def instead_of_serving(room, sock, lang):
+        bound.append(sock.getsockname()[0])
+        sock.close()
+
+    monkeypatch.setattr(server, "serve", instead_of_serving)
+    r = CliRunner().invoke(main, ["serve", str(BIRLESTIK), "--port", "0", "--out", str(tmp_path / "p")])
+    assert r.exit_code == 0, r.output
+    assert bound == ["127.0.0.1"] and "this computer only" in r.output
+    assert re.search(r"projector \(facilitator only\): http://127\.0\.0\.1:\d+/projector\?token=\S{20,}", r.output)
+    assert "no play folder written" in r.output
+
+
 def test_a_taken_port_is_a_one_line_error():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -82,7 +82,13 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
         if not room.keys.facilitator(token):
             return page(request, "forbidden.html", status=403)
         return page(
-            request, "projector.html", token=token, code=room.keys.code, map=room.map, join_url=join_url(request)
+            request,
+            "projector.html",
+            token=token,
+            code=room.keys.code,
+            map=room.map,
+            units=room.units(),
+            join_url=join_url(request),
         )
 
     def join_url(request: Request) -> str:

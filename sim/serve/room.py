@@ -105,6 +105,10 @@ class Room:
             "overrides": [dataclasses.asdict(o) for o in s.possible_overrides()],
         }
 
+    def units(self) -> list[dict[str, Any]]:
+        """The units as the map last drew them."""
+        return list(self._snap["units"])
+
     @property
     def started(self) -> bool:
         """Anything to keep: simulated time has passed or the facilitator has acted."""

@@ -2,9 +2,8 @@
 "use strict";
 (function () {
   const room = JSON.parse(document.getElementById("room").textContent);
-  const NS = "http://www.w3.org/2000/svg";
-  const layer = document.getElementById("units");
   const marks = {};
+  document.querySelectorAll("#units g.unit").forEach(function (g) { marks[g.dataset.unit] = g; });
   let state = null;
 
   // Zoom and pan: the viewBox moves; marks and labels keep their size on screen (scaled by k).
@@ -75,22 +74,8 @@
   function drawUnits(units) {
     const stacked = {};
     units.forEach(function (u) {
-      let g = marks[u.id];
-      if (!g) {
-        g = document.createElementNS(NS, "g");
-        g.setAttribute("class", "unit side-" + u.side_index);
-        g.setAttribute("data-unit", u.id);
-        const c = document.createElementNS(NS, "circle");
-        c.setAttribute("r", "6");
-        const label = document.createElementNS(NS, "text");
-        label.setAttribute("x", "8");
-        label.textContent = u.id;
-        const title = document.createElementNS(NS, "title");
-        title.textContent = u.label;
-        g.append(c, label, title);
-        layer.appendChild(g);
-        marks[u.id] = g;
-      }
+      const g = marks[u.id];  // drawn by the page (every unit is there from the start)
+      if (!g) return;
       const key = Math.round(u.x / (8 * k())) + "," + Math.round(u.y / (8 * k()));
       const n = stacked[key] = (stacked[key] || 0) + 1;
       g.querySelector("text").setAttribute("y", String(-6 - (n - 1) * 11));
