@@ -7,6 +7,7 @@ import dataclasses
 import json
 import math
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -747,7 +748,7 @@ def runs_cmd(group: str | None, prune: int | None, yes: bool) -> None:
         return
     listed = history.runs(history.ROOT, group)
     for r in listed:
-        click.echo("\n".join(r.lines()))
+        click.echo("\n".join(r.lines(shutil.get_terminal_size().columns)))
     for p, busy in history.interrupted(history.ROOT, group):
         state = "being written now" if busy else "interrupted: a sweep completes with --resume"
         click.echo(f"{p}  ({state})")

@@ -94,6 +94,22 @@ def test_two_runs_with_different_overrides_leave_two_complete_folders(tmp_path, 
     assert f"time_to_secure_h.island {mean_time:.3g} h" in listing and " people" in listing
 
 
+def test_the_listing_fits_the_terminal(tmp_path, monkeypatch):
+    """Headline metrics wrap at the terminal's width, whole metrics to a line, none lost."""
+    monkeypatch.chdir(tmp_path)
+    run("island_retake", "--reps", "3")
+    wide = CliRunner().invoke(main, ["runs"], env={"COLUMNS": "400"}).output.splitlines()
+    narrow = CliRunner().invoke(main, ["runs"], env={"COLUMNS": "60"}).output.splitlines()
+    assert len(narrow) > len(wide)
+    assert all(len(line) <= 60 for line in narrow), narrow
+
+    def metrics(lines: list[str]) -> list[str]:
+        after = next(i for i, line in enumerate(lines) if line.startswith("  overrides:")) + 1
+        return [i.strip() for line in lines[after:] for i in line.split(" · ")]
+
+    assert len(metrics(wide)) >= 4 and metrics(narrow) == metrics(wide)
+
+
 def test_the_manifest_records_provenance(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["exsim", "run", "island_retake", "--reps", "2"])

@@ -103,7 +103,8 @@ def test_ctrl_c_in_process_stops_with_the_resume_hint(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sim.cli, "record", interrupted)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["sweep", "island_retake", "--vary", "units.ls-1.strength=1,2", "--out", str(out)])
+    args = ["sweep", "island_retake", "--vary", "units.ls-1.strength=1,2", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 130
     assert result.stderr.splitlines() == [
         "exsim: interrupted; every finished replication is kept; run the same command with --resume to complete it"

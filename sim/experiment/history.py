@@ -258,25 +258,44 @@ class RunInfo:
     def group(self) -> str:
         return self.id.split("/", 1)[0]
 
-    def lines(self) -> list[str]:
+    def lines(self, width: int = 100) -> list[str]:
         """What ``exsim runs`` prints: id and date; scenario and hash; overrides or factors; replications
-        and seed; the headline metrics (objectives met, from summary.json)."""
+        and seed; the headline metrics (objectives met, from summary.json), wrapped to ``width`` columns."""
         m = self.manifest
         kind = m.get("kind") or ("run" if m.get("name") == "run" else "sweep")
         sha = str(m.get("scenario_sha256") or "")[:12]
         head = f"{self.id}  {kind}  {self.started.replace('T', ' ')[:19]}"
-        what = f"  {m.get('scenario', '?')}" + (f" (sha256 {sha}…)" if sha else "")
         points = m.get("points") or []
-        what += f"  seed {m.get('seed')}  " + (f"{len(points)} points × " if kind == "sweep" else "")
-        what += f"{m.get('replications')} replications"
-        out = [head, what]
+        what = [
+            f"{m.get('scenario', '?')}" + (f" (sha256 {sha}…)" if sha else ""),
+            f"seed {m.get('seed')}",
+            (f"{len(points)} points × " if kind == "sweep" else "") + f"{m.get('replications')} replications",
+        ]
+        out = [head, *_wrap(what, width, "  ", sep="  ")]
         if kind == "run":
-            out.append("  overrides: " + (" ".join(m.get("overrides") or []) or "none"))
-            out += [f"  {line}" for line in [_headline(self.path, m, None)] if line]
+            out += _wrap(["overrides:", *(m.get("overrides") or ["none"])], width, "  ", sep=" ")
+            out += _wrap(_headline(self.path, m, None), width, "  ")
         else:
             for point in points:
-                out.append(f"  point {point.get('label')}: {_headline(self.path, m, point.get('point'))}")
+                out.append(f"  point {point.get('label')}:")
+                out += _wrap(_headline(self.path, m, point.get("point")), width, "    ")
         return out
+
+
+def _wrap(items: list[str], width: int, indent: str, sep: str = " · ") -> list[str]:
+    """``items`` joined by ``sep`` into lines of at most ``width`` columns (an item longer than a line
+    stands alone on its line), each line after ``indent``."""
+    lines: list[str] = []
+    line = ""
+    for item in items:
+        if line and len(indent) + len(line) + len(sep) + len(item) > width:
+            lines.append(indent + line)
+            line = item
+        else:
+            line = f"{line}{sep}{item}" if line else item
+    if line:
+        lines.append(indent + line)
+    return lines
 
 
 def runs(root: Path = ROOT, group: str | None = None) -> list[RunInfo]:
@@ -296,7 +315,7 @@ def runs(root: Path = ROOT, group: str | None = None) -> list[RunInfo]:
     return found
 
 
-def _headline(folder: Path, manifest: dict[str, Any], point: int | None) -> str:
+def _headline(folder: Path, manifest: dict[str, Any], point: int | None) -> list[str]:
     """The headline metrics of a run (``point`` None) or of one point of a sweep, from summary.json:
     those the metric catalogue saved in the manifest marks as headline (before it was saved: the
     objectives)."""
@@ -308,7 +327,7 @@ def _headline(folder: Path, manifest: dict[str, Any], point: int | None) -> str:
             summary = next(p["metrics"] for p in summary if p.get("point") == point)
         specs = of_manifest(manifest).specs
     except (OSError, ValueError, StopIteration, TypeError, KeyError):
-        return ""
+        return []
     names = [n for n, m in specs.items() if m.headline] or [n for n in summary if is_objective(n)]
     shown = []
     for name in names:
@@ -320,7 +339,7 @@ def _headline(folder: Path, manifest: dict[str, Any], point: int | None) -> str:
             shown.append(f"{name} {100 * s['mean']:.0f} %")
         else:
             shown.append(f"{name} {s['mean']:.3g}" + (f" {spec.unit}" if spec and spec.unit else ""))
-    return " · ".join(shown)
+    return shown
 
 
 def _folders(root: Path, depth: int) -> Iterator[Path]:
