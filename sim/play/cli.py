@@ -102,9 +102,13 @@ def play(
         click.echo(language._("interrupted: the play so far is saved"), err=True)
     extra: dict[str, Any] = {}
     if batch is not None:
-        if session.finished and session.metrics is not None:
-            extra = _place(session, batch, language)
-        else:
+        try:
+            if session.finished and session.metrics is not None:
+                extra = _place(session, batch, language)
+        except (ExsimError, KeyboardInterrupt) as e:  # the play itself is kept whatever befalls the batch
+            reason = "; ".join(e.lines()) if isinstance(e, ExsimError) else language._("interrupted")
+            click.echo(language._("no placement: {reason}").format(reason=reason), err=True)
+        finally:
             batch.stop()
     session.save(folder, source=Path(loaded.path), extra=extra)
     click.echo(

@@ -34,6 +34,7 @@ from sim.errors import ExsimError, RunBudgetExceeded
 from sim.experiment.replay import sampler
 from sim.experiment.runner import build_world, collect_metrics
 from sim.models import combat, injects
+from sim.models.catalogue import catalogue
 from sim.models.decisions import Chooser, Decided
 from sim.play.status import Status, UnitPosition, positions, status
 from sim.present import i18n
@@ -383,7 +384,7 @@ class PlaySession:
         self._told = len(self.narrator.lines)
         if self.finished and self.metrics is not None and not self._outcome_told:
             self._outcome_told = True
-            specs = {m.name: m for m in _catalogue(self.scenario)}
+            specs = catalogue(self.scenario).by_name
             lines = lines + outcome(self.scenario, records, self.metrics, specs, self.language)
         return lines
 
@@ -412,9 +413,3 @@ class PlaySession:
         from sim.play.folder import write
 
         return write(self, Path(folder), source=source, extra=extra or {}, replace=replace)
-
-
-def _catalogue(s: Scenario) -> Any:
-    from sim.models.catalogue import catalogue
-
-    return catalogue(s)

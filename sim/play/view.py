@@ -30,37 +30,36 @@ def story_line(line: Line, names: Labels) -> Text:
     return t
 
 
+def _table(title: str, first: str, *numbers: str) -> Table:
+    """A titled table without borders: a name column, then columns of numbers."""
+    t = Table(title=title, title_justify="left", box=None, pad_edge=False, expand=True)
+    t.add_column(first)
+    for name in numbers:
+        t.add_column(name, justify="right")
+    return t
+
+
 def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
     _ = lang._
-    forces = Table(title=_("Forces"), title_justify="left", box=None, pad_edge=False, expand=True)
-    forces.add_column(_("side"))
-    forces.add_column(_("strength"), justify="right")
-    forces.add_column(_("killed"), justify="right")
+    forces = _table(_("Forces"), _("side"), _("strength"), _("killed"))
     for f in st.forces:
         forces.add_row(Text(f.label), f"{number(f.strength)} / {number(f.initial)}", number(f.killed))
     parts: list[RenderableType] = [forces]
     if st.stocks:
-        stocks = Table(title=_("Stocks"), title_justify="left", box=None, pad_edge=False, expand=True)
-        stocks.add_column(_("depot"))
-        stocks.add_column(_("level"), justify="right")
+        stocks = _table(_("Stocks"), _("depot"), _("level"))
         for s in st.stocks:
             stocks.add_row(Text(f"{s.depot}: {names.supply(s.supply)}"), f"{number(s.level)} {names.measure(s.unit)}")
         parts.append(stocks)
     if st.casualties is not None:
         c = st.casualties
-        care = Table(title=_("Chain of care"), title_justify="left", box=None, pad_edge=False, expand=True)
-        care.add_column(_("facility"))
-        care.add_column(_("waiting"), justify="right")
-        care.add_column(_("beds"), justify="right")
+        care = _table(_("Chain of care"), _("facility"), _("waiting"), _("beds"))
         for stage in c.stages:
             care.add_row(Text(f"{stage.facility} (Role {stage.role})"), str(stage.waiting), str(stage.beds_used))
         summary = _("{n} casualties: {care} in care, {rtd} returned to duty, {died} died of wounds").format(
             n=c.total, care=c.in_care, rtd=c.returned_to_duty, died=c.died_of_wounds
         )
         parts += [care, Text(summary, style="dim")]
-    objectives = Table(title=_("Objectives"), title_justify="left", box=None, pad_edge=False, expand=True)
-    objectives.add_column(_("objective"))
-    objectives.add_column(_("state"), justify="right")
+    objectives = _table(_("Objectives"), _("objective"), _("state"))
     for o in st.objectives:
         objectives.add_row(Text(o.label), Text(_(OBJECTIVE_WORDS[o.state]), style=OBJECTIVE_STYLE[o.state]))
     parts.append(objectives)
