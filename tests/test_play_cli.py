@@ -156,5 +156,7 @@ def test_a_play_report_in_russian_marks_the_human_set(tmp_path):
     html = report.read_text()
     assert "Решение руководителя: blue объявлена победителем в бою за hill [задано человеком]." in html
     assert "[задано человеком: выбрано голосованием группы (attack 12, hold 3)]" in html
+    assert "Classroom drill: собственный прогон группы, 12 ч от «Ч»." in html  # one run, not "1 прогонов"
+    assert "Задача овладеть пунктом «hill»: выполнена." in html  # declared won by the facilitator
     r = CliRunner().invoke(main, ["story", str(folder), "--lang", "ru"])
     assert r.exit_code == 0 and "задано человеком" in r.output

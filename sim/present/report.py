@@ -189,7 +189,9 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
             }
             for m in headline
         ],
-        "summary": _sentences(scenario, folder, summary, rows, names, lang, chosen, by),
+        "summary": _play_sentences(scenario, folder, rows[0], names, lang)
+        if played is not None
+        else _sentences(scenario, folder, summary, rows, names, lang, chosen, by),
         "distributions": [
             plots.svg(
                 plots.distribution(
@@ -296,6 +298,33 @@ def _sentences(
         )
     out.append(_("Replication {rep} is shown in detail below, with its map replay and timeline.").format(rep=chosen))
     return [s[:1].upper() + s[1:] for s in out[:8]]
+
+
+def _play_sentences(
+    scenario: Scenario, folder: Folder, row: Mapping[str, Any], names: Labels, lang: Language
+) -> list[str]:
+    """A class's play is one run: what it was, each objective met or missed, the losses."""
+    _ = lang._
+    out = [
+        _("{scenario}: the class's own run, {hours:g} hours from H-hour.").format(
+            scenario=scenario.scenario.name, hours=scenario.scenario.duration / 60
+        )
+    ]
+    for o in scenario.objectives:
+        met = row.get(f"objective.{o.id}") == 1.0
+        out.append(
+            _("Objective {objective}: {verdict}.").format(
+                objective=names.objective(o.id), verdict=_("met") if met else _("missed")
+            )
+        )
+    side = str(folder.manifest.get("perspective"))
+    if f"killed.{side}" in row and f"wounded.{side}" in row:
+        out.append(
+            _("{side}: {killed} killed and {wounded} wounded.").format(
+                side=names.side(side), killed=number(row[f"killed.{side}"]), wounded=number(row[f"wounded.{side}"])
+            )
+        )
+    return [s[:1].upper() + s[1:] for s in out]
 
 
 def _replication_note(
