@@ -244,3 +244,47 @@ def test_the_shipped_chain_with_full_rules_keeps_every_casualty_accounted_for():
                 kinds.count({"divert": "diverted", "block": "blocked", "turn_away": "turned_away"}[rule])
                 == m[f"{name}.role2_kuryk"]
             )
+
+
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("en", "3 casualties find every bed at aid taken and are diverted to alt."),
+        ("ru", "aid: все койки заняты, 3 раненых направлены на этап alt."),
+    ],
+)
+def test_the_story_tells_a_diversion(load, lang, told):
+    from sim.present.i18n import language
+    from sim.present.story import Narrator
+
+    s = load(DIVERT)
+    lines = Narrator(s, language(lang)).feed(run_replication(s, 1, trace=True).events)
+    medical_lines = [ln.text for ln in lines if ln.topic == "medical"]
+    assert medical_lines.index(told) == 2  # after the mass-casualty incident and the five casualties' arrival
+    assert [ln.t for ln in lines if ln.text == told] == [60.0]
+
+
+@pytest.mark.parametrize(
+    ("rule", "one", "many"),
+    [
+        (
+            "block",
+            "1 casualty finds every bed at surg taken and waits where it is.",
+            "{n} casualties find every bed at surg taken and wait where they are.",
+        ),
+        (
+            "turn_away",
+            "1 casualty finds every bed at surg taken and is turned away untreated.",
+            "{n} casualties find every bed at surg taken and are turned away untreated.",
+        ),
+    ],
+)
+def test_the_story_tells_casualties_held_or_turned_away(load, rule, one, many):
+    """Two of the three casualties find surgery's one bed taken, as they leave the aid station (alone or together)."""
+    from sim.present.i18n import language
+    from sim.present.story import Narrator
+
+    s = load(BLOCK.replace("RULE", rule))
+    lines = [ln.text for ln in Narrator(s, language("en")).feed(run_replication(s, 3, trace=True).events)]
+    told = lines.count(one) + 2 * lines.count(many.format(n=2))
+    assert told == 2, lines

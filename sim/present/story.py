@@ -112,6 +112,9 @@ def _name(v: str, names: Labels) -> str:
     return names.supply(v) if v in ("fuel", "ammunition", "water", "rations", "medical") else v
 
 
+FULL = ("diverted", "blocked", "turned_away")  # casualties who find every bed of a facility taken
+
+
 @dataclass
 class _Fight:
     place: str
@@ -141,6 +144,7 @@ class Narrator:
         self.quiet_moves = assets - ordered  # MEDEVAC-only assets: their missions are told, not each leg
         self.reached: dict[int, int] = {}  # role -> casualties that reached it
         self.wounded_now: list[dict[str, Any]] = []
+        self.full_now: list[tuple[str, str, str, int, float]] = []  # casualties meeting a full facility at once
 
     def say(self, t: float, topic: str, message: str, **fields: Any) -> None:
         self.lines.append(Line(t, topic, self._(message).format(**fields)))
@@ -152,12 +156,15 @@ class Narrator:
                 continue
             if kind not in ("casualty", "losses"):
                 self._flush_casualties()
+            if kind not in FULL:
+                self._flush_full()
             if kind not in ("losses", "strike"):
                 self._flush_losses()
             handler = getattr(self, f"on_{kind}", None)
             if handler is not None:
                 handler(e["t"], e)
         self._flush_casualties()
+        self._flush_full()
         self._flush_losses()
         return self.lines
 
@@ -545,6 +552,47 @@ class Narrator:
         self.lines.append(
             Line(t, "medical", msg.format(unit=self.names.unit(e["unit"]), n=n, facility=e["to"], role=role))
         )
+
+    def on_diverted(self, t: float, e: Mapping[str, Any]) -> None:
+        self._full(t, e)
+
+    def on_blocked(self, t: float, e: Mapping[str, Any]) -> None:
+        self._full(t, e)
+
+    def on_turned_away(self, t: float, e: Mapping[str, Any]) -> None:
+        self._full(t, e)
+
+    def _full(self, t: float, e: Mapping[str, Any]) -> None:
+        """Casualties who find every bed taken at the same facility in the same minute are told together."""
+        key = (e["kind"], e["facility"], e.get("to", ""), round(t), t)
+        if self.full_now and self.full_now[0][:4] != key[:4]:
+            self._flush_full()
+        self.full_now.append(key)
+
+    def _flush_full(self) -> None:
+        if not self.full_now:
+            return
+        (kind, facility, to, _, t), n = self.full_now[0], len(self.full_now)
+        self.full_now = []
+        if kind == "diverted":
+            msg = self.lang.n_(
+                "{n} casualty finds every bed at {facility} taken and is diverted to {to}.",
+                "{n} casualties find every bed at {facility} taken and are diverted to {to}.",
+                n,
+            )
+        elif kind == "blocked":
+            msg = self.lang.n_(
+                "{n} casualty finds every bed at {facility} taken and waits where it is.",
+                "{n} casualties find every bed at {facility} taken and wait where they are.",
+                n,
+            )
+        else:
+            msg = self.lang.n_(
+                "{n} casualty finds every bed at {facility} taken and is turned away untreated.",
+                "{n} casualties find every bed at {facility} taken and are turned away untreated.",
+                n,
+            )
+        self.lines.append(Line(t, "medical", msg.format(n=n, facility=facility, to=to)))
 
     def on_died_of_wounds(self, t: float, e: Mapping[str, Any]) -> None:
         self.say(t, "medical", N_("A {triage} casualty dies of wounds."), triage=e["triage"])
