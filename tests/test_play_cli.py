@@ -160,3 +160,25 @@ def test_a_play_report_in_russian_marks_the_human_set(tmp_path):
     assert "Задача овладеть пунктом «hill»: выполнена." in html  # declared won by the facilitator
     r = CliRunner().invoke(main, ["story", str(folder), "--lang", "ru"])
     assert r.exit_code == 0 and "задано человеком" in r.output
+
+
+@pytest.mark.parametrize(("width", "height"), [(100, 30), (160, 50)])
+def test_the_live_screen_shows_the_newest_line_and_the_objectives(width, height):
+    from rich.console import Console
+
+    from sim.play.view import screen
+
+    scenario = load_scenario("birlestik_2024").scenario
+    session = PlaySession(scenario, 2024)
+    lines = []
+    while session.now < 12 * 60:
+        lines += session.advance(30)
+        if session.pending is not None:
+            lines += (
+                session.acknowledge() if session.pending.kind == "inject" else session.choose(session.pending.default)
+            )
+    console = Console(width=width, height=height, record=True, color_system=None)
+    console.print(screen(session, lines, 600, True, session.language, None, height, width), height=height)
+    shown = " ".join(console.export_text().split())
+    assert " ".join(lines[-1].text.split()[:4]) in shown  # the newest line, not cropped off the bottom
+    assert "island secured within 12 h" in shown and "Objectives" in shown

@@ -181,7 +181,8 @@ def _live(session: PlaySession, speed: float, language: Language, chosen: Any) -
                 if running and session.pending is None and menu is None:
                     lines += session.advance(speed / 60.0 * (now - last))
                 last = now
-                live.update(screen(session, lines, speed, running, language, menu_items, console.height), refresh=True)
+                shown = screen(session, lines, speed, running, language, menu_items, console.height, console.width)
+                live.update(shown, refresh=True)
                 if not select.select([fd], [], [], 0.1)[0]:
                     continue
                 key = os.read(fd, 1).decode(errors="ignore")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.layout import Layout
 from rich.panel import Panel
 from rich.table import Table
@@ -40,16 +40,15 @@ def _table(title: str, first: str, *numbers: str) -> Table:
 
 
 def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
+    """Objectives first (what the class is there for), then forces, the chain of care, and stocks by depot."""
     _ = lang._
+    objectives = _table(_("Objectives"), _("objective"), _("state"))
+    for o in st.objectives:
+        objectives.add_row(Text(o.label), Text(_(OBJECTIVE_WORDS[o.state]), style=OBJECTIVE_STYLE[o.state]))
     forces = _table(_("Forces"), _("side"), _("strength"), _("killed"))
     for f in st.forces:
         forces.add_row(Text(f.label), f"{number(f.strength)} / {number(f.initial)}", number(f.killed))
-    parts: list[RenderableType] = [forces]
-    if st.stocks:
-        stocks = _table(_("Stocks"), _("depot"), _("level"))
-        for s in st.stocks:
-            stocks.add_row(Text(f"{s.depot}: {names.supply(s.supply)}"), f"{number(s.level)} {names.measure(s.unit)}")
-        parts.append(stocks)
+    parts: list[RenderableType] = [objectives, forces]
     if st.casualties is not None:
         c = st.casualties
         care = _table(_("Chain of care"), _("facility"), _("waiting"), _("beds"))
@@ -59,10 +58,16 @@ def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
             n=c.total, care=c.in_care, rtd=c.returned_to_duty, died=c.died_of_wounds
         )
         parts += [care, Text(summary, style="dim")]
-    objectives = _table(_("Objectives"), _("objective"), _("state"))
-    for o in st.objectives:
-        objectives.add_row(Text(o.label), Text(_(OBJECTIVE_WORDS[o.state]), style=OBJECTIVE_STYLE[o.state]))
-    parts.append(objectives)
+    if st.stocks:
+        stocks = _table(_("Stocks"), _("depot"))
+        by_depot: dict[str, list[str]] = {}
+        for x in st.stocks:
+            by_depot.setdefault(x.depot, []).append(
+                f"{names.supply(x.supply)} {number(x.level)} {names.measure(x.unit)}"
+            )
+        for depot, levels in by_depot.items():
+            stocks.add_row(Text(f"{depot}: " + " · ".join(levels)))
+        parts.append(stocks)
     return Panel(Group(*parts), title=_("Status"), title_align="left")
 
 
@@ -94,6 +99,21 @@ def pause_text(session: PlaySession, lang: Language, overrides: Sequence[Overrid
     return Text(_("space: pause/resume  s: step  +/-: speed  o: override  q: quit (the play is saved)"), style="dim")
 
 
+def newest(lines: Sequence[Line], names: Labels, rows: int, width: int) -> list[Text]:
+    """The newest story lines that fit ``rows`` rows of ``width`` characters, as wrapped on the screen."""
+    measure = Console(width=max(width, 20))
+    out: list[Text] = []
+    used = 0
+    for line in reversed(lines):
+        text = story_line(line, names)
+        need = len(text.wrap(measure, max(width, 20)))
+        if used + need > max(rows, 1):
+            break
+        out.append(text)
+        used += need
+    return out[::-1]
+
+
 def screen(
     session: PlaySession,
     lines: Sequence[Line],
@@ -102,6 +122,7 @@ def screen(
     lang: Language,
     overrides: Sequence[OverrideOption] | None,
     height: int,
+    width: int = 120,
 ) -> RenderableType:
     _ = lang._
     state = _("running") if running and session.pending is None else _("paused")
@@ -110,10 +131,8 @@ def screen(
     head = Text(f"{session.scenario.scenario.name}   ", style="bold")
     head.append(session.clock(), style="bold cyan")
     head.append("   " + _("speed ×{speed}").format(speed=f"{speed:g}") + "   " + state, style="dim")
-    shown = max(3, height - 12)
-    story = Panel(
-        Group(*[story_line(ln, session.names) for ln in lines[-shown:]]), title=_("Story"), title_align="left"
-    )
+    told = Group(*newest(lines, session.names, height - 11, width * 3 // 5 - 4))
+    story = Panel(told, title=_("Story"), title_align="left")
     layout = Layout()
     layout.split_column(
         Layout(head, size=1),
