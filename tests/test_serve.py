@@ -241,6 +241,24 @@ def test_the_class_votes_and_the_majority_option_is_taken(client, room, particip
     assert re.search(r"ftr-1.*oymasha_ridge|oymasha_ridge.*ftr-1", told), told[-2000:]
 
 
+def test_the_report_and_the_story_of_the_play_folder_show_the_class_vote(client, room, participants, tmp_path):
+    phones = [participants() for _ in range(3)]
+    until_decision(client, room, "air_support")
+    control(client, room, "open_vote")
+    for phone, option in zip(phones, ["ridge", "island", "ridge"], strict=True):
+        phone.post("/api/vote", json={"option": option})
+    control(client, room, "close_vote")  # saved at once
+    r = CliRunner().invoke(main, ["report", str(room.folder), "-o", str(tmp_path / "aar.html")])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "aar.html").read_text(encoding="utf-8")
+    table = page[page.index('id="play-actions"') :]
+    row = table[: table.index("</tr>", table.index("air_support"))]
+    assert "Decision air_support: ridge" in row and "chosen by the class&#39;s vote (ridge 2, island 1)" in row, row
+    told = CliRunner().invoke(main, ["story", str(room.folder)], env={"COLUMNS": "400"})
+    assert told.exit_code == 0, told.output
+    assert "Decision air_support: ridge" in told.output and "vote (ridge 2, island 1)" in told.output
+
+
 def test_the_facilitator_may_decide_over_an_open_vote_and_the_ballots_are_kept(client, room, participants):
     phone = participants()
     until_decision(client, room, "air_support")
