@@ -136,4 +136,6 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
     (choice,) = [a for a in actions if a["action"] == "choose" and a["id"] == "air_support"]
     assert (choice["option"], choice["by"], choice["votes"]) == ("ridge", "vote", {"ridge": 2, "island": 0})
     assert not [a for a in actions if a["action"] == "override"]  # the phones' attempts changed nothing
+    manifest = json.loads((play / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["scenario_file"] == BIRLESTIK and manifest["seed"] == 2024
     assert requests and all(u.startswith((origin, "ws://" + origin.split("//")[1])) for u in requests), requests

@@ -70,7 +70,7 @@ def serve(
         raise ExsimError(f"--out {folder}: already holds files; the play needs a new or empty folder")
     sock = server.bind(host, port)
     seed = loaded.scenario.scenario.seed if seed is None else seed
-    room = server.open_room(loaded.scenario, seed, folder, speed=speed, lang=code)
+    room = server.open_room(loaded.scenario, seed, folder, speed=speed, lang=code, source=Path(loaded.path))
     where = server.addresses(sock, room.keys.token)
     click.echo(f"exsim serve: {loaded.scenario.scenario.name}, seed {seed}")
     click.echo(f"  projector (facilitator only): {where.projector}")

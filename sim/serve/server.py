@@ -24,11 +24,14 @@ class Addresses:
     join: list[str]  # where phones join (one per address of this machine the class can reach)
 
 
-def open_room(scenario: Scenario, seed: int, folder: Path, *, speed: float, lang: str) -> Room:
-    """A fresh play session of ``scenario`` and the room that steps it (paused until the facilitator starts)."""
+def open_room(
+    scenario: Scenario, seed: int, folder: Path, *, speed: float, lang: str, source: Path | None = None
+) -> Room:
+    """A fresh play session of ``scenario`` (read from ``source``) and the room that steps it (paused until
+    the facilitator starts)."""
     language = i18n.language(lang)
     session = PlaySession(scenario, seed, lang=language.code)
-    return Room(session, scenario, Labels(scenario, language), folder, speed=speed)
+    return Room(session, scenario, Labels(scenario, language), folder, source=source, speed=speed)
 
 
 def bind(host: str, port: int) -> socket.socket:
