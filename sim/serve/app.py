@@ -51,7 +51,7 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
         response = templates.TemplateResponse(
             request,
             name,
-            {"lang": code, "t": t, "t_json": json.dumps(t, ensure_ascii=False), "languages": i18n.LANGUAGES, **context},
+            {"lang": code, "t": t, "languages": i18n.LANGUAGES, **context},
             status_code=status,
         )
         if request.query_params.get("lang") in i18n.LANGUAGES:

@@ -50,7 +50,6 @@ def bind(host: str, port: int) -> socket.socket:
             raise ExsimError(f"--port {port}: the port is in use; choose another with --port") from None
         raise ExsimError(f"--host {host} --port {port}: cannot listen there ({e.strerror or e})") from None
     sock.listen(128)
-    sock.set_inheritable(True)
     return sock
 
 
