@@ -170,35 +170,34 @@ def _live(session: PlaySession, speed: float, language: Language, chosen: Any) -
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)
     lines: list[Any] = []
-    running, menu = True, None
-    menu_items: list[OverrideOption] | None = None
+    running = True
+    menu: list[OverrideOption] | None = None  # the facilitator's overrides, while their list is open
     try:
         tty.setcbreak(fd)
         with Live(console=console, auto_refresh=False, screen=True) as live:
             last = time.monotonic()
             while not session.finished and not session.stopped:
                 now = time.monotonic()
-                if running and session.pending is None and menu is None:
+                if running and session.pending is None and menu is None:  # the clock stands while a menu is open
                     lines += session.advance(speed / 60.0 * (now - last))
                 last = now
-                shown = screen(session, lines, speed, running, language, menu_items, console.height, console.width)
+                shown = screen(session, lines, speed, running, language, menu, console.height, console.width)
                 live.update(shown, refresh=True)
                 if not select.select([fd], [], [], 0.1)[0]:
                     continue
                 key = os.read(fd, 1).decode(errors="ignore")
                 pause = session.pending
-                if menu_items is not None:
-                    if key.isdigit() and 1 <= int(key) <= len(menu_items):
-                        o = menu_items[int(key) - 1]
+                if menu is not None:
+                    if key.isdigit() and 1 <= int(key) <= len(menu):
+                        o = menu[int(key) - 1]
                         lines += session.override(o.kind, o.target, **o.params)
-                        menu_items = menu = None
+                        menu = None
                     elif key in ("\x1b", "o"):
-                        menu_items = menu = None
+                        menu = None
                 elif key == "q":
                     break
                 elif key == "o":
-                    menu_items = session.possible_overrides()
-                    menu = True
+                    menu = session.possible_overrides()
                 elif isinstance(pause, InjectPause) and key in ("\r", "\n"):
                     lines += session.acknowledge()
                 elif isinstance(pause, DecisionPause) and key.isdigit() and 1 <= int(key) <= len(pause.options):
