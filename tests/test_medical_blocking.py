@@ -14,27 +14,10 @@ from sim.config import load_scenario
 from sim.errors import ScenarioError
 from sim.experiment import build_world, run_replication
 from sim.models import medical
+from tests.test_warmup import MMC
 
-# One facility at one place: Poisson arrivals, exponential treatment, nobody dies (no hazard).
-ONE_FACILITY = """\
-scenario: {{name: full beds, duration: {days}d, warmup: 1d}}
-map:
-  places:
-    camp: {{kind: training_area, lat: 43.5, lon: 51.3}}
-sides:
-  blue: {{}}
-units:
-  - {{id: coy, type: inf, side: blue, at: camp}}
-unit_types:
-  inf: {{strength: 100}}
-medical:
-  dnbi_per_1000_per_day: 0
-  triage_mix: {{combat: {{T2: 1.0}}}}
-  hazard: {{}}
-  arrivals: [{{place: camp, per_hour: {lam}}}]
-  facilities:
-    - {{id: s0, role: 1, at: camp, teams: {c}, beds: {k}, when_full: turn_away, treatment: {mean_min}min}}
-"""
+# The M/M/c chain of the warm-up tests with K beds that turn away whoever finds them all taken.
+ONE_FACILITY = MMC.replace("treatment: {mean_min}min}}", "beds: {k}, when_full: turn_away, treatment: {mean_min}min}}")
 
 
 def mmck_blocking(lam: float, mu: float, c: int, k: int) -> float:
@@ -58,7 +41,7 @@ def test_turning_away_matches_mmck_blocking(load, lam_h, c, k, mean_min):
     the start-up transient lasts) is a warm-up left out of the count. Power: P_K+1 (one bed more) is
     0.18 against 0.22 for the first case, about 15 SE away.
     """
-    s = load(ONE_FACILITY.format(days=40, lam=lam_h, c=c, k=k, mean_min=mean_min))
+    s = load(ONE_FACILITY.format(days=40, warmup=1, lam=lam_h, c=c, k=k, mean_min=mean_min))
     runs = [run_replication(s, 17, i).metrics for i in range(30)]
     shares = np.array([m["blocked_share.s0"] for m in runs])
     expected = mmck_blocking(lam_h, 60.0 / mean_min, c, k)
