@@ -46,38 +46,35 @@ def _se(xs: np.ndarray) -> float:
 
 
 def test_warmup_removes_the_start_up_bias(load):
-    """M/M/3 at ρ = 0.8 over 2 days, with and without a 1-day warm-up (the same random numbers in both).
+    """M/M/3 at ρ = 0.7 (one-hour treatments) over 2 days, with and without a 1-day warm-up (about two
+    relaxation times, 1/(cμ(1-√ρ)²) ≈ 12.5 h), on the same random numbers.
 
-    Replications are independent, so each mean's SE is the replications' standard deviation over √R; the
-    difference with minus without is paired (common random numbers), its SE from the paired differences.
-    Started empty, the queue is shorter than in the steady state for about a day: without the warm-up the
-    time-average queue Lq and utilisation fall more than 4 SE short of Erlang C's λ·Wq and ρ; with it they
-    are within 4 SE, and the mean wait moves up towards Erlang C's Wq by more than 3 paired SE (one-sided
-    test: the warm-up can only remove a shortfall). (The wait
-    over one day still reads a little low: casualties still waiting when the run ends are not counted, a
-    bias the slow test below removes with a longer run.)
+    Replications are independent, so each mean's SE is the replications' standard deviation over √R.
+    Started empty, the queue is shorter than in the steady state for most of a day: without the warm-up
+    the time-average queue Lq and the utilisation fall short of Erlang C's λ·Wq and ρ by more than 3 SE
+    (one-sided: an empty start can only shorten the queue); with it they are within 4 SE. The mean wait
+    is closer to Erlang C's Wq with the warm-up than without. (Over one measured day it still reads low:
+    casualties still waiting at the end are not counted, and a mean of 50 waits is a biased ratio; the
+    slow test below measures for twelve days.)
     """
-    lam, c, mean_min = 2.4, 3, 60.0
+    lam, c, mean_min = 2.1, 3, 60.0
     wq, rho = erlang_c_wait(lam, 60.0 / mean_min, c), lam * mean_min / 60.0 / c
-    warm = _runs(load, 300, days=2, warmup=1, lam=lam, c=c, mean_min=mean_min)
-    cold = _runs(load, 300, days=2, warmup=0, lam=lam, c=c, mean_min=mean_min)
+    warm = _runs(load, 600, days=2, warmup=1, lam=lam, c=c, mean_min=mean_min)
+    cold = _runs(load, 600, days=2, warmup=0, lam=lam, c=c, mean_min=mean_min)
     for key, expected in (("queue_avg.s0", lam * wq), ("team_utilisation.s0", rho)):
         assert abs(warm[key].mean() - expected) <= 4 * _se(warm[key]), (key, warm[key].mean(), expected)
-        assert cold[key].mean() < expected - 4 * _se(cold[key]), (key, cold[key].mean(), expected)
-    diff = warm["wait_h.s0"] - cold["wait_h.s0"]
-    assert diff.mean() > 3 * _se(diff) > 0, (diff.mean(), _se(diff))  # one-sided, p < 0.002
+        assert cold[key].mean() < expected - 3 * _se(cold[key]), (key, cold[key].mean(), expected)
     assert abs(warm["wait_h.s0"].mean() - wq) < abs(cold["wait_h.s0"].mean() - wq)
 
 
 @pytest.mark.slow
 def test_wait_after_a_warmup_matches_erlang_c(load):
-    """M/M/3 at ρ = 0.7: a 2-day warm-up (about four relaxation times, 1/(cμ(1-√ρ)²) ≈ 12.5 h) and 3 days
-    measured give Erlang C's Wq within 4 SE (independent replications); a 1-day run without a warm-up
-    reads more than 4 SE short of it. What bias is left (casualties still waiting at the end are not
-    counted, about 2 % here) is under one SE."""
+    """The same M/M/3: a 2-day warm-up and 12 days measured give Erlang C's Wq within 4 SE (independent
+    replications; with ~600 waits a run, the bias the run's end and the ratio leave is of the order of
+    1/600, lost in the noise); one day without a warm-up reads more than 4 SE short of it."""
     lam, c, mean_min = 2.1, 3, 60.0
     wq = erlang_c_wait(lam, 60.0 / mean_min, c)
-    warm = _runs(load, 300, days=5, warmup=2, lam=lam, c=c, mean_min=mean_min)["wait_h.s0"]
+    warm = _runs(load, 100, days=14, warmup=2, lam=lam, c=c, mean_min=mean_min)["wait_h.s0"]
     assert abs(warm.mean() - wq) <= 4 * _se(warm), (warm.mean(), wq, _se(warm))
     cold = _runs(load, 300, days=1, warmup=0, lam=lam, c=c, mean_min=mean_min)["wait_h.s0"]
     assert cold.mean() < wq - 4 * _se(cold), (cold.mean(), wq, _se(cold))
