@@ -62,3 +62,29 @@ def test_a_placement_survives_json():
     p = place("killed.coalition", 4.0, [3.0, math.nan, 5.0], Better.LOWER)
     back = Placement.from_dict(p.as_dict())
     assert back.percentile == p.percentile == 50.0 and back.sample[0] == 3.0 and math.isnan(back.sample[1])
+
+
+def test_the_words_follow_the_better_direction():
+    from sim.config import load_scenario
+    from sim.models.catalogue import catalogue
+    from sim.present.i18n import language
+    from sim.present.labels import Labels
+    from sim.present.placement import placement_lines
+
+    s = load_scenario("island_retake").scenario
+    specs = catalogue(s).by_name
+    names = Labels(s, language("en"))
+    placed = [
+        place("objective.secure_island", 1.0, [1.0, 1.0, 0.0, 1.0], Better.HIGHER),
+        place("time_to_secure_h.island", 5.0, [4.0, 6.0, 7.0, math.nan], Better.LOWER),
+        place("end_time_h", 24.0, [24.0, 24.0], Better.NEITHER),
+        place("time_to_secure_h.island", math.nan, [4.0, math.nan], Better.LOWER),
+    ]
+    lines = placement_lines(placed, specs, names, language("en"), overridden=True)
+    assert lines[0].endswith(": met in your run; met in 3 of 4 simulated runs.")
+    assert lines[1].endswith(
+        "5 h in your run, better than 67 % of 3 simulated runs where it had a value (of 4)."
+    )  # beats 6 and 7, loses to 4
+    assert lines[2].endswith("24 h in your run, higher than 50 % of 2 simulated runs.")  # ties count half
+    assert lines[3].endswith("– in your run; 1 of 2 simulated runs had a value.")
+    assert lines[4].startswith("The facilitator's overrides cannot be repeated in a batch")

@@ -116,6 +116,10 @@ def test_in_a_terminal_keys_choose_override_and_the_play_replays(tmp_path):
     html = report.read_text()
     assert "Facilitator&#39;s override: blue declared the winner of the fight at hill [human-set]." in html
     assert 'id="placement"' in html
+    section = html[html.index('<section id="play">') : html.index("</section>", html.index('<section id="play">'))]
+    assert section.count("<svg") == len(play["placement"]["metrics"]) > 0  # each placement drawn
+    marked = sum(1 for m in play["placement"]["metrics"] if m["value"] is not None)
+    assert section.count("stroke: #c0392b; stroke-width: 2.5") == marked  # the class's run on each distribution
 
     scenario = load_scenario(DRILL).scenario
     again = PlaySession(scenario, scenario.scenario.seed, script=PlayScript.load(out))
