@@ -211,6 +211,17 @@ def test_every_message_has_a_russian_translation_and_the_mo_is_current():
     assert check(["--check"]) == 0
 
 
+def test_an_empty_plural_counts_as_untranslated():
+    from babel.messages.catalog import Message
+
+    from tools.catalogue import _translated
+
+    assert not _translated(Message(("{n} bed", "{n} beds"), ("", "", "")))
+    assert not _translated(Message(("{n} bed", "{n} beds"), ("{n} койка", "", "")))
+    assert _translated(Message(("{n} bed", "{n} beds"), ("{n} койка", "{n} койки", "{n} коек")))
+    assert not _translated(Message("bed", "")) and _translated(Message("bed", "койка")) and not _translated(None)
+
+
 def test_russian_placeholders_match_the_english():
     from tools.catalogue import read
 

@@ -11,7 +11,7 @@ import io
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -55,13 +55,20 @@ def languages() -> list[str]:
     return sorted(p.name for p in LOCALE.iterdir() if (p / "LC_MESSAGES" / "exsim.po").exists())
 
 
+def _translated(m: Message | None) -> bool:
+    """Has a translation: a string, or every plural form of one (an empty plural is a tuple of empty strings)."""
+    if m is None:
+        return False
+    return all(m.string) if isinstance(m.string, tuple | list) else bool(m.string)
+
+
 def main(argv: list[str]) -> int:
     template = extracted()
     stale = False
     for lang in languages():
         cat = read(lang)
         if "--check" in argv:
-            missing = [m.id for m in template if m.id and not (cat.get(m.id) and cat.get(m.id).string)]
+            missing = [m.id for m in template if m.id and not _translated(cat.get(m.id))]
             mo = po_path(lang).with_suffix(".mo")
             if missing or not mo.exists() or mo.read_bytes() != mo_bytes(cat):
                 print(f"{lang}: {len(missing)} messages untranslated; .mo {'stale' if not missing else 'not checked'}")
@@ -73,7 +80,7 @@ def main(argv: list[str]) -> int:
         write_po(buf, cat, omit_header=False, sort_output=True, width=120, no_location=True)
         po_path(lang).write_bytes(buf.getvalue())
         po_path(lang).with_suffix(".mo").write_bytes(mo_bytes(read(lang)))
-        untranslated = [m.id for m in cat if m.id and not m.string]
+        untranslated = [m.id for m in cat if m.id and not _translated(m)]
         print(f"{lang}: {len(cat)} messages, {len(untranslated)} to translate")
     return 1 if stale else 0
 
