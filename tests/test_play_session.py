@@ -13,6 +13,7 @@ from sim.experiment.replay import trace
 from sim.experiment.runner import run_replication
 from sim.play import DecisionPause, InjectPause, PlayScript, PlaySession
 from sim.play.folder import with_choices
+from tests.conftest import REPO
 
 SEED = 2024
 
@@ -202,3 +203,26 @@ def test_saving_midway_does_not_change_the_rest_of_the_play(tmp_path):
     _play(saved, {})
     assert any(e["kind"] == "engagement_start" for e in saved.events)  # there was a fight to disturb
     assert saved.events == quiet.events and saved.metrics == quiet.metrics
+
+
+def test_a_closed_route_declared_open_opens_at_the_clock_time(flagship):
+    session = PlaySession(flagship, SEED)
+    _until(session, 26 * 60)  # the Caspian storm closed alat_kuryk at D+1 04:00 (H+24) for a day
+    assert [o.target for o in session.possible_overrides() if o.kind == "route_open"] == ["alat_kuryk"]
+    session.override("route_open", "alat_kuryk")
+    opened = [e for e in session.events if e["kind"] == "route_open"]
+    assert [(e["t"], e["route"]) for e in opened] == [(26 * 60, "alat_kuryk")]
+    _play(session, {})
+    assert [e["t"] for e in session.events if e["kind"] == "route_open"] == [26 * 60]  # not again at H+48
+
+
+def test_the_defenders_may_be_declared_the_winners():
+    scenario = load_scenario(REPO / "tests" / "play" / "drill.yaml").scenario
+    session = PlaySession(scenario, 3)
+    _until(session, 30)
+    session.override("engagement_won", "hill", side="red")
+    _play(session, {"commit": "hold"})
+    end = next(e for e in session.events if e["kind"] == "engagement_end")
+    assert (end["place"], end["winner"], end["t"]) == ("hill", "red", 30)
+    assert session.metrics["objective.take_hill"] == 0.0
+    assert session.world.units["scouts"].state == "repulsed"
