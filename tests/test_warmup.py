@@ -12,27 +12,12 @@ from sim.errors import ScenarioError
 from sim.experiment import build_world, run_replication
 from sim.models import medical
 from tests.test_logistics import erlang_c_wait, sea
+from tests.test_medical import CHAIN
 
-# One facility, Poisson arrivals, exponential treatment, nobody dies: an M/M/c queue that starts empty.
-MMC = """\
-scenario: {{name: warm-up, duration: {days}d, warmup: {warmup}d}}
-map:
-  places:
-    camp: {{kind: training_area, lat: 43.5, lon: 51.3}}
-sides:
-  blue: {{}}
-units:
-  - {{id: coy, type: inf, side: blue, at: camp}}
-unit_types:
-  inf: {{strength: 100}}
-medical:
-  dnbi_per_1000_per_day: 0
-  triage_mix: {{combat: {{T2: 1.0}}}}
-  hazard: {{}}
-  arrivals: [{{place: camp, per_hour: {lam}}}]
-  facilities:
-    - {{id: s0, role: 1, at: camp, teams: {c}, treatment: {mean_min}min}}
-"""
+# test_medical's chain at one place with one facility and a warm-up: an M/M/c queue that starts empty.
+MMC = CHAIN.replace("duration: {days}d}}", "duration: {days}d, warmup: {warmup}d}}").replace(
+    "{facilities}", "    - {{id: s0, role: 1, at: camp, teams: {c}, treatment: {mean_min}min}}"
+)
 
 
 def _runs(load, reps: int, **kw: float) -> dict[str, np.ndarray]:
