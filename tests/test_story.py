@@ -267,6 +267,16 @@ def test_clock_times_count_days_from_the_start_and_hours_without_one(island):
     assert bare.clock(20 * 60 + 5) == "H+20:05"
 
 
+def test_a_metric_objective_is_named_by_its_metric_s_description(island):
+    """An instructor reads "killed (coalition) at most 10", not the column name killed.coalition."""
+    from sim.present.i18n import language
+    from sim.present.labels import Labels
+
+    (o,) = [o for o in island.objectives if getattr(o, "metric", None) == "killed.coalition"]
+    assert Labels(island, language("en")).objective(o.id) == f"killed (coalition) at most {o.at_most:g}"
+    assert Labels(island, language("ru")).objective(o.id) == f"убитые (коалиция) не более {o.at_most:g}"
+
+
 @pytest.mark.parametrize("name", sorted(p.stem for p in (REPO / "scenarios").glob("*.yaml")))
 def test_every_shipped_scenario_is_told_in_both_languages(name):
     en = invoke("story", name, "--rep", "3", env={"COLUMNS": "400", "EXSIM_LANG": "en"})

@@ -98,6 +98,15 @@ class Labels:
         self._ = lang._
         self.start = scenario.scenario.start
         self.units = {u.id: u for u in scenario.units}
+        self._by_name: dict[str, MetricSpec] | None = None
+
+    def _specs(self) -> dict[str, MetricSpec]:
+        """The scenario's metric declarations (the catalogue), made on first use."""
+        if self._by_name is None:
+            from sim.models.catalogue import catalogue
+
+            self._by_name = dict(catalogue(self.s).by_name)
+        return self._by_name
 
     def _pick(self, name: str | dict[str, str] | None) -> str | None:
         if name is None or isinstance(name, str):
@@ -180,7 +189,7 @@ class Labels:
         if o is None:
             return spec.description if spec is not None else oid
         if isinstance(o, MetricObjective):
-            label = self.metric(o.metric, None) if self.lang.code != "en" else o.metric
+            label = self.metric(o.metric, self._specs().get(o.metric))
             if o.at_most is not None and o.at_least is not None:
                 text = self._("{metric} between {low:g} and {high:g}")
                 return text.format(metric=label, low=o.at_least, high=o.at_most)
