@@ -64,7 +64,7 @@ def test_a_placement_survives_json():
     assert back.percentile == p.percentile == 50.0 and back.sample[0] == 3.0 and math.isnan(back.sample[1])
 
 
-def test_the_words_follow_the_better_direction():
+def _lines(placed, lang="en", overridden=False):
     from sim.config import load_scenario
     from sim.models.catalogue import catalogue
     from sim.present.i18n import language
@@ -72,19 +72,73 @@ def test_the_words_follow_the_better_direction():
     from sim.present.placement import placement_lines
 
     s = load_scenario("island_retake").scenario
-    specs = catalogue(s).by_name
-    names = Labels(s, language("en"))
+    return placement_lines(placed, catalogue(s).by_name, Labels(s, language(lang)), language(lang), overridden)
+
+
+def test_the_words_follow_the_better_direction():
     placed = [
         place("objective.secure_island", 1.0, [1.0, 1.0, 0.0, 1.0], Better.HIGHER),
         place("time_to_secure_h.island", 5.0, [4.0, 6.0, 7.0, math.nan], Better.LOWER),
         place("end_time_h", 24.0, [24.0, 24.0], Better.NEITHER),
         place("time_to_secure_h.island", math.nan, [4.0, math.nan], Better.LOWER),
     ]
-    lines = placement_lines(placed, specs, names, language("en"), overridden=True)
+    lines = _lines(placed, overridden=True)
     assert lines[0].endswith(": met in your run; met in 3 of 4 simulated runs.")
     assert lines[1].endswith(
         "5 h in your run, better than 67 % of 3 simulated runs where it had a value (of 4)."
     )  # beats 6 and 7, loses to 4
-    assert lines[2].endswith("24 h in your run, higher than 50 % of 2 simulated runs.")  # ties count half
+    assert lines[2].endswith("24 h in your run, equal to all 2 simulated runs.")  # not "higher than 50 %"
     assert lines[3].endswith("– in your run; 1 of 2 simulated runs had a value.")
     assert lines[4].startswith("The facilitator's overrides cannot be repeated in a batch")
+
+
+@pytest.mark.parametrize(
+    ("value", "sample", "better", "words"),
+    [
+        # the review's cases: 87 worse, 113 tied (mid-rank 72 %); 0 lower, 80 tied, 120 higher (mid-rank 20 %)
+        (5.0, [5.0] * 113 + [6.0] * 87, Better.LOWER, "better than 44 % of 200 simulated runs, as good as 56 %."),
+        (5.0, [5.0] * 80 + [6.0] * 120, Better.HIGHER, "better than 0 % of 200 simulated runs, as good as 40 %."),
+        (
+            5.0,
+            [4.0] * 30 + [5.0] * 10 + [6.0] * 60,
+            Better.HIGHER,
+            "better than 30 % of 100 simulated runs, as good as 10 %.",
+        ),
+        (
+            5.0,
+            [4.0] * 30 + [5.0] * 10 + [6.0] * 60,
+            Better.LOWER,
+            "better than 60 % of 100 simulated runs, as good as 10 %.",
+        ),
+        (
+            5.0,
+            [4.0] * 30 + [5.0] * 10 + [6.0] * 60,
+            Better.NEITHER,
+            "higher than 30 % of 100 simulated runs, equal to 10 %.",
+        ),
+        # no ties: the share beaten alone
+        (5.0, [4.0] * 3 + [6.0], Better.HIGHER, "better than 75 % of 4 simulated runs."),
+        (5.0, [4.0] * 3 + [6.0], Better.LOWER, "better than 25 % of 4 simulated runs."),
+        (5.0, [4.0] * 3 + [6.0], Better.NEITHER, "higher than 75 % of 4 simulated runs."),
+        # the edges
+        (5.0, [5.0] * 200, Better.LOWER, "as good as all 200 simulated runs."),
+        (5.0, [5.0] * 200, Better.NEITHER, "equal to all 200 simulated runs."),
+        (5.0, [6.0] * 5, Better.LOWER, "better than all 5 simulated runs."),
+        (5.0, [6.0] * 5, Better.HIGHER, "worse than all 5 simulated runs."),
+        (5.0, [6.0] * 5, Better.NEITHER, "lower than all 5 simulated runs."),
+        (5.0, [4.0] * 5, Better.NEITHER, "higher than all 5 simulated runs."),
+        # neither none nor all never rounds to 0 % or 100 %
+        (5.0, [6.0] * 199 + [4.0], Better.LOWER, "better than 99 % of 200 simulated runs."),
+        (5.0, [6.0] * 199 + [5.0], Better.HIGHER, "better than 0 % of 200 simulated runs, as good as 1 %."),
+    ],
+)
+def test_the_words_say_beaten_and_tied_apart(value, sample, better, words):
+    (line,) = _lines([place("time_to_secure_h.island", value, sample, better)])
+    assert line == f"time until island was secured: {value:g} h in your run, {words}"
+
+
+def test_the_russian_words_say_ties_too():
+    (line,) = _lines([place("time_to_secure_h.island", 5.0, [5.0] * 113 + [6.0] * 87, Better.LOWER)], "ru")
+    assert line.endswith("5 ч в вашем прогоне, лучше, чем в 44 % из 200 смоделированных прогонов, так же, как в 56 %.")
+    (line,) = _lines([place("time_to_secure_h.island", 5.0, [5.0] * 3, Better.LOWER)], "ru")
+    assert line.endswith("5 ч в вашем прогоне, так же, как в каждом из 3 смоделированных прогонов.")

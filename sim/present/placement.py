@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from sim.experiment.placement import Placement
@@ -48,13 +48,55 @@ def placement_lines(
             if p.n == p.runs
             else _("{n} simulated runs where it had a value (of {runs})").format(n=p.n, runs=p.runs)
         )
-        template = _("{metric}: {value} in your run, better than {pct} % of {among}.")
-        if p.better == "neither":
-            template = _("{metric}: {value} in your run, higher than {pct} % of {among}.")
-        out.append(template.format(metric=label, value=value, pct=f"{p.percentile:.0f}", among=among))
+        out.append(_placed(p, _).format(metric=label, value=value, among=among, **_shares(p)))
     if overridden:
         out.append(_("The facilitator's overrides cannot be repeated in a batch: the simulated runs do without them."))
     return out
+
+
+def _placed(p: Placement, _: Callable[[str], str]) -> str:
+    """The sentence for a run placed among ``p.n`` runs: the share it beats and the share it ties said apart,
+    never the mid-rank as a strict win (a run tied with 80 of 200 and beaten by the rest is better than none)."""
+    beaten, tied = p.beaten, p.tied
+    neither = p.better == "neither"
+    if tied == p.n:
+        return (
+            _("{metric}: {value} in your run, equal to all {among}.")
+            if neither
+            else _("{metric}: {value} in your run, as good as all {among}.")
+        )
+    if beaten == p.n:
+        return (
+            _("{metric}: {value} in your run, higher than all {among}.")
+            if neither
+            else _("{metric}: {value} in your run, better than all {among}.")
+        )
+    if beaten == 0 and tied == 0:
+        return (
+            _("{metric}: {value} in your run, lower than all {among}.")
+            if neither
+            else _("{metric}: {value} in your run, worse than all {among}.")
+        )
+    if tied == 0:
+        return (
+            _("{metric}: {value} in your run, higher than {pct} % of {among}.")
+            if neither
+            else _("{metric}: {value} in your run, better than {pct} % of {among}.")
+        )
+    return (
+        _("{metric}: {value} in your run, higher than {pct} % of {among}, equal to {tied} %.")
+        if neither
+        else _("{metric}: {value} in your run, better than {pct} % of {among}, as good as {tied} %.")
+    )
+
+
+def _shares(p: Placement) -> dict[str, str]:
+    """The shares beaten and tied in whole percent; a share that is neither none nor all never rounds to 0 or 100."""
+
+    def pct(k: int) -> str:
+        return f"{min(max(100 * k / p.n, 1), 99) if 0 < k < p.n else 100 * k / p.n:.0f}"
+
+    return {"pct": pct(p.beaten), "tied": pct(p.tied)}
 
 
 def chart(p: Placement, label: str, unit: str) -> Figure:
