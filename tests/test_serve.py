@@ -21,7 +21,7 @@ from sim.config import load_scenario
 from sim.play.session import PlayScript
 from sim.serve import MAX_SPEED
 from sim.serve.app import REFUSED, create_app
-from sim.serve.auth import CODE_ALPHABET, TOKEN_HEADER, VOTER_COOKIE, Keys, normalise
+from sim.serve.auth import CODE_ALPHABET, FACILITATOR_COOKIE, TOKEN_HEADER, VOTER_COOKIE, Keys, normalise
 from sim.serve.server import open_room
 from sim.serve.vote import Vote, VoteError
 from tests.conftest import REPO
@@ -148,8 +148,45 @@ def until_decision(client, room, point):
 def test_the_projector_needs_the_token(client, room):
     assert client.get("/projector").status_code == 403
     assert client.get("/projector?token=wrong").status_code == 403
+    assert FACILITATOR_COOKIE not in client.cookies  # a wrong token earns no cookie
     r = client.get(f"/projector?token={room.keys.token}")
     assert r.status_code == 200 and room.keys.code in r.text and 'id="map"' in r.text
+
+
+def test_the_projector_link_trades_its_token_for_a_cookie_and_a_bare_address(client, room):
+    """The projected address bar, the page and its language links hold no token; the cookie steers the run."""
+    r = client.get(f"/projector?token={room.keys.token}&lang=ru", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/projector?lang=ru"
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith(f"{FACILITATOR_COOKIE}={room.keys.token};"), cookie
+    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower(), cookie
+    page = client.get("/projector")  # the bare address, with the cookie
+    assert page.status_code == 200 and 'id="map"' in page.text and room.keys.code in page.text
+    assert room.keys.token not in page.text and "token" not in page.text
+    assert 'href="?lang=en"' in page.text
+    assert client.post("/api/control/resume", json={}).status_code == 200 and room.running  # no header needed
+    assert client.get("/api/state").json()["running"] is True
+    with client.websocket_connect("/ws/projector") as ws:
+        assert ws.receive_json()["state"]["running"] is True
+    # ... but not when another site's page opens the socket with the facilitator's browser
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect("/ws/projector", headers={"origin": "http://elsewhere.example"}) as ws,
+    ):
+        ws.receive_text()
+    assert refused.value.code == REFUSED
+
+
+@pytest.mark.parametrize("cookie", [None, "guess", "K7MPX"])
+def test_without_the_facilitators_cookie_the_projector_and_its_controls_are_refused(client, room, cookie):
+    if cookie is not None:
+        client.cookies.set(FACILITATOR_COOKIE, cookie)
+    assert client.get("/projector").status_code == 403
+    assert client.post("/api/control/resume", json={}).status_code == 403
+    assert client.get("/api/state").status_code == 403
+    with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/ws/projector") as ws:
+        ws.receive_text()
+    assert refused.value.code == REFUSED and not room.running
 
 
 def test_a_participant_without_the_token_can_neither_steer_nor_override(client, room, participants):
@@ -320,7 +357,7 @@ def test_the_speed_sets_how_far_a_tick_advances(client, room):
 
 
 def test_the_projector_socket_pushes_changes_and_the_story(client, room):
-    with client.websocket_connect(f"/ws/projector?token={room.keys.token}") as ws:
+    with client.websocket_connect("/ws/projector", headers={TOKEN_HEADER: room.keys.token}) as ws:
         first = ws.receive_json()
         assert first["state"]["clock"] == "D+0 04:00" and first["story"] == []
         until_decision(client, room, "air_support")

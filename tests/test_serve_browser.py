@@ -42,8 +42,11 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 for c in contexts:
                     c.on("request", lambda r: requests.append(r.url))
                 projector = contexts[0].new_page()
-                projector.goto(server.projector)
+                projector.goto(server.projector)  # the printed link, with the token ...
+                assert projector.url == origin + "/projector"  # ... traded for a cookie: the projected bar is bare
                 expect(projector.locator("#join-code")).to_have_text(server.code)
+                token = server.projector.split("token=")[1]
+                assert token not in projector.content()  # neither in the language links nor in a script
                 tanks = projector.locator('#map g.unit[data-unit="tank-1"]')
                 expect(tanks).to_have_count(1)
                 start = tanks.get_attribute("transform")
@@ -96,8 +99,10 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 )
                 assert refused == "refused"
                 snoop = contexts[2].new_page()  # the phone's browser, without the token, on the projector's page
-                assert snoop.goto(server.projector.split("?")[0]).status == 403
+                assert snoop.goto(origin + "/projector").status == 403
                 expect(snoop.locator("#forbidden")).to_be_visible()
+                contexts[2].add_cookies([{"name": "exsim_facilitator", "value": server.code, "url": origin}])
+                assert snoop.goto(origin + "/projector").status == 403  # a made-up cookie: refused as well
                 snoop.close()
 
                 projector.fill("#speed", "300")  # slower, so that a move lasts a couple of seconds on screen

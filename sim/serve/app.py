@@ -2,9 +2,12 @@
 voter cookie), the JSON actions and the WebSockets that push the state. Everything is served from the
 package; no page loads anything from elsewhere (the Content-Security-Policy says so to the browser).
 
-Who may do what: the facilitator's actions need the token (header ``X-Exsim-Token``; 403 without it), a
-ballot needs the voter cookie issued at join (403 without it), and a WebSocket without either is refused
-before it opens.
+Who may do what: the facilitator's actions need the token (403 without it), a ballot needs the voter cookie
+issued at join (403 without it), and a WebSocket without either is refused before it opens. The token comes
+once in the printed link (``/projector?token=...``), which is answered with an HttpOnly, SameSite=Strict
+cookie and a redirect to the bare ``/projector``: the address bar the class sees on the projector holds no
+token, and the page itself holds none either. A script may send the token in the ``X-Exsim-Token`` header
+instead of the cookie.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ import json
 from collections.abc import AsyncIterator
 from importlib import resources
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import anyio
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
@@ -26,7 +30,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from sim.errors import ExsimError
 from sim.present import i18n
-from sim.serve.auth import TOKEN_HEADER, VOTER_COOKIE
+from sim.serve.auth import FACILITATOR_COOKIE, TOKEN_HEADER, VOTER_COOKIE
 from sim.serve.room import STORY_BACKLOG, Room, RoomError
 from sim.serve.text import texts
 from sim.serve.vote import VoteError
@@ -77,14 +81,25 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
             return RedirectResponse("/join", status_code=303)
         return page(request, "vote.html")
 
+    def facilitator(conn: HTTPConnection) -> bool:
+        """The facilitator's cookie (the projector page) or header (a script)."""
+        given = conn.headers.get(TOKEN_HEADER) or conn.cookies.get(FACILITATOR_COOKIE)
+        return room.keys.facilitator(given)
+
     async def projector(request: Request) -> Response:
         token = request.query_params.get("token")
-        if not room.keys.facilitator(token):
+        if token is not None:  # the printed link: swap the token for a cookie and show a bare address
+            if not room.keys.facilitator(token):
+                return page(request, "forbidden.html", status=403)
+            rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
+            response = RedirectResponse("/projector" + (f"?{rest}" if rest else ""), status_code=303)
+            response.set_cookie(FACILITATOR_COOKIE, token, httponly=True, samesite="strict")
+            return response
+        if not facilitator(request):
             return page(request, "forbidden.html", status=403)
         return page(
             request,
             "projector.html",
-            token=token,
             code=room.keys.code,
             map=room.map,
             units=room.units(),
@@ -95,7 +110,7 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
         return f"{request.url.scheme}://{request.url.netloc}/join"
 
     async def control(request: Request) -> Response:
-        if not room.keys.facilitator(request.headers.get(TOKEN_HEADER)):
+        if not facilitator(request):
             return _error(403, "the facilitator's token is needed")
         body = await _json(request)
         if body is None:
@@ -123,7 +138,7 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
         return JSONResponse(room.voter_state(voter))
 
     async def state(request: Request) -> Response:
-        if room.keys.facilitator(request.headers.get(TOKEN_HEADER)):
+        if facilitator(request):
             return Response(room.projector_state(), media_type="application/json")
         voter = room.keys.voter(request.cookies.get(VOTER_COOKIE))
         if voter is None:
@@ -131,7 +146,7 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
         return JSONResponse(room.voter_state(voter))
 
     async def projector_socket(ws: WebSocket) -> None:
-        if not room.keys.facilitator(ws.query_params.get("token")):
+        if not facilitator(ws) or not _same_origin(ws):
             await ws.close(code=REFUSED)
             return
         await ws.accept()
@@ -146,7 +161,7 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
 
     async def voter_socket(ws: WebSocket) -> None:
         voter = room.keys.voter(ws.cookies.get(VOTER_COOKIE))
-        if voter is None:
+        if voter is None or not _same_origin(ws):
             await ws.close(code=REFUSED)
             return
         await ws.accept()
@@ -204,6 +219,14 @@ async def _push(ws: WebSocket, room: Room, message: Any) -> None:
         tg.start_soon(listen, tg)
         await speak()
         tg.cancel_scope.cancel()
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    """A browser's socket opened by this server's own page (a browser always says whose page opens a socket;
+    another site's page must not ride on the class's cookies). A script sends no Origin: its cookie or header
+    is checked all the same."""
+    origin = ws.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == ws.headers.get("host")
 
 
 async def _json(request: Request) -> dict[str, Any] | None:

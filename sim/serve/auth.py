@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 5
 VOTER_COOKIE = "exsim_voter"
-TOKEN_HEADER = "X-Exsim-Token"
+FACILITATOR_COOKIE = "exsim_facilitator"  # set from the printed link's token; the projector's address stays bare
+TOKEN_HEADER = "X-Exsim-Token"  # the facilitator's token for a script (the projector page uses the cookie)
 
 
 def new_code(length: int = CODE_LENGTH) -> str:

@@ -1,7 +1,6 @@
 // The projector: map with the units, clock, story and status, and the facilitator's controls.
 "use strict";
 (function () {
-  const room = JSON.parse(document.getElementById("room").textContent);
   const marks = {};
   document.querySelectorAll("#units g.unit").forEach(function (g) { marks[g.dataset.unit] = g; });
   let state = null;
@@ -66,7 +65,7 @@
   })();
 
   function act(action, body) {
-    return send("/api/control/" + action, body, {"X-Exsim-Token": room.token}).then(draw, function (err) {
+    return send("/api/control/" + action, body).then(draw, function (err) {
       document.getElementById("run-state").textContent = err.message;
     });
   }
@@ -208,7 +207,7 @@
     if (o) act("override", {kind: o.kind, target: o.target, params: o.params});
   });
 
-  live("/ws/projector?token=" + encodeURIComponent(room.token), function (m) {
+  live("/ws/projector", function (m) {
     draw(m.state);
     tell(m.story);
   });
