@@ -157,6 +157,21 @@ def _until(session: PlaySession, t: float) -> None:
                 session.choose(session.pending.default)
 
 
+def test_a_stopped_replay_keeps_the_clock_it_was_saved_at(flagship, tmp_path):
+    session = PlaySession(flagship, SEED)
+    _until(session, 10 * 60 + 7)
+    folder = session.save(tmp_path / "stopped")
+    again = PlaySession(flagship, SEED, script=PlayScript.load(folder))
+    again.run_to_end()
+    assert again.stopped and again.now == session.now == 607 > again.world.now  # the last event came earlier
+    play = json.loads((folder / "play.json").read_text())
+    del play["now"]  # a play saved before the clock was recorded: where its last event was
+    (folder / "play.json").write_text(json.dumps(play))
+    older = PlaySession(flagship, SEED, script=PlayScript.load(folder))
+    older.run_to_end()
+    assert older.stopped and older.now == older.world.now == again.world.now
+
+
 def test_repaired_ends_a_breakdown_early(flagship):
     session = PlaySession(flagship, SEED)
     _until(session, 150)

@@ -23,6 +23,7 @@ from sim.experiment.sweep import Plan, write_files
 
 if TYPE_CHECKING:
     from sim.play.session import PlayScript, PlaySession
+    from sim.play.status import ObjectiveState
 
 ROOT = Path("plays")
 
@@ -51,6 +52,17 @@ def metrics_so_far(session: PlaySession, script: PlayScript) -> dict[str, float]
     copy = PlaySession(session.scenario, session.seed, lang=session.language.code, script=script)
     copy.run_to_end()
     return collect_metrics(copy.world)
+
+
+def where_it_stopped(folder: Path, scenario: Scenario, lang: str = "en") -> tuple[float, list[ObjectiveState]]:
+    """An unfinished play's clock where it was saved (simulated minutes) and its objectives judged there by the
+    live rules (sim.play.status: open, at risk, met, missed), from a replay of the play up to that point."""
+    from sim.play.session import PlayScript, PlaySession
+
+    script = PlayScript.load(folder)
+    copy = PlaySession(scenario, script.seed, lang=lang, script=script)
+    copy.run_to_end()
+    return copy.now, copy.status().objectives
 
 
 def write(

@@ -93,6 +93,7 @@ class PlayScript:
     lang: str = "en"
     started: str | None = None
     saved: str | None = None
+    now: float | None = None  # the session's clock when saved (simulated minutes; the last event may be earlier)
     extra: dict[str, Any] = field(default_factory=dict)  # anything else in play.json (the placement)
 
     @classmethod
@@ -100,7 +101,7 @@ class PlayScript:
         path = Path(folder) / SCRIPT
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            known = {"seed", "actions", "steps", "finished", "lang", "started", "saved"}
+            known = {"seed", "actions", "steps", "finished", "lang", "started", "saved", "now"}
             return cls(
                 int(data["seed"]),
                 list(data["actions"]),
@@ -109,6 +110,7 @@ class PlayScript:
                 str(data.get("lang", "en")),
                 data.get("started"),
                 data.get("saved"),
+                None if data.get("now") is None else float(data["now"]),
                 {k: v for k, v in data.items() if k not in known},
             )
         except (OSError, ValueError, KeyError, TypeError) as e:
@@ -122,6 +124,7 @@ class PlayScript:
             "saved": self.saved,
             "steps": self.steps,
             "finished": self.finished,
+            "now": self.now,
             "actions": self.actions,
             **self.extra,
         }
@@ -193,6 +196,9 @@ class PlaySession:
             self._step()
         if self.pending is not None:
             self.now = max(self.now, env.now)
+        s = self.script
+        if s is not None and self.stopped:  # a replay where the play was saved: the clock it had then
+            self.now = max(self.now, env.now if s.now is None else s.now)
         return self._tell()
 
     def step(self) -> list[Line]:
@@ -402,7 +408,14 @@ class PlaySession:
     def as_script(self) -> PlayScript:
         """The play so far, as play.json records it."""
         return PlayScript(
-            self.seed, list(self.actions), self.steps, self.finished, self.language.code, self.started, stamp()
+            self.seed,
+            list(self.actions),
+            self.steps,
+            self.finished,
+            self.language.code,
+            self.started,
+            stamp(),
+            round(self.now, 6),
         )
 
     def save(

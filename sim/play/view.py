@@ -15,13 +15,12 @@ from rich.text import Text
 
 from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession
 from sim.play.status import Status
-from sim.present.i18n import N_, Language
-from sim.present.labels import Labels
+from sim.present.i18n import Language
+from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.story import STYLE, Line
 from sim.present.table import number
 
 OBJECTIVE_STYLE = {"met": "bold green", "missed": "bold red", "at_risk": "yellow", "open": ""}
-OBJECTIVE_WORDS = {"met": N_("met"), "missed": N_("missed"), "at_risk": N_("at risk"), "open": N_("open")}
 
 
 def story_line(line: Line, names: Labels) -> Text:
@@ -44,7 +43,7 @@ def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
     _ = lang._
     objectives = _table(_("Objectives"), _("objective"), _("state"))
     for o in st.objectives:
-        objectives.add_row(Text(o.label), Text(_(OBJECTIVE_WORDS[o.state]), style=OBJECTIVE_STYLE[o.state]))
+        objectives.add_row(Text(o.label), Text(_(OBJECTIVE_STATE[o.state]), style=OBJECTIVE_STYLE[o.state]))
     forces = _table(_("Forces"), _("side"), _("strength"), _("killed"))
     for f in st.forces:
         forces.add_row(Text(f.label), f"{number(f.strength)} / {number(f.initial)}", number(f.killed))

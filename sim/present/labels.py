@@ -10,6 +10,12 @@ from sim.config.schema import MetricObjective, Scenario
 from sim.models.contract import MetricSpec
 from sim.present.i18n import N_, Language
 
+OBJECTIVE_STATE = {  # an objective during a play (sim.play.status) and in its report
+    "met": N_("met"),
+    "missed": N_("missed"),
+    "at_risk": N_("at risk"),
+    "open": N_("open"),
+}
 SUPPLY = {
     "fuel": N_("fuel"),
     "ammunition": N_("ammunition"),

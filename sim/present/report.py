@@ -30,7 +30,7 @@ from sim.models.contract import MetricSpec
 from sim.models.objectives import is_objective
 from sim.present import plots, tracks
 from sim.present.i18n import N_, Language
-from sim.present.labels import Labels
+from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.story import Narrator, outcome
 from sim.present.table import interval, number
 
@@ -69,6 +69,11 @@ TEXT = {
     "what": N_("what"),
     "who": N_("who"),
     "wall": N_("wall clock"),
+    "in_run": N_("in the class's run"),
+    "value": N_("value"),
+    "run_detail": N_("The class's run in detail"),
+    "play_nothing_well": N_("No objective was met in the class's run."),
+    "play_nothing_missed": N_("No objective was missed in the class's run."),
 }
 VERDICTS = {
     "better": N_("better"),
@@ -153,8 +158,10 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
     if not any(r["replication"] == chosen for r in rows):
         raise ExsimError(f"{folder_path}: point {point} has no replication {chosen} that ran without error")
     played = _play_file(folder_path)
+    play: Play | None = None
     if played is not None:  # a class's play: its own events (overrides cannot be replayed by trace)
         replayed = stored_play(folder_path)
+        play = _play(folder_path, played, scenario, rows[0], lang)
     else:
         replayed = trace(scenario, seed_of(folder_path), chosen, point, samples=True)
     summary = summaries[point]
@@ -165,59 +172,85 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
     def label(m: str) -> str:
         return names.metric(m, folder.specs.get(m))
 
+    t = {k: _(v) for k, v in TEXT.items()}
+    if play is not None:
+        t["nothing_well"], t["nothing_missed"] = t["play_nothing_well"], t["play_nothing_missed"]
     context: dict[str, Any] = {
         "lang": lang.code,
-        "t": {k: _(v) for k, v in TEXT.items()},
+        "t": t,
         "title": _("After-action report: {scenario}").format(scenario=scenario.scenario.name),
-        "subtitle": _subtitle(folder, n, point, lang),
-        "objectives": [
-            {
-                "name": m,
-                "label": label(m),
-                "met": _("{k} of {n}").format(k=round(summary[m].mean * summary[m].n), n=summary[m].n),
-                "p": f"{100 * summary[m].mean:.0f} %",
-                "ci": interval(summary[m], folder.specs.get(m)),
-            }
-            for m in objectives
-        ],
-        "headline": [
-            {
-                "name": m,
-                "label": label(m),
-                "mean": names.value(summary[m].mean, folder.specs.get(m)),
-                "ci": interval(summary[m], folder.specs.get(m)),
-            }
-            for m in headline
-        ],
-        "summary": _play_sentences(scenario, folder, rows[0], names, lang)
-        if played is not None
+        "subtitle": _subtitle(folder, n, point, lang, played is not None),
+        "summary": _play_sentences(scenario, folder, rows[0], names, lang, play)
+        if play is not None
         else _sentences(scenario, folder, summary, rows, names, lang, chosen, by),
-        "distributions": [
-            plots.svg(
-                plots.distribution(
-                    [r[m] for r in rows],
-                    label(m),
-                    names.measure(folder.specs[m].unit) if m in folder.specs else "",
-                    rate=m in folder.specs and folder.specs[m].kind == "rate",
-                )
-            )
-            for m in headline
-        ],
-        "replication_title": _("Replication {rep} in detail").format(rep=chosen),
-        "replication_note": _replication_note(by, chosen, rep, names, folder, lang),
-        "replication_charts": _replication_charts(scenario, replayed, names, lang),
-        "end": scenario.scenario.duration,
         "map": tracks.layout(scenario, names.place, MAP_W, MAP_H),
+        "end": scenario.scenario.duration,
         "replay_json": _replay_json(scenario, replayed, names, lang),
         "replay_js": (resources.files("sim.present") / "templates" / "replay.js").read_text(encoding="utf-8"),
-        "timeline": _timeline(scenario, replayed, folder, names, lang),
+        "replication_charts": _replication_charts(scenario, replayed, names, lang),
+        "timeline": _timeline(scenario, replayed, folder, names, lang, told=play is None or play.finished),
         "sweep": _sweep(folder, summaries, diffs, names, lang) if folder.sweep else None,
         "play": _play_section(played, scenario, folder, names, lang) if played is not None else None,
         "footer": _("Made by exsim {version} from {folder}.").format(
             version=folder.manifest.get("exsim_version", "?"), folder=folder_path.name
         ),
     }
-    context["went_well"], context["improve"] = _review(scenario, folder, summary, replayed, names, lang)
+    if play is not None:  # one run: its values and each objective's state, no statistics of a batch of one
+        row = rows[0]
+        context |= {
+            "objectives": [
+                {
+                    "name": f"objective.{o}",
+                    "label": label(f"objective.{o}"),
+                    "state": state,
+                    "word": _(OBJECTIVE_STATE[state]),
+                }
+                for o, state in play.states.items()
+            ],
+            "headline": [
+                {"name": m, "label": label(m), "value": names.value(row[m], folder.specs.get(m))} for m in headline
+            ],
+            "distributions": [],
+            "replication_title": t["run_detail"],
+            "replication_note": "",
+        }
+        context["went_well"], context["improve"] = _play_review(scenario, play, names, lang)
+    else:
+        context |= {
+            "objectives": [
+                {
+                    "name": m,
+                    "label": label(m),
+                    "met": _("{k} of {n}").format(k=round(summary[m].mean * summary[m].n), n=summary[m].n),
+                    "p": f"{100 * summary[m].mean:.0f} %",
+                    "ci": interval(summary[m], folder.specs.get(m)),
+                }
+                for m in objectives
+            ],
+            "headline": [
+                {
+                    "name": m,
+                    "label": label(m),
+                    "mean": names.value(summary[m].mean, folder.specs.get(m)),
+                    "ci": interval(summary[m], folder.specs.get(m)),
+                }
+                for m in headline
+            ],
+            "distributions": [
+                plots.svg(
+                    plots.distribution(
+                        [r[m] for r in rows],
+                        label(m),
+                        names.measure(folder.specs[m].unit) if m in folder.specs else "",
+                        rate=m in folder.specs and folder.specs[m].kind == "rate",
+                    )
+                )
+                for m in headline
+            ],
+            "replication_title": _("Replication {rep} in detail").format(rep=chosen),
+            "replication_note": _replication_note(by, chosen, rep, names, folder, lang),
+        }
+        context["went_well"], context["improve"] = _review(scenario, folder, summary, replayed, names, lang)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("sim.present") / "templates")),
         autoescape=True,
@@ -228,9 +261,9 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
     return env.get_template("report.html.j2").render(**context)
 
 
-def _subtitle(folder: Folder, n: int, point: int, lang: Language) -> str:
+def _subtitle(folder: Folder, n: int, point: int, lang: Language, play: bool) -> str:
     _ = lang._
-    if folder.manifest.get("play"):
+    if play:
         return _("The class's own run (a live play), seed {seed}.").format(seed=folder.manifest.get("seed", "?"))
     if folder.sweep:
         return _(
@@ -300,21 +333,48 @@ def _sentences(
     return [s[:1].upper() + s[1:] for s in out[:8]]
 
 
+@dataclass(frozen=True)
+class Play:
+    """A class's play as its report tells it: finished or where it stopped, and each objective's state."""
+
+    finished: bool
+    now: float  # simulated minutes reached
+    states: dict[str, str]  # objective id -> met, missed, at_risk or open (sim.play.status)
+
+
+def _play(folder: Path, played: Mapping[str, Any], scenario: Scenario, row: Mapping[str, Any], lang: Language) -> Play:
+    """A finished play's objectives are met or missed; an unfinished one's are judged where it stopped by the
+    live session's rules (a replay of the play up to there)."""
+    if played.get("finished", True):
+        states = {o.id: "met" if row.get(f"objective.{o.id}") == 1.0 else "missed" for o in scenario.objectives}
+        return Play(True, scenario.scenario.duration, states)
+    from sim.play.folder import where_it_stopped
+
+    now, objectives = where_it_stopped(folder, scenario, lang.code)
+    return Play(False, now, {o.id: o.state for o in objectives})
+
+
 def _play_sentences(
-    scenario: Scenario, folder: Folder, row: Mapping[str, Any], names: Labels, lang: Language
+    scenario: Scenario, folder: Folder, row: Mapping[str, Any], names: Labels, lang: Language, play: Play
 ) -> list[str]:
-    """A class's play is one run: what it was, each objective met or missed, the losses."""
+    """A class's play is one run: what it was (and where it stopped, unfinished), each objective, the losses."""
     _ = lang._
-    out = [
-        _("{scenario}: the class's own run, {hours:g} hours from H-hour.").format(
-            scenario=scenario.scenario.name, hours=scenario.scenario.duration / 60
+    hours = scenario.scenario.duration / 60
+    if play.finished:
+        first = _("{scenario}: the class's own run, {hours:g} hours from H-hour.").format(
+            scenario=scenario.scenario.name, hours=hours
         )
-    ]
-    for o in scenario.objectives:
-        met = row.get(f"objective.{o.id}") == 1.0
+    else:
+        first = _(
+            "{scenario}: the class's own run, stopped at {clock} (unfinished): {played:g} of {hours:g} hours played."
+        ).format(
+            scenario=scenario.scenario.name, clock=names.clock(play.now), played=round(play.now / 60, 1), hours=hours
+        )
+    out = [first]
+    for o, state in play.states.items():
         out.append(
             _("Objective {objective}: {verdict}.").format(
-                objective=names.objective(o.id), verdict=_("met") if met else _("missed")
+                objective=names.objective(o), verdict=_(OBJECTIVE_STATE[state])
             )
         )
     side = str(folder.manifest.get("perspective"))
@@ -325,6 +385,27 @@ def _play_sentences(
             )
         )
     return [s[:1].upper() + s[1:] for s in out]
+
+
+def _play_review(scenario: Scenario, play: Play, names: Labels, lang: Language) -> tuple[list[str], list[str]]:
+    """A play's review: the objectives met went well; those missed or at risk where it stopped need work."""
+    from sim.config.exercise import tested_by
+
+    _ = lang._
+    tests = tested_by(scenario.injects, scenario.decision_points)
+    well, improve = [], []
+    for o, state in play.states.items():
+        asked = names.objective(o)
+        if state == "met":
+            well.append(_("{objective}: met.").format(objective=asked))
+        elif state in ("missed", "at_risk"):
+            text = (
+                _("{objective}: missed.") if state == "missed" else _("{objective}: at risk when the play stopped.")
+            ).format(objective=asked)
+            if tests.get(o):
+                text += " " + _("Tested by: {injects}.").format(injects="; ".join(tests[o]))
+            improve.append(text)
+    return well, improve
 
 
 def _replication_note(
@@ -411,9 +492,13 @@ def _replay_json(scenario: Scenario, r: Replayed, names: Labels, lang: Language)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _timeline(scenario: Scenario, r: Replayed, folder: Folder, names: Labels, lang: Language) -> list[dict[str, str]]:
+def _timeline(
+    scenario: Scenario, r: Replayed, folder: Folder, names: Labels, lang: Language, *, told: bool = True
+) -> list[dict[str, str]]:
+    """The story of the run; ``told``: with each objective's outcome at the end (not for an unfinished play)."""
     lines = Narrator(scenario, lang).feed(r.events)
-    lines += outcome(scenario, r.events, r.metrics, folder.specs, lang)
+    if told:
+        lines += outcome(scenario, r.events, r.metrics, folder.specs, lang)
     return [{"clock": names.clock(ln.t), "topic": ln.topic, "text": ln.text} for ln in lines]
 
 
