@@ -3,6 +3,7 @@ the HTTP API and the sockets, the pages' languages and their offline assets, and
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import socket
@@ -398,6 +399,44 @@ def test_the_run_loop_plays_to_the_end_at_the_set_speed_and_saves(tmp_path):
     assert control(c, room, "resume").status_code == 409  # over
 
 
+def test_the_served_run_lands_in_a_batch_that_follows_the_class_and_the_report_shows_where(tmp_path):
+    """Issue 13 scope 2 in the classroom: the batch restarts on the class's choice, the finished run is placed
+    in it, the projector says where it landed, play.json keeps it and the report of the folder shows it."""
+    from html import escape
+
+    room = open_room(load_scenario(BIRLESTIK).scenario, 2024, tmp_path / "play", speed=600.0, lang="en", runs=3)
+    with TestClient(create_app(room, "en")) as c:  # the lifespan runs the loop (and the batch); the test steps
+        deadline = time.monotonic() + 120
+        while not room.finished and time.monotonic() < deadline:
+            pending = room.pending
+            if pending is None:
+                r = control(c, room, "step", minutes=120)
+            elif pending.kind == "inject":
+                r = control(c, room, "acknowledge")
+            else:  # the class takes the ridge, which is not the default; the other decisions their defaults
+                r = control(c, room, "choose", option="ridge" if pending.id == "air_support" else pending.default)
+            assert r.status_code == 200, r.text
+        state = c.get("/api/state", headers={TOKEN_HEADER: room.keys.token}).json()
+        while not (state["landed"] or state["unplaced"]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            state = c.get("/api/state", headers={TOKEN_HEADER: room.keys.token}).json()
+        while state["saved"] is None or state["version"] < room.version:  # the save after the placement
+            time.sleep(0.1)
+            state = c.get("/api/state", headers={TOKEN_HEADER: room.keys.token}).json()
+    assert state["finished"] and state["unplaced"] is None and state["placing"] is None
+    placement = json.loads((tmp_path / "play" / "play.json").read_text(encoding="utf-8"))["placement"]
+    assert placement["runs"] == 3 and placement["replications"] == [1, 3]
+    assert placement["decisions"]["air_support"] == "ridge" and placement["restarts"] >= 1
+    assert placement["metrics"] and {m["runs"] for m in placement["metrics"]} == {3}
+    assert len(state["landed"]) == len(placement["metrics"])
+    assert any("of 3 simulated runs" in line for line in state["landed"]), state["landed"]
+    r = CliRunner().invoke(main, ["report", str(tmp_path / "play"), "-o", str(tmp_path / "aar.html")])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "aar.html").read_text(encoding="utf-8")
+    for line in state["landed"]:  # the same sentences as on the projector
+        assert escape(line) in page, line
+
+
 # --- pages: offline, and in two languages ----------------------------------------------------------------
 
 ASSET = re.compile(r"""(?:src|href|action)\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]+)""", re.I)
@@ -468,14 +507,20 @@ def test_it_listens_on_this_computer_only_unless_told_otherwise(monkeypatch, tmp
 
     def instead_of_serving(room, sock, lang):
         bound.append(sock.getsockname()[0])
+        batches.append(room.batch.runs if room.batch else 0)
         sock.close()
 
+    batches = []
     monkeypatch.setattr(server, "serve", instead_of_serving)
     r = CliRunner().invoke(main, ["serve", str(BIRLESTIK), "--port", "0", "--out", str(tmp_path / "p")])
     assert r.exit_code == 0, r.output
     assert bound == ["127.0.0.1"] and "this computer only" in r.output
     assert re.search(r"projector \(facilitator only\): http://127\.0\.0\.1:\d+/projector\?token=\S{20,}", r.output)
     assert "no play folder written" in r.output
+    for runs in ("7", "0"):
+        r = CliRunner().invoke(main, ["serve", str(BIRLESTIK), "--port", "0", "--batch", runs])
+        assert r.exit_code == 0, r.output
+    assert batches == [200, 7, 0]  # as exsim play's default; 0: no placement
 
 
 def test_a_taken_port_is_a_one_line_error():
@@ -495,6 +540,7 @@ def test_a_taken_port_is_a_one_line_error():
         ([str(BIRLESTIK), "--speed", "0"], "--speed"),
         ([str(BIRLESTIK), "--port", "70000"], "--port"),
         ([str(BIRLESTIK), "--lang", "fr"], "--lang fr"),
+        ([str(BIRLESTIK), "--batch", "-1"], "--batch"),
     ],
 )
 def test_bad_input_is_a_one_line_error(args, message):

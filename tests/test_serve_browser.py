@@ -31,7 +31,7 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
     play = tmp_path / "play"
     shots = Path(os.environ.get("EXSIM_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
-    with served([BIRLESTIK, "--speed", "1800", "--out", str(play)], tmp_path) as server:
+    with served([BIRLESTIK, "--speed", "1800", "--batch", "4", "--out", str(play)], tmp_path) as server:
         origin = re.match(r"http://[^/]+", server.join).group(0)
         requests: list[str] = []
         with sync_playwright() as p:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sim.config.load import LoadedScenario, scenario_digest
@@ -19,6 +20,7 @@ from sim.config.schema import Scenario
 from sim.experiment import meaning
 from sim.experiment.executors import Task, default_workers, execute
 from sim.experiment.placement import Placement, place
+from sim.models.contract import MetricSpec
 from sim.models.objectives import is_objective
 
 
@@ -90,9 +92,45 @@ class Batch:
         return [m for _, m in sorted(self._results.items()) if m is not None]
 
 
+@dataclass(frozen=True)
+class Landed:
+    """Where the class's run landed: the placements, the metrics' declarations (for their words) and the
+    record that play.json keeps under ``placement`` (which ``exsim report`` draws)."""
+
+    placed: list[Placement]
+    specs: dict[str, MetricSpec]
+    record: dict[str, Any]
+
+
+def land(
+    batch: Batch,
+    played: dict[str, float],
+    overridden: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> Landed:
+    """Wait for ``batch`` (``progress(done, runs)`` meanwhile) and place the finished run's ``played`` metrics
+    in it; ``overridden``: the facilitator overrode something, which the batch's runs cannot repeat."""
+    sample = batch.wait(progress)
+    assert batch.scenario is not None, "the batch was never started"
+    placed = placements(batch.scenario, played, sample)
+    record = {
+        "runs": batch.runs,
+        "replications": [1, batch.runs],
+        "decisions": dict(batch.scenario.decisions),
+        "restarts": batch.restarts,
+        "overrides_left_out": overridden,
+        "metrics": [p.as_dict() for p in placed],
+    }
+    return Landed(placed, dict(_meaning(batch.scenario).specs), record)
+
+
+def _meaning(scenario: Scenario) -> meaning.Meaning:
+    return meaning.of_scenarios([LoadedScenario(scenario, _nowhere())])
+
+
 def placements(scenario: Scenario, played: dict[str, float], sample: list[dict[str, float]]) -> list[Placement]:
     """The headline metrics and objectives of the class's run, each placed in the batch."""
-    means = meaning.of_scenarios([LoadedScenario(scenario, _nowhere())])
+    means = _meaning(scenario)
     out = []
     for name in means.headline():
         spec = means.specs[name]

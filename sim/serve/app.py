@@ -174,6 +174,7 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
                 tg.start_soon(room.run)
             yield
             tg.cancel_scope.cancel()
+        await anyio.to_thread.run_sync(room.close)  # the batch's workers go with the server
 
     routes = [
         Route("/", home),

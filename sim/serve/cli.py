@@ -34,6 +34,14 @@ from sim.serve import MAX_SPEED
     type=click.Path(file_okay=False, path_type=Path),
     help="The play folder (default: plays/<date>_<time>-<scenario>).",
 )
+@click.option(
+    "--batch",
+    "runs",
+    type=click.IntRange(min=0, max=100_000),
+    default=200,
+    show_default=True,
+    help="Simulated runs to place the class's run in at the end (0: no placement).",
+)
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a scenario value (repeatable).")
 def serve(
     scenario: str,
@@ -43,6 +51,7 @@ def serve(
     speed: float,
     lang: str | None,
     out: Path | None,
+    runs: int,
     overrides: tuple[str, ...],
 ) -> None:
     """Play SCENARIO with a class in the browser: a projector view for the facilitator, a vote page for phones.
@@ -50,7 +59,9 @@ def serve(
     Prints the projector's address (with the facilitator's token: keep it to yourself) and the join address
     and code for the class. The run starts paused; the facilitator starts it, opens and closes the votes
     on decisions and may override. Choices, votes and overrides are saved in the play folder after each
-    one; Ctrl-C stops the server and saves the play (then `exsim report FOLDER` tells it).
+    one; Ctrl-C stops the server and saves the play (then `exsim report FOLDER` tells it). At the end the
+    projector shows where the run landed among --batch simulated runs of the scenario with the class's
+    choices (computed in the background while the class plays), and the play folder keeps it.
     """
     missing = [m for m in ("starlette", "uvicorn", "jinja2", "websockets") if importlib.util.find_spec(m) is None]
     if missing:
@@ -70,7 +81,7 @@ def serve(
         raise ExsimError(f"--out {folder}: already holds files; the play needs a new or empty folder")
     sock = server.bind(host, port)
     seed = loaded.scenario.scenario.seed if seed is None else seed
-    room = server.open_room(loaded.scenario, seed, folder, speed=speed, lang=code, source=Path(loaded.path))
+    room = server.open_room(loaded.scenario, seed, folder, speed=speed, lang=code, source=Path(loaded.path), runs=runs)
     where = server.addresses(sock, room.keys.token)
     click.echo(f"exsim serve: {loaded.scenario.scenario.name}, seed {seed}")
     click.echo(f"  projector (facilitator only): {where.projector}")

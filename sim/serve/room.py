@@ -1,6 +1,10 @@
 """The classroom's one live run: a PlaySession stepped in the background at the chosen speed, the story
 told so far, the vote on the decision that holds the run, and the state each kind of page is shown.
 
+As in ``exsim play``, a Monte Carlo batch of the scenario with the class's choices (sim.play.batch) runs
+in the background from the start and starts again whenever a choice differs from what it assumed; at the
+end the run is placed in it, the projector says where it landed, and play.json keeps the placement.
+
 Every call into the session runs in a worker thread under one lock (the session is not thread-safe; a long
 step never keeps the server from answering the phones), and leaves a snapshot of what the pages show.
 Pages learn about changes by waiting on ``changed`` for a version newer than the one they last showed; a
@@ -23,9 +27,12 @@ from typing import Any
 
 from sim.config.schema import Scenario
 from sim.errors import ExsimError
+from sim.play.batch import Batch, land
+from sim.play.folder import with_choices
 from sim.play.session import DecisionPause, InjectPause, PlaySession, UnitPosition
 from sim.present import tracks
 from sim.present.labels import Labels
+from sim.present.placement import placement_lines
 from sim.present.story import Line
 from sim.serve import MAX_SPEED
 from sim.serve.auth import Keys
@@ -54,8 +61,11 @@ class Room:
         speed: float = 600.0,
         tick_s: float = 0.2,
         keys: Keys | None = None,
+        batch: Batch | None = None,
     ):
         self.session = session
+        self.scenario = scenario
+        self.batch = batch  # the runs the class's run is placed in at the end (None: no placement)
         self.names = names
         self.folder = folder
         self.source = source  # the scenario file, recorded in the play folder
@@ -69,6 +79,11 @@ class Room:
         self.changed = asyncio.Condition()
         self.saved: Path | None = None
         self.error: str | None = None  # why the run stopped, when it stopped on a problem
+        self.placing: tuple[int, int] | None = None  # (done, runs) while the end waits for the batch
+        self.landed: list[str] | None = None  # where the run landed, in words, once placed
+        self.unplaced: str | None = None  # why the run could not be placed
+        self._extra: dict[str, Any] = {}  # play.json's placement, once placed
+        self._batch_guard = threading.Lock()
         self.xy = tracks.projector(scenario, MAP_W, MAP_H)
         self.map = tracks.layout(scenario, names.place, MAP_W, MAP_H)
         self.sides = list(scenario.sides)
@@ -130,6 +145,7 @@ class Room:
         projector; the play so far is saved. Anything else is a bug and ends the server loudly.
         """
         last = time.monotonic()
+        await self._follow()
         try:
             while not self.finished:
                 await asyncio.sleep(self.tick_s)
@@ -140,7 +156,48 @@ class Room:
         except ExsimError as e:
             self.running, self.error = False, str(e)
             await self._changed()
+        if self.finished and self.batch is not None:
+            await self._place(self.batch)
         await self.save()
+
+    # --- the batch the run is placed in ------------------------------------------------------------------
+    async def _follow(self) -> None:
+        """Start the batch on the class's choices so far (again only if they differ from what it assumed);
+        in a worker thread, since stopping the one it replaces waits for its workers."""
+        if self.batch is not None:
+            await asyncio.to_thread(self._follow_now, self.batch)
+
+    def _follow_now(self, batch: Batch) -> None:
+        with self._batch_guard:
+            batch.start(with_choices(self.scenario, self.session.actions))
+
+    async def _place(self, batch: Batch) -> None:
+        """Wait for the batch (the projector counts its runs) and place the finished run in it."""
+        loop = asyncio.get_running_loop()
+
+        def progress(done: int, runs: int) -> None:
+            if self.placing != (done, runs):
+                self.placing = (done, runs)
+                asyncio.run_coroutine_threadsafe(self._changed(), loop)
+
+        overridden = any(a["action"] == "override" for a in self.session.actions)
+        assert self.session.metrics is not None  # finished
+        try:
+            landed = await asyncio.to_thread(land, batch, self.session.metrics, overridden, progress)
+        except ExsimError as e:  # the play itself is kept whatever befalls the batch
+            self.unplaced = "; ".join(e.lines())
+        else:
+            self.landed = placement_lines(landed.placed, landed.specs, self.names, self.names.lang, overridden)
+            self._extra = {"placement": landed.record}
+        finally:
+            self.placing = None
+            await self._changed()
+
+    def close(self) -> None:
+        """Stop the batch's workers (the server is going)."""
+        if self.batch is not None:
+            with self._batch_guard:
+                self.batch.stop()
 
     async def _advance(self, minutes: float) -> None:
         await self._session(self.session.advance, minutes)
@@ -166,7 +223,9 @@ class Room:
     def save_now(self) -> Path:
         """The first save needs an empty folder (the command checks it at start); later ones replace it."""
         with self._guard:
-            self.saved = self.session.save(self.folder, source=self.source, replace=self.saved is not None)
+            self.saved = self.session.save(
+                self.folder, source=self.source, extra=self._extra, replace=self.saved is not None
+            )
         return self.saved
 
     # --- the facilitator's actions -----------------------------------------------------------------------
@@ -238,6 +297,7 @@ class Room:
     async def _choose_now(self, option: str, by: str, votes: dict[str, int] | None) -> None:
         await self._session(self.session.choose, option, by=by, votes=votes)
         await self.save()
+        await self._follow()
 
     async def _override(self, body: dict[str, Any]) -> None:
         kind, target, params = body.get("kind"), body.get("target"), body.get("params") or {}
@@ -277,6 +337,9 @@ class Room:
             "participants": len(self.keys.voters),
             "saved": str(self.saved) if self.saved else None,
             "error": self.error,
+            "placing": list(self.placing) if self.placing else None,
+            "landed": self.landed,
+            "unplaced": self.unplaced,
         }
         text = json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         self._cache = (self.version, text)

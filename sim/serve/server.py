@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sim.config.schema import Scenario
 from sim.errors import ExsimError
+from sim.play.batch import Batch
 from sim.play.session import PlaySession
 from sim.present import i18n
 from sim.present.labels import Labels
@@ -25,13 +26,21 @@ class Addresses:
 
 
 def open_room(
-    scenario: Scenario, seed: int, folder: Path, *, speed: float, lang: str, source: Path | None = None
+    scenario: Scenario,
+    seed: int,
+    folder: Path,
+    *,
+    speed: float,
+    lang: str,
+    source: Path | None = None,
+    runs: int = 0,
 ) -> Room:
     """A fresh play session of ``scenario`` (read from ``source``) and the room that steps it (paused until
-    the facilitator starts)."""
+    the facilitator starts); ``runs``: the batch the run is placed in at the end (0: none)."""
     language = i18n.language(lang)
     session = PlaySession(scenario, seed, lang=language.code)
-    return Room(session, scenario, Labels(scenario, language), folder, source=source, speed=speed)
+    batch = Batch(seed, runs) if runs else None
+    return Room(session, scenario, Labels(scenario, language), folder, source=source, speed=speed, batch=batch)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -86,6 +95,9 @@ def serve(room: Room, sock: socket.socket, lang: str) -> Path | None:
 
     config = uvicorn.Config(create_app(room, lang), log_level="warning", lifespan="on", ws="auto")
     server = uvicorn.Server(config)
-    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it stopped on
-        server.run(sockets=[sock])
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it stopped on
+            server.run(sockets=[sock])
+    finally:
+        room.close()
     return room.save_now() if room.started else None

@@ -67,6 +67,9 @@ TEXT = {
     "waiting_for_team": N_("waiting"),
     "beds_used": N_("beds in use"),
     "no_override": N_("Nothing to override now."),
+    "landed": N_("Where your run landed"),
+    "placing": N_("placing your run among {n} simulated runs…"),
+    "unplaced": N_("no placement: {reason}"),
 }
 
 

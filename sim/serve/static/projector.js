@@ -167,6 +167,16 @@
     document.getElementById("vote-state").textContent = open ? T.vote_open + " · " + v.ballots + " " + T.votes : "";
   }
 
+  function drawLanded(s) {
+    document.getElementById("landed-panel").hidden = !(s.placing || s.landed || s.unplaced);
+    document.getElementById("placing").textContent = s.placing ?
+      T.placing.replace("{n}", number(s.placing[1])) + " " + number(s.placing[0]) + " / " + number(s.placing[1]) :
+      s.unplaced ? T.unplaced.replace("{reason}", s.unplaced) : "";
+    const list = document.getElementById("landed");
+    list.replaceChildren();
+    (s.landed || []).forEach(function (line) { list.appendChild(el("li", {}, line)); });
+  }
+
   function draw(s) {
     state = s;
     document.getElementById("clock").textContent = s.clock;
@@ -181,6 +191,7 @@
     drawStatus(s.status);
     drawOverrides(s.finished ? [] : s.overrides);
     drawPause(s);
+    drawLanded(s);
   }
 
   function tell(lines) {
