@@ -43,12 +43,35 @@ def test_without_a_terminal_decisions_come_from_stdin_lines(tmp_path, answer, op
     assert play["finished"] is True and "placement" not in play
 
 
-def test_an_answer_that_is_no_option_stops_with_one_line(tmp_path):
+def test_an_answer_that_is_no_option_stops_with_one_line_and_the_play_is_saved(tmp_path):
     r = CliRunner().invoke(main, ["play", str(DRILL), "--out", str(tmp_path / "p"), "--batch", "0"], input="yes\n")
     assert r.exit_code == 2
-    assert r.stderr.strip().splitlines()[-1] == (
+    assert r.stderr.strip().splitlines() == [
         "decision commit: 'yes' is not an option number (1-2; an empty line takes the default)"
+    ]
+    script = PlayScript.load(tmp_path / "p")
+    assert not script.finished and script.now == 120  # stopped at the decision, 2 h in
+    assert f"play saved to {tmp_path / 'p'}" in r.stdout
+
+
+def test_a_run_out_of_budget_mid_play_is_saved_and_says_one_line(tmp_path):
+    """A real process with a batch running: the error is one line, the play is saved, no worker traceback
+    (the batch's pool stopped before exsim exits)."""
+    import subprocess
+
+    out = tmp_path / "z"
+    args = ["play", "birlestik_2024", "--set", "scenario.max_events=500", "--out", str(out), "--batch", "4"]
+    r = subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args], input="1\n2\n", capture_output=True, text=True, timeout=300
     )
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.splitlines() == [
+        "the play stopped at simulated minute 527.6: it needs more than 500 events, the run budget "
+        "(scenario.max_events)"
+    ]
+    script = PlayScript.load(out)
+    assert not script.finished and script.steps == 500 and script.now == pytest.approx(527.61)
+    assert [a["option"] for a in script.actions if a["action"] == "choose"] == ["ridge", "commit"]  # 1, then 2
 
 
 def test_the_play_folder_must_be_new(tmp_path):

@@ -93,27 +93,33 @@ def play(
             batch.start(with_choices(s, session.actions))
 
     chosen()
-    try:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            _live(session, speed, language, chosen)
-        else:
-            _plain(session, language, chosen)
-    except KeyboardInterrupt:
-        click.echo(language._("interrupted: the play so far is saved"), err=True)
+    error: ExsimError | None = None
     extra: dict[str, Any] = {}
-    if batch is not None:
+    try:
         try:
-            if session.finished and session.metrics is not None:
+            if sys.stdin.isatty() and sys.stdout.isatty():
+                _live(session, speed, language, chosen)
+            else:
+                _plain(session, language, chosen)
+        except KeyboardInterrupt:
+            click.echo(language._("interrupted: the play so far is saved"), err=True)
+        except ExsimError as e:  # a bad answer, the run's event budget spent: saved, then one line and exit 2
+            error = e
+        if batch is not None and error is None and session.finished and session.metrics is not None:
+            try:
                 extra = _place(session, batch, language)
-        except (ExsimError, KeyboardInterrupt) as e:  # the play itself is kept whatever befalls the batch
-            reason = "; ".join(e.lines()) if isinstance(e, ExsimError) else language._("interrupted")
-            click.echo(language._("no placement: {reason}").format(reason=reason), err=True)
-        finally:
+            except (ExsimError, KeyboardInterrupt) as e:  # the play itself is kept whatever befalls the batch
+                reason = "; ".join(e.lines()) if isinstance(e, ExsimError) else language._("interrupted")
+                click.echo(language._("no placement: {reason}").format(reason=reason), err=True)
+    finally:  # no batch left running (or its pool still starting) when exsim exits
+        if batch is not None:
             batch.stop()
     session.save(folder, source=Path(loaded.path), extra=extra)
     click.echo(
         language._("play saved to {folder}; its report: exsim report {folder} -o aar.html").format(folder=folder)
     )
+    if error is not None:
+        raise error
 
 
 def _echo_lines(session: PlaySession, lines: list[Any]) -> None:

@@ -415,7 +415,7 @@ class PlaySession:
             self.language.code,
             self.started,
             stamp(),
-            round(self.now, 6),
+            round(max(self.now, self.world.now), 6),  # a run stopped by an error mid-advance: where its events got
         )
 
     def save(
