@@ -235,6 +235,27 @@ def test_a_phone_is_sent_a_state_only_when_what_it_shows_changes(client, room, p
         assert (first["clock"], second["clock"]) == ("D+0 04:00", "D+0 04:30")
 
 
+def test_joining_again_from_the_same_browser_changes_nothing_and_every_new_browser_is_counted(
+    client, room, participants
+):
+    """One ballot per browser, not per person (docs/serve.md): the projector counts joins and ballots, so a
+    facilitator sees more than the class when someone joins twice."""
+    phone = participants()
+    voter = phone.cookies[VOTER_COOKIE]
+    again = phone.get(f"/join?code={room.keys.code}", follow_redirects=False)
+    assert again.status_code == 303 and VOTER_COOKIE not in again.cookies and phone.cookies[VOTER_COOKIE] == voter
+    assert room.keys.voters == {voter}
+    until_decision(client, room, "air_support")
+    control(client, room, "open_vote")
+    phone.post("/api/vote", json={"option": "ridge"})
+    phone.post("/api/vote", json={"option": "ridge"})
+    assert control(client, room, "pause").json()["vote"]["ballots"] == 1
+    second = participants()  # the same person in a private window: admitted, and it shows
+    second.post("/api/vote", json={"option": "ridge"})
+    state = control(client, room, "pause").json()
+    assert (state["participants"], state["vote"]["ballots"]) == (2, 2)
+
+
 def test_joining_needs_the_code(client, room):
     r = client.get("/join?code=WRONG", follow_redirects=False)
     assert r.status_code == 403 and 'id="join-error"' in r.text and VOTER_COOKIE not in r.cookies

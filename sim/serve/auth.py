@@ -38,7 +38,9 @@ class Keys:
         return given is not None and secrets.compare_digest(normalise(given).encode(), self.code.encode())
 
     def admit(self) -> str:
-        """A new participant's id (kept in their cookie): unguessable, so it cannot be forged to vote twice."""
+        """A new participant's id (kept in their cookie), unguessable: nobody can vote under another's id.
+        It does not make one person one voter: anyone with the join code may be admitted again from a fresh
+        browser (the projector's count of participants shows it; docs/serve.md)."""
         voter = secrets.token_urlsafe(12)
         self.voters.add(voter)
         return voter
