@@ -52,3 +52,45 @@ def test_binary_and_huge_files(tmp_path):
     huge.write_text("a: " + "x" * 3_000_000)
     with pytest.raises(ScenarioError, match="too large"):
         read_file(huge)
+
+
+REPO = __import__("pathlib").Path(__file__).resolve().parent.parent
+YAML_FILES = sorted(
+    p.relative_to(REPO).as_posix() for d in ("scenarios", "configs", "tests") for p in (REPO / d).rglob("*.yaml")
+)
+
+
+def test_libyaml_is_the_parser():
+    """ruamel.yaml.clib is a dependency: without it every command reads its files ten times slower."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.cyaml import CParser
+
+    assert YAML(typ="safe").Parser is CParser
+
+
+@pytest.mark.parametrize("name", YAML_FILES)
+def test_libyaml_and_ruamel_read_every_file_alike(name):
+    """The fast parser gives the same data and positions as ruamel's own, and refuses what ruamel refuses
+    with the same error (a YAML syntax error is reported by ruamel's parser in any case: read_text falls back)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from sim.config.yamlsafe import _compose, _convert
+
+    try:
+        text = (REPO / name).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pytest.skip("not UTF-8: refused before parsing")
+
+    def read(pure: bool):
+        try:
+            doc = _convert(_compose(YAML(typ="safe", pure=pure), text, name), name)
+        except YAMLError:
+            return "syntax"
+        except ScenarioError as e:
+            return str(e)
+        return doc.data, doc.positions
+
+    fast, pure = read(False), read(True)
+    if fast != "syntax":
+        assert fast == pure
