@@ -209,3 +209,19 @@ def test_the_live_screen_shows_the_newest_line_and_the_objectives(width, height)
     shown = " ".join(console.export_text().split())
     assert " ".join(lines[-1].text.split()[:4]) in shown  # the newest line, not cropped off the bottom
     assert "island secured within 12 h" in shown and "Objectives" in shown
+
+
+def test_the_clock_leads_the_header_on_a_narrow_terminal():
+    from rich.console import Console
+
+    from sim.play.view import screen
+
+    scenario = load_scenario("birlestik_2024").scenario
+    assert len(scenario.scenario.name) > 80  # the name alone would fill the line
+    session = PlaySession(scenario, 2024)
+    session.advance(90)
+    console = Console(width=80, height=30, record=True, color_system=None)
+    console.print(screen(session, [], 600, True, session.language, None, 30, 80), height=30)
+    shown = console.export_text().splitlines()[0]  # the screen's first line: the header
+    assert shown.startswith(f"{session.clock()}   speed ×600   paused   Birlestik-2024 (five nations")
+    assert shown.endswith("…") and len(shown) == 80  # the name cut, not the clock

@@ -113,6 +113,19 @@ def newest(lines: Sequence[Line], names: Labels, rows: int, width: int) -> list[
     return out[::-1]
 
 
+def header(session: PlaySession, speed: float, running: bool, lang: Language) -> Text:
+    """One line: the clock, speed and state first, then the scenario's name, cut with "…" where it does not fit
+    (a long name must not push the clock off a narrow terminal)."""
+    _ = lang._
+    state = _("running") if running and session.pending is None else _("paused")
+    if session.finished:
+        state = _("finished")
+    head = Text(session.clock(), style="bold cyan", no_wrap=True, overflow="ellipsis")
+    head.append("   " + _("speed ×{speed}").format(speed=f"{speed:g}") + "   " + state + "   ", style="dim")
+    head.append(session.scenario.scenario.name, style="bold")
+    return head
+
+
 def screen(
     session: PlaySession,
     lines: Sequence[Line],
@@ -124,12 +137,7 @@ def screen(
     width: int = 120,
 ) -> RenderableType:
     _ = lang._
-    state = _("running") if running and session.pending is None else _("paused")
-    if session.finished:
-        state = _("finished")
-    head = Text(f"{session.scenario.scenario.name}   ", style="bold")
-    head.append(session.clock(), style="bold cyan")
-    head.append("   " + _("speed ×{speed}").format(speed=f"{speed:g}") + "   " + state, style="dim")
+    head = header(session, speed, running, lang)
     told = Group(*newest(lines, session.names, height - 11, width * 3 // 5 - 4))
     story = Panel(told, title=_("Story"), title_align="left")
     layout = Layout()
