@@ -490,6 +490,8 @@ def test_pages_speak_russian_when_asked_and_remember_it(client, room):
     assert "Join the class" in client.get("/join?lang=en").text
     ru = client.get(f"/projector?token={room.keys.token}&lang=ru").text
     assert "Карта" in ru and "Map<" not in ru
+    said = json.loads(re.search(r'<script type="application/json" id="texts">(.*?)</script>', ru, re.S).group(1))
+    assert (said["held_decision"], said["held_inject"]) == ("ждёт решения", "остановлено на вводной")  # while held
 
 
 # --- the command -----------------------------------------------------------------------------------------

@@ -64,11 +64,13 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 projector.click("#run-toggle")  # start; two injects at H+1, then the decision
                 for _ in range(2):
                     expect(projector.locator("#inject-panel")).to_be_visible(timeout=20_000)
+                    expect(projector.locator("#run-state")).to_have_text("waiting for the inject")  # not "running"
                     message = projector.inner_text("#inject-message")
                     projector.click("#acknowledge")
                     expect(projector.locator("#inject-message")).not_to_have_text(message)
                 expect(projector.locator("#decision-panel")).to_be_visible(timeout=20_000)
                 expect(projector.locator("#decision-question")).to_contain_text("Uzbek fighters")
+                expect(projector.locator("#run-state")).to_have_text("waiting for a decision")
                 projector.click("#open-vote")
 
                 for phone in phones:  # both vote for the ridge; the default is the island

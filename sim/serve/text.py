@@ -28,6 +28,8 @@ TEXT = {
     "pause": N_("Pause"),
     "paused": N_("paused"),
     "running": N_("running"),
+    "held_decision": N_("waiting for a decision"),
+    "held_inject": N_("waiting for the inject"),
     "speed": N_("Speed"),
     "speed_unit": N_("simulated seconds per second"),
     "step": N_("Step 10 min"),

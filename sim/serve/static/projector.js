@@ -182,7 +182,9 @@
     document.getElementById("clock").textContent = s.clock;
     document.getElementById("participants").textContent = String(s.participants);
     document.getElementById("run-state").textContent = s.error ? s.error :
-      s.finished ? T.ended + (s.saved ? " " + T.saved + " " + s.saved : "") : (s.running ? T.running : T.paused);
+      s.finished ? T.ended + (s.saved ? " " + T.saved + " " + s.saved : "") :
+      s.pending ? (s.pending.kind === "decision" ? T.held_decision : T.held_inject) :  // held, whatever the toggle says
+      (s.running ? T.running : T.paused);
     document.getElementById("run-toggle").textContent = s.running ? T.pause : (s.now > 0 ? T.resume : T.start);
     document.getElementById("run-toggle").disabled = s.finished;
     const speed = document.getElementById("speed");
