@@ -33,6 +33,7 @@ class Batch:
         self.scenario: Scenario | None = None
         self._digest: str | None = None
         self._thread: threading.Thread | None = None
+        self._retired: list[threading.Thread] = []  # cancelled on a new choice, ending after their current batch
         self._cancel = threading.Event()
         self._results: dict[int, dict[str, float] | None] = {}
         self._error: BaseException | None = None
@@ -43,7 +44,7 @@ class Batch:
         digest = scenario_digest(scenario)
         if digest == self._digest:
             return
-        self.stop()
+        self._retire()  # not waited for: a choice must not freeze the live screen while a batch finishes
         self.scenario, self._digest, self.restarts = scenario, digest, self.restarts + 1
         self._cancel = threading.Event()
         self._results, self._error = {}, None
@@ -73,11 +74,20 @@ class Batch:
     def done(self) -> int:
         return len(self._results)
 
-    def stop(self) -> None:
+    def _retire(self) -> None:
+        """Cancel the running computation without waiting: its pool stops after the batch it is on."""
         if self._thread is not None:
             self._cancel.set()
-            self._thread.join()
+            self._retired.append(self._thread)
             self._thread = None
+        self._retired = [t for t in self._retired if t.is_alive()]
+
+    def stop(self) -> None:
+        """Cancel every computation and wait until none is left (no pool still starting when exsim exits)."""
+        self._retire()
+        for t in self._retired:
+            t.join()
+        self._retired = []
 
     def wait(self, progress: Callable[[int, int], None] | None = None, poll_s: float = 0.2) -> list[dict[str, float]]:
         """Every replication's metrics (those that raised left out), once all have run."""
