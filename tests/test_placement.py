@@ -142,3 +142,19 @@ def test_the_russian_words_say_ties_too():
     assert line.endswith("5 ч в вашем прогоне, лучше, чем в 44 % из 200 смоделированных прогонов, так же, как в 56 %.")
     (line,) = _lines([place("time_to_secure_h.island", 5.0, [5.0] * 3, Better.LOWER)], "ru")
     assert line.endswith("5 ч в вашем прогоне, так же, как в каждом из 3 смоделированных прогонов.")
+
+
+@pytest.mark.parametrize("spread", [6, 95])
+def test_a_count_is_drawn_on_whole_numbers(spread):
+    from collections import Counter
+
+    from sim.present.plots import distribution
+
+    values = [float(x % spread) for x in range(0, 7 * spread, 3)] + [math.nan]
+    ax = distribution(values, "killed", "people", count=True).axes[0]
+    bars = [(round(b.get_x(), 9), round(b.get_width(), 9), b.get_height()) for b in ax.patches]
+    assert all(x % 1 == 0.5 and w % 1 == 0 for x, w, _ in bars)  # edges halfway between whole numbers
+    assert len(bars) <= 30 and sum(h for *_, h in bars) == len(values) - 1
+    seen = Counter(v for v in values if not math.isnan(v))
+    for x, w, h in bars:  # each bar holds exactly the whole numbers inside it
+        assert h == sum(n for v, n in seen.items() if x < v < x + w)

@@ -99,12 +99,12 @@ def _shares(p: Placement) -> dict[str, str]:
     return {"pct": pct(p.beaten), "tied": pct(p.tied)}
 
 
-def chart(p: Placement, label: str, unit: str) -> Figure:
-    """The batch's distribution of one metric with the class's run marked."""
+def chart(p: Placement, label: str, unit: str, count: bool = False) -> Figure:
+    """The batch's distribution of one metric with the class's run marked (``count``: whole-number bars)."""
     from sim.present import plots
 
     rate = is_objective(p.metric)
-    fig = plots.distribution(p.sample, label, unit, rate=rate)
+    fig = plots.distribution(p.sample, label, unit, rate=rate, count=count)
     ax = fig.axes[0]
     if not math.isnan(p.value):
         ax.axvline(p.value, color="#c0392b", linewidth=2.5)  # a rate's bars stand at 0 and 1

@@ -243,6 +243,7 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
                         label(m),
                         names.measure(folder.specs[m].unit) if m in folder.specs else "",
                         rate=m in folder.specs and folder.specs[m].kind == "rate",
+                        count=m in folder.specs and folder.specs[m].kind == "count",
                     )
                 )
                 for m in headline
@@ -623,7 +624,8 @@ def _play_section(
     for p in placed:
         spec = folder.specs.get(p.metric)
         unit = names.measure(spec.unit) if spec is not None else ""
-        charts.append(plots.svg(chart(p, names.metric(p.metric, spec), unit)))
+        count = spec is not None and spec.kind == "count"
+        charts.append(plots.svg(chart(p, names.metric(p.metric, spec), unit, count)))
     lines = placement_lines(placed, dict(folder.specs), names, lang, bool(landed.get("overrides_left_out")))
     return {"actions": actions, "placement": lines, "charts": charts}
 
