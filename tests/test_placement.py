@@ -137,6 +137,13 @@ def test_the_words_say_beaten_and_tied_apart(value, sample, better, words):
     assert line == f"time until island was secured: {value:g} h in your run, {words}"
 
 
+def test_every_objective_met_is_said_once():
+    sample = [1.0, 0.0, 1.0, math.nan]
+    won, lost = _lines([place("mission_success", x, sample, "higher") for x in (1.0, 0.0)])
+    assert won == "Every objective was met in your run, and in 2 of 3 simulated runs."
+    assert lost == "Not every objective was met in your run; all were met in 2 of 3 simulated runs."
+
+
 def test_the_russian_words_say_ties_too():
     (line,) = _lines([place("time_to_secure_h.island", 5.0, [5.0] * 113 + [6.0] * 87, Better.LOWER)], "ru")
     assert line.endswith("5 ч в вашем прогоне, лучше, чем в 44 % из 200 смоделированных прогонов, так же, как в 56 %.")

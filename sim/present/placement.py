@@ -26,6 +26,16 @@ def placement_lines(
     for p in placed:
         spec = specs.get(p.metric)
         label = names.metric(p.metric, spec)
+        if p.metric == "mission_success":  # "every objective met: met in your run" says it twice
+            met = sum(1 for x in p.sample if x == 1.0)
+            out.append(
+                (
+                    _("Every objective was met in your run, and in {k} of {n} simulated runs.")
+                    if p.value == 1.0
+                    else _("Not every objective was met in your run; all were met in {k} of {n} simulated runs.")
+                ).format(k=met, n=p.n)
+            )
+            continue
         if is_objective(p.metric):
             met = sum(1 for x in p.sample if x == 1.0)
             verdict = _("met") if p.value == 1.0 else _("missed")
