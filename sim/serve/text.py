@@ -40,6 +40,8 @@ TEXT = {
     "close_vote": N_("Close the vote"),
     "vote_open": N_("The vote is open"),
     "votes": N_("votes"),
+    "show_count": N_("Show the count"),
+    "hide_count": N_("Hide the count"),
     "default": N_("default"),
     "decide": N_("Decide without a vote"),
     "override": N_("Override"),

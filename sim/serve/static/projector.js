@@ -4,6 +4,7 @@
   const marks = {};
   document.querySelectorAll("#units g.unit").forEach(function (g) { marks[g.dataset.unit] = g; });
   let state = null;
+  let reveal = false;  // the count per option, while a vote is open: hidden from the class until asked for
 
   // Zoom and pan: the viewBox moves; marks and labels keep their size on screen (scaled by k).
   const svg = document.getElementById("map");
@@ -151,7 +152,7 @@
     const decide = document.getElementById("decide");
     decide.replaceChildren();
     p.options.forEach(function (o) {
-      const count = v ? v.options.find(function (x) { return x.name === o.name; }).count : "";
+      const count = v && reveal ? v.options.find(function (x) { return x.name === o.name; }).count : "";
       const row = el("tr", {"data-option": o.name});
       const label = el("td", {}, " " + o.label + (o.name === p.default ? " (" + T["default"] + ")" : ""));
       label.prepend(el("strong", {}, o.name));
@@ -164,6 +165,9 @@
     const open = !!(v && v.open);
     document.getElementById("open-vote").hidden = open;
     document.getElementById("close-vote").hidden = !open;
+    const show = document.getElementById("show-count");
+    show.hidden = !open;
+    show.textContent = reveal ? T.hide_count : T.show_count;
     document.getElementById("vote-state").textContent = open ? T.vote_open + " · " + v.ballots + " " + T.votes : "";
   }
 
@@ -187,6 +191,7 @@
       (s.running ? T.running : T.paused);
     document.getElementById("run-toggle").textContent = s.running ? T.pause : (s.now > 0 ? T.resume : T.start);
     document.getElementById("run-toggle").disabled = s.finished;
+    document.getElementById("step").disabled = s.finished || !!s.pending;
     const speed = document.getElementById("speed");
     if (document.activeElement !== speed) speed.value = String(s.speed);
     drawUnits(s.units);
@@ -212,7 +217,8 @@
   document.getElementById("step").addEventListener("click", function () { act("step", {minutes: 10}); });
   document.getElementById("speed").addEventListener("change", function (e) { act("speed", {speed: Number(e.target.value)}); });
   document.getElementById("acknowledge").addEventListener("click", function () { act("acknowledge"); });
-  document.getElementById("open-vote").addEventListener("click", function () { act("open_vote"); });
+  document.getElementById("open-vote").addEventListener("click", function () { reveal = false; act("open_vote"); });
+  document.getElementById("show-count").addEventListener("click", function () { reveal = !reveal; draw(state); });
   document.getElementById("close-vote").addEventListener("click", function () { act("close_vote"); });
   document.getElementById("override-form").addEventListener("submit", function (e) {
     e.preventDefault();
