@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -136,13 +137,34 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 projector.click("#run-toggle")  # pause
                 expect(projector.locator("#run-state")).to_have_text("paused")
                 projector.screenshot(path=str(shots / "serve_projector.png"), full_page=True)
+
+                # to the end, the facilitator taking the defaults: the projector says where the run landed
+                projector.fill("#speed", "100000")
+                projector.dispatch_event("#speed", "change")
+                projector.click("#run-toggle")
+                landed = projector.locator("#landed li")
+                deadline = time.monotonic() + 120
+                while not landed.count() and time.monotonic() < deadline:
+                    if projector.locator("#acknowledge").is_visible():
+                        projector.click("#acknowledge")
+                    elif (
+                        projector.locator("#decide button").count()
+                        and projector.locator("#decision-panel").is_visible()
+                    ):
+                        projector.locator("#decide button").first.click()
+                    projector.wait_for_timeout(200)
+                expect(projector.locator("#landed-panel")).to_be_visible()
+                expect(landed.first).to_contain_text("of 4 simulated runs")
+                projector.screenshot(path=str(shots / "serve_projector_end.png"), full_page=True)
             finally:
                 browser.close()
     assert server.exit_code == 0, server.lines
     assert any(line.startswith("play saved to") for line in server.lines), server.lines
 
     # the choice and its votes are in the play folder
-    actions = json.loads((play / "play.json").read_text(encoding="utf-8"))["actions"]
+    saved = json.loads((play / "play.json").read_text(encoding="utf-8"))
+    actions = saved["actions"]
+    assert saved["placement"]["runs"] == 4 and saved["placement"]["decisions"]["air_support"] == "ridge"
     (choice,) = [a for a in actions if a["action"] == "choose" and a["id"] == "air_support"]
     assert (choice["option"], choice["by"], choice["votes"]) == ("ridge", "vote", {"ridge": 2, "island": 0})
     assert not [a for a in actions if a["action"] == "override"]  # the phones' attempts changed nothing
