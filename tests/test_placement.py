@@ -134,7 +134,7 @@ def test_the_words_follow_the_better_direction():
 )
 def test_the_words_say_beaten_and_tied_apart(value, sample, better, words):
     (line,) = _lines([place("time_to_secure_h.island", value, sample, better)])
-    assert line == f"time until island was secured: {value:g} h in your run, {words}"
+    assert line == f"time until the island strongpoint was secured: {value:g} h in your run, {words}"  # its name
 
 
 def test_every_objective_met_is_said_once():

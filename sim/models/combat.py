@@ -369,16 +369,25 @@ def attacker_of(s: Scenario, place: str) -> str | None:
     return sides.pop() if len(sides) == 1 else None
 
 
+def _english_name(s: Scenario, place: str) -> str:
+    """The place's name for a metric's description (English, the catalogue's language): its id if it has none."""
+    spec = s.map.places.get(place)
+    name = spec.name if spec is not None else None
+    if isinstance(name, dict):
+        name = name.get("en") or next(iter(name.values()), None)
+    return name or place
+
+
 def declare(s: Scenario) -> list[MetricSpec]:
     out = []
     for p in objective_places(s):
-        side = attacker_of(s, p)
+        side, x = attacker_of(s, p), _english_name(s, p)
         out += [
-            MetricSpec(f"secured.{p}", Kind.RATE, "", Better.HIGHER, f"{p} secured before the end of the run", side),
+            MetricSpec(f"secured.{p}", Kind.RATE, "", Better.HIGHER, f"{x} secured before the end of the run", side),
             MetricSpec(
-                f"time_to_secure_h.{p}", Kind.DURATION, "h", Better.LOWER, f"time until {p} was secured", side, True
+                f"time_to_secure_h.{p}", Kind.DURATION, "h", Better.LOWER, f"time until {x} was secured", side, True
             ),
-            MetricSpec(f"engagement_h.{p}", Kind.DURATION, "h", Better.NEITHER, f"time spent fighting at {p}", side),
+            MetricSpec(f"engagement_h.{p}", Kind.DURATION, "h", Better.NEITHER, f"time spent fighting at {x}", side),
         ]
     for side in s.sides:
         types = [s.unit_types[u.type] for u in s.units if u.side == side and u.type in s.unit_types]
