@@ -8,25 +8,15 @@ import re
 import pytest
 
 from sim.config import load_scenario
-from sim.play import InjectPause, PlaySession
+from sim.play import PlaySession
 from sim.present.i18n import language
 from sim.present.labels import Labels
 from sim.present.report import build
 from tests.test_play_cli import DRILL
+from tests.test_play_session import _until
 from tests.test_report import ISLAND, invoke, visible
 
 WORDS = {"met": "met", "missed": "missed", "at_risk": "at risk", "open": "open"}
-
-
-def _until(session: PlaySession, t: float) -> None:
-    """Advance to ``t``, acknowledging injects and taking the defaults on the way."""
-    while session.now < t:
-        session.advance(t - session.now)
-        while session.pending is not None:
-            if isinstance(session.pending, InjectPause):
-                session.acknowledge()
-            else:
-                session.choose(session.pending.default)
 
 
 @pytest.fixture(scope="module")

@@ -228,29 +228,15 @@ def _live(session: PlaySession, speed: float, language: Language, chosen: Any) -
 
 def _place(session: PlaySession, batch: Batch, language: Language) -> dict[str, Any]:
     """Wait for the batch, print where the run landed; play.json's placement."""
-    from sim.experiment import meaning
-    from sim.play.batch import placements
+    from sim.play.batch import land
     from sim.present.placement import placement_lines
 
     _ = language._
     click.echo(_("placing your run among {n} simulated runs…").format(n=batch.runs), err=True)
-    sample = batch.wait()
-    assert batch.scenario is not None and session.metrics is not None
-    placed = placements(batch.scenario, session.metrics, sample)
-    from sim.config.load import LoadedScenario
-
-    specs = dict(meaning.of_scenarios([LoadedScenario(batch.scenario, Path("<play>"))]).specs)
+    assert session.metrics is not None
     overridden = any(a["action"] == "override" for a in session.actions)
+    landed = land(batch, session.metrics, overridden)
     click.echo(_("Where your run landed"))
-    for line in placement_lines(placed, specs, session.names, language, overridden):
+    for line in placement_lines(landed.placed, landed.specs, session.names, language, overridden):
         click.echo("  " + line)
-    return {
-        "placement": {
-            "runs": batch.runs,
-            "replications": [1, batch.runs],
-            "decisions": dict(batch.scenario.decisions),
-            "restarts": batch.restarts,
-            "overrides_left_out": overridden,
-            "metrics": [p.as_dict() for p in placed],
-        }
-    }
+    return {"placement": landed.record}
