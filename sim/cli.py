@@ -613,6 +613,7 @@ def story(source: str, rep: int, point: int, seed: int | None, overrides: tuple[
     from sim.present.story import tell, view
 
     language = i18n.language(lang)
+    ended = True  # False: a class's play stopped before its end (no verdicts on objectives still open)
     if _is_scenario(source):
         if point:
             raise ExsimError("--point picks a point of a stored sweep; a scenario has one")
@@ -626,7 +627,11 @@ def story(source: str, rep: int, point: int, seed: int | None, overrides: tuple[
         folder = history.resolve(source)
         done = replay.replay(folder, rep, point)
         specs = meaning.of_manifest(ResultStore.open(folder).manifest()).specs
-    told = tell(done.scenario, done.events, done.metrics, specs, language, rep, done.seed)
+        if (folder / replay.PLAY).exists():
+            from sim.play.session import PlayScript
+
+            ended = PlayScript.load(folder).finished
+    told = tell(done.scenario, done.events, done.metrics, specs, language, rep, done.seed, ended=ended)
     Console(highlight=False).print(view(told, Labels(done.scenario, language), language))
 
 

@@ -27,11 +27,11 @@ def stopped(tmp_path_factory):
     _until(session, 10 * 60)
     live = {o.id: o.state for o in session.status().objectives}
     folder = session.save(tmp_path_factory.mktemp("play") / "stopped")
-    return scenario, live, visible(build(folder, language("en")))
+    return scenario, live, visible(build(folder, language("en"))), folder
 
 
 def test_an_unfinished_play_is_told_where_it_stopped(stopped):
-    scenario, live, text = stopped
+    scenario, live, text, _folder = stopped
     assert "the class's own run, stopped at D+0 14:00 (unfinished): 10 of 72 hours played." in text  # H-hour 04:00
     assert "72 hours from H-hour" not in text
     names = Labels(scenario, language("en"))
@@ -60,3 +60,14 @@ def test_a_play_report_has_no_batch_of_one_statistics(tmp_path):
     for word in ("95 % interval", "mean", "Distributions across replications", "The median replication by"):
         assert word in run, word
     assert "4 replications, seed 3." in run and "a live play" not in run
+
+
+def test_the_story_of_an_unfinished_play_gives_no_verdicts(stopped):
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    *_, folder = stopped
+    r = CliRunner().invoke(main, ["story", str(folder)], catch_exceptions=False)
+    assert r.exit_code == 0 and "D+0" in r.output
+    assert "Objective secure_island" not in r.output and " missed — " not in r.output  # not judged as if ended

@@ -710,8 +710,11 @@ def tell(
     lang: Language,
     replication: int,
     seed: int,
+    *,
+    ended: bool = True,
 ) -> Story:
-    """The whole story of one traced replication."""
+    """The whole story of one traced replication (``ended``: with each objective's outcome; not for a play
+    stopped before its end, whose objectives were still open)."""
     narrator = Narrator(scenario, lang)
     lines = narrator.feed(events)
     medical = []
@@ -729,7 +732,8 @@ def tell(
     title = lang._("{scenario}: replication {rep} (seed {seed})").format(
         scenario=scenario.scenario.name, rep=replication, seed=seed
     )
-    return Story(title, lines, medical + outcome(scenario, events, metrics, specs, lang))
+    told = outcome(scenario, events, metrics, specs, lang) if ended else []
+    return Story(title, lines, medical + told)
 
 
 def view(story: Story, names: Labels, lang: Language) -> RenderableType:
