@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.present.i18n import N_, Language
-from sim.present.labels import SUPPLY
+from sim.present.labels import OBJECTIVE_STATE, SUPPLY
 
 TEXT = {
     "classroom": N_("Classroom"),
@@ -58,10 +58,7 @@ TEXT = {
     "stocks": N_("Stocks"),
     "casualties": N_("Casualties in the chain"),
     "objectives": N_("Objectives"),
-    "met": N_("met"),
-    "missed": N_("missed"),
-    "at_risk": N_("at risk"),
-    "open": N_("open"),
+    **OBJECTIVE_STATE,  # met, missed, at risk, open: the words of the live view and the report
     "killed": N_("killed"),
     "wounded": N_("wounded"),
     "in_care": N_("in care"),
