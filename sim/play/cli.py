@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sim.errors import ExsimError
+from sim.play.options import play_options
 
 if TYPE_CHECKING:
     from sim.play.batch import Batch
@@ -38,29 +39,13 @@ overrides cannot be repeated in them).
 
 @click.command(help=HELP)
 @click.argument("scenario")
-@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), help="Seed (default: the scenario's).")
-@click.option(
-    "--speed",
-    type=click.FloatRange(min=0, min_open=True, max=1e9),
-    default=600.0,
-    show_default=True,
-    help="Simulated seconds per real second (on a terminal).",
+@play_options(
+    max_speed=1e9,
+    speed_help="Simulated seconds per real second (on a terminal).",
+    lang_help="Language (default: EXSIM_LANG, else the locale, else English).",
+    out_help="The play folder to write (default: plays/<date>_<time>-<scenario>).",
+    batch_help="Simulated runs to place the class's run in (0: no placement).",
 )
-@click.option("--lang", metavar="en|ru", help="Language (default: EXSIM_LANG, else the locale, else English).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The play folder to write (default: plays/<date>_<time>-<scenario>).",
-)
-@click.option(
-    "--batch",
-    "runs",
-    type=click.IntRange(min=0, max=100_000),
-    default=200,
-    show_default=True,
-    help="Simulated runs to place the class's run in (0: no placement).",
-)
-@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a scenario value (repeatable).")
 def play(
     scenario: str,
     seed: int | None,

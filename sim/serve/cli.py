@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from sim.errors import ExsimError
+from sim.play.options import play_options
 from sim.serve import MAX_SPEED
 
 
@@ -20,29 +21,13 @@ from sim.serve import MAX_SPEED
     show_default=True,
     help="Address to listen on: 127.0.0.1 is this computer only; 0.0.0.0 lets phones on the local network join.",
 )
-@click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), help="Seed (default: the scenario's).")
-@click.option(
-    "--speed",
-    type=click.FloatRange(min=0, min_open=True, max=MAX_SPEED),
-    default=600.0,
-    show_default=True,
-    help="Simulated seconds per real second (the facilitator can change it on the projector).",
+@play_options(
+    max_speed=MAX_SPEED,
+    speed_help="Simulated seconds per real second (the facilitator can change it on the projector).",
+    lang_help="Language of the pages and the story (each page can switch).",
+    out_help="The play folder (default: plays/<date>_<time>-<scenario>).",
+    batch_help="Simulated runs to place the class's run in at the end (0: no placement).",
 )
-@click.option("--lang", metavar="en|ru", help="Language of the pages and the story (each page can switch).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The play folder (default: plays/<date>_<time>-<scenario>).",
-)
-@click.option(
-    "--batch",
-    "runs",
-    type=click.IntRange(min=0, max=100_000),
-    default=200,
-    show_default=True,
-    help="Simulated runs to place the class's run in at the end (0: no placement).",
-)
-@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Override a scenario value (repeatable).")
 def serve(
     scenario: str,
     port: int,
