@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from sim.cli import main
 from sim.errors import ExsimError
 from sim.experiment import executors, history
 from sim.experiment.design import SweepSpec, build_sweep, load_sweep
+from sim.experiment.executors import Task
 from sim.experiment.stats import mean_ci, wilson
 from sim.experiment.store import FILE, ResultStore, table
 from sim.experiment.sweep import Plan, run_plan
@@ -52,6 +54,37 @@ def test_serial_process_and_dask_give_identical_tables(tmp_path):
     dask = run_table(sweep, tmp_path / "dask", executor="dask", workers=2, batch=3)  # a LocalCluster on loopback
     assert len(serial) == 12
     assert serial == process == dask
+
+
+def test_the_process_pool_sends_each_scenario_once_not_with_every_batch(tmp_path, monkeypatch):
+    """A scenario unpickled with every batch is a new object each time: the caches keyed by it filled with
+    dead copies and a worker's memory grew with the replication count. Tasks now name their scenario."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    sent: list[bytes] = []
+    real = ProcessPoolExecutor.submit
+
+    def submit(self, fn, /, *args, **kwargs):
+        sent.append(pickle.dumps((fn, args, kwargs)))
+        return real(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+    plan = Plan.from_sweep(load_sweep(island_sweep(tmp_path, reps=3)))
+    tasks = [
+        Task(p.index, s.scenario, plan.seed, (r,))
+        for p, s in zip(plan.points, plan.scenarios, strict=True)
+        for r in range(3)
+    ]
+
+    def outcomes(executor: str, **kw) -> list[tuple]:  # NaN (no value) as None, so that equal means equal
+        done = [o for batch in executors.execute(tasks, executor, **kw) for o in batch]
+        return sorted((o.point, o.replication, {k: None if v != v else v for k, v in o.metrics.items()}) for o in done)
+
+    pooled = outcomes("process", workers=2)
+    assert len(sent) == 6 and max(map(len, sent)) < len(pickle.dumps(plan.scenarios[0].scenario)) / 20
+    # each task ran on its own point's scenario: the same outcomes as in this process
+    serial = outcomes("serial")
+    assert pooled == serial and serial[0][2] != serial[3][2]  # the points differ: a swapped scenario would show
 
 
 @pytest.mark.slow

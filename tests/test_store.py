@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import re
 import sqlite3
 import subprocess
@@ -76,6 +77,34 @@ def test_rows_round_trip_values_nan_and_errors(tmp_path):
     rows = open_store(tmp_path).rows()
     assert rows[0]["seed"] == 2**64 + 1 and rows[0]["m2999"] == 2999 / 7 and rows[0]["m5"] != rows[0]["m5"]
     assert rows[1]["error"] == "RuntimeError: boom" and all(rows[1][m] != rows[1][m] for m in metrics)
+
+
+def test_a_batch_is_committed_whole_and_read_back_as_compact_columns(tmp_path):
+    nan = float("nan")
+    points = [PointRow(0, "p", {}, "sha"), PointRow(1, "q", {}, "sha")]
+    store = ResultStore.create(tmp_path, {"fingerprint": "f"}, points, ["a", "b"], resume=False)
+    store.add_many(
+        [
+            (0, 2, 7, 0.3, {"a": 2.0, "b": nan}, None),
+            (0, 0, 7, 0.1, {"a": 0.5, "b": 1.0}, None),
+            (0, 1, 7, 0.2, None, "RuntimeError: boom"),
+            (1, 0, 7, 0.4, {"a": 9.0, "b": 9.0}, None),
+        ]
+    )
+    with pytest.raises(sqlite3.IntegrityError):  # (0, 0) is stored already: the whole batch is refused
+        store.add_many([(0, 3, 7, 0.1, {"a": 3.0, "b": 3.0}, None), (0, 0, 7, 0.1, {"a": 0.0, "b": 0.0}, None)])
+    store.close()
+    store = open_store(tmp_path)
+    assert [(r["point"], r["replication"]) for r in store.rows()] == [(0, 0), (0, 1), (0, 2), (1, 0)]
+    columns = store.columns(0)  # replications without error, in replication order; NaN where no value
+    assert list(columns) == ["a", "b"] and list(columns["a"]) == [0.5, 2.0]
+    assert columns["b"][0] == 1.0 and math.isnan(columns["b"][1]) and list(store.columns(1)["b"]) == [9.0]
+    assert list(store.outcomes()) == [
+        (0, 0, 0.1, None),
+        (0, 1, 0.2, "RuntimeError: boom"),
+        (0, 2, 0.3, None),
+        (1, 0, 0.4, None),
+    ]
 
 
 def test_a_seed_beyond_64_bits_is_stored_and_the_cli_bounds_its_own(tmp_path):

@@ -6,6 +6,7 @@ table. Batches of replications make each task long enough to pay for its schedul
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import traceback
@@ -57,6 +58,38 @@ def run_task(task: Task) -> list[Outcome]:
 
 def _run_parts(scenario: Scenario, point: int, seed: int, replications: tuple[int, ...]) -> list[Outcome]:
     return run_task(Task(point, scenario, seed, replications))
+
+
+# A pool worker's scenarios, received once when it starts (``_start_worker``); each task names one by its
+# index. One object per scenario for the worker's whole life: a scenario unpickled with every task would
+# be a new object each time, and the caches keyed by a scenario (its metric catalogue) would fill with
+# dead copies, and the worker's memory grow with the number of tasks.
+_worker_scenarios: tuple[Scenario, ...] = ()
+
+
+def _start_worker(parent: int, scenarios: tuple[Scenario, ...]) -> None:
+    """Pool worker initializer: keep the scenarios, share the fork server's memory, end with the main process."""
+    global _worker_scenarios
+    # the objects inherited from the fork server go to the permanent generation: the collector no longer
+    # writes into their headers, so their pages stay shared with the server (and the other workers)
+    gc.freeze()
+    _worker_scenarios = scenarios
+    _die_with_parent(parent)
+
+
+def _run_indexed(scenario: int, point: int, seed: int, replications: tuple[int, ...]) -> list[Outcome]:
+    return run_task(Task(point, _worker_scenarios[scenario], seed, replications))
+
+
+def _distinct(tasks: list[Task]) -> tuple[tuple[Scenario, ...], dict[int, int]]:
+    """The tasks' scenarios, each once (a sweep's points share none, a run's batches one), and id -> index."""
+    index: dict[int, int] = {}
+    scenarios: list[Scenario] = []
+    for t in tasks:
+        if id(t.scenario) not in index:
+            index[id(t.scenario)] = len(scenarios)
+            scenarios.append(t.scenario)
+    return tuple(scenarios), index
 
 
 CONNECT_TIMEOUT_S = 5
@@ -145,13 +178,15 @@ def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     # forkserver: workers start clean (no inherited threads or open files); the server imports exsim once,
-    # so each worker forks from a warm interpreter instead of importing numpy, scipy and pydantic again
+    # so each worker forks from a warm interpreter instead of importing numpy, scipy and pydantic again;
+    # numpy.random too (imported on a replication's first draw), so that it is shared rather than per worker
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sim.experiment.executors"])
+    ctx.set_forkserver_preload(["sim.experiment.executors", "numpy.random"])
+    scenarios, index = _distinct(tasks)
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),)
+        max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(os.getpid(), scenarios)
     ) as pool:
-        futures = {pool.submit(run_task, t) for t in tasks}
+        futures = {pool.submit(_run_indexed, index[id(t.scenario)], t.point, t.seed, t.replications) for t in tasks}
         try:
             for fut in as_completed(futures):
                 futures.discard(fut)  # and its result with it, once yielded: memory flat in the number of batches
@@ -198,12 +233,10 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
         client = Client(cluster)
     try:
         # send each point's scenario to the workers once, not with every batch
-        scenarios: dict[int, Any] = {}
-        for t in tasks:
-            if id(t.scenario) not in scenarios:
-                scenarios[id(t.scenario)] = client.scatter(t.scenario, broadcast=True)
+        scenarios, index = _distinct(tasks)
+        scattered = [client.scatter(s, broadcast=True) for s in scenarios]
         futures = {
-            client.submit(_run_parts, scenarios[id(t.scenario)], t.point, t.seed, t.replications, pure=False)
+            client.submit(_run_parts, scattered[index[id(t.scenario)]], t.point, t.seed, t.replications, pure=False)
             for t in tasks
         }
         for fut in as_completed(futures):

@@ -76,11 +76,11 @@ def record(
         )
         try:
             errors, failed, seconds = [], set(), 0.0
-            for r in store.iter_rows():  # one at a time: memory stays flat in the number of replications
-                seconds += r["seconds"] or 0.0
-                if r["error"] is not None:
-                    errors.append(r["error"])
-                    failed.add(r["replication"])
+            for _, replication, took, error in store.outcomes():  # one at a time: flat in the replications
+                seconds += took or 0.0
+                if error is not None:
+                    errors.append(error)
+                    failed.add(replication)
             manifest = {
                 **store.manifest(),
                 **(_run_provenance(plan) if plan.kind == "run" else _sweep_provenance(plan)),

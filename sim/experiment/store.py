@@ -1,4 +1,5 @@
-"""The result store: one SQLite file per output folder, each replication committed as it finishes.
+"""The result store: one SQLite file per output folder, each replication committed as soon as it reaches
+the main process (a batch's replications, which arrive together, in one transaction).
 
 An interrupted sweep loses nothing, and ``resume`` completes it: a replication is identified by
 (point, replication), so none is run twice. A folder made by a different sweep or scenario refuses
@@ -91,13 +92,23 @@ class ResultStore:
         error: str | None,
     ) -> None:
         """Record one replication and commit at once."""
-        values = None if metrics is None else json.dumps([_json(metrics.get(m, math.nan)) for m in self.metrics])
+        self.add_many([(point, replication, seed, seconds, metrics, error)])
+
+    def add_many(self, rows: Iterable[tuple[int, int, int, float, dict[str, float] | None, str | None]]) -> None:
+        """Record replications that finished together (a batch: (point, replication, seed, seconds, metrics,
+        error) each) and commit them at once, in one transaction: all are stored, or none."""
         with self.con:
-            self.con.execute(
+            self.con.executemany(
                 'INSERT INTO replications (point, replication, seed, seconds, error, "values") '
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (point, replication, str(seed), seconds, error, values),
+                [
+                    (point, replication, str(seed), seconds, error, None if metrics is None else self._values(metrics))
+                    for point, replication, seed, seconds, metrics, error in rows
+                ],
             )
+
+    def _values(self, metrics: dict[str, float]) -> str:
+        return json.dumps([_json(metrics.get(m, math.nan)) for m in self.metrics])
 
     def close(self) -> None:
         self.con.close()
@@ -139,13 +150,23 @@ class ResultStore:
             yield rec
 
     def columns(self, point: int) -> dict[str, array[float]]:
-        """metric -> its values over the replications that ran without error, in replication order (compact)."""
-        out = {m: array("d") for m in self.metrics}
-        for r in self.iter_rows(point):
-            if r["error"] is None:
-                for m, col in out.items():
-                    col.append(r[m])
-        return out
+        """metric -> its values over the replications that ran without error, in replication order (compact:
+        8 bytes a value, read a row at a time)."""
+        cols = [array("d") for _ in self.metrics]
+        nothing = [None] * len(self.metrics)
+        cur = self.con.execute(
+            'SELECT "values" FROM replications WHERE point = ? AND error IS NULL ORDER BY replication', (int(point),)
+        )
+        for (values,) in cur:
+            for col, x in zip(cols, nothing if values is None else json.loads(values), strict=True):
+                col.append(math.nan if x is None else x)
+        return dict(zip(self.metrics, cols, strict=True))
+
+    def outcomes(self) -> Iterator[tuple[int, int, float | None, str | None]]:
+        """(point, replication, seconds, error) of every replication, in order, without decoding its metrics."""
+        yield from self.con.execute(
+            "SELECT point, replication, seconds, error FROM replications ORDER BY point, replication"
+        )
 
     def values(self, point: int, metric: str) -> dict[int, float]:
         """replication -> value, for the replications that ran without error."""

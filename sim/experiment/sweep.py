@@ -135,8 +135,8 @@ def run_plan(
         if progress:
             progress(finished, total)
         for outcomes in execute(tasks, executor, workers, scheduler):
-            for o in outcomes:
-                store.add(o.point, o.replication, o.seed, o.seconds, o.metrics, o.error)
+            # a batch's replications arrive together: committed together, in one transaction
+            store.add_many((o.point, o.replication, o.seed, o.seconds, o.metrics, o.error) for o in outcomes)
             finished += len(outcomes)
             if progress:
                 progress(finished, total)
