@@ -201,7 +201,7 @@ def test_an_interrupted_sweep_in_the_default_folder_resumes_to_the_same_table(tm
     sweep = ["sweep", "island_retake", "--vary", "units.ls-1.strength=1,2", "--reps", "5", "--executor", "serial"]
     r = cli(*sweep, "--out", "whole", "-q")
     assert r.exit_code == 0
-    real, calls = ResultStore.add, []
+    real, calls = ResultStore.add_many, []
 
     def add_then_stop(self, *args, **kwargs):
         calls.append(1)
@@ -209,9 +209,9 @@ def test_an_interrupted_sweep_in_the_default_folder_resumes_to_the_same_table(tm
             raise KeyboardInterrupt
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(ResultStore, "add", add_then_stop)
+    monkeypatch.setattr(ResultStore, "add_many", add_then_stop)
     assert cli(*sweep, "--batch", "1", "-q").exit_code != 0
-    monkeypatch.setattr(ResultStore, "add", real)
+    monkeypatch.setattr(ResultStore, "add_many", real)
     group = tmp_path / "results" / "island_retake_sweep"
     assert visible(group) == [] and len(list(group.glob(".*.partial"))) == 1
     r = cli(*sweep, "--resume", "-q")
