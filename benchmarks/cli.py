@@ -4,8 +4,15 @@
 
 Each round runs the commands one after the other as fresh processes (in a rotating order), timing
 wall and CPU (user + system of the child, from getrusage). Goals: `exsim --help` <= 1.5x the wall
-time of `python -c "import numpy"`; `exsim run island_retake --reps 1` <= 0.5 s of CPU. Median
-(min-max) over rounds; the ratio is taken within each round.
+time of `python -c "import numpy"`; `exsim run island_retake --reps 1` <= 0.5 s of CPU (the command
+as a user types it: the summary is printed, here into /dev/null). Median (min-max) over rounds; the
+ratio is taken within each round.
+
+The commands run as they do once exsim is installed: with their bytecode compiled (pip compiles it at
+install time; here one untimed round writes it under a temporary PYTHONPYCACHEPREFIX, whatever
+PYTHONDONTWRITEBYTECODE says), and with libyaml if ruamel.yaml.clib is installed (a dependency; the
+first line says whether it is). Compiling exsim's modules on every start adds about 0.1 s of CPU.
+Last, three more runs of `exsim run` under `-X importtime` show where its imports go, by package.
 """
 
 from __future__ import annotations
@@ -19,26 +26,47 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
 import argparse
+import importlib.util
 import os
+import re
 import resource
 import statistics
 import subprocess
 import tempfile
 import time
+from collections import Counter
+
+RUN = ["run", "island_retake", "--reps", "1", "--out", "out", "--force"]
 
 
-def timed(cmd: list[str], cwd: str) -> tuple[float, float]:
+def timed(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float]:
     """(wall, CPU) seconds of one run of ``cmd``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def spread(xs: list[float], fmt: str = "{:.2f}") -> str:
-    return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}-{fmt.format(max(xs))})"
+    return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}-{fmt.format(max(xs))}, n={len(xs)})"
+
+
+def imports_by_package(cmd: list[str], cwd: str, env: dict[str, str], runs: int = 3) -> dict[str, float]:
+    """Milliseconds of import time of ``cmd`` by top-level package: ``-X importtime``'s self times (wall
+    clock, slowed a little by the measuring), the median of ``runs`` runs."""
+    by: dict[str, list[float]] = {}
+    for i in range(runs):
+        out = subprocess.run(
+            [cmd[0], "-X", "importtime", *cmd[1:]], cwd=cwd, env=env, check=True, capture_output=True, text=True
+        )
+        one: Counter[str] = Counter()
+        for m in re.finditer(r"^import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)$", out.stderr, re.M):
+            one[m[2].split(".")[0].lstrip("_")] += int(m[1]) / 1000
+        for name in one.keys() | by.keys():
+            by.setdefault(name, [0.0] * i).append(one[name])
+    return {name: statistics.median(ms) for name, ms in by.items()}
 
 
 def main() -> None:
@@ -47,38 +75,36 @@ def main() -> None:
     args = ap.parse_args()
     py = sys.executable
     commands = {
+        "python (no imports)": [py, "-c", "pass"],
         "import numpy": [py, "-c", "import numpy"],
         "exsim --help": [py, "-m", "sim.cli", "--help"],
-        "exsim run --reps 1": [
-            py,
-            "-m",
-            "sim.cli",
-            "run",
-            "island_retake",
-            "--reps",
-            "1",
-            "-q",
-            "--out",
-            "out",
-            "--force",
-        ],
+        "exsim run --reps 1": [py, "-m", "sim.cli", *RUN],
     }
     names = list(commands)
     wall: dict[str, list[float]] = {n: [] for n in names}
     cpu: dict[str, list[float]] = {n: [] for n in names}
+    libyaml = importlib.util.find_spec("_ruamel_yaml") is not None
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared: other work may run)")
+    print(f"libyaml (ruamel.yaml.clib): {'yes' if libyaml else 'NO: YAML is parsed in pure Python, slower'}")
     with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        for n in names:  # untimed: compiles the bytecode, as an install does
+            timed(commands[n], tmp, env)
         for r in range(args.rounds):
             for n in names[r % len(names) :] + names[: r % len(names)]:
-                w, c = timed(commands[n], tmp)
+                w, c = timed(commands[n], tmp, env)
                 wall[n].append(w)
                 cpu[n].append(c)
-    print(f"{args.rounds} rounds, median (min-max), seconds")
+        by = imports_by_package(commands["exsim run --reps 1"], tmp, env)
+    print(f"{args.rounds} rounds, median (min-max, n), seconds")
     for n in names:
         print(f"  {n:20s}: wall {spread(wall[n])}, CPU {spread(cpu[n])}")
     ratio = [h / i for h, i in zip(wall["exsim --help"], wall["import numpy"], strict=True)]
     print(f"  exsim --help / import numpy (wall): {spread(ratio)}  (goal <= 1.5)")
     print(f"  exsim run island_retake --reps 1, CPU: {spread(cpu['exsim run --reps 1'])} s  (goal <= 0.5)")
+    top = ", ".join(f"{name} {ms:.0f}" for name, ms in sorted(by.items(), key=lambda kv: -kv[1])[:8])
+    print(f"  exsim run --reps 1, its imports (-X importtime, median of 3, ms): {sum(by.values()):.0f}; {top}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sim import _collector as collector
 from sim._lazy import Later
 from sim._version import __version__
 from sim.cores import MAX_WORKERS, default_workers
@@ -89,7 +90,8 @@ class ExsimGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def]
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
-        with _sigterm_as_interrupt():
+        # with no args, exsim is the program (a console script, python -m sim.cli), not embedded (CliRunner)
+        with _sigterm_as_interrupt(), collector.owned() if args is None else contextlib.nullcontext():
             try:
                 rv = super().main(args, prog_name, complete_var, False, **extra)
             except click.ClickException as e:  # an unknown option, a bad value, a missing argument
@@ -269,30 +271,32 @@ def run(
     """Run SCENARIO (a file, or the name of a shipped scenario) and summarise its outcomes."""
     if executor == "dask" and scheduler:
         check_scheduler(scheduler)
-    from sim.present import i18n
-    from sim.present.labels import Labels
+    with collector.starting():  # the imports and the scenario: long-lived objects, no garbage to collect
+        from sim.present import i18n
+        from sim.present.labels import Labels
 
-    language = i18n.language(lang)
-    if origin is not None:
-        if scenario or overrides or seed is not None or reps is not None or max_events is not None:
-            raise ExsimError(
-                "--from repeats a stored run exactly: give no SCENARIO, --set, --seed, --reps or --max-events with it"
-            )
-        plan, origin = rerun(origin)
-    elif scenario is None:
-        raise ExsimError("give a SCENARIO (a file, or a shipped scenario's name), or --from RUN_ID")
-    else:
-        loaded = load_scenario(scenario, _with_budget(overrides, max_events))
-        for line in capped(loaded.warnings, "warnings"):
-            click.echo(line, err=True)
-        seed = loaded.scenario.scenario.seed if seed is None else seed
-        plan = Plan.for_run(loaded, seed, reps or 20, slug(loaded.path.stem))
-    traced = replay.selected(replay.parse_selection(trace), plan.replications) if trace is not None else []
-    if positions and not traced:
-        raise ExsimError("--positions goes with --trace (it adds the state over time to the event logs)")
-    console = Console(stderr=False, quiet=quiet)
-    means = plan.meaning()
-    _known_metrics(metrics, list(means.specs), plan.scenarios[0].scenario.scenario.name)
+        language = i18n.language(lang)
+        if origin is not None:
+            if scenario or overrides or seed is not None or reps is not None or max_events is not None:
+                raise ExsimError(
+                    "--from repeats a stored run exactly: "
+                    "give no SCENARIO, --set, --seed, --reps or --max-events with it"
+                )
+            plan, origin = rerun(origin)
+        elif scenario is None:
+            raise ExsimError("give a SCENARIO (a file, or a shipped scenario's name), or --from RUN_ID")
+        else:
+            loaded = load_scenario(scenario, _with_budget(overrides, max_events))
+            for line in capped(loaded.warnings, "warnings"):
+                click.echo(line, err=True)
+            seed = loaded.scenario.scenario.seed if seed is None else seed
+            plan = Plan.for_run(loaded, seed, reps or 20, slug(loaded.path.stem))
+        traced = replay.selected(replay.parse_selection(trace), plan.replications) if trace is not None else []
+        if positions and not traced:
+            raise ExsimError("--positions goes with --trace (it adds the state over time to the event logs)")
+        console = Console(stderr=False, quiet=quiet)
+        means = plan.meaning()
+        _known_metrics(metrics, list(means.specs), plan.scenarios[0].scenario.scenario.name)
     with (
         console.status(f"running {plan.replications} replications…", spinner="dots") if console.is_terminal else _null()
     ):

@@ -49,6 +49,8 @@ def test_sweep_benchmark_alternates_executors_and_reports_cpu_per_replication():
 def test_cli_benchmark_compares_help_with_importing_numpy():
     out = bench("cli.py", "--rounds", "1")
     assert "exsim --help / import numpy (wall):" in out and "(goal <= 0.5)" in out
+    assert re.search(r"libyaml \(ruamel.yaml.clib\): (yes|NO)", out)
+    assert re.search(r"its imports \(-X importtime, median of 3, ms\): \d+; .*\bnumpy \d+", out), out
 
 
 def test_serve_benchmark_reports_start_up_and_the_class_latencies():
