@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 import simpy
 
-from sim.engine.timers import cancel
+from sim.engine.timers import alarm, cancel, withdraw
 from sim.experiment.runner import build_world
 from sim.models import logistics, medical
 
@@ -35,7 +36,7 @@ def test_each_tank_has_at_most_one_alarm_in_the_queue(island):
         for tank in tanks:
             alarms = [ev for ev in pending if tank._alarm in (ev.callbacks or [])]
             assert len(alarms) <= 1, f"{tank.unit.id} {tank.cls}: {len(alarms)} alarms pending"
-            assert alarms == ([tank.alarm] if tank.alarm is not None else [])
+            assert alarms == ([tank.alarm[3]] if tank.alarm is not None else [])
 
 
 def test_no_death_timer_is_left_in_the_queue_once_it_cannot_fire(island):
@@ -49,3 +50,20 @@ def test_no_death_timer_is_left_in_the_queue_once_it_cannot_fire(island):
     idle_due = [entry[0] for entry in world.env._queue if not entry[3].callbacks]
     lingering = [c.id for c in safe for t in idle_due if abs(t - c.dies_at) < 1e-6]
     assert lingering == []
+
+
+def test_an_alarm_is_a_timeout_in_all_but_name_and_can_be_withdrawn():
+    """Same time and place in the order of events as env.timeout; withdrawn, it never fires."""
+    env = simpy.Environment()
+    fired: list[str] = []
+    env.timeout(2.0).callbacks.append(lambda ev: fired.append("timeout before"))
+    kept = alarm(env, 2.0, lambda ev: fired.append("alarm"))
+    env.timeout(2.0).callbacks.append(lambda ev: fired.append("timeout after"))
+    gone = alarm(env, 1.0, lambda ev: fired.append("withdrawn"))
+    assert withdraw(env, gone) is True
+    assert withdraw(env, gone) is False  # no longer there
+    env.run()
+    assert fired == ["timeout before", "alarm", "timeout after"]
+    assert env.now == 2.0 and kept[0] == 2.0
+    with pytest.raises(ValueError, match="negative"):
+        alarm(env, -1.0, print)

@@ -67,8 +67,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "killed share fixed at 0.5",
         "sim/models/combat.py",
-        "if stream.uniform() < world.scenario.combat.killed_fraction",
-        "if stream.uniform() < 0.5",
+        "p = combat.killed_fraction",
+        "p = 0.5",
         COMBAT,
     ),
     Fault(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sim.config.schema import MapSpec
 
@@ -25,6 +27,16 @@ class Path:
         return ()
 
 
+class Speeds(dict[str, float]):
+    """A unit's speeds by mode (km/h), with the key ``Map.path`` caches paths under, made once: do not change it."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, speeds: Mapping[Any, float]):  # Any: a catalogue's modes are a Literal
+        super().__init__(speeds)
+        self.key = tuple(sorted(self.items()))
+
+
 class Map:
     def __init__(self, spec: MapSpec):
         self.places = dict(spec.places)
@@ -41,12 +53,15 @@ class Map:
         self, src: str, dst: str, speed_kmh: dict[str, float], closed: frozenset[int] = frozenset()
     ) -> Path | None:
         """Fastest path from src to dst on open routes whose mode has a speed; None when there is none."""
-        key = (src, dst, tuple(sorted(speed_kmh.items())), closed)
-        if key not in self._cache:
-            self._cache[key] = self._dijkstra(
+        speeds = speed_kmh.key if type(speed_kmh) is Speeds else tuple(sorted(speed_kmh.items()))
+        key = (src, dst, speeds, closed)
+        try:
+            return self._cache[key]
+        except KeyError:
+            found = self._cache[key] = self._dijkstra(
                 src, dst, lambda mode, km: km / speed_kmh[mode] * 60.0 if mode in speed_kmh else None, closed
             )
-        return self._cache[key]
+            return found
 
     def distance_km(self, src: str, dst: str) -> float | None:
         """Shortest map distance over routes of any mode."""

@@ -45,7 +45,8 @@ def travel(world: World, unit: Unit, dest: str) -> Process:
             continue
         origin, unit.location = unit.location, None
         world.set_state(unit, UnitState.MOVING)
-        world.emit("depart", unit=unit.id, origin=origin, to=dest, eta_min=path.minutes)
+        if world.log.on:
+            world.emit("depart", unit=unit.id, origin=origin, to=dest, eta_min=path.minutes)
         departed = world.env.now
         world.underway[unit] = (world.env.active_process, path, departed)  # type: ignore[assignment]
         try:
@@ -62,7 +63,8 @@ def travel(world: World, unit: Unit, dest: str) -> Process:
             continue
         del world.underway[unit]
         unit.location = dest
-        world.emit("arrive", unit=unit.id, at=dest)
+        if world.log.on:
+            world.emit("arrive", unit=unit.id, at=dest)
         world.set_state(unit, UnitState.READY)
         return True
 

@@ -71,7 +71,8 @@ def _execute(world: World, order: Any, done: simpy.Event) -> Process:
         if unit.strength <= 0 or unit.state.out_of_action:
             world.emit("order_skipped", unit=unit.id, do=order.do, reason=str(unit.state))
         else:
-            world.emit("order", unit=unit.id, do=order.do)
+            if world.log.on:
+                world.emit("order", unit=unit.id, do=order.do)
             world.bus.publish(OrderIssued(unit, order))
             yield from world.handlers[order.do](world, unit, order, done)
     if not done.triggered:

@@ -1,4 +1,4 @@
-"""Cancelling a scheduled timeout: take it out of the Environment's queue, so that it never fires.
+"""Timeouts that can be cancelled: taken out of the Environment's queue, so that they never fire.
 
 simpy has no cancel; a superseded timeout otherwise stays in the heap until its time and is popped
 and processed for nothing (a tank's alarm after its rate changed, a casualty's death after surgery).
@@ -9,6 +9,34 @@ from __future__ import annotations
 import heapq
 
 import simpy
+from simpy.core import NORMAL, EventPriority, SimTime
+
+Entry = tuple[SimTime, EventPriority, int, simpy.Event]  # simpy's queue entry: (time, priority, event id, event)
+
+
+def alarm(env: simpy.Environment, delay: float, callback: simpy.events.EventCallback) -> Entry:
+    """What ``env.timeout(delay)`` with one callback schedules, returned as its queue entry (for ``withdraw``).
+
+    The same time (``now + delay``), priority and place in the order of events as the timeout would have.
+    """
+    if delay < 0:
+        raise ValueError(f"negative delay {delay}")
+    ev = simpy.Event.__new__(simpy.Event)  # Event.__init__, written out: this is on the hot path
+    ev.env, ev.callbacks, ev._value, ev._ok = env, [callback], None, True  # type: ignore[attr-defined]
+    entry = (env._now + delay, NORMAL, next(env._eid), ev)  # type: ignore[attr-defined]
+    heapq.heappush(env._queue, entry)  # type: ignore[attr-defined]
+    return entry
+
+
+def withdraw(env: simpy.Environment, entry: Entry) -> bool:
+    """Take the entry ``alarm`` returned out of the queue if it is still there; whether it was."""
+    queue = env._queue  # type: ignore[attr-defined]
+    try:
+        i = queue.index(entry)  # the very tuple: found by identity, in C
+    except ValueError:
+        return False
+    _remove(queue, i)
+    return True
 
 
 def cancel(env: simpy.Environment, event: simpy.Event) -> bool:
@@ -19,9 +47,13 @@ def cancel(env: simpy.Environment, event: simpy.Event) -> bool:
     queue = env._queue  # type: ignore[attr-defined]  # simpy's heap of (time, priority, id, event)
     for i, entry in enumerate(queue):
         if entry[3] is event:
-            last = queue.pop()
-            if i < len(queue):  # fill the hole with the last entry and restore the heap order
-                queue[i] = last
-                heapq.heapify(queue)
+            _remove(queue, i)
             return True
     return False
+
+
+def _remove(queue: list[Entry], i: int) -> None:
+    last = queue.pop()
+    if i < len(queue):  # fill the hole with the last entry and restore the heap order
+        queue[i] = last
+        heapq.heapify(queue)

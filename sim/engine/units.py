@@ -9,6 +9,7 @@ from enum import StrEnum
 import simpy
 
 from sim.config.schema import UnitType
+from sim.engine.geo import Speeds
 
 ORDER_PRIORITY = 1
 
@@ -52,7 +53,7 @@ class Unit:
 
     def __post_init__(self) -> None:
         self.initial = self.strength
-        self.speeds: dict[str, float] = {m: v for m, v in self.type.speed_kmh.items()}  # read on every path query
+        self.speeds = Speeds(self.type.speed_kmh)  # read on every path query
 
     @property
     def personnel(self) -> int:

@@ -45,11 +45,17 @@ def state(world: World) -> CombatState:
 
 def take_losses(world: World, unit: Unit, n: float) -> None:
     """Apply ``n`` losses to ``unit``, split into killed and wounded."""
-    if world.scenario.combat.mode == "deterministic":
-        killed = n * world.scenario.combat.killed_fraction
+    combat = world.scenario.combat
+    if combat.mode == "deterministic":
+        killed = n * combat.killed_fraction
     else:
         stream = world.streams[f"casualties:{unit.id}"]
-        killed = sum(1 for _ in range(int(n)) if stream.uniform() < world.scenario.combat.killed_fraction)
+        p = combat.killed_fraction
+        uniform = stream.uniform
+        killed = 0
+        for _ in range(int(n)):
+            if uniform() < p:
+                killed += 1
     if unit.lose(n, killed):
         world.set_state(unit, UnitState.DESTROYED)
     if n > killed:
@@ -148,9 +154,11 @@ class Engagement:
         """ "a_broken", "b_broken" or None while both sides still fight."""
         if self.decreed is not None:
             return self.decreed
+        return self._verdict(sum(u.strength for u in self.attackers), sum(u.strength for u in self.defenders))
+
+    def _verdict(self, a: float, b: float) -> str | None:
+        """``_outcome`` for the sides' strengths ``a`` and ``b``."""
         sides = self.world.scenario.sides
-        a = sum(u.strength for u in self.attackers)
-        b = sum(u.strength for u in self.defenders)
         if lanchester.broken(b, self.ref_b, sides[self.side_b].break_fraction):
             return "b_broken"
         if lanchester.broken(a, self.ref_a, sides[self.side_a].break_fraction):
@@ -205,13 +213,18 @@ class Engagement:
                 continue  # perturbed from outside: the chain is memoryless, draw again from the new state
             finally:
                 self.waiting = False
-            if hits_b:
-                units, weights, total, side_b = dfd, vb, svb, None
-            else:
-                units, weights, total, side_a = att, va, sva, None
+            units, weights, total = (dfd, vb, svb) if hits_b else (att, va, sva)
             victim = units[0] if len(units) == 1 else units[stream.pick(weights, total)]
             take_losses(world, victim, 1)
-            outcome = self._outcome()
+            # the side hit is summed again here (its sums serve the next step too); the other side's stand
+            if hits_b:
+                side_b = self._sums(world, self.defenders)
+            else:
+                side_a = self._sums(world, self.attackers)
+            if self._stale or self.decreed is not None:  # changed from outside meanwhile: look at everything
+                outcome = self._outcome()
+            else:
+                outcome = self._verdict(side_a[1], side_b[1])
         return outcome
 
     def sync(self) -> None:

@@ -103,7 +103,8 @@ def strike(world: World, unit: Unit, target: str, kill_prob: float) -> None:
         if hits > 0:
             take_losses(world, victim, hits)
             hit_any = True
-    world.emit("strike", unit=unit.id, target=target)
+    if world.log.on:
+        world.emit("strike", unit=unit.id, target=target)
     if hit_any:
         _perturb(world, target)
 

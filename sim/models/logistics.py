@@ -19,7 +19,7 @@ import simpy
 from sim.config.schema import Scenario
 from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass
 from sim.engine.bus import MoveRequested, PowerChanged, StateChanged
-from sim.engine.timers import cancel
+from sim.engine.timers import Entry, alarm, withdraw
 from sim.engine.units import Unit, UnitState
 from sim.models.contract import Better, Kind, MetricSpec
 from sim.models.events import KillFactor, SupplyDraw
@@ -73,10 +73,10 @@ class Tank:
         self.t = 0.0
         self.out_since: float | None = None
         self.out_min = 0.0
-        self.alarm: simpy.Event | None = None
+        self.alarm: Entry | None = None  # the pending alarm's entry in the event queue
 
     def settle(self) -> None:
-        now = self.ls.env.now
+        now = self.ls.env._now  # type: ignore[attr-defined]  # (the property, on the hot path)
         if self.rate > 0 and self.level > 0:
             used = min(self.level, self.rate * (now - self.t))
             self.level -= used
@@ -124,18 +124,18 @@ class Tank:
     def schedule(self) -> None:
         """Set the next alarm: crossing the refill threshold, else running dry."""
         if self.alarm is not None:
-            cancel(self.ls.env, self.alarm)
+            withdraw(self.ls.env, self.alarm)
             self.alarm = None
         if self.rate <= 0:
             return
-        if self.level <= EPS * self.capacity:
+        level, capacity = self.level, self.capacity
+        if level <= EPS * capacity:
             if self.out_since is None:  # ran dry at this instant, before its own alarm: record it now
                 self._empty()
             return
-        threshold = self.capacity * self.ls.refill_below
-        gap = self.level if self.wants_refill() else self.level - threshold
-        self.alarm = self.ls.env.timeout(gap / self.rate)
-        self.alarm.callbacks.append(self._alarm)  # type: ignore[union-attr]
+        threshold = capacity * self.ls.refill_below
+        gap = level if level <= threshold * (1 + 1e-6) else level - threshold  # wants_refill(), written out
+        self.alarm = alarm(self.ls.env, gap / self.rate, self._alarm)
 
     def _alarm(self, _ev: simpy.Event) -> None:
         self.alarm = None
@@ -264,18 +264,21 @@ class LogisticsState:
 
     def refill(self, unit: Unit) -> None:
         """Top up every tank below the threshold from depots at the unit's place."""
-        if unit.location is None or unit.location not in self.depots_at:
+        depots = self.depots_at.get(unit.location)  # type: ignore[arg-type]
+        if depots is None:
             return
+        below = self.refill_below
         for cls, tank in self.tanks[unit.id].items():
             tank.settle()
-            if not tank.wants_refill():
+            if tank.level > tank.capacity * below * (1 + 1e-6):  # not tank.wants_refill(), written out
                 continue
-            for depot in self.depots_at[unit.location]:
+            for depot in depots:
                 want = tank.capacity - tank.level
                 got = depot.take(cls, want)
                 if got > 0:
                     tank.add(got)
-                    self.world.emit("refill", unit=unit.id, cls=cls, amount=got, depot=depot.id)
+                    if self.world.log.on:
+                        self.world.emit("refill", unit=unit.id, cls=cls, amount=got, depot=depot.id)
 
     def draw(self, unit: Unit, amounts: Mapping[str, float]) -> bool:
         """Take a lump (a sortie's fuel and ordnance) if every carried class has enough."""

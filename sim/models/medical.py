@@ -164,7 +164,8 @@ class MedicalState:
             len(self.casualties), cause, triage, place, self.env.now, self.env.now + self._time_to_death(triage, stream)
         )
         self.casualties.append(c)
-        self.world.emit("casualty", id=c.id, triage=triage, place=place, cause=cause)
+        if self.world.log.on:
+            self.world.emit("casualty", id=c.id, triage=triage, place=place, cause=cause)
         self.env.process(self._care(c))
 
     def _time_to_death(self, triage: str, stream: Stream) -> float:
@@ -361,7 +362,8 @@ class MedicalState:
         if c.death is not None and not c.death.processed:  # out of care before surgery, alive: no death to come
             cancel(self.env, c.death)
             c.death = None
-        self.world.emit(outcome, id=c.id, triage=c.triage, **where)
+        if self.world.log.on:
+            self.world.emit(outcome, id=c.id, triage=c.triage, **where)
 
     # --- evacuation ---------------------------------------------------------------------------------
 
@@ -426,7 +428,8 @@ class MedicalState:
         for _, _, _, _, arrived in load:
             if not arrived.triggered:
                 arrived.succeed(env.now)
-        world.emit("medevac", unit=asset.id, to=leg.to, casualties=[q[2].id for q in load])
+        if world.log.on:
+            world.emit("medevac", unit=asset.id, to=leg.to, casualties=[q[2].id for q in load])
         return True
 
     # --- other sources --------------------------------------------------------------------------------
