@@ -113,7 +113,17 @@ def census(scenario_path: Path, reps: int = CENSUS_REPS) -> Census:
             resources.add(id(owner))
         return original(self, event, priority, delay)
 
+    import heapq
+    import types
+
+    from sim.engine import timers
+
+    def counting_push(queue, entry):  # type: ignore[no-untyped-def]
+        kinds["Timeout"] += 1  # sim.engine.timers.alarm: a timeout in all but name, pushed without schedule()
+        heapq.heappush(queue, entry)
+
     simpy.Environment.schedule = counting  # type: ignore[method-assign]
+    timers.heapq = types.SimpleNamespace(heappush=counting_push, heapify=heapq.heapify)  # type: ignore[assignment]
     try:
         for i in range(reps):
             resources.clear()
@@ -124,6 +134,7 @@ def census(scenario_path: Path, reps: int = CENSUS_REPS) -> Census:
             events += next(world.env._eid)  # type: ignore[attr-defined]
     finally:
         simpy.Environment.schedule = original  # type: ignore[method-assign]
+        timers.heapq = heapq  # type: ignore[assignment]
     per = {k: round(v / reps) for k, v in kinds.most_common()}
     return Census(round(events / reps), per.get("Initialize", 0), len(resources), len(containers), per)
 
@@ -139,7 +150,7 @@ def fair_program(c: Census) -> tuple[list[tuple[str, ...]], int]:
     orders); the timeouts left over are plain waits (movement, combat, alarms).
     """
     k = c.kinds
-    requests = k.get("PriorityRequest", 0) + k.get("Request", 0)
+    requests = k.get("PriorityRequest", 0) + k.get("Request", 0) + k.get("LockRequest", 0)  # each with its release
     conditions, all_of = k.get("Condition", 0), k.get("AllOf", 0)
     ops = (
         ["lock"] * requests

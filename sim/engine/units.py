@@ -6,10 +6,9 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-import simpy
-
 from sim.config.schema import UnitType
 from sim.engine.geo import Speeds
+from sim.engine.lock import Lock
 
 ORDER_PRIORITY = 1
 
@@ -43,7 +42,7 @@ class Unit:
     location: str | None  # None while moving or aboard a transport
     # orders (and supply trips, and MEDEVAC missions) for one unit run one at a time: lower priority
     # value first, then in the order asked (ORDER_PRIORITY for orders and supply trips)
-    busy: simpy.PriorityResource
+    busy: Lock
     initial: float = 0.0
     killed: float = 0.0
     wounded: float = 0.0

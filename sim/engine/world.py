@@ -13,6 +13,7 @@ from sim.engine.budget import run_until
 from sim.engine.bus import Bus, OrderFailed, RouteChanged, StateChanged
 from sim.engine.eventlog import EventLog
 from sim.engine.geo import Map, Path
+from sim.engine.lock import Lock
 from sim.engine.rng import Streams
 from sim.engine.services import Services
 from sim.engine.signals import Condition
@@ -63,7 +64,7 @@ class World:
                 nation=spec.nation,
                 strength=spec.strength or utype.strength,
                 location=spec.at,
-                busy=simpy.PriorityResource(self.env, capacity=1),
+                busy=Lock(self.env),
             )
         self.handlers: dict[str, OrderHandler] = {}
         self._signals: dict[Condition, simpy.Event] = {}

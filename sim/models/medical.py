@@ -24,6 +24,7 @@ import simpy
 
 from sim.config.medical import TRIAGE, Facility, Medical
 from sim.config.schema import Scenario
+from sim.engine.lock import Lock, LockRequest
 from sim.engine.movement import travel
 from sim.engine.rng import Stream
 from sim.engine.timers import cancel
@@ -66,8 +67,8 @@ class Stage:
 
     spec: Facility
     stream: Stream  # treatment times
-    teams: simpy.PriorityResource
-    beds: simpy.PriorityResource | None
+    teams: Lock
+    beds: Lock | None
     waits: list[float] = field(default_factory=list)
     arrivals: int = 0
     waiting: int = 0
@@ -126,8 +127,8 @@ class MedicalState:
             f.id: Stage(
                 f,
                 world.streams[f"treatment:{f.id}"],
-                simpy.PriorityResource(self.env, f.teams),
-                simpy.PriorityResource(self.env, f.beds) if f.beds else None,
+                Lock(self.env, f.teams),
+                Lock(self.env, f.beds) if f.beds else None,
                 since=self.since,
             )
             for f in med.facilities
@@ -343,7 +344,7 @@ class MedicalState:
         got = yield ev | c.death
         if ev in got:
             return True
-        if isinstance(ev, simpy.resources.resource.Request):  # give up the place in the queue, or the bed
+        if isinstance(ev, LockRequest):  # give up the place in the queue, or the bed
             if ev.triggered:
                 ev.resource.release(ev)
             else:
