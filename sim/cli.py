@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sim import _collector as collector
+from sim import _process
 from sim._lazy import Later
 from sim._version import __version__
 from sim.cores import MAX_WORKERS, default_workers
@@ -91,7 +91,7 @@ class ExsimGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         # with no args, exsim is the program (a console script, python -m sim.cli), not embedded (CliRunner)
-        with _sigterm_as_interrupt(), collector.owned() if args is None else contextlib.nullcontext():
+        with _sigterm_as_interrupt(), _process.owned() if args is None else contextlib.nullcontext():
             try:
                 rv = super().main(args, prog_name, complete_var, False, **extra)
             except click.ClickException as e:  # an unknown option, a bad value, a missing argument
@@ -271,7 +271,7 @@ def run(
     """Run SCENARIO (a file, or the name of a shipped scenario) and summarise its outcomes."""
     if executor == "dask" and scheduler:
         check_scheduler(scheduler)
-    with collector.starting():  # the imports and the scenario: long-lived objects, no garbage to collect
+    with _process.starting():  # the imports and the scenario: long-lived objects, no garbage to collect
         from sim.present import i18n
         from sim.present.labels import Labels
 
