@@ -105,6 +105,7 @@ def main() -> None:
     print(f"  exsim run island_retake --reps 1, CPU: {spread(cpu['exsim run --reps 1'])} s  (goal <= 0.5)")
     top = ", ".join(f"{name} {ms:.0f}" for name, ms in sorted(by.items(), key=lambda kv: -kv[1])[:8])
     print(f"  exsim run --reps 1, its imports (-X importtime, median of 3, ms): {sum(by.values()):.0f}; {top}")
+    print("  (import times are wall clock, measured with some overhead: a busy machine inflates them)")
 
 
 if __name__ == "__main__":
