@@ -26,9 +26,9 @@ from sim.errors import ExsimError, ScenarioError, capped
 from sim.play.cli import play
 from sim.serve.cli import serve
 
-# Everything else is imported when a command first uses it (sim._lazy): `exsim --help` and `exsim list`
-# load neither pydantic's schema nor the models nor rich, and no command but the deterministic mode and
-# the statistics loads scipy.
+# Everything else is imported when a command first uses it (sim._lazy): `exsim --help`, `exsim list` and
+# `exsim runs` load neither pydantic nor numpy nor the models nor rich, and no command but the
+# deterministic mode and the statistics loads scipy (tests/test_performance_structure.py).
 Console = Later("rich.console", "Console")
 Text = Later("rich.text", "Text")
 load_scenario = Later("sim.config.load", "load_scenario")

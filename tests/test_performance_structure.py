@@ -5,15 +5,24 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
 
 
-def loaded_after(code: str) -> set[str]:
+def loaded_after(code: str, cwd: Path | None = None) -> set[str]:
     """Top-level packages and sim modules in sys.modules after running ``code`` in a fresh interpreter."""
     script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=cwd)
     return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+def command(*args: str) -> str:
+    """Code that runs ``exsim ARGS`` in-process, as its console script does, and prints what it printed."""
+    return f"from sim.cli import main\ntry:\n    main({list(args)!r})\nexcept SystemExit:\n    pass"
 
 
 HEAVY = ("scipy", "pandas", "dask", "distributed", "matplotlib", "pydantic", "numpy", "rich")
@@ -28,8 +37,24 @@ def test_importing_the_cli_loads_no_heavy_module(code):
 
 
 def test_help_loads_no_heavy_module():
-    loaded = loaded_after("from sim.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass")
+    loaded = loaded_after(command("--help"))
     assert not any(m.split(".")[0] in HEAVY for m in loaded)
+
+
+def test_listing_what_is_shipped_loads_no_heavy_module():
+    loaded = loaded_after(command("list"))
+    assert "sim.config.locate" in loaded  # it did list
+    assert not any(m.split(".")[0] in HEAVY for m in loaded)
+
+
+def test_listing_runs_loads_neither_the_schema_nor_the_models(tmp_path):
+    folder = tmp_path / "results" / "island_retake" / "r1"  # where exsim runs looks, from tmp_path
+    out = CliRunner().invoke(main, ["run", "island_retake", "--reps", "1", "-q", "--out", str(folder)])
+    assert out.exit_code == 0, out.output
+    loaded = loaded_after(command("runs"), cwd=tmp_path)
+    assert "sim.experiment.meaning" in loaded  # it read the run's metric catalogue, for its headline
+    assert not any(m.split(".")[0] in HEAVY for m in loaded)
+    assert "sim.config.schema" not in loaded and "sim.models.registry" not in loaded
 
 
 def test_a_stochastic_run_loads_no_scipy():
@@ -47,9 +72,10 @@ def test_a_stochastic_run_loads_no_scipy():
 def test_lazy_package_names_are_the_real_objects():
     import sim
     from sim.config.load import load_scenario
-    from sim.experiment.replicate import replicate
+    from sim.experiment.replications import replicate
 
     assert sim.load_scenario is load_scenario and sim.replicate is replicate
+    assert sim.experiment.replicate is replicate  # the function: no submodule of that name hides it
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         sim.nothing  # noqa: B018
 

@@ -17,10 +17,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sim.config import crossref, lint
 from sim.config.durations import format_time, is_planner_time
+from sim.config.fields import field_names_at
 from sim.config.locate import catalogue_path, locate
 from sim.config.overrides import apply_overrides
 from sim.config.schema import Catalog, Scenario
-from sim.config.suggest import did_you_mean, field_names_at, unknown
+from sim.config.suggest import did_you_mean, unknown
 from sim.config.yamlsafe import Document, PathKey, dotted, read_file
 from sim.errors import Problem, ScenarioError
 

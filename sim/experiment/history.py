@@ -25,7 +25,6 @@ from typing import Any
 from sim.errors import ExsimError
 from sim.experiment.lock import FolderLock, is_locked
 from sim.experiment.store import FILE
-from sim.models.objectives import is_objective
 
 ROOT = Path("results")
 MANIFEST = "manifest.json"
@@ -328,7 +327,11 @@ def _headline(folder: Path, manifest: dict[str, Any], point: int | None) -> list
         specs = of_manifest(manifest).specs
     except (OSError, ValueError, StopIteration, TypeError, KeyError):
         return []
-    names = [n for n, m in specs.items() if m.headline] or [n for n in summary if is_objective(n)]
+    names = [n for n, m in specs.items() if m.headline]
+    if not names:  # a folder written before the catalogue was saved: its objectives (this loads the models)
+        from sim.models.objectives import is_objective
+
+        names = [n for n in summary if is_objective(n)]
     shown = []
     for name in names:
         s = summary.get(name)

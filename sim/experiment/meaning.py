@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.config.load import LoadedScenario
-from sim.models.catalogue import catalogue
 from sim.models.contract import MetricSpec
+
+if TYPE_CHECKING:
+    from sim.config.load import LoadedScenario
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Meaning:
 
 def of_scenarios(scenarios: Iterable[LoadedScenario]) -> Meaning:
     """The catalogue over every point's scenario (points of a sweep may differ in their metrics)."""
+    from sim.models.catalogue import catalogue  # here: reading a folder's catalogue loads no model
+
     specs: dict[str, MetricSpec] = {}
     perspective = None
     for i, loaded in enumerate(scenarios):
