@@ -27,8 +27,9 @@ from sim.play.cli import play
 from sim.serve.cli import serve
 
 # Everything else is imported when a command first uses it (sim._lazy): `exsim --help`, `exsim list` and
-# `exsim runs` load neither pydantic nor numpy nor the models nor rich, and no command but the
-# deterministic mode and the statistics loads scipy (tests/test_performance_structure.py).
+# `exsim runs` load neither pydantic nor numpy nor the models nor rich; `compare` and `export` load neither
+# pydantic nor the models; no command but the deterministic mode and the statistics loads scipy
+# (tests/test_performance_structure.py).
 Console = Later("rich.console", "Console")
 Text = Later("rich.text", "Text")
 load_scenario = Later("sim.config.load", "load_scenario")

@@ -47,14 +47,39 @@ def test_listing_what_is_shipped_loads_no_heavy_module():
     assert not any(m.split(".")[0] in HEAVY for m in loaded)
 
 
-def test_listing_runs_loads_neither_the_schema_nor_the_models(tmp_path):
-    folder = tmp_path / "results" / "island_retake" / "r1"  # where exsim runs looks, from tmp_path
-    out = CliRunner().invoke(main, ["run", "island_retake", "--reps", "1", "-q", "--out", str(folder)])
-    assert out.exit_code == 0, out.output
-    loaded = loaded_after(command("runs"), cwd=tmp_path)
-    assert "sim.experiment.meaning" in loaded  # it read the run's metric catalogue, for its headline
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """A folder holding results/island_retake/a and .../b: two runs of 2 replications, with other seeds."""
+    root = tmp_path_factory.mktemp("runs")
+    for name, seed in (("a", "1"), ("b", "2")):
+        folder = root / "results" / "island_retake" / name
+        out = CliRunner().invoke(
+            main, ["run", "island_retake", "--reps", "2", "--seed", seed, "-q", "--out", str(folder)]
+        )
+        assert out.exit_code == 0, out.output
+    return root
+
+
+MODELS = ("sim.config.schema", "sim.models.registry", "sim.engine.world")
+
+
+def test_listing_runs_loads_neither_the_schema_nor_the_models(two_runs):
+    loaded = loaded_after(command("runs"), cwd=two_runs)  # exsim runs lists results/ in its folder
+    assert "sim.experiment.meaning" in loaded  # it read the runs' metric catalogues, for their headlines
     assert not any(m.split(".")[0] in HEAVY for m in loaded)
-    assert "sim.config.schema" not in loaded and "sim.models.registry" not in loaded
+    assert not any(m in loaded for m in MODELS)
+
+
+def test_comparing_and_exporting_load_neither_pydantic_nor_the_models(two_runs, tmp_path):
+    # a comparison computes intervals (numpy, scipy's t quantiles) and draws a table (rich): no more
+    loaded = loaded_after(command("compare", "results/island_retake/a", "results/island_retake/b"), cwd=two_runs)
+    assert "sim.experiment.compare" in loaded and "scipy" in loaded  # it did compare
+    assert "pydantic" not in loaded and not any(m in loaded for m in MODELS)
+    pytest.importorskip("pandas")
+    out = tmp_path / "a.csv"
+    loaded = loaded_after(command("export", "results/island_retake/a", "--format", "csv", "--out", str(out)), two_runs)
+    assert out.read_text().count("\n") == 3  # a header and two replications
+    assert "pydantic" not in loaded and not any(m in loaded for m in MODELS)
 
 
 def test_a_stochastic_run_loads_no_scipy():

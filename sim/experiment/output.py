@@ -11,11 +11,13 @@ import platform
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim._version import __version__
-from sim.config.load import LoadedScenario
 from sim.config.locate import catalogue_path
+
+if TYPE_CHECKING:
+    from sim.config.load import LoadedScenario
 
 
 def write_atomic(path: Path, text: str | Iterable[str]) -> None:

@@ -18,7 +18,6 @@ from sim.experiment.compare import Difference, unit_of
 from sim.experiment.meaning import Meaning
 from sim.experiment.stats import Summary
 from sim.models.contract import MetricSpec
-from sim.models.objectives import is_objective
 from sim.present.i18n import Language, language
 
 
@@ -78,6 +77,8 @@ def summary_view(
     """Objectives first (met in x % of runs), then the headline metrics with units; ``show_all`` or
     ``metrics`` for more. Metrics that were 0 in every replication are left out of the full table.
     ``lang`` translates the headings, ``label`` and ``fmt`` give a metric's words and value with unit."""
+    from sim.models.objectives import is_objective  # here: the comparison tables load no model
+
     _ = (lang or language("en"))._
     specs = meaning.specs
     objectives = [n for n in summary if is_objective(n)]
