@@ -9,6 +9,7 @@ random numbers). Models key their streams by entity (``combat:<place>``, ``fires
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import numpy as np
@@ -20,6 +21,7 @@ def seed_sequence(seed: int, replication: int, name: str) -> np.random.SeedSeque
     return np.random.SeedSequence(seed, spawn_key=(replication, stream_key(name)))
 
 
+@functools.lru_cache(maxsize=4096)  # the same names in every replication
 def stream_key(name: str) -> int:
     """A 64-bit key for a stream name (CRC-32 collides once in ~77,000 pairs of names; this does not)."""
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big")

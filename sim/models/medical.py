@@ -17,6 +17,7 @@ diverted) at that facility.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -103,6 +104,9 @@ class Stage:
         if now >= self.since:
             self.offered += 1
             self.blocked += self.full
+
+
+_urgency = operator.itemgetter(0, 1)  # of a queue entry (priority, id, ...): the most urgent, then the first hurt
 
 
 @dataclass
@@ -406,15 +410,13 @@ class MedicalState:
     def _mission(self, leg: Leg, asset: Unit) -> Process:
         """Fly to the most urgent casualty's facility, load the most urgent there, carry them to ``leg.to``."""
         env, world = self.env, self.world
-        leg.queue.sort(key=lambda q: (q[0], q[1]))
+        leg.queue.sort(key=_urgency)
         source = self.stages[leg.queue[0][3]].spec.at
         if not (yield from travel(world, asset, source)):
             return False
         room = math.floor(asset.strength) * asset.type.litters
         load = [
-            q
-            for q in sorted(leg.queue, key=lambda q: (q[0], q[1]))
-            if self.stages[q[3]].spec.at == source and q[2].outcome is None
+            q for q in sorted(leg.queue, key=_urgency) if self.stages[q[3]].spec.at == source and q[2].outcome is None
         ][:room]
         if not load:
             return True
