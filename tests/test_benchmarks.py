@@ -31,7 +31,7 @@ def test_engine_benchmark_reports_the_fair_ratio_and_the_speed_up():
     assert "exsim / fair baseline (replications/s):" in out
     assert "exsim / bare loop (events/s)" in out
     assert "speed-up over 7838bef" in out
-    assert "PriorityRequest" in out and "Timeout" in out  # the census it built the baseline from
+    assert "LockRequest" in out and "Timeout" in out  # the census it built the baseline from
 
 
 def test_queue_benchmark_reports_ratios_with_their_spread():

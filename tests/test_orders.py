@@ -32,13 +32,20 @@ def test_reasons_sort_into_kinds(reason, kind):
 
 
 def test_a_medevac_out_of_fuel_shows_in_the_metrics():
-    """No fuel at the helicopters' base: after their first flights they cannot fly again."""
+    """No fuel at the helicopters' base: after their first flights they cannot fly again.
+
+    Whether a replication has enough casualties to drain the tanks is chance (about one in four does not):
+    ten replications, of which some must show it, and every one must add up.
+    """
     s = load_scenario("medical_chain", ["depots.0.stocks.fuel.initial=0"]).scenario
-    m = run_replication(s, 2024).metrics
-    assert m["failed_reason.fuel"] > 0
-    assert m["failed_orders"] == sum(m[f"failed_reason.{k}"] for k, _, _ in orders.REASONS)
     medevacs = [f"unit_failed_orders.{a}" for e in s.medical.evacuation for a in e.assets]
-    assert sum(m[n] for n in medevacs) == m["failed_reason.fuel"]
+    short = 0.0
+    for i in range(10):
+        m = run_replication(s, 2024, i).metrics
+        assert m["failed_orders"] == sum(m[f"failed_reason.{k}"] for k, _, _ in orders.REASONS)
+        assert sum(m[n] for n in medevacs) == m["failed_reason.fuel"]
+        short += m["failed_reason.fuel"]
+    assert short > 0
     full = run_replication(load_scenario("medical_chain").scenario, 2024).metrics
     assert full["failed_orders"] == 0
 
