@@ -1,18 +1,21 @@
 """Sweep throughput and memory: serial, 2 processes and Dask, alternated and repeated; 10,000 replications.
 
-    python benchmarks/sweep.py [--reps 200] [--rounds 3] [--big 10000] [--skip-big]
+    python benchmarks/sweep.py [--reps 200] [--rounds 3] [--big 10000] [--big-rounds 1] [--skip-big]
 
 1. The same sweep (trans_caspian_logistics, 3 points x --reps) with each executor, in rounds whose
    order rotates (serial, process, dask; then process, dask, serial; ...), so that a busy neighbour
    on a shared machine hits every executor alike. Per executor: wall time and CPU time per
    replication (this process and all its descendants: pool workers, the forkserver, Dask's nanny and
    workers, sampled with psutil), and its start-up (the same executor on one replication). Goals:
-   2 processes >= 1.8x serial; Dask >= 0.9x the process pool, on a sweep where start-up is < 5 %.
+   2 processes >= 1.8x serial; Dask >= 0.9x the process pool, on a sweep where start-up is < 5 %
+   (Dask's start-up is ~2 s: that takes --reps 2000 or so; the script says when the sweep was too short).
    The ratios are taken within a round, then summarised over rounds: median (min-max).
 2. ``exsim run island_retake --reps N`` (the CLI, through the store and the process pool) for a tenth
-   of --big and for --big: wall time (goal: 10,000 in <= 15 s) and peak memory, the sum of the RSS
-   of the main process and its workers (PSS) sampled every 0.1 s, and the largest single process (goal:
-   flat in the replication count and < 150 MB at 10,000, workers included).
+   of --big and for --big, alternated, --big-rounds times: wall time (goal: 10,000 in <= 15 s); the
+   overhead around the engine, (wall x 2 cores) - (engine CPU per replication x N), with the engine's
+   CPU per replication measured in this process on the same scenario; and peak memory, the sum of
+   the PSS of the main process and its workers sampled every 0.1 s, with each process's own peak
+   (goal: flat in the replication count and < 150 MB at 10,000, workers included).
 Times include starting the pool or cluster: that is what a user waits for. Needs the bench extra
 (pip install -e '.[bench]': Dask and psutil).
 """
@@ -42,6 +45,7 @@ from sim.experiment.design import SweepSpec, build_sweep
 from sim.experiment.sweep import Plan, run_plan
 
 EXECUTORS = ("serial", "process", "dask")
+ROLES = (("forkserver", "fork server"), ("resource_tracker", "resource tracker"))  # the main process's children
 
 
 class TreeMonitor:
@@ -52,12 +56,14 @@ class TreeMonitor:
     their pages, and a sum of RSS would count those pages once per worker.
     """
 
-    def __init__(self, pid: int, every: float = 0.1):
+    def __init__(self, pid: int, every: float = 0.1, memory: bool = False):
         self.root = psutil.Process(pid)
         self.every = every
+        self.memory = memory  # PSS reads every page table entry (smaps): costly, so only when asked
         self.cpu: dict[int, float] = {}  # pid -> user + system seconds, last seen
         self.peak_total = 0  # bytes: the largest sum of PSS over the tree at one sample
         self.peak_one = 0  # bytes: the largest RSS of a single process
+        self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (its role, its largest PSS in bytes)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -70,13 +76,26 @@ class TreeMonitor:
         for p in procs:
             try:
                 with p.oneshot():
-                    t, mem = p.cpu_times(), p.memory_full_info()
+                    t = p.cpu_times()
+                    mem = p.memory_full_info() if self.memory else None
+                    role = self.peaks[p.pid][0] if p.pid in self.peaks else self._role(p) if mem else ""
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
             self.cpu[p.pid] = t.user + t.system
-            total += mem.pss
-            self.peak_one = max(self.peak_one, mem.rss)
+            if mem is not None:
+                total += mem.pss
+                self.peak_one = max(self.peak_one, mem.rss)
+                self.peaks[p.pid] = (role, max(mem.pss, self.peaks.get(p.pid, ("", 0))[1]))
         self.peak_total = max(self.peak_total, total)
+
+    def _role(self, p: psutil.Process) -> str:
+        """main, fork server, resource tracker or worker (a worker forked by the server shares its command line)."""
+        if p.pid == self.root.pid:
+            return "main"
+        if p.ppid() != self.root.pid:
+            return "worker"
+        line = " ".join(p.cmdline())
+        return next((role for key, role in ROLES if key in line), "worker")
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -131,19 +150,42 @@ def spread(xs: list[float], fmt: str = "{:.2f}") -> str:
     return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}-{fmt.format(max(xs))})"
 
 
-def cli_run(reps: int) -> tuple[float, float, float, float]:
-    """``exsim run island_retake --reps N`` in a subprocess: wall s, CPU s, peak PSS MB (tree), largest RSS MB."""
+def cli_run(reps: int) -> tuple[float, float, TreeMonitor]:
+    """``exsim run island_retake --reps N`` in a subprocess: wall s, CPU s, and its monitor (memory)."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "sim.cli", "run", "island_retake", "--reps", str(reps), "--workers", "2"]
         cmd += ["--out", str(Path(tmp) / "out"), "-q"]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=tmp)
-        with TreeMonitor(proc.pid) as mon:
+        with TreeMonitor(proc.pid, memory=True) as mon:
             proc.wait()
         wall = time.perf_counter() - t0
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode})")
-    return wall, mon.cpu_seconds(), mon.peak_total / 2**20, mon.peak_one / 2**20
+    return wall, mon.cpu_seconds(), mon
+
+
+def engine_cpu_per_replication(reps: int = 200) -> float:
+    """CPU seconds of one replication of island_retake in this process: the engine alone, no executor or store."""
+    from sim.config.load import load_scenario
+    from sim.engine.geo import Map
+    from sim.experiment.runner import run_replication
+
+    scenario = load_scenario("island_retake").scenario
+    shared = Map(scenario.map)
+    run_replication(scenario, 0, 0, map_=shared)  # warm: imports, caches
+    t0 = time.process_time()
+    for i in range(reps):
+        run_replication(scenario, scenario.scenario.seed, i, map_=shared)
+    return (time.process_time() - t0) / reps
+
+
+def memory_line(mon: TreeMonitor) -> str:
+    """Each process's peak PSS, by role: where the memory is."""
+    by_role: dict[str, list[float]] = {}
+    for role, pss in mon.peaks.values():
+        by_role.setdefault(role, []).append(pss / 2**20)
+    return ", ".join(f"{role} {' + '.join(f'{x:.0f}' for x in sorted(xs))}" for role, xs in sorted(by_role.items()))
 
 
 def main() -> None:
@@ -151,19 +193,28 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=200, help="replications per point (3 points)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--big", type=int, default=10000, help="replications of island_retake for time and memory")
+    ap.add_argument("--big-rounds", type=int, default=1, help="repeats of the --big runs (alternated with a tenth)")
     ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--skip-executors", action="store_true", help="only the --big runs")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared: other work may run)")
-    p, tiny = plan(args.reps), plan(2, points=1)  # two batches: a pool is started (one batch runs in-process)
+    if not args.skip_executors:
+        executors(args.reps, args.rounds)
+    if not args.skip_big:
+        big(args.big, args.big_rounds)
+
+
+def executors(reps: int, rounds: int) -> None:
+    p, tiny = plan(reps), plan(2, points=1)  # two batches: a pool is started (one batch runs in-process)
     samples: dict[str, list[Sample]] = {e: [] for e in EXECUTORS}
     startup: dict[str, list[float]] = {e: [] for e in EXECUTORS}
-    for r in range(args.rounds):
+    for r in range(rounds):
         order = EXECUTORS[r % 3 :] + EXECUTORS[: r % 3]
         for e in order:
             startup[e].append(timed(tiny, e).wall)
             samples[e].append(timed(p, e))
     n = p.replications * len(p.points)
-    print(f"trans_caspian_logistics, 3 points x {args.reps} replications, {args.rounds} rounds: median (min-max)")
+    print(f"trans_caspian_logistics, 3 points x {reps} replications, {rounds} rounds: median (min-max)")
     for e in EXECUTORS:
         s = samples[e]
         wall_ms = spread([1e3 * x.wall / n for x in s])
@@ -176,17 +227,36 @@ def main() -> None:
     speedup = [s.wall / q.wall for s, q in zip(samples["serial"], samples["process"], strict=True)]
     dask = [q.wall / d.wall for q, d in zip(samples["process"], samples["dask"], strict=True)]
     print(f"  2 processes / serial: {spread(speedup)}x  (goal >= 1.8)")
-    print(f"  Dask / 2 processes  : {spread(dask)}x  (goal >= 0.9)")
-    if args.skip_big:
-        return
-    print("exsim run island_retake --workers 2 (the CLI: store, process pool); memory = main process + workers")
-    for reps in (args.big // 10, args.big):
-        wall, cpu, total, one = cli_run(reps)
-        goal = "  (goals: <= 15 s; < 150 MB)" if reps == args.big else ""
+    dask_share = statistics.median(st / x.wall for st, x in zip(startup["dask"], samples["dask"], strict=True))
+    longer = "" if dask_share < 0.05 else f"; Dask's start-up is {100 * dask_share:.0f} %, not < 5 %: try --reps "
+    longer += f"{50 * round(reps * dask_share / 0.05 / 50 + 1)}" if longer else ""
+    print(f"  Dask / 2 processes  : {spread(dask)}x  (goal >= 0.9{longer})")
+
+
+def big(reps: int, rounds: int) -> None:
+    engine = engine_cpu_per_replication()
+    print(
+        "exsim run island_retake --workers 2 (the CLI: store, process pool); memory = main process + workers; "
+        f"the engine alone: {1e3 * engine:.2f} ms CPU per replication"
+    )
+    sizes = (reps // 10, reps)
+    runs: dict[int, list[tuple[float, float, TreeMonitor]]] = {n: [] for n in sizes}
+    for r in range(rounds):
+        for n in sizes if r % 2 == 0 else sizes[::-1]:
+            runs[n].append(cli_run(n))
+    for n in sizes:
+        walls = [w for w, _, _ in runs[n]]
+        overhead = [2 * w - engine * n for w in walls]
+        share = [100 * o / (2 * w) for o, w in zip(overhead, walls, strict=True)]
+        goal = "  (goals: <= 15 s; < 150 MB)" if n == reps else ""
         print(
-            f"  {reps:6,d} replications: {wall:5.1f} s wall, {1e3 * cpu / reps:.2f} ms CPU per replication, "
-            f"peak memory {total:.0f} MB (PSS, all processes; largest RSS {one:.0f} MB){goal}"
+            f"  {n:6,d} replications ({rounds} runs): {spread(walls, '{:.1f}')} s wall, "
+            f"{spread([1e3 * c / n for _, c, _ in runs[n]])} ms CPU per replication, overhead (2 x wall - engine) "
+            f"{spread(overhead, '{:.1f}')} core-s = {spread(share, '{:.0f}')} %; "
+            f"peak memory {spread([m.peak_total / 2**20 for _, _, m in runs[n]], '{:.0f}')} MB "
+            f"(PSS, all processes; largest RSS {max(m.peak_one for _, _, m in runs[n]) / 2**20:.0f} MB){goal}"
         )
+        print(f"      peak PSS by process, MB (last run): {memory_line(runs[n][-1][2])}")
 
 
 if __name__ == "__main__":

@@ -56,7 +56,6 @@ record = Later("sim.experiment.record", "record")
 rerun = Later("sim.experiment.record", "rerun")
 ResultStore = Later("sim.experiment.store", "ResultStore")
 Plan = Later("sim.experiment.sweep", "Plan")
-summarise_point = Later("sim.experiment.sweep", "summarise_point")
 comparison_view = Later("sim.present.table", "comparison_view")
 summary_view = Later("sim.present.table", "summary_view")
 sweep_view = Later("sim.present.table", "sweep_view")
@@ -313,9 +312,7 @@ def run(
             command=sys.argv,
             origin=origin,
         )
-    store = done.store()
-    summary = summarise_point(store, 0)
-    store.close()
+    summary = done.summaries[0]
     name = plan.scenarios[0].scenario.scenario.name
     n = plan.replications - len(done.errors)
     names = Labels(plan.scenarios[0].scenario, language)
@@ -546,7 +543,7 @@ def sweep(
     if not quiet:
         means = plan.meaning()
         shown = list(metrics) or [m for m in means.headline() if m in store.metrics and not is_objective(m)]
-        rows = [(p.settings, p.label, summarise_point(store, p.index)) for p in store.points()]
+        rows = [(p.settings, p.label, done.summaries[p.index]) for p in store.points()]
         title = f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications"
         Console().print(sweep_view(title, rows, [m for m in store.metrics if is_objective(m)] + shown, means))
         click.echo(f"results written to {done.folder}/")

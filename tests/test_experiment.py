@@ -23,7 +23,7 @@ from sim.experiment.design import SweepSpec, build_sweep, load_sweep
 from sim.experiment.executors import Task
 from sim.experiment.stats import mean_ci, wilson
 from sim.experiment.store import FILE, ResultStore, table
-from sim.experiment.sweep import Plan, run_plan
+from sim.experiment.sweep import Plan, run_plan, write_files
 from tests.conftest import REPO, count_replications
 
 BAD = Path(__file__).parent / "bad_sweeps"
@@ -51,9 +51,29 @@ def test_serial_process_and_dask_give_identical_tables(tmp_path):
     sweep = island_sweep(tmp_path)
     serial = run_table(sweep, tmp_path / "serial", executor="serial")
     process = run_table(sweep, tmp_path / "process", executor="process", workers=2, batch=2)
+    guided = run_table(sweep, tmp_path / "guided", executor="process", workers=2)  # tasks of 3, 2, 1, 1, ...
     dask = run_table(sweep, tmp_path / "dask", executor="dask", workers=2, batch=3)  # a LocalCluster on loopback
     assert len(serial) == 12
-    assert serial == process == dask
+    assert serial == process == guided == dask
+
+
+@pytest.mark.parametrize("workers", [1, 2, 8])
+def test_guided_batches_cover_every_replication_once_shrinking_towards_the_end(workers):
+    todo = [(0, list(range(5000))), (1, []), (2, [3, 7, *range(10, 4000)])]  # 5000: whole tasks of 50
+    cut = list(executors.batches(todo, workers))
+    for point, reps in todo:  # every replication once, in order, in its point's tasks
+        assert [r for p, rs in cut if p == point for r in rs] == reps
+    sizes = [len(rs) for _, rs in cut]
+    assert max(sizes) == executors.MAX_BATCH and sizes == sorted(sizes, reverse=True) and sizes[-1] == 1
+    # a task takes at most 1 / (SHARE x workers) of what is left (rounded up): the last ones are short
+    left = 8992
+    for n in sizes:
+        assert n <= math.ceil(left / (executors.SHARE * workers))
+        left -= n
+    # fewer tasks than a fixed 25 (the former default) made, each a round trip to pay for: 360
+    assert len(cut) < 0.7 * 8992 / 25
+    fixed = list(executors.batches(todo, workers, size=25))
+    assert {len(rs) for _, rs in fixed} == {25, 3992 - 159 * 25} and len(fixed) == 200 + 160
 
 
 def test_the_process_pool_sends_each_scenario_once_not_with_every_batch(tmp_path, monkeypatch):
@@ -163,6 +183,12 @@ def test_a_replication_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path, m
     errors = [r for r in rows if r["error"] is not None]
     assert [r["replication"] for r in errors] == [1, 1] and all("RuntimeError: boom" in r["error"] for r in errors)
     assert all(not math.isnan(r["end_time_h"]) for r in rows if r["error"] is None)
+    # the sweep's summary counts each point's error and summarises the replications that ran
+    shown = write_files(store, plan, {})
+    written = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert [p["errors"] for p in written] == [1, 1]
+    assert [p["metrics"]["end_time_h"]["n"] for p in written] == [shown[0]["end_time_h"].n, shown[1]["end_time_h"].n]
+    assert shown[0]["end_time_h"].n == 2
 
 
 def test_common_random_numbers_make_paired_differences_less_variable(tmp_path):

@@ -7,10 +7,11 @@ table. Batches of replications make each task long enough to pay for its schedul
 from __future__ import annotations
 
 import gc
+import math
 import os
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,9 @@ class Task:
     replications: tuple[int, ...]
 
 
+Batch = tuple[int, tuple[int, ...]]  # a point and some of its replications
+
+
 @dataclass(frozen=True)
 class Outcome:
     point: int
@@ -37,6 +41,25 @@ class Outcome:
     seconds: float
     metrics: dict[str, float] | None
     error: str | None
+
+
+MAX_BATCH = 50  # replications per task at most: an interrupt loses at most a task's work per worker
+SHARE = 2  # a task takes at most 1 / (SHARE x workers) of the replications still to cut
+
+
+def batches(todo: Sequence[tuple[int, Sequence[int]]], workers: int, size: int | None = None) -> Iterator[Batch]:
+    """Cut each point's replications (``todo``: (point, replications) in order) into tasks of ``size``, or by
+    default by guided self-scheduling: each task takes a share of the replications still left, up to
+    MAX_BATCH, so that the first tasks are long enough to pay for their scheduling (a Dask task costs
+    ~10 ms of CPU) and the last ones short enough that no worker waits long for the others at the end."""
+    left = sum(len(reps) for _, reps in todo)
+    for point, reps in todo:
+        i = 0
+        while i < len(reps):
+            n = size or min(MAX_BATCH, math.ceil(left / (SHARE * workers)))
+            yield point, tuple(reps[i : i + n])
+            left -= min(n, len(reps) - i)
+            i += n
 
 
 def run_task(task: Task) -> list[Outcome]:

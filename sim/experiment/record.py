@@ -16,6 +16,7 @@ from sim.errors import ExsimError
 from sim.experiment import history
 from sim.experiment.output import environment, scenario_provenance
 from sim.experiment.replay import write_traces
+from sim.experiment.stats import Summary
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import Plan, Progress, run_plan, write_files
 
@@ -25,6 +26,7 @@ class Recorded:
     folder: Path
     manifest: dict[str, Any]
     errors: list[str]  # the error of each replication that raised
+    summaries: dict[int, dict[str, Summary]]  # point -> metric -> summary, as in summary.json
 
     def store(self) -> ResultStore:
         return ResultStore.open(self.folder)
@@ -97,7 +99,7 @@ def record(
                 "errors": len(errors),
             }
             manifest.setdefault("started", started)
-            write_files(store, plan, manifest)
+            summaries = write_files(store, plan, manifest)
         finally:
             store.close()
         if trace and plan.kind == "run":
@@ -105,7 +107,7 @@ def record(
             # its error is in the store; trace the others
             traced = [i for i in trace if i not in failed]
             write_traces(tgt.work, plan.scenarios[0].scenario, plan.seed, traced, samples=positions)
-    return Recorded(tgt.final, manifest, errors)
+    return Recorded(tgt.final, manifest, errors, summaries)
 
 
 def _run_provenance(plan: Plan) -> dict[str, Any]:

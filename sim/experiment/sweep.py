@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +13,11 @@ from typing import Any
 
 from sim._version import __version__
 from sim.config.load import LoadedScenario
+from sim.cores import default_workers
 from sim.errors import ExsimError
 from sim.experiment import meaning
 from sim.experiment.design import Point, Sweep
-from sim.experiment.executors import Task, execute
+from sim.experiment.executors import Task, batches, execute
 from sim.experiment.output import dumps_json, replications_csv_lines, write_atomic
 from sim.experiment.stats import Summary, summarise_columns, summarise_metrics
 from sim.experiment.store import PointRow, ResultStore
@@ -121,15 +123,12 @@ def run_plan(
     manifest = {**plan.manifest(), **({"started": started} if started else {})}
     store = ResultStore.create(out, manifest, rows, plan.metrics(), resume)
     targets = {p.index: plan.replications for p in plan.points}
-    size = batch or max(1, min(25, math.ceil(plan.replications / 8)))
+    scenarios = {p.index: s.scenario for p, s in zip(plan.points, plan.scenarios, strict=True)}
     while True:
         done = store.done()
-        tasks = []
-        for p, s in zip(plan.points, plan.scenarios, strict=True):
-            todo = [r for r in range(targets[p.index]) if (p.index, r) not in done]
-            tasks += [
-                Task(p.index, s.scenario, plan.seed, tuple(todo[i : i + size])) for i in range(0, len(todo), size)
-            ]
+        todo = [(p, [r for r in range(n) if (p, r) not in done]) for p, n in targets.items()]
+        cut = batches(todo, workers or default_workers(), batch)
+        tasks = [Task(p, scenarios[p], plan.seed, reps) for p, reps in cut]
         total = sum(targets.values())
         finished = sum(1 for p, r in done if r < targets.get(p, 0))
         if progress:
@@ -163,18 +162,19 @@ def _too_wide(store: ResultStore, plan: Plan, targets: dict[int, int]) -> dict[i
     return grow
 
 
-def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> None:
+def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> dict[int, dict[str, Summary]]:
     """The files derived from the store, beside it: a run's replications.csv and summary per metric,
-    or a sweep's summary per point; the resolved scenario(s) and the manifest last, each atomically."""
+    or a sweep's summary per point; the resolved scenario(s) and the manifest last, each atomically.
+    Returns each point's summary, as written (for the caller to show without reading the store again)."""
     folder = store.folder
+    per_point = {p.index: summarise_point(store, p.index) for p in store.points()}
     if plan.kind == "run":
         ok = (r for r in store.iter_rows(0) if r["error"] is None)  # one at a time: flat in the replications
         write_atomic(folder / "replications.csv", replications_csv_lines(ok, store.metrics))
-        summary = summarise_point(store, 0)
-        write_atomic(folder / "summary.json", dumps_json({k: v.as_dict() for k, v in summary.items()}))
+        write_atomic(folder / "summary.json", dumps_json({k: v.as_dict() for k, v in per_point[0].items()}))
         write_atomic(folder / "scenario.json", plan.scenarios[0].scenario.model_dump_json(by_alias=True, indent=1))
     else:
-        write_atomic(folder / "summary.json", dumps_json(summaries(store)))
+        write_atomic(folder / "summary.json", dumps_json(summaries(store, per_point)))
         resolved = [
             {
                 "point": p.index,
@@ -186,6 +186,7 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> Non
         ]
         write_atomic(folder / "scenarios.json", dumps_json(resolved))
     write_atomic(folder / "manifest.json", dumps_json(manifest))
+    return per_point
 
 
 def summarise_point(store: ResultStore, point: int) -> dict[str, Summary]:
@@ -193,17 +194,16 @@ def summarise_point(store: ResultStore, point: int) -> dict[str, Summary]:
     return summarise_columns(store.columns(point), specs)
 
 
-def summaries(store: ResultStore) -> list[dict[str, Any]]:
-    result = []
-    for p in store.points():
-        errors = sum(1 for r in store.rows(p.index) if r["error"] is not None)
-        result.append(
-            {
-                "point": p.index,
-                "label": p.label,
-                "settings": p.settings,
-                "errors": errors,
-                "metrics": {k: v.as_dict() for k, v in summarise_point(store, p.index).items()},
-            }
-        )
-    return result
+def summaries(store: ResultStore, per_point: dict[int, dict[str, Summary]]) -> list[dict[str, Any]]:
+    """summary.json of a sweep: each point with its settings, errors and summaries."""
+    errors = Counter(point for point, _, _, error in store.outcomes() if error is not None)
+    return [
+        {
+            "point": p.index,
+            "label": p.label,
+            "settings": p.settings,
+            "errors": errors[p.index],
+            "metrics": {k: v.as_dict() for k, v in per_point[p.index].items()},
+        }
+        for p in store.points()
+    ]
