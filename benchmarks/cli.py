@@ -11,7 +11,7 @@ ratio is taken within each round.
 The commands run as they do once exsim is installed: with their bytecode compiled (pip compiles it at
 install time; here one untimed round writes it under a temporary PYTHONPYCACHEPREFIX, whatever
 PYTHONDONTWRITEBYTECODE says), and with libyaml if ruamel.yaml.clib is installed (a dependency; the
-first line says whether it is). Compiling exsim's modules on every start adds about 0.1 s of CPU.
+first line says whether it is). Compiling exsim's modules on every start would add about 0.08 s of CPU.
 Last, three more runs of `exsim run` under `-X importtime` show where its imports go, by package.
 """
 
