@@ -260,7 +260,8 @@ class LogisticsState:
         if rates is None:
             rates = self._rates[key] = {cls: self.rate(unit, cls) for cls in tanks}
         for cls, tank in tanks.items():
-            tank.set_rate(rates[cls])
+            if rates[cls] != tank.rate:  # (most classes do not depend on the activity)
+                tank.set_rate(rates[cls])
 
     def refill(self, unit: Unit) -> None:
         """Top up every tank below the threshold from depots at the unit's place."""
