@@ -18,7 +18,7 @@ Amount = Quantity
 
 
 class Stock(Frozen):
-    """One supply class held at a depot (a simpy Container)."""
+    """One supply class held at a depot."""
 
     initial: Amount = Field(description="stock at H-hour (fuel and water in L, others in t)", examples=[100000])
     capacity: PositiveFloat = Field(description="most the depot can hold (L or t)", examples=[600000])

@@ -1,6 +1,6 @@
 """Logistics: stocks by supply class, consumption by activity, transport in trips, and shortage effects.
 
-Depot stocks are simpy Containers. A unit's stocks are *tanks* drained continuously at a rate set by its
+Depot stocks are levels (``Bin``). A unit's stocks are *tanks* drained continuously at a rate set by its
 activity (idle, moving, combat) and strength: the level is settled lazily whenever something happens and
 the next alarm (the refill threshold or running dry) is scheduled exactly, so consumption is exact
 without clock ticks. Every quantity moves through a ledger per class, so that in every run
@@ -164,15 +164,31 @@ class Tank:
         return self.out_min + (self.ls.env.now - self.out_since if self.out_since is not None else 0.0)
 
 
+class Bin:
+    """A depot's stock of one class: a level between 0 and ``capacity``.
+
+    A simpy Container did this before, but no process ever waits on a depot (a supply line waits for a
+    reorder level through ``DepotStore.wait_low``): its get and put events were scheduled and processed
+    for nothing, some fifty a replication.
+    """
+
+    __slots__ = ("capacity", "level")
+
+    def __init__(self, capacity: float, level: float):
+        if not 0 <= level <= capacity:
+            raise ValueError(f"a stock of {level:g} does not fit a capacity of {capacity:g}")
+        self.capacity, self.level = capacity, level
+
+
 class DepotStore:
-    """A depot's stocks: one simpy Container per class, with reorder levels."""
+    """A depot's stocks: one ``Bin`` per class, with reorder levels."""
 
     def __init__(self, ls: LogisticsState, depot_id: str, place: str, stocks: Mapping[SupplyClass, Stock]):
         self.id, self.place, self.ls = depot_id, place, ls
-        self.containers: dict[str, simpy.Container] = {}
+        self.containers: dict[str, Bin] = {}
         self.reorder: dict[str, float] = {}
         for cls, st in stocks.items():
-            self.containers[cls] = simpy.Container(ls.env, capacity=st.capacity, init=st.initial)
+            self.containers[cls] = Bin(st.capacity, st.initial)
             self.reorder[cls] = st.reorder_level
             ls.ledger[cls].initial += st.initial
         self._low_waiters: list[simpy.Event] = []
@@ -185,7 +201,7 @@ class DepotStore:
         c = self.containers.get(cls)
         got = min(amount, c.level) if c is not None else 0.0
         if got > 0:
-            c.get(got)  # type: ignore[union-attr]
+            c.level -= got  # type: ignore[union-attr]
             if c.level < self.reorder[cls]:  # type: ignore[union-attr]
                 waiters, self._low_waiters = self._low_waiters, []
                 for ev in waiters:
@@ -197,7 +213,7 @@ class DepotStore:
         room = c.capacity - c.level if c is not None else 0.0
         put = min(amount, room)
         if put > 0:
-            c.put(put)  # type: ignore[union-attr]
+            c.level += put  # type: ignore[union-attr]
         return put
 
     def low(self, classes: list[str]) -> bool:
