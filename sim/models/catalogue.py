@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sim.config.identity import ScenarioKey
 from sim.config.schema import MetricObjective, Scenario
 from sim.models import objectives, registry
 from sim.models.combat import attacker_of
@@ -79,26 +80,11 @@ def _declared(s: Scenario, side: str | None) -> list[MetricSpec]:
 
 def catalogue(s: Scenario) -> Catalogue:
     """Every metric a replication of ``s`` reports, in column order."""
-    return _cached(_Key(s), registry.MODELS)
-
-
-class _Key:
-    """Caches by identity: a Scenario is immutable, but its dicts make it unhashable."""
-
-    __slots__ = ("s",)
-
-    def __init__(self, s: Scenario):
-        self.s = s
-
-    def __hash__(self) -> int:
-        return id(self.s)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Key) and other.s is self.s
+    return _cached(ScenarioKey(s), registry.MODELS)
 
 
 @lru_cache(maxsize=64)
-def _cached(key: _Key, models: tuple[object, ...]) -> Catalogue:
+def _cached(key: ScenarioKey, models: tuple[object, ...]) -> Catalogue:
     s = key.s
     side = perspective(s)
     run_h = s.scenario.duration / 60.0  # no duration measured within a run can be longer than the run

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.config.identity import ScenarioKey
 from sim.config.schema import Scenario
 from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass
 from sim.engine.bus import MoveRequested, PowerChanged, StateChanged
@@ -244,8 +246,9 @@ class LogisticsState:
             self.depots_at.setdefault(d.place, []).append(d)
         self.in_transit: dict[str, float] = dict.fromkeys(SUPPLY_CLASSES, 0.0)
         self.activity: dict[str, str] = dict.fromkeys(world.units, IDLE)
-        # consumption per class by (unit type, activity, strength): units of a type share their rates
-        self._rates: dict[tuple[str, str, float], dict[str, float]] = {}
+        # consumption per class by (unit type, activity, strength): units of a type share their rates, and
+        # the replications of a scenario share the table
+        self._rates = _rate_table(ScenarioKey(s))
 
     # --- consumption -----------------------------------------------------------------------------------
 
@@ -364,6 +367,12 @@ class LogisticsState:
         remaining = self.remaining(cls)  # settles the tanks first, so that `consumed` is up to date
         led = self.ledger[cls]
         return led.initial + led.received, led.consumed + remaining + self.in_transit[cls] + led.lost
+
+
+@lru_cache(maxsize=64)
+def _rate_table(_scenario: ScenarioKey) -> dict[tuple[str, str, float], dict[str, float]]:
+    """The consumption rates ``LogisticsState.rate`` worked out, kept for the scenario's next replications."""
+    return {}
 
 
 # --- wiring ------------------------------------------------------------------------------------------------
