@@ -66,10 +66,24 @@ class Tank:
     in the event queue and fire for nothing.
     """
 
-    __slots__ = ("alarm", "capacity", "cls", "level", "ls", "out_min", "out_since", "rate", "t", "unit")
+    __slots__ = (
+        "alarm",
+        "capacity",
+        "cls",
+        "env",
+        "ledger",
+        "level",
+        "ls",
+        "out_min",
+        "out_since",
+        "rate",
+        "t",
+        "unit",
+    )
 
     def __init__(self, ls: LogisticsState, unit: Unit, cls: str, capacity: float):
         self.ls, self.unit, self.cls = ls, unit, cls
+        self.env, self.ledger = ls.env, ls.ledger[cls]
         self.capacity = self.level = capacity
         self.rate = 0.0
         self.t = 0.0
@@ -78,11 +92,11 @@ class Tank:
         self.alarm: Entry | None = None  # the pending alarm's entry in the event queue
 
     def settle(self) -> None:
-        now = self.ls.env._now  # type: ignore[attr-defined]  # (the property, on the hot path)
+        now = self.env._now  # type: ignore[attr-defined]  # (the property, on the hot path)
         if self.rate > 0 and self.level > 0:
             used = min(self.level, self.rate * (now - self.t))
             self.level -= used
-            self.ls.ledger[self.cls].consumed += used
+            self.ledger.consumed += used
         self.t = now
 
     def set_rate(self, rate: float) -> None:
@@ -111,7 +125,7 @@ class Tank:
         """Consume a lump (e.g. a sortie's fuel); the caller has checked that it is there."""
         self.settle()
         self.level -= amount
-        self.ls.ledger[self.cls].consumed += amount
+        self.ledger.consumed += amount
         self.schedule()
 
     def wants_refill(self) -> bool:
@@ -126,7 +140,7 @@ class Tank:
     def schedule(self) -> None:
         """Set the next alarm: crossing the refill threshold, else running dry."""
         if self.alarm is not None:
-            withdraw(self.ls.env, self.alarm)
+            withdraw(self.env, self.alarm)
             self.alarm = None
         if self.rate <= 0:
             return
@@ -137,7 +151,7 @@ class Tank:
             return
         threshold = capacity * self.ls.refill_below
         gap = level if level <= threshold * (1 + 1e-6) else level - threshold  # wants_refill(), written out
-        self.alarm = alarm(self.ls.env, gap / self.rate, self._alarm)
+        self.alarm = alarm(self.env, gap / self.rate, self._alarm)
 
     def _alarm(self, _ev: simpy.Event) -> None:
         self.alarm = None
@@ -148,7 +162,7 @@ class Tank:
         self.schedule()
 
     def _empty(self) -> None:
-        self.ls.ledger[self.cls].consumed += self.level  # the last drop, lost to rounding otherwise
+        self.ledger.consumed += self.level  # the last drop, lost to rounding otherwise
         self.level = 0.0
         if self.out_since is None:
             self.out_since = self.ls.env.now
