@@ -13,7 +13,8 @@
 2. ``exsim run island_retake --reps N`` (the CLI, through the store and the process pool) for a tenth
    of --big and for --big, alternated, --big-rounds times: wall time (goal: 10,000 in <= 15 s); the
    overhead around the engine, (wall x 2 cores) - (engine CPU per replication x N), with the engine's
-   CPU per replication measured in this process on the same scenario; and peak memory, the sum of
+   CPU per replication measured in this process on the same scenario (and the part of it that is CPU
+   of the run's processes: the rest is time the cores sat idle or ran other work); and peak memory, the sum of
    the PSS of the main process and its workers sampled every 0.1 s, with each process's own peak
    (goal: flat in the replication count and < 150 MB at 10,000, workers included).
 Times include starting the pool or cluster: that is what a user waits for. Needs the bench extra
@@ -248,11 +249,13 @@ def big(reps: int, rounds: int) -> None:
         walls = [w for w, _, _ in runs[n]]
         overhead = [2 * w - engine * n for w in walls]
         share = [100 * o / (2 * w) for o, w in zip(overhead, walls, strict=True)]
+        cpu_overhead = [c - engine * n for _, c, _ in runs[n]]  # what exsim spent around the engine, in CPU
         goal = "  (goals: <= 15 s; < 150 MB)" if n == reps else ""
         print(
             f"  {n:6,d} replications ({rounds} runs): {spread(walls, '{:.1f}')} s wall, "
             f"{spread([1e3 * c / n for _, c, _ in runs[n]])} ms CPU per replication, overhead (2 x wall - engine) "
-            f"{spread(overhead, '{:.1f}')} core-s = {spread(share, '{:.0f}')} %; "
+            f"{spread(overhead, '{:.1f}')} core-s = {spread(share, '{:.0f}')} % (of which CPU of the run's "
+            f"processes {spread(cpu_overhead, '{:.1f}')} s; the rest idle or taken by other work); "
             f"peak memory {spread([m.peak_total / 2**20 for _, _, m in runs[n]], '{:.0f}')} MB "
             f"(PSS, all processes; largest RSS {max(m.peak_one for _, _, m in runs[n]) / 2**20:.0f} MB){goal}"
         )
