@@ -445,7 +445,11 @@ def list_resources(paths: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace the results already in --out (every file in it is removed).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @_executor_options
-@click.option("--batch", type=click.IntRange(min=1), help="Replications per task (default: chosen from --reps).")
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    help="Replications per task (default: shrinking tasks, each a share of what is left, at most 50).",
+)
 @click.option(
     "--resume", is_flag=True, help="Complete an interrupted sweep (the newest of this sweep, or the one in --out)."
 )

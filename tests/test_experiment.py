@@ -57,6 +57,32 @@ def test_serial_process_and_dask_give_identical_tables(tmp_path):
     assert serial == process == guided == dask
 
 
+def test_a_local_dask_cluster_starts_with_its_housekeeping_made_rarer(tmp_path, monkeypatch):
+    """The scheduler and nannies read these settings when they start, and pass them on to the workers."""
+    dask = pytest.importorskip("dask")
+    distributed = pytest.importorskip("distributed")
+    seen: dict = {}
+
+    class Started(Exception):
+        pass
+
+    def cluster(**kwargs):
+        seen.update({key: dask.config.get(key) for key in executors.LOCAL_CLUSTER_CONFIG})
+        raise Started
+
+    monkeypatch.setattr(distributed, "LocalCluster", cluster)
+    plan = Plan.from_sweep(load_sweep(island_sweep(tmp_path, reps=2)))
+    with pytest.raises(Started):
+        next(executors.execute([Task(0, plan.scenarios[0].scenario, 1, (0,))], "dask", workers=2))
+    assert seen == {
+        "distributed.worker.profile.enabled": False,  # no sample of the task's stack every 10 ms
+        "distributed.admin.system-monitor.interval": "5s",
+        "distributed.worker.memory.monitor-interval": "1s",
+        "distributed.admin.tick.interval": "500ms",
+    }
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # this process's own settings are kept
+
+
 @pytest.mark.parametrize("workers", [1, 2, 8])
 def test_guided_batches_cover_every_replication_once_shrinking_towards_the_end(workers):
     todo = [(0, list(range(5000))), (1, []), (2, [3, 7, *range(10, 4000)])]  # 5000: whole tasks of 50
