@@ -1,6 +1,7 @@
-"""What exsim does as the program that owns its process: ``owned``, entered by its main when it reads
-the process's own command line. A caller that embeds the command line (click's CliRunner, a notebook)
-keeps its process exactly as it was.
+"""What exsim does as the program that owns its process: ``owned``, entered only by the program's entry
+point (``sim.cli.entry``: the console script, ``python -m sim.cli``). A caller that embeds the command
+line (click's CliRunner, ``main()`` from a notebook or a script, with arguments or without) keeps its
+process exactly as it was.
 
 - **No BLAS thread pool.** numpy starts OpenBLAS's threads when it is imported, and they spin for a
   while on the other cores: about 0.04 s of CPU on 2 cores, for nothing, since a replication's only

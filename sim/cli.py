@@ -90,8 +90,7 @@ class ExsimGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def]
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
-        # with no args, exsim is the program (a console script, python -m sim.cli), not embedded (CliRunner)
-        with _sigterm_as_interrupt(), _process.owned() if args is None else contextlib.nullcontext():
+        with _sigterm_as_interrupt():
             try:
                 rv = super().main(args, prog_name, complete_var, False, **extra)
             except click.ClickException as e:  # an unknown option, a bad value, a missing argument
@@ -866,5 +865,15 @@ class _null:
 main.add_command(serve)
 main.add_command(play)
 
+
+def entry() -> None:
+    """The exsim program (the console script, ``python -m sim.cli``): exsim owns its process (sim/_process.py).
+
+    Calling ``main()`` from Python, with arguments or without, leaves the caller's process as it was.
+    """
+    with _process.owned():
+        main(prog_name="exsim")
+
+
 if __name__ == "__main__":
-    main(prog_name="exsim")
+    entry()

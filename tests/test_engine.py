@@ -291,3 +291,24 @@ def test_check_refuses_embarking_past_the_deck(write):
         load_scenario(write(text))
     waits = text.replace("{unit: tk-2, do: embark, on: ls-1}", "{unit: tk-2, do: wait, duration: 1h}")
     assert load_scenario(write(waits)).scenario.units[0].id == "ls-1"  # loads: two platoons fill the deck
+
+
+def test_a_units_speeds_are_read_only_and_paths_cached_under_them_match_a_plain_dict(island):
+    """Paths are cached under the speeds' key, made once: a change to the speeds would read stale paths."""
+    import copy
+    import pickle
+
+    from sim.engine.geo import Map, Speeds
+
+    world = build_world(island, 1)
+    unit = next(u for u in world.units.values() if u.speeds)
+    with pytest.raises(TypeError, match="read-only"):
+        unit.speeds["air"] = 1.0
+    with pytest.raises(TypeError, match="read-only"):
+        unit.speeds.update(air=1.0)
+    assert pickle.loads(pickle.dumps(unit.speeds)).key == copy.deepcopy(unit.speeds).key == unit.speeds.key
+    fresh = Map(island.map)  # a plain dict takes the other road into the cache: the same paths
+    for a in island.map.places:
+        for b in island.map.places:
+            assert world.map.path(a, b, unit.speeds) == fresh.path(a, b, dict(unit.speeds))
+    assert isinstance(unit.speeds, Speeds)

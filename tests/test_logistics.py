@@ -270,3 +270,17 @@ def test_a_stockout_is_recorded_even_when_the_rate_changes_at_that_instant(load)
     world.run(until=120)
     assert tank.out_since == pytest.approx(60.0)
     assert [e["t"] for e in world.log.records if e["kind"] == "stockout"] == [pytest.approx(60.0)]
+
+
+def test_the_shared_rate_table_stays_bounded_when_strengths_never_repeat(load, monkeypatch):
+    """Deterministic combat leaves fractional strengths that differ in every replication: the table is capped."""
+    monkeypatch.setattr(logistics, "RATE_TABLE_MAX", 5)
+    s = load_scenario(ISLAND, ["combat.mode=deterministic"]).scenario
+    sizes = []
+    for i in range(3):
+        world = build_world(s, 1, i)
+        world.run()
+        sizes.append(len(logistics.state(world)._rates))
+        check_balance_and_bounds(world)
+    assert max(sizes) <= 5
+    assert logistics.state(world)._rates is logistics.state(build_world(s, 1, 9))._rates  # shared by replications

@@ -88,7 +88,7 @@ def test_an_embedded_run_leaves_the_callers_process_untouched(tmp_path, blas_env
 
 
 def test_exsim_run_starts_no_blas_threads_collects_nothing_while_starting_then_collects_as_usual(tmp_path):
-    # a real process, as the console script runs it: main() with no args reads sys.argv
+    # a real process, as the console script runs it: entry() (main() with no args, reading sys.argv)
     script = textwrap.dedent(
         """
         import atexit, gc, json, os, sys
@@ -113,7 +113,7 @@ def test_exsim_run_starts_no_blas_threads_collects_nothing_while_starting_then_c
 
         atexit.register(lambda: print(json.dumps({**seen, "frozen at exit": gc.get_freeze_count()})))
         sys.argv = ["exsim", "run", "island_retake", "--reps", "1", "-q", "--out", sys.argv[1]]
-        sim.cli.main()
+        sim.cli.entry()
         """
     )
     env = {k: v for k, v in os.environ.items() if k not in _process.BLAS_THREADS}
@@ -133,3 +133,15 @@ def test_exsim_run_starts_no_blas_threads_collects_nothing_while_starting_then_c
     assert seen["frozen at exit"] >= seen["frozen"]
     if seen["threads"] is not None:  # Linux: no thread but the main one (OpenBLAS starts one per extra core)
         assert seen["threads"] == 1
+
+
+def test_main_called_from_python_without_arguments_leaves_the_process_alone(
+    blas_environment, clean_collector, monkeypatch
+):
+    """A notebook or a wrapper script calling main() (it reads sys.argv) is not exsim's own program."""
+    monkeypatch.setattr(sys, "argv", ["exsim", "list"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert not any(name in os.environ for name in _process.BLAS_THREADS)

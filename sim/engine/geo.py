@@ -28,13 +28,21 @@ class Path:
 
 
 class Speeds(dict[str, float]):
-    """A unit's speeds by mode (km/h), with the key ``Map.path`` caches paths under, made once: do not change it."""
+    """A unit's speeds by mode (km/h), with the key ``Map.path`` caches paths under, made once: read-only."""
 
     __slots__ = ("key",)
 
     def __init__(self, speeds: Mapping[Any, float]):  # Any: a catalogue's modes are a Literal
         super().__init__(speeds)
         self.key = tuple(sorted(self.items()))
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a unit's speeds are read-only: paths are cached under them")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = __ior__ = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type[Speeds], tuple[dict[str, float]]]:  # pickle and copy build it anew
+        return Speeds, (dict(self),)
 
 
 class Map:

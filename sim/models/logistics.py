@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 NAME = "logistics"
 SECTIONS = ("depots", "logistics")
 EPS = 1e-9
+RATE_TABLE_MAX = 4096  # consumption rates kept per scenario, by (unit type, activity, strength)
 
 # what a unit does decides what it consumes (unit types give consumption per hour by activity)
 IDLE = "idle"
@@ -291,6 +292,8 @@ class LogisticsState:
         key = (unit.type_name, self.activity[unit.id], unit.strength)
         rates = self._rates.get(key)
         if rates is None:
+            if len(self._rates) >= RATE_TABLE_MAX:  # fractional strengths (deterministic combat) never repeat
+                self._rates.clear()
             rates = self._rates[key] = {cls: self.rate(unit, cls) for cls in tanks}
         for cls, tank in tanks.items():
             if rates[cls] != tank.rate:  # (most classes do not depend on the activity)
@@ -383,7 +386,7 @@ class LogisticsState:
         return led.initial + led.received, led.consumed + remaining + self.in_transit[cls] + led.lost
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)  # (it keeps its scenarios alive: a few, in a long-lived process such as exsim serve)
 def _rate_table(_scenario: ScenarioKey) -> dict[tuple[str, str, float], dict[str, float]]:
     """The consumption rates ``LogisticsState.rate`` worked out, kept for the scenario's next replications."""
     return {}
