@@ -133,6 +133,48 @@ def test_the_process_pool_sends_each_scenario_once_not_with_every_batch(tmp_path
     assert pooled == serial and serial[0][2] != serial[3][2]  # the points differ: a swapped scenario would show
 
 
+def test_with_many_points_each_batch_carries_its_scenario_and_a_worker_keeps_a_few(tmp_path, monkeypatch):
+    """All of a big grid's scenarios in every worker would grow with the number of points (review finding):
+    past SHARED_SCENARIOS_MAX the workers start with none, each batch brings its own, and the same results."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    started: list[tuple] = []
+    real_init = ProcessPoolExecutor.__init__
+
+    def init(self, *args, **kwargs):
+        started.append(kwargs.get("initargs", ()))
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "__init__", init)
+    monkeypatch.setattr(executors, "SHARED_SCENARIOS_MAX", 1)  # two points are "many"
+    plan = Plan.from_sweep(load_sweep(island_sweep(tmp_path, reps=2)))
+    tasks = [
+        Task(p.index, s.scenario, plan.seed, (r,))
+        for p, s in zip(plan.points, plan.scenarios, strict=True)
+        for r in range(2)
+    ]
+
+    def outcomes(executor: str, **kw) -> list[tuple]:
+        done = [o for batch in executors.execute(tasks, executor, **kw) for o in batch]
+        return sorted((o.point, o.replication, {k: None if v != v else v for k, v in o.metrics.items()}) for o in done)
+
+    pooled = outcomes("process", workers=2)
+    assert len(started) == 1 and started[0][1] == ()  # (parent pid, no scenarios)
+    assert pooled == outcomes("serial")
+
+
+def test_a_worker_keeps_one_object_per_recent_point_and_a_few_points_only(monkeypatch):
+    monkeypatch.setattr(executors, "_interned_scenarios", {})
+    a, a_copy, b = object(), object(), object()
+    assert executors._interned(0, a) is a
+    assert executors._interned(0, a_copy) is a  # a later batch's copy of the same point's scenario is dropped
+    assert executors._interned(1, b) is b
+    for point in range(2, 2 + executors.INTERNED_MAX):
+        executors._interned(point, object())
+    assert len(executors._interned_scenarios) == executors.INTERNED_MAX
+    assert 0 not in executors._interned_scenarios and 1 not in executors._interned_scenarios
+
+
 @pytest.mark.slow
 def test_a_sweep_killed_part_way_resumes_to_the_same_table(tmp_path):
     sweep = island_sweep(

@@ -80,14 +80,34 @@ def run_task(task: Task) -> list[Outcome]:
 
 
 def _run_parts(scenario: Scenario, point: int, seed: int, replications: tuple[int, ...]) -> list[Outcome]:
-    return run_task(Task(point, scenario, seed, replications))
+    return run_task(Task(point, _interned(point, scenario), seed, replications))
 
 
 # A pool worker's scenarios, received once when it starts (``_start_worker``); each task names one by its
 # index. One object per scenario for the worker's whole life: a scenario unpickled with every task would
 # be a new object each time, and the caches keyed by a scenario (its metric catalogue) would fill with
-# dead copies, and the worker's memory grow with the number of tasks.
+# dead copies, and the worker's memory grow with the number of tasks. A sweep with more points than
+# SHARED_SCENARIOS_MAX sends each batch its point's scenario instead (all of them in every worker would grow
+# with the number of points), and a worker keeps the last few it was sent, by point (``_interned``).
 _worker_scenarios: tuple[Scenario, ...] = ()
+SHARED_SCENARIOS_MAX = 16
+INTERNED_MAX = 4
+_interned_scenarios: dict[int, Scenario] = {}
+
+
+def _interned(point: int, scenario: Scenario) -> Scenario:
+    """The object this worker already holds for ``point``'s scenario (a batch's copy is dropped), else this one.
+
+    Batches are cut point by point, so a worker sees a point's batches one after another: the caches keyed
+    by a scenario's identity hit, and at most INTERNED_MAX scenarios are kept.
+    """
+    held = _interned_scenarios.pop(point, None)
+    if held is None:
+        held = scenario
+        while len(_interned_scenarios) >= INTERNED_MAX:
+            del _interned_scenarios[next(iter(_interned_scenarios))]  # the least recently used
+    _interned_scenarios[point] = held  # most recently used last
+    return held
 
 
 def _start_worker(parent: int, scenarios: tuple[Scenario, ...]) -> None:
@@ -206,10 +226,19 @@ def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["sim.experiment.executors", "numpy.random"])
     scenarios, index = _distinct(tasks)
+    shared = len(scenarios) <= SHARED_SCENARIOS_MAX  # else each batch carries its own (see _interned)
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_start_worker, initargs=(os.getpid(), scenarios)
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_start_worker,
+        initargs=(os.getpid(), scenarios if shared else ()),
     ) as pool:
-        futures = {pool.submit(_run_indexed, index[id(t.scenario)], t.point, t.seed, t.replications) for t in tasks}
+        futures = {
+            pool.submit(_run_indexed, index[id(t.scenario)], t.point, t.seed, t.replications)
+            if shared
+            else pool.submit(_run_parts, t.scenario, t.point, t.seed, t.replications)
+            for t in tasks
+        }
         try:
             for fut in as_completed(futures):
                 futures.discard(fut)  # and its result with it, once yielded: memory flat in the number of batches
@@ -269,11 +298,20 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
             )
         client = Client(cluster)
     try:
-        # send each point's scenario to the workers once, not with every batch
+        # send each point's scenario to the workers once, not with every batch (unless there are so many points
+        # that every worker holding all of them would cost more: then each batch carries its own)
         scenarios, index = _distinct(tasks)
-        scattered = [client.scatter(s, broadcast=True) for s in scenarios]
+        shared = len(scenarios) <= SHARED_SCENARIOS_MAX
+        scattered = [client.scatter(s, broadcast=True) for s in scenarios] if shared else []
         futures = {
-            client.submit(_run_parts, scattered[index[id(t.scenario)]], t.point, t.seed, t.replications, pure=False)
+            client.submit(
+                _run_parts,
+                scattered[index[id(t.scenario)]] if scattered else t.scenario,
+                t.point,
+                t.seed,
+                t.replications,
+                pure=False,
+            )
             for t in tasks
         }
         for fut in as_completed(futures):
