@@ -1,6 +1,6 @@
 """Sweep throughput and memory: serial, 2 processes and Dask, alternated and repeated; 10,000 replications.
 
-    python benchmarks/sweep.py [--reps 200] [--rounds 3] [--big 10000] [--big-rounds 1] [--skip-big]
+    python benchmarks/sweep.py [--reps 200] [--rounds 3] [--big 10000] [--big-rounds 1] [--skip-big | --skip-executors]
 
 1. The same sweep (trans_caspian_logistics, 3 points x --reps) with each executor, in rounds whose
    order rotates (serial, process, dask; then process, dask, serial; ...), so that a busy neighbour
@@ -12,11 +12,13 @@
    The ratios are taken within a round, then summarised over rounds: median (min-max).
 2. ``exsim run island_retake --reps N`` (the CLI, through the store and the process pool) for a tenth
    of --big and for --big, alternated, --big-rounds times: wall time (goal: 10,000 in <= 15 s); the
-   overhead around the engine, (wall x 2 cores) - (engine CPU per replication x N), with the engine's
-   CPU per replication measured in this process on the same scenario (and the part of it that is CPU
-   of the run's processes: the rest is time the cores sat idle or ran other work); and peak memory, the sum of
-   the PSS of the main process and its workers sampled every 0.1 s, with each process's own peak
-   (goal: flat in the replication count and < 150 MB at 10,000, workers included).
+   overhead around the engine, (wall x 2 cores) - (engine CPU per replication x N), the engine alone
+   measured in this process just before each run; the time the cores did not spend in a replication
+   (wall x 2 - the replications' own time in the workers, from the run's manifest: on a shared machine a
+   replication slowed by a neighbour counts as replication, not overhead) and the CPU of the processes other
+   than the workers;
+   peak memory, the sum of the PSS of the main process and its workers sampled every 0.1 s, and each
+   process's own peak (goal: flat in the replication count and < 150 MB at 10,000, workers included).
 Times include starting the pool or cluster: that is what a user waits for. Needs the bench extra
 (pip install -e '.[bench]': Dask and psutil).
 """
@@ -32,6 +34,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -151,11 +154,29 @@ def spread(xs: list[float], fmt: str = "{:.2f}") -> str:
     return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}-{fmt.format(max(xs))})"
 
 
-def cli_run(reps: int) -> tuple[float, float, TreeMonitor]:
-    """``exsim run island_retake --reps N`` in a subprocess: wall s, CPU s, and its monitor (memory)."""
+@dataclass
+class BigRun:
+    wall: float
+    cpu: float  # the whole tree
+    inside: float  # the replications' own time in the workers (the manifest's replications_s)
+    engine: float  # CPU s of one replication in this process, measured just before the run
+    monitor: TreeMonitor
+
+    def outside_workers(self) -> float:
+        """CPU s of the main process, the fork server and the resource tracker."""
+        roles = {pid: role for pid, (role, _) in self.monitor.peaks.items()}
+        return sum(
+            t - self.monitor.cpu0.get(pid, 0.0) for pid, t in self.monitor.cpu.items() if roles.get(pid) != "worker"
+        )
+
+
+def cli_run(reps: int) -> BigRun:
+    """``exsim run island_retake --reps N`` in a subprocess, the engine alone measured just before."""
+    engine = engine_cpu_per_replication()
     with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
         cmd = [sys.executable, "-m", "sim.cli", "run", "island_retake", "--reps", str(reps), "--workers", "2"]
-        cmd += ["--out", str(Path(tmp) / "out"), "-q"]
+        cmd += ["--out", str(out), "-q"]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=tmp)
         with TreeMonitor(proc.pid, memory=True) as mon:
@@ -163,7 +184,8 @@ def cli_run(reps: int) -> tuple[float, float, TreeMonitor]:
         wall = time.perf_counter() - t0
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode})")
-    return wall, mon.cpu_seconds(), mon
+        inside = json.loads((out / "manifest.json").read_text())["replications_s"]
+    return BigRun(wall, mon.cpu_seconds(), inside, engine, mon)
 
 
 def engine_cpu_per_replication(reps: int = 200) -> float:
@@ -235,31 +257,35 @@ def executors(reps: int, rounds: int) -> None:
 
 
 def big(reps: int, rounds: int) -> None:
-    engine = engine_cpu_per_replication()
-    print(
-        "exsim run island_retake --workers 2 (the CLI: store, process pool); memory = main process + workers; "
-        f"the engine alone: {1e3 * engine:.2f} ms CPU per replication"
-    )
+    print("exsim run island_retake --workers 2 (the CLI: store, process pool); memory = main process + workers")
     sizes = (reps // 10, reps)
-    runs: dict[int, list[tuple[float, float, TreeMonitor]]] = {n: [] for n in sizes}
+    runs: dict[int, list[BigRun]] = {n: [] for n in sizes}
     for r in range(rounds):
         for n in sizes if r % 2 == 0 else sizes[::-1]:
             runs[n].append(cli_run(n))
     for n in sizes:
-        walls = [w for w, _, _ in runs[n]]
-        overhead = [2 * w - engine * n for w in walls]
-        share = [100 * o / (2 * w) for o, w in zip(overhead, walls, strict=True)]
-        cpu_overhead = [c - engine * n for _, c, _ in runs[n]]  # what exsim spent around the engine, in CPU
+        rs = runs[n]
+        overhead = [2 * x.wall - x.engine * n for x in rs]
+        idle = [2 * x.wall - x.inside for x in rs]
         goal = "  (goals: <= 15 s; < 150 MB)" if n == reps else ""
         print(
-            f"  {n:6,d} replications ({rounds} runs): {spread(walls, '{:.1f}')} s wall, "
-            f"{spread([1e3 * c / n for _, c, _ in runs[n]])} ms CPU per replication, overhead (2 x wall - engine) "
-            f"{spread(overhead, '{:.1f}')} core-s = {spread(share, '{:.0f}')} % (of which CPU of the run's "
-            f"processes {spread(cpu_overhead, '{:.1f}')} s; the rest idle or taken by other work); "
-            f"peak memory {spread([m.peak_total / 2**20 for _, _, m in runs[n]], '{:.0f}')} MB "
-            f"(PSS, all processes; largest RSS {max(m.peak_one for _, _, m in runs[n]) / 2**20:.0f} MB){goal}"
+            f"  {n:6,d} replications ({rounds} runs): {spread([x.wall for x in rs], '{:.1f}')} s wall, "
+            f"{spread([1e3 * x.cpu / n for x in rs])} ms CPU per replication{goal}"
         )
-        print(f"      peak PSS by process, MB (last run): {memory_line(runs[n][-1][2])}")
+        print(
+            f"      overhead (2 x wall - engine CPU x N): {spread(overhead, '{:.1f}')} core-s = "
+            f"{spread([100 * o / (2 * x.wall) for o, x in zip(overhead, rs, strict=True)], '{:.0f}')} % "
+            f"(the engine alone, before each run: {spread([1e3 * x.engine for x in rs])} ms CPU per replication)"
+        )
+        print(
+            f"      cores not in a replication (2 x wall - the replications' own time in the workers): "
+            f"{spread(idle, '{:.1f}')} core-s; CPU outside the workers {spread([x.outside_workers() for x in rs])} s"
+        )
+        print(
+            f"      peak memory {spread([x.monitor.peak_total / 2**20 for x in rs], '{:.0f}')} MB (PSS, all "
+            f"processes; largest RSS {max(x.monitor.peak_one for x in rs) / 2**20:.0f} MB); by process, MB (last "
+            f"run): {memory_line(rs[-1].monitor)}"
+        )
 
 
 if __name__ == "__main__":

@@ -43,7 +43,9 @@ def test_sweep_benchmark_alternates_executors_and_reports_cpu_per_replication():
     out = bench("sweep.py", "--reps", "2", "--rounds", "1", "--big", "20")
     for line in ("serial", "process", "dask", "2 processes / serial", "Dask / 2 processes"):
         assert line in out
-    assert "ms CPU" in out and "peak memory" in out
+    assert "ms CPU" in out and "peak memory" in out and "overhead (2 x wall - engine CPU x N)" in out
+    assert "cores not in a replication" in out and "CPU outside the workers" in out
+    assert re.search(r"by process, MB \(last run\): .*main \d+", out), out
 
 
 def test_cli_benchmark_compares_help_with_importing_numpy():
