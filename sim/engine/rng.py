@@ -14,7 +14,9 @@ import hashlib
 
 import numpy as np
 
-_FIRST, _BLOCK = 8, 512  # draws in a stream's first block, and at most
+# draws in a stream's first block, and at most; a change here changes every replication: when changing how
+# streams are seeded or drawn, bump sim.experiment.streams.SCHEME (stored results record it)
+_FIRST, _BLOCK = 8, 512
 
 
 def seed_sequence(seed: int, replication: int, name: str) -> np.random.SeedSequence:

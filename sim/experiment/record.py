@@ -18,6 +18,7 @@ from sim.experiment.output import environment, scenario_provenance
 from sim.experiment.replay import write_traces
 from sim.experiment.stats import Summary
 from sim.experiment.store import ResultStore
+from sim.experiment.streams import require_alike
 from sim.experiment.sweep import Plan, Progress, run_plan, write_files
 
 
@@ -145,6 +146,7 @@ def rerun(ref: str, root: Path = history.ROOT) -> tuple[Plan, str]:
         raise ExsimError(f"--from {ref}: {folder} has no complete run to repeat ({e})") from None
     if manifest.get("kind") != "run":
         raise ExsimError(f"--from {ref}: {folder} holds a {manifest.get('kind', 'older')} result, not a run")
+    require_alike(manifest, f"--from {ref}: {folder}", "run the scenario file again instead")
     if scenario_digest(scenario) != manifest.get("scenario_sha256"):
         raise ExsimError(
             f"--from {ref}: this version of exsim reads the stored scenario differently (its SHA-256 changed); "

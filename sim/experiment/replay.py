@@ -21,6 +21,7 @@ from sim.experiment import history
 from sim.experiment.output import write_atomic
 from sim.experiment.runner import build_world, collect_metrics
 from sim.experiment.store import ResultStore
+from sim.experiment.streams import require_alike
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -71,6 +72,7 @@ def seed_of(folder: Path, point: int | None = None, replication: int | None = No
             have = [r["replication"] for r in rows if r["point"] == (point or 0)]
             if replication not in have:
                 raise ExsimError(f"--rep {replication}: {folder} holds replications 0 to {max(have)}")
+        require_alike(store.manifest(), str(folder), "run the scenario again to see its replications")
         seed = store.manifest().get("seed")
         return int(rows[0]["seed"] if seed is None else seed)
     finally:

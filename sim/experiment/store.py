@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ExsimError
+from sim.experiment.streams import require_alike
 
 FILE = "results.sqlite"
 FORMAT = 2  # PRAGMA user_version of the layout above; 0 was the one-column-per-metric layout
@@ -67,7 +68,9 @@ class ResultStore:
                 )
             store = open_store(folder)
             if store.manifest().get("fingerprint") != manifest["fingerprint"]:
+                stored = store.manifest()
                 store.close()
+                require_alike(stored, str(folder), "start it again in another --out")
                 raise ExsimError(
                     f"{folder} holds results of a different sweep or scenario; refusing to resume "
                     "into it (choose another --out)"

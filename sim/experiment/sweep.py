@@ -15,12 +15,13 @@ from sim._version import __version__
 from sim.config.load import LoadedScenario
 from sim.cores import default_workers
 from sim.errors import ExsimError
-from sim.experiment import meaning
+from sim.experiment import meaning, streams
 from sim.experiment.design import Point, Sweep
 from sim.experiment.executors import Task, batches, execute
 from sim.experiment.output import dumps_json, replications_csv_lines, write_atomic
 from sim.experiment.stats import Summary, summarise_columns, summarise_metrics
 from sim.experiment.store import PointRow, ResultStore
+from sim.experiment.streams import SCHEME
 
 Progress = Callable[[int, int], None]  # (replications done, total)
 
@@ -76,6 +77,7 @@ class Plan:
             self.precision,
             self.max_replications,
             [(p.label, s.digest) for p, s in zip(self.points, self.scenarios, strict=True)],
+            SCHEME,  # drawn otherwise, the same plan gives other replications
         ]
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -90,6 +92,7 @@ class Plan:
             "spec": self.spec,
             "fingerprint": self.fingerprint(),
             "exsim_version": __version__,
+            streams.KEY: SCHEME,
             "scenario_files": sorted({str(s.path) for s in self.scenarios}),
             **self.meaning().as_manifest(),
         }
