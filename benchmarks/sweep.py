@@ -82,7 +82,7 @@ class TreeMonitor:
                 with p.oneshot():
                     t = p.cpu_times()
                     mem = p.memory_full_info() if self.memory else None
-                    role = self.peaks[p.pid][0] if p.pid in self.peaks else self._role(p) if mem else ""
+                    role = self._role(p) if mem else ""  # each time: a child's command line changes when it execs
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
             self.cpu[p.pid] = t.user + t.system
