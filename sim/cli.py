@@ -447,7 +447,7 @@ def list_resources(paths: bool) -> None:
 @click.option(
     "--batch",
     type=click.IntRange(min=1),
-    help="Replications per task (default: shrinking tasks, each a share of what is left, at most 50).",
+    help="Replications per task (default: shrinking tasks, each a share of what is left, at most 200).",
 )
 @click.option(
     "--resume", is_flag=True, help="Complete an interrupted sweep (the newest of this sweep, or the one in --out)."
