@@ -152,6 +152,9 @@ def test_the_projector_needs_the_token(client, room):
     assert FACILITATOR_COOKIE not in client.cookies  # a wrong token earns no cookie
     r = client.get(f"/projector?token={room.keys.token}")
     assert r.status_code == 200 and room.keys.code in r.text and 'id="map"' in r.text
+    # the count after its label, so that no plural has to agree with it ("1 participants", "1 участников")
+    assert 'Participants: <span id="participants">' in r.text
+    assert 'Участников: <span id="participants">' in client.get("/projector?lang=ru").text
 
 
 def test_the_projector_link_trades_its_token_for_a_cookie_and_a_bare_address(client, room):

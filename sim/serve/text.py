@@ -16,7 +16,7 @@ TEXT = {
     "wrong_code": N_("That code is not right: look at the projector again."),
     "join_at": N_("Join on your phone at"),
     "with_code": N_("with the code"),
-    "participants": N_("participants"),
+    "participants": N_("Participants"),  # a label before the count: "Participants: 1", no plural to agree
     "map": N_("Map"),
     "zoom_in": N_("Zoom in (or the mouse wheel; drag to move the map)"),
     "zoom_out": N_("Zoom out"),
@@ -39,7 +39,7 @@ TEXT = {
     "open_vote": N_("Open the vote"),
     "close_vote": N_("Close the vote"),
     "vote_open": N_("The vote is open"),
-    "votes": N_("votes"),
+    "votes": N_("Votes"),  # a label before the count, as "Participants"
     "show_count": N_("Show the count"),
     "hide_count": N_("Hide the count"),
     "default": N_("default"),

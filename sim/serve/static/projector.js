@@ -168,7 +168,7 @@
     const show = document.getElementById("show-count");
     show.hidden = !open;
     show.textContent = reveal ? T.hide_count : T.show_count;
-    document.getElementById("vote-state").textContent = open ? T.vote_open + " · " + v.ballots + " " + T.votes : "";
+    document.getElementById("vote-state").textContent = open ? T.vote_open + " · " + T.votes + ": " + v.ballots : "";
   }
 
   function drawLanded(s) {
