@@ -19,7 +19,7 @@ from sim.experiment import meaning, streams
 from sim.experiment.design import Point, Sweep
 from sim.experiment.executors import Task, batches, execute
 from sim.experiment.output import dumps_json, replications_csv_lines, write_atomic
-from sim.experiment.stats import Summary, summarise_columns, summarise_metrics
+from sim.experiment.stats import Summary, summarise_columns
 from sim.experiment.store import PointRow, ResultStore
 from sim.experiment.streams import SCHEME
 
@@ -158,8 +158,8 @@ def _too_wide(store: ResultStore, plan: Plan, targets: dict[int, int]) -> dict[i
     for point, n in targets.items():
         if n >= cap:
             continue
-        rows = [r for r in store.rows(point) if r["error"] is None]
-        s = summarise_metrics([metric], rows, plan.meaning().specs)[metric]
+        column = store.columns(point)[metric]  # compact, not a dict per replication
+        s = summarise_columns({metric: column}, plan.meaning().specs)[metric]
         if math.isnan(s.low) or (s.high - s.low) / 2 > half_width:
             grow[point] = min(cap, 2 * n)
     return grow
