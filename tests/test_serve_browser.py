@@ -80,7 +80,7 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                     ridge.click()
                     expect(ridge).to_have_class(re.compile(r"\bmine\b"))
                 count = projector.locator('#vote-table tr[data-option="ridge"] td.count')
-                expect(projector.locator("#vote-state")).to_have_text("The vote is open · 2 votes")
+                expect(projector.locator("#vote-state")).to_have_text("The vote is open · Votes: 2")
                 expect(count).to_have_text("")  # the class sees how many voted, not for what, until asked
                 projector.click("#show-count")
                 expect(count).to_have_text("2")
