@@ -93,7 +93,10 @@ def serve(room: Room, sock: socket.socket, lang: str) -> Path | None:
 
     from sim.serve.app import create_app
 
-    config = uvicorn.Config(create_app(room, lang), log_level="warning", lifespan="on", ws="auto")
+    # a page or socket still open when the server stops is given a few seconds, not waited for without end
+    config = uvicorn.Config(
+        create_app(room, lang), log_level="warning", lifespan="on", ws="auto", timeout_graceful_shutdown=5
+    )
     server = uvicorn.Server(config)
     try:
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it stopped on
