@@ -72,8 +72,9 @@ def seed_of(folder: Path, point: int | None = None, replication: int | None = No
             have = [r["replication"] for r in rows if r["point"] == (point or 0)]
             if replication not in have:
                 raise ExsimError(f"--rep {replication}: {folder} holds replications 0 to {max(have)}")
-        require_alike(store.manifest(), str(folder), "run the scenario again to see its replications")
-        seed = store.manifest().get("seed")
+        manifest = store.manifest()
+        require_alike(manifest, str(folder), "run the scenario again to see its replications")
+        seed = manifest.get("seed")
         return int(rows[0]["seed"] if seed is None else seed)
     finally:
         store.close()

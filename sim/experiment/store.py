@@ -67,8 +67,8 @@ class ResultStore:
                     f"{folder} already holds results: add --resume to complete them, or choose another --out"
                 )
             store = open_store(folder)
-            if store.manifest().get("fingerprint") != manifest["fingerprint"]:
-                stored = store.manifest()
+            stored = store.manifest()
+            if stored.get("fingerprint") != manifest["fingerprint"]:
                 store.close()
                 require_alike(stored, str(folder), "start it again in another --out")
                 raise ExsimError(

@@ -21,7 +21,6 @@ from sim.experiment.executors import Task, batches, execute
 from sim.experiment.output import dumps_json, replications_csv_lines, write_atomic
 from sim.experiment.stats import Summary, summarise_columns
 from sim.experiment.store import PointRow, ResultStore
-from sim.experiment.streams import SCHEME
 
 Progress = Callable[[int, int], None]  # (replications done, total)
 
@@ -77,7 +76,7 @@ class Plan:
             self.precision,
             self.max_replications,
             [(p.label, s.digest) for p, s in zip(self.points, self.scenarios, strict=True)],
-            SCHEME,  # drawn otherwise, the same plan gives other replications
+            streams.SCHEME,  # drawn otherwise, the same plan gives other replications
         ]
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -92,7 +91,7 @@ class Plan:
             "spec": self.spec,
             "fingerprint": self.fingerprint(),
             "exsim_version": __version__,
-            streams.KEY: SCHEME,
+            streams.KEY: streams.SCHEME,
             "scenario_files": sorted({str(s.path) for s in self.scenarios}),
             **self.meaning().as_manifest(),
         }

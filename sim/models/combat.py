@@ -216,7 +216,7 @@ class Engagement:
             units, weights, total = (dfd, vb, svb) if hits_b else (att, va, sva)
             victim = units[0] if len(units) == 1 else units[stream.pick(weights, total)]
             take_losses(world, victim, 1)
-            # the side hit is summed again here (its sums serve the next step too); the other side's stand
+            # the side hit is summed again here (its sums serve the next step too); the other side's sums stand
             if hits_b:
                 side_b = self._sums(world, self.defenders)
             else:

@@ -145,13 +145,11 @@ class Tank:
             self.alarm = None
         if self.rate <= 0:
             return
-        level, capacity = self.level, self.capacity
-        if level <= EPS * capacity:
+        if self.level <= EPS * self.capacity:
             if self.out_since is None:  # ran dry at this instant, before its own alarm: record it now
                 self._empty()
             return
-        threshold = capacity * self.ls.refill_below
-        gap = level if level <= threshold * (1 + 1e-6) else level - threshold  # wants_refill(), written out
+        gap = self.level if self.wants_refill() else self.level - self.capacity * self.ls.refill_below
         self.alarm = alarm(self.env, gap / self.rate, self._alarm)
 
     def _alarm(self, _ev: simpy.Event) -> None:
@@ -304,10 +302,9 @@ class LogisticsState:
         depots = self.depots_at.get(unit.location)  # type: ignore[arg-type]
         if depots is None:
             return
-        below = self.refill_below
         for cls, tank in self.tanks[unit.id].items():
             tank.settle()
-            if tank.level > tank.capacity * below * (1 + 1e-6):  # not tank.wants_refill(), written out
+            if not tank.wants_refill():
                 continue
             for depot in depots:
                 want = tank.capacity - tank.level
