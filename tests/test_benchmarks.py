@@ -32,6 +32,9 @@ def test_engine_benchmark_reports_the_fair_ratio_and_the_speed_up():
     assert "exsim / bare loop (events/s)" in out
     assert "speed-up over 7838bef" in out
     assert "LockRequest" in out and "Timeout" in out  # the census it built the baseline from
+    split = re.search(r"build (\d+\.\d+), event loop (\d+\.\d+), metrics (\d+\.\d+) ms CPU", out)
+    assert split and all(float(x) > 0 for x in split.groups()), out
+    assert "the 0.6 goal leaves it" in out and "the 3x goal leaves the models' own logic" in out
 
 
 def test_queue_benchmark_reports_ratios_with_their_spread():
