@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -546,7 +547,8 @@ def sweep(
     if not quiet:
         means = plan.meaning()
         shown = list(metrics) or [m for m in means.headline() if m in store.metrics and not is_objective(m)]
-        rows = [(p.settings, p.label, done.summaries[p.index]) for p in store.points()]
+        ran = Counter(point for point, _, _, error in store.outcomes() if error is None)
+        rows = [(p.settings, p.label, done.summaries[p.index], ran[p.index]) for p in store.points()]
         title = f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications"
         Console().print(sweep_view(title, rows, [m for m in store.metrics if is_objective(m)] + shown, means))
         click.echo(f"results written to {done.folder}/")

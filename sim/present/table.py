@@ -170,13 +170,15 @@ def _show(v: Any) -> str:
 
 def sweep_view(
     title: str,
-    rows: Sequence[tuple[Mapping[str, Any], str, Mapping[str, Summary]]],
+    rows: Sequence[tuple[Mapping[str, Any], str, Mapping[str, Summary], int]],
     metrics: Sequence[str],
     meaning: Meaning,
 ) -> RenderableType:
-    """Per design point (its settings in full, as the table's title): each metric's mean and interval."""
+    """Per design point (its settings in full, as the table's title): each metric's mean and interval.
+    A row is (settings, label, summary, replications that ran without error); a mean of fewer runs than
+    that says of how many, as a run's table does."""
     parts: list[RenderableType] = [Text(title, style="bold")]
-    for settings, label, summary in rows:
+    for settings, label, summary, reps in rows:
         t = Table(title=point_label(settings, label, sep=", "), title_justify="left")
         t.add_column("metric", overflow="fold")
         t.add_column("value", justify="right")
@@ -185,9 +187,10 @@ def sweep_view(
             s, spec = summary.get(m), meaning.specs.get(m)
             if s is None:
                 continue
-            cell = (
-                f"{round(s.mean * s.n)} of {s.n}" if spec is not None and spec.kind == "rate" else value(s.mean, spec)
-            )
+            if spec is not None and spec.kind == "rate":
+                cell = f"{round(s.mean * s.n)} of {s.n}"
+            else:
+                cell = value(s.mean, spec) + (f" (n={s.n})" if 0 < s.n < reps else "")
             t.add_row(Text(m), cell, interval(s, spec))
         parts.append(t)
     parts.append(Text("95 % intervals: Wilson for rates and shares, log-scale for non-negative means", style="dim"))
