@@ -97,6 +97,18 @@ def test_two_folders_with_different_seeds_are_compared_unpaired(tmp_path):
     assert r.exit_code == 0 and "UNPAIRED" in r.output
 
 
+def test_a_run_made_with_set_is_named_by_its_overrides_in_a_comparison(tmp_path):
+    runs = {"plain": [], "variant": ["--set", "units.ls-1.strength=1"]}
+    for name, extra in runs.items():
+        r = CliRunner().invoke(main, ["run", "island_retake", "--reps", "3", "--out", str(tmp_path / name), *extra])
+        assert r.exit_code == 0, r.output
+    r = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["compare", str(tmp_path / "plain"), str(tmp_path / "variant")])
+    assert r.exit_code == 0, r.output
+    head = [line.strip() for line in r.output.splitlines()[:2]]  # the two sides' names
+    assert any(h.endswith("variant: units.ls-1.strength=1") for h in head), head
+    assert any(h.endswith("plain: baseline") for h in head), head
+
+
 def test_rates_in_percentage_points_and_rows_by_strength(tmp_path):
     out = sweep(tmp_path, "ships", "--vary", "units.ls-1.strength=1,2")
     _, text = verdicts(out, "--metric", "secured.island", "--metric", "time_to_secure_h.island")

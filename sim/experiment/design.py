@@ -159,7 +159,8 @@ class Point:
 
     @property
     def label(self) -> str:
-        return " ".join(f"{k}={_show(v)}" for k, v in self.settings) or "baseline"
+        """The point's factor settings; a single run's --set overrides; else "baseline"."""
+        return " ".join(f"{k}={_show(v)}" for k, v in self.settings) or " ".join(self.overrides) or "baseline"
 
 
 def _show(v: Any) -> str:
