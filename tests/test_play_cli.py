@@ -82,8 +82,23 @@ def test_the_play_folder_must_be_new(tmp_path):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("mine")
     r = CliRunner().invoke(main, ["play", str(DRILL), "--out", str(tmp_path / "full"), "--batch", "0"], input="")
-    assert r.exit_code == 2 and "not empty" in r.stderr
+    assert r.exit_code == 2 and "already holds files" in r.stderr
     assert (tmp_path / "full" / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("out", ["/proc/exsim-test/play", "/proc/self/exsim-play"])
+def test_a_play_folder_that_cannot_be_written_is_refused_before_the_play(out, monkeypatch):
+    """As exsim run refuses its --out before any replication: the class does not play a story that is then lost
+    (/proc: its folder cannot be made, or nothing can be written where it would go; even for root)."""
+    from sim.play import session
+
+    def never(*args, **kwargs):
+        raise AssertionError("the play started")
+
+    monkeypatch.setattr(session.PlaySession, "__init__", never)
+    r = CliRunner().invoke(main, ["play", str(DRILL), "--out", out, "--batch", "0"], input="")
+    assert r.exit_code == 2, r.output
+    assert r.stdout == "" and len(r.stderr.splitlines()) == 1 and r.stderr.startswith("cannot "), r.stderr
 
 
 def test_the_class_run_is_placed_in_the_batch(tmp_path):

@@ -526,6 +526,20 @@ def test_a_play_folder_that_holds_files_is_refused_before_the_class_starts(tmp_p
     assert (tmp_path / "old" / "notes.txt").read_text() == "keep me"
 
 
+@pytest.mark.parametrize("out", ["/proc/exsim-test/play", "/proc/self/exsim-play"])
+def test_a_play_folder_that_cannot_be_written_is_refused_before_the_class_starts(out, monkeypatch):
+    """Not after the class has played up to its first choice, when the first save would fail."""
+    from sim.serve import server
+
+    def never(*args, **kwargs):
+        raise AssertionError("the server started")
+
+    monkeypatch.setattr(server, "bind", never)
+    r = CliRunner().invoke(main, ["serve", str(BIRLESTIK), "--out", out, "--port", "0", "--batch", "0"])
+    assert r.exit_code == 2, r.output
+    assert r.stdout == "" and len(r.stderr.splitlines()) == 1 and r.stderr.startswith("cannot "), r.stderr
+
+
 def test_it_listens_on_this_computer_only_unless_told_otherwise(monkeypatch, tmp_path):
     from sim.serve import server
 

@@ -58,7 +58,7 @@ def play(
     from sim.config import load_scenario
     from sim.errors import capped
     from sim.play.batch import Batch
-    from sim.play.folder import default_folder, with_choices
+    from sim.play.folder import claim, default_folder, with_choices
     from sim.play.session import PlaySession
     from sim.present import i18n
 
@@ -67,9 +67,7 @@ def play(
     for line in capped(loaded.warnings, "warnings"):
         click.echo(line, err=True)
     s = loaded.scenario
-    folder = out or default_folder(Path(loaded.path).stem)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ExsimError(f"--out {folder}: it exists and is not empty; choose another folder for the play")
+    folder = claim(out or default_folder(Path(loaded.path).stem))
     session = PlaySession(s, s.scenario.seed if seed is None else seed, lang=language.code)
     batch = Batch(session.seed, runs) if runs else None
 

@@ -8,13 +8,16 @@ place in a batch run).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.config.load import LoadedScenario
 from sim.config.schema import Scenario
+from sim.errors import ExsimError
 from sim.experiment import history
+from sim.experiment.lock import FolderLock
 from sim.experiment.output import dumps_json, environment, scenario_provenance, write_atomic
 from sim.experiment.replay import TRACES, compact
 from sim.experiment.runner import collect_metrics
@@ -41,6 +44,21 @@ def with_choices(s: Scenario, actions: list[dict[str, Any]]) -> Scenario:
 def default_folder(scenario_name: str, root: Path = ROOT) -> Path:
     """``plays/<yyyy-mm-dd_hhmmss>-<scenario>``."""
     return root / f"{time.strftime(history.STAMP)}-{history.slug(scenario_name)}"
+
+
+def claim(folder: Path) -> Path:
+    """``folder``, refused before the class plays if the play could not be saved in it at the end: a folder
+    that already holds files, or one whose parent cannot be written (tried as every results folder is before
+    its run: by taking its lock, which creates the parent and a file in it). Folders made for the trial are
+    removed again: a play that is never saved (a server never started) leaves nothing behind."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ExsimError(f"--out {folder} already holds files: the play needs a new or empty folder")
+    made = [p for p in folder.parents if not p.exists()]  # the deepest first
+    FolderLock(folder).acquire().release()
+    for p in made:
+        with contextlib.suppress(OSError):  # no longer empty: someone else's now
+            p.rmdir()
+    return folder
 
 
 def metrics_so_far(session: PlaySession, script: PlayScript) -> dict[str, float]:

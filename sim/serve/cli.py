@@ -53,7 +53,7 @@ def serve(
         raise ExsimError(f"exsim serve needs {', '.join(missing)}: pip install 'exsim[serve]'")
     from sim.config import load_scenario
     from sim.errors import capped
-    from sim.play.folder import default_folder
+    from sim.play.folder import claim, default_folder
     from sim.present import i18n
     from sim.serve import server
 
@@ -61,9 +61,7 @@ def serve(
     loaded = load_scenario(scenario, overrides)
     for line in capped(loaded.warnings, "warnings"):
         click.echo(line, err=True)
-    folder = out or default_folder(loaded.path.stem)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ExsimError(f"--out {folder}: already holds files; the play needs a new or empty folder")
+    folder = claim(out or default_folder(loaded.path.stem))
     sock = server.bind(host, port)
     seed = loaded.scenario.scenario.seed if seed is None else seed
     room = server.open_room(loaded.scenario, seed, folder, speed=speed, lang=code, source=Path(loaded.path), runs=runs)
