@@ -318,6 +318,27 @@ def test_bad_sweep_files_give_positioned_errors(tmp_path, name, line, words):
     assert "Traceback" not in r.stderr and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("factor", "words", "more"),
+    [
+        ("units.ls-9.strength: [1, 2, 3]", "no item with id 'ls-9'", 8),  # every one of the 9 points
+        ("units.ls-1.strength: [1, two, 3]", "two", 2),  # the 3 points with strength two
+    ],
+)
+def test_a_sweep_problem_found_at_many_points_is_told_once(tmp_path, factor, words, more):
+    """A bad path fails at every point, a bad value at every point that has it: one line each, not one a point."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "sweep:\n  name: bad\n  scenario: island_retake\n  replications: 2\n  factors:\n"
+        f"    {factor}\n    assault_sorties:\n      path: phases.assault.orders.3.sorties\n      values: [2, 6, 10]\n"
+    )
+    r = CliRunner().invoke(main, ["sweep", str(path), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 2
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and words in lines[0], r.stderr
+    assert lines[0].startswith(f"{path}:6:") and f"and {more} more points:" in lines[0], lines[0]
+
+
 def test_a_seed_given_as_a_factor_on_the_command_line_is_refused(tmp_path):
     """Every point runs the same base seed's replications: a seed factor would be silently ignored."""
     args = ["sweep", "island_retake", "--vary", "scenario.seed=1,2", "--out", str(tmp_path / "o")]

@@ -249,26 +249,33 @@ def build_sweep(spec: SweepSpec, scenario_ref: str, file: str, where: Any) -> Sw
     base = load_scenario(scenario_ref, spec.set)
     seed = base.scenario.scenario.seed if spec.seed is None else spec.seed
     points = expand(spec, seed)
-    scenarios, problems = [], []
+    scenarios = []
+    found: dict[tuple[str | None, str], list[tuple[str, str]]] = {}  # (factor, problem) -> (point, as told there)
     for p in points:
         try:
             scenarios.append(load_scenario(scenario_ref, p.overrides))
         except ScenarioError as e:
             for prob in e.problems:
-                factor = _factor_of(spec, prob)
-                anchor = where(("factors", factor) if factor else ("scenario",))
-                problems.append(
-                    Problem(
-                        anchor.file,
-                        anchor.line,
-                        anchor.col,
-                        f"factors.{factor}" if factor else "scenario",
-                        f"at point {p.label!r}: {prob}",
-                    )
-                )
-    if problems:
-        raise ScenarioError(problems)
+                # a bad path (the problem is the --set itself) is the same at every value: told once
+                same = prob.message if prob.file.startswith("--set ") else str(prob)
+                found.setdefault((_factor_of(spec, prob), same), []).append((p.label, str(prob)))
+    if found:
+        raise ScenarioError([_at_points(factor, at, where) for (factor, _), at in found.items()])
     return Sweep(spec, file, seed, points, scenarios)
+
+
+def _at_points(factor: str | None, at: list[tuple[str, str]], where: Any) -> Problem:
+    """One problem, told once (as at its first point) however many points it was found at."""
+    anchor = where(("factors", factor) if factor else ("scenario",))
+    (label, told), more = at[0], len(at) - 1
+    also = f" and {more} more point{'s' if more > 1 else ''}" if more else ""
+    return Problem(
+        anchor.file,
+        anchor.line,
+        anchor.col,
+        f"factors.{factor}" if factor else "scenario",
+        f"at point {label!r}{also}: {told}",
+    )
 
 
 def _factor_of(spec: SweepSpec, prob: Problem) -> str | None:
