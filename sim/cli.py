@@ -823,13 +823,18 @@ def _cli_anchor(key: tuple[object, ...]) -> object:
 
 
 class _progress:
-    """A rich progress bar on a terminal; plain lines every 10 % otherwise; nothing with --quiet."""
+    """A rich progress bar on a terminal; plain lines every 10 % otherwise; nothing with --quiet.
+
+    The total can grow: each round of sequential stopping (--precision) plans more replications, and the
+    plain lines start again from the new total's share done (a line at once, then every 10 %).
+    """
 
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.console = Console(stderr=True)
         self.bar: Progress | None = None
         self.next_pct = 0
+        self.total = 0
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         if not self.quiet and self.console.is_terminal:
@@ -847,9 +852,12 @@ class _progress:
             return
         if self.bar is not None:
             self.bar.update(self.task, completed=done, total=total)
-        elif total and done * 100 >= self.next_pct * total:
+            return
+        if total != self.total:
+            self.total, self.next_pct = total, 0
+        if total and self.next_pct <= 100 and done * 100 >= self.next_pct * total:
             click.echo(f"{done}/{total} replications ({100 * done // total} %)", err=True)
-            self.next_pct = 100 * done // total + 10
+            self.next_pct = min(100, 100 * done // total + 10) if done < total else 101  # 100 % once, however reached
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -138,3 +138,34 @@ def test_digest_changes_with_content():
     a = load_scenario(ISLAND)
     b = load_scenario(ISLAND, ["scenario.seed=1"])
     assert scenario_digest(a.scenario) == a.digest != b.digest
+
+
+def test_plain_progress_follows_the_rounds_of_sequential_stopping(tmp_path):
+    """Each round of --precision plans more replications: the lines follow the growing total to its end,
+    rather than stopping at the first round's 100 % while the next rounds run."""
+    r = invoke(
+        *("sweep", ISLAND, "--vary", "units.ls-1.strength=1,2", "--reps", "2", "--executor", "serial"),
+        *("--precision", "time_to_secure_h.island=0.0000001", "--max-reps", "16", "--out", str(tmp_path / "s")),
+    )
+    assert r.exit_code == 0, r.output
+    lines = [line for line in r.stderr.splitlines() if line.endswith("%)")]
+    # 2 points, 2 → 4 → 8 → 16 replications each (the interval never gets that narrow): totals 4, 8, 16, 32
+    totals = [int(line.split()[0].split("/")[1]) for line in lines]
+    assert sorted(set(totals)) == [4, 8, 16, 32] and totals == sorted(totals)
+    assert lines[-1] == "32/32 replications (100 %)"
+    for total in (8, 16, 32):  # a round opens with a line: what was done in the rounds before, of the new total
+        assert f"{total // 2}/{total} replications (50 %)" in lines
+
+
+def test_plain_progress_says_100_percent_once_however_the_last_batch_reaches_it(capsys):
+    from sim.cli import _progress
+
+    with _progress(quiet=False) as tick:  # not a terminal under pytest: plain lines
+        for done in (0, 61, 122, 128, 128):
+            tick(done, 128)
+    assert capsys.readouterr().err.splitlines() == [
+        "0/128 replications (0 %)",
+        "61/128 replications (47 %)",
+        "122/128 replications (95 %)",
+        "128/128 replications (100 %)",
+    ]
