@@ -277,6 +277,17 @@ def test_a_metric_objective_is_named_by_its_metric_s_description(island):
     assert Labels(island, language("ru")).objective(o.id) == f"убитые (коалиция) не более {o.at_most:g}"
 
 
+def test_a_share_objective_s_bound_is_in_per_cent_as_its_value_is():
+    """ "on time at least 80 %", beside "was 75.0 %": not "at least 0.8"."""
+    from sim.present.i18n import language
+    from sim.present.labels import Labels
+
+    scenario = load_scenario(REPO / "scenarios" / "trans_caspian_logistics.yaml").scenario
+    (o,) = [o for o in scenario.objectives if getattr(o, "metric", None) == "on_time_share"]
+    assert Labels(scenario, language("en")).objective(o.id).endswith(f" at least {100 * o.at_least:g} %")
+    assert Labels(scenario, language("ru")).objective(o.id).endswith(f" не менее {100 * o.at_least:g} %")
+
+
 @pytest.mark.parametrize("name", sorted(p.stem for p in (REPO / "scenarios").glob("*.yaml")))
 def test_every_shipped_scenario_is_told_in_both_languages(name):
     en = invoke("story", name, "--rep", "3", env={"COLUMNS": "400", "EXSIM_LANG": "en"})

@@ -195,13 +195,18 @@ class Labels:
         if o is None:
             return spec.description if spec is not None else oid
         if isinstance(o, MetricObjective):
-            label = self.metric(o.metric, self._specs().get(o.metric))
+            spec = self._specs().get(o.metric)
+            label = self.metric(o.metric, spec)
+
+            def bound(v: float) -> str:  # a share's bound in per cent, as its value is shown
+                return f"{100 * v:g} %" if spec is not None and spec.kind.bounded else f"{v:g}"
+
             if o.at_most is not None and o.at_least is not None:
-                text = self._("{metric} between {low:g} and {high:g}")
-                return text.format(metric=label, low=o.at_least, high=o.at_most)
+                text = self._("{metric} between {low} and {high}")
+                return text.format(metric=label, low=bound(o.at_least), high=bound(o.at_most))
             if o.at_most is not None:
-                return self._("{metric} at most {value:g}").format(metric=label, value=o.at_most)
-            return self._("{metric} at least {value:g}").format(metric=label, value=o.at_least)
+                return self._("{metric} at most {value}").format(metric=label, value=bound(o.at_most))
+            return self._("{metric} at least {value}").format(metric=label, value=bound(o.at_least or 0.0))
         if o.within is not None:
             return self._("{place} secured within {hours:g} h").format(place=self.place(o.place), hours=o.within / 60)
         return self._("{place} secured").format(place=self.place(o.place))

@@ -343,7 +343,7 @@ class Narrator:
         self.say(
             t,
             "combat",
-            N_("Engagement at {place}: {attackers} attack {defenders}."),
+            N_("Engagement at {place}: {attackers} against {defenders}."),
             place=self.names.place(e["place"]),
             attackers=self.names.units_list(e["attackers"]),
             defenders=self.names.units_list(e["defenders"]),
