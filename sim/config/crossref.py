@@ -1,15 +1,20 @@
 """Checks across a validated scenario: references, cycles, capacities and reachability.
 
-Each check yields ``(path, message)``; the loader turns paths into file:line positions.
+Each check yields ``(path, message)``; the loader turns paths into file:line positions. Only the root of
+a problem is reported: a name given twice or unknown is reported once (see ``names``), and what follows
+from the names — metrics, capacities, the ways units and transports can go — is checked only once
+every name resolves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Container, Iterator, Sequence, Set
 
 from sim.config import exercise_refs
-from sim.config.lift import Load, is_transport, room, takes
+from sim.config.lift import Load, room, takes
 from sim.config.medical import Arrivals, Facility, MassCasualty
+from sim.config.names import Finding, Names
+from sim.config.order_refs import check_order
 from sim.config.schema import (
     AssaultOrder,
     EmbarkOrder,
@@ -23,65 +28,46 @@ from sim.config.schema import (
 )
 from sim.config.suggest import unknown
 from sim.config.supply import MIN_CYCLE_MIN
-from sim.config.yamlsafe import PathKey
-
-Finding = tuple[PathKey, str]
+from sim.config.yamlsafe import PathKey, dotted
 
 
-def check(s: Scenario) -> list[Finding]:
-    """Every cross-reference problem in ``s`` (empty when the scenario is consistent)."""
-    found: list[Finding] = []
-    checks = (_run, _ids, _places, _unit_refs, _orders, _phases, _objectives, _logistics, _medical, exercise_refs.check)
+def check(s: Scenario, where: Callable[[PathKey], str] = dotted) -> list[Finding]:
+    """Every cross-reference problem in ``s`` (empty when the scenario is consistent).
+
+    ``where`` renders a path for a message that points elsewhere ("first at ...").
+    """
+    names = Names(s, where)
+    found = list(names.duplicates)
+    checks = (_run, _places, _unit_refs, _orders, _phases, _objectives, _logistics, _medical, exercise_refs.check)
     for fn in checks:
-        found.extend(fn(s))
-    if not found:  # reachability only makes sense once every name resolves
-        found.extend(_capacity(s))
-        found.extend(_reachability(s))
+        found.extend(fn(s, names))
+    if not found:  # the metrics a scenario has follow from its units, depots, facilities and objectives
+        found.extend(_metrics(s))
+        found.extend(exercise_refs.metrics(s))
+    if not found:  # capacities and the ways units can go only make sense once every name resolves
+        for derived in (_capacity, _reachability, _ways):
+            found.extend(derived(s))
     return found
 
 
-def _run(s: Scenario) -> Iterator[Finding]:
+def _run(s: Scenario, names: Names) -> Iterator[Finding]:
     if s.scenario.warmup >= s.scenario.duration:
         yield ("scenario", "warmup"), "the warm-up must end before the run does (scenario.duration)"
 
 
-def _duplicates(ids: list[str], path: str) -> Iterator[Finding]:
-    seen: set[str] = set()
-    for i, x in enumerate(ids):
-        if x in seen:
-            yield (path, i, "id"), f"duplicate id {x!r}"
-        seen.add(x)
-
-
-def _ids(s: Scenario) -> Iterator[Finding]:
-    yield from _duplicates([u.id for u in s.units], "units")
-    yield from _duplicates([d.id for d in s.depots], "depots")
-    yield from _duplicates([line.id for line in s.supply_lines], "supply_lines")
-    route_ids = [r.id for r in s.map.routes]
-    for i, rid in enumerate(route_ids):
-        if rid is not None and rid in route_ids[:i]:
-            yield ("map", "routes", i, "id"), f"duplicate id {rid!r}"
-    yield from _duplicates([p.id for p in s.phases], "phases")
-    yield from _duplicates([o.id for o in s.objectives], "objectives")
-
-
-def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
-    return unknown(kind, name, known)
-
-
-def _places(s: Scenario) -> Iterator[Finding]:
-    places = s.map.places
+def _places(s: Scenario, names: Names) -> Iterator[Finding]:
     for i, r in enumerate(s.map.routes):
         for key, name in (("from", r.from_), ("to", r.to)):
-            if name not in places:
-                yield ("map", "routes", i, key), _unknown("place", name, places)
+            yield from names.ref(("map", "routes", i, key), "place", name)
         if r.from_ == r.to:
             yield ("map", "routes", i, "to"), "a route must join two different places"
 
 
-def _unit_refs(s: Scenario) -> Iterator[Finding]:
+def _unit_refs(s: Scenario, names: Names) -> Iterator[Finding]:
     for i, u in enumerate(s.units):
-        if u.type not in s.unit_types and not s.unit_types:
+        if s.unit_types:
+            yield from names.ref(("units", i, "type"), "unit type", u.type)
+        else:
             yield (
                 ("units", i, "type"),
                 (
@@ -89,64 +75,34 @@ def _unit_refs(s: Scenario) -> Iterator[Finding]:
                     "(add catalog: exsim:units for the shipped catalogue, or define unit_types:)"
                 ),
             )
-        elif u.type not in s.unit_types:
-            yield ("units", i, "type"), _unknown("unit type", u.type, s.unit_types)
-        if u.side not in s.sides:
-            yield ("units", i, "side"), _unknown("side", u.side, s.sides)
-        elif u.nation and s.sides[u.side].nations and u.nation not in s.sides[u.side].nations:
+        yield from names.ref(("units", i, "side"), "side", u.side)
+        side = names.get("side", u.side)
+        if u.nation and side and side.nations and u.nation not in side.nations:
             yield ("units", i, "nation"), f"nation {u.nation!r} is not listed under sides.{u.side}.nations"
-        if u.at not in s.map.places:
-            yield ("units", i, "at"), _unknown("place", u.at, s.map.places)
+        yield from names.ref(("units", i, "at"), "place", u.at)
 
 
-def _orders(s: Scenario) -> Iterator[Finding]:
-    units = {u.id: u for u in s.units}
-    types = s.unit_types
+def _orders(s: Scenario, names: Names) -> Iterator[Finding]:
     for pi, phase in enumerate(s.phases):
         for oi, o in enumerate(phase.orders):
-            base: PathKey = ("phases", pi, "orders", oi)
-            if o.unit not in units:
-                yield (*base, "unit"), _unknown("unit", o.unit, units)
-                continue
-            utype = types.get(units[o.unit].type)
-            for key in ("to", "target"):
-                place = getattr(o, key, None)
-                if place is not None and place not in s.map.places:
-                    yield (*base, key), _unknown("place", place, s.map.places)
-            if isinstance(o, EmbarkOrder):
-                if o.on not in units:
-                    yield (*base, "on"), _unknown("unit", o.on, units)
-                elif o.on == o.unit:
-                    yield (*base, "on"), "a unit cannot embark on itself"
-                elif (t := types.get(units[o.on].type)) and not is_transport(t):
-                    yield (*base, "on"), f"{o.on} is not a transport (its type has no seats, deck slots or cargo)"
-            if isinstance(o, LiftOrder):
-                if utype and not is_transport(utype):
-                    yield (*base, "unit"), f"{o.unit} cannot lift: its type has no seats, deck slots or cargo"
-                for ui, name in enumerate(o.units):
-                    if name not in units:
-                        yield (*base, "units", ui), _unknown("unit", name, units)
-                    elif name == o.unit:
-                        yield (*base, "units", ui), "a transport cannot lift itself"
-            if isinstance(o, FireSupportOrder) and utype and utype.fire_support is None:
-                yield (*base, "unit"), f"{o.unit} ({units[o.unit].type}) has no fire_support in its unit type"
-            if isinstance(o, AssaultOrder) and utype and utype.kill_rate_per_h == 0:
-                yield (*base, "unit"), f"{o.unit} ({units[o.unit].type}) cannot assault: its kill_rate_per_h is 0"
+            yield from check_order(names, ("phases", pi, "orders", oi), o)
 
 
-def _phases(s: Scenario) -> Iterator[Finding]:
-    ids = {p.id: i for i, p in enumerate(s.phases)}
+def _phases(s: Scenario, names: Names) -> Iterator[Finding]:
     for i, p in enumerate(s.phases):
         for ai, name in enumerate(p.after):
-            if name not in ids:
-                yield ("phases", i, "after", ai), _unknown("phase", name, ids)
-            elif name == p.id:
+            if name == p.id:
                 yield ("phases", i, "after", ai), "a phase cannot wait for itself"
-        if p.when and p.when.secured and p.when.secured not in s.map.places:
-            yield ("phases", i, "when", "secured"), _unknown("place", p.when.secured, s.map.places)
-        if p.when and p.when.broken and p.when.broken not in s.sides:
-            yield ("phases", i, "when", "broken"), _unknown("side", p.when.broken, s.sides)
+            else:
+                yield from names.ref(("phases", i, "after", ai), "phase", name)
+        if p.when and p.when.secured:
+            yield from names.ref(("phases", i, "when", "secured"), "place", p.when.secured)
+        if p.when and p.when.broken:
+            yield from names.ref(("phases", i, "when", "broken"), "side", p.when.broken)
+    if names.in_doubt("phase"):
+        return  # which phase waits for which is not known
     # cycles in the 'after' graph: depth-first search in file order, reported once per cycle
+    ids = {p.id: i for i, p in enumerate(s.phases)}
     graph = {p.id: [a for a in p.after if a in ids and a != p.id] for p in s.phases}
     state: dict[str, int] = {}
 
@@ -165,21 +121,27 @@ def _phases(s: Scenario) -> Iterator[Finding]:
             yield from visit(p.id, [p.id])
 
 
-def _objectives(s: Scenario) -> Iterator[Finding]:
-    known = set(metric_names(s))
+def _objectives(s: Scenario, names: Names) -> Iterator[Finding]:
     for i, o in enumerate(s.objectives):
-        if isinstance(o, SecureObjective) and o.place not in s.map.places:
-            yield ("objectives", i, "place"), _unknown("place", o.place, s.map.places)
-        elif isinstance(o, SecureObjective) and s.map.places[o.place].kind != "objective":
-            yield ("objectives", i, "place"), f"{o.place} is a {s.map.places[o.place].kind}, not an objective"
+        if isinstance(o, SecureObjective):
+            yield from names.ref(("objectives", i, "place"), "place", o.place)
+            place = names.get("place", o.place)
+            if place is not None and place.kind != "objective":
+                yield ("objectives", i, "place"), f"{o.place} is a {place.kind}, not an objective"
+    if s.analysis.side is not None:
+        yield from names.ref(("analysis", "side"), "side", s.analysis.side)
+
+
+def _metrics(s: Scenario) -> Iterator[Finding]:
+    """Metric names: the models declare them from the units, depots, facilities and objectives."""
+    known = metric_names(s)
+    for i, o in enumerate(s.objectives):
         if isinstance(o, MetricObjective) and o.metric not in known:
             metrics = [m for m in known if not m.startswith("objective.")]
-            yield ("objectives", i, "metric"), _unknown("metric", o.metric, metrics)
-    if s.analysis.side is not None and s.analysis.side not in s.sides:
-        yield ("analysis", "side"), _unknown("side", s.analysis.side, s.sides)
+            yield ("objectives", i, "metric"), unknown("metric", o.metric, metrics)
     for i, name in enumerate(s.analysis.headline):
         if name not in known:
-            yield ("analysis", "headline", i), _unknown("metric", name, known)
+            yield ("analysis", "headline", i), unknown("metric", name, known)
 
 
 def _takes(s: Scenario, unit_id: str) -> Load:
@@ -259,58 +221,71 @@ def _no_way(unit: str, place: str, modes: set[str]) -> str:
     return f"{unit} has no way to reach {place}: no {how} route leads there and no lift or embark takes it"
 
 
-def _logistics(s: Scenario) -> Iterator[Finding]:
-    places, units = s.map.places, {u.id: u for u in s.units}
-    depots = {d.id: d for d in s.depots}
+def _logistics(s: Scenario, names: Names) -> Iterator[Finding]:
     for i, d in enumerate(s.depots):
-        if d.at not in places:
-            yield ("depots", i, "at"), _unknown("place", d.at, places)
+        yield from names.ref(("depots", i, "at"), "place", d.at)
     for i, line in enumerate(s.supply_lines):
         base: PathKey = ("supply_lines", i)
         for key, name in (("from", line.from_), ("to", line.to)):
-            if name not in depots:
-                yield (*base, key), _unknown("depot", name, depots)
+            yield from names.ref((*base, key), "depot", name)
         if line.from_ == line.to:
             yield (*base, "to"), "a supply line must join two different depots"
         for ti, t in enumerate(line.transports):
-            if t not in units:
-                yield (*base, "transports", ti), _unknown("unit", t, units)
-                continue
-            utype = s.unit_types.get(units[t].type)
+            yield from names.ref((*base, "transports", ti), "unit", t)
+            unit = names.get("unit", t)
+            utype = names.get("unit type", unit.type) if unit else None
             if utype is None:
                 continue
             if utype.cargo_t == 0:
-                yield (*base, "transports", ti), f"{t} ({units[t].type}) carries no cargo (cargo_t is 0)"
+                yield (*base, "transports", ti), f"{t} ({unit.type}) carries no cargo (cargo_t is 0)"
             elif line.dispatch == "continuous" and utype.load_min + utype.unload_min < MIN_CYCLE_MIN:
                 yield (
                     (*base, "transports", ti),
-                    f"{t} ({units[t].type}) would sail continuously with almost no time to load and unload "
+                    f"{t} ({unit.type}) would sail continuously with almost no time to load and unload "
                     f"(load_min + unload_min under {MIN_CYCLE_MIN:g} min)",
                 )
-            elif (
-                line.from_ in depots
-                and line.to in depots
-                and depots[line.from_].at in places
-                and not _connected(s, depots[line.from_].at, depots[line.to].at, set(utype.speed_kmh))
-            ):
-                modes = "/".join(sorted(utype.speed_kmh)) or "no"
-                yield (
-                    (*base, "transports", ti),
-                    (f"{t} moves by {modes} only, and no such route joins {line.from_} and {line.to}"),
-                )
-        if line.from_ in depots:
+        if (source := names.get("depot", line.from_)) is not None:
             for cls in line.cargo:
-                if cls not in depots[line.from_].stocks:
+                if cls not in source.stocks:
                     yield (*base, "cargo", cls), f"depot {line.from_} holds no {cls}"
-    route_ids = {r.id for r in s.map.routes if r.id is not None}
     for i, c in enumerate(s.closures):
-        if c.route not in route_ids:
-            yield ("closures", i, "route"), _unknown("route id", c.route, route_ids)
+        yield from names.ref(("closures", i, "route"), "route id", c.route)
     for i, traffic in enumerate(s.traffic):
-        if traffic.port not in places:
-            yield ("traffic", i, "port"), _unknown("place", traffic.port, places)
-        elif not places[traffic.port].berths:
+        yield from names.ref(("traffic", i, "port"), "place", traffic.port)
+        port = names.get("place", traffic.port)
+        if port is not None and not port.berths:
             yield ("traffic", i, "port"), f"{traffic.port} has no berths: limit; ships there would never queue"
+
+
+def _ways(s: Scenario) -> Iterator[Finding]:
+    """Supply-line transports and MEDEVAC assets have routes of their modes between the places they serve."""
+    units, depots = {u.id: u for u in s.units}, {d.id: d for d in s.depots}
+    for i, line in enumerate(s.supply_lines):
+        for ti, t in enumerate(line.transports):
+            utype = s.unit_types[units[t].type]
+            if not _connected(s, depots[line.from_].at, depots[line.to].at, set(utype.speed_kmh)):
+                by = "/".join(sorted(utype.speed_kmh)) or "no"
+                yield (
+                    ("supply_lines", i, "transports", ti),
+                    f"{t} moves by {by} only, and no such route joins {line.from_} and {line.to}",
+                )
+    med = s.medical
+    facilities = {f.id: f for f in med.facilities}
+    for i, e in enumerate(med.evacuation):
+        sources = [f for f in med.facilities if e.to in (f.next, f.divert_to)]
+        for ai, a in enumerate(e.assets):
+            modes = set(s.unit_types[units[a].type].speed_kmh)
+            for src in sources:
+                if not (
+                    _connected(s, src.at, facilities[e.to].at, modes) and _connected(s, units[a].at, src.at, modes)
+                ):
+                    yield (
+                        ("medical", "evacuation", i, "assets", ai),
+                        (
+                            f"{a} moves by {'/'.join(sorted(modes)) or 'no'} only and cannot fly or sail "
+                            f"from {units[a].at} to {src.id} and on to {e.to}"
+                        ),
+                    )
 
 
 def _closure(s: Scenario, starts: Set[str], modes: Set[str]) -> set[str]:
@@ -332,7 +307,7 @@ def _connected(s: Scenario, src: str, dst: str, modes: Set[str]) -> bool:
     return dst in _closure(s, {src}, modes)
 
 
-def _when_full(listed: Sequence[Facility], facilities: dict[str, Facility], legs: Container[str]) -> Iterator[Finding]:
+def _when_full(listed: Sequence[Facility], names: Names, legs: Container[str]) -> Iterator[Finding]:
     """A when_full rule needs beds; divert needs a known divert_to that casualties can reach, and no cycle."""
     for i, f in enumerate(listed):
         here: PathKey = ("medical", "facilities", i)
@@ -342,12 +317,14 @@ def _when_full(listed: Sequence[Facility], facilities: dict[str, Facility], legs
             yield (*here, "when_full"), "when_full: divert needs divert_to: (the facility that takes them instead)"
         if f.divert_to is None:
             continue
-        alt = facilities.get(f.divert_to)
+        alt = names.get("facility", f.divert_to)
         if f.when_full != "divert":
             yield (*here, "divert_to"), f"divert_to is used only with when_full: divert (here: {f.when_full})"
-        elif alt is None:
-            yield (*here, "divert_to"), _unknown("facility", f.divert_to, facilities)
-        elif alt is f:
+            continue
+        yield from names.ref((*here, "divert_to"), "facility", f.divert_to)
+        if alt is None or names.in_doubt("facility"):
+            continue
+        if alt is f:
             yield (*here, "divert_to"), "a facility cannot divert casualties to itself"
         elif alt.at != f.at and alt.id not in legs:
             yield (
@@ -355,71 +332,45 @@ def _when_full(listed: Sequence[Facility], facilities: dict[str, Facility], legs
                 f"{alt.id} is at {alt.at}, not at {f.at}: add an evacuation leg (evacuation: - to: {alt.id})",
             )
         else:  # follow the diversions: a cycle would pass a casualty round full facilities for ever
+            facilities = names.known("facility")
             seen, cur = {f.id}, alt
             while cur.when_full == "divert" and cur.divert_to in facilities:
                 if cur.id in seen:
                     yield (*here, "divert_to"), f"facilities divert casualties round in a cycle from {f.id}"
                     break
                 seen.add(cur.id)
-                cur = facilities[cur.divert_to]  # type: ignore[index]
+                cur = facilities[cur.divert_to]
 
 
-def _medical(s: Scenario) -> Iterator[Finding]:
-    med, places, units = s.medical, s.map.places, {u.id: u for u in s.units}
+def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
+    med = s.medical
     base: PathKey = ("medical",)
-    facilities = {f.id: f for f in med.facilities}
-    yield from (((*base, *p), m) for p, m in _duplicates([f.id for f in med.facilities], "facilities"))
     for i, side in enumerate(med.sides):
-        if side not in s.sides:
-            yield (*base, "sides", i), _unknown("side", side, s.sides)
+        yield from names.ref((*base, "sides", i), "side", side)
     for i, f in enumerate(med.facilities):
         here: PathKey = (*base, "facilities", i)
-        if f.at not in places:
-            yield (*here, "at"), _unknown("place", f.at, places)
+        yield from names.ref((*here, "at"), "place", f.at)
         for pi, p in enumerate(f.serves):
-            if p not in places:
-                yield (*here, "serves", pi), _unknown("place", p, places)
-        if f.next is not None and f.next not in facilities:
-            yield (*here, "next"), _unknown("facility", f.next, facilities)
-        elif f.next == f.id:
+            yield from names.ref((*here, "serves", pi), "place", p)
+        if f.next == f.id:
             yield (*here, "next"), "a facility cannot pass casualties to itself"
+        elif f.next is not None:
+            yield from names.ref((*here, "next"), "facility", f.next)
     legs = {e.to: (i, e) for i, e in enumerate(med.evacuation)}
-    yield from _when_full(med.facilities, facilities, legs)
+    yield from _when_full(med.facilities, names, legs)
     for i, e in enumerate(med.evacuation):
         here = (*base, "evacuation", i)
-        if e.to not in facilities:
-            yield (*here, "to"), _unknown("facility", e.to, facilities)
-            continue
-        sources = [f for f in med.facilities if e.to in (f.next, f.divert_to)]
-        if not sources:
+        yield from names.ref((*here, "to"), "facility", e.to)
+        if e.to in names.known("facility") and not any(e.to in (f.next, f.divert_to) for f in med.facilities):
             yield (*here, "to"), f"no facility has next: {e.to}, so nobody is evacuated by this leg"
         for ai, a in enumerate(e.assets):
-            if a not in units:
-                yield (*here, "assets", ai), _unknown("unit", a, units)
-                continue
-            t = s.unit_types.get(units[a].type)
-            if t is None:
-                continue
-            if t.litters == 0:
-                yield (*here, "assets", ai), f"{a} ({units[a].type}) carries no stretchers (litters is 0)"
-            modes = set(t.speed_kmh)
-            for src in sources:
-                if (
-                    src.at in places
-                    and facilities[e.to].at in places
-                    and not (
-                        _connected(s, src.at, facilities[e.to].at, modes) and _connected(s, units[a].at, src.at, modes)
-                    )
-                ):
-                    yield (
-                        (*here, "assets", ai),
-                        (
-                            f"{a} moves by {'/'.join(sorted(modes)) or 'no'} only and cannot fly or sail "
-                            f"from {units[a].at} to {src.id} and on to {e.to}"
-                        ),
-                    )
+            yield from names.ref((*here, "assets", ai), "unit", a)
+            unit = names.get("unit", a)
+            t = names.get("unit type", unit.type) if unit else None
+            if t is not None and t.litters == 0:
+                yield (*here, "assets", ai), f"{a} ({unit.type}) carries no stretchers (litters is 0)"
     for i, f in enumerate(med.facilities):
-        nxt = facilities.get(f.next) if f.next else None
+        nxt = names.get("facility", f.next)
         if nxt is not None and nxt.at != f.at and f.next not in legs:
             yield (
                 (*base, "facilities", i, "next"),
@@ -432,12 +383,12 @@ def _medical(s: Scenario) -> Iterator[Finding]:
     ]
     for key, items in casualty_sources:
         for i, item in enumerate(items):
-            if item.place not in places:
-                yield (*base, key, i, "place"), _unknown("place", item.place, places)
+            if item.place not in names.known("place"):
+                yield from names.ref((*base, key, i, "place"), "place", item.place)
             elif item.place not in served:
                 yield (*base, key, i, "place"), f"no facility serves {item.place} (add it to a facility's serves:)"
             if item.cause not in med.triage_mix:
-                yield (*base, key, i, "cause"), _unknown("cause", item.cause, med.triage_mix)
+                yield (*base, key, i, "cause"), unknown("cause", item.cause, med.triage_mix)
     for cause, mix in med.triage_mix.items():
         if abs(sum(mix.values()) - 1.0) > 1e-6:
             yield (*base, "triage_mix", cause), f"shares sum to {sum(mix.values()):g}, not 1"
@@ -445,7 +396,10 @@ def _medical(s: Scenario) -> Iterator[Finding]:
         yield (*base, "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
     if med.facilities and med.dnbi_per_1000_per_day > 0 and "dnbi" not in med.triage_mix:
         yield (*base, "triage_mix"), "a triage_mix for cause dnbi is needed (or set dnbi_per_1000_per_day: 0)"
+    if names.in_doubt("facility"):
+        return  # which facility passes casualties to which is not known
     # the chain must end: follow next from every facility
+    facilities = names.known("facility")
     for i, f in enumerate(med.facilities):
         seen, cur = {f.id}, f
         while cur.next is not None and cur.next in facilities:

@@ -9,50 +9,76 @@ from collections.abc import Iterator
 from typing import Any
 
 from sim.config import exercise as ex
+from sim.config.names import Finding, Names
+from sim.config.order_refs import check_order
 from sim.config.suggest import unknown
 from sim.config.yamlsafe import PathKey
 
-Finding = tuple[PathKey, str]
+_TIMED = "inject or decision point"
 
 
-def check(s: Any) -> Iterator[Finding]:
-    """Every problem in the exercise sections of the scenario ``s``."""
-    yield from _command(s)
-    items: list[tuple[str, int, ex.Inject | ex.DecisionPoint]] = [
+def _timed_items(s: Any) -> list[tuple[str, int, ex.Inject | ex.DecisionPoint]]:
+    return [
         *(("injects", i, x) for i, x in enumerate(s.injects)),
         *(("decision_points", i, x) for i, x in enumerate(s.decision_points)),
     ]
-    seen: set[str] = set()
+
+
+def check(s: Any, names: Names) -> Iterator[Finding]:
+    """Every problem in the exercise sections of the scenario ``s``, but the metrics triggers name."""
+    yield from _command(s, names)
+    items = _timed_items(s)
     for section, i, item in items:
-        if item.id in seen:
-            yield (section, i, "id"), f"duplicate id {item.id!r} (injects and decision points share names)"
-        seen.add(item.id)
-    for section, i, item in items:
-        yield from _timed(s, (section, i), item, seen)
+        yield from _timed(s, names, (section, i), item)
         if isinstance(item, ex.Inject):
             for j, e in enumerate(item.effects):
-                yield from _effect(s, (section, i, "effects", j), e)
+                yield from _effect(s, names, (section, i, "effects", j), e)
         else:
             for name, option in item.options.items():
                 base: PathKey = (section, i, "options", name)
                 for j, e in enumerate(option.effects):
-                    yield from _effect(s, (*base, "effects", j), e)
-                yield from _option(s, base, option)
-    yield from _cycles(items)
-    points = {p.id: p for p in s.decision_points}
+                    yield from _effect(s, names, (*base, "effects", j), e)
+                yield from _option(s, names, base, option)
+    if not names.in_doubt(_TIMED):  # which trigger waits for which is known
+        yield from _cycles(items)
     for point, option in s.decisions.items():
-        if point not in points:
-            yield ("decisions", point), unknown("decision point", point, points)
-        elif option not in points[point].options:
-            yield ("decisions", point), unknown(f"option of {point}", option, points[point].options)
+        p = names.get(_TIMED, point)
+        if not isinstance(p, ex.DecisionPoint):
+            if not names.in_doubt(_TIMED):
+                points = [d.id for d in s.decision_points]
+                yield ("decisions", point), unknown("decision point", point, points)
+        elif option not in p.options:
+            yield ("decisions", point), unknown(f"option of {point}", option, p.options)
+
+
+def metrics(s: Any) -> Iterator[Finding]:
+    """The metrics triggers name are metrics of the scenario (once every other name resolves)."""
+    from sim.models.catalogue import catalogue  # the models declare the metrics
+
+    known = [n for n in catalogue(s).names if not n.startswith("objective.") and n != "mission_success"]
+    for section, i, item in _timed_items(s):
+        if item.when is not None:
+            for path, leaf in _leaves((section, i, "when"), item.when):
+                if leaf.metric is not None and leaf.metric not in known:
+                    yield (*path, "metric"), unknown("metric", leaf.metric, known)
+
+
+def _leaves(base: PathKey, t: ex.Trigger) -> Iterator[tuple[PathKey, ex.Trigger]]:
+    """The simple conditions inside ``t``, each with its path."""
+    if t.any_ or t.all_:
+        key, subs = ("any", t.any_) if t.any_ else ("all", t.all_)
+        for k, sub in enumerate(subs or []):
+            yield from _leaves((*base, key, k), sub)
+    else:
+        yield base, t
 
 
 def _nations(s: Any) -> set[str]:
     return {n for side in s.sides.values() for n in side.nations} | {u.nation for u in s.units if u.nation}
 
 
-def _command(s: Any) -> Iterator[Finding]:
-    c, nations, units = s.command, _nations(s), {u.id for u in s.units}
+def _command(s: Any, names: Names) -> Iterator[Finding]:
+    c, nations = s.command, _nations(s)
     if c.hq_nation is not None and c.hq_nation not in nations:
         yield ("command", "hq_nation"), unknown("nation", c.hq_nation, nations)
     listed: dict[str, str] = {}
@@ -65,11 +91,12 @@ def _command(s: Any) -> Iterator[Finding]:
                 yield ("command", "chains", i, "units"), f"two chains of {chain.nation} list no units"
             defaults.add(chain.nation)
         for j, name in enumerate(chain.units):
-            if name not in units:
-                yield ("command", "chains", i, "units", j), unknown("unit", name, units)
-            elif name in listed:
+            if name in listed:
                 yield ("command", "chains", i, "units", j), f"{name} is already on chain {listed[name]}"
-            listed.setdefault(name, chain.id)
+            elif name in names.known("unit"):
+                listed[name] = chain.id
+            else:
+                yield from names.ref(("command", "chains", i, "units", j), "unit", name)
     io = c.interoperability
     for i, pair in enumerate(io.pairs):
         if pair.nation not in nations:
@@ -79,100 +106,65 @@ def _command(s: Any) -> Iterator[Finding]:
             yield ("command", "interoperability", "liaison", i), unknown("nation", n, nations)
 
 
-def _timed(s: Any, base: PathKey, item: ex.Inject | ex.DecisionPoint, ids: set[str]) -> Iterator[Finding]:
-    objectives = {o.id for o in s.objectives}
+def _timed(s: Any, names: Names, base: PathKey, item: ex.Inject | ex.DecisionPoint) -> Iterator[Finding]:
     for j, name in enumerate(item.tests):
-        if name not in objectives:
-            yield (*base, "tests", j), unknown("objective", name, objectives)
-    if item.when is not None:
-        yield from _trigger(s, (*base, "when"), item.when, ids)
-
-
-def _trigger(s: Any, base: PathKey, t: ex.Trigger, ids: set[str]) -> Iterator[Finding]:
-    if t.any_ or t.all_:
-        key, subs = ("any", t.any_) if t.any_ else ("all", t.all_)
-        for k, sub in enumerate(subs or []):
-            yield from _trigger(s, (*base, key, k), sub, ids)
+        yield from names.ref((*base, "tests", j), "objective", name)
+    if item.when is None:
         return
-    places, phases = s.map.places, {p.id for p in s.phases}
-    if t.secured is not None and t.secured not in places:
-        yield (*base, "secured"), unknown("place", t.secured, places)
-    if t.broken is not None and t.broken not in s.sides:
-        yield (*base, "broken"), unknown("side", t.broken, s.sides)
-    if t.phase_done is not None and t.phase_done not in phases:
-        yield (*base, "phase_done"), unknown("phase", t.phase_done, phases)
-    if t.fired is not None and t.fired not in ids:
-        yield (*base, "fired"), unknown("inject or decision point", t.fired, ids)
-    if t.metric is not None:
-        from sim.models.catalogue import catalogue  # the models declare the metrics
-
-        known = [n for n in catalogue(s).names if not n.startswith("objective.") and n != "mission_success"]
-        if t.metric not in known:
-            yield (*base, "metric"), unknown("metric", t.metric, known)
-    if t.stock is not None:
-        yield from _depot_class(s, (*base, "stock"), t.stock.depot, t.stock.class_)
+    for path, t in _leaves((*base, "when"), item.when):
+        if t.secured is not None:
+            yield from names.ref((*path, "secured"), "place", t.secured)
+        if t.broken is not None:
+            yield from names.ref((*path, "broken"), "side", t.broken)
+        if t.phase_done is not None:
+            yield from names.ref((*path, "phase_done"), "phase", t.phase_done)
+        if t.fired is not None:
+            yield from names.ref((*path, "fired"), _TIMED, t.fired)
+        if t.stock is not None:
+            yield from _depot_class(names, (*path, "stock"), t.stock.depot, t.stock.class_)
 
 
-def _depot_class(s: Any, base: PathKey, depot: str, cls: str) -> Iterator[Finding]:
-    depots = {d.id: d for d in s.depots}
-    if depot not in depots:
-        yield (*base, "depot"), unknown("depot", depot, depots)
-    elif cls not in depots[depot].stocks:
+def _depot_class(names: Names, base: PathKey, depot: str, cls: str) -> Iterator[Finding]:
+    yield from names.ref((*base, "depot"), "depot", depot)
+    d = names.get("depot", depot)
+    if d is not None and cls not in d.stocks:
         yield (*base, "class"), f"depot {depot} holds no {cls}"
 
 
-def _effect(s: Any, base: PathKey, e: Any) -> Iterator[Finding]:
-    units, places, nations = {u.id for u in s.units}, s.map.places, _nations(s)
-    for key in ("unit",):
-        if (name := getattr(e, key, None)) is not None and name not in units:
-            yield (*base, key), unknown("unit", name, units)
+def _effect(s: Any, names: Names, base: PathKey, e: Any) -> Iterator[Finding]:
+    if (name := getattr(e, "unit", None)) is not None:
+        yield from names.ref((*base, "unit"), "unit", name)
     for j, name in enumerate(getattr(e, "units", [])):
-        if name not in units:
-            yield (*base, "units", j), unknown("unit", name, units)
+        yield from names.ref((*base, "units", j), "unit", name)
     for j, name in enumerate(getattr(e, "sides", [])):
-        if name not in s.sides:
-            yield (*base, "sides", j), unknown("side", name, s.sides)
-    if isinstance(e, ex.Protection) and e.side not in s.sides:
-        yield (*base, "side"), unknown("side", e.side, s.sides)
+        yield from names.ref((*base, "sides", j), "side", name)
+    if isinstance(e, ex.Protection):
+        yield from names.ref((*base, "side"), "side", e.side)
     if isinstance(e, ex.CloseRoutes | ex.ReopenRoutes):
-        route_ids = {r.id for r in s.map.routes if r.id is not None}
         for j, name in enumerate(e.routes):
-            if name not in route_ids:
-                yield (*base, "routes", j), unknown("route id", name, route_ids)
+            yield from names.ref((*base, "routes", j), "route id", name)
         for j, name in enumerate(e.places):
-            if name not in places:
-                yield (*base, "places", j), unknown("place", name, places)
+            yield from names.ref((*base, "places", j), "place", name)
     if isinstance(e, ex.MassCasualtyEffect):
-        if e.place not in places:
-            yield (*base, "place"), unknown("place", e.place, places)
+        yield from names.ref((*base, "place"), "place", e.place)
         if e.cause not in s.medical.triage_mix:
             yield (*base, "cause"), unknown("cause", e.cause, s.medical.triage_mix)
     if isinstance(e, ex.CommsOutage):
+        nations = _nations(s)
         for j, n in enumerate(e.nations):
             if n not in nations:
                 yield (*base, "nations", j), unknown("nation", n, nations)
     if isinstance(e, ex.SupplyLoss):
-        yield from _depot_class(s, base, e.depot, e.class_)
+        yield from _depot_class(names, base, e.depot, e.class_)
 
 
-def _option(s: Any, base: PathKey, option: ex.Option) -> Iterator[Finding]:
-    units, places = {u.id for u in s.units}, s.map.places
+def _option(s: Any, names: Names, base: PathKey, option: ex.Option) -> Iterator[Finding]:
     for j, o in enumerate(option.orders):
-        if o.unit not in units:
-            yield (*base, "orders", j, "unit"), unknown("unit", o.unit, units)
-        for key in ("to", "target", "on"):
-            name = getattr(o, key, None)
-            known = units if key == "on" else places
-            if name is not None and name not in known:
-                yield (*base, "orders", j, key), unknown("unit" if key == "on" else "place", name, known)
-        for k, name in enumerate(getattr(o, "units", [])):
-            if name not in units:
-                yield (*base, "orders", j, "units", k), unknown("unit", name, units)
+        yield from check_order(names, (*base, "orders", j), o)
     if option.start_phase is not None:
-        phases = {p.id: p for p in s.phases}
-        if option.start_phase not in phases:
-            yield (*base, "start_phase"), unknown("phase", option.start_phase, phases)
-        elif not phases[option.start_phase].on_call:
+        yield from names.ref((*base, "start_phase"), "phase", option.start_phase)
+        phase = names.get("phase", option.start_phase)
+        if phase is not None and not phase.on_call:
             yield (*base, "start_phase"), f"phase {option.start_phase} is not on_call: it starts by itself"
 
 

@@ -56,7 +56,8 @@ def load_scenario(source: str | Path, overrides: Sequence[str] = ()) -> LoadedSc
     _merge_catalogues(data, doc, path.parent)
     data, applied = apply_overrides(data, list(overrides))
     scenario = validate(Scenario, data, doc, applied, context={"start": _start(data)})
-    problems = [_located(doc, p, m, applied) for p, m in crossref.check(scenario)]
+    found = crossref.check(scenario, where=lambda p: f"line {doc.pos(p).line}")
+    problems = [_located(doc, p, m, applied) for p, m in found]
     if problems:
         raise ScenarioError(problems)
     warnings = tuple(_located(doc, p, f"warning: {m}", applied) for p, m in lint.lint(scenario))

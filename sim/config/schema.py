@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema, field_validator, model_validator
 
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
@@ -76,13 +76,14 @@ class Meta(Frozen):
         examples=[50_000_000],
     )
 
-    @model_validator(mode="after")
-    def _positive_duration(self) -> Meta:
-        if self.duration <= 0:
+    @field_validator("duration")
+    @classmethod
+    def _positive_duration(cls, duration: float) -> float:
+        if duration <= 0:
             raise ValueError("duration must be longer than zero")
-        if self.duration > MAX_DURATION_MIN:
+        if duration > MAX_DURATION_MIN:
             raise ValueError(f"duration may be at most {MAX_DURATION_MIN // 1440:g} days (the run budget)")
-        return self
+        return duration
 
 
 DisplayName = Annotated[

@@ -1,0 +1,60 @@
+"""Checks of one order, wherever it is given (a phase, or a decision point's option)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sim.config.lift import is_transport
+from sim.config.names import Finding, Names
+from sim.config.schema import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, Order, UnitSpec
+from sim.config.yamlsafe import PathKey
+
+
+def check_order(names: Names, base: PathKey, o: Order) -> Iterator[Finding]:
+    """Its names resolve, and its unit can do what it is told: carry, be carried, fire, assault."""
+    yield from names.ref((*base, "unit"), "unit", o.unit)
+    for key in ("to", "target"):
+        place = getattr(o, key, None)
+        if place is not None:
+            yield from names.ref((*base, key), "place", place)
+    unit = names.get("unit", o.unit)
+    utype = names.get("unit type", unit.type) if unit else None
+    if isinstance(o, EmbarkOrder):
+        yield from names.ref((*base, "on"), "unit", o.on)
+        carrier = names.get("unit", o.on)
+        ctype = names.get("unit type", carrier.type) if carrier else None
+        if o.on == o.unit:
+            yield (*base, "on"), "a unit cannot embark on itself"
+        elif ctype and not is_transport(ctype):
+            yield (*base, "on"), f"{o.on} is not a transport (its type has no seats, deck slots or cargo)"
+        elif _sides_differ(names, unit, carrier):
+            yield (*base, "on"), _other_side(o.unit, unit.side, o.on, carrier.side)
+    if isinstance(o, LiftOrder):
+        if utype and not is_transport(utype):
+            yield (*base, "unit"), f"{o.unit} cannot lift: its type has no seats, deck slots or cargo"
+        for i, name in enumerate(o.units):
+            yield from names.ref((*base, "units", i), "unit", name)
+            lifted = names.get("unit", name)
+            if name == o.unit:
+                yield (*base, "units", i), "a transport cannot lift itself"
+            elif _sides_differ(names, unit, lifted):
+                yield (*base, "units", i), _other_side(name, lifted.side, o.unit, unit.side)
+    if isinstance(o, FireSupportOrder) and utype and utype.fire_support is None:
+        yield (*base, "unit"), f"{o.unit} ({unit.type}) has no fire_support in its unit type"
+    if isinstance(o, AssaultOrder) and utype and utype.kill_rate_per_h == 0:
+        yield (*base, "unit"), f"{o.unit} ({unit.type}) cannot assault: its kill_rate_per_h is 0"
+
+
+def _sides_differ(names: Names, a: UnitSpec | None, b: UnitSpec | None) -> bool:
+    """Both units and their sides are known, and the sides differ."""
+    if a is None or b is None or names.get("side", a.side) is None or names.get("side", b.side) is None:
+        return False
+    return a.side != b.side
+
+
+def _other_side(passenger: str, its_side: str, transport: str, transport_side: str) -> str:
+    # every other side is hostile (combat.hostile_at): a transport never carries another side's unit
+    return (
+        f"{passenger} is on side {its_side} and {transport} on side {transport_side}: "
+        "a transport carries only units of its own side"
+    )
