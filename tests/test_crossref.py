@@ -266,3 +266,33 @@ def test_a_duration_past_the_budget_is_reported_at_the_duration(tmp_path):
 )
 def test_a_suggestion_only_when_the_name_is_close(name, known, hint):
     assert did_you_mean(name, known) == hint
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        # these two crashed check: the transport's utilisation metric was declared twice
+        (
+            "transports: [ferry-1]",
+            "transports: [ferry-1, ferry-1]",
+            "supply_lines.0.transports.1",
+            "ferry-1 is already on supply line sea_line (a transport runs one line)",
+        ),
+        (
+            "transports: [trucks-1]",
+            "transports: [ferry-1]",
+            "supply_lines.1.transports.0",
+            "ferry-1 is already on supply line sea_line (a transport runs one line)",
+        ),
+    ],
+)
+def test_a_transport_runs_one_supply_line(old, new, field, message, tmp_path):
+    path = edited(tmp_path, "trans_caspian_logistics.yaml", old, new)
+    assert [(p.field, p.message) for p in problems(path)] == [(field, message)]
+
+
+def test_a_unit_is_lifted_once_by_one_order(tmp_path):
+    path = edited(tmp_path, "island_retake.yaml", "units: [mar-1, mar-2]", "units: [mar-1, mar-2, mar-1]")
+    assert [(p.field, p.message) for p in problems(path)] == [
+        ("phases.0.orders.1.units.2", "mar-1 is already in this lift")
+    ]

@@ -224,6 +224,7 @@ def _no_way(unit: str, place: str, modes: set[str]) -> str:
 def _logistics(s: Scenario, names: Names) -> Iterator[Finding]:
     for i, d in enumerate(s.depots):
         yield from names.ref(("depots", i, "at"), "place", d.at)
+    running: dict[str, str] = {}  # transport -> the supply line it runs
     for i, line in enumerate(s.supply_lines):
         base: PathKey = ("supply_lines", i)
         for key, name in (("from", line.from_), ("to", line.to)):
@@ -231,6 +232,13 @@ def _logistics(s: Scenario, names: Names) -> Iterator[Finding]:
         if line.from_ == line.to:
             yield (*base, "to"), "a supply line must join two different depots"
         for ti, t in enumerate(line.transports):
+            if t in running:
+                yield (
+                    (*base, "transports", ti),
+                    f"{t} is already on supply line {running[t]} (a transport runs one line)",
+                )
+                continue
+            running[t] = line.id
             yield from names.ref((*base, "transports", ti), "unit", t)
             unit = names.get("unit", t)
             utype = names.get("unit type", unit.type) if unit else None

@@ -37,6 +37,8 @@ def check_order(names: Names, base: PathKey, o: Order) -> Iterator[Finding]:
             lifted = names.get("unit", name)
             if name == o.unit:
                 yield (*base, "units", i), "a transport cannot lift itself"
+            elif name in o.units[:i]:
+                yield (*base, "units", i), f"{name} is already in this lift"
             elif _sides_differ(names, unit, lifted):
                 yield (*base, "units", i), _other_side(name, lifted.side, o.unit, unit.side)
     if isinstance(o, FireSupportOrder) and utype and utype.fire_support is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-
 # difflib's ratio: 2 * matching characters / both lengths. At 0.75 one slip in four characters still gets a
 # suggestion (mvoe -> move, sied -> side); 0.6, difflib's default, offered closures for colour.
 CUTOFF = 0.75
