@@ -24,6 +24,7 @@ from sim._lazy import Later
 from sim._version import __version__
 from sim.cores import MAX_WORKERS, default_workers
 from sim.errors import ExsimError, ScenarioError, capped
+from sim.experiment.limits import MAX_REPLICATIONS
 from sim.play.cli import play
 from sim.serve.cli import serve
 
@@ -173,7 +174,7 @@ def _bug_line(e: BaseException) -> str:
     return f"exsim: internal error (a bug in exsim, not in your input): {what}{at}; EXSIM_DEBUG=1 shows the traceback"
 
 
-MAX_SEED = 2**63 - 1  # numpy and the result store take any seed; tables and Parquet hold 64-bit integers
+REPLICATIONS = click.IntRange(1, MAX_REPLICATIONS)  # per point; see sim/experiment/limits.py
 SET_HELP = "Override a scenario value: dotted.path=value (YAML scalar), e.g. units.ls-1.strength=1. Repeatable."
 MAX_EVENTS_OPTION = click.option(
     "--max-events",
@@ -219,8 +220,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", required=False)
-@click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Base seed (default: the scenario's).")
-@click.option("--reps", type=click.IntRange(min=1), help="Replications.  [default: 20]")
+@click.option("--seed", type=click.IntRange(min=0), help="Base seed (default: the scenario's).")
+@click.option("--reps", type=REPLICATIONS, help="Replications.  [default: 20]")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -433,10 +434,8 @@ def list_resources(paths: bool) -> None:
     show_default=True,
     help="With --vary: every combination, or the i-th values together.",
 )
-@click.option("--reps", type=click.IntRange(min=1), help="Replications per point (default: the sweep file's, or 20).")
-@click.option(
-    "--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Base seed (default: the sweep file's or the scenario's)."
-)
+@click.option("--reps", type=REPLICATIONS, help="Replications per point (default: the sweep file's, or 20).")
+@click.option("--seed", type=click.IntRange(min=0), help="Base seed (default: the sweep file's or the scenario's).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -458,7 +457,9 @@ def list_resources(paths: bool) -> None:
     metavar="METRIC=HALF_WIDTH",
     help="Sequential stopping: double a point's replications until METRIC's 95 % CI is ± HALF_WIDTH.",
 )
-@click.option("--max-reps", type=click.IntRange(min=1), help="Cap for --precision (default: 10 x --reps).")
+@click.option(
+    "--max-reps", type=REPLICATIONS, help=f"Cap for --precision (default: 10 x --reps, at most {MAX_REPLICATIONS:,})."
+)
 @click.option("--metric", "metrics", multiple=True, help="Metrics to show in the table (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @MAX_EVENTS_OPTION
@@ -606,7 +607,7 @@ LANG_OPTION = click.option(
 @click.argument("source", metavar="SCENARIO_OR_RUN")
 @click.option("--rep", type=click.IntRange(min=0), default=0, show_default=True, help="The replication to tell.")
 @click.option("--point", type=click.IntRange(min=0), default=0, show_default=True, help="The point of a sweep.")
-@click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Base seed of a scenario (default: its own).")
+@click.option("--seed", type=click.IntRange(min=0), help="Base seed of a scenario (default: its own).")
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @LANG_OPTION
 def story(source: str, rep: int, point: int, seed: int | None, overrides: tuple[str, ...], lang: str | None) -> None:

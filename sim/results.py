@@ -56,6 +56,8 @@ def export(folder: str | Path, fmt: str, dest: Path | None = None) -> Path:
             import pyarrow  # noqa: F401
         except ImportError:
             raise ExsimError("Parquet export needs pyarrow: pip install pyarrow") from None
+        if "seed" in frame and frame["seed"].dtype == object:  # a seed beyond 64 bits: no Parquet integer holds it
+            frame["seed"] = frame["seed"].astype(str)
         tmp = dest.with_name(f".{dest.name}.tmp")
         frame.to_parquet(tmp, index=False)
         tmp.replace(dest)

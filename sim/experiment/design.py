@@ -22,6 +22,7 @@ from sim.config.frozen import Frozen
 from sim.config.load import LoadedScenario, load_scenario, validate
 from sim.config.yamlsafe import read_file
 from sim.errors import Problem, ScenarioError
+from sim.experiment.limits import MAX_REPLICATIONS
 
 Scalar = str | int | float | bool
 
@@ -86,8 +87,8 @@ class SweepSpec(Frozen):
     scenario: str = Field(
         min_length=1, description="shipped scenario name, or a path relative to this file", examples=["island_retake"]
     )
-    replications: int = Field(gt=0, description="replications per design point", examples=[100])
-    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="base seed (default: the scenario's)", examples=[7])
+    replications: int = Field(gt=0, le=MAX_REPLICATIONS, description="replications per design point", examples=[100])
+    seed: int | None = Field(None, ge=0, description="base seed (default: the scenario's)", examples=[7])
     out: str | None = Field(
         None, description="output folder under results/ (default: results/<name>/<date>)", examples=["lift"]
     )
@@ -111,7 +112,11 @@ class SweepSpec(Frozen):
         examples=[{"metric": "time_to_secure_h.island", "half_width": 0.1}],
     )
     max_replications: int | None = Field(
-        None, gt=0, description="cap with precision (default 10 x replications)", examples=[800]
+        None,
+        gt=0,
+        le=MAX_REPLICATIONS,
+        description=f"cap with precision (default 10 x replications, at most {MAX_REPLICATIONS:,})",
+        examples=[800],
     )
 
     @model_validator(mode="after")

@@ -18,6 +18,7 @@ from sim.errors import ExsimError
 from sim.experiment import meaning, streams
 from sim.experiment.design import Point, Sweep
 from sim.experiment.executors import Task, batches, execute
+from sim.experiment.limits import MAX_REPLICATIONS
 from sim.experiment.output import dumps_json, replications_csv_lines, write_atomic
 from sim.experiment.stats import Summary, summarise_columns
 from sim.experiment.store import PointRow, ResultStore
@@ -152,7 +153,7 @@ def _too_wide(store: ResultStore, plan: Plan, targets: dict[int, int]) -> dict[i
     if plan.precision is None:
         return {}
     metric, half_width = plan.precision
-    cap = plan.max_replications or 10 * plan.replications
+    cap = plan.max_replications or min(10 * plan.replications, MAX_REPLICATIONS)
     grow = {}
     for point, n in targets.items():
         if n >= cap:

@@ -16,7 +16,7 @@ def play_options(
 ) -> Callable[[F], F]:
     """--seed, --speed, --lang, --out, --batch (as ``runs``) and --set (as ``overrides``), in that order."""
     options = [
-        click.option("--seed", type=click.IntRange(min=0, max=2**63 - 1), help="Seed (default: the scenario's)."),
+        click.option("--seed", type=click.IntRange(min=0), help="Seed (default: the scenario's)."),
         click.option(
             "--speed",
             type=click.FloatRange(min=0, min_open=True, max=max_speed),
