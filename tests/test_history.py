@@ -229,6 +229,24 @@ def test_an_interrupted_sweep_in_the_default_folder_resumes_to_the_same_table(tm
     assert len([n for n in visible(group) if n != "latest"]) == 2
 
 
+def test_an_interrupted_run_leaves_nothing_behind(tmp_path, monkeypatch):
+    """As the README says: a run is not resumable, so its half-written folder goes (a sweep's stays)."""
+    monkeypatch.chdir(tmp_path)
+    real, calls = ResultStore.add_many, []
+
+    def add_then_stop(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ResultStore, "add_many", add_then_stop)
+    r = cli("run", "island_retake", "--reps", "300", "--executor", "serial", "-q")  # batches of at most 200
+    assert r.exit_code != 0 and len(calls) == 2
+    group = tmp_path / "results" / "island_retake"
+    assert not group.exists() or not list(group.iterdir()), list(group.iterdir())
+
+
 def test_prune_asks_first_and_keeps_the_newest(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for ships in ("1", "2", "3"):
