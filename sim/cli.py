@@ -23,7 +23,7 @@ from sim import _process
 from sim._lazy import Later
 from sim._version import __version__
 from sim.cores import MAX_WORKERS, default_workers
-from sim.errors import ExsimError, ScenarioError, capped
+from sim.errors import ExsimError, MissingExtra, ScenarioError, capped
 from sim.experiment.limits import MAX_REPLICATIONS
 from sim.play.cli import play
 from sim.serve.cli import serve
@@ -699,7 +699,7 @@ def _needs_report_extra() -> None:
 
     missing = [m for m in ("matplotlib", "jinja2") if importlib.util.find_spec(m) is None]
     if missing:
-        raise ExsimError(f"this command needs {' and '.join(missing)}: pip install 'exsim[report]'")
+        raise MissingExtra(f"exsim {click.get_current_context().info_name}", "report", missing)
 
 
 def _is_scenario(source: str) -> bool:

@@ -53,5 +53,18 @@ def capped(problems: Sequence[Problem], what: str) -> list[str]:
     return shown
 
 
+class MissingExtra(ExsimError):
+    """A feature whose optional packages are not installed: which, and how to install them as README.md does
+    (the extra, from a copy of the exsim repository; or the packages themselves)."""
+
+    def __init__(self, feature: str, extra: str, packages: Sequence[str]):
+        self.extra = extra
+        names = " ".join(f"'{p}'" if "[" in p else p for p in packages)
+        super().__init__(
+            f"{feature} needs {' and '.join(packages)}: pip install '.[{extra}]' from a copy of the exsim "
+            f"repository, or pip install {names}"
+        )
+
+
 class RunBudgetExceeded(ExsimError):
     """A replication needed more simulated events than its run budget allows."""

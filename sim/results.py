@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ExsimError
+from sim.errors import ExsimError, MissingExtra
 from sim.experiment.history import resolve
 from sim.experiment.output import write_atomic
 from sim.experiment.store import ResultStore
@@ -40,7 +40,7 @@ def load(folder: str | Path) -> Any:
     try:
         import pandas as pd
     except ImportError:
-        raise ExsimError("sim.results.load needs pandas: pip install pandas") from None
+        raise MissingExtra("a table of results", "data", ["pandas"]) from None
     return pd.DataFrame.from_records(records(folder))
 
 
@@ -55,7 +55,7 @@ def export(folder: str | Path, fmt: str, dest: Path | None = None) -> Path:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise ExsimError("Parquet export needs pyarrow: pip install pyarrow") from None
+            raise MissingExtra("Parquet export", "data", ["pyarrow"]) from None
         if "seed" in frame and frame["seed"].dtype == object:  # a seed beyond 64 bits: no Parquet integer holds it
             frame["seed"] = frame["seed"].astype(str)
         tmp = dest.with_name(f".{dest.name}.tmp")

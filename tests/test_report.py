@@ -161,7 +161,7 @@ def test_without_the_report_extra_report_and_plot_say_what_to_install(run_folder
         ["plot", str(run_folder), "--metric", "killed.coalition", "-o", str(tmp_path / "a.png")],
     ):
         r = CliRunner().invoke(main, args)
-        assert r.exit_code == 2 and "pip install 'exsim[report]'" in r.output and "matplotlib" in r.output
+        assert r.exit_code == 2 and "pip install '.[report]'" in r.output and "matplotlib" in r.output
         assert not (tmp_path / "a.html").exists()
 
 

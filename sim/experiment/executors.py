@@ -18,7 +18,7 @@ from typing import Any
 from sim.config.schema import Scenario
 from sim.cores import MAX_WORKERS, default_workers  # noqa: F401  (MAX_WORKERS: re-exported)
 from sim.engine.geo import Map
-from sim.errors import ExsimError
+from sim.errors import ExsimError, MissingExtra
 from sim.experiment.runner import run_replication
 
 
@@ -277,7 +277,7 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
         from dask import config as dask_config
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise ExsimError("the dask executor needs dask.distributed: pip install 'dask[distributed]'") from None
+        raise MissingExtra("the dask executor", "dask", ["dask[distributed]"]) from None
     cluster: Any = None
     if scheduler:
         check_scheduler(scheduler)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sim.errors import ExsimError
+from sim.errors import MissingExtra
 from sim.play.options import play_options
 from sim.serve import MAX_SPEED
 
@@ -50,7 +50,7 @@ def serve(
     """
     missing = [m for m in ("starlette", "uvicorn", "jinja2", "websockets") if importlib.util.find_spec(m) is None]
     if missing:
-        raise ExsimError(f"exsim serve needs {', '.join(missing)}: pip install 'exsim[serve]'")
+        raise MissingExtra("exsim serve", "serve", missing)
     from sim.config import load_scenario
     from sim.errors import capped
     from sim.play.folder import claim, default_folder
