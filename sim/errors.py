@@ -58,7 +58,6 @@ class MissingExtra(ExsimError):
     (the extra, from a copy of the exsim repository; or the packages themselves)."""
 
     def __init__(self, feature: str, extra: str, packages: Sequence[str]):
-        self.extra = extra
         names = " ".join(f"'{p}'" if "[" in p else p for p in packages)
         super().__init__(
             f"{feature} needs {' and '.join(packages)}: pip install '.[{extra}]' from a copy of the exsim "
