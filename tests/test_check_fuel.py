@@ -169,5 +169,30 @@ def test_sorties_draw_their_fuel(load):
 
 
 @pytest.mark.parametrize("name", ["island_retake", "medical_chain", "trans_caspian_logistics", "birlestik_2024"])
-def test_shipped_scenarios_are_not_short_of_fuel(name):
-    assert _fuel_warnings(load_scenario(name).scenario) == []
+def test_shipped_scenarios_are_not_short_of_fuel_or_ammunition(name):
+    assert [m for _, m in lint(load_scenario(name).scenario) if "would be refused" in m] == []
+
+
+def test_sorties_draw_their_ammunition_as_the_run_does(load):
+    """One aircraft carries one sortie's ordnance and no depot holds any: the second sortie is refused in the
+    check as in the run, though a fuel depot keeps its tank full."""
+    text = MEDEVAC.replace("type: medevac_helicopter", "type: attack_aircraft, strength: 1").replace(
+        """      - {unit: medevac-1, do: move, to: far}
+      - {unit: medevac-1, do: move, to: base}
+      - {unit: medevac-1, do: move, to: far}
+""",
+        "      - {unit: medevac-1, do: fire_support, target: far, sorties: 3}\n",
+    )
+    s = load(text + DEPOT)
+    ordnance = s.unit_types["attack_aircraft"].fire_support.per_sortie["ammunition"]  # type: ignore[union-attr]
+    assert s.unit_types["attack_aircraft"].carries["ammunition"] == ordnance  # the figures this test is built on
+    [(path, message)] = lint(s)
+    assert path == ("phases", 0, "orders", 0)
+    assert message == (
+        f"medevac-1: its orders need ~{3 * ordnance:,.3g} t of ammunition, it starts with {ordnance:,.3g} t "
+        f"(restocking only where a depot holds ammunition): a sortie on far needs {ordnance:,.3g} t with ~0 t left "
+        "and would be refused"
+    )
+    events = run_replication(s, 1, trace=True).events
+    refused = [e["reason"] for e in events if e["kind"] == "order_failed"]
+    assert refused == ["not enough ammunition for a sortie"]

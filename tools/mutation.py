@@ -217,8 +217,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "the fuel check refuels at any level",
         "sim/config/fuel.py",
-        "if place in depots and tank.level <= tank.capacity * s.logistics.refill_below * (1 + 1e-6):",
-        "if place in depots:",
+        "if tank.level <= tank.capacity * s.logistics.refill_below * (1 + 1e-6):",
+        "if True:",
         ("tests/test_check_fuel.py",),
     ),
     Fault(
@@ -231,8 +231,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "the fuel check ignores sorties",
         "sim/config/fuel.py",
-        'per_sortie = fs.per_sortie.get("fuel", 0.0) if fs else 0.0',
-        "per_sortie = 0.0",
+        "per_sortie = list(fs.per_sortie.items()) if fs else []",
+        "per_sortie = []",
         ("tests/test_check_fuel.py",),
     ),
 )

@@ -1,17 +1,19 @@
-"""Fuel the orders need against what each unit starts with: a warning for ``exsim check``, before any run.
+"""Fuel (and a sortie's ammunition) the orders need against what each unit starts with: a warning for
+``exsim check``, before any run.
 
 The rule is the logistics model's: a move burns the type's ``moving`` fuel per element per hour for
-as long as the fastest path takes, and is refused when the tank holds less; a sortie draws its
-``per_sortie`` fuel; a unit that arrives where a depot holds fuel tops up once its tank is at or below
+as long as the fastest path takes, and is refused when the tank holds less; a sortie draws every class
+of its ``per_sortie`` (fuel, a fire mission's ammunition) and is refused whole when one falls short; a
+unit that arrives where a depot holds a class tops that tank up once it is at or below
 ``logistics.refill_below``. The walk follows each unit through the phases in the plan's order (a
 transport's lift trip by trip), assuming depots never run dry. What it leaves out: fuel burnt idle or in
-combat, MEDEVAC and supply-line trips (they depend on the run), orders of decision options and of
-on-call phases.
+combat, ammunition spent in combat, MEDEVAC and supply-line trips (they depend on the run), orders of
+decision options and of on-call phases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sim.config.lift import first_fit, room, takes
@@ -33,48 +35,66 @@ _EPS = 1e-9
 @dataclass
 class _Tank:
     unit: str
+    cls: str
     capacity: float
     level: float
     need: float = 0.0  # all the fuel its orders burn, refuelled or not
     short: tuple[PathKey, str, float, float] | None = None  # the first order refused: (path, what, needs, has)
 
 
+_MEASURE = {"fuel": "L", "water": "L"}  # other classes in tonnes, as the catalogue gives them
+
+
 def shortfalls(s: Scenario) -> Iterator[tuple[PathKey, str]]:
-    """A warning at the first order each unit lacks the fuel for (it would be refused in a run)."""
+    """A warning at the first order each unit lacks the fuel for, or a sortie's ammunition (it would be
+    refused in a run)."""
     from sim.engine.geo import Map  # the engine's map finds the paths, so that check and a run agree on routes
 
     the_map = Map(s.map)
     units = {u.id: u for u in s.units}
-    depots = {d.at for d in s.depots if "fuel" in d.stocks}
+    depots: dict[str, set[str]] = {}  # class -> the places where a depot holds it
+    for d in s.depots:
+        for cls in d.stocks:
+            depots.setdefault(cls, set()).add(d.at)
     at: dict[str, str | None] = {u.id: u.at for u in s.units}  # None: aboard a transport
     aboard: dict[str, str] = {}
-    tanks: dict[str, _Tank] = {}
+    tanks: dict[tuple[str, str], _Tank] = {}  # (unit, class): fuel, and what its sorties draw
     for u in s.units:
         t = s.unit_types[u.type]
-        if "fuel" in t.carries:
-            full = t.carries["fuel"] * (u.strength or t.strength)
-            tanks[u.id] = _Tank(u.id, full, full)
+        drawn = {"fuel", *(t.fire_support.per_sortie if t.fire_support else ())}
+        for cls in sorted(drawn & set(t.carries)):
+            full = t.carries[cls] * (u.strength or t.strength)
+            tanks[u.id, cls] = _Tank(u.id, cls, full, full)
 
     def strength(uid: str) -> int:
         u = units[uid]
         return u.strength or s.unit_types[u.type].strength
 
-    def refuel(tank: _Tank, place: str | None) -> None:
-        if place in depots and tank.level <= tank.capacity * s.logistics.refill_below * (1 + 1e-6):
-            tank.level = tank.capacity
+    def refill(uid: str, place: str | None) -> None:
+        """Top up the unit's tanks at or below the threshold from depots at ``place`` (as the model does)."""
+        for (owner, cls), tank in tanks.items():
+            if owner != uid or place not in depots.get(cls, ()):
+                continue
+            if tank.level <= tank.capacity * s.logistics.refill_below * (1 + 1e-6):
+                tank.level = tank.capacity
 
     def burn(uid: str, need: float, where: PathKey, what: str) -> bool:
-        """Take ``need`` from the unit's tank; False (and the shortfall noted) when it is not there."""
-        tank = tanks.get(uid)
-        if tank is None or need <= 0:
-            return True
-        tank.need += need
-        if tank.short is not None:
-            return True  # already reported: keep adding up what its orders need
-        if tank.level < need * (1 - _EPS):
+        """Take ``need`` fuel from the unit's tank; False (and the shortfall noted) when it is not there."""
+        return draw(uid, [("fuel", need)], where, what)
+
+    def draw(uid: str, amounts: Iterable[tuple[str, float]], where: PathKey, what: str) -> bool:
+        """Take every class of ``amounts`` the unit carries, or none of them when one falls short (as a
+        sortie is refused whole); the first shortfall of each tank is noted."""
+        wanted = [(tanks[uid, cls], need) for cls, need in amounts if (uid, cls) in tanks and need > 0]
+        for tank, need in wanted:
+            tank.need += need
+        short = [(tank, need) for tank, need in wanted if tank.short is None and tank.level < need * (1 - _EPS)]
+        for tank, need in short:
             tank.short = (where, what, need, tank.level)
-            return False
-        tank.level -= need
+        if short or any(tank.short is not None for tank, _ in wanted):
+            return not short  # refused (or already reported: keep adding up what its orders need)
+        for tank, need in wanted:
+            tank.level -= need
         return True
 
     def go(uid: str, dest: str, where: PathKey) -> None:
@@ -89,8 +109,7 @@ def shortfalls(s: Scenario) -> Iterator[tuple[PathKey, str]]:
         per_min = t.consumption_per_min.get("moving", {}).get("fuel", 0.0) * strength(uid)
         burn(uid, per_min * path.minutes, where, f"to {dest} ({path.distance_km:g} km)")
         at[uid] = dest
-        if uid in tanks:
-            refuel(tanks[uid], dest)
+        refill(uid, dest)
 
     index = {p.id: i for i, p in enumerate(s.phases)}
     for phase in phases_in_order(s.phases):
@@ -118,18 +137,20 @@ def shortfalls(s: Scenario) -> Iterator[tuple[PathKey, str]]:
                     at[n] = o.to
             elif isinstance(o, FireSupportOrder):
                 fs = s.unit_types[units[o.unit].type].fire_support
-                per_sortie = fs.per_sortie.get("fuel", 0.0) if fs else 0.0
+                per_sortie = list(fs.per_sortie.items()) if fs else []
                 for _ in range(o.sorties):
-                    if o.unit in tanks:
-                        refuel(tanks[o.unit], at[o.unit])
-                    burn(o.unit, per_sortie, where, f"a sortie on {o.target}")
+                    refill(o.unit, at[o.unit])
+                    draw(o.unit, per_sortie, where, f"a sortie on {o.target}")
     for tank in tanks.values():
         if tank.short is None:
             continue
         where, what, need, has = tank.short
+        m = _MEASURE.get(tank.cls, "t")
+        amount = (lambda x: f"{x:,.0f} L") if m == "L" else (lambda x: f"{x:,.3g} t")
+        refilling = "refuelling" if tank.cls == "fuel" else "restocking"
         yield (
             where,
-            f"{tank.unit}: its orders need ~{tank.need:,.0f} L of fuel, it starts with {tank.capacity:,.0f} L "
-            f"(refuelling only where a depot holds fuel): {what} needs {need:,.0f} L with ~{has:,.0f} L left "
-            "and would be refused",
+            f"{tank.unit}: its orders need ~{amount(tank.need)} of {tank.cls}, it starts with {amount(tank.capacity)} "
+            f"({refilling} only where a depot holds {tank.cls}): {what} needs {amount(need)} with ~{amount(has)} "
+            "left and would be refused",
         )
