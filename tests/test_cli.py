@@ -84,7 +84,8 @@ def test_override_changes_the_outcome(tmp_path):
         ("units.nope.strength=1", "no item with id 'nope' in units"),
         ("units.ls-1.strength=-1", "units.3.strength: Input should be greater than 0 (set by --set"),
         ("combat.law=cubic", "combat.law: Input should be 'square' or 'linear'"),
-        ("scenario.colour=1", "scenario.colour: unknown field"),
+        ("scenario.colour=1", "scenario.colour: unknown field (set by --set scenario.colour=1)"),
+        ("nope.x=1", "nope: unknown field (set by --set nope.x=1)"),  # a key --set made, above its path
         ("nodots", "expected --set dotted.path=value"),
         ("units.99.at=x", "index 99 is out of range"),
         ("scenario.name=!!python/object/apply:os.system [x]", "not a YAML scalar"),

@@ -186,7 +186,8 @@ def validate(
 def _located(doc: Document, path: PathKey, message: str, applied: dict[PathKey, str]) -> Problem:
     problem = doc.problem(path, message)
     for set_path, text in applied.items():
-        if path[: len(set_path)] == set_path:
+        made = bool(path) and set_path[: len(path)] == path and path not in doc.positions  # a key --set added
+        if path[: len(set_path)] == set_path or made:
             return Problem(problem.file, problem.line, problem.col, problem.field, f"{message} (set by --set {text})")
     return problem
 
