@@ -734,7 +734,8 @@ def export_cmd(folder: str, fmt: str, dest: Path | None) -> None:
 @click.option("--prune", type=click.IntRange(min=0), metavar="KEEP", help="Remove all but the newest KEEP runs.")
 @click.option("--yes", "-y", is_flag=True, help="With --prune: do not ask for confirmation.")
 def runs_cmd(group: str | None, prune: int | None, yes: bool) -> None:
-    """List the stored runs and sweeps under results/, newest first (of SCENARIO or sweep name, if given)."""
+    """List the stored runs and sweeps under results/ (of SCENARIO or sweep name, if given): the interrupted
+    first, then the finished, newest first."""
     if prune is not None:
         doomed = history.to_prune(history.ROOT, prune, group)
         stale = [p for p, busy in history.interrupted(history.ROOT, group) if not busy]
@@ -759,13 +760,14 @@ def runs_cmd(group: str | None, prune: int | None, yes: bool) -> None:
             history.remove(p)
         click.echo(f"removed {count}")
         return
+    unfinished = history.interrupted(history.ROOT, group)
+    for p, busy in unfinished:  # first: the ones that may want --resume, usually the newest
+        state = "being written now" if busy else "interrupted: a sweep completes with --resume"
+        click.echo(f"{p}  ({state})")
     listed = history.runs(history.ROOT, group)
     for r in listed:
         click.echo("\n".join(r.lines(shutil.get_terminal_size().columns)))
-    for p, busy in history.interrupted(history.ROOT, group):
-        state = "being written now" if busy else "interrupted: a sweep completes with --resume"
-        click.echo(f"{p}  ({state})")
-    if not listed:
+    if not listed and not unfinished:
         click.echo(f"no runs in {history.ROOT}/" + (f"{group}/" if group else ""))
 
 

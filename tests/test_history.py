@@ -193,6 +193,7 @@ def test_a_run_killed_midway_leaves_nothing_visible_and_the_previous_run_untouch
         [sys.executable, "-m", "sim.cli", "runs"], cwd=tmp_path, capture_output=True, text=True, check=True
     ).stdout
     assert f"trans_caspian_logistics/{previous}" in listing and "(interrupted" in listing
+    assert listing.index("(interrupted") < listing.index(f"trans_caspian_logistics/{previous}")  # the newest first
     assert history.resolve("latest", tmp_path / "results") == group / previous
 
 

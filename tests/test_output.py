@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,11 @@ def test_result_files_get_the_usual_permissions(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_file_that_cannot_be_written_is_named_not_its_temporary():
+    """The error names the file asked for ("x.html: ..."), not the hidden temporary one (".x.html.3f2a….tmp")."""
+    target = Path("/proc/self/x.html")  # a folder nobody, root included, can create files in
+    with pytest.raises(OSError) as caught:
+        write_atomic(target, "text")
+    assert caught.value.filename == str(target)
