@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sim.config.schema import MetricObjective, Scenario
 from sim.models.contract import MetricSpec
 from sim.present.i18n import N_, Language
+from sim.present.measures import counted
 
 OBJECTIVE_STATE = {  # an objective during a play (sim.play.status) and in its report
     "met": N_("met"),
@@ -23,17 +24,8 @@ SUPPLY = {
     "rations": N_("rations"),
     "medical": N_("medical supplies"),
 }
-MEASURE = {
-    "h": N_("h"),
-    "min": N_("min"),
-    "L": N_("L"),
-    "t": N_("t"),
-    "people": N_("people"),
-    "platforms": N_("platforms"),
-    "sorties": N_("sorties"),
-    "casualties": N_("casualties"),
-    "beds": N_("beds"),
-}
+
+
 # Metric labels by family (the name before the first dot), with the rest of the name as {x} (or {a}, {b}).
 # English shows the catalogue's own description; these are the messages other languages translate.
 FAMILY = {
@@ -144,8 +136,9 @@ class Labels:
     def supply(self, cls: str) -> str:
         return self._(SUPPLY[cls]) if cls in SUPPLY else cls
 
-    def measure(self, unit: str) -> str:
-        return self._(MEASURE[unit]) if unit in MEASURE else unit
+    def measure(self, unit: str, x: float = math.nan) -> str:
+        """The unit's word; for a whole number ``x`` of it, in the number the language counts it with."""
+        return counted(self.lang, unit, x)
 
     def clock(self, t_min: float) -> str:
         """Scenario clock time: ``D+0 06:40`` from scenario.start, else ``H+6:40``."""
@@ -219,5 +212,5 @@ class Labels:
             return "–"
         if spec is not None and spec.kind.bounded:
             return f"{100 * x:.1f} %"
-        unit = self.measure(spec.unit) if spec is not None else ""
+        unit = self.measure(spec.unit, x) if spec is not None else ""
         return f"{number(x)} {unit}".rstrip()

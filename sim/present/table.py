@@ -19,6 +19,7 @@ from sim.experiment.meaning import Meaning
 from sim.experiment.stats import Summary
 from sim.models.contract import MetricSpec
 from sim.present.i18n import Language, language
+from sim.present.measures import counted
 
 
 def number(x: float) -> str:
@@ -39,7 +40,7 @@ def value(x: float, spec: MetricSpec | None) -> str:
         return "–"
     if spec is not None and spec.kind.bounded:
         return f"{100 * x:.1f} %"
-    unit = spec.unit if spec is not None else ""
+    unit = counted(language("en"), spec.unit, x) if spec is not None else ""
     return f"{number(x)} {unit}".rstrip()
 
 
