@@ -182,3 +182,19 @@ def test_every_other_shipped_scenario_has_a_report(name, tmp_path):
     )
     assert [u["id"] for u in data["units"]] == [u.id for u in scenario.units]
     assert set(data["places"]) == set(scenario.map.places)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "shown"),
+    [
+        ("on average 3 casualties entered the chain of care.", "On average 3 casualties entered the chain of care."),
+        ("coalition: 5 killed and 2 wounded.", "Coalition: 5 killed and 2 wounded."),
+        ("oymasha_ridge secured within 6 h: met.", "oymasha_ridge secured within 6 h: met."),  # an id, as written
+        ("mar-1 ran out of water.", "mar-1 ran out of water."),
+        ("коалиция: 5 убитых.", "Коалиция: 5 убитых."),
+    ],
+)
+def test_the_summary_s_sentences_start_with_a_capital_unless_they_start_with_an_id(sentence, shown):
+    from sim.present.report import _sentence
+
+    assert _sentence(sentence) == shown

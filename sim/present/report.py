@@ -331,7 +331,7 @@ def _sentences(
             )
         )
     out.append(_("Replication {rep} is shown in detail below, with its map replay and timeline.").format(rep=chosen))
-    return [s[:1].upper() + s[1:] for s in out[:8]]
+    return [_sentence(s) for s in out[:8]]
 
 
 @dataclass(frozen=True)
@@ -385,7 +385,7 @@ def _play_sentences(
                 side=names.side(side), killed=number(row[f"killed.{side}"]), wounded=number(row[f"wounded.{side}"])
             )
         )
-    return [s[:1].upper() + s[1:] for s in out]
+    return [_sentence(s) for s in out]
 
 
 def _play_review(scenario: Scenario, play: Play, names: Labels, lang: Language) -> tuple[list[str], list[str]]:
@@ -683,3 +683,9 @@ def plot(folder_path: Path, metric: str, out: Path, lang: Language) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         plots.save(fig, out)
     return out
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter, unless it starts with an id (oymasha_ridge, mar-1), kept as written."""
+    first = text.split(" ", 1)[0].rstrip(".,:;!?")
+    return text[:1].upper() + text[1:] if first.isalpha() and first.islower() else text
