@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,17 @@ def mo_bytes(cat: Catalog) -> bytes:
     return buf.getvalue()
 
 
+def mo_messages(data: bytes) -> tuple[str, dict[object, object]]:
+    """What a compiled catalogue says: its plural rule, and message -> translation (plurals as tuples), whatever
+    Babel's version laid its bytes out as."""
+    cat = read_mo(io.BytesIO(data))
+
+    def key(x: object) -> object:
+        return tuple(x) if isinstance(x, list | tuple) else x
+
+    return cat.plural_forms, {key(m.id): key(m.string) for m in cat if m.id}
+
+
 def languages() -> list[str]:
     return sorted(p.name for p in LOCALE.iterdir() if (p / "LC_MESSAGES" / "exsim.po").exists())
 
@@ -70,7 +81,7 @@ def main(argv: list[str]) -> int:
         if "--check" in argv:
             missing = [m.id for m in template if m.id and not _translated(cat.get(m.id))]
             mo = po_path(lang).with_suffix(".mo")
-            if missing or not mo.exists() or mo.read_bytes() != mo_bytes(cat):
+            if missing or not mo.exists() or mo_messages(mo.read_bytes()) != mo_messages(mo_bytes(cat)):
                 print(f"{lang}: {len(missing)} messages untranslated; .mo {'stale' if not missing else 'not checked'}")
                 stale = True
             continue
