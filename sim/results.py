@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +59,9 @@ def export(folder: str | Path, fmt: str, dest: Path | None = None) -> Path:
             raise MissingExtra("Parquet export", "data", ["pyarrow"]) from None
         if "seed" in frame and frame["seed"].dtype == object:  # a seed beyond 64 bits: no Parquet integer holds it
             frame["seed"] = frame["seed"].astype(str)
-        tmp = dest.with_name(f".{dest.name}.tmp")
-        frame.to_parquet(tmp, index=False)
-        tmp.replace(dest)
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False)
+        write_atomic(dest, buf.getvalue())  # as the CSV: its folder made, the file named in an error
     else:
         raise ExsimError(f"unknown format {fmt!r} (csv, parquet)")
     return dest

@@ -185,14 +185,52 @@ def test_sorties_draw_their_ammunition_as_the_run_does(load):
     )
     s = load(text + DEPOT)
     ordnance = s.unit_types["attack_aircraft"].fire_support.per_sortie["ammunition"]  # type: ignore[union-attr]
-    assert s.unit_types["attack_aircraft"].carries["ammunition"] == ordnance  # the figures this test is built on
+    assert s.unit_types["attack_aircraft"].carries["ammunition"] == ordnance == 1.5  # the figures this test is built on
     [(path, message)] = lint(s)
     assert path == ("phases", 0, "orders", 0)
     assert message == (
-        f"medevac-1: its orders need ~{3 * ordnance:,.3g} t of ammunition, it starts with {ordnance:,.3g} t "
-        f"(restocking only where a depot holds ammunition): a sortie on far needs {ordnance:,.3g} t with ~0 t left "
-        "and would be refused"
+        "medevac-1: its orders need ~4.5 t of ammunition, it starts with 1.5 t (restocking only where a depot "
+        "holds ammunition): a sortie on far needs 1.5 t with ~0 t left and would be refused"
     )
     events = run_replication(s, 1, trace=True).events
     refused = [e["reason"] for e in events if e["kind"] == "order_failed"]
     assert refused == ["not enough ammunition for a sortie"]
+
+
+def test_large_amounts_in_tonnes_are_written_out(load):
+    """A thousand missions' ordnance reads "~1,500 t", not "~1.5e+03 t"."""
+    text = MEDEVAC.replace("type: medevac_helicopter", "type: attack_aircraft, strength: 1").replace(
+        """      - {unit: medevac-1, do: move, to: far}
+      - {unit: medevac-1, do: move, to: base}
+      - {unit: medevac-1, do: move, to: far}
+""",
+        "      - {unit: medevac-1, do: fire_support, target: far, sorties: 1000}\n",
+    )
+    [(_, message)] = lint(load(text + DEPOT))
+    assert message.startswith("medevac-1: its orders need ~1,500 t of ammunition, it starts with 1.5 t"), message
+
+
+def test_a_platform_is_made_ready_again_after_its_last_sortie_as_in_a_run(load):
+    """After its one sortie at a base with fuel, the jet is refuelled (the model refills after every draw), so
+    the flight that follows has its fuel: no warning, and no refusal in the run."""
+    text = (
+        MEDEVAC.replace(
+            "units:\n",
+            "unit_types:\n  jet: {strength: 1, speed_kmh: {air: 600}, carries: {fuel: 3600},"
+            " consumption: {moving: {fuel: 3000}},"
+            " fire_support: {cycle_min: 60min, kill_prob: 0.01, per_sortie: {fuel: 3000}}}\n"
+            "units:\n",
+        )
+        .replace("type: medevac_helicopter", "type: jet")
+        .replace(
+            """      - {unit: medevac-1, do: move, to: far}
+      - {unit: medevac-1, do: move, to: base}
+      - {unit: medevac-1, do: move, to: far}
+""",
+            "      - {unit: medevac-1, do: fire_support, target: far, sorties: 1}\n"
+            "      - {unit: medevac-1, do: move, to: far}\n",  # 300 km at 600 km/h: 1,500 L, more than a sortie leaves
+        )
+    )
+    s = load(text + DEPOT)
+    assert _fuel_warnings(s) == []
+    assert _refusals(s) == []

@@ -146,3 +146,16 @@ def test_results_with_a_seed_beyond_64_bits_export_to_parquet(tmp_path):
     assert r.exit_code == 0, r.stderr
     seeds = pd.read_parquet(tmp_path / "s.parquet")["seed"]
     assert seeds.dtype == "int64" and list(seeds) == [7, 7]  # seeds that fit stay integers
+
+
+def test_parquet_is_written_as_csv_is_its_folder_made_and_the_file_named_in_an_error(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "run"
+    assert invoke("run", ISLAND, "--reps", "2", "--executor", "serial", "--out", str(out), "-q").exit_code == 0
+    deep = tmp_path / "not" / "yet" / "t.parquet"
+    r = invoke("export", str(out), "--format", "parquet", "--out", str(deep))
+    assert r.exit_code == 0, r.stderr
+    assert len(pd.read_parquet(deep)) == 2 and [p.name for p in deep.parent.iterdir()] == ["t.parquet"]
+    r = invoke("export", str(out), "--format", "parquet", "--out", "/proc/t.parquet")  # nobody writes there
+    assert r.exit_code == 2 and r.stderr.startswith("/proc/t.parquet:"), r.stderr

@@ -98,7 +98,7 @@ def test_two_folders_with_different_seeds_are_compared_unpaired(tmp_path):
 
 
 def test_a_run_made_with_set_is_named_by_its_overrides_in_a_comparison(tmp_path):
-    runs = {"plain": [], "variant": ["--set", "units.ls-1.strength=1"]}
+    runs = {"plain": ["--max-events", "5000000"], "variant": ["--set", "units.ls-1.strength=1"]}  # a budget: no variant
     for name, extra in runs.items():
         r = CliRunner().invoke(main, ["run", "island_retake", "--reps", "3", "--out", str(tmp_path / name), *extra])
         assert r.exit_code == 0, r.output

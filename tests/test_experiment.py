@@ -323,6 +323,7 @@ def test_bad_sweep_files_give_positioned_errors(tmp_path, name, line, words):
     [
         ("units.ls-9.strength: [1, 2, 3]", "no item with id 'ls-9'", 8),  # every one of the 9 points
         ("units.ls-1.strength: [1, two, 3]", "two", 2),  # the 3 points with strength two
+        ("nope.x: [1, 2, 3]", "nope: unknown field", 8),  # a key the --set makes: the same at every value
     ],
 )
 def test_a_sweep_problem_found_at_many_points_is_told_once(tmp_path, factor, words, more):

@@ -56,6 +56,7 @@ EXPECTED: dict[str, tuple[int, int, str]] = {
     "time_overflow.yaml": (2, 2, "is too far from H-hour"),
     "h_time_huge.yaml": (2, 2, "is too far from H-hour"),
     "negative_seed.yaml": (2, 2, "scenario.seed: Input should be greater than or equal to 0"),
+    "seed_5000_digits.yaml": (2, 2, "scenario.seed: a number of 5,000 digits: at most 4,300 are read"),
     "string_strength.yaml": (2, 2, "unit_types.inf.strength: Input should be a valid integer"),
     "bool_strength.yaml": (0, 0, "ok:"),
     # the run budget

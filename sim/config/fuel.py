@@ -141,12 +141,13 @@ def shortfalls(s: Scenario) -> Iterator[tuple[PathKey, str]]:
                 for _ in range(o.sorties):
                     refill(o.unit, at[o.unit])
                     draw(o.unit, per_sortie, where, f"a sortie on {o.target}")
+                refill(o.unit, at[o.unit])  # made ready again at its base after the last one too, as in a run
     for tank in tanks.values():
         if tank.short is None:
             continue
         where, what, need, has = tank.short
         m = _MEASURE.get(tank.cls, "t")
-        amount = (lambda x: f"{x:,.0f} L") if m == "L" else (lambda x: f"{x:,.3g} t")
+        amount = (lambda x: f"{x:,.0f} L") if m == "L" else (lambda x: f"{x:,.0f} t" if x >= 100 else f"{x:.3g} t")
         refilling = "refuelling" if tank.cls == "fuel" else "restocking"
         yield (
             where,

@@ -11,6 +11,7 @@ import codecs
 import math
 import os
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,7 +252,12 @@ class _Converter:
         kind = tag.removeprefix(_TAG) if tag.startswith(_TAG) else None
         if kind not in _ALLOWED_SCALARS:
             return self._bad_tag(node, path, tag)
-        return _scalar(kind, node.value)
+        try:
+            return _scalar(kind, node.value)
+        except ValueError:  # an integer longer than Python converts
+            limit = sys.get_int_max_str_digits()
+            self._fail(node, path, f"a number of {len(node.value):,} digits: at most {limit:,} are read")
+            return None
 
     def _bad_tag(self, node: Node, path: PathKey, tag: str) -> None:
         shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag

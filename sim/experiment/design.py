@@ -164,8 +164,10 @@ class Point:
 
     @property
     def label(self) -> str:
-        """The point's factor settings; a single run's --set overrides; else "baseline"."""
-        return " ".join(f"{k}={_show(v)}" for k, v in self.settings) or " ".join(self.overrides) or "baseline"
+        """The point's factor settings; a single run's --set overrides (a run budget is not a variant); else
+        "baseline"."""
+        variant = [o for o in self.overrides if not o.startswith("scenario.max_events=")]
+        return " ".join(f"{k}={_show(v)}" for k, v in self.settings) or " ".join(variant) or "baseline"
 
 
 def _show(v: Any) -> str:
@@ -261,12 +263,24 @@ def build_sweep(spec: SweepSpec, scenario_ref: str, file: str, where: Any) -> Sw
             scenarios.append(load_scenario(scenario_ref, p.overrides))
         except ScenarioError as e:
             for prob in e.problems:
-                # a bad path (the problem is the --set itself) is the same at every value: told once
+                # a bad path (the problem is the --set itself, or a key it made) is the same at every value:
+                # told once; a bad value is told for each value
                 same = prob.message if prob.file.startswith("--set ") else str(prob)
-                found.setdefault((_factor_of(spec, prob), same), []).append((p.label, str(prob)))
+                factor = _factor_of(spec, prob)
+                if factor is not None and not _about_value(prob, dict(spec.factor_list())[factor].path):
+                    same = _SET_BY.sub("", same)
+                found.setdefault((factor, same), []).append((p.label, str(prob)))
     if found:
         raise ScenarioError([_at_points(factor, at, where) for (factor, _), at in found.items()])
     return Sweep(spec, file, seed, points, scenarios)
+
+
+_SET_BY = re.compile(r" \(set by --set [^)]*\)$")
+
+
+def _about_value(prob: Problem, path: str) -> bool:
+    """Whether ``prob`` is about the value set at ``path`` (its field ends where the path does), not the path."""
+    return prob.field.rsplit(".", 1)[-1] == path.rsplit(".", 1)[-1]
 
 
 def _at_points(factor: str | None, at: list[tuple[str, str]], where: Any) -> Problem:

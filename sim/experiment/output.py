@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from sim.config.load import LoadedScenario
 
 
-def write_atomic(path: Path, text: str | Iterable[str]) -> None:
-    """Write ``text`` (a string, or pieces of one written as they come) to ``path`` so that readers see
-    the old file or the whole new one, never a part.
+def write_atomic(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Write ``text`` (a string, bytes, or pieces of a string written as they come) to ``path`` so that
+    readers see the old file or the whole new one, never a part.
 
     The file gets the usual permissions (0666 less the umask), like any file the user writes.
     """
@@ -33,13 +33,19 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     except OSError as e:  # name the file the user asked for, not the hidden temporary one
         raise type(e)(e.errno, e.strerror, str(path)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            if isinstance(text, str):
-                f.write(text)
-            else:
-                f.writelines(text)  # a large table is never held whole in memory
-            f.flush()
-            os.fsync(f.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as b:
+                b.write(text)
+                b.flush()
+                os.fsync(b.fileno())
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                if isinstance(text, str):
+                    f.write(text)
+                else:
+                    f.writelines(text)  # a large table is never held whole in memory
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
