@@ -159,3 +159,28 @@ def test_parquet_is_written_as_csv_is_its_folder_made_and_the_file_named_in_an_e
     assert len(pd.read_parquet(deep)) == 2 and [p.name for p in deep.parent.iterdir()] == ["t.parquet"]
     r = invoke("export", str(out), "--format", "parquet", "--out", "/proc/t.parquet")  # nobody writes there
     assert r.exit_code == 2 and r.stderr.startswith("/proc/t.parquet:"), r.stderr
+
+
+def test_a_sweep_of_more_than_ten_million_replications_in_all_is_refused_before_it_is_planned(tmp_path):
+    """A million a point is allowed, but not at every one of many points: the plan alone would not fit."""
+    out = tmp_path / "big"
+    strengths = ",".join(str(n) for n in range(20, 31))  # 11 points
+    r = invoke("sweep", ISLAND, "--vary", f"units.ag.strength={strengths}", "--reps", "1000000", "--out", str(out))
+    assert r.exit_code == 2, r.stderr
+    assert r.stderr.startswith("11 points x 1,000,000 replications is 11,000,000 replications: at most 10,000,000")
+    assert not out.exists()
+    r = invoke(
+        "sweep",
+        ISLAND,
+        "--vary",
+        f"units.ag.strength={strengths}",
+        "--reps",
+        "2",
+        "--precision",
+        "time_to_secure_h.island=0.01",
+        "--max-reps",
+        "1000000",
+        "--out",
+        str(out),
+    )
+    assert r.exit_code == 2 and "11,000,000 replications" in r.stderr, r.stderr  # what sequential stopping may reach

@@ -9,3 +9,7 @@ from __future__ import annotations
 # values, 830 MB) and writes 1.6 GB of results; the replications take hours (3-17 ms each). Ten million
 # would need some 10 GB; 10**11 asked for 24 GB before the first replication ran.
 MAX_REPLICATIONS = 1_000_000
+
+# ... and a sweep, all its points together: its plan and progress are made for every replication at once
+# (47 MB a million), so ten million (some 470 MB) is as far as one sweep goes.
+MAX_TOTAL = 10 * MAX_REPLICATIONS

@@ -18,7 +18,7 @@ from sim.errors import ExsimError
 from sim.experiment import meaning, streams
 from sim.experiment.design import Point, Sweep
 from sim.experiment.executors import Task, batches, execute
-from sim.experiment.limits import MAX_REPLICATIONS
+from sim.experiment.limits import MAX_REPLICATIONS, MAX_TOTAL
 from sim.experiment.output import dumps_json, replications_csv_lines, write_atomic
 from sim.experiment.stats import Summary, summarise_columns
 from sim.experiment.store import PointRow, ResultStore
@@ -118,6 +118,12 @@ def run_plan(
     With ``plan.precision``, rounds follow: a point whose interval is still too wide gets twice its
     replications (same seeds, so the result does not depend on how the rounds were cut).
     """
+    most = len(plan.points) * max(plan.replications, _cap(plan) if plan.precision else 0)
+    if most > MAX_TOTAL:
+        raise ExsimError(
+            f"{len(plan.points):,} points x {most // len(plan.points):,} replications is {most:,} replications: "
+            f"at most {MAX_TOTAL:,} in one sweep (fewer points, or fewer replications a point)"
+        )
     rows = [
         PointRow(p.index, p.label, dict(p.settings), s.digest) for p, s in zip(plan.points, plan.scenarios, strict=True)
     ]
@@ -148,12 +154,17 @@ def run_plan(
         targets.update(grow)
 
 
+def _cap(plan: Plan) -> int:
+    """The most replications sequential stopping gives a point."""
+    return plan.max_replications or min(10 * plan.replications, MAX_REPLICATIONS)
+
+
 def _too_wide(store: ResultStore, plan: Plan, targets: dict[int, int]) -> dict[int, int]:
     """Points whose interval for the precision metric is wider than asked, with their next target."""
     if plan.precision is None:
         return {}
     metric, half_width = plan.precision
-    cap = plan.max_replications or min(10 * plan.replications, MAX_REPLICATIONS)
+    cap = _cap(plan)
     grow = {}
     for point, n in targets.items():
         if n >= cap:
