@@ -111,7 +111,7 @@ def summary_view(
         t.add_column(_("95 % CI"), justify="right")
         for n in shown:
             s, spec = summary[n], specs.get(n)
-            mean = fmt(s.mean, spec) + (f" (n={s.n})" if 0 < s.n < reps else "")  # of fewer runs than ran
+            mean = fmt(s.mean, spec) + _of_fewer(s, reps)
             t.add_row(_name(spec, n, label), mean, interval(s, spec))
         parts.append(t)
     failed = _failures(summary, specs, _, label)
@@ -126,6 +126,11 @@ def summary_view(
         )
     )
     return Group(*parts)
+
+
+def _of_fewer(s: Summary, reps: int) -> str:
+    """ " (n=6)" beside a mean of fewer runs than ran (a metric with no value in some), else nothing."""
+    return f" (n={s.n})" if 0 < s.n < reps else ""
 
 
 def _failures(
@@ -191,7 +196,7 @@ def sweep_view(
             if spec is not None and spec.kind == "rate":
                 cell = f"{round(s.mean * s.n)} of {s.n}"
             else:
-                cell = value(s.mean, spec) + (f" (n={s.n})" if 0 < s.n < reps else "")
+                cell = value(s.mean, spec) + _of_fewer(s, reps)
             t.add_row(Text(m), cell, interval(s, spec))
         parts.append(t)
     parts.append(Text("95 % intervals: Wilson for rates and shares, log-scale for non-negative means", style="dim"))
