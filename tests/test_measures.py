@@ -46,3 +46,13 @@ def test_one_run_s_value_of_one_is_singular_in_the_tables_and_the_story(tmp_path
     assert Labels(scenario, language("en")).value(1.0, spec) == "1 casualty"
     beds = MetricSpec("b", Kind.COUNT, "beds", Better.LOWER, "b")
     assert Labels(scenario, language("ru")).value(21.0, beds) == "21 койка"
+
+
+def test_a_difference_of_one_is_singular_in_a_comparison():
+    from sim.experiment.compare import Difference
+    from sim.present.table import _signed
+
+    spec = MetricSpec("platforms_left.coalition", Kind.COUNT, "platforms", Better.HIGHER, "platforms left")
+    d = Difference("platforms_left.coalition", "b", "a", 20, 1.0, 1.0, 1.0, spec)
+    assert _signed(d, 1.0) == "+1 platform" and _signed(d, -1.0) == "-1 platform"
+    assert _signed(d, 2.0) == "+2 platforms" and _signed(d, 0.35) == "+0.35 platforms"

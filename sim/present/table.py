@@ -218,7 +218,8 @@ def _signed(d: Difference, x: float, unit: bool = True) -> str:
         return "–"
     if d.in_points:
         return f"{100 * x:+.1f}" + (" pp" if unit else "")
-    return f"{'+' if x > 0 else ''}{number(x)} {unit_of(d) if unit else ''}".rstrip()
+    word = counted(language("en"), unit_of(d), abs(x)) if unit else ""  # "+1 platform", "-2 platforms"
+    return f"{'+' if x > 0 else ''}{number(x)} {word}".rstrip()
 
 
 def comparison_view(diffs: Sequence[Difference], labels: Mapping[str, Text] | None = None) -> RenderableType:
