@@ -71,3 +71,19 @@ def test_the_story_of_an_unfinished_play_gives_no_verdicts(stopped):
     r = CliRunner().invoke(main, ["story", str(folder)], catch_exceptions=False)
     assert r.exit_code == 0 and "D+0" in r.output
     assert "Objective secure_island" not in r.output and " missed — " not in r.output  # not judged as if ended
+    assert r.output.rstrip().endswith("Stopped before the end of the run: no outcome yet.")
+
+
+def test_a_story_stopped_before_anything_was_told_has_no_empty_outcome_heading():
+    from rich.console import Console
+
+    from sim.config import load_scenario
+    from sim.present.i18n import language
+    from sim.present.labels import Labels
+    from sim.present.story import Story, view
+
+    scenario = load_scenario("island_retake").scenario
+    console = Console(record=True, width=100)
+    console.print(view(Story("t", [], [], ended=False), Labels(scenario, language("en")), language("en")))
+    text = console.export_text()
+    assert "Outcome" not in text and "Stopped before the end of the run: no outcome yet." in text

@@ -63,6 +63,7 @@ TEXT = {
     "improve": N_("Areas for improvement"),
     "nothing_well": N_("No objective was met in most runs."),
     "nothing_missed": N_("Every objective was met in most runs."),
+    "nothing_ever_missed": N_("Every objective was met in every run."),
     "play_section": N_("The class's play"),
     "landed": N_("Where the class's run landed"),
     "when": N_("time"),
@@ -252,6 +253,8 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
             "replication_note": _replication_note(by, chosen, rep, names, folder, lang),
         }
         context["went_well"], context["improve"] = _review(scenario, folder, summary, replayed, names, lang)
+        if objectives and all(summary[m].mean == 1 for m in objectives if m in summary and summary[m].n):
+            t["nothing_missed"] = t["nothing_ever_missed"]  # not "in most runs" when it was in all of them
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("sim.present") / "templates")),
         autoescape=True,

@@ -35,6 +35,7 @@ class Story:
     title: str
     lines: list[Line]
     outcome: list[Line]
+    ended: bool = True  # False: a play stopped before the end of the run, whose objectives are not judged
 
 
 STYLE = {
@@ -733,7 +734,7 @@ def tell(
         scenario=scenario.scenario.name, rep=replication, seed=seed
     )
     told = outcome(scenario, events, metrics, specs, lang) if ended else []
-    return Story(title, lines, medical + told)
+    return Story(title, lines, medical + told, ended)
 
 
 def view(story: Story, names: Labels, lang: Language) -> RenderableType:
@@ -744,7 +745,10 @@ def view(story: Story, names: Labels, lang: Language) -> RenderableType:
         t.append(line.text, style=STYLE.get(line.topic, ""))
         parts.append(t)
     parts.append(Text(""))
-    parts.append(Text(lang._("Outcome"), style="bold"))
-    for line in story.outcome:
-        parts.append(Text("  " + line.text))
+    if story.outcome:
+        parts.append(Text(lang._("Outcome"), style="bold"))
+        for line in story.outcome:
+            parts.append(Text("  " + line.text))
+    if not story.ended:  # a play stopped before its end: its objectives are not judged
+        parts.append(Text(lang._("Stopped before the end of the run: no outcome yet."), style="dim"))
     return Group(*parts)
