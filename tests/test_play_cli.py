@@ -200,7 +200,7 @@ def test_a_play_report_in_russian_marks_the_human_set(tmp_path):
     r = CliRunner().invoke(main, ["report", str(folder), "-o", str(report), "--lang", "ru"])
     assert r.exit_code == 0, r.output
     html = report.read_text()
-    assert "Решение руководителя: blue объявлена победителем в бою за hill [задано человеком]." in html
+    assert "Решение руководителя: победитель боя за пункт «hill» — blue [задано человеком]." in html
     assert "[задано человеком: выбрано голосованием группы (attack 12, hold 3)]" in html
     assert "Classroom drill: собственный прогон группы, 12 ч от «Ч»." in html  # one run, not "1 прогонов"
     assert "Задача овладеть пунктом «hill»: выполнена." in html  # declared won by the facilitator

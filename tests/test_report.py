@@ -188,7 +188,7 @@ def test_every_other_shipped_scenario_has_a_report(name, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("sentence", "shown"),
+    ("text", "shown"),
     [
         ("on average 3 casualties entered the chain of care.", "On average 3 casualties entered the chain of care."),
         ("coalition: 5 killed and 2 wounded.", "Coalition: 5 killed and 2 wounded."),
@@ -197,7 +197,7 @@ def test_every_other_shipped_scenario_has_a_report(name, tmp_path):
         ("коалиция: 5 убитых.", "Коалиция: 5 убитых."),
     ],
 )
-def test_the_summary_s_sentences_start_with_a_capital_unless_they_start_with_an_id(sentence, shown):
-    from sim.present.report import _sentence
+def test_the_summary_s_sentences_start_with_a_capital_unless_they_start_with_an_id(text, shown):
+    from sim.present.i18n import sentence
 
-    assert _sentence(sentence) == shown
+    assert sentence(text) == shown

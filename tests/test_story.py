@@ -133,7 +133,8 @@ def key_events(events: list[dict]) -> list[tuple[str, str]]:
         elif e["kind"] == "engagement_start":
             out.append((_clock(e["t"]), f"Engagement at {_name('place', e['place'])}"))
         elif e["kind"] == "signal" and e["name"].startswith("secured:"):
-            out.append((_clock(e["t"]), f"{_name('place', e['name'].split(':')[1])} is secured"))
+            place = _name("place", e["name"].split(":")[1])  # a sentence starts with a capital
+            out.append((_clock(e["t"]), f"{place[:1].upper()}{place[1:]} is secured"))
         elif e["kind"] == "disembark":
             out.append((_clock(e["t"]), f"{_name('unit', e['unit'])} ({e['unit']}) lands at"))
         elif e["kind"] == "died_of_wounds":
@@ -359,3 +360,43 @@ def test_injects_and_decisions_are_told_in_the_language_asked(island):
     ru = Narrator(island, language("ru")).feed(events)
     assert [ln.topic for ln in ru] == ["inject", "decision", "inject"]
     assert ru[0].text == "Вводная storm: A storm closes the sea lane." and ru[1].text == "Решение reserve: commit."
+
+
+def test_russian_story_keeps_names_in_the_nominative_and_starts_sentences_with_a_capital(island):
+    """Russian cannot decline a scenario's names: the messages put them after a colon, a dash or in quotes, a
+    quantity takes its supply class in the genitive, and a sentence that starts with a name starts with a capital."""
+    from sim.present.i18n import language
+    from sim.present.story import Narrator
+
+    events = [  # as the models write them
+        {"t": 0.0, "kind": "phase_start", "phase": "landing"},
+        {"t": 0.0, "kind": "defend", "unit": "ag", "at": "island"},
+        {"t": 1.0, "kind": "disembark", "unit": "mar-1", "at": "island_beach", "transport": "ls-1"},
+        {"t": 2.0, "kind": "disembark", "unit": "sf-1", "at": "island_beach", "transport": "hel-1"},
+        {"t": 3.0, "kind": "load", "transport": "ls-1", "cargo": {"water": 15000.0, "rations": 1.0, "ammunition": 4.0}},
+        {"t": 4.0, "kind": "deliver", "transport": "ls-1", "line": "beach_resupply", "at": "island_beach"},
+        {"t": 5.0, "kind": "engagement_end", "place": "island", "winner": "coalition", "minutes": 80},
+        {"t": 5.0, "kind": "signal", "name": "secured:island", "side": "coalition"},
+        {"t": 6.0, "kind": "signal", "name": "phase:landing"},
+        {"t": 7.0, "kind": "supplies_lost", "depot": "beach_dump", "amount": 2.0, "cls": "fuel"},
+    ]
+    ru = [ln.text for ln in Narrator(island, language("ru")).feed(events)]
+    assert ru == [
+        "Этап «высадка морского десанта» начинается.",
+        "Незаконное вооружённое формирование (ag) занимает оборону в пункте «опорный пункт на острове».",
+        "1-я рота морской пехоты (mar-1) высаживается в пункте «участок высадки на острове»; "
+        "переправляет: отряд десантных кораблей (ls-1).",
+        "Группа спецназа морской пехоты (sf-1) высаживается в пункте «участок высадки на острове»; "
+        "переправляет: звено транспортных вертолётов (hel-1).",
+        "Отряд десантных кораблей (ls-1) доставляет в пункт «участок высадки на острове»: "
+        "15,000 л воды, 1 т продовольствия, 4 т боеприпасов (линия снабжения beach_resupply).",
+        "Бой за пункт «опорный пункт на острове» окончен через 1 ч 20 мин. Победа: коалиция.",
+        "Пункт «опорный пункт на острове» взят. Сторона: коалиция.",
+        "Этап «высадка морского десанта» завершён.",
+        "beach_dump: потеряно 2 л горючего.",  # an id is kept as written
+    ]
+    en = [ln.text for ln in Narrator(island, language("en")).feed(events)]
+    assert en[4] == (
+        "Landing ship detachment (ls-1) delivers 15,000 L of water, 1 t of rations, 4 t of ammunition to "
+        "the island beach (supply line beach_resupply)."
+    )

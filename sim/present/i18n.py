@@ -77,3 +77,9 @@ def _load(code: str) -> Language:
 def N_(message: str) -> str:
     """Mark a message for the catalogue where it is defined; it is translated where it is shown."""
     return message
+
+
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter, unless it starts with an id (oymasha_ridge, mar-1), kept as written."""
+    first = text.split(" ", 1)[0].rstrip(".,:;!?")
+    return text[:1].upper() + text[1:] if first.isalpha() and first.islower() else text

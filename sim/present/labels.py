@@ -24,6 +24,13 @@ SUPPLY = {
     "rations": N_("rations"),
     "medical": N_("medical supplies"),
 }
+SUPPLY_AMOUNT = {  # a supply class after a quantity, as a whole phrase: Russian puts the class in the genitive
+    "fuel": N_("{amount} {measure} of fuel"),
+    "ammunition": N_("{amount} {measure} of ammunition"),
+    "water": N_("{amount} {measure} of water"),
+    "rations": N_("{amount} {measure} of rations"),
+    "medical": N_("{amount} {measure} of medical supplies"),
+}
 
 
 # Metric labels by family (the name before the first dot), with the rest of the name as {x} (or {a}, {b}).
@@ -135,6 +142,15 @@ class Labels:
 
     def supply(self, cls: str) -> str:
         return self._(SUPPLY[cls]) if cls in SUPPLY else cls
+
+    def amount(self, cls: str, x: float) -> str:
+        """A quantity of a supply class: ``15,000 L of water`` (``15,000 л воды``)."""
+        from sim.present.table import number
+
+        measure = self.measure("L" if cls in ("fuel", "water") else "t")
+        if cls not in SUPPLY_AMOUNT:
+            return f"{number(x)} {measure} {cls}"
+        return self._(SUPPLY_AMOUNT[cls]).format(amount=number(x), measure=measure)
 
     def measure(self, unit: str, x: float = math.nan) -> str:
         """The unit's word; for a whole number ``x`` of it, in the number the language counts it with."""

@@ -29,7 +29,7 @@ from sim.experiment.sweep import summarise_point
 from sim.models.contract import MetricSpec
 from sim.models.objectives import is_objective
 from sim.present import plots, tracks
-from sim.present.i18n import N_, Language
+from sim.present.i18n import N_, Language, sentence
 from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.story import Narrator, outcome
 from sim.present.table import interval, number
@@ -334,7 +334,7 @@ def _sentences(
             )
         )
     out.append(_("Replication {rep} is shown in detail below, with its map replay and timeline.").format(rep=chosen))
-    return [_sentence(s) for s in out[:8]]
+    return [sentence(s) for s in out[:8]]
 
 
 @dataclass(frozen=True)
@@ -388,7 +388,7 @@ def _play_sentences(
                 side=names.side(side), killed=number(row[f"killed.{side}"]), wounded=number(row[f"wounded.{side}"])
             )
         )
-    return [_sentence(s) for s in out]
+    return [sentence(s) for s in out]
 
 
 def _play_review(scenario: Scenario, play: Play, names: Labels, lang: Language) -> tuple[list[str], list[str]]:
@@ -686,9 +686,3 @@ def plot(folder_path: Path, metric: str, out: Path, lang: Language) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         plots.save(fig, out)
     return out
-
-
-def _sentence(text: str) -> str:
-    """``text`` with a capital first letter, unless it starts with an id (oymasha_ridge, mar-1), kept as written."""
-    first = text.split(" ", 1)[0].rstrip(".,:;!?")
-    return text[:1].upper() + text[1:] if first.isalpha() and first.islower() else text

@@ -18,9 +18,8 @@ from rich.text import Text
 
 from sim.config.schema import MetricObjective, Scenario
 from sim.models.contract import MetricSpec
-from sim.present.i18n import N_, Language
+from sim.present.i18n import N_, Language, sentence
 from sim.present.labels import Labels
-from sim.present.table import number
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,7 @@ class Narrator:
         self.full_now: list[tuple[str, str, str, int, float]] = []  # casualties meeting a full facility at once
 
     def say(self, t: float, topic: str, message: str, **fields: Any) -> None:
-        self.lines.append(Line(t, topic, self._(message).format(**fields)))
+        self.lines.append(Line(t, topic, sentence(self._(message).format(**fields))))
 
     def feed(self, events: Iterable[Mapping[str, Any]]) -> list[Line]:
         for e in events:
@@ -241,11 +240,9 @@ class Narrator:
         self.say(
             t,
             "supply",
-            N_("{depot} loses {amount} {measure} of {cls}."),
+            N_("{depot} loses {what}."),
             depot=e["depot"],
-            amount=number(e["amount"]),
-            measure=self._unit_of(e["cls"]),
-            cls=self.names.supply(e["cls"]),
+            what=self.names.amount(e["cls"], e["amount"]),
         )
 
     # --- movement ---------------------------------------------------------------------------------
@@ -425,8 +422,10 @@ class Narrator:
                 Line(
                     when,
                     "combat",
-                    self._("{unit} loses {n} ({killed} killed); {left} left.").format(
-                        unit=self.names.unit(u), n=_count(n), killed=_count(k), left=_count(left)
+                    sentence(
+                        self._("{unit} loses {n} ({killed} killed); {left} left.").format(
+                            unit=self.names.unit(u), n=_count(n), killed=_count(k), left=_count(left)
+                        )
                     ),
                 )
             )
@@ -450,11 +449,8 @@ class Narrator:
     # --- supply -----------------------------------------------------------------------------------
 
     def _cargo(self, cargo: Mapping[str, float]) -> str:
-        items = [f"{number(v)} {self._unit_of(c)} {self.names.supply(c)}" for c, v in cargo.items() if v > 0]
+        items = [self.names.amount(c, v) for c, v in cargo.items() if v > 0]
         return ", ".join(items) if items else self._("nothing")
-
-    def _unit_of(self, cls: str) -> str:
-        return self.names.measure("L" if cls in ("fuel", "water") else "t")
 
     def on_load(self, t: float, e: Mapping[str, Any]) -> None:
         self.cargo[e["transport"]] = dict(e["cargo"])
