@@ -88,6 +88,11 @@ def test_report_in_headless_chromium(report, tmp_path):
             shots.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shots / "report.png"), full_page=True)
             assert (shots / "report.png").stat().st_size > 10_000
+
+            page.set_viewport_size({"width": 390, "height": 844})  # a phone: the page does not scroll sideways
+            page.wait_for_timeout(200)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            page.screenshot(path=str(shots / "report-phone.png"), full_page=True)
         finally:
             browser.close()
     assert requests == [report.as_uri()], f"the page asked for {requests}"
