@@ -241,3 +241,16 @@ def test_the_defenders_may_be_declared_the_winners():
     assert (end["place"], end["winner"], end["t"]) == ("hill", "red", 30)
     assert session.metrics["objective.take_hill"] == 0.0
     assert session.world.units["scouts"].state == "repulsed"
+
+
+def test_the_russian_status_panel_names_the_roles_of_care_as_the_story_does():
+    from rich.console import Console
+
+    from sim.play.view import status_panel
+
+    session = PlaySession(load_scenario(REPO / "scenarios" / "island_retake.yaml").scenario, 3, lang="ru")
+    session.advance(60)
+    console = Console(width=200, record=True)
+    console.print(status_panel(session.status(), session.names, session.language))
+    shown = console.export_text()
+    assert "role1_beach (уровень 1)" in shown and "role2_kuryk (уровень 2)" in shown and "Role" not in shown

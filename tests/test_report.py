@@ -201,3 +201,20 @@ def test_the_summary_s_sentences_start_with_a_capital_unless_they_start_with_an_
     from sim.present.i18n import sentence
 
     assert sentence(text) == shown
+
+
+def test_russian_report_s_map_names_its_routes_in_russian_and_the_footer_names_the_real_folder(run_folder, tmp_path):
+    latest = tmp_path / "latest"  # the alias exsim keeps beside a group's runs
+    latest.symlink_to(run_folder, target_is_directory=True)
+    out = tmp_path / "aar_ru.html"
+    invoke("report", str(latest), "-o", str(out), "--lang", "ru")
+    page = out.read_text()
+    assert "порт Курык – рейд Токмак: 48 км (море)" in page and " km (" not in page
+    assert f"по результатам {run_folder.name}." in page and "latest" not in visible(page)
+
+
+def test_russian_sweep_report_writes_percentage_points_in_russian(sweep_folder, tmp_path):
+    out = tmp_path / "sweep_ru.html"
+    invoke("report", str(sweep_folder), "-o", str(out), "--lang", "ru")
+    section = re.search(r'<section id="sweep">(.*?)</section>', out.read_text(), re.S).group(1)
+    assert re.search(r"<td class=\"num\">[+-][\d.]+ п\.п\.</td>", section) and " pp<" not in section

@@ -495,6 +495,9 @@ def test_pages_speak_russian_when_asked_and_remember_it(client, room):
     assert "Карта" in ru and "Map<" not in ru
     said = json.loads(re.search(r'<script type="application/json" id="texts">(.*?)</script>', ru, re.S).group(1))
     assert (said["held_decision"], said["held_inject"]) == ("ждёт решения", "остановлено на вводной")  # while held
+    assert (said["measure"]["L"], said["measure"]["t"]) == ("л", "т")  # stocks as the story writes them
+    script = client.get("/static/projector.js").text
+    assert 'number(s.level) + " " + (T.measure[s.unit] || s.unit)' in script  # the page shows those words
 
 
 # --- the command -----------------------------------------------------------------------------------------

@@ -52,7 +52,11 @@ def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
         c = st.casualties
         care = _table(_("Chain of care"), _("facility"), _("waiting"), _("beds"))
         for stage in c.stages:
-            care.add_row(Text(f"{stage.facility} (Role {stage.role})"), str(stage.waiting), str(stage.beds_used))
+            care.add_row(
+                Text(_("{facility} (Role {role})").format(facility=stage.facility, role=stage.role)),
+                str(stage.waiting),
+                str(stage.beds_used),
+            )
         summary = _("{n} casualties: {care} in care, {rtd} returned to duty, {died} died of wounds").format(
             n=c.total, care=c.in_care, rtd=c.returned_to_duty, died=c.died_of_wounds
         )

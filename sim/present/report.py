@@ -184,7 +184,7 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
         "summary": _play_sentences(scenario, folder, rows[0], names, lang, play)
         if play is not None
         else _sentences(scenario, folder, summary, rows, names, lang, chosen, by),
-        "map": tracks.layout(scenario, names.place, MAP_W, MAP_H),
+        "map": tracks.layout(scenario, names, MAP_W, MAP_H),
         "end": scenario.scenario.duration,
         "replay_json": _replay_json(scenario, replayed, names, lang),
         "replay_js": (resources.files("sim.present") / "templates" / "replay.js").read_text(encoding="utf-8"),
@@ -193,7 +193,8 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
         "sweep": _sweep(folder, summaries, diffs, names, lang) if folder.sweep else None,
         "play": _play_section(played, scenario, folder, names, lang) if played is not None else None,
         "footer": _("Made by exsim {version} from {folder}.").format(
-            version=folder.manifest.get("exsim_version", "?"), folder=folder_path.name
+            version=folder.manifest.get("exsim_version", "?"),
+            folder=folder_path.resolve().name,  # not "latest"
         ),
     }
     if play is not None:  # one run: its values and each objective's state, no statistics of a batch of one
@@ -570,7 +571,7 @@ def _sweep(
     rows = []
     for d in diffs:
         scale = 100.0 if d.in_points else 1.0
-        unit = " pp" if d.in_points else ""
+        unit = " " + _("pp") if d.in_points else ""  # percentage points
         rows.append(
             {
                 "metric": names.metric(d.metric, folder.specs.get(d.metric)),

@@ -9,6 +9,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sim.config.schema import Scenario
+from sim.present.i18n import N_
+from sim.present.labels import Labels
+
+MODE = {"land": N_("land"), "sea": N_("sea"), "air": N_("air")}  # a route's mode, in a map's tooltip
 
 
 def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[float, str, str]]]:
@@ -174,14 +178,17 @@ def projector(
     return xy
 
 
-def layout(scenario: Scenario, place_name: Callable[[str], str], width: float, height: float) -> dict[str, Any]:
+def layout(scenario: Scenario, names: Labels, width: float, height: float) -> dict[str, Any]:
     """The static map: routes as lines and places as labelled points on a width × height picture (the
     report's map and the classroom's projector draw the same one)."""
+    place_name = names.place
     xy = projection(scenario, width, height)
     routes = []
     for r in scenario.map.routes:
         (x1, y1), (x2, y2) = xy[r.from_], xy[r.to]
-        title = f"{place_name(r.from_)} – {place_name(r.to)}: {r.distance_km:g} km ({r.mode})"
+        title = names._("{origin} – {to}: {km} km ({mode})").format(
+            origin=place_name(r.from_), to=place_name(r.to), km=f"{r.distance_km:g}", mode=names._(MODE[r.mode])
+        )
         routes.append({"mode": r.mode, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "title": title})
     places: list[dict[str, Any]] = []
     taken: list[tuple[float, float]] = []

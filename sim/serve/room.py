@@ -85,7 +85,7 @@ class Room:
         self._extra: dict[str, Any] = {}  # play.json's placement, once placed
         self._batch_guard = threading.Lock()
         self.xy = tracks.projector(scenario, MAP_W, MAP_H)
-        self.map = tracks.layout(scenario, names.place, MAP_W, MAP_H)
+        self.map = tracks.layout(scenario, names, MAP_W, MAP_H)
         self.sides = list(scenario.sides)
         self._guard = threading.Lock()  # the session is touched by one thread at a time
         self._snap = self._snapshot()

@@ -6,6 +6,7 @@ from typing import Any
 
 from sim.present.i18n import N_, Language
 from sim.present.labels import OBJECTIVE_STATE, SUPPLY
+from sim.present.measures import MEASURE
 
 TEXT = {
     "classroom": N_("Classroom"),
@@ -75,5 +76,10 @@ TEXT = {
 
 
 def texts(lang: Language) -> dict[str, Any]:
-    """The page's words in ``lang``, with the supply classes' names under ``supply``."""
-    return {**{k: lang._(v) for k, v in TEXT.items()}, "supply": {k: lang._(v) for k, v in SUPPLY.items()}}
+    """The page's words in ``lang``, with the supply classes' names under ``supply`` and the words of the
+    measurement units (L, t) under ``measure``."""
+    return {
+        **{k: lang._(v) for k, v in TEXT.items()},
+        "supply": {k: lang._(v) for k, v in SUPPLY.items()},
+        "measure": {k: lang._(v) for k, v in MEASURE.items()},
+    }

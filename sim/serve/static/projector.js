@@ -108,7 +108,7 @@
     if (st.stocks.length) {
       box.appendChild(el("h3", {}, T.stocks));
       box.appendChild(table(st.stocks.map(function (s) {
-        return [s.depot + " · " + (T.supply[s.supply] || s.supply), number(s.level) + " " + s.unit];
+        return [s.depot + " · " + (T.supply[s.supply] || s.supply), number(s.level) + " " + (T.measure[s.unit] || s.unit)];
       }), "stocks"));
     }
     const c = st.casualties;
