@@ -52,12 +52,19 @@ def save(fig: Figure, path: Path) -> None:
         )
 
 
-def distribution(values: Sequence[float], label: str, unit: str, rate: bool = False, count: bool = False) -> Figure:
+def distribution(
+    values: Sequence[float], label: str, unit: str, rate: bool = False, count: bool = False, share: bool = False
+) -> Figure:
     """A histogram of one metric across replications (a rate: the share of 0 and 1; a count: bars on whole
-    numbers, never a bin from 2.4 to 2.8 casualties)."""
+    numbers, never a bin from 2.4 to 2.8 casualties; a share: in per cent, as the tables give it). The
+    height of a bar is a number of replications: whole numbers on its axis."""
+    from matplotlib.ticker import MaxNLocator
+
     fig = _figure(4.2, 2.6)
     ax = fig.add_subplot()
-    xs = [v for v in values if not math.isnan(v)]
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    xs = [100 * v if share else v for v in values if not math.isnan(v)]
+    unit = "%" if share else unit
     if rate:
         ones = sum(1 for v in xs if v == 1.0)
         ax.bar(["0", "1"], [len(xs) - ones, ones], color=[PALETTE[1], PALETTE[2]])
@@ -67,8 +74,6 @@ def distribution(values: Sequence[float], label: str, unit: str, rate: bool = Fa
             lo, hi = math.floor(min(xs)), math.ceil(max(xs))
             width = max(1, math.ceil((hi - lo + 1) / 30))  # whole numbers per bar, at most 30 bars
             bins = [lo - 0.5 + width * i for i in range(math.ceil((hi - lo + 1) / width) + 1)]
-            from matplotlib.ticker import MaxNLocator
-
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.hist(xs, bins=bins, color=PALETTE[0], edgecolor="white")
         ax.axvline(sum(xs) / len(xs), color="black", linewidth=1, linestyle="--")

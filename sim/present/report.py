@@ -246,6 +246,7 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
                         names.measure(folder.specs[m].unit) if m in folder.specs else "",
                         rate=m in folder.specs and folder.specs[m].kind == "rate",
                         count=m in folder.specs and folder.specs[m].kind == "count",
+                        share=m in folder.specs and folder.specs[m].kind == "share",
                     )
                 )
                 for m in headline
