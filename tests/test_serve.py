@@ -300,7 +300,7 @@ def test_the_class_votes_and_the_majority_option_is_taken(client, room, particip
     ]
     until_decision(client, room, "reserve")
     told = " ".join(line["text"] for line in room.story)
-    assert re.search(r"ftr-1.*oymasha_ridge|oymasha_ridge.*ftr-1", told), told[-2000:]
+    assert re.search(r"ftr-1.*the Oymasha ridge|the Oymasha ridge.*ftr-1", told), told[-2000:]
 
 
 def test_the_report_and_the_story_of_the_play_folder_show_the_class_vote(client, room, participants, tmp_path):
@@ -396,7 +396,7 @@ def test_the_projector_socket_pushes_changes_and_the_story(client, room):
         while later["state"]["version"] < room.version:
             later = ws.receive_json()
         told = [line["text"] for line in decision["story"] + later["story"]]
-        assert any("tank-1 sets out from oymasha" in t for t in told), told
+        assert any("(tank-1) sets out from the Oymasha training ground" in t for t in told), told
         assert {"tank-1", "ifv-1"} <= {u["id"] for u in later["state"]["units"] if u["moving"]}
         moved = {u["id"]: (u["x"], u["y"]) for u in later["state"]["units"]}
         assert moved != {u["id"]: (u["x"], u["y"]) for u in first["state"]["units"]}

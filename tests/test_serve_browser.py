@@ -121,7 +121,7 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                     expect(phone.locator("#waiting")).to_be_visible()
 
                 # the run goes on: the tanks set out for the ridge and move across the map
-                expect(story).to_contain_text("tank-1 sets out from oymasha", timeout=20_000)
+                expect(story).to_contain_text("(tank-1) sets out from the Oymasha training ground", timeout=20_000)
                 moving = projector.locator('#map g.unit.moving[data-unit="tank-1"]')
                 expect(moving).to_have_count(1, timeout=10_000)
                 first = tanks.get_attribute("transform")
@@ -133,7 +133,7 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 # ... and after the next inject (06:00), the fighters strike the ridge, the class's option
                 expect(projector.locator("#inject-message")).to_contain_text("patrol boat", timeout=20_000)
                 projector.click("#acknowledge")
-                expect(story).to_contain_text("ftr-1 strikes oymasha_ridge", timeout=20_000)
+                expect(story).to_contain_text("(ftr-1) strikes the Oymasha ridge", timeout=20_000)
                 projector.click("#run-toggle")  # pause
                 expect(projector.locator("#run-state")).to_have_text("paused")
                 projector.screenshot(path=str(shots / "serve_projector.png"), full_page=True)
