@@ -95,6 +95,8 @@ def test_report_of_a_sweep_charts_each_headline_metric_across_points(sweep_folde
     section = re.search(r'<section id="sweep">(.*?)</section>', page, re.S).group(1)
     assert section.count('<figure class="chart">') == 7  # mission, 2 objectives and 4 headline metrics
     assert "ls-1.strength=1<" in section and "ls-1.strength=2<" in section
+    for chart in re.findall(r'<figure class="chart">(.*?)</figure>', section, re.S):  # points named, not numbered
+        assert re.search(r"<text[^>]*>[^<]*ls-1\.strength=1<", chart) and re.search(r"<text[^>]*>[^<]*=2<", chart)
     assert re.search(r"<td>(better|worse|no detectable difference|higher|lower)</td>", section)
 
 

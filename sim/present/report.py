@@ -560,7 +560,7 @@ def _sweep(
         charts.append(
             plots.svg(
                 plots.across_points(
-                    [str(p.index) for p in folder.points],
+                    [point_label(p.settings, p.label, sep="\n").plain for p in folder.points],  # as exsim plot
                     [s.mean * scale for s in ss],
                     [s.low * scale for s in ss],
                     [s.high * scale for s in ss],
