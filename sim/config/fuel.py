@@ -27,6 +27,7 @@ from sim.config.schema import (
     MoveOrder,
     Scenario,
 )
+from sim.config.supply import measure_of
 from sim.config.yamlsafe import PathKey
 
 _EPS = 1e-9
@@ -40,9 +41,6 @@ class _Tank:
     level: float
     need: float = 0.0  # all the fuel its orders burn, refuelled or not
     short: tuple[PathKey, str, float, float] | None = None  # the first order refused: (path, what, needs, has)
-
-
-_MEASURE = {"fuel": "L", "water": "L"}  # other classes in tonnes, as the catalogue gives them
 
 
 def shortfalls(s: Scenario) -> Iterator[tuple[PathKey, str]]:
@@ -146,7 +144,7 @@ def shortfalls(s: Scenario) -> Iterator[tuple[PathKey, str]]:
         if tank.short is None:
             continue
         where, what, need, has = tank.short
-        m = _MEASURE.get(tank.cls, "t")
+        m = measure_of(tank.cls)
         amount = (lambda x: f"{x:,.0f} L") if m == "L" else (lambda x: f"{x:,.0f} t" if x >= 100 else f"{x:.3g} t")
         refilling = "refuelling" if tank.cls == "fuel" else "restocking"
         yield (

@@ -13,6 +13,14 @@ from sim.config.frozen import Frozen, Id, PositiveFloat, Quantity
 SupplyClass = Literal["fuel", "ammunition", "water", "rations", "medical"]
 SUPPLY_CLASSES: tuple[str, ...] = ("fuel", "ammunition", "water", "rations", "medical")
 Activity = Literal["idle", "moving", "combat"]
+
+
+def measure_of(cls: str) -> str:
+    """A supply class's measure, as catalogues and scenarios give its amounts: litres for the liquids
+    (fuel, water), tonnes for the rest."""
+    return "L" if cls in ("fuel", "water") else "t"
+
+
 MIN_CYCLE_MIN = 1.0  # a supply trip or schedule shorter than a minute is a typo, and would never end
 Amount = Quantity
 

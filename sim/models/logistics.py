@@ -19,7 +19,7 @@ import simpy
 
 from sim.config.identity import ScenarioKey
 from sim.config.schema import Scenario
-from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass
+from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass, measure_of
 from sim.engine.bus import MoveRequested, PowerChanged, StateChanged
 from sim.engine.timers import Entry, alarm, withdraw
 from sim.engine.units import Unit, UnitState
@@ -46,10 +46,6 @@ def tonnes(scenario: Scenario, cls: str, amount: float) -> float:
     if cls == "water":
         return amount / 1000.0
     return amount
-
-
-def unit_of(cls: str) -> str:
-    return "L" if cls in ("fuel", "water") else "t"
 
 
 @dataclass
@@ -410,7 +406,7 @@ def install(world: World) -> None:
 def declare(s: Scenario) -> list[MetricSpec]:
     carried = {cls for u in s.units if u.type in s.unit_types for cls in s.unit_types[u.type].carries}
     out = [
-        MetricSpec(f"consumed.{cls}", Kind.AMOUNT, unit_of(cls), Better.NEITHER, f"{cls} consumed, all units")
+        MetricSpec(f"consumed.{cls}", Kind.AMOUNT, measure_of(cls), Better.NEITHER, f"{cls} consumed, all units")
         for cls in SUPPLY_CLASSES
         if cls in carried
     ]

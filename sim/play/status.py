@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.config.schema import MetricObjective
+from sim.config.supply import measure_of
 from sim.engine.signals import Secured
 from sim.models.logistics import LogisticsState
 from sim.models.medical import MedicalState
@@ -115,8 +116,7 @@ def status(world: World, names: Labels, now: float, finished: bool, final: dict[
     if logistics is not None:
         for d in logistics.depots.values():
             for cls in d.containers:
-                measure = "L" if cls in ("fuel", "water") else "t"
-                stocks.append(Stock(d.id, cls, round(d.level(cls), 3), measure))
+                stocks.append(Stock(d.id, cls, round(d.level(cls), 3), measure_of(cls)))
     objectives = _objectives(world, names, now, final)
     return Status(now, names.clock(now), finished, rows, stocks, _casualties(world), objectives)
 

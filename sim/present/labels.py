@@ -7,6 +7,7 @@ import math
 from datetime import datetime, timedelta
 
 from sim.config.schema import MetricObjective, Scenario
+from sim.config.supply import measure_of
 from sim.models.contract import MetricSpec
 from sim.present.i18n import N_, Language
 from sim.present.measures import counted
@@ -147,7 +148,7 @@ class Labels:
         """A quantity of a supply class: ``15,000 L of water`` (``15,000 л воды``)."""
         from sim.present.table import number
 
-        measure = self.measure("L" if cls in ("fuel", "water") else "t")
+        measure = self.measure(measure_of(cls))
         if cls not in SUPPLY_AMOUNT:
             return f"{number(x)} {measure} {cls}"
         return self._(SUPPLY_AMOUNT[cls]).format(amount=number(x), measure=measure)

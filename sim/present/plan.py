@@ -27,10 +27,8 @@ from sim.config.schema import (
     UnitType,
     WaitOrder,
 )
-from sim.config.supply import SUPPLY_CLASSES
+from sim.config.supply import SUPPLY_CLASSES, measure_of
 from sim.engine.geo import Map
-
-_UNIT = {"fuel": "L", "water": "L"}  # other classes in tonnes
 
 
 @dataclass
@@ -238,10 +236,10 @@ def _supplies(s: Scenario) -> Iterator[str]:
                 f"{activity} {r:.3g}/h, lasts {format_duration(stock / r * 60)}" if r > 0 else f"{activity}: none used"
                 for activity, r in rates.items()
             )
-            yield f"  {u.id} {cls}: {_num(stock)} {_UNIT.get(cls, 't')} at the start; {lasts}"
+            yield f"  {u.id} {cls}: {_num(stock)} {measure_of(cls)} at the start; {lasts}"
     for d in s.depots:
         stocks = ", ".join(
-            f"{cls} {_num(st.initial)} of {_num(st.capacity)} {_UNIT.get(cls, 't')}" for cls, st in d.stocks.items()
+            f"{cls} {_num(st.initial)} of {_num(st.capacity)} {measure_of(cls)}" for cls, st in d.stocks.items()
         )
         yield f"  depot {d.id} at {d.at}: {stocks}"
 
