@@ -15,11 +15,17 @@ class Problem:
     col: int  # 1-based
     field: str
     message: str
+    set_by: str = ""  # the --set PATH=VALUE that put the wrong thing there, if one did (told in the message)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
+
+
+def set_by_note(text: str) -> str:
+    """What a problem's message says of the --set that caused it: `` (set by --set PATH=VALUE)``."""
+    return f" (set by --set {text})" if text else ""
 
 
 class ExsimError(Exception):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,7 +23,7 @@ from sim.config.overrides import apply_overrides
 from sim.config.schema import Catalog, Scenario
 from sim.config.suggest import did_you_mean, unknown
 from sim.config.yamlsafe import Document, PathKey, dotted, read_file
-from sim.errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError, set_by_note
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -188,7 +188,7 @@ def _located(doc: Document, path: PathKey, message: str, applied: dict[PathKey, 
     for set_path, text in applied.items():
         made = bool(path) and set_path[: len(path)] == path and path not in doc.positions  # a key --set added
         if path[: len(set_path)] == set_path or made:
-            return Problem(problem.file, problem.line, problem.col, problem.field, f"{message} (set by --set {text})")
+            return replace(problem, message=message + set_by_note(text), set_by=text)
     return problem
 
 

@@ -11,7 +11,7 @@ import itertools
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 
@@ -21,7 +21,7 @@ from pydantic import Field, field_validator, model_validator
 from sim.config.frozen import Frozen
 from sim.config.load import LoadedScenario, load_scenario, validate
 from sim.config.yamlsafe import read_file
-from sim.errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError, set_by_note
 from sim.experiment.limits import MAX_REPLICATIONS
 
 Scalar = str | int | float | bool
@@ -263,19 +263,19 @@ def build_sweep(spec: SweepSpec, scenario_ref: str, file: str, where: Any) -> Sw
             scenarios.append(load_scenario(scenario_ref, p.overrides))
         except ScenarioError as e:
             for prob in e.problems:
-                # a bad path (the problem is the --set itself, or a key it made) is the same at every value:
-                # told once; a bad value is told for each value
-                same = prob.message if prob.file.startswith("--set ") else str(prob)
+                # a bad path (the --set itself, or a key it made) is the same at every value: told once; a bad
+                # value is told for each value
                 factor = _factor_of(spec, prob)
-                if factor is not None and not _about_value(prob, dict(spec.factor_list())[factor].path):
-                    same = _SET_BY.sub("", same)
+                if prob.file.startswith("--set "):
+                    same = prob.message
+                elif factor is not None and not _about_value(prob, dict(spec.factor_list())[factor].path):
+                    same = str(replace(prob, message=prob.message.removesuffix(set_by_note(prob.set_by))))
+                else:
+                    same = str(prob)
                 found.setdefault((factor, same), []).append((p.label, str(prob)))
     if found:
         raise ScenarioError([_at_points(factor, at, where) for (factor, _), at in found.items()])
     return Sweep(spec, file, seed, points, scenarios)
-
-
-_SET_BY = re.compile(r" \(set by --set [^)]*\)$")
 
 
 def _about_value(prob: Problem, path: str) -> bool:
@@ -301,6 +301,6 @@ def _factor_of(spec: SweepSpec, prob: Problem) -> str | None:
     """The factor whose override caused ``prob`` (a bad path, or a value the schema rejects)."""
     for name, f in spec.factor_list():
         tag = f"--set {f.path}="
-        if prob.file.startswith(tag) or f"(set by {tag}" in prob.message:
+        if prob.file.startswith(tag) or prob.set_by.startswith(f"{f.path}="):
             return name
     return None
