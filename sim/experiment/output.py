@@ -32,20 +32,13 @@ def write_atomic(path: Path, text: str | bytes | Iterable[str]) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as e:  # name the file the user asked for, not the hidden temporary one
         raise type(e)(e.errno, e.strerror, str(path)) from None
+    pieces = [text] if isinstance(text, str | bytes) else text  # a large table is never held whole in memory
     try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as b:
-                b.write(text)
-                b.flush()
-                os.fsync(b.fileno())
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                if isinstance(text, str):
-                    f.write(text)
-                else:
-                    f.writelines(text)  # a large table is never held whole in memory
-                f.flush()
-                os.fsync(f.fileno())
+        with os.fdopen(fd, "wb") as f:
+            for piece in pieces:
+                f.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
