@@ -24,7 +24,7 @@ from sim._lazy import Later
 from sim._version import __version__
 from sim.cores import MAX_WORKERS, default_workers
 from sim.errors import ExsimError, MissingExtra, ScenarioError, capped
-from sim.experiment.limits import MAX_REPLICATIONS
+from sim.experiment.limits import BUDGET, MAX_REPLICATIONS
 from sim.play.cli import play
 from sim.serve.cli import serve
 
@@ -186,7 +186,7 @@ MAX_EVENTS_OPTION = click.option(
 
 def _with_budget(overrides: tuple[str, ...], max_events: int | None) -> tuple[str, ...]:
     """--max-events is the override scenario.max_events=N, so it travels with the scenario to every worker."""
-    return overrides if max_events is None else (*overrides, f"scenario.max_events={max_events}")
+    return overrides if max_events is None else (*overrides, f"{BUDGET}={max_events}")
 
 
 def _executor_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -22,7 +22,7 @@ from sim.config.frozen import Frozen
 from sim.config.load import LoadedScenario, load_scenario, validate
 from sim.config.yamlsafe import read_file
 from sim.errors import Problem, ScenarioError, set_by_note
-from sim.experiment.limits import MAX_REPLICATIONS
+from sim.experiment.limits import BUDGET, MAX_REPLICATIONS
 
 Scalar = str | int | float | bool
 
@@ -166,7 +166,7 @@ class Point:
     def label(self) -> str:
         """The point's factor settings; a single run's --set overrides (a run budget is not a variant); else
         "baseline"."""
-        variant = [o for o in self.overrides if not o.startswith("scenario.max_events=")]
+        variant = [o for o in self.overrides if not o.startswith(f"{BUDGET}=")]
         return " ".join(f"{k}={_show(v)}" for k, v in self.settings) or " ".join(variant) or "baseline"
 
 

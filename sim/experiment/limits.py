@@ -13,3 +13,6 @@ MAX_REPLICATIONS = 1_000_000
 # ... and a sweep, all its points together: its plan and progress are made for every replication at once
 # (47 MB a million), so ten million (some 470 MB) is as far as one sweep goes.
 MAX_TOTAL = 10 * MAX_REPLICATIONS
+
+# --max-events travels to the workers as this override (a run's budget, not a variant of the scenario)
+BUDGET = "scenario.max_events"
