@@ -197,20 +197,27 @@ def test_a_run_killed_midway_leaves_nothing_visible_and_the_previous_run_untouch
     assert history.resolve("latest", tmp_path / "results") == group / previous
 
 
+def interrupt_at_batch(monkeypatch, n: int):
+    """Ctrl-C while the n-th batch is being stored (ResultStore.add_many raises KeyboardInterrupt at its n-th
+    call): the calls so far, and the real add_many to put back."""
+    real, calls = ResultStore.add_many, []
+
+    def add_then_stop(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == n:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ResultStore, "add_many", add_then_stop)
+    return calls, real
+
+
 def test_an_interrupted_sweep_in_the_default_folder_resumes_to_the_same_table(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     sweep = ["sweep", "island_retake", "--vary", "units.ls-1.strength=1,2", "--reps", "5", "--executor", "serial"]
     r = cli(*sweep, "--out", "whole", "-q")
     assert r.exit_code == 0
-    real, calls = ResultStore.add_many, []
-
-    def add_then_stop(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 4:
-            raise KeyboardInterrupt
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(ResultStore, "add_many", add_then_stop)
+    _, real = interrupt_at_batch(monkeypatch, 4)
     assert cli(*sweep, "--batch", "1", "-q").exit_code != 0
     monkeypatch.setattr(ResultStore, "add_many", real)
     group = tmp_path / "results" / "island_retake_sweep"
@@ -233,15 +240,7 @@ def test_an_interrupted_sweep_in_the_default_folder_resumes_to_the_same_table(tm
 def test_an_interrupted_run_leaves_nothing_behind(tmp_path, monkeypatch):
     """As the README says: a run is not resumable, so its half-written folder goes (a sweep's stays)."""
     monkeypatch.chdir(tmp_path)
-    real, calls = ResultStore.add_many, []
-
-    def add_then_stop(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(ResultStore, "add_many", add_then_stop)
+    calls, _ = interrupt_at_batch(monkeypatch, 2)
     r = cli("run", "island_retake", "--reps", "300", "--executor", "serial", "-q")  # batches of at most 200
     assert r.exit_code != 0 and len(calls) == 2
     group = tmp_path / "results" / "island_retake"
