@@ -44,6 +44,7 @@ import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import simpy
 
@@ -57,6 +58,15 @@ def spread(xs: list[float], fmt: str = "{:.2f}") -> str:
     return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}-{fmt.format(max(xs))}, n={len(xs)})"
 
 
+def load_any(path: Path) -> Any:
+    """The scenario, by the loader of whichever exsim is imported (the frozen commit's is sim.config's)."""
+    try:
+        from sim.check import load_scenario
+    except ImportError:  # the frozen commit: before the checks had a package of their own
+        from sim.config import load_scenario  # type: ignore[attr-defined,no-redef]
+    return load_scenario(path).scenario
+
+
 # --- exsim's replications ----------------------------------------------------------------------------------
 
 
@@ -65,11 +75,10 @@ def exsim_seconds(scenario_path: Path, reps: int, seed: int = 1) -> tuple[float,
 
     Only APIs that the frozen commit has too, so that the same function times both.
     """
-    from sim.config import load_scenario
     from sim.engine.geo import Map
     from sim.experiment.runner import build_world, collect_metrics
 
-    scenario = load_scenario(scenario_path).scenario
+    scenario = load_any(scenario_path)
     shared_map = Map(scenario.map)  # as the executors do
     w0, c0 = time.perf_counter(), time.process_time()
     for i in range(reps):
@@ -95,11 +104,10 @@ class Census:
 
 def census(scenario_path: Path, reps: int = CENSUS_REPS) -> Census:
     """Count, by class, the events replications of the scenario schedule (simpy's ``schedule`` wrapped)."""
-    from sim.config import load_scenario
     from sim.engine.geo import Map
     from sim.experiment.runner import build_world, collect_metrics
 
-    scenario = load_scenario(scenario_path).scenario
+    scenario = load_any(scenario_path)
     shared_map = Map(scenario.map)
     kinds: collections.Counter[str] = collections.Counter()
     resources: set[int] = set()
@@ -238,11 +246,10 @@ def bare_seconds(n_events: int, reps: int, processes: int = 10) -> float:
 
 def exsim_split(scenario_path: Path, reps: int, seed: int = 1) -> tuple[float, float, float]:
     """CPU seconds per replication spent (building the world, running its events, collecting its metrics)."""
-    from sim.config import load_scenario
     from sim.engine.geo import Map
     from sim.experiment.runner import build_world, collect_metrics
 
-    scenario = load_scenario(scenario_path).scenario
+    scenario = load_any(scenario_path)
     shared_map = Map(scenario.map)
     build = run = metrics = 0.0
     clock = time.process_time

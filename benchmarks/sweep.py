@@ -190,7 +190,7 @@ def cli_run(reps: int) -> BigRun:
 
 def engine_cpu_per_replication(reps: int = 200) -> float:
     """CPU seconds of one replication of island_retake in this process: the engine alone, no executor or store."""
-    from sim.config.load import load_scenario
+    from sim.check import load_scenario
     from sim.engine.geo import Map
     from sim.experiment.runner import run_replication
 

@@ -138,7 +138,7 @@ metric's side (*neither*: a quantity to know, not to judge).
 
 
 def metrics_page() -> str:
-    from sim.config import load_scenario
+    from sim.check import load_scenario
     from sim.config.locate import shipped_scenarios
 
     by_scenario = {name: metric_specs(load_scenario(name).scenario) for name in sorted(shipped_scenarios())}

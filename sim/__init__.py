@@ -14,7 +14,8 @@ from sim._version import __version__
 from sim.errors import ExsimError, Problem, ScenarioError
 
 if TYPE_CHECKING:
-    from sim.config import LoadedScenario, Scenario, load_scenario
+    from sim.check import load_scenario
+    from sim.config import LoadedScenario, Scenario
     from sim.experiment import RunResult, build_world, replicate, run_replication, summarise
 
 # imported when first used: `import sim` (and so every `exsim` command) must not load pydantic or the models
@@ -23,7 +24,7 @@ __getattr__ = package_getattr(
     {
         "LoadedScenario": "sim.config",
         "Scenario": "sim.config",
-        "load_scenario": "sim.config",
+        "load_scenario": "sim.check",
         "RunResult": "sim.experiment",
         "build_world": "sim.experiment",
         "replicate": "sim.experiment",

@@ -31,10 +31,10 @@ from sim.serve.cli import serve
 # Everything else is imported when a command first uses it (sim._lazy): `exsim --help`, `exsim list` and
 # `exsim runs` load neither pydantic nor numpy nor the models nor rich; `compare` and `export` load neither
 # pydantic nor the models; no command but the deterministic mode and the statistics loads scipy
-# (tests/test_performance_structure.py).
+# (tests/product/test_performance_structure.py).
 Console = Later("rich.console", "Console")
 Text = Later("rich.text", "Text")
-load_scenario = Later("sim.config.load", "load_scenario")
+load_scenario = Later("sim.check.load", "load_scenario")
 json_schema = Later("sim.config.json_schema", "json_schema")
 scenario_schema = Later("sim.config.json_schema", "scenario_schema")
 locate = Later("sim.config.locate", "locate")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import textwrap
 from pathlib import Path
@@ -9,10 +10,18 @@ from typing import Any
 
 import pytest
 
-from sim.config import load_scenario
+from sim.check import load_scenario
 from sim.config.yamlsafe import dotted  # noqa: F401  (re-exported for tests)
 
 REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")  # .ci/run installs the Debian package when it is missing
+
+# A browser test skips, saying why (pytest -ra prints it), where Debian's chromium is missing; in CI (CI=true)
+# it runs anyway and fails, so that a missing browser never passes CI silently.
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists() and not os.environ.get("CI"),
+    reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium; .ci/run installs it)",
+)
 # what `exsim run --trace` writes into its folder
 RUN_FILES = [
     "events.jsonl",

@@ -7,8 +7,9 @@ Run from the repository root:
     python tools/mutation.py -k hazard    # only faults whose name contains "hazard"
 
 A fault is *killed* when its tests fail; one that survives is a behaviour no test pins down. Each
-fault names the tests to run (a few files, so a full run takes minutes, not hours); the file is always
-restored, even on Ctrl-C. The faults are the ones an independent review found surviving (issue 9)
+fault names the tests to run (a few files, so a full run takes minutes, not hours). Each fault is applied
+to a copy of the repository in a temporary folder, never to the checkout itself: the tests running beside
+it (pytest-xdist's other workers, an editor) never see a mutated file. The faults are the ones an independent review found surviving (issue 9)
 and the behaviours added since; a fault whose text no longer matches the code is reported as stale,
 so the list cannot silently rot.
 """
@@ -16,8 +17,11 @@ so the list cannot silently rot.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +37,7 @@ class Fault:
     tests: tuple[str, ...]  # pytest node ids or files
 
 
-COMBAT = ("tests/test_lanchester.py", "tests/test_deterministic.py", "tests/test_engine.py")
+COMBAT = ("tests/models/test_lanchester.py", "tests/models/test_deterministic.py", "tests/engine/test_engine.py")
 FAULTS: tuple[Fault, ...] = (
     # --- issue 9's list ---------------------------------------------------------------------------
     Fault(
@@ -48,14 +52,14 @@ FAULTS: tuple[Fault, ...] = (
         "sim/models/fires.py",
         "kill_prob * factor / victim.type.protection",
         "kill_prob / victim.type.protection",
-        ("tests/test_deterministic.py", "tests/test_engine.py"),
+        ("tests/models/test_deterministic.py", "tests/engine/test_engine.py"),
     ),
     Fault(
         "fire support ignores the target's protection",
         "sim/models/fires.py",
         "kill_prob * factor / victim.type.protection",
         "kill_prob * factor",
-        ("tests/test_deterministic.py", "tests/test_engine.py"),
+        ("tests/models/test_deterministic.py", "tests/engine/test_engine.py"),
     ),
     Fault(
         "the defender fires with the attacker's modifier",
@@ -76,7 +80,7 @@ FAULTS: tuple[Fault, ...] = (
         "sim/models/medical.py",
         "b, s = h.base_per_min, h.slope_per_min2",
         "b, s = 2 * h.base_per_min, 2 * h.slope_per_min2",
-        ("tests/test_medical.py",),
+        ("tests/models/test_medical.py",),
     ),
     Fault(
         "linear law with the wrong reference strength",
@@ -97,14 +101,22 @@ FAULTS: tuple[Fault, ...] = (
         "sim/experiment/stats.py",
         "half = _t(n, level) * sd / math.sqrt(n)",
         "half = 1.959963984540054 * sd / math.sqrt(n)",
-        ("tests/test_intervals.py", "tests/test_experiment.py", "tests/test_compare.py"),
+        (
+            "tests/experiment/test_intervals.py",
+            "tests/experiment/test_experiment.py",
+            "tests/experiment/test_compare.py",
+        ),
     ),
     Fault(
         "Wilson interval [0, 1]",
         "sim/experiment/stats.py",
         "return max(0.0, centre - half), min(1.0, centre + half)",
         "return 0.0, 1.0",
-        ("tests/test_intervals.py", "tests/test_experiment.py", "tests/test_compare.py"),
+        (
+            "tests/experiment/test_intervals.py",
+            "tests/experiment/test_experiment.py",
+            "tests/experiment/test_compare.py",
+        ),
     ),
     Fault(
         "broken at the breakpoint itself (<= for <)",
@@ -119,56 +131,56 @@ FAULTS: tuple[Fault, ...] = (
         "sim/models/combat.py",
         "        if self._ode is None:\n            return\n        sol, t0, units",
         "        if True:\n            return\n        sol, t0, units",
-        ("tests/test_deterministic.py",),
+        ("tests/models/test_deterministic.py",),
     ),
     Fault(
         "a strike on a deterministic fight uses stale strengths",
         "sim/models/fires.py",
         "        eng.sync()  # a deterministic",
         "        pass  # a deterministic",
-        ("tests/test_deterministic.py",),
+        ("tests/models/test_deterministic.py",),
     ),
     Fault(
         "deck slots ignored",
         "sim/config/lift.py",
         "and self.slots <= room.slots + _EPS",
         "",
-        ("tests/test_engine.py",),
+        ("tests/engine/test_engine.py",),
     ),
     Fault(
         "weight ignored",
         "sim/config/lift.py",
         "and self.tonnes <= room.tonnes + _EPS",
         "",
-        ("tests/test_engine.py",),
+        ("tests/engine/test_engine.py",),
     ),
     Fault(
         "vehicle crews take seats",
         "sim/config/lift.py",
         "seats = 0 if t.slots_per_element > 0 else",
         "seats =",
-        ("tests/test_engine.py",),
+        ("tests/engine/test_engine.py",),
     ),
     Fault(
         "failed orders not counted",
         "sim/models/orders.py",
         "        self.by_kind[kind_of(ev.reason)] += 1",
         "        pass",
-        ("tests/test_orders.py",),
+        ("tests/models/test_orders.py",),
     ),
     Fault(
         "a full facility never blocks",
         "sim/models/medical.py",
         "return self.beds is not None and self.beds.count >= self.beds.capacity",
         "return False",
-        ("tests/test_medical_blocking.py",),
+        ("tests/models/test_medical_blocking.py",),
     ),
     Fault(
         "full one bed late (> for >=)",
         "sim/models/medical.py",
         "return self.beds is not None and self.beds.count >= self.beds.capacity",
         "return self.beds is not None and self.beds.count > self.beds.capacity",
-        ("tests/test_medical_blocking.py",),
+        ("tests/models/test_medical_blocking.py",),
     ),
     Fault(
         "a blocked casualty gives up its bed upstream",
@@ -176,21 +188,21 @@ FAULTS: tuple[Fault, ...] = (
         "            reserved = None\n            if nxt.spec.when_full",
         "            self._leave_bed(stage, bed)\n            bed = None\n"
         "            reserved = None\n            if nxt.spec.when_full",
-        ("tests/test_medical_blocking.py",),
+        ("tests/models/test_medical_blocking.py",),
     ),
     Fault(
         "diverted casualties turned away instead",
         "sim/models/medical.py",
         '                    if spec.when_full == "turn_away":',
         '                    if spec.when_full in ("turn_away", "divert"):',
-        ("tests/test_medical_blocking.py",),
+        ("tests/models/test_medical_blocking.py",),
     ),
     Fault(
         "waits before the warm-up kept",
         "sim/models/medical.py",
         "counted = arrived >= self.since",
         "counted = True",
-        ("tests/test_warmup.py",),
+        ("tests/models/test_warmup.py",),
     ),
     Fault(
         "time-averages integrate from the start, not the warm-up",
@@ -198,42 +210,42 @@ FAULTS: tuple[Fault, ...] = (
         "if now > self.since:  # the time-averages integrate from the warm-up on\n"
         "            dt = now - max(self.last, self.since)",
         "if True:\n            dt = now - self.last",
-        ("tests/test_warmup.py",),
+        ("tests/models/test_warmup.py",),
     ),
     Fault(
         "casualties before the warm-up counted",
         "sim/models/medical.py",
         "cs = [c for c in ms.casualties if c.injured >= ms.since] if ms.since else ms.casualties",
         "cs = ms.casualties",
-        ("tests/test_warmup.py",),
+        ("tests/models/test_warmup.py",),
     ),
     Fault(
         "berth waits before the warm-up kept",
         "sim/models/supply_lines.py",
         "if t0 >= self.since:",
         "if True:",
-        ("tests/test_warmup.py",),
+        ("tests/models/test_warmup.py",),
     ),
     Fault(
         "the fuel check refuels at any level",
-        "sim/config/fuel.py",
+        "sim/check/fuel.py",
         "if tank.level <= tank.capacity * s.logistics.refill_below * (1 + 1e-6):",
         "if True:",
-        ("tests/test_check_fuel.py",),
+        ("tests/check/test_check_fuel.py",),
     ),
     Fault(
         "the fuel check counts a lift as one trip",
-        "sim/config/fuel.py",
+        "sim/check/fuel.py",
         "trips = len(first_fit(room(t, strength(o.unit)), needs))",
         "trips = 1",
-        ("tests/test_check_fuel.py",),
+        ("tests/check/test_check_fuel.py",),
     ),
     Fault(
         "the fuel check ignores sorties",
-        "sim/config/fuel.py",
+        "sim/check/fuel.py",
         "per_sortie = list(fs.per_sortie.items()) if fs else []",
         "per_sortie = []",
-        ("tests/test_check_fuel.py",),
+        ("tests/check/test_check_fuel.py",),
     ),
 )
 
@@ -247,15 +259,22 @@ def _apply(f: Fault) -> tuple[Path, str]:
 
 
 def run(f: Fault) -> bool:
-    """True when the fault is killed (its tests fail)."""
-    path, text = _apply(f)
-    try:
-        path.write_text(text.replace(f.old, f.new), encoding="utf-8")
-        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *f.tests]
-        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    """True when the fault is killed (its tests fail in a copy of the repository with the fault applied)."""
+    _, text = _apply(f)
+    with tempfile.TemporaryDirectory(prefix="exsim-mutant-") as tmp:
+        copy = Path(tmp) / "repo"
+        shutil.copytree(ROOT, copy, ignore=_NOT_COPIED, symlinks=True)
+        (copy / f.path).write_text(text.replace(f.old, f.new), encoding="utf-8")
+        # one process (-n 0): a fault's few test files run in seconds, and workers would only add start-up
+        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider", *f.tests]
+        env = {**os.environ, "PYTHONPATH": str(copy)}  # the copy's sim, not the installed checkout's
+        done = subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env=env)
         return done.returncode != 0
-    finally:
-        path.write_text(text, encoding="utf-8")
+
+
+_NOT_COPIED = shutil.ignore_patterns(
+    ".git", ".venv*", "__pycache__", ".*_cache", "results", "plays", "site", "build", "dist", "*.egg-info"
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Load a scenario: YAML with positions → catalogue merged → overrides → schema → cross-checks.
+"""Read a scenario: YAML with positions → catalogue merged → overrides → schema (sim.check cross-checks it).
 
 Every problem found on the way is reported together as ``file:line:col: field: message``.
 """
@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sim.config import crossref, lint
 from sim.config.durations import format_time, is_planner_time
 from sim.config.fields import field_names_at
 from sim.config.locate import catalogue_path, locate
@@ -47,8 +46,35 @@ def scenario_digest(s: Scenario) -> str:
     return hashlib.sha256(s.model_dump_json(by_alias=True).encode()).hexdigest()
 
 
-def load_scenario(source: str | Path, overrides: Sequence[str] = ()) -> LoadedScenario:
-    """Read, merge, override, validate and cross-check a scenario file (or shipped name)."""
+@dataclass(frozen=True)
+class Parsed:
+    """A scenario read and validated by the schema, with the document it came from: the checks above the
+    models (sim.check) cross-check it and position what they find."""
+
+    scenario: Scenario
+    path: Path
+    doc: Document
+    data: dict[str, Any]
+    applied: dict[PathKey, str]
+
+    def located(self, path: PathKey, message: str) -> Problem:
+        """``message`` about ``path`` of the scenario, at its line in the file (or the --set that made it)."""
+        return _located(self.doc, path, message, self.applied)
+
+    def times(self) -> tuple[Problem, ...]:
+        """Each time written relative to H-hour or D-day, or as a date, and what it means."""
+        start = self.scenario.scenario.start
+        return tuple(
+            self.located(p, f"{raw} = {format_time(minutes, start)}")
+            for p, raw, minutes in _planner_times(self.data, self.scenario)
+        )
+
+
+def parse_scenario(source: str | Path, overrides: Sequence[str] = ()) -> Parsed:
+    """Read, merge catalogues, override and validate a scenario file (or shipped name) by its schema.
+
+    ``sim.check.load_scenario`` adds the cross-checks; this is the part that needs nothing above config.
+    """
     path = locate(source)
     doc = read_file(path)
     require_mapping(doc, "scenario file", "scenario:", list(Scenario.model_fields))
@@ -56,16 +82,7 @@ def load_scenario(source: str | Path, overrides: Sequence[str] = ()) -> LoadedSc
     _merge_catalogues(data, doc, path.parent)
     data, applied = apply_overrides(data, list(overrides))
     scenario = validate(Scenario, data, doc, applied, context={"start": _start(data)})
-    found = crossref.check(scenario, where=lambda p: f"line {doc.pos(p).line}")
-    problems = [_located(doc, p, m, applied) for p, m in found]
-    if problems:
-        raise ScenarioError(problems)
-    warnings = tuple(_located(doc, p, f"warning: {m}", applied) for p, m in lint.lint(scenario))
-    times = tuple(
-        _located(doc, p, f"{raw} = {format_time(minutes, scenario.scenario.start)}", applied)
-        for p, raw, minutes in _planner_times(data, scenario)
-    )
-    return LoadedScenario(scenario, path, tuple(overrides), warnings, times)
+    return Parsed(scenario, path, doc, data, applied)
 
 
 def _start(data: dict[str, Any]) -> datetime | None:
@@ -229,4 +246,4 @@ def _message(err: Any, model: type[BaseModel]) -> str:
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
-__all__ = ["LoadedScenario", "dotted", "load_scenario", "scenario_digest", "validate"]
+__all__ = ["LoadedScenario", "Parsed", "dotted", "parse_scenario", "scenario_digest", "validate"]

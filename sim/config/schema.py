@@ -592,10 +592,3 @@ class Scenario(Frozen):
         description="how results are read",
         examples=[{"side": "coalition", "headline": ["killed.coalition"]}],
     )
-
-
-def metric_names(s: Scenario) -> list[str]:
-    """Names of the metrics every replication of ``s`` reports, in column order (from the models' catalogue)."""
-    from sim.models.catalogue import catalogue  # the models declare their metrics; the schema only reads them
-
-    return catalogue(s).names

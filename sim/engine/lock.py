@@ -6,7 +6,7 @@ resource costs a dozen Python calls per request and as many per release (queues 
 events, sorted on every append, tried in loops); this one costs a few.
 
 The events are simpy's, one for one and in the same order, so results are the same
-(tests/test_lock.py runs both side by side on random contention):
+(tests/engine/test_lock.py runs both side by side on random contention):
 
 * a request is granted at once (its event scheduled now) when a place is free and the queue is
   empty, else it queues by (priority, time of request, order of request) and, if a place is free,

@@ -18,8 +18,9 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
+from sim.check import load_scenario
 from sim.config.frozen import Frozen
-from sim.config.load import LoadedScenario, load_scenario, validate
+from sim.config.load import LoadedScenario, validate
 from sim.config.yamlsafe import read_file
 from sim.errors import Problem, ScenarioError, set_by_note
 from sim.experiment.limits import BUDGET, MAX_REPLICATIONS

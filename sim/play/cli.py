@@ -55,7 +55,7 @@ def play(
     runs: int,
     overrides: tuple[str, ...],
 ) -> None:
-    from sim.config import load_scenario
+    from sim.check import load_scenario
     from sim.errors import capped
     from sim.play.batch import Batch
     from sim.play.folder import claim, default_folder, with_choices

@@ -26,7 +26,6 @@ from sim.experiment.sweep import Plan, write_files
 
 if TYPE_CHECKING:
     from sim.play.session import PlayScript, PlaySession
-    from sim.play.status import ObjectiveState
 
 ROOT = Path("plays")
 
@@ -61,26 +60,17 @@ def claim(folder: Path) -> Path:
     return folder
 
 
-def metrics_so_far(session: PlaySession, script: PlayScript) -> dict[str, float]:
-    """The metrics of an unfinished play, read from a replay of it up to now: read from the live run, they
-    could bring a model's state up to now (a deterministic fight's losses) and make the rest of the play
-    depend on when it was saved."""
-    from sim.play.session import PlaySession
+def so_far(session: PlaySession, script: PlayScript) -> tuple[dict[str, float], dict[str, Any]]:
+    """An unfinished play's metrics, and where it stopped: its clock (simulated minutes) and each objective
+    judged there by the live rules (sim.play.status: open, at risk, met, missed). Both are read from a replay
+    of the play up to now: read from the live run, they could bring a model's state up to now (a
+    deterministic fight's losses) and make the rest of the play depend on when it was saved."""
+    from sim.play.session import PlaySession  # the session imports this module to save itself
 
     copy = PlaySession(session.scenario, session.seed, lang=session.language.code, script=script)
     copy.run_to_end()
-    return collect_metrics(copy.world)
-
-
-def where_it_stopped(folder: Path, scenario: Scenario, lang: str = "en") -> tuple[float, list[ObjectiveState]]:
-    """An unfinished play's clock where it was saved (simulated minutes) and its objectives judged there by the
-    live rules (sim.play.status: open, at risk, met, missed), from a replay of the play up to that point."""
-    from sim.play.session import PlayScript, PlaySession
-
-    script = PlayScript.load(folder)
-    copy = PlaySession(scenario, script.seed, lang=lang, script=script)
-    copy.run_to_end()
-    return copy.now, copy.status().objectives
+    stopped = {"at_min": copy.now, "objectives": {o.id: o.state for o in copy.status().objectives}}
+    return collect_metrics(copy.world), stopped
 
 
 def write(
@@ -98,8 +88,11 @@ def write(
     plan = Plan.for_run(loaded, session.seed, 1, history.slug(folder.name))
     events = list(session.events)
     script = session.as_script()
-    metrics = session.metrics if session.metrics is not None else metrics_so_far(session, script)
     play = {**script.as_json(), **(extra or {})}
+    if session.metrics is not None:
+        metrics = session.metrics
+    else:  # the report tells an unfinished play where it stopped from play.json, without replaying it
+        metrics, play["stopped"] = so_far(session, script)
     with history.target(folder, plan.name, force=replace) as tgt:
         point = PointRow(0, "", {}, loaded.digest)
         store = ResultStore.create(tgt.work, plan.manifest(), [point], plan.metrics(), resume=False)

@@ -162,7 +162,7 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
     play: Play | None = None
     if played is not None:  # a class's play: its own events (overrides cannot be replayed by trace)
         replayed = stored_play(folder_path)
-        play = _play(folder_path, played, scenario, rows[0], lang)
+        play = _play(played, scenario, rows[0])
     else:
         replayed = trace(scenario, seed_of(folder_path), chosen, point, samples=True)
     summary = summaries[point]
@@ -348,16 +348,17 @@ class Play:
     states: dict[str, str]  # objective id -> met, missed, at_risk or open (sim.play.status)
 
 
-def _play(folder: Path, played: Mapping[str, Any], scenario: Scenario, row: Mapping[str, Any], lang: Language) -> Play:
-    """A finished play's objectives are met or missed; an unfinished one's are judged where it stopped by the
-    live session's rules (a replay of the play up to there)."""
+def _play(played: Mapping[str, Any], scenario: Scenario, row: Mapping[str, Any]) -> Play:
+    """A finished play's objectives are met or missed; an unfinished one's were judged where it stopped by the
+    live session's rules when it was saved (play.json's ``stopped``)."""
     if played.get("finished", True):
         states = {o.id: "met" if row.get(f"objective.{o.id}") == 1.0 else "missed" for o in scenario.objectives}
         return Play(True, scenario.scenario.duration, states)
-    from sim.play.folder import where_it_stopped
-
-    now, objectives = where_it_stopped(folder, scenario, lang.code)
-    return Play(False, now, {o.id: o.state for o in objectives})
+    stopped = played.get("stopped")
+    if not isinstance(stopped, dict):
+        raise ExsimError("play.json: an unfinished play without 'stopped' (saved by an older exsim); play it again")
+    states = stopped.get("objectives", {})
+    return Play(False, float(stopped["at_min"]), {o.id: str(states.get(o.id, "open")) for o in scenario.objectives})
 
 
 def _play_sentences(

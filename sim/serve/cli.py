@@ -51,7 +51,7 @@ def serve(
     missing = [m for m in ("starlette", "uvicorn", "jinja2", "websockets") if importlib.util.find_spec(m) is None]
     if missing:
         raise MissingExtra("exsim serve", "serve", missing)
-    from sim.config import load_scenario
+    from sim.check import load_scenario
     from sim.errors import capped
     from sim.play.folder import claim, default_folder
     from sim.present import i18n

@@ -1,0 +1,418 @@
+"""Checks across a validated scenario: references, cycles, capacities and reachability.
+
+Each check yields ``(path, message)``; the loader turns paths into file:line positions. Only the root of
+a problem is reported: a name given twice or unknown is reported once (see ``names``), and what follows
+from the names — metrics, capacities, the ways units and transports can go — is checked only once
+every name resolves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Iterator, Sequence, Set
+
+from sim.check import exercise_refs
+from sim.check.order_refs import check_order
+from sim.config.lift import Load, room, takes
+from sim.config.medical import Arrivals, Facility, MassCasualty
+from sim.config.names import Finding, Names
+from sim.config.schema import (
+    AssaultOrder,
+    EmbarkOrder,
+    FireSupportOrder,
+    LiftOrder,
+    MetricObjective,
+    MoveOrder,
+    Scenario,
+    SecureObjective,
+)
+from sim.config.suggest import unknown
+from sim.config.supply import MIN_CYCLE_MIN
+from sim.config.yamlsafe import PathKey, dotted
+from sim.models.catalogue import catalogue
+
+
+def check(s: Scenario, where: Callable[[PathKey], str] = dotted) -> list[Finding]:
+    """Every cross-reference problem in ``s`` (empty when the scenario is consistent).
+
+    ``where`` renders a path for a message that points elsewhere ("first at ...").
+    """
+    names = Names(s, where)
+    found = list(names.duplicates)
+    checks = (_run, _places, _unit_refs, _orders, _phases, _objectives, _logistics, _medical, exercise_refs.check)
+    for fn in checks:
+        found.extend(fn(s, names))
+    if not found:  # the metrics a scenario has follow from its units, depots, facilities and objectives
+        found.extend(_metrics(s))
+        found.extend(exercise_refs.metrics(s))
+    if not found:  # capacities and the ways units can go only make sense once every name resolves
+        for derived in (_capacity, _reachability, _ways):
+            found.extend(derived(s))
+    return found
+
+
+def _run(s: Scenario, names: Names) -> Iterator[Finding]:
+    if s.scenario.warmup >= s.scenario.duration:
+        yield ("scenario", "warmup"), "the warm-up must end before the run does (scenario.duration)"
+
+
+def _places(s: Scenario, names: Names) -> Iterator[Finding]:
+    for i, r in enumerate(s.map.routes):
+        for key, name in (("from", r.from_), ("to", r.to)):
+            yield from names.ref(("map", "routes", i, key), "place", name)
+        if r.from_ == r.to:
+            yield ("map", "routes", i, "to"), "a route must join two different places"
+
+
+def _unit_refs(s: Scenario, names: Names) -> Iterator[Finding]:
+    for i, u in enumerate(s.units):
+        if s.unit_types:
+            yield from names.ref(("units", i, "type"), "unit type", u.type)
+        else:
+            yield (
+                ("units", i, "type"),
+                (
+                    f"unknown unit type {u.type!r}: this scenario has no unit types "
+                    "(add catalog: exsim:units for the shipped catalogue, or define unit_types:)"
+                ),
+            )
+        yield from names.ref(("units", i, "side"), "side", u.side)
+        side = names.get("side", u.side)
+        if u.nation and side and side.nations and u.nation not in side.nations:
+            yield ("units", i, "nation"), f"nation {u.nation!r} is not listed under sides.{u.side}.nations"
+        yield from names.ref(("units", i, "at"), "place", u.at)
+
+
+def _orders(s: Scenario, names: Names) -> Iterator[Finding]:
+    for pi, phase in enumerate(s.phases):
+        for oi, o in enumerate(phase.orders):
+            yield from check_order(names, ("phases", pi, "orders", oi), o)
+
+
+def _phases(s: Scenario, names: Names) -> Iterator[Finding]:
+    for i, p in enumerate(s.phases):
+        for ai, name in enumerate(p.after):
+            if name == p.id:
+                yield ("phases", i, "after", ai), "a phase cannot wait for itself"
+            else:
+                yield from names.ref(("phases", i, "after", ai), "phase", name)
+        if p.when and p.when.secured:
+            yield from names.ref(("phases", i, "when", "secured"), "place", p.when.secured)
+        if p.when and p.when.broken:
+            yield from names.ref(("phases", i, "when", "broken"), "side", p.when.broken)
+    if names.in_doubt("phase"):
+        return  # which phase waits for which is not known
+    # cycles in the 'after' graph: depth-first search in file order, reported once per cycle
+    ids = {p.id: i for i, p in enumerate(s.phases)}
+    graph = {p.id: [a for a in p.after if a in ids and a != p.id] for p in s.phases}
+    state: dict[str, int] = {}
+
+    def visit(node: str, stack: list[str]) -> Iterator[Finding]:
+        state[node] = 1
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                cycle = [*stack[stack.index(nxt) :], nxt] if nxt in stack else [node, nxt]
+                yield ("phases", ids[node], "after"), f"phases wait for each other in a cycle: {' -> '.join(cycle)}"
+            elif nxt not in state:
+                yield from visit(nxt, [*stack, nxt])
+        state[node] = 2
+
+    for p in s.phases:
+        if p.id not in state:
+            yield from visit(p.id, [p.id])
+
+
+def _objectives(s: Scenario, names: Names) -> Iterator[Finding]:
+    for i, o in enumerate(s.objectives):
+        if isinstance(o, SecureObjective):
+            yield from names.ref(("objectives", i, "place"), "place", o.place)
+            place = names.get("place", o.place)
+            if place is not None and place.kind != "objective":
+                yield ("objectives", i, "place"), f"{o.place} is a {place.kind}, not an objective"
+    if s.analysis.side is not None:
+        yield from names.ref(("analysis", "side"), "side", s.analysis.side)
+
+
+def _metrics(s: Scenario) -> Iterator[Finding]:
+    """Metric names: the models declare them from the units, depots, facilities and objectives."""
+    known = catalogue(s).names
+    for i, o in enumerate(s.objectives):
+        if isinstance(o, MetricObjective) and o.metric not in known:
+            metrics = [m for m in known if not m.startswith("objective.")]
+            yield ("objectives", i, "metric"), unknown("metric", o.metric, metrics)
+    for i, name in enumerate(s.analysis.headline):
+        if name not in known:
+            yield ("analysis", "headline", i), unknown("metric", name, known)
+
+
+def _takes(s: Scenario, unit_id: str) -> Load:
+    u = next(u for u in s.units if u.id == unit_id)
+    t = s.unit_types[u.type]
+    return takes(t, u.strength or t.strength)
+
+
+def _room(s: Scenario, unit_id: str) -> Load:
+    u = next(u for u in s.units if u.id == unit_id)
+    t = s.unit_types[u.type]
+    return room(t, u.strength or t.strength)
+
+
+def _capacity(s: Scenario) -> Iterator[Finding]:
+    """Lifted units that can never fit (even alone, in an empty transport); transports loaded past their room."""
+    aboard: dict[str, Load] = {}
+    for pi, phase in enumerate(s.phases):
+        for oi, o in enumerate(phase.orders):
+            base: PathKey = ("phases", pi, "orders", oi)
+            if isinstance(o, LiftOrder):
+                cap = _room(s, o.unit)
+                for ui, name in enumerate(o.units):
+                    if not (need := _takes(s, name)).fits(cap):
+                        yield (
+                            (*base, "units", ui),
+                            f"{name} (takes {need}) does not fit in {o.unit} (room for {cap}) even alone",
+                        )
+            if isinstance(o, EmbarkOrder):
+                cap = _room(s, o.on)
+                aboard[o.on] = aboard.get(o.on, Load()) + _takes(s, o.unit)
+                if not aboard[o.on].fits(cap):
+                    yield (*base, "on"), f"{o.on} is over capacity: {aboard[o.on]} embarked, room for {cap}"
+
+
+def _reachability(s: Scenario) -> Iterator[Finding]:
+    """Every move/assault target must be reachable: on the unit's own routes or by a lift/embark."""
+    units = {u.id: u for u in s.units}
+
+    def closure(starts: set[str], modes: set[str]) -> set[str]:
+        return _closure(s, starts, modes)
+
+    def modes(uid: str) -> set[str]:
+        return set(s.unit_types[units[uid].type].speed_kmh)
+
+    reach = {uid: closure({u.at}, modes(uid)) for uid, u in units.items()}
+    orders = [(pi, oi, o) for pi, p in enumerate(s.phases) for oi, o in enumerate(p.orders)]
+    changed = True
+    while changed:  # carriage by transports extends where a unit can get, until nothing changes
+        changed = False
+        for _, _, o in orders:
+            if isinstance(o, LiftOrder) and o.to in reach[o.unit]:
+                for name in o.units:
+                    new = closure({o.to}, modes(name)) - reach[name]
+                    if new:
+                        reach[name] |= new
+                        changed = True
+            if isinstance(o, EmbarkOrder):
+                new = reach[o.on] - reach[o.unit]
+                if new:
+                    reach[o.unit] |= closure(new, modes(o.unit)) | new
+                    changed = True
+    for pi, oi, o in orders:
+        base: PathKey = ("phases", pi, "orders", oi)
+        if isinstance(o, MoveOrder | LiftOrder) and o.to not in reach[o.unit]:
+            yield (*base, "to"), _no_way(o.unit, o.to, modes(o.unit))
+        if isinstance(o, AssaultOrder) and o.target not in reach[o.unit]:
+            yield (*base, "target"), _no_way(o.unit, o.target, modes(o.unit))
+        if isinstance(o, FireSupportOrder):
+            fs = s.unit_types[units[o.unit].type].fire_support
+            if fs and fs.range_km is None and o.target not in reach[o.unit]:
+                yield (*base, "target"), _no_way(o.unit, o.target, modes(o.unit))
+
+
+def _no_way(unit: str, place: str, modes: set[str]) -> str:
+    how = "/".join(sorted(modes)) or "no"
+    return f"{unit} has no way to reach {place}: no {how} route leads there and no lift or embark takes it"
+
+
+def _logistics(s: Scenario, names: Names) -> Iterator[Finding]:
+    for i, d in enumerate(s.depots):
+        yield from names.ref(("depots", i, "at"), "place", d.at)
+    running: dict[str, str] = {}  # transport -> the supply line it runs
+    for i, line in enumerate(s.supply_lines):
+        base: PathKey = ("supply_lines", i)
+        for key, name in (("from", line.from_), ("to", line.to)):
+            yield from names.ref((*base, key), "depot", name)
+        if line.from_ == line.to:
+            yield (*base, "to"), "a supply line must join two different depots"
+        for ti, t in enumerate(line.transports):
+            if t in running:
+                yield (
+                    (*base, "transports", ti),
+                    f"{t} is already on supply line {running[t]} (a transport runs one line)",
+                )
+                continue
+            running[t] = line.id
+            yield from names.ref((*base, "transports", ti), "unit", t)
+            unit = names.get("unit", t)
+            utype = names.get("unit type", unit.type) if unit else None
+            if utype is None:
+                continue
+            if utype.cargo_t == 0:
+                yield (*base, "transports", ti), f"{t} ({unit.type}) carries no cargo (cargo_t is 0)"
+            elif line.dispatch == "continuous" and utype.load_min + utype.unload_min < MIN_CYCLE_MIN:
+                yield (
+                    (*base, "transports", ti),
+                    f"{t} ({unit.type}) would sail continuously with almost no time to load and unload "
+                    f"(load_min + unload_min under {MIN_CYCLE_MIN:g} min)",
+                )
+        if (source := names.get("depot", line.from_)) is not None:
+            for cls in line.cargo:
+                if cls not in source.stocks:
+                    yield (*base, "cargo", cls), f"depot {line.from_} holds no {cls}"
+    for i, c in enumerate(s.closures):
+        yield from names.ref(("closures", i, "route"), "route id", c.route)
+    for i, traffic in enumerate(s.traffic):
+        yield from names.ref(("traffic", i, "port"), "place", traffic.port)
+        port = names.get("place", traffic.port)
+        if port is not None and not port.berths:
+            yield ("traffic", i, "port"), f"{traffic.port} has no berths: limit; ships there would never queue"
+
+
+def _ways(s: Scenario) -> Iterator[Finding]:
+    """Supply-line transports and MEDEVAC assets have routes of their modes between the places they serve."""
+    units, depots = {u.id: u for u in s.units}, {d.id: d for d in s.depots}
+    for i, line in enumerate(s.supply_lines):
+        for ti, t in enumerate(line.transports):
+            utype = s.unit_types[units[t].type]
+            if not _connected(s, depots[line.from_].at, depots[line.to].at, set(utype.speed_kmh)):
+                by = "/".join(sorted(utype.speed_kmh)) or "no"
+                yield (
+                    ("supply_lines", i, "transports", ti),
+                    f"{t} moves by {by} only, and no such route joins {line.from_} and {line.to}",
+                )
+    med = s.medical
+    facilities = {f.id: f for f in med.facilities}
+    for i, e in enumerate(med.evacuation):
+        sources = [f for f in med.facilities if e.to in (f.next, f.divert_to)]
+        for ai, a in enumerate(e.assets):
+            modes = set(s.unit_types[units[a].type].speed_kmh)
+            for src in sources:
+                if not (
+                    _connected(s, src.at, facilities[e.to].at, modes) and _connected(s, units[a].at, src.at, modes)
+                ):
+                    yield (
+                        ("medical", "evacuation", i, "assets", ai),
+                        (
+                            f"{a} moves by {'/'.join(sorted(modes)) or 'no'} only and cannot fly or sail "
+                            f"from {units[a].at} to {src.id} and on to {e.to}"
+                        ),
+                    )
+
+
+def _closure(s: Scenario, starts: Set[str], modes: Set[str]) -> set[str]:
+    """Places reachable from ``starts`` on routes of the given modes."""
+    seen, todo = set(starts), list(starts)
+    while todo:
+        here = todo.pop()
+        for r in s.map.routes:
+            if r.mode not in modes:
+                continue
+            for a, b in ((r.from_, r.to), (r.to, r.from_)) if not r.oneway else ((r.from_, r.to),):
+                if a == here and b not in seen:
+                    seen.add(b)
+                    todo.append(b)
+    return seen
+
+
+def _connected(s: Scenario, src: str, dst: str, modes: Set[str]) -> bool:
+    return dst in _closure(s, {src}, modes)
+
+
+def _when_full(listed: Sequence[Facility], names: Names, legs: Container[str]) -> Iterator[Finding]:
+    """A when_full rule needs beds; divert needs a known divert_to that casualties can reach, and no cycle."""
+    for i, f in enumerate(listed):
+        here: PathKey = ("medical", "facilities", i)
+        if f.when_full != "queue" and f.beds is None:
+            yield (*here, "when_full"), f"when_full: {f.when_full} needs beds: (without beds a facility is never full)"
+        if f.when_full == "divert" and f.divert_to is None:
+            yield (*here, "when_full"), "when_full: divert needs divert_to: (the facility that takes them instead)"
+        if f.divert_to is None:
+            continue
+        alt = names.get("facility", f.divert_to)
+        if f.when_full != "divert":
+            yield (*here, "divert_to"), f"divert_to is used only with when_full: divert (here: {f.when_full})"
+            continue
+        yield from names.ref((*here, "divert_to"), "facility", f.divert_to)
+        if alt is None or names.in_doubt("facility"):
+            continue
+        if alt is f:
+            yield (*here, "divert_to"), "a facility cannot divert casualties to itself"
+        elif alt.at != f.at and alt.id not in legs:
+            yield (
+                (*here, "divert_to"),
+                f"{alt.id} is at {alt.at}, not at {f.at}: add an evacuation leg (evacuation: - to: {alt.id})",
+            )
+        else:  # follow the diversions: a cycle would pass a casualty round full facilities for ever
+            facilities = names.known("facility")
+            seen, cur = {f.id}, alt
+            while cur.when_full == "divert" and cur.divert_to in facilities:
+                if cur.id in seen:
+                    yield (*here, "divert_to"), f"facilities divert casualties round in a cycle from {f.id}"
+                    break
+                seen.add(cur.id)
+                cur = facilities[cur.divert_to]
+
+
+def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
+    med = s.medical
+    base: PathKey = ("medical",)
+    for i, side in enumerate(med.sides):
+        yield from names.ref((*base, "sides", i), "side", side)
+    for i, f in enumerate(med.facilities):
+        here: PathKey = (*base, "facilities", i)
+        yield from names.ref((*here, "at"), "place", f.at)
+        for pi, p in enumerate(f.serves):
+            yield from names.ref((*here, "serves", pi), "place", p)
+        if f.next == f.id:
+            yield (*here, "next"), "a facility cannot pass casualties to itself"
+        elif f.next is not None:
+            yield from names.ref((*here, "next"), "facility", f.next)
+    legs = {e.to: (i, e) for i, e in enumerate(med.evacuation)}
+    yield from _when_full(med.facilities, names, legs)
+    for i, e in enumerate(med.evacuation):
+        here = (*base, "evacuation", i)
+        yield from names.ref((*here, "to"), "facility", e.to)
+        if e.to in names.known("facility") and not any(e.to in (f.next, f.divert_to) for f in med.facilities):
+            yield (*here, "to"), f"no facility has next: {e.to}, so nobody is evacuated by this leg"
+        for ai, a in enumerate(e.assets):
+            yield from names.ref((*here, "assets", ai), "unit", a)
+            unit = names.get("unit", a)
+            t = names.get("unit type", unit.type) if unit else None
+            if t is not None and t.litters == 0:
+                yield (*here, "assets", ai), f"{a} ({unit.type}) carries no stretchers (litters is 0)"
+    for i, f in enumerate(med.facilities):
+        nxt = names.get("facility", f.next)
+        if nxt is not None and nxt.at != f.at and f.next not in legs:
+            yield (
+                (*base, "facilities", i, "next"),
+                (f"{f.next} is at {nxt.at}, not at {f.at}: add an evacuation leg (evacuation: - to: {f.next})"),
+            )
+    served = {p for f in med.facilities for p in (f.at, *f.serves)}
+    casualty_sources: list[tuple[str, Sequence[MassCasualty | Arrivals]]] = [
+        ("mass_casualties", med.mass_casualties),
+        ("arrivals", med.arrivals),
+    ]
+    for key, items in casualty_sources:
+        for i, item in enumerate(items):
+            if item.place not in names.known("place"):
+                yield from names.ref((*base, key, i, "place"), "place", item.place)
+            elif item.place not in served:
+                yield (*base, key, i, "place"), f"no facility serves {item.place} (add it to a facility's serves:)"
+            if item.cause not in med.triage_mix:
+                yield (*base, key, i, "cause"), unknown("cause", item.cause, med.triage_mix)
+    for cause, mix in med.triage_mix.items():
+        if abs(sum(mix.values()) - 1.0) > 1e-6:
+            yield (*base, "triage_mix", cause), f"shares sum to {sum(mix.values()):g}, not 1"
+    if med.facilities and "combat" not in med.triage_mix:
+        yield (*base, "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
+    if med.facilities and med.dnbi_per_1000_per_day > 0 and "dnbi" not in med.triage_mix:
+        yield (*base, "triage_mix"), "a triage_mix for cause dnbi is needed (or set dnbi_per_1000_per_day: 0)"
+    if names.in_doubt("facility"):
+        return  # which facility passes casualties to which is not known
+    # the chain must end: follow next from every facility
+    facilities = names.known("facility")
+    for i, f in enumerate(med.facilities):
+        seen, cur = {f.id}, f
+        while cur.next is not None and cur.next in facilities:
+            if cur.next in seen:
+                yield (*base, "facilities", i, "next"), f"facilities pass casualties round in a cycle from {f.id}"
+                break
+            seen.add(cur.next)
+            cur = facilities[cur.next]

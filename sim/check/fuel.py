@@ -1,0 +1,154 @@
+"""Fuel (and a sortie's ammunition) the orders need against what each unit starts with: a warning for
+``exsim check``, before any run.
+
+The rule is the logistics model's: a move burns the type's ``moving`` fuel per element per hour for
+as long as the fastest path takes, and is refused when the tank holds less; a sortie draws every class
+of its ``per_sortie`` (fuel, a fire mission's ammunition) and is refused whole when one falls short; a
+unit that arrives where a depot holds a class tops that tank up once it is at or below
+``logistics.refill_below``. The walk follows each unit through the phases in the plan's order (a
+transport's lift trip by trip), assuming depots never run dry. What it leaves out: fuel burnt idle or in
+combat, ammunition spent in combat, MEDEVAC and supply-line trips (they depend on the run), orders of
+decision options and of on-call phases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sim.config.lift import first_fit, room, takes
+from sim.config.ordering import phases_in_order
+from sim.config.schema import (
+    AssaultOrder,
+    DisembarkOrder,
+    EmbarkOrder,
+    FireSupportOrder,
+    LiftOrder,
+    MoveOrder,
+    Scenario,
+)
+from sim.config.supply import measure_of
+from sim.config.yamlsafe import PathKey
+from sim.engine.geo import Map  # the engine's map finds the paths, so that check and a run agree on routes
+
+_EPS = 1e-9
+
+
+@dataclass
+class _Tank:
+    unit: str
+    cls: str
+    capacity: float
+    level: float
+    need: float = 0.0  # all the fuel its orders burn, refuelled or not
+    short: tuple[PathKey, str, float, float] | None = None  # the first order refused: (path, what, needs, has)
+
+
+def shortfalls(s: Scenario) -> Iterator[tuple[PathKey, str]]:
+    """A warning at the first order each unit lacks the fuel for, or a sortie's ammunition (it would be
+    refused in a run)."""
+    the_map = Map(s.map)
+    units = {u.id: u for u in s.units}
+    depots: dict[str, set[str]] = {}  # class -> the places where a depot holds it
+    for d in s.depots:
+        for cls in d.stocks:
+            depots.setdefault(cls, set()).add(d.at)
+    at: dict[str, str | None] = {u.id: u.at for u in s.units}  # None: aboard a transport
+    aboard: dict[str, str] = {}
+    tanks: dict[tuple[str, str], _Tank] = {}  # (unit, class): fuel, and what its sorties draw
+    for u in s.units:
+        t = s.unit_types[u.type]
+        drawn = {"fuel", *(t.fire_support.per_sortie if t.fire_support else ())}
+        for cls in sorted(drawn & set(t.carries)):
+            full = t.carries[cls] * (u.strength or t.strength)
+            tanks[u.id, cls] = _Tank(u.id, cls, full, full)
+
+    def strength(uid: str) -> int:
+        u = units[uid]
+        return u.strength or s.unit_types[u.type].strength
+
+    def refill(uid: str, place: str | None) -> None:
+        """Top up the unit's tanks at or below the threshold from depots at ``place`` (as the model does)."""
+        for (owner, cls), tank in tanks.items():
+            if owner != uid or place not in depots.get(cls, ()):
+                continue
+            if tank.level <= tank.capacity * s.logistics.refill_below * (1 + 1e-6):
+                tank.level = tank.capacity
+
+    def burn(uid: str, need: float, where: PathKey, what: str) -> bool:
+        """Take ``need`` fuel from the unit's tank; False (and the shortfall noted) when it is not there."""
+        return draw(uid, [("fuel", need)], where, what)
+
+    def draw(uid: str, amounts: Iterable[tuple[str, float]], where: PathKey, what: str) -> bool:
+        """Take every class of ``amounts`` the unit carries, or none of them when one falls short (as a
+        sortie is refused whole); the first shortfall of each tank is noted."""
+        wanted = [(tanks[uid, cls], need) for cls, need in amounts if (uid, cls) in tanks and need > 0]
+        for tank, need in wanted:
+            tank.need += need
+        short = [(tank, need) for tank, need in wanted if tank.short is None and tank.level < need * (1 - _EPS)]
+        for tank, need in short:
+            tank.short = (where, what, need, tank.level)
+        if short or any(tank.short is not None for tank, _ in wanted):
+            return not short  # refused (or already reported: keep adding up what its orders need)
+        for tank, need in wanted:
+            tank.level -= need
+        return True
+
+    def go(uid: str, dest: str, where: PathKey) -> None:
+        """Move ``uid`` to ``dest`` on its fastest path, burning its moving fuel; refuel on arrival."""
+        here = at[uid]
+        if here is None or here == dest:
+            return
+        t = s.unit_types[units[uid].type]
+        path = the_map.path(here, dest, {mode: kmh for mode, kmh in t.speed_kmh.items()})
+        if path is None:
+            return  # the scenario checks report a place a unit cannot reach
+        per_min = t.consumption_per_min.get("moving", {}).get("fuel", 0.0) * strength(uid)
+        burn(uid, per_min * path.minutes, where, f"to {dest} ({path.distance_km:g} km)")
+        at[uid] = dest
+        refill(uid, dest)
+
+    index = {p.id: i for i, p in enumerate(s.phases)}
+    for phase in phases_in_order(s.phases):
+        if phase.on_call:
+            continue
+        pi = index[phase.id]
+        for oi, o in enumerate(phase.orders):
+            where: PathKey = ("phases", pi, "orders", oi)
+            if isinstance(o, MoveOrder | AssaultOrder):
+                go(o.unit, o.to if isinstance(o, MoveOrder) else o.target, where)
+            elif isinstance(o, EmbarkOrder):
+                aboard[o.unit], at[o.unit] = o.on, None
+            elif isinstance(o, DisembarkOrder) and o.unit in aboard:
+                at[o.unit] = at[aboard.pop(o.unit)]
+            elif isinstance(o, LiftOrder) and at[o.unit] is not None:
+                origin = at[o.unit]
+                t = s.unit_types[units[o.unit].type]
+                needs = [takes(s.unit_types[units[n].type], strength(n)) for n in o.units]
+                trips = len(first_fit(room(t, strength(o.unit)), needs))
+                for k in range(trips):
+                    go(o.unit, o.to, where)
+                    if k < trips - 1 or o.return_:
+                        go(o.unit, origin, where)  # type: ignore[arg-type]
+                for n in o.units:
+                    at[n] = o.to
+            elif isinstance(o, FireSupportOrder):
+                fs = s.unit_types[units[o.unit].type].fire_support
+                per_sortie = list(fs.per_sortie.items()) if fs else []
+                for _ in range(o.sorties):
+                    refill(o.unit, at[o.unit])
+                    draw(o.unit, per_sortie, where, f"a sortie on {o.target}")
+                refill(o.unit, at[o.unit])  # made ready again at its base after the last one too, as in a run
+    for tank in tanks.values():
+        if tank.short is None:
+            continue
+        where, what, need, has = tank.short
+        m = measure_of(tank.cls)
+        amount = (lambda x: f"{x:,.0f} L") if m == "L" else (lambda x: f"{x:,.0f} t" if x >= 100 else f"{x:.3g} t")
+        refilling = "refuelling" if tank.cls == "fuel" else "restocking"
+        yield (
+            where,
+            f"{tank.unit}: its orders need ~{amount(tank.need)} of {tank.cls}, it starts with {amount(tank.capacity)} "
+            f"({refilling} only where a depot holds {tank.cls}): {what} needs {amount(need)} with ~{amount(has)} "
+            "left and would be refused",
+        )

@@ -1,0 +1,27 @@
+"""Load a scenario: read and validated by its schema (sim.config.load), then cross-checked and linted.
+
+Every problem found on the way is reported together as ``file:line:col: field: message``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.check import crossref, lint
+from sim.config.load import LoadedScenario, parse_scenario
+from sim.errors import ScenarioError
+
+
+def load_scenario(source: str | Path, overrides: Sequence[str] = ()) -> LoadedScenario:
+    """Read, merge, override, validate and cross-check a scenario file (or shipped name)."""
+    parsed = parse_scenario(source, overrides)
+    found = crossref.check(parsed.scenario, where=lambda p: f"line {parsed.doc.pos(p).line}")
+    problems = [parsed.located(p, m) for p, m in found]
+    if problems:
+        raise ScenarioError(problems)
+    warnings = tuple(parsed.located(p, f"warning: {m}") for p, m in lint.lint(parsed.scenario))
+    return LoadedScenario(parsed.scenario, parsed.path, tuple(overrides), warnings, parsed.times())
+
+
+__all__ = ["load_scenario"]
