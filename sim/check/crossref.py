@@ -15,16 +15,8 @@ from sim.check.order_refs import check_order
 from sim.config.lift import Load, room, takes
 from sim.config.medical import Arrivals, Facility, MassCasualty
 from sim.config.names import Finding, Names
-from sim.config.schema import (
-    AssaultOrder,
-    EmbarkOrder,
-    FireSupportOrder,
-    LiftOrder,
-    MetricObjective,
-    MoveOrder,
-    Scenario,
-    SecureObjective,
-)
+from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder
+from sim.config.schema import MetricObjective, Scenario, SecureObjective
 from sim.config.suggest import unknown
 from sim.config.supply import MIN_CYCLE_MIN
 from sim.config.yamlsafe import PathKey, dotted

@@ -18,15 +18,8 @@ from dataclasses import dataclass
 
 from sim.config.lift import first_fit, room, takes
 from sim.config.ordering import phases_in_order
-from sim.config.schema import (
-    AssaultOrder,
-    DisembarkOrder,
-    EmbarkOrder,
-    FireSupportOrder,
-    LiftOrder,
-    MoveOrder,
-    Scenario,
-)
+from sim.config.orders import AssaultOrder, DisembarkOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder
+from sim.config.schema import Scenario
 from sim.config.supply import measure_of
 from sim.config.yamlsafe import PathKey
 from sim.engine.geo import Map  # the engine's map finds the paths, so that check and a run agree on routes

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sim.check import fuel
 from sim.config.durations import format_duration
-from sim.config.schema import AssaultOrder, FireSupportOrder, Scenario, SecureObjective
+from sim.config.orders import AssaultOrder, FireSupportOrder
+from sim.config.schema import Scenario, SecureObjective
 from sim.config.yamlsafe import PathKey
 
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from sim.config.lift import is_transport
 from sim.config.names import Finding, Names
-from sim.config.schema import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, Order, UnitSpec
+from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, Order
+from sim.config.schema import UnitSpec
 from sim.config.yamlsafe import PathKey
 
 

@@ -7,16 +7,14 @@ mechanism at run time (``sim.models.injects``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from sim.config.durations import Duration, Time
 from sim.config.frozen import Count, Fraction, Frozen, Id, PositiveFloat, Quantity
+from sim.config.orders import Order
 from sim.config.supply import SupplyClass
-
-if TYPE_CHECKING:  # resolved by sim.config.schema once its orders exist (it imports this module)
-    from sim.config.schema import Order
 
 # --- command and control ------------------------------------------------------------------------------
 

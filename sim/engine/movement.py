@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim.config.lift import Load, room, takes
-from sim.config.schema import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
+from sim.config.orders import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
 from sim.engine.bus import MoveRequested
 from sim.engine.units import Unit, UnitState
 from sim.engine.world import TurnBack

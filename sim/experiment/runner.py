@@ -11,6 +11,7 @@ from sim.engine.geo import Map
 from sim.engine.world import World
 from sim.models import objectives, registry
 from sim.models.catalogue import catalogue
+from sim.models.contract import Installed
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ def build_world(
     """A World with the engine's orders and every registered model installed, phases started, ready to run."""
     world = World(scenario, seed, replication, trace, map_)
     movement.install(world)
+    world.services.provide(Installed(registry.MODELS))
     for model in registry.MODELS:
         model.install(world)
     closures.start(world)

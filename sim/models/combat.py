@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from sim.config.schema import AssaultOrder, Scenario, UnitType
+from sim.config.orders import AssaultOrder
+from sim.config.schema import Scenario, UnitType
 from sim.engine.bus import PowerChanged
 from sim.engine.movement import travel
 from sim.engine.signals import Broken, Secured

@@ -92,3 +92,15 @@ class Model(Protocol):
     def declare(self, scenario: Scenario) -> list[MetricSpec]: ...
 
     def metrics(self, world: World) -> dict[str, float]: ...
+
+
+@dataclass(frozen=True)
+class Installed:
+    """The models installed in a World, in the registry's order (a service the runner provides): a model
+    that reads another's metric (a trigger on ``casualties``) asks them, without importing the registry."""
+
+    models: tuple[Model, ...]
+
+    def declaring(self, scenario: Scenario, name: str) -> Model:
+        """The model that declares the metric ``name`` for ``scenario``."""
+        return next(m for m in self.models if name in {spec.name for spec in m.declare(scenario)})

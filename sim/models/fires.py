@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from sim.config.schema import FireSupportOrder, Scenario
+from sim.config.orders import FireSupportOrder
+from sim.config.schema import Scenario
 from sim.engine.signals import Secured
 from sim.engine.units import Unit
 from sim.models.combat import hostile_at, state, take_losses

@@ -22,7 +22,7 @@ from sim.engine.bus import MoveRequested, PowerChanged
 from sim.engine.signals import Broken, PhaseDone, Secured
 from sim.engine.units import ORDER_PRIORITY, UnitState
 from sim.models.c2 import C2State
-from sim.models.contract import Better, Kind, MetricSpec
+from sim.models.contract import Better, Installed, Kind, MetricSpec
 from sim.models.events import KillFactor, SortieRequested
 from sim.models.logistics import LogisticsState
 from sim.models.medical import MedicalState
@@ -134,10 +134,8 @@ def _probe(world: World, t: ex.Trigger) -> Callable[[], bool]:
         depot, cls, below = world.services.get(LogisticsState).depots[t.stock.depot], t.stock.class_, t.stock.below
         return lambda: depot.level(cls) < below
     assert t.metric is not None
-    from sim.models import registry  # the metric may be any model's: ask the one that declares it
-
     name = t.metric
-    model = next(m for m in registry.MODELS if name in {spec.name for spec in m.declare(world.scenario)})
+    model = world.services.get(Installed).declaring(world.scenario, name)  # the metric may be any model's
 
     def crossed() -> bool:
         value = model.metrics(world)[name]

@@ -12,7 +12,8 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from sim.config.schema import LiftOrder, Scenario
+from sim.config.orders import LiftOrder
+from sim.config.schema import Scenario
 from sim.engine.bus import OrderFailed
 from sim.models.contract import Better, Kind, MetricSpec
 

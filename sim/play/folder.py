@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sim.config.load import LoadedScenario
 from sim.config.schema import Scenario
@@ -20,12 +21,8 @@ from sim.experiment import history
 from sim.experiment.lock import FolderLock
 from sim.experiment.output import dumps_json, environment, scenario_provenance, write_atomic
 from sim.experiment.replay import TRACES, compact
-from sim.experiment.runner import collect_metrics
 from sim.experiment.store import PointRow, ResultStore
 from sim.experiment.sweep import Plan, write_files
-
-if TYPE_CHECKING:
-    from sim.play.session import PlayScript, PlaySession
 
 ROOT = Path("plays")
 
@@ -60,64 +57,53 @@ def claim(folder: Path) -> Path:
     return folder
 
 
-def so_far(session: PlaySession, script: PlayScript) -> tuple[dict[str, float], dict[str, Any]]:
-    """An unfinished play's metrics, and where it stopped: its clock (simulated minutes) and each objective
-    judged there by the live rules (sim.play.status: open, at risk, met, missed). Both are read from a replay
-    of the play up to now: read from the live run, they could bring a model's state up to now (a
-    deterministic fight's losses) and make the rest of the play depend on when it was saved."""
-    from sim.play.session import PlaySession  # the session imports this module to save itself
+@dataclass(frozen=True)
+class Played:
+    """What a play folder keeps of a live session (sim.play.session builds it when it saves itself)."""
 
-    copy = PlaySession(session.scenario, session.seed, lang=session.language.code, script=script)
-    copy.run_to_end()
-    stopped = {"at_min": copy.now, "objectives": {o.id: o.state for o in copy.status().objectives}}
-    return collect_metrics(copy.world), stopped
+    scenario: Scenario  # as the class started it; ``write`` sets the class's choices as decisions
+    seed: int
+    actions: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    play: dict[str, Any]  # play.json: the script, and where an unfinished play stopped ("stopped")
+    metrics: dict[str, float]  # at the end, or (unfinished) from a replay up to where it stopped
+    started: str
+    saved: str | None
+    finished: bool
+    steps: int
 
 
-def write(
-    session: PlaySession,
-    folder: Path,
-    *,
-    source: Path | None = None,
-    extra: dict[str, Any] | None = None,
-    replace: bool = False,
-) -> Path:
-    """Write ``session`` (finished or not) to ``folder``, whole or not at all (``replace``: over an earlier
+def write(played: Played, folder: Path, *, source: Path | None = None, replace: bool = False) -> Path:
+    """Write ``played`` (finished or not) to ``folder``, whole or not at all (``replace``: over an earlier
     save of the same play, swapped in whole)."""
-    played = with_choices(session.scenario, session.actions)
-    loaded = LoadedScenario(played, source or Path(f"{history.slug(played.scenario.name)}.yaml"))
-    plan = Plan.for_run(loaded, session.seed, 1, history.slug(folder.name))
-    events = list(session.events)
-    script = session.as_script()
-    play = {**script.as_json(), **(extra or {})}
-    if session.metrics is not None:
-        metrics = session.metrics
-    else:  # the report tells an unfinished play where it stopped from play.json, without replaying it
-        metrics, play["stopped"] = so_far(session, script)
+    scenario = with_choices(played.scenario, played.actions)
+    loaded = LoadedScenario(scenario, source or Path(f"{history.slug(scenario.scenario.name)}.yaml"))
+    plan = Plan.for_run(loaded, played.seed, 1, history.slug(folder.name))
     with history.target(folder, plan.name, force=replace) as tgt:
         point = PointRow(0, "", {}, loaded.digest)
         store = ResultStore.create(tgt.work, plan.manifest(), [point], plan.metrics(), resume=False)
         try:
-            store.add(0, 0, session.seed, 0.0, metrics, None)
+            store.add(0, 0, played.seed, 0.0, played.metrics, None)
             manifest = {
                 **store.manifest(),
                 **scenario_provenance(loaded),
-                "seed": session.seed,
+                "seed": played.seed,
                 "replications": 1,
                 "command": [],
                 "from": None,
                 "executor": "play",
                 "workers": 1,
                 **environment(),
-                "started": session.started,
-                "finished": script.saved,
-                "play": {"finished": session.finished, "steps": session.steps, "actions": len(session.actions)},
+                "started": played.started,
+                "finished": played.saved,
+                "play": {"finished": played.finished, "steps": played.steps, "actions": len(played.actions)},
                 "errors": 0,
             }
             write_files(store, plan, manifest)
         finally:
             store.close()
-        text = compact(events)
+        text = compact(played.events)
         write_atomic(tgt.work / "events.jsonl", text)
         write_atomic(tgt.work / TRACES / "rep-0.jsonl", text)
-        write_atomic(tgt.work / "play.json", dumps_json(play))
+        write_atomic(tgt.work / "play.json", dumps_json(played.play))
     return folder

@@ -36,6 +36,7 @@ from sim.experiment.runner import build_world, collect_metrics
 from sim.models import combat, injects
 from sim.models.catalogue import catalogue
 from sim.models.decisions import Chooser, Decided
+from sim.play.folder import Played, write
 from sim.play.status import Status, UnitPosition, positions, status
 from sim.present import i18n
 from sim.present.labels import Labels
@@ -423,6 +424,33 @@ class PlaySession:
     ) -> Path:
         """Write the play folder (a results folder with play.json), atomically; see :mod:`sim.play.folder`.
         ``replace``: over this play's own earlier save (exsim serve saves after every choice)."""
-        from sim.play.folder import write
+        script = self.as_script()
+        play = {**script.as_json(), **(extra or {})}
+        if self.metrics is not None:
+            metrics = self.metrics
+            play.pop("stopped", None)  # a replayed play's earlier save, unfinished then
+        else:  # the report tells an unfinished play where it stopped from play.json, without replaying it
+            metrics, play["stopped"] = self._so_far(script)
+        played = Played(
+            self.scenario,
+            self.seed,
+            list(self.actions),
+            list(self.events),
+            play,
+            metrics,
+            self.started,
+            script.saved,
+            self.finished,
+            self.steps,
+        )
+        return write(played, Path(folder), source=source, replace=replace)
 
-        return write(self, Path(folder), source=source, extra=extra or {}, replace=replace)
+    def _so_far(self, script: PlayScript) -> tuple[dict[str, float], dict[str, Any]]:
+        """An unfinished play's metrics, and where it stopped: its clock (simulated minutes) and each objective
+        judged there by the live rules (sim.play.status: open, at risk, met, missed). Both are read from a
+        replay of the play up to now: read from the live run, they could bring a model's state up to now (a
+        deterministic fight's losses) and make the rest of the play depend on when it was saved."""
+        copy = PlaySession(self.scenario, self.seed, lang=self.language.code, script=script)
+        copy.run_to_end()
+        stopped = {"at_min": copy.now, "objectives": {o.id: o.state for o in copy.status().objectives}}
+        return collect_metrics(copy.world), stopped

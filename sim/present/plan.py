@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sim.config.durations import format_duration, format_time
 from sim.config.lift import Load, first_fit, room, takes
 from sim.config.ordering import phases_in_order
-from sim.config.schema import (
+from sim.config.orders import (
     AssaultOrder,
     DefendOrder,
     DisembarkOrder,
@@ -21,12 +21,9 @@ from sim.config.schema import (
     FireSupportOrder,
     LiftOrder,
     MoveOrder,
-    Phase,
-    Scenario,
-    UnitSpec,
-    UnitType,
     WaitOrder,
 )
+from sim.config.schema import Phase, Scenario, UnitSpec, UnitType
 from sim.config.supply import SUPPLY_CLASSES, measure_of
 from sim.engine.geo import Map
 

@@ -50,3 +50,59 @@ def test_an_upward_import_breaks_the_contract(tmp_path, module, upward):
     done = lint_imports(tmp_path)
     assert done.returncode != 0
     assert "BROKEN" in done.stdout and upward in done.stdout, done.stdout
+
+
+def import_loops(package: str) -> list[list[str]]:
+    """The strongly connected components of more than one module in ``package``'s import graph (Tarjan's
+    algorithm, written here), counting every import: function-level and type-checking ones too."""
+    import grimp
+
+    graph = grimp.build_graph(package, cache_dir=None)
+    edges = {m: sorted(graph.find_modules_directly_imported_by(m)) for m in sorted(graph.modules)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    loops: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                loops.append(sorted(component))
+
+    for m in edges:
+        if m not in index:
+            visit(m)
+    return loops
+
+
+def test_no_module_of_the_package_is_in_an_import_loop():
+    assert import_loops("sim") == []
+
+
+def test_the_loop_finder_finds_a_loop(tmp_path, monkeypatch):
+    pkg = tmp_path / "loopy"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from loopy import b\n")
+    (pkg / "b.py").write_text("def f():\n    from loopy import c\n")  # a function-level import counts
+    (pkg / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from loopy import a\n")
+    (pkg / "d.py").write_text("from loopy import a\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert import_loops("loopy") == [["loopy.a", "loopy.b", "loopy.c"]]
