@@ -39,7 +39,7 @@ def load(folder: str | Path) -> Any:
 
     ``folder``: a results folder, or a run id (see ``records``)."""
     try:
-        import pandas as pd
+        import pandas as pd  # the data extra, optional: imported only when a table is asked for
     except ImportError:
         raise MissingExtra("a table of results", "data", ["pandas"]) from None
     return pd.DataFrame.from_records(records(folder))

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sim.config.schema import Scenario
+
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -28,6 +30,4 @@ def json_schema(model: type[BaseModel], title: str, under: str | None = None) ->
 
 
 def scenario_schema() -> dict[str, Any]:
-    from sim.config.schema import Scenario
-
     return json_schema(Scenario, "exsim scenario")

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import gc
 import math
+import multiprocessing
 import os
+import select
+import signal
+import socket
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,8 +152,6 @@ def check_scheduler(address: str) -> None:
     A plain TCP connection with a short timeout: cheaper and clearer than letting the Dask client
     retry for its own timeout and fail with a stack of asyncio errors.
     """
-    import socket
-
     scheme, sep, rest = address.rpartition("://")
     host, colon, port = rest.rpartition(":")
     if sep and scheme not in ("tcp", "tls"):
@@ -171,10 +175,6 @@ def _die_with_parent(parent: int) -> None:
     A daemon thread waits on a pidfd of the main process (Linux; elsewhere it polls once a second)
     and ends the worker when it exits. Ctrl-C is left to the main process, which stops the workers.
     """
-    import select
-    import signal
-    import threading
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         pidfd: int | None = os.pidfd_open(parent)  # type: ignore[attr-defined]
@@ -219,9 +219,6 @@ def execute(
 
 
 def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
     # forkserver: workers start clean (no inherited threads or open files); the server imports exsim once,
     # so each worker forks from a warm interpreter instead of importing numpy, scipy and pydantic again;
     # numpy.random too (imported on a replication's first draw), so that it is shared rather than per worker
@@ -274,8 +271,10 @@ LOCAL_CLUSTER_CONFIG = {
 
 def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[list[Outcome]]:
     try:
+        # the dask extra, optional: imported only when the dask executor is asked for
         from dask import config as dask_config
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
+        from distributed import as_completed as finished_on_cluster
     except ImportError:
         raise MissingExtra("the dask executor", "dask", ["dask[distributed]"]) from None
     cluster: Any = None
@@ -316,7 +315,7 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
             )
             for t in tasks
         }
-        for fut in as_completed(futures):
+        for fut in finished_on_cluster(futures):
             futures.discard(fut)  # a held future keeps its result on a worker: released once yielded
             yield fut.result()
     finally:

@@ -21,7 +21,7 @@ class FolderLock:
         self.fd: int | None = None
 
     def acquire(self) -> FolderLock:
-        import fcntl
+        import fcntl  # POSIX only: imported where the lock is taken, so that importing exsim works anywhere
 
         try:
             self.folder.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ import os
 import platform
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,8 +115,6 @@ def _file_sha256(path: Path) -> str | None:
 
 def environment() -> dict[str, Any]:
     """The software and machine a result came from."""
-    from importlib.metadata import PackageNotFoundError, version
-
     versions: dict[str, str | None] = {}
     for name in ("numpy", "scipy", "simpy", "pydantic", "ruamel.yaml", "click", "rich"):
         try:

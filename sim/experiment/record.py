@@ -3,6 +3,7 @@ from the store, and the provenance of every result (what, with which software, o
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -162,8 +163,6 @@ def rerun(ref: str, root: Path = history.ROOT) -> tuple[Plan, str]:
 
 
 def _json(path: Path) -> dict[str, Any]:
-    import json
-
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{path.name} is not a mapping")

@@ -22,6 +22,8 @@ from sim.experiment.output import write_atomic
 from sim.experiment.runner import build_world, collect_metrics
 from sim.experiment.store import ResultStore
 from sim.experiment.streams import require_alike
+from sim.models.logistics import LogisticsState
+from sim.models.medical import MedicalState
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -121,9 +123,6 @@ def trace(scenario: Scenario, seed: int, replication: int, point: int = 0, *, sa
 
 def sampler(world: World, every_min: float = SAMPLE_EVERY_MIN) -> Process:
     """Read the state every ``every_min`` minutes: unit positions and strengths, stocks, queues."""
-    from sim.models.logistics import LogisticsState
-    from sim.models.medical import MedicalState
-
     logistics = world.services.find(LogisticsState)
     medical = world.services.find(MedicalState)
     while True:

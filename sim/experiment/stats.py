@@ -48,7 +48,7 @@ def _moments(xs: list[float]) -> tuple[float, float]:
 
 def t_quantile(df: float, p: float) -> float:
     """Student-t quantile; scipy is imported here, on first use, so that commands that need none start fast."""
-    from scipy.special import stdtrit
+    from scipy.special import stdtrit  # start-up: scipy costs about a second, and most commands need none
 
     return float(stdtrit(df, p))
 

@@ -13,6 +13,7 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sim.config.load import LoadedScenario, scenario_digest
@@ -153,6 +154,4 @@ def placements(scenario: Scenario, played: dict[str, float], sample: list[dict[s
 
 
 def _nowhere() -> Any:
-    from pathlib import Path
-
     return Path("<play>")
