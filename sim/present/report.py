@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.config.schema import MetricObjective, Scenario
 from sim.errors import ExsimError
 from sim.experiment import meaning as meaning_mod
-from sim.experiment.compare import compare_points
+from sim.experiment.compare import Difference, compare_points
 from sim.experiment.replay import PLAY, Replayed, seed_of, stored_scenario, trace
 from sim.experiment.replay import played as stored_play
 from sim.experiment.stats import Summary
@@ -29,10 +29,15 @@ from sim.experiment.sweep import summarise_point
 from sim.models.contract import MetricSpec
 from sim.models.objectives import is_objective
 from sim.present import plots, tracks
+from sim.present.families import FAMILIES
+from sim.present.families.exercise import override_words, who
 from sim.present.i18n import N_, Language, sentence
 from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.story import Narrator, outcome
-from sim.present.table import interval, number
+from sim.present.table import interval, point_label
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 TEXT = {
     "summary": N_("Summary"),
@@ -84,7 +89,6 @@ VERDICTS = {
     "no detectable difference": N_("no detectable difference"),
     "too few replications": N_("too few replications"),
 }
-STATES = {"moving": N_("moving"), "aboard": N_("aboard"), "engaged": N_("in combat"), "phase": N_("phase")}
 WELL = 0.8  # an objective met in at least this share of runs "went well"
 MAP_W, MAP_H = 760, 520
 
@@ -143,120 +147,163 @@ def _pick_metric(folder: Folder) -> str | None:
     return (durations or shown)[0] if shown else None
 
 
+@dataclass(frozen=True)
+class Page:
+    """What every part of one report reads: the folder, the point shown and the reader's language."""
+
+    path: Path
+    folder: Folder
+    scenario: Scenario
+    names: Labels
+    lang: Language
+    point: int
+    rows: list[dict[str, Any]]
+
+    def label(self, m: str) -> str:
+        return self.names.metric(m, self.folder.specs.get(m))
+
+    @property
+    def headline(self) -> list[str]:
+        return [m for m in self.folder.headline if m in self.folder.metrics and not is_objective(m)]
+
+
 def build(folder_path: Path, lang: Language, rep: int | None = None, point: int = 0) -> str:
     """The report of a results folder as one HTML text."""
-    import jinja2
-
     folder, summaries, diffs = read(folder_path)
     if point not in folder.rows:
         raise ExsimError(f"{folder_path} has points 0 to {len(folder.rows) - 1}: --point {point} does not exist")
     scenario = stored_scenario(folder_path, point)
-    names = Labels(scenario, lang)
-    _ = lang._
-    rows = folder.rows[point]
+    page = Page(folder_path, folder, scenario, Labels(scenario, lang), lang, point, folder.rows[point])
     by = _pick_metric(folder)
-    chosen = median_replication(rows, by) if rep is None else rep
-    if not any(r["replication"] == chosen for r in rows):
+    chosen = median_replication(page.rows, by) if rep is None else rep
+    if not any(r["replication"] == chosen for r in page.rows):
         raise ExsimError(f"{folder_path}: point {point} has no replication {chosen} that ran without error")
     played = _play_file(folder_path)
-    play: Play | None = None
     if played is not None:  # a class's play: its own events (overrides cannot be replayed by trace)
-        replayed = stored_play(folder_path)
-        play = _play(played, scenario, rows[0])
+        play = _play(played, scenario, page.rows[0])
+        context = _context(page, stored_play(folder_path), play) | _play_context(page, played, play)
     else:
         replayed = trace(scenario, seed_of(folder_path), chosen, point, samples=True)
-    summary = summaries[point]
-    n = len(rows)
-    objectives = [m for m in folder.metrics if is_objective(m)]
-    headline = [m for m in folder.headline if m in folder.metrics and not is_objective(m)]
+        context = _context(page, replayed, None) | _runs_context(page, summaries[point], replayed, chosen, rep, by)
+    context["sweep"] = _sweep(folder, summaries, diffs, page.names, lang) if folder.sweep else None
+    return _render(context)
 
-    def label(m: str) -> str:
-        return names.metric(m, folder.specs.get(m))
 
+def _context(page: Page, replayed: Replayed, play: Play | None) -> dict[str, Any]:
+    """The parts of the report a run and a class's play share: titles, the replication's charts, the map
+    replay and the timeline."""
+    _, scenario = page.lang._, page.scenario
     t = {k: _(v) for k, v in TEXT.items()}
     if play is not None:
         t["nothing_well"], t["nothing_missed"] = t["play_nothing_well"], t["play_nothing_missed"]
-    context: dict[str, Any] = {
-        "lang": lang.code,
+    return {
+        "lang": page.lang.code,
         "t": t,
         "title": _("After-action report: {scenario}").format(scenario=scenario.scenario.name),
-        "subtitle": _subtitle(folder, n, point, lang, played is not None),
-        "summary": _play_sentences(scenario, folder, rows[0], names, lang, play)
-        if play is not None
-        else _sentences(scenario, folder, summary, rows, names, lang, chosen, by),
-        "map": tracks.layout(scenario, names, MAP_W, MAP_H),
+        "subtitle": _subtitle(page.folder, len(page.rows), page.point, page.lang, play is not None),
+        "map": tracks.layout(scenario, page.names, MAP_W, MAP_H),
         "end": scenario.scenario.duration,
-        "replay_json": _replay_json(scenario, replayed, names, lang),
+        "replay_json": _replay_json(scenario, replayed, page.names, page.lang),
         "replay_js": (resources.files("sim.present") / "templates" / "replay.js").read_text(encoding="utf-8"),
-        "replication_charts": _replication_charts(scenario, replayed, names, lang),
-        "timeline": _timeline(scenario, replayed, folder, names, lang, told=play is None or play.finished),
-        "sweep": _sweep(folder, summaries, diffs, names, lang) if folder.sweep else None,
-        "play": _play_section(played, scenario, folder, names, lang) if played is not None else None,
+        "replication_charts": _replication_charts(scenario, replayed, page.names, page.lang),
+        "timeline": _timeline(
+            scenario, replayed, page.folder, page.names, page.lang, told=play is None or play.finished
+        ),
         "footer": _("Made by exsim {version} from {folder}.").format(
-            version=folder.manifest.get("exsim_version", "?"),
-            folder=folder_path.resolve().name,  # not "latest"
+            version=page.folder.manifest.get("exsim_version", "?"),
+            folder=page.path.resolve().name,  # not "latest"
         ),
     }
-    if play is not None:  # one run: its values and each objective's state, no statistics of a batch of one
-        row = rows[0]
-        context |= {
-            "objectives": [
-                {
-                    "name": f"objective.{o}",
-                    "label": label(f"objective.{o}"),
-                    "state": state,
-                    "word": _(OBJECTIVE_STATE[state]),
-                }
-                for o, state in play.states.items()
-            ],
-            "headline": [
-                {"name": m, "label": label(m), "value": names.value(row[m], folder.specs.get(m))} for m in headline
-            ],
-            "distributions": [],
-            "replication_title": t["run_detail"],
-            "replication_note": "",
-        }
-        context["went_well"], context["improve"] = _play_review(scenario, play, names, lang)
-    else:
-        context |= {
-            "objectives": [
-                {
-                    "name": m,
-                    "label": label(m),
-                    "met": _("{k} of {n}").format(k=round(summary[m].mean * summary[m].n), n=summary[m].n),
-                    "p": f"{100 * summary[m].mean:.0f} %",
-                    "ci": interval(summary[m], folder.specs.get(m)),
-                }
-                for m in objectives
-            ],
-            "headline": [
-                {
-                    "name": m,
-                    "label": label(m),
-                    "mean": names.value(summary[m].mean, folder.specs.get(m)),
-                    "ci": interval(summary[m], folder.specs.get(m)),
-                }
-                for m in headline
-            ],
-            "distributions": [
-                plots.svg(
-                    plots.distribution(
-                        [r[m] for r in rows],
-                        label(m),
-                        names.measure(folder.specs[m].unit) if m in folder.specs else "",
-                        rate=m in folder.specs and folder.specs[m].kind == "rate",
-                        count=m in folder.specs and folder.specs[m].kind == "count",
-                        share=m in folder.specs and folder.specs[m].kind == "share",
-                    )
-                )
-                for m in headline
-            ],
-            "replication_title": _("Replication {rep} in detail").format(rep=chosen),
-            "replication_note": _replication_note(by, chosen, rep, names, folder, lang),
-        }
-        context["went_well"], context["improve"] = _review(scenario, folder, summary, replayed, names, lang)
-        if objectives and all(summary[m].mean == 1 for m in objectives if m in summary and summary[m].n):
-            t["nothing_missed"] = t["nothing_ever_missed"]  # not "in most runs" when it was in all of them
+
+
+def _play_context(page: Page, played: Mapping[str, Any], play: Play) -> dict[str, Any]:
+    """A class's play is one run: its values and each objective's state, no statistics of a batch of one."""
+    _, row, names = page.lang._, page.rows[0], page.names
+    well, improve = _play_review(page.scenario, play, names, page.lang)
+    return {
+        "summary": _play_sentences(page.scenario, page.folder, row, names, page.lang, play),
+        "play": _play_section(played, page.scenario, page.folder, names, page.lang),
+        "objectives": [
+            {
+                "name": f"objective.{o}",
+                "label": page.label(f"objective.{o}"),
+                "state": state,
+                "word": _(OBJECTIVE_STATE[state]),
+            }
+            for o, state in play.states.items()
+        ],
+        "headline": [
+            {"name": m, "label": page.label(m), "value": names.value(row[m], page.folder.specs.get(m))}
+            for m in page.headline
+        ],
+        "distributions": [],
+        "replication_title": _(TEXT["run_detail"]),
+        "replication_note": "",
+        "went_well": well,
+        "improve": improve,
+    }
+
+
+def _runs_context(
+    page: Page, summary: Mapping[str, Summary], replayed: Replayed, chosen: int, rep: int | None, by: str | None
+) -> dict[str, Any]:
+    """A run or a sweep's point: each objective's chance and each headline metric's mean with intervals, their
+    distributions across replications, and the review of the objectives."""
+    _, folder, names = page.lang._, page.folder, page.names
+    objectives = [m for m in folder.metrics if is_objective(m)]
+    well, improve = _review(page.scenario, folder, summary, replayed, names, page.lang)
+    return {
+        "summary": _sentences(page.scenario, folder, summary, page.rows, names, page.lang, chosen, by),
+        "play": None,
+        "objectives": [
+            {
+                "name": m,
+                "label": page.label(m),
+                "met": _("{k} of {n}").format(k=round(summary[m].mean * summary[m].n), n=summary[m].n),
+                "p": f"{100 * summary[m].mean:.0f} %",
+                "ci": interval(summary[m], folder.specs.get(m)),
+            }
+            for m in objectives
+        ],
+        "headline": [
+            {
+                "name": m,
+                "label": page.label(m),
+                "mean": names.value(summary[m].mean, folder.specs.get(m)),
+                "ci": interval(summary[m], folder.specs.get(m)),
+            }
+            for m in page.headline
+        ],
+        "distributions": [_distribution(page, m) for m in page.headline],
+        "replication_title": _("Replication {rep} in detail").format(rep=chosen),
+        "replication_note": _replication_note(by, chosen, rep, names, folder, page.lang),
+        "went_well": well,
+        "improve": improve,
+        "all_met": bool(objectives) and all(summary[m].mean == 1 for m in objectives if m in summary and summary[m].n),
+    }
+
+
+def _distribution(page: Page, m: str) -> str:
+    """One headline metric across the replications, as inline SVG."""
+    spec = page.folder.specs.get(m)
+    kind = spec.kind if spec is not None else None
+    return plots.svg(
+        plots.distribution(
+            [r[m] for r in page.rows],
+            page.label(m),
+            page.names.measure(spec.unit) if spec is not None else "",
+            rate=kind == "rate",
+            count=kind == "count",
+            share=kind == "share",
+        )
+    )
+
+
+def _render(context: dict[str, Any]) -> str:
+    import jinja2
+
+    if context.pop("all_met", False):  # not "in most runs" when it was in all of them
+        context["t"]["nothing_missed"] = context["t"]["nothing_ever_missed"]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("sim.present") / "templates")),
         autoescape=True,
@@ -322,19 +369,9 @@ def _sentences(
             _("Objective {objective} was met in {k} of {n} runs.").format(objective=names.objective(o.id), k=k, n=s.n)
         )
     side = str(folder.manifest.get("perspective"))
-    killed, wounded = summary.get(f"killed.{side}"), summary.get(f"wounded.{side}")
-    if killed is not None and wounded is not None:
-        out.append(
-            _("{side}: {killed} killed and {wounded} wounded on average.").format(
-                side=names.side(side), killed=number(killed.mean), wounded=number(wounded.mean)
-            )
-        )
-    if "casualties" in summary and "died_of_wounds" in summary:
-        out.append(
-            _("On average {n} casualties entered the chain of care and {died} died of wounds.").format(
-                n=number(summary["casualties"].mean), died=number(summary["died_of_wounds"].mean)
-            )
-        )
+    for family in FAMILIES:
+        if family.sentences is not None:
+            out += family.sentences(summary, side, names, lang)
     out.append(_("Replication {rep} is shown in detail below, with its map replay and timeline.").format(rep=chosen))
     return [sentence(s) for s in out[:8]]
 
@@ -385,12 +422,9 @@ def _play_sentences(
             )
         )
     side = str(folder.manifest.get("perspective"))
-    if f"killed.{side}" in row and f"wounded.{side}" in row:
-        out.append(
-            _("{side}: {killed} killed and {wounded} wounded.").format(
-                side=names.side(side), killed=number(row[f"killed.{side}"]), wounded=number(row[f"wounded.{side}"])
-            )
-        )
+    for family in FAMILIES:
+        if family.play_sentences is not None:
+            out += family.play_sentences(row, side, names, lang)
     return [sentence(s) for s in out]
 
 
@@ -425,52 +459,13 @@ def _replication_note(
 
 
 def _replication_charts(scenario: Scenario, r: Replayed, names: Labels, lang: Language) -> list[str]:
-    _ = lang._
-    xlabel = _("hours from H-hour")
-    charts = []
-
-    def over_time(lines: Mapping[str, tuple[Sequence[float], Sequence[float]]], title: str, ylabel: str) -> None:
-        hours = {k: ([t / 60 for t in x], y) for k, (x, y) in lines.items()}
-        charts.append(plots.series(hours, title, xlabel, ylabel))
-
-    strength = tracks.sampled(r.events, "strength")
-    by_side: dict[str, tuple[list[float], list[float]]] = {}
-    for u in scenario.units:
-        if u.id not in strength:
-            continue
-        xs, ys = strength[u.id]
-        acc = by_side.setdefault(names.side(u.side), (list(xs), [0.0] * len(xs)))
-        for i, v in enumerate(ys):
-            acc[1][i] += v
-    over_time(by_side, _("Strength over time"), _("elements"))
-    if scenario.medical is not None:
-        flow = tracks.casualty_flow(scenario, r.events)
-        shown = {
-            _("entered the chain"): flow["casualty"],
-            _("reached Role 2"): flow["role2"],
-            _("reached Role 3"): flow["role3"],
-            _("returned to duty"): flow["returned_to_duty"],
-            _("died of wounds"): flow["died_of_wounds"],
-        }
-        over_time(shown, _("Casualty flow (cumulative)"), _("casualties"))
-        over_time(
-            tracks.sampled(r.events, "queues"), _("Queue lengths at the medical facilities"), _("casualties waiting")
-        )
-    depots = tracks.sampled(r.events, "depots")
-    if depots:
-        lines = {}
-        for key, (x, y) in depots.items():
-            depot, cls = key.split("|")
-            peak = max(y) or 1.0
-            lines[f"{depot}: {names.supply(cls)}"] = (x, [v / peak for v in y])
-        over_time(lines, _("Stock levels (share of the highest level)"), _("share"))
-    rows = []
-    for p, start, end in tracks.phases(scenario, r.events):
-        rows.append((_("phase {phase}").format(phase=names.phase(p)), [(start / 60, end / 60, "phase")]))
-    for uid, bars in tracks.activity(scenario, r.events).items():
-        rows.append((uid, [(a / 60, b / 60, s) for a, b, s in bars]))
-    charts.append(plots.gantt(rows, _("Units and phases"), xlabel, {k: _(v) for k, v in STATES.items()}))
-    return [plots.svg(c) for c in charts]
+    """The replication shown, over time: each family's charts in the order of the families."""
+    return [
+        plots.svg(chart)
+        for family in FAMILIES
+        if family.charts is not None
+        for chart in family.charts(scenario, r.events, names, lang)
+    ]
 
 
 def _replay_json(scenario: Scenario, r: Replayed, names: Labels, lang: Language) -> str:
@@ -547,47 +542,49 @@ def _review(
 def _sweep(
     folder: Folder, summaries: Mapping[int, Mapping[str, Summary]], diffs: Sequence[Any], names: Labels, lang: Language
 ) -> dict[str, Any]:
-    from sim.present.table import point_label
-
-    _ = lang._
+    """A sweep's points, each headline metric across them, and the paired differences from the baseline."""
     labels = {p.index: point_label(p.settings, p.label, sep=", ").plain for p in folder.points}
     by_label = {p.label: labels[p.index] for p in folder.points}
-    charts = []
-    for m in [m for m in folder.headline if m in folder.metrics]:
-        spec = folder.specs.get(m)
-        ss = [summaries[p.index][m] for p in folder.points]
-        scale = 100.0 if spec is not None and spec.kind.bounded else 1.0
-        unit = "%" if scale == 100.0 else names.measure(spec.unit) if spec is not None else ""
-        charts.append(
-            plots.svg(
-                plots.across_points(
-                    [point_label(p.settings, p.label, sep="\n").plain for p in folder.points],  # as exsim plot
-                    [s.mean * scale for s in ss],
-                    [s.low * scale for s in ss],
-                    [s.high * scale for s in ss],
-                    names.metric(m, spec),
-                    unit,
-                )
-            )
-        )
-    rows = []
-    for d in diffs:
-        scale = 100.0 if d.in_points else 1.0
-        unit = " " + _("pp") if d.in_points else ""  # percentage points
-        rows.append(
-            {
-                "metric": names.metric(d.metric, folder.specs.get(d.metric)),
-                "point": by_label.get(d.point, d.point),
-                "baseline": by_label.get(d.baseline, d.baseline),
-                "mean": "–" if math.isnan(d.mean) else f"{d.mean * scale:+.3g}{unit}",
-                "ci": "–" if math.isnan(d.low) else f"{d.low * scale:+.3g} – {d.high * scale:+.3g}",
-                "verdict": _(VERDICTS.get(d.verdict, d.verdict)),
-            }
-        )
     return {
         "points": [{"index": p.index, "label": labels[p.index]} for p in folder.points],
-        "charts": charts,
-        "differences": rows,
+        "charts": [
+            plots.svg(_across_points(folder, summaries, m, names)) for m in folder.headline if m in folder.metrics
+        ],
+        "differences": [_difference(d, folder, by_label, names, lang) for d in diffs],
+    }
+
+
+def _across_points(
+    folder: Folder, summaries: Mapping[int, Mapping[str, Summary]], metric: str, names: Labels
+) -> Figure:
+    """One metric's mean and 95 % interval at each of a sweep's points (as ``exsim plot`` draws it)."""
+    spec = folder.specs.get(metric)
+    ss = [summaries[p.index][metric] for p in folder.points]
+    scale = 100.0 if spec is not None and spec.kind.bounded else 1.0
+    unit = "%" if scale == 100.0 else names.measure(spec.unit) if spec is not None else ""
+    return plots.across_points(
+        [point_label(p.settings, p.label, sep="\n").plain for p in folder.points],
+        [s.mean * scale for s in ss],
+        [s.low * scale for s in ss],
+        [s.high * scale for s in ss],
+        names.metric(metric, spec),
+        unit,
+    )
+
+
+def _difference(
+    d: Difference, folder: Folder, by_label: Mapping[str, str], names: Labels, lang: Language
+) -> dict[str, str]:
+    """A row of the paired comparison: a point's difference from its baseline, with its interval and verdict."""
+    scale = 100.0 if d.in_points else 1.0
+    unit = " " + lang._("pp") if d.in_points else ""  # percentage points
+    return {
+        "metric": names.metric(d.metric, folder.specs.get(d.metric)),
+        "point": by_label.get(d.point, d.point),
+        "baseline": by_label.get(d.baseline, d.baseline),
+        "mean": "–" if math.isnan(d.mean) else f"{d.mean * scale:+.3g}{unit}",
+        "ci": "–" if math.isnan(d.low) else f"{d.low * scale:+.3g} – {d.high * scale:+.3g}",
+        "verdict": lang._(VERDICTS.get(d.verdict, d.verdict)),
     }
 
 
@@ -609,7 +606,6 @@ def _play_section(
     """The class's choices and the facilitator's overrides (human-set), and where the run landed."""
     from sim.experiment.placement import Placement
     from sim.present.placement import chart, placement_lines
-    from sim.present.story import override_words, who
 
     _ = lang._
     actions = []
@@ -659,19 +655,7 @@ def plot(folder_path: Path, metric: str, out: Path, lang: Language) -> Path:
     spec = folder.specs.get(metric)
     title = names.metric(metric, spec)
     if folder.sweep:
-        from sim.present.table import point_label
-
-        ss = [summaries[p.index][metric] for p in folder.points]
-        scale = 100.0 if spec is not None and spec.kind.bounded else 1.0
-        unit = "%" if scale == 100.0 else names.measure(spec.unit) if spec is not None else ""
-        fig = plots.across_points(
-            [point_label(p.settings, p.label, sep="\n").plain for p in folder.points],
-            [s.mean * scale for s in ss],
-            [s.low * scale for s in ss],
-            [s.high * scale for s in ss],
-            title,
-            unit,
-        )
+        fig = _across_points(folder, summaries, metric, names)
     else:
         unit = names.measure(spec.unit) if spec is not None else ""
         fig = plots.distribution(

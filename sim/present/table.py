@@ -81,40 +81,21 @@ def summary_view(
     from sim.models.objectives import is_objective  # here: the comparison tables load no model
 
     _ = (lang or language("en"))._
-    specs = meaning.specs
     objectives = [n for n in summary if is_objective(n)]
     parts: list[RenderableType] = [Text(title, style="bold")]
     if objectives:
-        t = Table(title=_("Objectives"), title_justify="left", expand=False)
-        t.add_column(_("objective"), overflow="fold")
-        t.add_column(_("met in"), justify="right", no_wrap=True)
-        t.add_column(_("95 % CI"), justify="right")
-        for n in objectives:
-            s = summary[n]
-            met = "–" if s.n == 0 else _("{k} of {n}").format(k=round(s.mean * s.n), n=s.n)
-            t.add_row(_name(specs.get(n), n, label), met, interval(s, specs.get(n)))
-        parts.append(t)
-    if metrics:
-        shown, caption = list(metrics), ""
-    elif show_all:
-        quiet = [n for n, s in summary.items() if s.mean == 0 and s.sd == 0 and n not in objectives]
-        shown = [n for n in summary if n not in objectives and n not in quiet]
-        caption = _("{n} metrics that were 0 in every replication not shown").format(n=len(quiet)) if quiet else ""
-    else:
-        shown = [n for n in meaning.headline() if n in summary and n not in objectives]
-        rest = len(summary) - len(shown) - len(objectives)
-        caption = _("{n} more metrics: add --all, or --metric NAME").format(n=rest) if rest > 0 else ""
+        parts.append(_objectives_table(summary, objectives, meaning.specs, _, label))
+    shown, caption = _shown(summary, meaning, objectives, show_all, metrics, _)
     if shown:
         t = Table(title=_("Outcomes") if not show_all else _("All metrics"), title_justify="left", caption=caption)
         t.add_column(_("metric"), overflow="fold")
         t.add_column(_("mean"), justify="right")
         t.add_column(_("95 % CI"), justify="right")
         for n in shown:
-            s, spec = summary[n], specs.get(n)
-            mean = fmt(s.mean, spec) + _of_fewer(s, reps)
-            t.add_row(_name(spec, n, label), mean, interval(s, spec))
+            s, spec = summary[n], meaning.specs.get(n)
+            t.add_row(_name(spec, n, label), fmt(s.mean, spec) + _of_fewer(s, reps), interval(s, spec))
         parts.append(t)
-    failed = _failures(summary, specs, _, label)
+    failed = _failures(summary, meaning.specs, _, label)
     if failed is not None:
         parts.append(failed)
     parts.append(
@@ -126,6 +107,46 @@ def summary_view(
         )
     )
     return Group(*parts)
+
+
+def _objectives_table(
+    summary: Mapping[str, Summary],
+    objectives: Sequence[str],
+    specs: Mapping[str, MetricSpec],
+    _: Callable[[str], str],
+    label: Callable[[str], str] | None,
+) -> Table:
+    """Each objective: in how many runs it was met, with the interval of that share."""
+    t = Table(title=_("Objectives"), title_justify="left", expand=False)
+    t.add_column(_("objective"), overflow="fold")
+    t.add_column(_("met in"), justify="right", no_wrap=True)
+    t.add_column(_("95 % CI"), justify="right")
+    for n in objectives:
+        s = summary[n]
+        met = "–" if s.n == 0 else _("{k} of {n}").format(k=round(s.mean * s.n), n=s.n)
+        t.add_row(_name(specs.get(n), n, label), met, interval(s, specs.get(n)))
+    return t
+
+
+def _shown(
+    summary: Mapping[str, Summary],
+    meaning: Meaning,
+    objectives: Sequence[str],
+    show_all: bool,
+    metrics: Sequence[str],
+    _: Callable[[str], str],
+) -> tuple[list[str], str]:
+    """The metrics the outcomes table shows, and its caption on those it leaves out: the ones asked for; or
+    every one but those 0 in every run; or the headline ones."""
+    if metrics:
+        return list(metrics), ""
+    if show_all:
+        quiet = [n for n, s in summary.items() if s.mean == 0 and s.sd == 0 and n not in objectives]
+        shown = [n for n in summary if n not in objectives and n not in quiet]
+        return shown, _("{n} metrics that were 0 in every replication not shown").format(n=len(quiet)) if quiet else ""
+    shown = [n for n in meaning.headline() if n in summary and n not in objectives]
+    rest = len(summary) - len(shown) - len(objectives)
+    return shown, _("{n} more metrics: add --all, or --metric NAME").format(n=rest) if rest > 0 else ""
 
 
 def _of_fewer(s: Summary, reps: int) -> str:
@@ -201,16 +222,6 @@ def sweep_view(
         parts.append(t)
     parts.append(Text("95 % intervals: Wilson for rates and shares, log-scale for non-negative means", style="dim"))
     return Group(*parts)
-
-
-def _bare(x: float, spec: MetricSpec | None) -> str:
-    if math.isnan(x):
-        return "–"
-    return f"{100 * x:.1f}" if spec is not None and spec.kind.bounded else number(x)
-
-
-def _bare_ci(s: Summary, spec: MetricSpec | None) -> str:
-    return "" if math.isnan(s.low) else f"[{_bare(s.low, spec)}–{_bare(s.high, spec)}]"
 
 
 def _signed(d: Difference, x: float, unit: bool = True) -> str:

@@ -424,8 +424,8 @@ def test_russian_story_keeps_names_in_the_nominative_and_starts_sentences_with_a
     ],
 )
 def test_russian_reasons_keep_unit_names_in_the_nominative(island, why, told):
+    from sim.present.families.orders import reason
     from sim.present.i18n import language
     from sim.present.labels import Labels
-    from sim.present.story import reason
 
     assert reason(why, Labels(island, language("ru"))) == told  # told after "… не может выполнить приказ:"

@@ -1,0 +1,152 @@
+"""The exercise (injects, decision points, objectives, and the people in a live play): injects and their
+effects on the forces, decisions with who took them, the facilitator's overrides, and why each objective
+was met or missed."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sim.config.schema import MetricObjective, Scenario
+from sim.models.contract import MetricSpec
+from sim.present.family import Event, Family, Line, Teller, count, tells
+from sim.present.i18n import N_, Language
+from sim.present.labels import Labels
+
+BY = {  # who took a decision in a live play (sim.play)
+    "class": N_("chosen by the class"),
+    "vote": N_("chosen by the class's vote"),
+    "facilitator": N_("chosen by the facilitator"),
+}
+
+
+class Exercise(Teller):
+    @tells("inject")
+    def inject(self, t: float, e: Event) -> None:
+        self.say(t, "inject", N_("Inject {id}: {what}"), id=e.get("id", "?"), what=words(e, self.lang.code))
+
+    @tells("decision")
+    def decision(self, t: float, e: Event) -> None:
+        point = next((p for p in getattr(self.s, "decision_points", []) if p.id == e.get("id")), None)
+        choice = e.get("choice") or e.get("option") or "?"
+        option = point.options.get(choice) if point is not None else None
+        about = option.description if option is not None and option.description and self.lang.code == "en" else ""
+        if about:
+            self.say(
+                t, "decision", N_("Decision {id}: {choice} ({about})."), id=e.get("id", "?"), choice=choice, about=about
+            )
+        else:
+            self.say(t, "decision", N_("Decision {id}: {choice}."), id=e.get("id", "?"), choice=choice)
+        if e.get("human_set"):
+            self.lines[-1] = Line(t, "human", f"{self.lines[-1].text} {self._human_note(e)}")
+
+    def _human_note(self, e: Event) -> str:
+        """Who took a decision in a live play: "[human-set: chosen by the class's vote (commit 12, hold 3)]"."""
+        return self._("[human-set: {by}]").format(by=who(str(e.get("by")), e.get("votes") or {}, self.lang))
+
+    @tells("override")
+    def override(self, t: float, e: Event) -> None:
+        what = override_words(str(e.get("override")), str(e.get("target", "?")), e, self.names)
+        self.say(t, "human", N_("Facilitator's override: {what} [human-set]."), what=what)
+
+    @tells("reinforce")
+    def reinforce(self, t: float, e: Event) -> None:
+        self.say(t, "inject", N_("{unit} is reinforced by {n}."), unit=self.names.unit(e["unit"]), n=count(e["n"]))
+
+    @tells("reinforce_too_late")
+    def reinforce_too_late(self, t: float, e: Event) -> None:
+        self.say(t, "inject", N_("Reinforcements for {unit} come too late."), unit=self.names.unit(e["unit"]))
+
+    @tells("repaired")
+    def repaired(self, t: float, e: Event) -> None:
+        self.say(t, "inject", N_("{unit} is repaired."), unit=self.names.unit(e["unit"]))
+
+
+def override_words(kind: str, target: str, params: Mapping[str, Any], names: Labels) -> str:
+    """What a facilitator declared, in words: "coalition declared the winner of the fight at island"."""
+    _ = names._
+    if kind == "engagement_won":
+        return _("{side} declared the winner of the fight at {place}").format(
+            side=names.side(str(params.get("side", "?"))), place=names.place(target)
+        )
+    if kind == "repaired":
+        return _("{unit} declared repaired").format(unit=names.unit(target))
+    if kind == "route_open":
+        return _("route {route} declared open").format(route=target)
+    return f"{kind} {target}"
+
+
+def who(by: str, votes: Mapping[str, int], lang: Language) -> str:
+    """Who took a decision in a live play, with the votes: "chosen by the class's vote (commit 12, hold 3)"."""
+    text = lang._(BY.get(by, BY["class"]))
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(votes.items(), key=lambda kv: -kv[1]) if v)
+    return f"{text} ({counts})" if counts else text
+
+
+def words(e: Mapping[str, Any], lang: str) -> str:
+    """The words of an inject or decision record: its text (by language if given), title or id."""
+    for key in ("message", "text", "title", "description", "name", "id"):
+        v = e.get(key)
+        if isinstance(v, dict):
+            v = v.get(lang) or v.get("en") or next(iter(v.values()), None)
+        if v:
+            return str(v)
+    return "?"
+
+
+def outcome(
+    scenario: Scenario,
+    events: Sequence[Event],
+    metrics: Mapping[str, float],
+    specs: Mapping[str, MetricSpec],
+    lang: Language,
+) -> list[Line]:
+    """Why each objective was met or missed, in one sentence each."""
+    names, _ = Labels(scenario, lang), lang._
+    out: list[Line] = []
+    end = scenario.scenario.duration
+    for o in scenario.objectives:
+        met = metrics.get(f"objective.{o.id}", math.nan) == 1.0
+        verdict = _("met") if met else _("missed")
+        asked = names.objective(o.id)
+        if isinstance(o, MetricObjective):
+            value = metrics.get(o.metric, math.nan)
+            why = _("{metric} was {value}.").format(
+                metric=names.metric(o.metric, specs.get(o.metric)), value=names.value(value, specs.get(o.metric))
+            )
+        else:
+            why = _place_outcome(o.place, o.within, events, names, lang, end)
+        text = _("Objective {id} ({asked}): {verdict} — {why}").format(id=o.id, asked=asked, verdict=verdict, why=why)
+        out.append(Line(end, "outcome", text))
+    return out
+
+
+def _place_outcome(
+    place_id: str, within: float | None, events: Sequence[Event], names: Labels, lang: Language, end: float
+) -> str:
+    """Why a place objective was met or missed: when it was secured, or how the fight for it went."""
+    _ = lang._
+    secured = next((e for e in events if e["kind"] == "signal" and e["name"] == f"secured:{place_id}"), None)
+    place = names.place(place_id)
+    if secured is not None:
+        if within is not None and secured["t"] > within:
+            return _("{place} was secured at {time}, after the limit of {limit}.").format(
+                place=place, time=names.clock(secured["t"]), limit=names.clock(within)
+            )
+        return _("{place} was secured at {time}.").format(place=place, time=names.clock(secured["t"]))
+    fights = [e for e in events if e["kind"] in ("engagement_start", "engagement_end") and e.get("place") == place_id]
+    if not fights:
+        return _("{place} was never attacked.").format(place=place)
+    if fights[-1]["kind"] == "engagement_start":
+        return _("the fight for {place} was still going on at the end ({time}).").format(
+            place=place, time=names.clock(end)
+        )
+    return _("the attack on {place} was repulsed at {time}.").format(place=place, time=names.clock(fights[-1]["t"]))
+
+
+FAMILY = Family(
+    "exercise",
+    Exercise,
+    silent={"effect": "an inject's effect: the inject is told, and what the effect does (a route closed, a repair)"},
+)

@@ -1,0 +1,116 @@
+"""Logistics and supply lines: loads delivered (late or lost), lines that stop, units running out of a
+supply class and having it again, supplies lost to an inject; in the report, the depots' stock levels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from sim.config.schema import Scenario
+from sim.present import tracks
+from sim.present.families.orders import reason
+from sim.present.family import Event, Family, Line, Teller, over_time, tells
+from sim.present.i18n import N_, Language
+from sim.present.labels import Labels
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+class Logistics(Teller):
+    def __init__(self, scenario: Scenario, lang: Language, names: Labels, lines: list[Line]) -> None:
+        super().__init__(scenario, lang, names, lines)
+        self.cargo: dict[str, dict[str, float]] = {}  # transport -> cargo being carried
+
+    def _cargo(self, cargo: Mapping[str, float]) -> str:
+        items = [self.names.amount(c, v) for c, v in cargo.items() if v > 0]
+        return ", ".join(items) if items else self._("nothing")
+
+    @tells("load")
+    def load(self, t: float, e: Event) -> None:
+        self.cargo[e["transport"]] = dict(e["cargo"])
+
+    @tells("deliver")
+    def deliver(self, t: float, e: Event) -> None:
+        left = e.get("left", {})  # what did not fit at the destination goes back
+        loaded = self.cargo.pop(e["transport"], {})
+        cargo = self._cargo({c: a - left.get(c, 0.0) for c, a in loaded.items()})
+        fields = {
+            "transport": self.names.unit(e["transport"]),
+            "line": e["line"],
+            "cargo": cargo,
+            "place": self.names.place(e["at"]),
+        }
+        if e.get("on_time", True):
+            self.say(t, "supply", N_("{transport} delivers {cargo} to {place} (supply line {line})."), **fields)
+        else:
+            self.say(t, "supply", N_("{transport} delivers {cargo} to {place} late (supply line {line})."), **fields)
+
+    @tells("cargo_lost")
+    def cargo_lost(self, t: float, e: Event) -> None:
+        self.cargo.pop(e["transport"], None)
+        self.say(
+            t,
+            "supply",
+            N_("{transport} is lost with its cargo: {cargo} (supply line {line})."),
+            transport=self.names.unit(e["transport"]),
+            cargo=self._cargo(e["cargo"]),
+            line=e["line"],
+        )
+
+    @tells("line_stopped")
+    def line_stopped(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "supply",
+            N_("Supply line {line} stops: {reason}."),
+            line=e["line"],
+            reason=reason(e["reason"], self.names),
+        )
+
+    @tells("stockout")
+    def stockout(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "supply",
+            N_("{unit} runs out of {cls}."),
+            unit=self.names.unit(e["unit"]),
+            cls=self.names.supply(e["cls"]),
+        )
+
+    @tells("restocked")
+    def restocked(self, t: float, e: Event) -> None:
+        self.say(
+            t, "supply", N_("{unit} has {cls} again."), unit=self.names.unit(e["unit"]), cls=self.names.supply(e["cls"])
+        )
+
+    @tells("supplies_lost")
+    def supplies_lost(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "supply",
+            N_("{depot} loses {what}."),
+            depot=e["depot"],
+            what=self.names.amount(e["cls"], e["amount"]),
+        )
+
+
+def charts(scenario: Scenario, events: Sequence[Event], names: Labels, lang: Language) -> list[Figure]:
+    """Each depot's stock of each class over the replication shown, as a share of its highest level."""
+    depots = tracks.sampled(events, "depots")
+    if not depots:
+        return []
+    lines = {}
+    for key, (x, y) in depots.items():
+        depot, cls = key.split("|")
+        peak = max(y) or 1.0
+        lines[f"{depot}: {names.supply(cls)}"] = (x, [v / peak for v in y])
+    return [over_time(lines, lang._("Stock levels (share of the highest level)"), lang._("share"), lang)]
+
+
+FAMILY = Family(
+    "logistics",
+    Logistics,
+    silent={"refill": "a unit topping up from a depot, thousands in a run: the stock-level chart shows them"},
+    charts=charts,
+)

@@ -1,0 +1,149 @@
+"""Movement (the engine's moves, lifts and the map): departures and arrivals with what a transport
+carries, landings, routes closed and opened; in the report, the Gantt chart of units and phases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sim.config.schema import Scenario
+from sim.present import plots, tracks
+from sim.present.family import Event, Family, Line, Teller, tells
+from sim.present.i18n import N_, Language
+from sim.present.labels import Labels
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+STATES = {"moving": N_("moving"), "aboard": N_("aboard"), "engaged": N_("in combat"), "phase": N_("phase")}
+
+
+class Movement(Teller):
+    def __init__(self, scenario: Scenario, lang: Language, names: Labels, lines: list[Line]) -> None:
+        super().__init__(scenario, lang, names, lines)
+        self.aboard: dict[str, list[str]] = {}  # transport -> units aboard
+        ordered = {o.unit for p in scenario.phases for o in p.orders}
+        assets = {a for e in (scenario.medical.evacuation if scenario.medical else []) for a in e.assets}
+        self.quiet_moves = assets - ordered  # MEDEVAC-only assets: their missions are told, not each leg
+
+    @tells("embark")
+    def embark(self, t: float, e: Event) -> None:
+        self.aboard.setdefault(e["on"], []).append(e["unit"])
+
+    @tells("disembark")
+    def disembark(self, t: float, e: Event) -> None:
+        carried = self.aboard.get(e["transport"], [])
+        if e["unit"] in carried:
+            carried.remove(e["unit"])
+        self.say(
+            t,
+            "move",
+            N_("{unit} lands at {place} from {transport}."),
+            unit=self.names.unit(e["unit"]),
+            place=self.names.place(e["at"]),
+            transport=self.names.unit(e["transport"]),
+        )
+
+    @tells("depart")
+    def depart(self, t: float, e: Event) -> None:
+        if e["unit"] in self.quiet_moves:
+            return
+        fields = {
+            "unit": self.names.unit(e["unit"]),
+            "origin": self.names.place(e["origin"]),
+            "to": self.names.place(e["to"]),
+            "eta": self.names.clock(t + e["eta_min"]),
+        }
+        carried = self.aboard.get(e["unit"])
+        if carried:
+            self.say(
+                t,
+                "move",
+                N_("{unit} sets out from {origin} for {to} with {units} (due {eta})."),
+                units=self.names.units_list(carried),
+                **fields,
+            )
+        else:
+            self.say(t, "move", N_("{unit} sets out from {origin} for {to} (due {eta})."), **fields)
+
+    @tells("arrive")
+    def arrive(self, t: float, e: Event) -> None:
+        if e["unit"] in self.quiet_moves:
+            return
+        self.say(
+            t,
+            "move",
+            N_("{unit} arrives at {place}."),
+            unit=self.names.unit(e["unit"]),
+            place=self.names.place(e["at"]),
+        )
+
+    @tells("held")
+    def held(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "move",
+            N_("{unit} is held at {place}."),
+            unit=self.names.unit(e["unit"]),
+            place=self.names.place(e["at"]),
+        )
+
+    @tells("turn_back")
+    def turn_back(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "move",
+            N_("{unit} turns back to {place}."),
+            unit=self.names.unit(e["unit"]),
+            place=self.names.place(e["to"]),
+        )
+
+    @tells("wait_route")
+    def wait_route(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "move",
+            N_("{unit} waits at {place}: every route to {to} is closed."),
+            unit=self.names.unit(e["unit"]),
+            place=self.names.place(e["at"]),
+            to=self.names.place(e["to"]),
+        )
+
+    @tells("route_closed")
+    def route_closed(self, t: float, e: Event) -> None:
+        self.say(t, "move", N_("Route {route} is closed."), route=e["route"])
+
+    @tells("route_open")
+    def route_open(self, t: float, e: Event) -> None:
+        self.say(t, "move", N_("Route {route} is open again."), route=e["route"])
+
+    @tells("lift_done")
+    def lift_done(self, t: float, e: Event) -> None:
+        n = int(e["trips"])
+        msg = self.lang.n_("{unit} completes its lift in {n} trip.", "{unit} completes its lift in {n} trips.", n)
+        self.lines.append(Line(t, "move", msg.format(unit=self.names.unit(e["unit"]), n=n)))
+
+    @tells("defend")
+    def defend(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "move",
+            N_("{unit} takes up the defence of {place}."),
+            unit=self.names.unit(e["unit"]),
+            place=self.names.place(e["at"]),
+        )
+
+
+def charts(scenario: Scenario, events: Sequence[Event], names: Labels, lang: Language) -> list[Figure]:
+    """Each phase and each unit's activity (moving, aboard, in combat) over the replication shown."""
+    _ = lang._
+    rows = []
+    for p, start, end in tracks.phases(scenario, events):
+        rows.append((_("phase {phase}").format(phase=names.phase(p)), [(start / 60, end / 60, "phase")]))
+    for uid, bars in tracks.activity(scenario, events).items():
+        rows.append((uid, [(a / 60, b / 60, s) for a, b, s in bars]))
+    legend = {k: _(v) for k, v in STATES.items()}
+    return [plots.gantt(rows, _("Units and phases"), _("hours from H-hour"), legend)]
+
+
+FAMILY = Family("movement", Movement, charts=charts)
