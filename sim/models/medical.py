@@ -26,6 +26,7 @@ import simpy
 from sim.config.medical import TRIAGE, Facility, Medical
 from sim.config.schema import Scenario
 from sim.engine.lock import Lock, LockRequest
+from sim.engine.monitor import Monitor
 from sim.engine.movement import travel
 from sim.engine.rng import Stream
 from sim.engine.timers import cancel
@@ -72,32 +73,38 @@ class Stage:
     beds: Lock | None
     waits: list[float] = field(default_factory=list)
     arrivals: int = 0
-    waiting: int = 0
-    area: float = 0.0  # ∫ number waiting dt
-    busy_area: float = 0.0  # ∫ teams busy dt
-    busy: int = 0
-    last: float = 0.0
-    beds_used: int = 0
-    peak_beds: int = 0
     offered: int = 0  # casualties who asked this facility for a bed
     blocked: int = 0  # ... and found every bed taken (then diverted, held or turned away by its when_full rule)
     since: float = 0.0  # the warm-up: statistics before it are left out
+    queue: Monitor = field(init=False)  # casualties waiting for a team
+    busy: Monitor = field(init=False)  # teams treating
+    occupancy: Monitor = field(init=False)  # beds in use
+
+    def __post_init__(self) -> None:
+        self.queue, self.busy, self.occupancy = (Monitor(self.since) for _ in range(3))
+
+    @property
+    def waiting(self) -> int:
+        return int(self.queue.level)
+
+    @property
+    def beds_used(self) -> int:
+        return int(self.occupancy.level)
+
+    @property
+    def peak_beds(self) -> float:
+        """Most beds in use at once from the warm-up to the last change (NaN before the warm-up)."""
+        return self.occupancy.maximum(self.occupancy.last)
 
     @property
     def full(self) -> bool:
         return self.beds is not None and self.beds.count >= self.beds.capacity
 
-    def tick(self, now: float) -> None:
-        if now > self.since:  # the time-averages integrate from the warm-up on
-            dt = now - max(self.last, self.since)
-            self.area += self.waiting * dt
-            self.busy_area += self.busy * dt
-        self.last = now
-
-    def record_beds(self, now: float) -> None:
-        """Beds in use count towards the peak from the warm-up on: called as one is taken, given up, and at the end."""
-        if now >= self.since:
-            self.peak_beds = max(self.peak_beds, self.beds_used)
+    def count(self, now: float, waiting: int = 0, busy: int = 0) -> None:
+        """Move the queue and the teams busy at ``now``. Both monitors are settled at every move of either, as
+        one clock kept them before: the same terms, summed in the same order, give the same digits."""
+        self.queue.change(now, waiting)
+        self.busy.change(now, busy)
 
     def ask_bed(self, now: float) -> None:
         """A casualty asks for a bed: an arrival and, when every bed is taken, a blocked one (from the warm-up on)."""
@@ -289,8 +296,7 @@ class MedicalState:
         return bed
 
     def _took_bed(self, stage: Stage) -> None:
-        stage.beds_used += 1
-        stage.record_beds(self.env.now)
+        stage.occupancy.change(self.env.now, +1)
 
     def _evacuate(self, c: Casualty, leg: Leg, source: str) -> Process:
         """Wait at facility ``source`` until an asset of ``leg`` has carried ``c`` to ``leg.to``; False if it died."""
@@ -308,23 +314,21 @@ class MedicalState:
 
     def _treat(self, c: Casualty, stage: Stage) -> Process:
         env = self.env
-        stage.tick(env.now)
         arrived = env.now
         counted = arrived >= self.since  # arrivals before the warm-up are left out of the statistics
         stage.arrivals += counted
-        stage.waiting += 1
+        stage.count(arrived, waiting=+1)
         with stage.teams.request(priority=c.priority) as team:
             # the race with death is written out here rather than through _wait: the context manager already
             # gives up the team, and this is the chain's hot path (a condition event only while death can come)
             got = (yield team | c.death) if c.death is not None else (yield team) or (team,)
-            stage.tick(env.now)
-            stage.waiting -= 1
+            stage.count(env.now, waiting=-1)
             if team not in got:
                 self._end(c, "died_of_wounds")
                 return False
             if counted:
                 stage.waits.append(env.now - arrived)
-            stage.busy += 1
+            stage.count(env.now, busy=+1)
             if c.care is None:
                 c.care = env.now
             if stage.spec.role >= 2 and c.surgery is None:
@@ -334,8 +338,7 @@ class MedicalState:
                     c.death = None
             timer = env.timeout(stage.stream.exponential(1.0 / stage.spec.treatment))
             done = (yield timer | c.death) if c.death is not None else (yield timer) or (timer,)
-            stage.tick(env.now)
-            stage.busy -= 1
+            stage.count(env.now, busy=-1)
             if timer not in done:
                 self._end(c, "died_of_wounds")
                 return False
@@ -359,8 +362,7 @@ class MedicalState:
     def _leave_bed(self, stage: Stage, bed: simpy.Event | None) -> None:
         if bed is not None and stage.beds is not None:
             stage.beds.release(bed)  # type: ignore[arg-type]
-            stage.record_beds(self.env.now)  # in use until now
-            stage.beds_used -= 1
+            stage.occupancy.change(self.env.now, -1)
 
     def _end(self, c: Casualty, outcome: str, **where: str) -> None:
         c.outcome = outcome
@@ -616,14 +618,12 @@ def metrics(world: World) -> dict[str, float]:
     m["t1_surgery_1h_share"] = _share(t1, "surgery", 60, now) if has_role2 else math.nan
     m["t1_surgery_2h_share"] = _share(t1, "surgery", 120, now) if has_role2 else math.nan
     for fid, st in ms.stages.items():
-        st.tick(now)
         m[f"wait_h.{fid}"] = sum(st.waits) / len(st.waits) / 60.0 if st.waits else math.nan
         m[f"wait_p90_h.{fid}"] = _p90(st.waits)
-        m[f"queue_avg.{fid}"] = st.area / span if span > 0 else math.nan
-        m[f"team_utilisation.{fid}"] = st.busy_area / (st.spec.teams * span) if span > 0 else math.nan
+        m[f"queue_avg.{fid}"] = st.queue.mean(now)
+        m[f"team_utilisation.{fid}"] = st.busy.integral(now) / (st.spec.teams * span) if span > 0 else math.nan
         if st.spec.beds:
-            st.record_beds(now)  # the beds still in use at the end
-            m[f"peak_beds.{fid}"] = float(st.peak_beds)
+            m[f"peak_beds.{fid}"] = float(st.occupancy.maximum(now))
         if st.spec.beds and st.spec.when_full != "queue":
             name = _FULL[st.spec.when_full][0]
             m[f"{name}.{fid}"] = float(st.blocked)
