@@ -203,15 +203,10 @@ class MedicalState:
     def _care(self, c: Casualty) -> Process:
         env = self.env
         c.death = env.timeout(c.dies_at - env.now) if math.isfinite(c.dies_at) else None
-        stage = self.stages[self.entry[c.place]]
-        bed = None
-        if stage.spec.when_full == "block" and stage.beds is not None:  # held at the point of injury meanwhile
-            bed = yield from self._reserve(c, stage)
-            if bed is None:
-                return
-        if stage.spec.carry and not (yield from self._wait(c, env.timeout(stage.spec.carry))):
-            self._leave_bed(stage, bed)
+        entered = yield from self._enter(c)
+        if entered is None:
             return
+        stage, bed = entered
         while True:
             if bed is None:
                 admitted = yield from self._admit(c, stage)
@@ -224,28 +219,50 @@ class MedicalState:
             if not ok:
                 self._leave_bed(stage, bed)
                 return
-            spec = stage.spec
-            if spec.role == 1 and c.triage == "T3":
-                self._end(c, "returned_to_duty")
-            elif spec.next is None:
-                self._end(c, "evacuated")
-            if c.outcome is not None:
-                self._leave_bed(stage, bed)
+            onward = yield from self._onward(c, stage, bed)
+            if onward is None:
                 return
-            nxt = self.stages[spec.next]  # type: ignore[index]
-            reserved = None
-            if nxt.spec.when_full == "block" and nxt.beds is not None:  # keep this bed until one is free there
-                reserved = yield from self._reserve(c, nxt)
-                if reserved is None:
-                    self._leave_bed(stage, bed)
-                    return
-            leg = self.legs.get(nxt.spec.id)
-            if leg is not None and not (yield from self._evacuate(c, leg, spec.id)):
-                self._leave_bed(stage, bed)
-                self._leave_bed(nxt, reserved)
-                return
+            stage, bed = onward
+
+    def _enter(self, c: Casualty) -> Process:
+        """The facility serving the point of injury, reached after the carry, with the bed held there while
+        the casualty waits at the point of injury (when_full: block); None if it dies on the way."""
+        stage = self.stages[self.entry[c.place]]
+        bed = None
+        if stage.spec.when_full == "block" and stage.beds is not None:  # held at the point of injury meanwhile
+            bed = yield from self._reserve(c, stage)
+            if bed is None:
+                return None
+        if stage.spec.carry and not (yield from self._wait(c, self.env.timeout(stage.spec.carry))):
             self._leave_bed(stage, bed)
-            stage, bed = nxt, reserved
+            return None
+        return stage, bed
+
+    def _onward(self, c: Casualty, stage: Stage, bed: simpy.Event | None) -> Process:
+        """After treatment at ``stage``: None when the casualty leaves the chain (an outcome, or death on the
+        way), else the next facility, reached, and the bed held there for it (when_full: block)."""
+        spec = stage.spec
+        if spec.role == 1 and c.triage == "T3":
+            self._end(c, "returned_to_duty")
+        elif spec.next is None:
+            self._end(c, "evacuated")
+        if c.outcome is not None:
+            self._leave_bed(stage, bed)
+            return None
+        nxt = self.stages[spec.next]  # type: ignore[index]
+        reserved = None
+        if nxt.spec.when_full == "block" and nxt.beds is not None:  # keep this bed until one is free there
+            reserved = yield from self._reserve(c, nxt)
+            if reserved is None:
+                self._leave_bed(stage, bed)
+                return None
+        leg = self.legs.get(nxt.spec.id)
+        if leg is not None and not (yield from self._evacuate(c, leg, spec.id)):
+            self._leave_bed(stage, bed)
+            self._leave_bed(nxt, reserved)
+            return None
+        self._leave_bed(stage, bed)
+        return nxt, reserved
 
     def _admit(self, c: Casualty, stage: Stage) -> Process:
         """Arrival at ``stage``: a bed (waiting for it if need be), or its when_full rule; None when the casualty
@@ -598,11 +615,13 @@ def declare(s: Scenario) -> list[MetricSpec]:
     return out
 
 
-def metrics(world: World) -> dict[str, float]:
-    if world.services.find(MedicalState) is None:
-        return {}
-    ms, now = state(world), world.now
-    span = now - ms.since  # the time statistics cover: from the warm-up to now
+def _mean_h(xs: list[float]) -> float:
+    """Mean in hours of minutes ``xs`` (NaN when there are none)."""
+    return sum(xs) / len(xs) / 60.0 if xs else math.nan
+
+
+def _casualty_metrics(ms: MedicalState, now: float) -> dict[str, float]:
+    """Counts by triage and outcome, and the T1 shares, of the casualties injured from the warm-up on."""
     cs = [c for c in ms.casualties if c.injured >= ms.since] if ms.since else ms.casualties
     m: dict[str, float] = {"casualties": float(len(cs))}
     for t in TRIAGE:
@@ -611,27 +630,54 @@ def metrics(world: World) -> dict[str, float]:
         if outcome != "turned_away" or _turns_away(ms.med):
             m[outcome] = float(sum(1 for c in cs if c.outcome == outcome))
     m["in_care"] = float(sum(1 for c in cs if c.outcome is None))
-    t1 = [c for c in cs if c.triage == "T1"]
+    return m | _t1_shares(ms, [c for c in cs if c.triage == "T1"], now)
+
+
+def _t1_shares(ms: MedicalState, t1: list[Casualty], now: float) -> dict[str, float]:
+    """The 10-1-2 timeline and the golden hour: shares of T1 casualties at each milestone in time."""
     has_role2 = any(f.role >= 2 for f in ms.med.facilities)
-    m["t1_care_10min_share"] = _share(t1, "care", 10, now)
-    m["t1_resus_1h_share"] = _share(t1, "role2", 60, now) if has_role2 else math.nan
-    m["t1_surgery_1h_share"] = _share(t1, "surgery", 60, now) if has_role2 else math.nan
-    m["t1_surgery_2h_share"] = _share(t1, "surgery", 120, now) if has_role2 else math.nan
+    return {
+        "t1_care_10min_share": _share(t1, "care", 10, now),
+        "t1_resus_1h_share": _share(t1, "role2", 60, now) if has_role2 else math.nan,
+        "t1_surgery_1h_share": _share(t1, "surgery", 60, now) if has_role2 else math.nan,
+        "t1_surgery_2h_share": _share(t1, "surgery", 120, now) if has_role2 else math.nan,
+    }
+
+
+def _stage_metrics(fid: str, st: Stage, now: float, span: float) -> dict[str, float]:
+    """One facility's waits, queue, teams' utilisation, beds and blocking, from the warm-up on."""
+    m = {
+        f"wait_h.{fid}": _mean_h(st.waits),
+        f"wait_p90_h.{fid}": _p90(st.waits),
+        f"queue_avg.{fid}": st.queue.mean(now),
+        f"team_utilisation.{fid}": st.busy.integral(now) / (st.spec.teams * span) if span > 0 else math.nan,
+    }
+    if st.spec.beds:
+        m[f"peak_beds.{fid}"] = float(st.occupancy.maximum(now))
+    if st.spec.beds and st.spec.when_full != "queue":
+        name = _FULL[st.spec.when_full][0]
+        m[f"{name}.{fid}"] = float(st.blocked)
+        m[f"{name}_share.{fid}"] = st.blocked / st.offered if st.offered else math.nan
+    return m
+
+
+def _leg_metrics(ms: MedicalState, leg: Leg, span: float) -> dict[str, float]:
+    """One evacuation leg's waits, and its assets' MEDEVAC time and time waited for them, from the warm-up on."""
+    m = {f"evac_wait_h.{leg.to}": _mean_h(leg.waits), f"evac_wait_p90_h.{leg.to}": _p90(leg.waits)}
+    for a in leg.assets:
+        m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / span if span > 0 else math.nan
+        m[f"medevac_asset_wait_h.{a.id}"] = ms.lock_wait_min.get(a.id, 0.0) / 60.0
+    return m
+
+
+def metrics(world: World) -> dict[str, float]:
+    if world.services.find(MedicalState) is None:
+        return {}
+    ms, now = state(world), world.now
+    span = now - ms.since  # the time statistics cover: from the warm-up to now
+    m = _casualty_metrics(ms, now)
     for fid, st in ms.stages.items():
-        m[f"wait_h.{fid}"] = sum(st.waits) / len(st.waits) / 60.0 if st.waits else math.nan
-        m[f"wait_p90_h.{fid}"] = _p90(st.waits)
-        m[f"queue_avg.{fid}"] = st.queue.mean(now)
-        m[f"team_utilisation.{fid}"] = st.busy.integral(now) / (st.spec.teams * span) if span > 0 else math.nan
-        if st.spec.beds:
-            m[f"peak_beds.{fid}"] = float(st.occupancy.maximum(now))
-        if st.spec.beds and st.spec.when_full != "queue":
-            name = _FULL[st.spec.when_full][0]
-            m[f"{name}.{fid}"] = float(st.blocked)
-            m[f"{name}_share.{fid}"] = st.blocked / st.offered if st.offered else math.nan
-    for to, leg in ms.legs.items():
-        m[f"evac_wait_h.{to}"] = sum(leg.waits) / len(leg.waits) / 60.0 if leg.waits else math.nan
-        m[f"evac_wait_p90_h.{to}"] = _p90(leg.waits)
-        for a in leg.assets:
-            m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / span if span > 0 else math.nan
-            m[f"medevac_asset_wait_h.{a.id}"] = ms.lock_wait_min.get(a.id, 0.0) / 60.0
+        m.update(_stage_metrics(fid, st, now, span))
+    for leg in ms.legs.values():
+        m.update(_leg_metrics(ms, leg, span))
     return m
