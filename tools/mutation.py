@@ -9,9 +9,9 @@ Run from the repository root:
 A fault is *killed* when its tests fail; one that survives is a behaviour no test pins down. Each
 fault names the tests to run (a few files, so a full run takes minutes, not hours). Each fault is applied
 to a copy of the repository in a temporary folder, never to the checkout itself: the tests running beside
-it (pytest-xdist's other workers, an editor) never see a mutated file. The faults are the ones an independent review found surviving (issue 9)
-and the behaviours added since; a fault whose text no longer matches the code is reported as stale,
-so the list cannot silently rot.
+it (pytest-xdist's other workers, an editor) never see a mutated file. The faults are the ones an
+independent review found surviving (issue 9) and the behaviours added since; a fault whose text no
+longer matches the code is reported as stale, so the list cannot silently rot.
 """
 
 from __future__ import annotations
