@@ -185,9 +185,9 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "a blocked casualty gives up its bed upstream",
         "sim/models/medical.py",
-        "            reserved = None\n            if nxt.spec.when_full",
-        "            self._leave_bed(stage, bed)\n            bed = None\n"
-        "            reserved = None\n            if nxt.spec.when_full",
+        "        reserved = None\n        if nxt.spec.when_full",
+        "        self._leave_bed(stage, bed)\n        bed = None\n"
+        "        reserved = None\n        if nxt.spec.when_full",
         ("tests/models/test_medical_blocking.py",),
     ),
     Fault(
@@ -206,10 +206,9 @@ FAULTS: tuple[Fault, ...] = (
     ),
     Fault(
         "time-averages integrate from the start, not the warm-up",
-        "sim/models/medical.py",
-        "if now > self.since:  # the time-averages integrate from the warm-up on\n"
-        "            dt = now - max(self.last, self.since)",
-        "if True:\n            dt = now - self.last",
+        "sim/engine/monitor.py",  # a facility's queue and teams busy are monitors
+        "if t > self.warmup:\n            dt = t - max(self.last, self.warmup)",
+        "if True:\n            dt = t - self.last",
         ("tests/models/test_warmup.py",),
     ),
     Fault(
@@ -246,6 +245,13 @@ FAULTS: tuple[Fault, ...] = (
         "per_sortie = list(fs.per_sortie.items()) if fs else []",
         "per_sortie = []",
         ("tests/check/test_check_fuel.py",),
+    ),
+    Fault(
+        "the monitor counts a level held across the warm-up from its start",
+        "sim/engine/monitor.py",
+        "dt = t - max(self.last, self.warmup)",
+        "dt = t - self.last",
+        ("tests/engine/test_monitor.py",),
     ),
 )
 

@@ -21,6 +21,7 @@ from sim.config.identity import ScenarioKey
 from sim.config.schema import Scenario
 from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass, measure_of
 from sim.engine.bus import MoveRequested, PowerChanged, StateChanged
+from sim.engine.monitor import Monitor
 from sim.engine.timers import Entry, alarm, withdraw
 from sim.engine.units import Unit, UnitState
 from sim.models.contract import Better, Kind, MetricSpec
@@ -71,8 +72,8 @@ class Tank:
         "ledger",
         "level",
         "ls",
-        "out_min",
         "out_since",
+        "outage",
         "rate",
         "t",
         "unit",
@@ -85,7 +86,7 @@ class Tank:
         self.rate = 0.0
         self.t = 0.0
         self.out_since: float | None = None
-        self.out_min = 0.0
+        self.outage = Monitor()  # 1 while out of stock; supplies count the whole run, so no warm-up
         self.alarm: Entry | None = None  # the pending alarm's entry in the event queue
 
     def settle(self) -> None:
@@ -111,7 +112,7 @@ class Tank:
             return 0.0
         self.level += accepted
         if self.out_since is not None:
-            self.out_min += self.ls.env.now - self.out_since
+            self.outage.set(self.ls.env.now, 0)
             self.out_since = None
             self.ls.world.emit("restocked", unit=self.unit.id, cls=self.cls)
             self.ls.world.bus.publish(PowerChanged(self.unit))
@@ -161,6 +162,7 @@ class Tank:
         self.level = 0.0
         if self.out_since is None:
             self.out_since = self.ls.env.now
+            self.outage.set(self.out_since, 1)
             self.ls.world.emit("stockout", unit=self.unit.id, cls=self.cls)
             self.ls.world.bus.publish(PowerChanged(self.unit))
             if self.cls == "water":
@@ -172,7 +174,7 @@ class Tank:
                 self.ls.env.timeout(grace).callbacks.append(degraded)
 
     def outage_min(self) -> float:
-        return self.out_min + (self.ls.env.now - self.out_since if self.out_since is not None else 0.0)
+        return self.outage.integral(self.ls.env.now)
 
 
 class Bin:

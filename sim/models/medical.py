@@ -26,6 +26,7 @@ import simpy
 from sim.config.medical import TRIAGE, Facility, Medical
 from sim.config.schema import Scenario
 from sim.engine.lock import Lock, LockRequest
+from sim.engine.monitor import Monitor
 from sim.engine.movement import travel
 from sim.engine.rng import Stream
 from sim.engine.timers import cancel
@@ -72,32 +73,38 @@ class Stage:
     beds: Lock | None
     waits: list[float] = field(default_factory=list)
     arrivals: int = 0
-    waiting: int = 0
-    area: float = 0.0  # ∫ number waiting dt
-    busy_area: float = 0.0  # ∫ teams busy dt
-    busy: int = 0
-    last: float = 0.0
-    beds_used: int = 0
-    peak_beds: int = 0
     offered: int = 0  # casualties who asked this facility for a bed
     blocked: int = 0  # ... and found every bed taken (then diverted, held or turned away by its when_full rule)
     since: float = 0.0  # the warm-up: statistics before it are left out
+    queue: Monitor = field(init=False)  # casualties waiting for a team
+    busy: Monitor = field(init=False)  # teams treating
+    occupancy: Monitor = field(init=False)  # beds in use
+
+    def __post_init__(self) -> None:
+        self.queue, self.busy, self.occupancy = (Monitor(self.since) for _ in range(3))
+
+    @property
+    def waiting(self) -> int:
+        return int(self.queue.level)
+
+    @property
+    def beds_used(self) -> int:
+        return int(self.occupancy.level)
+
+    @property
+    def peak_beds(self) -> float:
+        """Most beds in use at once from the warm-up to the last change (NaN before the warm-up)."""
+        return self.occupancy.maximum(self.occupancy.last)
 
     @property
     def full(self) -> bool:
         return self.beds is not None and self.beds.count >= self.beds.capacity
 
-    def tick(self, now: float) -> None:
-        if now > self.since:  # the time-averages integrate from the warm-up on
-            dt = now - max(self.last, self.since)
-            self.area += self.waiting * dt
-            self.busy_area += self.busy * dt
-        self.last = now
-
-    def record_beds(self, now: float) -> None:
-        """Beds in use count towards the peak from the warm-up on: called as one is taken, given up, and at the end."""
-        if now >= self.since:
-            self.peak_beds = max(self.peak_beds, self.beds_used)
+    def count(self, now: float, waiting: int = 0, busy: int = 0) -> None:
+        """Move the queue and the teams busy at ``now``. Both monitors are settled at every move of either, as
+        one clock kept them before: the same terms, summed in the same order, give the same digits."""
+        self.queue.change(now, waiting)
+        self.busy.change(now, busy)
 
     def ask_bed(self, now: float) -> None:
         """A casualty asks for a bed: an arrival and, when every bed is taken, a blocked one (from the warm-up on)."""
@@ -196,15 +203,10 @@ class MedicalState:
     def _care(self, c: Casualty) -> Process:
         env = self.env
         c.death = env.timeout(c.dies_at - env.now) if math.isfinite(c.dies_at) else None
-        stage = self.stages[self.entry[c.place]]
-        bed = None
-        if stage.spec.when_full == "block" and stage.beds is not None:  # held at the point of injury meanwhile
-            bed = yield from self._reserve(c, stage)
-            if bed is None:
-                return
-        if stage.spec.carry and not (yield from self._wait(c, env.timeout(stage.spec.carry))):
-            self._leave_bed(stage, bed)
+        entered = yield from self._enter(c)
+        if entered is None:
             return
+        stage, bed = entered
         while True:
             if bed is None:
                 admitted = yield from self._admit(c, stage)
@@ -217,28 +219,50 @@ class MedicalState:
             if not ok:
                 self._leave_bed(stage, bed)
                 return
-            spec = stage.spec
-            if spec.role == 1 and c.triage == "T3":
-                self._end(c, "returned_to_duty")
-            elif spec.next is None:
-                self._end(c, "evacuated")
-            if c.outcome is not None:
-                self._leave_bed(stage, bed)
+            onward = yield from self._onward(c, stage, bed)
+            if onward is None:
                 return
-            nxt = self.stages[spec.next]  # type: ignore[index]
-            reserved = None
-            if nxt.spec.when_full == "block" and nxt.beds is not None:  # keep this bed until one is free there
-                reserved = yield from self._reserve(c, nxt)
-                if reserved is None:
-                    self._leave_bed(stage, bed)
-                    return
-            leg = self.legs.get(nxt.spec.id)
-            if leg is not None and not (yield from self._evacuate(c, leg, spec.id)):
-                self._leave_bed(stage, bed)
-                self._leave_bed(nxt, reserved)
-                return
+            stage, bed = onward
+
+    def _enter(self, c: Casualty) -> Process:
+        """The facility serving the point of injury, reached after the carry, with the bed held there while
+        the casualty waits at the point of injury (when_full: block); None if it dies on the way."""
+        stage = self.stages[self.entry[c.place]]
+        bed = None
+        if stage.spec.when_full == "block" and stage.beds is not None:  # held at the point of injury meanwhile
+            bed = yield from self._reserve(c, stage)
+            if bed is None:
+                return None
+        if stage.spec.carry and not (yield from self._wait(c, self.env.timeout(stage.spec.carry))):
             self._leave_bed(stage, bed)
-            stage, bed = nxt, reserved
+            return None
+        return stage, bed
+
+    def _onward(self, c: Casualty, stage: Stage, bed: simpy.Event | None) -> Process:
+        """After treatment at ``stage``: None when the casualty leaves the chain (an outcome, or death on the
+        way), else the next facility, reached, and the bed held there for it (when_full: block)."""
+        spec = stage.spec
+        if spec.role == 1 and c.triage == "T3":
+            self._end(c, "returned_to_duty")
+        elif spec.next is None:
+            self._end(c, "evacuated")
+        if c.outcome is not None:
+            self._leave_bed(stage, bed)
+            return None
+        nxt = self.stages[spec.next]  # type: ignore[index]
+        reserved = None
+        if nxt.spec.when_full == "block" and nxt.beds is not None:  # keep this bed until one is free there
+            reserved = yield from self._reserve(c, nxt)
+            if reserved is None:
+                self._leave_bed(stage, bed)
+                return None
+        leg = self.legs.get(nxt.spec.id)
+        if leg is not None and not (yield from self._evacuate(c, leg, spec.id)):
+            self._leave_bed(stage, bed)
+            self._leave_bed(nxt, reserved)
+            return None
+        self._leave_bed(stage, bed)
+        return nxt, reserved
 
     def _admit(self, c: Casualty, stage: Stage) -> Process:
         """Arrival at ``stage``: a bed (waiting for it if need be), or its when_full rule; None when the casualty
@@ -289,8 +313,7 @@ class MedicalState:
         return bed
 
     def _took_bed(self, stage: Stage) -> None:
-        stage.beds_used += 1
-        stage.record_beds(self.env.now)
+        stage.occupancy.change(self.env.now, +1)
 
     def _evacuate(self, c: Casualty, leg: Leg, source: str) -> Process:
         """Wait at facility ``source`` until an asset of ``leg`` has carried ``c`` to ``leg.to``; False if it died."""
@@ -308,23 +331,21 @@ class MedicalState:
 
     def _treat(self, c: Casualty, stage: Stage) -> Process:
         env = self.env
-        stage.tick(env.now)
         arrived = env.now
         counted = arrived >= self.since  # arrivals before the warm-up are left out of the statistics
         stage.arrivals += counted
-        stage.waiting += 1
+        stage.count(arrived, waiting=+1)
         with stage.teams.request(priority=c.priority) as team:
             # the race with death is written out here rather than through _wait: the context manager already
             # gives up the team, and this is the chain's hot path (a condition event only while death can come)
             got = (yield team | c.death) if c.death is not None else (yield team) or (team,)
-            stage.tick(env.now)
-            stage.waiting -= 1
+            stage.count(env.now, waiting=-1)
             if team not in got:
                 self._end(c, "died_of_wounds")
                 return False
             if counted:
                 stage.waits.append(env.now - arrived)
-            stage.busy += 1
+            stage.count(env.now, busy=+1)
             if c.care is None:
                 c.care = env.now
             if stage.spec.role >= 2 and c.surgery is None:
@@ -334,8 +355,7 @@ class MedicalState:
                     c.death = None
             timer = env.timeout(stage.stream.exponential(1.0 / stage.spec.treatment))
             done = (yield timer | c.death) if c.death is not None else (yield timer) or (timer,)
-            stage.tick(env.now)
-            stage.busy -= 1
+            stage.count(env.now, busy=-1)
             if timer not in done:
                 self._end(c, "died_of_wounds")
                 return False
@@ -359,8 +379,7 @@ class MedicalState:
     def _leave_bed(self, stage: Stage, bed: simpy.Event | None) -> None:
         if bed is not None and stage.beds is not None:
             stage.beds.release(bed)  # type: ignore[arg-type]
-            stage.record_beds(self.env.now)  # in use until now
-            stage.beds_used -= 1
+            stage.occupancy.change(self.env.now, -1)
 
     def _end(self, c: Casualty, outcome: str, **where: str) -> None:
         c.outcome = outcome
@@ -596,11 +615,13 @@ def declare(s: Scenario) -> list[MetricSpec]:
     return out
 
 
-def metrics(world: World) -> dict[str, float]:
-    if world.services.find(MedicalState) is None:
-        return {}
-    ms, now = state(world), world.now
-    span = now - ms.since  # the time statistics cover: from the warm-up to now
+def _mean_h(xs: list[float]) -> float:
+    """Mean in hours of minutes ``xs`` (NaN when there are none)."""
+    return sum(xs) / len(xs) / 60.0 if xs else math.nan
+
+
+def _casualty_metrics(ms: MedicalState, now: float) -> dict[str, float]:
+    """Counts by triage and outcome, and the T1 shares, of the casualties injured from the warm-up on."""
     cs = [c for c in ms.casualties if c.injured >= ms.since] if ms.since else ms.casualties
     m: dict[str, float] = {"casualties": float(len(cs))}
     for t in TRIAGE:
@@ -609,29 +630,54 @@ def metrics(world: World) -> dict[str, float]:
         if outcome != "turned_away" or _turns_away(ms.med):
             m[outcome] = float(sum(1 for c in cs if c.outcome == outcome))
     m["in_care"] = float(sum(1 for c in cs if c.outcome is None))
-    t1 = [c for c in cs if c.triage == "T1"]
+    return m | _t1_shares(ms, [c for c in cs if c.triage == "T1"], now)
+
+
+def _t1_shares(ms: MedicalState, t1: list[Casualty], now: float) -> dict[str, float]:
+    """The 10-1-2 timeline and the golden hour: shares of T1 casualties at each milestone in time."""
     has_role2 = any(f.role >= 2 for f in ms.med.facilities)
-    m["t1_care_10min_share"] = _share(t1, "care", 10, now)
-    m["t1_resus_1h_share"] = _share(t1, "role2", 60, now) if has_role2 else math.nan
-    m["t1_surgery_1h_share"] = _share(t1, "surgery", 60, now) if has_role2 else math.nan
-    m["t1_surgery_2h_share"] = _share(t1, "surgery", 120, now) if has_role2 else math.nan
+    return {
+        "t1_care_10min_share": _share(t1, "care", 10, now),
+        "t1_resus_1h_share": _share(t1, "role2", 60, now) if has_role2 else math.nan,
+        "t1_surgery_1h_share": _share(t1, "surgery", 60, now) if has_role2 else math.nan,
+        "t1_surgery_2h_share": _share(t1, "surgery", 120, now) if has_role2 else math.nan,
+    }
+
+
+def _stage_metrics(fid: str, st: Stage, now: float, span: float) -> dict[str, float]:
+    """One facility's waits, queue, teams' utilisation, beds and blocking, from the warm-up on."""
+    m = {
+        f"wait_h.{fid}": _mean_h(st.waits),
+        f"wait_p90_h.{fid}": _p90(st.waits),
+        f"queue_avg.{fid}": st.queue.mean(now),
+        f"team_utilisation.{fid}": st.busy.integral(now) / (st.spec.teams * span) if span > 0 else math.nan,
+    }
+    if st.spec.beds:
+        m[f"peak_beds.{fid}"] = float(st.occupancy.maximum(now))
+    if st.spec.beds and st.spec.when_full != "queue":
+        name = _FULL[st.spec.when_full][0]
+        m[f"{name}.{fid}"] = float(st.blocked)
+        m[f"{name}_share.{fid}"] = st.blocked / st.offered if st.offered else math.nan
+    return m
+
+
+def _leg_metrics(ms: MedicalState, leg: Leg, span: float) -> dict[str, float]:
+    """One evacuation leg's waits, and its assets' MEDEVAC time and time waited for them, from the warm-up on."""
+    m = {f"evac_wait_h.{leg.to}": _mean_h(leg.waits), f"evac_wait_p90_h.{leg.to}": _p90(leg.waits)}
+    for a in leg.assets:
+        m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / span if span > 0 else math.nan
+        m[f"medevac_asset_wait_h.{a.id}"] = ms.lock_wait_min.get(a.id, 0.0) / 60.0
+    return m
+
+
+def metrics(world: World) -> dict[str, float]:
+    if world.services.find(MedicalState) is None:
+        return {}
+    ms, now = state(world), world.now
+    span = now - ms.since  # the time statistics cover: from the warm-up to now
+    m = _casualty_metrics(ms, now)
     for fid, st in ms.stages.items():
-        st.tick(now)
-        m[f"wait_h.{fid}"] = sum(st.waits) / len(st.waits) / 60.0 if st.waits else math.nan
-        m[f"wait_p90_h.{fid}"] = _p90(st.waits)
-        m[f"queue_avg.{fid}"] = st.area / span if span > 0 else math.nan
-        m[f"team_utilisation.{fid}"] = st.busy_area / (st.spec.teams * span) if span > 0 else math.nan
-        if st.spec.beds:
-            st.record_beds(now)  # the beds still in use at the end
-            m[f"peak_beds.{fid}"] = float(st.peak_beds)
-        if st.spec.beds and st.spec.when_full != "queue":
-            name = _FULL[st.spec.when_full][0]
-            m[f"{name}.{fid}"] = float(st.blocked)
-            m[f"{name}_share.{fid}"] = st.blocked / st.offered if st.offered else math.nan
-    for to, leg in ms.legs.items():
-        m[f"evac_wait_h.{to}"] = sum(leg.waits) / len(leg.waits) / 60.0 if leg.waits else math.nan
-        m[f"evac_wait_p90_h.{to}"] = _p90(leg.waits)
-        for a in leg.assets:
-            m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / span if span > 0 else math.nan
-            m[f"medevac_asset_wait_h.{a.id}"] = ms.lock_wait_min.get(a.id, 0.0) / 60.0
+        m.update(_stage_metrics(fid, st, now, span))
+    for leg in ms.legs.values():
+        m.update(_leg_metrics(ms, leg, span))
     return m

@@ -13,6 +13,7 @@ import simpy
 
 from sim.config.schema import Scenario
 from sim.config.supply import SUPPLY_CLASSES, SupplyLine
+from sim.engine.monitor import Monitor
 from sim.engine.movement import travel
 from sim.engine.units import ORDER_PRIORITY, Unit
 from sim.models.contract import Better, Kind, MetricSpec
@@ -30,8 +31,8 @@ SECTIONS = ("supply_lines", "traffic")
 class Port:
     berths: simpy.Resource
     waits: list[float] = field(default_factory=list)
-    busy_min: float = 0.0
-    holding: dict[int, float] = field(default_factory=dict)  # request id -> since
+    busy_min: float = 0.0  # berth time of the stays that have ended, from the warm-up on
+    stays: dict[int, Monitor] = field(default_factory=dict)  # request id -> the stay under way: one berth in use
 
 
 class LinesState:
@@ -39,6 +40,7 @@ class LinesState:
 
     def __init__(self, world: World, ls: LogisticsState):
         self.world, self.env, self.ls = world, world.env, ls
+        self.since = world.scenario.scenario.warmup
         self.ports = {
             p: Port(simpy.Resource(self.env, capacity=place.berths))
             for p, place in world.scenario.map.places.items()
@@ -47,7 +49,6 @@ class LinesState:
         self.deliveries: list[tuple[str, str, float]] = []  # (line, class, amount)
         self.trips_on_time: list[bool] = []  # per completed delivery trip
         self.busy_min: dict[str, float] = {}
-        self.since = world.scenario.scenario.warmup
 
     def alongside(self, place: str, minutes: float, ship: bool = True) -> Process:
         """Spend ``minutes`` loading or unloading; a ship takes a berth (queueing if all are taken)."""
@@ -60,11 +61,10 @@ class LinesState:
             yield req
             if t0 >= self.since:  # queue statistics count from the warm-up on
                 port.waits.append(self.env.now - t0)
-            port.holding[id(req)] = self.env.now
+            # one monitor per stay: the port's berth time adds whole stays as they end, in that order
+            port.stays[id(req)] = Monitor(self.since, level=1, start=self.env.now)
             yield self.env.timeout(minutes)
-            held = port.holding.pop(id(req))
-            if self.env.now > self.since:
-                port.busy_min += self.env.now - max(held, self.since)
+            port.busy_min += port.stays.pop(id(req)).integral(self.env.now)
 
     def delivered_by_line(self) -> list[tuple[str, str, float]]:
         totals: dict[tuple[str, str], float] = {}
@@ -258,8 +258,8 @@ def metrics(world: World) -> dict[str, float]:
         for t in line.transports:
             m[f"utilisation.{t}"] = lines.busy_min.get(t, 0.0) / world.now if world.now else 0.0
     for p, port in lines.ports.items():
-        ongoing = sum(max(0.0, world.now - max(held, lines.since)) for held in port.holding.values())
         span = port.berths.capacity * (world.now - lines.since)
+        ongoing = sum(stay.integral(world.now) for stay in port.stays.values())
         m[f"berth_utilisation.{p}"] = (port.busy_min + ongoing) / span if span > 0 else 0.0
         m[f"berth_wait_h.{p}"] = sum(port.waits) / len(port.waits) / 60.0 if port.waits else math.nan
     return m
