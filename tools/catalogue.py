@@ -1,5 +1,5 @@
 """Keep the message catalogues in step with the code: extract the messages of sim/present, sim/serve and
-sim/cli.py, merge them into each language's .po (keeping its translations) and compile the .mo that exsim reads.
+sim/cli, merge them into each language's .po (keeping its translations) and compile the .mo that exsim reads.
 
     python tools/catalogue.py           # after changing or adding a message; then translate the new ones
     python tools/catalogue.py --check   # exit 1 if a .po lacks a message or a .mo is stale (CI runs the test)
@@ -23,7 +23,7 @@ SOURCES = [
     ("present/**.py", "python"),
     ("serve/**.py", "python"),
     ("play/**.py", "python"),
-    ("cli.py", "python"),
+    ("cli/**.py", "python"),
     ("**.py", "ignore"),
 ]
 

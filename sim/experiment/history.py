@@ -177,9 +177,7 @@ def _explicit(out: Path, force: bool, resume: bool, resumable: bool) -> Target:
     if work.exists():
         if resume and resumable:
             return Target(out, work, resumed=True)
-        if resumable and not force and _has_replications(work):
-            raise ExsimError(f"{out}: an interrupted sweep was left here; add --resume to complete it, or --force")
-        shutil.rmtree(work)
+        _clear_partial(out, work, force, resumable)
     if filled and not force:
         hint = "--resume to complete it, " if resumable else ""
         raise ExsimError(
@@ -191,6 +189,13 @@ def _explicit(out: Path, force: bool, resume: bool, resumable: bool) -> Target:
     except OSError as e:
         raise ExsimError(f"cannot create the output folder {out}: {e.strerror or e}") from None
     return Target(out, work)  # an existing ``out`` (--force, or empty) is swapped out at the commit
+
+
+def _clear_partial(out: Path, work: Path, force: bool, resumable: bool) -> None:
+    """Remove an interrupted write's folder beside ``out``, unless it holds a sweep's replications to resume."""
+    if resumable and not force and _has_replications(work):
+        raise ExsimError(f"{out}: an interrupted sweep was left here; add --resume to complete it, or --force")
+    shutil.rmtree(work)
 
 
 def _has_replications(folder: Path) -> bool:

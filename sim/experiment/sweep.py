@@ -118,17 +118,10 @@ def run_plan(
     With ``plan.precision``, rounds follow: a point whose interval is still too wide gets twice its
     replications (same seeds, so the result does not depend on how the rounds were cut).
     """
-    most = len(plan.points) * max(plan.replications, _cap(plan) if plan.precision else 0)
-    if most > MAX_TOTAL:
-        raise ExsimError(
-            f"{len(plan.points):,} points x {most // len(plan.points):,} replications is {most:,} replications: "
-            f"at most {MAX_TOTAL:,} in one sweep (fewer points, or fewer replications a point)"
-        )
+    _refuse_too_big(plan)
     rows = [
         PointRow(p.index, p.label, dict(p.settings), s.digest) for p, s in zip(plan.points, plan.scenarios, strict=True)
     ]
-    if plan.precision and plan.precision[0] not in plan.metrics():
-        raise ExsimError(f"--precision: unknown metric {plan.precision[0]!r}")
     manifest = {**plan.manifest(), **({"started": started} if started else {})}
     store = ResultStore.create(out, manifest, rows, plan.metrics(), resume)
     targets = {p.index: plan.replications for p in plan.points}
@@ -140,18 +133,44 @@ def run_plan(
         tasks = [Task(p, scenarios[p], plan.seed, reps) for p, reps in cut]
         total = sum(targets.values())
         finished = sum(1 for p, r in done if r < targets.get(p, 0))
-        if progress:
-            progress(finished, total)
-        for outcomes in execute(tasks, executor, workers, scheduler):
-            # a batch's replications arrive together: committed together, in one transaction
-            store.add_many((o.point, o.replication, o.seed, o.seconds, o.metrics, o.error) for o in outcomes)
-            finished += len(outcomes)
-            if progress:
-                progress(finished, total)
+        _run_round(store, tasks, (finished, total), progress, executor, workers, scheduler)
         grow = _too_wide(store, plan, targets)
         if not grow:
             return store
         targets.update(grow)
+
+
+def _refuse_too_big(plan: Plan) -> None:
+    """Refuse, before anything is written, a plan over the replication ceiling or watching an unknown metric."""
+    most = len(plan.points) * max(plan.replications, _cap(plan) if plan.precision else 0)
+    if most > MAX_TOTAL:
+        raise ExsimError(
+            f"{len(plan.points):,} points x {most // len(plan.points):,} replications is {most:,} replications: "
+            f"at most {MAX_TOTAL:,} in one sweep (fewer points, or fewer replications a point)"
+        )
+    if plan.precision and plan.precision[0] not in plan.metrics():
+        raise ExsimError(f"--precision: unknown metric {plan.precision[0]!r}")
+
+
+def _run_round(
+    store: ResultStore,
+    tasks: list[Task],
+    count: tuple[int, int],
+    progress: Progress | None,
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
+    """Compute one round's tasks into the store, telling ``progress`` (done, total) as they arrive."""
+    finished, total = count
+    if progress:
+        progress(finished, total)
+    for outcomes in execute(tasks, executor, workers, scheduler):
+        # a batch's replications arrive together: committed together, in one transaction
+        store.add_many((o.point, o.replication, o.seed, o.seconds, o.metrics, o.error) for o in outcomes)
+        finished += len(outcomes)
+        if progress:
+            progress(finished, total)
 
 
 def _cap(plan: Plan) -> int:

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import math
+import os
+import select
 import sys
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.live import Live
 
-from sim.errors import ExsimError
+from sim.check import load_scenario
+from sim.errors import ExsimError, capped
+from sim.play.batch import Batch, land
+from sim.play.folder import claim, default_folder, with_choices
 from sim.play.options import play_options
-
-if TYPE_CHECKING:
-    from sim.play.batch import Batch
-    from sim.play.session import PlaySession
-    from sim.present.i18n import Language
+from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession
+from sim.play.view import screen, story_line
+from sim.present import i18n
+from sim.present.i18n import Language
+from sim.present.placement import placement_lines
 
 HELP = """Play SCENARIO live with the class: a narrated run that stops at every inject and decision.
 
@@ -55,13 +63,6 @@ def play(
     runs: int,
     overrides: tuple[str, ...],
 ) -> None:
-    from sim.check import load_scenario
-    from sim.errors import capped
-    from sim.play.batch import Batch
-    from sim.play.folder import claim, default_folder, with_choices
-    from sim.play.session import PlaySession
-    from sim.present import i18n
-
     language = i18n.language(lang)
     loaded = load_scenario(scenario, overrides)
     for line in capped(loaded.warnings, "warnings"):
@@ -112,8 +113,6 @@ def _echo_lines(session: PlaySession, lines: list[Any]) -> None:
 
 def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
     """Plain narration; decisions from stdin lines (a number; empty or end of input: the default)."""
-    from sim.play.session import DecisionPause
-
     _ = language._
     while not session.finished and not session.stopped:
         _echo_lines(session, session.advance(math.inf))
@@ -143,77 +142,80 @@ def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
 
 def _live(session: PlaySession, speed: float, language: Language, chosen: Any) -> None:
     """The rich live view, keys read from the terminal in cbreak mode."""
-    import os
-    import select
-    import termios
-    import time
+    import termios  # POSIX only, here rather than at the top: the plain narration runs anywhere
     import tty
-
-    from rich.console import Console
-    from rich.live import Live
-
-    from sim.play.session import DecisionPause, InjectPause, OverrideOption
-    from sim.play.view import screen
 
     console = Console()
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)
-    lines: list[Any] = []
-    running = True
-    menu: list[OverrideOption] | None = None  # the facilitator's overrides, while their list is open
+    keys = _Keys(session, speed, chosen)
     try:
         tty.setcbreak(fd)
         with Live(console=console, auto_refresh=False, screen=True) as live:
             last = time.monotonic()
             while not session.finished and not session.stopped:
                 now = time.monotonic()
-                if running and session.pending is None and menu is None:  # the clock stands while a menu is open
-                    lines += session.advance(speed / 60.0 * (now - last))
+                if keys.running and session.pending is None and keys.menu is None:  # a menu stops the clock
+                    keys.lines += session.advance(keys.speed / 60.0 * (now - last))
                 last = now
-                shown = screen(session, lines, speed, running, language, menu, console.height, console.width)
+                shown = screen(
+                    session, keys.lines, keys.speed, keys.running, language, keys.menu, console.height, console.width
+                )
                 live.update(shown, refresh=True)
-                if not select.select([fd], [], [], 0.1)[0]:
-                    continue
-                key = os.read(fd, 1).decode(errors="ignore")
-                pause = session.pending
-                if menu is not None:
-                    if key.isdigit() and 1 <= int(key) <= len(menu):
-                        o = menu[int(key) - 1]
-                        lines += session.override(o.kind, o.target, **o.params)
-                        menu = None
-                    elif key in ("\x1b", "o"):
-                        menu = None
-                elif key == "q":
+                if select.select([fd], [], [], 0.1)[0] and not keys.press(os.read(fd, 1).decode(errors="ignore")):
                     break
-                elif key == "o":
-                    menu = session.possible_overrides()
-                elif isinstance(pause, InjectPause) and key in ("\r", "\n"):
-                    lines += session.acknowledge()
-                elif isinstance(pause, DecisionPause) and key.isdigit() and 1 <= int(key) <= len(pause.options):
-                    lines += session.choose(pause.options[int(key) - 1][0], by="class")
-                    chosen()
-                elif key == " ":
-                    running = not running
-                elif key == "s" and pause is None:
-                    lines += session.step()
-                elif key in ("+", "="):
-                    speed = min(speed * 2, 1e9)
-                elif key == "-":
-                    speed = max(speed / 2, 1.0)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
     if session.finished:
-        from sim.play.view import story_line
-
-        for line in lines[-len(session.scenario.objectives) - 1 :]:
+        for line in keys.lines[-len(session.scenario.objectives) - 1 :]:
             console.print(story_line(line, session.names))
+
+
+class _Keys:
+    """The live view's state as the keys change it: the story so far, pace, and the overrides' menu."""
+
+    def __init__(self, session: PlaySession, speed: float, chosen: Any) -> None:
+        self.session, self.speed, self.chosen = session, speed, chosen
+        self.lines: list[Any] = []
+        self.running = True
+        self.menu: list[OverrideOption] | None = None  # the facilitator's overrides, while their list is open
+
+    def press(self, key: str) -> bool:
+        """Act on one key; False: the facilitator quits (q)."""
+        session, pause = self.session, self.session.pending
+        if self.menu is not None:
+            self._pick(key, self.menu)
+        elif key == "q":
+            return False
+        elif key == "o":
+            self.menu = session.possible_overrides()
+        elif isinstance(pause, InjectPause) and key in ("\r", "\n"):
+            self.lines += session.acknowledge()
+        elif isinstance(pause, DecisionPause) and key.isdigit() and 1 <= int(key) <= len(pause.options):
+            self.lines += session.choose(pause.options[int(key) - 1][0], by="class")
+            self.chosen()
+        elif key == " ":
+            self.running = not self.running
+        elif key == "s" and pause is None:
+            self.lines += self.session.step()
+        elif key in ("+", "="):
+            self.speed = min(self.speed * 2, 1e9)
+        elif key == "-":
+            self.speed = max(self.speed / 2, 1.0)
+        return True
+
+    def _pick(self, key: str, menu: list[OverrideOption]) -> None:
+        """In the overrides' menu: a number applies that override; Esc or o closes the menu."""
+        if key.isdigit() and 1 <= int(key) <= len(menu):
+            o = menu[int(key) - 1]
+            self.lines += self.session.override(o.kind, o.target, **o.params)
+            self.menu = None
+        elif key in ("\x1b", "o"):
+            self.menu = None
 
 
 def _place(session: PlaySession, batch: Batch, language: Language) -> dict[str, Any]:
     """Wait for the batch, print where the run landed; play.json's placement."""
-    from sim.play.batch import land
-    from sim.present.placement import placement_lines
-
     _ = language._
     click.echo(_("placing your run among {n} simulated runs…").format(n=batch.runs), err=True)
     assert session.metrics is not None

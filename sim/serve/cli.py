@@ -1,4 +1,4 @@
-"""``exsim serve``: the classroom in a browser (imports its web stack only when it runs)."""
+"""``exsim serve``: the classroom in a browser (its web stack is imported only when it serves)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from pathlib import Path
 
 import click
 
-from sim.errors import MissingExtra
+from sim.check import load_scenario
+from sim.errors import MissingExtra, capped
+from sim.play.folder import claim, default_folder
 from sim.play.options import play_options
-from sim.serve import MAX_SPEED
+from sim.present import i18n
+from sim.serve import MAX_SPEED, server
 
 
 @click.command()
@@ -51,12 +54,6 @@ def serve(
     missing = [m for m in ("starlette", "uvicorn", "jinja2", "websockets") if importlib.util.find_spec(m) is None]
     if missing:
         raise MissingExtra("exsim serve", "serve", missing)
-    from sim.check import load_scenario
-    from sim.errors import capped
-    from sim.play.folder import claim, default_folder
-    from sim.present import i18n
-    from sim.serve import server
-
     code = i18n.choose(lang)
     loaded = load_scenario(scenario, overrides)
     for line in capped(loaded.warnings, "warnings"):

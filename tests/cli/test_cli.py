@@ -160,7 +160,7 @@ def test_plain_progress_follows_the_rounds_of_sequential_stopping(tmp_path):
 
 
 def test_plain_progress_says_100_percent_once_however_the_last_batch_reaches_it(capsys):
-    from sim.cli import _progress
+    from sim.cli.sweep import _progress
 
     with _progress(quiet=False) as tick:  # not a terminal under pytest: plain lines
         for done in (0, 61, 122, 128, 128):

@@ -379,13 +379,13 @@ def test_usage_errors_are_one_line_from_the_console_script(tmp_path):
 
 def test_a_bug_ends_with_a_short_report_and_exit_70(tmp_path, monkeypatch):
     """Without EXSIM_DEBUG an internal error is one line naming the exception and where it was raised."""
-    import sim.cli
+    import sim.cli.run
 
     def broken(*args, **kwargs):
         return {}["no such key"]
 
     monkeypatch.delenv("EXSIM_DEBUG")
-    monkeypatch.setattr(sim.cli, "record", broken)
+    monkeypatch.setattr(sim.cli.run, "record", broken)
     result = invoke(["run", V, "--reps", "1", "--out", "out"], tmp_path)
     assert result.exit_code == 70
     assert result.stderr.splitlines() == [
@@ -396,21 +396,21 @@ def test_a_bug_ends_with_a_short_report_and_exit_70(tmp_path, monkeypatch):
 
 
 def test_with_exsim_debug_a_bug_propagates(tmp_path, monkeypatch):
-    import sim.cli
+    import sim.cli.run
 
-    monkeypatch.setattr(sim.cli, "record", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(sim.cli.run, "record", lambda *a, **k: 1 / 0)
     result = CliRunner().invoke(main, ["run", V, "--reps", "1", "--out", str(tmp_path / "out")])
     assert isinstance(result.exception, ZeroDivisionError)
 
 
 def test_an_os_error_on_a_users_path_is_one_line_with_exit_2(tmp_path, monkeypatch):
     """The boundary's backstop: an OSError that no reader turned into a message names its file."""
-    import sim.cli
+    import sim.cli.run
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", "/somewhere/results")
 
-    monkeypatch.setattr(sim.cli, "record", denied)
+    monkeypatch.setattr(sim.cli.run, "record", denied)
     result = invoke(["run", V, "--reps", "1", "--out", "out"], tmp_path)
     assert result.exit_code == 2
     assert result.stderr == "/somewhere/results: permission denied\n"

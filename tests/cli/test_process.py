@@ -93,23 +93,25 @@ def test_exsim_run_starts_no_blas_threads_collects_nothing_while_starting_then_c
         """
         import atexit, gc, json, os, sys
         import sim.cli
+        from sim.cli.boundary import ExsimGroup
 
         seen = {}
         def collections():
             return sum(g["collections"] for g in gc.get_stats())
 
-        start = sim.cli.run.callback
-        def run(*args, **kwargs):
+        load = ExsimGroup._lazy_load
+        def lazy_load(self, name):  # `run` is imported here, after entry() has taken the process
             seen["at start"] = collections()
-            return start(*args, **kwargs)
-        sim.cli.run.callback = run
-
-        record = sim.cli.record
-        def recorded(*args, **kwargs):
-            seen.update(at_record=collections(), enabled=gc.isenabled(), frozen=gc.get_freeze_count())
-            seen["threads"] = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else None
-            return record(*args, **kwargs)
-        sim.cli.record = recorded
+            command = load(self, name)
+            module = sys.modules[command.callback.__module__]
+            record = module.record
+            def recorded(*args, **kwargs):
+                seen.update(at_record=collections(), enabled=gc.isenabled(), frozen=gc.get_freeze_count())
+                seen["threads"] = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else None
+                return record(*args, **kwargs)
+            module.record = recorded
+            return command
+        ExsimGroup._lazy_load = lazy_load
 
         atexit.register(lambda: print(json.dumps({**seen, "frozen at exit": gc.get_freeze_count()})))
         sys.argv = ["exsim", "run", "island_retake", "--reps", "1", "-q", "--out", sys.argv[1]]

@@ -96,12 +96,12 @@ def test_killing_the_main_process_leaves_no_worker_and_resume_completes_the_tabl
 
 def test_ctrl_c_in_process_stops_with_the_resume_hint(tmp_path, monkeypatch):
     """KeyboardInterrupt from anywhere in a sweep gives exit 130 and the hint, no traceback."""
-    import sim.cli
+    import sim.cli.sweep
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sim.cli, "record", interrupted)
+    monkeypatch.setattr(sim.cli.sweep, "record", interrupted)
     out = tmp_path / "out"
     args = ["sweep", "island_retake", "--vary", "units.ls-1.strength=1,2", "--out", str(out)]
     result = CliRunner().invoke(main, args)

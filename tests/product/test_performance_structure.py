@@ -41,6 +41,24 @@ def test_help_loads_no_heavy_module():
     assert not any(m.split(".")[0] in HEAVY for m in loaded)
 
 
+def command_modules(loaded: set[str]) -> list[str]:
+    """The modules defining exsim commands (sim.cli.COMMANDS) among ``loaded``."""
+    from sim.cli import COMMANDS
+
+    return sorted({path.rsplit(".", 1)[0] for path in COMMANDS.values()} & loaded)
+
+
+def test_help_imports_no_command_module():
+    # the group lists each command by its summary (sim/cli/lazy.py): no command's module, so none of the library
+    assert command_modules(loaded_after(command("--help"))) == []
+    assert command_modules(loaded_after(command("--version"))) == []
+
+
+@pytest.mark.parametrize(("args", "module"), [(("list",), "sim.cli.list"), (("run", "--help"), "sim.cli.run")])
+def test_a_command_imports_its_own_module_only(args, module):
+    assert command_modules(loaded_after(command(*args))) == [module]
+
+
 def test_listing_what_is_shipped_loads_no_heavy_module():
     loaded = loaded_after(command("list"))
     assert "sim.config.locate" in loaded  # it did list
@@ -68,6 +86,7 @@ def test_listing_runs_loads_neither_the_schema_nor_the_models(two_runs):
     assert "sim.experiment.meaning" in loaded  # it read the runs' metric catalogues, for their headlines
     assert not any(m.split(".")[0] in HEAVY for m in loaded)
     assert not any(m in loaded for m in MODELS)
+    assert command_modules(loaded) == ["sim.cli.runs"]
 
 
 def test_comparing_and_exporting_load_neither_pydantic_nor_the_models(two_runs, tmp_path):
