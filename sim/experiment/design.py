@@ -23,6 +23,7 @@ from sim.config.frozen import Frozen
 from sim.config.load import LoadedScenario, validate
 from sim.config.yamlsafe import read_file
 from sim.errors import Problem, ScenarioError, set_by_note
+from sim.experiment.history import ROOT, confined
 from sim.experiment.limits import BUDGET, MAX_REPLICATIONS
 
 Scalar = str | int | float | bool
@@ -220,7 +221,6 @@ class Sweep:
     @property
     def out(self) -> Path | None:
         """The sweep file's own folder (confined under results/), or None for a new dated folder."""
-        from sim.experiment.history import ROOT, confined
 
         return confined(ROOT, self.spec.out) if self.spec.out else None
 

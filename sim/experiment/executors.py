@@ -273,8 +273,8 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
     try:
         # the dask extra, optional: imported only when the dask executor is asked for
         from dask import config as dask_config
-        from distributed import Client, LocalCluster
-        from distributed import as_completed as finished_on_cluster
+        from distributed import Client, LocalCluster  # (the dask extra, as above)
+        from distributed import as_completed as finished_on_cluster  # (the dask extra, as above)
     except ImportError:
         raise MissingExtra("the dask executor", "dask", ["dask[distributed]"]) from None
     cluster: Any = None

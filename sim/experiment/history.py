@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,8 @@ from typing import Any
 
 from sim.errors import ExsimError
 from sim.experiment.lock import FolderLock, is_locked
-from sim.experiment.store import FILE
+from sim.experiment.output import write_atomic
+from sim.experiment.store import FILE, open_store
 
 ROOT = Path("results")
 MANIFEST = "manifest.json"
@@ -143,7 +145,6 @@ def _new_stamp(group_dir: Path) -> tuple[FolderLock, Target]:
 
 def _interrupted(group_dir: Path, fingerprint: str | None) -> tuple[FolderLock, Target] | None:
     """The newest interrupted folder of the group made by the same plan, locked."""
-    from sim.experiment.store import open_store
 
     if not group_dir.is_dir():
         return None
@@ -199,7 +200,6 @@ def _clear_partial(out: Path, work: Path, force: bool, resumable: bool) -> None:
 
 
 def _has_replications(folder: Path) -> bool:
-    import sqlite3
 
     path = folder / FILE
     if not path.is_file():
@@ -231,8 +231,6 @@ def point_latest(group_dir: Path, name: str | None) -> None:
     try:
         tmp.symlink_to(name, target_is_directory=True)
     except OSError:
-        from sim.experiment.output import write_atomic
-
         write_atomic(tmp, name + "\n")
     os.replace(tmp, link)
 
@@ -323,7 +321,7 @@ def _headline(folder: Path, manifest: dict[str, Any], point: int | None) -> list
     """The headline metrics of a run (``point`` None) or of one point of a sweep, from summary.json:
     those the metric catalogue saved in the manifest marks as headline (before it was saved: the
     objectives)."""
-    from sim.experiment.meaning import of_manifest
+    from sim.experiment.meaning import of_manifest  # start-up: `exsim runs` loads neither pydantic nor the models
 
     try:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
@@ -334,7 +332,7 @@ def _headline(folder: Path, manifest: dict[str, Any], point: int | None) -> list
         return []
     names = [n for n, m in specs.items() if m.headline]
     if not names:  # a folder written before the catalogue was saved: its objectives (this loads the models)
-        from sim.models.objectives import is_objective
+        from sim.models.objectives import is_objective  # start-up: as above
 
         names = [n for n in summary if is_objective(n)]
     shown = []

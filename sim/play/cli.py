@@ -143,7 +143,7 @@ def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
 def _live(session: PlaySession, speed: float, language: Language, chosen: Any) -> None:
     """The rich live view, keys read from the terminal in cbreak mode."""
     import termios  # POSIX only, here rather than at the top: the plain narration runs anywhere
-    import tty
+    import tty  # POSIX only, as termios
 
     console = Console()
     fd = sys.stdin.fileno()

@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 
 from sim.config.schema import MetricObjective, Scenario
 from sim.config.supply import measure_of
+from sim.models.catalogue import catalogue
 from sim.models.contract import MetricSpec
 from sim.present.i18n import N_, Language
 from sim.present.measures import counted
+from sim.present.table import number
 
 OBJECTIVE_STATE = {  # an objective during a play (sim.play.status) and in its report
     "met": N_("met"),
@@ -109,8 +111,6 @@ class Labels:
     def _specs(self) -> dict[str, MetricSpec]:
         """The scenario's metric declarations (the catalogue), made on first use."""
         if self._by_name is None:
-            from sim.models.catalogue import catalogue
-
             self._by_name = dict(catalogue(self.s).by_name)
         return self._by_name
 
@@ -146,7 +146,6 @@ class Labels:
 
     def amount(self, cls: str, x: float) -> str:
         """A quantity of a supply class: ``15,000 L of water`` (``15,000 л воды``)."""
-        from sim.present.table import number
 
         measure = self.measure(measure_of(cls))
         if cls not in SUPPLY_AMOUNT:
@@ -223,7 +222,6 @@ class Labels:
 
     def value(self, x: float, spec: MetricSpec | None) -> str:
         """A value with its unit, in this language (shares and rates in per cent)."""
-        from sim.present.table import number
 
         if math.isnan(x):
             return "–"

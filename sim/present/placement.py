@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sim.experiment.placement import Placement
 from sim.models.contract import MetricSpec
 from sim.models.objectives import is_objective
+from sim.present import plots
 from sim.present.i18n import Language
 from sim.present.labels import Labels
 
@@ -111,7 +112,6 @@ def _shares(p: Placement) -> dict[str, str]:
 
 def chart(p: Placement, label: str, unit: str, count: bool = False) -> Figure:
     """The batch's distribution of one metric with the class's run marked (``count``: whole-number bars)."""
-    from sim.present import plots
 
     rate = is_objective(p.metric)
     fig = plots.distribution(p.sample, label, unit, rate=rate, count=count)

@@ -33,7 +33,7 @@ def _figure(
 
 def svg(fig: Figure) -> str:
     """The figure as an inline <svg> element (no XML prolog)."""
-    import matplotlib
+    import matplotlib  # the report extra, optional: the story and play import this module without it
 
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
@@ -44,7 +44,7 @@ def svg(fig: Figure) -> str:
 
 def save(fig: Figure, path: Path) -> None:
     """PNG or SVG, by the file's suffix."""
-    import matplotlib
+    import matplotlib  # the report extra, optional: the story and play import this module without it
 
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
         fig.savefig(
@@ -58,6 +58,7 @@ def distribution(
     """A histogram of one metric across replications (a rate: the share of 0 and 1; a count: bars on whole
     numbers, never a bin from 2.4 to 2.8 casualties; a share: in per cent, as the tables give it). The
     height of a bar is a number of replications: whole numbers on its axis."""
+    # the report extra, optional: the story and play import this module without it
     from matplotlib.ticker import MaxNLocator
 
     fig = _figure(4.2, 2.6)
@@ -124,7 +125,7 @@ def gantt(
     ax.set_xlabel(xlabel, fontsize=8)
     ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="x", alpha=0.3)
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch  # the report extra, optional: the story and play import this module without it
 
     ax.legend(
         handles=[Patch(color=STATE_COLOURS[k], label=v) for k, v in legend.items()],

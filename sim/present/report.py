@@ -8,6 +8,7 @@ after-action review; for a sweep, each headline metric across the points and the
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import statistics
@@ -17,10 +18,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.config.exercise import tested_by
 from sim.config.schema import MetricObjective, Scenario
+from sim.config.suggest import unknown
 from sim.errors import ExsimError
 from sim.experiment import meaning as meaning_mod
 from sim.experiment.compare import Difference, compare_points
+from sim.experiment.output import write_atomic
+from sim.experiment.placement import Placement
 from sim.experiment.replay import PLAY, Replayed, seed_of, stored_scenario, trace
 from sim.experiment.replay import played as stored_play
 from sim.experiment.stats import Summary
@@ -33,6 +38,7 @@ from sim.present.families import FAMILIES
 from sim.present.families.exercise import override_words, who
 from sim.present.i18n import N_, Language, sentence
 from sim.present.labels import OBJECTIVE_STATE, Labels
+from sim.present.placement import chart, placement_lines
 from sim.present.story import Narrator, outcome
 from sim.present.table import interval, point_label
 
@@ -300,7 +306,7 @@ def _distribution(page: Page, m: str) -> str:
 
 
 def _render(context: dict[str, Any]) -> str:
-    import jinja2
+    import jinja2  # the report extra, optional: checked and named before a report is built
 
     if context.pop("all_met", False):  # not "in most runs" when it was in all of them
         context["t"]["nothing_missed"] = context["t"]["nothing_ever_missed"]
@@ -430,7 +436,6 @@ def _play_sentences(
 
 def _play_review(scenario: Scenario, play: Play, names: Labels, lang: Language) -> tuple[list[str], list[str]]:
     """A play's review: the objectives met went well; those missed or at risk where it stopped need work."""
-    from sim.config.exercise import tested_by
 
     _ = lang._
     tests = tested_by(scenario.injects, scenario.decision_points)
@@ -510,7 +515,6 @@ def _review(
     """What went well (objectives met in most runs) and the areas for improvement (objectives missed in
     many runs, with a metric objective's mean), each with the injects and decision points that test it
     (their ``tests:``), and when they came in the replication shown."""
-    from sim.config.exercise import tested_by
 
     _ = lang._
     well, improve = [], []
@@ -604,8 +608,6 @@ def _play_section(
     played: Mapping[str, Any], scenario: Scenario, folder: Folder, names: Labels, lang: Language
 ) -> dict[str, Any]:
     """The class's choices and the facilitator's overrides (human-set), and where the run landed."""
-    from sim.experiment.placement import Placement
-    from sim.present.placement import chart, placement_lines
 
     _ = lang._
     actions = []
@@ -633,7 +635,6 @@ def _play_section(
 
 
 def write(folder: Path, out: Path, lang: Language, rep: int | None = None, point: int = 0) -> Path:
-    from sim.experiment.output import write_atomic
 
     write_atomic(out, build(folder, lang, rep, point))
     return out
@@ -641,12 +642,9 @@ def write(folder: Path, out: Path, lang: Language, rep: int | None = None, point
 
 def plot(folder_path: Path, metric: str, out: Path, lang: Language) -> Path:
     """One metric: across a sweep's points with 95 % intervals, or a run's distribution; PNG, SVG or HTML."""
-    from sim.experiment.output import write_atomic
 
     folder, summaries, _diffs = read(folder_path)
     if metric not in folder.metrics:
-        from sim.config.suggest import unknown
-
         raise ExsimError(f"{folder_path}: {unknown('metric', metric, folder.metrics)}")
     suffix = out.suffix.lower()
     if suffix not in (".png", ".svg", ".html"):
@@ -662,8 +660,6 @@ def plot(folder_path: Path, metric: str, out: Path, lang: Language) -> Path:
             [r[metric] for r in folder.rows[0]], title, unit, rate=spec is not None and spec.kind == "rate"
         )
     if suffix == ".html":
-        import html
-
         page = (
             f'<!DOCTYPE html>\n<html lang="{lang.code}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f"</head><body>\n<figure>{plots.svg(fig)}</figure>\n</body></html>\n"

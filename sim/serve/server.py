@@ -16,6 +16,7 @@ from sim.play.batch import Batch
 from sim.play.session import PlaySession
 from sim.present import i18n
 from sim.present.labels import Labels
+from sim.serve.app import create_app
 from sim.serve.room import Room
 
 
@@ -89,9 +90,7 @@ def _url_host(host: str) -> str:
 def serve(room: Room, sock: socket.socket, lang: str) -> Path | None:
     """Run the server on ``sock`` until Ctrl-C or SIGTERM; then save the play and return its folder (None
     when the run never started: there is nothing to keep)."""
-    import uvicorn
-
-    from sim.serve.app import create_app
+    import uvicorn  # the serve extra, optional: exsim serve names it when missing
 
     # a page or socket still open when the server stops is given a few seconds, not waited for without end
     config = uvicorn.Config(

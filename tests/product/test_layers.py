@@ -106,3 +106,38 @@ def test_the_loop_finder_finds_a_loop(tmp_path, monkeypatch):
     (pkg / "d.py").write_text("from loopy import a\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     assert import_loops("loopy") == [["loopy.a", "loopy.b", "loopy.c"]]
+
+
+def uncommented_function_imports(root: Path) -> list[str]:
+    """Each import inside a function under ``root`` with no comment on its lines or the line above it."""
+    import ast
+
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Import | ast.ImportFrom):
+                    first, last = sub.lineno - 1, (sub.end_lineno or sub.lineno) - 1
+                    said = any("#" in lines[i] for i in range(first, last + 1))
+                    above = first > 0 and lines[first - 1].strip().startswith("#")
+                    if not (said or above):
+                        found.append(f"{path.relative_to(root.parent)}:{sub.lineno}: {lines[first].strip()}")
+    return sorted(set(found))
+
+
+def test_every_function_level_import_says_why_it_is_there():
+    """Start-up time or an optional extra: the only reasons for an import inside a function (DESIGN.md)."""
+    assert uncommented_function_imports(REPO / "sim") == []
+
+
+def test_an_uncommented_function_level_import_is_found(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "m.py").write_text(
+        "def f():\n    import json  # start-up\n\n\ndef g():\n    # an optional extra\n    import csv\n\n\n"
+        "def h():\n    x = 1\n    import math\n"
+    )
+    assert uncommented_function_imports(pkg) == ["pkg/m.py:12: import math"]
