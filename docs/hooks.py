@@ -139,9 +139,9 @@ metric's side (*neither*: a quantity to know, not to judge).
 
 def metrics_page() -> str:
     from sim.check import load_scenario
-    from sim.config.locate import shipped_scenarios
+    from sim.config.locate import shipped
 
-    by_scenario = {name: metric_specs(load_scenario(name).scenario) for name in sorted(shipped_scenarios())}
+    by_scenario = {name: metric_specs(load_scenario(name).scenario) for name in sorted(shipped("scenario"))}
     families: dict[str, list[Any]] = {}
     for specs in by_scenario.values():
         for spec in specs:

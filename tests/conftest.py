@@ -117,3 +117,8 @@ def island():
 def _bugs_are_loud(monkeypatch):
     """A bug reached through the CLI propagates with its traceback instead of the short report users see."""
     monkeypatch.setenv("EXSIM_DEBUG", "1")
+
+
+def table(rows, metrics) -> list[tuple[Any, ...]]:
+    """Rows as comparable tuples (timings left out): for checking that two runs agree."""
+    return [(r["point"], r["replication"], r["seed"], r["error"], *(r[m] for m in metrics)) for r in rows]

@@ -45,10 +45,6 @@ def shipped(kind: Kind) -> dict[str, Path]:
     return found
 
 
-def shipped_scenarios() -> dict[str, Path]:
-    return shipped("scenario")
-
-
 def _is_path(p: Path) -> bool:
     return p.exists() or p.suffix in (".yaml", ".yml") or len(p.parts) > 1
 

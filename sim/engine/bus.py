@@ -38,10 +38,6 @@ class Bus:
             handler(event)
         return event
 
-    def wants(self, kind: type) -> bool:
-        """Whether anybody listens (lets a hot path skip building an event nobody reads)."""
-        return kind in self._subs
-
 
 # --- the engine's own events ---------------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 
@@ -16,8 +15,3 @@ class EventLog:
     def emit(self, t: float, kind: str, **fields: Any) -> None:
         if self.on:
             self.records.append({"t": t, "kind": kind, **fields})
-
-    @staticmethod
-    def to_jsonl(records: list[dict[str, Any]]) -> str:
-        """One JSON object per line (the events.jsonl format)."""
-        return "".join(json.dumps(r) + "\n" for r in records)

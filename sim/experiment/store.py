@@ -260,8 +260,3 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _json(x: float) -> float | None:
     return None if x != x else x
-
-
-def table(rows: Iterable[dict[str, Any]], metrics: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Rows as comparable tuples (timings left out): for checking that two runs agree."""
-    return [(r["point"], r["replication"], r["seed"], r["error"], *(r[m] for m in metrics)) for r in rows]

@@ -1,1 +1,1 @@
-"""Domain models plugged into the engine: combat and fire support (logistics, medical and C2 to come)."""
+"""Domain models plugged into the engine: combat, fires, logistics, medical care, C2, injects, exercise control."""

@@ -48,36 +48,6 @@ def next_loss(rate_a: float, rate_b: float, stream: Stream) -> tuple[float, bool
 
 
 @dataclass(frozen=True)
-class DuelResult:
-    a: float
-    b: float
-    minutes: float
-
-
-def duel(
-    a0: int,
-    b0: int,
-    ka: float,
-    kb: float,
-    *,
-    law: Law = "square",
-    break_a: float = 0.0,
-    break_b: float = 0.0,
-    stream: Stream,
-) -> DuelResult:
-    """Two homogeneous unprotected sides fighting out one stochastic engagement (the engine's step rule)."""
-    a, b, t = a0, b0, 0.0
-    while not (broken(a, a0, break_a) or broken(b, b0, break_b)):
-        dt, hits_b = next_loss(loss_rate(law, kb * b, a, a, a0), loss_rate(law, ka * a, b, b, b0), stream)
-        t += dt
-        if hits_b:
-            b -= 1
-        else:
-            a -= 1
-    return DuelResult(a, b, t)
-
-
-@dataclass(frozen=True)
 class Side:
     """One side of a deterministic integration: unit strengths, kill rates, protections, modifiers."""
 

@@ -7,11 +7,11 @@ import math
 import pytest
 
 from sim.check import load_scenario
-from sim.config.locate import shipped_scenarios
+from sim.config.locate import shipped
 from sim.experiment import replicate, summarise
 from sim.models.catalogue import catalogue
 
-SHIPPED = shipped_scenarios()
+SHIPPED = shipped("scenario")
 
 
 def test_the_flagship_and_the_teaching_scenario_are_shipped():

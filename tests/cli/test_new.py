@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from sim.check import load_scenario
 from sim.cli import main
-from sim.config.locate import shipped_scenarios
+from sim.config.locate import shipped
 from tests.conftest import REPO
 
 
@@ -38,7 +38,7 @@ def test_new_writes_a_commented_skeleton_that_passes_strict_check_and_runs(folde
     assert json.loads((folder / "scenario.schema.json").read_text()) == json.loads(invoke("schema").output)
 
 
-@pytest.mark.parametrize("source", sorted(shipped_scenarios()))
+@pytest.mark.parametrize("source", sorted(shipped("scenario")))
 def test_new_from_a_shipped_scenario_is_a_renamed_copy_that_passes_check(folder, source):
     r = invoke("new", "mine", "--from", source)
     assert r.exit_code == 0, r.output + r.stderr

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.experiment import history
-from sim.experiment.store import FILE, ResultStore, table
-from tests.conftest import count_replications
+from sim.experiment.store import FILE, ResultStore
+from tests.conftest import count_replications, table
 from tests.experiment.test_experiment import island_sweep, run_table
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")

@@ -22,9 +22,9 @@ from sim.experiment import executors, history
 from sim.experiment.design import SweepSpec, build_sweep, load_sweep
 from sim.experiment.executors import Task
 from sim.experiment.stats import mean_ci, wilson
-from sim.experiment.store import FILE, ResultStore, table
+from sim.experiment.store import FILE, ResultStore
 from sim.experiment.sweep import Plan, run_plan, write_files
-from tests.conftest import REPO, count_replications
+from tests.conftest import REPO, count_replications, table
 
 BAD = Path(__file__).parents[1] / "bad_sweeps"
 

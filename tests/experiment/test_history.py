@@ -23,8 +23,8 @@ from sim.check import load_scenario
 from sim.cli import main
 from sim.errors import ExsimError
 from sim.experiment import history
-from sim.experiment.store import FILE, ResultStore, table
-from tests.conftest import REPO, RUN_FILES, count_replications
+from sim.experiment.store import FILE, ResultStore
+from tests.conftest import REPO, RUN_FILES, count_replications, table
 
 ISLAND = str(REPO / "scenarios" / "island_retake.yaml")
 

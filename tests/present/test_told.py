@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sim.check import load_scenario
-from sim.config.locate import shipped_scenarios
+from sim.config.locate import shipped
 from sim.experiment.replay import trace
 from sim.models.registry import EVENTS, MODELS
 from sim.present import families
@@ -99,7 +99,7 @@ def test_the_declaration_holds_every_kind_the_code_emits():
     assert not stale, f"declared in sim.models.registry.EVENTS but emitted nowhere: {stale}"
 
 
-@pytest.mark.parametrize("name", sorted(shipped_scenarios()))
+@pytest.mark.parametrize("name", sorted(shipped("scenario")))
 def test_every_kind_a_shipped_scenario_writes_is_declared_and_reaches_the_story(name):
     s = load_scenario(name).scenario
     written = {e["kind"] for rep in (0, 1) for e in trace(s, s.scenario.seed, rep, samples=True).events}

@@ -17,7 +17,7 @@ from sim.check import load_scenario
 from sim.cli import main
 from sim.config.durations import parse_time
 from sim.config.json_schema import json_schema, scenario_schema
-from sim.config.locate import shipped_scenarios
+from sim.config.locate import shipped
 from sim.experiment.design import SweepSpec
 from sim.models.catalogue import catalogue
 from tests.conftest import REPO
@@ -56,7 +56,7 @@ def test_the_references_have_every_object_and_field_with_its_description(site, p
 
 def test_the_metric_catalogue_lists_every_metric_of_the_shipped_scenarios_with_its_meaning(site):
     text = page(site, "metrics")
-    for name in shipped_scenarios():
+    for name in shipped("scenario"):
         s = load_scenario(name).scenario
         section = text.split(f"\n{name}¶", 1)[1].split("¶", 1)[0]
         names = catalogue(s).names
