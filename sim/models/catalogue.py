@@ -74,8 +74,19 @@ def _owner(s: Scenario, metric: str) -> str | None:
 def _declared(s: Scenario, side: str | None) -> list[MetricSpec]:
     specs: list[MetricSpec] = []
     for model in registry.MODELS:
-        specs += model.declare(s)
-    return objectives.declare(s, side, {m.name: m for m in specs}) + specs
+        specs += _listed(model.NAME, model.declare(s))
+    return _listed(objectives.NAME, objectives.declare(s, side, {m.name: m for m in specs})) + specs
+
+
+def _listed(model: str, specs: list[MetricSpec]) -> list[MetricSpec]:
+    """``specs``, each of a family the registry lists for ``model`` (so that every family has its label)."""
+    families = registry.METRICS.get(model, frozenset())
+    for m in specs:
+        if m.family not in families:
+            raise RuntimeError(
+                f"model {model!r} declares metric {m.name!r}, whose family is not in sim.models.registry.METRICS"
+            )
+    return specs
 
 
 def catalogue(s: Scenario) -> Catalogue:

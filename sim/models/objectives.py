@@ -15,6 +15,8 @@ from sim.models.contract import Better, Kind, MetricSpec
 if TYPE_CHECKING:
     from sim.engine.world import World
 
+NAME = "objectives"
+
 
 def is_objective(name: str) -> bool:
     """``mission_success`` and ``objective.<id>``: the metrics that say whether the objectives were met."""

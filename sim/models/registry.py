@@ -1,7 +1,8 @@
 """The models, in the order they are installed into a World and report their metrics.
 
-Adding a model: write its module to the contract in ``sim.models.contract`` and add it here, with the
-kinds of trace record it writes in ``EVENTS``.
+Adding a model (CONTRIBUTING.md, "Adding a model"): write its module to the contract in
+``sim.models.contract`` and add it here, with the kinds of trace record it writes in ``EVENTS`` and the
+families of the metrics it declares in ``METRICS``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from sim.models import c2, combat, decisions, fires, injects, logistics, medical, orders, supply_lines
+from sim.models import c2, combat, decisions, fires, injects, logistics, medical, objectives, orders, supply_lines
 from sim.models.contract import Model
 
 MODELS: tuple[Model, ...] = (  # type: ignore[assignment]
@@ -73,5 +74,62 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
         ),
         decisions.NAME: frozenset({"decision"}),
         orders.NAME: frozenset(),
+    }
+)
+
+# The families of the metrics each model declares: a metric ``family.rest`` (``killed.blue``) or ``family``.
+# Every family has a label that readers see in every language (sim.present.labels.FAMILY), and the
+# catalogue refuses a metric of a family not listed here (tests/product/test_contributing.py checks both).
+METRICS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        objectives.NAME: frozenset({"mission_success", "end_time_h", "objective"}),
+        combat.NAME: frozenset(
+            {
+                "secured",
+                "time_to_secure_h",
+                "engagement_h",
+                "killed",
+                "wounded",
+                "survivors",
+                "platforms_lost",
+                "platforms_left",
+            }
+        ),
+        fires.NAME: frozenset({"sorties"}),
+        logistics.NAME: frozenset({"consumed", "stockout_h"}),
+        supply_lines.NAME: frozenset(
+            {"delivered_t", "lost_t", "on_time_share", "utilisation", "berth_wait_h", "berth_utilisation"}
+        ),
+        medical.NAME: frozenset(
+            {
+                "casualties",
+                "returned_to_duty",
+                "evacuated",
+                "died_of_wounds",
+                "in_care",
+                "t1_care_10min_share",
+                "t1_resus_1h_share",
+                "t1_surgery_1h_share",
+                "t1_surgery_2h_share",
+                "wait_h",
+                "wait_p90_h",
+                "queue_avg",
+                "team_utilisation",
+                "peak_beds",
+                "blocked",
+                "blocked_share",
+                "diverted",
+                "diverted_share",
+                "turned_away",
+                "evac_wait_h",
+                "evac_wait_p90_h",
+                "medevac_utilisation",
+                "medevac_asset_wait_h",
+            }
+        ),
+        c2.NAME: frozenset({"losses", "orders_delayed", "order_delay_h"}),
+        injects.NAME: frozenset({"inject_fired"}),
+        decisions.NAME: frozenset({"decided"}),
+        orders.NAME: frozenset({"failed_orders", "unit_failed_orders", "failed_reason"}),
     }
 )

@@ -84,6 +84,11 @@ FAMILY = {
     "failed_orders": N_("orders and tasks that failed, all units"),
     "unit_failed_orders": N_("failed orders of {x}"),
     "failed_reason": N_("failed orders: {x}"),
+    "losses": N_("people killed or wounded ({x})"),
+    "orders_delayed": N_("orders delayed by interoperability or an outage, or lost: {x}"),
+    "order_delay_h": N_("mean time for an order to reach the unit: {x}"),
+    "inject_fired": N_("inject fired: {x}"),
+    "decided": N_("decision taken: {x}"),
 }
 # The kinds of reason for a failed order (sim/models/orders.py REASONS), for failed_reason.{kind}.
 REASON = {
