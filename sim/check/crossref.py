@@ -8,15 +8,15 @@ every name resolves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterator, Sequence, Set
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence, Set
 
 from sim.check import exercise_refs
 from sim.check.order_refs import check_order
 from sim.config.lift import Load, room, takes
-from sim.config.medical import Arrivals, Facility, MassCasualty
+from sim.config.medical import Arrivals, MassCasualty, Medical
 from sim.config.names import Finding, Names
-from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder
-from sim.config.schema import MetricObjective, Scenario, SecureObjective
+from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder, Order
+from sim.config.schema import MetricObjective, Scenario, SecureObjective, UnitSpec
 from sim.config.suggest import unknown
 from sim.config.supply import MIN_CYCLE_MIN
 from sim.config.yamlsafe import PathKey, dotted
@@ -172,40 +172,58 @@ def _capacity(s: Scenario) -> Iterator[Finding]:
 def _reachability(s: Scenario) -> Iterator[Finding]:
     """Every move/assault target must be reachable: on the unit's own routes or by a lift/embark."""
     units = {u.id: u for u in s.units}
+    reach = _reach(s, units)
+    for pi, phase in enumerate(s.phases):
+        for oi, o in enumerate(phase.orders):
+            goal = _goal(s, units, o)
+            if goal is not None and goal[1] not in reach[o.unit]:
+                yield ("phases", pi, "orders", oi, goal[0]), _no_way(o.unit, goal[1], _modes(s, units[o.unit]))
 
-    def closure(starts: set[str], modes: set[str]) -> set[str]:
-        return _closure(s, starts, modes)
 
-    def modes(uid: str) -> set[str]:
-        return set(s.unit_types[units[uid].type].speed_kmh)
+def _reach(s: Scenario, units: Mapping[str, UnitSpec]) -> dict[str, set[str]]:
+    """The places each unit can get to: on routes of its own modes, and on from wherever a transport takes it."""
+    reach = {uid: _closure(s, {u.at}, _modes(s, u)) for uid, u in units.items()}
+    orders = [o for p in s.phases for o in p.orders]
+    while _carry(s, units, reach, orders):  # until nothing changes
+        pass
+    return reach
 
-    reach = {uid: closure({u.at}, modes(uid)) for uid, u in units.items()}
-    orders = [(pi, oi, o) for pi, p in enumerate(s.phases) for oi, o in enumerate(p.orders)]
-    changed = True
-    while changed:  # carriage by transports extends where a unit can get, until nothing changes
-        changed = False
-        for _, _, o in orders:
-            if isinstance(o, LiftOrder) and o.to in reach[o.unit]:
-                for name in o.units:
-                    new = closure({o.to}, modes(name)) - reach[name]
-                    if new:
-                        reach[name] |= new
-                        changed = True
-            if isinstance(o, EmbarkOrder):
-                new = reach[o.on] - reach[o.unit]
+
+def _carry(s: Scenario, units: Mapping[str, UnitSpec], reach: dict[str, set[str]], orders: list[Order]) -> bool:
+    """Extend ``reach`` by one pass of the lifts and embarks: True when some unit can get further."""
+    changed = False
+    for o in orders:
+        if isinstance(o, LiftOrder) and o.to in reach[o.unit]:
+            for name in o.units:
+                new = _closure(s, {o.to}, _modes(s, units[name])) - reach[name]
                 if new:
-                    reach[o.unit] |= closure(new, modes(o.unit)) | new
+                    reach[name] |= new
                     changed = True
-    for pi, oi, o in orders:
-        base: PathKey = ("phases", pi, "orders", oi)
-        if isinstance(o, MoveOrder | LiftOrder) and o.to not in reach[o.unit]:
-            yield (*base, "to"), _no_way(o.unit, o.to, modes(o.unit))
-        if isinstance(o, AssaultOrder) and o.target not in reach[o.unit]:
-            yield (*base, "target"), _no_way(o.unit, o.target, modes(o.unit))
-        if isinstance(o, FireSupportOrder):
-            fs = s.unit_types[units[o.unit].type].fire_support
-            if fs and fs.range_km is None and o.target not in reach[o.unit]:
-                yield (*base, "target"), _no_way(o.unit, o.target, modes(o.unit))
+        if isinstance(o, EmbarkOrder):
+            new = reach[o.on] - reach[o.unit]
+            if new:
+                reach[o.unit] |= _closure(s, new, _modes(s, units[o.unit])) | new
+                changed = True
+    return changed
+
+
+def _goal(s: Scenario, units: Mapping[str, UnitSpec], o: Order) -> tuple[str, str] | None:
+    """The field and place of an order that its unit must get to: where it moves or lifts to, what it
+    assaults, or what it fires on when its fire support has no range (it fires from there)."""
+    if isinstance(o, MoveOrder | LiftOrder):
+        return "to", o.to
+    if isinstance(o, AssaultOrder):
+        return "target", o.target
+    if isinstance(o, FireSupportOrder):
+        fs = s.unit_types[units[o.unit].type].fire_support
+        if fs and fs.range_km is None:
+            return "target", o.target
+    return None
+
+
+def _modes(s: Scenario, u: UnitSpec) -> set[str]:
+    """The modes the unit's type moves by."""
+    return set(s.unit_types[u.type].speed_kmh)
 
 
 def _no_way(unit: str, place: str, modes: set[str]) -> str:
@@ -307,9 +325,34 @@ def _connected(s: Scenario, src: str, dst: str, modes: Set[str]) -> bool:
     return dst in _closure(s, {src}, modes)
 
 
-def _when_full(listed: Sequence[Facility], names: Names, legs: Container[str]) -> Iterator[Finding]:
+def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
+    """The medical chain, check by check: its names, when_full rules, evacuation legs, casualty sources and
+    triage mixes, and that every chain ends."""
+    med = s.medical
+    for i, side in enumerate(med.sides):
+        yield from names.ref(("medical", "sides", i), "side", side)
+    checks = (_facilities, _when_full, _evacuation, _legs_needed, _casualty_places, _triage_mixes, _chains_end)
+    for fn in checks:
+        yield from fn(med, names)
+
+
+def _facilities(med: Medical, names: Names) -> Iterator[Finding]:
+    """Each facility's place, the places it serves and the facility it passes casualties to are known."""
+    for i, f in enumerate(med.facilities):
+        here: PathKey = ("medical", "facilities", i)
+        yield from names.ref((*here, "at"), "place", f.at)
+        for pi, p in enumerate(f.serves):
+            yield from names.ref((*here, "serves", pi), "place", p)
+        if f.next == f.id:
+            yield (*here, "next"), "a facility cannot pass casualties to itself"
+        elif f.next is not None:
+            yield from names.ref((*here, "next"), "facility", f.next)
+
+
+def _when_full(med: Medical, names: Names) -> Iterator[Finding]:
     """A when_full rule needs beds; divert needs a known divert_to that casualties can reach, and no cycle."""
-    for i, f in enumerate(listed):
+    legs = _legs(med)
+    for i, f in enumerate(med.facilities):
         here: PathKey = ("medical", "facilities", i)
         if f.when_full != "queue" and f.beds is None:
             yield (*here, "when_full"), f"when_full: {f.when_full} needs beds: (without beds a facility is never full)"
@@ -342,24 +385,16 @@ def _when_full(listed: Sequence[Facility], names: Names, legs: Container[str]) -
                 cur = facilities[cur.divert_to]
 
 
-def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
-    med = s.medical
-    base: PathKey = ("medical",)
-    for i, side in enumerate(med.sides):
-        yield from names.ref((*base, "sides", i), "side", side)
-    for i, f in enumerate(med.facilities):
-        here: PathKey = (*base, "facilities", i)
-        yield from names.ref((*here, "at"), "place", f.at)
-        for pi, p in enumerate(f.serves):
-            yield from names.ref((*here, "serves", pi), "place", p)
-        if f.next == f.id:
-            yield (*here, "next"), "a facility cannot pass casualties to itself"
-        elif f.next is not None:
-            yield from names.ref((*here, "next"), "facility", f.next)
-    legs = {e.to: (i, e) for i, e in enumerate(med.evacuation)}
-    yield from _when_full(med.facilities, names, legs)
+def _legs(med: Medical) -> Container[str]:
+    """The facilities an evacuation leg goes to."""
+    return {e.to for e in med.evacuation}
+
+
+def _evacuation(med: Medical, names: Names) -> Iterator[Finding]:
+    """Each leg goes to a known facility that some facility passes casualties to, by known assets that carry
+    stretchers."""
     for i, e in enumerate(med.evacuation):
-        here = (*base, "evacuation", i)
+        here: PathKey = ("medical", "evacuation", i)
         yield from names.ref((*here, "to"), "facility", e.to)
         if e.to in names.known("facility") and not any(e.to in (f.next, f.divert_to) for f in med.facilities):
             yield (*here, "to"), f"no facility has next: {e.to}, so nobody is evacuated by this leg"
@@ -369,13 +404,22 @@ def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
             t = names.get("unit type", unit.type) if unit else None
             if t is not None and t.litters == 0:
                 yield (*here, "assets", ai), f"{a} ({unit.type}) carries no stretchers (litters is 0)"
+
+
+def _legs_needed(med: Medical, names: Names) -> Iterator[Finding]:
+    """A facility that passes casualties to one elsewhere needs an evacuation leg to it."""
+    legs = _legs(med)
     for i, f in enumerate(med.facilities):
         nxt = names.get("facility", f.next)
         if nxt is not None and nxt.at != f.at and f.next not in legs:
             yield (
-                (*base, "facilities", i, "next"),
+                ("medical", "facilities", i, "next"),
                 (f"{f.next} is at {nxt.at}, not at {f.at}: add an evacuation leg (evacuation: - to: {f.next})"),
             )
+
+
+def _casualty_places(med: Medical, names: Names) -> Iterator[Finding]:
+    """Mass casualties and arrivals happen at a known place that a facility serves, of a cause with a triage mix."""
     served = {p for f in med.facilities for p in (f.at, *f.serves)}
     casualty_sources: list[tuple[str, Sequence[MassCasualty | Arrivals]]] = [
         ("mass_casualties", med.mass_casualties),
@@ -383,12 +427,18 @@ def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
     ]
     for key, items in casualty_sources:
         for i, item in enumerate(items):
+            here: PathKey = ("medical", key, i)
             if item.place not in names.known("place"):
-                yield from names.ref((*base, key, i, "place"), "place", item.place)
+                yield from names.ref((*here, "place"), "place", item.place)
             elif item.place not in served:
-                yield (*base, key, i, "place"), f"no facility serves {item.place} (add it to a facility's serves:)"
+                yield (*here, "place"), f"no facility serves {item.place} (add it to a facility's serves:)"
             if item.cause not in med.triage_mix:
-                yield (*base, key, i, "cause"), unknown("cause", item.cause, med.triage_mix)
+                yield (*here, "cause"), unknown("cause", item.cause, med.triage_mix)
+
+
+def _triage_mixes(med: Medical, names: Names) -> Iterator[Finding]:
+    """Each triage mix sums to 1, and there is one for every cause of casualties the chain takes."""
+    base: PathKey = ("medical",)
     for cause, mix in med.triage_mix.items():
         if abs(sum(mix.values()) - 1.0) > 1e-6:
             yield (*base, "triage_mix", cause), f"shares sum to {sum(mix.values()):g}, not 1"
@@ -396,15 +446,18 @@ def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
         yield (*base, "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
     if med.facilities and med.dnbi_per_1000_per_day > 0 and "dnbi" not in med.triage_mix:
         yield (*base, "triage_mix"), "a triage_mix for cause dnbi is needed (or set dnbi_per_1000_per_day: 0)"
+
+
+def _chains_end(med: Medical, names: Names) -> Iterator[Finding]:
+    """Following next from every facility ends: no cycle passes casualties round for ever."""
     if names.in_doubt("facility"):
         return  # which facility passes casualties to which is not known
-    # the chain must end: follow next from every facility
     facilities = names.known("facility")
     for i, f in enumerate(med.facilities):
         seen, cur = {f.id}, f
         while cur.next is not None and cur.next in facilities:
             if cur.next in seen:
-                yield (*base, "facilities", i, "next"), f"facilities pass casualties round in a cycle from {f.id}"
+                yield ("medical", "facilities", i, "next"), f"facilities pass casualties round in a cycle from {f.id}"
                 break
             seen.add(cur.next)
             cur = facilities[cur.next]

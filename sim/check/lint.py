@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sim.check import fuel
 from sim.config.durations import format_duration
 from sim.config.orders import AssaultOrder, FireSupportOrder
@@ -10,33 +12,54 @@ from sim.config.yamlsafe import PathKey
 
 
 def lint(s: Scenario) -> list[tuple[PathKey, str]]:
+    """The warnings for ``s``, check by check."""
     found: list[tuple[PathKey, str]] = []
-    ordered = {o.unit for p in s.phases for o in p.orders}
-    carried = {name for p in s.phases for o in p.orders for name in getattr(o, "units", [])}
+    for check in (_idle_units, _unused_places, _phases, _time_limits, fuel.shortfalls):
+        found.extend(check(s))
+    return found
+
+
+def _idle_units(s: Scenario) -> Iterator[tuple[PathKey, str]]:
+    """Units with nothing to do: no orders and no other task, and neither a target nor at a depot."""
     targets = {o.target for p in s.phases for o in p.orders if isinstance(o, AssaultOrder | FireSupportOrder)}
-    tasked = ordered | carried | {t for line in s.supply_lines for t in line.transports}
-    tasked |= {a for leg in s.medical.evacuation for a in leg.assets}
+    tasked = _tasked(s)
     sustained = {d.at for d in s.depots}
     for i, u in enumerate(s.units):
         if s.phases and u.id not in tasked and u.at not in targets | sustained:
-            found.append((("units", i), f"unit {u.id} has no orders, no supply line and no depot where it is"))
+            yield ("units", i), f"unit {u.id} has no orders, no supply line and no depot where it is"
+
+
+def _tasked(s: Scenario) -> set[str]:
+    """Units given orders, carried by a lift, running a supply line or evacuating casualties."""
+    ordered = {o.unit for p in s.phases for o in p.orders}
+    carried = {name for p in s.phases for o in p.orders for name in getattr(o, "units", [])}
+    tasked = ordered | carried | {t for line in s.supply_lines for t in line.transports}
+    return tasked | {a for leg in s.medical.evacuation for a in leg.assets}
+
+
+def _unused_places(s: Scenario) -> Iterator[tuple[PathKey, str]]:
+    """Places that no route joins and no unit starts at."""
     used = {u.at for u in s.units} | {r.from_ for r in s.map.routes} | {r.to for r in s.map.routes}
     for name in s.map.places:
         if name not in used:
-            found.append((("map", "places", name), f"place {name} is on no route and holds no unit"))
+            yield ("map", "places", name), f"place {name} is on no route and holds no unit"
+
+
+def _phases(s: Scenario) -> Iterator[tuple[PathKey, str]]:
+    """Phases with no orders, or starting after the run ends."""
     for i, p in enumerate(s.phases):
         if not p.orders:
-            found.append((("phases", i), f"phase {p.id} has no orders"))
+            yield ("phases", i), f"phase {p.id} has no orders"
         if p.start is not None and p.start >= s.scenario.duration:
-            found.append((("phases", i, "start"), f"phase {p.id} starts after the run ends"))
+            yield ("phases", i, "start"), f"phase {p.id} starts after the run ends"
+
+
+def _time_limits(s: Scenario) -> Iterator[tuple[PathKey, str]]:
+    """Objectives to secure within a time longer than the run: a late failure would not be seen."""
     for i, o in enumerate(s.objectives):
         if isinstance(o, SecureObjective) and o.within is not None and o.within > s.scenario.duration:
-            found.append(
-                (
-                    ("objectives", i, "within"),
-                    f"time limit {format_duration(o.within)} is longer than the run "
-                    f"({format_duration(s.scenario.duration)}): failures past the run's end are not seen",
-                )
+            yield (
+                ("objectives", i, "within"),
+                f"time limit {format_duration(o.within)} is longer than the run "
+                f"({format_duration(s.scenario.duration)}): failures past the run's end are not seen",
             )
-    found.extend(fuel.shortfalls(s))
-    return found

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sim.config.lift import is_transport
 from sim.config.names import Finding, Names
 from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, Order
-from sim.config.schema import UnitSpec
+from sim.config.schema import UnitSpec, UnitType
 from sim.config.yamlsafe import PathKey
 
 
@@ -21,31 +22,42 @@ def check_order(names: Names, base: PathKey, o: Order) -> Iterator[Finding]:
     unit = names.get("unit", o.unit)
     utype = names.get("unit type", unit.type) if unit else None
     if isinstance(o, EmbarkOrder):
-        yield from names.ref((*base, "on"), "unit", o.on)
-        carrier = names.get("unit", o.on)
-        ctype = names.get("unit type", carrier.type) if carrier else None
-        if o.on == o.unit:
-            yield (*base, "on"), "a unit cannot embark on itself"
-        elif ctype and not is_transport(ctype):
-            yield (*base, "on"), f"{o.on} is not a transport (its type has no seats, deck slots or cargo)"
-        elif _sides_differ(names, unit, carrier):
-            yield (*base, "on"), _other_side(o.unit, unit.side, o.on, carrier.side)
+        yield from _embark(names, base, o, unit)
     if isinstance(o, LiftOrder):
-        if utype and not is_transport(utype):
-            yield (*base, "unit"), f"{o.unit} cannot lift: its type has no seats, deck slots or cargo"
-        for i, name in enumerate(o.units):
-            yield from names.ref((*base, "units", i), "unit", name)
-            lifted = names.get("unit", name)
-            if name == o.unit:
-                yield (*base, "units", i), "a transport cannot lift itself"
-            elif name in o.units[:i]:
-                yield (*base, "units", i), f"{name} is already in this lift"
-            elif _sides_differ(names, unit, lifted):
-                yield (*base, "units", i), _other_side(name, lifted.side, o.unit, unit.side)
+        yield from _lift(names, base, o, unit, utype)
     if isinstance(o, FireSupportOrder) and utype and utype.fire_support is None:
         yield (*base, "unit"), f"{o.unit} ({unit.type}) has no fire_support in its unit type"
     if isinstance(o, AssaultOrder) and utype and utype.kill_rate_per_h == 0:
         yield (*base, "unit"), f"{o.unit} ({unit.type}) cannot assault: its kill_rate_per_h is 0"
+
+
+def _embark(names: Names, base: PathKey, o: EmbarkOrder, unit: Any) -> Iterator[Finding]:
+    """The unit (its UnitSpec, None when unknown) boards a known transport of its own side, not itself."""
+    yield from names.ref((*base, "on"), "unit", o.on)
+    carrier = names.get("unit", o.on)
+    ctype = names.get("unit type", carrier.type) if carrier else None
+    if o.on == o.unit:
+        yield (*base, "on"), "a unit cannot embark on itself"
+    elif ctype and not is_transport(ctype):
+        yield (*base, "on"), f"{o.on} is not a transport (its type has no seats, deck slots or cargo)"
+    elif _sides_differ(names, unit, carrier):
+        yield (*base, "on"), _other_side(o.unit, unit.side, o.on, carrier.side)
+
+
+def _lift(names: Names, base: PathKey, o: LiftOrder, unit: Any, utype: UnitType | None) -> Iterator[Finding]:
+    """The lifting unit (its UnitSpec, None when unknown) is a transport, and it lifts known units of its own
+    side, each once, not itself."""
+    if utype and not is_transport(utype):
+        yield (*base, "unit"), f"{o.unit} cannot lift: its type has no seats, deck slots or cargo"
+    for i, name in enumerate(o.units):
+        yield from names.ref((*base, "units", i), "unit", name)
+        lifted = names.get("unit", name)
+        if name == o.unit:
+            yield (*base, "units", i), "a transport cannot lift itself"
+        elif name in o.units[:i]:
+            yield (*base, "units", i), f"{name} is already in this lift"
+        elif _sides_differ(names, unit, lifted):
+            yield (*base, "units", i), _other_side(name, lifted.side, o.unit, unit.side)
 
 
 def _sides_differ(names: Names, a: UnitSpec | None, b: UnitSpec | None) -> bool:

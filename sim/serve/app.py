@@ -43,16 +43,50 @@ REFUSED = 4403  # WebSocket close code: not allowed (the HTTP 403 of a socket)
 
 def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
     """The application around ``room``; with ``run`` its lifespan steps the session in the background."""
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    site = _Site(room, lang)
 
-    def language(request: Request) -> str:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with anyio.create_task_group() as tg:
+            if run:
+                tg.start_soon(room.run)
+            yield
+            tg.cancel_scope.cancel()
+        await anyio.to_thread.run_sync(room.close)  # the batch's workers go with the server
+
+    routes = [
+        Route("/", site.home),
+        Route("/join", site.join),
+        Route("/vote", site.vote_page),
+        Route("/projector", site.projector),
+        Route("/api/control/{action}", site.control, methods=["POST"]),
+        Route("/api/vote", site.cast, methods=["POST"]),
+        Route("/api/state", site.state),
+        WebSocketRoute("/ws/projector", site.projector_socket),
+        WebSocketRoute("/ws/vote", site.voter_socket),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(_Headers)
+    return app
+
+
+class _Site:
+    """The pages, JSON actions and WebSockets around one room, in ``lang`` unless the visitor asks for another."""
+
+    def __init__(self, room: Room, lang: str) -> None:
+        self.room = room
+        self.lang = lang
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+    def language(self, request: Request) -> str:
         asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
-        return asked if asked in i18n.LANGUAGES else lang
+        return asked if asked in i18n.LANGUAGES else self.lang
 
-    def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        code = language(request)
+    def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        code = self.language(request)
         t = texts(i18n.language(code))
-        response = templates.TemplateResponse(
+        response = self.templates.TemplateResponse(
             request,
             name,
             {"lang": code, "t": t, "languages": i18n.LANGUAGES, **context},
@@ -62,55 +96,58 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
             response.set_cookie(LANG_COOKIE, code, samesite="strict")
         return response
 
-    async def home(request: Request) -> Response:
+    async def home(self, request: Request) -> Response:
         return RedirectResponse("/join", status_code=303)
 
-    async def join(request: Request) -> Response:
+    async def join(self, request: Request) -> Response:
+        room = self.room
         given = request.query_params.get("code")
         if given is None:
-            return page(request, "join.html")
+            return self.page(request, "join.html")
         if not room.keys.joins(given):
-            return page(request, "join.html", status=403, error=True, code=given)
+            return self.page(request, "join.html", status=403, error=True, code=given)
         response = RedirectResponse("/vote", status_code=303)
         if room.keys.voter(request.cookies.get(VOTER_COOKIE)) is None:
             response.set_cookie(VOTER_COOKIE, await room.admit(), httponly=True, samesite="strict")
         return response
 
-    async def vote_page(request: Request) -> Response:
-        if room.keys.voter(request.cookies.get(VOTER_COOKIE)) is None:
+    async def vote_page(self, request: Request) -> Response:
+        if self.room.keys.voter(request.cookies.get(VOTER_COOKIE)) is None:
             return RedirectResponse("/join", status_code=303)
-        return page(request, "vote.html")
+        return self.page(request, "vote.html")
 
-    def facilitator(conn: HTTPConnection) -> bool:
+    def facilitator(self, conn: HTTPConnection) -> bool:
         """The facilitator's cookie (the projector page) or header (a script)."""
         given = conn.headers.get(TOKEN_HEADER) or conn.cookies.get(FACILITATOR_COOKIE)
-        return room.keys.facilitator(given)
+        return self.room.keys.facilitator(given)
 
-    async def projector(request: Request) -> Response:
+    async def projector(self, request: Request) -> Response:
+        room = self.room
         token = request.query_params.get("token")
         if token is not None:  # the printed link: swap the token for a cookie and show a bare address
             if not room.keys.facilitator(token):
-                return page(request, "forbidden.html", status=403)
+                return self.page(request, "forbidden.html", status=403)
             rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
             response = RedirectResponse("/projector" + (f"?{rest}" if rest else ""), status_code=303)
             response.set_cookie(FACILITATOR_COOKIE, token, httponly=True, samesite="strict")
             return response
-        if not facilitator(request):
-            return page(request, "forbidden.html", status=403)
-        return page(
+        if not self.facilitator(request):
+            return self.page(request, "forbidden.html", status=403)
+        return self.page(
             request,
             "projector.html",
             code=room.keys.code,
             map=room.map,
             units=room.units(),
-            join_url=join_url(request),
+            join_url=self.join_url(request),
         )
 
-    def join_url(request: Request) -> str:
+    def join_url(self, request: Request) -> str:
         return f"{request.url.scheme}://{request.url.netloc}/join"
 
-    async def control(request: Request) -> Response:
-        if not facilitator(request):
+    async def control(self, request: Request) -> Response:
+        room = self.room
+        if not self.facilitator(request):
             return _error(403, "the facilitator's token is needed")
         body = await _json(request)
         if body is None:
@@ -123,7 +160,8 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
             return _error(400, str(e))
         return Response(room.projector_state(), media_type="application/json")
 
-    async def cast(request: Request) -> Response:
+    async def cast(self, request: Request) -> Response:
+        room = self.room
         voter = room.keys.voter(request.cookies.get(VOTER_COOKIE))
         if voter is None:
             return _error(403, "join with the class's code first")
@@ -137,16 +175,18 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
             return _error(409 if room.vote is None or not room.vote.open else 400, str(e))
         return JSONResponse(room.voter_state(voter))
 
-    async def state(request: Request) -> Response:
-        if facilitator(request):
+    async def state(self, request: Request) -> Response:
+        room = self.room
+        if self.facilitator(request):
             return Response(room.projector_state(), media_type="application/json")
         voter = room.keys.voter(request.cookies.get(VOTER_COOKIE))
         if voter is None:
             return _error(403, "join with the class's code first")
         return JSONResponse(room.voter_state(voter))
 
-    async def projector_socket(ws: WebSocket) -> None:
-        if not facilitator(ws) or not _same_origin(ws):
+    async def projector_socket(self, ws: WebSocket) -> None:
+        room = self.room
+        if not self.facilitator(ws) or not _same_origin(ws):
             await ws.close(code=REFUSED)
             return
         await ws.accept()
@@ -159,38 +199,14 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
 
         await _push(ws, room, message)
 
-    async def voter_socket(ws: WebSocket) -> None:
+    async def voter_socket(self, ws: WebSocket) -> None:
+        room = self.room
         voter = room.keys.voter(ws.cookies.get(VOTER_COOKIE))
         if voter is None or not _same_origin(ws):
             await ws.close(code=REFUSED)
             return
         await ws.accept()
         await _push(ws, room, lambda: json.dumps({"state": room.voter_state(voter)}, ensure_ascii=False))
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with anyio.create_task_group() as tg:
-            if run:
-                tg.start_soon(room.run)
-            yield
-            tg.cancel_scope.cancel()
-        await anyio.to_thread.run_sync(room.close)  # the batch's workers go with the server
-
-    routes = [
-        Route("/", home),
-        Route("/join", join),
-        Route("/vote", vote_page),
-        Route("/projector", projector),
-        Route("/api/control/{action}", control, methods=["POST"]),
-        Route("/api/vote", cast, methods=["POST"]),
-        Route("/api/state", state),
-        WebSocketRoute("/ws/projector", projector_socket),
-        WebSocketRoute("/ws/vote", voter_socket),
-        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
-    ]
-    app = Starlette(routes=routes, lifespan=lifespan)
-    app.add_middleware(_Headers)
-    return app
 
 
 async def _push(ws: WebSocket, room: Room, message: Any) -> None:
