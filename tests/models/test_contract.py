@@ -54,8 +54,14 @@ def toy_model(*, declare_extra: bool = False, compute_extra: bool = False) -> ty
     return mod
 
 
+def register(monkeypatch, model):
+    """Add ``model`` to the registry, with its metric families (CONTRIBUTING.md, step 3)."""
+    monkeypatch.setattr(registry, "MODELS", (*registry.MODELS, model))
+    monkeypatch.setattr(registry, "METRICS", {**registry.METRICS, model.NAME: frozenset({"orders_issued", "ghost"})})
+
+
 def test_a_model_registered_in_a_test_reaches_the_csv_and_compare(tmp_path, monkeypatch):
-    monkeypatch.setattr(registry, "MODELS", (*registry.MODELS, toy_model()))
+    register(monkeypatch, toy_model())
     folders = []
     for ships in (1, 2):
         out = tmp_path / f"ships{ships}"
@@ -78,14 +84,14 @@ def test_a_model_registered_in_a_test_reaches_the_csv_and_compare(tmp_path, monk
 
 def test_a_declared_metric_that_is_never_computed_is_a_bug(monkeypatch):
     s = load_scenario("island_retake").scenario
-    monkeypatch.setattr(registry, "MODELS", (*registry.MODELS, toy_model(declare_extra=True)))
+    register(monkeypatch, toy_model(declare_extra=True))
     with pytest.raises(RuntimeError, match="missing \\['ghost'\\]"):
         run_replication(s, 1)
 
 
 def test_a_computed_metric_that_is_not_declared_is_a_bug(monkeypatch):
     s = load_scenario("island_retake").scenario
-    monkeypatch.setattr(registry, "MODELS", (*registry.MODELS, toy_model(compute_extra=True)))
+    register(monkeypatch, toy_model(compute_extra=True))
     with pytest.raises(RuntimeError, match="undeclared \\['stray'\\]"):
         run_replication(s, 1)
 
