@@ -8,19 +8,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.check import crossref, lint
+from sim.check import crossref, language, lint
 from sim.config.load import LoadedScenario, parse_scenario
+from sim.config.text import FALLBACK
 from sim.errors import ScenarioError
 
 
-def load_scenario(source: str | Path, overrides: Sequence[str] = ()) -> LoadedScenario:
-    """Read, merge, override, validate and cross-check a scenario file (or shipped name)."""
+def load_scenario(source: str | Path, overrides: Sequence[str] = (), *, lang: str | None = None) -> LoadedScenario:
+    """Read, merge, override, validate and cross-check a scenario file (or shipped name); ``lang``: also warn
+    of each text readers see that has nothing written in that language."""
     parsed = parse_scenario(source, overrides)
     found = crossref.check(parsed.scenario, where=lambda p: f"line {parsed.doc.pos(p).line}")
     problems = [parsed.located(p, m) for p, m in found]
     if problems:
         raise ScenarioError(problems)
-    warnings = tuple(parsed.located(p, f"warning: {m}") for p, m in lint.lint(parsed.scenario))
+    found = lint.lint(parsed.scenario)
+    if lang is not None and lang != FALLBACK:
+        missing = f"no text in {lang!r}: write it as {{en: ..., {lang}: ...}}"
+        found += [(p, missing) for p in language.untranslated(parsed.scenario, lang)]
+    warnings = tuple(parsed.located(p, f"warning: {m}") for p, m in found)
     return LoadedScenario(parsed.scenario, parsed.path, tuple(overrides), warnings, parsed.times())
 
 

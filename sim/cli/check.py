@@ -9,6 +9,7 @@ import click
 from sim.check import load_scenario
 from sim.cli.options import SET_HELP
 from sim.errors import ExsimError, capped
+from sim.present.i18n import LANGUAGES
 from sim.present.msel import msel_lines
 from sim.present.plan import plan_lines
 
@@ -19,15 +20,25 @@ from sim.present.plan import plan_lines
 @click.option("--strict", is_flag=True, help="Exit 1 when there are warnings.")
 @click.option("--plan", "show_plan", is_flag=True, help="Also print the plan: phases, routes, trips, supplies.")
 @click.option("--msel", "show_msel", is_flag=True, help="Also print the MSEL: injects and decisions in time order.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Also warn of each text readers see (names, messages, questions) with nothing written in this language.",
+)
 def check(
-    scenarios: tuple[str, ...], overrides: tuple[str, ...], strict: bool, show_plan: bool, show_msel: bool
+    scenarios: tuple[str, ...],
+    overrides: tuple[str, ...],
+    strict: bool,
+    show_plan: bool,
+    show_msel: bool,
+    lang: str | None,
 ) -> None:
     """Validate and lint scenario files without running them (--plan: what they would do; --msel: their MSEL)."""
     problems: list[str] = []
     warned = False
     for name in scenarios:
         try:
-            loaded = load_scenario(name, overrides)
+            loaded = load_scenario(name, overrides, lang=lang)
         except ExsimError as e:
             problems += e.lines()
             continue

@@ -13,6 +13,7 @@ from rich.text import Text
 from sim import _process
 from sim.check import load_scenario
 from sim.cli.options import MAX_EVENTS_OPTION, REPLICATIONS, SET_HELP, executor_options, known_metrics, with_budget
+from sim.config.text import pick
 from sim.cores import default_workers
 from sim.errors import ExsimError, capped
 from sim.experiment import replay
@@ -98,7 +99,7 @@ def run(
             raise ExsimError("--positions goes with --trace (it adds the state over time to the event logs)")
         console = Console(stderr=False, quiet=quiet)
         means = plan.meaning()
-        known_metrics(metrics, list(means.specs), plan.scenarios[0].scenario.scenario.name)
+        known_metrics(metrics, list(means.specs), pick(plan.scenarios[0].scenario.scenario.name, "en"))
     with (
         console.status(f"running {plan.replications} replications…", spinner="dots")
         if console.is_terminal
@@ -150,7 +151,7 @@ def _summarise(
     n = plan.replications - len(done.errors)
     names = Labels(plan.scenarios[0].scenario, language)
     title = language._("{scenario} (seed {seed})").format(
-        scenario=plan.scenarios[0].scenario.scenario.name, seed=plan.seed
+        scenario=pick(plan.scenarios[0].scenario.scenario.name, "en"), seed=plan.seed
     )
     console.print(
         summary_view(

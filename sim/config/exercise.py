@@ -12,9 +12,10 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from sim.config.durations import Duration, Time
-from sim.config.frozen import Count, Fraction, Frozen, Id, PositiveFloat, Quantity
+from sim.config.frozen import Count, Fraction, Frozen, Id, PositiveFloat, Quantity, Text
 from sim.config.orders import Order
 from sim.config.supply import SupplyClass
+from sim.config.text import NAME_DOC
 
 # --- command and control ------------------------------------------------------------------------------
 
@@ -23,6 +24,9 @@ class Echelon(Frozen):
     """One headquarters an order passes through, and the time it takes there."""
 
     name: Id = Field(description="the headquarters", examples=["kaz_naval_hq"])
+    title: Text | None = Field(
+        None, description=NAME_DOC, examples=[{"en": "KAZ Naval HQ", "ru": "штаб ВМС Казахстана"}]
+    )
     delay: Duration = Field(description="time to pass the order on (minutes, or 20min, 1h)", examples=["20min"])
 
 
@@ -330,7 +334,7 @@ class _Timed(Frozen):
     tests: list[Id] = Field(
         [], description="objectives it tests (kept for the after-action report)", examples=[["secure_island"]]
     )
-    note: str = Field(
+    note: Text = Field(
         "", description="the controller's note (not shown to the players)", examples=["watch the ferry's master"]
     )
 
@@ -344,7 +348,7 @@ class _Timed(Frozen):
 class Inject(_Timed):
     """One MSEL entry: a message to the players and the effects that come with it."""
 
-    message: str = Field("", description="what the players are told", examples=["A storm closes the sea lane."])
+    message: Text = Field("", description="what the players are told", examples=["A storm closes the sea lane."])
     effects: list[Effect] = Field(
         [],
         description="what happens (a closed set of effect types)",
@@ -355,7 +359,10 @@ class Inject(_Timed):
 class Option(Frozen):
     """One way to decide: effects, orders and/or a phase to start."""
 
-    description: str = Field(
+    name: Text | None = Field(
+        None, description="the option's label (default: its id)", examples=[{"en": "Hold", "ru": "Удерживать"}]
+    )
+    description: Text = Field(
         "", description="the option, with its cost and its benefit", examples=["wait for the storm: slower, safer"]
     )
     effects: list[Effect] = Field(
@@ -372,7 +379,7 @@ class Option(Frozen):
 class DecisionPoint(_Timed):
     """A decision the players must take; a batch run takes ``decisions.<id>`` or the default."""
 
-    question: str = Field("", description="what the players must decide", examples=["Commit the reserve now?"])
+    question: Text = Field("", description="what the players must decide", examples=["Commit the reserve now?"])
     options: dict[Id, Option] = Field(
         min_length=1,
         description="the options by name",

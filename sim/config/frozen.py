@@ -17,6 +17,19 @@ MAX_COUNT = 100_000  # elements of a unit, casualties of one event, teams, beds,
 MAX_QUANTITY = 1e9  # litres or tonnes, per stock, trip or hour; kilometres; km/h; factors
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64)]
+# a human-facing text: one string, or one per language code (sim.config.text.pick chooses)
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+
+
+class HumanText:
+    """Marks a field as a text readers see (``exsim check --lang`` lists those with no text in a language)."""
+
+
+Text = Annotated[
+    str | dict[LangCode, Annotated[str, StringConstraints(min_length=1)]],
+    Field(description="one text, or one per language code (en, ru)"),
+    HumanText(),
+]
 PositiveFloat = Annotated[float, Field(gt=0.0, le=MAX_QUANTITY)]
 Quantity = Annotated[float, Field(ge=0.0, le=MAX_QUANTITY)]
 Count = Annotated[int, Field(gt=0, le=MAX_COUNT)]

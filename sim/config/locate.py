@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sim.config.suggest import unknown
+from sim.config.text import pick
 from sim.config.yamlsafe import read_file
 from sim.errors import ExsimError, Problem, ScenarioError
 
@@ -110,4 +111,4 @@ def describe(kind: Kind, data: Any) -> str:
         return ""
     section = {"scenario": data.get("scenario"), "sweep": data.get("sweep"), "catalogue": data}[kind]
     text = section.get("description", "") if isinstance(section, dict) else ""
-    return " ".join(str(text).split())
+    return " ".join(pick(text if isinstance(text, str | dict) else str(text), "en").split())

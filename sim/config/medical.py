@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from sim.config.durations import MIN_PER_DAY, MIN_PER_H, Duration, Time
-from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Frozen, Id, PositiveFloat
+from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Frozen, Id, PositiveFloat, Text
+from sim.config.text import NAME_DOC
 
 Triage = Literal["T1", "T2", "T3", "T4"]
 TRIAGE: tuple[str, ...] = ("T1", "T2", "T3", "T4")
@@ -21,6 +22,9 @@ class Facility(Frozen):
     """A treatment stage: Role 1 aid station, Role 2 (damage-control surgery), Role 3 hospital."""
 
     id: Id = Field(description="the facility's name", examples=["role2_kuryk"])
+    name: Text | None = Field(
+        None, description=NAME_DOC, examples=[{"en": "Role 2 at Kuryk", "ru": "этап 2-го уровня в Курыке"}]
+    )
     role: Literal[1, 2, 3] = Field(description="NATO role of care: 1 aid, 2 surgery, 3 hospital", examples=[2])
     at: Id = Field(description="the place where it is", examples=["kuryk_port"])
     teams: int = Field(

@@ -10,12 +10,12 @@ from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema, field_validator, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
 from sim.config.exercise import Command, DecisionPoint, Inject
-from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Fraction, Frozen, Id, PositiveFloat
+from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Fraction, Frozen, Id, PositiveFloat, Text
 from sim.config.medical import Medical
 from sim.config.orders import Order
 from sim.config.supply import (
@@ -28,6 +28,7 @@ from sim.config.supply import (
     SupplyLine,
     Traffic,
 )
+from sim.config.text import NAME_DOC
 
 Mode = Literal["land", "sea", "air"]
 PlaceKind = Literal["port", "airfield", "beach", "objective", "depot", "hospital", "training_area", "anchorage"]
@@ -46,8 +47,11 @@ def _as_list(v: object) -> object:
 class Meta(Frozen):
     """The scenario's name, its H-hour and how long a run lasts."""
 
-    name: str = Field(min_length=1, description="title shown in tables and reports", examples=["Island retake"])
-    description: str = Field(
+    name: Text = Field(
+        description="title shown in tables and reports; one, or one per language code",
+        examples=["Island retake", {"en": "Island retake", "ru": "Возвращение острова"}],
+    )
+    description: Text = Field(
         "",
         description="one line on what the scenario asks (exsim list shows it)",
         examples=["Marines retake an island held by an armed group."],
@@ -87,14 +91,6 @@ class Meta(Frozen):
         return duration
 
 
-DisplayName = Annotated[
-    str
-    | dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], Annotated[str, StringConstraints(min_length=1)]],
-    Field(description="a display name, or names by language code (en, ru)"),
-]
-_NAME_DOC = "display name in stories and reports (default: the id); one name, or one per language code"
-
-
 class Place(Frozen):
     """A named place on the map."""
 
@@ -107,8 +103,8 @@ class Place(Frozen):
     berths: int | None = Field(
         None, gt=0, le=MAX_COUNT, description="ships alongside at once (ports); none = no limit", examples=[2]
     )
-    description: str = Field("", description="free text for the narration", examples=["landing beach"])
-    name: DisplayName | None = Field(None, description=_NAME_DOC, examples=[{"en": "Kuryk port", "ru": "порт Курык"}])
+    description: Text = Field("", description="free text for the narration", examples=["landing beach"])
+    name: Text | None = Field(None, description=NAME_DOC, examples=[{"en": "Kuryk port", "ru": "порт Курык"}])
 
 
 class Route(Frozen):
@@ -120,6 +116,7 @@ class Route(Frozen):
     mode: Mode = Field(description="who can use it: units with a speed for this mode", examples=["sea"])
     distance_km: PositiveFloat = Field(description="length along the route, km", examples=[49.5])
     oneway: bool = Field(False, description="only from -> to (default: both ways)", examples=[True])
+    name: Text | None = Field(None, description=NAME_DOC, examples=[{"en": "sea lane", "ru": "морской путь"}])
 
 
 class MapSpec(Frozen):
@@ -141,7 +138,7 @@ class Side(Frozen):
     """A side (coalition, armed group): who fights whom."""
 
     nations: list[str] = Field([], description="nations a unit of this side may name", examples=[["AZE", "KAZ"]])
-    name: DisplayName | None = Field(None, description=_NAME_DOC, examples=[{"en": "Coalition", "ru": "коалиция"}])
+    name: Text | None = Field(None, description=NAME_DOC, examples=[{"en": "Coalition", "ru": "коалиция"}])
     break_fraction: float = Field(
         0.5,
         ge=0.0,
@@ -150,7 +147,7 @@ class Side(Frozen):
         "units had at the start of the run, so earlier losses (preparatory fires) count (0 to 1)",
         examples=[0.4],
     )
-    description: str = Field("", description="free text", examples=["the coalition's forces"])
+    description: Text = Field("", description="free text", examples=["the coalition's forces"])
 
 
 # --- unit catalogue ----------------------------------------------------------------------------------
@@ -184,7 +181,7 @@ class FireSupport(Frozen):
 class UnitType(Frozen):
     """A kind of unit in the catalogue: its strength, speeds, fire and what it carries."""
 
-    description: str = Field("", description="what the type is", examples=["Medium landing ship (Polnocny class)"])
+    description: Text = Field("", description="what the type is", examples=["Medium landing ship (Polnocny class)"])
     strength: int = Field(
         gt=0, le=MAX_COUNT, description="default number of elements: people, or platforms/vehicles", examples=[120]
     )
@@ -281,7 +278,7 @@ class UnitType(Frozen):
 class Catalog(Frozen):
     """A unit catalogue file: ``unit_types:`` and an optional description."""
 
-    description: str = Field("", description="one line on the catalogue (exsim list shows it)")
+    description: Text = Field("", description="one line on the catalogue (exsim list shows it)")
     unit_types: dict[Id, UnitType] = Field(
         description="unit types by name", examples=[{"patrol_boat": {"strength": 1, "speed_kmh": {"sea": 40}}}]
     )
@@ -298,8 +295,8 @@ class UnitSpec(Frozen):
     side: Id = Field(description="its side (sides:)", examples=["coalition"])
     nation: str | None = Field(None, description="its nation; listed under its side's nations", examples=["KAZ"])
     at: Id = Field(description="the place where it starts", examples=["kuryk_port"])
-    name: DisplayName | None = Field(
-        None, description=_NAME_DOC, examples=[{"en": "1st Marine Company", "ru": "1-я рота морской пехоты"}]
+    name: Text | None = Field(
+        None, description=NAME_DOC, examples=[{"en": "1st Marine Company", "ru": "1-я рота морской пехоты"}]
     )
     strength: int | None = Field(
         None, gt=0, le=MAX_COUNT, description="elements; defaults to the type's strength", examples=[2]
@@ -327,8 +324,8 @@ class Phase(Frozen):
     """Orders issued together once every trigger holds (a time, other phases done, a condition)."""
 
     id: Id = Field(description="the phase's name", examples=["assault"])
-    description: str = Field("", description="free text for the narration", examples=["the main assault"])
-    name: DisplayName | None = Field(None, description=_NAME_DOC, examples=[{"en": "assault", "ru": "штурм"}])
+    description: Text = Field("", description="free text for the narration", examples=["the main assault"])
+    name: Text | None = Field(None, description=NAME_DOC, examples=[{"en": "assault", "ru": "штурм"}])
     start: Time | None = Field(None, description="not before this time", examples=["H+6", "D+1 06:00"])
     after: Annotated[list[Id], BeforeValidator(_as_list), WithJsonSchema(_ONE_OR_MORE_IDS)] = Field(
         [], description="phases that must end first (a name or a list)", examples=[["landing", "shaping"]]
@@ -350,6 +347,12 @@ class Phase(Frozen):
 class SecureObjective(Frozen):
     """A place to secure, optionally by a time."""
 
+    name: Text | None = Field(
+        None,
+        description="what it asks, in words (default: worded from its definition); one, or one per language code",
+        examples=[{"en": "Retake the island within 8 hours", "ru": "Вернуть остров в течение 8 ч"}],
+    )
+
     id: Id = Field(description="the objective's name (metric objective.<id>)", examples=["secure_island"])
     kind: Literal["secure"] = Field(description="secure a place", examples=["secure"])
     place: Id = Field(description="the place (of kind objective)", examples=["island"])
@@ -358,6 +361,12 @@ class SecureObjective(Frozen):
 
 class MetricObjective(Frozen):
     """A bound on a metric of the run."""
+
+    name: Text | None = Field(
+        None,
+        description="what it asks, in words (default: worded from its definition); one, or one per language code",
+        examples=[{"en": "Retake the island within 8 hours", "ru": "Вернуть остров в течение 8 ч"}],
+    )
 
     id: Id = Field(description="the objective's name (metric objective.<id>)", examples=["limit_losses"])
     kind: Literal["metric"] = Field(description="bound a metric", examples=["metric"])

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from sim.config.durations import MIN_PER_DAY, Duration, Time
-from sim.config.frozen import Frozen, Id, PositiveFloat, Quantity
+from sim.config.frozen import Frozen, Id, PositiveFloat, Quantity, Text
+from sim.config.text import NAME_DOC
 
 SupplyClass = Literal["fuel", "ammunition", "water", "rations", "medical"]
 SUPPLY_CLASSES: tuple[str, ...] = ("fuel", "ammunition", "water", "rations", "medical")
@@ -47,6 +48,7 @@ class Depot(Frozen):
     """Stocks held at a place; units there top up from it."""
 
     id: Id = Field(description="the depot's name", examples=["kuryk_depot"])
+    name: Text | None = Field(None, description=NAME_DOC, examples=[{"en": "Kuryk depot", "ru": "склад в Курыке"}])
     at: Id = Field(description="the place where it is", examples=["kuryk_port"])
     stocks: dict[SupplyClass, Stock] = Field(
         min_length=1,
@@ -59,6 +61,9 @@ class SupplyLine(Frozen):
     """Transports carrying supplies from one depot to another, trip after trip."""
 
     id: Id = Field(description="the supply line's name (metrics delivered_t.<id>.<class>)", examples=["sea_line"])
+    name: Text | None = Field(
+        None, description=NAME_DOC, examples=[{"en": "sea line", "ru": "морская линия снабжения"}]
+    )
     transports: list[Id] = Field(
         min_length=1, description="units that make the trips (with cargo_t in their type)", examples=[["ferry-1"]]
     )

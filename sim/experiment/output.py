@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim._version import __version__
 from sim.config.locate import catalogue_path
+from sim.config.text import pick
 
 if TYPE_CHECKING:
     from sim.config.load import LoadedScenario
@@ -97,7 +98,7 @@ def scenario_provenance(loaded: LoadedScenario) -> dict[str, Any]:
             continue
         files[str(catalogue)] = _file_sha256(catalogue)
     return {
-        "scenario": s.scenario.name,
+        "scenario": pick(s.scenario.name, "en"),
         "scenario_file": str(loaded.path),
         "scenario_sha256": loaded.digest,
         "catalogue_sha256": hashlib.sha256(types.encode()).hexdigest(),

@@ -16,6 +16,7 @@ from typing import Any
 
 from sim.config.load import LoadedScenario
 from sim.config.schema import Scenario
+from sim.config.text import pick
 from sim.errors import ExsimError
 from sim.experiment import history
 from sim.experiment.lock import FolderLock
@@ -77,7 +78,7 @@ def write(played: Played, folder: Path, *, source: Path | None = None, replace: 
     """Write ``played`` (finished or not) to ``folder``, whole or not at all (``replace``: over an earlier
     save of the same play, swapped in whole)."""
     scenario = with_choices(played.scenario, played.actions)
-    loaded = LoadedScenario(scenario, source or Path(f"{history.slug(scenario.scenario.name)}.yaml"))
+    loaded = LoadedScenario(scenario, source or Path(f"{history.slug(pick(scenario.scenario.name, 'en'))}.yaml"))
     plan = Plan.for_run(loaded, played.seed, 1, history.slug(folder.name))
     with history.target(folder, plan.name, force=replace) as tgt:
         point = PointRow(0, "", {}, loaded.digest)

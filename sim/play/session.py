@@ -28,7 +28,7 @@ from typing import Any
 
 import simpy
 
-from sim.config.exercise import DecisionPoint, ReopenRoutes
+from sim.config.exercise import DecisionPoint, Option, ReopenRoutes
 from sim.config.schema import Scenario
 from sim.errors import ExsimError, RunBudgetExceeded
 from sim.experiment.replay import sampler
@@ -248,8 +248,9 @@ class PlaySession:
         """The decisions model asks: the decision waits for this event."""
         ev = self.world.env.event()
         self._asked[point.id] = ev
-        options = [(name, o.description or name) for name, o in point.options.items()]
-        pause = DecisionPause(point.id, point.question or point.id, options, point.default, self.world.now)
+        names = self.names
+        options = [(n, _option_text(names, point.id, n, o)) for n, o in point.options.items()]
+        pause = DecisionPause(point.id, names.text(point.question) or point.id, options, point.default, self.world.now)
         self._found.append((len(self.world.log.records), pause))
         return ev
 
@@ -259,7 +260,7 @@ class PlaySession:
         for i in range(self._seen, len(records)):
             r = records[i]
             if r["kind"] == "inject" and r.get("message"):
-                self._found.append((i, InjectPause(r["id"], r["message"], r["t"])))
+                self._found.append((i, InjectPause(r["id"], self.names.text(r["message"]), r["t"])))
         self._seen = len(records)
         if self._found:
             self._found.sort(key=lambda f: f[0])
@@ -454,3 +455,9 @@ class PlaySession:
         copy.run_to_end()
         stopped = {"at_min": copy.now, "objectives": {o.id: o.state for o in copy.status().objectives}}
         return collect_metrics(copy.world), stopped
+
+
+def _option_text(names: Labels, point: str, name: str, option: Option) -> str:
+    """An option as the class reads it: its label and what it means, or whichever it has, or its id."""
+    label, about = names.option(point, name), names.text(option.description)
+    return f"{label} — {about}" if option.name is not None and about else about or label

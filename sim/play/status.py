@@ -116,17 +116,17 @@ def status(world: World, names: Labels, now: float, finished: bool, final: dict[
     if logistics is not None:
         for d in logistics.depots.values():
             for cls in d.containers:
-                stocks.append(Stock(d.id, cls, round(d.level(cls), 3), measure_of(cls)))
+                stocks.append(Stock(names.depot(d.id), cls, round(d.level(cls), 3), measure_of(cls)))
     objectives = _objectives(world, names, now, final)
-    return Status(now, names.clock(now), finished, rows, stocks, _casualties(world), objectives)
+    return Status(now, names.clock(now), finished, rows, stocks, _casualties(world, names), objectives)
 
 
-def _casualties(world: World) -> Casualties | None:
+def _casualties(world: World, names: Labels) -> Casualties | None:
     ms = world.services.find(MedicalState)
     if ms is None:
         return None
     cs = ms.casualties
-    stages = [CareStage(fid, st.spec.role, st.waiting, st.beds_used) for fid, st in ms.stages.items()]
+    stages = [CareStage(names.facility(fid), st.spec.role, st.waiting, st.beds_used) for fid, st in ms.stages.items()]
     return Casualties(
         len(cs),
         sum(1 for c in cs if c.outcome is None),

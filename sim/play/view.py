@@ -126,7 +126,7 @@ def header(session: PlaySession, speed: float, running: bool, lang: Language) ->
         state = _("finished")
     head = Text(session.clock(), style="bold cyan", no_wrap=True, overflow="ellipsis")
     head.append("   " + _("speed ×{speed}").format(speed=f"{speed:g}") + "   " + state + "   ", style="dim")
-    head.append(session.scenario.scenario.name, style="bold")
+    head.append(session.names.title(), style="bold")
     return head
 
 

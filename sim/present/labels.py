@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sim.config.schema import MetricObjective, Scenario
 from sim.config.supply import measure_of
+from sim.config.text import pick
 from sim.models.catalogue import catalogue
 from sim.models.contract import MetricSpec
 from sim.present.i18n import N_, Language
@@ -120,9 +121,38 @@ class Labels:
         return self._by_name
 
     def _pick(self, name: str | dict[str, str] | None) -> str | None:
-        if name is None or isinstance(name, str):
-            return name
-        return name.get(self.lang.code) or name.get("en") or next(iter(name.values()))
+        return pick(name, self.lang.code) or None
+
+    def text(self, text: str | dict[str, str] | None) -> str:
+        """A scenario's text (a message, a question, a note) in this language, else in English."""
+        return pick(text, self.lang.code)
+
+    def title(self) -> str:
+        """The scenario's title."""
+        return pick(self.s.scenario.name, self.lang.code)
+
+    def facility(self, fid: str) -> str:
+        medical = self.s.medical
+        spec = next((f for f in medical.facilities if f.id == fid), None) if medical is not None else None
+        return (self._pick(spec.name) if spec is not None else None) or fid
+
+    def depot(self, did: str) -> str:
+        spec = next((d for d in self.s.depots if d.id == did), None)
+        return (self._pick(spec.name) if spec is not None else None) or did
+
+    def supply_line(self, lid: str) -> str:
+        spec = next((x for x in self.s.supply_lines if x.id == lid), None)
+        return (self._pick(spec.name) if spec is not None else None) or lid
+
+    def route(self, rid: str) -> str:
+        spec = next((r for r in self.s.map.routes if r.id == rid), None)
+        return (self._pick(spec.name) if spec is not None else None) or rid
+
+    def option(self, point_id: str, option: str) -> str:
+        """A decision's option by its label, else its id."""
+        point = next((p for p in self.s.decision_points if p.id == point_id), None)
+        spec = point.options.get(option) if point is not None else None
+        return (self._pick(spec.name) if spec is not None else None) or option
 
     def unit(self, uid: str) -> str:
         """The unit's display name with its id (``1st Marine Company (mar-1)``), or the id alone."""
@@ -208,6 +238,8 @@ class Labels:
         o = next((o for o in self.s.objectives if o.id == oid), None)
         if o is None:
             return spec.description if spec is not None else oid
+        if o.name is not None:
+            return pick(o.name, self.lang.code)
         if isinstance(o, MetricObjective):
             spec = self._specs().get(o.metric)
             label = self.metric(o.metric, spec)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sim.config.durations import format_duration, format_time
 from sim.config.exercise import DecisionPoint, Inject, Trigger, tested_by
 from sim.config.schema import Scenario
+from sim.config.text import pick
 
 
 def trigger_text(t: Trigger) -> str:
@@ -50,22 +51,22 @@ def msel_lines(s: Scenario) -> list[str]:
     items: list[Inject | DecisionPoint] = [*s.injects, *s.decision_points]
     timed = sorted((i for i in items if i.at is not None), key=lambda i: i.at or 0.0)
     triggered = [i for i in items if i.at is None]
-    out = [f"MSEL of {s.scenario.name}: {len(s.injects)} injects, {len(s.decision_points)} decision points"]
+    out = [f"MSEL of {pick(s.scenario.name, 'en')}: {len(s.injects)} injects, {len(s.decision_points)} decision points"]
     for item in [*timed, *triggered]:
         out.append("")
         if isinstance(item, Inject):
-            out.append(f"{_when(item, s)}  inject {item.id}: {item.message}")
+            out.append(f"{_when(item, s)}  inject {item.id}: {pick(item.message, 'en')}")
             out += [f"    effect: {effect_text(e)}" for e in item.effects]
         else:
             taken = s.decisions.get(item.id, item.default)
-            out.append(f"{_when(item, s)}  decision {item.id}: {item.question}")
+            out.append(f"{_when(item, s)}  decision {item.id}: {pick(item.question, 'en')}")
             for name, option in item.options.items():
                 mark = "*" if name == taken else " "
-                out.append(f"   {mark}option {name}: {option.description}")
+                out.append(f"   {mark}option {name}: {pick(option.description, 'en')}")
         if item.tests:
             out.append(f"    tests: {', '.join(item.tests)}")
         if item.note:
-            out.append(f"    controller: {item.note}")
+            out.append(f"    controller: {pick(item.note, 'en')}")
     tests = tested_by(s.injects, s.decision_points)
     out += ["", "Objectives and what tests them:"]
     for o in s.objectives:

@@ -25,6 +25,7 @@ from sim.config.orders import (
 )
 from sim.config.schema import Phase, Scenario, UnitSpec, UnitType
 from sim.config.supply import SUPPLY_CLASSES, measure_of
+from sim.config.text import pick
 from sim.engine.geo import Map
 
 
@@ -58,7 +59,7 @@ def plan_lines(s: Scenario) -> list[str]:
     the_map = Map(s.map)
     start = s.scenario.start
     lines = [
-        f"Plan of {s.scenario.name}: the run ends at {format_time(s.scenario.duration, start)}",
+        f"Plan of {pick(s.scenario.name, 'en')}: the run ends at {format_time(s.scenario.duration, start)}",
         "",
         "Phases (in the order their triggers allow; orders with their route and nominal duration)",
     ]

@@ -205,7 +205,7 @@ def _context(page: Page, replayed: Replayed, play: Play | None) -> dict[str, Any
     return {
         "lang": page.lang.code,
         "t": t,
-        "title": _("After-action report: {scenario}").format(scenario=scenario.scenario.name),
+        "title": _("After-action report: {scenario}").format(scenario=page.names.title()),
         "subtitle": _subtitle(page.folder, len(page.rows), page.point, page.lang, play is not None),
         "map": tracks.layout(scenario, page.names, MAP_W, MAP_H),
         "end": scenario.scenario.duration,
@@ -346,7 +346,7 @@ def _sentences(
     n = len(rows)
     out = [
         _("{scenario}: {n} replications of {hours:g} hours from H-hour.").format(
-            scenario=scenario.scenario.name, n=n, hours=scenario.scenario.duration / 60
+            scenario=names.title(), n=n, hours=scenario.scenario.duration / 60
         )
     ]
     if "mission_success" in summary:
@@ -412,14 +412,12 @@ def _play_sentences(
     hours = scenario.scenario.duration / 60
     if play.finished:
         first = _("{scenario}: the class's own run, {hours:g} hours from H-hour.").format(
-            scenario=scenario.scenario.name, hours=hours
+            scenario=names.title(), hours=hours
         )
     else:
         first = _(
             "{scenario}: the class's own run, stopped at {clock} (unfinished): {played:g} of {hours:g} hours played."
-        ).format(
-            scenario=scenario.scenario.name, clock=names.clock(play.now), played=round(play.now / 60, 1), hours=hours
-        )
+        ).format(scenario=names.title(), clock=names.clock(play.now), played=round(play.now / 60, 1), hours=hours)
     out = [first]
     for o, state in play.states.items():
         out.append(

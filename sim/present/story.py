@@ -104,7 +104,7 @@ def tell(
     narrator = Narrator(scenario, lang)
     lines = narrator.feed(events)
     title = lang._("{scenario}: replication {rep} (seed {seed})").format(
-        scenario=scenario.scenario.name, rep=replication, seed=seed
+        scenario=narrator.names.title(), rep=replication, seed=seed
     )
     told = outcome(scenario, events, metrics, specs, lang) if ended else []
     return Story(title, lines, narrator.closing() + told, ended)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from sim.check import load_scenario
+from sim.config.text import pick
 from sim.errors import MissingExtra, capped
 from sim.play.folder import claim, default_folder
 from sim.play.options import play_options
@@ -63,7 +64,7 @@ def serve(
     seed = loaded.scenario.scenario.seed if seed is None else seed
     room = server.open_room(loaded.scenario, seed, folder, speed=speed, lang=code, source=Path(loaded.path), runs=runs)
     where = server.addresses(sock, room.keys.token)
-    click.echo(f"exsim serve: {loaded.scenario.scenario.name}, seed {seed}")
+    click.echo(f"exsim serve: {pick(loaded.scenario.scenario.name, 'en')}, seed {seed}")
     click.echo(f"  projector (facilitator only): {where.projector}")
     for url in where.join:
         click.echo(f"  the class joins at {url} with the code {room.keys.code}")

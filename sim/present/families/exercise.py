@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sim.config.schema import MetricObjective, Scenario
+from sim.config.text import pick
 from sim.models.contract import MetricSpec
 from sim.present.family import Event, Family, Line, Teller, count, tells
 from sim.present.i18n import N_, Language
@@ -24,14 +25,17 @@ BY = {  # who took a decision in a live play (sim.play)
 class Exercise(Teller):
     @tells("inject")
     def inject(self, t: float, e: Event) -> None:
-        self.say(t, "inject", N_("Inject {id}: {what}"), id=e.get("id", "?"), what=words(e, self.lang.code))
+        inject = next((i for i in self.s.injects if i.id == e.get("id")), None)
+        what = self.names.text(inject.message) if inject is not None and inject.message else words(e, self.lang.code)
+        self.say(t, "inject", N_("Inject {id}: {what}"), id=e.get("id", "?"), what=what)
 
     @tells("decision")
     def decision(self, t: float, e: Event) -> None:
         point = next((p for p in getattr(self.s, "decision_points", []) if p.id == e.get("id")), None)
-        choice = e.get("choice") or e.get("option") or "?"
-        option = point.options.get(choice) if point is not None else None
-        about = option.description if option is not None and option.description and self.lang.code == "en" else ""
+        chosen = e.get("choice") or e.get("option") or "?"
+        option = point.options.get(chosen) if point is not None else None
+        choice = self.names.option(point.id, chosen) if point is not None else chosen
+        about = self.names.text(option.description) if option is not None else ""
         if about:
             self.say(
                 t, "decision", N_("Decision {id}: {choice} ({about})."), id=e.get("id", "?"), choice=choice, about=about
@@ -87,11 +91,9 @@ def who(by: str, votes: Mapping[str, int], lang: Language) -> str:
 def words(e: Mapping[str, Any], lang: str) -> str:
     """The words of an inject or decision record: its text (by language if given), title or id."""
     for key in ("message", "text", "title", "description", "name", "id"):
-        v = e.get(key)
-        if isinstance(v, dict):
-            v = v.get(lang) or v.get("en") or next(iter(v.values()), None)
+        v = pick(e.get(key), lang)
         if v:
-            return str(v)
+            return v
     return "?"
 
 

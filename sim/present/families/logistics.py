@@ -37,7 +37,7 @@ class Logistics(Teller):
         cargo = self._cargo({c: a - left.get(c, 0.0) for c, a in loaded.items()})
         fields = {
             "transport": self.names.unit(e["transport"]),
-            "line": e["line"],
+            "line": self.names.supply_line(e["line"]),
             "cargo": cargo,
             "place": self.names.place(e["at"]),
         }
@@ -55,7 +55,7 @@ class Logistics(Teller):
             N_("{transport} is lost with its cargo: {cargo} (supply line {line})."),
             transport=self.names.unit(e["transport"]),
             cargo=self._cargo(e["cargo"]),
-            line=e["line"],
+            line=self.names.supply_line(e["line"]),
         )
 
     @tells("line_stopped")
@@ -64,7 +64,7 @@ class Logistics(Teller):
             t,
             "supply",
             N_("Supply line {line} stops: {reason}."),
-            line=e["line"],
+            line=self.names.supply_line(e["line"]),
             reason=reason(e["reason"], self.names),
         )
 
@@ -90,7 +90,7 @@ class Logistics(Teller):
             t,
             "supply",
             N_("{depot} loses {what}."),
-            depot=e["depot"],
+            depot=self.names.depot(e["depot"]),
             what=self.names.amount(e["cls"], e["amount"]),
         )
 
@@ -104,7 +104,7 @@ def charts(scenario: Scenario, events: Sequence[Event], names: Labels, lang: Lan
     for key, (x, y) in depots.items():
         depot, cls = key.split("|")
         peak = max(y) or 1.0
-        lines[f"{depot}: {names.supply(cls)}"] = (x, [v / peak for v in y])
+        lines[f"{names.depot(depot)}: {names.supply(cls)}"] = (x, [v / peak for v in y])
     return [over_time(lines, lang._("Stock levels (share of the highest level)"), lang._("share"), lang)]
 
 

@@ -81,7 +81,11 @@ class Medical(Teller):
             n,
         )
         self.lines.append(
-            Line(first["t"], "medical", msg.format(n=n, place=where, mix=mix, facility=fac.id, role=fac.role))
+            Line(
+                first["t"],
+                "medical",
+                msg.format(n=n, place=where, mix=mix, facility=self.names.facility(fac.id), role=fac.role),
+            )
         )
 
     @tells("medevac")
@@ -96,7 +100,11 @@ class Medical(Teller):
             n,
         )
         self.lines.append(
-            Line(t, "medical", msg.format(unit=self.names.unit(e["unit"]), n=n, facility=e["to"], role=role))
+            Line(
+                t,
+                "medical",
+                msg.format(unit=self.names.unit(e["unit"]), n=n, facility=self.names.facility(e["to"]), role=role),
+            )
         )
 
     @tells(*FULL)
@@ -130,7 +138,9 @@ class Medical(Teller):
                 "{n} casualties find every bed at {facility} taken and are turned away untreated.",
                 n,
             )
-        self.lines.append(Line(t, "medical", msg.format(n=n, facility=facility, to=to)))
+        self.lines.append(
+            Line(t, "medical", msg.format(n=n, facility=self.names.facility(facility), to=self.names.facility(to)))
+        )
 
     @tells("died_of_wounds")
     def died_of_wounds(self, t: float, e: Event) -> None:
@@ -172,7 +182,7 @@ def charts(scenario: Scenario, events: Sequence[Event], names: Labels, lang: Lan
     return [
         over_time(shown, _("Casualty flow (cumulative)"), _("casualties"), lang),
         over_time(
-            tracks.sampled(events, "queues"),
+            {names.facility(f): track for f, track in tracks.sampled(events, "queues").items()},
             _("Queue lengths at the medical facilities"),
             _("casualties waiting"),
             lang,

@@ -111,11 +111,11 @@ class Movement(Teller):
 
     @tells("route_closed")
     def route_closed(self, t: float, e: Event) -> None:
-        self.say(t, "move", N_("Route {route} is closed."), route=e["route"])
+        self.say(t, "move", N_("Route {route} is closed."), route=self.names.route(e["route"]))
 
     @tells("route_open")
     def route_open(self, t: float, e: Event) -> None:
-        self.say(t, "move", N_("Route {route} is open again."), route=e["route"])
+        self.say(t, "move", N_("Route {route} is open again."), route=self.names.route(e["route"]))
 
     @tells("lift_done")
     def lift_done(self, t: float, e: Event) -> None:

@@ -71,8 +71,9 @@ class Orders(Teller):
     def phase_start(self, t: float, e: Event) -> None:
         phase = next((p for p in self.s.phases if p.id == e["phase"]), None)
         name = self.names.phase(e["phase"])
-        if phase is not None and phase.description and self.lang.code == "en":  # the scenario's words are English
-            self.say(t, "phase", N_("Phase {phase} begins: {what}."), phase=name, what=phase.description)
+        if phase is not None and phase.description:
+            what = self.names.text(phase.description)
+            self.say(t, "phase", N_("Phase {phase} begins: {what}."), phase=name, what=what)
         else:
             self.say(t, "phase", N_("Phase {phase} begins."), phase=name)
 
