@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 def placement_lines(
     placed: Sequence[Placement], specs: dict[str, MetricSpec], names: Labels, lang: Language, overridden: bool
 ) -> list[str]:
-    """ "Your time to secure the island was better than 78 % of 200 simulated runs", one line per metric."""
+    """ "Your time to secure the island was better than 78 % of 200 simulated runs, worse than 22 %", one line
+    per metric."""
     _ = lang._
     out = []
     for p in placed:
@@ -66,9 +67,12 @@ def placement_lines(
 
 
 def _placed(p: Placement, _: Callable[[str], str]) -> str:
-    """The sentence for a run placed among ``p.n`` runs: the share it beats and the share it ties said apart,
-    never the mid-rank as a strict win (a run tied with 80 of 200 and beaten by the rest is better than none)."""
-    beaten, tied = p.beaten, p.tied
+    """The sentence for a run placed among ``p.n`` runs: the shares it is better than, worse than and tied
+    with, said apart (a part that is 0 left out), never the mid-rank as a strict win. A poor result (worse
+    than at least half the runs) leads with "worse than"; with no better direction, "higher", "lower" and
+    "equal" instead, "lower than" first as "worse than" would be."""
+    up, tied = p.beaten, p.tied
+    down = p.n - up - tied
     neither = p.better == "neither"
     if tied == p.n:
         return (
@@ -76,38 +80,73 @@ def _placed(p: Placement, _: Callable[[str], str]) -> str:
             if neither
             else _("{metric}: {value} in your run, as good as all {among}.")
         )
-    if beaten == p.n:
+    if up == p.n:
         return (
             _("{metric}: {value} in your run, higher than all {among}.")
             if neither
             else _("{metric}: {value} in your run, better than all {among}.")
         )
-    if beaten == 0 and tied == 0:
+    if down == p.n:
         return (
             _("{metric}: {value} in your run, lower than all {among}.")
             if neither
             else _("{metric}: {value} in your run, worse than all {among}.")
         )
-    if tied == 0:
+    poor = 2 * down >= p.n
+    if not tied:  # better and worse
+        if poor:
+            return (
+                _("{metric}: {value} in your run, lower than {worse} % of {among}, higher than {better} %.")
+                if neither
+                else _("{metric}: {value} in your run, worse than {worse} % of {among}, better than {better} %.")
+            )
         return (
-            _("{metric}: {value} in your run, higher than {pct} % of {among}.")
+            _("{metric}: {value} in your run, higher than {better} % of {among}, lower than {worse} %.")
             if neither
-            else _("{metric}: {value} in your run, better than {pct} % of {among}.")
+            else _("{metric}: {value} in your run, better than {better} % of {among}, worse than {worse} %.")
+        )
+    if not down:  # better and tied
+        return (
+            _("{metric}: {value} in your run, higher than {better} % of {among}, equal to {tied} %.")
+            if neither
+            else _("{metric}: {value} in your run, better than {better} % of {among}, tied with {tied} %.")
+        )
+    if not up:  # worse and tied
+        return (
+            _("{metric}: {value} in your run, lower than {worse} % of {among}, equal to {tied} %.")
+            if neither
+            else _("{metric}: {value} in your run, worse than {worse} % of {among}, tied with {tied} %.")
+        )
+    if poor:
+        return (
+            _(
+                "{metric}: {value} in your run, lower than {worse} % of {among}, higher than {better} %, "
+                "equal to {tied} %."
+            )
+            if neither
+            else _(
+                "{metric}: {value} in your run, worse than {worse} % of {among}, better than {better} %, "
+                "tied with {tied} %."
+            )
         )
     return (
-        _("{metric}: {value} in your run, higher than {pct} % of {among}, equal to {tied} %.")
+        _("{metric}: {value} in your run, higher than {better} % of {among}, lower than {worse} %, equal to {tied} %.")
         if neither
-        else _("{metric}: {value} in your run, better than {pct} % of {among}, as good as {tied} %.")
+        else _(
+            "{metric}: {value} in your run, better than {better} % of {among}, worse than {worse} %, "
+            "tied with {tied} %."
+        )
     )
 
 
 def _shares(p: Placement) -> dict[str, str]:
-    """The shares beaten and tied in whole percent; a share that is neither none nor all never rounds to 0 or 100."""
+    """The shares the run is better than, worse than and tied with, in whole percent; a share that is neither
+    none nor all never rounds to 0 or 100."""
 
     def pct(k: int) -> str:
         return f"{min(max(100 * k / p.n, 1), 99) if 0 < k < p.n else 100 * k / p.n:.0f}"
 
-    return {"pct": pct(p.beaten), "tied": pct(p.tied)}
+    return {"better": pct(p.beaten), "worse": pct(p.n - p.beaten - p.tied), "tied": pct(p.tied)}
 
 
 def chart(p: Placement, label: str, unit: str, count: bool = False) -> Figure:

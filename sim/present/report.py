@@ -40,7 +40,7 @@ from sim.present.i18n import N_, Language, sentence
 from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.placement import chart, placement_lines
 from sim.present.story import Narrator, outcome
-from sim.present.table import interval, point_label
+from sim.present.table import interval, point_label, share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -72,9 +72,6 @@ TEXT = {
     "aar": N_("After-action review"),
     "went_well": N_("What went well"),
     "improve": N_("Areas for improvement"),
-    "nothing_well": N_("No objective was met in most runs."),
-    "nothing_missed": N_("Every objective was met in most runs."),
-    "nothing_ever_missed": N_("Every objective was met in every run."),
     "play_section": N_("The class's play"),
     "landed": N_("Where the class's run landed"),
     "when": N_("time"),
@@ -200,8 +197,6 @@ def _context(page: Page, replayed: Replayed, play: Play | None) -> dict[str, Any
     replay and the timeline."""
     _, scenario = page.lang._, page.scenario
     t = {k: _(v) for k, v in TEXT.items()}
-    if play is not None:
-        t["nothing_well"], t["nothing_missed"] = t["play_nothing_well"], t["play_nothing_missed"]
     return {
         "lang": page.lang.code,
         "t": t,
@@ -247,6 +242,10 @@ def _play_context(page: Page, played: Mapping[str, Any], play: Play) -> dict[str
         "replication_note": "",
         "went_well": well,
         "improve": improve,
+        # a heading with nothing under it: a finished play says so; a stopped one leaves the heading out (its
+        # objectives not met may still be open)
+        "nothing_well": _(TEXT["play_nothing_well"]) if play.finished and play.states else None,
+        "nothing_missed": _(TEXT["play_nothing_missed"]) if play.finished and play.states else None,
     }
 
 
@@ -258,6 +257,7 @@ def _runs_context(
     _, folder, names = page.lang._, page.folder, page.names
     objectives = [m for m in folder.metrics if is_objective(m)]
     well, improve = _review(page.scenario, folder, summary, replayed, names, page.lang)
+    nothing_well, nothing_missed = _nothing(page.scenario, summary, page.lang)
     return {
         "summary": _sentences(page.scenario, folder, summary, page.rows, names, page.lang, chosen, by),
         "play": None,
@@ -266,7 +266,7 @@ def _runs_context(
                 "name": m,
                 "label": page.label(m),
                 "met": _("{k} of {n}").format(k=round(summary[m].mean * summary[m].n), n=summary[m].n),
-                "p": f"{100 * summary[m].mean:.0f} %",
+                "p": share(summary[m].mean),  # rounded as its interval is: never outside it
                 "ci": interval(summary[m], folder.specs.get(m)),
             }
             for m in objectives
@@ -275,7 +275,7 @@ def _runs_context(
             {
                 "name": m,
                 "label": page.label(m),
-                "mean": names.value(summary[m].mean, folder.specs.get(m)),
+                "mean": _mean(summary[m], folder.specs.get(m), names),
                 "ci": interval(summary[m], folder.specs.get(m)),
             }
             for m in page.headline
@@ -285,8 +285,14 @@ def _runs_context(
         "replication_note": _replication_note(by, chosen, rep, names, folder, page.lang),
         "went_well": well,
         "improve": improve,
-        "all_met": bool(objectives) and all(summary[m].mean == 1 for m in objectives if m in summary and summary[m].n),
+        "nothing_well": nothing_well,
+        "nothing_missed": nothing_missed,
     }
+
+
+def _mean(s: Summary, spec: MetricSpec | None, names: Labels) -> str:
+    """A mean beside its interval: a share rounded as its interval is (sim.present.table.share)."""
+    return share(s.mean) if spec is not None and spec.kind.bounded else names.value(s.mean, spec)
 
 
 def _distribution(page: Page, m: str) -> str:
@@ -308,8 +314,6 @@ def _distribution(page: Page, m: str) -> str:
 def _render(context: dict[str, Any]) -> str:
     import jinja2  # the report extra, optional: checked and named before a report is built
 
-    if context.pop("all_met", False):  # not "in most runs" when it was in all of them
-        context["t"]["nothing_missed"] = context["t"]["nothing_ever_missed"]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resources.files("sim.present") / "templates")),
         autoescape=True,
@@ -352,9 +356,9 @@ def _sentences(
     if "mission_success" in summary:
         s = summary["mission_success"]
         out.append(
-            _("Every objective was met in {k} of {n} runs ({low:.0f}–{high:.0f} % with 95 % confidence).").format(
-                k=round(s.mean * s.n), n=s.n, low=100 * s.low, high=100 * s.high
-            )
+            _("Every objective was met in {k} of {n} runs ({low}–{high} % with 95 % confidence).").format(
+                k=round(s.mean * s.n), n=s.n, low=f"{100 * s.low:.1f}", high=f"{100 * s.high:.1f}"
+            )  # the interval's ends as the objectives' table prints them
         )
     for o in scenario.objectives[:3]:
         met = summary.get(f"objective.{o.id}")
@@ -510,9 +514,11 @@ def _timeline(
 def _review(
     scenario: Scenario, folder: Folder, summary: Mapping[str, Summary], r: Replayed, names: Labels, lang: Language
 ) -> tuple[list[str], list[str]]:
-    """What went well (objectives met in most runs) and the areas for improvement (objectives missed in
-    many runs, with a metric objective's mean), each with the injects and decision points that test it
-    (their ``tests:``), and when they came in the replication shown."""
+    """What went well (objectives met in at least ``WELL`` of the runs) and the areas for improvement (the
+    others, with a metric objective's mean), each with the injects and decision points that test it (their
+    ``tests:``), and when they came in the replication shown. All the objectives together (mission_success)
+    come first, in one list or the other: each may go well on its own while together they are met far less
+    often (Birlestik: each in 80 % of the runs or more, all of them in 25 of 40)."""
 
     _ = lang._
     well, improve = [], []
@@ -538,7 +544,40 @@ def _review(
             what = "; ".join(f"{i} ({names.clock(seen[i]['t'])})" if i in seen else i for i in tests[o.id])
             text += " " + _("Tested by: {injects}.").format(injects=what)
         improve.append(text)
+    together = summary.get("mission_success")
+    if together is not None and together.n and len(_shares(scenario, summary)) > 1:  # one: the same line twice
+        k, n = round(together.mean * together.n), together.n
+        if together.mean >= WELL:
+            well.insert(0, _("All objectives together: met in {k} of {n} runs.").format(k=k, n=n))
+        else:
+            improve.insert(0, _("All objectives together: met in only {k} of {n} runs.").format(k=k, n=n))
     return well, improve
+
+
+def _shares(scenario: Scenario, summary: Mapping[str, Summary]) -> list[float]:
+    """The share of runs each objective was met in (those with runs to count)."""
+    return [s.mean for o in scenario.objectives if (s := summary.get(f"objective.{o.id}")) is not None and s.n]
+
+
+def _nothing(scenario: Scenario, summary: Mapping[str, Summary], lang: Language) -> tuple[str | None, str | None]:
+    """What the review says under a heading with nothing listed, true of the numbers: nothing went well
+    means every objective, and all together, short of ``WELL``; nothing to improve, each and all together
+    at least ``WELL``. No objective at all: no review (None)."""
+    _ = lang._
+    shares = _shares(scenario, summary)
+    if not shares:
+        return None, None
+    pct = f"{100 * WELL:g}"
+    if max(shares) <= 0.5:
+        nothing_well = _("No objective was met in more than half of the runs.")
+    else:
+        nothing_well = _("No objective was met in at least {pct} % of the runs.").format(pct=pct)
+    together = summary.get("mission_success")
+    if all(x == 1 for x in shares) and (together is None or not together.n or together.mean == 1):
+        nothing_missed = _("Every objective was met in every run.")
+    else:
+        nothing_missed = _("Every objective was met in at least {pct} % of the runs.").format(pct=pct)
+    return nothing_well, nothing_missed
 
 
 def _sweep(
@@ -590,6 +629,26 @@ def _difference(
     }
 
 
+def vote_result(votes: Mapping[str, int], taken: str, default: str, lang: Language) -> tuple[str, bool]:
+    """A closed vote's result in words, and whether the ballots alone did not decide it (a tie, or none
+    cast): then the words say how the tie was broken (sim.serve.vote: the plan's default if among the tied,
+    else the tied option listed first), "Tied 3–3: the plan's default, hold, was taken."."""
+    _ = lang._
+    most = max(votes.values(), default=0)
+    if most == 0:
+        return _("No votes were cast: the plan's default, {option}, was taken.").format(option=taken), True
+    tied = [k for k in votes.values() if k == most]
+    if len(tied) > 1:
+        text = (
+            _("Tied {score}: the plan's default, {option}, was taken.")
+            if taken == default
+            else _("Tied {score}: the option listed first in the plan, {option}, was taken.")
+        )
+        return text.format(score="–".join(map(str, tied)), option=taken), True
+    score = "–".join(str(k) for k in sorted(votes.values(), reverse=True))
+    return _("The class voted {score}: {option} was taken.").format(score=score, option=taken), False
+
+
 def _play_file(folder: Path) -> dict[str, Any] | None:
     """play.json of a play folder (sim.play), or None."""
     path = folder / PLAY
@@ -613,6 +672,11 @@ def _play_section(
         if a.get("action") == "choose":
             what = _("Decision {id}: {choice}.").format(id=a["id"], choice=a["option"]) + " " + _("[human-set]")
             by = who(str(a.get("by", "class")), a.get("votes") or {}, lang)
+            point = next((d for d in scenario.decision_points if d.id == a["id"]), None)
+            if a.get("by") == "vote" and point is not None:
+                said, undecided = vote_result(a.get("votes") or {}, str(a["option"]), point.default, lang)
+                if undecided:  # the count beside it does not say why this option was taken
+                    what += " " + said
         elif a.get("action") == "override":
             words = override_words(a["kind"], a["target"], a.get("params") or {}, names)
             what = _("Facilitator's override: {what} [human-set].").format(what=words)

@@ -34,18 +34,34 @@ def number(x: float) -> str:
     return f"{x:,.2f}" if x else "0"
 
 
+def share(x: float) -> str:
+    """A share or rate in per cent, rounded as its 95 % interval is (``interval``: one decimal), so that it
+    never leaves the interval printed beside it (rounding both ends and the share alike keeps their order:
+    199 of 200 is 99.5 % beside 97.2 – 99.9 %, not 100 %). A share that is neither none nor all never reads
+    as either: "> 99.9 %", "< 0.1 %"."""
+    if math.isnan(x):
+        return "–"
+    text = f"{100 * x:.1f}"
+    if text == "100.0" and x < 1:
+        return "> 99.9 %"
+    if text == "0.0" and x > 0:
+        return "< 0.1 %"
+    return f"{text} %"
+
+
 def value(x: float, spec: MetricSpec | None) -> str:
-    """``x`` with its unit: shares and rates in per cent."""
+    """``x`` with its unit: shares and rates in per cent (``share``)."""
     if math.isnan(x):
         return "–"
     if spec is not None and spec.kind.bounded:
-        return f"{100 * x:.1f} %"
+        return share(x)
     unit = counted(language("en"), spec.unit, x) if spec is not None else ""
     return f"{number(x)} {unit}".rstrip()
 
 
 def interval(s: Summary, spec: MetricSpec | None) -> str:
-    """The 95 % interval; the unit is with the mean beside it, per cent written once."""
+    """The 95 % interval; the unit is with the mean beside it, per cent written once (a share's ends to one
+    decimal, as ``share`` rounds the share itself)."""
     if math.isnan(s.low):
         return "–"
     if spec is not None and spec.kind.bounded:
@@ -77,7 +93,8 @@ def summary_view(
 ) -> RenderableType:
     """Objectives first (met in x % of runs), then the headline metrics with units; ``show_all`` or
     ``metrics`` for more. Metrics that were 0 in every replication are left out of the full table.
-    ``lang`` translates the headings, ``label`` and ``fmt`` give a metric's words and value with unit."""
+    ``lang`` translates the headings, ``label`` and ``fmt`` give a metric's words and value with unit (a
+    share's value is always ``share``'s, rounded as the interval beside it)."""
     from sim.models.objectives import is_objective  # here: the comparison tables load no model
 
     _ = (lang or language("en"))._
@@ -93,7 +110,8 @@ def summary_view(
         t.add_column(_("95 % CI"), justify="right")
         for n in shown:
             s, spec = summary[n], meaning.specs.get(n)
-            t.add_row(_name(spec, n, label), fmt(s.mean, spec) + _of_fewer(s, reps), interval(s, spec))
+            mean = share(s.mean) if spec is not None and spec.kind.bounded else fmt(s.mean, spec)  # beside its interval
+            t.add_row(_name(spec, n, label), mean + _of_fewer(s, reps), interval(s, spec))
         parts.append(t)
     failed = _failures(summary, meaning.specs, _, label)
     if failed is not None:

@@ -74,6 +74,7 @@ class Room:
         self.keys = keys or Keys()
         self.running = False  # the facilitator starts the run when the class is ready
         self.vote: Vote | None = None
+        self.result: str | None = None  # the last vote's result in words, for the phones waiting for the next
         self.story: list[dict[str, str]] = []
         self.version = 0
         self.changed = asyncio.Condition()
@@ -275,13 +276,17 @@ class Room:
         if self.vote is not None and self.vote.point == point.id and self.vote.open:
             raise RoomError(f"the vote on {point.id} is already open")
         self.vote = Vote(point.id, tuple(name for name, _ in point.options), point.default)
+        self.result = None
 
     async def _close_vote(self, body: dict[str, Any]) -> None:
         point = self._decision()
         vote = self.vote
         if vote is None or vote.point != point.id or not vote.open:
             raise RoomError(f"no vote on {point.id} is open")
-        await self._choose_now(vote.close(), "vote", vote.counts())
+        option = vote.close()
+        self.result, undecided = vote.result(self.names.lang)
+        # a tie (or no ballot) is told after the decision's line: its count alone does not say why
+        await self._choose_now(option, "vote", vote.counts(), said=self.result if undecided else None)
 
     async def _choose(self, body: dict[str, Any]) -> None:
         """The facilitator decides (over an open vote, whose ballots are kept with the choice)."""
@@ -292,10 +297,14 @@ class Room:
         vote = self.vote if self.vote is not None and self.vote.point == point.id and self.vote.open else None
         if vote is not None:
             vote.close()
+            self.result = None  # not the vote's: the facilitator's, which the story tells
         await self._choose_now(str(option), "facilitator", vote.counts() if vote else None)
 
-    async def _choose_now(self, option: str, by: str, votes: dict[str, int] | None) -> None:
+    async def _choose_now(self, option: str, by: str, votes: dict[str, int] | None, said: str | None = None) -> None:
+        t = self.session.now
         await self._session(self.session.choose, option, by=by, votes=votes)
+        if said is not None:
+            self.story.append({"clock": self.names.clock(t), "topic": "human", "text": said})
         await self.save()
         await self._follow()
 
@@ -334,6 +343,7 @@ class Room:
             "speed": self.speed,
             "pending": _pending(snap["pending"]),
             "vote": self._vote(counts=True),
+            "result": self.result,
             "participants": len(self.keys.voters),
             "saved": str(self.saved) if self.saved else None,
             "error": self.error,
@@ -349,7 +359,7 @@ class Room:
         vote = self._vote(counts=False)
         if vote is not None and self.vote is not None:
             vote["mine"] = self.vote.ballots.get(voter)
-        return {"clock": self._snap["clock"], "finished": self.finished, "vote": vote}
+        return {"clock": self._snap["clock"], "finished": self.finished, "vote": vote, "result": self.result}
 
     def _vote(self, counts: bool) -> dict[str, Any] | None:
         pending, vote = self.pending, self.vote

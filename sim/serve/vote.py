@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sim.errors import ExsimError
+from sim.present.i18n import Language
+from sim.present.report import vote_result
 
 
 class VoteError(ExsimError):
@@ -49,3 +51,8 @@ class Vote:
     def close(self) -> str:
         self.open = False
         return self.winner()
+
+    def result(self, lang: Language) -> tuple[str, bool]:
+        """The result in words, a tie saying how it was broken ("Tied 3–3: the plan's default, hold, was
+        taken."), and whether the ballots alone did not pick the option (a tie, or none cast)."""
+        return vote_result(self.counts(), self.winner(), self.default, lang)

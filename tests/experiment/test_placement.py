@@ -85,7 +85,7 @@ def test_the_words_follow_the_better_direction():
     lines = _lines(placed, overridden=True)
     assert lines[0].endswith(": met in your run; met in 3 of 4 simulated runs.")
     assert lines[1].endswith(
-        "5 h in your run, better than 67 % of 3 simulated runs where it had a value (of 4)."
+        "5 h in your run, better than 67 % of 3 simulated runs where it had a value (of 4), worse than 33 %."
     )  # beats 6 and 7, loses to 4
     assert lines[2].endswith("24 h in your run, equal to all 2 simulated runs.")  # not "higher than 50 %"
     assert lines[3].endswith("– in your run; 1 of 2 simulated runs had a value.")
@@ -96,30 +96,30 @@ def test_the_words_follow_the_better_direction():
     ("value", "sample", "better", "words"),
     [
         # the review's cases: 87 worse, 113 tied (mid-rank 72 %); 0 lower, 80 tied, 120 higher (mid-rank 20 %)
-        (5.0, [5.0] * 113 + [6.0] * 87, Better.LOWER, "better than 44 % of 200 simulated runs, as good as 56 %."),
-        (5.0, [5.0] * 80 + [6.0] * 120, Better.HIGHER, "better than 0 % of 200 simulated runs, as good as 40 %."),
+        (5.0, [5.0] * 113 + [6.0] * 87, Better.LOWER, "better than 44 % of 200 simulated runs, tied with 56 %."),
+        (5.0, [5.0] * 80 + [6.0] * 120, Better.HIGHER, "worse than 60 % of 200 simulated runs, tied with 40 %."),
         (
             5.0,
             [4.0] * 30 + [5.0] * 10 + [6.0] * 60,
             Better.HIGHER,
-            "better than 30 % of 100 simulated runs, as good as 10 %.",
+            "worse than 60 % of 100 simulated runs, better than 30 %, tied with 10 %.",
         ),
         (
             5.0,
             [4.0] * 30 + [5.0] * 10 + [6.0] * 60,
             Better.LOWER,
-            "better than 60 % of 100 simulated runs, as good as 10 %.",
+            "better than 60 % of 100 simulated runs, worse than 30 %, tied with 10 %.",
         ),
         (
             5.0,
             [4.0] * 30 + [5.0] * 10 + [6.0] * 60,
             Better.NEITHER,
-            "higher than 30 % of 100 simulated runs, equal to 10 %.",
+            "lower than 60 % of 100 simulated runs, higher than 30 %, equal to 10 %.",
         ),
-        # no ties: the share beaten alone
-        (5.0, [4.0] * 3 + [6.0], Better.HIGHER, "better than 75 % of 4 simulated runs."),
-        (5.0, [4.0] * 3 + [6.0], Better.LOWER, "better than 25 % of 4 simulated runs."),
-        (5.0, [4.0] * 3 + [6.0], Better.NEITHER, "higher than 75 % of 4 simulated runs."),
+        # no ties: the shares beaten and beating, a poor result first
+        (5.0, [4.0] * 3 + [6.0], Better.HIGHER, "better than 75 % of 4 simulated runs, worse than 25 %."),
+        (5.0, [4.0] * 3 + [6.0], Better.LOWER, "worse than 75 % of 4 simulated runs, better than 25 %."),
+        (5.0, [4.0] * 3 + [6.0], Better.NEITHER, "higher than 75 % of 4 simulated runs, lower than 25 %."),
         # the edges
         (5.0, [5.0] * 200, Better.LOWER, "as good as all 200 simulated runs."),
         (5.0, [5.0] * 200, Better.NEITHER, "equal to all 200 simulated runs."),
@@ -128,8 +128,8 @@ def test_the_words_follow_the_better_direction():
         (5.0, [6.0] * 5, Better.NEITHER, "lower than all 5 simulated runs."),
         (5.0, [4.0] * 5, Better.NEITHER, "higher than all 5 simulated runs."),
         # neither none nor all never rounds to 0 % or 100 %
-        (5.0, [6.0] * 199 + [4.0], Better.LOWER, "better than 99 % of 200 simulated runs."),
-        (5.0, [6.0] * 199 + [5.0], Better.HIGHER, "better than 0 % of 200 simulated runs, as good as 1 %."),
+        (5.0, [6.0] * 199 + [4.0], Better.LOWER, "better than 99 % of 200 simulated runs, worse than 1 %."),
+        (5.0, [6.0] * 199 + [5.0], Better.HIGHER, "worse than 99 % of 200 simulated runs, tied with 1 %."),
     ],
 )
 def test_the_words_say_beaten_and_tied_apart(value, sample, better, words):

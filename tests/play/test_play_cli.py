@@ -106,7 +106,7 @@ def test_the_class_run_is_placed_in_the_batch(tmp_path):
     r = CliRunner().invoke(main, ["play", str(DRILL), "--out", str(out), "--batch", "8"], input="2\n")
     assert r.exit_code == 0, r.output
     assert "isle secured: met in your run; met in 8 of 8 simulated runs." in r.output
-    assert "time until isle was secured:" in r.output and "% of 8 simulated runs." in r.output
+    assert "time until isle was secured:" in r.output and "% of 8 simulated runs" in r.output
     landed = json.loads((out / "play.json").read_text())["placement"]
     assert landed["decisions"] == {"commit": "attack"} and landed["runs"] == 8
     isle = next(m for m in landed["metrics"] if m["metric"] == "time_to_secure_h.isle")

@@ -118,6 +118,7 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 expect(story).to_contain_text("Decision air_support: ridge", timeout=10_000)
                 for phone in phones:
                     expect(phone.locator("#waiting")).to_be_visible()
+                    expect(phone.locator("#result")).to_have_text("The class voted 2–0: ridge was taken.")
 
                 # the run goes on: the tanks set out for the ridge and move across the map
                 expect(story).to_contain_text("(tank-1) sets out from the Oymasha training ground", timeout=20_000)

@@ -198,6 +198,9 @@
     drawStatus(s.status);
     drawOverrides(s.finished ? [] : s.overrides);
     drawPause(s);
+    const result = document.getElementById("vote-result");  // the last vote's result, until the next decision
+    result.hidden = !s.result || !!s.pending;
+    result.textContent = s.result || "";
     drawLanded(s);
   }
 

@@ -5,11 +5,14 @@
   const waiting = document.getElementById("waiting");
   const options = document.getElementById("options");
   const note = document.getElementById("ballot-note");
+  const result = document.getElementById("result");
   function show(state) {
     document.getElementById("clock").textContent = state.clock;
     const v = state.vote;
     ballot.hidden = !v;
     waiting.hidden = !!v;
+    result.hidden = !!v || !state.result;  // the last vote's result (a tie says how it was broken)
+    result.textContent = state.result || "";
     if (!v) return;
     document.getElementById("question").textContent = v.question;
     options.replaceChildren();
