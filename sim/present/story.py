@@ -8,7 +8,7 @@ outcome, and its terminal view.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -19,7 +19,7 @@ from sim.models.contract import MetricSpec
 from sim.present.families import FAMILIES, SKIPPED
 from sim.present.families.exercise import outcome
 from sim.present.family import Line, Teller
-from sim.present.i18n import Language
+from sim.present.i18n import Language, sentence
 from sim.present.labels import Labels
 
 __all__ = ["STYLE", "Line", "Narrator", "Story", "outcome", "tell", "view"]
@@ -74,6 +74,10 @@ class Narrator:
                 elif not teller.holding() and teller in self.waiting:
                     self.waiting.remove(teller)
         self._flush(None)
+        # every line a sentence, those a teller wrote whole (a count's plural form) as well as those it said
+        self.lines[:] = [
+            line if line.text == (told := sentence(line.text)) else replace(line, text=told) for line in self.lines
+        ]
         return self.lines
 
     def _flush(self, kind: str | None) -> None:

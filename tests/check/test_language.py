@@ -3,10 +3,12 @@ readers see that has nothing written in the language, at its line."""
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from sim.check.language import untranslated
 from sim.cli import main
+from sim.config.locate import shipped
 from sim.config.text import lacks, pick
 from sim.present.i18n import language
 from sim.present.labels import Labels
@@ -84,3 +86,25 @@ def test_a_text_with_an_unknown_language_code_is_refused_at_its_line(write):
     path = write(BILINGUAL.replace("ru: Поединок}", "russian: Поединок}", 1))
     r = CliRunner().invoke(main, ["check", str(path)])
     assert r.exit_code == 2 and f"{path}:1:" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("name", sorted(shipped("scenario")))
+def test_every_shipped_scenario_has_every_text_in_russian(name):
+    r = CliRunner().invoke(main, ["check", name, "--lang", "ru", "--strict"])
+    assert r.exit_code == 0, r.stderr
+
+
+def test_a_russian_text_taken_out_of_a_shipped_scenario_is_named_at_its_line(tmp_path):
+    source = shipped("scenario")["island_retake"].read_text(encoding="utf-8")
+    lines = source.splitlines()
+    i = next(i for i, line in enumerate(lines) if line.strip().startswith("oymasha:"))  # a place, with its texts
+    lines[i] = lines[i].replace(", ru: район сосредоточения}", "}")  # its description, English only
+    path = tmp_path / "island_retake.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(path), "--lang", "ru", "--strict"])
+    assert r.exit_code == 1
+    assert [line for line in r.stderr.splitlines() if "no text in 'ru'" in line] == [
+        f"{path}:{i + 1}:{lines[i].index('description: {') + 14}: map.places.oymasha.description: warning: no text in "
+        "'ru': write it as "
+        "{en: ..., ru: ...}"
+    ]

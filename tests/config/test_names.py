@@ -9,6 +9,7 @@ from sim.check import load_scenario
 from sim.cli import main
 from sim.config.locate import shipped
 from sim.config.suggest import did_you_mean, unknown
+from sim.config.text import pick
 from sim.config.yamlsafe import read_file
 from sim.errors import ScenarioError
 from tests.conftest import REPO
@@ -127,7 +128,7 @@ def test_list_shows_scenarios_sweeps_and_catalogues_with_their_descriptions():
         for line, path in zip(lines[1:], paths, strict=True):
             data = read_file(path).data
             section_of = {"Scenarios": "scenario", "Sweeps": "sweep"}.get(lines[0].split()[0])
-            description = (data[section_of] if section_of else data)["description"]
+            description = pick((data[section_of] if section_of else data)["description"], "en")  # list is English
             assert line.split()[0] == path.stem
             assert description and line.split(None, 1)[1].strip() == description
 

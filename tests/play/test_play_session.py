@@ -253,4 +253,5 @@ def test_the_russian_status_panel_names_the_roles_of_care_as_the_story_does():
     console = Console(width=200, record=True)
     console.print(status_panel(session.status(), session.names, session.language))
     shown = console.export_text()
-    assert "role1_beach (уровень 1)" in shown and "role2_kuryk (уровень 2)" in shown and "Role" not in shown
+    assert "медицинский пункт на участке высадки (уровень 1)" in shown and "Role" not in shown
+    assert "полевой госпиталь в Курыке (уровень 2)" in shown and "role1_beach" not in shown

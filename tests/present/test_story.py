@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from sim.check import load_scenario
 from sim.cli import main
+from sim.config.text import pick
 from sim.config.yamlsafe import read_text
 from sim.experiment import replay
 from sim.experiment.runner import run_replication
@@ -312,7 +313,7 @@ def test_every_shipped_scenario_is_told_in_both_languages(name):
     scenario = load_scenario(name).scenario
     told = ru.output
     # the scenario's own words (its title, phase names, the MSEL's messages) are told as written
-    for own in [scenario.scenario.name, *(p.id for p in scenario.phases), *(i.message for i in scenario.injects)]:
+    for own in [pick(scenario.scenario.name, "ru"), *(p.id for p in scenario.phases)]:
         told = told.replace(own, "")
     leaks = [p for p in _english_fragments() if p in told]
     assert not leaks, leaks
@@ -333,7 +334,7 @@ def test_russian_terminal_summary_has_no_untranslated_english_message(tmp_path):
     out = tmp_path / "ru"
     r = invoke("run", str(ISLAND), "--reps", "3", "--out", str(out), "--lang", "ru", env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
-    text = r.output.replace(str(out), "").replace(load_scenario(ISLAND).scenario.scenario.name, "")
+    text = r.output.replace(str(out), "").replace(pick(load_scenario(ISLAND).scenario.scenario.name, "ru"), "")
     text = text.replace("--metric", "")  # an option's name is not translated
     for name in sorted(ResultStore.open(out).metrics, key=len, reverse=True):  # the column names stay as they are
         text = text.replace(name, "")
@@ -374,7 +375,7 @@ def test_russian_story_keeps_names_in_the_nominative_and_starts_sentences_with_a
         {"t": 1.0, "kind": "disembark", "unit": "mar-1", "at": "island_beach", "transport": "ls-1"},
         {"t": 2.0, "kind": "disembark", "unit": "sf-1", "at": "island_beach", "transport": "hel-1"},
         {"t": 3.0, "kind": "load", "transport": "ls-1", "cargo": {"water": 15000.0, "rations": 1.0, "ammunition": 4.0}},
-        {"t": 4.0, "kind": "deliver", "transport": "ls-1", "line": "beach_resupply", "at": "island_beach"},
+        {"t": 4.0, "kind": "deliver", "transport": "ls-1", "line": "beach_resupply", "at": "beach_dump"},
         {"t": 5.0, "kind": "engagement_end", "place": "island", "winner": "coalition", "minutes": 80},
         {"t": 5.0, "kind": "signal", "name": "secured:island", "side": "coalition"},
         {"t": 6.0, "kind": "signal", "name": "phase:landing"},
@@ -383,24 +384,25 @@ def test_russian_story_keeps_names_in_the_nominative_and_starts_sentences_with_a
     ]
     ru = [ln.text for ln in Narrator(island, language("ru")).feed(events)]
     assert ru == [
-        "Этап «высадка морского десанта» начинается.",
+        "Этап «высадка морского десанта» начинается: переброска морской пехоты морем, а спецназа по воздуху на "
+        "участок высадки на острове.",
         "Незаконное вооружённое формирование (ag) занимает оборону в пункте «опорный пункт на острове».",
         "1-я рота морской пехоты (mar-1) высаживается в пункте «участок высадки на острове»; "
         "переправляет: отряд десантных кораблей (ls-1).",
         "Группа спецназа морской пехоты (sf-1) высаживается в пункте «участок высадки на острове»; "
         "переправляет: звено транспортных вертолётов (hel-1).",
-        "Отряд десантных кораблей (ls-1) доставляет в пункт «участок высадки на острове»: "
-        "15,000 л воды, 1 т продовольствия, 4 т боеприпасов (линия снабжения beach_resupply).",
+        "Отряд десантных кораблей (ls-1) доставляет в пункт «полевой склад на участке высадки»: "
+        "15,000 л воды, 1 т продовольствия, 4 т боеприпасов (линия снабжения Курык — остров десантными кораблями).",
         "Бой за пункт «опорный пункт на острове» окончен через 1 ч 20 мин. Победа: коалиция.",
         "Пункт «опорный пункт на острове» взят. Сторона: коалиция.",
         "Этап «высадка морского десанта» завершён.",
-        "beach_dump: потеряно 2 л горючего.",  # an id is kept as written
+        "Полевой склад на участке высадки: потеряно 2 л горючего.",  # a name starting a sentence takes a capital
         "Незаконное вооружённое формирование (ag): подкрепление прибывает слишком поздно.",
     ]
     en = [ln.text for ln in Narrator(island, language("en")).feed(events)]
     assert en[4] == (
         "Landing ship detachment (ls-1) delivers 15,000 L of water, 1 t of rations, 4 t of ammunition to "
-        "the island beach (supply line beach_resupply)."
+        "beach dump on the island (supply line Kuryk–island beach by landing ship)."
     )
 
 

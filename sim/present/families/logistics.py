@@ -39,7 +39,7 @@ class Logistics(Teller):
             "transport": self.names.unit(e["transport"]),
             "line": self.names.supply_line(e["line"]),
             "cargo": cargo,
-            "place": self.names.place(e["at"]),
+            "place": self.names.depot(e["at"]),
         }
         if e.get("on_time", True):
             self.say(t, "supply", N_("{transport} delivers {cargo} to {place} (supply line {line})."), **fields)
