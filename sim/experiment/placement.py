@@ -9,7 +9,7 @@ average 50 %. "Worse" follows the metric's better direction for the analysis sid
 time to secure, higher for a share of casualties in surgery within the hour); for a metric with no
 better direction, "worse" reads "lower" and the text says "higher than". The words never claim the
 mid-rank as a strict win: they say the share beaten and the share tied apart ("better than 44 % of 200
-simulated runs, as good as 56 %"; sim.present.placement). Runs of the batch where the
+simulated runs, tied with 56 %"; sim.present.placement). Runs of the batch where the
 metric has no value (NaN: a place never secured has no time to secure) are left out, and the text says
 how many runs it is placed among.
 """

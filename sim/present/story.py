@@ -47,6 +47,14 @@ STYLE = {
 }
 
 
+def scenario_ids(s: Scenario) -> frozenset[str]:
+    """The ids a line may start with, shown as written where a thing has no name."""
+    medical = s.medical.facilities if s.medical is not None else []
+    ids = [*(u.id for u in s.units), *(p.id for p in s.phases), *(f.id for f in medical)]
+    ids += [*(d.id for d in s.depots), *(x.id for x in s.supply_lines)]
+    return frozenset([*s.map.places, *s.sides, *ids, *(r.id for r in s.map.routes if r.id is not None)])
+
+
 class Narrator:
     """Turns trace records into lines: each record to the teller of its kind's family (a kind no family
     tells is left out). Fed in pieces (a live play), it tells what it has so far after each piece."""
@@ -59,6 +67,7 @@ class Narrator:
             kind: (t, getattr(t, method)) for t in self.tellers for kind, method in t.TELLS.items()
         }
         self.waiting: list[Teller] = []  # tellers holding records back, in the order they began to
+        self.ids = scenario_ids(scenario)
 
     def feed(self, events: Iterable[Mapping[str, Any]]) -> list[Line]:
         for e in events:
@@ -74,11 +83,15 @@ class Narrator:
                 elif not teller.holding() and teller in self.waiting:
                     self.waiting.remove(teller)
         self._flush(None)
-        # every line a sentence, those a teller wrote whole (a count's plural form) as well as those it said
-        self.lines[:] = [
-            line if line.text == (told := sentence(line.text)) else replace(line, text=told) for line in self.lines
-        ]
+        # every line a sentence, those a teller wrote whole (a count's plural form) as well as those it said;
+        # a line that starts with an id (a facility with no name) keeps it as written
+        self.lines[:] = [self._sentence(line) for line in self.lines]
         return self.lines
+
+    def _sentence(self, line: Line) -> Line:
+        first = line.text.split(" ", 1)[0].rstrip(".,:;!?")
+        told = line.text if first in self.ids else sentence(line.text)
+        return line if told == line.text else replace(line, text=told)
 
     def _flush(self, kind: str | None) -> None:
         """Held-back lines are told in the order they were held, unless a record of ``kind`` may join them."""
