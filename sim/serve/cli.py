@@ -13,7 +13,7 @@ from sim.errors import MissingExtra, capped
 from sim.play.folder import claim, default_folder
 from sim.play.options import play_options
 from sim.present import i18n
-from sim.serve import MAX_SPEED, server
+from sim.serve import MAX_SPEED
 
 
 @click.command()
@@ -55,6 +55,8 @@ def serve(
     missing = [m for m in ("starlette", "uvicorn", "jinja2", "websockets") if importlib.util.find_spec(m) is None]
     if missing:
         raise MissingExtra("exsim serve", "serve", missing)
+    from sim.serve import server  # here: it imports the serve extra (starlette), checked just above
+
     code = i18n.choose(lang)
     loaded = load_scenario(scenario, overrides)
     for line in capped(loaded.warnings, "warnings"):
