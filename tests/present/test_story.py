@@ -431,3 +431,10 @@ def test_russian_reasons_keep_unit_names_in_the_nominative(island, why, told):
     from sim.present.labels import Labels
 
     assert reason(why, Labels(island, language("ru"))) == told  # told after "… не может выполнить приказ:"
+
+
+def test_the_russian_story_names_the_seed_as_an_analyst_would():
+    r = invoke("story", "island_retake", "--lang", "ru", env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    title = r.output.splitlines()[0]
+    assert "(начальное значение ГСЧ 20" in title and "зерно" not in r.output.lower()
