@@ -14,6 +14,7 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -683,7 +684,8 @@ def _play_section(
             by = _("the facilitator")
         else:
             continue
-        actions.append({"clock": names.clock(float(a["t"])), "what": what, "by": by, "wall": a.get("wall", "")})
+        wall = wall_clock(a.get("wall", ""))
+        actions.append({"clock": names.clock(float(a["t"])), "what": what, "by": by, "wall": wall})
     landed = played.get("placement") or {}
     placed = [Placement.from_dict(d) for d in landed.get("metrics", [])]
     charts = []
@@ -731,3 +733,12 @@ def plot(folder_path: Path, metric: str, out: Path, lang: Language) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         plots.save(fig, out)
     return out
+
+
+def wall_clock(stamp: str) -> str:
+    """When an action was taken, as the room's clock showed it: ``14:03:27`` (the play's own date is in the
+    report's header); the recorded ISO stamp itself where it cannot be read."""
+    try:
+        return datetime.fromisoformat(stamp).strftime("%H:%M:%S") if stamp else ""
+    except ValueError:
+        return stamp

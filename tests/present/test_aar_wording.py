@@ -405,3 +405,10 @@ def test_the_russian_play_report_says_the_default_took_a_tie(tmp_path):
     session.choose("island", by="vote", votes={"ridge": 3, "island": 3})
     page = report.build(session.save(tmp_path / "play"), language("ru"))
     assert "Равенство голосов (3–3); принят вариант по умолчанию: island." in visible(page)
+
+
+def test_the_wall_clock_column_reads_as_a_clock_not_an_iso_stamp():
+    from sim.present.report import wall_clock
+
+    assert wall_clock("2026-12-06T14:03:27.512+06:00") == "14:03:27"
+    assert wall_clock("") == "" and wall_clock("not a time") == "not a time"
