@@ -4,7 +4,9 @@ names, scenario clock times (``D+0 06:40``), supply classes, measurement units a
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sim.config.schema import MetricObjective, Scenario
 from sim.config.supply import measure_of
@@ -132,21 +134,21 @@ class Labels:
         return pick(self.s.scenario.name, self.lang.code)
 
     def facility(self, fid: str) -> str:
-        medical = self.s.medical
-        spec = next((f for f in medical.facilities if f.id == fid), None) if medical is not None else None
-        return (self._pick(spec.name) if spec is not None else None) or fid
+        return self._named(self.s.medical.facilities if self.s.medical is not None else [], fid)
 
     def depot(self, did: str) -> str:
-        spec = next((d for d in self.s.depots if d.id == did), None)
-        return (self._pick(spec.name) if spec is not None else None) or did
+        return self._named(self.s.depots, did)
 
     def supply_line(self, lid: str) -> str:
-        spec = next((x for x in self.s.supply_lines if x.id == lid), None)
-        return (self._pick(spec.name) if spec is not None else None) or lid
+        return self._named(self.s.supply_lines, lid)
 
     def route(self, rid: str) -> str:
-        spec = next((r for r in self.s.map.routes if r.id == rid), None)
-        return (self._pick(spec.name) if spec is not None else None) or rid
+        return self._named(self.s.map.routes, rid)
+
+    def _named(self, things: Sequence[Any], key: str) -> str:
+        """The display name of the thing of id ``key`` among ``things``, else the id."""
+        spec = next((x for x in things if x.id == key), None)
+        return (self._pick(spec.name) if spec is not None else None) or key
 
     def option(self, point_id: str, option: str) -> str:
         """A decision's option by its label, else its id."""

@@ -70,6 +70,7 @@ class Narrator:
         self.ids = scenario_ids(scenario)
 
     def feed(self, events: Iterable[Mapping[str, Any]]) -> list[Line]:
+        told = len(self.lines)  # the lines of earlier pieces are sentences already
         for e in events:
             kind = e["kind"]
             if kind in SKIPPED:
@@ -85,7 +86,7 @@ class Narrator:
         self._flush(None)
         # every line a sentence, those a teller wrote whole (a count's plural form) as well as those it said;
         # a line that starts with an id (a facility with no name) keeps it as written
-        self.lines[:] = [self._sentence(line) for line in self.lines]
+        self.lines[told:] = [self._sentence(line) for line in self.lines[told:]]
         return self.lines
 
     def _sentence(self, line: Line) -> Line:
