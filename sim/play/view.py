@@ -18,7 +18,6 @@ from sim.play.status import Status
 from sim.present.i18n import Language
 from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.story import STYLE, Line
-from sim.present.table import number
 
 OBJECTIVE_STYLE = {"met": "bold green", "missed": "bold red", "at_risk": "yellow", "open": ""}
 
@@ -46,7 +45,9 @@ def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
         objectives.add_row(Text(o.label), Text(_(OBJECTIVE_STATE[o.state]), style=OBJECTIVE_STYLE[o.state]))
     forces = _table(_("Forces"), _("side"), _("strength"), _("killed"))
     for f in st.forces:
-        forces.add_row(Text(f.label), f"{number(f.strength)} / {number(f.initial)}", number(f.killed))
+        forces.add_row(
+            Text(f.label), f"{lang.num.number(f.strength)} / {lang.num.number(f.initial)}", lang.num.number(f.killed)
+        )
     parts: list[RenderableType] = [objectives, forces]
     if st.casualties is not None:
         c = st.casualties
@@ -66,7 +67,7 @@ def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
         by_depot: dict[str, list[str]] = {}
         for x in st.stocks:
             by_depot.setdefault(x.depot, []).append(
-                f"{names.supply(x.supply)} {number(x.level)} {names.measure(x.unit)}"
+                f"{names.supply(x.supply)} {lang.num.number(x.level)} {names.measure(x.unit)}"
             )
         for depot, levels in by_depot.items():
             stocks.add_row(Text(f"{depot}: " + " · ".join(levels)))

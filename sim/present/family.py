@@ -101,11 +101,6 @@ class Family:
     play_sentences: PlaySentences | None = None  # the summary of a class's one run: (its row, perspective side, …)
 
 
-def count(x: float) -> str:
-    """A count of people or elements as told: whole numbers bare, else one decimal."""
-    return f"{x:g}" if float(x).is_integer() else f"{x:.1f}"
-
-
 def over_time(
     lines: Mapping[str, tuple[Sequence[float], Sequence[float]]], title: str, ylabel: str, lang: Language
 ) -> Figure:

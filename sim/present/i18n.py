@@ -10,11 +10,15 @@ from __future__ import annotations
 import gettext
 import locale as _locale
 import os
+import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sim.errors import ExsimError
+from sim.present.numbers import Numbers, numbers
 
 DOMAIN = "exsim"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -48,18 +52,60 @@ def _known(value: str, where: str) -> str:
     return code
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` that writes numeric fields in a language's symbols (``{hours:g}`` -> ``3,5``)."""
+
+    def __init__(self, num: Numbers) -> None:
+        self.num = num
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        text = format(value, format_spec)
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        return self.num.local(text) if is_number else text
+
+
+class Message(str):
+    """A translated message: its ``format`` writes numbers as its language does (``sim.present.numbers``)."""
+
+    num: Numbers
+
+    def __new__(cls, text: str, num: Numbers) -> Message:
+        message = super().__new__(cls, text)
+        message.num = num
+        return message
+
+    def format(self, *args: Any, **kwargs: Any) -> str:
+        return self._formatter().vformat(self, args, kwargs)
+
+    def format_map(self, mapping: Mapping[str, Any]) -> str:  # type: ignore[override]
+        return self._formatter().vformat(self, (), mapping)
+
+    def _formatter(self) -> _Formatter:
+        return _formatter(self.num.code)
+
+
+@lru_cache(maxsize=8)
+def _formatter(code: str) -> _Formatter:
+    return _Formatter(numbers(code))
+
+
 @dataclass(frozen=True)
 class Language:
-    """One language's messages: ``_`` for a sentence, ``n_`` for one with a count, ``code`` for names."""
+    """One language's messages: ``_`` for a sentence, ``n_`` for one with a count, ``code`` for names,
+    ``num`` for numbers."""
 
     code: str
     catalogue: gettext.NullTranslations
 
     def _(self, message: str) -> str:
-        return self.catalogue.gettext(message)
+        return Message(self.catalogue.gettext(message), self.num)
 
     def n_(self, singular: str, plural: str, n: int) -> str:
-        return self.catalogue.ngettext(singular, plural, n)
+        return Message(self.catalogue.ngettext(singular, plural, n), self.num)
+
+    @property
+    def num(self) -> Numbers:
+        return numbers(self.code)
 
 
 def language(lang: str | None = None) -> Language:

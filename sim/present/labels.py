@@ -15,7 +15,6 @@ from sim.models.catalogue import catalogue
 from sim.models.contract import MetricSpec
 from sim.present.i18n import N_, Language
 from sim.present.measures import counted
-from sim.present.table import number
 
 OBJECTIVE_STATE = {  # an objective during a play (sim.play.status) and in its report
     "met": N_("met"),
@@ -186,8 +185,8 @@ class Labels:
 
         measure = self.measure(measure_of(cls))
         if cls not in SUPPLY_AMOUNT:
-            return f"{number(x)} {measure} {cls}"
-        return self._(SUPPLY_AMOUNT[cls]).format(amount=number(x), measure=measure)
+            return f"{self.lang.num.number(x)} {measure} {cls}"
+        return self._(SUPPLY_AMOUNT[cls]).format(amount=self.lang.num.number(x), measure=measure)
 
     def measure(self, unit: str, x: float = math.nan) -> str:
         """The unit's word; for a whole number ``x`` of it, in the number the language counts it with."""
@@ -198,9 +197,9 @@ class Labels:
         t = round(t_min)
         if self.start is None:
             h, m = divmod(t, 60)
-            return f"H+{h}:{m:02d}"
+            return self._("H+{h}:{m:02d}").format(h=h, m=m)
         at = self.start + timedelta(minutes=t)
-        return f"D+{(at.date() - self.start.date()).days} {at:%H:%M}"
+        return self._("D+{day} {time}").format(day=(at.date() - self.start.date()).days, time=f"{at:%H:%M}")
 
     def when(self, t_min: float) -> datetime | None:
         return None if self.start is None else self.start + timedelta(minutes=t_min)
@@ -247,7 +246,12 @@ class Labels:
             label = self.metric(o.metric, spec)
 
             def bound(v: float) -> str:  # a share's bound in per cent, as its value is shown
-                return f"{100 * v:g} %" if spec is not None and spec.kind.bounded else f"{v:g}"
+                num = self.lang.num
+                return (
+                    num.per_cent(v, 0 if float(100 * v).is_integer() else 1)
+                    if spec and spec.kind.bounded
+                    else num.general(v)
+                )
 
             if o.at_most is not None and o.at_least is not None:
                 text = self._("{metric} between {low} and {high}")
@@ -265,6 +269,6 @@ class Labels:
         if math.isnan(x):
             return "–"
         if spec is not None and spec.kind.bounded:
-            return f"{100 * x:.1f} %"
+            return self.lang.num.per_cent(x)
         unit = self.measure(spec.unit, x) if spec is not None else ""
-        return f"{number(x)} {unit}".rstrip()
+        return self.lang.num.with_unit(self.lang.num.number(x), unit)

@@ -41,7 +41,7 @@ from sim.present.i18n import N_, Language, sentence
 from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.placement import chart, placement_lines
 from sim.present.story import Narrator, outcome
-from sim.present.table import interval, point_label, share
+from sim.present.table import interval, point_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -267,8 +267,8 @@ def _runs_context(
                 "name": m,
                 "label": page.label(m),
                 "met": _("{k} of {n}").format(k=round(summary[m].mean * summary[m].n), n=summary[m].n),
-                "p": share(summary[m].mean),  # rounded as its interval is: never outside it
-                "ci": interval(summary[m], folder.specs.get(m)),
+                "p": page.lang.num.share(summary[m].mean),  # rounded as its interval is: never outside it
+                "ci": interval(summary[m], folder.specs.get(m), page.lang.num),
             }
             for m in objectives
         ],
@@ -277,7 +277,7 @@ def _runs_context(
                 "name": m,
                 "label": page.label(m),
                 "mean": _mean(summary[m], folder.specs.get(m), names),
-                "ci": interval(summary[m], folder.specs.get(m)),
+                "ci": interval(summary[m], folder.specs.get(m), page.lang.num),
             }
             for m in page.headline
         ],
@@ -292,8 +292,8 @@ def _runs_context(
 
 
 def _mean(s: Summary, spec: MetricSpec | None, names: Labels) -> str:
-    """A mean beside its interval: a share rounded as its interval is (sim.present.table.share)."""
-    return share(s.mean) if spec is not None and spec.kind.bounded else names.value(s.mean, spec)
+    """A mean beside its interval: a share rounded as its interval is (``Numbers.share``)."""
+    return names.lang.num.share(s.mean) if spec is not None and spec.kind.bounded else names.value(s.mean, spec)
 
 
 def _distribution(page: Page, m: str) -> str:
@@ -358,7 +358,7 @@ def _sentences(
         s = summary["mission_success"]
         out.append(
             _("Every objective was met in {k} of {n} runs ({low}–{high} % with 95 % confidence).").format(
-                k=round(s.mean * s.n), n=s.n, low=f"{100 * s.low:.1f}", high=f"{100 * s.high:.1f}"
+                k=round(s.mean * s.n), n=s.n, low=lang.num.fixed(100 * s.low, 1), high=lang.num.fixed(100 * s.high, 1)
             )  # the interval's ends as the objectives' table prints them
         )
     for o in scenario.objectives[:3]:
@@ -568,7 +568,7 @@ def _nothing(scenario: Scenario, summary: Mapping[str, Summary], lang: Language)
     shares = _shares(scenario, summary)
     if not shares:
         return None, None
-    pct = f"{100 * WELL:g}"
+    pct = lang.num.general(100 * WELL)
     if max(shares) <= 0.5:
         nothing_well = _("No objective was met in more than half of the runs.")
     else:
@@ -671,8 +671,8 @@ def _play_section(
     actions = []
     for a in played.get("actions", []):
         if a.get("action") == "choose":
-            what = _("Decision {id}: {choice}.").format(id=a["id"], choice=a["option"]) + " " + _("[human-set]")
-            by = who(str(a.get("by", "class")), a.get("votes") or {}, lang)
+            what = _("Decision {id}: {choice}.").format(id=a["id"], choice=names.option(a["id"], a["option"])) + " " + _("[human-set]")
+            by = who(str(a.get("by", "class")), a.get("votes") or {}, names, str(a["id"]))
             point = next((d for d in scenario.decision_points if d.id == a["id"]), None)
             if a.get("by") == "vote" and point is not None:
                 said, undecided = vote_result(a.get("votes") or {}, str(a["option"]), point.default, lang)

@@ -20,53 +20,29 @@ from sim.experiment.stats import Summary
 from sim.models.contract import MetricSpec
 from sim.present.i18n import Language, language
 from sim.present.measures import counted
+from sim.present.numbers import Numbers, numbers
 
 
-def number(x: float) -> str:
-    """A number to about three significant figures, with thousands separators."""
-    if math.isnan(x):
-        return "–"
-    a = abs(x)
-    if a >= 100 or (x == int(x) and a >= 1):  # a whole number (one run's count) without decimals
-        return f"{x:,.0f}"
-    if a >= 10:
-        return f"{x:,.1f}"
-    return f"{x:,.2f}" if x else "0"
-
-
-def share(x: float) -> str:
-    """A share or rate in per cent, rounded as its 95 % interval is (``interval``: one decimal), so that it
-    never leaves the interval printed beside it (rounding both ends and the share alike keeps their order:
-    199 of 200 is 99.5 % beside 97.2 – 99.9 %, not 100 %). A share that is neither none nor all never reads
-    as either: "> 99.9 %", "< 0.1 %"."""
-    if math.isnan(x):
-        return "–"
-    text = f"{100 * x:.1f}"
-    if text == "100.0" and x < 1:
-        return "> 99.9 %"
-    if text == "0.0" and x > 0:
-        return "< 0.1 %"
-    return f"{text} %"
-
-
-def value(x: float, spec: MetricSpec | None) -> str:
-    """``x`` with its unit: shares and rates in per cent (``share``)."""
+def value(x: float, spec: MetricSpec | None, lang: Language | None = None) -> str:
+    """``x`` with its unit, in ``lang`` (English): shares and rates in per cent (``Numbers.share``)."""
+    num = (lang or language("en")).num
     if math.isnan(x):
         return "–"
     if spec is not None and spec.kind.bounded:
-        return share(x)
-    unit = counted(language("en"), spec.unit, x) if spec is not None else ""
-    return f"{number(x)} {unit}".rstrip()
+        return num.share(x)
+    unit = counted(lang or language("en"), spec.unit, x) if spec is not None else ""
+    return num.with_unit(num.number(x), unit)
 
 
-def interval(s: Summary, spec: MetricSpec | None) -> str:
+def interval(s: Summary, spec: MetricSpec | None, num: Numbers | None = None) -> str:
     """The 95 % interval; the unit is with the mean beside it, per cent written once (a share's ends to one
-    decimal, as ``share`` rounds the share itself)."""
+    decimal, as ``Numbers.share`` rounds the share itself)."""
+    num = num or numbers("en")
     if math.isnan(s.low):
         return "–"
     if spec is not None and spec.kind.bounded:
-        return f"{100 * s.low:.1f} – {100 * s.high:.1f} %"
-    return f"{number(s.low)} – {number(s.high)}"
+        return num.share_interval(s.low, s.high)
+    return num.interval(s.low, s.high)
 
 
 def _name(spec: MetricSpec | None, name: str, label: Callable[[str], str] | None = None) -> Text:
@@ -97,11 +73,12 @@ def summary_view(
     share's value is always ``share``'s, rounded as the interval beside it)."""
     from sim.models.objectives import is_objective  # here: the comparison tables load no model
 
-    _ = (lang or language("en"))._
+    lang = lang or language("en")
+    _, num = lang._, lang.num
     objectives = [n for n in summary if is_objective(n)]
     parts: list[RenderableType] = [Text(title, style="bold")]
     if objectives:
-        parts.append(_objectives_table(summary, objectives, meaning.specs, _, label))
+        parts.append(_objectives_table(summary, objectives, meaning.specs, lang, label))
     shown, caption = _shown(summary, meaning, objectives, show_all, metrics, _)
     if shown:
         t = Table(title=_("Outcomes") if not show_all else _("All metrics"), title_justify="left", caption=caption)
@@ -110,10 +87,10 @@ def summary_view(
         t.add_column(_("95 % CI"), justify="right")
         for n in shown:
             s, spec = summary[n], meaning.specs.get(n)
-            mean = share(s.mean) if spec is not None and spec.kind.bounded else fmt(s.mean, spec)  # beside its interval
-            t.add_row(_name(spec, n, label), mean + _of_fewer(s, reps), interval(s, spec))
+            mean = num.share(s.mean) if spec is not None and spec.kind.bounded else fmt(s.mean, spec)  # beside its CI
+            t.add_row(_name(spec, n, label), mean + _of_fewer(s, reps), interval(s, spec, num))
         parts.append(t)
-    failed = _failures(summary, meaning.specs, _, label)
+    failed = _failures(summary, meaning.specs, lang, label)
     if failed is not None:
         parts.append(failed)
     parts.append(
@@ -131,10 +108,11 @@ def _objectives_table(
     summary: Mapping[str, Summary],
     objectives: Sequence[str],
     specs: Mapping[str, MetricSpec],
-    _: Callable[[str], str],
+    lang: Language,
     label: Callable[[str], str] | None,
 ) -> Table:
     """Each objective: in how many runs it was met, with the interval of that share."""
+    _ = lang._
     t = Table(title=_("Objectives"), title_justify="left", expand=False)
     t.add_column(_("objective"), overflow="fold")
     t.add_column(_("met in"), justify="right", no_wrap=True)
@@ -142,7 +120,7 @@ def _objectives_table(
     for n in objectives:
         s = summary[n]
         met = "–" if s.n == 0 else _("{k} of {n}").format(k=round(s.mean * s.n), n=s.n)
-        t.add_row(_name(specs.get(n), n, label), met, interval(s, specs.get(n)))
+        t.add_row(_name(specs.get(n), n, label), met, interval(s, specs.get(n), lang.num))
     return t
 
 
@@ -175,11 +153,12 @@ def _of_fewer(s: Summary, reps: int) -> str:
 def _failures(
     summary: Mapping[str, Summary],
     specs: Mapping[str, MetricSpec],
-    _: Callable[[str], str],
+    lang: Language,
     label: Callable[[str], str] | None,
     top: int = 5,
 ) -> Table | None:
     """The most common reasons orders failed (the orders model's ``failed_reason.*``), when any did."""
+    _ = lang._
     reasons = sorted(
         ((n, s) for n, s in summary.items() if n.startswith("failed_reason.") and s.mean > 0),
         key=lambda ns: -ns[1].mean,
@@ -191,7 +170,7 @@ def _failures(
     t.add_column(_("per run"), justify="right")
     t.add_column(_("95 % CI"), justify="right")
     for n, s in reasons[:top]:
-        t.add_row(_name(specs.get(n), n, label), number(s.mean), interval(s, specs.get(n)))
+        t.add_row(_name(specs.get(n), n, label), lang.num.number(s.mean), interval(s, specs.get(n), lang.num))
     return t
 
 
@@ -248,7 +227,7 @@ def _signed(d: Difference, x: float, unit: bool = True) -> str:
     if d.in_points:
         return f"{100 * x:+.1f}" + (" pp" if unit else "")
     word = counted(language("en"), unit_of(d), abs(x)) if unit else ""  # "+1 platform", "-2 platforms"
-    return f"{'+' if x > 0 else ''}{number(x)} {word}".rstrip()
+    return f"{'+' if x > 0 else ''}{numbers('en').number(x)} {word}".rstrip()
 
 
 def comparison_view(diffs: Sequence[Difference], labels: Mapping[str, Text] | None = None) -> RenderableType:

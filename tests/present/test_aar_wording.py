@@ -300,7 +300,7 @@ def test_every_placement_sentence_follows_from_the_runs(seed):
 def test_the_russian_placement_says_worse_first_for_a_poor_result():
     (line,) = _lines([place("time_to_secure_h.island", 5.0, [5.0] * 56 + [4.0] * 144, Better.LOWER)], "ru")
     assert line.endswith(
-        "5 ч в вашем прогоне, хуже, чем в 72 % из 200 смоделированных прогонов, так же, как в 28 %."
+        "5\N{NO-BREAK SPACE}ч в вашем прогоне, хуже, чем в 72 % из 200 смоделированных прогонов, так же, как в 28 %."
     ), line
 
 

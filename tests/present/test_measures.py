@@ -45,7 +45,7 @@ def test_one_run_s_value_of_one_is_singular_in_the_tables_and_the_story(tmp_path
     scenario = load_scenario(REPO / "scenarios" / "island_retake.yaml").scenario
     assert Labels(scenario, language("en")).value(1.0, spec) == "1 casualty"
     beds = MetricSpec("b", Kind.COUNT, "beds", Better.LOWER, "b")
-    assert Labels(scenario, language("ru")).value(21.0, beds) == "21 койка"
+    assert Labels(scenario, language("ru")).value(21.0, beds) == "21\N{NO-BREAK SPACE}койка"
 
 
 def test_a_difference_of_one_is_singular_in_a_comparison():

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from sim.config.schema import Scenario
 from sim.present import tracks
-from sim.present.family import Event, Family, Line, Teller, count, over_time, tells
+from sim.present.family import Event, Family, Line, Teller, over_time, tells
 from sim.present.i18n import N_, Language, sentence
 from sim.present.labels import Labels
-from sim.present.table import number
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -74,7 +73,9 @@ class Combat(Teller):
 
     def _losses_text(self, losses: Mapping[str, Sequence[float]]) -> str:
         parts = [
-            self._("{unit} lost {n} ({killed} killed)").format(unit=self.names.unit(u), n=count(n), killed=count(k))
+            self._("{unit} lost {n} ({killed} killed)").format(
+                unit=self.names.unit(u), n=self.lang.num.count(n), killed=self.lang.num.count(k)
+            )
             for u, (n, k, *_) in losses.items()
         ]
         return "; ".join(parts)
@@ -136,7 +137,10 @@ class Combat(Teller):
                     "combat",
                     sentence(
                         self._("{unit} loses {n} ({killed} killed); {left} left.").format(
-                            unit=self.names.unit(u), n=count(n), killed=count(k), left=count(left)
+                            unit=self.names.unit(u),
+                            n=self.lang.num.count(n),
+                            killed=self.lang.num.count(k),
+                            left=self.lang.num.count(left),
                         )
                     ),
                 )
@@ -165,7 +169,9 @@ def sentences(summary: Mapping[str, Summary], side: str, names: Labels, lang: La
         return []
     return [
         lang._("{side}: {killed} killed and {wounded} wounded on average.").format(
-            side=names.side(side), killed=number(killed.mean), wounded=number(wounded.mean)
+            side=names.side(side),
+            killed=names.lang.num.number(killed.mean),
+            wounded=names.lang.num.number(wounded.mean),
         )
     ]
 
@@ -176,7 +182,9 @@ def play_sentences(row: Mapping[str, Any], side: str, names: Labels, lang: Langu
         return []
     return [
         lang._("{side}: {killed} killed and {wounded} wounded.").format(
-            side=names.side(side), killed=number(row[f"killed.{side}"]), wounded=number(row[f"wounded.{side}"])
+            side=names.side(side),
+            killed=names.lang.num.number(row[f"killed.{side}"]),
+            wounded=names.lang.num.number(row[f"wounded.{side}"]),
         )
     ]
 

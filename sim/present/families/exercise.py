@@ -11,7 +11,7 @@ from typing import Any
 from sim.config.schema import MetricObjective, Scenario
 from sim.config.text import pick
 from sim.models.contract import MetricSpec
-from sim.present.family import Event, Family, Line, Teller, count, tells
+from sim.present.family import Event, Family, Line, Teller, tells
 from sim.present.i18n import N_, Language
 from sim.present.labels import Labels
 
@@ -47,7 +47,9 @@ class Exercise(Teller):
 
     def _human_note(self, e: Event) -> str:
         """Who took a decision in a live play: "[human-set: chosen by the class's vote (commit 12, hold 3)]"."""
-        return self._("[human-set: {by}]").format(by=who(str(e.get("by")), e.get("votes") or {}, self.lang))
+        return self._("[human-set: {by}]").format(
+            by=who(str(e.get("by")), e.get("votes") or {}, self.names, str(e.get("id")))
+        )
 
     @tells("override")
     def override(self, t: float, e: Event) -> None:
@@ -56,7 +58,13 @@ class Exercise(Teller):
 
     @tells("reinforce")
     def reinforce(self, t: float, e: Event) -> None:
-        self.say(t, "inject", N_("{unit} is reinforced by {n}."), unit=self.names.unit(e["unit"]), n=count(e["n"]))
+        self.say(
+            t,
+            "inject",
+            N_("{unit} is reinforced by {n}."),
+            unit=self.names.unit(e["unit"]),
+            n=self.lang.num.count(e["n"]),
+        )
 
     @tells("reinforce_too_late")
     def reinforce_too_late(self, t: float, e: Event) -> None:
@@ -77,14 +85,16 @@ def override_words(kind: str, target: str, params: Mapping[str, Any], names: Lab
     if kind == "repaired":
         return _("{unit} declared repaired").format(unit=names.unit(target))
     if kind == "route_open":
-        return _("route {route} declared open").format(route=target)
+        return _("route {route} declared open").format(route=names.route(target))
     return f"{kind} {target}"
 
 
-def who(by: str, votes: Mapping[str, int], lang: Language) -> str:
-    """Who took a decision in a live play, with the votes: "chosen by the class's vote (commit 12, hold 3)"."""
-    text = lang._(BY.get(by, BY["class"]))
-    counts = ", ".join(f"{k} {v}" for k, v in sorted(votes.items(), key=lambda kv: -kv[1]) if v)
+def who(by: str, votes: Mapping[str, int], names: Labels, point: str) -> str:
+    """Who took decision ``point`` in a live play, with the votes by option name: "chosen by the class's vote
+    (Commit the reserve 12, Hold 3)"."""
+    text = names._(BY.get(by, BY["class"]))
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    counts = ", ".join(f"{names.option(point, k)} {v}" for k, v in ranked if v)
     return f"{text} ({counts})" if counts else text
 
 

@@ -11,7 +11,6 @@ from sim.present import tracks
 from sim.present.family import Event, Family, Line, Teller, over_time, tells
 from sim.present.i18n import N_, Language
 from sim.present.labels import Labels
-from sim.present.table import number
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -196,7 +195,7 @@ def sentences(summary: Mapping[str, Summary], side: str, names: Labels, lang: La
         return []
     return [
         lang._("On average {n} casualties entered the chain of care and {died} died of wounds.").format(
-            n=number(summary["casualties"].mean), died=number(summary["died_of_wounds"].mean)
+            n=lang.num.number(summary["casualties"].mean), died=lang.num.number(summary["died_of_wounds"].mean)
         )
     ]
 
