@@ -9,6 +9,7 @@ import click
 from sim.check import load_scenario
 from sim.cli.options import SET_HELP
 from sim.errors import ExsimError, capped
+from sim.present import i18n
 from sim.present.i18n import LANGUAGES
 from sim.present.msel import msel_lines
 from sim.present.plan import plan_lines
@@ -23,7 +24,8 @@ from sim.present.plan import plan_lines
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
-    help="Also warn of each text readers see (names, messages, questions) with nothing written in this language.",
+    help="Also warn of each text readers see (names, messages, questions) with nothing written in this language; "
+    "the language of the plan (default: EXSIM_LANG, else the locale).",
 )
 def check(
     scenarios: tuple[str, ...],
@@ -36,6 +38,8 @@ def check(
     """Validate and lint scenario files without running them (--plan: what they would do; --msel: their MSEL)."""
     problems: list[str] = []
     warned = False
+    speak = i18n.language(lang)
+    _ = speak._
     for name in scenarios:
         try:
             loaded = load_scenario(name, overrides, lang=lang)
@@ -46,14 +50,19 @@ def check(
             click.echo(line, err=True)
         warned = warned or bool(loaded.warnings)
         s = loaded.scenario
-        click.echo(
-            f"ok: {loaded.path} — {len(s.units)} units, {len(s.map.places)} places, "
-            f"{len(s.phases)} phases, {len(s.objectives)} objectives"
-        )
+        counts = [
+            speak.n_("{n} unit", "{n} units", len(s.units)).format(n=len(s.units)),
+            speak.n_("{n} place", "{n} places", len(s.map.places)).format(n=len(s.map.places)),
+            speak.n_("{n} phase", "{n} phases", len(s.phases)).format(n=len(s.phases)),
+            speak.n_("{n} objective", "{n} objectives", len(s.objectives)).format(n=len(s.objectives)),
+        ]
+        click.echo(_("ok: {path} — {counts}").format(path=loaded.path, counts=", ".join(counts)))
         for t in loaded.times:
-            click.echo(f"  time {t.field} (line {t.line}): {t.message}")
+            click.echo(
+                "  " + _("time {field} (line {line}): {meaning}").format(field=t.field, line=t.line, meaning=t.message)
+            )
         if show_plan:
-            click.echo("\n".join(["", *plan_lines(s), ""]))
+            click.echo("\n".join(["", *plan_lines(s, speak), ""]))
         if show_msel:
             click.echo("\n".join(["", *msel_lines(s), ""]))
     for line in problems:

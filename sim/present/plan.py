@@ -3,6 +3,11 @@ transports and their trips, supply needs against the stocks at the start.
 
 Nominal means as written: fastest paths at the catalogue's speeds, no waiting for berths, closures,
 command delays or combat. The engine's map finds the paths, so the plan and a run agree on routes.
+
+The plan is the scenario author's view. In English it names things as the file does (ids, ``2h30min``,
+``H+30min``), so it reads against the YAML; in another language every sentence is translated, each thing is
+named in that language with its id in parentheses (``опорный пункт на острове (island)``), durations and
+times are written as the language writes them (``2 ч 30 мин``, ``Д+0 04:30``) and numbers in its symbols.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from sim.config.schema import Phase, Scenario, UnitSpec, UnitType
 from sim.config.supply import SUPPLY_CLASSES, measure_of
 from sim.config.text import pick
 from sim.engine.geo import Map
+from sim.present.i18n import N_, Language, language
+from sim.present.labels import Labels
+from sim.present.measures import counted
 
 
 @dataclass
@@ -54,41 +62,148 @@ class _Where:
     aboard: dict[str, str] = field(default_factory=dict)
 
 
-def plan_lines(s: Scenario) -> list[str]:
-    """The plan of ``s`` as lines of text, section by section."""
+ORDER = {  # an order's kind (its ``do:``), in words
+    "move": N_("move"),
+    "lift": N_("lift"),
+    "embark": N_("embark"),
+    "disembark": N_("disembark"),
+    "assault": N_("assault"),
+    "defend": N_("defend"),
+    "fire_support": N_("fire support"),
+    "wait": N_("wait"),
+}
+ACTIVITY = {"idle": N_("idle"), "combat": N_("combat")}
+
+
+class _Words:
+    """How the plan writes names, durations, times and numbers in one language (see the module's note)."""
+
+    def __init__(self, s: Scenario, lang: Language):
+        self.s, self.lang, self.num = s, lang, lang.num
+        self._ = lang._
+        self.names = Labels(s, lang)
+        self.en = lang.code == "en"
+
+    def _ident(self, name: str, key: str) -> str:
+        """The id in English; else the name with the id in parentheses (the id alone when it has no name)."""
+        return key if self.en or not name or name == key else f"{name} ({key})"
+
+    def unit(self, uid: str | None) -> str:
+        return str(uid) if uid is None or self.en else self.names.unit(uid)
+
+    def units(self, ids: list[str]) -> str:
+        return ", ".join(self.unit(u) for u in ids)
+
+    def place(self, pid: str | None) -> str:
+        return str(pid) if pid is None else self._ident(self.names.place(pid), pid)
+
+    def path(self, places: list[str]) -> str:
+        return " → ".join(self.place(p) for p in places)
+
+    def phase(self, pid: str) -> str:
+        return self._ident(self.names.phase(pid), pid)
+
+    def side(self, sid: str) -> str:
+        return self._ident(self.names.side(sid), sid)
+
+    def depot(self, did: str) -> str:
+        return self._ident(self.names.depot(did), did)
+
+    def supply_line(self, lid: str) -> str:
+        return self._ident(self.names.supply_line(lid), lid)
+
+    def unit_type(self, tid: str) -> str:
+        t = self.s.unit_types.get(tid)
+        return self._ident(pick(t.description, self.lang.code) if t is not None else "", tid)
+
+    def order(self, do: str) -> str:
+        return do if self.en or do not in ORDER else self._(ORDER[do])
+
+    def supply(self, cls: str) -> str:
+        return cls if self.en else self.names.supply(cls)
+
+    def activity(self, a: str) -> str:
+        return a if self.en else self._(ACTIVITY[a])
+
+    def measure(self, cls: str) -> str:
+        return self.names.measure(measure_of(cls))
+
+    def duration(self, minutes: float) -> str:
+        return format_duration(minutes) if self.en else self.names.duration(minutes)
+
+    def time(self, minutes: float, dated: bool = True) -> str:
+        """A scenario time; in English ``H+30min``, with the date and time of day when ``dated``."""
+        if not self.en:
+            return self.names.clock(minutes)
+        return format_time(minutes, self.s.scenario.start if dated else None)
+
+    def amount(self, x: float) -> str:
+        """A stock: grouped in thousands from 1,000, else three significant figures."""
+        return self.num.fixed(x) if abs(x) >= 1000 else self.num.local(f"{x:.3g}")
+
+    def load(self, load: Load) -> str:
+        """Seats, deck slots and tonnes: "240 people, 12 deck slots, 540 t"."""
+        n = self.num.general
+        parts = [
+            f"{n(load.seats)} {counted(self.lang, 'people', load.seats)}" if load.seats else "",
+            self.lang.n_("{n} deck slot", "{n} deck slots", _whole(load.slots)).format(n=n(load.slots))
+            if load.slots
+            else "",
+            self.num.with_unit(n(load.tonnes), counted(self.lang, "t")) if load.tonnes else "",
+        ]
+        return ", ".join(p for p in parts if p) or self._("nothing")
+
+
+def _whole(x: float) -> int:
+    """The count a plural form is chosen by: ``x`` itself when whole, else 5 (a plural in both languages)."""
+    return int(x) if float(x).is_integer() else 5
+
+
+def plan_lines(s: Scenario, lang: Language | None = None) -> list[str]:
+    """The plan of ``s`` as lines of text, section by section, in ``lang`` (English)."""
+    w = _Words(s, lang or language("en"))
+    _ = w._
     the_map = Map(s.map)
-    start = s.scenario.start
+    title = pick(s.scenario.name, "en") if w.en else w.names.title()
     lines = [
-        f"Plan of {pick(s.scenario.name, 'en')}: the run ends at {format_time(s.scenario.duration, start)}",
+        _("Plan of {scenario}: the run ends at {time}").format(scenario=title, time=w.time(s.scenario.duration)),
         "",
-        "Phases (in the order their triggers allow; orders with their route and nominal duration)",
+        _("Phases (in the order their triggers allow; orders with their route and nominal duration)"),
     ]
     where = _Where({u.id: u.at for u in s.units})
     units = {u.id: u for u in s.units}
     trips: list[str] = []
     for n, phase in enumerate(phases_in_order(s.phases), 1):
-        lines.append(f"  {n}. {phase.id}: {_triggers(phase, s)}")
+        lines.append(f"  {n}. {w.phase(phase.id)}: {_triggers(phase, w)}")
         for o in phase.orders:
-            lines.append(f"       {o.unit} {o.do}: {_order(s, the_map, units, where, o, trips)}")
-    lines += ["", "Transports and their trips (load, travel, unload, back; nominal)"]
-    lines += trips or ["  (no lift orders)"]
-    lines += _supply_lines(s, the_map)
-    lines += ["", "Supplies at the start against the need (per unit; idle and combat rates from the catalogue)"]
-    lines += list(_supplies(s)) or ["  (no unit carries supplies)"]
+            text = _order(s, w, the_map, units, where, o, trips)
+            lines.append(
+                "       " + _("{unit} {order}: {what}").format(unit=w.unit(o.unit), order=w.order(o.do), what=text)
+            )
+    lines += ["", _("Transports and their trips (load, travel, unload, back; nominal)")]
+    lines += trips or ["  " + _("(no lift orders)")]
+    lines += _supply_lines(s, w, the_map)
+    lines += ["", _("Supplies at the start against the need (per unit; idle and combat rates from the catalogue)")]
+    lines += list(_supplies(s, w)) or ["  " + _("(no unit carries supplies)")]
     return lines
 
 
-def _triggers(p: Phase, s: Scenario) -> str:
+def _triggers(p: Phase, w: _Words) -> str:
+    _ = w._
     parts = []
     if p.start is not None:
-        parts.append(f"start {format_time(p.start, s.scenario.start)}")
+        parts.append(_("start {time}").format(time=w.time(p.start)))
     if p.after:
-        parts.append("after " + ", ".join(p.after))
+        parts.append(_("after {phases}").format(phases=", ".join(w.phase(a) for a in p.after)))
     if p.when is not None:
-        parts.append(f"when {p.when.secured} is secured" if p.when.secured else f"when {p.when.broken} breaks")
+        parts.append(
+            _("when {place} is secured").format(place=w.place(p.when.secured))
+            if p.when.secured
+            else _("when {side} breaks").format(side=w.side(str(p.when.broken)))
+        )
     if p.on_call:
-        parts.append("when a decision calls it")
-    return "; ".join(parts) or f"start {format_time(0, s.scenario.start)}"
+        parts.append(_("when a decision calls it"))
+    return "; ".join(parts) or _("start {time}").format(time=w.time(0))
 
 
 def _speeds(s: Scenario, u: UnitSpec) -> dict[str, float]:
@@ -99,61 +214,90 @@ def _modes(t: UnitType) -> dict[str, float]:
     return {mode: kmh for mode, kmh in t.speed_kmh.items()}
 
 
-def _route(the_map: Map, src: str | None, dst: str, speeds: dict[str, float]) -> tuple[str, float]:
+def _route(w: _Words, the_map: Map, src: str | None, dst: str, speeds: dict[str, float]) -> tuple[str, float]:
     """(text, minutes) of the fastest path; minutes is 0 when already there, -1 when there is no path."""
+    _ = w._
     if src is None:
-        return f"→ {dst} (starts aboard a transport)", 0.0
+        return _("→ {place} (starts aboard a transport)").format(place=w.place(dst)), 0.0
     if src == dst:
-        return f"at {dst} already", 0.0
+        return _("at {place} already").format(place=w.place(dst)), 0.0
     path = the_map.path(src, dst, speeds)
     if path is None:
-        return f"{src} → {dst}: no route for its modes ({'/'.join(sorted(speeds)) or 'none'})", -1.0
-    return f"{' → '.join(path.places)}, {path.distance_km:g} km, {format_duration(path.minutes)}", path.minutes
+        text = _("{src} → {dst}: no route for its modes ({modes})")
+        return text.format(src=w.place(src), dst=w.place(dst), modes="/".join(sorted(speeds)) or _("none")), -1.0
+    text = _("{path}, {km:g} km, {duration}")
+    return text.format(path=w.path(path.places), km=path.distance_km, duration=w.duration(path.minutes)), path.minutes
 
 
-def _order(s: Scenario, the_map: Map, units: dict[str, UnitSpec], where: _Where, o: object, trips: list[str]) -> str:
+def _delayed(w: _Words, text: str, delay: float) -> str:
+    """``text`` with the order's command delay, if it has one."""
+    return w._("{text} after a {delay} command delay").format(text=text, delay=w.duration(delay)) if delay else text
+
+
+def _order(
+    s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], where: _Where, o: object, trips: list[str]
+) -> str:
     if isinstance(o, LiftOrder):
-        return _lift(s, the_map, units, where, o, trips)
+        return _lift(s, w, the_map, units, where, o, trips)
+    assert isinstance(
+        o, MoveOrder | EmbarkOrder | DisembarkOrder | AssaultOrder | DefendOrder | FireSupportOrder | WaitOrder
+    )
+    return _delayed(w, _what(s, w, the_map, units, where, o), o.delay)
+
+
+def _what(s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], where: _Where, o: object) -> str:
+    """What one order (not a lift) does, nominally; follows where the units are."""
+    _ = w._
     assert isinstance(
         o, MoveOrder | EmbarkOrder | DisembarkOrder | AssaultOrder | DefendOrder | FireSupportOrder | WaitOrder
     )
     u, here = units[o.unit], where.at.get(o.unit)
-    delay = f" after a {format_duration(o.delay)} command delay" if o.delay else ""
     if isinstance(o, MoveOrder):
-        text, _ = _route(the_map, here, o.to, _speeds(s, u))
+        text, _m = _route(w, the_map, here, o.to, _speeds(s, u))
         where.at[o.unit] = o.to
         for name, transport in where.aboard.items():
             if transport == o.unit:
                 where.at[name] = None
-        return text + delay
+        return text
     if isinstance(o, AssaultOrder):
-        text, _ = _route(the_map, here, o.target, _speeds(s, u))
+        text, _m = _route(w, the_map, here, o.target, _speeds(s, u))
         where.at[o.unit] = o.target
-        return f"{text}, then fighting (not timed in the plan){delay}"
+        return _("{route}, then fighting (not timed in the plan)").format(route=text)
     if isinstance(o, FireSupportOrder):
         fs = s.unit_types[u.type].fire_support
-        cycle = f"{o.sorties} sorties, one per {format_duration(fs.cycle_min)} per platform" if fs else ""
-        return f"on {o.target}: {cycle}{delay}"
+        if fs is None:
+            return _("on {target}").format(target=w.place(o.target))
+        text = w.lang.n_(
+            "on {target}: {n} sortie, one per {cycle} per platform",
+            "on {target}: {n} sorties, one per {cycle} per platform",
+            o.sorties,
+        )
+        return text.format(target=w.place(o.target), n=o.sorties, cycle=w.duration(fs.cycle_min))
     if isinstance(o, EmbarkOrder):
         where.aboard[o.unit], where.at[o.unit] = o.on, None
         t = s.unit_types[units[o.on].type]
-        return f"aboard {o.on} at {here}, loading {format_duration(t.load_min)}{delay}"
+        text = _("aboard {transport} at {place}, loading {duration}")
+        return text.format(transport=w.unit(o.on), place=w.place(here), duration=w.duration(t.load_min))
     if isinstance(o, DisembarkOrder):
         carrier = where.aboard.pop(o.unit) if o.unit in where.aboard else None
         where.at[o.unit] = where.at.get(carrier) if carrier else here
         unload = s.unit_types[units[carrier].type].unload_min if carrier else 0.0
-        return f"from {carrier} at {where.at[o.unit]}, unloading {format_duration(unload)}{delay}"
+        text = _("from {transport} at {place}, unloading {duration}")
+        return text.format(transport=w.unit(carrier), place=w.place(where.at[o.unit]), duration=w.duration(unload))
     if isinstance(o, WaitOrder):
-        return f"{format_duration(o.duration)}{delay}"
-    return f"holds {here}{delay}"
+        return w.duration(o.duration)
+    return _("holds {place}").format(place=w.place(here))
 
 
-def _lift(s: Scenario, the_map: Map, units: dict[str, UnitSpec], where: _Where, o: LiftOrder, trips: list[str]) -> str:
+def _lift(
+    s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], where: _Where, o: LiftOrder, trips: list[str]
+) -> str:
     """Trips as the engine runs them: load what fits in the listed order (first fit), sail, unload, come back."""
+    _ = w._
     transport, t = units[o.unit], s.unit_types[units[o.unit].type]
     origin = where.at.get(o.unit)
     capacity = room(t, transport.strength or t.strength)
-    text, there = _route(the_map, origin, o.to, _modes(t))
+    text, there = _route(w, the_map, origin, o.to, _modes(t))
     back = the_map.path(o.to, origin, _modes(t)) if origin else None
     back_min = back.minutes if back else 0.0
     needs = [_takes(s, units[n]) for n in o.units]
@@ -170,20 +314,34 @@ def _lift(s: Scenario, the_map: Map, units: dict[str, UnitSpec], where: _Where, 
         )
         for k, load in enumerate(loads)
     ]
-    header = f"  {o.unit} ({transport.type}, room for {capacity}): {text} each way"
-    trips.append(header)
+    header = _("{transport} ({type}, room for {room}): {route} each way")
+    trips.append(
+        "  "
+        + header.format(transport=w.unit(o.unit), type=w.unit_type(transport.type), room=w.load(capacity), route=text)
+    )
     for trip in planned:
+        line = _("trip {k} of {n}: {units} ({takes}): load {load}, travel {travel}, unload {unload}, back {back}")
         trips.append(
-            f"    trip {trip.number} of {len(planned)}: {', '.join(trip.load)} ({trip.takes}): "
-            f"load {format_duration(trip.load_min)}, travel {format_duration(trip.travel_min)}, "
-            f"unload {format_duration(trip.unload_min)}, back {format_duration(trip.back_min)}"
+            "    "
+            + line.format(
+                k=trip.number,
+                n=len(planned),
+                units=w.units(trip.load),
+                takes=w.load(trip.takes),
+                load=w.duration(trip.load_min),
+                travel=w.duration(trip.travel_min),
+                unload=w.duration(trip.unload_min),
+                back=w.duration(trip.back_min),
+            )
         )
     for n in o.units:
         where.at[n] = o.to
     where.at[o.unit] = origin if o.return_ else o.to
     total = sum(trip.minutes for trip in planned)
-    trips_text = "1 trip" if len(planned) == 1 else f"{len(planned)} trips"
-    return f"{', '.join(o.units)} → {o.to} in {trips_text}, {format_duration(total)} in all"
+    text = w.lang.n_(
+        "{units} → {place} in {n} trip, {total} in all", "{units} → {place} in {n} trips, {total} in all", len(planned)
+    )
+    return text.format(units=w.units(o.units), place=w.place(o.to), n=len(planned), total=w.duration(total))
 
 
 def _takes(s: Scenario, u: UnitSpec) -> Load:
@@ -191,32 +349,58 @@ def _takes(s: Scenario, u: UnitSpec) -> Load:
     return takes(t, u.strength or t.strength)
 
 
-def _supply_lines(s: Scenario, the_map: Map) -> list[str]:
+DISPATCH = {"continuous": N_("again as soon as back"), "reorder": N_("when the destination runs low")}
+
+
+def _supply_lines(s: Scenario, w: _Words, the_map: Map) -> list[str]:
+    _ = w._
     depots = {d.id: d for d in s.depots}
     units = {u.id: u for u in s.units}
     lines = []
     for line in s.supply_lines:
         src, dst = depots[line.from_].at, depots[line.to].at
-        dispatch = {"continuous": "again as soon as back", "reorder": "when the destination runs low"}.get(
-            line.dispatch, f"every {format_duration(line.every or 0)}"
+        dispatch = (
+            _(DISPATCH[line.dispatch])
+            if line.dispatch in DISPATCH
+            else _("every {duration}").format(duration=w.duration(line.every or 0))
         )
-        lines.append(f"  supply line {line.id}: {line.from_} → {line.to}, from {format_time(line.start)}, {dispatch}")
+        text = _("supply line {line}: {src} → {dst}, from {time}, {dispatch}")
+        lines.append(
+            "  "
+            + text.format(
+                line=w.supply_line(line.id),
+                src=w.depot(line.from_),
+                dst=w.depot(line.to),
+                time=w.time(line.start, dated=False),
+                dispatch=dispatch,
+            )
+        )
         for name in line.transports:
             t = s.unit_types[units[name].type]
             path = the_map.path(src, dst, _modes(t))
             if path is None:
                 continue
             cycle = t.load_min + 2 * path.minutes + t.unload_min
+            text = _(
+                "{transport}: {path}, {km:g} km, {duration} each way; round trip {cycle} with loading and "
+                "unloading; up to {tonnes:g} t a trip"
+            )
             lines.append(
-                f"    {name}: {' → '.join(path.places)}, {path.distance_km:g} km, "
-                f"{format_duration(path.minutes)} each way; "
-                f"round trip {format_duration(cycle)} with loading and unloading; "
-                f"up to {(units[name].strength or t.strength) * t.cargo_t:g} t a trip"
+                "    "
+                + text.format(
+                    transport=w.unit(name),
+                    path=w.path(path.places),
+                    km=path.distance_km,
+                    duration=w.duration(path.minutes),
+                    cycle=w.duration(cycle),
+                    tonnes=(units[name].strength or t.strength) * t.cargo_t,
+                )
             )
     return lines
 
 
-def _supplies(s: Scenario) -> Iterator[str]:
+def _supplies(s: Scenario, w: _Words) -> Iterator[str]:
+    _ = w._
     per_day = s.logistics.per_person_day
     for u in s.units:
         t = s.unit_types[u.type]
@@ -231,16 +415,27 @@ def _supplies(s: Scenario) -> Iterator[str]:
                 for activity in ("idle", "combat")
             }
             lasts = ", ".join(
-                f"{activity} {r:.3g}/h, lasts {format_duration(stock / r * 60)}" if r > 0 else f"{activity}: none used"
+                _("{activity} {rate}/h, lasts {duration}").format(
+                    activity=w.activity(activity), rate=w.num.local(f"{r:.3g}"), duration=w.duration(stock / r * 60)
+                )
+                if r > 0
+                else _("{activity}: none used").format(activity=w.activity(activity))
                 for activity, r in rates.items()
             )
-            yield f"  {u.id} {cls}: {_num(stock)} {measure_of(cls)} at the start; {lasts}"
+            text = _("{unit} {supply}: {amount} {measure} at the start; {lasts}")
+            yield "  " + text.format(
+                unit=w.unit(u.id), supply=w.supply(cls), amount=w.amount(stock), measure=w.measure(cls), lasts=lasts
+            )
     for d in s.depots:
         stocks = ", ".join(
-            f"{cls} {_num(st.initial)} of {_num(st.capacity)} {measure_of(cls)}" for cls, st in d.stocks.items()
+            _("{supply} {amount} of {capacity} {measure}").format(
+                supply=w.supply(cls),
+                amount=w.amount(st.initial),
+                capacity=w.amount(st.capacity),
+                measure=w.measure(cls),
+            )
+            for cls, st in d.stocks.items()
         )
-        yield f"  depot {d.id} at {d.at}: {stocks}"
-
-
-def _num(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+        yield "  " + _("depot {depot} at {place}: {stocks}").format(
+            depot=w.depot(d.id), place=w.place(d.at), stocks=stocks
+        )
