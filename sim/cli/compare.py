@@ -10,7 +10,10 @@ from sim.cli.options import known_metrics
 from sim.errors import ExsimError
 from sim.experiment import history, meaning
 from sim.experiment.compare import compare_points, compare_stores, shared_metrics
+from sim.experiment.replay import stored_scenario
 from sim.experiment.store import ResultStore
+from sim.present import i18n
+from sim.present.labels import Labels
 from sim.present.table import comparison_view, point_label
 
 
@@ -23,16 +26,21 @@ from sim.present.table import comparison_view, point_label
     help="The reference point, by some or all of its factors: name=value[,name=value] (e.g. landing_ships=2, "
     "'helicopters=[medevac-1]'); factors left out are held equal.",
 )
-def compare(folder_ref: str, other_ref: str | None, metrics: tuple[str, ...], baseline: str | None) -> None:
+@click.option("--lang", metavar="en|ru", help="Language of the tables (default: EXSIM_LANG, else the locale).")
+def compare(
+    folder_ref: str, other_ref: str | None, metrics: tuple[str, ...], baseline: str | None, lang: str | None
+) -> None:
     """Differences between the points of FOLDER (each against its --baseline), or between FOLDER and OTHER.
 
     FOLDER and OTHER are results folders or run ids: latest, latest~1, <scenario>/latest, an id from exsim runs.
     """
+    speak = i18n.language(lang)
     folder = history.resolve(folder_ref)
     other = history.resolve(other_ref) if other_ref is not None else None
     store = ResultStore.open(folder)
     means = meaning.of_manifest(store.manifest())
-    labels = {p.label: point_label(p.settings, p.label) for p in store.points()}
+    names = Labels(stored_scenario(folder, 0), speak) if speak.code != "en" else None  # the names of the first point
+    labels = {p.label: point_label(p.settings, p.label, names=names) for p in store.points()}
     console = Console()
     if other is not None:
         if baseline:
@@ -43,10 +51,11 @@ def compare(folder_ref: str, other_ref: str | None, metrics: tuple[str, ...], ba
         diffs = compare_stores(store, second, means, list(metrics) or shared)
         one_side = len(set(store.metrics) ^ set(second.metrics))
         if one_side and not metrics:
-            console.print(Text(f"{one_side} metrics are in one folder only and are not compared", style="dim"))
+            text = speak._("{n} metrics are in one folder only and are not compared").format(n=one_side)
+            console.print(Text(text, style="dim"))
     else:
         if len(store.points()) < 2:
             raise ExsimError(f"{folder} holds one point: give a second folder to compare with")
         known_metrics(metrics, store.metrics, str(folder))
         diffs = compare_points(store, means, list(metrics) or store.metrics, baseline)
-    console.print(comparison_view(diffs, labels))
+    console.print(comparison_view(diffs, labels, names))

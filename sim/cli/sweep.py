@@ -22,6 +22,8 @@ from sim.experiment.record import Recorded, record
 from sim.experiment.request import sweep_plan
 from sim.experiment.sweep import Plan
 from sim.models.objectives import is_objective
+from sim.present import i18n
+from sim.present.labels import Labels
 from sim.present.table import sweep_view
 
 
@@ -63,6 +65,7 @@ from sim.present.table import sweep_view
 )
 @click.option("--metric", "metrics", multiple=True, help="Metrics to show in the table (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--lang", metavar="en|ru", help="Language of the table (default: EXSIM_LANG, else the locale).")
 @MAX_EVENTS_OPTION
 def sweep(
     source: str,
@@ -82,9 +85,11 @@ def sweep(
     max_reps: int | None,
     metrics: tuple[str, ...],
     quiet: bool,
+    lang: str | None,
     max_events: int | None,
 ) -> None:
     """Run SOURCE (a sweep file, or a scenario with --vary) over design points × replications."""
+    speak = i18n.language(lang)
     overrides = with_budget(overrides, max_events)
     if executor == "dask" and scheduler:
         check_scheduler(scheduler)
@@ -116,24 +121,31 @@ def sweep(
             progress=tick,
             command=sys.argv,
         )
-    _show(sw, plan, done, metrics, quiet)
+    _show(sw, plan, done, metrics, quiet, speak)
     if done.errors:  # each error is kept in the store; the sweep itself finished
         first = done.errors[0].splitlines()[0]
         click.echo(f"{len(done.errors)} replications raised an error; the first: {first}", err=True)
         sys.exit(1)
 
 
-def _show(sw: Sweep, plan: Plan, done: Recorded, metrics: tuple[str, ...], quiet: bool) -> None:
-    """The sweep's table: each point's objectives and headline metrics (or those asked for)."""
+def _show(sw: Sweep, plan: Plan, done: Recorded, metrics: tuple[str, ...], quiet: bool, speak: i18n.Language) -> None:
+    """The sweep's table: each point's objectives and headline metrics (or those asked for), in ``speak``."""
     store = done.store()
     if not quiet:
+        _ = speak._
         means = plan.meaning()
         shown = list(metrics) or [m for m in means.headline() if m in store.metrics and not is_objective(m)]
-        ran = Counter(point for point, _, _, error in store.outcomes() if error is None)
+        ran = Counter(point for point, _p, _r, error in store.outcomes() if error is None)
         rows = [(p.settings, p.label, done.summaries[p.index], ran[p.index]) for p in store.points()]
-        title = f"{sw.spec.name}: {len(plan.points)} points × {plan.replications} replications"
-        Console().print(sweep_view(title, rows, [m for m in store.metrics if is_objective(m)] + shown, means))
-        click.echo(f"results written to {done.folder}/")
+        names = Labels(plan.scenarios[0].scenario, speak) if speak.code != "en" else None
+        title = _("{sweep}: {points} × {replications}").format(
+            sweep=sw.spec.name if names is None else f"{names.title()} ({sw.spec.name})",
+            points=speak.n_("{n} point", "{n} points", len(plan.points)).format(n=len(plan.points)),
+            replications=speak.n_("{n} replication", "{n} replications", plan.replications).format(n=plan.replications),
+        )
+        objectives = [m for m in store.metrics if is_objective(m)]
+        Console().print(sweep_view(title, rows, objectives + shown, means, names))
+        click.echo(_("results written to {folder}/").format(folder=done.folder))
     store.close()
 
 

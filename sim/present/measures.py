@@ -28,4 +28,6 @@ def counted(lang: Language, unit: str, x: float = math.nan) -> str:
         return lang.n_("casualty", "casualties", n)
     if unit == "beds":
         return lang.n_("bed", "beds", n)
+    if unit == "orders":
+        return lang.n_("order", "orders", n)
     return lang._(MEASURE[unit]) if unit in MEASURE else unit

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -18,9 +18,12 @@ from sim.experiment.compare import Difference, unit_of
 from sim.experiment.meaning import Meaning
 from sim.experiment.stats import Summary
 from sim.models.contract import MetricSpec
-from sim.present.i18n import Language, language
+from sim.present.i18n import N_, Language, language
 from sim.present.measures import counted
 from sim.present.numbers import Numbers, numbers
+
+if TYPE_CHECKING:
+    from sim.present.labels import Labels
 
 
 def value(x: float, spec: MetricSpec | None, lang: Language | None = None) -> str:
@@ -145,9 +148,9 @@ def _shown(
     return shown, _("{n} more metrics: add --all, or --metric NAME").format(n=rest) if rest > 0 else ""
 
 
-def _of_fewer(s: Summary, reps: int) -> str:
+def _of_fewer(s: Summary, reps: int, lang: Language | None = None) -> str:
     """ " (n=6)" beside a mean of fewer runs than ran (a metric with no value in some), else nothing."""
-    return f" (n={s.n})" if 0 < s.n < reps else ""
+    return " " + (lang or language("en"))._("(n={n})").format(n=s.n) if 0 < s.n < reps else ""
 
 
 def _failures(
@@ -174,8 +177,14 @@ def _failures(
     return t
 
 
-def point_label(settings: Mapping[str, Any], label: str = "", sep: str = "\n") -> Text:
-    """A design point's settings, one factor per line: long factor paths shortened, values in full."""
+def point_label(settings: Mapping[str, Any], label: str = "", sep: str = "\n", names: Labels | None = None) -> Text:
+    """A design point's settings, one factor per line: long factor paths shortened, values in full. With
+    ``names`` in a language other than English, the factor's path in parentheses and its value in words
+    (an option, unit or place by name with its id in parentheses)."""
+    if names is not None and names.lang.code != "en":
+        if not settings:
+            return Text(label or names._("baseline"))
+        return Text(sep.join(f"({_short(k)}) = {_said(k, v, names)}" for k, v in settings.items()))
     if not settings:
         return Text(label or "baseline")
     return Text(sep.join(f"{_short(k)}={_show(v)}" for k, v in settings.items()))
@@ -192,46 +201,98 @@ def _show(v: Any) -> str:
     return str(v)
 
 
+def _said(key: str, v: Any, names: Labels) -> str:
+    """A factor's value in ``names``' language: numbers in its symbols, ids by name with the id in parentheses."""
+    if isinstance(v, list):
+        return "[" + ", ".join(_said(key, x, names) for x in v) + "]"
+    if isinstance(v, bool):
+        return names._("yes") if v else names._("no")
+    if isinstance(v, int | float):
+        return names.lang.num.general(v)
+    text = str(v)
+    parts = key.split(".")
+    if parts[0] == "decisions" and len(parts) == 2:
+        word = names.option(parts[1], text)
+    elif text in names.units:
+        return names.unit(text)
+    elif text in names.s.map.places:
+        word = names.place(text)
+    else:
+        word = ""
+    return f"{word} ({text})" if word and word != text else f"({text})"
+
+
+def _metric(name: str, spec: MetricSpec | None, names: Labels | None) -> Text:
+    """A metric's row head: its name in English (what --metric and compare take); in another language its
+    label in words, with the name in parentheses below, dim."""
+    if names is None or names.lang.code == "en":
+        return Text(name)
+    words = names.metric(name, spec)
+    text = Text(words[:1].upper() + words[1:])
+    text.append(f"\n({name})", style="dim")
+    return text
+
+
 def sweep_view(
     title: str,
     rows: Sequence[tuple[Mapping[str, Any], str, Mapping[str, Summary], int]],
     metrics: Sequence[str],
     meaning: Meaning,
+    names: Labels | None = None,
 ) -> RenderableType:
     """Per design point (its settings in full, as the table's title): each metric's mean and interval.
     A row is (settings, label, summary, replications that ran without error); a mean of fewer runs than
-    that says of how many, as a run's table does."""
+    that says of how many, as a run's table does. ``names`` speaks its language (English without)."""
+    lang = names.lang if names is not None else language("en")
+    _ = lang._
     parts: list[RenderableType] = [Text(title, style="bold")]
     for settings, label, summary, reps in rows:
-        t = Table(title=point_label(settings, label, sep=", "), title_justify="left")
-        t.add_column("metric", overflow="fold")
-        t.add_column("value", justify="right")
-        t.add_column("95 % CI", justify="right")
+        t = Table(title=point_label(settings, label, sep=", ", names=names), title_justify="left")
+        t.add_column(_("metric"), overflow="fold")
+        t.add_column(_("value"), justify="right")
+        t.add_column(_("95 % CI"), justify="right")
         for m in metrics:
             s, spec = summary.get(m), meaning.specs.get(m)
             if s is None:
                 continue
             if spec is not None and spec.kind == "rate":
-                cell = f"{round(s.mean * s.n)} of {s.n}"
+                cell = _("{k} of {n}").format(k=round(s.mean * s.n), n=s.n)
             else:
-                cell = value(s.mean, spec) + _of_fewer(s, reps)
-            t.add_row(Text(m), cell, interval(s, spec))
+                cell = value(s.mean, spec, lang) + _of_fewer(s, reps, lang)
+            t.add_row(_metric(m, spec, names), cell, interval(s, spec, lang.num))
         parts.append(t)
-    parts.append(Text("95 % intervals: Wilson for rates and shares, log-scale for non-negative means", style="dim"))
+    parts.append(Text(_("95 % intervals: Wilson for rates and shares, log-scale for non-negative means"), style="dim"))
     return Group(*parts)
 
 
-def _signed(d: Difference, x: float, unit: bool = True) -> str:
+VERDICT = {  # sim.experiment.compare.Difference.verdict, in words
+    "too few replications": N_("too few replications"),
+    "no detectable difference": N_("no detectable difference"),
+    "higher": N_("higher"),
+    "lower": N_("lower"),
+    "better": N_("better"),
+    "worse": N_("worse"),
+}
+
+
+def _signed(d: Difference, x: float, unit: bool = True, lang: Language | None = None) -> str:
+    lang = lang or language("en")
+    num = lang.num
     if math.isnan(x):
         return "–"
     if d.in_points:
-        return f"{100 * x:+.1f}" + (" pp" if unit else "")
-    word = counted(language("en"), unit_of(d), abs(x)) if unit else ""  # "+1 platform", "-2 platforms"
-    return f"{'+' if x > 0 else ''}{numbers('en').number(x)} {word}".rstrip()
+        return num.with_unit(num.local(f"{100 * x:+.1f}"), lang._("pp") if unit else "")
+    word = counted(lang, unit_of(d), abs(x)) if unit else ""  # "+1 platform", "-2 platforms"
+    return num.with_unit(f"{'+' if x > 0 else ''}{num.number(x)}", word)
 
 
-def comparison_view(diffs: Sequence[Difference], labels: Mapping[str, Text] | None = None) -> RenderableType:
-    """One table per compared pair (point vs its baseline); rows ordered by how clear the difference is."""
+def comparison_view(
+    diffs: Sequence[Difference], labels: Mapping[str, Text] | None = None, names: Labels | None = None
+) -> RenderableType:
+    """One table per compared pair (point vs its baseline); rows ordered by how clear the difference is.
+    ``names`` speaks its language (English without)."""
+    lang = names.lang if names is not None else language("en")
+    _ = lang._
     groups: dict[tuple[str, str], list[Difference]] = {}
     for d in diffs:
         groups.setdefault((d.point, d.baseline), []).append(d)
@@ -240,19 +301,31 @@ def comparison_view(diffs: Sequence[Difference], labels: Mapping[str, Text] | No
         paired = all(d.paired for d in ds)
         title = Text()
         title.append_text((labels or {}).get(point, Text(point)))
-        title.append("\n  vs  ", style="dim")
+        title.append("\n  " + _("vs") + "  ", style="dim")
         title.append_text((labels or {}).get(base, Text(base)))
         side = ds[0].perspective
         caption = (
-            "paired by replication (common random numbers)" if paired else "UNPAIRED: the seeds differ (Welch)"
-        ) + (f" · better/worse for {side}" if side else "")
+            _("paired by replication (common random numbers)") if paired else _("UNPAIRED: the seeds differ (Welch)")
+        )
+        if side:
+            caption = _("{caption} · better/worse for {side}").format(caption=caption, side=_side(side, names))
         t = Table(title=title, caption=Text(caption), title_justify="left")
-        t.add_column("metric", overflow="fold")
-        t.add_column("difference", justify="right")
-        t.add_column("95 % CI", justify="right")
-        t.add_column("verdict")
+        t.add_column(_("metric"), overflow="fold")
+        t.add_column(_("difference"), justify="right")
+        t.add_column(_("95 % CI"), justify="right")
+        t.add_column(_("verdict"))
         for d in ds:
-            ci = "–" if math.isnan(d.low) else f"{_signed(d, d.low, False)} – {_signed(d, d.high, False)}"
-            t.add_row(Text(d.metric), _signed(d, d.mean), ci, d.verdict)
+            low, high = _signed(d, d.low, False, lang), _signed(d, d.high, False, lang)
+            ci = "–" if math.isnan(d.low) else f"{low} – {high}"
+            verdict = _(VERDICT[d.verdict]) if d.verdict in VERDICT else d.verdict
+            t.add_row(_metric(d.metric, d.spec, names), _signed(d, d.mean, True, lang), ci, verdict)
         parts.append(t)
     return Group(*parts)
+
+
+def _side(side: str, names: Labels | None) -> str:
+    """The side whose view the verdicts take: its id in English, else its name with the id in parentheses."""
+    if names is None or names.lang.code == "en":
+        return side
+    name = names.side(side)
+    return f"{name} ({side})" if name != side else f"({side})"
