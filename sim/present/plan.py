@@ -12,7 +12,7 @@ times are written as the language writes them (``2 ч 30 мин``, ``Д+0 04:30`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sim.config.durations import format_duration, format_time
@@ -97,7 +97,7 @@ class _Words:
     def place(self, pid: str | None) -> str:
         return str(pid) if pid is None else self._ident(self.names.place(pid), pid)
 
-    def path(self, places: list[str]) -> str:
+    def path(self, places: Sequence[str]) -> str:
         return " → ".join(self.place(p) for p in places)
 
     def phase(self, pid: str) -> str:
