@@ -108,7 +108,7 @@ def sweep(
     click.get_current_context().meta[RESUME_HINT] = (
         "every finished replication is kept; run the same command with --resume to complete it"
     )
-    with _progress(quiet) as tick:
+    with _progress(quiet, speak) as tick:
         done = record(
             plan,
             out or sw.out,
@@ -124,7 +124,8 @@ def sweep(
     _show(sw, plan, done, metrics, quiet, speak)
     if done.errors:  # each error is kept in the store; the sweep itself finished
         first = done.errors[0].splitlines()[0]
-        click.echo(f"{len(done.errors)} replications raised an error; the first: {first}", err=True)
+        text = speak._("{n} replications raised an error; the first: {error}")
+        click.echo(text.format(n=len(done.errors), error=first), err=True)
         sys.exit(1)
 
 
@@ -156,8 +157,8 @@ class _progress:
     plain lines start again from the new total's share done (a line at once, then every 10 %).
     """
 
-    def __init__(self, quiet: bool):
-        self.quiet = quiet
+    def __init__(self, quiet: bool, speak: i18n.Language):
+        self.quiet, self._ = quiet, speak._
         self.console = Console(stderr=True)
         self.bar: Progress | None = None
         self.task: TaskID | None = None
@@ -167,7 +168,7 @@ class _progress:
     def __enter__(self) -> Callable[[int, int], None]:
         if not self.quiet and self.console.is_terminal:
             self.bar = Progress(
-                "replications", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=self.console
+                self._("replications"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=self.console
             )
             self.bar.start()
             self.task = self.bar.add_task("run", total=None)
@@ -182,7 +183,8 @@ class _progress:
         if total != self.total:
             self.total, self.next_pct = total, 0
         if total and self.next_pct <= 100 and done * 100 >= self.next_pct * total:
-            click.echo(f"{done}/{total} replications ({100 * done // total} %)", err=True)
+            line = self._("{done}/{total} replications ({share} %)")
+            click.echo(line.format(done=done, total=total, share=100 * done // total), err=True)
             self.next_pct = min(100, 100 * done // total + 10) if done < total else 101  # 100 % once, however reached
 
     def __exit__(

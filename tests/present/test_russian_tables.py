@@ -31,10 +31,11 @@ def english(text: str) -> list[str]:
     return [w for w in LATIN_WORD.findall(bare) if w not in ALLOWED] + ENGLISH_NUMBER.findall(bare)
 
 
-def invoke(args: list[str], **env: str) -> str:
+def invoke(args: list[str], err: bool = False, **env: str) -> str:
+    """The command's standard output (or, with ``err``, its standard error)."""
     r = CliRunner().invoke(main, args, env={**WIDE, **env})
     assert r.exit_code == 0, (args, r.output, r.stderr)
-    return r.stdout
+    return r.stderr if err else r.stdout
 
 
 def test_the_scan_finds_english_words_and_numbers_but_not_ids_in_parentheses():
@@ -69,12 +70,14 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     out: Path = tmp_path_factory.mktemp("sweep")
     args = ["sweep", "birlestik_2024", "--vary", "decisions.reserve=hold,commit", "--reps", "3"]
     tables = {lang: invoke([*args, "--out", str(out / lang), "--lang", lang]) for lang in ("ru", "en")}
-    return {"folder": str(out / "ru"), **tables}
+    progress = invoke([*args, "--out", str(out / "again"), "--lang", "ru"], err=True)
+    return {"folder": str(out / "ru"), "progress": progress, **tables}
 
 
 def test_the_russian_sweep_table_has_no_english_word_or_number(swept):
     ru = swept["ru"].replace(swept["folder"], "")
     assert english(ru) == []
+    assert english(swept["progress"]) == [] and "прогонов выполнено: 6 из 6 (100 %)" in swept["progress"]
     assert "ввести резерв (commit)" in ru and "резерв не вводить (hold)" in ru  # the options by name, id beside
     assert "(objective.secure_island)" in ru and "3 из 3" in ru
     en = swept["en"]
