@@ -9,8 +9,9 @@ import click
 from sim.check import load_scenario
 from sim.cli.options import SET_HELP
 from sim.errors import ExsimError, capped
-from sim.present.i18n import LANGUAGES
-from sim.present.msel import msel_lines
+from sim.present.i18n import LANGUAGES, language
+from sim.present.labels import Labels
+from sim.present.msel import text as msel_text
 from sim.present.plan import plan_lines
 
 
@@ -55,7 +56,7 @@ def check(
         if show_plan:
             click.echo("\n".join(["", *plan_lines(s), ""]))
         if show_msel:
-            click.echo("\n".join(["", *msel_lines(s), ""]))
+            click.echo("\n".join(["", *msel_text(s, Labels(s, language(lang))), ""]))
     for line in problems:
         click.echo(line, err=True)
     if problems:
