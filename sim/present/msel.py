@@ -12,8 +12,8 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from datetime import timedelta
+from importlib import resources
 from typing import Any
 
 from sim.config.exercise import DecisionPoint, Inject, Trigger, tested_by
@@ -216,10 +216,8 @@ def to_csv(all_rows: Sequence[Row], names: Labels) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow([_(c) for c in COLUMNS])
     for r in all_rows:
-        w.writerow(
-            [r.day, r.when, _(KIND[r.kind]), r.id, r.text, " | ".join(r.options), " | ".join(r.effects), r.to]
-            + [r.note, r.expected, " | ".join(r.tests)]
-        )
+        options, effects, tests = (" | ".join(x) for x in (r.options, r.effects, r.tests))
+        w.writerow([r.day, r.when, _(KIND[r.kind]), r.id, r.text, options, effects, r.to, r.note, r.expected, tests])
     return out.getvalue()
 
 
@@ -231,9 +229,8 @@ def to_html(s: Scenario, names: Labels) -> str:
     days: dict[str, list[Row]] = {}
     for r in rows(s, names):
         days.setdefault(r.day, []).append(r)
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resources.files("sim.present") / "templates")), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+    folder = str(resources.files("sim.present") / "templates")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined)
     return env.get_template("msel.html.j2").render(
         lang=names.lang.code,
         title=_("MSEL of {scenario}").format(scenario=names.title()),

@@ -671,7 +671,8 @@ def _play_section(
     actions = []
     for a in played.get("actions", []):
         if a.get("action") == "choose":
-            what = _("Decision {id}: {choice}.").format(id=a["id"], choice=names.option(a["id"], a["option"])) + " " + _("[human-set]")
+            choice = names.option(a["id"], a["option"])
+            what = _("Decision {id}: {choice}.").format(id=a["id"], choice=choice) + " " + _("[human-set]")
             by = who(str(a.get("by", "class")), a.get("votes") or {}, names, str(a["id"]))
             point = next((d for d in scenario.decision_points if d.id == a["id"]), None)
             if a.get("by") == "vote" and point is not None:

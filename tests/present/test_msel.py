@@ -42,7 +42,8 @@ def test_the_csv_has_one_row_per_inject_and_decision_in_clock_order_with_russian
     assert radio["время или условие"] == "Д+0 05:00" and radio["день"] == "День Д+0"
     assert "связь нарушена: (TJK), на 1 ч 30 мин" in radio["последствия"]
     reserve = by_id["reserve"]  # on a trigger alone: its own section, last
-    assert reserve["день"] == "По условию" and reserve["время или условие"].startswith("при условии: после (ag_reinforces)")
+    assert reserve["день"] == "По условию"
+    assert reserve["время или условие"].startswith("при условии: после (ag_reinforces)")
     assert "резерв не вводить: оставить резерв в Курыке" in reserve["варианты"]
     assert "(принимается, если обучаемые не решат иначе)" in reserve["варианты"].split(" | ")[0]  # hold: the default
 
