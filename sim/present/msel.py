@@ -164,6 +164,14 @@ def _option(point: DecisionPoint, name: str, taken: bool, names: Labels) -> str:
 
 
 KIND = {"inject": N_("Inject"), "decision": N_("Decision")}
+LISTING = {  # the text form's line heads
+    "option": N_("option"),
+    "effect": N_("effect"),
+    "to": N_("to"),
+    "tests": N_("tests"),
+    "controller": N_("controller's note"),
+    "expected": N_("expected action"),
+}
 
 
 def text(s: Scenario, names: Labels) -> list[str]:
@@ -175,17 +183,14 @@ def text(s: Scenario, names: Labels) -> list[str]:
             scenario=names.title(), injects=len(s.injects), points=len(s.decision_points)
         )
     ]
+    word = {k: _(v) for k, v in LISTING.items()}
     for r in all_rows:
         out += ["", f"{r.when}  {_(KIND[r.kind])} ({r.id}): {r.text}"]
-        out += [f"    {_('option')}: {o}" for o in r.options]
-        out += [f"    {_('effect')}: {e}" for e in r.effects]
-        out.append(f"    {_('to')}: {r.to}")
-        if r.tests:
-            out.append(f"    {_('tests')}: {', '.join(r.tests)}")
-        if r.note:
-            out.append(f"    {_('controller')}: {r.note}")
-        if r.expected:
-            out.append(f"    {_('expected action')}: {r.expected}")
+        out += [f"    {word['option']}: {o}" for o in r.options]
+        out += [f"    {word['effect']}: {e}" for e in r.effects]
+        out.append(f"    {word['to']}: {r.to}")
+        details = [("tests", ", ".join(r.tests)), ("controller", r.note), ("expected", r.expected)]
+        out += [f"    {word[key]}: {said}" for key, said in details if said]
     out += ["", _("Objectives and what tests them:")]
     tests = tested_by(s.injects, s.decision_points)
     for o in s.objectives:
