@@ -108,6 +108,10 @@ def _command(s: Any, names: Names) -> Iterator[Finding]:
 def _timed(s: Any, names: Names, base: PathKey, item: ex.Inject | ex.DecisionPoint) -> Iterator[Finding]:
     for j, name in enumerate(item.tests):
         yield from names.ref((*base, "tests", j), "objective", name)
+    receivers = _receivers(s)
+    for j, name in enumerate(item.to):
+        if name not in receivers:
+            yield (*base, "to", j), unknown("headquarters (an echelon of command.chains, or a chain)", name, receivers)
     if item.when is None:
         return
     for path, t in _leaves((*base, "when"), item.when):
@@ -121,6 +125,11 @@ def _timed(s: Any, names: Names, base: PathKey, item: ex.Inject | ex.DecisionPoi
             yield from names.ref((*path, "fired"), _TIMED, t.fired)
         if t.stock is not None:
             yield from _depot_class(names, (*path, "stock"), t.stock.depot, t.stock.class_)
+
+
+def _receivers(s: Any) -> list[str]:
+    """What an inject's ``to:`` may name: each chain's id and each echelon's name."""
+    return [x for c in s.command.chains for x in (c.id, *(e.name for e in c.echelons))]
 
 
 def _depot_class(names: Names, base: PathKey, depot: str, cls: str) -> Iterator[Finding]:

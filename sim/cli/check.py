@@ -11,7 +11,8 @@ from sim.cli.options import SET_HELP
 from sim.errors import ExsimError, capped
 from sim.present import i18n
 from sim.present.i18n import LANGUAGES
-from sim.present.msel import msel_lines
+from sim.present.labels import Labels
+from sim.present.msel import text as msel_text
 from sim.present.plan import plan_lines
 
 
@@ -64,7 +65,7 @@ def check(
         if show_plan:
             click.echo("\n".join(["", *plan_lines(s, speak), ""]))
         if show_msel:
-            click.echo("\n".join(["", *msel_lines(s), ""]))
+            click.echo("\n".join(["", *msel_text(s, Labels(s, speak)), ""]))
     for line in problems:
         click.echo(line, err=True)
     if problems:

@@ -151,7 +151,7 @@ def _summarise(
     n = plan.replications - len(done.errors)
     names = Labels(plan.scenarios[0].scenario, language)
     title = language._("{scenario} (seed {seed})").format(
-        scenario=pick(plan.scenarios[0].scenario.scenario.name, "en"), seed=plan.seed
+        scenario=pick(plan.scenarios[0].scenario.scenario.name, language.code), seed=plan.seed
     )
     console.print(
         summary_view(

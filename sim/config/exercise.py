@@ -337,6 +337,17 @@ class _Timed(Frozen):
     note: Text = Field(
         "", description="the controller's note (not shown to the players)", examples=["watch the ferry's master"]
     )
+    to: list[Id] = Field(
+        [],
+        description="who receives it: headquarters (command.chains' echelon names, or a chain's id for its top "
+        "headquarters); none: every player",
+        examples=[["tjk_contingent_hq"]],
+    )
+    expected: Text = Field(
+        "",
+        description="the player action it expects (for the controllers and evaluators; not shown to the players)",
+        examples=["the combined HQ re-tasks the Tajik company by another means"],
+    )
 
     @model_validator(mode="after")
     def _a_time(self) -> _Timed:

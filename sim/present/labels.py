@@ -149,6 +149,16 @@ class Labels:
         spec = next((x for x in things if x.id == key), None)
         return (self._pick(spec.name) if spec is not None else None) or key
 
+    def headquarters(self, name: str) -> str:
+        """An echelon by its title, or a chain by its top echelon's; else the name."""
+        for chain in self.s.command.chains:
+            for e in chain.echelons:
+                if name in (e.name, chain.id) and e.title is not None:
+                    return pick(e.title, self.lang.code)
+                if name in (e.name, chain.id):
+                    return name
+        return name
+
     def option(self, point_id: str, option: str) -> str:
         """A decision's option by its label, else its id."""
         point = next((p for p in self.s.decision_points if p.id == point_id), None)

@@ -1,74 +1,249 @@
-"""The MSEL as text: injects and decision points in time order, with what each tests (``exsim check --msel``)."""
+"""The MSEL (master scenario events list) of a scenario for the control binder, in a language: each inject and
+decision point in clock order, with when it comes (a time or a trigger), what the players are told, who
+receives it, the controller's note, the player action expected, and the objectives it tests.
+
+One list of rows (``rows``) is written three ways: text (``exsim check --msel``), CSV and a printable HTML page
+(``exsim msel``, A4, a page a scenario day).
+"""
 
 from __future__ import annotations
 
-from sim.config.durations import format_duration, format_time
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import resources
+from typing import Any
+
 from sim.config.exercise import DecisionPoint, Inject, Trigger, tested_by
 from sim.config.schema import Scenario
-from sim.config.text import pick
+from sim.present.i18n import N_
+from sim.present.labels import Labels
+from sim.present.tracks import MODE
+
+EFFECT = {  # what an effect does, in words ({for}: how long; "for the rest of the run" without one)
+    "close_routes": N_("routes closed: {routes}{for}"),
+    "reopen_routes": N_("routes reopened: {routes}"),
+    "ground_aircraft": N_("aircraft grounded: {units}{for}"),
+    "limit_sorties": N_("at most one sortie in {interval} a unit: {units}{for}"),
+    "breakdown": N_("{unit} out of action{for}"),
+    "comms_outage": N_("communications down: {nations}{for}"),
+    "mass_casualty": N_("{count} casualties at {place}"),
+    "reinforce": N_("{unit} reinforced by {count}"),
+    "supply_loss": N_("{depot}: {lost} lost"),
+    "kill_rate": N_("kill rate of {units} multiplied by {factor}{for}"),
+    "protection": N_("fire against {side} divided by {factor}{for}"),
+}
 
 
-def trigger_text(t: Trigger) -> str:
-    """``secured island``, ``any of (fired storm, phase landing done)``."""
+@dataclass(frozen=True)
+class Row:
+    """One MSEL entry, in words."""
+
+    kind: str  # "inject" or "decision"
+    id: str
+    day: str  # its section: the scenario day ("D+1"), or "on a trigger"
+    when: str  # the clock time, the trigger, or both
+    text: str  # the message to the players, or the decision's question
+    options: tuple[str, ...]  # a decision's options: "name: description", the default marked
+    effects: tuple[str, ...]
+    to: str
+    note: str
+    expected: str
+    tests: tuple[str, ...]
+
+
+def trigger_words(t: Trigger, names: Labels) -> str:
+    """``the island secured``, ``any of: A; B``."""
+    _ = names._
     if t.any_ or t.all_:
-        word, subs = ("any", t.any_) if t.any_ else ("all", t.all_)
-        return f"{word} of ({', '.join(trigger_text(s) for s in subs or [])})"
+        subs = "; ".join(trigger_words(x, names) for x in (t.any_ or t.all_ or []))
+        return (_("any of: {conditions}") if t.any_ else _("all of: {conditions}")).format(conditions=subs)
     if t.secured is not None:
-        return f"{t.secured} secured"
+        return _("{place} secured").format(place=names.place(t.secured))
     if t.broken is not None:
-        return f"{t.broken} broken"
+        return _("{side} broken").format(side=names.side(t.broken))
     if t.phase_done is not None:
-        return f"phase {t.phase_done} done"
+        return _("phase {phase} done").format(phase=names.phase(t.phase_done))
     if t.fired is not None:
-        return f"{t.fired} fired"
+        return _("after ({id})").format(id=t.fired)
     if t.stock is not None:
-        return f"{t.stock.depot} {t.stock.class_} below {t.stock.below:g}"
-    return f"{t.metric} {'above' if t.above is not None else 'below'} {t.above if t.above is not None else t.below:g}"
+        return _("{depot}: {supply} below {amount}").format(
+            depot=names.depot(t.stock.depot),
+            supply=names.supply(t.stock.class_),
+            amount=names.amount(t.stock.class_, t.stock.below),
+        )
+    metric = str(t.metric)
+    label = names.metric(metric, None)
+    if t.above is not None:
+        return _("{metric} above {value}").format(metric=label, value=t.above)
+    return _("{metric} below {value}").format(metric=label, value=t.below)
 
 
-def effect_text(e: object) -> str:
-    fields = e.model_dump(exclude={"type"}, exclude_defaults=True, by_alias=True)  # type: ignore[attr-defined]
-    parts = []
-    for key, value in fields.items():
-        if key in ("for", "min_interval"):
-            value = format_duration(value)
-        elif isinstance(value, list):
-            value = ", ".join(map(str, value))
-        parts.append(f"{key} {value}")
-    return f"{e.type} ({'; '.join(parts)})" if parts else str(e.type)  # type: ignore[attr-defined]
+def effect_words(e: Any, names: Labels) -> str:
+    """What an effect does: ``routes closed: Alat – Kuryk ferry, for 24 h 00 min``."""
+    _ = names._
+    lasting = getattr(e, "for_", None)
+    words: dict[str, Any] = {
+        "for": _(", for {duration}").format(duration=names.duration(lasting)) if lasting is not None else ""
+    }
+    if e.type in ("close_routes", "reopen_routes"):
+        chosen = [names.route(r) for r in e.routes]
+        chosen += [_("every {mode} route").format(mode=_(MODE[e.mode]))] if e.mode else []
+        chosen += [_("every route at {place}").format(place=names.place(p)) for p in e.places]
+        words["routes"] = ", ".join(chosen)
+    elif e.type in ("ground_aircraft", "limit_sorties", "kill_rate"):
+        chosen = [names.unit(u) for u in e.units] + [names.side(s) for s in e.sides]
+        words["units"] = ", ".join(chosen) or _("every unit")
+        words |= {"interval": names.duration(getattr(e, "min_interval", 0.0)), "factor": getattr(e, "factor", 1.0)}
+    elif e.type in ("breakdown", "reinforce"):
+        words |= {"unit": names.unit(e.unit), "count": getattr(e, "count", 0)}
+    elif e.type == "comms_outage":
+        words["nations"] = f"({', '.join(e.nations)})" if e.nations else _("every nation")
+    elif e.type == "mass_casualty":
+        words |= {"count": e.count, "place": names.place(e.place)}
+    elif e.type == "supply_loss":
+        lost = names.lang.num.per_cent(e.share, 0) if e.share is not None else names.amount(e.class_, e.amount)
+        words |= {"depot": names.depot(e.depot), "lost": f"{lost} ({names.supply(e.class_)})"}
+    elif e.type == "protection":
+        words |= {"side": names.side(e.side), "factor": e.factor}
+    return _(EFFECT[e.type]).format(**words)
 
 
-def _when(item: Inject | DecisionPoint, s: Scenario) -> str:
-    at = format_time(item.at, s.scenario.start) if item.at is not None else ""
+def _when(item: Inject | DecisionPoint, names: Labels) -> str:
+    at = names.clock(item.at) if item.at is not None else ""
     if item.when is None:
         return at
-    on = f"when {trigger_text(item.when)}"
-    return f"{on}, not before {at}" if at else on
+    on = names._("when {condition}").format(condition=trigger_words(item.when, names))
+    return names._("{condition}, not before {time}").format(condition=on, time=at) if at else on
 
 
-def msel_lines(s: Scenario) -> list[str]:
+def _day(item: Inject | DecisionPoint, names: Labels) -> str:
+    """The section an item is printed in: its scenario day, or the triggered ones' own."""
+    if item.at is None:
+        return names._("On a trigger")
+    if names.start is None:
+        return names._("Day {day}").format(day=int(item.at // 1440) + 1)
+    at = names.start + timedelta(minutes=round(item.at))
+    return names._("Day D+{day}").format(day=(at.date() - names.start.date()).days)
+
+
+def rows(s: Scenario, names: Labels) -> list[Row]:
     """Items with a time first, by time (file order on ties), then those on a trigger alone, in file order."""
     items: list[Inject | DecisionPoint] = [*s.injects, *s.decision_points]
     timed = sorted((i for i in items if i.at is not None), key=lambda i: i.at or 0.0)
-    triggered = [i for i in items if i.at is None]
-    out = [f"MSEL of {pick(s.scenario.name, 'en')}: {len(s.injects)} injects, {len(s.decision_points)} decision points"]
-    for item in [*timed, *triggered]:
-        out.append("")
-        if isinstance(item, Inject):
-            out.append(f"{_when(item, s)}  inject {item.id}: {pick(item.message, 'en')}")
-            out += [f"    effect: {effect_text(e)}" for e in item.effects]
-        else:
+    out = []
+    for item in [*timed, *(i for i in items if i.at is None)]:
+        options: tuple[str, ...] = ()
+        if isinstance(item, DecisionPoint):
             taken = s.decisions.get(item.id, item.default)
-            out.append(f"{_when(item, s)}  decision {item.id}: {pick(item.question, 'en')}")
-            for name, option in item.options.items():
-                mark = "*" if name == taken else " "
-                out.append(f"   {mark}option {name}: {pick(option.description, 'en')}")
-        if item.tests:
-            out.append(f"    tests: {', '.join(item.tests)}")
-        if item.note:
-            out.append(f"    controller: {pick(item.note, 'en')}")
-    tests = tested_by(s.injects, s.decision_points)
-    out += ["", "Objectives and what tests them:"]
-    for o in s.objectives:
-        out.append(f"  {o.id}: {', '.join(tests.get(o.id, [])) or 'nothing in the MSEL'}")
+            options = tuple(_option(item, name, name == taken, names) for name in item.options)
+        out.append(
+            Row(
+                kind="inject" if isinstance(item, Inject) else "decision",
+                id=item.id,
+                day=_day(item, names),
+                when=_when(item, names),
+                text=names.text(item.message if isinstance(item, Inject) else item.question),
+                options=options,
+                effects=tuple(effect_words(e, names) for e in item.effects) if isinstance(item, Inject) else (),
+                to=", ".join(names.headquarters(h) for h in item.to) or names._("every player"),
+                note=names.text(item.note),
+                expected=names.text(item.expected),
+                tests=tuple(f"{names.objective(o)} ({o})" for o in item.tests),
+            )
+        )
     return out
+
+
+def _option(point: DecisionPoint, name: str, taken: bool, names: Labels) -> str:
+    label, about = names.option(point.id, name), names.text(point.options[name].description)
+    text = f"{label}: {about}" if about else label
+    return names._("{option} (taken unless the players decide otherwise)").format(option=text) if taken else text
+
+
+KIND = {"inject": N_("Inject"), "decision": N_("Decision")}
+LISTING = {  # the text form's line heads
+    "option": N_("option"),
+    "effect": N_("effect"),
+    "to": N_("to"),
+    "tests": N_("tests"),
+    "controller": N_("controller's note"),
+    "expected": N_("expected action"),
+}
+
+
+def text(s: Scenario, names: Labels) -> list[str]:
+    """The MSEL as lines of text, then each objective and what tests it (``exsim check --msel``)."""
+    _ = names._
+    all_rows = rows(s, names)
+    out = [
+        _("MSEL of {scenario}: {injects} injects, {points} decision points").format(
+            scenario=names.title(), injects=len(s.injects), points=len(s.decision_points)
+        )
+    ]
+    word = {k: _(v) for k, v in LISTING.items()}
+    for r in all_rows:
+        out += ["", f"{r.when}  {_(KIND[r.kind])} ({r.id}): {r.text}"]
+        out += [f"    {word['option']}: {o}" for o in r.options]
+        out += [f"    {word['effect']}: {e}" for e in r.effects]
+        out.append(f"    {word['to']}: {r.to}")
+        details = [("tests", ", ".join(r.tests)), ("controller", r.note), ("expected", r.expected)]
+        out += [f"    {word[key]}: {said}" for key, said in details if said]
+    out += ["", _("Objectives and what tests them:")]
+    tests = tested_by(s.injects, s.decision_points)
+    for o in s.objectives:
+        what = ", ".join(f"({x})" for x in tests.get(o.id, [])) or _("nothing in the MSEL")
+        out.append(f"  {names.objective(o.id)} ({o.id}): {what}")
+    return out
+
+
+COLUMNS = (
+    N_("day"),
+    N_("time or trigger"),
+    N_("kind"),
+    N_("id"),
+    N_("inject or decision"),
+    N_("options"),
+    N_("effects"),
+    N_("to"),
+    N_("controller's note"),
+    N_("expected action"),
+    N_("objectives tested"),
+)
+
+
+def to_csv(all_rows: Sequence[Row], names: Labels) -> str:
+    """One line a row, the columns headed in the language; lists joined by " | "."""
+    _ = names._
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([_(c) for c in COLUMNS])
+    for r in all_rows:
+        options, effects, tests = (" | ".join(x) for x in (r.options, r.effects, r.tests))
+        w.writerow([r.day, r.when, _(KIND[r.kind]), r.id, r.text, options, effects, r.to, r.note, r.expected, tests])
+    return out.getvalue()
+
+
+def to_html(s: Scenario, names: Labels) -> str:
+    """A printable page (A4 landscape): a table a scenario day, each day on a new page."""
+    import jinja2  # the report extra, optional: checked and named before the page is built
+
+    _ = names._
+    days: dict[str, list[Row]] = {}
+    for r in rows(s, names):
+        days.setdefault(r.day, []).append(r)
+    folder = str(resources.files("sim.present") / "templates")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("msel.html.j2").render(
+        lang=names.lang.code,
+        title=_("MSEL of {scenario}").format(scenario=names.title()),
+        subtitle=_("{injects} injects, {points} decision points. Controllers' copy: not for the players.").format(
+            injects=len(s.injects), points=len(s.decision_points)
+        ),
+        days=days,
+        head=[_(c) for c in COLUMNS if c not in ("day", "kind", "id", "options", "effects")],
+        kind={k: _(v) for k, v in KIND.items()},
+        words={w: _(w) for w in ("options", "effects")},
+    )

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from sim.present.numbers import Numbers
+
 PALETTE = ("#1f5fa8", "#c0392b", "#2e8b57", "#d68910", "#7d3c98", "#16a085", "#5d6d7e", "#a04000")
 STATE_COLOURS = {"moving": "#5dade2", "aboard": "#aab7b8", "engaged": "#c0392b", "phase": "#1f5fa8"}
 
@@ -31,10 +33,41 @@ def _figure(
     return fig
 
 
-def svg(fig: Figure) -> str:
-    """The figure as an inline <svg> element (no XML prolog)."""
+def local_ticks(fig: Figure, num: Numbers | None) -> None:
+    """Every numeric axis's tick labels in ``num``'s symbols (``2,5`` in Russian): its formatter wrapped."""
+    from matplotlib.ticker import Formatter, ScalarFormatter
+
+    class Local(Formatter):  # type: ignore[misc]
+        def __init__(self, inner: ScalarFormatter, local: Any) -> None:
+            self.inner, self.local = inner, local
+
+        def set_axis(self, axis: Any) -> None:
+            super().set_axis(axis)
+            self.inner.set_axis(axis)
+
+        def set_locs(self, locs: Any) -> None:
+            self.inner.set_locs(locs)
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return str(self.local(self.inner(x, pos)))
+
+        def get_offset(self) -> str:
+            return str(self.local(self.inner.get_offset()))
+
+    if num is None or num.code == "en":
+        return
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            inner = axis.get_major_formatter()
+            if isinstance(inner, ScalarFormatter):
+                axis.set_major_formatter(Local(inner, num.local))
+
+
+def svg(fig: Figure, num: Numbers | None = None) -> str:
+    """The figure as an inline <svg> element (no XML prolog); numbers on its axes in ``num``'s symbols."""
     import matplotlib  # the report extra, optional: the story and play import this module without it
 
+    local_ticks(fig, num)
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
@@ -42,10 +75,11 @@ def svg(fig: Figure) -> str:
     return text[text.index("<svg") :]
 
 
-def save(fig: Figure, path: Path) -> None:
+def save(fig: Figure, path: Path, num: Numbers | None = None) -> None:
     """PNG or SVG, by the file's suffix."""
     import matplotlib  # the report extra, optional: the story and play import this module without it
 
+    local_ticks(fig, num)
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
         fig.savefig(
             path, format=path.suffix.lstrip(".").lower(), metadata={"Date": None} if path.suffix != ".png" else None

@@ -308,7 +308,8 @@ def _distribution(page: Page, m: str) -> str:
             rate=kind == "rate",
             count=kind == "count",
             share=kind == "share",
-        )
+        ),
+        page.lang.num,
     )
 
 
@@ -469,7 +470,7 @@ def _replication_note(
 def _replication_charts(scenario: Scenario, r: Replayed, names: Labels, lang: Language) -> list[str]:
     """The replication shown, over time: each family's charts in the order of the families."""
     return [
-        plots.svg(chart)
+        plots.svg(chart, lang.num)
         for family in FAMILIES
         if family.charts is not None
         for chart in family.charts(scenario, r.events, names, lang)
@@ -590,7 +591,9 @@ def _sweep(
     return {
         "points": [{"index": p.index, "label": labels[p.index]} for p in folder.points],
         "charts": [
-            plots.svg(_across_points(folder, summaries, m, names)) for m in folder.headline if m in folder.metrics
+            plots.svg(_across_points(folder, summaries, m, names), lang.num)
+            for m in folder.headline
+            if m in folder.metrics
         ],
         "differences": [_difference(d, folder, by_label, names, lang) for d in diffs],
     }
@@ -671,7 +674,8 @@ def _play_section(
     actions = []
     for a in played.get("actions", []):
         if a.get("action") == "choose":
-            what = _("Decision {id}: {choice}.").format(id=a["id"], choice=names.option(a["id"], a["option"])) + " " + _("[human-set]")
+            choice = names.option(a["id"], a["option"])
+            what = _("Decision {id}: {choice}.").format(id=a["id"], choice=choice) + " " + _("[human-set]")
             by = who(str(a.get("by", "class")), a.get("votes") or {}, names, str(a["id"]))
             point = next((d for d in scenario.decision_points if d.id == a["id"]), None)
             if a.get("by") == "vote" and point is not None:
@@ -693,7 +697,7 @@ def _play_section(
         spec = folder.specs.get(p.metric)
         unit = names.measure(spec.unit) if spec is not None else ""
         count = spec is not None and spec.kind == "count"
-        charts.append(plots.svg(chart(p, names.metric(p.metric, spec), unit, count)))
+        charts.append(plots.svg(chart(p, names.metric(p.metric, spec), unit, count), lang.num))
     lines = placement_lines(placed, dict(folder.specs), names, lang, bool(landed.get("overrides_left_out")))
     return {"actions": actions, "placement": lines, "charts": charts}
 
@@ -726,12 +730,12 @@ def plot(folder_path: Path, metric: str, out: Path, lang: Language) -> Path:
     if suffix == ".html":
         page = (
             f'<!DOCTYPE html>\n<html lang="{lang.code}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"</head><body>\n<figure>{plots.svg(fig)}</figure>\n</body></html>\n"
+            f"</head><body>\n<figure>{plots.svg(fig, lang.num)}</figure>\n</body></html>\n"
         )
         write_atomic(out, page)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
-        plots.save(fig, out)
+        plots.save(fig, out, lang.num)
     return out
 
 

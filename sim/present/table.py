@@ -54,7 +54,7 @@ def _name(spec: MetricSpec | None, name: str, label: Callable[[str], str] | None
     words = label(name) if label is not None else spec.description if spec and spec.description else ""
     text = Text(words[:1].upper() + words[1:] if words else name)
     if words:
-        text.append(f"\n{name}", style="dim")
+        text.append(f"\n({name})", style="dim")
     return text
 
 

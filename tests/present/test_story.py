@@ -301,7 +301,8 @@ def test_a_share_objective_s_bound_is_in_per_cent_as_its_value_is():
     scenario = load_scenario(REPO / "scenarios" / "trans_caspian_logistics.yaml").scenario
     (o,) = [o for o in scenario.objectives if getattr(o, "metric", None) == "on_time_share"]
     assert Labels(scenario, language("en")).objective(o.id).endswith(f" at least {100 * o.at_least:g} %")
-    assert Labels(scenario, language("ru")).objective(o.id).endswith(f" не менее {100 * o.at_least:g}\N{NO-BREAK SPACE}%")
+    nbsp = "\N{NO-BREAK SPACE}"
+    assert Labels(scenario, language("ru")).objective(o.id).endswith(f" не менее {100 * o.at_least:g}{nbsp}%")
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in (REPO / "scenarios").glob("*.yaml")))
@@ -392,7 +393,8 @@ def test_russian_story_keeps_names_in_the_nominative_and_starts_sentences_with_a
         "Группа спецназа морской пехоты (sf-1) высаживается в пункте «участок высадки на острове»; "
         "переправляет: звено транспортных вертолётов (hel-1).",
         "Отряд десантных кораблей (ls-1) доставляет в пункт «полевой склад на участке высадки»: "
-        "15\N{NO-BREAK SPACE}000 л воды, 1 т продовольствия, 4 т боеприпасов (линия снабжения Курык — остров десантными кораблями).",
+        "15\N{NO-BREAK SPACE}000 л воды, 1 т продовольствия, 4 т боеприпасов "
+        "(линия снабжения Курык — остров десантными кораблями).",
         "Бой за пункт «опорный пункт на острове» окончен через 1 ч 20 мин. Победа: коалиция.",
         "Пункт «опорный пункт на острове» взят. Сторона: коалиция.",
         "Этап «высадка морского десанта» завершён.",
