@@ -179,12 +179,12 @@ def _failures(
 
 def point_label(settings: Mapping[str, Any], label: str = "", sep: str = "\n", names: Labels | None = None) -> Text:
     """A design point's settings, one factor per line: long factor paths shortened, values in full. With
-    ``names`` in a language other than English, the factor's path in parentheses and its value in words
-    (an option, unit or place by name with its id in parentheses)."""
+    ``names`` in a language other than English, the factor's whole path in parentheses (an id, as --baseline
+    takes it) and its value in words (an option, unit or place by name with its id in parentheses)."""
     if names is not None and names.lang.code != "en":
         if not settings:
             return Text(label or names._("baseline"))
-        return Text(sep.join(f"({_short(k)}) = {_said(k, v, names)}" for k, v in settings.items()))
+        return Text(sep.join(f"({k}) = {_said(k, v, names)}" for k, v in settings.items()))
     if not settings:
         return Text(label or "baseline")
     return Text(sep.join(f"{_short(k)}={_show(v)}" for k, v in settings.items()))

@@ -18,7 +18,7 @@ from sim.cli import main
 
 SCENARIOS = ["island_retake", "medical_chain", "trans_caspian_logistics", "birlestik_2024"]
 ALLOWED = {"T1", "T2", "T3", "T4"}  # NATO triage categories, kept in Russian (docs/glossary_ru.md)
-ID_IN_PARENTHESES = re.compile(r"\((?:…)?[A-Za-z0-9_.\-]+\)")  # (island), (mar-1), (…reserve.option)
+ID_IN_PARENTHESES = re.compile(r"\([A-Za-z0-9_.\-]+\)")  # (island), (mar-1), (decisions.reserve)
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
 # 15,000 or 3.99 (Russian: 15 000, 3,99); not 0,012, a Russian decimal
 ENGLISH_NUMBER = re.compile(r"(?<![\d,])[1-9]\d{0,2}(?:,\d{3})+(?!\d)|\d\.\d")
@@ -39,7 +39,7 @@ def invoke(args: list[str], err: bool = False, **env: str) -> str:
 
 
 def test_the_scan_finds_english_words_and_numbers_but_not_ids_in_parentheses():
-    assert english("рота (mar-1) — выдвижение (…ag.strength): 49,5 км, 1 200 л, T1") == []
+    assert english("рота (mar-1) — выдвижение (units.ag.strength): 49,5 км, 1 200 л, T1") == []
     assert english("рота mar-1: load 3.99 ч, 0,012 т, 15,000 л") == ["mar-1", "load", "3.9", "15,000"]
 
 
