@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
+from pydantic import BaseModel
 
 from sim.check import load_scenario
 from sim.cli.options import SET_HELP
-from sim.errors import ExsimError, capped
+from sim.config.schema import Scenario
+from sim.errors import ExsimError, Problem, capped
 from sim.present import i18n
 from sim.present.i18n import LANGUAGES
 from sim.present.labels import Labels
@@ -58,17 +61,39 @@ def check(
             speak.n_("{n} objective", "{n} objectives", len(s.objectives)).format(n=len(s.objectives)),
         ]
         click.echo(_("ok: {path} — {counts}").format(path=loaded.path, counts=", ".join(counts)))
+        names = Labels(s, speak)
         for t in loaded.times:
-            click.echo(
-                "  " + _("time {field} (line {line}): {meaning}").format(field=t.field, line=t.line, meaning=t.message)
-            )
+            click.echo("  " + _time_note(t, names))
         if show_plan:
             click.echo("\n".join(["", *plan_lines(s, speak), ""]))
         if show_msel:
-            click.echo("\n".join(["", *msel_text(s, Labels(s, speak)), ""]))
+            click.echo("\n".join(["", *msel_text(s, names), ""]))
     for line in problems:
         click.echo(line, err=True)
     if problems:
         sys.exit(2)
     if strict and warned:
         sys.exit(1)
+
+
+def _time_note(t: Problem, names: Labels) -> str:
+    """What a time written relative to H-hour or D-day means: in English as the file writes it and its reading
+    (``H+1 = H+1h (2024-07-12 05:00)``), in another language by the scenario clock (``Д+0 05:00``)."""
+    minutes = _value(names.s, t.field) if names.lang.code != "en" else None
+    meaning = names.clock(minutes) if isinstance(minutes, float) else t.message
+    return names._("time {field} (line {line}): {meaning}").format(field=t.field, line=t.line, meaning=meaning)
+
+
+def _value(s: Scenario, field: str) -> Any:
+    """The value at a dotted field path of the scenario (``phases.0.start``), or None."""
+    node: Any = s
+    for key in field.split("."):
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        elif isinstance(node, BaseModel):
+            node = getattr(node, key, getattr(node, key + "_", None))
+        elif isinstance(node, dict):
+            node = node.get(key)
+        else:
+            return None
+    return node
