@@ -227,10 +227,7 @@ def _metric(name: str, spec: MetricSpec | None, names: Labels | None) -> Text:
     label in words, with the name in parentheses below, dim."""
     if names is None or names.lang.code == "en":
         return Text(name)
-    words = names.metric(name, spec)
-    text = Text(words[:1].upper() + words[1:])
-    text.append(f"\n({name})", style="dim")
-    return text
+    return _name(spec, name, lambda m: names.metric(m, spec))
 
 
 def sweep_view(
