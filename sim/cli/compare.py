@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 from rich.console import Console
 from rich.text import Text
@@ -10,11 +13,12 @@ from sim.cli.options import known_metrics
 from sim.errors import ExsimError
 from sim.experiment import history, meaning
 from sim.experiment.compare import compare_points, compare_stores, shared_metrics
-from sim.experiment.replay import stored_scenario
 from sim.experiment.store import ResultStore
 from sim.present import i18n
-from sim.present.labels import Labels
 from sim.present.table import comparison_view, point_label
+
+if TYPE_CHECKING:
+    from sim.present.labels import Labels
 
 
 @click.command()
@@ -39,7 +43,7 @@ def compare(
     other = history.resolve(other_ref) if other_ref is not None else None
     store = ResultStore.open(folder)
     means = meaning.of_manifest(store.manifest())
-    names = Labels(stored_scenario(folder, 0), speak) if speak.code != "en" else None  # the names of the first point
+    names = _names(folder, speak)
     labels = {p.label: point_label(p.settings, p.label, names=names) for p in store.points()}
     console = Console()
     if other is not None:
@@ -59,3 +63,14 @@ def compare(
         known_metrics(metrics, store.metrics, str(folder))
         diffs = compare_points(store, means, list(metrics) or store.metrics, baseline)
     console.print(comparison_view(diffs, labels, names))
+
+
+def _names(folder: Path, speak: i18n.Language) -> Labels | None:
+    """The scenario's names in ``speak`` (its first point's), for the tables; none in English, which shows ids."""
+    if speak.code == "en":
+        return None
+    # here, not at the top: pydantic and the models' catalogue, which an English comparison never loads (start-up)
+    from sim.experiment.replay import stored_scenario  # start-up
+    from sim.present.labels import Labels  # start-up
+
+    return Labels(stored_scenario(folder, 0), speak)

@@ -157,8 +157,8 @@ class _progress:
     plain lines start again from the new total's share done (a line at once, then every 10 %).
     """
 
-    def __init__(self, quiet: bool, speak: i18n.Language):
-        self.quiet, self._ = quiet, speak._
+    def __init__(self, quiet: bool, speak: i18n.Language | None = None):
+        self.quiet, self._ = quiet, (speak or i18n.language("en"))._
         self.console = Console(stderr=True)
         self.bar: Progress | None = None
         self.task: TaskID | None = None
