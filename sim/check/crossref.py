@@ -393,9 +393,14 @@ def _legs(med: Medical) -> Container[str]:
 def _evacuation(med: Medical, names: Names) -> Iterator[Finding]:
     """Each leg goes to a known facility that some facility passes casualties to, by known assets that carry
     stretchers."""
+    first: dict[str, int] = {}
     for i, e in enumerate(med.evacuation):
         here: PathKey = ("medical", "evacuation", i)
         yield from names.ref((*here, "to"), "facility", e.to)
+        if e.to in first:
+            j = first[e.to]
+            yield (*here, "to"), f"a second leg to {e.to}: list all its assets in one leg (medical.evacuation.{j})"
+        first.setdefault(e.to, i)
         if e.to in names.known("facility") and not any(e.to in (f.next, f.divert_to) for f in med.facilities):
             yield (*here, "to"), f"no facility has next: {e.to}, so nobody is evacuated by this leg"
         for ai, a in enumerate(e.assets):

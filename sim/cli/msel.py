@@ -32,8 +32,8 @@ def msel(scenario: str, dest: Path, overrides: tuple[str, ...], lang: str | None
     Each row: the time or trigger, the inject or decision with its message to the players, who receives it,
     the controller's note, the player action expected and the objectives it tests.
     """
-    from sim.experiment.output import write_atomic  # here: --help loads nothing
-    from sim.present.msel import rows, to_csv, to_html
+    from sim.experiment.output import write_atomic  # here: `exsim msel --help` loads none of the library
+    from sim.present.msel import rows, to_csv, to_html  # here: likewise
 
     language = i18n.language(lang)
     kind = dest.suffix.lower()

@@ -126,7 +126,8 @@ def _day(item: Inject | DecisionPoint, names: Labels) -> str:
     if names.start is None:
         return names._("Day {day}").format(day=int(item.at // 1440) + 1)
     at = names.start + timedelta(minutes=round(item.at))
-    return names._("Day D+{day}").format(day=(at.date() - names.start.date()).days)
+    day = (at.date() - names.start.date()).days
+    return names._("Day D+{day} ({date})").format(day=day, date=names.lang.num.calendar_date(at.date()))
 
 
 def rows(s: Scenario, names: Labels) -> list[Row]:

@@ -9,11 +9,11 @@ formats its numeric fields through ``local``, so ``_("{hours:g} h").format(hours
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 
@@ -83,6 +83,10 @@ class Numbers:
     def with_unit(self, text: str, unit: str) -> str:
         """A number and its unit's word: ``15 000 л``."""
         return f"{text}{self.space}{unit}" if unit else text
+
+    def calendar_date(self, when: date) -> str:
+        """A calendar date: ISO in English (``2024-07-13``), else the language's own (``13.07.2024``)."""
+        return when.isoformat() if self.code == "en" else format_date(when, "short", locale=self.code)
 
     def date_time(self, when: datetime) -> str:
         """A date and time of day: ISO in English (``2024-07-13 06:00``, as planners write it), else the

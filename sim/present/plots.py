@@ -35,7 +35,7 @@ def _figure(
 
 def local_ticks(fig: Figure, num: Numbers | None) -> None:
     """Every numeric axis's tick labels in ``num``'s symbols (``2,5`` in Russian): its formatter wrapped."""
-    from matplotlib.ticker import Formatter, ScalarFormatter
+    from matplotlib.ticker import Formatter, ScalarFormatter  # the report extra, optional (see svg)
 
     class Local(Formatter):  # type: ignore[misc]
         def __init__(self, inner: ScalarFormatter, local: Any) -> None:

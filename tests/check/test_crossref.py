@@ -296,3 +296,18 @@ def test_a_unit_is_lifted_once_by_one_order(tmp_path):
     assert [(p.field, p.message) for p in problems(path)] == [
         ("phases.0.orders.1.units.2", "mar-1 is already in this lift")
     ]
+
+
+def test_two_evacuation_legs_to_one_facility_are_one_problem_not_an_internal_error(tmp_path):
+    """Each leg declares its facility's evacuation metrics: a second leg to it was exit 70 ("declared twice")."""
+    path = edited(
+        tmp_path,
+        "medical_chain.yaml",
+        "    - {to: role3_aktau, assets: [medevac-4]}",
+        "    - {to: role3_aktau, assets: [medevac-4]}\n    - {to: role2_kuryk, assets: [medevac-4]}",
+    )
+    (p,) = problems(path)
+    assert p.field == "medical.evacuation.2.to" and p.line == 89
+    assert p.message == "a second leg to role2_kuryk: list all its assets in one leg (medical.evacuation.0)"
+    r = CliRunner().invoke(main, ["check", str(path)])
+    assert r.exit_code == 2 and "internal error" not in r.output, r.output

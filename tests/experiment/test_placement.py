@@ -146,9 +146,11 @@ def test_every_objective_met_is_said_once():
 
 def test_the_russian_words_say_ties_too():
     (line,) = _lines([place("time_to_secure_h.island", 5.0, [5.0] * 113 + [6.0] * 87, Better.LOWER)], "ru")
-    assert line.endswith("5 ч в вашем прогоне, лучше, чем в 44 % из 200 смоделированных прогонов, так же, как в 56 %.")
+    assert line.endswith(
+        "5\N{NO-BREAK SPACE}ч в вашем прогоне, лучше, чем в 44 % из 200 смоделированных прогонов, так же, как в 56 %."
+    )
     (line,) = _lines([place("time_to_secure_h.island", 5.0, [5.0] * 3, Better.LOWER)], "ru")
-    assert line.endswith("5 ч в вашем прогоне, так же, как в каждом из 3 смоделированных прогонов.")
+    assert line.endswith("5\N{NO-BREAK SPACE}ч в вашем прогоне, так же, как в каждом из 3 смоделированных прогонов.")
 
 
 @pytest.mark.parametrize("spread", [6, 95])

@@ -4,6 +4,7 @@ uncertain at the default options, and its reserve decision changes it by more th
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -91,15 +92,18 @@ def test_the_msel_lists_every_inject_and_decision_in_time_order_with_what_it_tes
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     start = lines.index(next(x for x in lines if x.startswith("MSEL of")))
-    heads = [x for x in lines[start:] if x.startswith(("H+", "when "))]
-    ids = [x.split("  ", 1)[1].split(":", 1)[0].split()[-1] for x in heads]
+    heads = [x for x in lines[start + 1 :] if x.startswith(("D+", "when "))]
+    ids = [re.search(r"  (?:Inject|Decision) \((\w+)\):", x).group(1) for x in heads]
     assert sorted(ids) == sorted([i.id for i in FLAGSHIP.injects] + [d.id for d in FLAGSHIP.decision_points])
     timed = [i for i in [*FLAGSHIP.injects, *FLAGSHIP.decision_points] if i.at is not None]
     assert ids[: len(timed)] == [i.id for i in sorted(timed, key=lambda i: i.at)]
-    assert "  inject caspian_storm: A Caspian storm" in r.output
-    assert "    tests: sea_line_on_time" in r.output
-    assert "   *option hold:" in r.output  # the default is marked
-    assert "  secure_island: " in r.output.split("Objectives and what tests them:")[1]
+    assert "D+1 04:00  Inject (caspian_storm): A Caspian storm" in r.output
+    assert "    tests: delivery trips on time (within the tolerance) at least 50 % (sea_line_on_time)" in r.output
+    assert "    option: hold the reserve: keep the reserve at Kuryk" in r.output
+    assert (
+        "(taken unless the players decide otherwise)" in r.output.split("option: hold the reserve")[1].splitlines()[0]
+    )
+    assert " (secure_island): (" in r.output.split("Objectives and what tests them:")[1]
 
 
 def test_the_exercise_control_page_commands_run(tmp_path, monkeypatch):

@@ -168,7 +168,7 @@ def test_a_rounded_share_never_leaves_its_own_interval(flagship, monkeypatch):
     page = report.build(flagship, language("en"))
     table = re.search(r'<table id="objectives-table">(.*?)</table>', page, re.S).group(1)
     rows = re.findall(
-        r'<span class="dim">([\w.]+)</span></td><td class="num">(\d+) of (\d+)</td>'
+        r'<span class="dim">\(([\w.]+)\)</span></td><td class="num">(\d+) of (\d+)</td>'
         r'<td class="num">([^<]*)</td><td class="num">([^<]*)</td>',
         html.unescape(table),
     )

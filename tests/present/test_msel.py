@@ -39,7 +39,7 @@ def test_the_csv_has_one_row_per_inject_and_decision_in_clock_order_with_russian
     assert radio["кому"] == "управление таджикской роты, штаб казахстанского компонента"
     assert radio["ожидаемые действия"].startswith("довести приказы до таджикской роты")
     assert radio["проверяемые задачи"] == "овладеть пунктом «высота на полигоне Оймаша» в течение 6 ч (secure_ridge)"
-    assert radio["время или условие"] == "Д+0 05:00" and radio["день"] == "День Д+0"
+    assert radio["время или условие"] == "Д+0 05:00" and radio["день"] == "День Д+0 (12.07.2024)"
     assert "связь нарушена: (TJK), на 1 ч 30 мин" in radio["последствия"]
     reserve = by_id["reserve"]  # on a trigger alone: its own section, last
     assert reserve["день"] == "По условию"
@@ -54,7 +54,8 @@ def test_the_english_csv_is_in_english(tmp_path):
     assert r.exit_code == 0, r.output
     head, *body = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     first = dict(zip(head, body[0], strict=True))
-    assert first["time or trigger"] == "D+0 05:00" and first["to"] == "Uzbek air group HQ, Kazakh component HQ"
+    assert first["day"] == "Day D+0 (2024-07-12)" and first["time or trigger"] == "D+0 05:00"
+    assert first["to"] == "Uzbek air group HQ, Kazakh component HQ"
     assert first["expected action"].startswith("re-time the ridge attack")
 
 

@@ -59,7 +59,7 @@ def test_report_of_a_run_holds_its_objectives_and_headline_metrics(run_folder, t
     data = rows(run_folder)
     for name in ("mission_success", "objective.secure_island", "objective.limit_losses"):
         k = sum(1 for r in data if float(r[name]) == 1.0)
-        row = re.search(rf"{re.escape(name)}</span></td><td class=\"num\">(\d+) of (\d+)</td>", table)
+        row = re.search(rf"\({re.escape(name)}\)</span></td><td class=\"num\">(\d+) of (\d+)</td>", table)
         assert row is not None and (int(row.group(1)), int(row.group(2))) == (k, len(data)), name
     killed = statistics.fmean(float(r["killed.coalition"]) for r in data)
     assert f"{killed:.2f} people" in page or f"{killed:.1f} people" in page

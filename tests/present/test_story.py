@@ -257,7 +257,7 @@ def test_russian_story_has_no_untranslated_english_message():
     leaks = [p for p in _english_fragments() if p in r.output]
     assert not leaks, leaks
     assert "Итоги" in r.output and "выдвигается" in r.output and "1-я рота морской пехоты (mar-1)" in r.output
-    assert re.search(r"Задача secure_island .*: (выполнена|не выполнена) —", r.output)
+    assert re.search(r"Задача «.*» \(secure_island\): (выполнена|не выполнена) —", r.output)
 
 
 def test_the_language_comes_from_exsim_lang_or_the_locale(monkeypatch):
@@ -361,7 +361,7 @@ def test_injects_and_decisions_are_told_in_the_language_asked(island):
     ]
     ru = Narrator(island, language("ru")).feed(events)
     assert [ln.topic for ln in ru] == ["inject", "decision", "inject"]
-    assert ru[0].text == "Вводная storm: A storm closes the sea lane." and ru[1].text == "Решение reserve: commit."
+    assert ru[0].text == "Вводная (storm): A storm closes the sea lane." and ru[1].text == "Решение (reserve): commit."
 
 
 def test_russian_story_keeps_names_in_the_nominative_and_starts_sentences_with_a_capital(island):
