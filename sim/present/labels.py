@@ -231,18 +231,24 @@ class Labels:
         parts = rest.split(".")
         cls = parts[-1] if parts and parts[-1] in SUPPLY else ""
         a = parts[0] if parts else ""
-        x = (
-            self._(REASON[rest])
-            if family == "failed_reason" and rest in REASON
-            else self.unit(rest)
-            if rest in self.units
-            else self.place(rest)
-            if rest in self.s.map.places
-            else self.side(rest)
-            if rest in self.s.sides
-            else rest
-        )
-        return self._(template).format(x=x, a=self.unit(a) if a in self.units else a, cls=self.supply(cls))
+        x = self._(REASON[rest]) if family == "failed_reason" and rest in REASON else self._thing(rest)
+        return self._(template).format(x=x, a=self._thing(a), cls=self.supply(cls))
+
+    def _thing(self, key: str) -> str:
+        """The scenario's thing of id ``key`` (in a metric's name) by its name; an id with no name, or no thing's
+        (a nation, an inject), stands in parentheses, as ids do in text."""
+        if key in self.units:
+            return self.unit(key)
+        if key in self.s.map.places:
+            return self.place(key)
+        if key in self.s.sides:
+            return self.side(key)
+        medical = self.s.medical.facilities if self.s.medical is not None else []
+        for things in (medical, self.s.depots, self.s.supply_lines, self.s.map.routes):
+            name = self._named(things, key)
+            if name != key:
+                return name
+        return f"({key})" if key else key
 
     def objective(self, oid: str, spec: MetricSpec | None = None) -> str:
         """What an objective asks, in words."""

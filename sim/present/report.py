@@ -12,7 +12,7 @@ import html
 import json
 import math
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -586,7 +586,7 @@ def _sweep(
     folder: Folder, summaries: Mapping[int, Mapping[str, Summary]], diffs: Sequence[Any], names: Labels, lang: Language
 ) -> dict[str, Any]:
     """A sweep's points, each headline metric across them, and the paired differences from the baseline."""
-    labels = {p.index: point_label(p.settings, p.label, sep=", ").plain for p in folder.points}
+    labels = {p.index: point_label(p.settings, p.label, sep=", ", names=names).plain for p in folder.points}
     by_label = {p.label: labels[p.index] for p in folder.points}
     return {
         "points": [{"index": p.index, "label": labels[p.index]} for p in folder.points],
@@ -608,7 +608,7 @@ def _across_points(
     scale = 100.0 if spec is not None and spec.kind.bounded else 1.0
     unit = "%" if scale == 100.0 else names.measure(spec.unit) if spec is not None else ""
     return plots.across_points(
-        [point_label(p.settings, p.label, sep="\n").plain for p in folder.points],
+        [point_label(p.settings, p.label, sep="\n", names=names).plain for p in folder.points],
         [s.mean * scale for s in ss],
         [s.low * scale for s in ss],
         [s.high * scale for s in ss],
@@ -627,20 +627,24 @@ def _difference(
         "metric": names.metric(d.metric, folder.specs.get(d.metric)),
         "point": by_label.get(d.point, d.point),
         "baseline": by_label.get(d.baseline, d.baseline),
-        "mean": "–" if math.isnan(d.mean) else f"{d.mean * scale:+.3g}{unit}",
-        "ci": "–" if math.isnan(d.low) else f"{d.low * scale:+.3g} – {d.high * scale:+.3g}",
+        "mean": "–" if math.isnan(d.mean) else lang.num.local(f"{d.mean * scale:+.3g}") + unit,
+        "ci": "–" if math.isnan(d.low) else lang.num.local(f"{d.low * scale:+.3g} – {d.high * scale:+.3g}"),
         "verdict": lang._(VERDICTS.get(d.verdict, d.verdict)),
     }
 
 
-def vote_result(votes: Mapping[str, int], taken: str, default: str, lang: Language) -> tuple[str, bool]:
+def vote_result(
+    votes: Mapping[str, int], taken: str, default: str, lang: Language, name: Callable[[str], str] = str
+) -> tuple[str, bool]:
     """A closed vote's result in words, and whether the ballots alone did not decide it (a tie, or none
     cast): then the words say how the tie was broken (sim.serve.vote: the plan's default if among the tied,
-    else the tied option listed first), "Tied 3–3: the plan's default, hold, was taken."."""
+    else the tied option listed first), "Tied 3–3: the plan's default, hold, was taken."; ``name`` gives an
+    option's words for its id."""
     _ = lang._
+    shown = name(taken)
     most = max(votes.values(), default=0)
     if most == 0:
-        return _("No votes were cast: the plan's default, {option}, was taken.").format(option=taken), True
+        return _("No votes were cast: the plan's default, {option}, was taken.").format(option=shown), True
     tied = [k for k in votes.values() if k == most]
     if len(tied) > 1:
         text = (
@@ -648,9 +652,9 @@ def vote_result(votes: Mapping[str, int], taken: str, default: str, lang: Langua
             if taken == default
             else _("Tied {score}: the option listed first in the plan, {option}, was taken.")
         )
-        return text.format(score="–".join(map(str, tied)), option=taken), True
+        return text.format(score="–".join(map(str, tied)), option=shown), True
     score = "–".join(str(k) for k in sorted(votes.values(), reverse=True))
-    return _("The class voted {score}: {option} was taken.").format(score=score, option=taken), False
+    return _("The class voted {score}: {option} was taken.").format(score=score, option=shown), False
 
 
 def _play_file(folder: Path) -> dict[str, Any] | None:
@@ -679,7 +683,13 @@ def _play_section(
             by = who(str(a.get("by", "class")), a.get("votes") or {}, names, str(a["id"]))
             point = next((d for d in scenario.decision_points if d.id == a["id"]), None)
             if a.get("by") == "vote" and point is not None:
-                said, undecided = vote_result(a.get("votes") or {}, str(a["option"]), point.default, lang)
+                said, undecided = vote_result(
+                    a.get("votes") or {},
+                    str(a["option"]),
+                    point.default,
+                    lang,
+                    lambda o, p=point.id: names.option(p, o),
+                )
                 if undecided:  # the count beside it does not say why this option was taken
                     what += " " + said
         elif a.get("action") == "override":

@@ -91,7 +91,7 @@ def summary_view(
         for n in shown:
             s, spec = summary[n], meaning.specs.get(n)
             mean = num.share(s.mean) if spec is not None and spec.kind.bounded else fmt(s.mean, spec)  # beside its CI
-            t.add_row(_name(spec, n, label), mean + _of_fewer(s, reps), interval(s, spec, num))
+            t.add_row(_name(spec, n, label), mean + _of_fewer(s, reps, lang), interval(s, spec, num))
         parts.append(t)
     failed = _failures(summary, meaning.specs, lang, label)
     if failed is not None:

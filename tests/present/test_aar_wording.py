@@ -362,9 +362,14 @@ def _decided(page: str, point: str) -> str:
 @pytest.mark.parametrize(
     ("taken", "votes", "by", "words"),
     [
-        ("island", {"ridge": 1, "island": 1}, "vote", "Tied 1–1: the plan's default, island, was taken."),
-        ("island", {"ridge": 3, "island": 3}, "vote", "Tied 3–3: the plan's default, island, was taken."),
-        ("island", {"ridge": 0, "island": 0}, "vote", "No votes were cast: the plan's default, island, was taken."),
+        ("island", {"ridge": 1, "island": 1}, "vote", "Tied 1–1: the plan's default, island first, was taken."),
+        ("island", {"ridge": 3, "island": 3}, "vote", "Tied 3–3: the plan's default, island first, was taken."),
+        (
+            "island",
+            {"ridge": 0, "island": 0},
+            "vote",
+            "No votes were cast: the plan's default, island first, was taken.",
+        ),
         ("ridge", {"ridge": 2, "island": 1}, "vote", None),  # the ballots decided: the counts say it
         ("ridge", {"ridge": 1, "island": 1}, "facilitator", None),  # the facilitator decided over the vote
     ],
@@ -404,7 +409,7 @@ def test_the_russian_play_report_says_the_default_took_a_tie(tmp_path):
     _to_decision(session, "air_support")
     session.choose("island", by="vote", votes={"ridge": 3, "island": 3})
     page = report.build(session.save(tmp_path / "play"), language("ru"))
-    assert "Равенство голосов (3–3); принят вариант по умолчанию: island." in visible(page)
+    assert "Равенство голосов (3–3); принят вариант по умолчанию: сначала остров." in visible(page)
 
 
 def test_the_wall_clock_column_reads_as_a_clock_not_an_iso_stamp():

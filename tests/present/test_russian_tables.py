@@ -95,10 +95,5 @@ def test_the_russian_comparison_table_has_no_english_word_or_number(swept):
     assert "vs" in en and "paired by replication (common random numbers)" in en and "verdict" in en
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Labels.metric leaves facility, supply line, route, inject and decision ids and nation codes "
-    "bare (role3_aktau, beach_resupply, dust_storm, AZE) in every metric's label (sim/present/labels.py)",
-)
 def test_every_metric_of_the_russian_comparison_table_is_named_in_russian(swept):
     assert english(invoke(["compare", swept["folder"], "--lang", "ru"])) == []
