@@ -15,6 +15,7 @@ import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -688,7 +689,7 @@ def _play_section(
                     str(a["option"]),
                     point.default,
                     lang,
-                    lambda o, p=point.id: names.option(p, o),
+                    partial(names.option, point.id),  # an option's words for its id
                 )
                 if undecided:  # the count beside it does not say why this option was taken
                     what += " " + said
