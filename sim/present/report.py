@@ -68,7 +68,11 @@ TEXT = {
     "play": N_("Play"),
     "pause": N_("Pause"),
     "time": N_("time"),
-    "map_note": N_("Places and routes from their coordinates; units move in straight lines between places."),
+    "map_zoom": N_(
+        "Zoom with the mouse wheel or + and −, drag to move. A marker with a number holds that many units at one"
+        " place: point at it (or tap it) for their names. Units move in straight lines between places."
+    ),
+    "whole_map": N_("Whole map"),
     "timeline": N_("Event timeline"),
     "aar": N_("After-action review"),
     "went_well": N_("What went well"),
@@ -207,6 +211,12 @@ def _context(page: Page, replayed: Replayed, play: Play | None) -> dict[str, Any
         "end": scenario.scenario.duration,
         "replay_json": _replay_json(scenario, replayed, page.names, page.lang),
         "replay_js": (resources.files("sim.present") / "templates" / "replay.js").read_text(encoding="utf-8"),
+        "map_js": (resources.files("sim.present") / "templates" / "mapview.js").read_text(encoding="utf-8"),
+        "units": [
+            {"id": u.id, "side_index": list(scenario.sides).index(u.side) % 3, "name": page.names.text(u.name) or u.id,
+             "label": page.names.unit(u.id)}
+            for u in scenario.units
+        ],
         "replication_charts": _replication_charts(scenario, replayed, page.names, page.lang),
         "timeline": _timeline(
             scenario, replayed, page.folder, page.names, page.lang, told=play is None or play.finished
@@ -491,7 +501,7 @@ def _replay_json(scenario: Scenario, r: Replayed, names: Labels, lang: Language)
         "units": [
             {
                 "id": u.id,
-                "name": names.unit(u.id),
+                "label": names.unit(u.id),
                 "side_index": sides.index(u.side) % 3,
                 "frames": [[round(t, 2), a, b] for t, a, b in frames[u.id]],
                 "lost_at": lost.get(u.id),
