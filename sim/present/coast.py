@@ -22,12 +22,15 @@ def layer(name: str) -> dict[str, Any]:
     return data
 
 
-def rings(box: Box) -> list[list[tuple[float, float]]]:
-    """The land's rings (lon, lat) clipped to ``box``, from the finest layer that covers it."""
+def rings(box: Box, core: Box | None = None) -> list[list[tuple[float, float]]]:
+    """The land's rings (lon, lat) clipped to ``box``, from the finest layer that covers ``core`` (the
+    picture itself; ``box`` adds room to pan, cut to that layer's area)."""
+    core = core or box
     for name in LAYERS:
         data = layer(name)
         b0, b1, b2, b3 = data["box"]
-        if b0 <= box[0] and b1 <= box[1] and box[2] <= b2 and box[3] <= b3:
+        if b0 <= core[0] and b1 <= core[1] and core[2] <= b2 and core[3] <= b3:
+            box = (max(box[0], b0), max(box[1], b1), min(box[2], b2), min(box[3], b3))
             break
     out = []
     for ring in data["rings"]:
@@ -73,10 +76,10 @@ def clip(ring: list[tuple[float, float]], box: Box) -> list[tuple[float, float]]
     return out
 
 
-def path(box: Box, xy: Callable[[float, float], tuple[float, float]]) -> str:
+def path(box: Box, xy: Callable[[float, float], tuple[float, float]], core: Box | None = None) -> str:
     """The land inside ``box`` as one SVG path's ``d`` on the picture ``xy`` projects to (fill-rule evenodd)."""
     parts = []
-    for ring in rings(box):
+    for ring in rings(box, core):
         pts = [xy(lat, lon) for lon, lat in ring]
         parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + "Z")
     return "".join(parts)

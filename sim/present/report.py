@@ -212,11 +212,7 @@ def _context(page: Page, replayed: Replayed, play: Play | None) -> dict[str, Any
         "replay_json": _replay_json(scenario, replayed, page.names, page.lang),
         "replay_js": (resources.files("sim.present") / "templates" / "replay.js").read_text(encoding="utf-8"),
         "map_js": (resources.files("sim.present") / "templates" / "mapview.js").read_text(encoding="utf-8"),
-        "units": [
-            {"id": u.id, "side_index": list(scenario.sides).index(u.side) % 3, "name": page.names.text(u.name) or u.id,
-             "label": page.names.unit(u.id)}
-            for u in scenario.units
-        ],
+        "units": tracks.unit_marks(scenario, page.names),
         "replication_charts": _replication_charts(scenario, replayed, page.names, page.lang),
         "timeline": _timeline(
             scenario, replayed, page.folder, page.names, page.lang, told=play is None or play.finished

@@ -219,7 +219,7 @@ def layout(scenario: Scenario, names: Labels, width: float, height: float) -> di
     south, north = lat0 - y0 / scale, lat0 + (height - y0) / scale
     pad_x, pad_y = east - west, north - south  # room to pan
     box = (west - pad_x, max(-90.0, south - pad_y), east + pad_x, min(90.0, north + pad_y))
-    land = coast.path(box, projector(scenario, width, height))
+    land = coast.path(box, projector(scenario, width, height), core=(west, south, east, north))
     routes = []
     for r in scenario.map.routes:
         (x1, y1), (x2, y2) = xy[r.from_], xy[r.to]
@@ -252,3 +252,17 @@ def layout(scenario: Scenario, names: Labels, width: float, height: float) -> di
         "km": round(KM_PER_DEGREE / scale, 5),
         "attribution": names._("Coastline: {source}").format(source=coast.ATTRIBUTION),
     }
+
+
+def unit_marks(scenario: Scenario, names: Labels) -> list[dict[str, Any]]:
+    """The units' markers on a map: side (for the colour), display name, and name with id for the tooltip."""
+    sides = list(scenario.sides)
+    return [
+        {
+            "id": u.id,
+            "side_index": sides.index(u.side) % 3 if u.side in sides else 0,
+            "name": names.text(u.name) or u.id,
+            "label": names.unit(u.id),
+        }
+        for u in scenario.units
+    ]

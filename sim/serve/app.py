@@ -122,7 +122,8 @@ class _Site:
     async def vote_page(self, request: Request) -> Response:
         if self.room.keys.voter(request.cookies.get(VOTER_COOKIE)) is None:
             return RedirectResponse("/join", status_code=303)
-        return self.page(request, "vote.html", map=self.room.map, units=self.room.units())
+        code = self.language(request)
+        return self.page(request, "vote.html", map=self.room.map_in(code), units=self.room.marks_in(code))
 
     def facilitator(self, conn: HTTPConnection) -> bool:
         """The facilitator's cookie (the projector page) or header (a script)."""
@@ -145,8 +146,8 @@ class _Site:
             request,
             "facilitator.html" if request.url.path == "/facilitator" else "projector.html",
             code=room.keys.code,
-            map=room.map,
-            units=room.units(),
+            map=room.map_in(self.language(request)),
+            units=room.marks_in(self.language(request)),
             join_url=self.join_url(request),
             msel=room.msel(),
         )

@@ -32,9 +32,11 @@ from sim.play.batch import Batch, land
 from sim.play.folder import with_choices
 from sim.play.session import DecisionPause, InjectPause, PlaySession, UnitPosition
 from sim.present import tracks
+from sim.present import i18n
 from sim.present.labels import Labels
 from sim.present.msel import trigger_text
 from sim.present.placement import placement_lines
+from sim.present.report import vote_result
 from sim.present.story import Line
 from sim.serve import MAX_SPEED
 from sim.serve.auth import Keys
@@ -94,6 +96,7 @@ class Room:
         self._batch_guard = threading.Lock()
         self.xy = tracks.projector(scenario, MAP_W, MAP_H)
         self.map = tracks.layout(scenario, names, MAP_W, MAP_H)
+        self.maps: dict[str, dict[str, Any]] = {names.lang.code: self.map}  # by language, as pages ask
         self.sides = list(scenario.sides)
         self._guard = threading.Lock()  # the session is touched by one thread at a time
         self._snap = self._snapshot()
@@ -130,6 +133,15 @@ class Room:
             "units": [self._unit(p) for p in s.positions()],
             "overrides": [dataclasses.asdict(o) for o in s.possible_overrides()],
         }
+
+    def map_in(self, code: str) -> dict[str, Any]:
+        """The static map and the units' markers with their names in the language ``code``."""
+        if code not in self.maps:
+            self.maps[code] = tracks.layout(self.scenario, Labels(self.scenario, i18n.language(code)), MAP_W, MAP_H)
+        return self.maps[code]
+
+    def marks_in(self, code: str) -> list[dict[str, Any]]:
+        return tracks.unit_marks(self.scenario, Labels(self.scenario, i18n.language(code)))
 
     def msel(self) -> list[dict[str, Any]]:
         """The facilitator's private schedule: injects and decision points in time order (those on a trigger
@@ -426,13 +438,22 @@ class Room:
             "result": self.result,
             "shown": shown,
             "inject": self.last_inject,
-            "forces": status["forces"],
+            "forces": self._sides(status["forces"]),
             "objectives": status["objectives"],
             "units": self._snap["units"],
             "placing": list(self.placing) if self.placing else None,
             "landed": self.landed if self.finished else None,
             "unplaced": self.unplaced,
         }
+
+    def _sides(self, forces: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The forces summed per side (a phone's one line of the situation)."""
+        out: dict[str, dict[str, Any]] = {}
+        for f in forces:
+            side = out.setdefault(f["side"], {"label": self.names.side(f["side"]), "strength": 0.0, "initial": 0.0})
+            side["strength"] += f["strength"] or 0.0
+            side["initial"] += f["initial"] or 0.0
+        return list(out.values())
 
     def _vote(self, counts: bool) -> dict[str, Any] | None:
         pending, vote = self.pending, self.vote
@@ -454,7 +475,6 @@ class Room:
         return {
             "id": p.id,
             "label": p.label,
-            "name": self.names.text(spec.name) or p.id if (spec := self.names.units.get(p.id)) else p.id,
             "side": p.side,
             "side_index": self.sides.index(p.side) % 3 if p.side in self.sides else 0,
             "x": x,  # None: nowhere on the map (lost with its transport)
@@ -492,6 +512,10 @@ def _shown(point: DecisionPause, vote: Vote, winner: str, said: str) -> dict[str
         "winner": winner,
         "options": [{"name": n, "label": labels.get(n, n), "count": c} for n, c in vote.counts().items()],
         "text": said,
+        # the same sentence in each language a page may ask for (the story is in the room's language)
+        "texts": {
+            code: vote_result(vote.counts(), winner, vote.default, i18n.language(code))[0] for code in i18n.LANGUAGES
+        },
     }
 
 

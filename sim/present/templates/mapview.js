@@ -16,10 +16,12 @@ function MapView(svg) {
   const locator = svg.parentNode.querySelector("svg.locator");
 
   // picture units per screen pixel: marks and labels keep their size on screen
+  // (grown with the page's type: a projector's large type gets large labels too)
   function perPixel() {
     const r = svg.getBoundingClientRect();
-    if (!r.width || !r.height) return view[2] / full[2];
-    return Math.max(view[2] / r.width, view[3] / r.height);
+    const grow = Math.max(1, (parseFloat(getComputedStyle(svg).fontSize) || 16) / 16);
+    if (!r.width || !r.height) return grow * view[2] / full[2];
+    return grow * Math.max(view[2] / r.width, view[3] / r.height);
   }
   function put(g, x, y, s) { g.setAttribute("transform", "translate(" + x + "," + y + ") scale(" + s.toFixed(4) + ")"); }
 

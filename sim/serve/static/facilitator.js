@@ -66,6 +66,7 @@
     document.getElementById("pause-panel").hidden = !p;
     document.getElementById("inject-panel").hidden = !p || p.kind !== "inject";
     document.getElementById("decision-panel").hidden = !p || p.kind !== "decision";
+    if (!p || p.kind !== "inject") document.getElementById("inject-message").textContent = "";
     if (!p) return;
     if (p.kind === "inject") {
       document.getElementById("inject-message").textContent = p.message;
@@ -109,7 +110,7 @@
     drawOverrides(s.finished ? [] : s.overrides);
     drawPause(s);
     document.getElementById("result-panel").hidden = !s.shown;
-    document.getElementById("vote-result").textContent = s.shown ? s.shown.text : "";
+    document.getElementById("vote-result").textContent = s.shown ? said(s.shown) : "";
     document.getElementById("landed-panel").hidden = !(s.placing || s.landed || s.unplaced);
     document.getElementById("placing").textContent = s.placing ?
       T.placing.replace("{n}", number(s.placing[1])) + " " + number(s.placing[0]) + " / " + number(s.placing[1]) :

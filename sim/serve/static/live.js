@@ -53,3 +53,6 @@ function optionRows(body, options, counts, winner, deflt) {
     body.appendChild(row);
   });
 }
+
+// A vote's result in the page's language (the server writes it in each).
+function said(shown) { return (shown.texts || {})[document.documentElement.lang] || shown.text; }

@@ -41,7 +41,7 @@
     inject.hidden = !p || p.kind !== "inject";
     decision.hidden = !p || p.kind !== "decision";
     result.hidden = !s.shown || (!!p && p.kind === "decision");
-    if (p && p.kind === "inject") document.getElementById("inject-message").textContent = p.message;
+    document.getElementById("inject-message").textContent = p && p.kind === "inject" ? p.message : "";
     if (p && p.kind === "decision") {
       document.getElementById("decision-question").textContent = p.question;
       const v = s.vote;
@@ -52,7 +52,7 @@
     if (s.shown) {
       document.getElementById("result-question").textContent = s.shown.question;
       optionRows(document.querySelector("#result-table tbody"), s.shown.options, true, s.shown.winner, null);
-      document.getElementById("vote-result").textContent = s.shown.text;
+      document.getElementById("vote-result").textContent = said(s.shown);
     }
     const landed = document.getElementById("landed-panel");
     landed.hidden = !(s.placing || s.landed || s.unplaced);

@@ -33,7 +33,7 @@
     if (!shown) return;
     document.getElementById("result-question").textContent = shown.question;
     optionRows(document.querySelector("#result-table tbody"), shown.options, true, shown.winner, null);
-    document.getElementById("result").textContent = shown.text;
+    document.getElementById("result").textContent = said(shown);
     document.getElementById("mine").textContent = shown.mine ? T.you_voted.replace("{option}", shown.mine) : T.you_did_not_vote;
   }
 
