@@ -158,7 +158,9 @@ def projection(scenario: Scenario, width: float, height: float, margin: float = 
     return {pid: xy(p.lat, p.lon) for pid, p in scenario.map.places.items()}
 
 
-def _frame(scenario: Scenario, width: float, height: float, margin: float) -> tuple[float, float, float, float, float, float]:
+def _frame(
+    scenario: Scenario, width: float, height: float, margin: float
+) -> tuple[float, float, float, float, float, float]:
     """(k, scale, x0, y0, lat0, lon0) of the picture: lon scaled by k = cos(mean latitude), pixels per degree."""
     places = scenario.map.places
     lats = [p.lat for p in places.values()]
@@ -204,7 +206,8 @@ def main_view(points: Sequence[tuple[float, float]], width: float, height: float
     if w >= 0.8 * width:
         return None
     h = w * height / width
-    return [round((min(xs) + max(xs)) / 2 - w / 2, 1), round((min(ys) + max(ys)) / 2 - h / 2, 1), round(w, 1), round(h, 1)]
+    x, y = (min(xs) + max(xs)) / 2 - w / 2, (min(ys) + max(ys)) / 2 - h / 2
+    return [round(x, 1), round(y, 1), round(w, 1), round(h, 1)]
 
 
 def layout(scenario: Scenario, names: Labels, width: float, height: float) -> dict[str, Any]:

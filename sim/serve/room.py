@@ -25,14 +25,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.config.exercise import Inject
+from sim.config.exercise import DecisionPoint, Inject
 from sim.config.schema import Scenario
 from sim.errors import ExsimError
 from sim.play.batch import Batch, land
 from sim.play.folder import with_choices
 from sim.play.session import DecisionPause, InjectPause, PlaySession, UnitPosition
-from sim.present import tracks
-from sim.present import i18n
+from sim.present import i18n, tracks
 from sim.present.labels import Labels
 from sim.present.msel import trigger_text
 from sim.present.placement import placement_lines
@@ -147,7 +146,7 @@ class Room:
         """The facilitator's private schedule: injects and decision points in time order (those on a trigger
         alone last), each with what it says, the objectives it tests and the controller's note."""
         s, names = self.scenario, self.names
-        items = [*s.injects, *s.decision_points]
+        items: list[Inject | DecisionPoint] = [*s.injects, *s.decision_points]
         ordered = sorted((i for i in items if i.at is not None), key=lambda i: i.at or 0.0)
         ordered += [i for i in items if i.at is None]
         out = []
@@ -155,14 +154,13 @@ class Room:
             when = names.clock(item.at) if item.at is not None else ""
             if item.when is not None:
                 when = f"{when} {trigger_text(item.when)}".strip()
-            inject = isinstance(item, Inject)
             out.append(
                 {
                     "id": item.id,
-                    "kind": "inject" if inject else "decision",
+                    "kind": "inject" if isinstance(item, Inject) else "decision",
                     "when": when,
                     "t": item.at,
-                    "text": names.text(item.message if isinstance(item, Inject) else item.question),
+                    "text": names.text(item.message) if isinstance(item, Inject) else names.text(item.question),
                     "tests": [names.objective(o) for o in item.tests],
                     "note": names.text(item.note),
                 }

@@ -61,59 +61,61 @@ def test_the_projector_fits_one_screen_at_both_sizes_in_both_languages(tmp_path)
 
     shots = Path(os.environ.get("EXSIM_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
-    with served([BIRLESTIK, "--speed", "1800", "--out", str(tmp_path / "play")], tmp_path) as server:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-            try:
-                facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-                facilitator.goto(server.projector.replace("/projector?", "/facilitator?"))
-                screens = {}
-                for width, height in SIZES:
-                    for lang in ("en", "ru"):
-                        page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-                        page.goto(server.projector + f"&lang={lang}")
-                        expect(page.locator("#join-code")).to_have_text(server.code)
-                        assert page.locator("#run-toggle").count() == 0  # no control on the projected screen
-                        assert page.locator("#msel").count() == 0  # nor the controller's notes
-                        screens[(width, height, lang)] = page
-                to_the_decision(facilitator, expect)
-                facilitator.click("#open-vote")
-                facilitator.click("#show-count")  # the count on the projector too
-                for (width, height, lang), page in screens.items():
-                    expect(page.locator("#decision-panel")).to_be_visible()
-                    expect(page.locator('#vote-table tr[data-option="ridge"] td.count')).to_have_text("0")
-                    fits(page)
-                    for selector in ("#clock", "#decision-panel", "#map", "#story", "#status"):
-                        inside(page, selector)
-                    for i in range(page.locator("#story li").count()):
-                        inside(page, f"#story li >> nth={i}")
-                    page.screenshot(path=str(shots / f"projector_{width}x{height}_{lang}_decision.png"))
-                facilitator.click("#close-vote")
-                for (width, height, lang), page in screens.items():
-                    result = page.locator("#result-panel")
-                    expect(result).to_be_visible()
-                    expect(page.locator("#result-table tr.winner")).to_have_attribute("data-option", "island")
-                    said = "No votes were cast" if lang == "en" else "Голосов не подано"
-                    expect(page.locator("#vote-result")).to_contain_text(said)
-                    inside(page, "#result-panel")
-                facilitator.wait_for_timeout(1500)  # the run is held while the result is on screen
-                for page in screens.values():
-                    expect(page.locator("#result-panel")).to_be_visible()
-                facilitator.click("#continue")
-                # the run goes on to the next inject (06:00): by then the story has more than five lines
-                expect(facilitator.locator("#inject-message")).to_contain_text("patrol boat", timeout=30_000)
-                for (width, height, lang), page in screens.items():
-                    expect(page.locator("#result-panel")).to_be_hidden()
-                    expect(page.locator("#inject-panel")).to_be_visible()
-                    expect(page.locator("#story li")).to_have_count(5)
-                    fits(page)
-                    for selector in ("#clock", "#inject-panel", "#map", "#status"):
-                        inside(page, selector)
-                    for i in range(5):
-                        inside(page, f"#story li >> nth={i}")
-                    page.screenshot(path=str(shots / f"projector_{width}x{height}_{lang}.png"))
-            finally:
-                browser.close()
+    with (
+        served([BIRLESTIK, "--speed", "1800", "--out", str(tmp_path / "play")], tmp_path) as server,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            facilitator.goto(server.projector.replace("/projector?", "/facilitator?"))
+            screens = {}
+            for width, height in SIZES:
+                for lang in ("en", "ru"):
+                    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+                    page.goto(server.projector + f"&lang={lang}")
+                    expect(page.locator("#join-code")).to_have_text(server.code)
+                    assert page.locator("#run-toggle").count() == 0  # no control on the projected screen
+                    assert page.locator("#msel").count() == 0  # nor the controller's notes
+                    screens[(width, height, lang)] = page
+            to_the_decision(facilitator, expect)
+            facilitator.click("#open-vote")
+            facilitator.click("#show-count")  # the count on the projector too
+            for (width, height, lang), page in screens.items():
+                expect(page.locator("#decision-panel")).to_be_visible()
+                expect(page.locator('#vote-table tr[data-option="ridge"] td.count')).to_have_text("0")
+                fits(page)
+                for selector in ("#clock", "#decision-panel", "#map", "#story", "#status"):
+                    inside(page, selector)
+                for i in range(page.locator("#story li").count()):
+                    inside(page, f"#story li >> nth={i}")
+                page.screenshot(path=str(shots / f"projector_{width}x{height}_{lang}_decision.png"))
+            facilitator.click("#close-vote")
+            for (_, _, lang), page in screens.items():
+                result = page.locator("#result-panel")
+                expect(result).to_be_visible()
+                expect(page.locator("#result-table tr.winner")).to_have_attribute("data-option", "island")
+                said = "No votes were cast" if lang == "en" else "Голосов не подано"
+                expect(page.locator("#vote-result")).to_contain_text(said)
+                inside(page, "#result-panel")
+            facilitator.wait_for_timeout(1500)  # the run is held while the result is on screen
+            for page in screens.values():
+                expect(page.locator("#result-panel")).to_be_visible()
+            facilitator.click("#continue")
+            # the run goes on to the next inject (06:00): by then the story has more than five lines
+            expect(facilitator.locator("#inject-message")).to_contain_text("patrol boat", timeout=30_000)
+            for (width, height, lang), page in screens.items():
+                expect(page.locator("#result-panel")).to_be_hidden()
+                expect(page.locator("#inject-panel")).to_be_visible()
+                expect(page.locator("#story li")).to_have_count(5)
+                fits(page)
+                for selector in ("#clock", "#inject-panel", "#map", "#status"):
+                    inside(page, selector)
+                for i in range(5):
+                    inside(page, f"#story li >> nth={i}")
+                page.screenshot(path=str(shots / f"projector_{width}x{height}_{lang}.png"))
+        finally:
+            browser.close()
     assert server.exit_code == 0, server.lines
 
 
@@ -254,7 +256,8 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 # ... and after the next inject (06:00), the fighters strike the ridge, the class's option
                 expect(facilitator.locator("#inject-message")).to_contain_text("patrol boat", timeout=20_000)
                 facilitator.click("#acknowledge")
-                expect(facilitator.locator("#story")).to_contain_text("(ftr-1) strikes the Oymasha ridge", timeout=20_000)
+                strikes = "(ftr-1) strikes the Oymasha ridge"
+                expect(facilitator.locator("#story")).to_contain_text(strikes, timeout=20_000)
                 facilitator.click("#run-toggle")  # pause
                 expect(projector.locator("#run-state")).to_have_text("paused")
                 projector.screenshot(path=str(shots / "serve_projector.png"))
