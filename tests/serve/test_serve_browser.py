@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import CHROMIUM, REPO, needs_chromium
 from tests.live import served
+from tests.present.test_map_browser import crowded_views
 
 BIRLESTIK = str(REPO / "scenarios" / "birlestik_2024.yaml")
 
@@ -90,6 +91,9 @@ def test_the_projector_fits_one_screen_at_both_sizes_in_both_languages(tmp_path)
                 for i in range(page.locator("#story li").count()):
                     inside(page, f"#story li >> nth={i}")
                 page.screenshot(path=str(shots / f"projector_{width}x{height}_{lang}_decision.png"))
+                for place in ("island", "oymasha"):  # the map's labels never overprint, however close
+                    crowded_views(page, place)
+                page.eval_on_selector("#map", "svg => svg.mapView.home()")
             facilitator.click("#close-vote")
             for (_, _, lang), page in screens.items():
                 result = page.locator("#result-panel")

@@ -49,8 +49,9 @@ function MapView(svg) {
   function declutter() {
     const kept = [];
     const frame = svg.getBoundingClientRect();
-    // the markers themselves are obstacles too
-    svg.querySelectorAll("g.place circle, g.unit[visibility=visible] circle").forEach(function (c) { kept.push(c.getBoundingClientRect()); });
+    // the markers, the scale bar and the locator over the map are obstacles too
+    svg.querySelectorAll("g.place circle, g.unit[visibility=visible] circle, .scale text").forEach(function (c) { kept.push(c.getBoundingClientRect()); });
+    if (locator) kept.push(locator.getBoundingClientRect());
     const labels = Array.from(svg.querySelectorAll("g.place text, g.unit[visibility=visible] text.name"));
     labels.forEach(function (t) {
       t.removeAttribute("visibility");
@@ -104,7 +105,7 @@ function MapView(svg) {
     const s = perPixel();
     svg.querySelectorAll("g.place").forEach(function (g) { put(g, g.dataset.x, g.dataset.y, s); });
     svg.querySelectorAll(".route").forEach(function (r) { r.style.strokeWidth = String(2 * s); });
-    svg.querySelectorAll("path.land").forEach(function (r) { r.style.strokeWidth = String(1 * s); });
+    svg.querySelectorAll("path.landmass").forEach(function (r) { r.style.strokeWidth = String(1 * s); });
     drawUnits();
     scaleBar(s);
     declutter();
@@ -151,7 +152,7 @@ function MapView(svg) {
   });
   window.addEventListener("resize", apply);
   apply();
-  return {
+  return svg.mapView = {
     units: function (list) { units = list; apply(); },
     zoom: function (f) { zoom(f, view[0] + view[2] / 2, view[1] + view[3] / 2); },
     home: function () { view = home.slice(); apply(); },
