@@ -60,7 +60,7 @@ def test_a_scenario_elsewhere_still_gets_its_coastline_from_the_world_layer():
 
 
 def test_the_view_fits_the_action_and_leaves_alat_to_the_locator():
-    scenario, layout = _layout("birlestik_2024")
+    _, layout = _layout("birlestik_2024")
     x, y, w, h = layout["view"]
     assert math.isclose(w / h, W / H, rel_tol=1e-3)
     spots = {p["id"]: (p["x"], p["y"]) for p in layout["places"]}

@@ -91,6 +91,17 @@ def test_labels_never_overprint_at_the_island_and_at_oymasha(reports, lang, tmp_
             alat = page.locator('#map g.place[data-place="alat_port"] circle').bounding_box()
             assert alat is not None and frame["y"] <= alat["y"] <= frame["y"] + frame["height"]
 
+            # the seven units at Oymasha at the start: one marker with their count, their names in its tooltip
+            page.eval_on_selector("#map", "svg => svg.mapView.home()")
+            counts = page.eval_on_selector_all(
+                "#map g.unit.cluster[visibility=visible] text.count", "ts => ts.map(t => t.textContent)"
+            )
+            assert "7" in counts, counts
+            tank = "Kazakh 1st Tank Platoon (tank-1)" if lang == "en" else "1-й казахстанский танковый взвод (tank-1)"
+            titles = page.eval_on_selector_all(
+                "#map g.unit.cluster[visibility=visible] > title", "ts => ts.map(t => t.textContent)"
+            )
+            assert any(tank in t for t in titles), titles
             island = crowded_views(page, "island")
             named = {label[0] for labels in island for label in labels}
             island_name = "the island strongpoint" if lang == "en" else "опорный пункт на острове"

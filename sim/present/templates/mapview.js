@@ -81,11 +81,11 @@ function MapView(svg) {
       if (!g) return;
       g.classList.toggle("moving", !!u.moving);
       if (u.x === null || u.x === undefined) { g.setAttribute("visibility", "hidden"); return; }
+      put(g, u.x, u.y, s);  // where it is, drawn or counted in another marker
       const near = clusters.find(function (c) { return Math.hypot(c.x - u.x, c.y - u.y) < 12 * s; });
       if (near) { near.members.push(u); g.setAttribute("visibility", "hidden"); return; }
       clusters.push({x: u.x, y: u.y, g: g, members: [u]});
       g.setAttribute("visibility", "visible");
-      put(g, u.x, u.y, s);
     });
     clusters.forEach(function (c) {
       const n = c.members.length;
