@@ -70,7 +70,7 @@ TEXT = {
     "time": N_("time"),
     "map_zoom": N_(
         "Zoom with the mouse wheel or + and −, drag to move. A marker with a number holds that many units at one"
-        " place: point at it (or tap it) for their names. Units move in straight lines between places."
+        " place: point at it (or tap it) for their names. Units move from place to place along their routes."
     ),
     "whole_map": N_("Whole map"),
     "timeline": N_("Event timeline"),

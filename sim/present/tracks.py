@@ -3,12 +3,14 @@ replay), what it was doing (for the Gantt chart), casualty flow, and the sampled
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sim.config.schema import Scenario
+from sim.engine.geo import Map, Speeds
 from sim.present import coast
 from sim.present.i18n import N_
 from sim.present.labels import Labels
@@ -22,12 +24,13 @@ def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[s
     A unit aboard a transport moves with it: its keyframes are the transport's while aboard.
     """
     own: dict[str, list[tuple[float, str, str]]] = {u.id: [(0.0, u.at, u.at)] for u in scenario.units}
+    legs = _Legs(scenario)
     aboard: dict[str, list[tuple[float, float, str]]] = {}  # unit -> (embarked, disembarked, transport)
     boarded: dict[str, tuple[float, str]] = {}
     for e in events:
         kind = e["kind"]
         if kind == "depart":
-            own[e["unit"]].append((e["t"], e["origin"], e["to"]))
+            own[e["unit"]].extend(legs.frames(e))
         elif kind == "arrive":
             own[e["unit"]].append((e["t"], e["at"], e["at"]))
         elif kind == "embark":
@@ -50,6 +53,28 @@ def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[s
         merged.sort(key=lambda f: f[0])
         out[uid] = merged
     return out
+
+
+class _Legs:
+    """A journey's keyframes stop by stop: the places its fastest path passes through (the engine's own path
+    for the unit's speeds), each reached at its share of the time; a journey whose time is not that path's
+    (a closure made it go round) is drawn straight."""
+
+    def __init__(self, scenario: Scenario):
+        self.map = Map(scenario.map)
+        self.speeds = {u.id: Speeds(scenario.unit_types[u.type].speed_kmh) for u in scenario.units}
+
+    def frames(self, e: Mapping[str, Any]) -> list[tuple[float, str, str]]:
+        t, origin, to = e["t"], e["origin"], e["to"]
+        path = self.map.path(origin, to, self.speeds[e["unit"]]) if e["unit"] in self.speeds else None
+        eta = e.get("eta_min")
+        if path is None or len(path.places) < 3 or eta is None or not math.isclose(path.minutes, eta, rel_tol=1e-9):
+            return [(t, origin, to)]
+        out, done = [], 0.0
+        for (a, b), (_, cost) in zip(itertools.pairwise(path.places), path.legs, strict=True):
+            out.append((t + done, a, b))
+            done += cost
+        return out
 
 
 def activity(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[float, float, str]]]:

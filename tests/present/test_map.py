@@ -96,3 +96,26 @@ def test_the_shipped_basemap_is_small():
     size = sum(f.stat().st_size for f in folder.iterdir() if f.name.endswith(".json"))  # type: ignore[attr-defined]
     assert size <= 2_000_000
     assert "Natural Earth" in (folder / "LICENSE.md").read_text(encoding="utf-8")
+
+
+def test_a_unit_is_drawn_along_the_places_its_route_passes_through():
+    """The landing ship sails Kuryk port -> Tokmak roads -> the island beach: half-way through the first leg
+    it is between the port and the roads, and at the leg's end it is at the roads (not on a straight line
+    from the port to the beach)."""
+    from sim.experiment.replay import trace
+
+    scenario = load_scenario(REPO / "scenarios" / "island_retake.yaml").scenario
+    events = trace(scenario, 1, 1).events
+    (depart,) = [e for e in events if e["kind"] == "depart" and e["unit"] == "ls-1" and e["to"] == "island_beach"][:1]
+    speed = scenario.unit_types[next(u.type for u in scenario.units if u.id == "ls-1")].speed_kmh["sea"]
+    km = {
+        frozenset((r.from_, r.to)): r.distance_km for r in scenario.map.routes if r.mode == "sea"
+    }  # the reference: the scenario's own distances over the ship's speed
+    first = km[frozenset(("kuryk_port", "tokmak_roads"))] / speed * 60
+    second = km[frozenset(("tokmak_roads", "island_beach"))] / speed * 60
+    assert depart["eta_min"] == pytest.approx(first + second)
+    frames = tracks.positions(scenario, events)["ls-1"]
+    t0 = depart["t"]
+    assert tracks.at(frames, t0 + first / 2) == ("kuryk_port", "tokmak_roads", pytest.approx(0.5))
+    assert tracks.at(frames, t0 + first) == ("tokmak_roads", "island_beach", pytest.approx(0.0))
+    assert tracks.at(frames, t0 + first + second / 2) == ("tokmak_roads", "island_beach", pytest.approx(0.5))
