@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.config.exercise import tested_by
-from sim.config.schema import MetricObjective, Scenario
+from sim.config.schema import MetricObjective, Scenario, SecureObjective
 from sim.config.suggest import unknown
 from sim.errors import ExsimError
 from sim.experiment import meaning as meaning_mod
@@ -314,8 +314,20 @@ def _distribution(page: Page, m: str) -> str:
             rate=kind == "rate",
             count=kind == "count",
             share=kind == "share",
+            thresholds=_thresholds(page.scenario, m, page.names),
         )
     )
+
+
+def _thresholds(scenario: Scenario, metric: str, names: Labels) -> list[tuple[float, str]]:
+    """The objectives' bounds on ``metric``, with the objectives' names, for its distribution."""
+    out = []
+    for o in scenario.objectives:
+        if isinstance(o, MetricObjective) and o.metric == metric:
+            out += [(float(b), names.objective(o.id)) for b in (o.at_most, o.at_least) if b is not None]
+        elif isinstance(o, SecureObjective) and o.within is not None and metric == f"time_to_secure_h.{o.place}":
+            out.append((o.within / 60.0, names.objective(o.id)))  # within: minutes after H-hour; the metric: h
+    return out
 
 
 def _render(context: dict[str, Any]) -> str:
@@ -625,13 +637,15 @@ def _difference(
 ) -> dict[str, str]:
     """A row of the paired comparison: a point's difference from its baseline, with its interval and verdict."""
     scale = 100.0 if d.in_points else 1.0
-    unit = " " + lang._("pp") if d.in_points else ""  # percentage points
+    spec = folder.specs.get(d.metric)
+    measure = names.measure(spec.unit) if spec is not None and spec.unit and not d.in_points else ""
+    unit = " " + lang._("pp") if d.in_points else f" {measure}" if measure else ""  # percentage points
     return {
         "metric": names.metric(d.metric, folder.specs.get(d.metric)),
         "point": by_label.get(d.point, d.point),
         "baseline": by_label.get(d.baseline, d.baseline),
         "mean": "–" if math.isnan(d.mean) else f"{d.mean * scale:+.3g}{unit}",
-        "ci": "–" if math.isnan(d.low) else f"{d.low * scale:+.3g} – {d.high * scale:+.3g}",
+        "ci": "–" if math.isnan(d.low) else f"{d.low * scale:+.3g} – {d.high * scale:+.3g}{unit}",
         "verdict": lang._(VERDICTS.get(d.verdict, d.verdict)),
     }
 
