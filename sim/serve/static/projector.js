@@ -56,6 +56,7 @@
     }
     const landed = document.getElementById("landed-panel");
     landed.hidden = !(s.placing || s.landed || s.unplaced);
+    document.body.classList.toggle("ended", !landed.hidden);  // where the run landed takes the story's place
     document.getElementById("placing").textContent = s.placing ?
       T.placing.replace("{n}", number(s.placing[1])) + " " + number(s.placing[0]) + " / " + number(s.placing[1]) :
       s.unplaced ? T.unplaced.replace("{reason}", s.unplaced) : "";

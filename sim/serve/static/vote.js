@@ -20,7 +20,7 @@
         return (T[k] || k) + " " + number(counts[k]);
       }).join(", ");
     const inject = document.getElementById("last-inject");
-    inject.hidden = !state.inject;
+    inject.hidden = !state.inject || state.finished;
     if (state.inject) {
       document.getElementById("inject-clock").textContent = state.inject.clock;
       document.getElementById("inject-text").textContent = state.inject.message;
@@ -41,9 +41,8 @@
     const box = document.getElementById("end");
     box.hidden = !state.finished;
     if (!state.finished) return;
-    document.getElementById("outcome").textContent = state.objectives.map(function (o) {
-      return o.label + ": " + (T[o.state] || o.state);
-    }).join("; ");
+    // the class's outcome in one line (each objective's, with where it landed, is in the list below)
+    document.getElementById("outcome").textContent = document.getElementById("situation-objectives").textContent;
     document.getElementById("end-placing").textContent = state.placing ?
       T.placing.replace("{n}", number(state.placing[1])) + " " + number(state.placing[0]) + " / " + number(state.placing[1]) :
       state.unplaced ? T.unplaced.replace("{reason}", state.unplaced) : "";
@@ -58,7 +57,7 @@
     const v = state.vote;
     ballot.hidden = !v;
     waiting.hidden = !!v || !!state.shown || state.finished;
-    result(v ? null : state.shown);
+    result(v || state.finished ? null : state.shown);  // at the end, the end
     end(state);
     map.units(state.units);
     if (!v) return;
