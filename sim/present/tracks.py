@@ -11,7 +11,7 @@ from typing import Any
 
 from sim.config.schema import Scenario
 from sim.engine.geo import Map, Speeds
-from sim.present import coast
+from sim.present import coast, symbols
 from sim.present.i18n import N_
 from sim.present.labels import Labels
 
@@ -283,14 +283,14 @@ def layout(scenario: Scenario, names: Labels, width: float, height: float) -> di
 
 
 def unit_marks(scenario: Scenario, names: Labels) -> list[dict[str, Any]]:
-    """The units' markers on a map: side (for the colour), display name, and name with id for the tooltip."""
+    """The units' markers on a map: side (for the colour), military symbol (sim.present.symbols), display name,
+    and name with id for the tooltip."""
     sides = list(scenario.sides)
-    return [
-        {
-            "id": u.id,
-            "side_index": sides.index(u.side) % 3 if u.side in sides else 0,
-            "name": names.text(u.name) or u.id,
-            "label": names.unit(u.id),
-        }
-        for u in scenario.units
-    ]
+    out = []
+    for u in scenario.units:
+        side = sides.index(u.side) % 3 if u.side in sides else 0
+        drawn = symbols.symbol(u.type, scenario.unit_types[u.type].speed_kmh, side)
+        out.append(
+            {"id": u.id, "side_index": side, "name": names.text(u.name) or u.id, "label": names.unit(u.id), **drawn}
+        )
+    return out

@@ -44,7 +44,7 @@ function MapView(svg) {
     put(bar, view[0] + 14 * s, view[1] + view[3] - 12 * s, s);
   }
 
-  const SIDES = [[9, 4, "start"], [-9, 4, "end"], [0, -10, "middle"], [0, 16, "middle"]];
+  const SIDES = [[12, 4, "start"], [-12, 4, "end"], [0, -12, "middle"], [0, 20, "middle"]];
   function overlaps(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
   function declutter() {
     const kept = [];
@@ -90,7 +90,7 @@ function MapView(svg) {
     clusters.forEach(function (c) {
       const n = c.members.length;
       c.g.querySelector("text.count").textContent = n > 1 ? String(n) : "";
-      c.g.querySelector("circle").setAttribute("r", n > 1 ? "9" : "7");
+      c.g.querySelector("circle").setAttribute("r", n > 1 ? "9" : "10");  // alone: the symbol's room
       c.g.classList.toggle("cluster", n > 1);
       const name = c.g.querySelector("text.name");
       if (name.dataset.name === undefined) name.dataset.name = name.textContent;
