@@ -45,6 +45,9 @@ overrides cannot be repeated in them).
 """
 
 
+STATUS_TURN_S = 4.0  # real seconds each section of the status is shown on a narrow terminal
+
+
 @click.command(help=HELP)
 @click.argument("scenario")
 @play_options(
@@ -158,8 +161,17 @@ def _live(session: PlaySession, speed: float, language: Language, chosen: Any) -
                 if keys.running and session.pending is None and keys.menu is None:  # a menu stops the clock
                     keys.lines += session.advance(keys.speed / 60.0 * (now - last))
                 last = now
+                turn = int(now // STATUS_TURN_S)  # a narrow terminal shows the status's sections in turn
                 shown = screen(
-                    session, keys.lines, keys.speed, keys.running, language, keys.menu, console.height, console.width
+                    session,
+                    keys.lines,
+                    keys.speed,
+                    keys.running,
+                    language,
+                    keys.menu,
+                    console.height,
+                    console.width,
+                    turn=turn,
                 )
                 live.update(shown, refresh=True)
                 if select.select([fd], [], [], 0.1)[0] and not keys.press(os.read(fd, 1).decode(errors="ignore")):

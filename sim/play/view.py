@@ -37,8 +37,22 @@ def _table(title: str, first: str, *numbers: str) -> Table:
     return t
 
 
-def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
-    """Objectives first (what the class is there for), then forces, the chain of care, and stocks by depot."""
+def status_panel(st: Status, names: Labels, lang: Language, turn: int | None = None) -> RenderableType:
+    """Objectives first (what the class is there for), then forces, the chain of care, and stocks by depot;
+    with ``turn`` (a narrow terminal), one of them at a time, in turn."""
+    parts = status_parts(st, names, lang)
+    if turn is not None:
+        title, part = parts[turn % len(parts)]
+        if isinstance(part, Table):  # the panel's title names it; a row more for the section itself
+            part.title, part.show_header = None, False
+        return Panel(
+            part, title=f"{lang._('Status')}: {title} ({turn % len(parts) + 1}/{len(parts)})", title_align="left"
+        )
+    return Panel(Group(*[p for _, p in parts]), title=lang._("Status"), title_align="left")
+
+
+def status_parts(st: Status, names: Labels, lang: Language) -> list[tuple[str, RenderableType]]:
+    """The status's sections, each with its title: objectives, forces, the chain of care, stocks."""
     _ = lang._
     objectives = _table(_("Objectives"), _("objective"), _("state"))
     for o in st.objectives:
@@ -48,7 +62,7 @@ def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
         forces.add_row(
             Text(f.label), f"{lang.num.number(f.strength)} / {lang.num.number(f.initial)}", lang.num.number(f.killed)
         )
-    parts: list[RenderableType] = [objectives, forces]
+    parts: list[tuple[str, RenderableType]] = [(_("Objectives"), objectives), (_("Forces"), forces)]
     if st.casualties is not None:
         c = st.casualties
         care = _table(_("Chain of care"), _("facility"), _("waiting"), _("beds"))
@@ -61,7 +75,7 @@ def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
         summary = _("{n} casualties: {care} in care, {rtd} returned to duty, {died} died of wounds").format(
             n=c.total, care=c.in_care, rtd=c.returned_to_duty, died=c.died_of_wounds
         )
-        parts += [care, Text(summary, style="dim")]
+        parts.append((_("Chain of care"), Group(care, Text(summary, style="dim"))))
     if st.stocks:
         stocks = _table(_("Stocks"), _("depot"))
         by_depot: dict[str, list[str]] = {}
@@ -71,8 +85,8 @@ def status_panel(st: Status, names: Labels, lang: Language) -> RenderableType:
             )
         for depot, levels in by_depot.items():
             stocks.add_row(Text(f"{depot}: " + " · ".join(levels)))
-        parts.append(stocks)
-    return Panel(Group(*parts), title=_("Status"), title_align="left")
+        parts.append((_("Stocks"), stocks))
+    return parts
 
 
 def pause_text(session: PlaySession, lang: Language, overrides: Sequence[OverrideOption] | None) -> Text:
@@ -95,8 +109,11 @@ def pause_text(session: PlaySession, lang: Language, overrides: Sequence[Overrid
     if isinstance(pause, DecisionPause):
         t = Text(_("Decision {id}: {question}").format(id=pause.id, question=pause.title) + "\n", style="bold blue")
         for i, (name, about) in enumerate(pause.options, 1):
-            t.append(f"  {i}) {name}: ")
+            default = name == pause.default
+            t.append(f"{'*' if default else ' '} {i}) {name}: ", style="bold" if default else "")
             t.append(about)
+            if default:
+                t.append(" (" + _("default") + ")", style="bold")
             t.append("\n")
         t.append(_("press 1-{n} to choose; o: facilitator's override").format(n=len(pause.options)), style="dim")
         return t
@@ -118,13 +135,20 @@ def newest(lines: Sequence[Line], names: Labels, rows: int, width: int) -> list[
     return out[::-1]
 
 
-def header(session: PlaySession, speed: float, running: bool, lang: Language) -> Text:
+def header(session: PlaySession, speed: float, running: bool, lang: Language, menu: bool = False) -> Text:
     """One line: the clock, speed and state first, then the scenario's name, cut with "…" where it does not fit
-    (a long name must not push the clock off a narrow terminal)."""
+    (a long name must not push the clock off a narrow terminal). The state is the clock's: held by an inject
+    or a decision, stopped while the overrides' menu is open, paused, or running."""
     _ = lang._
-    state = _("running") if running and session.pending is None else _("paused")
+    pause = session.pending
     if session.finished:
         state = _("finished")
+    elif isinstance(pause, InjectPause):
+        state = _("waiting for the inject")
+    elif isinstance(pause, DecisionPause):
+        state = _("waiting for a decision")
+    else:
+        state = _("running") if running and not menu else _("paused")
     head = Text(session.clock(), style="bold cyan", no_wrap=True, overflow="ellipsis")
     head.append("   " + _("speed ×{speed}").format(speed=f"{speed:g}") + "   " + state + "   ", style="dim")
     head.append(session.names.title(), style="bold")
@@ -140,18 +164,36 @@ def screen(
     overrides: Sequence[OverrideOption] | None,
     height: int,
     width: int = 120,
+    turn: int = 0,
 ) -> RenderableType:
+    """The whole screen. On a narrow terminal (under ``WIDE`` columns: 80×24, say) the story, the status
+    (one section at a time, ``turn`` picks which) and the prompt are stacked; the prompt is given every row
+    it needs, so that a question whose options wrap is never cut."""
     _ = lang._
-    head = header(session, speed, running, lang)
-    told = Group(*newest(lines, session.names, height - 11, width * 3 // 5 - 4))
-    story = Panel(told, title=_("Story"), title_align="left")
+    head = header(session, speed, running, lang, menu=overrides is not None)
+    prompt = Panel(pause_text(session, lang, overrides))
+    asks = rows(prompt, width)
     layout = Layout()
-    layout.split_column(
-        Layout(head, size=1),
-        Layout(name="body"),
-        Layout(Panel(pause_text(session, lang, overrides)), size=8),
-    )
-    layout["body"].split_row(
-        Layout(story, ratio=3), Layout(status_panel(session.status(), session.names, lang), ratio=2)
-    )
+    layout.split_column(Layout(head, size=1), Layout(name="body"), Layout(prompt, size=asks))
+    if width >= WIDE:
+        told = Group(*newest(lines, session.names, height - asks - 3, width * 3 // 5 - 4))
+        story = Panel(told, title=_("Story"), title_align="left")
+        layout["body"].split_row(
+            Layout(story, ratio=3), Layout(status_panel(session.status(), session.names, lang), ratio=2)
+        )
+        return layout
+    status = status_panel(session.status(), session.names, lang, turn)
+    room = max(height - 1 - asks, 4)
+    shown = min(rows(status, width), max(room // 2, 3))
+    told = Group(*newest(lines, session.names, room - shown - 2, width - 4))
+    layout["body"].split_column(Layout(Panel(told, title=_("Story"), title_align="left")), Layout(status, size=shown))
     return layout
+
+
+WIDE = 110  # columns from which the story and the whole status stand side by side
+
+
+def rows(renderable: RenderableType, width: int) -> int:
+    """The rows ``renderable`` takes on a terminal ``width`` columns wide."""
+    console = Console(width=width)
+    return len(console.render_lines(renderable, console.options, pad=False))

@@ -43,6 +43,7 @@ class Row:
 
     kind: str  # "inject" or "decision"
     id: str
+    at: float | None  # minutes after H-hour (not before, with a trigger); None: on a trigger alone
     day: str  # its section: the scenario day ("D+1"), or "on a trigger"
     when: str  # the clock time, the trigger, or both
     text: str  # the message to the players, or the decision's question
@@ -144,6 +145,7 @@ def rows(s: Scenario, names: Labels) -> list[Row]:
             Row(
                 kind="inject" if isinstance(item, Inject) else "decision",
                 id=item.id,
+                at=item.at,
                 day=_day(item, names),
                 when=_when(item, names),
                 text=names.text(item.message if isinstance(item, Inject) else item.question),

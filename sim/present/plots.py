@@ -7,8 +7,10 @@ Every function returns a matplotlib Figure; ``svg`` turns one into inline SVG te
 
 from __future__ import annotations
 
+import html
 import io
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,7 +66,8 @@ def local_ticks(fig: Figure, num: Numbers | None) -> None:
 
 
 def svg(fig: Figure, num: Numbers | None = None) -> str:
-    """The figure as an inline <svg> element (no XML prolog); numbers on its axes in ``num``'s symbols."""
+    """The figure as an inline <svg> element (no XML prolog); numbers on its axes in ``num``'s symbols; a
+    label shortened by ``short`` carries its full name as a tooltip (an SVG <title>)."""
     import matplotlib  # the report extra, optional: the story and play import this module without it
 
     local_ticks(fig, num)
@@ -72,7 +75,52 @@ def svg(fig: Figure, num: Numbers | None = None) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
+    for gid, full in getattr(fig, "exsim_titles", {}).items():
+        text = text.replace(f'<g id="{gid}">', f'<g id="{gid}"><title>{html.escape(full)}</title>', 1)
     return text[text.index("<svg") :]
+
+
+WRAP = 24  # characters per line of a tick label or legend entry
+
+
+def short(label: str, width: int = WRAP, lines: int = 2) -> str:
+    """A long label wrapped on at most ``lines`` lines of ``width``, the rest cut with an ellipsis."""
+    wrapped = textwrap.wrap(label, width) or [label]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
+    return "\n".join(wrapped)
+
+
+def _titled(fig: Figure, texts: Sequence[Any], fulls: Sequence[str]) -> None:
+    """Give each text drawn shortened its full name as a tooltip in the SVG (see ``svg``)."""
+    titles: dict[str, str] = getattr(fig, "exsim_titles", {})
+    for text, full in zip(texts, fulls, strict=False):
+        if text.get_text().replace("\n", " ") != full:
+            gid = f"exsim-label-{len(titles)}"
+            text.set_gid(gid)
+            titles[gid] = full
+    fig.exsim_titles = titles  # type: ignore[attr-defined]
+
+
+def _legend_outside(fig: Figure, ax: Any, width: float, **kwargs: Any) -> None:
+    """The legend to the right of the plot, never over the lines; long names wrapped, in full on hover."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    room = 2.1  # inches kept for the legend
+    fig.subplots_adjust(right=1 - room / width)
+    legend = ax.legend(
+        handles,
+        [short(x) for x in labels],
+        fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        borderaxespad=0.0,
+        **kwargs,
+    )
+    _titled(fig, legend.get_texts(), labels)
 
 
 def save(fig: Figure, path: Path, num: Numbers | None = None) -> None:
@@ -87,7 +135,13 @@ def save(fig: Figure, path: Path, num: Numbers | None = None) -> None:
 
 
 def distribution(
-    values: Sequence[float], label: str, unit: str, rate: bool = False, count: bool = False, share: bool = False
+    values: Sequence[float],
+    label: str,
+    unit: str,
+    rate: bool = False,
+    count: bool = False,
+    share: bool = False,
+    thresholds: Sequence[tuple[float, str]] = (),
 ) -> Figure:
     """A histogram of one metric across replications (a rate: the share of 0 and 1; a count: bars on whole
     numbers, never a bin from 2.4 to 2.8 casualties; a share: in per cent, as the tables give it). The
@@ -95,7 +149,7 @@ def distribution(
     # the report extra, optional: the story and play import this module without it
     from matplotlib.ticker import MaxNLocator
 
-    fig = _figure(4.2, 2.6)
+    fig = _figure(4.2, 2.8 if thresholds else 2.6, top=0.6 if thresholds else 0.35)
     ax = fig.add_subplot()
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     xs = [100 * v if share else v for v in values if not math.isnan(v)]
@@ -112,7 +166,11 @@ def distribution(
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.hist(xs, bins=bins, color=PALETTE[0], edgecolor="white")
         ax.axvline(sum(xs) / len(xs), color="black", linewidth=1, linestyle="--")
-    ax.set_title(label, fontsize=9, loc="left", wrap=True)
+        for value, name in thresholds:  # an objective's bound, on the metric's own scale
+            ax.axvline(100 * value if share else value, color=PALETTE[3], linewidth=1.6, linestyle=":", label=name)
+        if thresholds:
+            ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False, borderaxespad=0.2)
+    ax.set_title(label, fontsize=9, loc="left", wrap=True, pad=16 if thresholds and not rate else 6)
     ax.set_xlabel(unit, fontsize=8)
     ax.tick_params(labelsize=8)
     return fig
@@ -126,7 +184,8 @@ def series(
     step: bool = True,
 ) -> Figure:
     """Lines over time (x in hours), one per label; steps for counts and levels that jump."""
-    fig = _figure()
+    width = 9.0 if lines else 7.0
+    fig = _figure(width, max(3.0, 0.9 + 0.2 * len(lines)))
     ax = fig.add_subplot()
     for i, (label, (x, y)) in enumerate(lines.items()):
         colour = PALETTE[i % len(PALETTE)]
@@ -138,8 +197,7 @@ def series(
     ax.set_xlabel(xlabel, fontsize=8)
     ax.set_ylabel(ylabel, fontsize=8)
     ax.tick_params(labelsize=8)
-    if lines:
-        ax.legend(fontsize=7, loc="best", frameon=False)
+    _legend_outside(fig, ax, width)
     ax.grid(alpha=0.3)
     return fig
 
@@ -147,13 +205,16 @@ def series(
 def gantt(
     rows: Sequence[tuple[str, Sequence[tuple[float, float, str]]]], title: str, xlabel: str, legend: Mapping[str, str]
 ) -> Figure:
-    """Bars per row (unit or phase): (start h, end h, state) each, coloured by state."""
-    fig = _figure(7.0, 0.9 + 0.28 * max(1, len(rows)), left=1.6)
+    """Bars per row (unit or phase): (start h, end h, state) each, coloured by state; a row with no bar (an
+    aircraft that never flew) is left out, and a long name is wrapped (in full on hover)."""
+    rows = [(label, bars) for label, bars in rows if bars]
+    fig = _figure(7.0, 1.0 + 0.3 * max(1, len(rows)), left=1.8, top=0.55)
     ax = fig.add_subplot()
     for i, (_label, bars) in enumerate(rows):
         for start, end, state in bars:
             ax.barh(i, max(end - start, 0.02), left=start, height=0.6, color=STATE_COLOURS.get(state, "#999999"))
-    ax.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=7)
+    ax.set_yticks(range(len(rows)), [short(label, 30) for label, _ in rows], fontsize=7)
+    _titled(fig, ax.get_yticklabels(), [label for label, _ in rows])
     ax.invert_yaxis()
     ax.set_title(title, fontsize=10, loc="left")
     ax.set_xlabel(xlabel, fontsize=8)
@@ -164,9 +225,11 @@ def gantt(
     ax.legend(
         handles=[Patch(color=STATE_COLOURS[k], label=v) for k, v in legend.items()],
         fontsize=7,
-        loc="upper right",
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
         frameon=False,
         ncols=len(legend),
+        borderaxespad=0.2,
     )
     return fig
 
@@ -175,7 +238,7 @@ def across_points(
     labels: Sequence[str], means: Sequence[float], lows: Sequence[float], highs: Sequence[float], title: str, unit: str
 ) -> Figure:
     """A metric's mean at each sweep point with its 95 % interval."""
-    fig = _figure(max(4.0, 1.0 + 0.9 * len(labels)), 3.0, bottom=0.8)
+    fig = _figure(max(4.0, 1.0 + 1.3 * len(labels)), 3.2, bottom=0.9)
     ax = fig.add_subplot()
     xs = list(range(len(labels)))
     # an interval need not be centred on the mean (Wilson, log-scale); none when a point has no value
@@ -187,7 +250,8 @@ def across_points(
         for m, hi in zip(means, highs, strict=True)
     ]
     ax.errorbar(xs, means, yerr=[below, above], fmt="o", color=PALETTE[0], capsize=4, linewidth=1.4)
-    ax.set_xticks(xs, labels, fontsize=7, rotation=20 if len(labels) > 4 else 0)
+    ax.set_xticks(xs, [short(x, 18, 3) for x in labels], fontsize=7)
+    _titled(fig, ax.get_xticklabels(), [x.replace("\n", " ") for x in labels])
     ax.set_title(title, fontsize=10, loc="left", wrap=True)
     ax.set_ylabel(unit, fontsize=8)
     ax.tick_params(axis="y", labelsize=8)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.config.exercise import tested_by
-from sim.config.schema import MetricObjective, Scenario
+from sim.config.schema import MetricObjective, Scenario, SecureObjective
 from sim.config.suggest import unknown
 from sim.errors import ExsimError
 from sim.experiment import meaning as meaning_mod
@@ -69,7 +69,11 @@ TEXT = {
     "play": N_("Play"),
     "pause": N_("Pause"),
     "time": N_("time"),
-    "map_note": N_("Places and routes from their coordinates; units move in straight lines between places."),
+    "map_zoom": N_(
+        "Zoom with the mouse wheel or + and −, drag to move. A marker with a number holds that many units at one"
+        " place: point at it (or tap it) for their names. Units move from place to place along their routes."
+    ),
+    "whole_map": N_("Whole map"),
     "timeline": N_("Event timeline"),
     "aar": N_("After-action review"),
     "went_well": N_("What went well"),
@@ -208,6 +212,8 @@ def _context(page: Page, replayed: Replayed, play: Play | None) -> dict[str, Any
         "end": scenario.scenario.duration,
         "replay_json": _replay_json(scenario, replayed, page.names, page.lang),
         "replay_js": (resources.files("sim.present") / "templates" / "replay.js").read_text(encoding="utf-8"),
+        "map_js": (resources.files("sim.present") / "templates" / "mapview.js").read_text(encoding="utf-8"),
+        "units": tracks.unit_marks(scenario, page.names),
         "replication_charts": _replication_charts(scenario, replayed, page.names, page.lang),
         "timeline": _timeline(
             scenario, replayed, page.folder, page.names, page.lang, told=play is None or play.finished
@@ -309,9 +315,21 @@ def _distribution(page: Page, m: str) -> str:
             rate=kind == "rate",
             count=kind == "count",
             share=kind == "share",
+            thresholds=_thresholds(page.scenario, m, page.names),
         ),
         page.lang.num,
     )
+
+
+def _thresholds(scenario: Scenario, metric: str, names: Labels) -> list[tuple[float, str]]:
+    """The objectives' bounds on ``metric``, with the objectives' names, for its distribution."""
+    out = []
+    for o in scenario.objectives:
+        if isinstance(o, MetricObjective) and o.metric == metric:
+            out += [(float(b), names.objective(o.id)) for b in (o.at_most, o.at_least) if b is not None]
+        elif isinstance(o, SecureObjective) and o.within is not None and metric == f"time_to_secure_h.{o.place}":
+            out.append((o.within / 60.0, names.objective(o.id)))  # within: minutes after H-hour; the metric: h
+    return out
 
 
 def _render(context: dict[str, Any]) -> str:
@@ -493,7 +511,7 @@ def _replay_json(scenario: Scenario, r: Replayed, names: Labels, lang: Language)
         "units": [
             {
                 "id": u.id,
-                "name": names.unit(u.id),
+                "label": names.unit(u.id),
                 "side_index": sides.index(u.side) % 3,
                 "frames": [[round(t, 2), a, b] for t, a, b in frames[u.id]],
                 "lost_at": lost.get(u.id),
@@ -623,13 +641,15 @@ def _difference(
 ) -> dict[str, str]:
     """A row of the paired comparison: a point's difference from its baseline, with its interval and verdict."""
     scale = 100.0 if d.in_points else 1.0
-    unit = " " + lang._("pp") if d.in_points else ""  # percentage points
+    spec = folder.specs.get(d.metric)
+    measure = names.measure(spec.unit) if spec is not None and spec.unit and not d.in_points else ""
+    unit = " " + lang._("pp") if d.in_points else f" {measure}" if measure else ""  # percentage points
     return {
         "metric": names.metric(d.metric, folder.specs.get(d.metric)),
         "point": by_label.get(d.point, d.point),
         "baseline": by_label.get(d.baseline, d.baseline),
         "mean": "–" if math.isnan(d.mean) else lang.num.local(f"{d.mean * scale:+.3g}") + unit,
-        "ci": "–" if math.isnan(d.low) else lang.num.local(f"{d.low * scale:+.3g} – {d.high * scale:+.3g}"),
+        "ci": "–" if math.isnan(d.low) else lang.num.local(f"{d.low * scale:+.3g} – {d.high * scale:+.3g}") + unit,
         "verdict": lang._(VERDICTS.get(d.verdict, d.verdict)),
     }
 

@@ -3,12 +3,15 @@ replay), what it was doing (for the Gantt chart), casualty flow, and the sampled
 
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sim.config.schema import Scenario
+from sim.engine.geo import Map, Speeds
+from sim.present import coast, symbols
 from sim.present.i18n import N_
 from sim.present.labels import Labels
 
@@ -21,12 +24,13 @@ def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[s
     A unit aboard a transport moves with it: its keyframes are the transport's while aboard.
     """
     own: dict[str, list[tuple[float, str, str]]] = {u.id: [(0.0, u.at, u.at)] for u in scenario.units}
+    legs = _Legs(scenario)
     aboard: dict[str, list[tuple[float, float, str]]] = {}  # unit -> (embarked, disembarked, transport)
     boarded: dict[str, tuple[float, str]] = {}
     for e in events:
         kind = e["kind"]
         if kind == "depart":
-            own[e["unit"]].append((e["t"], e["origin"], e["to"]))
+            own[e["unit"]].extend(legs.frames(e))
         elif kind == "arrive":
             own[e["unit"]].append((e["t"], e["at"], e["at"]))
         elif kind == "embark":
@@ -49,6 +53,28 @@ def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[s
         merged.sort(key=lambda f: f[0])
         out[uid] = merged
     return out
+
+
+class _Legs:
+    """A journey's keyframes stop by stop: the places its fastest path passes through (the engine's own path
+    for the unit's speeds), each reached at its share of the time; a journey whose time is not that path's
+    (a closure made it go round) is drawn straight."""
+
+    def __init__(self, scenario: Scenario):
+        self.map = Map(scenario.map)
+        self.speeds = {u.id: Speeds(scenario.unit_types[u.type].speed_kmh) for u in scenario.units}
+
+    def frames(self, e: Mapping[str, Any]) -> list[tuple[float, str, str]]:
+        t, origin, to = e["t"], e["origin"], e["to"]
+        path = self.map.path(origin, to, self.speeds[e["unit"]]) if e["unit"] in self.speeds else None
+        eta = e.get("eta_min")
+        if path is None or len(path.places) < 3 or eta is None or not math.isclose(path.minutes, eta, rel_tol=1e-9):
+            return [(t, origin, to)]
+        out, done = [], 0.0
+        for (a, b), (_, cost) in zip(itertools.pairwise(path.places), path.legs, strict=True):
+            out.append((t + done, a, b))
+            done += cost
+        return out
 
 
 def activity(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[float, float, str]]]:
@@ -157,10 +183,10 @@ def projection(scenario: Scenario, width: float, height: float, margin: float = 
     return {pid: xy(p.lat, p.lon) for pid, p in scenario.map.places.items()}
 
 
-def projector(
-    scenario: Scenario, width: float, height: float, margin: float = 40.0
-) -> Callable[[float, float], tuple[float, float]]:
-    """(lat, lon) -> (x, y) on the picture ``projection`` draws the places on (for a unit part-way along)."""
+def _frame(
+    scenario: Scenario, width: float, height: float, margin: float
+) -> tuple[float, float, float, float, float, float]:
+    """(k, scale, x0, y0, lat0, lon0) of the picture: lon scaled by k = cos(mean latitude), pixels per degree."""
     places = scenario.map.places
     lats = [p.lat for p in places.values()]
     lons = [p.lon for p in places.values()]
@@ -168,9 +194,14 @@ def projector(
     span_x = max((max(lons) - min(lons)) * k, 1e-6)
     span_y = max(max(lats) - min(lats), 1e-6)
     scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
-    x0 = (width - span_x * scale) / 2
-    y0 = (height - span_y * scale) / 2
-    lat0, lon0 = min(lats), min(lons)
+    return k, scale, (width - span_x * scale) / 2, (height - span_y * scale) / 2, min(lats), min(lons)
+
+
+def projector(
+    scenario: Scenario, width: float, height: float, margin: float = 40.0
+) -> Callable[[float, float], tuple[float, float]]:
+    """(lat, lon) -> (x, y) on the picture ``projection`` draws the places on (for a unit part-way along)."""
+    k, scale, x0, y0, lat0, lon0 = _frame(scenario, width, height, margin)
 
     def xy(lat: float, lon: float) -> tuple[float, float]:
         return round(x0 + (lon - lon0) * k * scale, 1), round(height - y0 - (lat - lat0) * scale, 1)
@@ -178,22 +209,88 @@ def projector(
     return xy
 
 
+KM_PER_DEGREE = 111.32  # along a meridian
+RANK = {"objective": 0, "port": 1, "airfield": 1, "hospital": 2, "training_area": 2}  # whose label wins a clash
+
+
+def main_view(points: Sequence[tuple[float, float]], width: float, height: float) -> list[float] | None:
+    """The part of the picture where the action is: the points within three times the median distance of
+    the median point (a far-off home port would shrink everything else to a corner), padded, in the
+    picture's proportions; None when that is most of the picture anyway."""
+    if len(points) < 3:
+        return None
+
+    def mid(a: Sequence[float]) -> float:
+        return sorted(a)[len(a) // 2]
+
+    cx, cy = mid([p[0] for p in points]), mid([p[1] for p in points])
+    d = [math.hypot(x - cx, y - cy) for x, y in points]
+    near = [p for p, di in zip(points, d, strict=True) if di <= 3 * max(mid(d), 1.0)]
+    xs, ys = [p[0] for p in near], [p[1] for p in near]
+    w = max((max(xs) - min(xs)) * 1.4, (max(ys) - min(ys)) * 1.4 * width / height, width / 40)
+    if w >= 0.8 * width:
+        return None
+    h = w * height / width
+    x, y = (min(xs) + max(xs)) / 2 - w / 2, (min(ys) + max(ys)) / 2 - h / 2
+    return [round(x, 1), round(y, 1), round(w, 1), round(h, 1)]
+
+
 def layout(scenario: Scenario, names: Labels, width: float, height: float) -> dict[str, Any]:
-    """The static map: routes as lines and places as labelled points on a width × height picture (the
-    report's map and the classroom's projector draw the same one)."""
+    """The static map: land and sea (Natural Earth), routes as lines and places as labelled points on a
+    width × height picture, the view that fits the action (``view``: x, y, w, h; None: the whole picture),
+    and the kilometres per picture unit for the scale bar (the report's map and the classroom's screens
+    draw the same one)."""
     place_name = names.place
     xy = projection(scenario, width, height)
+    k, scale, x0, y0, lat0, lon0 = _frame(scenario, width, height, 40.0)
+    west, east = lon0 - x0 / (k * scale), lon0 + (width - x0) / (k * scale)
+    south, north = lat0 - y0 / scale, lat0 + (height - y0) / scale
+    pad_x, pad_y = east - west, north - south  # room to pan
+    box = (west - pad_x, max(-90.0, south - pad_y), east + pad_x, min(90.0, north + pad_y))
+    land = coast.path(box, projector(scenario, width, height), core=(west, south, east, north))
     routes = []
     for r in scenario.map.routes:
         (x1, y1), (x2, y2) = xy[r.from_], xy[r.to]
         title = names._("{origin} – {to}: {km} km ({mode})").format(
             origin=place_name(r.from_), to=place_name(r.to), km=f"{r.distance_km:g}", mode=names._(MODE[r.mode])
         )
-        routes.append({"mode": r.mode, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "title": title})
-    places: list[dict[str, Any]] = []
-    taken: list[tuple[float, float]] = []
-    for pid, (x, y) in xy.items():  # places close together: labels one below the other
-        near = sum(1 for tx, ty in taken if abs(tx - x) < 60 and abs(ty - y) < 14)
-        taken.append((x, y))
-        places.append({"id": pid, "x": x, "y": y, "dy": 14 + 12 * near, "name": place_name(pid)})
-    return {"width": width, "height": height, "routes": routes, "places": places}
+        routes.append({"mode": r.mode, "d": f"M{x1},{y1}L{x2},{y2}", "title": title})
+    places = [
+        {
+            "id": pid,
+            "x": x,
+            "y": y,
+            "dx": 7,
+            "dy": 4,
+            "anchor": "start",
+            "rank": RANK.get(scenario.map.places[pid].kind, 3),
+            "name": place_name(pid),
+        }
+        for pid, (x, y) in xy.items()
+    ]
+    places.sort(key=lambda p: (p["rank"], p["id"]))  # the first drawn wins a clash of labels
+    view = main_view(list(xy.values()), width, height)
+    return {
+        "width": width,
+        "height": height,
+        "land": [land] if land else [],
+        "routes": routes,
+        "places": places,
+        "view": view,
+        "km": round(KM_PER_DEGREE / scale, 5),
+        "attribution": names._("Coastline: {source}").format(source=coast.ATTRIBUTION),
+    }
+
+
+def unit_marks(scenario: Scenario, names: Labels) -> list[dict[str, Any]]:
+    """The units' markers on a map: side (for the colour), military symbol (sim.present.symbols), display name,
+    and name with id for the tooltip."""
+    sides = list(scenario.sides)
+    out = []
+    for u in scenario.units:
+        side = sides.index(u.side) % 3 if u.side in sides else 0
+        drawn = symbols.symbol(u.type, scenario.unit_types[u.type].speed_kmh, side)
+        out.append(
+            {"id": u.id, "side_index": side, "name": names.text(u.name) or u.id, "label": names.unit(u.id), **drawn}
+        )
+    return out

@@ -59,11 +59,13 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
         Route("/join", site.join),
         Route("/vote", site.vote_page),
         Route("/projector", site.projector),
+        Route("/facilitator", site.projector),  # the facilitator's controls and private material: not projected
         Route("/api/control/{action}", site.control, methods=["POST"]),
         Route("/api/vote", site.cast, methods=["POST"]),
         Route("/api/state", site.state),
         WebSocketRoute("/ws/projector", site.projector_socket),
         WebSocketRoute("/ws/vote", site.voter_socket),
+        Route("/static/map.js", site.map_script),  # the map the report draws too (sim.present)
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
@@ -77,7 +79,9 @@ class _Site:
     def __init__(self, room: Room, lang: str) -> None:
         self.room = room
         self.lang = lang
-        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        # the map's markup is the report's too (sim/present/templates/_map.html)
+        maps = resources.files("sim.present") / "templates"
+        self.templates = Jinja2Templates(directory=[str(HERE / "templates"), str(maps)])
 
     def language(self, request: Request) -> str:
         asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
@@ -111,10 +115,15 @@ class _Site:
             response.set_cookie(VOTER_COOKIE, await room.admit(), httponly=True, samesite="strict")
         return response
 
+    async def map_script(self, request: Request) -> Response:
+        text = (resources.files("sim.present") / "templates" / "mapview.js").read_text(encoding="utf-8")
+        return Response(text, media_type="text/javascript")
+
     async def vote_page(self, request: Request) -> Response:
         if self.room.keys.voter(request.cookies.get(VOTER_COOKIE)) is None:
             return RedirectResponse("/join", status_code=303)
-        return self.page(request, "vote.html")
+        code = self.language(request)
+        return self.page(request, "vote.html", map=self.room.map_in(code), units=self.room.marks_in(code))
 
     def facilitator(self, conn: HTTPConnection) -> bool:
         """The facilitator's cookie (the projector page) or header (a script)."""
@@ -128,18 +137,19 @@ class _Site:
             if not room.keys.facilitator(token):
                 return self.page(request, "forbidden.html", status=403)
             rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
-            response = RedirectResponse("/projector" + (f"?{rest}" if rest else ""), status_code=303)
+            response = RedirectResponse(request.url.path + (f"?{rest}" if rest else ""), status_code=303)
             response.set_cookie(FACILITATOR_COOKIE, token, httponly=True, samesite="strict")
             return response
         if not self.facilitator(request):
             return self.page(request, "forbidden.html", status=403)
         return self.page(
             request,
-            "projector.html",
+            "facilitator.html" if request.url.path == "/facilitator" else "projector.html",
             code=room.keys.code,
-            map=room.map,
-            units=room.units(),
+            map=room.map_in(self.language(request)),
+            units=room.marks_in(self.language(request)),
             join_url=self.join_url(request),
+            msel=room.msel(),
         )
 
     def join_url(self, request: Request) -> str:

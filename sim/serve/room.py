@@ -30,9 +30,11 @@ from sim.errors import ExsimError
 from sim.play.batch import Batch, land
 from sim.play.folder import with_choices
 from sim.play.session import DecisionPause, InjectPause, PlaySession, UnitPosition
-from sim.present import tracks
+from sim.present import i18n, tracks
 from sim.present.labels import Labels
+from sim.present.msel import rows
 from sim.present.placement import placement_lines
+from sim.present.report import vote_result
 from sim.present.story import Line
 from sim.serve import MAX_SPEED
 from sim.serve.auth import Keys
@@ -75,6 +77,11 @@ class Room:
         self.running = False  # the facilitator starts the run when the class is ready
         self.vote: Vote | None = None
         self.result: str | None = None  # the last vote's result in words, for the phones waiting for the next
+        self.closed: Vote | None = None  # the last vote closed, whose ballots the phones are shown
+        self.told: dict[str, Any] | None = None  # the last closed vote's result, for the phones until the next
+        self.shown: dict[str, Any] | None = None  # the same, held on the projector until "continue"
+        self.last_inject: dict[str, str] | None = None  # the latest inject's message, for the phones
+        self.reveal = False  # the projector shows an open vote's count per option
         self.story: list[dict[str, str]] = []
         self.version = 0
         self.changed = asyncio.Condition()
@@ -87,6 +94,7 @@ class Room:
         self._batch_guard = threading.Lock()
         self.xy = tracks.projector(scenario, MAP_W, MAP_H)
         self.map = tracks.layout(scenario, names, MAP_W, MAP_H)
+        self.maps: dict[str, dict[str, Any]] = {names.lang.code: self.map}  # by language, as pages ask
         self.sides = list(scenario.sides)
         self._guard = threading.Lock()  # the session is touched by one thread at a time
         self._snap = self._snapshot()
@@ -106,6 +114,9 @@ class Room:
         try:
             lines = await asyncio.to_thread(self._locked, call, *args, **kwargs)
             self.story += [{"clock": self.names.clock(ln.t), "topic": ln.topic, "text": ln.text} for ln in lines]
+            pending = self.pending
+            if isinstance(pending, InjectPause):
+                self.last_inject = {"clock": self.names.clock(pending.t), "message": pending.message}
         finally:
             await self._changed()
 
@@ -120,6 +131,32 @@ class Room:
             "units": [self._unit(p) for p in s.positions()],
             "overrides": [dataclasses.asdict(o) for o in s.possible_overrides()],
         }
+
+    def map_in(self, code: str) -> dict[str, Any]:
+        """The static map and the units' markers with their names in the language ``code``."""
+        if code not in self.maps:
+            self.maps[code] = tracks.layout(self.scenario, Labels(self.scenario, i18n.language(code)), MAP_W, MAP_H)
+        return self.maps[code]
+
+    def marks_in(self, code: str) -> list[dict[str, Any]]:
+        return tracks.unit_marks(self.scenario, Labels(self.scenario, i18n.language(code)))
+
+    def msel(self) -> list[dict[str, Any]]:
+        """The facilitator's private schedule: injects and decision points in time order (those on a trigger
+        alone last), each with what it says, the objectives it tests and the controller's note."""
+        return [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "when": r.when,
+                "t": r.at,
+                "text": r.text,
+                "tests": list(r.tests),
+                "note": r.note,
+                "expected": r.expected,
+            }
+            for r in rows(self.scenario, self.names)
+        ]
 
     def units(self) -> list[dict[str, Any]]:
         """The units as the map last drew them."""
@@ -152,7 +189,7 @@ class Room:
                 await asyncio.sleep(self.tick_s)
                 now = time.monotonic()
                 elapsed, last = min(now - last, MAX_TICK_S), now
-                if self.running and self.pending is None:
+                if self.running and self.pending is None and self.shown is None:  # a result on screen holds it
                     await self._advance(self.speed * elapsed / 60.0)
         except ExsimError as e:
             self.running, self.error = False, str(e)
@@ -258,7 +295,18 @@ class Room:
             raise ValueError("a step is above 0 and at most 1440 simulated minutes")
         if self.pending is not None or self.finished:
             raise RoomError("the run is held by a pause (or has ended): answer it first")
+        self.shown = None  # a step goes on from the result on screen
         await self._advance(minutes)
+
+    async def _reveal(self, body: dict[str, Any]) -> None:
+        """Show (or hide) the open vote's count per option on the projector."""
+        self.reveal = bool(body.get("show", True))
+
+    async def _continue(self, body: dict[str, Any]) -> None:
+        """Take the vote's result off the screen and let the run go on."""
+        if self.shown is None:
+            raise RoomError("no vote's result is on screen")
+        self.shown = None
 
     async def _acknowledge(self, body: dict[str, Any]) -> None:
         if not isinstance(self.pending, InjectPause):
@@ -276,7 +324,8 @@ class Room:
         if self.vote is not None and self.vote.point == point.id and self.vote.open:
             raise RoomError(f"the vote on {point.id} is already open")
         self.vote = Vote(point.id, tuple(name for name, _ in point.options), point.default)
-        self.result = None
+        self.result = self.shown = self.told = self.closed = None
+        self.reveal = False  # the count per option is shown to the class only when the facilitator says so
 
     async def _close_vote(self, body: dict[str, Any]) -> None:
         point = self._decision()
@@ -285,6 +334,8 @@ class Room:
             raise RoomError(f"no vote on {point.id} is open")
         option = vote.close()
         self.result, undecided = vote.result(self.names.lang)
+        self.closed = vote
+        self.shown = self.told = _shown(point, vote, option, self.result)
         # a tie (or no ballot) is told after the decision's line: its count alone does not say why
         await self._choose_now(option, "vote", vote.counts(), said=self.result if undecided else None)
 
@@ -297,7 +348,7 @@ class Room:
         vote = self.vote if self.vote is not None and self.vote.point == point.id and self.vote.open else None
         if vote is not None:
             vote.close()
-            self.result = None  # not the vote's: the facilitator's, which the story tells
+            self.result = self.told = self.closed = None  # not the vote's: the facilitator's, which the story tells
         await self._choose_now(str(option), "facilitator", vote.counts() if vote else None)
 
     async def _choose_now(self, option: str, by: str, votes: dict[str, int] | None, said: str | None = None) -> None:
@@ -344,6 +395,9 @@ class Room:
             "pending": _pending(snap["pending"]),
             "vote": self._vote(counts=True),
             "result": self.result,
+            "shown": self.shown,
+            "reveal": self.reveal,
+            "inject": self.last_inject,
             "participants": len(self.keys.voters),
             "saved": str(self.saved) if self.saved else None,
             "error": self.error,
@@ -356,10 +410,39 @@ class Room:
         return text
 
     def voter_state(self, voter: str) -> dict[str, Any]:
+        """What a phone shows: the situation (forces and objectives), the latest inject, the open vote, the
+        last vote's result with the participant's own ballot, and at the end where the run landed."""
         vote = self._vote(counts=False)
         if vote is not None and self.vote is not None:
             vote["mine"] = self.vote.ballots.get(voter)
-        return {"clock": self._snap["clock"], "finished": self.finished, "vote": vote, "result": self.result}
+        closed = self.closed
+        shown = None
+        if closed is not None and vote is None and self.told is not None:
+            shown = {**self.told, "mine": closed.ballots.get(voter)}
+        status = self._snap["status"]
+        return {
+            "clock": self._snap["clock"],
+            "finished": self.finished,
+            "vote": vote,
+            "result": self.result,
+            "shown": shown,
+            "inject": self.last_inject,
+            "forces": self._sides(status["forces"]),
+            "objectives": status["objectives"],
+            "units": self._snap["units"],
+            "placing": list(self.placing) if self.placing else None,
+            "landed": self.landed if self.finished else None,
+            "unplaced": self.unplaced,
+        }
+
+    def _sides(self, forces: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The forces summed per side (a phone's one line of the situation)."""
+        out: dict[str, dict[str, Any]] = {}
+        for f in forces:
+            side = out.setdefault(f["side"], {"label": self.names.side(f["side"]), "strength": 0.0, "initial": 0.0})
+            side["strength"] += f["strength"] or 0.0
+            side["initial"] += f["initial"] or 0.0
+        return list(out.values())
 
     def _vote(self, counts: bool) -> dict[str, Any] | None:
         pending, vote = self.pending, self.vote
@@ -408,6 +491,23 @@ def _number(body: dict[str, Any], key: str) -> float:
     return float(value)
 
 
+def _shown(point: DecisionPause, vote: Vote, winner: str, said: str) -> dict[str, Any]:
+    """A closed vote's result as the screens show it: the question, each option's count and the winner, and
+    the sentence that says how a tie (or no ballot) was broken."""
+    labels = dict(point.options)
+    return {
+        "point": vote.point,
+        "question": point.title,
+        "winner": winner,
+        "options": [{"name": n, "label": labels.get(n, n), "count": c} for n, c in vote.counts().items()],
+        "text": said,
+        # the same sentence in each language a page may ask for (the story is in the room's language)
+        "texts": {
+            code: vote_result(vote.counts(), winner, vote.default, i18n.language(code))[0] for code in i18n.LANGUAGES
+        },
+    }
+
+
 def _pending(p: object) -> dict[str, Any] | None:
     if isinstance(p, InjectPause):
         return {"kind": "inject", "id": p.id, "message": p.message}
@@ -432,4 +532,6 @@ ACTIONS: dict[str, Callable[[Room, dict[str, Any]], Any]] = {
     "close_vote": Room._close_vote,
     "choose": Room._choose,
     "override": Room._override,
+    "continue": Room._continue,
+    "reveal": Room._reveal,
 }

@@ -243,5 +243,81 @@ def test_the_clock_leads_the_header_on_a_narrow_terminal():
     console = Console(width=80, height=30, record=True, color_system=None)
     console.print(screen(session, [], 600, True, session.language, None, 30, 80), height=30)
     shown = console.export_text().splitlines()[0]  # the screen's first line: the header
-    assert shown.startswith(f"{session.clock()}   speed ×600   paused   Birlestik-2024 (five nations")
+    # held by the inject at H+1: the header says so (not "running", not merely "paused")
+    assert shown.startswith(f"{session.clock()}   speed ×600   waiting for the inject   Birlestik-2024 (five")
     assert shown.endswith("…") and len(shown) == 80  # the name cut, not the clock
+
+
+def _at_the_first_decision(lang: str) -> tuple[PlaySession, list]:
+    scenario = load_scenario("birlestik_2024").scenario
+    session = PlaySession(scenario, 2024, lang=lang)
+    lines: list = []
+    while session.pending is None or session.pending.kind != "decision":
+        lines += session.advance(30)
+        if session.pending is not None and session.pending.kind == "inject":
+            lines += session.acknowledge()
+    return session, lines
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_at_80_by_24_the_whole_prompt_shows_the_default_marked_and_the_status_in_turn(lang):
+    from rich.console import Console
+
+    from sim.play.view import screen
+
+    session, lines = _at_the_first_decision(lang)
+    _ = session.language._
+    seen = []
+    for turn in range(4):
+        console = Console(width=80, height=24, record=True, color_system=None)
+        console.print(screen(session, lines, 600, True, session.language, None, 24, 80, turn=turn), height=24)
+        text = console.export_text()
+        assert len(text.splitlines()) <= 24
+        flat = " ".join(text.replace("│", " ").split())
+        assert _("press 1-{n} to choose; o: facilitator's override").format(n=2) in flat  # the prompt's last line
+        for name, _about in session.pending.options:
+            assert f") {name}:" in flat
+        assert "* 2) island:" in flat and f"({_('default')})" in flat  # the default (the island) marked
+        assert "1) ridge:" in flat and "* 1)" not in flat
+        assert _("waiting for a decision") in text.splitlines()[0]  # the clock's state: held, not "running"
+        seen.append(text.splitlines()[8])  # the status panel's title line
+    titles = [_("Objectives"), _("Forces"), _("Chain of care"), _("Stocks")]
+    for title, line in zip(titles, seen, strict=True):  # the status shows its sections in turn
+        assert title in line, (title, line)
+
+
+def test_the_header_says_the_clock_is_stopped_while_the_overrides_menu_is_open():
+    from sim.play.view import header
+
+    scenario = load_scenario("birlestik_2024").scenario
+    session = PlaySession(scenario, 2024)
+    session.advance(10)
+    assert "running" in header(session, 600, True, session.language).plain
+    assert "paused" in header(session, 600, True, session.language, menu=True).plain
+
+
+def test_exsim_play_in_a_russian_80_by_24_terminal_shows_the_whole_prompt(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    env = {**os.environ, "EXSIM_LANG": "ru", "PYTHONPATH": str(REPO)}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "sim.cli", "play", "birlestik_2024", "--speed", "100000", "--out", str(tmp_path / "p"), "--batch", "0"],
+        cwd=str(tmp_path),
+        env=env,
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=60,
+    )
+    try:
+        for _ in range(2):  # the two injects at H+1
+            child.expect("нажмите Enter, чтобы продолжить")
+            child.send("\r")
+        child.expect("ждёт решения")  # the header: held by the decision
+        child.expect(r"\* 2\) island:")  # the default marked ...
+        child.expect(r"\(по умолчанию\)")  # ... and said
+        child.expect("нажмите 1-2, чтобы выбрать; o: решение руководителя")  # the prompt's last line, whole
+        child.send("q")
+        child.expect("игра сохранена в")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()

@@ -220,7 +220,8 @@ def test_sockets_refuse_who_has_neither_token_nor_code(client, room, participant
     phone = participants()
     with phone.websocket_connect("/ws/vote") as ws:  # a participant's own socket: the voter's view only
         state = ws.receive_json()["state"]
-        assert state["vote"] is None and "units" not in state and "status" not in state
+        # the voter's view: what the class sees on the projector, never the facilitator's material
+        assert state["vote"] is None and not {"overrides", "status", "speed", "reveal"} & set(state)
         ws.send_text("pause")  # the socket takes no orders
         assert "refused" in ws.receive_json()
     with pytest.raises(WebSocketDisconnect), phone.websocket_connect("/ws/projector") as ws:
@@ -475,10 +476,13 @@ def test_pages_load_nothing_from_the_internet(client, room, participants):
         phone.get("/vote").text,
     ]
     styles = [client.get("/static/style.css").text]
-    scripts = [client.get(f"/static/{name}").text for name in ("live.js", "projector.js", "vote.js")]
+    pages.append(client.get("/facilitator").text)
+    names = ("live.js", "projector.js", "facilitator.js", "map.js", "vote.js")
+    scripts = [client.get(f"/static/{name}").text for name in names]
+    assert all(scripts)
     refs = [a or b for text in pages + styles for a, b in ASSET.findall(text)]
     assert refs and all(not re.match(r"(?i)([a-z]+:)?//", r) for r in refs), refs
-    assert all(r.startswith(("/static/", "?", "/join")) for r in refs), refs
+    assert all(r.startswith(("/static/", "?", "/join", "/projector")) for r in refs), refs
     # scripts: the one absolute URL they may hold is the SVG namespace, a name rather than a request
     for text in scripts:
         assert set(re.findall(r"https?://[^\s\"']+", text)) <= {"http://www.w3.org/2000/svg"}
@@ -493,11 +497,11 @@ def test_pages_speak_russian_when_asked_and_remember_it(client, room):
     assert "Присоединиться" in client.get("/join").text  # the cookie keeps the choice
     assert "Join the class" in client.get("/join?lang=en").text
     ru = client.get(f"/projector?token={room.keys.token}&lang=ru").text
-    assert "Карта" in ru and "Map<" not in ru
+    assert "Участников" in ru and "Participants" not in ru
     said = json.loads(re.search(r'<script type="application/json" id="texts">(.*?)</script>', ru, re.S).group(1))
     assert (said["held_decision"], said["held_inject"]) == ("ждёт решения", "остановлено на вводной")  # while held
     assert (said["measure"]["L"], said["measure"]["t"]) == ("л", "т")  # stocks as the story writes them
-    script = client.get("/static/projector.js").text
+    script = client.get("/static/facilitator.js").text  # the stocks: on the facilitator's view
     assert 'number(s.level) + " " + (T.measure[s.unit] || s.unit)' in script  # the page shows those words
 
 

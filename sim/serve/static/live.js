@@ -36,3 +36,23 @@ function el(tag, attrs, text) {
   if (text !== undefined) e.textContent = text;
   return e;
 }
+
+// A number as the page's language writes it (one place, so that the formatting can change in one place).
+function number(x) { return Math.round(x).toLocaleString(document.documentElement.lang); }
+
+// A vote's options as rows: the option, its label, its count (when shown) and the winner marked.
+function optionRows(body, options, counts, winner, deflt) {
+  body.replaceChildren();
+  options.forEach(function (o) {
+    const row = el("tr", {"data-option": o.name, "class": o.name === winner ? "winner" : ""});
+    const label = el("td", {"class": "label"}, " " + (o.label === o.name ? "" : o.label) +
+      (o.name === deflt ? " (" + T["default"] + ")" : ""));
+    label.prepend(el("strong", {}, o.name));
+    label.setAttribute("title", o.label);
+    row.append(label, el("td", {"class": "count"}, counts && o.count !== undefined ? number(o.count) : ""));
+    body.appendChild(row);
+  });
+}
+
+// A vote's result in the page's language (the server writes it in each).
+function said(shown) { return (shown.texts || {})[document.documentElement.lang] || shown.text; }
