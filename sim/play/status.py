@@ -108,7 +108,7 @@ def status(world: World, names: Labels, now: float, finished: bool, final: dict[
         acc[3] += u.wounded
     order = list(world.scenario.sides)
     rows = [
-        Force(side, nation, f"{names.side(side)} {nation}" if nation else names.side(side), *values)
+        Force(side, nation, f"{names.side(side)} ({nation})" if nation else names.side(side), *values)
         for (side, nation), values in sorted(forces.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1] or ""))
     ]
     stocks = []

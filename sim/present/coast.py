@@ -12,7 +12,7 @@ from typing import Any
 
 Box = tuple[float, float, float, float]  # lon0, lat0, lon1, lat1
 LAYERS = ("caspian", "world")  # the finest first: the first whose box holds the picture's area is drawn
-ATTRIBUTION = "Natural Earth (public domain)"
+ATTRIBUTION = "Natural Earth"  # public domain (the attribution says so in the reader's language)
 
 
 @functools.cache

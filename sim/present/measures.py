@@ -11,6 +11,7 @@ MEASURE = {
     "min": N_("min"),
     "L": N_("L"),
     "t": N_("t"),
+    "km": N_("km"),
 }  # and the counted ones, below
 
 

@@ -85,7 +85,7 @@ WRAP = 24  # characters per line of a tick label or legend entry
 
 def short(label: str, width: int = WRAP, lines: int = 2) -> str:
     """A long label wrapped on at most ``lines`` lines of ``width``, the rest cut with an ellipsis."""
-    wrapped = textwrap.wrap(label, width) or [label]
+    wrapped = textwrap.wrap(label, width, break_on_hyphens=False, break_long_words=False) or [label]  # ids whole
     if len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"

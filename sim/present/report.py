@@ -508,6 +508,7 @@ def _replay_json(scenario: Scenario, r: Replayed, names: Labels, lang: Language)
         "start": None if start is None else start.isoformat(),
         "start_minute_of_day": 0 if start is None else start.hour * 60 + start.minute,
         "labels": {k: lang._(TEXT[k]) for k in ("play", "pause")},
+        "clock": {"day": lang._("D+{day} {time}"), "hour": lang._("H+{h}:{m:02d}")},  # as Labels.clock writes it
         "units": [
             {
                 "id": u.id,

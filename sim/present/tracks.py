@@ -278,7 +278,8 @@ def layout(scenario: Scenario, names: Labels, width: float, height: float) -> di
         "places": places,
         "view": view,
         "km": round(KM_PER_DEGREE / scale, 5),
-        "attribution": names._("Coastline: {source}").format(source=coast.ATTRIBUTION),
+        "km_word": names.measure("km"),
+        "attribution": names._("Coastline: {source} (public domain)").format(source=coast.ATTRIBUTION),
     }
 
 

@@ -22,6 +22,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -333,9 +334,9 @@ class Room:
         if vote is None or vote.point != point.id or not vote.open:
             raise RoomError(f"no vote on {point.id} is open")
         option = vote.close()
-        self.result, undecided = vote.result(self.names.lang)
+        self.result, undecided = vote.result(self.names.lang, partial(self.names.option, point.id))
         self.closed = vote
-        self.shown = self.told = _shown(point, vote, option, self.result)
+        self.shown = self.told = _shown(point, vote, option, self.result, self.names)
         # a tie (or no ballot) is told after the decision's line: its count alone does not say why
         await self._choose_now(option, "vote", vote.counts(), said=self.result if undecided else None)
 
@@ -491,7 +492,7 @@ def _number(body: dict[str, Any], key: str) -> float:
     return float(value)
 
 
-def _shown(point: DecisionPause, vote: Vote, winner: str, said: str) -> dict[str, Any]:
+def _shown(point: DecisionPause, vote: Vote, winner: str, said: str, names: Labels) -> dict[str, Any]:
     """A closed vote's result as the screens show it: the question, each option's count and the winner, and
     the sentence that says how a tie (or no ballot) was broken."""
     labels = dict(point.options)
@@ -499,12 +500,13 @@ def _shown(point: DecisionPause, vote: Vote, winner: str, said: str) -> dict[str
         "point": vote.point,
         "question": point.title,
         "winner": winner,
-        "options": [{"name": n, "label": labels.get(n, n), "count": c} for n, c in vote.counts().items()],
+        "options": [
+            {"name": n, "label": labels.get(n, n), "short": names.option(vote.point, n), "count": c}
+            for n, c in vote.counts().items()
+        ],
         "text": said,
         # the same sentence in each language a page may ask for (the story is in the room's language)
-        "texts": {
-            code: vote_result(vote.counts(), winner, vote.default, i18n.language(code))[0] for code in i18n.LANGUAGES
-        },
+        "texts": {code: _said(vote, winner, names.s, code) for code in i18n.LANGUAGES},
     }
 
 
@@ -535,3 +537,9 @@ ACTIONS: dict[str, Callable[[Room, dict[str, Any]], Any]] = {
     "continue": Room._continue,
     "reveal": Room._reveal,
 }
+
+
+def _said(vote: Vote, winner: str, scenario: Scenario, code: str) -> str:
+    """A closed vote's result in language ``code``, the options by their names in it."""
+    names = Labels(scenario, i18n.language(code))
+    return vote_result(vote.counts(), winner, vote.default, names.lang, partial(names.option, vote.point))[0]

@@ -3,6 +3,7 @@ when the facilitator closes it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sim.errors import ExsimError
@@ -52,7 +53,8 @@ class Vote:
         self.open = False
         return self.winner()
 
-    def result(self, lang: Language) -> tuple[str, bool]:
+    def result(self, lang: Language, name: Callable[[str], str] = str) -> tuple[str, bool]:
         """The result in words, a tie saying how it was broken ("Tied 3–3: the plan's default, hold, was
-        taken."), and whether the ballots alone did not pick the option (a tie, or none cast)."""
-        return vote_result(self.counts(), self.winner(), self.default, lang)
+        taken."), and whether the ballots alone did not pick the option (a tie, or none cast); ``name``
+        gives an option's words for its id."""
+        return vote_result(self.counts(), self.winner(), self.default, lang, name)

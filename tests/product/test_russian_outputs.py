@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -24,6 +25,7 @@ ALLOWED = {
     "T1", "T2", "T3", "T4",  # NATO triage categories, as the Russian glossary keeps them (docs/glossary_ru.md)
     "n",  # the number of runs a mean is of, "(n = 3)", as statistics writes it in Russian too
     "exsim",  # the program's name, in the report's footer
+    "Natural", "Earth",  # the coastline's data set, Natural Earth, named in the map's attribution
 }  # fmt: skip
 
 _ID = r"[A-Za-z0-9_.+\-/]+"
@@ -113,3 +115,61 @@ def test_a_sweep_s_table_and_report_read_in_russian(tmp_path):
     _clean("sweep table", table.split("результаты записаны")[0])
     _say(["report", str(out), "--lang", "ru", "-o", str(tmp_path / "aar.html")])
     _clean("sweep report", _page_text(tmp_path / "aar.html"))
+
+
+def _room(text: str, server: Any) -> str:
+    """A classroom page's text less what is typed as written: the join address and code, and the language
+    switch (EN, RU: each language by its code)."""
+    text = text.replace(server.join, " ").replace(server.code, " ")
+    return re.sub(r"\b(EN|RU)\b", " ", text)
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_the_projector_and_the_vote_page_of_a_russian_class_read_in_russian(tmp_path):
+    """``exsim serve --lang ru``: the projector at a decision and after its vote, and a phone that voted, as
+    Chromium shows them. Screenshots go to EXSIM_SCREENSHOTS when it is set."""
+    pytest.importorskip("starlette")
+    import os
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.live import served
+    from tests.serve.test_serve_browser import to_the_decision
+
+    shots = Path(os.environ.get("EXSIM_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    flagship = str(REPO / "scenarios" / "birlestik_2024.yaml")
+    with (
+        served([flagship, "--lang", "ru", "--speed", "1800", "--out", str(tmp_path / "игра")], tmp_path) as server,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            facilitator.goto(server.projector.replace("/projector?", "/facilitator?"))
+            projector = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+            projector.goto(server.projector)
+            phone = browser.new_context(viewport={"width": 400, "height": 800}).new_page()
+            phone.goto(server.join)
+            phone.fill("#code", server.code)
+            phone.click("#join")
+            to_the_decision(facilitator, expect)
+            facilitator.click("#open-vote")
+            facilitator.click("#show-count")
+            expect(projector.locator("#decision-panel")).to_be_visible()
+            expect(projector.locator("#decision-question")).to_contain_text("истребители")
+            projector.screenshot(path=str(shots / "projector_ru_decision.png"))
+            _clean("projector at a decision", _room(projector.inner_text("body"), server))
+            ridge = phone.locator('button.option[data-option="ridge"]')
+            expect(ridge).to_be_enabled()
+            _clean("vote page", _room(phone.inner_text("body"), server))
+            ridge.click()
+            facilitator.click("#close-vote")
+            expect(projector.locator("#result-panel")).to_be_visible()
+            expect(phone.locator("#result")).to_contain_text("сначала")
+            _clean("projector after the vote", _room(projector.inner_text("body"), server))
+            _clean("vote page after the vote", _room(phone.inner_text("body"), server))
+            _clean("facilitator's view", _room(facilitator.inner_text("body"), server))
+        finally:
+            browser.close()

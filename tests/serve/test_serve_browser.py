@@ -229,13 +229,13 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 expect(projector.locator("#decision-panel")).to_be_hidden()
                 # the result stays on the projector and the phones until the facilitator continues
                 expect(projector.locator("#result-panel")).to_be_visible()
-                expect(projector.locator("#vote-result")).to_have_text("The class voted 3–1: ridge was taken.")
+                expect(projector.locator("#vote-result")).to_have_text("The class voted 3–1: ridge first was taken.")
                 expect(projector.locator("#result-table tr.winner")).to_have_attribute("data-option", "ridge")
                 expect(projector.locator('#result-table tr[data-option="ridge"] td.count')).to_have_text("3")
                 expect(projector.locator("#run-state")).to_have_text("the vote's result is on screen")
                 for phone, option in zip(phones, ballots, strict=True):
-                    expect(phone.locator("#result")).to_have_text("The class voted 3–1: ridge was taken.")
-                    mine = f"You voted for {option}." if option else "You did not vote."
+                    expect(phone.locator("#result")).to_have_text("The class voted 3–1: ridge first was taken.")
+                    mine = f"You voted for {option} first." if option else "You did not vote."
                     expect(phone.locator("#mine")).to_have_text(mine)
                     expect(phone.locator("#waiting")).to_be_hidden()
                 phones[0].screenshot(path=str(shots / "serve_phone_result.png"), full_page=True)

@@ -31,7 +31,7 @@ def test_a_tie_taken_by_the_default_is_told_on_the_projector_and_the_phones(clie
     phones, state = _close(client, room, participants, ["ridge", "island", "ridge", "island"])
     (choice,) = [a for a in room.session.actions if a["action"] == "choose"]
     assert choice["option"] == "island" and choice["votes"] == {"ridge": 2, "island": 2}  # the default, island
-    said = "Tied 2–2: the plan's default, island, was taken."
+    said = "Tied 2–2: the plan's default, island first, was taken."
     assert said in [line["text"] for line in room.story], room.story[-3:]
     assert state["result"] == said
     assert phones[0].get("/api/state").json()["result"] == said  # the phone's waiting page says it too
@@ -39,13 +39,13 @@ def test_a_tie_taken_by_the_default_is_told_on_the_projector_and_the_phones(clie
 
 def test_no_ballots_at_all_is_told_too(client, room, participants):
     _, state = _close(client, room, participants, [])
-    assert state["result"] == "No votes were cast: the plan's default, island, was taken."
+    assert state["result"] == "No votes were cast: the plan's default, island first, was taken."
     assert state["result"] in [line["text"] for line in room.story]
 
 
 def test_a_clear_majority_is_told_on_the_phones_and_adds_nothing_to_the_story(client, room, participants):
     phones, state = _close(client, room, participants, ["ridge", "island", "ridge"])
-    assert state["result"] == "The class voted 2–1: ridge was taken."
+    assert state["result"] == "The class voted 2–1: ridge first was taken."
     assert phones[1].get("/api/state").json()["result"] == state["result"]
     assert not [line for line in room.story if line["text"] == state["result"]]  # the decision's line has the count
 

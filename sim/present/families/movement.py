@@ -141,7 +141,7 @@ def charts(scenario: Scenario, events: Sequence[Event], names: Labels, lang: Lan
     for p, start, end in tracks.phases(scenario, events):
         rows.append((_("phase {phase}").format(phase=names.phase(p)), [(start / 60, end / 60, "phase")]))
     for uid, bars in tracks.activity(scenario, events).items():
-        rows.append((uid, [(a / 60, b / 60, s) for a, b, s in bars]))
+        rows.append((names.unit(uid), [(a / 60, b / 60, s) for a, b, s in bars]))
     legend = {k: _(v) for k, v in STATES.items()}
     return [plots.gantt(rows, _("Units and phases"), _("hours from H-hour"), legend)]
 

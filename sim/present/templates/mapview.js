@@ -10,6 +10,7 @@ function MapView(svg) {
   const home = first.length === 4 ? first : full.slice();
   let view = home.slice();
   const kmPerUnit = Number(svg.dataset.km || 0);
+  const decimal = (1.5).toLocaleString(document.documentElement.lang || "en").charAt(1);  // "." or ","
   const marks = {};
   svg.querySelectorAll("g.unit").forEach(function (g) { marks[g.dataset.unit] = g; });
   let units = [];
@@ -39,7 +40,7 @@ function MapView(svg) {
     text.setAttribute("x", (len / 2).toFixed(1));
     text.setAttribute("y", "-9");
     text.setAttribute("text-anchor", "middle");
-    text.textContent = (km >= 1 ? String(km) : km.toFixed(1)) + " km";
+    text.textContent = (km >= 1 ? String(km) : km.toFixed(1).replace(".", decimal)) + "\u00a0" + (svg.dataset.kmWord || "km");
     bar.append(line, text);
     put(bar, view[0] + 14 * s, view[1] + view[3] - 12 * s, s);
   }

@@ -20,11 +20,12 @@
   function clockText(t) {
     if (data.start === null) {
       const m = Math.round(t);
-      return "H+" + Math.floor(m / 60) + ":" + String(m % 60).padStart(2, "0");
+      return data.clock.hour.replace("{h}", Math.floor(m / 60)).replace("{m:02d}", String(m % 60).padStart(2, "0"));
     }
     const m = Math.round(t) + data.start_minute_of_day;
     const day = Math.floor(m / 1440), rest = m % 1440;
-    return "D+" + day + " " + String(Math.floor(rest / 60)).padStart(2, "0") + ":" + String(rest % 60).padStart(2, "0");
+    const time = String(Math.floor(rest / 60)).padStart(2, "0") + ":" + String(rest % 60).padStart(2, "0");
+    return data.clock.day.replace("{day}", day).replace("{time}", time);
   }
   function draw(t) {
     map.units(data.units.map(function (u) {

@@ -45,9 +45,7 @@ function optionRows(body, options, counts, winner, deflt) {
   body.replaceChildren();
   options.forEach(function (o) {
     const row = el("tr", {"data-option": o.name, "class": o.name === winner ? "winner" : ""});
-    const label = el("td", {"class": "label"}, " " + (o.label === o.name ? "" : o.label) +
-      (o.name === deflt ? " (" + T["default"] + ")" : ""));
-    label.prepend(el("strong", {}, o.name));
+    const label = el("td", {"class": "label"}, o.label + (o.name === deflt ? " (" + T["default"] + ")" : ""));
     label.setAttribute("title", o.label);
     row.append(label, el("td", {"class": "count"}, counts && o.count !== undefined ? number(o.count) : ""));
     body.appendChild(row);

@@ -34,7 +34,8 @@
     document.getElementById("result-question").textContent = shown.question;
     optionRows(document.querySelector("#result-table tbody"), shown.options, true, shown.winner, null);
     document.getElementById("result").textContent = said(shown);
-    document.getElementById("mine").textContent = shown.mine ? T.you_voted.replace("{option}", shown.mine) : T.you_did_not_vote;
+    const mine = shown.options.find(function (o) { return o.name === shown.mine; });
+    document.getElementById("mine").textContent = shown.mine ? T.you_voted.replace("{option}", mine ? mine.short : shown.mine) : T.you_did_not_vote;
   }
 
   function end(state) {
@@ -65,7 +66,7 @@
     options.replaceChildren();
     v.options.forEach(function (o) {
       const b = el("button", {"class": "option" + (v.mine === o.name ? " mine" : ""), "data-option": o.name});
-      b.append(el("strong", {}, o.name), document.createTextNode(o.label === o.name ? "" : o.label));
+      b.append(document.createTextNode(o.label));
       b.disabled = !v.open;
       b.addEventListener("click", async function () {
         try { show(await send("/api/vote", {option: o.name})); } catch (err) { note.textContent = err.message; }
