@@ -17,6 +17,8 @@ from sim.experiment import history
 def runs_cmd(group: str | None, prune: int | None, yes: bool) -> None:
     """List the stored runs and sweeps under results/ (of SCENARIO or sweep name, if given): the interrupted
     first, then the finished, newest first."""
+    for line in history.finish_removals(history.ROOT):
+        click.echo(f"exsim: {line}", err=True)
     if prune is not None:
         _prune(group, prune, yes)
         return
