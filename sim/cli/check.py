@@ -8,6 +8,7 @@ import click
 
 from sim.check import load_scenario
 from sim.cli.options import SET_HELP
+from sim.config.text import plain
 from sim.errors import ExsimError, capped
 from sim.present.i18n import LANGUAGES
 from sim.present.msel import msel_lines
@@ -43,21 +44,21 @@ def check(
             problems += e.lines()
             continue
         for line in capped(loaded.warnings, "warnings"):
-            click.echo(line, err=True)
+            click.echo(plain(line), err=True)
         warned = warned or bool(loaded.warnings)
         s = loaded.scenario
         click.echo(
-            f"ok: {loaded.path} — {len(s.units)} units, {len(s.map.places)} places, "
+            f"ok: {plain(str(loaded.path))} — {len(s.units)} units, {len(s.map.places)} places, "
             f"{len(s.phases)} phases, {len(s.objectives)} objectives"
         )
         for t in loaded.times:
-            click.echo(f"  time {t.field} (line {t.line}): {t.message}")
+            click.echo(plain(f"  time {t.field} (line {t.line}): {t.message}"))
         if show_plan:
-            click.echo("\n".join(["", *plan_lines(s), ""]))
+            click.echo(plain("\n".join(["", *plan_lines(s), ""])))
         if show_msel:
-            click.echo("\n".join(["", *msel_lines(s), ""]))
+            click.echo(plain("\n".join(["", *msel_lines(s), ""])))
     for line in problems:
-        click.echo(line, err=True)
+        click.echo(plain(line), err=True)
     if problems:
         sys.exit(2)
     if strict and warned:

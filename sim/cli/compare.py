@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.text import Text
 
 from sim.cli.options import known_metrics
@@ -11,6 +10,7 @@ from sim.errors import ExsimError
 from sim.experiment import history, meaning
 from sim.experiment.compare import compare_points, compare_stores, shared_metrics
 from sim.experiment.store import ResultStore
+from sim.present.console import Console
 from sim.present.table import comparison_view, point_label
 
 

@@ -31,12 +31,31 @@ def _figure(
     return fig
 
 
+def as_text(fig: Figure) -> Figure:
+    """Every text of ``fig`` that exsim or a scenario wrote (titles, labels, legends, notes) drawn as written:
+    a ``$`` in a name is a dollar, never TeX (which would show maths, or fail to draw the chart). The tick
+    labels, which matplotlib writes itself, keep its own notation."""
+    from matplotlib.text import Text
+
+    ticks = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks.add(id(axis.offsetText))
+            for tick in (*axis.get_major_ticks(), *axis.get_minor_ticks()):
+                ticks.update((id(tick.label1), id(tick.label2)))
+    for t in fig.findobj(Text):
+        if id(t) not in ticks:
+            t.set_parse_math(False)
+    return fig
+
+
 def svg(fig: Figure) -> str:
     """The figure as an inline <svg> element (no XML prolog)."""
     import matplotlib  # the report extra, optional: the story and play import this module without it
 
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
+    as_text(fig)
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim", "text.usetex": False}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
     return text[text.index("<svg") :]
@@ -46,7 +65,8 @@ def save(fig: Figure, path: Path) -> None:
     """PNG or SVG, by the file's suffix."""
     import matplotlib  # the report extra, optional: the story and play import this module without it
 
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
+    as_text(fig)
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim", "text.usetex": False}):
         fig.savefig(
             path, format=path.suffix.lstrip(".").lower(), metadata={"Date": None} if path.suffix != ".png" else None
         )
