@@ -118,10 +118,29 @@ def _usage_line(e: click.ClickException) -> str:
     return f"{where}: {message} (see {where} --help)" if isinstance(e, click.UsageError) else f"{where}: {message}"
 
 
+# what an OSError without words of its own means (never a bare class name)
+_OS_WORDS = {
+    TimeoutError: "timed out (a remote machine or file did not answer in time)",
+    ConnectionRefusedError: "connection refused",
+    ConnectionResetError: "the connection was closed by the other side",
+    ConnectionError: "the connection failed",
+    FileNotFoundError: "no such file or folder",
+    PermissionError: "permission denied",
+}
+
+
 def _os_line(e: OSError) -> str:
     name = e.filename if e.filename is not None else ""
-    reason = e.strerror or type(e).__name__
-    return f"{name}: {reason.lower()}" if name else f"exsim: {reason.lower()}"
+    reason = (
+        e.strerror
+        or " ".join(str(e).split())
+        or next(
+            (words for kind, words in _OS_WORDS.items() if isinstance(e, kind)),
+            f"the operating system refused ({type(e).__name__}, errno {e.errno})",
+        )
+    )
+    reason = reason[:1].lower() + reason[1:]
+    return f"{name}: {reason}" if name else f"exsim: {reason}"
 
 
 def _bug_line(e: BaseException) -> str:
