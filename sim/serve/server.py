@@ -17,6 +17,7 @@ from sim.play.session import PlaySession
 from sim.present import i18n
 from sim.present.labels import Labels
 from sim.serve.app import create_app
+from sim.serve.guard import Guard, quiet_logs
 from sim.serve.room import Room
 
 
@@ -92,10 +93,17 @@ def serve(room: Room, sock: socket.socket, lang: str) -> Path | None:
     when the run never started: there is nothing to keep)."""
     import uvicorn  # the serve extra, optional: exsim serve names it when missing
 
+    guard = Guard(hosts=_shown(sock.getsockname()[0]))
     # a page or socket still open when the server stops is given a few seconds, not waited for without end
     config = uvicorn.Config(
-        create_app(room, lang), log_level="warning", lifespan="on", ws="auto", timeout_graceful_shutdown=5
+        create_app(room, lang, guard=guard),
+        log_level="warning",
+        lifespan="on",
+        ws="auto",
+        timeout_graceful_shutdown=5,
+        **guard.uvicorn_options(),
     )
+    quiet_logs()  # after uvicorn has set up its loggers
     server = uvicorn.Server(config)
     try:
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it stopped on
