@@ -110,15 +110,17 @@ class _Site:
         if given is None:
             return self.page(request, "join.html")
         client = request.client.host if request.client else "?"
-        if wait := self.guard.join_wait(client):
-            return _error(429, f"too many wrong codes: try again in {wait:.0f} s", {"retry-after": f"{wait:.0f}"})
+        if wait := self.guard.join_wait(client):  # too many wrong codes from this address: the join page, 429
+            refused = self.page(request, "join.html", status=429, error=True, code=given)
+            refused.headers["retry-after"] = f"{wait:.0f}"
+            return refused
         if not room.keys.joins(given):
             self.guard.join_failed(client)
             return self.page(request, "join.html", status=403, error=True, code=given)
         response = RedirectResponse("/vote", status_code=303)
         if room.keys.voter(request.cookies.get(VOTER_COOKIE)) is None:
-            if not self.guard.may_admit(client):
-                return _error(429, "this device has joined already: use the browser it joined with")
+            if not self.guard.may_admit(client):  # (off unless a cap per address is set: sim.serve.guard)
+                return self.page(request, "join.html", status=429, error=True, code=given)
             response.set_cookie(VOTER_COOKIE, await room.admit(), httponly=True, samesite="strict")
         return response
 
@@ -270,8 +272,8 @@ async def _json(request: Request, guard: Guard) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
 
 
 class _Headers:

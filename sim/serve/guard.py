@@ -8,8 +8,9 @@ laptop on the same network) sends.
   server's own pages (Origin and Sec-Fetch-Site: never another site, nor another port of this host); a
   body is at most ``max_body`` bytes and its JSON at most ``max_depth`` deep, checked before it is parsed.
 - Joining: wrong codes are counted per client and logged; beyond ``join_per_minute`` in a minute a client
-  waits (429), and after ``lockout_after`` it is locked out for ``lockout_s``. New participants are capped
-  per client address (``voters_per_client``): re-joining from private windows does not multiply ballots.
+  waits (429), and after ``lockout_after`` within ``lockout_s`` it is locked out for ``lockout_s``. New
+  participants may be capped per client address (``voters_per_client``; off by default, as docs/serve.md
+  says why).
 - WebSockets: a binary frame is answered with close code 1003 (unsupported data), never a traceback.
 - The log: a message repeated within a minute is written once, then counted.
 """
@@ -43,15 +44,16 @@ class Limits:
     header_timeout_s: float = 10.0
     max_body: int = 64 * 1024
     max_depth: int = 32
-    join_per_minute: int = 10
-    lockout_after: int = 30
+    join_per_minute: int = 20  # wrong codes a client address may try in a minute (a class behind one router
+    lockout_after: int = 100  # shares one); this many in ``lockout_s`` lock it out for ``lockout_s``
     lockout_s: float = 600.0
-    voters_per_client: int = 4
+    voters_per_client: int | None = None  # off: a class often reaches the server through one address
 
 
 @dataclass
 class _Client:
-    failures: deque[float] = field(default_factory=deque)
+    failures: deque[float] = field(default_factory=deque)  # wrong codes in the last minute
+    recent: deque[float] = field(default_factory=deque)  # wrong codes in the last ``lockout_s``
     failed: int = 0
     locked_until: float = 0.0
     admitted: int = 0
@@ -87,11 +89,14 @@ class Guard:
         c = self.clients.setdefault(client, _Client())
         now = self.clock()
         c.failures.append(now)
-        c.failed += 1
+        c.recent.append(now)
+        while c.recent and c.recent[0] <= now - self.limits.lockout_s:
+            c.recent.popleft()
+        c.failed = len(c.recent)
         LOG.warning("join: a wrong code from %s (%d so far)", client, c.failed)
         if c.failed >= self.limits.lockout_after and c.locked_until <= now:
             c.locked_until = now + self.limits.lockout_s
-            c.failed = 0
+            c.recent.clear()
             LOG.warning(
                 "join: %s locked out for %d min after %d wrong codes",
                 client,
@@ -102,7 +107,7 @@ class Guard:
     def may_admit(self, client: str) -> bool:
         """Whether ``client`` may become one more participant (counted when it does)."""
         c = self.clients.setdefault(client, _Client())
-        if c.admitted >= self.limits.voters_per_client:
+        if self.limits.voters_per_client is not None and c.admitted >= self.limits.voters_per_client:
             LOG.warning("join: %s already joined %d times; refused another participant", client, c.admitted)
             return False
         c.admitted += 1

@@ -9,6 +9,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sim.config.schema import Scenario
 from sim.errors import ExsimError
@@ -91,9 +92,20 @@ def _url_host(host: str) -> str:
 def serve(room: Room, sock: socket.socket, lang: str) -> Path | None:
     """Run the server on ``sock`` until Ctrl-C or SIGTERM; then save the play and return its folder (None
     when the run never started: there is nothing to keep)."""
+    server = make_server(room, sock, lang)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it stopped on
+            server.run(sockets=[sock])
+    finally:
+        room.close()
+    return room.save_now() if room.started else None
+
+
+def make_server(room: Room, sock: socket.socket, lang: str, guard: Guard | None = None) -> Any:
+    """The uvicorn server of ``room`` on ``sock``, with the protections of ``guard`` (sim.serve.guard)."""
     import uvicorn  # the serve extra, optional: exsim serve names it when missing
 
-    guard = Guard(hosts=_shown(sock.getsockname()[0]))
+    guard = guard or Guard(hosts=_shown(sock.getsockname()[0]))
     # a page or socket still open when the server stops is given a few seconds, not waited for without end
     config = uvicorn.Config(
         create_app(room, lang, guard=guard),
@@ -104,10 +116,4 @@ def serve(room: Room, sock: socket.socket, lang: str) -> Path | None:
         **guard.uvicorn_options(),
     )
     quiet_logs()  # after uvicorn has set up its loggers
-    server = uvicorn.Server(config)
-    try:
-        with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it stopped on
-            server.run(sockets=[sock])
-    finally:
-        room.close()
-    return room.save_now() if room.started else None
+    return uvicorn.Server(config)
