@@ -60,3 +60,15 @@ def test_a_replication_of_minutes_is_warned_of_and_the_limit_is_configurable(tmp
 def test_the_shipped_scenarios_are_far_below_the_warning(tmp_path):
     for name in ("island_retake", "birlestik_2024", "medical_chain", "trans_caspian_logistics"):
         assert estimate(load_scenario(name).scenario).seconds < 1
+
+
+def test_a_catalogue_of_ten_thousand_types_is_read_in_linear_time(tmp_path):
+    """Its positions were copied once per type (quadratic: 5,000 types took minutes); within the hang limit."""
+    lines = ["unit_types:"] + [
+        f"  t{i}: {{strength: 30, kill_rate_per_h: 0.5, speed_kmh: {{land: 5}}}}" for i in range(10_000)
+    ]
+    (tmp_path / "cat.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE.replace("unit_types:", "catalog: cat.yaml\nunit_types:", 1), encoding="utf-8")
+    r = invoke(["check", str(path)], tmp_path, limit_s=60)
+    assert r.exit_code == 0, r.output
