@@ -49,9 +49,9 @@ def export(folder: str | Path, fmt: str, dest: Path | None = None) -> Path:
     """Write the replications table as CSV or Parquet (atomically); returns the file written."""
     folder = resolve(folder)
     dest = dest or folder / f"results.{'parquet' if fmt == 'parquet' else 'csv'}"
-    from pandas.api.types import is_numeric_dtype  # the data extra, as load's
+    frame = load(folder)  # names the data extra when pandas is missing
+    from pandas.api.types import is_numeric_dtype  # the data extra, optional: load has just imported pandas
 
-    frame = load(folder)
     frame.columns = [cell(c) for c in frame.columns]
     for column in frame.columns:  # text cells: never a formula (OWASP's advice on CSV injection)
         if not is_numeric_dtype(frame[column]):

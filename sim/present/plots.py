@@ -35,7 +35,7 @@ def as_text(fig: Figure) -> Figure:
     """Every text of ``fig`` that exsim or a scenario wrote (titles, labels, legends, notes) drawn as written:
     a ``$`` in a name is a dollar, never TeX (which would show maths, or fail to draw the chart). The tick
     labels, which matplotlib writes itself, keep its own notation."""
-    from matplotlib.text import Text
+    from matplotlib.text import Text  # the report extra, optional: as svg's and save's
 
     ticks = set()
     for ax in fig.axes:
