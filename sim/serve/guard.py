@@ -216,7 +216,8 @@ class Guard:
 def _own_names() -> set[str]:
     names = {"localhost"}
     with contextlib.suppress(OSError):
-        names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+        host = socket.gethostname().lower()
+        names |= {host, f"{host.split('.')[0]}.local", socket.getfqdn().lower()}  # .local: its mDNS name
     return names
 
 
