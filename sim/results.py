@@ -8,7 +8,7 @@ from typing import Any
 
 from sim.errors import ExsimError, MissingExtra
 from sim.experiment.history import resolve
-from sim.experiment.output import write_atomic
+from sim.experiment.output import cell, write_atomic
 from sim.experiment.store import ResultStore
 
 
@@ -49,7 +49,13 @@ def export(folder: str | Path, fmt: str, dest: Path | None = None) -> Path:
     """Write the replications table as CSV or Parquet (atomically); returns the file written."""
     folder = resolve(folder)
     dest = dest or folder / f"results.{'parquet' if fmt == 'parquet' else 'csv'}"
-    frame = load(folder)
+    frame = load(folder)  # names the data extra when pandas is missing
+    from pandas.api.types import is_numeric_dtype  # the data extra, optional: load has just imported pandas
+
+    frame.columns = [cell(c) for c in frame.columns]
+    for column in frame.columns:  # text cells: never a formula (OWASP's advice on CSV injection)
+        if not is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].map(cell)
     if fmt == "csv":
         write_atomic(dest, frame.to_csv(index=False))
     elif fmt == "parquet":

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.check import crossref, language, lint
+from sim.check import cost, crossref, language, lint
 from sim.config.load import LoadedScenario, parse_scenario
 from sim.config.text import FALLBACK
 from sim.errors import ScenarioError
@@ -19,10 +19,11 @@ def load_scenario(source: str | Path, overrides: Sequence[str] = (), *, lang: st
     of each text readers see that has nothing written in that language."""
     parsed = parse_scenario(source, overrides)
     found = crossref.check(parsed.scenario, where=lambda p: f"line {parsed.doc.pos(p).line}")
+    found = found or list(cost.problems(parsed.scenario))  # what one replication would cost, once it holds
     problems = [parsed.located(p, m) for p, m in found]
     if problems:
         raise ScenarioError(problems)
-    found = lint.lint(parsed.scenario)
+    found = list(cost.warnings(parsed.scenario)) + lint.lint(parsed.scenario)
     if lang is not None and lang != FALLBACK:
         missing = f"no text in {lang!r}: write it as {{en: ..., {lang}: ...}}"
         found += [(p, missing) for p in language.untranslated(parsed.scenario, lang)]

@@ -20,6 +20,7 @@ import click
 
 from sim import _process
 from sim.cli.lazy import LazyGroup
+from sim.config.text import plain
 from sim.errors import ExsimError
 
 
@@ -51,7 +52,7 @@ class ExsimGroup(LazyGroup):
             try:
                 rv = super().main(args, prog_name, complete_var, False, **extra)
             except click.ClickException as e:  # an unknown option, a bad value, a missing argument
-                click.echo(_usage_line(e), err=True)
+                click.echo(plain(_usage_line(e)), err=True)
                 sys.exit(e.exit_code)
             except click.Abort:  # click's own interrupt (outside a command)
                 click.echo("exsim: interrupted", err=True)
@@ -65,13 +66,13 @@ class ExsimGroup(LazyGroup):
             raise
         except ExsimError as e:
             for line in e.lines():
-                click.echo(line, err=True)
+                click.echo(plain(line), err=True)
             ctx.exit(2)
         except BrokenPipeError:  # `exsim schema | head`: the reader left; nothing to say to anyone
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (interpreter shutdown flushes stdout)
             ctx.exit(2)
         except OSError as e:  # a file or folder the user named: unreadable, missing, a full disk
-            click.echo(_os_line(e), err=True)
+            click.echo(plain(_os_line(e)), err=True)
             ctx.exit(2)
         except KeyboardInterrupt as e:
             terminated = isinstance(e, Terminated)
@@ -84,7 +85,7 @@ class ExsimGroup(LazyGroup):
         except Exception as e:
             if os.environ.get("EXSIM_DEBUG"):
                 raise
-            click.echo(_bug_line(e), err=True)
+            click.echo(plain(_bug_line(e)), err=True)
             ctx.exit(EXIT_BUG)
 
     def _lazy_load(self, cmd_name: str) -> click.Command:
@@ -117,10 +118,29 @@ def _usage_line(e: click.ClickException) -> str:
     return f"{where}: {message} (see {where} --help)" if isinstance(e, click.UsageError) else f"{where}: {message}"
 
 
+# what an OSError without words of its own means (never a bare class name)
+_OS_WORDS = {
+    TimeoutError: "timed out (a remote machine or file did not answer in time)",
+    ConnectionRefusedError: "connection refused",
+    ConnectionResetError: "the connection was closed by the other side",
+    ConnectionError: "the connection failed",
+    FileNotFoundError: "no such file or folder",
+    PermissionError: "permission denied",
+}
+
+
 def _os_line(e: OSError) -> str:
     name = e.filename if e.filename is not None else ""
-    reason = e.strerror or type(e).__name__
-    return f"{name}: {reason.lower()}" if name else f"exsim: {reason.lower()}"
+    reason = (
+        e.strerror
+        or " ".join(str(e).split())
+        or next(
+            (words for kind, words in _OS_WORDS.items() if isinstance(e, kind)),
+            f"the operating system refused ({type(e).__name__}, errno {e.errno})",
+        )
+    )
+    reason = reason[:1].lower() + reason[1:]
+    return f"{name}: {reason}" if name else f"exsim: {reason}"
 
 
 def _bug_line(e: BaseException) -> str:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sim.check import load_scenario
 from sim.cli.options import SET_HELP
 from sim.config.schema import Scenario
+from sim.config.text import plain
 from sim.errors import ExsimError, Problem, capped
 from sim.present import i18n
 from sim.present.i18n import LANGUAGES
@@ -51,7 +52,7 @@ def check(
             problems += e.lines()
             continue
         for line in capped(loaded.warnings, "warnings"):
-            click.echo(line, err=True)
+            click.echo(plain(line), err=True)
         warned = warned or bool(loaded.warnings)
         s = loaded.scenario
         counts = [
@@ -60,16 +61,16 @@ def check(
             speak.n_("{n} phase", "{n} phases", len(s.phases)).format(n=len(s.phases)),
             speak.n_("{n} objective", "{n} objectives", len(s.objectives)).format(n=len(s.objectives)),
         ]
-        click.echo(_("ok: {path} — {counts}").format(path=loaded.path, counts=", ".join(counts)))
+        click.echo(_("ok: {path} — {counts}").format(path=plain(str(loaded.path)), counts=", ".join(counts)))
         names = Labels(s, speak)
         for t in loaded.times:
-            click.echo("  " + _time_note(t, names))
+            click.echo(plain("  " + _time_note(t, names)))
         if show_plan:
-            click.echo("\n".join(["", *plan_lines(s, speak), ""]))
+            click.echo(plain("\n".join(["", *plan_lines(s, speak), ""])))
         if show_msel:
-            click.echo("\n".join(["", *msel_text(s, names), ""]))
+            click.echo(plain("\n".join(["", *msel_text(s, names), ""])))
     for line in problems:
-        click.echo(line, err=True)
+        click.echo(plain(line), err=True)
     if problems:
         sys.exit(2)
     if strict and warned:

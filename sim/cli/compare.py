@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 from rich.text import Text
 
 from sim.cli.options import known_metrics
@@ -15,6 +14,7 @@ from sim.experiment import history, meaning
 from sim.experiment.compare import compare_points, compare_stores, shared_metrics
 from sim.experiment.store import ResultStore
 from sim.present import i18n
+from sim.present.console import Console
 from sim.present.table import comparison_view, point_label
 
 if TYPE_CHECKING:

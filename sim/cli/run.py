@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.text import Text
 
 from sim import _process
@@ -23,6 +22,7 @@ from sim.experiment.meaning import Meaning
 from sim.experiment.record import Recorded, record, rerun
 from sim.experiment.sweep import Plan
 from sim.present import i18n
+from sim.present.console import Console
 from sim.present.labels import Labels
 from sim.present.table import summary_view
 

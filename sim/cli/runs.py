@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from sim.config.text import plain
 from sim.experiment import history
 
 
@@ -17,6 +18,8 @@ from sim.experiment import history
 def runs_cmd(group: str | None, prune: int | None, yes: bool) -> None:
     """List the stored runs and sweeps under results/ (of SCENARIO or sweep name, if given): the interrupted
     first, then the finished, newest first."""
+    for line in history.finish_removals(history.ROOT):
+        click.echo(f"exsim: {line}", err=True)
     if prune is not None:
         _prune(group, prune, yes)
         return
@@ -26,7 +29,7 @@ def runs_cmd(group: str | None, prune: int | None, yes: bool) -> None:
         click.echo(f"{p}  ({state})")
     listed = history.runs(history.ROOT, group)
     for r in listed:
-        click.echo("\n".join(r.lines(shutil.get_terminal_size().columns)))
+        click.echo(plain("\n".join(r.lines(shutil.get_terminal_size().columns))))
     if not listed and not unfinished:
         click.echo(f"no runs in {history.ROOT}/" + (f"{group}/" if group else ""))
 
@@ -39,7 +42,7 @@ def _prune(group: str | None, keep: int, yes: bool) -> None:
         click.echo("nothing to remove")
         return
     for r in doomed:
-        click.echo(f"remove {r.id}")
+        click.echo(plain(f"remove {r.id}"))
     for p in stale:
         click.echo(f"remove {p} (interrupted)")
     count = f"{len(doomed) + len(stale)} folder{'s' if len(doomed) + len(stale) > 1 else ''}"

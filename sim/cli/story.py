@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from sim.check import load_scenario
 from sim.cli.options import LANG_OPTION, SET_HELP
@@ -15,6 +14,7 @@ from sim.experiment import history, meaning, replay
 from sim.experiment.store import ResultStore
 from sim.play.session import PlayScript
 from sim.present import i18n
+from sim.present.console import Console
 from sim.present.labels import Labels
 from sim.present.story import tell, view
 

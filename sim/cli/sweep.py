@@ -9,7 +9,6 @@ from pathlib import Path
 from types import TracebackType
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
 
 from sim.cli.boundary import RESUME_HINT
@@ -23,6 +22,7 @@ from sim.experiment.request import sweep_plan
 from sim.experiment.sweep import Plan
 from sim.models.objectives import is_objective
 from sim.present import i18n
+from sim.present.console import Console
 from sim.present.labels import Labels
 from sim.present.table import sweep_view
 

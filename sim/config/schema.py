@@ -90,6 +90,20 @@ class Meta(Frozen):
             raise ValueError(f"duration may be at most {MAX_DURATION_MIN // 1440:g} days (the run budget)")
         return duration
 
+    @field_validator("start")
+    @classmethod
+    def _dated(cls, start: datetime | None) -> datetime | None:
+        """Every time of a scenario is within 100 years of H-hour, and each must be a date a calendar has."""
+        if start is not None and not FIRST_YEAR <= start.year <= LAST_YEAR:
+            raise ValueError(
+                f"H-hour must be in the years {FIRST_YEAR} to {LAST_YEAR}, so that every time within 100 years "
+                "of it is a date"
+            )
+        return start
+
+
+FIRST_YEAR, LAST_YEAR = 1 + 101, 9999 - 101  # H-hour's years: every time within 100 years of it is a date
+
 
 class Place(Frozen):
     """A named place on the map."""

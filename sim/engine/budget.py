@@ -9,10 +9,75 @@ saved on every event of every replication.
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from collections.abc import Callable
 from heapq import heappop
+from types import FrameType
+from typing import Any
 
 import simpy
 from simpy.core import URGENT, EventPriority, StopSimulation
+
+# Ctrl-C and SIGTERM while events are processed. Raised where the signal lands, the exception would land in
+# a model's process (a simpy generator), where simpy turns it into that process's failure and a model may
+# carry on: a run could ignore Ctrl-C for hours. So while ``run_until`` steps an environment (in the main
+# thread), the signal only queues an urgent event whose callback raises it from the loop itself, at the
+# next event: the run stops within a step, wherever the models are.
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_stepping: list[simpy.Environment] = []
+_previous: dict[int, Any] = {}
+_pending: list[tuple[int, FrameType | None]] = []
+
+
+def _deferred(signum: int, frame: FrameType | None) -> None:
+    if not _stepping or _pending:
+        if not _pending:
+            _deliver(signum, frame)
+        return
+    _pending.append((signum, frame))
+    event = simpy.Event(_stepping[-1])
+    event._ok, event._value = True, None  # type: ignore[attr-defined]
+    event.callbacks.append(_raise_pending)  # type: ignore[union-attr]
+    _stepping[-1].schedule(event, EventPriority(-2), 0)  # before everything due now, even URGENT events
+
+
+def _raise_pending(event: simpy.Event) -> None:
+    signum, frame = _pending.pop()
+    _deliver(signum, frame)
+
+
+def _deliver(signum: int, frame: FrameType | None) -> None:
+    """What the signal would have done without the deferral: the handler before it, or the default."""
+    handler = _previous.get(signum, signal.SIG_DFL)
+    if callable(handler):
+        handler(signum, frame)
+    elif handler == signal.SIG_DFL:
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+
+def _install() -> Callable[[], None] | None:
+    """Defer Ctrl-C and SIGTERM while stepping (main thread only); the function that puts them back."""
+    if _stepping or threading.current_thread() is not threading.main_thread():
+        return None
+    for sig in _SIGNALS:
+        previous = signal.signal(sig, _deferred)
+        _previous[sig] = previous
+        if previous == signal.SIG_IGN:  # ignored before: stays ignored
+            signal.signal(sig, signal.SIG_IGN)
+
+    def restore() -> None:
+        for sig in _SIGNALS:
+            if signal.getsignal(sig) is _deferred:
+                signal.signal(sig, _previous[sig])
+        if _pending:  # came as the run ended: delivered now
+            _deliver(*_pending.pop())
+
+    return restore
 
 
 def run_until(env: simpy.Environment, until: float, max_events: int) -> int | None:
@@ -27,6 +92,8 @@ def run_until(env: simpy.Environment, until: float, max_events: int) -> int | No
     queue = env._queue  # type: ignore[attr-defined]  # never empty before `stop`, which is in it
     n = 0
     event: simpy.Event | None = None
+    restore = _install()
+    _stepping.append(env)
     try:
         for n in range(max_events):  # noqa: B007  (n is read when the stop event comes)
             # simpy's Environment.step, inline: the next event, then its callbacks
@@ -45,4 +112,8 @@ def run_until(env: simpy.Environment, until: float, max_events: int) -> int | No
             stop.callbacks = []
             env.schedule(stop, EventPriority(-1))
         return n  # events processed before the stop event
+    finally:
+        _stepping.pop()
+        if restore is not None:
+            restore()
     return None

@@ -6,6 +6,7 @@ table. Batches of replications make each task long enough to pay for its schedul
 
 from __future__ import annotations
 
+import concurrent.futures
 import gc
 import math
 import multiprocessing
@@ -269,6 +270,61 @@ LOCAL_CLUSTER_CONFIG = {
 }
 
 
+RETRIES = 3  # times a task whose worker was lost is submitted again (Dask reschedules most such tasks itself)
+
+
+def _connect(client_type: Any, scheduler: str) -> Any:
+    """A client of the scheduler at ``scheduler``, or one line when none answers in time: something that
+    accepts the connection and never speaks would otherwise hold the sweep for ever."""
+    got: list[Any] = []
+
+    def connect() -> None:  # a daemon thread: one that never returns does not hold the process at its exit
+        try:
+            got.append(client_type(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s"))
+        except Exception as e:
+            got.append(e)
+
+    thread = threading.Thread(target=connect, name="exsim-dask-connect", daemon=True)
+    thread.start()
+    thread.join(3 * CONNECT_TIMEOUT_S)
+    if not got:
+        raise ExsimError(
+            f"--scheduler {scheduler}: something accepted the connection but no Dask scheduler answered within "
+            f"{3 * CONNECT_TIMEOUT_S} s"
+        )
+    if isinstance(got[0], Exception):  # something answered at that address, but not a Dask scheduler
+        reason = " ".join(f"{type(got[0]).__name__}: {got[0]}".split())[:200]
+        raise ExsimError(f"--scheduler {scheduler}: no Dask scheduler answered ({reason})")
+    return got[0]
+
+
+def _gathered(client: Any, futures: dict[Any, Task], finished_on_cluster: Any) -> Iterator[list[Outcome]]:
+    """Each task's outcomes as it finishes; a task lost with its worker (cancelled, forgotten, killed) is
+    submitted again, with its scenario, up to RETRIES times; then one line, and ``--resume`` finishes it.
+    A replication depends only on its seed: a task run twice gives the same outcomes."""
+    from distributed import KilledWorker  # the dask extra, as the executor's
+
+    tries: dict[tuple[int, tuple[int, ...]], int] = {}
+    pending = finished_on_cluster(list(futures))
+    for fut in pending:
+        task = futures.pop(fut)  # a held future keeps its result on a worker: released once yielded
+        try:
+            outcomes = fut.result()
+        except (KilledWorker, concurrent.futures.CancelledError, OSError) as e:
+            key = (task.point, task.replications)
+            tries[key] = tries.get(key, 0) + 1
+            if tries[key] > RETRIES:
+                raise ExsimError(
+                    f"the Dask cluster lost the workers running point {task.point} {RETRIES + 1} times "
+                    f"({' '.join(str(e).split())[:120]}); the finished replications are kept: --resume finishes it"
+                ) from None
+            again = client.submit(_run_parts, task.scenario, task.point, task.seed, task.replications, pure=False)
+            futures[again] = task
+            pending.add(again)
+            continue
+        yield outcomes
+
+
 def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[list[Outcome]]:
     try:
         # the dask extra, optional: imported only when the dask executor is asked for
@@ -280,11 +336,7 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
     cluster: Any = None
     if scheduler:
         check_scheduler(scheduler)
-        try:
-            client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
-        except Exception as e:  # something answered at that address, but not a Dask scheduler
-            reason = " ".join(f"{type(e).__name__}: {e}".split())[:200]
-            raise ExsimError(f"--scheduler {scheduler}: no Dask scheduler answered ({reason})") from None
+        client = _connect(Client, scheduler)
     else:
         with dask_config.set(LOCAL_CLUSTER_CONFIG):  # read by the scheduler, the nannies and (passed on) the workers
             cluster = LocalCluster(
@@ -312,12 +364,10 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
                 t.seed,
                 t.replications,
                 pure=False,
-            )
+            ): t
             for t in tasks
         }
-        for fut in finished_on_cluster(futures):
-            futures.discard(fut)  # a held future keeps its result on a worker: released once yielded
-            yield fut.result()
+        yield from _gathered(client, futures, finished_on_cluster)
     finally:
         client.close()
         if cluster is not None:

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ExsimError
-from sim.experiment.lock import FolderLock, is_locked
+from sim.experiment.lock import FolderLock, is_locked, refuse_link
 from sim.experiment.output import write_atomic
 from sim.experiment.store import FILE, open_store
 
@@ -64,18 +65,76 @@ class Target:
     group: Path | None = None  # the group folder whose ``latest`` pointer follows this run
 
     def commit(self) -> None:
-        """Make the folder visible, whole: one rename (and with --force, the old folder removed after it)."""
+        """Make the folder visible, whole: one rename (and with --force, the old folder removed after it).
+
+        A replacement takes two renames; a journal beside the folder (``.NAME.swap``), written first,
+        names the old folder, so that ``recover`` finishes a replacement a kill interrupted."""
         if self.work != self.final:
-            old = None
-            if self.final.exists():
+            if os.path.lexists(self.final):
                 old = self.final.with_name(f".{self.final.name}.old-{os.getpid()}")
+                refuse_link(old)
+                journal = _journal(self.final)
+                refuse_link(journal)
+                write_atomic(journal, json.dumps({"old": old.name, "work": self.work.name}) + "\n")
                 self.final.rename(old)
-            self.work.rename(self.final)
-            if old is not None:
-                shutil.rmtree(old)
+                self.work.rename(self.final)
+                _discard(old)
+                journal.unlink()
+            else:
+                self.work.rename(self.final)
             self.work = self.final
         if self.group is not None:
             point_latest(self.group, self.final.name)
+
+
+def _journal(final: Path) -> Path:
+    return final.with_name(f".{final.name}.swap")
+
+
+def _discard(path: Path) -> None:
+    """Remove a folder exsim set aside (a link is removed, never followed)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def recover(final: Path) -> str | None:
+    """Finish or undo a replacement (``--force``) or removal (``runs --prune``) of ``final`` that a kill
+    interrupted, under the folder's lock; returns the one line that says what was done (None: nothing was
+    interrupted). A finished result is never deleted: the new one when it was whole, else the old one
+    restored."""
+    said = None
+    journal = _journal(final)
+    if journal.is_file() and not journal.is_symlink():
+        try:
+            entry = json.loads(journal.read_text(encoding="utf-8"))
+            old, work = final.with_name(entry["old"]), final.with_name(entry["work"])
+        except (OSError, ValueError, KeyError, TypeError):
+            raise ExsimError(f"{journal}: an interrupted --force left this note damaged; remove it by hand") from None
+        for p in (old, work):
+            refuse_link(p)
+        if work.is_dir():  # the new folder was whole when the swap began: finish it
+            if os.path.lexists(final) and not os.path.lexists(old):
+                final.rename(old)
+            work.rename(final)
+        if os.path.lexists(final):
+            if os.path.lexists(old):
+                _discard(old)
+            said = f"{final}: finished the replacement (--force) that was interrupted"
+        elif old.is_dir():
+            old.rename(final)
+            said = f"{final}: restored the earlier results; the interrupted replacement (--force) was undone"
+        journal.unlink()
+    for trash in sorted(final.parent.glob(f".{glob_escape(final.name)}.removed-*")):
+        if not trash.is_symlink():
+            _discard(trash)
+            said = said or f"{final}: finished removing it (an earlier exsim runs --prune was interrupted)"
+    return said
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def partial(final: Path) -> Path:
@@ -109,6 +168,8 @@ def target(
     else:
         lock = FolderLock(out).acquire()
         try:
+            if said := recover(out):
+                print(f"exsim: {said}", file=sys.stderr)
             tgt = _explicit(out, force, resume, resumable)
         except BaseException:
             lock.release()
@@ -117,7 +178,12 @@ def target(
         yield tgt
         tgt.commit()
     except BaseException:
-        if tgt.work != tgt.final and tgt.work.exists() and not (resumable and _has_replications(tgt.work)):
+        if (
+            tgt.work != tgt.final
+            and tgt.work.exists()
+            and not tgt.work.is_symlink()
+            and not (resumable and _has_replications(tgt.work))
+        ):
             shutil.rmtree(tgt.work, ignore_errors=True)
         raise
     finally:
@@ -128,7 +194,7 @@ def _new_stamp(group_dir: Path) -> tuple[FolderLock, Target]:
     stamp = datetime.now().strftime(STAMP)
     for n in range(1, 10_000):
         final = group_dir / (stamp if n == 1 else f"{stamp}-{n}")
-        if final.exists() or partial(final).exists():
+        if os.path.lexists(final) or os.path.lexists(partial(final)):
             continue
         lock = FolderLock(final).acquire()
         try:
@@ -149,6 +215,8 @@ def _interrupted(group_dir: Path, fingerprint: str | None) -> tuple[FolderLock, 
     if not group_dir.is_dir():
         return None
     for work in sorted(group_dir.glob(f".*{PARTIAL}"), reverse=True):
+        if work.is_symlink():
+            continue  # never written through: planted, not left by exsim
         final = _final_of(work)
         try:
             lock = FolderLock(final).acquire()
@@ -168,6 +236,7 @@ def _interrupted(group_dir: Path, fingerprint: str | None) -> tuple[FolderLock, 
 
 def _explicit(out: Path, force: bool, resume: bool, resumable: bool) -> Target:
     work = partial(out)
+    refuse_link(work, "the work folder")
     if out.exists() and not out.is_dir():
         raise ExsimError(f"--out {out}: not a folder")
     filled = out.is_dir() and any(out.iterdir())
@@ -366,7 +435,7 @@ def interrupted(root: Path = ROOT, group: str | None = None) -> list[tuple[Path,
     found = sorted([*root.glob(f".*{PARTIAL}"), *root.glob(f"*/.*{PARTIAL}")])
     if group is not None:
         found = [p for p in found if p.parent.name == group]
-    return [(p, is_locked(_final_of(p))) for p in found if p.is_dir()]
+    return [(p, is_locked(_final_of(p))) for p in found if p.is_dir() and not p.is_symlink()]
 
 
 def _final_of(path: Path) -> Path:
@@ -380,6 +449,10 @@ def resolve(ref: str | Path, root: Path = ROOT) -> Path:
     """A results folder from a path or a run id (``latest``, ``latest~1``, ``<group>/latest``, ``<id>``)."""
     text = str(ref)
     path = Path(text)
+    if _journal(path).is_file():  # a --force a kill interrupted: finish it first
+        with contextlib.suppress(ExsimError), FolderLock(path):  # (being finished by its own process: left to it)
+            if said := recover(path):
+                print(f"exsim: {said}", file=sys.stderr)
     if path.name == LATEST and path.is_file() and not path.is_symlink():  # the pointer where links cannot be made
         path = _pointee(path)
     if path.is_dir():
@@ -407,16 +480,32 @@ def resolve(ref: str | Path, root: Path = ROOT) -> Path:
 
 
 def remove(path: Path) -> None:
-    """Remove a results folder: renamed out of sight first, so no reader sees half of it."""
+    """Remove a results folder: ``latest`` pointed away from it first, then the folder renamed out of sight,
+    so that no reader sees half of it and no kill leaves ``latest`` pointing at nothing (a kill that leaves
+    the renamed folder is finished by the next ``recover``)."""
+    group = path.parent
+    link = group / LATEST
     with FolderLock(_final_of(path)):
+        refuse_link(path)
+        if (link.is_symlink() or link.is_file()) and _pointee(link).resolve() == path.resolve():
+            left = [r for r in runs(group.parent, group.name) if r.path.parent == group and r.path != path]
+            point_latest(group, left[0].path.name if left else None)
         trash = path.with_name(f".{path.name}.removed-{os.getpid()}")
         path.rename(trash)
         shutil.rmtree(trash)
-    group = path.parent
-    link = group / LATEST
-    if (link.is_symlink() or link.is_file()) and not _pointee(link).is_dir():
-        left = [r for r in runs(group.parent, group.name) if r.path.parent == group]
-        point_latest(group, left[0].path.name if left else None)
+
+
+def finish_removals(root: Path = ROOT) -> list[str]:
+    """Finish the removals (``runs --prune``) a kill interrupted: the folders they had renamed out of sight;
+    one line for each, saying so."""
+    if not root.is_dir():
+        return []
+    said = []
+    for trash in sorted([*root.glob(".*.removed-*"), *root.glob("*/.*.removed-*")]):
+        if trash.is_dir() and not trash.is_symlink():
+            shutil.rmtree(trash)
+            said.append(f"{trash.parent}: finished removing a folder an interrupted exsim runs --prune left")
+    return said
 
 
 def _pointee(link: Path) -> Path:

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from sim.errors import ExsimError
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def refuse_link(path: Path, what: str = "") -> None:
+    """Refuse ``path`` if it is a symbolic link: exsim never writes, renames into or removes through a
+    link it did not make (one planted at a lock or work folder would send the write elsewhere)."""
+    if path.is_symlink():
+        raise ExsimError(
+            f"{path}: {what + ' ' if what else ''}is a symbolic link; exsim does not write through links "
+            "(remove it, or choose another --out)"
+        )
 
 
 class FolderLock:
@@ -28,10 +41,15 @@ class FolderLock:
         except OSError as e:
             raise ExsimError(f"cannot create the output folder {self.folder}: {e.strerror or e}") from None
         while True:
+            refuse_link(self.path, "the lock file")
             try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o666)
             except OSError as e:
+                refuse_link(self.path, "the lock file")  # planted between the check and the open
                 raise ExsimError(f"cannot write to {self.folder.parent}: {e.strerror or e}") from None
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise ExsimError(f"{self.path}: the lock file is not a plain file; remove it")
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -69,9 +87,15 @@ def is_locked(folder: Path) -> bool:
     """Whether a live process is writing ``folder`` now (read from its lock file, without taking it)."""
     path = folder.parent / f".{folder.name}.lock"
     try:
-        text = path.read_text(encoding="utf-8").strip()
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return False
+    try:
+        text = os.read(fd, 64).decode(errors="replace").strip()
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     if not text.isdigit():
         return True  # being created this instant
     try:

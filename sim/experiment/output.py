@@ -47,6 +47,18 @@ def write_atomic(path: Path, text: str | bytes | Iterable[str]) -> None:
         raise
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """A table cell a spreadsheet shows as written: a text beginning with ``= + - @``, tab or carriage
+    return is prefixed with ``'`` (OWASP's advice on CSV injection), so it is never evaluated as a
+    formula; numbers and other texts are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def replications_csv(rows: Iterable[dict[str, Any]], metrics: Sequence[str]) -> str:
     """One row per replication, one column per metric; floats in shortest round-trip form."""
     return "".join(replications_csv_lines(rows, metrics))
@@ -56,7 +68,7 @@ def replications_csv_lines(rows: Iterable[dict[str, Any]], metrics: Sequence[str
     """``replications_csv`` a line at a time (for ``write_atomic``: flat in the number of rows)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["replication", "seed", *metrics])
+    w.writerow(["replication", "seed", *(cell(m) for m in metrics)])
     for r in rows:
         w.writerow([r["replication"], r["seed"], *(_num(r[m]) for m in metrics)])
         yield buf.getvalue()

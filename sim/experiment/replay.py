@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.check import crossref
 from sim.config.load import scenario_digest
 from sim.config.schema import Scenario
 from sim.errors import ExsimError
@@ -44,22 +45,47 @@ class Replayed:
 
 
 def stored_scenario(folder: Path, point: int = 0) -> Scenario:
-    """The resolved scenario of ``point`` in a results folder (scenario.json of a run, scenarios.json of a sweep)."""
+    """The resolved scenario of ``point`` in a results folder (scenario.json of a run, scenarios.json of a sweep),
+    refused unless it is the one the results came from (its SHA-256 is the manifest's) and it is consistent
+    (an edited file: which file, and what is wrong with it)."""
     try:
         if (folder / "scenario.json").exists():
             if point != 0:
                 raise ExsimError(f"{folder} holds a run (one point): --point {point} does not exist")
-            return Scenario.model_validate_json((folder / "scenario.json").read_text(encoding="utf-8"))
-        points = json.loads((folder / "scenarios.json").read_text(encoding="utf-8"))
+            name = "scenario.json"
+            s = Scenario.model_validate_json((folder / name).read_text(encoding="utf-8"))
+            want = _manifest_digest(folder)
+        else:
+            name = "scenarios.json"
+            points = json.loads((folder / name).read_text(encoding="utf-8"))
+            p = next((p for p in points if p["point"] == point), None)
+            if p is None:
+                raise ExsimError(f"{folder} has points 0 to {len(points) - 1}: --point {point} does not exist")
+            s, want = Scenario.model_validate(p["scenario"]), p["scenario_sha256"]
     except (OSError, ValueError) as e:
-        raise ExsimError(f"{folder}: no stored scenario to replay ({e})") from None
-    for p in points:
-        if p["point"] == point:
-            s = Scenario.model_validate(p["scenario"])
-            if scenario_digest(s) != p["scenario_sha256"]:
-                raise ExsimError(f"{folder}: this version of exsim reads point {point}'s stored scenario differently")
-            return s
-    raise ExsimError(f"{folder} has points 0 to {len(points) - 1}: --point {point} does not exist")
+        raise ExsimError(f"{folder}: no stored scenario to replay ({' '.join(str(e).split())[:300]})") from None
+    except (KeyError, TypeError) as e:
+        raise ExsimError(f"{folder}/scenarios.json: edited or damaged (no {e})") from None
+    if want is not None and scenario_digest(s) != want:
+        raise ExsimError(
+            f"{folder}/{name}: its SHA-256 is not the one the results record (edited, or read differently by this "
+            "version of exsim); run the scenario file again"
+        )
+    if found := crossref.check(s):
+        path, message = found[0]
+        raise ExsimError(f"{folder}/{name}: edited: {'.'.join(map(str, path))}: {message}")
+    return s
+
+
+def _manifest_digest(folder: Path) -> str | None:
+    """The scenario SHA-256 a run's manifest records (None: a folder of an older exsim, without one)."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("scenario_sha256"), str | None):
+        raise ExsimError(f"{folder}/manifest.json: edited or damaged (scenario_sha256 is not a text)")
+    return manifest.get("scenario_sha256")
 
 
 def seed_of(folder: Path, point: int | None = None, replication: int | None = None) -> int:

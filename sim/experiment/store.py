@@ -13,8 +13,10 @@ as text, so any seed the simulator accepts can be stored.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -100,7 +102,7 @@ class ResultStore:
     def add_many(self, rows: Iterable[tuple[int, int, int, float, dict[str, float] | None, str | None]]) -> None:
         """Record replications that finished together (a batch: (point, replication, seed, seconds, metrics,
         error) each) and commit them at once, in one transaction: all are stored, or none."""
-        with self.con:
+        with _writing(self.folder / FILE), self.con:
             self.con.executemany(
                 'INSERT INTO replications (point, replication, seed, seconds, error, "values") '
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -119,11 +121,50 @@ class ResultStore:
     # --- reading ------------------------------------------------------------------------------------
 
     def manifest(self) -> dict[str, Any]:
-        return {k: json.loads(v) for k, v in self.con.execute("SELECT key, value FROM manifest")}
+        return {k: self._json(v, f"manifest {k!r}") for k, v in self.con.execute("SELECT key, value FROM manifest")}
 
     def points(self) -> list[PointRow]:
         rows = self.con.execute("SELECT point, label, settings, scenario_sha256 FROM points ORDER BY point")
-        return [PointRow(i, label, json.loads(s), sha) for i, label, s, sha in rows]
+        out = []
+        for i, label, s, sha in rows:
+            settings = self._json(s, f"point {i}'s settings")
+            if not isinstance(settings, dict) or not isinstance(label, str):
+                raise self._edited(f"point {i}'s settings", s)
+            out.append(PointRow(i, label, settings, sha))
+        return out
+
+    # --- decoding: a store whose values were edited is named, with the value, never a traceback ---------
+
+    def _edited(self, what: str, value: Any) -> StoreError:
+        shown = " ".join(str(value).split())
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        return StoreError(f"{self.folder / FILE}: {what}: {shown!r} is not what exsim wrote (edited?); run it again")
+
+    def _json(self, text: Any, what: str) -> Any:
+        try:
+            return json.loads(text)
+        except (TypeError, ValueError):
+            raise self._edited(what, text) from None
+
+    def _decoded(self, values: Any, point: int, rep: int) -> list[float | None]:
+        """A replication's metric values, checked: one number (or null) per metric."""
+        if values is None:
+            return [None] * len(self.metrics)
+        xs = self._json(values, f"point {point} replication {rep}'s values")
+        if (
+            not isinstance(xs, list)
+            or len(xs) != len(self.metrics)
+            or not all(x is None or (isinstance(x, int | float) and not isinstance(x, bool)) for x in xs)
+        ):
+            raise self._edited(f"point {point} replication {rep}'s values ({len(self.metrics)} numbers)", values)
+        return xs
+
+    def _seed(self, seed: Any, point: int, rep: int) -> int:
+        if isinstance(seed, int) and not isinstance(seed, bool):
+            return seed
+        if isinstance(seed, str) and seed.isdigit():
+            return int(seed)
+        raise self._edited(f"point {point} replication {rep}'s seed", seed)
 
     def done(self) -> set[tuple[int, int]]:
         return {(p, r) for p, r in self.con.execute("SELECT point, replication FROM replications")}
@@ -144,11 +185,11 @@ class ResultStore:
             rec: dict[str, Any] = {
                 "point": p,
                 "replication": rep,
-                "seed": int(seed),
+                "seed": self._seed(seed, p, rep),
                 "seconds": seconds,
                 "error": error,
             }
-            xs = json.loads(values) if values is not None else [None] * len(self.metrics)
+            xs = self._decoded(values, p, rep)
             rec.update((m, math.nan if x is None else x) for m, x in zip(self.metrics, xs, strict=True))
             yield rec
 
@@ -156,12 +197,12 @@ class ResultStore:
         """metric -> its values over the replications that ran without error, in replication order (compact:
         8 bytes a value, read a row at a time)."""
         cols = [array("d") for _ in self.metrics]
-        nothing = [None] * len(self.metrics)
         cur = self.con.execute(
-            'SELECT "values" FROM replications WHERE point = ? AND error IS NULL ORDER BY replication', (int(point),)
+            'SELECT replication, "values" FROM replications WHERE point = ? AND error IS NULL ORDER BY replication',
+            (int(point),),
         )
-        for (values,) in cur:
-            for col, x in zip(cols, nothing if values is None else json.loads(values), strict=True):
+        for rep, values in cur:
+            for col, x in zip(cols, self._decoded(values, point, rep), strict=True):
                 col.append(math.nan if x is None else x)
         return dict(zip(self.metrics, cols, strict=True))
 
@@ -215,6 +256,8 @@ def open_store(folder: Path) -> ResultStore:
     except sqlite3.DatabaseError as e:
         if con is not None:
             con.close()
+        if isinstance(e, sqlite3.OperationalError) and ("readonly" in str(e) or "unable to open" in str(e)):
+            raise StoreError(f"{path}: cannot be opened ({e}): is its folder read-only?") from None
         raise StoreError(f"{path} is damaged or truncated ({e}); run it again") from None
     except StoreError:
         if con is not None:
@@ -226,6 +269,30 @@ def _create_file(path: Path, manifest: dict[str, Any], points: Sequence[PointRow
     """Write the empty store beside ``path`` and rename it into place: a store is whole or absent."""
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.unlink(missing_ok=True)
+    with _writing(path):
+        _fill(tmp, manifest, points, metrics)
+    tmp.replace(path)
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """SQLite's errors a user's machine causes (a full disk, a file-size limit, a read-only folder), as one
+    line naming the store; any other is a bug and propagates."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        text = str(e)
+        if "full" in text or "too large" in text or "disk I/O error" in text:
+            raise StoreError(
+                f"{path}: cannot be written ({text}): the disk is full, a file-size limit is reached, or the disk "
+                "failed; free some space and run it again (a sweep: with --resume)"
+            ) from None
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            raise StoreError(f"{path}: cannot be written ({text}): the folder is read-only") from None
+        raise
+
+
+def _fill(tmp: Path, manifest: dict[str, Any], points: Sequence[PointRow], metrics: Sequence[str]) -> None:
     con = sqlite3.connect(tmp)
     try:
         with con:
@@ -248,10 +315,11 @@ def _create_file(path: Path, manifest: dict[str, Any], points: Sequence[PointRow
             con.execute(f"PRAGMA user_version = {FORMAT}")
     finally:
         con.close()
-    tmp.replace(path)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    if not os.access(path.parent, os.W_OK) and path.exists():  # a read-only folder (shared, archived): read as is
+        return sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
     con = sqlite3.connect(path, timeout=30)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable at each commit against a crash of this process

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.live import Live
 
 from sim.check import load_scenario
+from sim.config.text import plain
 from sim.errors import ExsimError, capped
 from sim.play.batch import Batch, land
 from sim.play.folder import claim, default_folder, with_choices
@@ -22,6 +22,7 @@ from sim.play.options import play_options
 from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession
 from sim.play.view import screen, story_line
 from sim.present import i18n
+from sim.present.console import Console
 from sim.present.i18n import Language
 from sim.present.placement import placement_lines
 
@@ -48,6 +49,11 @@ overrides cannot be repeated in them).
 STATUS_TURN_S = 4.0  # real seconds each section of the status is shown on a narrow terminal
 
 
+def echo(text: str, err: bool = False) -> None:
+    """A line to the terminal, only ever text (a scenario's names and messages: sim.config.text.plain)."""
+    click.echo(plain(text), err=err)
+
+
 @click.command(help=HELP)
 @click.argument("scenario")
 @play_options(
@@ -69,7 +75,7 @@ def play(
     language = i18n.language(lang)
     loaded = load_scenario(scenario, overrides)
     for line in capped(loaded.warnings, "warnings"):
-        click.echo(line, err=True)
+        echo(line, err=True)
     s = loaded.scenario
     folder = claim(out or default_folder(Path(loaded.path).stem))
     session = PlaySession(s, s.scenario.seed if seed is None else seed, lang=language.code)
@@ -89,7 +95,7 @@ def play(
             else:
                 _plain(session, language, chosen)
         except KeyboardInterrupt:
-            click.echo(language._("interrupted: the play so far is saved"), err=True)
+            echo(language._("interrupted: the play so far is saved"), err=True)
         except ExsimError as e:  # a bad answer, the run's event budget spent: saved, then one line and exit 2
             error = e
         if batch is not None and error is None and session.finished and session.metrics is not None:
@@ -97,21 +103,19 @@ def play(
                 extra = _place(session, batch, language)
             except (ExsimError, KeyboardInterrupt) as e:  # the play itself is kept whatever befalls the batch
                 reason = "; ".join(e.lines()) if isinstance(e, ExsimError) else language._("interrupted")
-                click.echo(language._("no placement: {reason}").format(reason=reason), err=True)
+                echo(language._("no placement: {reason}").format(reason=reason), err=True)
     finally:  # no batch left running (or its pool still starting) when exsim exits
         if batch is not None:
             batch.stop()
     session.save(folder, source=Path(loaded.path), extra=extra)
-    click.echo(
-        language._("play saved to {folder}; its report: exsim report {folder} -o aar.html").format(folder=folder)
-    )
+    echo(language._("play saved to {folder}; its report: exsim report {folder} -o aar.html").format(folder=folder))
     if error is not None:
         raise error
 
 
 def _echo_lines(session: PlaySession, lines: list[Any]) -> None:
     for line in lines:
-        click.echo(f"{session.names.clock(line.t):>10}  {line.text}")
+        echo(f"{session.names.clock(line.t):>10}  {line.text}")
 
 
 def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
@@ -125,9 +129,9 @@ def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
         if not isinstance(pause, DecisionPause):
             _echo_lines(session, session.acknowledge())
             continue
-        click.echo(_("Decision {id}: {question}").format(id=pause.id, question=pause.title))
+        echo(_("Decision {id}: {question}").format(id=pause.id, question=pause.title))
         for i, (name, about) in enumerate(pause.options, 1):
-            click.echo(f"  {i}) {name}: {about}")
+            echo(f"  {i}) {name}: {about}")
         answer = sys.stdin.readline().strip()
         if not answer:
             option = pause.default
@@ -138,7 +142,7 @@ def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
                 f"decision {pause.id}: {answer!r} is not an option number (1-{len(pause.options)}; "
                 "an empty line takes the default)"
             )
-        click.echo(_("chosen: {option}").format(option=option))
+        echo(_("chosen: {option}").format(option=option))
         _echo_lines(session, session.choose(option, by="class"))
         chosen()
 
@@ -229,11 +233,11 @@ class _Keys:
 def _place(session: PlaySession, batch: Batch, language: Language) -> dict[str, Any]:
     """Wait for the batch, print where the run landed; play.json's placement."""
     _ = language._
-    click.echo(_("placing your run among {n} simulated runs…").format(n=batch.runs), err=True)
+    echo(_("placing your run among {n} simulated runs…").format(n=batch.runs), err=True)
     assert session.metrics is not None
     overridden = any(a["action"] == "override" for a in session.actions)
     landed = land(batch, session.metrics, overridden)
-    click.echo(_("Where your run landed"))
+    echo(_("Where your run landed"))
     for line in placement_lines(landed.placed, landed.specs, session.names, language, overridden):
-        click.echo("  " + line)
+        echo("  " + line)
     return {"placement": landed.record}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.layout import Layout
 from rich.panel import Panel
 from rich.table import Table
@@ -15,6 +15,7 @@ from rich.text import Text
 
 from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession
 from sim.play.status import Status
+from sim.present.console import Console
 from sim.present.i18n import Language
 from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.story import STYLE, Line

@@ -35,6 +35,24 @@ def _figure(
     return fig
 
 
+def as_text(fig: Figure) -> Figure:
+    """Every text of ``fig`` that exsim or a scenario wrote (titles, labels, legends, notes) drawn as written:
+    a ``$`` in a name is a dollar, never TeX (which would show maths, or fail to draw the chart). The tick
+    labels, which matplotlib writes itself, keep its own notation."""
+    from matplotlib.text import Text  # the report extra, optional: as svg's and save's
+
+    ticks = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks.add(id(axis.offsetText))
+            for tick in (*axis.get_major_ticks(), *axis.get_minor_ticks()):
+                ticks.update((id(tick.label1), id(tick.label2)))
+    for t in fig.findobj(Text):
+        if id(t) not in ticks:
+            t.set_parse_math(False)
+    return fig
+
+
 def local_ticks(fig: Figure, num: Numbers | None) -> None:
     """Every numeric axis's tick labels in ``num``'s symbols (``2,5`` in Russian): its formatter wrapped."""
     from matplotlib.ticker import Formatter, ScalarFormatter  # the report extra, optional (see svg)
@@ -72,7 +90,8 @@ def svg(fig: Figure, num: Numbers | None = None) -> str:
 
     local_ticks(fig, num)
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
+    as_text(fig)
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim", "text.usetex": False}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
     for gid, full in getattr(fig, "exsim_titles", {}).items():
@@ -127,8 +146,9 @@ def save(fig: Figure, path: Path, num: Numbers | None = None) -> None:
     """PNG or SVG, by the file's suffix."""
     import matplotlib  # the report extra, optional: the story and play import this module without it
 
+    as_text(fig)
     local_ticks(fig, num)
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim"}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "exsim", "text.usetex": False}):
         fig.savefig(
             path, format=path.suffix.lstrip(".").lower(), metadata={"Date": None} if path.suffix != ".png" else None
         )

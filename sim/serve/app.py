@@ -31,6 +31,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from sim.errors import ExsimError
 from sim.present import i18n
 from sim.serve.auth import FACILITATOR_COOKIE, TOKEN_HEADER, VOTER_COOKIE
+from sim.serve.guard import Guard, GuardMiddleware, receive_text
 from sim.serve.room import STORY_BACKLOG, Room, RoomError
 from sim.serve.text import texts
 from sim.serve.vote import VoteError
@@ -41,9 +42,11 @@ CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 's
 REFUSED = 4403  # WebSocket close code: not allowed (the HTTP 403 of a socket)
 
 
-def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
-    """The application around ``room``; with ``run`` its lifespan steps the session in the background."""
-    site = _Site(room, lang)
+def create_app(room: Room, lang: str, *, run: bool = True, guard: Guard | None = None) -> Starlette:
+    """The application around ``room``; with ``run`` its lifespan steps the session in the background;
+    ``guard``: the protections against a hostile room (sim.serve.guard)."""
+    guard = guard or Guard()
+    site = _Site(room, lang, guard)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -70,15 +73,17 @@ def create_app(room: Room, lang: str, *, run: bool = True) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(_Headers)
+    app.add_middleware(GuardMiddleware, guard=guard)
     return app
 
 
 class _Site:
     """The pages, JSON actions and WebSockets around one room, in ``lang`` unless the visitor asks for another."""
 
-    def __init__(self, room: Room, lang: str) -> None:
+    def __init__(self, room: Room, lang: str, guard: Guard) -> None:
         self.room = room
         self.lang = lang
+        self.guard = guard
         # the map's markup is the report's too (sim/present/templates/_map.html)
         maps = resources.files("sim.present") / "templates"
         self.templates = Jinja2Templates(directory=[str(HERE / "templates"), str(maps)])
@@ -108,10 +113,18 @@ class _Site:
         given = request.query_params.get("code")
         if given is None:
             return self.page(request, "join.html")
+        client = request.client.host if request.client else "?"
+        if wait := self.guard.join_wait(client):  # too many wrong codes from this address: the join page, 429
+            refused = self.page(request, "join.html", status=429, error=True, code=given)
+            refused.headers["retry-after"] = f"{wait:.0f}"
+            return refused
         if not room.keys.joins(given):
+            self.guard.join_failed(client)
             return self.page(request, "join.html", status=403, error=True, code=given)
         response = RedirectResponse("/vote", status_code=303)
         if room.keys.voter(request.cookies.get(VOTER_COOKIE)) is None:
+            if not self.guard.may_admit(client):  # (off unless a cap per address is set: sim.serve.guard)
+                return self.page(request, "join.html", status=429, error=True, code=given)
             response.set_cookie(VOTER_COOKIE, await room.admit(), httponly=True, samesite="strict")
         return response
 
@@ -159,7 +172,7 @@ class _Site:
         room = self.room
         if not self.facilitator(request):
             return _error(403, "the facilitator's token is needed")
-        body = await _json(request)
+        body = await _json(request, self.guard)
         if body is None:
             return _error(400, "the body must be a JSON object")
         try:
@@ -175,7 +188,7 @@ class _Site:
         voter = room.keys.voter(request.cookies.get(VOTER_COOKIE))
         if voter is None:
             return _error(403, "join with the class's code first")
-        body = await _json(request)
+        body = await _json(request, self.guard)
         option = body.get("option") if body else None
         if not isinstance(option, str):
             return _error(400, 'the body must be {"option": NAME}')
@@ -226,7 +239,9 @@ async def _push(ws: WebSocket, room: Room, message: Any) -> None:
     async def listen(tg: anyio.abc.TaskGroup) -> None:
         with contextlib.suppress(WebSocketDisconnect):
             while True:
-                text = await ws.receive_text()
+                text = await receive_text(ws)
+                if text is None:  # a binary frame: closed with 1003
+                    break
                 if text != "ping":
                     await ws.send_text(json.dumps({"refused": "this socket only sends; actions use /api/"}))
         tg.cancel_scope.cancel()
@@ -256,12 +271,12 @@ def _same_origin(ws: WebSocket) -> bool:
     return origin is None or urlsplit(origin).netloc == ws.headers.get("host")
 
 
-async def _json(request: Request) -> dict[str, Any] | None:
+async def _json(request: Request, guard: Guard) -> dict[str, Any] | None:
     raw = await request.body()
     if not raw:
         return {}
     try:
-        body = json.loads(raw)
+        body = guard.loads(raw)  # size and depth checked before parsing
     except (ValueError, UnicodeDecodeError):
         return None
     return body if isinstance(body, dict) else None

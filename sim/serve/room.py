@@ -364,6 +364,8 @@ class Room:
         kind, target, params = body.get("kind"), body.get("target"), body.get("params") or {}
         if not isinstance(kind, str) or not isinstance(target, str) or not isinstance(params, dict):
             raise ValueError("an override needs kind and target (strings) and params (an object)")
+        if bad := [k for k in params if k in ("kind", "target") or not str(k).isidentifier()]:
+            raise ValueError(f"params: {', '.join(map(str, bad))} is not a parameter of an override")
         if self.finished:
             raise RoomError("the run has ended")
         await self._session(self.session.override, kind, target, **params)

@@ -9,6 +9,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sim.config.schema import Scenario
 from sim.errors import ExsimError
@@ -17,6 +18,7 @@ from sim.play.session import PlaySession
 from sim.present import i18n
 from sim.present.labels import Labels
 from sim.serve.app import create_app
+from sim.serve.guard import Guard, quiet_logs
 from sim.serve.room import Room
 
 
@@ -90,16 +92,28 @@ def _url_host(host: str) -> str:
 def serve(room: Room, sock: socket.socket, lang: str) -> Path | None:
     """Run the server on ``sock`` until Ctrl-C or SIGTERM; then save the play and return its folder (None
     when the run never started: there is nothing to keep)."""
-    import uvicorn  # the serve extra, optional: exsim serve names it when missing
-
-    # a page or socket still open when the server stops is given a few seconds, not waited for without end
-    config = uvicorn.Config(
-        create_app(room, lang), log_level="warning", lifespan="on", ws="auto", timeout_graceful_shutdown=5
-    )
-    server = uvicorn.Server(config)
+    server = make_server(room, sock, lang)
     try:
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it stopped on
             server.run(sockets=[sock])
     finally:
         room.close()
     return room.save_now() if room.started else None
+
+
+def make_server(room: Room, sock: socket.socket, lang: str, guard: Guard | None = None) -> Any:
+    """The uvicorn server of ``room`` on ``sock``, with the protections of ``guard`` (sim.serve.guard)."""
+    import uvicorn  # the serve extra, optional: exsim serve names it when missing
+
+    guard = guard or Guard(hosts=_shown(sock.getsockname()[0]))
+    # a page or socket still open when the server stops is given a few seconds, not waited for without end
+    config = uvicorn.Config(
+        create_app(room, lang, guard=guard),
+        log_level="warning",
+        lifespan="on",
+        ws="auto",
+        timeout_graceful_shutdown=5,
+        **guard.uvicorn_options(),
+    )
+    quiet_logs()  # after uvicorn has set up its loggers
+    return uvicorn.Server(config)

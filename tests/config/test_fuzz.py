@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from sim.config.locate import shipped
 from sim.config.yamlsafe import read_file
 from tests.cli.test_hostile import invoke
+from tests.cli.test_text_is_text import HOSTILE_TEXTS, TEXT_KEYS, terminal_safe
 
 SHIPPED = {name: read_file(path).data for name, path in sorted(shipped("scenario").items())}
 EXAMPLES = int(os.environ.get("EXSIM_FUZZ_EXAMPLES", "60"))  # ~25 s in CI; more for a deeper local run
@@ -52,6 +53,7 @@ EXTREME: list[Any] = [
     {},
     [None],
     {"": None},
+    *HOSTILE_TEXTS.values(),  # control characters, bidi, TeX and formula-leading strings, anywhere
 ]
 
 
@@ -89,8 +91,16 @@ def mutants(draw: st.DrawFn) -> tuple[str, str]:
         if not candidates:
             break
         path = candidates[draw(st.integers(0, len(candidates) - 1))]
-        action = draw(st.sampled_from(["delete", "replace", "scale"]))
-        value = draw(st.sampled_from(EXTREME) if action == "replace" else st.sampled_from([0, -1, 1e6, 1e-6, 1e30]))
+        action = draw(st.sampled_from(["delete", "replace", "scale", "text"]))
+        if action == "text":  # a hostile text in a text field (names, descriptions, messages, questions)
+            texts = [p for p in candidates if p[-1] in TEXT_KEYS]
+            if not texts:
+                continue
+            path = texts[draw(st.integers(0, len(texts) - 1))]
+            value = draw(st.sampled_from(sorted(HOSTILE_TEXTS.values())))
+            action = "replace"
+        else:
+            value = draw(st.sampled_from(EXTREME) if action == "replace" else st.sampled_from([0, -1, 1e6, 1e-6, 1e30]))
         mutate(data, path, action, copy.deepcopy(value))  # never share (and later mutate) an EXTREME value
     return name, dump(data)
 
@@ -116,7 +126,9 @@ def test_mutated_shipped_scenarios_keep_the_promises(mutant):
         scenario.write_text(text, encoding="utf-8")
         checked = invoke(["check", str(scenario)], work)
         assert checked.exit_code in (0, 2), checked.output
+        terminal_safe(checked.output)
         ran = invoke(["run", str(scenario), "--reps", "1", "--out", "out", "--max-events", "2000000", "-q"], work)
         assert ran.exit_code in (0, 2), ran.output
+        terminal_safe(ran.output)
         if checked.exit_code == 2:
             assert ran.exit_code == 2, "run refuses what check refuses"
