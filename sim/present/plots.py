@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -100,11 +101,16 @@ def svg(fig: Figure, num: Numbers | None = None) -> str:
 
 
 WRAP = 24  # characters per line of a tick label or legend entry
+ID_IN_PARENTHESES = re.compile(r"\([^\s()]+\)")
 
 
 def short(label: str, width: int = WRAP, lines: int = 2) -> str:
-    """A long label wrapped on at most ``lines`` lines of ``width``, the rest cut with an ellipsis."""
-    wrapped = textwrap.wrap(label, width, break_on_hyphens=False, break_long_words=False) or [label]  # ids whole
+    """A long label wrapped on at most ``lines`` lines of ``width``, the rest cut with an ellipsis. An id in
+    parentheses, ``(units.ls-1.strength)``, is typed as written, so it is never split; a long word is."""
+    wrapped = []
+    for line in textwrap.wrap(label, width, break_on_hyphens=False, break_long_words=False) or [label]:
+        kept = len(line) <= width or ID_IN_PARENTHESES.search(line) is not None
+        wrapped += [line] if kept else textwrap.wrap(line, width)
     if len(wrapped) > lines:
         wrapped = wrapped[:lines]
         wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"

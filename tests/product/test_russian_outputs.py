@@ -173,3 +173,36 @@ def test_the_projector_and_the_vote_page_of_a_russian_class_read_in_russian(tmp_
             _clean("facilitator's view", _room(facilitator.inner_text("body"), server))
         finally:
             browser.close()
+
+
+@needs_chromium
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n in SCENARIOS if n != "birlestik_2024"])  # the flagship: above
+def test_every_other_scenario_s_projector_and_phone_read_in_russian(name, tmp_path):
+    """A scenario without a decision: the projector and a phone once the run has told a few lines."""
+    pytest.importorskip("starlette")
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.live import served
+
+    path = str(REPO / "scenarios" / f"{name}.yaml")
+    with (
+        served([path, "--lang", "ru", "--speed", "3600", "--out", str(tmp_path / "игра")], tmp_path) as server,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            facilitator.goto(server.projector.replace("/projector?", "/facilitator?"))
+            projector = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+            projector.goto(server.projector)
+            phone = browser.new_context(viewport={"width": 400, "height": 800}).new_page()
+            phone.goto(server.join)
+            phone.fill("#code", server.code)
+            phone.click("#join")
+            facilitator.click("#run-toggle")
+            expect(projector.locator("#story li")).to_have_count(5, timeout=30_000)
+            for what, page in (("projector", projector), ("phone", phone), ("facilitator", facilitator)):
+                _clean(f"{what} of {name}", _room(page.inner_text("body"), server))
+        finally:
+            browser.close()
