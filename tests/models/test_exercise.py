@@ -146,6 +146,38 @@ def test_a_closure_that_comes_after_arrival_changes_nothing(load):
     assert times(run(load, text), "arrive", unit="ship", at="b") == [pytest.approx(120.0)]
 
 
+def test_closures_stack_the_route_reopens_when_the_last_one_ends(load):
+    """A route closed from H+1 to H+10 stays closed through a one-hour inject closure inside that window:
+    the ship leaving at H+2 waits for H+10, not for the inject's end at H+4 (a plain set reopened it then)."""
+    text = (
+        "closures:\n  - {route: lane, start: 1h, end: 10h}\n"
+        "phases:\n  - id: go\n    start: 2h\n    orders: [{unit: ship, do: move, to: b}]\n"
+        "injects:\n  - {id: squall, at: 3h, effects: [{type: close_routes, routes: [lane], for: 1h}]}\n"
+    )
+    w = run(load, text)
+    assert times(w, "route_open") == [pytest.approx(600.0)]
+    assert times(w, "arrive", unit="ship", at="b") == [pytest.approx(600.0 + 120.0)]
+
+
+def test_a_closure_ending_first_leaves_the_route_closed_until_the_later_one_ends(load):
+    """The other order: the inject closes at H+1 for 9 h, the scheduled window is H+2 to H+3."""
+    text = (
+        "closures:\n  - {route: lane, start: 2h, end: 3h}\n"
+        "injects:\n  - {id: gale, at: 1h, effects: [{type: close_routes, routes: [lane], for: 9h}]}\n"
+    )
+    w = run(load, text)
+    assert times(w, "route_closed") == [pytest.approx(60.0)]
+    assert times(w, "route_open") == [pytest.approx(600.0)]
+
+
+def test_a_reopen_effect_ends_every_closure_at_once(load):
+    text = (
+        "closures:\n  - {route: lane, start: 1h, end: 10h}\n"
+        "injects:\n  - {id: clear, at: 5h, effects: [{type: reopen_routes, routes: [lane]}]}\n"
+    )
+    assert times(run(load, text), "route_open") == [pytest.approx(300.0)]
+
+
 LINE = """\
 depots:
   - {id: da, at: a, stocks: {water: {initial: 10000, capacity: 10000}}}
@@ -427,3 +459,16 @@ def test_a_run_shortened_before_an_inject_loads_and_the_inject_does_not_fire(loa
     text = MOVE + "injects:\n  - {id: late, at: 3h, effects: [{type: close_routes, mode: sea}]}\n"
     m = run_replication(load(BASE + text, "scenario.duration=2h"), 1).metrics
     assert m["inject_fired.late"] == 0 and m["end_time_h"] == 2
+
+
+def test_check_notes_overlapping_closures_of_one_route(load):
+    from sim.check.lint import lint
+
+    text = "closures:\n  - {route: lane, start: 1h, end: 10h}\n  - {route: lane, start: 9h, end: 12h}\n"
+    notes = [(p, m) for p, m in lint(load(BASE + text)) if "overlap" in m]
+    assert notes == [
+        (("closures", 1), "closures 0 and 1 of route lane overlap: it stays closed until 12h, when the later one ends")
+    ]
+    # windows that only touch (one ends at the instant the next begins) do not overlap
+    touching = "closures:\n  - {route: lane, start: 1h, end: 10h}\n  - {route: lane, start: 10h, end: 12h}\n"
+    assert [m for _, m in lint(load(BASE + touching)) if "overlap" in m] == []
