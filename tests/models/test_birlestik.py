@@ -15,7 +15,7 @@ from sim.cli import main
 from sim.config.supply import SUPPLY_CLASSES
 from sim.engine.geo import Map
 from sim.experiment.runner import build_world, collect_metrics, run_replication
-from sim.models.combat import is_platform
+from sim.models.combat import crew
 from sim.models.logistics import LogisticsState
 
 FLAGSHIP = load_scenario("birlestik_2024").scenario
@@ -51,7 +51,8 @@ def test_people_supplies_and_casualties_are_conserved(seed, reserve):
             reinforced[e["side"]] = reinforced.get(e["side"], 0) + e["n"]
     for side in s.sides:
         units = [(u.strength or s.unit_types[u.type].strength, s.unit_types[u.type]) for u in s.units if u.side == side]
-        people = sum(n for n, t in units if not is_platform(t)) + reinforced.get(side, 0)
+        # soldiers and the crews of platforms (each a person in killed, wounded or survivors)
+        people = sum(n * crew(t) for n, t in units) + reinforced.get(side, 0)
         total = m[f"killed.{side}"] + m[f"wounded.{side}"] + m[f"survivors.{side}"]
         assert total == pytest.approx(people, abs=1e-9)
     ls = world.services.get(LogisticsState)

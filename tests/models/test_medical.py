@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sim.check import load_scenario
 from sim.experiment import build_world, run_replication
 from sim.models import medical
+from sim.models.combat import crew
 from tests.conftest import REPO
 from tests.models.test_logistics import erlang_c_wait
 
@@ -187,7 +188,8 @@ def test_island_wounded_enter_the_chain():
     for i in range(5):
         world = build_world(loaded.scenario, 7, i)
         world.run()
-        wounded = sum(u.wounded for u in world.units.values() if u.side == "coalition")
+        # a damaged platform's crew are wounded people: each enters the chain
+        wounded = sum(u.wounded * crew(u.type) for u in world.units.values() if u.side == "coalition")
         assert wounded > 0
         assert len(medical.state(world).casualties) == wounded
 
