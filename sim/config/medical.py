@@ -171,6 +171,14 @@ class Medical(Frozen):
     arrivals: list[Arrivals] = Field(
         [], description="steady streams of casualties", examples=[[{"place": "island", "per_hour": 1.5}]]
     )
+    # Assumption: self-aid and buddy aid begin at once, a combat medic reaches most casualties within minutes
+    # (TCCC's care under fire and tactical field care); the "10" of 10-1-2 is measured here, at the point of injury.
+    first_aid: Duration = Field(
+        3.0,
+        description="mean time from injury to first care at the point of injury (self-aid, buddy aid, the combat "
+        "medic), exponentially distributed; 0: at once (assumption)",
+        examples=["5min"],
+    )
     lift_priority: Literal["medevac_first", "fifo"] = Field(
         "medevac_first",
         description="when a helicopter is wanted for MEDEVAC and for an order at once: MEDEVAC first, or in turn",

@@ -245,3 +245,54 @@ def test_time_to_death_follows_the_stated_hazard(base, slope):
     for t in (1.0, 2.0, 4.0):
         p = 1 - math.exp(-(base * t + slope * t * t / 2))
         assert abs((deaths <= t).mean() - p) <= 4 * math.sqrt(p * (1 - p) / n)
+
+
+# T1 casualties only, at a place 20 minutes' carry from its aid station; nobody dies of wounds
+POI = """\
+scenario: {{name: poi, duration: 20d}}
+map:
+  places:
+    camp: {{kind: training_area, lat: 43.5, lon: 51.3}}
+sides:
+  blue: {{}}
+units:
+  - {{id: coy, type: inf, side: blue, at: camp}}
+unit_types:
+  inf: {{strength: 100}}
+medical:
+  dnbi_per_1000_per_day: 0
+  triage_mix: {{combat: {{T1: 1.0}}}}
+  hazard: {{}}
+  first_aid: {first_aid}
+  arrivals: [{{place: camp, per_hour: 2}}]
+  facilities:
+    - {{id: aid, role: 1, at: camp, teams: 50, treatment: 10min, carry: 20min}}
+"""
+
+
+@pytest.mark.parametrize("mean_min", [0, 3, 10])
+def test_the_10_of_10_1_2_measures_care_at_the_point_of_injury(load, mean_min):
+    """The Role 1 is 20 min away, so nobody reaches it within 10 min; self-aid, buddy aid and the medic come
+    after Exp(mean) minutes: a share 1 - exp(-10/mean) within 10 min (about 960 T1 casualties a run)."""
+    m = run_replication(load(POI.format(first_aid=f"{mean_min}min")), 3).metrics
+    expected = 1.0 if mean_min == 0 else 1 - math.exp(-10 / mean_min)
+    n = m["casualties.T1"]
+    assert n > 800
+    assert abs(m["t1_care_10min_share"] - expected) <= 4 * math.sqrt(expected * (1 - expected) / n) + 1e-12
+
+
+def test_time_in_chain_throughput_and_triage_waits_match_m_m_c(load):
+    """One stage, M/M/2 with lambda = 1/h and a 60-min mean treatment (rho = 0.5), nobody dies: a casualty's
+    time in the chain is Wq + 1/mu (Erlang C), the throughput lambda a day, and T2's wait is the stage's."""
+    lam, c, mean_h = 1.0, 2, 1.0
+    s = load(chain(lam, 30, (c, mean_h * 60)))
+    runs = [run_replication(s, 5, i).metrics for i in range(8)]
+    wq = erlang_c_wait(lam, 1 / mean_h, c)
+    ok, got, se = within([r["time_in_chain_h"] for r in runs], wq + mean_h)
+    assert ok, (got, wq + mean_h, se)
+    ok, got, se = within([r["throughput_per_day"] for r in runs], 24 * lam)
+    assert ok, (got, 24 * lam, se)
+    for r in runs:
+        assert r["triage_wait_h.T2"] == r["wait_h.s0"]  # every casualty is T2 here
+        assert r["triage_time_in_chain_h.T2"] == r["time_in_chain_h"]
+        assert math.isnan(r["triage_wait_h.T1"]) and math.isnan(r["triage_time_in_chain_h.T3"])
