@@ -32,7 +32,7 @@ from sim.engine.rng import Stream
 from sim.engine.timers import cancel
 from sim.engine.units import ORDER_PRIORITY, Unit
 from sim.models.contract import Better, Kind, MetricSpec
-from sim.models.events import Wounded
+from sim.models.events import Thirsty, Wounded
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -175,13 +175,17 @@ class MedicalState:
             if u < acc:
                 triage = t
                 break
-        c = Casualty(
-            len(self.casualties), cause, triage, place, self.env.now, self.env.now + self._time_to_death(triage, stream)
-        )
+        e = stream.exponential(1.0)  # the casualty's share of the cumulative hazard it can bear
+        dies_in = self._hazard_time(triage, e)
         fa = self.world.streams[f"first_aid:{place}"]  # its own stream: the other draws stay as they were
-        first_aid = c.injured + (fa.exponential(1.0 / self.med.first_aid) if self.med.first_aid > 0 else 0.0)
-        if first_aid < c.dies_at:  # unless the wounds kill first
-            c.first_aid = first_aid
+        aid_in = fa.exponential(1.0 / self.med.first_aid) if self.med.first_aid > 0 else 0.0
+        c = Casualty(len(self.casualties), cause, triage, place, self.env.now, self.env.now + dies_in)
+        if aid_in < dies_in:  # care at the point of injury, unless the wounds kill first
+            c.first_aid = c.injured + aid_in
+            k = self.med.first_aid_hazard_factor
+            if k != 1.0 and math.isfinite(dies_in):  # from then on the hazard is k times as high
+                h_aid = self._hazard(triage, aid_in)
+                c.dies_at = c.injured + (self._hazard_time(triage, h_aid + (e - h_aid) / k) if k > 0 else math.inf)
         self.casualties.append(c)
         if self.world.log.on:
             self.world.emit("casualty", id=c.id, triage=triage, place=place, cause=cause)
@@ -189,12 +193,20 @@ class MedicalState:
 
     def _time_to_death(self, triage: str, stream: Stream) -> float:
         """Minutes until the cumulative hazard H(t) = b·t + s·t²/2 (per minute, t in minutes) reaches an Exp(1) draw."""
+        return self._hazard_time(triage, stream.exponential(1.0))
+
+    def _hazard_time(self, triage: str, e: float) -> float:
+        """Minutes after injury when the cumulative hazard H(t) = b·t + s·t²/2 reaches ``e`` (inf: never)."""
         h = self.med.hazard.get(triage)  # type: ignore[call-overload]
-        e = stream.exponential(1.0)
         if h is None or (h.base_per_h == 0 and h.slope_per_h2 == 0):
             return math.inf
         b, s = h.base_per_min, h.slope_per_min2
         return e / b if s == 0 else (-b + math.sqrt(b * b + 2 * s * e)) / s
+
+    def _hazard(self, triage: str, t: float) -> float:
+        """The cumulative hazard H(t) at ``t`` minutes after injury."""
+        h = self.med.hazard.get(triage)  # type: ignore[call-overload]
+        return 0.0 if h is None else h.base_per_min * t + h.slope_per_min2 * t * t / 2
 
     def wounded(self, ev: Wounded) -> None:
         unit, n = ev.unit, ev.n
@@ -465,10 +477,12 @@ class MedicalState:
     # --- other sources --------------------------------------------------------------------------------
 
     def run_dnbi(self) -> Process:
-        """Disease and non-battle injury: Poisson in the personnel of the medical sides."""
+        """Disease and non-battle injury: Poisson in the personnel of the medical sides, at the base rate, and
+        for people out of water (logistics' Thirsty) the heat rate on top. The changing rate is drawn by
+        thinning: candidates at the highest rate, each kept with the share the unit's rate is of it now."""
         env = self.env
         stream = self.world.streams["dnbi"]
-        per_min = self.med.dnbi_per_person_per_min
+        per_min, heat = self.med.dnbi_per_person_per_min, self.med.heat_per_person_per_min
         while True:
             units = [
                 u
@@ -477,10 +491,14 @@ class MedicalState:
             ]
             weights = [float(u.personnel) for u in units]
             total = sum(weights)
-            if total <= 0 or per_min <= 0:
+            if total <= 0 or per_min + heat <= 0:
                 return
-            yield env.timeout(stream.exponential(per_min * total))
+            yield env.timeout(stream.exponential((per_min + heat) * total))
             unit = units[stream.pick(weights, total)]
+            if heat > 0:  # a candidate: kept at the unit's rate now (no extra draw when there is no heat rate)
+                rate = per_min + (heat if self.world.bus.publish(Thirsty(unit)).thirsty else 0.0)
+                if stream.uniform() * (per_min + heat) >= rate:
+                    continue
             if unit.location is not None:
                 self.injure(unit.location, "dnbi")
 
@@ -511,7 +529,7 @@ def install(world: World) -> None:
     for leg in ms.legs.values():
         for asset in leg.assets:
             world.env.process(ms.run_asset(leg, asset))
-    if med.dnbi_per_person_per_min > 0:
+    if med.dnbi_per_person_per_min + med.heat_per_person_per_min > 0:
         world.env.process(ms.run_dnbi())
     for m in med.mass_casualties:
         world.env.process(ms.run_mass(m.at, m.place, m.count, m.cause))
