@@ -308,6 +308,20 @@ FAULTS: tuple[Fault, ...] = (
         ("tests/models/test_logistics.py",),
     ),
     Fault(
+        "the care window leaves out its exact end",
+        "sim/models/medical.py",
+        "if t is not None and t - c.injured <= within:",
+        "if t is not None and t - c.injured < within:",
+        ("tests/models/test_medical.py",),
+    ),
+    Fault(
+        "the liaison and common-procedure factors swapped",
+        "sim/models/c2.py",
+        "delay *= io.liaison_factor\n        if io.common_procedure:\n            delay *= io.common_procedure_factor",
+        "delay *= io.common_procedure_factor\n        if io.common_procedure:\n            delay *= io.liaison_factor",
+        ("tests/models/test_exercise.py",),
+    ),
+    Fault(
         "the monitor counts a level held across the warm-up from its start",
         "sim/engine/monitor.py",
         "dt = t - max(self.last, self.warmup)",

@@ -90,6 +90,31 @@ def test_liaison_officers_and_a_common_procedure_cut_the_interoperability_delay(
     assert times(w, "depart", unit="ship") == [pytest.approx(delay + 60)]
 
 
+@pytest.mark.parametrize(
+    ("options", "delay"),
+    [
+        # liaison_factor and common_procedure_factor share the default 0.5: different values tell them apart
+        (("command.interoperability.liaison=[TJK]", "command.interoperability.liaison_factor=0.2"), 30 + 45 * 0.2),
+        (
+            ("command.interoperability.common_procedure=true", "command.interoperability.common_procedure_factor=0.8"),
+            30 + 45 * 0.8,
+        ),
+        (
+            (
+                "command.interoperability.liaison=[TJK]",
+                "command.interoperability.liaison_factor=0.2",
+                "command.interoperability.common_procedure=true",
+                "command.interoperability.common_procedure_factor=0.8",
+            ),
+            30 + 45 * 0.2 * 0.8,
+        ),
+    ],
+)
+def test_the_liaison_and_common_procedure_factors_are_told_apart(load, options, delay):
+    w = run(load, COMMAND, *options)
+    assert times(w, "depart", unit="ship") == [pytest.approx(delay + 60)]
+
+
 def test_an_order_delay_of_its_own_also_counts_from_issue(load):
     text = "phases:\n  - id: go\n    orders:\n      - {unit: ship, do: wait, duration: 60min}\n"
     text += "      - {unit: ship, do: move, to: b, delay: 40min}\n"

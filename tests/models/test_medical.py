@@ -296,3 +296,19 @@ def test_time_in_chain_throughput_and_triage_waits_match_m_m_c(load):
         assert r["triage_wait_h.T2"] == r["wait_h.s0"]  # every casualty is T2 here
         assert r["triage_time_in_chain_h.T2"] == r["time_in_chain_h"]
         assert math.isnan(r["triage_wait_h.T1"]) and math.isnan(r["triage_time_in_chain_h.T3"])
+
+
+@pytest.mark.parametrize(
+    ("after", "hit"), [(10.0, True), (math.nextafter(10.0, math.inf), False), (math.nextafter(10.0, 0), True)]
+)
+def test_the_care_window_includes_its_exact_end(after, hit):
+    """10-1-2 counts care within 10 minutes: at exactly 10 it is in time, a hair later it is not."""
+    c = medical.Casualty(0, "combat", "T1", "camp", 0.0, math.inf, first_aid=after, outcome="evacuated")
+    assert medical._share([c], "first_aid", 10, now=60.0) == (1.0 if hit else 0.0)
+
+
+def test_a_milestone_still_to_come_is_not_counted_yet():
+    """Care at the point of injury is drawn ahead: at 5 min, care due at 8 is neither a hit nor a miss yet."""
+    c = medical.Casualty(0, "combat", "T1", "camp", 0.0, math.inf, first_aid=8.0)
+    assert math.isnan(medical._share([c], "first_aid", 10, now=5.0))
+    assert medical._share([c], "first_aid", 10, now=8.0) == 1.0
