@@ -200,7 +200,9 @@ def table(bs: list[Battle] | None = None, reps: int = 40) -> str:
     return "\n".join(rows) + "\n\n✗: exsim outside the historical interquartile range.\n\n" + ATTRIBUTION + "\n"
 
 
-def write(text: str, doc: Path = DOC) -> None:
+def write(text: str, doc: Path | None = None) -> None:
+    """Put ``text`` between the page's markers (default page: DOC, looked up when called)."""
+    doc = DOC if doc is None else doc
     page = doc.read_text(encoding="utf-8")
     head, _, rest = page.partition(BEGIN)
     _, _, tail = rest.partition(END)

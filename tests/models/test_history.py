@@ -67,3 +67,18 @@ def test_the_docs_hold_the_table_with_its_attribution():
     page = (REPO / "docs" / "planning_factors.md").read_text(encoding="utf-8")
     inside = page.partition(history.BEGIN)[2].partition(history.END)[0]
     assert "| hasty |" in inside and "ODC-By" in inside
+
+
+def test_python_tools_history_write_reproduces_the_table_in_the_docs(tmp_path, capsys):
+    """`python tools/history.py --write` on a copy of the page: the committed table is what it writes."""
+    page = REPO / "docs" / "planning_factors.md"
+    copy = tmp_path / "planning_factors.md"
+    copy.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    original = history.DOC
+    history.DOC = copy
+    try:
+        assert history.main(["--write"]) == 0
+    finally:
+        history.DOC = original
+    assert copy.read_text(encoding="utf-8") == page.read_text(encoding="utf-8")
+    assert "| fortified |" in capsys.readouterr().out

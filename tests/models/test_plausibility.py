@@ -61,3 +61,11 @@ medical:
     expected = 0.25 * 5 + 7 * 4  # heat illness from the end of the 1-day grace
     assert abs(mean - expected) <= 4 * (expected / len(got)) ** 0.5, (mean, expected)
     assert mean > 5 * base_only
+
+
+def test_python_tools_plausibility_prints_each_figure_beside_its_range(capsys):
+    """`python tools/plausibility.py` (here with 2 replications): one line a range, with its source."""
+    code = plausibility.main(["birlestik_2024", "--reps", "2"])
+    out = capsys.readouterr().out
+    assert all(r.name in out and r.source in out for r in plausibility.RANGES)
+    assert code == (1 if "OUTSIDE" in out else 0)
