@@ -322,6 +322,20 @@ FAULTS: tuple[Fault, ...] = (
         ("tests/models/test_exercise.py",),
     ),
     Fault(
+        "a place secured at the deadline counts as late",
+        "sim/models/objectives.py",
+        "(o.within is None or t <= o.within)",
+        "(o.within is None or t < o.within)",
+        ("tests/models/test_exercise.py",),
+    ),
+    Fault(
+        "a metric at its at_most bound counts as missed",
+        "sim/models/objectives.py",
+        "(o.at_most is None or value <= o.at_most)",
+        "(o.at_most is None or value < o.at_most)",
+        ("tests/models/test_exercise.py",),
+    ),
+    Fault(
         "the monitor counts a level held across the warm-up from its start",
         "sim/engine/monitor.py",
         "dt = t - max(self.last, self.warmup)",

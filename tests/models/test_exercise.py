@@ -497,3 +497,39 @@ def test_check_notes_overlapping_closures_of_one_route(load):
     # windows that only touch (one ends at the instant the next begins) do not overlap
     touching = "closures:\n  - {route: lane, start: 1h, end: 10h}\n  - {route: lane, start: 10h, end: 12h}\n"
     assert [m for _, m in lint(load(BASE + touching)) if "overlap" in m] == []
+
+
+WALK = """\
+scenario: {{name: walk, duration: 1h}}
+unit_types:
+  inf: {{strength: 10, speed_kmh: {{land: 6}}, kill_rate_per_h: 1.0}}
+map:
+  places:
+    start: {{kind: training_area, lat: 43.5, lon: 51.3}}
+    hill: {{kind: objective, lat: 43.51, lon: 51.3}}
+  routes:
+    - {{from: start, to: hill, mode: land, distance_km: 1}}
+sides:
+  blue: {{}}
+units:
+  - {{id: b1, type: inf, side: blue, at: start}}
+phases:
+  - id: go
+    orders: [{{unit: b1, do: assault, target: hill}}]
+objectives:
+  - {{id: take, kind: secure, place: hill, within: {within}}}
+  - {{id: few, kind: metric, metric: survivors.blue, at_most: {at_most}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("within", "at_most", "met"),
+    [
+        ("10min", 10, (1.0, 1.0)),  # secured at exactly 10 min (1 km at 6 km/h): in time; 10 survivors: at most 10
+        ("9.999", 9.999, (0.0, 0.0)),  # a hair before either boundary: missed
+    ],
+)
+def test_a_deadline_and_a_bound_are_met_at_their_exact_value(load, within, at_most, met):
+    m = run_replication(load(WALK.format(within=within, at_most=at_most)), 1).metrics
+    assert m["time_to_secure_h.hill"] == pytest.approx(10 / 60, abs=0)
+    assert (m["objective.take"], m["objective.few"]) == met
