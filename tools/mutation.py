@@ -6,7 +6,11 @@ Run from the repository root:
     python tools/mutation.py --list       # the faults, each checked to apply to the current code
     python tools/mutation.py -k hazard    # only faults whose name contains "hazard"
 
-A fault is *killed* when its tests fail; one that survives is a behaviour no test pins down. Each
+A fault is *killed* when its tests fail (pytest's exit status 1, and only that: a collection error, a
+misspelt test path or an interrupted run is an *error*, never a kill); one that survives is a behaviour no
+test pins down. The unmutated copy runs first, with every fault's tests: if it does not pass, nothing is
+counted (exit 2). The mutation run is not part of the default test suite (tests/product/test_mutation.py
+runs it only with EXSIM_MUTATION=1); a cheap test of the tool itself is. Each
 fault names the tests to run (a few files, so a full run takes minutes, not hours). Each fault is
 applied to a copy of the repository in a temporary folder, never to the checkout itself: the tests
 running beside it (pytest-xdist's other workers, an editor) never see a mutated file. The faults are
@@ -246,6 +250,91 @@ FAULTS: tuple[Fault, ...] = (
         "per_sortie = []",
         ("tests/check/test_check_fuel.py",),
     ),
+    # --- issue 25 -------------------------------------------------------------------------------------
+    Fault(
+        "closures do not stack: any end reopens the route",
+        "sim/engine/world.py",
+        "        elif holders[by] > 0:\n            holders[by] -= 1",
+        "        else:\n            holders.clear()",
+        ("tests/models/test_exercise.py",),
+    ),
+    Fault(
+        "a side breaks as a whole when it breaks at one place",
+        "sim/models/combat.py",
+        "        if side_broken(world, loser):",
+        "        if True:",
+        ("tests/models/test_broken.py",),
+    ),
+    Fault(
+        "a damaged platform's crew enter the chain as one casualty",
+        "sim/models/combat.py",
+        "Wounded(unit, (n - killed) * crew(unit.type))",
+        "Wounded(unit, n - killed)",
+        ("tests/models/test_crews.py",),
+    ),
+    Fault(
+        "a destroyed platform's crew are not counted killed",
+        "sim/models/combat.py",
+        'm[f"killed.{side}"] = float(sum(u.killed * crew(u.type) for u in units))',
+        'm[f"killed.{side}"] = float(sum(u.killed for u in units if not is_platform(u.type)))',
+        ("tests/models/test_crews.py",),
+    ),
+    Fault(
+        "the 10 of 10-1-2 measured at the Role 1",
+        "sim/models/medical.py",
+        '"t1_care_10min_share": _share(t1, "first_aid", 10, now)',
+        '"t1_care_10min_share": _share(t1, "care", 10, now)',
+        ("tests/models/test_medical.py",),
+    ),
+    Fault(
+        "waits by triage category mixed up",
+        "sim/models/medical.py",
+        "self.triage_waits[c.triage].append(env.now - arrived)",
+        'self.triage_waits["T1"].append(env.now - arrived)',
+        ("tests/models/test_medical.py",),
+    ),
+    Fault(
+        "no heat illness without water",
+        "sim/models/medical.py",
+        "rate = per_min + (heat if self.world.bus.publish(Thirsty(unit)).thirsty else 0.0)",
+        "rate = per_min",
+        ("tests/models/test_plausibility.py::test_running_out_of_water_brings_heat_illness",),
+    ),
+    Fault(
+        "a depot's served places get nothing",
+        "sim/models/logistics.py",
+        "                self.depots_at.setdefault(place, []).append(self.depots[spec.id])",
+        "                pass",
+        ("tests/models/test_logistics.py",),
+    ),
+    Fault(
+        "the care window leaves out its exact end",
+        "sim/models/medical.py",
+        "if t is not None and t - c.injured <= within:",
+        "if t is not None and t - c.injured < within:",
+        ("tests/models/test_medical.py",),
+    ),
+    Fault(
+        "the liaison and common-procedure factors swapped",
+        "sim/models/c2.py",
+        "delay *= io.liaison_factor\n        if io.common_procedure:\n            delay *= io.common_procedure_factor",
+        "delay *= io.common_procedure_factor\n        if io.common_procedure:\n            delay *= io.liaison_factor",
+        ("tests/models/test_exercise.py",),
+    ),
+    Fault(
+        "a place secured at the deadline counts as late",
+        "sim/models/objectives.py",
+        "(o.within is None or t <= o.within)",
+        "(o.within is None or t < o.within)",
+        ("tests/models/test_exercise.py",),
+    ),
+    Fault(
+        "a metric at its at_most bound counts as missed",
+        "sim/models/objectives.py",
+        "(o.at_most is None or value <= o.at_most)",
+        "(o.at_most is None or value < o.at_most)",
+        ("tests/models/test_exercise.py",),
+    ),
     Fault(
         "the monitor counts a level held across the warm-up from its start",
         "sim/engine/monitor.py",
@@ -264,18 +353,39 @@ def _apply(f: Fault) -> tuple[Path, str]:
     return path, text
 
 
-def run(f: Fault) -> bool:
-    """True when the fault is killed (its tests fail in a copy of the repository with the fault applied)."""
+def outcome(f: Fault) -> str:
+    """killed (its tests fail), survived (they pass) or error (pytest did not run them: a collection error, a
+    wrong path, an interruption), in a copy of the repository with the fault applied."""
     _, text = _apply(f)
+    return _pytest_in_copy(f.tests, {f.path: text.replace(f.old, f.new)})
+
+
+def run(f: Fault) -> bool:
+    """True when the fault is killed; an error is raised, never counted as a kill."""
+    got = outcome(f)
+    if got == "error":
+        raise RuntimeError(f"the tests of fault {f.name!r} did not run (a wrong path, a collection error)")
+    return got == "killed"
+
+
+def baseline(faults: list[Fault]) -> str:
+    """The unmutated copy with every fault's tests: passed, failed or error."""
+    tests = tuple(dict.fromkeys(t for f in faults for t in f.tests))
+    got = _pytest_in_copy(tests, {})
+    return {"survived": "passed", "killed": "failed"}.get(got, got)
+
+
+def _pytest_in_copy(tests: tuple[str, ...], changes: dict[str, str]) -> str:
     with tempfile.TemporaryDirectory(prefix="exsim-mutant-") as tmp:
         copy = Path(tmp) / "repo"
         shutil.copytree(ROOT, copy, ignore=_NOT_COPIED, symlinks=True)
-        (copy / f.path).write_text(text.replace(f.old, f.new), encoding="utf-8")
+        for path, text in changes.items():
+            (copy / path).write_text(text, encoding="utf-8")
         # one process (-n 0): a fault's few test files run in seconds, and workers would only add start-up
-        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider", *f.tests]
+        cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider", *tests]
         env = {**os.environ, "PYTHONPATH": str(copy)}  # the copy's sim, not the installed checkout's
         done = subprocess.run(cmd, cwd=copy, capture_output=True, text=True, env=env)
-        return done.returncode != 0
+        return {0: "survived", 1: "killed"}.get(done.returncode, "error")
 
 
 _NOT_COPIED = shutil.ignore_patterns(
@@ -295,14 +405,18 @@ def main(argv: list[str] | None = None) -> int:
         for f in faults:
             print(f"{f.name}  ({f.path})")
         return 0
-    survivors = []
+    base = baseline(faults)
+    if base != "passed":
+        print(f"the unmutated copy's tests {base}: no fault can be judged", flush=True)
+        return 2
+    survivors, errors = [], []
     for f in faults:
-        killed = run(f)
-        print(f"{'killed  ' if killed else 'SURVIVED'}  {f.name}", flush=True)
-        if not killed:
-            survivors.append(f.name)
-    print(f"mutation score: {len(faults) - len(survivors)}/{len(faults)} killed")
-    return 1 if survivors else 0
+        got = outcome(f)
+        print(f"{got.upper() if got != 'killed' else 'killed  '}  {f.name}", flush=True)
+        (survivors if got == "survived" else errors if got == "error" else []).append(f.name)
+    killed = len(faults) - len(survivors) - len(errors)
+    print(f"mutation score: {killed}/{len(faults)} killed" + (f", {len(errors)} errors" if errors else ""))
+    return 2 if errors else 1 if survivors else 0
 
 
 if __name__ == "__main__":

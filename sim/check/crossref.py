@@ -234,6 +234,10 @@ def _no_way(unit: str, place: str, modes: set[str]) -> str:
 def _logistics(s: Scenario, names: Names) -> Iterator[Finding]:
     for i, d in enumerate(s.depots):
         yield from names.ref(("depots", i, "at"), "place", d.at)
+        for j, p in enumerate(d.serves):
+            yield from names.ref(("depots", i, "serves", j), "place", p)
+        if d.side is not None:
+            yield from names.ref(("depots", i, "side"), "side", d.side)
     running: dict[str, str] = {}  # transport -> the supply line it runs
     for i, line in enumerate(s.supply_lines):
         base: PathKey = ("supply_lines", i)

@@ -9,12 +9,13 @@ from sim.config.durations import format_duration
 from sim.config.orders import AssaultOrder, FireSupportOrder
 from sim.config.schema import Scenario, SecureObjective
 from sim.config.yamlsafe import PathKey
+from sim.engine.closures import overlaps
 
 
 def lint(s: Scenario) -> list[tuple[PathKey, str]]:
     """The warnings for ``s``, check by check."""
     found: list[tuple[PathKey, str]] = []
-    for check in (_idle_units, _unused_places, _phases, _time_limits, fuel.shortfalls):
+    for check in (_idle_units, _unused_places, _phases, _time_limits, fuel.shortfalls, _overlapping_closures):
         found.extend(check(s))
     return found
 
@@ -63,3 +64,14 @@ def _time_limits(s: Scenario) -> Iterator[tuple[PathKey, str]]:
                 f"time limit {format_duration(o.within)} is longer than the run "
                 f"({format_duration(s.scenario.duration)}): failures past the run's end are not seen",
             )
+
+
+def _overlapping_closures(s: Scenario) -> Iterator[tuple[PathKey, str]]:
+    """Scheduled closures of one route whose windows overlap: they stack, and the route reopens at the later end."""
+    for i, j in overlaps(s):
+        a, b = s.closures[i], s.closures[j]
+        yield (
+            ("closures", j),
+            f"closures {i} and {j} of route {a.route} overlap: it stays closed until "
+            f"{format_duration(max(a.end, b.end))}, when the later one ends",
+        )

@@ -165,11 +165,33 @@ class Medical(Frozen):
     dnbi_per_1000_per_day: Rate = Field(
         0.25, description="disease and non-battle injury: casualties per 1,000 people per day", examples=[0.4]
     )
+    # ATP 4-90 (US Army): heat casualties, planning rate about 7 per 1,000 a day in hot climates (a unit out of
+    # water past logistics.water_grace).
+    dnbi_no_water_per_1000_per_day: Rate = Field(
+        7.0,
+        description="heat illness among people out of water past logistics.water_grace: casualties per 1,000 "
+        "people per day, on top of dnbi_per_1000_per_day (ATP 4-90 planning rate, hot climate)",
+        examples=[7.0],
+    )
     mass_casualties: list[MassCasualty] = Field(
         [], description="mass-casualty events", examples=[[{"at": "H+2", "place": "island", "count": 30}]]
     )
     arrivals: list[Arrivals] = Field(
         [], description="steady streams of casualties", examples=[[{"place": "island", "per_hour": 1.5}]]
+    )
+    # Assumption: self-aid and buddy aid begin at once, a combat medic reaches most casualties within minutes
+    # (TCCC's care under fire and tactical field care); the "10" of 10-1-2 is measured here, at the point of injury.
+    first_aid: Duration = Field(
+        3.0,
+        description="mean time from injury to first care at the point of injury (self-aid, buddy aid, the combat "
+        "medic), exponentially distributed; 0: at once (assumption)",
+        examples=["5min"],
+    )
+    first_aid_hazard_factor: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        1.0,
+        description="multiplier on the hazard of dying of wounds once care at the point of injury has begun "
+        "(bleeding controlled, airway open); 1: first aid changes nothing (assumption)",
+        examples=[0.5],
     )
     lift_priority: Literal["medevac_first", "fifo"] = Field(
         "medevac_first",
@@ -180,3 +202,7 @@ class Medical(Frozen):
     @cached_property
     def dnbi_per_person_per_min(self) -> float:
         return self.dnbi_per_1000_per_day / 1000.0 / MIN_PER_DAY
+
+    @cached_property
+    def heat_per_person_per_min(self) -> float:
+        return self.dnbi_no_water_per_1000_per_day / 1000.0 / MIN_PER_DAY

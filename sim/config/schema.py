@@ -215,7 +215,9 @@ class UnitType(Frozen):
         0.0,
         ge=0,
         le=MAX_QUANTITY,
-        description="aimed-fire kills per element per hour against an unprotected target in the open",
+        description="aimed-fire kills per element per hour against an unprotected target in the open; under the "
+        "square law dB/dt = -a·A, under the linear law dB/dt = -(a/B0)·A·B, B0 being the target side's engaged "
+        "strength at the start of the run (so both laws give a·A kills an hour at the first instant)",
         examples=[0.12],
     )
     protection: PositiveFloat = Field(

@@ -45,11 +45,20 @@ class Stock(Frozen):
 
 
 class Depot(Frozen):
-    """Stocks held at a place; units there top up from it."""
+    """Stocks held at a place; units there, and at the places it serves, top up from it."""
 
     id: Id = Field(description="the depot's name", examples=["kuryk_depot"])
     name: Text | None = Field(None, description=NAME_DOC, examples=[{"en": "Kuryk depot", "ru": "склад в Курыке"}])
     at: Id = Field(description="the place where it is", examples=["kuryk_port"])
+    serves: list[Id] = Field(
+        [],
+        description="places nearby whose units it also supplies (distribution forward by the units' own "
+        "trains: water and rations brought up to the fighting companies)",
+        examples=[["oymasha_ridge"]],
+    )
+    side: Id | None = Field(
+        None, description="the side whose units draw from it (default: any unit there)", examples=["coalition"]
+    )
     stocks: dict[SupplyClass, Stock] = Field(
         min_length=1,
         description="what it holds, by supply class",

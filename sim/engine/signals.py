@@ -23,10 +23,14 @@ class Secured:
 
 @dataclass(frozen=True, slots=True)
 class Broken:
+    """A side broken at one place (``place`` given: it lost the engagement there), or as a whole (``place``
+    None: every part of it that could fight has broken)."""
+
     side: str
+    place: str | None = None
 
     def __str__(self) -> str:
-        return f"broken:{self.side}"
+        return f"broken:{self.side}" if self.place is None else f"broken:{self.side}@{self.place}"
 
 
 @dataclass(frozen=True, slots=True)

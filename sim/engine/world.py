@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
@@ -69,8 +70,10 @@ class World:
         self.handlers: dict[str, OrderHandler] = {}
         self._signals: dict[Condition, simpy.Event] = {}
         self.signal_times: dict[Condition, float] = {}
-        # closed routes (indexes into scenario.map.routes) and an event that fires when the set changes
+        # closed routes (indexes into scenario.map.routes) and an event that fires when the set changes; a
+        # route is closed while any closure holds it: route -> who closed it -> closures of theirs still on
         self.closed: frozenset[int] = frozenset()
+        self.closures: dict[int, Counter[str]] = {}
         self.map_changed = self.env.event()
         # travellers under way: unit -> (its process, path, departure); a closure may turn them back
         self.underway: dict[Unit, tuple[simpy.Process, Path, float]] = {}
@@ -119,12 +122,23 @@ class World:
         self.emit("order_failed", unit=unit.id, reason=reason)
         self.bus.publish(OrderFailed(unit, reason))
 
-    def set_route(self, route: int, is_open: bool, turn_back: bool = False) -> None:
-        """Open or close a route; everyone waiting for the map to change looks again.
+    def set_route(self, route: int, is_open: bool, turn_back: bool = False, by: str | None = None) -> None:
+        """Close a route, or end a closure of it; everyone waiting for the map to change looks again.
 
+        Closures stack: each is counted under ``by``, who closed it (a scheduled window, an inject), and the
+        route reopens only when the last of them ends. Opening with ``by`` ends one closure of ``by``;
+        opening without it (a reopen_routes effect, a facilitator's override) ends every closure at once.
         ``turn_back``: travellers under way whose way ahead uses the closed route turn round.
         """
-        closed = self.closed - {route} if is_open else self.closed | {route}
+        holders = self.closures.setdefault(route, Counter())
+        if not is_open:
+            holders[by or ""] += 1
+        elif by is None:
+            holders.clear()
+        elif holders[by] > 0:
+            holders[by] -= 1
+        holders += Counter()  # drop the closers with none left
+        closed = self.closed | {route} if holders else self.closed - {route}
         if turn_back and not is_open:
             for process, path, departed in list(self.underway.values()):
                 if route in path.routes_ahead(self.env.now - departed) and process.is_alive:

@@ -45,7 +45,11 @@ def state(world: World) -> CombatState:
 
 
 def take_losses(world: World, unit: Unit, n: float) -> None:
-    """Apply ``n`` losses to ``unit``, split into killed and wounded."""
+    """Apply ``n`` losses to ``unit``, split into killed and wounded.
+
+    For a unit of platforms a loss is a platform destroyed (``killed``) or damaged (``wounded``), and its
+    crew are people: the crew of a destroyed platform are killed with it, the crew of a damaged one are
+    wounded and enter the chain of care, ``crew(unit)`` people a platform."""
     combat = world.scenario.combat
     if combat.mode == "deterministic":
         killed = n * combat.killed_fraction
@@ -60,7 +64,7 @@ def take_losses(world: World, unit: Unit, n: float) -> None:
     if unit.lose(n, killed):
         world.set_state(unit, UnitState.DESTROYED)
     if n > killed:
-        world.bus.publish(Wounded(unit, n - killed))
+        world.bus.publish(Wounded(unit, (n - killed) * crew(unit.type)))
     if world.log.on:
         world.emit("losses", unit=unit.id, n=n, killed=killed, left=unit.strength)
 
@@ -312,10 +316,23 @@ class Engagement:
             a=a,
             b=b,
         )
-        world.fire(Broken(self.side_b if attackers_won else self.side_a))
+        loser = self.side_b if attackers_won else self.side_a
+        world.fire(Broken(loser, self.place))
+        if side_broken(world, loser):  # its last part still able to fight broke here
+            world.fire(Broken(loser), place=self.place)
         if attackers_won:
             world.fire(Secured(self.place), side=self.side_a)
         self.done.succeed(attackers_won)
+
+
+def side_broken(world: World, side: str) -> bool:
+    """Whether every unit of ``side`` able to fight (a kill rate, someone left) is out of action: a side that
+    lost at one place while other parts of it fight on elsewhere is broken there, not as a whole."""
+    return all(
+        u.state.out_of_action or u.strength <= 0
+        for u in world.units.values()
+        if u.side == side and u.type.kill_rate_per_min > 0
+    )
 
 
 def hostile_at(world: World, place: str, side: str) -> list[Unit]:
@@ -357,6 +374,11 @@ def install(world: World) -> None:
 
 
 # --- metrics ----------------------------------------------------------------------------------------------
+
+
+def crew(utype: UnitType) -> int:
+    """People who become casualties when one element is lost: 1 for a person, the crew for a platform."""
+    return utype.personnel_per_element if is_platform(utype) else 1
 
 
 def is_platform(utype: UnitType) -> bool:
@@ -405,7 +427,7 @@ def declare(s: Scenario) -> list[MetricSpec]:
         ]
     for side in s.sides:
         types = [s.unit_types[u.type] for u in s.units if u.side == side and u.type in s.unit_types]
-        if any(not is_platform(t) for t in types):
+        if any(crew(t) > 0 for t in types):  # people, or platforms with crews
             out += [
                 MetricSpec(f"killed.{side}", Kind.COUNT, "people", Better.LOWER, f"killed ({side})", side, True),
                 MetricSpec(f"wounded.{side}", Kind.COUNT, "people", Better.LOWER, f"wounded ({side})", side),
@@ -454,12 +476,11 @@ def metrics(world: World) -> dict[str, float]:
         m[f"engagement_h.{p}"] = (cs.engaged_minutes.get(p, 0.0) + ongoing) / 60.0
     for side in s.sides:
         units = [u for u in world.units.values() if u.side == side]
-        people = [u for u in units if not is_platform(u.type)]
         platforms = [u for u in units if is_platform(u.type)]
-        if people:
-            m[f"killed.{side}"] = float(sum(u.killed for u in people))
-            m[f"wounded.{side}"] = float(sum(u.wounded for u in people))
-            m[f"survivors.{side}"] = float(sum(u.strength for u in people))
+        if any(crew(u.type) > 0 for u in units):  # platforms' crews count in people killed and wounded
+            m[f"killed.{side}"] = float(sum(u.killed * crew(u.type) for u in units))
+            m[f"wounded.{side}"] = float(sum(u.wounded * crew(u.type) for u in units))
+            m[f"survivors.{side}"] = float(sum(u.strength * crew(u.type) for u in units))
         if platforms:
             m[f"platforms_lost.{side}"] = float(sum(u.killed + u.wounded for u in platforms))
             m[f"platforms_left.{side}"] = float(sum(u.strength for u in platforms))

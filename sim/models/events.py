@@ -47,3 +47,12 @@ class SortieRequested:
 
     unit: Unit
     hold: simpy.Event | None = None
+
+
+@dataclass(slots=True)
+class Thirsty:
+    """A question from medical: has ``unit`` been without water for longer than it can bear (logistics'
+    water_grace)? Its people then fall to heat illness at medical's dnbi_no_water rate."""
+
+    unit: Unit
+    thirsty: bool = False

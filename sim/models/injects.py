@@ -190,12 +190,13 @@ def route_indexes(s: Scenario, sel: ex.CloseRoutes | ex.ReopenRoutes) -> list[in
 
 def _close(world: World, e: ex.CloseRoutes) -> None:
     routes = route_indexes(world.scenario, e)
+    by = "close_routes"  # each such closure counts once; its end takes back its own count only
     for i in routes:
-        world.set_route(i, is_open=False, turn_back=e.at_sea == "turn_back")
+        world.set_route(i, is_open=False, turn_back=e.at_sea == "turn_back", by=by)
 
     def reopen() -> None:
         for i in routes:
-            world.set_route(i, is_open=True)
+            world.set_route(i, is_open=True, by=by)
 
     _later(world, e.for_, reopen)
 

@@ -25,7 +25,7 @@ from sim.engine.monitor import Monitor
 from sim.engine.timers import Entry, alarm, withdraw
 from sim.engine.units import Unit, UnitState
 from sim.models.contract import Better, Kind, MetricSpec
-from sim.models.events import KillFactor, SupplyDraw
+from sim.models.events import KillFactor, SupplyDraw, Thirsty
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -252,9 +252,13 @@ class LogisticsState:
                 self.tanks[u.id][cls] = Tank(self, u, cls, cap)
                 self.ledger[cls].initial += cap
         self.depots = {d.id: DepotStore(self, d.id, d.at, d.stocks) for d in s.depots}
+        self.depot_side = {d.id: d.side for d in s.depots}  # None: any unit there draws from it
         self.depots_at: dict[str, list[DepotStore]] = {}
         for d in self.depots.values():
             self.depots_at.setdefault(d.place, []).append(d)
+        for spec in s.depots:  # then the places each depot serves by distribution forward
+            for place in spec.serves:
+                self.depots_at.setdefault(place, []).append(self.depots[spec.id])
         self.in_transit: dict[str, float] = dict.fromkeys(SUPPLY_CLASSES, 0.0)
         self.activity: dict[str, str] = dict.fromkeys(world.units, IDLE)
         # consumption per class by (unit type, activity, strength): units of a type share their rates, and
@@ -305,6 +309,8 @@ class LogisticsState:
             if not tank.wants_refill():
                 continue
             for depot in depots:
+                if self.depot_side[depot.id] not in (None, unit.side):
+                    continue
                 want = tank.capacity - tank.level
                 got = depot.take(cls, want)
                 if got > 0:
@@ -342,6 +348,17 @@ class LogisticsState:
         need = per_min * path.minutes
         if tank.level < need * (1 - EPS):
             ev.refusal = f"not enough fuel to go {path.distance_km:g} km (needs {need:,.0f} L, has {tank.level:,.0f} L)"
+
+    def thirsty(self, ev: Thirsty) -> None:
+        ev.thirsty = ev.thirsty or self.without_water(ev.unit)
+
+    def without_water(self, unit: Unit) -> bool:
+        """Out of water for at least the grace (logistics.water_grace)."""
+        water = self.tanks.get(unit.id, {}).get("water")
+        if water is None:
+            return False
+        grace = self.world.scenario.logistics.water_grace
+        return water.out_since is not None and self.env.now - water.out_since >= grace
 
     def multiply_kill_factor(self, ev: KillFactor) -> None:
         ev.factor *= self.kill_factor(ev.unit)
@@ -400,6 +417,7 @@ def install(world: World) -> None:
     world.bus.subscribe(StateChanged, ls.state_changed)
     world.bus.subscribe(MoveRequested, ls.fuel_check)
     world.bus.subscribe(KillFactor, ls.multiply_kill_factor)
+    world.bus.subscribe(Thirsty, ls.thirsty)
     world.bus.subscribe(SupplyDraw, ls.answer_draw)
     for u in world.units.values():
         ls.update_rates(u)

@@ -32,7 +32,7 @@ from sim.engine.rng import Stream
 from sim.engine.timers import cancel
 from sim.engine.units import ORDER_PRIORITY, Unit
 from sim.models.contract import Better, Kind, MetricSpec
-from sim.models.events import Wounded
+from sim.models.events import Thirsty, Wounded
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -52,10 +52,12 @@ class Casualty:
     place: str
     injured: float
     dies_at: float  # when the wounds kill, if surgery has not begun by then (inf: never)
+    first_aid: float | None = None  # care at the point of injury began (self-aid, buddy aid, the medic)
     care: float | None = None  # first treatment began (Role 1)
     role2: float | None = None  # arrived at Role 2 (advanced resuscitation)
     surgery: float | None = None  # treatment began at Role 2 or 3: the hazard stops
     outcome: str | None = None  # returned_to_duty, evacuated, died_of_wounds, turned_away (None: in care)
+    left: float | None = None  # when it left the chain (its outcome)
     death: simpy.Event | None = None  # fires when the wounds kill; None once they cannot (or never could)
 
     @property
@@ -155,6 +157,7 @@ class MedicalState:
         self.busy_min: dict[str, float] = {}
         self.lock_wait_min: dict[str, float] = {}
         self.unserved = 0  # casualties where no facility serves the place
+        self.triage_waits: dict[str, list[float]] = {t: [] for t in TRIAGE}  # waits for a team, by category
 
     # --- casualties in ------------------------------------------------------------------------------
 
@@ -172,9 +175,17 @@ class MedicalState:
             if u < acc:
                 triage = t
                 break
-        c = Casualty(
-            len(self.casualties), cause, triage, place, self.env.now, self.env.now + self._time_to_death(triage, stream)
-        )
+        e = stream.exponential(1.0)  # the casualty's share of the cumulative hazard it can bear
+        dies_in = self._hazard_time(triage, e)
+        fa = self.world.streams[f"first_aid:{place}"]  # its own stream: the other draws stay as they were
+        aid_in = fa.exponential(1.0 / self.med.first_aid) if self.med.first_aid > 0 else 0.0
+        c = Casualty(len(self.casualties), cause, triage, place, self.env.now, self.env.now + dies_in)
+        if aid_in < dies_in:  # care at the point of injury, unless the wounds kill first
+            c.first_aid = c.injured + aid_in
+            k = self.med.first_aid_hazard_factor
+            if k != 1.0 and math.isfinite(dies_in):  # from then on the hazard is k times as high
+                h_aid = self._hazard(triage, aid_in)
+                c.dies_at = c.injured + (self._hazard_time(triage, h_aid + (e - h_aid) / k) if k > 0 else math.inf)
         self.casualties.append(c)
         if self.world.log.on:
             self.world.emit("casualty", id=c.id, triage=triage, place=place, cause=cause)
@@ -182,12 +193,20 @@ class MedicalState:
 
     def _time_to_death(self, triage: str, stream: Stream) -> float:
         """Minutes until the cumulative hazard H(t) = b·t + s·t²/2 (per minute, t in minutes) reaches an Exp(1) draw."""
+        return self._hazard_time(triage, stream.exponential(1.0))
+
+    def _hazard_time(self, triage: str, e: float) -> float:
+        """Minutes after injury when the cumulative hazard H(t) = b·t + s·t²/2 reaches ``e`` (inf: never)."""
         h = self.med.hazard.get(triage)  # type: ignore[call-overload]
-        e = stream.exponential(1.0)
         if h is None or (h.base_per_h == 0 and h.slope_per_h2 == 0):
             return math.inf
         b, s = h.base_per_min, h.slope_per_min2
         return e / b if s == 0 else (-b + math.sqrt(b * b + 2 * s * e)) / s
+
+    def _hazard(self, triage: str, t: float) -> float:
+        """The cumulative hazard H(t) at ``t`` minutes after injury."""
+        h = self.med.hazard.get(triage)  # type: ignore[call-overload]
+        return 0.0 if h is None else h.base_per_min * t + h.slope_per_min2 * t * t / 2
 
     def wounded(self, ev: Wounded) -> None:
         unit, n = ev.unit, ev.n
@@ -345,6 +364,7 @@ class MedicalState:
                 return False
             if counted:
                 stage.waits.append(env.now - arrived)
+                self.triage_waits[c.triage].append(env.now - arrived)
             stage.count(env.now, busy=+1)
             if c.care is None:
                 c.care = env.now
@@ -382,7 +402,7 @@ class MedicalState:
             stage.occupancy.change(self.env.now, -1)
 
     def _end(self, c: Casualty, outcome: str, **where: str) -> None:
-        c.outcome = outcome
+        c.outcome, c.left = outcome, self.env.now
         if c.death is not None and not c.death.processed:  # out of care before surgery, alive: no death to come
             cancel(self.env, c.death)
             c.death = None
@@ -457,10 +477,12 @@ class MedicalState:
     # --- other sources --------------------------------------------------------------------------------
 
     def run_dnbi(self) -> Process:
-        """Disease and non-battle injury: Poisson in the personnel of the medical sides."""
+        """Disease and non-battle injury: Poisson in the personnel of the medical sides, at the base rate, and
+        for people out of water (logistics' Thirsty) the heat rate on top. The changing rate is drawn by
+        thinning: candidates at the highest rate, each kept with the share the unit's rate is of it now."""
         env = self.env
         stream = self.world.streams["dnbi"]
-        per_min = self.med.dnbi_per_person_per_min
+        per_min, heat = self.med.dnbi_per_person_per_min, self.med.heat_per_person_per_min
         while True:
             units = [
                 u
@@ -469,10 +491,14 @@ class MedicalState:
             ]
             weights = [float(u.personnel) for u in units]
             total = sum(weights)
-            if total <= 0 or per_min <= 0:
+            if total <= 0 or per_min + heat <= 0:
                 return
-            yield env.timeout(stream.exponential(per_min * total))
+            yield env.timeout(stream.exponential((per_min + heat) * total))
             unit = units[stream.pick(weights, total)]
+            if heat > 0:  # a candidate: kept at the unit's rate now (no extra draw when there is no heat rate)
+                rate = per_min + (heat if self.world.bus.publish(Thirsty(unit)).thirsty else 0.0)
+                if stream.uniform() * (per_min + heat) >= rate:
+                    continue
             if unit.location is not None:
                 self.injure(unit.location, "dnbi")
 
@@ -503,7 +529,7 @@ def install(world: World) -> None:
     for leg in ms.legs.values():
         for asset in leg.assets:
             world.env.process(ms.run_asset(leg, asset))
-    if med.dnbi_per_person_per_min > 0:
+    if med.dnbi_per_person_per_min + med.heat_per_person_per_min > 0:
         world.env.process(ms.run_dnbi())
     for m in med.mass_casualties:
         world.env.process(ms.run_mass(m.at, m.place, m.count, m.cause))
@@ -516,6 +542,8 @@ def _share(cs: list[Casualty], attr: str, within: float, now: float) -> float:
     hits = total = 0
     for c in cs:
         t = getattr(c, attr)
+        if t is not None and t > now:  # a milestone still to come (care at the point of injury is drawn ahead)
+            t = None
         if t is not None and t - c.injured <= within:
             hits += 1
             total += 1
@@ -576,7 +604,22 @@ def declare(s: Scenario) -> list[MetricSpec]:
     if _turns_away(med):
         out.append(spec("turned_away", c, "casualties", L, "casualties turned away untreated by a full facility"))
     out += [
-        spec("t1_care_10min_share", sh, "", H, "T1 casualties treated within 10 minutes (10-1-2)"),
+        spec("time_in_chain_h", d, "h", L, "mean time in the chain of care, from injury to leaving it"),
+        spec("throughput_per_day", c, "casualties/day", N, "casualties leaving the chain of care per day"),
+    ]
+    for t in TRIAGE[:3]:  # the expectant (T4) are not queued for treatment
+        out += [
+            spec(f"triage_time_in_chain_h.{t}", d, "h", L, f"mean time in the chain of care, {t} casualties"),
+            spec(f"triage_wait_h.{t}", d, "h", L, f"mean wait for a treatment team, {t} casualties"),
+        ]
+    out += [
+        spec(
+            "t1_care_10min_share",
+            sh,
+            "",
+            H,
+            "T1 casualties given care at the point of injury within 10 minutes (10-1-2)",
+        ),
         spec("t1_resus_1h_share", sh, "", H, "T1 casualties at a Role 2 within 1 hour (10-1-2)"),
         spec("t1_surgery_1h_share", sh, "", H, "T1 casualties in surgery within 1 hour (golden hour)", True),
         spec("t1_surgery_2h_share", sh, "", H, "T1 casualties in surgery within 2 hours (10-1-2)"),
@@ -630,14 +673,30 @@ def _casualty_metrics(ms: MedicalState, now: float) -> dict[str, float]:
         if outcome != "turned_away" or _turns_away(ms.med):
             m[outcome] = float(sum(1 for c in cs if c.outcome == outcome))
     m["in_care"] = float(sum(1 for c in cs if c.outcome is None))
+    m |= _flow_metrics(ms, cs, now)
     return m | _t1_shares(ms, [c for c in cs if c.triage == "T1"], now)
+
+
+def _flow_metrics(ms: MedicalState, cs: list[Casualty], now: float) -> dict[str, float]:
+    """The queueing outputs: time in the chain (injury to outcome, for those who left it), throughput (outcomes
+    per day from the warm-up on), and by triage category the time in the chain and the wait for a team."""
+    done = [c for c in cs if c.left is not None]
+    span_days = (now - ms.since) / (24 * 60)
+    m = {
+        "time_in_chain_h": _mean_h([c.left - c.injured for c in done]),  # type: ignore[operator]
+        "throughput_per_day": len(done) / span_days if span_days > 0 else math.nan,
+    }
+    for t in TRIAGE[:3]:
+        m[f"triage_time_in_chain_h.{t}"] = _mean_h([c.left - c.injured for c in done if c.triage == t])  # type: ignore[operator]
+        m[f"triage_wait_h.{t}"] = _mean_h(ms.triage_waits[t])
+    return m
 
 
 def _t1_shares(ms: MedicalState, t1: list[Casualty], now: float) -> dict[str, float]:
     """The 10-1-2 timeline and the golden hour: shares of T1 casualties at each milestone in time."""
     has_role2 = any(f.role >= 2 for f in ms.med.facilities)
     return {
-        "t1_care_10min_share": _share(t1, "care", 10, now),
+        "t1_care_10min_share": _share(t1, "first_aid", 10, now),
         "t1_resus_1h_share": _share(t1, "role2", 60, now) if has_role2 else math.nan,
         "t1_surgery_1h_share": _share(t1, "surgery", 60, now) if has_role2 else math.nan,
         "t1_surgery_2h_share": _share(t1, "surgery", 120, now) if has_role2 else math.nan,

@@ -63,7 +63,7 @@ FAMILY = {
     "evacuated": N_("casualties evacuated out of the end of the chain"),
     "died_of_wounds": N_("casualties who died of wounds"),
     "in_care": N_("casualties still in the chain at the end of the run"),
-    "t1_care_10min_share": N_("T1 casualties treated within 10 minutes (10-1-2)"),
+    "t1_care_10min_share": N_("T1 casualties given care at the point of injury within 10 minutes (10-1-2)"),
     "t1_resus_1h_share": N_("T1 casualties at a Role 2 within 1 hour (10-1-2)"),
     "t1_surgery_1h_share": N_("T1 casualties in surgery within 1 hour (golden hour)"),
     "t1_surgery_2h_share": N_("T1 casualties in surgery within 2 hours (10-1-2)"),
@@ -91,6 +91,10 @@ FAMILY = {
     "order_delay_h": N_("mean time for an order to reach the unit: {x}"),
     "inject_fired": N_("inject fired: {x}"),
     "decided": N_("decision taken: {x}"),
+    "time_in_chain_h": N_("mean time in the chain of care, from injury to leaving it"),
+    "throughput_per_day": N_("casualties leaving the chain of care per day"),
+    "triage_time_in_chain_h": N_("mean time in the chain of care, {x} casualties"),
+    "triage_wait_h": N_("mean wait for a treatment team, {x} casualties"),
 }
 # The kinds of reason for a failed order (sim/models/orders.py REASONS), for failed_reason.{kind}.
 REASON = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +17,7 @@ from sim.cli import main
 from sim.config.supply import SUPPLY_CLASSES
 from sim.engine.geo import Map
 from sim.experiment.runner import build_world, collect_metrics, run_replication
-from sim.models.combat import is_platform
+from sim.models.combat import crew
 from sim.models.logistics import LogisticsState
 
 FLAGSHIP = load_scenario("birlestik_2024").scenario
@@ -52,7 +53,8 @@ def test_people_supplies_and_casualties_are_conserved(seed, reserve):
             reinforced[e["side"]] = reinforced.get(e["side"], 0) + e["n"]
     for side in s.sides:
         units = [(u.strength or s.unit_types[u.type].strength, s.unit_types[u.type]) for u in s.units if u.side == side]
-        people = sum(n for n, t in units if not is_platform(t)) + reinforced.get(side, 0)
+        # soldiers and the crews of platforms (each a person in killed, wounded or survivors)
+        people = sum(n * crew(t) for n, t in units) + reinforced.get(side, 0)
         total = m[f"killed.{side}"] + m[f"wounded.{side}"] + m[f"survivors.{side}"]
         assert total == pytest.approx(people, abs=1e-9)
     ls = world.services.get(LogisticsState)
@@ -126,3 +128,34 @@ def test_the_exercise_control_page_commands_run(tmp_path, monkeypatch):
 def test_the_plan_shows_an_on_call_phase_waiting_for_its_decision():
     r = CliRunner().invoke(main, ["check", "--plan", "birlestik_2024"])
     assert r.exit_code == 0 and "reserve_landing: when a decision calls it" in r.output
+
+
+# what a commander weighs at the flagship's decisions: lower is better for each
+WEIGHED = (
+    "time_to_secure_h.oymasha_ridge",
+    "time_to_secure_h.island",
+    "killed.coalition",
+    "died_of_wounds",
+    "casualties",
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("point", "a", "b"), [("reserve", "hold", "commit"), ("air_support", "ridge", "island")])
+def test_each_decision_is_a_dilemma(point, a, b):
+    """A sweep of the two options with common random numbers (same seeds, paired replications): each option is
+    better on at least one weighed metric and worse on another, beyond the 95 % interval of the paired difference."""
+    n = 60
+    runs = {}
+    for opt in (a, b):
+        s = load_scenario("birlestik_2024", [f"decisions.{point}={opt}"]).scenario
+        shared = Map(s.map)
+        runs[opt] = [run_replication(s, s.scenario.seed, i, map_=shared).metrics for i in range(n)]
+    better_a = better_b = 0
+    for k in WEIGHED:
+        d = np.array([ra[k] - rb[k] for ra, rb in zip(runs[a], runs[b], strict=True)])
+        d = d[~np.isnan(d)]
+        half = 1.96 * d.std(ddof=1) / math.sqrt(len(d)) if len(d) > 1 else math.inf
+        better_a += d.mean() + half < 0  # a lower than b beyond the interval
+        better_b += d.mean() - half > 0
+    assert better_a >= 1 and better_b >= 1, (point, better_a, better_b)

@@ -101,7 +101,7 @@ def test_two_sortie_strike_matches_the_piecewise_closed_form(load):
     a, b = square(a, b, k, k, 20)  # 80 -> 100 min
     m = run_replication(s, seed=1).metrics
     assert m["sorties.pb"] == 2
-    assert m["survivors.blue"] == pytest.approx(a, abs=1e-6)
+    assert m["survivors.blue"] == pytest.approx(a + 20, abs=1e-6)  # and the gunboat's crew of 20, unhurt
     assert m["survivors.red"] == pytest.approx(b, abs=1e-6)
 
 

@@ -90,6 +90,31 @@ def test_liaison_officers_and_a_common_procedure_cut_the_interoperability_delay(
     assert times(w, "depart", unit="ship") == [pytest.approx(delay + 60)]
 
 
+@pytest.mark.parametrize(
+    ("options", "delay"),
+    [
+        # liaison_factor and common_procedure_factor share the default 0.5: different values tell them apart
+        (("command.interoperability.liaison=[TJK]", "command.interoperability.liaison_factor=0.2"), 30 + 45 * 0.2),
+        (
+            ("command.interoperability.common_procedure=true", "command.interoperability.common_procedure_factor=0.8"),
+            30 + 45 * 0.8,
+        ),
+        (
+            (
+                "command.interoperability.liaison=[TJK]",
+                "command.interoperability.liaison_factor=0.2",
+                "command.interoperability.common_procedure=true",
+                "command.interoperability.common_procedure_factor=0.8",
+            ),
+            30 + 45 * 0.2 * 0.8,
+        ),
+    ],
+)
+def test_the_liaison_and_common_procedure_factors_are_told_apart(load, options, delay):
+    w = run(load, COMMAND, *options)
+    assert times(w, "depart", unit="ship") == [pytest.approx(delay + 60)]
+
+
 def test_an_order_delay_of_its_own_also_counts_from_issue(load):
     text = "phases:\n  - id: go\n    orders:\n      - {unit: ship, do: wait, duration: 60min}\n"
     text += "      - {unit: ship, do: move, to: b, delay: 40min}\n"
@@ -144,6 +169,38 @@ def test_a_closure_that_comes_after_arrival_changes_nothing(load):
         MOVE + "injects:\n  - {id: storm, at: 3h, effects: [{type: close_routes, routes: [lane], at_sea: turn_back}]}\n"
     )
     assert times(run(load, text), "arrive", unit="ship", at="b") == [pytest.approx(120.0)]
+
+
+def test_closures_stack_the_route_reopens_when_the_last_one_ends(load):
+    """A route closed from H+1 to H+10 stays closed through a one-hour inject closure inside that window:
+    the ship leaving at H+2 waits for H+10, not for the inject's end at H+4 (a plain set reopened it then)."""
+    text = (
+        "closures:\n  - {route: lane, start: 1h, end: 10h}\n"
+        "phases:\n  - id: go\n    start: 2h\n    orders: [{unit: ship, do: move, to: b}]\n"
+        "injects:\n  - {id: squall, at: 3h, effects: [{type: close_routes, routes: [lane], for: 1h}]}\n"
+    )
+    w = run(load, text)
+    assert times(w, "route_open") == [pytest.approx(600.0)]
+    assert times(w, "arrive", unit="ship", at="b") == [pytest.approx(600.0 + 120.0)]
+
+
+def test_a_closure_ending_first_leaves_the_route_closed_until_the_later_one_ends(load):
+    """The other order: the inject closes at H+1 for 9 h, the scheduled window is H+2 to H+3."""
+    text = (
+        "closures:\n  - {route: lane, start: 2h, end: 3h}\n"
+        "injects:\n  - {id: gale, at: 1h, effects: [{type: close_routes, routes: [lane], for: 9h}]}\n"
+    )
+    w = run(load, text)
+    assert times(w, "route_closed") == [pytest.approx(60.0)]
+    assert times(w, "route_open") == [pytest.approx(600.0)]
+
+
+def test_a_reopen_effect_ends_every_closure_at_once(load):
+    text = (
+        "closures:\n  - {route: lane, start: 1h, end: 10h}\n"
+        "injects:\n  - {id: clear, at: 5h, effects: [{type: reopen_routes, routes: [lane]}]}\n"
+    )
+    assert times(run(load, text), "route_open") == [pytest.approx(300.0)]
 
 
 LINE = """\
@@ -427,3 +484,52 @@ def test_a_run_shortened_before_an_inject_loads_and_the_inject_does_not_fire(loa
     text = MOVE + "injects:\n  - {id: late, at: 3h, effects: [{type: close_routes, mode: sea}]}\n"
     m = run_replication(load(BASE + text, "scenario.duration=2h"), 1).metrics
     assert m["inject_fired.late"] == 0 and m["end_time_h"] == 2
+
+
+def test_check_notes_overlapping_closures_of_one_route(load):
+    from sim.check.lint import lint
+
+    text = "closures:\n  - {route: lane, start: 1h, end: 10h}\n  - {route: lane, start: 9h, end: 12h}\n"
+    notes = [(p, m) for p, m in lint(load(BASE + text)) if "overlap" in m]
+    assert notes == [
+        (("closures", 1), "closures 0 and 1 of route lane overlap: it stays closed until 12h, when the later one ends")
+    ]
+    # windows that only touch (one ends at the instant the next begins) do not overlap
+    touching = "closures:\n  - {route: lane, start: 1h, end: 10h}\n  - {route: lane, start: 10h, end: 12h}\n"
+    assert [m for _, m in lint(load(BASE + touching)) if "overlap" in m] == []
+
+
+WALK = """\
+scenario: {{name: walk, duration: 1h}}
+unit_types:
+  inf: {{strength: 10, speed_kmh: {{land: 6}}, kill_rate_per_h: 1.0}}
+map:
+  places:
+    start: {{kind: training_area, lat: 43.5, lon: 51.3}}
+    hill: {{kind: objective, lat: 43.51, lon: 51.3}}
+  routes:
+    - {{from: start, to: hill, mode: land, distance_km: 1}}
+sides:
+  blue: {{}}
+units:
+  - {{id: b1, type: inf, side: blue, at: start}}
+phases:
+  - id: go
+    orders: [{{unit: b1, do: assault, target: hill}}]
+objectives:
+  - {{id: take, kind: secure, place: hill, within: {within}}}
+  - {{id: few, kind: metric, metric: survivors.blue, at_most: {at_most}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("within", "at_most", "met"),
+    [
+        ("10min", 10, (1.0, 1.0)),  # secured at exactly 10 min (1 km at 6 km/h): in time; 10 survivors: at most 10
+        ("9.999", 9.999, (0.0, 0.0)),  # a hair before either boundary: missed
+    ],
+)
+def test_a_deadline_and_a_bound_are_met_at_their_exact_value(load, within, at_most, met):
+    m = run_replication(load(WALK.format(within=within, at_most=at_most)), 1).metrics
+    assert m["time_to_secure_h.hill"] == pytest.approx(10 / 60, abs=0)
+    assert (m["objective.take"], m["objective.few"]) == met

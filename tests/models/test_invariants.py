@@ -37,12 +37,12 @@ def test_conservation_and_order_of_events(seed, ag, marines, ships, law, mode):
     result = run_replication(s, seed, trace=True)
     m = result.metrics
     for side in s.sides:
-        # people are counted in killed, wounded and survivors; ships, aircraft and vehicles as platforms
+        # people (soldiers, and the crews of ships, aircraft and vehicles) are counted in killed, wounded and
+        # survivors; ships, aircraft and vehicles as platforms too
         units = [(u.strength or s.unit_types[u.type].strength, s.unit_types[u.type]) for u in s.units if u.side == side]
-        people = sum(
-            n for n, t in units if (t.element or ("person" if t.personnel_per_element == 1 else "")) == "person"
-        )
-        platforms = sum(n for n, t in units) - people
+        is_person = [(t.element or ("person" if t.personnel_per_element == 1 else "")) == "person" for _, t in units]
+        people = sum(n if p else n * t.personnel_per_element for (n, t), p in zip(units, is_person, strict=True))
+        platforms = sum(n for (n, _), p in zip(units, is_person, strict=True) if not p)
         total = m[f"killed.{side}"] + m[f"wounded.{side}"] + m[f"survivors.{side}"]
         assert abs(total - people) <= 1e-9 * people
         assert min(m[f"killed.{side}"], m[f"wounded.{side}"], m[f"survivors.{side}"]) >= 0

@@ -280,3 +280,18 @@ def test_engine_matches_the_exact_chain_with_asymmetric_rates_and_modifiers(case
     assert within(np.mean(fight), exact.mean_t, math.sqrt(exact.var_t), n)
     # each loss is killed with probability killed_fraction (0.25), independently
     assert abs(killed / lost - 0.25) <= 4 * math.sqrt(0.25 * 0.75 / lost)
+
+
+def test_both_laws_give_the_stated_kill_rate_at_the_first_instant():
+    """kill_rate_per_h's convention: at the start (B = B0) the linear law's a/B0 * A * B is the square law's a * A."""
+    from sim.config.schema import UnitType
+
+    power, vulnerable, b0 = 3.0, 40.0, 40.0
+    assert lanchester.loss_rate("square", power, vulnerable, b0, b0) == lanchester.loss_rate(
+        "linear", power, vulnerable, b0, b0
+    )
+    # half-way down, the linear law's rate has halved and the square law's has not
+    assert lanchester.loss_rate("linear", power, vulnerable / 2, b0 / 2, b0) == pytest.approx(power / 2)
+    assert lanchester.loss_rate("square", power, vulnerable / 2, b0 / 2, b0) == pytest.approx(power)
+    text = UnitType.model_fields["kill_rate_per_h"].description
+    assert "linear law" in text and "B0" in text

@@ -284,3 +284,36 @@ def test_the_shared_rate_table_stays_bounded_when_strengths_never_repeat(load, m
         check_balance_and_bounds(world)
     assert max(sizes) <= 5
     assert logistics.state(world)._rates is logistics.state(build_world(s, 1, 9))._rates  # shared by replications
+
+
+SERVED = """\
+scenario: {{name: served, duration: 2d}}
+unit_types:
+  coy: {{strength: 100, carries: {{water: 10}}}}
+map:
+  places:
+    rear: {{kind: training_area, lat: 43.5, lon: 51.3}}
+    ridge: {{kind: objective, lat: 43.51, lon: 51.3}}
+  routes:
+    - {{from: rear, to: ridge, mode: land, distance_km: 1}}
+sides:
+  blue: {{}}
+  red: {{}}
+units:
+  - {{id: b, type: coy, side: blue, at: ridge}}
+  - {{id: r, type: coy, side: red, at: ridge}}
+depots:
+  - {{id: dump, at: rear, {serves}side: blue, stocks: {{water: {{initial: 100000, capacity: 100000}}}}}}
+"""
+
+
+def test_a_depot_supplies_its_sides_units_at_the_places_it_serves(load):
+    """100 people use 33.7 L a day each and carry 10 L: without distribution forward they run dry in about 7 h;
+    a depot serving the ridge keeps blue supplied, never red (a depot serves its own side)."""
+    served = run_replication(load(SERVED.format(serves="serves: [ridge], ")), 1).metrics
+    alone = run_replication(load(SERVED.format(serves="")), 1).metrics
+    dry_after_h = 10 / 33.7 * 24
+    assert alone["stockout_h.b.water"] == pytest.approx(48 - dry_after_h)
+    assert served["stockout_h.b.water"] == 0
+    assert served["stockout_h.r.water"] == pytest.approx(48 - dry_after_h)
+    assert served["consumed.water"] == pytest.approx(100 * 33.7 * 2 + 100 * 10, rel=1e-6)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sim.check import load_scenario
 from sim.experiment import build_world, run_replication
 from sim.models import medical
+from sim.models.combat import crew
 from tests.conftest import REPO
 from tests.models.test_logistics import erlang_c_wait
 
@@ -187,7 +188,8 @@ def test_island_wounded_enter_the_chain():
     for i in range(5):
         world = build_world(loaded.scenario, 7, i)
         world.run()
-        wounded = sum(u.wounded for u in world.units.values() if u.side == "coalition")
+        # a damaged platform's crew are wounded people: each enters the chain
+        wounded = sum(u.wounded * crew(u.type) for u in world.units.values() if u.side == "coalition")
         assert wounded > 0
         assert len(medical.state(world).casualties) == wounded
 
@@ -243,3 +245,70 @@ def test_time_to_death_follows_the_stated_hazard(base, slope):
     for t in (1.0, 2.0, 4.0):
         p = 1 - math.exp(-(base * t + slope * t * t / 2))
         assert abs((deaths <= t).mean() - p) <= 4 * math.sqrt(p * (1 - p) / n)
+
+
+# T1 casualties only, at a place 20 minutes' carry from its aid station; nobody dies of wounds
+POI = """\
+scenario: {{name: poi, duration: 20d}}
+map:
+  places:
+    camp: {{kind: training_area, lat: 43.5, lon: 51.3}}
+sides:
+  blue: {{}}
+units:
+  - {{id: coy, type: inf, side: blue, at: camp}}
+unit_types:
+  inf: {{strength: 100}}
+medical:
+  dnbi_per_1000_per_day: 0
+  triage_mix: {{combat: {{T1: 1.0}}}}
+  hazard: {{}}
+  first_aid: {first_aid}
+  arrivals: [{{place: camp, per_hour: 2}}]
+  facilities:
+    - {{id: aid, role: 1, at: camp, teams: 50, treatment: 10min, carry: 20min}}
+"""
+
+
+@pytest.mark.parametrize("mean_min", [0, 3, 10])
+def test_the_10_of_10_1_2_measures_care_at_the_point_of_injury(load, mean_min):
+    """The Role 1 is 20 min away, so nobody reaches it within 10 min; self-aid, buddy aid and the medic come
+    after Exp(mean) minutes: a share 1 - exp(-10/mean) within 10 min (about 960 T1 casualties a run)."""
+    m = run_replication(load(POI.format(first_aid=f"{mean_min}min")), 3).metrics
+    expected = 1.0 if mean_min == 0 else 1 - math.exp(-10 / mean_min)
+    n = m["casualties.T1"]
+    assert n > 800
+    assert abs(m["t1_care_10min_share"] - expected) <= 4 * math.sqrt(expected * (1 - expected) / n) + 1e-12
+
+
+def test_time_in_chain_throughput_and_triage_waits_match_m_m_c(load):
+    """One stage, M/M/2 with lambda = 1/h and a 60-min mean treatment (rho = 0.5), nobody dies: a casualty's
+    time in the chain is Wq + 1/mu (Erlang C), the throughput lambda a day, and T2's wait is the stage's."""
+    lam, c, mean_h = 1.0, 2, 1.0
+    s = load(chain(lam, 30, (c, mean_h * 60)))
+    runs = [run_replication(s, 5, i).metrics for i in range(8)]
+    wq = erlang_c_wait(lam, 1 / mean_h, c)
+    ok, got, se = within([r["time_in_chain_h"] for r in runs], wq + mean_h)
+    assert ok, (got, wq + mean_h, se)
+    ok, got, se = within([r["throughput_per_day"] for r in runs], 24 * lam)
+    assert ok, (got, 24 * lam, se)
+    for r in runs:
+        assert r["triage_wait_h.T2"] == r["wait_h.s0"]  # every casualty is T2 here
+        assert r["triage_time_in_chain_h.T2"] == r["time_in_chain_h"]
+        assert math.isnan(r["triage_wait_h.T1"]) and math.isnan(r["triage_time_in_chain_h.T3"])
+
+
+@pytest.mark.parametrize(
+    ("after", "hit"), [(10.0, True), (math.nextafter(10.0, math.inf), False), (math.nextafter(10.0, 0), True)]
+)
+def test_the_care_window_includes_its_exact_end(after, hit):
+    """10-1-2 counts care within 10 minutes: at exactly 10 it is in time, a hair later it is not."""
+    c = medical.Casualty(0, "combat", "T1", "camp", 0.0, math.inf, first_aid=after, outcome="evacuated")
+    assert medical._share([c], "first_aid", 10, now=60.0) == (1.0 if hit else 0.0)
+
+
+def test_a_milestone_still_to_come_is_not_counted_yet():
+    """Care at the point of injury is drawn ahead: at 5 min, care due at 8 is neither a hit nor a miss yet."""
+    c = medical.Casualty(0, "combat", "T1", "camp", 0.0, math.inf, first_aid=8.0)
+    assert math.isnan(medical._share([c], "first_aid", 10, now=5.0))
+    assert medical._share([c], "first_aid", 10, now=8.0) == 1.0

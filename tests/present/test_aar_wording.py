@@ -2,7 +2,7 @@
 beside it.
 
 - The review: "met in most runs" only when true; nothing is left to improve only when every objective, and
-  all of them together (mission_success), went well; the flagship's 25 of 40 is an area for improvement.
+  all of them together (mission_success), went well; the flagship's 32 of 40 went well.
 - A share beside its interval is rounded as its interval is, so that it never leaves it (199 of 200 is not
   "100 %" beside "97.2 – 99.9 %"), and one neither none nor all never reads 0 or 100.
 - Where the class's run landed: better than, worse than and tied with said apart, a poor result led by
@@ -106,21 +106,23 @@ def check_review(well: list[str], improve: list[str], shares: dict[str, float]) 
         assert together >= WELL and all(s >= WELL for s in each), (improve, shares)
 
 
-def test_the_flagship_s_25_of_40_is_an_area_for_improvement_not_every_objective_met_in_most_runs(flagship):
+def test_the_flagship_s_32_of_40_meets_every_objective_in_at_least_80_percent(flagship):
+    """Since issue 25 (water brought forward, 1 : 9 killed, care at the point of injury) the flagship meets
+    all its objectives together in 32 of 40 runs: the review says so, and nothing is an area for improvement."""
     page = report.build(flagship, language("en"))
     well, improve = review(page)
-    assert "All objectives together: met in only 25 of 40 runs." in improve, improve
-    assert "Every objective was met in most runs." not in visible(page)
+    assert "Every objective was met in at least 80 % of the runs." in visible(page)
+    assert "All objectives together: met in 32 of 40 runs." in well + improve
     names = Labels(load_scenario(FLAGSHIP).scenario, language("en"))
-    shares = {TOGETHER: 25 / 40} | {
-        names.objective(o): k / 40 for o, k in zip(OBJECTIVES, (40, 32, 35, 35, 37), strict=True)
+    shares = {TOGETHER: 32 / 40} | {
+        names.objective(o): k / 40 for o, k in zip(OBJECTIVES, (40, 36, 40, 39, 37), strict=True)
     }
     check_review(well, improve, shares)
 
 
 def test_the_russian_review_says_so_too(flagship):
     text = visible(report.build(flagship, language("ru")))
-    assert "Все задачи вместе: выполнены лишь в 25 из 40 прогонов." in text
+    assert "Каждая задача выполнена не менее чем в 80 % прогонов." in text
     assert "в большинстве прогонов" not in text
 
 
@@ -128,7 +130,7 @@ def test_the_russian_review_says_so_too(flagship):
     ("met", "together"),
     [
         ((40, 40, 40, 40, 40), 40),  # every objective in every run
-        ((40, 32, 35, 35, 37), 25),  # each went well, together not (the flagship)
+        ((40, 32, 30, 33, 37), 25),  # each went well, together not (the flagship)
         ((40, 36, 38, 38, 39), 34),  # all went well, together too
         ((24, 24, 24, 24, 24), 10),  # each met in most runs (60 %), none well: not "no objective in most runs"
         ((16, 16, 16, 16, 16), 5),  # none met in more than half

@@ -105,6 +105,23 @@ class Orders(Teller):
                 place=self.names.place(arg),
                 side=self.names.side(e.get("side", "?")),
             )
+        elif what == "broken" and "@" in arg:  # broken at one place; other parts of the side may fight on
+            side, _, place = arg.partition("@")
+            self.say(
+                t,
+                "combat",
+                N_("{side} is broken at {place}."),
+                side=self.names.side(side),
+                place=self.names.place(place),
+            )
+        elif what == "broken" and "place" in e:
+            self.say(
+                t,
+                "combat",
+                N_("{side} is broken: its last part still fighting broke at {place}."),
+                side=self.names.side(arg),
+                place=self.names.place(e["place"]),
+            )
         elif what == "broken":
             self.say(t, "combat", N_("{side} is broken."), side=self.names.side(arg))
         elif what == "phase":
