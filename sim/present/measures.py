@@ -12,6 +12,7 @@ MEASURE = {
     "L": N_("L"),
     "t": N_("t"),
     "km": N_("km"),
+    "casualties/day": N_("casualties/day"),
 }  # and the counted ones, below
 
 
