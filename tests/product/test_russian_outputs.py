@@ -117,6 +117,19 @@ def test_a_sweep_s_table_and_report_read_in_russian(tmp_path):
     _clean("sweep report", _page_text(tmp_path / "aar.html"))
 
 
+def _pages(browser: Any, server: Any) -> tuple[Any, Any, Any]:
+    """The facilitator's view, the projector (1366x768) and a phone that has joined."""
+    facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    facilitator.goto(server.projector.replace("/projector?", "/facilitator?"))
+    projector = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    projector.goto(server.projector)
+    phone = browser.new_context(viewport={"width": 400, "height": 800}).new_page()
+    phone.goto(server.join)
+    phone.fill("#code", server.code)
+    phone.click("#join")
+    return facilitator, projector, phone
+
+
 def _room(text: str, server: Any) -> str:
     """A classroom page's text less what is typed as written: the join address and code, and the language
     switch (EN, RU: each language by its code)."""
@@ -141,19 +154,14 @@ def test_the_projector_and_the_vote_page_of_a_russian_class_read_in_russian(tmp_
     shots.mkdir(parents=True, exist_ok=True)
     flagship = str(REPO / "scenarios" / "birlestik_2024.yaml")
     with (
-        served([flagship, "--lang", "ru", "--speed", "1800", "--out", str(tmp_path / "игра")], tmp_path) as server,
+        served(
+            [flagship, "--lang", "ru", "--speed", "1800", "--batch", "0", "--out", str(tmp_path / "игра")], tmp_path
+        ) as server,
         sync_playwright() as p,
     ):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
-            facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            facilitator.goto(server.projector.replace("/projector?", "/facilitator?"))
-            projector = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-            projector.goto(server.projector)
-            phone = browser.new_context(viewport={"width": 400, "height": 800}).new_page()
-            phone.goto(server.join)
-            phone.fill("#code", server.code)
-            phone.click("#join")
+            facilitator, projector, phone = _pages(browser, server)
             to_the_decision(facilitator, expect)
             facilitator.click("#open-vote")
             facilitator.click("#show-count")
@@ -187,19 +195,14 @@ def test_every_other_scenario_s_projector_and_phone_read_in_russian(name, tmp_pa
 
     path = str(REPO / "scenarios" / f"{name}.yaml")
     with (
-        served([path, "--lang", "ru", "--speed", "3600", "--out", str(tmp_path / "игра")], tmp_path) as server,
+        served(
+            [path, "--lang", "ru", "--speed", "3600", "--batch", "0", "--out", str(tmp_path / "игра")], tmp_path
+        ) as server,
         sync_playwright() as p,
     ):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
-            facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            facilitator.goto(server.projector.replace("/projector?", "/facilitator?"))
-            projector = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-            projector.goto(server.projector)
-            phone = browser.new_context(viewport={"width": 400, "height": 800}).new_page()
-            phone.goto(server.join)
-            phone.fill("#code", server.code)
-            phone.click("#join")
+            facilitator, projector, phone = _pages(browser, server)
             facilitator.click("#run-toggle")
             expect(projector.locator("#story li")).to_have_count(5, timeout=30_000)
             for what, page in (("projector", projector), ("phone", phone), ("facilitator", facilitator)):
