@@ -39,8 +39,9 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 class Limits:
     """The numbers a facilitator may change (all are generous for a class of 100 phones)."""
 
-    connections_per_client: int = 32
-    connections_total: int = 512
+    # a class behind one router is one address: 100 phones, each a WebSocket and a few page requests
+    connections_per_client: int = 400
+    connections_total: int = 1024
     header_timeout_s: float = 10.0
     max_body: int = 64 * 1024
     max_depth: int = 32
