@@ -40,9 +40,9 @@ def msel(scenario: str, dest: Path, overrides: tuple[str, ...], lang: str | None
     if kind not in (".html", ".htm", ".csv"):
         raise ExsimError(f"--out {dest}: write .html or .csv")
     if kind != ".csv":
-        from sim.cli.report import _needs_report_extra  # Jinja2, the report extra
+        from sim.cli.report import needs_report_extra  # Jinja2, the report extra
 
-        _needs_report_extra()
+        needs_report_extra()
     s = load_scenario(scenario, overrides).scenario
     names = Labels(s, language)
     write_atomic(dest, to_csv(rows(s, names), names) if kind == ".csv" else to_html(s, names))

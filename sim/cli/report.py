@@ -37,7 +37,7 @@ def report(folder: str, dest: Path, rep: int | None, point: int, lang: str | Non
     The file is self-contained: it opens offline in any browser (no network, no CDN).
     """
     language = i18n.language(lang)
-    _needs_report_extra()
+    needs_report_extra()
     click.echo(f"wrote {write(history.resolve(folder), dest, language, rep, point)}")
 
 
@@ -56,11 +56,11 @@ def report(folder: str, dest: Path, rep: int | None, point: int, lang: str | Non
 def plot(folder: str, metric: str, dest: Path, lang: str | None) -> None:
     """Chart METRIC of FOLDER: across a sweep's points with 95 % intervals, or a run's distribution."""
     language = i18n.language(lang)
-    _needs_report_extra()
+    needs_report_extra()
     click.echo(f"wrote {draw(history.resolve(folder), metric, dest, language)}")
 
 
-def _needs_report_extra() -> None:
+def needs_report_extra() -> None:
     """matplotlib and Jinja2 (the report extra) are imported by the report as it draws: checked first."""
     missing = [m for m in ("matplotlib", "jinja2") if importlib.util.find_spec(m) is None]
     if missing:

@@ -157,10 +157,8 @@ class Labels:
         """An echelon by its title, or a chain by its top echelon's; else the name."""
         for chain in self.s.command.chains:
             for e in chain.echelons:
-                if name in (e.name, chain.id) and e.title is not None:
-                    return pick(e.title, self.lang.code)
                 if name in (e.name, chain.id):
-                    return name
+                    return pick(e.title, self.lang.code) or name
         return name
 
     def option(self, point_id: str, option: str) -> str:

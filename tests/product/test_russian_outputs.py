@@ -8,7 +8,9 @@ parentheses (``высота на полигоне Оймаша (oymasha_ridge)``
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,17 +119,29 @@ def test_a_sweep_s_table_and_report_read_in_russian(tmp_path):
     _clean("sweep report", _page_text(tmp_path / "aar.html"))
 
 
-def _pages(browser: Any, server: Any) -> tuple[Any, Any, Any]:
-    """The facilitator's view, the projector (1366x768) and a phone that has joined."""
-    facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    facilitator.goto(server.projector.replace("/projector?", "/facilitator?"))
-    projector = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-    projector.goto(server.projector)
-    phone = browser.new_context(viewport={"width": 400, "height": 800}).new_page()
-    phone.goto(server.join)
-    phone.fill("#code", server.code)
-    phone.click("#join")
-    return facilitator, projector, phone
+@contextlib.contextmanager
+def _russian_room(scenario: str, speed: str, tmp_path: Path) -> Iterator[tuple[Any, Any, Any, Any]]:
+    """``exsim serve SCENARIO --lang ru`` (placing nothing, so Ctrl-C ends it at once), with the facilitator's
+    view, the projector (1366x768) and a phone that has joined, open in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.live import served
+
+    args = [scenario, "--lang", "ru", "--speed", speed, "--batch", "0", "--out", str(tmp_path / "игра")]
+    with served(args, tmp_path) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            facilitator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            facilitator.goto(server.projector.replace("/projector?", "/facilitator?"))
+            projector = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+            projector.goto(server.projector)
+            phone = browser.new_context(viewport={"width": 400, "height": 800}).new_page()
+            phone.goto(server.join)
+            phone.fill("#code", server.code)
+            phone.click("#join")
+            yield server, facilitator, projector, phone
+        finally:
+            browser.close()
 
 
 def _room(text: str, server: Any) -> str:
@@ -145,42 +159,31 @@ def test_the_projector_and_the_vote_page_of_a_russian_class_read_in_russian(tmp_
     pytest.importorskip("starlette")
     import os
 
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    from tests.live import served
     from tests.serve.test_serve_browser import to_the_decision
 
     shots = Path(os.environ.get("EXSIM_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
     flagship = str(REPO / "scenarios" / "birlestik_2024.yaml")
-    with (
-        served(
-            [flagship, "--lang", "ru", "--speed", "1800", "--batch", "0", "--out", str(tmp_path / "игра")], tmp_path
-        ) as server,
-        sync_playwright() as p,
-    ):
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            facilitator, projector, phone = _pages(browser, server)
-            to_the_decision(facilitator, expect)
-            facilitator.click("#open-vote")
-            facilitator.click("#show-count")
-            expect(projector.locator("#decision-panel")).to_be_visible()
-            expect(projector.locator("#decision-question")).to_contain_text("истребители")
-            projector.screenshot(path=str(shots / "projector_ru_decision.png"))
-            _clean("projector at a decision", _room(projector.inner_text("body"), server))
-            ridge = phone.locator('button.option[data-option="ridge"]')
-            expect(ridge).to_be_enabled()
-            _clean("vote page", _room(phone.inner_text("body"), server))
-            ridge.click()
-            facilitator.click("#close-vote")
-            expect(projector.locator("#result-panel")).to_be_visible()
-            expect(phone.locator("#result")).to_contain_text("сначала")
-            _clean("projector after the vote", _room(projector.inner_text("body"), server))
-            _clean("vote page after the vote", _room(phone.inner_text("body"), server))
-            _clean("facilitator's view", _room(facilitator.inner_text("body"), server))
-        finally:
-            browser.close()
+    with _russian_room(flagship, "1800", tmp_path) as (server, facilitator, projector, phone):
+        to_the_decision(facilitator, expect)
+        facilitator.click("#open-vote")
+        facilitator.click("#show-count")
+        expect(projector.locator("#decision-panel")).to_be_visible()
+        expect(projector.locator("#decision-question")).to_contain_text("истребители")
+        projector.screenshot(path=str(shots / "projector_ru_decision.png"))
+        _clean("projector at a decision", _room(projector.inner_text("body"), server))
+        ridge = phone.locator('button.option[data-option="ridge"]')
+        expect(ridge).to_be_enabled()
+        _clean("vote page", _room(phone.inner_text("body"), server))
+        ridge.click()
+        facilitator.click("#close-vote")
+        expect(projector.locator("#result-panel")).to_be_visible()
+        expect(phone.locator("#result")).to_contain_text("сначала")
+        _clean("projector after the vote", _room(projector.inner_text("body"), server))
+        _clean("vote page after the vote", _room(phone.inner_text("body"), server))
+        _clean("facilitator's view", _room(facilitator.inner_text("body"), server))
 
 
 @needs_chromium
@@ -189,23 +192,11 @@ def test_the_projector_and_the_vote_page_of_a_russian_class_read_in_russian(tmp_
 def test_every_other_scenario_s_projector_and_phone_read_in_russian(name, tmp_path):
     """A scenario without a decision: the projector and a phone once the run has told a few lines."""
     pytest.importorskip("starlette")
-    from playwright.sync_api import expect, sync_playwright
-
-    from tests.live import served
+    from playwright.sync_api import expect
 
     path = str(REPO / "scenarios" / f"{name}.yaml")
-    with (
-        served(
-            [path, "--lang", "ru", "--speed", "3600", "--batch", "0", "--out", str(tmp_path / "игра")], tmp_path
-        ) as server,
-        sync_playwright() as p,
-    ):
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            facilitator, projector, phone = _pages(browser, server)
-            facilitator.click("#run-toggle")
-            expect(projector.locator("#story li")).to_have_count(5, timeout=30_000)
-            for what, page in (("projector", projector), ("phone", phone), ("facilitator", facilitator)):
-                _clean(f"{what} of {name}", _room(page.inner_text("body"), server))
-        finally:
-            browser.close()
+    with _russian_room(path, "3600", tmp_path) as (server, facilitator, projector, phone):
+        facilitator.click("#run-toggle")
+        expect(projector.locator("#story li")).to_have_count(5, timeout=30_000)
+        for what, page in (("projector", projector), ("phone", phone), ("facilitator", facilitator)):
+            _clean(f"{what} of {name}", _room(page.inner_text("body"), server))
