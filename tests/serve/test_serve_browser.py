@@ -263,7 +263,12 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 strikes = "(ftr-1) strikes the Oymasha ridge"
                 expect(facilitator.locator("#story")).to_contain_text(strikes, timeout=20_000)
                 facilitator.click("#run-toggle")  # pause
+                # at this speed the next inject may fire before the pause lands: it holds the run first
+                expect(projector.locator("#run-state")).to_have_text(re.compile("^(paused|waiting for the inject)$"))
+                if projector.inner_text("#run-state") != "paused":
+                    facilitator.click("#acknowledge")  # waits until the facilitator's page shows it
                 expect(projector.locator("#run-state")).to_have_text("paused")
+                expect(facilitator.locator("#run-toggle")).to_have_text("Resume")
                 projector.screenshot(path=str(shots / "serve_projector.png"))
 
                 # to the end, the facilitator taking the defaults: the projector says where the run landed
