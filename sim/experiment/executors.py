@@ -18,7 +18,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,23 +203,34 @@ def _alive(pid: int) -> bool:
     return True
 
 
+CANCEL_POLL_S = 0.1  # how often a pool's consumer looks at its cancel event while no task finishes
+
+
 def execute(
-    tasks: list[Task], executor: str = "process", workers: int | None = None, scheduler: str | None = None
+    tasks: list[Task],
+    executor: str = "process",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    *,
+    cancel: threading.Event | None = None,
 ) -> Iterator[list[Outcome]]:
-    """Yield each task's outcomes as it finishes (in any order)."""
+    """Yield each task's outcomes as it finishes (in any order). ``cancel``, set from another thread, ends
+    the iteration soon after (a process pool's workers terminated, not waited for); yielded outcomes stay."""
     workers = workers or default_workers()
     if executor == "serial" or (executor == "process" and (workers == 1 or len(tasks) == 1)):  # no pool for one batch
         for task in tasks:
+            if cancel is not None and cancel.is_set():
+                return
             yield run_task(task)
     elif executor == "process":
-        yield from _process(tasks, workers)
+        yield from _process(tasks, workers, cancel)
     elif executor == "dask":
         yield from _dask(tasks, workers, scheduler)
     else:
         raise ExsimError(f"unknown executor {executor!r} (serial, process, dask)")
 
 
-def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
+def _process(tasks: list[Task], workers: int, cancel: threading.Event | None = None) -> Iterator[list[Outcome]]:
     # forkserver: workers start clean (no inherited threads or open files); the server imports exsim once,
     # so each worker forks from a warm interpreter instead of importing numpy, scipy and pydantic again;
     # numpy.random too (imported on a replication's first draw), so that it is shared rather than per worker
@@ -240,9 +251,13 @@ def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
             for t in tasks
         }
         try:
-            for fut in as_completed(futures):
-                futures.discard(fut)  # and its result with it, once yielded: memory flat in the number of batches
-                yield fut.result()
+            while futures:
+                done, futures = concurrent.futures.wait(futures, CANCEL_POLL_S, concurrent.futures.FIRST_COMPLETED)
+                for fut in done:  # dropped with their results once yielded: memory flat in the number of batches
+                    yield fut.result()
+                if cancel is not None and cancel.is_set():  # e.g. a placement batch a new choice retired
+                    _stop_workers(pool)
+                    return
         except BaseException:  # Ctrl-C, SIGTERM, an error, or the consumer stopped: unfinished batches are redone
             _stop_workers(pool)  # on --resume; waiting for them could take minutes
             raise

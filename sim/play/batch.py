@@ -34,7 +34,7 @@ class Batch:
         self.scenario: Scenario | None = None
         self._digest: str | None = None
         self._thread: threading.Thread | None = None
-        self._retired: list[threading.Thread] = []  # cancelled on a new choice, ending after their current batch
+        self._retired: list[threading.Thread] = []  # cancelled on a new choice, their workers terminated
         self._cancel = threading.Event()
         self._results: dict[int, dict[str, float] | None] = {}
         self._error: BaseException | None = None
@@ -58,7 +58,7 @@ class Batch:
         reps = list(range(1, self.runs + 1))
         size = max(1, min(10, math.ceil(self.runs / (4 * self.workers))))
         tasks = [Task(0, scenario, self.seed, tuple(reps[i : i + size])) for i in range(0, len(reps), size)]
-        outcomes = execute(tasks, self.executor, self.workers)
+        outcomes = execute(tasks, self.executor, self.workers, cancel=cancel)
         try:
             for batch in outcomes:
                 for o in batch:
@@ -76,7 +76,8 @@ class Batch:
         return len(self._results)
 
     def _retire(self) -> None:
-        """Cancel the running computation without waiting: its pool stops after the batch it is on."""
+        """Cancel the running computation without waiting: its pool's workers are terminated within
+        ``executors.CANCEL_POLL_S``, their unfinished replications dropped."""
         if self._thread is not None:
             self._cancel.set()
             self._retired.append(self._thread)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from sim.check import load_scenario
 from sim.play.batch import Batch
 from sim.play.folder import with_choices
+from tests.conftest import REPO
 from tests.play.test_play_cli import DRILL
 
 
@@ -50,3 +53,17 @@ def test_the_batch_of_the_class_choices_runs_to_the_end():
     sample = batch.wait()
     batch.stop()
     assert len(sample) == 4 and all(m["objective.take_isle"] == 1.0 for m in sample)  # attack: the isle taken
+
+
+@pytest.mark.slow
+def test_stopping_a_batch_in_worker_processes_drops_its_running_replications():
+    """Ctrl-C on a served class: the placement batch's pool is terminated, not waited for (it used to run
+    to the end of the tasks in hand, a minute under load with the flagship's default 200 runs)."""
+    flagship = load_scenario(REPO / "scenarios" / "birlestik_2024.yaml").scenario
+    batch = Batch(2024, 200, executor="process", workers=2)
+    batch.start(flagship)
+    thread = batch._thread
+    assert thread is not None
+    batch.stop()
+    assert not thread.is_alive()
+    assert batch.done == 0  # no task of 10 flagship replications had finished: they were dropped, not awaited
