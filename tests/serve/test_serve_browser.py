@@ -223,7 +223,7 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 assert snoop.goto(origin + "/projector").status == 403  # a made-up cookie: refused as well
                 snoop.close()
 
-                facilitator.fill("#speed", "60")  # slower, so that a move lasts several seconds on screen, even under load
+                facilitator.fill("#speed", "60")  # slower: a move lasts several seconds on screen, even under load
                 facilitator.dispatch_event("#speed", "change")
                 facilitator.click("#close-vote")
                 expect(projector.locator("#decision-panel")).to_be_hidden()
