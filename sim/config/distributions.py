@@ -251,17 +251,17 @@ DISTRIBUTIONS: tuple[type[_Distribution], ...] = (
 
 
 def _which(value: Any) -> str:
-    return "distribution" if isinstance(value, dict | _Distribution) else "number"
+    return "a distribution" if isinstance(value, dict | _Distribution) else "a number"
 
 
 _DISTRIBUTION_DOC = "or a distribution object: {distribution: lognormal, mean: 90min, cv: 0.5} (docs: Distributions)"
 Span = Annotated[
-    Annotated[Duration, Tag("number")] | Annotated[Distribution, Tag("distribution")],
+    Annotated[Duration, Tag("a number")] | Annotated[Distribution, Tag("a distribution")],
     Discriminator(_which),
 ]
 """A time: a number of minutes or a duration (zero or more), or a distribution."""
 PositiveSpan = Annotated[
-    Annotated[Duration, Field(gt=0), Tag("number")] | Annotated[Distribution, Tag("distribution")],
+    Annotated[Duration, Field(gt=0), Tag("a number")] | Annotated[Distribution, Tag("a distribution")],
     Discriminator(_which),
 ]
 """A time: a number of minutes or a duration longer than zero, or a distribution."""

@@ -1,0 +1,70 @@
+"""Times as distributions in a scenario: a number keeps its meaning, a distribution object is validated with
+one positioned line per fault (exit 2), and ``exsim check`` reports each distribution's mean and cv."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from click.testing import CliRunner
+from pydantic import TypeAdapter
+
+from sim.cli import main
+from sim.config.distributions import Lognormal, Span, mean_of
+from tests.models.test_mg1 import one_stage
+
+FIELD = "medical.facilities.0.treatment"
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        ("{distribution: lognormal, mean: 42min, cv: -0.5}", f"{FIELD}.cv: Input should be greater than 0"),
+        ("{distribution: gamma, mean: 42min, cv: -1}", f"{FIELD}.cv: Input should be greater than 0"),
+        ("{distribution: empirical, values: [1, 2, 3], weights: [1, 2]}", f"{FIELD}: weights must match values"),
+        ("{distribution: uniform, min: 2h, max: 1h}", f"{FIELD}: a uniform needs min < max"),
+        ("{distribution: triangular, min: 2h, mode: 1h, max: 3h}", f"{FIELD}: a triangular needs min <= mode <= max"),
+        ("{distribution: lognormal, mean: 42min}", f"{FIELD}: a lognormal needs mean and cv, or mu and sigma"),
+        ("{distribution: lognormal, mean: 42, cv: 0.5, mu: 3}", f"{FIELD}: a lognormal needs mean and cv"),
+        ("{distribution: weibull, mean: 42}", f"{FIELD}: unknown distribution 'weibull'"),
+        ("{distribution: exponential, mean: 42, sd: 3}", f"{FIELD}.sd: unknown field"),
+        ("{distribution: exponential, mean: 0}", f"{FIELD}.mean: Input should be greater than 0"),
+        ("0", f"{FIELD}: Input should be greater than 0"),
+    ],
+)
+def test_a_bad_distribution_is_one_line_naming_the_field_exit_2(write, spec, words):
+    path = write(one_stage(spec))
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert re.match(rf"^.*scenario\.yaml:17:\d+: {re.escape(words)}", lines[0]), lines[0]
+
+
+def test_check_reports_each_distributions_mean_and_cv(write):
+    text = one_stage("{distribution: lognormal, mean: 90min, cv: 0.5}")
+    text = text.replace("inf: {strength: 100}", "inf: {strength: 100, load_min: {distribution: uniform, min: 10, max: 50}}")
+    result = CliRunner().invoke(main, ["check", str(write(text))])
+    assert result.exit_code == 0, result.output
+    assert f"distribution {FIELD}: lognormal, mean 1 h 30 min, cv 0.50" in result.output
+    # uniform(10, 50): mean 30, sd 40 / sqrt(12) = 11.547, cv 0.385
+    assert "distribution unit_types.inf.load_min: uniform, mean 30 min, cv 0.38" in result.output
+
+
+def test_check_reports_in_russian_with_a_decimal_comma(write):
+    path = write(one_stage("{distribution: gamma, mean: 1h, cv: 0.25}"))
+    result = CliRunner().invoke(main, ["check", "--lang", "ru", str(path)])
+    assert f"распределение {FIELD}: gamma, среднее 1 ч 00 мин, коэффициент вариации 0,25" in result.output
+
+
+def test_a_number_stays_a_number():
+    """A number validates to the same float as before, so the scenario's digest and every draw stay as they were."""
+    span = TypeAdapter(Span)
+    assert span.validate_python("75min") == 75.0 and isinstance(span.validate_python(75), float)
+    assert span.dump_json(75.0) == b"75.0"
+    lognormal = span.validate_python({"distribution": "lognormal", "mean": "1.5h", "cv": 0.5})
+    assert isinstance(lognormal, Lognormal) and mean_of(lognormal) == pytest.approx(90.0)
+    assert lognormal.cv == pytest.approx(0.5)
+    mu, sigma = lognormal.log_params
+    assert (mu, sigma) == pytest.approx((math.log(90) - math.log(1.25) / 2, math.sqrt(math.log(1.25))))
