@@ -231,10 +231,8 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
         in_dict = isinstance(node, dict) and part in node
         if in_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
-        elif i < len(loc) - 1:  # a union's tag or a model name: not in the data
-            continue
-        elif isinstance(node, dict) and part in node.values():  # the tag of the object at fault (its validator)
-            continue
+        elif i < len(loc) - 1 or (isinstance(node, dict) and part in node.values()):
+            continue  # a union's tag or a model name (not in the data), or the tag of the object at fault
         out.append(part)
     return tuple(out)
 

@@ -44,7 +44,8 @@ def test_a_bad_distribution_is_one_line_naming_the_field_exit_2(write, spec, wor
 
 def test_check_reports_each_distributions_mean_and_cv(write):
     text = one_stage("{distribution: lognormal, mean: 90min, cv: 0.5}")
-    text = text.replace("inf: {strength: 100}", "inf: {strength: 100, load_min: {distribution: uniform, min: 10, max: 50}}")
+    uniform = "load_min: {distribution: uniform, min: 10, max: 50}"
+    text = text.replace("inf: {strength: 100}", f"inf: {{strength: 100, {uniform}}}")
     result = CliRunner().invoke(main, ["check", str(write(text))])
     assert result.exit_code == 0, result.output
     assert f"distribution {FIELD}: lognormal, mean 1 h 30 min, cv 0.50" in result.output
