@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +13,7 @@ from pydantic import TypeAdapter
 
 from sim.cli import main
 from sim.config.distributions import Lognormal, Span, mean_of
+from tests.conftest import REPO
 from tests.models.test_mg1 import one_stage
 
 FIELD = "medical.facilities.0.treatment"
@@ -69,3 +71,24 @@ def test_a_number_stays_a_number():
     assert lognormal.cv == pytest.approx(0.5)
     mu, sigma = lognormal.log_params
     assert (mu, sigma) == pytest.approx((math.log(90) - math.log(1.25) / 2, math.sqrt(math.log(1.25))))
+
+
+def doc_commands() -> list[list[str]]:
+    text = (REPO / "docs" / "distributions.md").read_text(encoding="utf-8")
+    lines = [ln for block in re.findall(r"```sh\n(.*?)```", text, re.S) for ln in block.strip().splitlines()]
+    return [shlex.split(ln)[1:] for ln in lines if ln.startswith("exsim ")]
+
+
+def test_the_distributions_page_commands_run_and_print_what_it_shows(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    commands = doc_commands()
+    assert [c[0] for c in commands] == ["check", "run"]
+    text = (REPO / "docs" / "distributions.md").read_text(encoding="utf-8")
+    for args in commands:
+        if args[0] == "run":  # the page's run, made short: two replications, serially, into this folder
+            args = [*args, "--reps", "2", "--executor", "serial", "--out", str(tmp_path / "out")]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, (args, result.output, result.stderr)
+        if args[0] == "check":
+            shown = [ln for ln in result.output.splitlines() if "distribution" in ln]
+            assert shown and all(ln in text for ln in shown), shown
