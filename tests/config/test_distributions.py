@@ -31,6 +31,7 @@ FIELD = "medical.facilities.0.treatment"
         ("{distribution: lognormal, mean: 42, cv: 0.5, mu: 3}", f"{FIELD}: a lognormal needs mean and cv"),
         ("{distribution: weibull, mean: 42}", f"{FIELD}: unknown distribution 'weibull'"),
         ("{distribution: exponential, mean: 42, sd: 3}", f"{FIELD}.sd: unknown field"),
+        ("{distribution: lognormal, mean: 42, cvv: 0.5}", f"{FIELD}.cvv: unknown field; did you mean 'cv'?"),
         ("{distribution: exponential, mean: 0}", f"{FIELD}.mean: Input should be greater than 0"),
         ("0", f"{FIELD}: Input should be greater than 0"),
     ],
