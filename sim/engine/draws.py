@@ -28,7 +28,8 @@ from sim.config.distributions import (
 if TYPE_CHECKING:
     from sim.engine.world import World
 
-# a sampler's blocks grow like a Stream's (sim.engine.rng): most streams draw a handful of numbers
+# a sampler's blocks grow like a Stream's (sim.engine.rng): most streams draw a handful of numbers; a change here
+# changes every replication that draws a distribution: bump sim.experiment.streams.SCHEME with it
 _FIRST, _BLOCK = 8, 512
 Dist = Exponential | Lognormal | Gamma | Triangular | Uniform | Deterministic | Empirical
 
