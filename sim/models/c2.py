@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sim.config.distributions import SpanValue, mean_of
 from sim.config.exercise import Chain, Command
 from sim.config.schema import Scenario
 from sim.engine import draws
@@ -45,7 +44,7 @@ class C2State:
 
     command: Command
     chain_of: dict[str, Chain]
-    world: World | None = None  # draws the delays given as distributions (none: their means)
+    world: World  # draws the delays given as distributions
     outages: list[Outage] = field(default_factory=list)
     delays: dict[str, list[float]] = field(default_factory=dict)  # nation -> minutes from issue to arrival
     delayed: dict[str, int] = field(default_factory=dict)  # nation -> orders delayed beyond their own chain
@@ -54,16 +53,12 @@ class C2State:
     def outage(self, nations: list[str], start: float, minutes: float, block: bool) -> None:
         self.outages.append(Outage(frozenset(nations), start, start + minutes, block))
 
-    def _minutes(self, value: SpanValue, name: str) -> float:
-        """A delay: its number, or a draw of its distribution from stream ``name`` (its mean with no world)."""
-        return mean_of(value) if self.world is None else draws.fixed(self.world, value, name)
-
     def chain_min(self, unit: str) -> float:
         """The delay down ``unit``'s national chain: the sum of its echelons' delays, each drawn for the order."""
         chain = self.chain_of.get(unit)
         if chain is None:
             return 0.0
-        return sum(self._minutes(e.delay, f"command:{unit}:{e.name}") for e in chain.echelons)
+        return sum(draws.fixed(self.world, e.delay, f"command:{unit}:{e.name}") for e in chain.echelons)
 
     def interop_min(self, nation: str | None, unit: str = "") -> float:
         """The interoperability delay of an order from the combined HQ to a unit of ``nation``."""
@@ -71,7 +66,7 @@ class C2State:
         if hq is None or nation is None or nation == hq:
             return 0.0
         given = next((p.delay for p in io.pairs if p.nation == nation), io.delay)
-        delay = self._minutes(given, f"interoperability:{unit}")
+        delay = draws.fixed(self.world, given, f"interoperability:{unit}")
         if nation in io.liaison:
             delay *= io.liaison_factor
         if io.common_procedure:
@@ -130,7 +125,7 @@ def install(world: World) -> None:
     s = world.scenario
     if not _active(s):
         return
-    cs = C2State(s.command, chains_by_unit(s), world=world)
+    cs = C2State(s.command, chains_by_unit(s), world)
     world.services.provide(cs)
     world.bus.subscribe(OrderDelay, cs.on_order)
 
