@@ -93,3 +93,22 @@ def test_the_distributions_page_commands_run_and_print_what_it_shows(tmp_path, m
         if args[0] == "check":
             shown = [ln for ln in result.output.splitlines() if "distribution" in ln]
             assert shown and all(ln in text for ln in shown), shown
+
+
+def test_the_plan_reads_a_distributions_mean():
+    """exsim check --plan gives one nominal figure: a distribution's mean (a triangular 20-40-60 min load: 40 min;
+    a uniform 0-1 h command delay: 30 min)."""
+    args = [
+        "check",
+        "birlestik_2024",
+        "--plan",
+        "--set",
+        "unit_types.landing_ship.load_min={distribution: triangular, min: 20min, mode: 40min, max: 1h}",
+        "--set",
+        "phases.0.orders.1.delay={distribution: uniform, min: 0, max: 1h}",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, (result.output, result.stderr)
+    assert "tank-1 assault: oymasha → oymasha_ridge, 5 km, 10min, then fighting" in result.output
+    assert "after a 30min command delay" in result.output
+    assert "mar-1, mar-2 (240 people): load 40min" in result.output
