@@ -12,6 +12,7 @@ from collections.abc import Callable, Container, Iterator, Mapping, Sequence, Se
 
 from sim.check import exercise_refs
 from sim.check.order_refs import check_order
+from sim.config.distributions import mean_of
 from sim.config.lift import Load, room, takes
 from sim.config.medical import Arrivals, MassCasualty, Medical
 from sim.config.names import Finding, Names
@@ -260,7 +261,7 @@ def _logistics(s: Scenario, names: Names) -> Iterator[Finding]:
                 continue
             if utype.cargo_t == 0:
                 yield (*base, "transports", ti), f"{t} ({unit.type}) carries no cargo (cargo_t is 0)"
-            elif line.dispatch == "continuous" and utype.load_min + utype.unload_min < MIN_CYCLE_MIN:
+            elif line.dispatch == "continuous" and mean_of(utype.load_min) + mean_of(utype.unload_min) < MIN_CYCLE_MIN:
                 yield (
                     (*base, "transports", ti),
                     f"{t} ({unit.type}) would sail continuously with almost no time to load and unload "

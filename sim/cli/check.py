@@ -9,6 +9,7 @@ import click
 from pydantic import BaseModel
 
 from sim.check import load_scenario
+from sim.check.distributions import distributions
 from sim.cli.options import SET_HELP
 from sim.config.schema import Scenario
 from sim.config.text import plain
@@ -65,6 +66,8 @@ def check(
         names = Labels(s, speak)
         for t in loaded.times:
             click.echo(plain("  " + _time_note(t, names)))
+        for field, dist in distributions(s):
+            click.echo(plain("  " + _distribution_note(field, dist, names)))
         if show_plan:
             click.echo(plain("\n".join(["", *plan_lines(s, speak), ""])))
         if show_msel:
@@ -83,6 +86,13 @@ def _time_note(t: Problem, names: Labels) -> str:
     minutes = _value(names.s, t.field) if names.lang.code != "en" else None
     meaning = names.clock(minutes) if isinstance(minutes, float) else t.message
     return names._("time {field} (line {line}): {meaning}").format(field=t.field, line=t.line, meaning=meaning)
+
+
+def _distribution_note(field: str, dist: Any, names: Labels) -> str:
+    """A time given as a distribution: its kind, mean and coefficient of variation (by formula)."""
+    return names._("distribution {field}: {kind}, mean {mean}, cv {cv}").format(
+        field=field, kind=dist.distribution, mean=names.duration(dist.mean), cv=names.lang.num.fixed(dist.cv, 2)
+    )
 
 
 def _value(s: Scenario, field: str) -> Any:

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from sim.config.distributions import Span, mean_of
 from sim.config.durations import Duration, Time
 from sim.config.frozen import Count, Fraction, Frozen, Id, PositiveFloat, Quantity, Text
 from sim.config.orders import Order
@@ -27,7 +28,10 @@ class Echelon(Frozen):
     title: Text | None = Field(
         None, description=NAME_DOC, examples=[{"en": "KAZ Naval HQ", "ru": "штаб ВМС Казахстана"}]
     )
-    delay: Duration = Field(description="time to pass the order on (minutes, or 20min, 1h)", examples=["20min"])
+    delay: Span = Field(
+        description="time to pass the order on (minutes, or 20min, 1h; the same every time); or a distribution object",
+        examples=["20min"],
+    )
 
 
 class Chain(Frozen):
@@ -48,20 +52,28 @@ class Chain(Frozen):
 
     @property
     def delay_min(self) -> float:
-        return sum(e.delay for e in self.echelons)
+        """The mean delay down the chain (each echelon's number, or its distribution's mean)."""
+        return sum(mean_of(e.delay) for e in self.echelons)
 
 
 class NationPair(Frozen):
     """The interoperability delay for orders from the combined HQ's nation to another nation."""
 
     nation: str = Field(description="the receiving nation", examples=["TJK"])
-    delay: Duration = Field(description="extra delay per order (minutes, or 45min)", examples=["45min"])
+    delay: Span = Field(
+        description="extra delay per order (minutes, or 45min; the same every time); or a distribution object",
+        examples=["45min"],
+    )
 
 
 class Interoperability(Frozen):
     """The extra delay when an order crosses from the combined HQ's nation to another nation."""
 
-    delay: Duration = Field(0.0, description="extra delay per cross-nation order", examples=["30min"])
+    delay: Span = Field(
+        0.0,
+        description="extra delay per cross-nation order (the same every time); or a distribution object",
+        examples=["30min"],
+    )
     pairs: list[NationPair] = Field(
         [],
         description="a delay for one receiving nation instead of delay",

@@ -29,6 +29,8 @@ def _unwrap(t: Any) -> Any:
 
 def _step(t: Any, part: int | str) -> Any:
     t = _unwrap(t)
+    if isinstance(part, str) and " " in part:  # a callable discriminator's tag ("a distribution"): no field
+        return t
     origin, args = get_origin(t), get_args(t)
     if origin in (Union, UnionType):
         members = [_unwrap(a) for a in args if a is not type(None)]

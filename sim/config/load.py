@@ -224,13 +224,15 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
     out: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if part == "[key]" or (isinstance(part, str) and "[" in part):  # pydantic's key and union-member tags
+        # pydantic's key and union-member tags; "a number" | "a distribution" (sim.config.distributions): no field
+        # name has a space
+        if part == "[key]" or (isinstance(part, str) and ("[" in part or " " in part)):
             continue
         in_dict = isinstance(node, dict) and part in node
         if in_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
-        elif i < len(loc) - 1:  # a union's tag or a model name: not in the data
-            continue
+        elif i < len(loc) - 1 or (isinstance(node, dict) and part in node.values()):
+            continue  # a union's tag or a model name (not in the data), or the tag of the object at fault
         out.append(part)
     return tuple(out)
 
@@ -249,7 +251,7 @@ def _message(err: Any, model: type[BaseModel]) -> str:
         return msg + (f"; {hint}" if hint else "")
     if kind == "union_tag_invalid":
         ctx = err["ctx"]
-        what = {"do": "order", "kind": "objective kind", "type": "effect type"}.get(
+        what = {"do": "order", "kind": "objective kind", "type": "effect type", "distribution": "distribution"}.get(
             ctx["discriminator"].strip("'"), "tag"
         )
         return unknown(what, ctx["tag"], re.findall(r"'([^']*)'", ctx["expected_tags"]), "expected one of")

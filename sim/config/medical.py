@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sim.config.durations import MIN_PER_DAY, MIN_PER_H, Duration, Time
+from sim.config.distributions import PositiveSpan, Span
+from sim.config.durations import MIN_PER_DAY, MIN_PER_H, Time
 from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Frozen, Id, PositiveFloat, Text
 from sim.config.text import NAME_DOC
 
@@ -30,10 +31,10 @@ class Facility(Frozen):
     teams: int = Field(
         1, gt=0, le=MAX_COUNT, description="casualties treated at once (surgical teams at Role 2)", examples=[2]
     )
-    treatment: Duration = Field(
-        gt=0,
-        description="mean treatment (surgery) time, exponentially distributed (minutes, or 75min, 3h)",
-        examples=["75min"],
+    treatment: PositiveSpan = Field(
+        description="treatment (surgery) time: a number is the mean of an exponential time (minutes, or 75min, "
+        "3h); or a distribution object, e.g. {distribution: lognormal, mean: 90min, cv: 0.5}",
+        examples=["75min", {"distribution": "lognormal", "mean": "90min", "cv": 0.5}],
     )
     beds: int | None = Field(
         None,
@@ -60,9 +61,10 @@ class Facility(Frozen):
         None, description="facility casualties go on to after treatment (none: the end)", examples=["role3_aktau"]
     )
     serves: list[Id] = Field([], description="places whose casualties are carried here (Role 1)", examples=[["island"]])
-    carry: Duration = Field(
+    carry: Span = Field(
         0.0,
-        description="point of injury to this aid station, on foot or by stretcher (minutes, or 15min)",
+        description="point of injury to this aid station, on foot or by stretcher (minutes, or 15min; the same "
+        "every time); or a distribution object",
         examples=["15min"],
     )
 
@@ -181,10 +183,10 @@ class Medical(Frozen):
     )
     # Assumption: self-aid and buddy aid begin at once, a combat medic reaches most casualties within minutes
     # (TCCC's care under fire and tactical field care); the "10" of 10-1-2 is measured here, at the point of injury.
-    first_aid: Duration = Field(
+    first_aid: Span = Field(
         3.0,
-        description="mean time from injury to first care at the point of injury (self-aid, buddy aid, the combat "
-        "medic), exponentially distributed; 0: at once (assumption)",
+        description="time from injury to first care at the point of injury (self-aid, buddy aid, the combat "
+        "medic): a number is the mean of an exponential time, 0: at once (assumption); or a distribution object",
         examples=["5min"],
     )
     first_aid_hazard_factor: Annotated[float, Field(ge=0.0, le=1.0)] = Field(

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from sim.config.distributions import Span
 from sim.config.durations import Duration
 from sim.config.frozen import Count, Frozen, Id
 
@@ -19,8 +20,11 @@ def _do(tag: str, what: str) -> Any:
 
 class _Order(Frozen):
     unit: Id = _UNIT_FIELD
-    delay: Duration = Field(
-        0.0, description="command delay before the order takes effect (minutes, or 15min, 1h)", examples=["15min"]
+    delay: Span = Field(
+        0.0,
+        description="command delay before the order takes effect (minutes, or 15min, 1h; the same every time); or "
+        "a distribution object",
+        examples=["15min"],
     )
 
 
@@ -60,6 +64,12 @@ class AssaultOrder(_Order):
 
     do: Literal["assault"] = _do("assault", "attack a place")
     target: Id = Field(description="the place attacked", examples=["island"])
+    contact: Span = Field(
+        0.0,
+        description="time from reaching the target until the first contact opens the engagement (search, "
+        "approach; minutes, or 30min; the same every time); or a distribution object",
+        examples=["20min", {"distribution": "triangular", "min": "5min", "mode": "15min", "max": "1h"}],
+    )
 
 
 class DefendOrder(_Order):

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
+from sim.config.distributions import Span
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
 from sim.config.exercise import Command, DecisionPoint, Inject
@@ -251,11 +252,17 @@ class UnitType(Frozen):
     litters: int = Field(
         0, ge=0, le=MAX_COUNT, description="stretcher casualties per element (MEDEVAC assets)", examples=[6]
     )
-    load_min: Duration = Field(
-        30.0, description="time to load passengers or cargo (minutes, or 40min, 1h)", examples=["40min"]
+    load_min: Span = Field(
+        30.0,
+        description="time to load passengers or cargo (minutes, or 40min, 1h; the same every time); or a "
+        "distribution object",
+        examples=["40min"],
     )
-    unload_min: Duration = Field(
-        20.0, description="time to unload passengers or cargo (minutes, or 20min, 1h)", examples=["20min"]
+    unload_min: Span = Field(
+        20.0,
+        description="time to unload passengers or cargo (minutes, or 20min, 1h; the same every time); or a "
+        "distribution object",
+        examples=["20min"],
     )
     fire_support: FireSupport | None = Field(
         None,

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from sim.config.distributions import PositiveSpan
 from sim.config.durations import MIN_PER_DAY, Duration, Time
 from sim.config.frozen import Frozen, Id, PositiveFloat, Quantity, Text
 from sim.config.text import NAME_DOC
@@ -127,8 +128,10 @@ class Traffic(Frozen):
 
     port: Id = Field(description="the port (a place with berths:)", examples=["kuryk_port"])
     arrivals_per_day: PositiveFloat = Field(description="mean arrivals per day", examples=[0.8])
-    berth_time: Duration = Field(
-        description="mean time alongside, exponentially distributed (minutes, or 12h)", examples=["12h"]
+    berth_time: PositiveSpan = Field(
+        description="time alongside: a number is the mean of an exponential time (minutes, or 12h); or a "
+        "distribution object",
+        examples=["12h", {"distribution": "gamma", "mean": "12h", "cv": 0.6}],
     )
 
     @cached_property

@@ -8,6 +8,7 @@ import simpy
 
 from sim.config.lift import Load, room, takes
 from sim.config.orders import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
+from sim.engine import draws
 from sim.engine.bus import MoveRequested
 from sim.engine.units import Unit, UnitState
 from sim.engine.world import TurnBack
@@ -108,7 +109,7 @@ def embark(world: World, unit: Unit, order: EmbarkOrder, done: simpy.Event) -> P
         world.fail(unit, f"{transport.id} has room for {free} only; {unit.id} needs {_takes(unit)}")
         return
     _board(world, unit, transport)
-    yield world.env.timeout(transport.type.load_min)
+    yield world.env.timeout(draws.fixed(world, transport.type.load_min, f"load:{transport.id}"))
 
 
 def disembark(world: World, unit: Unit, order: DisembarkOrder, done: simpy.Event) -> Process:
@@ -120,7 +121,7 @@ def disembark(world: World, unit: Unit, order: DisembarkOrder, done: simpy.Event
         world.fail(unit, f"{transport.id} is under way")
         return
     place = transport.location
-    yield world.env.timeout(transport.type.unload_min)
+    yield world.env.timeout(draws.fixed(world, transport.type.unload_min, f"unload:{transport.id}"))
     if transport.location != place:  # the transport sailed off during the unloading
         world.fail(unit, f"{transport.id} left before {unit.id} was off")
         return
@@ -154,10 +155,10 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
         for u in load:
             pending.remove(u)
             _board(world, u, transport)
-        yield world.env.timeout(transport.type.load_min)
+        yield world.env.timeout(draws.fixed(world, transport.type.load_min, f"load:{transport.id}"))
         if not (yield from travel(world, transport, order.to)):
             break
-        yield world.env.timeout(transport.type.unload_min)
+        yield world.env.timeout(draws.fixed(world, transport.type.unload_min, f"unload:{transport.id}"))
         for u in load:
             _alight(world, u, transport)
         trips += 1

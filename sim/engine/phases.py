@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.config.schema import Phase
+from sim.engine import draws
 from sim.engine.bus import OrderDelay, OrderIssued
 from sim.engine.signals import Broken, Called, Condition, PhaseDone, Secured
 from sim.engine.units import ORDER_PRIORITY, UnitState
@@ -58,7 +59,7 @@ def issue(world: World, order: Any) -> simpy.Event:
 def _execute(world: World, order: Any, done: simpy.Event) -> Process:
     unit = world.units[order.unit]
     now = world.env.now
-    asked = world.bus.publish(OrderDelay(unit, order, now, order.delay))
+    asked = world.bus.publish(OrderDelay(unit, order, now, draws.fixed(world, order.delay, f"delay:{unit.id}")))
     if asked.refusal is not None:
         world.fail(unit, asked.refusal)
         done.succeed()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sim.config.exercise import Chain, Command
 from sim.config.schema import Scenario
+from sim.engine import draws
 from sim.engine.bus import OrderDelay
 from sim.models.combat import is_platform
 from sim.models.contract import Better, Kind, MetricSpec
@@ -43,6 +44,7 @@ class C2State:
 
     command: Command
     chain_of: dict[str, Chain]
+    world: World  # draws the delays given as distributions
     outages: list[Outage] = field(default_factory=list)
     delays: dict[str, list[float]] = field(default_factory=dict)  # nation -> minutes from issue to arrival
     delayed: dict[str, int] = field(default_factory=dict)  # nation -> orders delayed beyond their own chain
@@ -51,12 +53,20 @@ class C2State:
     def outage(self, nations: list[str], start: float, minutes: float, block: bool) -> None:
         self.outages.append(Outage(frozenset(nations), start, start + minutes, block))
 
-    def interop_min(self, nation: str | None) -> float:
+    def chain_min(self, unit: str) -> float:
+        """The delay down ``unit``'s national chain: the sum of its echelons' delays, each drawn for the order."""
+        chain = self.chain_of.get(unit)
+        if chain is None:
+            return 0.0
+        return sum(draws.fixed(self.world, e.delay, f"command:{unit}:{e.name}") for e in chain.echelons)
+
+    def interop_min(self, nation: str | None, unit: str = "") -> float:
         """The interoperability delay of an order from the combined HQ to a unit of ``nation``."""
         hq, io = self.command.hq_nation, self.command.interoperability
         if hq is None or nation is None or nation == hq:
             return 0.0
-        delay = next((p.delay for p in io.pairs if p.nation == nation), io.delay)
+        given = next((p.delay for p in io.pairs if p.nation == nation), io.delay)
+        delay = draws.fixed(self.world, given, f"interoperability:{unit}")
         if nation in io.liaison:
             delay *= io.liaison_factor
         if io.common_procedure:
@@ -66,8 +76,7 @@ class C2State:
     def on_order(self, ev: OrderDelay) -> None:
         unit = ev.unit
         nation = unit.nation
-        chain = self.chain_of.get(unit.id)
-        extra = self.interop_min(nation)
+        chain, extra = self.chain_min(unit.id), self.interop_min(nation, unit.id)
         start = ev.issued
         for o in self.outages:
             if o.cuts(nation, ev.issued):
@@ -77,7 +86,7 @@ class C2State:
                         self.lost[nation] = self.lost.get(nation, 0) + 1
                     return
                 start = max(start, o.end)
-        ev.delay_min += (chain.delay_min if chain else 0.0) + extra
+        ev.delay_min += chain + extra
         ev.not_before = max(ev.not_before, start)
         if nation is not None:
             self.delays.setdefault(nation, []).append(ev.not_before - ev.issued + ev.delay_min)
@@ -116,7 +125,7 @@ def install(world: World) -> None:
     s = world.scenario
     if not _active(s):
         return
-    cs = C2State(s.command, chains_by_unit(s))
+    cs = C2State(s.command, chains_by_unit(s), world)
     world.services.provide(cs)
     world.bus.subscribe(OrderDelay, cs.on_order)
 

@@ -15,6 +15,7 @@ import simpy
 
 from sim.config.orders import AssaultOrder
 from sim.config.schema import Scenario, UnitType
+from sim.engine import draws
 from sim.engine.bus import PowerChanged
 from sim.engine.movement import travel
 from sim.engine.signals import Broken, Secured
@@ -344,6 +345,8 @@ def assault(world: World, unit: Unit, order: AssaultOrder, done: simpy.Event) ->
     """Move to the target, then join (or open) the engagement there; ends when the engagement does."""
     if not (yield from travel(world, unit, order.target)):
         return
+    if order.contact:  # search and approach: the engagement opens at the first contact
+        yield world.env.timeout(draws.fixed(world, order.contact, f"contact:{unit.id}"))
     cs = state(world)
     eng = cs.engagements.get(order.target)
     if eng is not None and eng.side_a == unit.side:

@@ -25,6 +25,7 @@ import simpy
 
 from sim.config.medical import TRIAGE, Facility, Medical
 from sim.config.schema import Scenario
+from sim.engine import draws
 from sim.engine.lock import Lock, LockRequest
 from sim.engine.monitor import Monitor
 from sim.engine.movement import travel
@@ -70,7 +71,7 @@ class Stage:
     """A facility's state: teams, beds, and the statistics of its queue (kept from ``since``, the warm-up)."""
 
     spec: Facility
-    stream: Stream  # treatment times
+    stream_name: str  # of treatment times: treatment:<facility>
     teams: Lock
     beds: Lock | None
     waits: list[float] = field(default_factory=list)
@@ -139,7 +140,7 @@ class MedicalState:
         self.stages: dict[str, Stage] = {
             f.id: Stage(
                 f,
-                world.streams[f"treatment:{f.id}"],
+                f"treatment:{f.id}",
                 Lock(self.env, f.teams),
                 Lock(self.env, f.beds) if f.beds else None,
                 since=self.since,
@@ -177,8 +178,8 @@ class MedicalState:
                 break
         e = stream.exponential(1.0)  # the casualty's share of the cumulative hazard it can bear
         dies_in = self._hazard_time(triage, e)
-        fa = self.world.streams[f"first_aid:{place}"]  # its own stream: the other draws stay as they were
-        aid_in = fa.exponential(1.0 / self.med.first_aid) if self.med.first_aid > 0 else 0.0
+        fa = self.med.first_aid  # its own stream: the other draws stay as they were
+        aid_in = draws.exponential(self.world, fa, f"first_aid:{place}") if fa != 0.0 else 0.0
         c = Casualty(len(self.casualties), cause, triage, place, self.env.now, self.env.now + dies_in)
         if aid_in < dies_in:  # care at the point of injury, unless the wounds kill first
             c.first_aid = c.injured + aid_in
@@ -252,7 +253,8 @@ class MedicalState:
             bed = yield from self._reserve(c, stage)
             if bed is None:
                 return None
-        if stage.spec.carry and not (yield from self._wait(c, self.env.timeout(stage.spec.carry))):
+        carry = draws.fixed(self.world, stage.spec.carry, f"carry:{stage.spec.id}")
+        if carry and not (yield from self._wait(c, self.env.timeout(carry))):
             self._leave_bed(stage, bed)
             return None
         return stage, bed
@@ -373,7 +375,7 @@ class MedicalState:
                 if c.death is not None:  # nobody waits on it now: out of the queue rather than fired for nothing
                     cancel(env, c.death)
                     c.death = None
-            timer = env.timeout(stage.stream.exponential(1.0 / stage.spec.treatment))
+            timer = env.timeout(draws.exponential(self.world, stage.spec.treatment, stage.stream_name))
             done = (yield timer | c.death) if c.death is not None else (yield timer) or (timer,)
             stage.count(env.now, busy=-1)
             if timer not in done:
@@ -461,12 +463,12 @@ class MedicalState:
             return True
         for q in load:
             leg.queue.remove(q)
-        yield env.timeout(asset.type.load_min)
+        yield env.timeout(draws.fixed(world, asset.type.load_min, f"load:{asset.id}"))
         dest = self.stages[leg.to].spec.at
         if not (yield from travel(world, asset, dest)):
             leg.queue.extend(q for q in load if q[2].outcome is None)  # back in the queue, still at the facility
             return False
-        yield env.timeout(asset.type.unload_min)
+        yield env.timeout(draws.fixed(world, asset.type.unload_min, f"unload:{asset.id}"))
         for _, _, _, _, arrived in load:
             if not arrived.triggered:
                 arrived.succeed(env.now)

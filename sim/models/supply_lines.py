@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.config.distributions import SpanValue, mean_of
 from sim.config.schema import Scenario
 from sim.config.supply import SUPPLY_CLASSES, SupplyLine
+from sim.engine import draws
 from sim.engine.monitor import Monitor
 from sim.engine.movement import travel
 from sim.engine.units import ORDER_PRIORITY, Unit
@@ -127,9 +129,10 @@ def _trip(
         ls.in_transit[cls] += a
     world.emit("load", line=line.id, transport=transport.id, cargo=dict(loaded))  # a copy: `loaded` changes
     ship = "sea" in transport.speeds
-    yield from lines.alongside(origin.place, transport.type.load_min, ship)
+    utype = transport.type
+    yield from lines.alongside(origin.place, draws.fixed(world, utype.load_min, f"load:{transport.id}"), ship)
     nominal = world.map.path(origin.place, dest.place, transport.speeds)
-    planned = start + transport.type.load_min + (nominal.minutes if nominal else 0.0) + transport.type.unload_min
+    planned = start + mean_of(utype.load_min) + (nominal.minutes if nominal else 0.0) + mean_of(utype.unload_min)
     if not (yield from travel(world, transport, dest.place)):
         _unload_back(ls, origin, loaded)
         return False
@@ -139,7 +142,7 @@ def _trip(
             ls.ledger[cls].lost += a
         world.emit("cargo_lost", line=line.id, transport=transport.id, cargo=dict(loaded))
         loaded = dict.fromkeys(loaded, 0.0)
-    yield from lines.alongside(dest.place, transport.type.unload_min, ship)
+    yield from lines.alongside(dest.place, draws.fixed(world, utype.unload_min, f"unload:{transport.id}"), ship)
     on_time = env.now <= planned + world.scenario.logistics.on_time_tolerance
     for cls, a in loaded.items():
         put = dest.put(cls, a)
@@ -166,11 +169,17 @@ def _unload_back(ls: LogisticsState, origin: DepotStore, cargo: dict[str, float]
             ls.in_transit[cls] -= put
 
 
-def run_traffic(world: World, lines: LinesState, port: str, per_min: float, berth_min: float) -> Process:
+def run_traffic(world: World, lines: LinesState, port: str, per_min: float, berth: SpanValue) -> Process:
+    """Ships calling at ``port``: Poisson arrivals; a number of berth time is an exponential mean, drawn from the
+    arrivals' stream as it always was, a distribution from its own stream (so it shifts no arrival)."""
     stream = world.streams[f"traffic:{port}"]
     while True:
         yield world.env.timeout(stream.exponential(per_min))
-        world.env.process(lines.alongside(port, stream.exponential(1.0 / berth_min)))
+        if isinstance(berth, float):
+            alongside = stream.exponential(1.0 / berth)
+        else:
+            alongside = draws.sample(world, berth, f"berth:{port}")
+        world.env.process(lines.alongside(port, alongside))
 
 
 # --- the model ---------------------------------------------------------------------------------------------

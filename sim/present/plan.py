@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from sim.config.distributions import mean_of
 from sim.config.durations import format_duration, format_time
 from sim.config.lift import Load, first_fit, room, takes
 from sim.config.ordering import phases_in_order
@@ -242,7 +243,7 @@ def _order(
     assert isinstance(
         o, MoveOrder | EmbarkOrder | DisembarkOrder | AssaultOrder | DefendOrder | FireSupportOrder | WaitOrder
     )
-    return _delayed(w, _what(s, w, the_map, units, where, o), o.delay)
+    return _delayed(w, _what(s, w, the_map, units, where, o), mean_of(o.delay))
 
 
 def _what(s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], where: _Where, o: object) -> str:
@@ -277,11 +278,11 @@ def _what(s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], wher
         where.aboard[o.unit], where.at[o.unit] = o.on, None
         t = s.unit_types[units[o.on].type]
         text = _("aboard {transport} at {place}, loading {duration}")
-        return text.format(transport=w.unit(o.on), place=w.place(here), duration=w.duration(t.load_min))
+        return text.format(transport=w.unit(o.on), place=w.place(here), duration=w.duration(mean_of(t.load_min)))
     if isinstance(o, DisembarkOrder):
         carrier = where.aboard.pop(o.unit) if o.unit in where.aboard else None
         where.at[o.unit] = where.at.get(carrier) if carrier else here
-        unload = s.unit_types[units[carrier].type].unload_min if carrier else 0.0
+        unload = mean_of(s.unit_types[units[carrier].type].unload_min) if carrier else 0.0
         text = _("from {transport} at {place}, unloading {duration}")
         return text.format(transport=w.unit(carrier), place=w.place(where.at[o.unit]), duration=w.duration(unload))
     if isinstance(o, WaitOrder):
@@ -307,9 +308,9 @@ def _lift(
             k + 1,
             [o.units[i] for i in load],
             sum((needs[i] for i in load), Load()),
-            t.load_min,
+            mean_of(t.load_min),
             there,
-            t.unload_min,
+            mean_of(t.unload_min),
             0.0 if k == len(loads) - 1 and not o.return_ else back_min,
         )
         for k, load in enumerate(loads)
@@ -380,7 +381,7 @@ def _supply_lines(s: Scenario, w: _Words, the_map: Map) -> list[str]:
             path = the_map.path(src, dst, _modes(t))
             if path is None:
                 continue
-            cycle = t.load_min + 2 * path.minutes + t.unload_min
+            cycle = mean_of(t.load_min) + 2 * path.minutes + mean_of(t.unload_min)
             text = _(
                 "{transport}: {path}, {km:g} km, {duration} each way; round trip {cycle} with loading and "
                 "unloading; up to {tonnes:g} t a trip"
