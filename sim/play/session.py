@@ -33,10 +33,12 @@ from sim.config.schema import Scenario
 from sim.errors import ExsimError, RunBudgetExceeded
 from sim.experiment.replay import sampler
 from sim.experiment.runner import build_world, collect_metrics
-from sim.models import combat, injects
+from sim.config.cells import Request
+from sim.models import combat, injects, requests
 from sim.models.catalogue import catalogue
 from sim.models.decisions import Chooser, Decided
 from sim.play.folder import Played, write
+from sim.play.picture import Reported, Reports
 from sim.play.status import Status, UnitPosition, positions, status
 from sim.present import i18n
 from sim.present.labels import Labels
@@ -67,7 +69,21 @@ class DecisionPause:
     kind: str = "decision"
 
 
-Pause = InjectPause | DecisionPause
+@dataclass(frozen=True)
+class RequestPause:
+    """A request has reached a cell the players play; the run waits for ``answer("grant" | "decline")``."""
+
+    id: str
+    n: int  # the request's number in the run
+    title: str
+    from_cell: str
+    to_cell: str
+    default: str  # the scripted policy's answer
+    t: float
+    kind: str = "request"
+
+
+Pause = InjectPause | DecisionPause | RequestPause
 
 
 @dataclass(frozen=True)
@@ -139,13 +155,31 @@ def stamp() -> str:
 class PlaySession:
     """One live run of ``scenario`` with ``seed`` (replication 0), narrated in ``lang``."""
 
-    def __init__(self, scenario: Scenario, seed: int, *, lang: str = "en", script: PlayScript | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        *,
+        lang: str = "en",
+        script: PlayScript | None = None,
+        cells: frozenset[str] | None = None,
+    ):
+        """``cells``: the cells the players play (None: the class plays every decision and every cell);
+        the others are scripted: their decisions take the scenario's option, their answers their policy."""
         self.scenario, self.seed = scenario, seed
+        known = {c.id for c in scenario.cells}
+        if cells is not None and not cells <= known:
+            raise ExsimError(
+                f"no cell {', '.join(sorted(cells - known))} in this scenario (cells: {', '.join(sorted(known)) or 'none'})"
+            )
+        self.cells = cells
         self.language = i18n.language(lang)
         self.names = Labels(scenario, self.language)
         self.world = build_world(scenario, seed, 0, trace=True)
         self.world.env.process(sampler(self.world))  # the state every few minutes, for the report's charts
         self.world.services.provide(Chooser(self._ask))
+        self.world.services.provide(requests.Answerer(self._answer_ask, self.plays))
+        self.reports = Reports(scenario, self.world) if scenario.cells else None
         self.narrator = Narrator(scenario, self.language)
         self.end = scenario.scenario.duration
         self.now = 0.0  # simulated minutes: the session's clock (the last event may be earlier)
@@ -244,8 +278,14 @@ class PlaySession:
         self._look()
         self._next_pause()
 
-    def _ask(self, point: DecisionPoint) -> simpy.Event:
-        """The decisions model asks: the decision waits for this event."""
+    def plays(self, cell: str | None) -> bool:
+        """Players play ``cell`` (None: a decision no cell owns, the class's)."""
+        return self.cells is None or cell is None or cell in self.cells
+
+    def _ask(self, point: DecisionPoint) -> simpy.Event | None:
+        """The decisions model asks: the decision waits for this event (None: a scripted cell's, taken at once)."""
+        if not self.plays(point.cell):
+            return None
         ev = self.world.env.event()
         self._asked[point.id] = ev
         names = self.names
@@ -253,6 +293,63 @@ class PlaySession:
         pause = DecisionPause(point.id, names.text(point.question) or point.id, options, point.default, self.world.now)
         self._found.append((len(self.world.log.records), pause))
         return ev
+
+    # --- requests between cells ---------------------------------------------------------------------------
+
+    def request(self, request_id: str, *, by: str | None = None) -> list[Line]:
+        """A cell's players make a request now (``by``: who, for the record; default the asking cell)."""
+        if self.finished:
+            raise ExsimError("the run is over: no request can be made")
+        r = next((x for x in self.scenario.requests if x.id == request_id), None)
+        if r is None:
+            known = ", ".join(x.id for x in self.scenario.requests) or "none"
+            raise ExsimError(f"request {request_id}: unknown (requests: {known})")
+        if not self.plays(r.from_):
+            raise ExsimError(f"request {request_id}: cell {r.from_} is scripted here, its players cannot ask")
+        action = self._record({"action": "request", "id": r.id, "by": by or r.from_, "human_set": True})
+        self._at_clock(action, lambda: self._send(action))
+        return self._tell()
+
+    def _send(self, action: dict[str, Any]) -> None:
+        requests.send(self.world, action["id"], str(action["by"]))
+
+    def answer(self, answer: str, *, by: str | None = None) -> list[Line]:
+        """The receiving cell grants or declines the pending request."""
+        pause = self.pending
+        if not isinstance(pause, RequestPause):
+            raise ExsimError("no request is waiting for an answer")
+        if answer not in ("grant", "decline"):
+            raise ExsimError(f"request {pause.id}: answer grant or decline, not {answer!r}")
+        by = by or pause.to_cell
+        self._record({"action": "answer", "id": pause.id, "n": pause.n, "answer": answer, "by": by})
+        self._resolve(self._key(pause.n), Decided(answer, by))
+        return self._tell()
+
+    @staticmethod
+    def _key(n: int) -> str:
+        return f"request #{n}"
+
+    def _answer_ask(self, r: Request, sent: requests.Sent) -> simpy.Event | None:
+        """The requests model asks: the answer waits for this event (None: a scripted cell answers)."""
+        if not self.plays(r.to):
+            return None
+        ev = self.world.env.event()
+        self._asked[self._key(sent.n)] = ev
+        title = self.names.text(r.name) if r.name is not None else r.id
+        pause = RequestPause(r.id, sent.n, title, r.from_, r.to, r.answer, self.world.now)
+        self._found.append((len(self.world.log.records), pause))
+        return ev
+
+    def requests_sent(self) -> list[requests.Sent]:
+        """Every request made so far, with its times."""
+        st = self.world.services.find(requests.RequestState)
+        return list(st.sent) if st is not None else []
+
+    def picture(self, cell: str) -> list[Reported]:
+        """What has been reported to ``cell`` by now: each of its units as last reported."""
+        if self.reports is None:
+            raise ExsimError("this scenario has no cells")
+        return self.reports.seen(cell, self.now)
 
     def _look(self) -> None:
         """Find the pauses the events just processed call for, in the order they came."""
@@ -306,19 +403,20 @@ class PlaySession:
         action = self._record(
             {"action": "override", "kind": kind, "target": target, "params": dict(params), "human_set": True}
         )
-        self._override(action)
+        self._at_clock(action, lambda: self._apply(action))
         return self._tell()
 
-    def _override(self, action: dict[str, Any]) -> None:
+    def _at_clock(self, action: dict[str, Any], do: Any) -> None:
+        """Do a human action at its time, the session's clock when it was taken."""
         t = float(action["t"])
         if t <= self.world.now:
-            self._apply(action)
+            do()
             self._look()
             return
 
         def later() -> Any:  # the session's clock is ahead of the last event: apply it at the clock's time
             yield self.world.env.timeout(t - self.world.now)
-            self._apply(action)
+            do()
 
         self.world.env.process(later())
         while self.world.now < t:  # its start, then its timeout: nothing else is due before the clock
@@ -349,6 +447,8 @@ class PlaySession:
         self.world.env.step()
         self.steps += 1
         self.world.events = self.steps
+        if self.reports is not None:
+            self.reports.observe()
         self._look()
 
     def _finish(self) -> None:
@@ -373,7 +473,11 @@ class PlaySession:
             self.actions.append(dict(action))
             pause, what = self.pending, action["action"]
             if what == "override":
-                self._override(action)
+                self._at_clock(action, lambda a=action: self._apply(a))  # type: ignore[misc]
+            elif what == "request":
+                self._at_clock(action, lambda a=action: self._send(a))  # type: ignore[misc]
+            elif what == "answer" and isinstance(pause, RequestPause) and pause.n == action["n"]:
+                self._resolve(self._key(pause.n), Decided(action["answer"], action.get("by", pause.to_cell)))
             elif what == "acknowledge" and isinstance(pause, InjectPause) and pause.id == action["id"]:
                 self._next_pause()
             elif what == "choose" and isinstance(pause, DecisionPause) and pause.id == action["id"]:

@@ -1,0 +1,164 @@
+"""Player cells in a live session: each cell's picture lags the truth by the reporting delay, requests travel
+with the command model's delay for the pair of nations, scripted cells answer by policy, and a play with
+requests replays event for event. Delays are computed by hand from tests/play/cells_drill.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.check import load_scenario
+from sim.errors import ExsimError
+from sim.experiment.replay import trace
+from sim.play import PlayScript, PlaySession
+from sim.play.session import DecisionPause, InjectPause, RequestPause
+
+DRILL = str(Path(__file__).with_name("cells_drill.yaml"))
+SEED = 3
+
+# By hand, from cells_drill.yaml's command section:
+#   interoperability to the HQ's nation AAA: BBB 30min x 0.5 (liaison) = 15; CCC 40 (its pair)
+#   a message BBB -> CCC is relayed through the combined HQ: 15 + 40 = 55 minutes each way
+#   the battery's order comes down its chain (ccc_hq 15) and crosses to CCC (40): 55 minutes
+#   the rifles' report climbs their chain (20 + 10 = 30): to cell bbb 30; to the HQ cell (AAA) 30 + 15 = 45
+BBB_TO_CCC = 15.0 + 40.0
+BATTERY_ORDER = 15.0 + 40.0
+RIFLES_TO_BBB = 20.0 + 10.0
+RIFLES_TO_HQ = 20.0 + 10.0 + 30.0 * 0.5
+
+
+@pytest.fixture(scope="module")
+def drill():
+    return load_scenario(DRILL).scenario
+
+
+def _events(session: PlaySession, kind: str, **match):
+    return [e for e in session.events if e["kind"] == kind and all(e.get(k) == v for k, v in match.items())]
+
+
+def test_a_request_travels_with_the_interoperability_delay_both_ways_and_a_grant_strikes(drill):
+    session = PlaySession(drill, SEED)  # the class plays every cell
+    session.advance(30)
+    session.request("fires")
+    sent = session.now
+    session.advance(BBB_TO_CCC - 0.5)
+    assert session.pending is None, "the request arrived before the interoperability delay"
+    session.advance(1.0)
+    pause = session.pending
+    assert isinstance(pause, RequestPause) and pause.to_cell == "ccc"
+    assert pause.t == pytest.approx(sent + BBB_TO_CCC)
+    session.advance(10)  # the cell takes ten minutes to decide
+    assert session.now == pytest.approx(sent + BBB_TO_CCC)  # the run waits for the answer
+    session.answer("grant")
+    (answered,) = _events(session, "request_answered", id="fires")
+    assert answered["answer"] == "grant" and answered["human_set"]
+    while not session.finished:
+        session.advance(60)
+        while session.pending is not None:
+            session.acknowledge() if isinstance(session.pending, InjectPause) else session.choose(
+                session.pending.default
+            )
+    (back,) = _events(session, "request_answer_arrived", id="fires")
+    assert back["t"] == pytest.approx(answered["t"] + BBB_TO_CCC)
+    strikes = _events(session, "strike", unit="battery")
+    assert strikes, "the granted fire support never struck"
+    (order,) = _events(session, "order", unit="battery")
+    assert order["t"] == pytest.approx(answered["t"] + BATTERY_ORDER)
+    (record,) = session.requests_sent()
+    assert (record.sent, record.arrived, record.answered, record.back) == pytest.approx(
+        (sent, sent + BBB_TO_CCC, answered["t"], back["t"])
+    )
+    assert record.delay_out == record.delay_back == pytest.approx(BBB_TO_CCC)
+
+
+def test_a_declined_request_orders_nothing(drill):
+    session = PlaySession(drill, SEED)
+    session.request("fires")
+    session.advance(BBB_TO_CCC)
+    session.answer("decline")
+    session.advance(600)
+    assert not _events(session, "order", unit="battery") and not _events(session, "strike")
+    assert _events(session, "request_answer_arrived", answer="decline")
+
+
+def test_a_scripted_cell_answers_by_its_policy_and_a_scripted_cells_decision_is_taken_at_once(drill):
+    session = PlaySession(drill, SEED, cells=frozenset({"bbb"}))  # ccc and aaa are scripted
+    session.advance(10)
+    session.request("fires")
+    seen = []
+    while not session.finished:
+        session.advance(60)
+        while session.pending is not None:
+            seen.append(session.pending)
+            session.acknowledge()
+    assert not any(isinstance(p, RequestPause | DecisionPause) for p in seen)
+    (answered,) = _events(session, "request_answered")
+    assert answered["by"] == "script" and not answered["human_set"]
+    assert answered["t"] == pytest.approx(10 + BBB_TO_CCC + 5.0)  # answer_after: 5min
+    (decision,) = _events(session, "decision", id="go")
+    assert decision["option"] == "wait" and "human_set" not in decision
+    with pytest.raises(ExsimError, match="scripted"):
+        PlaySession(drill, SEED, cells=frozenset({"aaa"})).request("fires")
+
+
+def test_a_cells_picture_lags_the_truth_by_the_reporting_delay(drill):
+    session = PlaySession(drill, SEED, cells=frozenset({"bbb", "hq"}))  # aaa's decision at 2h does not wait
+    truth = trace(drill, SEED, 0).events  # when the rifles really set off (their order came down the chain)
+    (depart,) = [e for e in truth if e["kind"] == "depart" and e["unit"] == "rifles"]
+    t0 = depart["t"]
+    assert [r.unit for r in session.picture("bbb")] == ["rifles"]  # a cell sees only its own units
+    assert {r.unit for r in session.picture("hq")} == {"scouts", "rifles", "battery"}
+
+    def rifles(cell: str):
+        return next(r for r in session.picture(cell) if r.unit == "rifles")
+
+    session.advance(t0 + RIFLES_TO_BBB - 0.5)
+    assert not rifles("bbb").moving
+    session.advance(0.5)
+    assert session.pending is None and session.now == pytest.approx(t0 + RIFLES_TO_BBB)
+    assert rifles("bbb").moving and rifles("bbb").as_of == pytest.approx(t0)
+    assert not rifles("hq").moving  # the HQ's report crosses from BBB to AAA as well
+    session.advance(RIFLES_TO_HQ - RIFLES_TO_BBB)
+    assert rifles("hq").moving
+
+
+def test_a_play_with_requests_and_answers_replays_event_for_event(drill, tmp_path):
+    session = PlaySession(drill, SEED)
+    session.advance(20)
+    session.request("fires")
+    session.advance(BBB_TO_CCC + 3)
+    session.answer("grant")
+    session.advance(90)
+    session.choose("attack")
+    session.run_to_end()
+    session.save(tmp_path / "play")
+    again = PlaySession(drill, SEED, script=PlayScript.load(tmp_path / "play"))
+    again.run_to_end()
+    assert again.events == session.events
+    assert [a["action"] for a in again.actions] == ["request", "answer", "choose"]
+
+
+def test_with_every_cell_scripted_and_no_request_the_run_is_the_run_without_cells():
+    """The flagship's cells and requests (none scripted to be made) change nothing in a batch run, nor in a
+    play where every cell is scripted and nobody asks."""
+    flagship = load_scenario("birlestik_2024").scenario
+    assert flagship.cells and flagship.requests
+    bare = flagship.model_copy(
+        update={
+            "cells": [],
+            "requests": [],
+            "decision_points": [p.model_copy(update={"cell": None}) for p in flagship.decision_points],
+        }
+    )
+    with_cells, without = trace(flagship, 2024, 0), trace(bare, 2024, 0)
+    assert with_cells.events == without.events and with_cells.metrics == without.metrics
+    session = PlaySession(flagship, 2024, cells=frozenset())
+    while not session.finished:
+        session.advance(600)
+        while session.pending is not None:
+            assert isinstance(session.pending, InjectPause), "a scripted cell's decision waited for players"
+            session.acknowledge()
+    played = [e for e in session.events if e["kind"] != "sample"]
+    assert played == without.events
+    assert session.metrics == without.metrics
