@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
+from sim.config.cells import Cell, Request
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
-from sim.config.cells import Cell, Request
 from sim.config.exercise import Command, DecisionPoint, Inject
 from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Fraction, Frozen, Id, PositiveFloat, Text
 from sim.config.medical import Medical

@@ -28,12 +28,12 @@ from typing import Any
 
 import simpy
 
+from sim.config.cells import Request
 from sim.config.exercise import DecisionPoint, Option, ReopenRoutes
 from sim.config.schema import Scenario
 from sim.errors import ExsimError, RunBudgetExceeded
 from sim.experiment.replay import sampler
 from sim.experiment.runner import build_world, collect_metrics
-from sim.config.cells import Request
 from sim.models import combat, injects, requests
 from sim.models.catalogue import catalogue
 from sim.models.decisions import Chooser, Decided
@@ -169,9 +169,8 @@ class PlaySession:
         self.scenario, self.seed = scenario, seed
         known = {c.id for c in scenario.cells}
         if cells is not None and not cells <= known:
-            raise ExsimError(
-                f"no cell {', '.join(sorted(cells - known))} in this scenario (cells: {', '.join(sorted(known)) or 'none'})"
-            )
+            listed = ", ".join(sorted(known)) or "none"
+            raise ExsimError(f"no cell {', '.join(sorted(cells - known))} in this scenario (cells: {listed})")
         self.cells = cells
         self.language = i18n.language(lang)
         self.names = Labels(scenario, self.language)

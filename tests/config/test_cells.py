@@ -41,7 +41,13 @@ CASES = {
         "one cell may have hq: true",
         "{id: aaa, nation: AAA, hq: true",
     ),
-    "unknown nation": ("{id: ccc, nation: CCC, units", "{id: ccc, nation: CCD, units", "cells.3.nation", "CCD", "nation: CCD"),
+    "unknown nation": (
+        "{id: ccc, nation: CCC, units",
+        "{id: ccc, nation: CCD, units",
+        "cells.3.nation",
+        "CCD",
+        "nation: CCD",
+    ),
     "unknown cell asked": ("    to: ccc\n", "    to: cc\n", "requests.0.to", "unknown cell 'cc'", "to: cc"),
     "a cell asking itself": ("    to: ccc\n", "    to: bbb\n", "requests.0.to", "cannot ask itself", "to: bbb"),
     "a grant ordering another cell's unit": (
@@ -59,7 +65,13 @@ CASES = {
         "grant: {}",
     ),
     "a bad answer": ("answer: grant", "answer: maybe", "requests.0.answer", "'grant' or 'decline'", "answer: maybe"),
-    "a decision's unknown cell": ("    cell: aaa\n", "    cell: aab\n", "decision_points.0.cell", "unknown cell", "cell: aab"),
+    "a decision's unknown cell": (
+        "    cell: aaa\n",
+        "    cell: aab\n",
+        "decision_points.0.cell",
+        "unknown cell",
+        "cell: aab",
+    ),
     "two cells of one id": (
         "{id: ccc, nation: CCC, units",
         "{id: bbb, nation: CCC, units",
