@@ -167,6 +167,8 @@ class PlaySession:
         """``cells``: the cells the players play (None: the class plays every decision and every cell);
         the others are scripted: their decisions take the scenario's option, their answers their policy."""
         self.scenario, self.seed = scenario, seed
+        if cells is None and script is not None and script.extra.get("cells") is not None:
+            cells = frozenset(script.extra["cells"])  # a replay plays the cells the play did
         known = {c.id for c in scenario.cells}
         if cells is not None and not cells <= known:
             listed = ", ".join(sorted(known)) or "none"
@@ -521,6 +523,7 @@ class PlaySession:
             self.started,
             stamp(),
             round(max(self.now, self.world.now), 6),  # a run stopped by an error mid-advance: where its events got
+            {} if self.cells is None else {"cells": sorted(self.cells)},
         )
 
     def save(

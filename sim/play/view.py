@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession
+from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession, RequestPause
 from sim.play.status import Status
 from sim.present.console import Console
 from sim.present.i18n import Language
@@ -94,7 +94,9 @@ def pause_text(session: PlaySession, lang: Language, overrides: Sequence[Overrid
     """What the class is asked now: acknowledge an inject, choose an option, or pick an override."""
     _ = lang._
     if overrides is not None:
-        t = Text(_("Facilitator's override (human-set):") + "\n", style="bold")
+        asking = bool(overrides) and all(o.kind == "request" for o in overrides)
+        title = _("Requests your cell may make:") if asking else _("Facilitator's override (human-set):")
+        t = Text(title + "\n", style="bold")
         for i, o in enumerate(overrides, 1):
             t.append(f"  {i}) ")
             t.append(o.label)
@@ -118,7 +120,18 @@ def pause_text(session: PlaySession, lang: Language, overrides: Sequence[Overrid
             t.append("\n")
         t.append(_("press 1-{n} to choose; o: facilitator's override").format(n=len(pause.options)), style="dim")
         return t
-    return Text(_("space: pause/resume  s: step  +/-: speed  o: override  q: quit (the play is saved)"), style="dim")
+    if isinstance(pause, RequestPause):
+        names = session.names
+        t = Text(
+            _("Request from {asker}: {what}").format(asker=names.cell(pause.from_cell), what=pause.title) + "\n",
+            style="bold blue",
+        )
+        t.append(_("press g to grant, d to decline"), style="dim")
+        return t
+    keys = _("space: pause/resume  s: step  +/-: speed  o: override  q: quit (the play is saved)")
+    if session.cells is not None:
+        keys += "  " + _("r: make a request")
+    return Text(keys, style="dim")
 
 
 def newest(lines: Sequence[Line], names: Labels, rows: int, width: int) -> list[Text]:
@@ -148,6 +161,8 @@ def header(session: PlaySession, speed: float, running: bool, lang: Language, me
         state = _("waiting for the inject")
     elif isinstance(pause, DecisionPause):
         state = _("waiting for a decision")
+    elif isinstance(pause, RequestPause):
+        state = _("waiting for an answer")
     else:
         state = _("running") if running and not menu else _("paused")
     head = Text(session.clock(), style="bold cyan", no_wrap=True, overflow="ellipsis")

@@ -162,3 +162,25 @@ def test_with_every_cell_scripted_and_no_request_the_run_is_the_run_without_cell
     played = [e for e in session.events if e["kind"] != "sample"]
     assert played == without.events
     assert session.metrics == without.metrics
+
+
+def test_exsim_play_plays_one_cell_against_scripted_others(tmp_path):
+    """--cell ccc: the request a scripted bbb makes (at H+1, set here) waits for the class's answer; aaa's
+    decision is taken by its script; play.json records the cell, and a replay of it is the same run."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "play"
+    args = ["play", DRILL, "--cell", "ccc", "--batch", "0", "--out", str(out), "--set", "requests.0.at=H+1"]
+    result = CliRunner().invoke(main, args, input="d\n")
+    assert result.exit_code == 0, result.output
+    assert "Declined" in result.output
+    script = PlayScript.load(out)
+    assert script.extra["cells"] == ["ccc"]
+    assert [(a["action"], a["answer"], a["t"]) for a in script.actions] == [("answer", "decline", 60 + BBB_TO_CCC)]
+    scenario = load_scenario(DRILL, ("requests.0.at=H+1",)).scenario
+    again = PlaySession(scenario, SEED, script=script)
+    again.run_to_end()
+    assert again.finished and [e for e in again.events if e["kind"] == "decision"][0]["option"] == "wait"
+    assert _events(again, "request_answered")[0]["answer"] == "decline"
