@@ -45,6 +45,7 @@ from sim.present.labels import Labels
 from sim.present.story import Line, Narrator, outcome
 
 SCRIPT = "play.json"
+RATINGS = ("performed", "some_challenges", "major_challenges", "not_performed")  # an evaluation guide's scale
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class DecisionPause:
     options: list[tuple[str, str]]
     default: str
     t: float
+    cell: str | None = None  # the cell that owns it (None: the class's)
     kind: str = "decision"
 
 
@@ -174,6 +176,8 @@ class PlaySession:
             listed = ", ".join(sorted(known)) or "none"
             raise ExsimError(f"no cell {', '.join(sorted(cells - known))} in this scenario (cells: {listed})")
         self.cells = cells
+        self.held: set[str] = set()  # cells whose clock-driven decisions control holds (EXCON)
+        self._waiting: dict[str, tuple[str, DecisionPause]] = {}  # decisions held, by point: (cell, pause)
         self.language = i18n.language(lang)
         self.names = Labels(scenario, self.language)
         self.world = build_world(scenario, seed, 0, trace=True)
@@ -291,9 +295,96 @@ class PlaySession:
         self._asked[point.id] = ev
         names = self.names
         options = [(n, _option_text(names, point.id, n, o)) for n, o in point.options.items()]
-        pause = DecisionPause(point.id, names.text(point.question) or point.id, options, point.default, self.world.now)
-        self._found.append((len(self.world.log.records), pause))
+        pause = DecisionPause(
+            point.id, names.text(point.question) or point.id, options, point.default, self.world.now, point.cell
+        )
+        if point.cell in self.held and point.at is not None and point.when is None:  # control holds its clock
+            self._waiting[point.id] = (point.cell, pause)
+        else:
+            self._found.append((len(self.world.log.records), pause))
         return ev
+
+    # --- exercise control (EXCON) -------------------------------------------------------------------------
+
+    def fire_inject(self, inject_id: str, when: str, minutes: float = 0.0) -> list[Line]:
+        """Control fires an MSEL inject ``now``, ``later`` (in ``minutes``) or ``never`` (human-set)."""
+        if self.finished:
+            raise ExsimError("the run is over")
+        if when not in ("now", "later", "never"):
+            raise ExsimError(f"fire an inject now, later or never, not {when!r}")
+        if when == "later" and not minutes > 0:
+            raise ExsimError("later: give the minutes from now (more than 0)")
+        if inject_id not in {i.id for i in self.scenario.injects}:
+            raise ExsimError(f"no inject {inject_id!r} in the MSEL")
+        if inject_id in injects.state(self.world).fired:
+            raise ExsimError(f"inject {inject_id} has fired already")
+        action = self._record(
+            {"action": "fire_inject", "id": inject_id, "when": when, "minutes": float(minutes), "human_set": True}
+        )
+        self._at_clock(action, lambda: self._control_inject(action))
+        return self._tell()
+
+    def _control_inject(self, action: dict[str, Any]) -> None:
+        world = self.world
+        if action["id"] in injects.state(world).fired:
+            return  # it fired while the clock was brought to the action's time
+        inject = injects.take_over(world, action["id"])
+        if action["when"] == "now":
+            injects.fire(world, inject, human_set=True)
+        elif action["when"] == "later":
+
+            def later() -> Any:
+                yield world.env.timeout(float(action["minutes"]))
+                if inject.id not in injects.state(world).fired:
+                    injects.fire(world, inject, human_set=True)
+
+            world.env.process(later())
+
+    def message(self, text: str, to: str | None = None) -> list[Line]:
+        """Control sends a free-text inject to one cell (``to``) or to every cell (None); human-set."""
+        if not text.strip():
+            raise ExsimError("the message is empty")
+        if to is not None and to not in {c.id for c in self.scenario.cells}:
+            raise ExsimError(f"no cell {to!r}")
+        self._record({"action": "message", "to": to, "text": text, "human_set": True})
+        return self._tell()
+
+    def messages(self, cell: str) -> list[dict[str, Any]]:
+        """Control's free-text injects that reached ``cell`` (those to every cell included)."""
+        return [a for a in self.actions if a["action"] == "message" and a["to"] in (None, cell)]
+
+    def hold_cell(self, cell: str, held: bool) -> list[Line]:
+        """Control pauses (or resumes) one cell's clock-driven decisions: one due while it is paused waits."""
+        if cell not in {c.id for c in self.scenario.cells}:
+            raise ExsimError(f"no cell {cell!r}")
+        action = self._record({"action": "hold_cell", "cell": cell, "held": bool(held), "human_set": True})
+        self._hold(action)
+        return self._tell()
+
+    def _hold(self, action: dict[str, Any]) -> None:
+        cell = action["cell"]
+        if action["held"]:
+            self.held.add(cell)
+            return
+        self.held.discard(cell)
+        for point_id, (owner, pause) in list(self._waiting.items()):
+            if owner == cell:
+                del self._waiting[point_id]
+                self._queue.append(pause)
+        if self.pending is None:
+            self._next_pause()
+
+    def observe(self, cell: str | None, objective: str, rating: str, note: str, *, by: str = "evaluator") -> None:
+        """An evaluator's observation, at the session's time: the cell, the objective, a rating and a note."""
+        if objective not in {o.id for o in self.scenario.objectives}:
+            raise ExsimError(f"no objective {objective!r}")
+        if rating not in RATINGS:
+            raise ExsimError(f"rating: one of {', '.join(RATINGS)}")
+        if cell is not None and cell not in {c.id for c in self.scenario.cells}:
+            raise ExsimError(f"no cell {cell!r}")
+        self._record(
+            {"action": "observe", "cell": cell, "objective": objective, "rating": rating, "note": note, "by": by}
+        )
 
     # --- requests between cells ---------------------------------------------------------------------------
 
@@ -475,6 +566,12 @@ class PlaySession:
             pause, what = self.pending, action["action"]
             if what == "override":
                 self._at_clock(action, lambda a=action: self._apply(a))  # type: ignore[misc]
+            elif what == "fire_inject":
+                self._at_clock(action, lambda a=action: self._control_inject(a))  # type: ignore[misc]
+            elif what == "hold_cell":
+                self._hold(action)
+            elif what in ("message", "observe"):
+                pass  # words for the players or the after-action report: nothing in the run
             elif what == "request":
                 self._at_clock(action, lambda a=action: self._send(a))  # type: ignore[misc]
             elif what == "answer" and isinstance(pause, RequestPause) and pause.n == action["n"]:

@@ -184,3 +184,73 @@ def test_exsim_play_plays_one_cell_against_scripted_others(tmp_path):
     again.run_to_end()
     assert again.finished and [e for e in again.events if e["kind"] == "decision"][0]["option"] == "wait"
     assert _events(again, "request_answered")[0]["answer"] == "decline"
+
+
+EXCON_DRILL = Path(DRILL).read_text(encoding="utf-8") + (
+    "injects:\n  - {id: news, at: 3h, message: The foe digs in.}\n  - {id: rain, at: 4h, message: Rain.}\n"
+)
+
+
+@pytest.fixture
+def excon(tmp_path):
+    path = tmp_path / "excon.yaml"
+    path.write_text(EXCON_DRILL, encoding="utf-8")
+    return load_scenario(str(path)).scenario
+
+
+def _finish(session: PlaySession) -> None:
+    while not session.finished:
+        session.advance(60)
+        while session.pending is not None:
+            p = session.pending
+            session.acknowledge() if isinstance(p, InjectPause) else session.choose(p.default)
+
+
+def test_excon_fires_an_inject_now_later_or_never_and_a_replay_repeats_it(excon, tmp_path):
+    session = PlaySession(excon, SEED)
+    session.advance(30)
+    session.fire_inject("news", "now")
+    session.fire_inject("rain", "later", 60)
+    assert session.pending is not None and session.pending.id == "news"
+    _finish(session)
+    fired = {e["id"]: (e["t"], e.get("human_set")) for e in _events(session, "inject")}
+    assert fired == {"news": (30.0, True), "rain": (90.0, True)}  # not again at 3h and 4h
+    session.save(tmp_path / "play")
+    again = PlaySession(excon, SEED, script=PlayScript.load(tmp_path / "play"))
+    again.run_to_end()
+    assert again.events == session.events
+
+    never = PlaySession(excon, SEED)
+    never.fire_inject("news", "never")
+    never.advance(250)
+    with pytest.raises(ExsimError, match="fired already"):
+        never.fire_inject("rain", "now")
+    _finish(never)
+    assert [e["id"] for e in _events(never, "inject")] == ["rain"]
+
+
+def test_an_excon_message_reaches_one_cell_only_or_every_cell(excon):
+    session = PlaySession(excon, SEED)
+    session.message("Bridge at camp is down.", to="bbb")
+    session.message("ENDEX at H+12.")
+    assert [m["text"] for m in session.messages("bbb")] == ["Bridge at camp is down.", "ENDEX at H+12."]
+    assert [m["text"] for m in session.messages("ccc")] == ["ENDEX at H+12."]
+    assert all(m["human_set"] for m in session.messages("bbb"))
+
+
+def test_excon_holds_a_cells_clock_driven_decision_until_it_lets_go(excon, tmp_path):
+    session = PlaySession(excon, SEED)
+    session.hold_cell("aaa", True)
+    session.advance(150)  # the decision at 2h is held: the run goes on
+    assert session.pending is None and session.now == 150
+    assert not _events(session, "decision")
+    session.hold_cell("aaa", False)
+    assert session.pending is not None and session.pending.id == "go"
+    session.choose("attack")
+    (decision,) = _events(session, "decision")
+    assert decision["t"] == 150 and decision["option"] == "attack"
+    _finish(session)
+    session.save(tmp_path / "play")
+    again = PlaySession(excon, SEED, script=PlayScript.load(tmp_path / "play"))
+    again.run_to_end()
+    assert again.events == session.events

@@ -28,6 +28,8 @@ class Exercise(Teller):
         inject = next((i for i in self.s.injects if i.id == e.get("id")), None)
         what = self.names.text(inject.message) if inject is not None and inject.message else words(e, self.lang.code)
         self.say(t, "inject", N_("Inject {id}: {what}"), id=e.get("id", "?"), what=what)
+        if e.get("human_set"):  # exercise control fired it by hand
+            self.lines[-1] = Line(t, "human", f"{self.lines[-1].text} {self._('[human-set]')}")
 
     @tells("decision")
     def decision(self, t: float, e: Event) -> None:
