@@ -182,7 +182,7 @@ def test_exsim_play_plays_one_cell_against_scripted_others(tmp_path):
     scenario = load_scenario(DRILL, ("requests.0.at=H+1",)).scenario
     again = PlaySession(scenario, SEED, script=script)
     again.run_to_end()
-    assert again.finished and [e for e in again.events if e["kind"] == "decision"][0]["option"] == "wait"
+    assert again.finished and next(e for e in again.events if e["kind"] == "decision")["option"] == "wait"
     assert _events(again, "request_answered")[0]["answer"] == "decline"
 
 
@@ -220,7 +220,7 @@ def test_excon_fires_an_inject_now_later_or_never_and_a_replay_repeats_it(excon,
     again.run_to_end()
     assert again.events == session.events
 
-    never = PlaySession(excon, SEED)
+    never = PlaySession(excon, SEED, cells=frozenset({"bbb"}))  # aaa decides by script: no pause at 2h
     never.fire_inject("news", "never")
     never.advance(250)
     with pytest.raises(ExsimError, match="fired already"):
