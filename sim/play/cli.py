@@ -19,7 +19,7 @@ from sim.errors import ExsimError, capped
 from sim.play.batch import Batch, land
 from sim.play.folder import claim, default_folder, with_choices
 from sim.play.options import play_options
-from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession, RequestPause
+from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession
 from sim.play.view import screen, story_line
 from sim.present import i18n
 from sim.present.console import Console
@@ -131,16 +131,19 @@ def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
     _ = language._
     while not session.finished and not session.stopped:
         _echo_lines(session, session.advance(math.inf))
+        for waiting in session.awaiting():
+            echo(
+                _("Request from {asker}: {what}").format(
+                    asker=session.names.cell(waiting.from_cell), what=waiting.title
+                )
+            )
+            answer = sys.stdin.readline().strip().lower() or waiting.default[0]
+            if answer not in ("g", "d"):
+                raise ExsimError(f"request {waiting.id}: {answer!r} is not g (grant) or d (decline)")
+            _echo_lines(session, session.answer(waiting.n, "grant" if answer == "g" else "decline"))
+            chosen()
         pause = session.pending
         if pause is None:
-            continue
-        if isinstance(pause, RequestPause):
-            echo(_("Request from {asker}: {what}").format(asker=session.names.cell(pause.from_cell), what=pause.title))
-            answer = sys.stdin.readline().strip().lower() or pause.default[0]
-            if answer not in ("g", "d"):
-                raise ExsimError(f"request {pause.id}: {answer!r} is not g (grant) or d (decline)")
-            _echo_lines(session, session.answer("grant" if answer == "g" else "decline"))
-            chosen()
             continue
         if not isinstance(pause, DecisionPause):
             _echo_lines(session, session.acknowledge())
@@ -227,8 +230,8 @@ class _Keys:
                 for r in session.scenario.requests
                 if r.from_ in session.cells
             ]
-        elif isinstance(pause, RequestPause) and key in ("g", "d"):
-            self.lines += session.answer("grant" if key == "g" else "decline")
+        elif pause is None and session.awaiting() and key in ("g", "d"):
+            self.lines += session.answer(session.awaiting()[0].n, "grant" if key == "g" else "decline")
             self.chosen()
         elif isinstance(pause, InjectPause) and key in ("\r", "\n"):
             self.lines += session.acknowledge()

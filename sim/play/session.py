@@ -72,8 +72,9 @@ class DecisionPause:
 
 
 @dataclass(frozen=True)
-class RequestPause:
-    """A request has reached a cell the players play; the run waits for ``answer("grant" | "decline")``."""
+class Awaiting:
+    """A request has reached a cell the players play and awaits its ``answer(n, "grant" | "decline")``. The
+    run goes on meanwhile: the time the cell takes to decide is part of the answer's time."""
 
     id: str
     n: int  # the request's number in the run
@@ -85,7 +86,7 @@ class RequestPause:
     kind: str = "request"
 
 
-Pause = InjectPause | DecisionPause | RequestPause
+Pause = InjectPause | DecisionPause
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,8 @@ class PlaySession:
         self.cells = cells
         self.held: set[str] = set()  # cells whose clock-driven decisions control holds (EXCON)
         self._waiting: dict[str, tuple[str, DecisionPause]] = {}  # decisions held, by point: (cell, pause)
+        self._awaiting: dict[int, tuple[simpy.Event, Awaiting]] = {}  # requests awaiting an answer, by number
+        self.arrived = False  # a request reached a played cell during the last advance (which stopped there)
         self.language = i18n.language(lang)
         self.names = Labels(scenario, self.language)
         self.world = build_world(scenario, seed, 0, trace=True)
@@ -222,9 +225,13 @@ class PlaySession:
             raise ValueError(f"advance by {minutes} minutes: expected a number ≥ 0")
         target = min(self.now + minutes, self.end)
         env = self.world.env
+        self.arrived = False
         while True:
             self._replay_actions()
             if self.pending is not None or self.finished or self.stopped:
+                break
+            if self.arrived and self.script is None:  # a request for the players: the caller shows it
+                self.now = max(self.now, env.now)
                 break
             nxt = env.peek()
             if nxt >= self.end:
@@ -405,31 +412,43 @@ class PlaySession:
     def _send(self, action: dict[str, Any]) -> None:
         requests.send(self.world, action["id"], str(action["by"]))
 
-    def answer(self, answer: str, *, by: str | None = None) -> list[Line]:
-        """The receiving cell grants or declines the pending request."""
-        pause = self.pending
-        if not isinstance(pause, RequestPause):
-            raise ExsimError("no request is waiting for an answer")
+    def awaiting(self, cell: str | None = None) -> list[Awaiting]:
+        """The requests awaiting an answer (of ``cell``, or of every cell), oldest first."""
+        return [a for _, a in self._awaiting.values() if cell is None or a.to_cell == cell]
+
+    def answer(self, n: int, answer: str, *, by: str | None = None) -> list[Line]:
+        """The receiving cell grants or declines request number ``n``, now."""
+        if n not in self._awaiting:
+            raise ExsimError(f"no request #{n} awaits an answer")
         if answer not in ("grant", "decline"):
-            raise ExsimError(f"request {pause.id}: answer grant or decline, not {answer!r}")
-        by = by or pause.to_cell
-        self._record({"action": "answer", "id": pause.id, "n": pause.n, "answer": answer, "by": by})
-        self._resolve(self._key(pause.n), Decided(answer, by))
+            raise ExsimError(f"request #{n}: answer grant or decline, not {answer!r}")
+        waiting = self._awaiting[n][1]
+        action = self._record(
+            {"action": "answer", "id": waiting.id, "n": n, "answer": answer, "by": by or waiting.to_cell}
+        )
+        self._answer_now(action)
         return self._tell()
 
-    @staticmethod
-    def _key(n: int) -> str:
-        return f"request #{n}"
+    def _answer_now(self, action: dict[str, Any]) -> None:
+        """Hand the answer to the waiting request at the action's time, and run until it is taken (its record
+        written), as a replay does at the same step."""
+        ev = self._awaiting[int(action["n"])][0]
+        self._at_clock(action, lambda: self._give(action))
+        while not ev.processed:
+            self._step()
+
+    def _give(self, action: dict[str, Any]) -> None:
+        ev, waiting = self._awaiting.pop(int(action["n"]))
+        ev.succeed(Decided(action["answer"], action.get("by", waiting.to_cell)))
 
     def _answer_ask(self, r: Request, sent: requests.Sent) -> simpy.Event | None:
         """The requests model asks: the answer waits for this event (None: a scripted cell answers)."""
         if not self.plays(r.to):
             return None
         ev = self.world.env.event()
-        self._asked[self._key(sent.n)] = ev
         title = self.names.text(r.name) if r.name is not None else r.id
-        pause = RequestPause(r.id, sent.n, title, r.from_, r.to, r.answer, self.world.now)
-        self._found.append((len(self.world.log.records), pause))
+        self._awaiting[sent.n] = (ev, Awaiting(r.id, sent.n, title, r.from_, r.to, r.answer, self.world.now))
+        self.arrived = True
         return ev
 
     def requests_sent(self) -> list[requests.Sent]:
@@ -574,8 +593,8 @@ class PlaySession:
                 pass  # words for the players or the after-action report: nothing in the run
             elif what == "request":
                 self._at_clock(action, lambda a=action: self._send(a))  # type: ignore[misc]
-            elif what == "answer" and isinstance(pause, RequestPause) and pause.n == action["n"]:
-                self._resolve(self._key(pause.n), Decided(action["answer"], action.get("by", pause.to_cell)))
+            elif what == "answer" and int(action["n"]) in self._awaiting:
+                self._answer_now(action)
             elif what == "acknowledge" and isinstance(pause, InjectPause) and pause.id == action["id"]:
                 self._next_pause()
             elif what == "choose" and isinstance(pause, DecisionPause) and pause.id == action["id"]:

@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession, RequestPause
+from sim.play.session import DecisionPause, InjectPause, OverrideOption, PlaySession
 from sim.play.status import Status
 from sim.present.console import Console
 from sim.present.i18n import Language
@@ -120,10 +120,10 @@ def pause_text(session: PlaySession, lang: Language, overrides: Sequence[Overrid
             t.append("\n")
         t.append(_("press 1-{n} to choose; o: facilitator's override").format(n=len(pause.options)), style="dim")
         return t
-    if isinstance(pause, RequestPause):
-        names = session.names
+    if session.awaiting():
+        waiting, names = session.awaiting()[0], session.names
         t = Text(
-            _("Request from {asker}: {what}").format(asker=names.cell(pause.from_cell), what=pause.title) + "\n",
+            _("Request from {asker}: {what}").format(asker=names.cell(waiting.from_cell), what=waiting.title) + "\n",
             style="bold blue",
         )
         t.append(_("press g to grant, d to decline"), style="dim")
@@ -161,8 +161,6 @@ def header(session: PlaySession, speed: float, running: bool, lang: Language, me
         state = _("waiting for the inject")
     elif isinstance(pause, DecisionPause):
         state = _("waiting for a decision")
-    elif isinstance(pause, RequestPause):
-        state = _("waiting for an answer")
     else:
         state = _("running") if running and not menu else _("paused")
     head = Text(session.clock(), style="bold cyan", no_wrap=True, overflow="ellipsis")

@@ -12,7 +12,7 @@ from sim.check import load_scenario
 from sim.errors import ExsimError
 from sim.experiment.replay import trace
 from sim.play import PlayScript, PlaySession
-from sim.play.session import DecisionPause, InjectPause, RequestPause
+from sim.play.session import DecisionPause, InjectPause
 
 DRILL = str(Path(__file__).with_name("cells_drill.yaml"))
 SEED = 3
@@ -43,16 +43,16 @@ def test_a_request_travels_with_the_interoperability_delay_both_ways_and_a_grant
     session.request("fires")
     sent = session.now
     session.advance(BBB_TO_CCC - 0.5)
-    assert session.pending is None, "the request arrived before the interoperability delay"
+    assert not session.awaiting(), "the request arrived before the interoperability delay"
     session.advance(1.0)
-    pause = session.pending
-    assert isinstance(pause, RequestPause) and pause.to_cell == "ccc"
-    assert pause.t == pytest.approx(sent + BBB_TO_CCC)
-    session.advance(10)  # the cell takes ten minutes to decide
-    assert session.now == pytest.approx(sent + BBB_TO_CCC)  # the run waits for the answer
-    session.answer("grant")
+    (waiting,) = session.awaiting("ccc")
+    assert waiting.t == pytest.approx(sent + BBB_TO_CCC) and session.now == waiting.t  # advance stopped there
+    assert not session.awaiting("bbb")
+    session.advance(10)  # the cell takes ten minutes to decide; the run goes on
+    session.answer(waiting.n, "grant")
     (answered,) = _events(session, "request_answered", id="fires")
     assert answered["answer"] == "grant" and answered["human_set"]
+    assert answered["t"] == pytest.approx(sent + BBB_TO_CCC + 10)
     while not session.finished:
         session.advance(60)
         while session.pending is not None:
@@ -76,7 +76,7 @@ def test_a_declined_request_orders_nothing(drill):
     session = PlaySession(drill, SEED)
     session.request("fires")
     session.advance(BBB_TO_CCC)
-    session.answer("decline")
+    session.answer(session.awaiting()[0].n, "decline")
     session.advance(600)
     assert not _events(session, "order", unit="battery") and not _events(session, "strike")
     assert _events(session, "request_answer_arrived", answer="decline")
@@ -92,7 +92,7 @@ def test_a_scripted_cell_answers_by_its_policy_and_a_scripted_cells_decision_is_
         while session.pending is not None:
             seen.append(session.pending)
             session.acknowledge()
-    assert not any(isinstance(p, RequestPause | DecisionPause) for p in seen)
+    assert not any(isinstance(p, DecisionPause) for p in seen) and not session.awaiting()
     (answered,) = _events(session, "request_answered")
     assert answered["by"] == "script" and not answered["human_set"]
     assert answered["t"] == pytest.approx(10 + BBB_TO_CCC + 5.0)  # answer_after: 5min
@@ -127,8 +127,9 @@ def test_a_play_with_requests_and_answers_replays_event_for_event(drill, tmp_pat
     session = PlaySession(drill, SEED)
     session.advance(20)
     session.request("fires")
-    session.advance(BBB_TO_CCC + 3)
-    session.answer("grant")
+    session.advance(BBB_TO_CCC)
+    session.advance(3)
+    session.answer(1, "grant")
     session.advance(90)
     session.choose("attack")
     session.run_to_end()
