@@ -210,14 +210,24 @@ def build(
             line = f"{names.objective(oid)} ({oid}){', ' + who if who else ''}: {o.note or _(RATING[o.rating])}"
             (strengths if o.rating == "performed" else improvements).append(line)
     if plan is None:
-        plan = [
-            {"issue": f"{names.objective(o.objective)} ({o.objective}): {o.note}", "action": "", "cell": o.cell or ""}
-            for seen in observations.values()
-            for o in seen
-            if o.rating != "performed"
-        ]
+        plan = default_plan(scenario, actions, names)
     rows = [{k: str(p.get(k, "")) for k in PLAN_COLUMNS} for p in plan]
     return Aar(names.title(), timeline, requests, observations, strengths, improvements, rows, cells)
+
+
+def default_plan(scenario: Scenario, actions: Sequence[Mapping[str, Any]], names: Labels) -> list[dict[str, str]]:
+    """The improvement plan before the facilitator edits it: a row per observation rated below "performed"."""
+    objectives = {o.id for o in scenario.objectives}
+    return [
+        {
+            "issue": f"{names.objective(a['objective'])} ({a['objective']}): {a.get('note', '')}",
+            "action": "",
+            "cell": a.get("cell") or "",
+            "date": "",
+        }
+        for a in actions
+        if a["action"] == "observe" and a["objective"] in objectives and a["rating"] != "performed"
+    ]
 
 
 def _minutes(names: Labels, x: float | None) -> str:
