@@ -213,7 +213,9 @@ class _Site:
             return _error(400, "format: html, md or csv")
         text, media = await anyio.to_thread.run_sync(self.room.aar, self.language(request), fmt)
         response = Response(text, media_type=media)
-        if fmt != "html":
+        if fmt == "html":  # a page of its own, as exported: its style inline, nothing loaded
+            response.headers["content-security-policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        else:
             response.headers["content-disposition"] = f'attachment; filename="aar.{fmt}"'
         return response
 
@@ -380,7 +382,8 @@ class _Headers:
         async def with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.append((b"content-security-policy", CSP.encode()))
+                if not any(k == b"content-security-policy" for k, _ in headers):  # the AAR/IP page sets its own
+                    headers.append((b"content-security-policy", CSP.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}

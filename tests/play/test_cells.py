@@ -255,3 +255,22 @@ def test_excon_holds_a_cells_clock_driven_decision_until_it_lets_go(excon, tmp_p
     again = PlaySession(excon, SEED, script=PlayScript.load(tmp_path / "play"))
     again.run_to_end()
     assert again.events == session.events
+
+
+def test_the_exercise_page_s_cell_command_runs(tmp_path, monkeypatch):
+    """docs/exercise.md's `exsim play ... --cell` runs as shown (no terminal: scripted cells decide and answer)."""
+    import re
+    import shlex
+
+    from click.testing import CliRunner
+
+    from sim.cli import main
+    from tests.conftest import REPO
+
+    page = (REPO / "docs" / "exercise.md").read_text(encoding="utf-8")
+    (line,) = [x for b in re.findall(r"```sh\n(.*?)```", page, re.S) for x in b.splitlines() if "--cell" in x]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").symlink_to(REPO / "scenarios")
+    result = CliRunner().invoke(main, [*shlex.split(line)[1:], "--out", str(tmp_path / "play")], input="")
+    assert result.exit_code == 0, result.output
+    assert PlayScript.load(tmp_path / "play").extra["cells"] == ["aze"]
