@@ -101,9 +101,10 @@ class Reports:
         """What ``cell`` knows at ``now``: for each unit it watches, the latest report that has reached it."""
         out = []
         for uid in self._watching[cell]:
-            arrived = [r for r in self._got.get((cell, uid), []) if r.arrived <= now]
-            if arrived:
-                out.append(max(arrived, key=lambda r: r.as_of))
+            for r in reversed(self._got.get((cell, uid), [])):  # in the order sent: the newest that has arrived
+                if r.arrived <= now:
+                    out.append(r)
+                    break
         return out
 
     def units(self, cell: str) -> list[str]:

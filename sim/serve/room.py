@@ -32,6 +32,7 @@ from sim.play.batch import Batch, land
 from sim.play.folder import with_choices
 from sim.play.session import DecisionPause, InjectPause, PlaySession, UnitPosition
 from sim.present import i18n, tracks
+from sim.models.injects import ExerciseState
 from sim.present.aar import default_plan
 from sim.present.labels import Labels
 from sim.present.msel import rows
@@ -639,7 +640,8 @@ class Room:
 
     def excon(self) -> dict[str, Any]:
         """The facilitator's control panel: the MSEL's injects not yet fired, the cells and their codes."""
-        fired = {e["id"] for e in self.session.events if e["kind"] == "inject"}
+        st = self.session.world.services.find(ExerciseState)
+        fired = st.fired if st is not None else {}
         return {
             "injects": [
                 {"id": i.id, "label": self.names.text(i.message) or i.id}

@@ -3,6 +3,8 @@ units and requests only, EXCON's actions are recorded as human-set, and the AAR/
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytest.importorskip("starlette")
@@ -58,6 +60,9 @@ def test_each_cell_has_its_own_code_and_sees_only_its_own_units(client, room):
     assert evaluator.get("/api/cell/state").status_code == 403
     assert client.get("/api/cell/state").status_code == 403  # no seat
     assert "secure_island" in evaluator.get("/evaluate").text
+    for text in (aze.get("/cell").text, evaluator.get("/evaluate").text):  # nothing from elsewhere
+        refs = re.findall(r'(?:src|href)="([^"]*)"', text)
+        assert refs and all(r.startswith(("/static/", "?")) for r in refs), refs
 
 
 def test_a_request_goes_from_one_cell_to_another_and_excon_reaches_one_cell(client, room, tmp_path):
