@@ -28,11 +28,11 @@ from typing import Any
 
 from sim.config.schema import Scenario
 from sim.errors import ExsimError
+from sim.models.injects import ExerciseState
 from sim.play.batch import Batch, land
 from sim.play.folder import with_choices
 from sim.play.session import DecisionPause, InjectPause, PlaySession, UnitPosition
-from sim.present import i18n, tracks
-from sim.models.injects import ExerciseState
+from sim.present import aar, i18n, tracks
 from sim.present.aar import default_plan
 from sim.present.labels import Labels
 from sim.present.msel import rows
@@ -475,8 +475,6 @@ class Room:
 
     def aar(self, code: str, fmt: str) -> tuple[str, str]:
         """The AAR/IP of the play so far in language ``code``: (text, media type)."""
-        from sim.present import aar
-
         names = Labels(self.scenario, i18n.language(code))
         with self._guard:
             report = aar.build(self.scenario, self.session.events, self.session.actions, names, self.plan)
