@@ -94,7 +94,11 @@ def test_a_request_goes_from_one_cell_to_another_and_excon_reaches_one_cell(clie
     assert evaluator.post("/api/observe", json=obs).status_code == 200
     assert control(client, room, "hold_cell", cell="kaz", held=True).status_code == 200
     assert control(client, room, "fire_inject", id="caspian_storm", when="never").status_code == 200
+    truth = client.get("/api/state", headers={TOKEN_HEADER: room.keys.token}).json()["units"]
     assert control(client, room, "projector_view", view="hq").status_code == 200
+    shown = client.get("/api/state", headers={TOKEN_HEADER: room.keys.token}).json()["units"]
+    assert len(truth) == 20 and {u["id"] for u in shown} == {u["id"] for u in truth} - {"ag", "ag-land"}
+    assert control(client, room, "projector_view", view="enemy").status_code == 400
     plan = [{"issue": "late request", "action": "drill", "cell": "aze", "date": "2025-01-10"}]
     assert control(client, room, "plan", rows=plan).status_code == 200
     md = client.get("/aar?format=md", headers={TOKEN_HEADER: room.keys.token})
@@ -104,3 +108,22 @@ def test_a_request_goes_from_one_cell_to_another_and_excon_reaches_one_cell(clie
     human = [a for a in script.actions if a["action"] in ("message", "hold_cell", "fire_inject")]
     assert len(human) == 3 and all(a["human_set"] for a in human)
     assert script.extra["improvement_plan"] == plan
+
+
+def test_the_cell_and_evaluator_pages_read_in_russian(tmp_path):
+    """The pages' own words and the scenario's texts on them (the guide's objectives, injects, expected actions)
+    pass the "no English" scan of a Russian class; ids stand in parentheses."""
+    from tests.present.test_aar import text_of
+    from tests.product.test_russian_outputs import english
+
+    loaded = load_scenario(BIRLESTIK)
+    room = open_room(loaded.scenario, 2024, tmp_path / "play", speed=600.0, lang="ru")
+    with TestClient(create_app(room, "ru", run=False)) as client:
+        cell, _ = seat(client, room.keys.cell_codes["aze"])
+        evaluator, _ = seat(client, room.keys.evaluator_code)
+        for page in (cell.get("/cell?lang=ru").text, evaluator.get("/evaluate?lang=ru").text):
+            body = re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.S)
+            words = [w for w in english(text_of(body)) if w not in ("EN", "RU")]  # the language switch
+            assert words == [], words
+        state = cell.get("/api/cell/state").json()
+        assert english(" ".join(u["label"] + " " + u["where"] for u in state["units"])) == []
