@@ -77,18 +77,33 @@ def test_a_request_goes_from_one_cell_to_another_and_excon_reaches_one_cell(clie
     assert control(client, room, "message", text="Ferry delayed", to="aze").status_code == 200
     assert "Ferry delayed" in [m["text"] for m in aze.get("/api/cell/state").json()["messages"]]
     assert uzb.get("/api/cell/state").json()["messages"] == []
-    for _ in range(30):
-        if uzb.get("/api/cell/state").json()["awaiting"]:
-            break
+
+    def drive(done) -> None:
+        for _ in range(60):
+            if done():
+                return
+            step()
+        raise AssertionError("the run never got there")
+
+    def step() -> None:
         pending = room.pending
         control(client, room, "acknowledge") if pending is not None and pending.kind == "inject" else control(
             client, room, "step", minutes=10
         )
         if room.pending is not None and room.pending.kind == "decision":
-            control(client, room, "choose", option=room.pending.default)
+            if room.pending.id == "air_support":  # the Uzbek cell's own decision: its page takes it
+                assert uzb.get("/api/cell/state").json()["decision"]["id"] == "air_support"
+                assert kaz.get("/api/cell/state").json()["decision"] is None
+                assert kaz.post("/api/cell/choose", json={"option": "ridge"}).status_code == 409
+                assert uzb.post("/api/cell/choose", json={"option": "ridge"}).status_code == 200
+            else:
+                control(client, room, "choose", option=room.pending.default)
+
+    drive(lambda: uzb.get("/api/cell/state").json()["awaiting"])
     (waiting,) = uzb.get("/api/cell/state").json()["awaiting"]
     assert aze.post("/api/cell/answer", json={"n": waiting["n"], "answer": "grant"}).status_code == 409
     assert uzb.post("/api/cell/answer", json={"n": waiting["n"], "answer": "grant"}).status_code == 200
+    drive(lambda: any(a["action"] == "choose" for a in room.session.actions))
     evaluator, _ = seat(client, room.keys.evaluator_code)
     obs = {"cell": "aze", "objective": "secure_island", "rating": "some_challenges", "note": "late request"}
     assert evaluator.post("/api/observe", json=obs).status_code == 200
@@ -105,6 +120,8 @@ def test_a_request_goes_from_one_cell_to_another_and_excon_reaches_one_cell(clie
     assert md.status_code == 200 and "late request" in md.text and "| late request | drill |" in md.text
     assert client.get("/aar?format=csv").status_code == 403
     script = PlayScript.load(room.saved)
+    (chosen,) = [a for a in script.actions if a["action"] == "choose" and a["id"] == "air_support"]
+    assert chosen["option"] == "ridge"
     human = [a for a in script.actions if a["action"] in ("message", "hold_cell", "fire_inject")]
     assert len(human) == 3 and all(a["human_set"] for a in human)
     assert script.extra["improvement_plan"] == plan
