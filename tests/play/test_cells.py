@@ -274,3 +274,37 @@ def test_the_exercise_page_s_cell_command_runs(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, [*shlex.split(line)[1:], "--out", str(tmp_path / "play")], input="")
     assert result.exit_code == 0, result.output
     assert PlayScript.load(tmp_path / "play").extra["cells"] == ["aze"]
+
+
+@pytest.mark.parametrize("block", [False, True])
+def test_an_outage_holds_a_request_until_it_ends_or_loses_it(tmp_path, block):
+    text = Path(DRILL).read_text(encoding="utf-8") + (
+        "injects:\n  - {id: radios, at: 10min, effects: "
+        f"[{{type: comms_outage, nations: [CCC], for: 2h, block: {str(block).lower()}}}]}}\n"
+    )
+    path = tmp_path / "outage.yaml"
+    path.write_text(text, encoding="utf-8")
+    session = PlaySession(load_scenario(str(path)).scenario, SEED, cells=frozenset({"bbb"}))
+    session.advance(30)
+    session.request("fires")
+    _finish(session)
+    if block:
+        assert _events(session, "request_lost") and not _events(session, "request_arrived")
+    else:  # held until the outage ends at 10 + 120 minutes, then the usual 55 minutes
+        (arrived,) = _events(session, "request_arrived")
+        assert arrived["t"] == pytest.approx(10 + 120 + BBB_TO_CCC)
+
+
+def test_the_placement_batch_repeats_the_class_s_requests_and_answers(drill):
+    from sim.play.folder import with_choices
+
+    actions = [
+        {"action": "request", "id": "fires", "t": 30.0},
+        {"action": "answer", "id": "fires", "n": 1, "answer": "decline", "t": 95.0},
+    ]
+    batch = with_choices(drill, actions)
+    (r,) = batch.requests
+    assert (r.at, r.answer) == (30.0, "decline") and drill.requests[0].at is None
+    run = trace(batch, SEED, 0).events
+    assert [e["t"] for e in run if e["kind"] == "request"] == [30.0]
+    assert [e["answer"] for e in run if e["kind"] == "request_answered"] == ["decline"]
