@@ -310,12 +310,9 @@ def to_csv(aar: Aar, names: Labels) -> str:
     return out.getvalue()
 
 
-def to_html(aar: Aar, names: Labels) -> str:
-    import jinja2  # the report extra, optional
-
+def context(aar: Aar, names: Labels) -> dict[str, Any]:
+    """What the AAR/IP's sections (templates/_aar.html.j2) are drawn from."""
     _ = names._
-    folder = str(resources.files("sim.present") / "templates")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined)
     requests = [
         {
             "what": f"{names.request(r.id)} ({r.id})",
@@ -334,14 +331,21 @@ def to_html(aar: Aar, names: Labels) -> str:
         }
         for r in aar.requests
     ]
-    return env.get_template("aar.html.j2").render(
-        lang=names.lang.code,
-        aar=aar,
-        clock=names.clock,
-        requests=requests,
-        objective=names.objective,
-        rating={k: _(v) for k, v in RATING.items()},
-        plan_head=[_(PLAN_HEAD[c]) for c in PLAN_COLUMNS],
-        plan_columns=PLAN_COLUMNS,
-        t={w: _(w) for w in HTML_WORDS},
-    )
+    return {
+        "aar": aar,
+        "clock": names.clock,
+        "requests": requests,
+        "objective": names.objective,
+        "rating": {k: _(v) for k, v in RATING.items()},
+        "plan_head": [_(PLAN_HEAD[c]) for c in PLAN_COLUMNS],
+        "plan_columns": PLAN_COLUMNS,
+        "at": {w: _(w) for w in HTML_WORDS},
+    }
+
+
+def to_html(aar: Aar, names: Labels) -> str:
+    import jinja2  # the report extra, optional
+
+    folder = str(resources.files("sim.present") / "templates")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("aar.html.j2").render(lang=names.lang.code, **context(aar, names))

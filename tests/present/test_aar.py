@@ -122,3 +122,20 @@ def test_the_russian_aar_passes_the_no_english_scan():
     ):
         assert english(text) == [], (what, english(text))
         assert "Заявка подана с опозданием" in text
+
+
+def test_the_report_of_a_play_in_cells_holds_its_aar_ip(tmp_path):
+    pytest.importorskip("jinja2")
+    from sim.present import report
+
+    s, session = _drill_play()
+    session.save(tmp_path / "play")
+    html = report.build(tmp_path / "play", i18n.language("en"))
+    aar_part = html.split('<section id="aar">')[1].split('<section id="objectives">')[0]
+    assert re.search(r'data-objective="take_hill">.*?Answer took long', aar_part, re.S)
+    assert "fires (fires)" in aar_part  # the request's row, with its decision time and delay
+    assert names_duration(s, 2 * BBB_TO_CCC) in aar_part
+
+
+def names_duration(s, minutes: float) -> str:
+    return Labels(s, i18n.language("en")).duration(minutes)
