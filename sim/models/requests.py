@@ -33,7 +33,7 @@ from sim.engine.signals import Called
 from sim.models.c2 import C2State
 from sim.models.contract import MetricSpec
 from sim.models.decisions import Decided
-from sim.models.injects import apply, when_due
+from sim.models.injects import ExerciseState, apply, when_due
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
@@ -217,9 +217,11 @@ def _scripted(world: World, r: Request) -> Process:
 
 
 def install(world: World) -> None:
-    for r in world.scenario.requests:
-        if r.scripted:
-            world.env.process(_scripted(world, r))
+    scripted = [r for r in world.scenario.requests if r.scripted]
+    if any(r.when is not None for r in scripted) and world.services.find(ExerciseState) is None:
+        world.services.provide(ExerciseState(world))  # what triggers wait on, in a scenario with no MSEL
+    for r in scripted:
+        world.env.process(_scripted(world, r))
 
 
 def declare(s: Scenario) -> list[MetricSpec]:

@@ -308,3 +308,13 @@ def test_the_placement_batch_repeats_the_class_s_requests_and_answers(drill):
     run = trace(batch, SEED, 0).events
     assert [e["t"] for e in run if e["kind"] == "request"] == [30.0]
     assert [e["answer"] for e in run if e["kind"] == "request_answered"] == ["decline"]
+
+
+def test_a_scripted_request_on_a_trigger_is_made_when_it_holds(drill):
+    """No MSEL in the drill: the trigger still has what it waits on."""
+    from sim.config.exercise import Trigger
+
+    r = drill.requests[0].model_copy(update={"when": Trigger(phase_done="advance")})
+    run = trace(drill.model_copy(update={"requests": [r]}), SEED, 0).events
+    done = next(e["t"] for e in run if e["kind"] == "signal" and e["name"] == "phase:advance")
+    assert [e["t"] for e in run if e["kind"] == "request"] == [done]
