@@ -142,10 +142,9 @@ def test_five_cells_an_evaluator_and_control_play_the_flagship(tmp_path):
             clock_is(pages["uzb"], state)
             expect(pages["uzb"].locator('#awaiting li[data-request="uzb_fire_support"]')).to_have_count(1)
             pages["uzb"].screenshot(path=str(shots / "cell-uzb-request.png"), full_page=True)
-            pages["uzb"].click('#awaiting li[data-request="uzb_fire_support"] button.grant')
-            expect(pages["uzb"].locator("#awaiting li[data-request]")).to_have_count(0)
 
-            # tank-1's setting off reaches the Kazakh cell 25 minutes after it happened, not before
+            # while the Uzbek cell considers it: tank-1's setting off reaches the Kazakh cell 25 minutes after
+            # it happened, not before
             state = run_to(TANK_REPORTED - 1)
             clock_is(pages["kaz"], state)
             expect(pages["kaz"].locator('#units tr[data-unit="tank-1"] td').nth(1)).not_to_contain_text("→")
@@ -153,6 +152,9 @@ def test_five_cells_an_evaluator_and_control_play_the_flagship(tmp_path):
             clock_is(pages["kaz"], state)
             expect(pages["kaz"].locator('#units tr[data-unit="tank-1"] td').nth(1)).to_contain_text("→")
             pages["kaz"].screenshot(path=str(shots / "cell-kaz.png"), full_page=True)
+            clock_is(pages["uzb"], state)
+            pages["uzb"].click('#awaiting li[data-request="uzb_fire_support"] button.grant')  # five minutes on
+            expect(pages["uzb"].locator("#awaiting li[data-request]")).to_have_count(0)
 
             # control's free-text inject to the Kyrgyz cell only
             facilitator.select_option("#message-to", "kgz")
@@ -191,6 +193,7 @@ def test_five_cells_an_evaluator_and_control_play_the_flagship(tmp_path):
     answered = next(e for e in events if e["kind"] == "request_answered")
     assert (asked["t"], arrived["t"]) == pytest.approx((60.0, 60.0 + AZE_TO_UZB), abs=1e-3)
     assert answered["answer"] == "grant" and answered["by"] == "uzb"
+    assert answered["t"] == pytest.approx(TANK_REPORTED, abs=1e-3)  # 5 minutes deciding, the run going on
     strikes = [e["t"] for e in events if e["kind"] == "strike" and e["unit"] == "air-1"]
     assert strikes and strikes[0] >= answered["t"] + UZB_ORDER and strikes[0] < 180.0
     # the play record replays event for event
