@@ -196,6 +196,9 @@ def build(
                     timeline[cid].append(Entry(a["t"], _("control's message: {text}").format(text=a["text"])))
     for entries in timeline.values():
         entries.sort(key=lambda en: en.t)
+    for c in scenario.cells:  # control's own cell is in the timeline only when it did something
+        if c.control and not timeline[c.id]:
+            del timeline[c.id]
     observations: dict[str, list[Observation]] = {o.id: [] for o in scenario.objectives}
     for a in actions:
         if a["action"] == "observe" and a["objective"] in observations:
