@@ -27,7 +27,7 @@
     const select = document.getElementById("fire-inject");
     const chosen = select.value;
     select.replaceChildren();
-    x.injects.forEach(function (i) { select.appendChild(el("option", {"value": i.id}, i.id + ": " + i.label)); });
+    x.injects.forEach(function (i) { select.appendChild(el("option", {"value": i.id}, i.label + " (" + i.id + ")")); });
     if (chosen) select.value = chosen;
     x.cells.forEach(function (c) {
       const box = document.querySelector('.hold-cell[data-cell="' + c.id + '"]');
