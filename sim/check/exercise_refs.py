@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sim.check.order_refs import check_order
+from sim.config import cells as cl
 from sim.config import exercise as ex
 from sim.config.names import Finding, Names
 from sim.config.suggest import unknown
@@ -28,6 +29,8 @@ def _timed_items(s: Any) -> list[tuple[str, int, ex.Inject | ex.DecisionPoint]]:
 def check(s: Any, names: Names) -> Iterator[Finding]:
     """Every problem in the exercise sections of the scenario ``s``, but the metrics triggers name."""
     yield from _command(s, names)
+    yield from _cells(s, names)
+    yield from _requests(s, names)
     items = _timed_items(s)
     for section, i, item in items:
         yield from _timed(s, names, (section, i), item)
@@ -55,7 +58,8 @@ def check(s: Any, names: Names) -> Iterator[Finding]:
 def metrics(s: Any) -> Iterator[Finding]:
     """The metrics triggers name are metrics of the scenario (once every other name resolves)."""
     known = [n for n in catalogue(s).names if not n.startswith("objective.") and n != "mission_success"]
-    for section, i, item in _timed_items(s):
+    timed: list[tuple[str, int, Any]] = [*_timed_items(s), *(("requests", i, r) for i, r in enumerate(s.requests))]
+    for section, i, item in timed:
         if item.when is not None:
             for path, leaf in _leaves((section, i, "when"), item.when):
                 if leaf.metric is not None and leaf.metric not in known:
@@ -112,9 +116,14 @@ def _timed(s: Any, names: Names, base: PathKey, item: ex.Inject | ex.DecisionPoi
     for j, name in enumerate(item.to):
         if name not in receivers:
             yield (*base, "to", j), unknown("headquarters (an echelon of command.chains, or a chain)", name, receivers)
-    if item.when is None:
-        return
-    for path, t in _leaves((*base, "when"), item.when):
+    if item.when is not None:
+        yield from _trigger(names, (*base, "when"), item.when)
+    if isinstance(item, ex.DecisionPoint) and item.cell is not None:
+        yield from names.ref((*base, "cell"), "cell", item.cell)
+
+
+def _trigger(names: Names, base: PathKey, when: ex.Trigger) -> Iterator[Finding]:
+    for path, t in _leaves(base, when):
         if t.secured is not None:
             yield from names.ref((*path, "secured"), "place", t.secured)
         if t.broken is not None:
@@ -198,3 +207,52 @@ def _cycles(items: list[tuple[str, int, ex.Inject | ex.DecisionPoint]]) -> Itera
     for node in graph:
         if node not in state:
             yield from visit(node, [node])
+
+
+def _cells(s: Any, names: Names) -> Iterator[Finding]:
+    nations = _nations(s)
+    commanded: dict[str, str] = {}
+    hq: str | None = None
+    for i, cell in enumerate(s.cells):
+        if cell.nation is not None and cell.nation not in nations:
+            yield ("cells", i, "nation"), unknown("nation", cell.nation, nations)
+        if cell.hq:
+            if hq is not None:
+                yield ("cells", i, "hq"), f"cell {hq} is already the headquarters: one cell may have hq: true"
+            hq = cell.id
+        for j, name in enumerate(cell.units):
+            if name in commanded:
+                yield ("cells", i, "units", j), f"{name} is already commanded by cell {commanded[name]}"
+            elif name in names.known("unit"):
+                commanded[name] = cell.id
+            else:
+                yield from names.ref(("cells", i, "units", j), "unit", name)
+
+
+def _requests(s: Any, names: Names) -> Iterator[Finding]:
+    for i, r in enumerate(s.requests):
+        base: PathKey = ("requests", i)
+        yield from names.ref((*base, "from"), "cell", r.from_)
+        yield from names.ref((*base, "to"), "cell", r.to)
+        if r.from_ == r.to:
+            yield (*base, "to"), f"cell {r.to} cannot ask itself: name another cell"
+        for j, name in enumerate(r.tests):
+            yield from names.ref((*base, "tests", j), "objective", name)
+        if r.when is not None:
+            yield from _trigger(names, (*base, "when"), r.when)
+        grant: PathKey = (*base, "grant")
+        for j, e in enumerate(r.grant.effects):
+            yield from _effect(s, names, (*grant, "effects", j), e)
+        option = ex.Option(orders=r.grant.orders, start_phase=r.grant.start_phase)
+        yield from _option(s, names, grant, option)
+        yield from _grant_units(names, grant, r)
+
+
+def _grant_units(names: Names, base: PathKey, r: cl.Request) -> Iterator[Finding]:
+    """A grant's orders go to the units of the cell that grants (a headquarters cell may order any unit)."""
+    to = names.get("cell", r.to)
+    if to is None or to.hq or r.from_ == r.to or any(u not in names.known("unit") for u in to.units):
+        return  # none to check, or a mistake already reported
+    for j, o in enumerate(r.grant.orders):
+        if o.unit in names.known("unit") and o.unit not in to.units:
+            yield (*base, "orders", j, "unit"), f"{o.unit} is not a unit of cell {r.to}, which grants the request"

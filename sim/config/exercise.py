@@ -409,6 +409,9 @@ class DecisionPoint(_Timed):
         examples=[{"hold": {"description": "keep the reserve"}, "commit": {"start_phase": "reserve_landing"}}],
     )
     default: Id = Field(description="the option taken unless decisions.<id> says otherwise", examples=["hold"])
+    cell: Id | None = Field(
+        None, description="the player cell that takes it (cells:); none: the whole class", examples=["aze"]
+    )
 
     @model_validator(mode="after")
     def _default_is_an_option(self) -> DecisionPoint:

@@ -38,6 +38,8 @@ ID_LISTS: tuple[IdList, ...] = (
     IdList(("command", "chains"), "command chain"),
     IdList(("injects",), "inject or decision point"),  # a trigger's fired: names either
     IdList(("decision_points",), "inject or decision point"),
+    IdList(("cells",), "cell"),
+    IdList(("requests",), "request"),
 )
 
 

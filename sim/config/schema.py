@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
+from sim.config.cells import Cell, Request
 from sim.config.distributions import Span
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
@@ -543,4 +544,14 @@ class Scenario(Frozen):
         Analysis(),
         description="how results are read",
         examples=[{"side": "coalition", "headline": ["killed.coalition"]}],
+    )
+    cells: list[Cell] = Field(
+        [],
+        description="player cells: a nation's staff or a headquarters, each with the units it commands",
+        examples=[[{"id": "aze", "nation": "AZE", "units": ["sf-1", "ls-1"]}]],
+    )
+    requests: list[Request] = Field(
+        [],
+        description="what one cell may ask of another, and what a grant does",
+        examples=[[{"id": "strike", "from": "aze", "to": "uzb", "grant": {"start_phase": "strike"}}]],
     )

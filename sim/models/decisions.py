@@ -44,21 +44,23 @@ class Decided:
 
 class Chooser:
     """Who takes the decisions of a live session (``world.services``): ``ask(point)`` returns an event the
-    decision waits for, whose value is a :class:`Decided`. Without one (batch runs) each decision takes
-    the scenario's option at once, with no event of its own, so a batch run's events are unchanged."""
+    decision waits for, whose value is a :class:`Decided`, or None when a scripted cell takes it. Without
+    one (batch runs) each decision takes the scenario's option at once, with no event of its own, so a
+    batch run's events are unchanged."""
 
-    def __init__(self, ask: Callable[[DecisionPoint], simpy.Event]):
+    def __init__(self, ask: Callable[[DecisionPoint], simpy.Event | None]):
         self.ask = ask
 
 
 def _decide(world: World, point: DecisionPoint) -> Process:
     yield from when_due(world, point)
     chooser = world.services.find(Chooser)
-    if chooser is None:
+    asked = chooser.ask(point) if chooser is not None else None
+    if asked is None:
         name = chosen(world.scenario, point)
         world.emit("decision", id=point.id, option=name)
     else:
-        decided: Decided = yield chooser.ask(point)
+        decided: Decided = yield asked
         name = decided.option
         if name not in point.options:
             raise ValueError(f"decision {point.id}: no option {name!r} ({', '.join(point.options)})")

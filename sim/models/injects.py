@@ -61,6 +61,7 @@ class ExerciseState:
     last_sortie: dict[str, float] = field(default_factory=dict)
     modifiers: list[Modifier] = field(default_factory=list)
     repairs: dict[str, list[simpy.Process]] = field(default_factory=dict)  # unit -> its repair processes
+    controlled: set[str] = field(default_factory=set)  # injects exercise control fires by hand (or never)
 
     def event(self, item: str) -> simpy.Event:
         ev = self._events.get(item)
@@ -331,10 +332,29 @@ _HANDLERS: dict[type, Callable[[World, Any], None]] = {
 
 def _fire(world: World, inject: ex.Inject) -> Process:
     yield from when_due(world, inject)
-    world.emit("inject", id=inject.id, message=inject.message)
+    if inject.id not in state(world).controlled:
+        fire(world, inject)
+
+
+def fire(world: World, inject: ex.Inject, **fields: Any) -> None:
+    """Fire ``inject`` now: its message, its effects; ``fields`` go into its record (``human_set``)."""
+    world.emit("inject", id=inject.id, message=inject.message, **fields)
     for effect in inject.effects:
         apply(world, effect)
     state(world).mark(inject.id)
+
+
+def take_over(world: World, inject_id: str) -> ex.Inject:
+    """Exercise control takes ``inject_id`` in hand: it no longer fires at its own time or trigger, only
+    when control fires it (``fire``), if ever. Refused once it has fired."""
+    st = state(world)
+    inject = next((i for i in world.scenario.injects if i.id == inject_id), None)
+    if inject is None:
+        raise ValueError(f"no inject {inject_id!r} ({', '.join(i.id for i in world.scenario.injects)})")
+    if inject_id in st.fired:
+        raise ValueError(f"inject {inject_id} has fired already")
+    st.controlled.add(inject_id)
+    return inject
 
 
 def install(world: World) -> None:

@@ -10,7 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from sim.models import c2, combat, decisions, fires, injects, logistics, medical, objectives, orders, supply_lines
+from sim.models import (
+    c2,
+    combat,
+    decisions,
+    fires,
+    injects,
+    logistics,
+    medical,
+    objectives,
+    orders,
+    requests,
+    supply_lines,
+)
 from sim.models.contract import Model
 
 MODELS: tuple[Model, ...] = (  # type: ignore[assignment]
@@ -22,6 +34,7 @@ MODELS: tuple[Model, ...] = (  # type: ignore[assignment]
     c2,
     injects,
     decisions,
+    requests,
     orders,
 )
 
@@ -73,6 +86,9 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
             {"inject", "effect", "repaired", "mass_casualty", "reinforce", "reinforce_too_late", "supplies_lost"}
         ),
         decisions.NAME: frozenset({"decision"}),
+        requests.NAME: frozenset(
+            {"request", "request_arrived", "request_answered", "request_answer_arrived", "request_lost"}
+        ),
         orders.NAME: frozenset(),
     }
 )
@@ -134,6 +150,7 @@ METRICS: Mapping[str, frozenset[str]] = MappingProxyType(
         c2.NAME: frozenset({"losses", "orders_delayed", "order_delay_h"}),
         injects.NAME: frozenset({"inject_fired"}),
         decisions.NAME: frozenset({"decided"}),
+        requests.NAME: frozenset(),
         orders.NAME: frozenset({"failed_orders", "unit_failed_orders", "failed_reason"}),
     }
 )

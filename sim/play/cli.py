@@ -43,6 +43,11 @@ play.json (choices, votes, overrides, wall-clock stamps), which exsim report and
 end, the run's headline metrics and objectives are placed among --batch simulated runs of the same
 scenario with the class's choices (computed in the background while the class plays; the facilitator's
 overrides cannot be repeated in them).
+
+With --cell the class plays one cell of a scenario with cells: (repeat it for more); the other cells are
+scripted: their decisions take the scenario's option and they answer requests by their policy. At a request
+to the class's cell, g grants and d declines (without a terminal: a line g or d, empty: the policy's answer);
+r lists the requests the cell may make.
 """
 
 
@@ -63,6 +68,7 @@ def echo(text: str, err: bool = False) -> None:
     out_help="The play folder to write (default: plays/<date>_<time>-<scenario>).",
     batch_help="Simulated runs to place the class's run in (0: no placement).",
 )
+@click.option("--cell", "cells", multiple=True, metavar="CELL", help="Play this cell; the others are scripted.")
 def play(
     scenario: str,
     seed: int | None,
@@ -71,6 +77,7 @@ def play(
     out: Path | None,
     runs: int,
     overrides: tuple[str, ...],
+    cells: tuple[str, ...],
 ) -> None:
     language = i18n.language(lang)
     loaded = load_scenario(scenario, overrides)
@@ -78,7 +85,8 @@ def play(
         echo(line, err=True)
     s = loaded.scenario
     folder = claim(out or default_folder(Path(loaded.path).stem))
-    session = PlaySession(s, s.scenario.seed if seed is None else seed, lang=language.code)
+    played = frozenset(cells) if cells else None
+    session = PlaySession(s, s.scenario.seed if seed is None else seed, lang=language.code, cells=played)
     batch = Batch(session.seed, runs) if runs else None
 
     def chosen() -> None:  # the batch follows the class's choices
@@ -123,6 +131,17 @@ def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
     _ = language._
     while not session.finished and not session.stopped:
         _echo_lines(session, session.advance(math.inf))
+        for waiting in session.awaiting():
+            echo(
+                _("Request from {asker}: {what}").format(
+                    asker=session.names.cell(waiting.from_cell), what=waiting.title
+                )
+            )
+            answer = sys.stdin.readline().strip().lower() or waiting.default[0]
+            if answer not in ("g", "d"):
+                raise ExsimError(f"request {waiting.id}: {answer!r} is not g (grant) or d (decline)")
+            _echo_lines(session, session.answer(waiting.n, "grant" if answer == "g" else "decline"))
+            chosen()
         pause = session.pending
         if pause is None:
             continue
@@ -205,6 +224,15 @@ class _Keys:
             return False
         elif key == "o":
             self.menu = session.possible_overrides()
+        elif key == "r" and session.cells is not None and not session.finished:
+            self.menu = [
+                OverrideOption("request", r.id, {}, session.names.request(r.id))
+                for r in session.scenario.requests
+                if r.from_ in session.cells
+            ]
+        elif pause is None and session.awaiting() and key in ("g", "d"):
+            self.lines += session.answer(session.awaiting()[0].n, "grant" if key == "g" else "decline")
+            self.chosen()
         elif isinstance(pause, InjectPause) and key in ("\r", "\n"):
             self.lines += session.acknowledge()
         elif isinstance(pause, DecisionPause) and key.isdigit() and 1 <= int(key) <= len(pause.options):
@@ -224,7 +252,11 @@ class _Keys:
         """In the overrides' menu: a number applies that override; Esc or o closes the menu."""
         if key.isdigit() and 1 <= int(key) <= len(menu):
             o = menu[int(key) - 1]
-            self.lines += self.session.override(o.kind, o.target, **o.params)
+            if o.kind == "request":
+                self.lines += self.session.request(o.target)
+                self.chosen()
+            else:
+                self.lines += self.session.override(o.kind, o.target, **o.params)
             self.menu = None
         elif key in ("\x1b", "o"):
             self.menu = None

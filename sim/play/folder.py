@@ -29,12 +29,26 @@ ROOT = Path("plays")
 
 
 def with_choices(s: Scenario, actions: list[dict[str, Any]]) -> Scenario:
-    """``s`` with the decisions the class took set as ``decisions.<id>`` (validated again)."""
+    """``s`` with the decisions the class took set as ``decisions.<id>``, and each request the players made
+    (the first time) made by a script at the same time, answered as they answered it (validated again)."""
     chosen = {a["id"]: a["option"] for a in actions if a["action"] == "choose"}
-    if not chosen:
+    asked: dict[str, float] = {}
+    for a in actions:
+        if a["action"] == "request":
+            asked.setdefault(a["id"], float(a["t"]))
+    answered: dict[str, str] = {}
+    for a in actions:
+        if a["action"] == "answer" and a["id"] in asked:
+            answered.setdefault(a["id"], a["answer"])
+    if not chosen and not asked:
         return s
     data = s.model_dump(mode="json", by_alias=True)
     data["decisions"] = {**data.get("decisions", {}), **chosen}
+    for r in data.get("requests", []):
+        if r["id"] in asked:
+            r["at"], r["when"] = asked[r["id"]], None
+        if r["id"] in answered:
+            r["answer"] = answered[r["id"]]
     return Scenario.model_validate(data)
 
 

@@ -28,21 +28,24 @@ from typing import Any
 
 import simpy
 
+from sim.config.cells import Request
 from sim.config.exercise import DecisionPoint, Option, ReopenRoutes
 from sim.config.schema import Scenario
 from sim.errors import ExsimError, RunBudgetExceeded
 from sim.experiment.replay import sampler
 from sim.experiment.runner import build_world, collect_metrics
-from sim.models import combat, injects
+from sim.models import combat, injects, requests
 from sim.models.catalogue import catalogue
 from sim.models.decisions import Chooser, Decided
 from sim.play.folder import Played, write
+from sim.play.picture import Reported, Reports
 from sim.play.status import Status, UnitPosition, positions, status
 from sim.present import i18n
 from sim.present.labels import Labels
 from sim.present.story import Line, Narrator, outcome
 
 SCRIPT = "play.json"
+RATINGS = ("performed", "some_challenges", "major_challenges", "not_performed")  # an evaluation guide's scale
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,23 @@ class DecisionPause:
     options: list[tuple[str, str]]
     default: str
     t: float
+    cell: str | None = None  # the cell that owns it (None: the class's)
     kind: str = "decision"
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """A request has reached a cell the players play and awaits its ``answer(n, "grant" | "decline")``. The
+    run goes on meanwhile: the time the cell takes to decide is part of the answer's time."""
+
+    id: str
+    n: int  # the request's number in the run
+    title: str
+    from_cell: str
+    to_cell: str
+    default: str  # the scripted policy's answer
+    t: float
+    kind: str = "request"
 
 
 Pause = InjectPause | DecisionPause
@@ -139,13 +158,36 @@ def stamp() -> str:
 class PlaySession:
     """One live run of ``scenario`` with ``seed`` (replication 0), narrated in ``lang``."""
 
-    def __init__(self, scenario: Scenario, seed: int, *, lang: str = "en", script: PlayScript | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        *,
+        lang: str = "en",
+        script: PlayScript | None = None,
+        cells: frozenset[str] | None = None,
+    ):
+        """``cells``: the cells the players play (None: the class plays every decision and every cell);
+        the others are scripted: their decisions take the scenario's option, their answers their policy."""
         self.scenario, self.seed = scenario, seed
+        if cells is None and script is not None and script.extra.get("cells") is not None:
+            cells = frozenset(script.extra["cells"])  # a replay plays the cells the play did
+        known = {c.id for c in scenario.cells}
+        if cells is not None and not cells <= known:
+            listed = ", ".join(sorted(known)) or "none"
+            raise ExsimError(f"no cell {', '.join(sorted(cells - known))} in this scenario (cells: {listed})")
+        self.cells = cells
+        self.held: set[str] = set()  # cells whose clock-driven decisions control holds (EXCON)
+        self._waiting: dict[str, tuple[str, DecisionPause]] = {}  # decisions held, by point: (cell, pause)
+        self._awaiting: dict[int, tuple[simpy.Event, Awaiting]] = {}  # requests awaiting an answer, by number
+        self.arrived = False  # a request reached a played cell during the last advance (which stopped there)
         self.language = i18n.language(lang)
         self.names = Labels(scenario, self.language)
         self.world = build_world(scenario, seed, 0, trace=True)
         self.world.env.process(sampler(self.world))  # the state every few minutes, for the report's charts
         self.world.services.provide(Chooser(self._ask))
+        self.world.services.provide(requests.Answerer(self._answer_ask, self.plays))
+        self.reports = Reports(scenario, self.world) if scenario.cells else None
         self.narrator = Narrator(scenario, self.language)
         self.end = scenario.scenario.duration
         self.now = 0.0  # simulated minutes: the session's clock (the last event may be earlier)
@@ -183,9 +225,13 @@ class PlaySession:
             raise ValueError(f"advance by {minutes} minutes: expected a number ≥ 0")
         target = min(self.now + minutes, self.end)
         env = self.world.env
+        self.arrived = False
         while True:
             self._replay_actions()
             if self.pending is not None or self.finished or self.stopped:
+                break
+            if self.arrived and self.script is None:  # a request for the players: the caller shows it
+                self.now = max(self.now, env.now)
                 break
             nxt = env.peek()
             if nxt >= self.end:
@@ -244,15 +290,177 @@ class PlaySession:
         self._look()
         self._next_pause()
 
-    def _ask(self, point: DecisionPoint) -> simpy.Event:
-        """The decisions model asks: the decision waits for this event."""
+    def plays(self, cell: str | None) -> bool:
+        """Players play ``cell`` (None: a decision no cell owns, the class's)."""
+        return self.cells is None or cell is None or cell in self.cells
+
+    def _ask(self, point: DecisionPoint) -> simpy.Event | None:
+        """The decisions model asks: the decision waits for this event (None: a scripted cell's, taken at once)."""
+        if not self.plays(point.cell):
+            return None
         ev = self.world.env.event()
         self._asked[point.id] = ev
         names = self.names
         options = [(n, _option_text(names, point.id, n, o)) for n, o in point.options.items()]
-        pause = DecisionPause(point.id, names.text(point.question) or point.id, options, point.default, self.world.now)
-        self._found.append((len(self.world.log.records), pause))
+        pause = DecisionPause(
+            point.id, names.text(point.question) or point.id, options, point.default, self.world.now, point.cell
+        )
+        if point.cell in self.held and point.at is not None and point.when is None:  # control holds its clock
+            self._waiting[point.id] = (point.cell, pause)
+        else:
+            self._found.append((len(self.world.log.records), pause))
         return ev
+
+    # --- exercise control (EXCON) -------------------------------------------------------------------------
+
+    def fire_inject(self, inject_id: str, when: str, minutes: float = 0.0) -> list[Line]:
+        """Control fires an MSEL inject ``now``, ``later`` (in ``minutes``) or ``never`` (human-set)."""
+        if self.finished:
+            raise ExsimError("the run is over")
+        if when not in ("now", "later", "never"):
+            raise ExsimError(f"fire an inject now, later or never, not {when!r}")
+        if when == "later" and not minutes > 0:
+            raise ExsimError("later: give the minutes from now (more than 0)")
+        if inject_id not in {i.id for i in self.scenario.injects}:
+            raise ExsimError(f"no inject {inject_id!r} in the MSEL")
+        if inject_id in injects.state(self.world).fired:
+            raise ExsimError(f"inject {inject_id} has fired already")
+        action = self._record(
+            {"action": "fire_inject", "id": inject_id, "when": when, "minutes": float(minutes), "human_set": True}
+        )
+        self._at_clock(action, lambda: self._control_inject(action))
+        return self._tell()
+
+    def _control_inject(self, action: dict[str, Any]) -> None:
+        world = self.world
+        if action["id"] in injects.state(world).fired:
+            return  # it fired while the clock was brought to the action's time
+        inject = injects.take_over(world, action["id"])
+        if action["when"] == "now":
+            injects.fire(world, inject, human_set=True)
+        elif action["when"] == "later":
+
+            def later() -> Any:
+                yield world.env.timeout(float(action["minutes"]))
+                if inject.id not in injects.state(world).fired:
+                    injects.fire(world, inject, human_set=True)
+
+            world.env.process(later())
+
+    def message(self, text: str, to: str | None = None) -> list[Line]:
+        """Control sends a free-text inject to one cell (``to``) or to every cell (None); human-set."""
+        if not text.strip():
+            raise ExsimError("the message is empty")
+        if to is not None and to not in {c.id for c in self.scenario.cells}:
+            raise ExsimError(f"no cell {to!r}")
+        self._record({"action": "message", "to": to, "text": text, "human_set": True})
+        return self._tell()
+
+    def messages(self, cell: str) -> list[dict[str, Any]]:
+        """Control's free-text injects that reached ``cell`` (those to every cell included)."""
+        return [a for a in self.actions if a["action"] == "message" and a["to"] in (None, cell)]
+
+    def hold_cell(self, cell: str, held: bool) -> list[Line]:
+        """Control pauses (or resumes) one cell's clock-driven decisions: one due while it is paused waits."""
+        if cell not in {c.id for c in self.scenario.cells}:
+            raise ExsimError(f"no cell {cell!r}")
+        action = self._record({"action": "hold_cell", "cell": cell, "held": bool(held), "human_set": True})
+        self._hold(action)
+        return self._tell()
+
+    def _hold(self, action: dict[str, Any]) -> None:
+        cell = action["cell"]
+        if action["held"]:
+            self.held.add(cell)
+            return
+        self.held.discard(cell)
+        for point_id, (owner, pause) in list(self._waiting.items()):
+            if owner == cell:
+                del self._waiting[point_id]
+                self._queue.append(pause)
+        if self.pending is None:
+            self._next_pause()
+
+    def observe(self, cell: str | None, objective: str, rating: str, note: str, *, by: str = "evaluator") -> None:
+        """An evaluator's observation, at the session's time: the cell, the objective, a rating and a note."""
+        if objective not in {o.id for o in self.scenario.objectives}:
+            raise ExsimError(f"no objective {objective!r}")
+        if rating not in RATINGS:
+            raise ExsimError(f"rating: one of {', '.join(RATINGS)}")
+        if cell is not None and cell not in {c.id for c in self.scenario.cells}:
+            raise ExsimError(f"no cell {cell!r}")
+        self._record(
+            {"action": "observe", "cell": cell, "objective": objective, "rating": rating, "note": note, "by": by}
+        )
+
+    # --- requests between cells ---------------------------------------------------------------------------
+
+    def request(self, request_id: str, *, by: str | None = None) -> list[Line]:
+        """A cell's players make a request now (``by``: who, for the record; default the asking cell)."""
+        if self.finished:
+            raise ExsimError("the run is over: no request can be made")
+        r = next((x for x in self.scenario.requests if x.id == request_id), None)
+        if r is None:
+            known = ", ".join(x.id for x in self.scenario.requests) or "none"
+            raise ExsimError(f"request {request_id}: unknown (requests: {known})")
+        if not self.plays(r.from_):
+            raise ExsimError(f"request {request_id}: cell {r.from_} is scripted here, its players cannot ask")
+        action = self._record({"action": "request", "id": r.id, "by": by or r.from_, "human_set": True})
+        self._at_clock(action, lambda: self._send(action))
+        return self._tell()
+
+    def _send(self, action: dict[str, Any]) -> None:
+        requests.send(self.world, action["id"], str(action["by"]))
+
+    def awaiting(self, cell: str | None = None) -> list[Awaiting]:
+        """The requests awaiting an answer (of ``cell``, or of every cell), oldest first."""
+        return [a for _, a in self._awaiting.values() if cell is None or a.to_cell == cell]
+
+    def answer(self, n: int, answer: str, *, by: str | None = None) -> list[Line]:
+        """The receiving cell grants or declines request number ``n``, now."""
+        if n not in self._awaiting:
+            raise ExsimError(f"no request #{n} awaits an answer")
+        if answer not in ("grant", "decline"):
+            raise ExsimError(f"request #{n}: answer grant or decline, not {answer!r}")
+        waiting = self._awaiting[n][1]
+        action = self._record(
+            {"action": "answer", "id": waiting.id, "n": n, "answer": answer, "by": by or waiting.to_cell}
+        )
+        self._answer_now(action)
+        return self._tell()
+
+    def _answer_now(self, action: dict[str, Any]) -> None:
+        """Hand the answer to the waiting request at the action's time, and run until it is taken (its record
+        written), as a replay does at the same step."""
+        ev = self._awaiting[int(action["n"])][0]
+        self._at_clock(action, lambda: self._give(action))
+        while not ev.processed:
+            self._step()
+
+    def _give(self, action: dict[str, Any]) -> None:
+        ev, waiting = self._awaiting.pop(int(action["n"]))
+        ev.succeed(Decided(action["answer"], action.get("by", waiting.to_cell)))
+
+    def _answer_ask(self, r: Request, sent: requests.Sent) -> simpy.Event | None:
+        """The requests model asks: the answer waits for this event (None: a scripted cell answers)."""
+        if not self.plays(r.to):
+            return None
+        ev = self.world.env.event()
+        title = self.names.text(r.name) if r.name is not None else r.id
+        self._awaiting[sent.n] = (ev, Awaiting(r.id, sent.n, title, r.from_, r.to, r.answer, self.world.now))
+        self.arrived = True
+        return ev
+
+    def requests_sent(self) -> list[requests.Sent]:
+        """Every request made so far, with its times."""
+        st = self.world.services.find(requests.RequestState)
+        return list(st.sent) if st is not None else []
+
+    def picture(self, cell: str) -> list[Reported]:
+        """What has been reported to ``cell`` by now: each of its units as last reported."""
+        if self.reports is None:
+            raise ExsimError("this scenario has no cells")
+        return self.reports.seen(cell, self.now)
 
     def _look(self) -> None:
         """Find the pauses the events just processed call for, in the order they came."""
@@ -306,19 +514,20 @@ class PlaySession:
         action = self._record(
             {"action": "override", "kind": kind, "target": target, "params": dict(params), "human_set": True}
         )
-        self._override(action)
+        self._at_clock(action, lambda: self._apply(action))
         return self._tell()
 
-    def _override(self, action: dict[str, Any]) -> None:
+    def _at_clock(self, action: dict[str, Any], do: Any) -> None:
+        """Do a human action at its time, the session's clock when it was taken."""
         t = float(action["t"])
         if t <= self.world.now:
-            self._apply(action)
+            do()
             self._look()
             return
 
         def later() -> Any:  # the session's clock is ahead of the last event: apply it at the clock's time
             yield self.world.env.timeout(t - self.world.now)
-            self._apply(action)
+            do()
 
         self.world.env.process(later())
         while self.world.now < t:  # its start, then its timeout: nothing else is due before the clock
@@ -349,6 +558,8 @@ class PlaySession:
         self.world.env.step()
         self.steps += 1
         self.world.events = self.steps
+        if self.reports is not None:
+            self.reports.observe()
         self._look()
 
     def _finish(self) -> None:
@@ -373,7 +584,17 @@ class PlaySession:
             self.actions.append(dict(action))
             pause, what = self.pending, action["action"]
             if what == "override":
-                self._override(action)
+                self._at_clock(action, lambda a=action: self._apply(a))  # type: ignore[misc]
+            elif what == "fire_inject":
+                self._at_clock(action, lambda a=action: self._control_inject(a))  # type: ignore[misc]
+            elif what == "hold_cell":
+                self._hold(action)
+            elif what in ("message", "observe"):
+                pass  # words for the players or the after-action report: nothing in the run
+            elif what == "request":
+                self._at_clock(action, lambda a=action: self._send(a))  # type: ignore[misc]
+            elif what == "answer" and int(action["n"]) in self._awaiting:
+                self._answer_now(action)
             elif what == "acknowledge" and isinstance(pause, InjectPause) and pause.id == action["id"]:
                 self._next_pause()
             elif what == "choose" and isinstance(pause, DecisionPause) and pause.id == action["id"]:
@@ -418,6 +639,7 @@ class PlaySession:
             self.started,
             stamp(),
             round(max(self.now, self.world.now), 6),  # a run stopped by an error mid-advance: where its events got
+            {} if self.cells is None else {"cells": sorted(self.cells)},
         )
 
     def save(

@@ -94,7 +94,9 @@ def pause_text(session: PlaySession, lang: Language, overrides: Sequence[Overrid
     """What the class is asked now: acknowledge an inject, choose an option, or pick an override."""
     _ = lang._
     if overrides is not None:
-        t = Text(_("Facilitator's override (human-set):") + "\n", style="bold")
+        asking = bool(overrides) and all(o.kind == "request" for o in overrides)
+        title = _("Requests your cell may make:") if asking else _("Facilitator's override (human-set):")
+        t = Text(title + "\n", style="bold")
         for i, o in enumerate(overrides, 1):
             t.append(f"  {i}) ")
             t.append(o.label)
@@ -118,7 +120,18 @@ def pause_text(session: PlaySession, lang: Language, overrides: Sequence[Overrid
             t.append("\n")
         t.append(_("press 1-{n} to choose; o: facilitator's override").format(n=len(pause.options)), style="dim")
         return t
-    return Text(_("space: pause/resume  s: step  +/-: speed  o: override  q: quit (the play is saved)"), style="dim")
+    if session.awaiting():
+        waiting, names = session.awaiting()[0], session.names
+        t = Text(
+            _("Request from {asker}: {what}").format(asker=names.cell(waiting.from_cell), what=waiting.title) + "\n",
+            style="bold blue",
+        )
+        t.append(_("press g to grant, d to decline"), style="dim")
+        return t
+    keys = _("space: pause/resume  s: step  +/-: speed  o: override  q: quit (the play is saved)")
+    if session.cells is not None:
+        keys += "  " + _("r: make a request")
+    return Text(keys, style="dim")
 
 
 def newest(lines: Sequence[Line], names: Labels, rows: int, width: int) -> list[Text]:

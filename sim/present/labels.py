@@ -148,6 +148,12 @@ class Labels:
     def route(self, rid: str) -> str:
         return self._named(self.s.map.routes, rid)
 
+    def cell(self, cid: str) -> str:
+        return self._named(getattr(self.s, "cells", []), cid)
+
+    def request(self, rid: str) -> str:
+        return self._named(getattr(self.s, "requests", []), rid)
+
     def _named(self, things: Sequence[Any], key: str) -> str:
         """The display name of the thing of id ``key`` among ``things``, else the id."""
         spec = next((x for x in things if x.id == key), None)

@@ -35,7 +35,7 @@ from sim.experiment.store import ResultStore
 from sim.experiment.sweep import summarise_point
 from sim.models.contract import MetricSpec
 from sim.models.objectives import is_objective
-from sim.present import plots, tracks
+from sim.present import aar, plots, tracks
 from sim.present.families import FAMILIES
 from sim.present.families.exercise import override_words, who
 from sim.present.i18n import N_, Language, sentence
@@ -188,12 +188,19 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
     if not any(r["replication"] == chosen for r in page.rows):
         raise ExsimError(f"{folder_path}: point {point} has no replication {chosen} that ran without error")
     played = _play_file(folder_path)
+    context: dict[str, Any] = {"aar": None}
     if played is not None:  # a class's play: its own events (overrides cannot be replayed by trace)
         play = _play(played, scenario, page.rows[0])
-        context = _context(page, stored_play(folder_path), play) | _play_context(page, played, play)
+        stored = stored_play(folder_path)
+        context |= _context(page, stored, play) | _play_context(page, played, play)
+        if scenario.cells:  # a play in cells: the hot wash's timeline, observations and improvement plan
+            report = aar.build(
+                scenario, stored.events, played.get("actions", []), page.names, played.get("improvement_plan")
+            )
+            context["aar"] = aar.context(report, page.names)
     else:
         replayed = trace(scenario, seed_of(folder_path), chosen, point, samples=True)
-        context = _context(page, replayed, None) | _runs_context(page, summaries[point], replayed, chosen, rep, by)
+        context |= _context(page, replayed, None) | _runs_context(page, summaries[point], replayed, chosen, rep, by)
     context["sweep"] = _sweep(folder, summaries, diffs, page.names, lang) if folder.sweep else None
     return _render(context)
 

@@ -30,7 +30,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from sim.errors import ExsimError
 from sim.present import i18n
-from sim.serve.auth import FACILITATOR_COOKIE, TOKEN_HEADER, VOTER_COOKIE
+from sim.serve.auth import EVALUATOR, FACILITATOR_COOKIE, SEAT_COOKIE, TOKEN_HEADER, VOTER_COOKIE
 from sim.serve.guard import Guard, GuardMiddleware, receive_text
 from sim.serve.room import STORY_BACKLOG, Room, RoomError
 from sim.serve.text import texts
@@ -66,6 +66,13 @@ def create_app(room: Room, lang: str, *, run: bool = True, guard: Guard | None =
         Route("/api/control/{action}", site.control, methods=["POST"]),
         Route("/api/vote", site.cast, methods=["POST"]),
         Route("/api/state", site.state),
+        Route("/cell", site.cell_page),
+        Route("/evaluate", site.evaluator_page),
+        Route("/api/cell/state", site.cell_state),
+        Route("/api/cell/{action}", site.cell_action, methods=["POST"]),
+        Route("/api/evaluator/state", site.evaluator_state),
+        Route("/api/observe", site.observe, methods=["POST"]),
+        Route("/aar", site.aar),
         WebSocketRoute("/ws/projector", site.projector_socket),
         WebSocketRoute("/ws/vote", site.voter_socket),
         Route("/static/map.js", site.map_script),  # the map the report draws too (sim.present)
@@ -118,6 +125,12 @@ class _Site:
             refused = self.page(request, "join.html", status=429, error=True, code=given)
             refused.headers["retry-after"] = f"{wait:.0f}"
             return refused
+        if (seat := room.keys.seat_for(given)) is not None:  # a cell's or the evaluators' own code
+            page = "/evaluate" if seat == EVALUATOR else "/cell"
+            response = RedirectResponse(page, status_code=303)
+            if room.keys.seated(request.cookies.get(SEAT_COOKIE)) != seat:
+                response.set_cookie(SEAT_COOKIE, room.keys.seat(seat), httponly=True, samesite="strict")
+            return response
         if not room.keys.joins(given):
             self.guard.join_failed(client)
             return self.page(request, "join.html", status=403, error=True, code=given)
@@ -137,6 +150,74 @@ class _Site:
             return RedirectResponse("/join", status_code=303)
         code = self.language(request)
         return self.page(request, "vote.html", map=self.room.map_in(code), units=self.room.marks_in(code))
+
+    def seat(self, conn: HTTPConnection) -> str | None:
+        return self.room.keys.seated(conn.cookies.get(SEAT_COOKIE))
+
+    async def cell_page(self, request: Request) -> Response:
+        cell = self.seat(request)
+        if cell is None or cell == EVALUATOR:
+            return RedirectResponse("/join", status_code=303)
+        return self.page(request, "cell.html", cell=cell, cell_name=self.room.names.cell(cell))
+
+    async def evaluator_page(self, request: Request) -> Response:
+        if self.seat(request) != EVALUATOR:
+            return RedirectResponse("/join", status_code=303)
+        room = self.room
+        cells = [{"id": c.id, "name": room.names.cell(c.id)} for c in room.scenario.cells if not c.control]
+        return self.page(request, "evaluate.html", guide=room.guide(), cells=cells)
+
+    async def cell_state(self, request: Request) -> Response:
+        cell = self.seat(request)
+        if cell is None or cell == EVALUATOR:
+            return _error(403, "join with your cell's code first")
+        return JSONResponse(self.room.cell_state(cell))
+
+    async def cell_action(self, request: Request) -> Response:
+        cell = self.seat(request)
+        if cell is None or cell == EVALUATOR:
+            return _error(403, "join with your cell's code first")
+        body = await _json(request, self.guard)
+        if body is None:
+            return _error(400, "the body must be a JSON object")
+        try:
+            await self.room.cell_action(cell, request.path_params["action"], body)
+        except RoomError as e:
+            return _error(409, str(e))
+        except (ValueError, ExsimError) as e:
+            return _error(400, str(e))
+        return JSONResponse(self.room.cell_state(cell))
+
+    async def evaluator_state(self, request: Request) -> Response:
+        if self.seat(request) != EVALUATOR and not self.facilitator(request):
+            return _error(403, "join with the evaluators' code first")
+        return JSONResponse(self.room.evaluator_state())
+
+    async def observe(self, request: Request) -> Response:
+        if self.seat(request) != EVALUATOR:
+            return _error(403, "join with the evaluators' code first")
+        body = await _json(request, self.guard)
+        if body is None:
+            return _error(400, "the body must be a JSON object")
+        try:
+            await self.room.observe(body)
+        except (ValueError, ExsimError) as e:
+            return _error(400, str(e))
+        return JSONResponse(self.room.evaluator_state())
+
+    async def aar(self, request: Request) -> Response:
+        if not self.facilitator(request):
+            return self.page(request, "forbidden.html", status=403)
+        fmt = request.query_params.get("format", "html")
+        if fmt not in ("html", "md", "csv"):
+            return _error(400, "format: html, md or csv")
+        text, media = await anyio.to_thread.run_sync(self.room.aar, self.language(request), fmt)
+        response = Response(text, media_type=media)
+        if fmt == "html":  # a page of its own, as exported: its style inline, nothing loaded
+            response.headers["content-security-policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        else:
+            response.headers["content-disposition"] = f'attachment; filename="aar.{fmt}"'
+        return response
 
     def facilitator(self, conn: HTTPConnection) -> bool:
         """The facilitator's cookie (the projector page) or header (a script)."""
@@ -163,6 +244,7 @@ class _Site:
             units=room.marks_in(self.language(request)),
             join_url=self.join_url(request),
             msel=room.msel(),
+            excon=room.excon() if room.scenario.cells else None,
         )
 
     def join_url(self, request: Request) -> str:
@@ -300,7 +382,8 @@ class _Headers:
         async def with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.append((b"content-security-policy", CSP.encode()))
+                if not any(k == b"content-security-policy" for k, _ in headers):  # the AAR/IP page sets its own
+                    headers.append((b"content-security-policy", CSP.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}

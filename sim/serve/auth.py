@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 5
 VOTER_COOKIE = "exsim_voter"
+SEAT_COOKIE = "exsim_seat"  # a cell's or an evaluator's seat, issued when they join with their own code
+EVALUATOR = "evaluator"  # the seat of an evaluator (a cell's seat is the cell's id)
 FACILITATOR_COOKIE = "exsim_facilitator"  # set from the printed link's token; the projector's address stays bare
 TOKEN_HEADER = "X-Exsim-Token"  # the facilitator's token for a script (the projector page uses the cookie)
 
@@ -30,6 +32,44 @@ class Keys:
     code: str = field(default_factory=new_code)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     voters: set[str] = field(default_factory=set)
+    cell_codes: dict[str, str] = field(default_factory=dict)  # cell id -> its join code
+    evaluator_code: str | None = None
+    seats: dict[str, str] = field(default_factory=dict)  # issued seat id -> the cell's id, or EVALUATOR
+
+    def for_cells(self, cells: list[str]) -> None:
+        """A join code for each cell and one for the evaluators, each unlike every other."""
+        taken = {self.code}
+        for name in [*cells, EVALUATOR]:
+            code = new_code()
+            while code in taken:
+                code = new_code()
+            taken.add(code)
+            if name == EVALUATOR:
+                self.evaluator_code = code
+            else:
+                self.cell_codes[name] = code
+
+    def seat_for(self, given: str | None) -> str | None:
+        """The cell (or EVALUATOR) whose code ``given`` is, else None."""
+        if given is None:
+            return None
+        typed = normalise(given).encode()
+        for cell, code in self.cell_codes.items():
+            if secrets.compare_digest(typed, code.encode()):
+                return cell
+        if self.evaluator_code is not None and secrets.compare_digest(typed, self.evaluator_code.encode()):
+            return EVALUATOR
+        return None
+
+    def seat(self, cell: str) -> str:
+        """A new seat id for a member of ``cell`` (or EVALUATOR), kept in their cookie."""
+        token = secrets.token_urlsafe(12)
+        self.seats[token] = cell
+        return token
+
+    def seated(self, given: str | None) -> str | None:
+        """The cell (or EVALUATOR) of a seat cookie, else None."""
+        return self.seats.get(given) if given is not None else None
 
     def facilitator(self, given: str | None) -> bool:
         return given is not None and secrets.compare_digest(given.encode(), self.token.encode())

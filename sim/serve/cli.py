@@ -68,6 +68,10 @@ def serve(
     where = server.addresses(sock, room.keys.token)
     click.echo(f"exsim serve: {pick(loaded.scenario.scenario.name, 'en')}, seed {seed}")
     click.echo(f"  projector (facilitator only): {where.projector}")
+    for cell, cell_code in room.keys.cell_codes.items():  # each cell joins at the same address with its own code
+        click.echo(f"  cell {cell}: code {cell_code}")
+    if room.keys.evaluator_code is not None:
+        click.echo(f"  evaluators: code {room.keys.evaluator_code}")
     for url in where.join:
         click.echo(f"  the class joins at {url} with the code {room.keys.code}")
     if host in ("127.0.0.1", "localhost", "::1"):

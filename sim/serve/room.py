@@ -28,10 +28,12 @@ from typing import Any
 
 from sim.config.schema import Scenario
 from sim.errors import ExsimError
+from sim.models.injects import ExerciseState
 from sim.play.batch import Batch, land
 from sim.play.folder import with_choices
 from sim.play.session import DecisionPause, InjectPause, PlaySession, UnitPosition
-from sim.present import i18n, tracks
+from sim.present import aar, i18n, tracks
+from sim.present.aar import default_plan
 from sim.present.labels import Labels
 from sim.present.msel import rows
 from sim.present.placement import placement_lines
@@ -75,6 +77,11 @@ class Room:
         self.speed = speed
         self.tick_s = tick_s
         self.keys = keys or Keys()
+        players = [c.id for c in scenario.cells if not c.control]
+        if players and not self.keys.cell_codes:
+            self.keys.for_cells(players)
+        self.view = "truth"  # what the projector shows: the truth, or the combined HQ's reported picture ("hq")
+        self.plan: list[dict[str, str]] | None = None  # the improvement plan as the facilitator edited it
         self.running = False  # the facilitator starts the run when the class is ready
         self.vote: Vote | None = None
         self.result: str | None = None  # the last vote's result in words, for the phones waiting for the next
@@ -131,6 +138,57 @@ class Room:
             "status": _finite(dataclasses.asdict(s.status())),
             "units": [self._unit(p) for p in s.positions()],
             "overrides": [dataclasses.asdict(o) for o in s.possible_overrides()],
+            "cells": {c.id: self._cell_snapshot(c.id) for c in self.scenario.cells} if s.reports is not None else {},
+        }
+
+    def _cell_snapshot(self, cell: str) -> dict[str, Any]:
+        """What a cell's page shows, read under the session's lock: its units as reported, its requests."""
+        s, names = self.session, self.names
+        units = []
+        for r in s.picture(cell):
+            where = names.place(r.place) if r.place else "–"
+            if r.moving and r.to:
+                where = f"{where} → {names.place(r.to)}"
+            units.append(
+                {
+                    "id": r.unit,
+                    "label": names.unit(r.unit),
+                    "where": where,
+                    "place": r.place,
+                    "moving": r.moving,
+                    "strength": r.strength,
+                    "killed": r.killed,
+                    "wounded": r.wounded,
+                    "as_of": names.clock(r.as_of),
+                }
+            )
+        sent = [
+            {
+                "n": x.n,
+                "id": x.id,
+                "label": names.request(x.id),
+                "to": names.cell(x.to),
+                "from": names.cell(x.from_),
+                "sent": names.clock(x.sent),
+                "answer": x.answer if x.back is not None else None,  # known to the asking cell once it is back
+                "lost": x.lost,
+            }
+            for x in s.requests_sent()
+            if cell in (x.from_, x.to)
+        ]
+        return {
+            "units": units,
+            "requests": sent,
+            "awaiting": [
+                {"n": a.n, "id": a.id, "label": a.title, "from": names.cell(a.from_cell)} for a in s.awaiting(cell)
+            ],
+            "may_ask": [
+                {"id": r.id, "label": names.request(r.id), "to": names.cell(r.to)}
+                for r in self.scenario.requests
+                if r.from_ == cell
+            ],
+            "messages": [{"clock": names.clock(m["t"]), "text": m["text"]} for m in s.messages(cell)],
+            "held": cell in s.held,
         }
 
     def map_in(self, code: str) -> dict[str, Any]:
@@ -371,6 +429,142 @@ class Room:
         await self._session(self.session.override, kind, target, **params)
         await self.save()
 
+    # --- exercise control (EXCON) and the after-action report -----------------------------------------------
+    async def _fire_inject(self, body: dict[str, Any]) -> None:
+        when = body.get("when")
+        minutes = body.get("minutes", 0)
+        if not isinstance(body.get("id"), str) or when not in ("now", "later", "never"):
+            raise ValueError('fire an inject with {"id": ..., "when": "now" | "later" | "never", "minutes": ...}')
+        await self._session(self.session.fire_inject, body["id"], when, float(_number({"m": minutes}, "m")))
+        await self.save()
+
+    async def _message(self, body: dict[str, Any]) -> None:
+        text, to = body.get("text"), body.get("to")
+        if not isinstance(text, str) or not (to is None or isinstance(to, str)):
+            raise ValueError('a message is {"text": ..., "to": CELL or null for every cell}')
+        await self._session(self.session.message, text, to or None)
+        t = self.session.now
+        who = self.names.cell(to) if to else self.names._("every cell")
+        self.story.append(
+            {"clock": self.names.clock(t), "topic": "human", "text": f"{who}: {text} {self.names._('[human-set]')}"}
+        )
+        await self.save()
+
+    async def _hold_cell(self, body: dict[str, Any]) -> None:
+        cell = body.get("cell")
+        if not isinstance(cell, str):
+            raise ValueError('hold a cell with {"cell": ..., "held": true | false}')
+        await self._session(self.session.hold_cell, cell, bool(body.get("held", True)))
+        await self.save()
+
+    async def _projector_view(self, body: dict[str, Any]) -> None:
+        view = body.get("view")
+        if view not in ("truth", "hq"):
+            raise ValueError('the projector shows "truth" or "hq" (the combined HQ\'s picture)')
+        if view == "hq" and not any(c.hq for c in self.scenario.cells):
+            raise RoomError("this scenario has no headquarters cell (hq: true)")
+        self.view = view
+
+    async def _plan(self, body: dict[str, Any]) -> None:
+        rows = body.get("rows")
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ValueError('the improvement plan is {"rows": [{"issue", "action", "cell", "date"}, ...]}')
+        self.plan = [{k: str(r.get(k, "")) for k in ("issue", "action", "cell", "date")} for r in rows]
+        self._extra["improvement_plan"] = self.plan
+        await self.save()
+
+    def aar(self, code: str, fmt: str) -> tuple[str, str]:
+        """The AAR/IP of the play so far in language ``code``: (text, media type)."""
+        names = Labels(self.scenario, i18n.language(code))
+        with self._guard:
+            report = aar.build(self.scenario, self.session.events, self.session.actions, names, self.plan)
+        if fmt == "md":
+            return aar.to_markdown(report, names), "text/markdown; charset=utf-8"
+        if fmt == "csv":
+            return aar.to_csv(report, names), "text/csv; charset=utf-8"
+        return aar.to_html(report, names), "text/html; charset=utf-8"
+
+    # --- a cell's and an evaluator's actions ----------------------------------------------------------------
+    async def cell_action(self, cell: str, action: str, body: dict[str, Any]) -> None:
+        """A cell's players act: make a request, answer one, or take a decision their cell owns."""
+        s = self.session
+        if action == "request" and isinstance(body.get("id"), str):
+            r = next((x for x in self.scenario.requests if x.id == body["id"]), None)
+            if r is None or r.from_ != cell:
+                raise ValueError(f"cell {cell} cannot make request {body['id']!r}")
+            await self._session(s.request, r.id, by=cell)
+        elif action == "answer" and isinstance(body.get("n"), int) and body.get("answer") in ("grant", "decline"):
+            if not any(a.n == body["n"] for a in s.awaiting(cell)):
+                raise RoomError(f"request #{body['n']} does not await cell {cell}'s answer")
+            await self._session(s.answer, body["n"], body["answer"], by=cell)
+        elif action == "choose" and isinstance(body.get("option"), str):
+            pending = self.pending
+            if not isinstance(pending, DecisionPause) or pending.cell != cell:
+                raise RoomError(f"no decision of cell {cell} is waiting")
+            if body["option"] not in {n for n, _ in pending.options}:
+                raise ValueError(f"{body['option']!r} is not an option of {pending.id}")
+            await self._choose_now(body["option"], "class", None)
+            return
+        else:
+            raise ValueError(f"unknown or malformed action {action!r} (request, answer, choose)")
+        await self.save()
+        await self._follow()
+
+    async def observe(self, body: dict[str, Any]) -> None:
+        cell, objective, rating, note = (body.get(k) for k in ("cell", "objective", "rating", "note"))
+        if not isinstance(objective, str) or not isinstance(rating, str) or not isinstance(note or "", str):
+            raise ValueError('an observation is {"cell", "objective", "rating", "note"}')
+        await asyncio.to_thread(self._locked, self.session.observe, cell or None, objective, rating, note or "")
+        await self.save()
+
+    def cell_state(self, cell: str) -> dict[str, Any]:
+        pending = self.pending
+        decision = None
+        if isinstance(pending, DecisionPause) and pending.cell == cell:
+            decision = _pending(pending)
+        return {
+            "clock": self._snap["clock"],
+            "finished": self.finished,
+            "cell": cell,
+            "name": self.names.cell(cell),
+            "decision": decision,
+            **self._snap["cells"].get(cell, {}),
+        }
+
+    def evaluator_state(self) -> dict[str, Any]:
+        """What the evaluators' page shows: the clock and the observations recorded so far."""
+        names = self.names
+        seen = [
+            {
+                "clock": names.clock(a["t"]),
+                "cell": names.cell(a["cell"]) if a.get("cell") else "",
+                "objective": a["objective"],
+                "rating": a["rating"],
+                "note": a["note"],
+            }
+            for a in self.session.actions
+            if a["action"] == "observe"
+        ]
+        return {"clock": self._snap["clock"], "finished": self.finished, "observations": seen}
+
+    def guide(self) -> list[dict[str, Any]]:
+        """The evaluation guide: a form per objective, with the injects, decision points and requests that test
+        it and what each expects of the players."""
+        s, names = self.scenario, self.names
+        out = []
+        for o in s.objectives:
+            items = [
+                {
+                    "id": x.id,
+                    "text": names.text(getattr(x, "message", "") or getattr(x, "question", "")) or x.id,
+                    "expected": names.text(x.expected),
+                }
+                for x in [*s.injects, *s.decision_points]
+                if o.id in x.tests
+            ] + [{"id": r.id, "text": names.request(r.id), "expected": ""} for r in s.requests if o.id in r.tests]
+            out.append({"id": o.id, "label": names.objective(o.id), "items": items})
+        return out
+
     # --- the participants ---------------------------------------------------------------------------------
     async def admit(self) -> str:
         """A new participant's id; the projector counts them."""
@@ -407,7 +601,11 @@ class Room:
             "placing": list(self.placing) if self.placing else None,
             "landed": self.landed,
             "unplaced": self.unplaced,
+            "view": self.view,
+            "excon": self.excon() if self.scenario.cells else None,
         }
+        if self.view == "hq":
+            state["units"] = self._hq_units()
         text = json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         self._cache = (self.version, text)
         return text
@@ -437,6 +635,55 @@ class Room:
             "landed": self.landed if self.finished else None,
             "unplaced": self.unplaced,
         }
+
+    def excon(self) -> dict[str, Any]:
+        """The facilitator's control panel: the MSEL's injects not yet fired, the cells and their codes."""
+        st = self.session.world.services.find(ExerciseState)
+        fired = st.fired if st is not None else {}
+        return {
+            "injects": [
+                {"id": i.id, "label": self.names.text(i.message) or i.id}
+                for i in self.scenario.injects
+                if i.id not in fired
+            ],
+            "cells": [
+                {
+                    "id": c.id,
+                    "name": self.names.cell(c.id),
+                    "code": self.keys.cell_codes.get(c.id),
+                    "held": c.id in self.session.held,
+                }
+                for c in self.scenario.cells
+                if not c.control
+            ],
+            "evaluator_code": self.keys.evaluator_code,
+            "plan": self.plan
+            if self.plan is not None
+            else default_plan(self.scenario, self.session.actions, self.names),
+        }
+
+    def _hq_units(self) -> list[dict[str, Any]]:
+        """The units as the combined HQ's cell has them reported, each where it last reported from."""
+        hq = next(c.id for c in self.scenario.cells if c.hq)
+        places = self.scenario.map.places
+        out = []
+        for r in self._snap["cells"].get(hq, {}).get("units", []):
+            spec = places.get(r["place"]) if r["place"] else None
+            x, y = self.xy(spec.lat, spec.lon) if spec is not None else (None, None)
+            side = next(u.side for u in self.scenario.units if u.id == r["id"])
+            out.append(
+                {
+                    "id": r["id"],
+                    "label": r["label"],
+                    "side": side,
+                    "side_index": self.sides.index(side) % 3,
+                    "x": x,
+                    "y": y,
+                    "moving": r["moving"],
+                    "aboard": None,
+                }
+            )
+        return out
 
     def _sides(self, forces: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The forces summed per side (a phone's one line of the situation)."""
@@ -518,6 +765,7 @@ def _pending(p: object) -> dict[str, Any] | None:
     if isinstance(p, DecisionPause):
         return {
             "kind": "decision",
+            "cell": p.cell,
             "id": p.id,
             "question": p.title,
             "options": [{"name": n, "label": label} for n, label in p.options],
@@ -538,6 +786,11 @@ ACTIONS: dict[str, Callable[[Room, dict[str, Any]], Any]] = {
     "override": Room._override,
     "continue": Room._continue,
     "reveal": Room._reveal,
+    "fire_inject": Room._fire_inject,
+    "message": Room._message,
+    "hold_cell": Room._hold_cell,
+    "projector_view": Room._projector_view,
+    "plan": Room._plan,
 }
 
 

@@ -477,12 +477,12 @@ def test_pages_load_nothing_from_the_internet(client, room, participants):
     ]
     styles = [client.get("/static/style.css").text]
     pages.append(client.get("/facilitator").text)
-    names = ("live.js", "projector.js", "facilitator.js", "map.js", "vote.js")
+    names = ("live.js", "projector.js", "facilitator.js", "map.js", "vote.js", "cell.js", "evaluate.js", "excon.js")
     scripts = [client.get(f"/static/{name}").text for name in names]
     assert all(scripts)
     refs = [a or b for text in pages + styles for a, b in ASSET.findall(text)]
     assert refs and all(not re.match(r"(?i)([a-z]+:)?//", r) for r in refs), refs
-    assert all(r.startswith(("/static/", "?", "/join", "/projector")) for r in refs), refs
+    assert all(r.startswith(("/static/", "?", "/join", "/projector", "/aar?")) for r in refs), refs
     # scripts: the one absolute URL they may hold is the SVG namespace, a name rather than a request
     for text in scripts:
         assert set(re.findall(r"https?://[^\s\"']+", text)) <= {"http://www.w3.org/2000/svg"}

@@ -1,6 +1,6 @@
 """The exercise (injects, decision points, objectives, and the people in a live play): injects and their
-effects on the forces, decisions with who took them, the facilitator's overrides, and why each objective
-was met or missed."""
+effects on the forces, decisions with who took them, requests between player cells, the facilitator's
+overrides, and why each objective was met or missed."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ class Exercise(Teller):
         inject = next((i for i in self.s.injects if i.id == e.get("id")), None)
         what = self.names.text(inject.message) if inject is not None and inject.message else words(e, self.lang.code)
         self.say(t, "inject", N_("Inject {id}: {what}"), id=e.get("id", "?"), what=what)
+        if e.get("human_set"):  # exercise control fired it by hand
+            self.lines[-1] = Line(t, "human", f"{self.lines[-1].text} {self._('[human-set]')}")
 
     @tells("decision")
     def decision(self, t: float, e: Event) -> None:
@@ -73,6 +75,58 @@ class Exercise(Teller):
     @tells("repaired")
     def repaired(self, t: float, e: Event) -> None:
         self.say(t, "inject", N_("{unit} is repaired."), unit=self.names.unit(e["unit"]))
+
+    # requests between player cells: made, arrived, answered, the answer back, or lost
+
+    @tells("request")
+    def request(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "request",
+            N_("{asker} asks {giver}: {what}."),
+            asker=self.names.cell(str(e.get("from_cell"))),
+            giver=self.names.cell(str(e.get("to_cell"))),
+            what=self.names.request(str(e.get("id"))),
+        )
+        if e.get("human_set"):
+            self.lines[-1] = Line(t, "human", f"{self.lines[-1].text} {self._('[human-set]')}")
+
+    @tells("request_arrived")
+    def arrived(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "request",
+            N_("The request ({what}) reaches {giver}."),
+            what=self.names.request(str(e.get("id"))),
+            giver=self.names.cell(str(e.get("to_cell"))),
+        )
+
+    @tells("request_answered")
+    def answered(self, t: float, e: Event) -> None:
+        message = N_("Granted: {what}.") if e.get("answer") == "grant" else N_("Declined: {what}.")
+        self.say(t, "request", message, what=self.names.request(str(e.get("id"))))
+        if e.get("human_set"):
+            self.lines[-1] = Line(t, "human", f"{self.lines[-1].text} {self._('[human-set]')}")
+
+    @tells("request_answer_arrived")
+    def answer_arrived(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "request",
+            N_("{asker} learns the answer to its request ({what})."),
+            asker=self.names.cell(str(e.get("to_cell"))),
+            what=self.names.request(str(e.get("id"))),
+        )
+
+    @tells("request_lost")
+    def lost(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "request",
+            N_("Communications are down: the request ({what}) is lost on its way to {cell}."),
+            what=self.names.request(str(e.get("id"))),
+            cell=self.names.cell(str(e.get("to_cell"))),
+        )
 
 
 def override_words(kind: str, target: str, params: Mapping[str, Any], names: Labels) -> str:

@@ -1,0 +1,320 @@
+"""Player cells in a live session: each cell's picture lags the truth by the reporting delay, requests travel
+with the command model's delay for the pair of nations, scripted cells answer by policy, and a play with
+requests replays event for event. Delays are computed by hand from tests/play/cells_drill.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.check import load_scenario
+from sim.errors import ExsimError
+from sim.experiment.replay import trace
+from sim.play import PlayScript, PlaySession
+from sim.play.session import DecisionPause, InjectPause
+
+DRILL = str(Path(__file__).with_name("cells_drill.yaml"))
+SEED = 3
+
+# By hand, from cells_drill.yaml's command section:
+#   interoperability to the HQ's nation AAA: BBB 30min x 0.5 (liaison) = 15; CCC 40 (its pair)
+#   a message BBB -> CCC is relayed through the combined HQ: 15 + 40 = 55 minutes each way
+#   the battery's order comes down its chain (ccc_hq 15) and crosses to CCC (40): 55 minutes
+#   the rifles' report climbs their chain (20 + 10 = 30): to cell bbb 30; to the HQ cell (AAA) 30 + 15 = 45
+BBB_TO_CCC = 15.0 + 40.0
+BATTERY_ORDER = 15.0 + 40.0
+RIFLES_TO_BBB = 20.0 + 10.0
+RIFLES_TO_HQ = 20.0 + 10.0 + 30.0 * 0.5
+
+
+@pytest.fixture(scope="module")
+def drill():
+    return load_scenario(DRILL).scenario
+
+
+def _events(session: PlaySession, kind: str, **match):
+    return [e for e in session.events if e["kind"] == kind and all(e.get(k) == v for k, v in match.items())]
+
+
+def test_a_request_travels_with_the_interoperability_delay_both_ways_and_a_grant_strikes(drill):
+    session = PlaySession(drill, SEED)  # the class plays every cell
+    session.advance(30)
+    session.request("fires")
+    sent = session.now
+    session.advance(BBB_TO_CCC - 0.5)
+    assert not session.awaiting(), "the request arrived before the interoperability delay"
+    session.advance(1.0)
+    (waiting,) = session.awaiting("ccc")
+    assert waiting.t == pytest.approx(sent + BBB_TO_CCC) and session.now == waiting.t  # advance stopped there
+    assert not session.awaiting("bbb")
+    session.advance(10)  # the cell takes ten minutes to decide; the run goes on
+    session.answer(waiting.n, "grant")
+    (answered,) = _events(session, "request_answered", id="fires")
+    assert answered["answer"] == "grant" and answered["human_set"]
+    assert answered["t"] == pytest.approx(sent + BBB_TO_CCC + 10)
+    while not session.finished:
+        session.advance(60)
+        while session.pending is not None:
+            session.acknowledge() if isinstance(session.pending, InjectPause) else session.choose(
+                session.pending.default
+            )
+    (back,) = _events(session, "request_answer_arrived", id="fires")
+    assert back["t"] == pytest.approx(answered["t"] + BBB_TO_CCC)
+    strikes = _events(session, "strike", unit="battery")
+    assert strikes, "the granted fire support never struck"
+    (order,) = _events(session, "order", unit="battery")
+    assert order["t"] == pytest.approx(answered["t"] + BATTERY_ORDER)
+    (record,) = session.requests_sent()
+    assert (record.sent, record.arrived, record.answered, record.back) == pytest.approx(
+        (sent, sent + BBB_TO_CCC, answered["t"], back["t"])
+    )
+    assert record.delay_out == record.delay_back == pytest.approx(BBB_TO_CCC)
+
+
+def test_a_declined_request_orders_nothing(drill):
+    session = PlaySession(drill, SEED)
+    session.request("fires")
+    session.advance(BBB_TO_CCC)
+    session.answer(session.awaiting()[0].n, "decline")
+    session.advance(600)
+    assert not _events(session, "order", unit="battery") and not _events(session, "strike")
+    assert _events(session, "request_answer_arrived", answer="decline")
+
+
+def test_a_scripted_cell_answers_by_its_policy_and_a_scripted_cells_decision_is_taken_at_once(drill):
+    session = PlaySession(drill, SEED, cells=frozenset({"bbb"}))  # ccc and aaa are scripted
+    session.advance(10)
+    session.request("fires")
+    seen = []
+    while not session.finished:
+        session.advance(60)
+        while session.pending is not None:
+            seen.append(session.pending)
+            session.acknowledge()
+    assert not any(isinstance(p, DecisionPause) for p in seen) and not session.awaiting()
+    (answered,) = _events(session, "request_answered")
+    assert answered["by"] == "script" and not answered["human_set"]
+    assert answered["t"] == pytest.approx(10 + BBB_TO_CCC + 5.0)  # answer_after: 5min
+    (decision,) = _events(session, "decision", id="go")
+    assert decision["option"] == "wait" and "human_set" not in decision
+    with pytest.raises(ExsimError, match="scripted"):
+        PlaySession(drill, SEED, cells=frozenset({"aaa"})).request("fires")
+
+
+def test_a_cells_picture_lags_the_truth_by_the_reporting_delay(drill):
+    session = PlaySession(drill, SEED, cells=frozenset({"bbb", "hq"}))  # aaa's decision at 2h does not wait
+    truth = trace(drill, SEED, 0).events  # when the rifles really set off (their order came down the chain)
+    (depart,) = [e for e in truth if e["kind"] == "depart" and e["unit"] == "rifles"]
+    t0 = depart["t"]
+    assert [r.unit for r in session.picture("bbb")] == ["rifles"]  # a cell sees only its own units
+    assert {r.unit for r in session.picture("hq")} == {"scouts", "rifles", "battery"}
+
+    def rifles(cell: str):
+        return next(r for r in session.picture(cell) if r.unit == "rifles")
+
+    session.advance(t0 + RIFLES_TO_BBB - 0.5)
+    assert not rifles("bbb").moving
+    session.advance(0.5)
+    assert session.pending is None and session.now == pytest.approx(t0 + RIFLES_TO_BBB)
+    assert rifles("bbb").moving and rifles("bbb").as_of == pytest.approx(t0)
+    assert not rifles("hq").moving  # the HQ's report crosses from BBB to AAA as well
+    session.advance(RIFLES_TO_HQ - RIFLES_TO_BBB)
+    assert rifles("hq").moving
+
+
+def test_a_play_with_requests_and_answers_replays_event_for_event(drill, tmp_path):
+    session = PlaySession(drill, SEED)
+    session.advance(20)
+    session.request("fires")
+    session.advance(BBB_TO_CCC)
+    session.advance(3)
+    session.answer(1, "grant")
+    session.advance(90)
+    session.choose("attack")
+    session.run_to_end()
+    session.save(tmp_path / "play")
+    again = PlaySession(drill, SEED, script=PlayScript.load(tmp_path / "play"))
+    again.run_to_end()
+    assert again.events == session.events
+    assert [a["action"] for a in again.actions] == ["request", "answer", "choose"]
+
+
+def test_with_every_cell_scripted_and_no_request_the_run_is_the_run_without_cells():
+    """The flagship's cells and requests (none scripted to be made) change nothing in a batch run, nor in a
+    play where every cell is scripted and nobody asks."""
+    flagship = load_scenario("birlestik_2024").scenario
+    assert flagship.cells and flagship.requests
+    bare = flagship.model_copy(
+        update={
+            "cells": [],
+            "requests": [],
+            "decision_points": [p.model_copy(update={"cell": None}) for p in flagship.decision_points],
+        }
+    )
+    with_cells, without = trace(flagship, 2024, 0), trace(bare, 2024, 0)
+    assert with_cells.events == without.events and with_cells.metrics == without.metrics
+    session = PlaySession(flagship, 2024, cells=frozenset())
+    while not session.finished:
+        session.advance(600)
+        while session.pending is not None:
+            assert isinstance(session.pending, InjectPause), "a scripted cell's decision waited for players"
+            session.acknowledge()
+    played = [e for e in session.events if e["kind"] != "sample"]
+    assert played == without.events
+    assert session.metrics == without.metrics
+
+
+def test_exsim_play_plays_one_cell_against_scripted_others(tmp_path):
+    """--cell ccc: the request a scripted bbb makes (at H+1, set here) waits for the class's answer; aaa's
+    decision is taken by its script; play.json records the cell, and a replay of it is the same run."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "play"
+    args = ["play", DRILL, "--cell", "ccc", "--batch", "0", "--out", str(out), "--set", "requests.0.at=H+1"]
+    result = CliRunner().invoke(main, args, input="d\n")
+    assert result.exit_code == 0, result.output
+    assert "Declined" in result.output
+    script = PlayScript.load(out)
+    assert script.extra["cells"] == ["ccc"]
+    assert [(a["action"], a["answer"], a["t"]) for a in script.actions] == [("answer", "decline", 60 + BBB_TO_CCC)]
+    scenario = load_scenario(DRILL, ("requests.0.at=H+1",)).scenario
+    again = PlaySession(scenario, SEED, script=script)
+    again.run_to_end()
+    assert again.finished and next(e for e in again.events if e["kind"] == "decision")["option"] == "wait"
+    assert _events(again, "request_answered")[0]["answer"] == "decline"
+
+
+EXCON_DRILL = Path(DRILL).read_text(encoding="utf-8") + (
+    "injects:\n  - {id: news, at: 3h, message: The foe digs in.}\n  - {id: rain, at: 4h, message: Rain.}\n"
+)
+
+
+@pytest.fixture
+def excon(tmp_path):
+    path = tmp_path / "excon.yaml"
+    path.write_text(EXCON_DRILL, encoding="utf-8")
+    return load_scenario(str(path)).scenario
+
+
+def _finish(session: PlaySession) -> None:
+    while not session.finished:
+        session.advance(60)
+        while session.pending is not None:
+            p = session.pending
+            session.acknowledge() if isinstance(p, InjectPause) else session.choose(p.default)
+
+
+def test_excon_fires_an_inject_now_later_or_never_and_a_replay_repeats_it(excon, tmp_path):
+    session = PlaySession(excon, SEED)
+    session.advance(30)
+    session.fire_inject("news", "now")
+    session.fire_inject("rain", "later", 60)
+    assert session.pending is not None and session.pending.id == "news"
+    _finish(session)
+    fired = {e["id"]: (e["t"], e.get("human_set")) for e in _events(session, "inject")}
+    assert fired == {"news": (30.0, True), "rain": (90.0, True)}  # not again at 3h and 4h
+    session.save(tmp_path / "play")
+    again = PlaySession(excon, SEED, script=PlayScript.load(tmp_path / "play"))
+    again.run_to_end()
+    assert again.events == session.events
+
+    never = PlaySession(excon, SEED, cells=frozenset({"bbb"}))  # aaa decides by script: no pause at 2h
+    never.fire_inject("news", "never")
+    never.advance(250)
+    with pytest.raises(ExsimError, match="fired already"):
+        never.fire_inject("rain", "now")
+    _finish(never)
+    assert [e["id"] for e in _events(never, "inject")] == ["rain"]
+
+
+def test_an_excon_message_reaches_one_cell_only_or_every_cell(excon):
+    session = PlaySession(excon, SEED)
+    session.message("Bridge at camp is down.", to="bbb")
+    session.message("ENDEX at H+12.")
+    assert [m["text"] for m in session.messages("bbb")] == ["Bridge at camp is down.", "ENDEX at H+12."]
+    assert [m["text"] for m in session.messages("ccc")] == ["ENDEX at H+12."]
+    assert all(m["human_set"] for m in session.messages("bbb"))
+
+
+def test_excon_holds_a_cells_clock_driven_decision_until_it_lets_go(excon, tmp_path):
+    session = PlaySession(excon, SEED)
+    session.hold_cell("aaa", True)
+    session.advance(150)  # the decision at 2h is held: the run goes on
+    assert session.pending is None and session.now == 150
+    assert not _events(session, "decision")
+    session.hold_cell("aaa", False)
+    assert session.pending is not None and session.pending.id == "go"
+    session.choose("attack")
+    (decision,) = _events(session, "decision")
+    assert decision["t"] == 150 and decision["option"] == "attack"
+    _finish(session)
+    session.save(tmp_path / "play")
+    again = PlaySession(excon, SEED, script=PlayScript.load(tmp_path / "play"))
+    again.run_to_end()
+    assert again.events == session.events
+
+
+def test_the_exercise_page_s_cell_command_runs(tmp_path, monkeypatch):
+    """docs/exercise.md's `exsim play ... --cell` runs as shown (no terminal: scripted cells decide and answer)."""
+    import re
+    import shlex
+
+    from click.testing import CliRunner
+
+    from sim.cli import main
+    from tests.conftest import REPO
+
+    page = (REPO / "docs" / "exercise.md").read_text(encoding="utf-8")
+    (line,) = [x for b in re.findall(r"```sh\n(.*?)```", page, re.S) for x in b.splitlines() if "--cell" in x]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").symlink_to(REPO / "scenarios")
+    result = CliRunner().invoke(main, [*shlex.split(line)[1:], "--out", str(tmp_path / "play")], input="")
+    assert result.exit_code == 0, result.output
+    assert PlayScript.load(tmp_path / "play").extra["cells"] == ["aze"]
+
+
+@pytest.mark.parametrize("block", [False, True])
+def test_an_outage_holds_a_request_until_it_ends_or_loses_it(tmp_path, block):
+    text = Path(DRILL).read_text(encoding="utf-8") + (
+        "injects:\n  - {id: radios, at: 10min, effects: "
+        f"[{{type: comms_outage, nations: [CCC], for: 2h, block: {str(block).lower()}}}]}}\n"
+    )
+    path = tmp_path / "outage.yaml"
+    path.write_text(text, encoding="utf-8")
+    session = PlaySession(load_scenario(str(path)).scenario, SEED, cells=frozenset({"bbb"}))
+    session.advance(30)
+    session.request("fires")
+    _finish(session)
+    if block:
+        assert _events(session, "request_lost") and not _events(session, "request_arrived")
+    else:  # held until the outage ends at 10 + 120 minutes, then the usual 55 minutes
+        (arrived,) = _events(session, "request_arrived")
+        assert arrived["t"] == pytest.approx(10 + 120 + BBB_TO_CCC)
+
+
+def test_the_placement_batch_repeats_the_class_s_requests_and_answers(drill):
+    from sim.play.folder import with_choices
+
+    actions = [
+        {"action": "request", "id": "fires", "t": 30.0},
+        {"action": "answer", "id": "fires", "n": 1, "answer": "decline", "t": 95.0},
+    ]
+    batch = with_choices(drill, actions)
+    (r,) = batch.requests
+    assert (r.at, r.answer) == (30.0, "decline") and drill.requests[0].at is None
+    run = trace(batch, SEED, 0).events
+    assert [e["t"] for e in run if e["kind"] == "request"] == [30.0]
+    assert [e["answer"] for e in run if e["kind"] == "request_answered"] == ["decline"]
+
+
+def test_a_scripted_request_on_a_trigger_is_made_when_it_holds(drill):
+    """No MSEL in the drill: the trigger still has what it waits on."""
+    from sim.config.exercise import Trigger
+
+    r = drill.requests[0].model_copy(update={"when": Trigger(phase_done="advance")})
+    run = trace(drill.model_copy(update={"requests": [r]}), SEED, 0).events
+    done = next(e["t"] for e in run if e["kind"] == "signal" and e["name"] == "phase:advance")
+    assert [e["t"] for e in run if e["kind"] == "request"] == [done]

@@ -1,0 +1,146 @@
+"""Cells in the classroom, through the HTTP API: a code per cell and for the evaluators, a cell sees its own
+units and requests only, EXCON's actions are recorded as human-set, and the AAR/IP exports."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("starlette")
+from starlette.testclient import TestClient
+
+from sim.check import load_scenario
+from sim.play import PlayScript
+from sim.serve.app import create_app
+from sim.serve.auth import SEAT_COOKIE, TOKEN_HEADER
+from sim.serve.server import open_room
+from tests.conftest import REPO
+
+BIRLESTIK = str(REPO / "scenarios" / "birlestik_2024.yaml")
+
+
+@pytest.fixture
+def room(tmp_path):
+    loaded = load_scenario(BIRLESTIK)
+    return open_room(loaded.scenario, 2024, tmp_path / "play", speed=600.0, lang="en")
+
+
+@pytest.fixture
+def client(room):
+    with TestClient(create_app(room, "en", run=False)) as c:
+        yield c
+
+
+def seat(client, code):
+    c = TestClient(client.app)
+    c.portal = client.portal
+    r = c.get(f"/join?code={code}", follow_redirects=False)
+    assert r.status_code == 303 and SEAT_COOKIE in r.cookies, r.text
+    return c, r.headers["location"]
+
+
+def control(client, room, action, **body):
+    return client.post(f"/api/control/{action}", json=body, headers={TOKEN_HEADER: room.keys.token})
+
+
+def test_each_cell_has_its_own_code_and_sees_only_its_own_units(client, room):
+    codes = room.keys.cell_codes
+    assert set(codes) == {"hq", "kaz", "aze", "kgz", "tjk", "uzb"}  # not the armed group's: control plays it
+    assert len({*codes.values(), room.keys.code, room.keys.evaluator_code}) == len(codes) + 2
+    aze, where = seat(client, codes["aze"])
+    assert where == "/cell"
+    state = aze.get("/api/cell/state").json()
+    assert {u["id"] for u in state["units"]} == {"sf-1", "mar-3", "ls-1", "ferry-1"}
+    assert {r["id"] for r in state["may_ask"]} == {"uzb_fire_support", "kaz_medevac"}
+    hq, _ = seat(client, codes["hq"])
+    assert len(hq.get("/api/cell/state").json()["units"]) == 18  # every players' cell's units
+    evaluator, where = seat(client, room.keys.evaluator_code)
+    assert where == "/evaluate"
+    assert evaluator.get("/api/cell/state").status_code == 403
+    assert client.get("/api/cell/state").status_code == 403  # no seat
+    assert "secure_island" in evaluator.get("/evaluate").text
+    for text in (aze.get("/cell").text, evaluator.get("/evaluate").text):  # nothing from elsewhere
+        refs = re.findall(r'(?:src|href)="([^"]*)"', text)
+        assert refs and all(r.startswith(("/static/", "?")) for r in refs), refs
+
+
+def test_a_request_goes_from_one_cell_to_another_and_excon_reaches_one_cell(client, room, tmp_path):
+    codes = room.keys.cell_codes
+    aze, _ = seat(client, codes["aze"])
+    uzb, _ = seat(client, codes["uzb"])
+    kaz, _ = seat(client, codes["kaz"])
+    assert aze.post("/api/cell/request", json={"id": "kaz_medevac"}).status_code == 200
+    assert kaz.post("/api/cell/request", json={"id": "uzb_fire_support"}).status_code == 400  # not kaz's to make
+    r = aze.post("/api/cell/request", json={"id": "uzb_fire_support"})
+    assert r.status_code == 200, r.text
+    assert control(client, room, "message", text="Ferry delayed", to="aze").status_code == 200
+    assert "Ferry delayed" in [m["text"] for m in aze.get("/api/cell/state").json()["messages"]]
+    assert uzb.get("/api/cell/state").json()["messages"] == []
+
+    def drive(done) -> None:
+        for _ in range(60):
+            if done():
+                return
+            step()
+        raise AssertionError("the run never got there")
+
+    def step() -> None:
+        pending = room.pending
+        control(client, room, "acknowledge") if pending is not None and pending.kind == "inject" else control(
+            client, room, "step", minutes=10
+        )
+        if room.pending is not None and room.pending.kind == "decision":
+            if room.pending.id == "air_support":  # the Uzbek cell's own decision: its page takes it
+                assert uzb.get("/api/cell/state").json()["decision"]["id"] == "air_support"
+                assert kaz.get("/api/cell/state").json()["decision"] is None
+                assert kaz.post("/api/cell/choose", json={"option": "ridge"}).status_code == 409
+                assert uzb.post("/api/cell/choose", json={"option": "ridge"}).status_code == 200
+            else:
+                control(client, room, "choose", option=room.pending.default)
+
+    drive(lambda: uzb.get("/api/cell/state").json()["awaiting"])
+    (waiting,) = uzb.get("/api/cell/state").json()["awaiting"]
+    assert aze.post("/api/cell/answer", json={"n": waiting["n"], "answer": "grant"}).status_code == 409
+    assert uzb.post("/api/cell/answer", json={"n": waiting["n"], "answer": "grant"}).status_code == 200
+    drive(lambda: any(a["action"] == "choose" for a in room.session.actions))
+    evaluator, _ = seat(client, room.keys.evaluator_code)
+    obs = {"cell": "aze", "objective": "secure_island", "rating": "some_challenges", "note": "late request"}
+    assert evaluator.post("/api/observe", json=obs).status_code == 200
+    assert control(client, room, "hold_cell", cell="kaz", held=True).status_code == 200
+    assert control(client, room, "fire_inject", id="caspian_storm", when="never").status_code == 200
+    truth = client.get("/api/state", headers={TOKEN_HEADER: room.keys.token}).json()["units"]
+    assert control(client, room, "projector_view", view="hq").status_code == 200
+    shown = client.get("/api/state", headers={TOKEN_HEADER: room.keys.token}).json()["units"]
+    assert len(truth) == 20 and {u["id"] for u in shown} == {u["id"] for u in truth} - {"ag", "ag-land"}
+    assert control(client, room, "projector_view", view="enemy").status_code == 400
+    plan = [{"issue": "late request", "action": "drill", "cell": "aze", "date": "2025-01-10"}]
+    assert control(client, room, "plan", rows=plan).status_code == 200
+    md = client.get("/aar?format=md", headers={TOKEN_HEADER: room.keys.token})
+    assert md.status_code == 200 and "late request" in md.text and "| late request | drill |" in md.text
+    assert client.get("/aar?format=csv").status_code == 403
+    script = PlayScript.load(room.saved)
+    (chosen,) = [a for a in script.actions if a["action"] == "choose" and a["id"] == "air_support"]
+    assert chosen["option"] == "ridge"
+    human = [a for a in script.actions if a["action"] in ("message", "hold_cell", "fire_inject")]
+    assert len(human) == 3 and all(a["human_set"] for a in human)
+    assert script.extra["improvement_plan"] == plan
+
+
+def test_the_cell_and_evaluator_pages_read_in_russian(tmp_path):
+    """The pages' own words and the scenario's texts on them (the guide's objectives, injects, expected actions)
+    pass the "no English" scan of a Russian class; ids stand in parentheses."""
+    from tests.present.test_aar import text_of
+    from tests.product.test_russian_outputs import english
+
+    loaded = load_scenario(BIRLESTIK)
+    room = open_room(loaded.scenario, 2024, tmp_path / "play", speed=600.0, lang="ru")
+    with TestClient(create_app(room, "ru", run=False)) as client:
+        cell, _ = seat(client, room.keys.cell_codes["aze"])
+        evaluator, _ = seat(client, room.keys.evaluator_code)
+        for page in (cell.get("/cell?lang=ru").text, evaluator.get("/evaluate?lang=ru").text):
+            body = re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.S)
+            words = [w for w in english(text_of(body)) if w not in ("EN", "RU")]  # the language switch
+            assert words == [], words
+        state = cell.get("/api/cell/state").json()
+        assert english(" ".join(u["label"] + " " + u["where"] for u in state["units"])) == []
