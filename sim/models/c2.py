@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sim.config.distributions import mean_of
 from sim.config.exercise import Chain, Command
 from sim.config.schema import Scenario
 from sim.engine import draws
@@ -60,13 +61,14 @@ class C2State:
             return 0.0
         return sum(draws.fixed(self.world, e.delay, f"command:{unit}:{e.name}") for e in chain.echelons)
 
-    def interop_min(self, nation: str | None, unit: str = "") -> float:
-        """The interoperability delay of an order from the combined HQ to a unit of ``nation``."""
+    def interop_min(self, nation: str | None, unit: str = "", *, nominal: bool = False) -> float:
+        """The interoperability delay of an order from the combined HQ to a unit of ``nation``; ``nominal``:
+        a distribution's mean, drawing nothing (for what is reckoned outside the run, as a cell's picture)."""
         hq, io = self.command.hq_nation, self.command.interoperability
         if hq is None or nation is None or nation == hq:
             return 0.0
         given = next((p.delay for p in io.pairs if p.nation == nation), io.delay)
-        delay = draws.fixed(self.world, given, f"interoperability:{unit}")
+        delay = mean_of(given) if nominal else draws.fixed(self.world, given, f"interoperability:{unit}")
         if nation in io.liaison:
             delay *= io.liaison_factor
         if io.common_procedure:

@@ -45,12 +45,13 @@ SECTIONS = ("cells", "requests")
 # --- delays between cells ----------------------------------------------------------------------------------
 
 
-def message_min(cs: C2State | None, a: str | None, b: str | None) -> float:
+def message_min(cs: C2State | None, a: str | None, b: str | None, *, nominal: bool = False) -> float:
     """Interoperability delay of a message between staffs of nations ``a`` and ``b`` (minutes): none within
-    one nation; else relayed through the combined HQ, each nation's delay to it (zero for the HQ's own)."""
+    one nation; else relayed through the combined HQ, each nation's delay to it (zero for the HQ's own).
+    ``nominal``: the delays' means, drawing nothing from the run's streams."""
     if cs is None or a is None or b is None or a == b:
         return 0.0
-    return cs.interop_min(a) + cs.interop_min(b)
+    return cs.interop_min(a, nominal=nominal) + cs.interop_min(b, nominal=nominal)
 
 
 def held(cs: C2State | None, nations: tuple[str | None, ...], now: float) -> float | None:
@@ -66,11 +67,14 @@ def held(cs: C2State | None, nations: tuple[str | None, ...], now: float) -> flo
 
 
 def report_min(cs: C2State | None, unit_id: str, unit_nation: str | None, cell: Cell) -> float:
-    """How long a unit's report takes to reach ``cell``: up the unit's chain, then across nations."""
+    """How long a unit's report takes to reach ``cell``: up the unit's chain, then across nations. Reckoned
+    beside the run (the picture adds no events), so a delay given as a distribution counts by its mean: a
+    draw here would shift the run's own draws with every look at a cell's page."""
     if cs is None:
         return 0.0
     chain = cs.chain_of.get(unit_id)
-    return (chain.delay_min if chain is not None else 0.0) + message_min(cs, unit_nation, cell.nation)
+    across = message_min(cs, unit_nation, cell.nation, nominal=True)
+    return (chain.delay_min if chain is not None else 0.0) + across
 
 
 def cell_of(s: Scenario, cell_id: str) -> Cell:

@@ -318,3 +318,18 @@ def test_a_scripted_request_on_a_trigger_is_made_when_it_holds(drill):
     run = trace(drill.model_copy(update={"requests": [r]}), SEED, 0).events
     done = next(e["t"] for e in run if e["kind"] == "signal" and e["name"] == "phase:advance")
     assert [e["t"] for e in run if e["kind"] == "request"] == [done]
+
+
+def test_looking_at_a_cells_picture_draws_nothing_from_the_run(tmp_path):
+    """With the interoperability delay a distribution, the cells' pictures (kept up at every step of a play)
+    reckon it by its mean: the play is the batch's run of the same scenario, whose request draws that delay."""
+    text = Path(DRILL).read_text(encoding="utf-8")
+    spread = text.replace("    delay: 30min\n", "    delay: {distribution: exponential, mean: 30min}\n", 1)
+    assert spread != text
+    (tmp_path / "spread.yaml").write_text(spread, encoding="utf-8")
+    loaded = load_scenario(str(tmp_path / "spread.yaml")).scenario
+    scenario = loaded.model_copy(update={"requests": [loaded.requests[0].model_copy(update={"at": 30.0})]})
+    session = PlaySession(scenario, SEED, cells=frozenset())  # every cell scripted: nothing waits for the class
+    session.run_to_end()
+    assert session.finished and any(e["kind"] == "request_arrived" for e in session.events)
+    assert [e for e in session.events if e["kind"] != "sample"] == trace(scenario, SEED, 0).events
