@@ -91,7 +91,8 @@ def _longest_chain(s: Scenario) -> int:
     after = {f.id: f.next for f in s.medical.facilities}
     longest = 0
     for start in after:
-        seen, at = set(), start
+        seen: set[str] = set()
+        at: str | None = start
         while at is not None and at in after and at not in seen:  # a cycle is check's to report
             seen.add(at)
             at = after[at]
