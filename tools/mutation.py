@@ -336,6 +336,20 @@ FAULTS: tuple[Fault, ...] = (
         ("tests/models/test_exercise.py",),
     ),
     Fault(
+        "a delivery at exactly the on-time tolerance counts as late",
+        "sim/models/supply_lines.py",
+        "on_time = env.now <= planned + world.scenario.logistics.on_time_tolerance",
+        "on_time = env.now < planned + world.scenario.logistics.on_time_tolerance",
+        ("tests/models/test_exercise.py::test_a_delivery_exactly_at_the_tolerance_is_on_time",),
+    ),
+    Fault(
+        "a leg ending at the instant of a closure counts as still ahead",
+        "sim/engine/geo.py",
+        "            if done > elapsed:",
+        "            if done >= elapsed:",
+        ("tests/models/test_exercise.py::test_a_leg_ending_at_the_instant_of_its_closure_is_not_turned_back",),
+    ),
+    Fault(
         "the monitor counts a level held across the warm-up from its start",
         "sim/engine/monitor.py",
         "dt = t - max(self.last, self.warmup)",

@@ -20,8 +20,13 @@ from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftO
 from sim.config.schema import MetricObjective, Scenario, SecureObjective, UnitSpec
 from sim.config.suggest import unknown
 from sim.config.supply import MIN_CYCLE_MIN
+from sim.config.waypoints import great_circle_km
 from sim.config.yamlsafe import PathKey, dotted
 from sim.models.catalogue import catalogue
+
+# a waypoint may be this much farther than the route's length from an end (a route's length is along the way,
+# so a waypoint on it is nearer; the slack forgives a distance rounded down)
+VIA_SLACK = 1.1
 
 
 def check(s: Scenario, where: Callable[[PathKey], str] = dotted) -> list[Finding]:
@@ -54,6 +59,15 @@ def _places(s: Scenario, names: Names) -> Iterator[Finding]:
             yield from names.ref(("map", "routes", i, key), "place", name)
         if r.from_ == r.to:
             yield ("map", "routes", i, "to"), "a route must join two different places"
+        ends = [s.map.places[p] for p in (r.from_, r.to) if p in s.map.places]
+        for j, point in enumerate(r.via if len(ends) == 2 else []):
+            far = max(great_circle_km(point, (e.lat, e.lon)) for e in ends)
+            if far > r.distance_km * VIA_SLACK:
+                yield (
+                    ("map", "routes", i, "via", j),
+                    f"waypoint [{point[0]:g}, {point[1]:g}] is {far:,.0f} km from an end of a route "
+                    f"{r.distance_km:g} km long (distance_km): a waypoint lies on the way between its ends",
+                )
 
 
 def _unit_refs(s: Scenario, names: Names) -> Iterator[Finding]:

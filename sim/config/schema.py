@@ -45,6 +45,10 @@ def _as_list(v: object) -> object:
 
 # --- metadata and map -------------------------------------------------------------------------------
 
+# a waypoint: [latitude, longitude], degrees (WGS 84)
+LatLon = tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]]
+MAX_WAYPOINTS = 1000  # per route: a coastline followed closely, far below what slows a map
+
 
 class Meta(Frozen):
     """The scenario's name, its H-hour and how long a run lasts."""
@@ -133,6 +137,13 @@ class Route(Frozen):
     distance_km: PositiveFloat = Field(description="length along the route, km", examples=[49.5])
     oneway: bool = Field(False, description="only from -> to (default: both ways)", examples=[True])
     name: Text | None = Field(None, description=NAME_DOC, examples=[{"en": "sea lane", "ru": "морской путь"}])
+    via: list[LatLon] = Field(
+        [],
+        max_length=MAX_WAYPOINTS,
+        description="waypoints [lat, lon] the route passes, in order from `from`; maps draw the route and the "
+        "units on it through them (default: a straight line); each within distance_km of both ends",
+        examples=[[[43.3, 51.5], [43.35, 51.3]]],
+    )
 
 
 class MapSpec(Frozen):

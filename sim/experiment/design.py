@@ -7,13 +7,14 @@ together) and ``lhs`` (a Latin hypercube over ranges).
 
 from __future__ import annotations
 
-import itertools
 import json
+import math
 import re
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, overload
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
@@ -22,9 +23,9 @@ from sim.check import load_scenario
 from sim.config.frozen import Frozen
 from sim.config.load import LoadedScenario, validate
 from sim.config.yamlsafe import read_file
-from sim.errors import Problem, ScenarioError, set_by_note
+from sim.errors import ExsimError, Problem, ScenarioError, set_by_note
 from sim.experiment.history import ROOT, confined
-from sim.experiment.limits import BUDGET, MAX_REPLICATIONS
+from sim.experiment.limits import BUDGET, MAX_REPLICATIONS, MAX_TOTAL
 
 Scalar = str | int | float | bool
 
@@ -178,45 +179,126 @@ def _show(v: Any) -> str:
     return json.dumps(v)
 
 
-def expand(spec: SweepSpec, seed: int) -> list[Point]:
-    """The design's points, in a fixed order (grid: last factor fastest)."""
-    factors = spec.factor_list()
+class Design(Sequence[Point]):
+    """A design's points, each made when it is asked for: a grid of a million points takes no more memory than
+    one of ten (an lhs design keeps its drawn columns, 8 bytes a point and factor)."""
+
+    def __init__(self, spec: SweepSpec, combo: Callable[[int], tuple[Any, ...]], n: int):
+        self.factors = spec.factor_list()
+        self.fixed = tuple(spec.set)
+        self._combo = combo
+        self._n = n
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> Point: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Point]: ...
+    def __getitem__(self, i: int | slice) -> Point | list[Point]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(f"point {i} of {self._n}")
+        combo = self._combo(i)
+        settings = tuple((name, v) for (name, _), v in zip(self.factors, combo, strict=True))
+        sets = tuple(f"{f.path}={_show(v)}" for (_, f), v in zip(self.factors, combo, strict=True))
+        return Point(i, settings, (*self.fixed, *sets))
+
+    def __iter__(self) -> Iterator[Point]:
+        return (self[i] for i in range(self._n))
+
+
+def expand(spec: SweepSpec, seed: int) -> Design:
+    """The design's points, in a fixed order (grid: last factor fastest), made as they are read."""
+    values = [f.values or [] for _, f in spec.factor_list()]
     if spec.design == "grid":
-        combos = list(itertools.product(*[f.values or [] for _, f in factors]))
-    elif spec.design == "list":
-        combos = list(zip(*[f.values or [] for _, f in factors], strict=True))
-    else:
-        combos = _latin_hypercube(factors, spec.points or 1, seed)
-    points = []
-    for i, combo in enumerate(combos):
-        settings = tuple((name, v) for (name, _), v in zip(factors, combo, strict=True))
-        sets = tuple(f"{f.path}={_show(v)}" for (_, f), v in zip(factors, combo, strict=True))
-        points.append(Point(i, settings, (*spec.set, *sets)))
-    return points
+        n = math.prod(len(v) for v in values)
+        strides = [math.prod(len(v) for v in values[j + 1 :]) for j in range(len(values))]
+        _refuse_too_many(n)
+
+        def combo(i: int) -> tuple[Any, ...]:
+            return tuple(v[(i // stride) % len(v)] for v, stride in zip(values, strides, strict=True))
+
+        return Design(spec, combo, n)
+    if spec.design == "list":
+        return Design(spec, lambda i: tuple(v[i] for v in values), len(values[0]))
+    _refuse_too_many(spec.points or 1)
+    columns = _latin_hypercube(spec.factor_list(), spec.points or 1, seed)
+    return Design(spec, lambda i: tuple(c(i) for c in columns), spec.points or 1)
 
 
-def _latin_hypercube(factors: list[tuple[str, Factor]], n: int, seed: int) -> list[tuple[Any, ...]]:
-    """n points, one in each of n equal strata of every factor, strata paired at random (seeded)."""
+def _refuse_too_many(n: int) -> None:
+    if n > MAX_TOTAL:  # one replication a point is already more than a sweep may run
+        raise ExsimError(f"the design has {n:,} points: at most {MAX_TOTAL:,} replications in one sweep (fewer values)")
+
+
+def _latin_hypercube(factors: list[tuple[str, Factor]], n: int, seed: int) -> list[Callable[[int], Any]]:
+    """n points, one in each of n equal strata of every factor, strata paired at random (seeded): a column per
+    factor, read point by point."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2**31 - 1,)))
-    columns = []
+    columns: list[Callable[[int], Any]] = []
     for _, f in factors:
         r = f.range
         assert r is not None
         u = (rng.permutation(n) + rng.random(n)) / n
         x = r.low + u * (r.high - r.low)
-        columns.append([round(v) if r.integer else float(v) for v in x])
-    return list(zip(*columns, strict=True))
+        columns.append(_column(x, r.integer))
+    return columns
+
+
+def _column(x: np.ndarray, integer: bool) -> Callable[[int], Any]:
+    return (lambda i: round(x[i])) if integer else (lambda i: float(x[i]))
+
+
+CHECK_EVERY = 1000  # designs of up to this many points have each point's scenario validated, and kept, at once
+
+
+class PointScenarios(Sequence[LoadedScenario]):
+    """Each point's validated scenario, loaded when it is asked for (the last few kept): a design too big to
+    hold every point's scenario at once (more than CHECK_EVERY points)."""
+
+    KEEP = 8
+
+    def __init__(self, scenario_ref: str, points: Sequence[Point], first: LoadedScenario):
+        self.ref, self.points, self.first = scenario_ref, points, first
+        self._kept: OrderedDict[int, LoadedScenario] = OrderedDict({0: first})
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    @overload
+    def __getitem__(self, i: int) -> LoadedScenario: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[LoadedScenario]: ...
+    def __getitem__(self, i: int | slice) -> LoadedScenario | list[LoadedScenario]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = self.points[i].index
+        if i not in self._kept:
+            self._kept[i] = load_scenario(self.ref, self.points[i].overrides)
+            if len(self._kept) > self.KEEP:
+                self._kept.popitem(last=False)
+        self._kept.move_to_end(i)
+        return self._kept[i]
+
+    def __iter__(self) -> Iterator[LoadedScenario]:
+        return (self[i] for i in range(len(self)))
 
 
 @dataclass(frozen=True)
 class Sweep:
-    """A validated sweep: the spec, where it came from, and every point's validated scenario."""
+    """A validated sweep: the spec, where it came from, and every point's validated scenario (a list, or for
+    a design of more than CHECK_EVERY points a PointScenarios that loads each when asked)."""
 
     spec: SweepSpec
     file: str
     seed: int
-    points: list[Point]
-    scenarios: list[LoadedScenario]
+    points: Sequence[Point]
+    scenarios: Sequence[LoadedScenario]
 
     @property
     def out(self) -> Path | None:
@@ -253,15 +335,23 @@ def load_sweep(
 
 
 def build_sweep(spec: SweepSpec, scenario_ref: str, file: str, where: Any) -> Sweep:
-    """Expand the points and validate each point's scenario; errors name the sweep file's factor."""
+    """Expand the points and validate each point's scenario; errors name the sweep file's factor.
+
+    A design of more than CHECK_EVERY points is streamed: every value of every factor is validated (at the
+    point where the others take their first values; a list or lhs design's points, CHECK_EVERY of them spread
+    evenly), then each point's scenario is loaded, and validated, when it is run. Memory stays flat in the
+    number of points."""
     base = load_scenario(scenario_ref, spec.set)
     seed = base.scenario.scenario.seed if spec.seed is None else spec.seed
     points = expand(spec, seed)
-    scenarios = []
+    streamed = len(points) > CHECK_EVERY
+    scenarios: list[LoadedScenario] = []
     found: dict[tuple[str | None, str], list[tuple[str, str]]] = {}  # (factor, problem) -> (point, as told there)
-    for p in points:
+    for p in (points[i] for i in _checked(spec, points)) if streamed else points:
         try:
-            scenarios.append(load_scenario(scenario_ref, p.overrides))
+            loaded = load_scenario(scenario_ref, p.overrides)
+            if not streamed or not scenarios:  # streamed: the first point's only, for the metrics' catalogue
+                scenarios.append(loaded)
         except ScenarioError as e:
             for prob in e.problems:
                 # a bad path (the --set itself, or a key it made) is the same at every value: told once; a bad
@@ -276,7 +366,20 @@ def build_sweep(spec: SweepSpec, scenario_ref: str, file: str, where: Any) -> Sw
                 found.setdefault((factor, same), []).append((p.label, str(prob)))
     if found:
         raise ScenarioError([_at_points(factor, at, where) for (factor, _), at in found.items()])
-    return Sweep(spec, file, seed, points, scenarios)
+    return Sweep(
+        spec, file, seed, points, PointScenarios(scenario_ref, points, scenarios[0]) if streamed else scenarios
+    )
+
+
+def _checked(spec: SweepSpec, points: Sequence[Point]) -> list[int]:
+    """The points validated before a streamed design runs: each value of each factor once (grid), or
+    CHECK_EVERY points spread evenly (list, lhs); the first point always."""
+    n = len(points)
+    if spec.design != "grid":
+        return sorted({round(k * (n - 1) / (CHECK_EVERY - 1)) for k in range(CHECK_EVERY)})
+    sizes = [len(f.values or []) for _, f in spec.factor_list()]
+    strides = [math.prod(sizes[j + 1 :]) for j in range(len(sizes))]
+    return sorted({v * stride for size, stride in zip(sizes, strides, strict=True) for v in range(size)})
 
 
 def _about_value(prob: Problem, path: str) -> bool:

@@ -286,6 +286,64 @@ LOCAL_CLUSTER_CONFIG = {
 
 
 RETRIES = 3  # times a task whose worker was lost is submitted again (Dask reschedules most such tasks itself)
+# The longest a sweep waits on the cluster for any one thing: the scenarios reaching the workers, the next
+# result, a result's data, the client's closing. A batch of replications takes seconds to minutes; a cluster
+# silent for this long has lost its workers or hung (one that accepts tasks and never runs them would
+# otherwise hold the sweep for ever). EXSIM_DASK_TIMEOUT sets it (a duration: 90s, 10min, 2h).
+TIMEOUT_VAR = "EXSIM_DASK_TIMEOUT"
+DEFAULT_TIMEOUT = "1h"
+
+
+def remote_timeout_s() -> float:
+    """The limit on each wait for the Dask cluster, in seconds (EXSIM_DASK_TIMEOUT, default 1h)."""
+    from sim.config.durations import parse_duration
+
+    text = os.environ.get(TIMEOUT_VAR, DEFAULT_TIMEOUT).strip()
+    try:
+        minutes = parse_duration(text)
+    except ValueError:
+        minutes = -1.0
+    if not minutes > 0:
+        raise ExsimError(f"{TIMEOUT_VAR}={text}: not a positive duration (say 90s, 10min or 2h)")
+    return minutes * 60
+
+
+def _silent(what: str, seconds: float) -> ExsimError:
+    """The one line for a cluster that did not answer in time."""
+    return ExsimError(
+        f"the Dask cluster did not answer within {seconds:g} s ({what}; {TIMEOUT_VAR} sets the limit); "
+        "the finished replications are kept: --resume finishes the sweep"
+    )
+
+
+def _next_into(it: Iterator[Any], got: list[tuple[str, Any]]) -> None:
+    try:
+        got.append(("item", next(it)))
+    except StopIteration:
+        got.append(("end", None))
+    except BaseException as e:  # the caller's to handle, in its own thread
+        got.append(("error", e))
+
+
+def _each_within(items: Any, seconds: float, what: str) -> Iterator[Any]:
+    """``items`` one by one, each within ``seconds`` of asking for it, else one line. Each wait is a daemon
+    thread's, so one that never returns holds neither the sweep nor the process at its exit; the next item is
+    asked for only when the caller wants it (an as_completed that the caller adds to in between works as
+    when iterated directly)."""
+    it = iter(items)
+    while True:
+        got: list[tuple[str, Any]] = []
+        waiting = threading.Thread(target=_next_into, args=(it, got), name="exsim-dask-result", daemon=True)
+        waiting.start()
+        waiting.join(seconds)
+        if not got:
+            raise _silent(what, seconds)
+        kind, value = got[0]
+        if kind == "end":
+            return
+        if kind == "error":
+            raise value
+        yield value
 
 
 def _connect(client_type: Any, scheduler: str) -> Any:
@@ -320,11 +378,14 @@ def _gathered(client: Any, futures: dict[Any, Task], finished_on_cluster: Any) -
     from distributed import KilledWorker  # the dask extra, as the executor's
 
     tries: dict[tuple[int, tuple[int, ...]], int] = {}
+    limit = remote_timeout_s()
     pending = finished_on_cluster(list(futures))
-    for fut in pending:
+    for fut in _each_within(pending, limit, "no replication came back"):
         task = futures.pop(fut)  # a held future keeps its result on a worker: released once yielded
         try:
-            outcomes = fut.result()
+            outcomes = fut.result(timeout=limit)
+        except TimeoutError:  # distributed's TimeoutError is the builtin one
+            raise _silent(f"the results of point {task.point} did not arrive", limit) from None
         except (KilledWorker, concurrent.futures.CancelledError, OSError) as e:
             key = (task.point, task.replications)
             tries[key] = tries.get(key, 0) + 1
@@ -370,7 +431,11 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
         # that every worker holding all of them would cost more: then each batch carries its own)
         scenarios, index = _distinct(tasks)
         shared = len(scenarios) <= SHARED_SCENARIOS_MAX
-        scattered = [client.scatter(s, broadcast=True) for s in scenarios] if shared else []
+        limit = remote_timeout_s()
+        try:
+            scattered = [client.scatter(s, broadcast=True, timeout=limit) for s in scenarios] if shared else []
+        except TimeoutError:
+            raise _silent("no worker took the scenarios", limit) from None
         futures = {
             client.submit(
                 _run_parts,
@@ -384,6 +449,6 @@ def _dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[li
         }
         yield from _gathered(client, futures, finished_on_cluster)
     finally:
-        client.close()
+        client.close(timeout=CONNECT_TIMEOUT_S)
         if cluster is not None:
-            cluster.close()
+            cluster.close(timeout=CONNECT_TIMEOUT_S)

@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from sim.config.load import LoadedScenario
 from sim.cores import default_workers
 from sim.errors import ExsimError
 from sim.experiment import meaning, streams
-from sim.experiment.design import Point, Sweep
+from sim.experiment.design import Point, PointScenarios, Sweep
 from sim.experiment.executors import Task, batches, execute
 from sim.experiment.limits import MAX_REPLICATIONS, MAX_TOTAL
 from sim.experiment.output import dumps_json, replications_csv_lines, write_atomic
@@ -31,8 +31,8 @@ class Plan:
     """What to run: points with their validated scenarios, replications per point, base seed."""
 
     name: str
-    points: list[Point]
-    scenarios: list[LoadedScenario]
+    points: Sequence[Point]
+    scenarios: Sequence[LoadedScenario]  # a design too big to hold them all loads each when asked (PointScenarios)
     replications: int
     seed: int
     spec: dict[str, Any]
@@ -62,24 +62,31 @@ class Plan:
         return cls(name, [Point(0, (), loaded.overrides)], [loaded], replications, seed, spec, kind="run")
 
     def meaning(self) -> meaning.Meaning:
+        """The metrics' catalogue over every point's scenario (a streamed design's: its first point's)."""
+        if isinstance(self.scenarios, PointScenarios):
+            return meaning.of_scenarios([self.scenarios.first])
         return meaning.of_scenarios(self.scenarios)
 
     def metrics(self) -> list[str]:
         return list(self.meaning().specs)
 
     def fingerprint(self) -> str:
-        """Same sweep, same scenarios (after overrides), same seed and replications: same fingerprint."""
-        parts = [
-            self.kind,
-            self.spec,
-            self.seed,
-            self.replications,
-            self.precision,
-            self.max_replications,
-            [(p.label, s.digest) for p, s in zip(self.points, self.scenarios, strict=True)],
-            streams.SCHEME,  # drawn otherwise, the same plan gives other replications
-        ]
-        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+        """Same sweep, same scenarios (after overrides), same seed and replications: same fingerprint.
+
+        The hash of ``json.dumps([kind, spec, seed, replications, precision, max_replications, [[label,
+        digest] per point], streams.SCHEME], sort_keys=True)``, fed point by point: a streamed design's
+        points are never all held at once."""
+
+        def text(x: Any) -> str:
+            return json.dumps(x, sort_keys=True, default=str)
+
+        head = [self.kind, self.spec, self.seed, self.replications, self.precision, self.max_replications]
+        h = hashlib.sha256(("[" + ", ".join(map(text, head)) + ", [").encode())
+        for i, (p, s) in enumerate(zip(self.points, self.scenarios, strict=True)):
+            h.update(((", " if i else "") + text([p.label, s.digest])).encode())
+        # drawn otherwise, the same plan gives other replications
+        h.update(("], " + text(streams.SCHEME) + "]").encode())
+        return h.hexdigest()
 
     def manifest(self) -> dict[str, Any]:
         return {
@@ -125,12 +132,12 @@ def run_plan(
     manifest = {**plan.manifest(), **({"started": started} if started else {})}
     store = ResultStore.create(out, manifest, rows, plan.metrics(), resume)
     targets = {p.index: plan.replications for p in plan.points}
-    scenarios = {p.index: s.scenario for p, s in zip(plan.points, plan.scenarios, strict=True)}
+    scenarios = _by_point(plan)
     while True:
         done = store.done()
         todo = [(p, [r for r in range(n) if (p, r) not in done]) for p, n in targets.items()]
         cut = batches(todo, workers or default_workers(), batch)
-        tasks = [Task(p, scenarios[p], plan.seed, reps) for p, reps in cut]
+        tasks = [Task(p, scenarios(p), plan.seed, reps) for p, reps in cut]
         total = sum(targets.values())
         finished = sum(1 for p, r in done if r < targets.get(p, 0))
         _run_round(store, tasks, (finished, total), progress, executor, workers, scheduler)
@@ -138,6 +145,15 @@ def run_plan(
         if not grow:
             return store
         targets.update(grow)
+
+
+def _by_point(plan: Plan) -> Callable[[int], Any]:
+    """A point's scenario by its index: every one at once, or (a streamed design) each loaded when asked."""
+    if isinstance(plan.scenarios, PointScenarios):
+        streamed = plan.scenarios
+        return lambda i: streamed[i].scenario
+    held = {p.index: s.scenario for p, s in zip(plan.points, plan.scenarios, strict=True)}
+    return held.__getitem__
 
 
 def _refuse_too_big(plan: Plan) -> None:

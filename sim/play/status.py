@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sim.config.schema import MetricObjective
 from sim.config.supply import measure_of
+from sim.config.waypoints import point_along, shape
 from sim.engine.signals import Secured
 from sim.models.logistics import LogisticsState
 from sim.models.medical import MedicalState
@@ -200,9 +201,9 @@ def positions(world: World, names: Labels) -> list[UnitPosition]:
         to: str | None
         if moving:
             _, path, departed = world.underway[carrier]
-            a, b, frac = _along(path.places, path.legs, world.now - departed)
-            lat = places[a].lat + frac * (places[b].lat - places[a].lat)
-            lon = places[a].lon + frac * (places[b].lon - places[a].lon)
+            a, frac, route = _along(path.places, path.legs, world.now - departed)
+            end = places[a]  # past the last leg: there
+            lat, lon = (end.lat, end.lon) if route is None else point_along(shape(world.scenario.map, route, a), frac)
             place, to = path.places[0], path.places[-1]
         else:
             place, to = carrier.location, None
@@ -230,11 +231,14 @@ def positions(world: World, names: Labels) -> list[UnitPosition]:
     return out
 
 
-def _along(stops: tuple[str, ...], legs: tuple[tuple[int, float], ...], elapsed: float) -> tuple[str, str, float]:
-    """The leg a traveller is on ``elapsed`` minutes after setting off, and the share of it done."""
+def _along(
+    stops: tuple[str, ...], legs: tuple[tuple[int, float], ...], elapsed: float
+) -> tuple[str, float, int | None]:
+    """The stop a traveller last passed ``elapsed`` minutes after setting off, the share of the next leg done,
+    and that leg's route (None: past the last stop)."""
     done = 0.0
-    for i, (_, cost) in enumerate(legs):
+    for i, (route, cost) in enumerate(legs):
         if elapsed < done + cost:
-            return stops[i], stops[i + 1], (elapsed - done) / cost if cost > 0 else 1.0
+            return stops[i], (elapsed - done) / cost if cost > 0 else 1.0, route
         done += cost
-    return stops[-1], stops[-1], 0.0
+    return stops[-1], 0.0, None

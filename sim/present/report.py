@@ -511,6 +511,7 @@ def _replay_json(scenario: Scenario, r: Replayed, names: Labels, lang: Language)
     start = scenario.scenario.start
     data = {
         "places": xy,
+        "routes": tracks.shapes(scenario, MAP_W, MAP_H),
         "end": scenario.scenario.duration,
         "start": None if start is None else start.isoformat(),
         "start_minute_of_day": 0 if start is None else start.hour * 60 + start.minute,
@@ -521,7 +522,7 @@ def _replay_json(scenario: Scenario, r: Replayed, names: Labels, lang: Language)
                 "id": u.id,
                 "label": names.unit(u.id),
                 "side_index": sides.index(u.side) % 3,
-                "frames": [[round(t, 2), a, b] for t, a, b in frames[u.id]],
+                "frames": [[round(t, 2), a, b, route] for t, a, b, route in frames[u.id]],
                 "lost_at": lost.get(u.id),
             }
             for u in scenario.units

@@ -9,6 +9,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from sim.config import waypoints
 from sim.config.schema import Scenario
 from sim.engine.geo import Map, Speeds
 from sim.present import coast, symbols
@@ -16,14 +17,17 @@ from sim.present.i18n import N_
 from sim.present.labels import Labels
 
 MODE = {"land": N_("land"), "sea": N_("sea"), "air": N_("air")}  # a route's mode, in a map's tooltip
+# a keyframe: (t, place left or at, place bound for, the route taken: an index into map.routes, or None when
+# at rest or when the way is not known, drawn straight)
+Frame = tuple[float, str, str, int | None]
 
 
-def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[float, str, str]]]:
-    """Per unit, keyframes (t, place left or at, place bound for): at rest both are the same place.
+def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[str, list[Frame]]:
+    """Per unit, keyframes (t, place left or at, place bound for, route): at rest both are the same place.
 
     A unit aboard a transport moves with it: its keyframes are the transport's while aboard.
     """
-    own: dict[str, list[tuple[float, str, str]]] = {u.id: [(0.0, u.at, u.at)] for u in scenario.units}
+    own: dict[str, list[Frame]] = {u.id: [(0.0, u.at, u.at, None)] for u in scenario.units}
     legs = _Legs(scenario)
     aboard: dict[str, list[tuple[float, float, str]]] = {}  # unit -> (embarked, disembarked, transport)
     boarded: dict[str, tuple[float, str]] = {}
@@ -32,13 +36,13 @@ def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[s
         if kind == "depart":
             own[e["unit"]].extend(legs.frames(e))
         elif kind == "arrive":
-            own[e["unit"]].append((e["t"], e["at"], e["at"]))
+            own[e["unit"]].append((e["t"], e["at"], e["at"], None))
         elif kind == "embark":
             boarded[e["unit"]] = (e["t"], e["on"])
         elif kind == "disembark":
             start, on = boarded.pop(e["unit"], (e["t"], e["transport"]))
             aboard.setdefault(e["unit"], []).append((start, e["t"], on))
-            own[e["unit"]].append((e["t"], e["at"], e["at"]))
+            own[e["unit"]].append((e["t"], e["at"], e["at"], None))
     end = scenario.scenario.duration
     for uid, (start, on) in boarded.items():  # still aboard at the end
         aboard.setdefault(uid, []).append((start, end, on))
@@ -48,7 +52,7 @@ def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[s
         for start, stop, on in aboard.get(uid, []):
             inside = [f for f in own.get(on, []) if start <= f[0] < stop]
             before = [f for f in own.get(on, []) if f[0] <= start]
-            first = (start, before[-1][1], before[-1][2]) if before else None
+            first = (start, *before[-1][1:]) if before else None
             merged = [f for f in merged if not start < f[0] < stop] + ([first] if first else []) + inside
         merged.sort(key=lambda f: f[0])
         out[uid] = merged
@@ -57,22 +61,23 @@ def positions(scenario: Scenario, events: Sequence[Mapping[str, Any]]) -> dict[s
 
 class _Legs:
     """A journey's keyframes stop by stop: the places its fastest path passes through (the engine's own path
-    for the unit's speeds), each reached at its share of the time; a journey whose time is not that path's
-    (a closure made it go round) is drawn straight."""
+    for the unit's speeds), each reached at its share of the time, along its route; a journey whose time is not
+    that path's (a closure made it go round) is drawn straight."""
 
     def __init__(self, scenario: Scenario):
         self.map = Map(scenario.map)
         self.speeds = {u.id: Speeds(scenario.unit_types[u.type].speed_kmh) for u in scenario.units}
 
-    def frames(self, e: Mapping[str, Any]) -> list[tuple[float, str, str]]:
+    def frames(self, e: Mapping[str, Any]) -> list[Frame]:
         t, origin, to = e["t"], e["origin"], e["to"]
         path = self.map.path(origin, to, self.speeds[e["unit"]]) if e["unit"] in self.speeds else None
         eta = e.get("eta_min")
-        if path is None or len(path.places) < 3 or eta is None or not math.isclose(path.minutes, eta, rel_tol=1e-9):
-            return [(t, origin, to)]
-        out, done = [], 0.0
-        for (a, b), (_, cost) in zip(itertools.pairwise(path.places), path.legs, strict=True):
-            out.append((t + done, a, b))
+        if path is None or eta is None or not math.isclose(path.minutes, eta, rel_tol=1e-9):
+            return [(t, origin, to, None)]
+        out: list[Frame] = []
+        done = 0.0
+        for (a, b), (route, cost) in zip(itertools.pairwise(path.places), path.legs, strict=True):
+            out.append((t + done, a, b, route))
             done += cost
         return out
 
@@ -166,15 +171,28 @@ def sampled(events: Sequence[Mapping[str, Any]], field: str) -> dict[str, tuple[
     return out
 
 
-def at(frames: Sequence[tuple[float, str, str]], t: float) -> tuple[str, str, float]:
+def at(frames: Sequence[Frame], t: float) -> tuple[str, str, float]:
     """Where a unit is at ``t``: (from, to, fraction of the way), for tests and static maps."""
     times = [f[0] for f in frames]
     i = bisect_right(times, t) - 1
-    t0, a, b = frames[max(i, 0)]
+    t0, a, b, _ = frames[max(i, 0)]
     if a == b or i + 1 >= len(frames):
         return a, b, 0.0 if a == b else 1.0
     t1 = frames[i + 1][0]
     return a, b, 0.0 if t1 <= t0 else min(1.0, (t - t0) / (t1 - t0))
+
+
+def where(scenario: Scenario, frames: Sequence[Frame], t: float) -> waypoints.Point:
+    """Where a unit is drawn at ``t``, (lat, lon): along its route's waypoints by distance (the map replay's
+    replay.js does the same on the picture), straight between the places when the route is not known."""
+    a, b, share = at(frames, t)
+    places = scenario.map.places
+    route = frames[max(bisect_right([f[0] for f in frames], t) - 1, 0)][3]
+    if route is None:
+        points = [(places[a].lat, places[a].lon), (places[b].lat, places[b].lon)]
+    else:
+        points = waypoints.shape(scenario.map, route, a)
+    return waypoints.point_along(points, share)
 
 
 def projection(scenario: Scenario, width: float, height: float, margin: float = 40.0) -> dict[str, tuple[float, float]]:
@@ -249,12 +267,14 @@ def layout(scenario: Scenario, names: Labels, width: float, height: float) -> di
     box = (west - pad_x, max(-90.0, south - pad_y), east + pad_x, min(90.0, north + pad_y))
     land = coast.path(box, projector(scenario, width, height), core=(west, south, east, north))
     routes = []
+    to_xy = projector(scenario, width, height)
     for r in scenario.map.routes:
         (x1, y1), (x2, y2) = xy[r.from_], xy[r.to]
+        between = "".join("L{},{}".format(*to_xy(lat, lon)) for lat, lon in r.via)
         title = names._("{origin} – {to}: {km} km ({mode})").format(
             origin=place_name(r.from_), to=place_name(r.to), km=f"{r.distance_km:g}", mode=names._(MODE[r.mode])
         )
-        routes.append({"mode": r.mode, "d": f"M{x1},{y1}L{x2},{y2}", "title": title})
+        routes.append({"mode": r.mode, "d": f"M{x1},{y1}{between}L{x2},{y2}", "title": title})
     places = [
         {
             "id": pid,
@@ -280,6 +300,17 @@ def layout(scenario: Scenario, names: Labels, width: float, height: float) -> di
         "km": round(KM_PER_DEGREE / scale, 5),
         "km_word": names.measure("km"),
         "attribution": names._("Coastline: {source} (public domain)").format(source=coast.ATTRIBUTION),
+    }
+
+
+def shapes(scenario: Scenario, width: float, height: float) -> dict[str, dict[str, Any]]:
+    """The routes with waypoints on the picture, by route index: the place they start from and their points
+    (ends included), for the replay to move units along them (a route without waypoints is straight)."""
+    xy = projector(scenario, width, height)
+    return {
+        str(i): {"from": r.from_, "points": [list(xy(*p)) for p in waypoints.shape(scenario.map, i, r.from_)]}
+        for i, r in enumerate(scenario.map.routes)
+        if r.via
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sim.check import load_scenario
-from sim.check.cost import SECONDS_PER_WORK, estimate
+from sim.check.cost import SECONDS_PER_CASUALTY_STAGE, SECONDS_PER_WORK, estimate
 from tests.cli.test_hostile import HOSTILE, invoke
 
 BASE = (HOSTILE / "valid_baseline.yaml").read_text(encoding="utf-8")
@@ -55,6 +55,58 @@ def test_a_replication_of_minutes_is_warned_of_and_the_limit_is_configurable(tmp
     monkeypatch.setenv("EXSIM_MAX_REPLICATION", "soon")
     r = invoke(["check", str(path)], tmp_path)
     assert r.exit_code == 2 and "EXSIM_MAX_REPLICATION=soon: not a duration" in r.stderr
+
+
+CHAIN = """\
+medical:
+  sides: [blue]
+  dnbi_per_1000_per_day: 2
+  facilities:
+    - {id: aid, role: 1, at: isle, serves: [isle], teams: 2, treatment: 10min, next: hospital}
+    - {id: hospital, role: 2, at: port, teams: 2, treatment: 1h}
+  evacuation: [{to: hospital, assets: [ship]}]
+  mass_casualties: [{at: 1h, place: isle, count: 500}]
+  arrivals: [{place: isle, per_hour: 3}]
+"""
+
+
+def mass_casualties(tmp_path, injects: int, count: int):
+    """The baseline with a two-stage chain of care and ``injects`` mass-casualty injects of ``count`` each."""
+    text = BASE.replace("capacity_personnel: 40}", "capacity_personnel: 40, litters: 4}") + CHAIN
+    text += "injects:\n" + "".join(
+        f"  - {{id: blast{i}, at: H+{i % 10}, effects: [{{type: mass_casualty, place: isle, count: {count}}}]}}\n"
+        for i in range(injects)
+    )
+    path = tmp_path / "blasts.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_estimate_counts_the_casualties_the_chain_of_care_will_treat(tmp_path):
+    """Worked by hand: 3 injects × 40 + the 500 of the mass-casualty event + 3 an hour × 12 h + DNBI at 2 per
+    1,000 a day among blue's 31 people (b1's 30, the boat's crew of one; red is not in the chain) for half a
+    day; through two stages of care."""
+    s = load_scenario(mass_casualties(tmp_path, 3, 40)).scenario
+    cost = estimate(s)
+    people = 30 + 1
+    assert cost.casualties == pytest.approx(3 * 40 + 500 + 3 * 12 + 2 / 1000 * people * 0.5)
+    assert cost.stages == 2
+    assert cost.seconds == pytest.approx(
+        SECONDS_PER_WORK * cost.units * (cost.triggers + 1) * 12 + SECONDS_PER_CASUALTY_STAGE * cost.casualties * 2
+    )
+
+
+def test_a_file_of_mass_casualty_injects_is_refused_with_its_casualties(tmp_path, monkeypatch):
+    """100 injects of 100,000 casualties each: 10 kB of text, ten million casualties through two stages,
+    which today's estimate (units × triggers × hours: a fraction of a second) let through."""
+    path = mass_casualties(tmp_path, 100, 100_000)
+    monkeypatch.setenv("EXSIM_MAX_REPLICATION", "5min")
+    r = invoke(["check", str(path)], tmp_path)
+    assert r.exit_code == 2, r.output
+    assert "casualties × 2 stages of care" in r.stderr and "10,000,5" in r.stderr
+    monkeypatch.setenv("EXSIM_MAX_REPLICATION", "none")
+    r = invoke(["check", str(path)], tmp_path)
+    assert r.exit_code == 0 and "warning: one replication would take about" in r.stderr
 
 
 def test_the_shipped_scenarios_are_far_below_the_warning(tmp_path):

@@ -115,7 +115,7 @@ def test_check_ok_and_warnings(write):
     r = invoke("check", ISLAND)
     n_units = len(load_scenario(ISLAND).scenario.units)
     assert r.exit_code == 0 and "ok:" in r.output and f"{n_units} units" in r.output
-    text = (Path(ISLAND).read_text()).replace("within: 8h", "within: 30h")
+    text = (Path(ISLAND).read_text()).replace("within: 6h", "within: 30h")
     path = write(text, "late.yaml")  # catalog: exsim:units resolves from any folder
     r = CliRunner().invoke(main, ["check", str(path)])
     assert r.exit_code == 0

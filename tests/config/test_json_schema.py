@@ -49,8 +49,8 @@ def test_the_skeleton_and_the_catalogue_validate_too():
 @pytest.mark.parametrize(
     ("old", "new", "where"),
     [
-        ("distance_km: 48}", "distanse_km: 48}", "map.routes.2"),  # a misspelt field
-        ("within: 8h", "within: soon", "objectives.0"),  # not a time (in a union: reported on the objective)
+        ("distance_km: 48,", "distanse_km: 48,", "map.routes.2"),  # a misspelt field
+        ("within: 6h", "within: soon", "objectives.0"),  # not a time (in a union: reported on the objective)
         ("do: lift", "do: lfit", "phases.0.orders.1"),  # not an order
         ("start: 2024-07-12T04:00", "start: 12 July", "scenario.start"),
     ],

@@ -107,7 +107,7 @@ class _Future:
     def __init__(self, outcome: object):
         self.outcome = outcome
 
-    def result(self) -> object:
+    def result(self, timeout: float | None = None) -> object:
         if isinstance(self.outcome, BaseException):
             raise self.outcome
         return self.outcome
@@ -151,3 +151,71 @@ def test_a_part_lost_with_its_worker_runs_again_and_a_part_lost_every_time_is_on
     with pytest.raises(ExsimError, match="--resume finishes it"):
         list(_gathered(client, {_Future(CancelledError("lost")): task}, _AsCompleted))
     assert client.submitted == RETRIES
+
+
+class _Silent:
+    """An as_completed whose next result never comes (a cluster that took the tasks and went quiet)."""
+
+    def __init__(self, futures: list[_Future]):
+        self.never = threading.Event()
+
+    def add(self, future: _Future) -> None:
+        pass
+
+    def __iter__(self):
+        self.never.wait()
+        yield from ()
+
+
+def test_a_result_that_never_comes_is_one_line_within_the_limit(monkeypatch):
+    from sim.errors import ExsimError
+    from sim.experiment.executors import Task, _gathered
+
+    monkeypatch.setenv("EXSIM_DASK_TIMEOUT", "1s")
+    task = Task(3, None, 1, (0, 1))  # type: ignore[arg-type]  (the scenario is not read here)
+    start = time.monotonic()
+    with time_limit(30), pytest.raises(ExsimError) as e:
+        list(_gathered(_Client([]), {_Future(["never"]): task}, _Silent))
+    assert time.monotonic() - start < 10
+    assert str(e.value) == (
+        "the Dask cluster did not answer within 1 s (no replication came back; EXSIM_DASK_TIMEOUT sets the limit); "
+        "the finished replications are kept: --resume finishes the sweep"
+    )
+    # a result announced whose data never arrives: the point is named
+    with time_limit(30), pytest.raises(ExsimError, match="the results of point 3 did not arrive"):
+        list(_gathered(_Client([]), {_Future(TimeoutError("timed out after 1 s")): task}, _AsCompleted))
+
+
+def test_a_scheduler_without_workers_is_one_line_in_bounded_time(tmp_path):
+    """A real scheduler that accepts the client and the tasks, and has no worker to run them: the sweep waited
+    for ever; now one line once EXSIM_DASK_TIMEOUT passes, and nothing is lost (--resume finishes it)."""
+    port = free_port()
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port)]
+    scheduler = subprocess.Popen(
+        [*dask, "--dashboard-address", "127.0.0.1:0"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        address = f"tcp://127.0.0.1:{port}"
+        for _ in range(100):  # until it listens
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        sweep = island_sweep(tmp_path, reps=2)
+        cmd = [sys.executable, "-m", "sim.cli", "sweep", str(sweep), "--out", "out", *SWEEP, "--scheduler", address]
+        env = {**os.environ, "EXSIM_DASK_TIMEOUT": "3s"}
+        start = time.monotonic()
+        p = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=90, env=env)
+        assert p.returncode == 2, p.stderr
+        assert p.stderr.splitlines() == [
+            "the Dask cluster did not answer within 3 s (no worker took the scenarios; EXSIM_DASK_TIMEOUT sets the "
+            "limit); the finished replications are kept: --resume finishes the sweep"
+        ]
+        assert time.monotonic() - start < 60
+    finally:
+        os.killpg(scheduler.pid, signal.SIGKILL)
+        scheduler.wait()

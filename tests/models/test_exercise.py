@@ -533,3 +533,45 @@ def test_a_deadline_and_a_bound_are_met_at_their_exact_value(load, within, at_mo
     m = run_replication(load(WALK.format(within=within, at_most=at_most)), 1).metrics
     assert m["time_to_secure_h.hill"] == pytest.approx(10 / 60, abs=0)
     assert (m["objective.take"], m["objective.few"]) == met
+
+
+@pytest.mark.parametrize(
+    ("storm_min", "on_time"),
+    [
+        (90, True),  # arrives 60 min after its plan: exactly the tolerance, on time
+        (90.001, False),  # a hair later: late
+    ],
+)
+def test_a_delivery_exactly_at_the_tolerance_is_on_time(load, storm_min, on_time):
+    """Planned: load 30 + 120 at sea + unload 20 = 170 min. The lane is closed until the storm ends, so the
+    ship sails at max(30, w) and unloads at w + 140: with w = 90 that is 230 = 170 + the 60-min tolerance."""
+    text = LINE + "logistics: {on_time_tolerance: 1h}\n"
+    text += f"injects:\n  - {{id: storm, at: 0, effects: [{{type: close_routes, routes: [lane], for: {storm_min}}}]}}\n"
+    w = run(load, text)
+    (deliver,) = [e for e in w.log.records if e["kind"] == "deliver"]
+    assert deliver["t"] == pytest.approx(storm_min + 140, abs=0)
+    assert deliver["on_time"] is on_time
+    assert run_replication(w.scenario, 1).metrics["on_time_share"] == float(on_time)
+
+
+# a third port 50 km beyond b: a -> b -> c is lane (120 min) then lane2 (60 min)
+FERRY = BASE.replace("    isle:", "    c:    {kind: port, lat: 44.0, lon: 51.0}\n    isle:").replace(
+    "  routes:\n", "  routes:\n    - {id: lane2, from: b, to: c, mode: sea, distance_km: 50}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("closes_at", "arrive_c"),
+    [
+        (120, [180.0]),  # the first leg ends at the instant lane closes: it is behind the ship, which goes on
+        (119.999, []),  # a hair before: lane is still ahead, the ship turns back (and lane stays closed)
+    ],
+)
+def test_a_leg_ending_at_the_instant_of_its_closure_is_not_turned_back(load, closes_at, arrive_c):
+    text = FERRY + "phases:\n  - id: go\n    orders: [{unit: ship, do: move, to: c}]\n"
+    storm = "[{type: close_routes, routes: [lane], at_sea: turn_back}]"
+    text += f"injects:\n  - {{id: storm, at: {closes_at}, effects: {storm}}}\n"
+    world = build_world(load(text), 1, trace=True)
+    world.run()
+    assert times(world, "arrive", unit="ship", at="c") == [pytest.approx(t, abs=0) for t in arrive_c]
+    assert len(times(world, "turn_back", unit="ship")) == (0 if arrive_c else 1)

@@ -119,3 +119,98 @@ def test_a_unit_is_drawn_along_the_places_its_route_passes_through():
     assert tracks.at(frames, t0 + first / 2) == ("kuryk_port", "tokmak_roads", pytest.approx(0.5))
     assert tracks.at(frames, t0 + first) == ("tokmak_roads", "island_beach", pytest.approx(0.0))
     assert tracks.at(frames, t0 + first + second / 2) == ("tokmak_roads", "island_beach", pytest.approx(0.5))
+
+
+# a ship sails from a to b (0.2° of longitude apart) round a U of waypoints 0.1° to the north: the straight
+# line and the route part company everywhere but at the ends
+U_TURN = """\
+scenario: {name: round the cape, duration: 6h, seed: 1}
+unit_types:
+  ship: {strength: 1, element: platform, speed_kmh: {sea: 30}}
+map:
+  places:
+    a: {kind: port, lat: 43.0, lon: 51.0}
+    b: {kind: port, lat: 43.0, lon: 51.2}
+  routes:
+    - {from: a, to: b, mode: sea, distance_km: 40, via: [[43.1, 51.0], [43.1, 51.2]]}
+sides:
+  blue: {}
+units:
+  - {id: ship, type: ship, side: blue, at: a}
+phases:
+  - {id: go, start: 1h, orders: [{unit: ship, do: move, to: b}]}
+"""
+SAIL_MIN = 40 / 30 * 60  # the route's distance over the ship's speed: 80 min, whatever the waypoints
+
+
+def _on_the_u(lat: float, lon: float) -> bool:
+    up = math.isclose(lon, 51.0, abs_tol=1e-9) or math.isclose(lon, 51.2, abs_tol=1e-9)
+    across = math.isclose(lat, 43.1, abs_tol=1e-9)
+    return (up and 43.0 - 1e-9 <= lat <= 43.1 + 1e-9) or (across and 51.0 - 1e-9 <= lon <= 51.2 + 1e-9)
+
+
+@pytest.mark.parametrize("via", [True, False])
+def test_a_unit_between_two_places_follows_its_routes_waypoints(load, via):
+    """Between the two places the ship is drawn on the U, never on the straight line; half-way in time it is
+    at the middle of the U by symmetry (43.1, 51.1), and it reaches the first corner when it has sailed the
+    first side's share of the U (distances on the sphere, worked out here by hand). Without waypoints:
+    straight, half-way at (43.0, 51.1)."""
+    from sim.experiment.replay import trace
+
+    scenario = load(U_TURN if via else U_TURN.replace(", via: [[43.1, 51.0], [43.1, 51.2]]", ""))
+    frames = tracks.positions(scenario, trace(scenario, 1, 0).events)["ship"]
+    start = 60.0
+    assert tracks.where(scenario, frames, start) == pytest.approx((43.0, 51.0))
+    assert tracks.where(scenario, frames, start + SAIL_MIN) == pytest.approx((43.0, 51.2))
+    middle = tracks.where(scenario, frames, start + SAIL_MIN / 2)
+    assert middle == pytest.approx((43.1, 51.1) if via else (43.0, 51.1), abs=1e-9)
+    if not via:
+        return
+    for i in range(1, 40):
+        assert _on_the_u(*tracks.where(scenario, frames, start + SAIL_MIN * i / 40))
+    side = math.radians(0.1)  # a meridian's arc, radians
+    top = 2 * math.asin(math.cos(math.radians(43.1)) * math.sin(math.radians(0.2) / 2))  # along the top
+    corner = side / (2 * side + top)
+    lat, lon = tracks.where(scenario, frames, start + SAIL_MIN * corner)
+    assert (lat, lon) == pytest.approx((43.1, 51.0), abs=1e-9)
+
+
+def test_a_route_with_waypoints_is_drawn_through_them():
+    scenario, layout = _layout("birlestik_2024")
+    xy = tracks.projector(scenario, W, H)
+    (lane,) = [r for r in scenario.map.routes if r.id == "kuryk_roads"]
+    (drawn,) = [d["d"] for d in layout["routes"] if "Tokmak" in d["title"] and "Kuryk" in d["title"]]
+    points = [tuple(map(float, p.split(","))) for p in re.findall(r"-?[\d.]+,-?[\d.]+", drawn)]
+    assert points[1:-1] == [xy(lat, lon) for lat, lon in lane.via]
+
+
+def test_the_classroom_draws_a_unit_under_way_along_its_routes_waypoints(load):
+    """The projector's and phones' markers (sim.play.status.positions, live): half-way through the passage the
+    ship is at the middle of the U's top, as in the report's replay."""
+    from sim.experiment.runner import build_world
+    from sim.play.status import positions
+
+    scenario = load(U_TURN)
+    world = build_world(scenario, 1, 0)
+    world.run(until=60 + SAIL_MIN / 2)
+    (ship,) = [p for p in positions(world, Labels(scenario, i18n.language("en"))) if p.id == "ship"]
+    assert ship.moving and (ship.lat, ship.lon) == pytest.approx((43.1, 51.1), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("via", "error"),
+    [
+        ("[[43.1, 51.0], [45.0, 51.2]]", r"map.routes.0.via.1: waypoint \[45, 51.2\] is 2\d\d km from an end"),
+        ("[[43.1, 181]]", "map.routes.0.via.0.1: Input should be less than or equal to 180"),
+        ("[]", None),  # none: a straight route
+    ],
+)
+def test_a_waypoint_must_lie_on_the_way_between_its_ends(write, via, error):
+    from sim.errors import ScenarioError
+
+    path = write(U_TURN.replace("[[43.1, 51.0], [43.1, 51.2]]", via))
+    if error is None:
+        assert load_scenario(path).scenario.map.routes[0].via == []
+        return
+    with pytest.raises(ScenarioError, match=rf":9:\d+: {error}"):
+        load_scenario(path)

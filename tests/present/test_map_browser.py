@@ -4,6 +4,7 @@ Russian; the view opens on the action with Alat in the locator, and the map zoom
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -118,5 +119,56 @@ def test_labels_never_overprint_at_the_island_and_at_oymasha(reports, lang, tmp_
             )
             page.locator(".map-box").screenshot(path=str(shots / f"report_map_island_{lang}.png"))
             crowded_views(page, "oymasha")
+        finally:
+            browser.close()
+
+
+def test_the_replay_moves_a_unit_along_its_routes_waypoints(tmp_path):
+    """In the report's replay (mapview.js), a ship sailing round a U of waypoints is drawn on the route's drawn
+    path at every moment of its passage, and half-way in time at the middle of the U's top, by symmetry."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.present.test_map import U_TURN
+
+    source = tmp_path / "u.yaml"  # a third place, at the U's top, so that the picture holds the whole U
+    source.write_text(U_TURN.replace("  routes:\n", "    cape: {kind: beach, lat: 43.1, lon: 51.1}\n  routes:\n"))
+    for args in (
+        ["run", str(source), "--reps", "1", "--out", str(tmp_path / "run"), "-q"],
+        ["report", str(tmp_path / "run"), "-o", str(tmp_path / "aar.html")],
+    ):
+        r = CliRunner().invoke(main, args, catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto((tmp_path / "aar.html").as_uri())
+            page.wait_for_load_state("load")
+            d = page.get_attribute("#map path.route", "d")
+            u = [tuple(map(float, xy.split(","))) for xy in d.replace("M", " ").replace("L", " ").split()]
+            assert len(u) == 4, d  # the two places and the two waypoints
+
+            def ship_at(t: float) -> tuple[float, float]:
+                page.eval_on_selector(
+                    "#replay-time", "(s, t) => { s.value = String(t); s.dispatchEvent(new Event('input')); }", t
+                )
+                move = page.get_attribute('#map g.unit[data-unit="ship"]', "transform")
+                x, y = move.split("translate(")[1].split(")")[0].split(",")
+                return float(x), float(y)
+
+            def off_the_route(x: float, y: float) -> float:  # distance to the nearest side of the drawn U
+                out = []
+                for (x1, y1), (x2, y2) in itertools.pairwise(u):
+                    k = max(
+                        0.0, min(1.0, ((x - x1) * (x2 - x1) + (y - y1) * (y2 - y1)) / ((x2 - x1) ** 2 + (y2 - y1) ** 2))
+                    )
+                    out.append(((x - x1 - k * (x2 - x1)) ** 2 + (y - y1 - k * (y2 - y1)) ** 2) ** 0.5)
+                return min(out)
+
+            for i in range(1, 20):
+                assert off_the_route(*ship_at(60 + 80 * i / 20)) < 0.2
+            x, y = ship_at(60 + 40)
+            assert (x, y) == pytest.approx(((u[1][0] + u[2][0]) / 2, (u[1][1] + u[2][1]) / 2), abs=0.2)
+            assert abs(y - u[0][1]) > 50  # far from the straight line between the places
         finally:
             browser.close()

@@ -71,8 +71,9 @@ def test_report_of_a_run_holds_its_objectives_and_headline_metrics(run_folder, t
     assert page.count('<figure class="chart">') >= 8  # 4 distributions, strength, casualties, queues, stocks, Gantt
     for forbidden in ("<link", "@import", 'src="http', "src='http", "url(http", 'href="http'):
         assert forbidden not in page, forbidden
-    every = all(float(r["mission_success"]) == 1.0 for r in data)  # then no objective was ever missed
-    assert every and "Every objective was met in every run." in page  # (seed 3: all 12 met every objective)
+    met = sum(float(r["mission_success"]) == 1.0 for r in data)  # seed 3: 9 of 12 by the 10:00 deadline
+    assert 0 < met < len(data) and f"Every objective was met in {met} of {len(data)} runs" in page
+    assert "Every objective was met in every run." not in page
     assert "in most runs" not in page
     secured = [float(r["time_to_secure_h.island"]) for r in data if r["time_to_secure_h.island"]]
     chosen = int(re.search(r"Replication (\d+) in detail", page).group(1))

@@ -3,6 +3,26 @@
 // in its tooltip, listed on a tap), and labels that never overprint: each label tries four sides of its
 // point and is hidden when none is free (the name stays in the tooltip; zooming in shows it).
 "use strict";
+// The point k (0 to 1) of the way along a polyline [[x, y], ...], by distance: a unit on a route with
+// waypoints follows them (tracks.where does the same in Python).
+function alongPolyline(points, k) {
+  const lengths = [];
+  let total = 0;
+  for (let i = 1; i < points.length; i++) {
+    const d = Math.hypot(points[i][0] - points[i - 1][0], points[i][1] - points[i - 1][1]);
+    lengths.push(d);
+    total += d;
+  }
+  let left = Math.max(0, Math.min(1, k)) * total;
+  for (let i = 0; i < lengths.length; i++) {
+    if (left <= lengths[i] && lengths[i] > 0) {
+      const f = left / lengths[i], p = points[i], q = points[i + 1];
+      return [p[0] + (q[0] - p[0]) * f, p[1] + (q[1] - p[1]) * f];
+    }
+    left -= lengths[i];
+  }
+  return points[points.length - 1].slice();
+}
 function MapView(svg) {
   const NS = "http://www.w3.org/2000/svg";
   const full = svg.getAttribute("viewBox").split(" ").map(Number);

@@ -1,4 +1,4 @@
-// The map replay: units move along their keyframes (t, from, to); play, pause, a time slider. The map
+// The map replay: units move along their keyframes (t, from, to, route); play, pause, a time slider. The map
 // itself (zoom, pan, scale bar, markers with a count, labels that never overprint) is mapview.js.
 (function () {
   "use strict";
@@ -15,7 +15,11 @@
     if (f[1] === f[2] || i + 1 >= frames.length) return [a[0], a[1], false];
     const t1 = frames[i + 1][0];
     const k = t1 > f[0] ? Math.min(1, (t - f[0]) / (t1 - f[0])) : 1;
-    return [a[0] + (b[0] - a[0]) * k, a[1] + (b[1] - a[1]) * k, k < 1];
+    // along the route's waypoints when it has some (mapview.js), else straight
+    const shape = f[3] === null || f[3] === undefined ? undefined : data.routes[f[3]];
+    const points = !shape ? [a, b] : shape.from === f[1] ? shape.points : shape.points.slice().reverse();
+    const p = alongPolyline(points, k);
+    return [p[0], p[1], k < 1];
   }
   function clockText(t) {
     if (data.start === null) {
