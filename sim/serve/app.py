@@ -30,7 +30,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from sim.errors import ExsimError
 from sim.present import i18n
-from sim.serve.auth import EVALUATOR, FACILITATOR_COOKIE, SEAT_COOKIE, TOKEN_HEADER, VOTER_COOKIE
+from sim.serve.auth import DEVICE_COOKIE_S, EVALUATOR, FACILITATOR_COOKIE, SEAT_COOKIE, TOKEN_HEADER, VOTER_COOKIE
 from sim.serve.guard import Guard, GuardMiddleware, receive_text
 from sim.serve.room import STORY_BACKLOG, Room, RoomError
 from sim.serve.text import texts
@@ -129,7 +129,9 @@ class _Site:
             page = "/evaluate" if seat == EVALUATOR else "/cell"
             response = RedirectResponse(page, status_code=303)
             if room.keys.seated(request.cookies.get(SEAT_COOKIE)) != seat:
-                response.set_cookie(SEAT_COOKIE, room.keys.seat(seat), httponly=True, samesite="strict")
+                response.set_cookie(
+                    SEAT_COOKIE, room.keys.seat(seat), max_age=DEVICE_COOKIE_S, httponly=True, samesite="strict"
+                )
             return response
         if not room.keys.joins(given):
             self.guard.join_failed(client)
@@ -138,7 +140,8 @@ class _Site:
         if room.keys.voter(request.cookies.get(VOTER_COOKIE)) is None:
             if not self.guard.may_admit(client):  # (off unless a cap per address is set: sim.serve.guard)
                 return self.page(request, "join.html", status=429, error=True, code=given)
-            response.set_cookie(VOTER_COOKIE, await room.admit(), httponly=True, samesite="strict")
+            voter = await room.admit()
+            response.set_cookie(VOTER_COOKIE, voter, max_age=DEVICE_COOKIE_S, httponly=True, samesite="strict")
         return response
 
     async def map_script(self, request: Request) -> Response:

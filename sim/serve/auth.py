@@ -14,6 +14,9 @@ SEAT_COOKIE = "exsim_seat"  # a cell's or an evaluator's seat, issued when they 
 EVALUATOR = "evaluator"  # the seat of an evaluator (a cell's seat is the cell's id)
 FACILITATOR_COOKIE = "exsim_facilitator"  # set from the printed link's token; the projector's address stays bare
 TOKEN_HEADER = "X-Exsim-Token"  # the facilitator's token for a script (the projector page uses the cookie)
+# a participant's cookies outlive the browser's session (a phone's browser may drop session cookies when it
+# is closed or its tab is reclaimed): a phone that joins again the next morning is the same voter
+DEVICE_COOKIE_S = 3 * 24 * 3600
 
 
 def new_code(length: int = CODE_LENGTH) -> str:

@@ -246,6 +246,14 @@ def test_joining_again_from_the_same_browser_changes_nothing_and_every_new_brows
     facilitator sees more than the class when someone joins twice."""
     phone = participants()
     voter = phone.cookies[VOTER_COOKIE]
+    fresh = TestClient(client.app)
+    fresh.portal = client.portal
+    given = fresh.get(f"/join?code={room.keys.code}", follow_redirects=False).headers["set-cookie"]
+    assert given.startswith(VOTER_COOKIE + "=") and "HttpOnly" in given
+    assert "Max-Age=259200" in given  # it outlives the browser's session: a phone's reopened browser keeps it
+    room.keys.voters.discard(fresh.cookies[VOTER_COOKIE])
+    fresh.portal = None
+    fresh.close()
     again = phone.get(f"/join?code={room.keys.code}", follow_redirects=False)
     assert again.status_code == 303 and VOTER_COOKIE not in again.cookies and phone.cookies[VOTER_COOKIE] == voter
     assert room.keys.voters == {voter}
