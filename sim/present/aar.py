@@ -117,6 +117,11 @@ class Aar:
     plan: list[dict[str, str]]
     cells: dict[str, str] = field(default_factory=dict)  # id -> name
 
+    @property
+    def recorded(self) -> bool:
+        """Anything from the room to review: a cell's entry, a request, an observation or a plan row."""
+        return any(self.timeline.values()) or bool(self.requests) or any(self.observations.values()) or bool(self.plan)
+
 
 def request_times(events: Sequence[Mapping[str, Any]]) -> list[RequestTimes]:
     """Every request of a play, with its times, read from the event log."""

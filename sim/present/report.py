@@ -197,7 +197,8 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
             report = aar.build(
                 scenario, stored.events, played.get("actions", []), page.names, played.get("improvement_plan")
             )
-            context["aar"] = aar.context(report, page.names)
+            if report.recorded:  # (a play stopped before any cell acted has no section above nothing)
+                context["aar"] = aar.context(report, page.names)
     else:
         replayed = trace(scenario, seed_of(folder_path), chosen, point, samples=True)
         context |= _context(page, replayed, None) | _runs_context(page, summaries[point], replayed, chosen, rep, by)

@@ -11,10 +11,20 @@ from sim.play.session import DecisionPause, InjectPause, OverrideOption
 class Session:
     """What the keys ask of a PlaySession, recorded."""
 
-    def __init__(self, pending: Any = None) -> None:
+    def __init__(self, pending: Any = None, waiting: list[Any] | None = None) -> None:
         self.pending = pending
         self.calls: list[tuple[Any, ...]] = []
         self.menu = [OverrideOption("route_open", "r1", {"route": "r1"}, "open r1")]
+        self.waiting = waiting or []  # requests from other cells waiting for the played cell's answer
+        self.cells = None
+        self.finished = False
+
+    def awaiting(self) -> list[Any]:
+        return self.waiting
+
+    def answer(self, n: int, answer: str) -> list[str]:
+        self.calls.append(("answer", n, answer))
+        return ["answered"]
 
     def acknowledge(self) -> list[str]:
         self.calls.append(("acknowledge",))
@@ -74,3 +84,17 @@ def test_the_overrides_menu_takes_a_number_or_closes():
     assert (
         s.calls == [("override", "route_open", "r1", {"route": "r1"})] and k.menu is None and k.lines == ["overridden"]
     )
+
+
+def test_a_request_waiting_for_the_cell_is_granted_with_g_or_declined_with_d():
+    from types import SimpleNamespace
+
+    k, chosen = keys(s := Session(waiting=[SimpleNamespace(n=4)]))
+    k.press("g")
+    assert s.calls == [("answer", 4, "grant")] and chosen == [1] and k.lines == ["answered"]
+    k, _ = keys(s := Session(waiting=[SimpleNamespace(n=2)]))
+    k.press("d")
+    assert s.calls == [("answer", 2, "decline")]
+    k, _ = keys(s := Session(InjectPause("i1", "storm", 0.0), waiting=[SimpleNamespace(n=2)]))
+    k.press("g")
+    assert s.calls == []  # an inject waiting for the class comes first

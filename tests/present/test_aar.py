@@ -131,7 +131,7 @@ def test_the_report_of_a_play_in_cells_holds_its_aar_ip(tmp_path):
     s, session = _drill_play()
     session.save(tmp_path / "play")
     html = report.build(tmp_path / "play", i18n.language("en"))
-    aar_part = html.split('<section id="aar">')[1].split('<section id="objectives">')[0]
+    aar_part = html.split('<section id="aar-ip">')[1].split('<section id="objectives">')[0]
     assert re.search(r'data-objective="take_hill">.*?Answer took long', aar_part, re.S)
     assert "fires (fires)" in aar_part  # the request's row, with its decision time and delay
     assert names_duration(s, 2 * BBB_TO_CCC) in aar_part
