@@ -48,10 +48,12 @@ class Bus:
 @dataclass(frozen=True, slots=True)
 class Watch:
     """How a trigger watches one quantity without polling it: the bus events after which it may have
-    changed (the model that owns it announces them), and the quantity itself, computed alone."""
+    changed (the model that owns it announces them), and the quantity itself, computed alone. ``about``
+    says whether an announcement concerns the quantity (a loss of this side's, a take from this depot)."""
 
     announced_by: tuple[type, ...]
     value: Callable[[], float]
+    about: Callable[[Any], bool] = lambda _: True
 
 
 # --- the engine's own events ---------------------------------------------------------------------------

@@ -507,4 +507,6 @@ def watch(world: World, name: str) -> Watch | None:
     part, platforms_only = _SIDE_SUMS[family]
     mine = [u for u in world.units.values() if u.side == side]
     units = [(u, crew(u.type)) for u in mine if is_platform(u.type) or not platforms_only]
-    return Watch((Losses, PowerChanged), lambda: float(sum(part(u, c) for u, c in units)))
+    return Watch(
+        (Losses, PowerChanged), lambda: float(sum(part(u, c) for u, c in units)), lambda ev: ev.unit.side == side
+    )

@@ -133,7 +133,7 @@ def _crossing(world: World, t: ex.Trigger) -> simpy.Event:
     (a time spent, a share of deliveries) is looked at every ``CHECK_EVERY_MIN`` instead."""
     env, done = world.env, world.env.event()
     watch = _watch(world, t)
-    value, level, above = watch.value, *_level(t)
+    value, about, (level, above) = watch.value, watch.about, _level(t)
 
     def holds() -> bool:
         return value() > level if above else value() < level
@@ -144,8 +144,8 @@ def _crossing(world: World, t: ex.Trigger) -> simpy.Event:
         env.process(_poll(world, holds, done))
     else:
 
-        def look(_: object) -> None:
-            if holds():
+        def look(ev: object) -> None:
+            if about(ev) and holds():
                 for kind in watch.announced_by:
                     world.bus.unsubscribe(kind, look)
                 done.succeed()
@@ -167,7 +167,7 @@ def _watch(world: World, t: ex.Trigger) -> Watch:
     (``announced_by`` empty) by the model's metrics, every one of them."""
     if t.stock is not None:
         depot, cls = world.services.get(LogisticsState).depots[t.stock.depot], t.stock.class_
-        return Watch((StockTaken,), lambda: depot.level(cls))
+        return Watch((StockTaken,), lambda: depot.level(cls), lambda ev: ev.depot == depot.id and ev.cls == cls)
     name = t.metric
     assert name is not None
     model = world.services.get(Installed).declaring(world.scenario, name)  # the metric may be any model's
