@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
@@ -206,17 +206,47 @@ def _alive(pid: int) -> bool:
 def execute(
     tasks: list[Task], executor: str = "process", workers: int | None = None, scheduler: str | None = None
 ) -> Iterator[list[Outcome]]:
-    """Yield each task's outcomes as it finishes (in any order)."""
-    workers = workers or default_workers()
+    """Yield each task's outcomes as it finishes (in any order).
+
+    ``workers`` None: as many as there are cores, and for the process executor only when the replications'
+    expected time outweighs the pool's start-up (``_worth_a_pool``); given, a pool of that many.
+    """
+    choose, workers = workers is None, workers or default_workers()
     if executor == "serial" or (executor == "process" and (workers == 1 or len(tasks) == 1)):  # no pool for one batch
         for task in tasks:
             yield run_task(task)
     elif executor == "process":
-        yield from _process(tasks, workers)
+        if choose:
+            tasks = yield from _worth_a_pool(tasks, workers)
+        if tasks:
+            yield from _process(tasks, workers)
     elif executor == "dask":
         yield from _dask(tasks, workers, scheduler)
     else:
         raise ExsimError(f"unknown executor {executor!r} (serial, process, dask)")
+
+
+POOL_START_S = 0.8  # wall seconds a pool takes to start its workers (forkserver, exsim imported): 2 cores, loaded
+PILOT = 2  # replications run here first to time one (the second: the first fills the scenario's caches)
+
+
+def _worth_a_pool(tasks: list[Task], workers: int) -> Generator[list[Outcome], None, list[Task]]:
+    """Run the first replications here, timing them; if the rest would take less time here than a pool
+    would save, net of its start-up, run them here too. Returns the tasks left for a pool (none, or all)."""
+    first = tasks[0]
+    head, tail = first.replications[:PILOT], first.replications[PILOT:]
+    took = 0.0
+    for r in head:
+        t0 = time.perf_counter()
+        yield run_task(Task(first.point, first.scenario, first.seed, (r,)))
+        took = time.perf_counter() - t0
+    rest = ([Task(first.point, first.scenario, first.seed, tail)] if tail else []) + tasks[1:]
+    left = sum(len(t.replications) for t in rest)
+    if took * left * (1 - 1 / workers) > POOL_START_S:
+        return rest
+    for task in rest:
+        yield run_task(task)
+    return []
 
 
 def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
