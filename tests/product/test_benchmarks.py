@@ -65,6 +65,10 @@ def test_cli_benchmark_compares_help_with_importing_numpy():
 
 def test_serve_benchmark_reports_start_up_and_the_class_latencies():
     pytest.importorskip("starlette")
-    out = bench("serve.py", "--clients", "4", "--votes", "2", "--rounds", "1")
-    for name in ("start to first page (goal < 2 s)", "vote opened -> shown on phones", "ballot (POST /api/vote)"):
+    out = bench("serve.py", "--clients", "4", "--votes", "2", "--rounds", "1", "--steps", "2")
+    names = ("start to first page (goal < 2 s)", "vote opened -> shown on phones", "ballot (POST /api/vote)")
+    for name in (*names, "vote's result -> every phone", "facilitator's step -> every phone"):
         assert re.search(rf"{re.escape(name)}\s+median\s+[\d.]+ ms\s+p95\s+[\d.]+ ms", out), out
+    assert "(goal: p95 <= 150 ms to 4 phones)" in out
+    assert re.search(r"server CPU share \d+ % of a core", out), out
+    assert re.search(r"last / first [\d.]+  \(goal: flat, <= 1.10\)", out), out
