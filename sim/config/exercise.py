@@ -286,7 +286,9 @@ class Trigger(Frozen):
         None, description="once this inject has fired (or this decision was taken)", examples=["storm"]
     )
     metric: str | None = Field(
-        None, description="a metric crossing above: or below: (losses at once; others every 15 min)", examples=["killed.coalition"]
+        None,
+        description="a metric crossing above: or below: (losses at once; others every 15 min)",
+        examples=["killed.coalition"],
     )
     above: float | None = Field(None, description="with metric: once it is above this", examples=[5])
     below: float | None = Field(None, description="with metric: once it is below this", examples=[0.5])
