@@ -136,7 +136,12 @@ def census(scenario_path: Path, reps: int = CENSUS_REPS) -> Census:
         heapq.heappush(queue, entry)
 
     simpy.Environment.schedule = counting  # type: ignore[method-assign]
-    timers.heapq = types.SimpleNamespace(heappush=counting_push, heapify=heapq.heapify)  # type: ignore[assignment]
+    timers.heapq = types.SimpleNamespace(  # type: ignore[assignment]
+        heappush=counting_push,
+        heapify=heapq.heapify,
+        _siftup=heapq._siftup,  # type: ignore[attr-defined]
+        _siftdown=heapq._siftdown,  # type: ignore[attr-defined]
+    )
     try:
         for i in range(reps):
             resources.clear()
