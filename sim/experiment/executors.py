@@ -237,9 +237,9 @@ def _worth_a_pool(tasks: list[Task], workers: int) -> Generator[list[Outcome], N
     head, tail = first.replications[:PILOT], first.replications[PILOT:]
     took = 0.0
     for r in head:
-        t0 = time.perf_counter()
+        t0 = time.process_time()  # CPU: a neighbour's load on a shared machine slows a pool as much
         yield run_task(Task(first.point, first.scenario, first.seed, (r,)))
-        took = time.perf_counter() - t0
+        took = time.process_time() - t0
     rest = ([Task(first.point, first.scenario, first.seed, tail)] if tail else []) + tasks[1:]
     left = sum(len(t.replications) for t in rest)
     if took * left * (1 - 1 / workers) > POOL_START_S:
