@@ -6,10 +6,8 @@ table. Batches of replications make each task long enough to pay for its schedul
 
 from __future__ import annotations
 
-import concurrent.futures
 import gc
 import math
-import multiprocessing
 import os
 import select
 import signal
@@ -18,7 +16,6 @@ import threading
 import time
 import traceback
 from collections.abc import Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -253,6 +250,9 @@ def _process(tasks: list[Task], workers: int) -> Iterator[list[Outcome]]:
     # forkserver: workers start clean (no inherited threads or open files); the server imports exsim once,
     # so each worker forks from a warm interpreter instead of importing numpy, scipy and pydantic again;
     # numpy.random too (imported on a replication's first draw), so that it is shared rather than per worker
+    import multiprocessing  # here: a run that needs no pool does not import it (about 0.1 s at start-up)
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["sim.experiment.executors", "numpy.random"])
     scenarios, index = _distinct(tasks)
@@ -332,6 +332,8 @@ def _gathered(client: Any, futures: dict[Any, Task], finished_on_cluster: Any) -
     """Each task's outcomes as it finishes; a task lost with its worker (cancelled, forgotten, killed) is
     submitted again, with its scenario, up to RETRIES times; then one line, and ``--resume`` finishes it.
     A replication depends only on its seed: a task run twice gives the same outcomes."""
+    from concurrent.futures import CancelledError
+
     from distributed import KilledWorker  # the dask extra, as the executor's
 
     tries: dict[tuple[int, tuple[int, ...]], int] = {}
@@ -340,7 +342,7 @@ def _gathered(client: Any, futures: dict[Any, Task], finished_on_cluster: Any) -
         task = futures.pop(fut)  # a held future keeps its result on a worker: released once yielded
         try:
             outcomes = fut.result()
-        except (KilledWorker, concurrent.futures.CancelledError, OSError) as e:
+        except (KilledWorker, CancelledError, OSError) as e:
             key = (task.point, task.replications)
             tries[key] = tries.get(key, 0) + 1
             if tries[key] > RETRIES:

@@ -39,16 +39,17 @@ def test_the_table_is_what_the_tool_writes():
     assert r.returncode == 0, r.stderr
 
 
-def test_exsim_run_imports_no_scipy(tmp_path):
-    """The README's first command, in a fresh interpreter: scipy is never imported (stochastic combat)."""
+def test_exsim_run_imports_neither_scipy_nor_a_pool(tmp_path):
+    """The README's first command, in a fresh interpreter: scipy is never imported (stochastic combat), nor
+    multiprocessing when the replications are too short to be worth a pool of workers."""
     code = (
         "import sys\n"
         "from sim.cli import main\n"
         "try:\n"
-        f"    main(['run', 'island_retake', '--reps', '3', '--out', {str(tmp_path / 'o')!r}, '-q'])\n"
+        f"    main(['run', 'birlestik_2024', '--reps', '3', '--out', {str(tmp_path / 'o')!r}, '-q'])\n"
         "except SystemExit as e:\n"
         "    assert not e.code, e.code\n"
-        "print('scipy' in sys.modules)\n"
+        "print(sorted({'scipy', 'multiprocessing'} & set(sys.modules)))\n"
     )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert r.stdout.strip().splitlines()[-1] == "False"
+    assert r.stdout.strip().splitlines()[-1] == "[]"
