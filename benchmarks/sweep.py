@@ -313,7 +313,8 @@ def big(reps: int, rounds: int) -> None:
         )
         print(
             f"      cores not in a replication (2 x wall - the replications' own time in the workers): "
-            f"{spread(idle, '{:.1f}')} core-s; CPU outside the workers {spread([x.outside_workers() for x in rs])} s"
+            f"{spread(idle, '{:.1f}')} core-s = {spread([100 * i / (2 * x.wall) for i, x in zip(idle, rs, strict=True)], '{:.1f}')} "
+            f"%; CPU outside the workers {spread([x.outside_workers() for x in rs])} s"
         )
         print(
             f"      peak memory {spread([x.monitor.peak_total / 2**20 for x in rs], '{:.0f}')} MB (PSS, all "
