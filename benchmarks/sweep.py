@@ -299,6 +299,7 @@ def big(reps: int, rounds: int) -> None:
         rs = runs[n]
         overhead = [2 * x.wall - x.engine * n for x in rs]
         idle = [2 * x.wall - x.inside for x in rs]
+        idle_share = [100 * i / (2 * x.wall) for i, x in zip(idle, rs, strict=True)]
         goal = "  (goal: < 150 MB)" if n == reps else ""
         print(
             f"  {n:6,d} replications ({rounds} runs): {spread([x.wall for x in rs], '{:.1f}')} s wall, "
@@ -313,7 +314,7 @@ def big(reps: int, rounds: int) -> None:
         )
         print(
             f"      cores not in a replication (2 x wall - the replications' own time in the workers): "
-            f"{spread(idle, '{:.1f}')} core-s = {spread([100 * i / (2 * x.wall) for i, x in zip(idle, rs, strict=True)], '{:.1f}')} "
+            f"{spread(idle, '{:.1f}')} core-s = {spread(idle_share, '{:.1f}')} "
             f"%; CPU outside the workers {spread([x.outside_workers() for x in rs])} s"
         )
         print(
