@@ -45,6 +45,7 @@ import urllib.request
 import httpx
 import psutil
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from sim.serve import MAX_SPEED
 
@@ -88,11 +89,20 @@ class Server:
                 time.sleep(0.01)
         self.started_s = time.perf_counter() - t0
 
-    def stop(self) -> None:
+    def stop(self) -> float:
+        """Ctrl-C, as a facilitator ends the class; the seconds it took to end (killed after TIMEOUT_S)."""
+        t0 = time.perf_counter()
         self.proc.send_signal(signal.SIGINT)
-        self.proc.wait(timeout=TIMEOUT_S)
+        try:
+            self.proc.wait(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            for child in psutil.Process(self.proc.pid).children(recursive=True):
+                child.kill()
+            self.proc.kill()
+            self.proc.wait()
         assert self.proc.stdout is not None
         self.proc.stdout.close()
+        return time.perf_counter() - t0
 
 
 def pct(values: list[float], q: float) -> float:
@@ -125,7 +135,8 @@ async def the_class(server: Server, clients: int, votes: int, steps: int) -> dic
         state = await control("acknowledge") if pending is not None else await control("step", minutes=10)
     options = [o["name"] for o in state["pending"]["options"]]
 
-    phones = [httpx.AsyncClient(base_url=server.origin, timeout=30) for _ in range(clients)]
+    one = httpx.Limits(max_connections=1)  # a phone keeps one connection (the server limits those per address)
+    phones = [httpx.AsyncClient(base_url=server.origin, timeout=30, limits=one) for _ in range(clients)]
     page_s: list[float] = []
 
     async def load(phone: httpx.AsyncClient) -> None:
@@ -143,6 +154,7 @@ async def the_class(server: Server, clients: int, votes: int, steps: int) -> dic
 
     opened = asyncio.Event()
     arrivals: list[list[float]] = [[] for _ in phones]  # when each phone received each update
+    dropped: list[int] = []  # phones whose socket the server closed
     seen_open: list[float] = []
     sockets_ready = asyncio.Barrier(clients + 1)
     done = asyncio.Event()
@@ -160,6 +172,9 @@ async def the_class(server: Server, clients: int, votes: int, steps: int) -> dic
                     msg = json.loads(await asyncio.wait_for(ws.recv(), timeout=0.5))
                 except TimeoutError:
                     continue
+                except ConnectionClosed:  # the server closed it (counted: a phone that lost its updates)
+                    dropped.append(i)
+                    return
                 arrivals[i].append(time.perf_counter())
                 if not noted and msg["state"]["vote"] and msg["state"]["vote"]["open"]:
                     seen_open.append(time.perf_counter() - t_open)
@@ -227,6 +242,7 @@ async def the_class(server: Server, clients: int, votes: int, steps: int) -> dic
         "throughput": len(vote_s) / wall,
         "result": result_s,
         "step": step_s,
+        "dropped": float(len(dropped)),
         **usage,
     }
 
@@ -258,6 +274,8 @@ async def whole_run(server: Server, control, state: dict) -> dict[str, list[floa
         else:
             await asyncio.sleep(0.05)
             state = await control("speed", speed=MAX_SPEED)  # the projector's state, without changing anything
+        if os.environ.get("EXSIM_BENCH_DEBUG"):
+            print(state["clock"], state["running"], state["pending"] and state["pending"]["kind"], file=sys.stderr)
     sampler.cancel()
     wall = time.perf_counter() - t0
     cpu = sum(proc.cpu_times()[:2]) - cpu0
@@ -280,6 +298,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rounds", type=int, default=3, help="server starts (the class is served in the first)")
     args = ap.parse_args(argv)
     starts: list[float] = []
+    stops: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.rounds):
             server = Server(Path(tmp) / str(i))
@@ -288,9 +307,10 @@ def main(argv: list[str] | None = None) -> None:
                 if i == 0:
                     measured = asyncio.run(the_class(server, args.clients, args.votes, args.steps))
             finally:
-                server.stop()
+                stops.append(server.stop())
     print(f"exsim serve {SCENARIO.stem}: {args.clients} participants, {args.votes} ballots each")
     print(line("start to first page (goal < 2 s)", starts))
+    print(line(f"Ctrl-C to the end (killed at {TIMEOUT_S:.0f} s)", stops))
     print(line("vote page + 3 static files", measured["page"]))  # type: ignore[arg-type]
     print(line("vote opened -> shown on phones", measured["broadcast"]))  # type: ignore[arg-type]
     print(line("ballot (POST /api/vote)", measured["vote"]))  # type: ignore[arg-type]
@@ -302,7 +322,8 @@ def main(argv: list[str] | None = None) -> None:
     m = measured
     print(
         f"{'whole run, fastest speed':<34} {m['run_wall']:.1f} s wall, to its end: "
-        f"{'yes' if m['finished'] else 'NO (time limit)'}; server CPU share {100 * m['cpu_share']:.0f} % of a core"
+        f"{'yes' if m['finished'] else 'NO (time limit)'}; server CPU share {100 * m['cpu_share']:.0f} % of a core; "
+        f"sockets the server closed {m['dropped']:.0f} of {args.clients}"
     )
     growth = m["memory_last"] / m["memory_first"]  # type: ignore[operator]
     print(
