@@ -194,7 +194,8 @@ class ResultStore:
                 "seconds": seconds,
                 "error": error,
             }
-            rec.update(zip(self.metrics, self._decoded(values, p, rep), strict=True))
+            xs = self._decoded(values, p, rep)  # NaN as math.nan itself, as before: equal rows compare equal
+            rec.update((m, x if x == x else math.nan) for m, x in zip(self.metrics, xs, strict=True))
             yield rec
 
     def columns(self, point: int) -> dict[str, array[float]]:
