@@ -400,6 +400,20 @@ def test_a_metric_trigger_fires_at_the_loss_that_crosses_its_level(load, level):
     assert any(killed > level + 1 for _, killed in _losses(w, "red"))  # losses went on after it fired, once
 
 
+def test_a_strength_trigger_fires_at_the_reinforcement_that_crosses_it(load):
+    from sim.models import combat
+
+    plain = build_world(load(BASE.replace("{mode: deterministic}", "{mode: stochastic}")), 1)
+    before = combat.metrics(plain)["survivors.blue"]  # at minute 0, before anything happened
+    text = (
+        "injects:\n"
+        "  - {id: more, at: 37min, effects: [{type: reinforce, unit: inf, count: 5}]}\n"
+        f"  - {{id: stronger, when: {{metric: survivors.blue, above: {before + 2}}}}}\n"
+    )
+    w = run_stochastic(load, text)
+    assert times(w, "inject", id="stronger") == [37.0]  # the reinforcement itself, off the 15-minute grid
+
+
 def test_a_metric_no_model_announces_is_looked_at_every_15_minutes(load):
     # time spent fighting grows with the clock: no event says when it crosses, so it is looked at every 15 min
     text = DUEL.format(extra="injects:\n  - {id: long, when: {metric: engagement_h.isle, above: 0.3}}\n")
