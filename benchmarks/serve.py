@@ -285,8 +285,6 @@ async def whole_run(server: Server, control, state: dict) -> dict[str, list[floa
         else:
             await asyncio.sleep(0.05)
             state = await control("speed", speed=MAX_SPEED)  # the projector's state, without changing anything
-        if os.environ.get("EXSIM_BENCH_DEBUG"):
-            print(state["clock"], state["running"], state["pending"] and state["pending"]["kind"], file=sys.stderr)
     sampler.cancel()
     wall = time.perf_counter() - t0
     cpu = sum(proc.cpu_times()[:2]) - cpu0
