@@ -1,6 +1,8 @@
-"""``exsim serve`` with a class: how fast it starts, and how it answers 30 phones at once.
+"""``exsim serve`` with a class: how fast it starts, and how it answers 60 phones at once over a whole run.
 
-Goal (issue 13): the server answers its first page in under 2 s, and serves a class of 30 vote pages.
+Goals: the server answers its first page in under 2 s (issue 13); a vote's result reaches all 60 phones
+within 150 ms at the 95th percentile, and the server's memory stays flat over a full three-day run with the
+projector at high speed (issue 27). The server is driven from outside, as a class would.
 Everything runs on this machine (127.0.0.1): the server as a user starts it (``exsim serve birlestik_2024
 --port 0``), then ``--clients`` participants, each with its own cookies, who
 
@@ -8,9 +10,14 @@ Everything runs on this machine (127.0.0.1): the server as a user starts it (``e
 2. hold a WebSocket open; the facilitator opens a vote, and each socket's delay until it shows the open
    vote is the broadcast latency;
 3. all vote at once, ``--votes`` times each (changing their vote), as fast as the server answers (vote
-   latency, and the throughput of the whole class); the projector's tally is checked against the ballots.
+   latency, and the throughput of the whole class); the projector's tally is checked against the ballots;
+4. the facilitator closes the vote, then steps the run ``--steps`` times: each action's latency, from the
+   facilitator's request to each phone's next update, all phones' (p50 and p95 over actions x phones);
+5. the facilitator sets the fastest speed and lets the run go to its end, acknowledging each inject and
+   choosing each decision, the phones all connected: the server's CPU share (its CPU time over the wall
+   time) and its memory (PSS, sampled every 0.2 s), the median of the run's first and last fifths.
 
-    python benchmarks/serve.py [--clients 30] [--votes 10] [--rounds 3]
+    python benchmarks/serve.py [--clients 60] [--votes 10] [--steps 10] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -36,7 +43,11 @@ import time
 import urllib.request
 
 import httpx
+import psutil
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from sim.serve import MAX_SPEED
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "birlestik_2024.yaml"
 TIMEOUT_S = 60.0
@@ -78,11 +89,20 @@ class Server:
                 time.sleep(0.01)
         self.started_s = time.perf_counter() - t0
 
-    def stop(self) -> None:
+    def stop(self) -> float:
+        """Ctrl-C, as a facilitator ends the class; the seconds it took to end (killed after TIMEOUT_S)."""
+        t0 = time.perf_counter()
         self.proc.send_signal(signal.SIGINT)
-        self.proc.wait(timeout=TIMEOUT_S)
+        try:
+            self.proc.wait(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            for child in psutil.Process(self.proc.pid).children(recursive=True):
+                child.kill()
+            self.proc.kill()
+            self.proc.wait()
         assert self.proc.stdout is not None
         self.proc.stdout.close()
+        return time.perf_counter() - t0
 
 
 def pct(values: list[float], q: float) -> float:
@@ -99,7 +119,7 @@ def line(name: str, values_s: list[float]) -> str:
     )
 
 
-async def the_class(server: Server, clients: int, votes: int) -> dict[str, list[float] | float]:
+async def the_class(server: Server, clients: int, votes: int, steps: int) -> dict[str, list[float] | float]:
     facilitator = httpx.AsyncClient(base_url=server.origin, headers={"X-Exsim-Token": server.token}, timeout=30)
 
     async def control(action: str, **body: object) -> dict:
@@ -115,7 +135,8 @@ async def the_class(server: Server, clients: int, votes: int) -> dict[str, list[
         state = await control("acknowledge") if pending is not None else await control("step", minutes=10)
     options = [o["name"] for o in state["pending"]["options"]]
 
-    phones = [httpx.AsyncClient(base_url=server.origin, timeout=30) for _ in range(clients)]
+    one = httpx.Limits(max_connections=1)  # a phone keeps one connection (the server limits those per address)
+    phones = [httpx.AsyncClient(base_url=server.origin, timeout=30, limits=one) for _ in range(clients)]
     page_s: list[float] = []
 
     async def load(phone: httpx.AsyncClient) -> None:
@@ -132,12 +153,14 @@ async def the_class(server: Server, clients: int, votes: int) -> dict[str, list[
     await asyncio.gather(*(load(p) for p in phones))
 
     opened = asyncio.Event()
+    arrivals: list[list[float]] = [[] for _ in phones]  # when each phone received each update
+    dropped: list[int] = []  # phones whose socket the server closed
     seen_open: list[float] = []
     sockets_ready = asyncio.Barrier(clients + 1)
     done = asyncio.Event()
     t_open = 0.0
 
-    async def listen(phone: httpx.AsyncClient) -> None:
+    async def listen(i: int, phone: httpx.AsyncClient) -> None:
         cookie = "; ".join(f"{k}={v}" for k, v in phone.cookies.items())
         url = server.origin.replace("http", "ws", 1) + "/ws/vote"
         async with connect(url, additional_headers={"Cookie": cookie}, open_timeout=TIMEOUT_S) as ws:
@@ -149,13 +172,17 @@ async def the_class(server: Server, clients: int, votes: int) -> dict[str, list[
                     msg = json.loads(await asyncio.wait_for(ws.recv(), timeout=0.5))
                 except TimeoutError:
                     continue
+                except ConnectionClosed:  # the server closed it (counted: a phone that lost its updates)
+                    dropped.append(i)
+                    return
+                arrivals[i].append(time.perf_counter())
                 if not noted and msg["state"]["vote"] and msg["state"]["vote"]["open"]:
                     seen_open.append(time.perf_counter() - t_open)
                     noted = True
                     if len(seen_open) == clients:
                         opened.set()
 
-    listeners = [asyncio.create_task(listen(p)) for p in phones]
+    listeners = [asyncio.create_task(listen(i, p)) for i, p in enumerate(phones)]
     await sockets_ready.wait()
     t_open = time.perf_counter()
     await control("open_vote")
@@ -180,36 +207,138 @@ async def the_class(server: Server, clients: int, votes: int) -> dict[str, list[
     tally = {o["name"]: o["count"] for o in state["vote"]["options"]}
     expected = {o: sum(1 for v in final.values() if v == o) for o in options}
     assert tally == expected, (tally, expected)  # every last ballot counted, once
+
+    async def acted(action: str, **body: object) -> tuple[dict, list[float]]:
+        """The facilitator's action, and the delay until each phone's next update."""
+        marks = [len(a) for a in arrivals]
+        t0 = time.perf_counter()
+        answer = await control(action, **body)
+        deadline = time.monotonic() + TIMEOUT_S
+        while any(len(a) <= m for a, m in zip(arrivals, marks, strict=True)):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{action}: not every phone was updated within {TIMEOUT_S} s")
+            await asyncio.sleep(0.001)
+        return answer, [a[m] - t0 for a, m in zip(arrivals, marks, strict=True)]
+
+    state, result_s = await acted("close_vote")
+    state = await control("continue")
+    state, step_s = await timed_steps(control, acted, state, steps)
+    usage = await whole_run(server, control, state)
     done.set()
     await asyncio.gather(*listeners)
-    await control("close_vote")
     for p in [*phones, facilitator]:
         await p.aclose()
-    return {"page": page_s, "broadcast": seen_open, "vote": vote_s, "throughput": len(vote_s) / wall}
+    return {
+        "page": page_s,
+        "broadcast": seen_open,
+        "vote": vote_s,
+        "throughput": len(vote_s) / wall,
+        "result": result_s,
+        "step": step_s,
+        "dropped": float(len(dropped)),
+        **usage,
+    }
+
+
+async def timed_steps(control, acted, state: dict, steps: int) -> tuple[dict, list[float]]:  # type: ignore[no-untyped-def]
+    """``steps`` facilitator's steps of 10 minutes, each timed to every phone; pauses met on the way are
+    answered untimed (an inject's acknowledgement may change no phone's view)."""
+    took: list[float] = []
+    done = 0
+    while done < steps:
+        pending = state["pending"]
+        if pending is not None and pending["kind"] == "decision":
+            state = await control("choose", option=pending["default"])
+        elif pending is not None:
+            state = await control("acknowledge")
+        else:
+            state, delays = await acted("step", minutes=10)
+            took += delays
+            done += 1
+    return state, took
+
+
+async def whole_run(server: Server, control, state: dict) -> dict[str, list[float] | float]:  # type: ignore[no-untyped-def]
+    """The rest of the run at the fastest speed, answering every pause: the server's CPU and memory."""
+    proc = psutil.Process(server.proc.pid)
+    cpu0, t0 = sum(proc.cpu_times()[:2]), time.perf_counter()
+    memory: list[float] = []
+
+    async def sample() -> None:
+        while True:
+            memory.append(proc.memory_full_info().pss / 2**20)
+            await asyncio.sleep(0.2)
+
+    sampler = asyncio.create_task(sample())
+    state = await control("speed", speed=MAX_SPEED)
+    deadline = time.monotonic() + 20 * TIMEOUT_S
+    while not state["finished"] and time.monotonic() < deadline:
+        pending = state["pending"]
+        if pending is not None and pending["kind"] == "decision":
+            state = await control("choose", option=pending["default"])
+        elif pending is not None:
+            state = await control("acknowledge")
+        elif state.get("shown"):
+            state = await control("continue")
+        elif not state["running"]:
+            state = await control("resume")
+        else:
+            await asyncio.sleep(0.05)
+            state = await control("speed", speed=MAX_SPEED)  # the projector's state, without changing anything
+    sampler.cancel()
+    wall = time.perf_counter() - t0
+    cpu = sum(proc.cpu_times()[:2]) - cpu0
+    fifth = max(1, len(memory) // 5)
+    return {
+        "finished": float(bool(state["finished"])),
+        "run_wall": wall,
+        "cpu_share": cpu / wall,
+        "memory_first": statistics.median(memory[:fifth]),
+        "memory_last": statistics.median(memory[-fifth:]),
+        "memory_peak": max(memory),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--clients", type=int, default=30, help="participants (phones)")
+    ap.add_argument("--clients", type=int, default=60, help="participants (phones)")
+    ap.add_argument("--steps", type=int, default=10, help="facilitator's steps timed (10 simulated minutes each)")
     ap.add_argument("--votes", type=int, default=10, help="ballots each participant casts")
     ap.add_argument("--rounds", type=int, default=3, help="server starts (the class is served in the first)")
     args = ap.parse_args(argv)
     starts: list[float] = []
+    stops: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.rounds):
             server = Server(Path(tmp) / str(i))
             starts.append(server.started_s)
             try:
                 if i == 0:
-                    measured = asyncio.run(the_class(server, args.clients, args.votes))
+                    measured = asyncio.run(the_class(server, args.clients, args.votes, args.steps))
             finally:
-                server.stop()
+                stops.append(server.stop())
     print(f"exsim serve {SCENARIO.stem}: {args.clients} participants, {args.votes} ballots each")
     print(line("start to first page (goal < 2 s)", starts))
+    print(line(f"Ctrl-C to the end (killed at {TIMEOUT_S:.0f} s)", stops))
     print(line("vote page + 3 static files", measured["page"]))  # type: ignore[arg-type]
     print(line("vote opened -> shown on phones", measured["broadcast"]))  # type: ignore[arg-type]
     print(line("ballot (POST /api/vote)", measured["vote"]))  # type: ignore[arg-type]
     print(f"{'ballots per second, whole class':<34} {measured['throughput']:7.0f}")
+    result = measured["result"]
+    assert isinstance(result, list)
+    print(line("vote's result -> every phone", result) + f"  (goal: p95 <= 150 ms to {args.clients} phones)")
+    print(line("facilitator's step -> every phone", measured["step"]))  # type: ignore[arg-type]
+    m = measured
+    print(
+        f"{'whole run, fastest speed':<34} {m['run_wall']:.1f} s wall, to its end: "
+        f"{'yes' if m['finished'] else 'NO (time limit)'}; server CPU share {100 * m['cpu_share']:.0f} % of a core; "
+        f"sockets the server closed {m['dropped']:.0f} of {args.clients}"
+    )
+    growth = m["memory_last"] / m["memory_first"]  # type: ignore[operator]
+    print(
+        f"{'server memory (PSS)':<34} first fifth {m['memory_first']:.0f} MB, last fifth {m['memory_last']:.0f} MB, "
+        f"peak {m['memory_peak']:.0f} MB: last / first {growth:.2f}  (goal: flat, <= 1.10)"
+    )
 
 
 if __name__ == "__main__":

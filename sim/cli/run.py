@@ -13,7 +13,6 @@ from sim import _process
 from sim.check import load_scenario
 from sim.cli.options import MAX_EVENTS_OPTION, REPLICATIONS, SET_HELP, executor_options, known_metrics, with_budget
 from sim.config.text import pick
-from sim.cores import default_workers
 from sim.errors import ExsimError, capped
 from sim.experiment import replay
 from sim.experiment.executors import check_scheduler
@@ -110,7 +109,7 @@ def run(
             out,
             force=force,
             executor=executor,
-            workers=workers or default_workers(),
+            workers=workers,  # None: a pool only when the replications' time outweighs its start-up
             scheduler=scheduler,
             trace=traced,
             positions=positions,

@@ -298,13 +298,15 @@ class Trigger(Frozen):
         None, description="once this inject has fired (or this decision was taken)", examples=["storm"]
     )
     metric: str | None = Field(
-        None, description="a metric crossing above: or below: (checked every 15 min)", examples=["killed.coalition"]
+        None,
+        description="a metric crossing above: or below: (losses at once; others every 15 min)",
+        examples=["killed.coalition"],
     )
     above: float | None = Field(None, description="with metric: once it is above this", examples=[5])
     below: float | None = Field(None, description="with metric: once it is below this", examples=[0.5])
     stock: StockBelow | None = Field(
         None,
-        description="once a depot's stock is below a level (checked every 15 min)",
+        description="once a depot's stock is below a level (at the take that crosses it)",
         examples=[{"depot": "beach_dump", "class": "water", "below": 5000}],
     )
     any_: list[Trigger] | None = Field(

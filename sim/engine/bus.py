@@ -32,11 +32,28 @@ class Bus:
     def subscribe(self, kind: type[E], handler: Callable[[E], None]) -> None:
         self._subs.setdefault(kind, []).append(handler)
 
+    def unsubscribe(self, kind: type[E], handler: Callable[[E], None]) -> None:
+        """Stop calling ``handler`` for ``kind`` (a trigger that fired). The list is replaced, not edited, so
+        that a publish under way, which may be what called this, still reaches the subscribers after it."""
+        subs = self._subs.get(kind, [])
+        self._subs[kind] = [h for h in subs if h is not handler]
+
     def publish(self, event: E) -> E:
         """Deliver ``event`` to every subscriber of its class and return it (answers are read from it)."""
         for handler in self._subs.get(type(event), ()):
             handler(event)
         return event
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """How a trigger watches one quantity without polling it: the bus events after which it may have
+    changed (the model that owns it announces them), and the quantity itself, computed alone. ``about``
+    says whether an announcement concerns the quantity (a loss of this side's, a take from this depot)."""
+
+    announced_by: tuple[type, ...]
+    value: Callable[[], float]
+    about: Callable[[Any], bool] = lambda _: True
 
 
 # --- the engine's own events ---------------------------------------------------------------------------
@@ -108,3 +125,18 @@ class OrderDelay:
     delay_min: float
     not_before: float = 0.0
     refusal: str | None = None
+
+
+@dataclass(slots=True)
+class Losses:
+    """A unit lost strength (killed or wounded): announced for triggers on losses."""
+
+    unit: Unit
+
+
+@dataclass(slots=True)
+class StockTaken:
+    """Stock was taken from a depot: announced for triggers on stock levels."""
+
+    depot: str
+    cls: str

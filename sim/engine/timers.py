@@ -54,6 +54,7 @@ def cancel(env: simpy.Environment, event: simpy.Event) -> bool:
 
 def _remove(queue: list[Entry], i: int) -> None:
     last = queue.pop()
-    if i < len(queue):  # fill the hole with the last entry and restore the heap order
+    if i < len(queue):  # fill the hole with the last entry and restore the heap order along its path only
         queue[i] = last
-        heapq.heapify(queue)
+        heapq._siftup(queue, i)  # type: ignore[attr-defined]  # down below i, then back up to i at most
+        heapq._siftdown(queue, 0, i)  # type: ignore[attr-defined]  # and up from i, if smaller than its parent

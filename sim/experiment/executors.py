@@ -6,10 +6,8 @@ table. Batches of replications make each task long enough to pay for its schedul
 
 from __future__ import annotations
 
-import concurrent.futures
 import gc
 import math
-import multiprocessing
 import os
 import select
 import signal
@@ -17,8 +15,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,25 +212,58 @@ def execute(
     cancel: threading.Event | None = None,
 ) -> Iterator[list[Outcome]]:
     """Yield each task's outcomes as it finishes (in any order). ``cancel``, set from another thread, ends
-    the iteration soon after (a process pool's workers terminated, not waited for); yielded outcomes stay."""
-    workers = workers or default_workers()
+    the iteration soon after (a process pool's workers terminated, not waited for); yielded outcomes stay.
+
+    ``workers`` None: as many as there are cores, and for the process executor only when the replications'
+    expected time outweighs the pool's start-up (``_worth_a_pool``); given, a pool of that many.
+    """
+    choose, workers = workers is None, workers or default_workers()
     if executor == "serial" or (executor == "process" and (workers == 1 or len(tasks) == 1)):  # no pool for one batch
         for task in tasks:
             if cancel is not None and cancel.is_set():
                 return
             yield run_task(task)
     elif executor == "process":
-        yield from _process(tasks, workers, cancel)
+        if choose:
+            tasks = yield from _worth_a_pool(tasks, workers)
+        if tasks and not (cancel is not None and cancel.is_set()):
+            yield from _process(tasks, workers, cancel)
     elif executor == "dask":
         yield from _dask(tasks, workers, scheduler)
     else:
         raise ExsimError(f"unknown executor {executor!r} (serial, process, dask)")
 
 
+POOL_START_S = 0.8  # wall seconds a pool takes to start its workers (forkserver, exsim imported): 2 cores, loaded
+PILOT = 2  # replications run here first to time one (the second: the first fills the scenario's caches)
+
+
+def _worth_a_pool(tasks: list[Task], workers: int) -> Generator[list[Outcome], None, list[Task]]:
+    """Run the first replications here, timing them; if the rest would take less time here than a pool
+    would save, net of its start-up, run them here too. Returns the tasks left for a pool (none, or all)."""
+    first = tasks[0]
+    head, tail = first.replications[:PILOT], first.replications[PILOT:]
+    took = 0.0
+    for r in head:
+        t0 = time.process_time()  # CPU: a neighbour's load on a shared machine slows a pool as much
+        yield run_task(Task(first.point, first.scenario, first.seed, (r,)))
+        took = time.process_time() - t0
+    rest = ([Task(first.point, first.scenario, first.seed, tail)] if tail else []) + tasks[1:]
+    left = sum(len(t.replications) for t in rest)
+    if took * left * (1 - 1 / workers) > POOL_START_S:
+        return rest
+    for task in rest:
+        yield run_task(task)
+    return []
+
+
 def _process(tasks: list[Task], workers: int, cancel: threading.Event | None = None) -> Iterator[list[Outcome]]:
     # forkserver: workers start clean (no inherited threads or open files); the server imports exsim once,
     # so each worker forks from a warm interpreter instead of importing numpy, scipy and pydantic again;
     # numpy.random too (imported on a replication's first draw), so that it is shared rather than per worker
+    import multiprocessing  # here: a run that needs no pool does not import it (about 0.1 s at start-up)
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["sim.experiment.executors", "numpy.random"])
     scenarios, index = _distinct(tasks)
@@ -252,7 +282,7 @@ def _process(tasks: list[Task], workers: int, cancel: threading.Event | None = N
         }
         try:
             while futures:
-                done, futures = concurrent.futures.wait(futures, CANCEL_POLL_S, concurrent.futures.FIRST_COMPLETED)
+                done, futures = wait(futures, CANCEL_POLL_S, FIRST_COMPLETED)
                 for fut in done:  # dropped with their results once yielded: memory flat in the number of batches
                     yield fut.result()
                 if cancel is not None and cancel.is_set():  # e.g. a placement batch a new choice retired
@@ -375,6 +405,8 @@ def _gathered(client: Any, futures: dict[Any, Task], finished_on_cluster: Any) -
     """Each task's outcomes as it finishes; a task lost with its worker (cancelled, forgotten, killed) is
     submitted again, with its scenario, up to RETRIES times; then one line, and ``--resume`` finishes it.
     A replication depends only on its seed: a task run twice gives the same outcomes."""
+    from concurrent.futures import CancelledError
+
     from distributed import KilledWorker  # the dask extra, as the executor's
 
     tries: dict[tuple[int, tuple[int, ...]], int] = {}
@@ -386,7 +418,7 @@ def _gathered(client: Any, futures: dict[Any, Task], finished_on_cluster: Any) -
             outcomes = fut.result(timeout=limit)
         except TimeoutError:  # distributed's TimeoutError is the builtin one
             raise _silent(f"the results of point {task.point} did not arrive", limit) from None
-        except (KilledWorker, concurrent.futures.CancelledError, OSError) as e:
+        except (KilledWorker, CancelledError, OSError) as e:
             key = (task.point, task.replications)
             tries[key] = tries.get(key, 0) + 1
             if tries[key] > RETRIES:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sim.config.load import LoadedScenario, scenario_digest
 from sim.config.schema import Scenario
+from sim.cores import default_workers
 from sim.errors import ExsimError
 from sim.experiment import history
 from sim.experiment.output import environment, scenario_provenance
@@ -91,7 +92,7 @@ def record(
                 "command": list(command),
                 "from": origin,
                 "executor": executor,
-                "workers": workers,
+                "workers": workers or default_workers(),
                 **environment(),
                 "finished": datetime.now().astimezone().isoformat(timespec="milliseconds"),
                 "wall_s": round(time.perf_counter() - wall0, 3),

@@ -47,10 +47,33 @@ def _moments(xs: list[float]) -> tuple[float, float]:
 
 
 def t_quantile(df: float, p: float) -> float:
-    """Student-t quantile; scipy is imported here, on first use, so that commands that need none start fast."""
+    """Student-t quantile at ``p`` with ``df`` degrees of freedom.
+
+    The levels exsim's summaries use (p = 0.95, 0.975, 0.995) come without scipy, which costs about a
+    second to import: from a table scipy wrote once (``tools/t_table.py``) up to its ``MAX_DF``, and
+    beyond it from the Cornish-Fisher expansion, within 1e-14 of scipy there (tests/experiment/test_t_table.py
+    checks both). Any other ``p``, or a fractional ``df`` (Welch's), asks scipy.
+    """
+    from sim.experiment import t_table
+
+    table = t_table.QUANTILES.get(p)
+    if table is not None and df == int(df) and df >= 1:
+        if df <= t_table.MAX_DF:
+            return table[int(df) - 1]
+        return _cornish_fisher(df, p)
     from scipy.special import stdtrit  # start-up: scipy costs about a second, and most commands need none
 
     return float(stdtrit(df, p))
+
+
+def _cornish_fisher(df: float, p: float) -> float:
+    """The t quantile as the normal one plus its expansion in 1/df (Abramowitz & Stegun 26.7.5)."""
+    z = NormalDist().inv_cdf(p)
+    g1 = (z**3 + z) / 4
+    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
+    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
+    g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
+    return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
 
 
 def _t(n: int, level: float) -> float:

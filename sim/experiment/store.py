@@ -7,8 +7,9 @@ to be resumed into.
 
 The layout does not depend on the number of metrics (SQLite allows 2,000 columns; a scenario with
 thousands of units reports more metrics than that): the ``metrics`` table numbers the metric names,
-and each replication's values are one JSON array in that order (``null``: no value). Seeds are kept
-as text, so any seed the simulator accepts can be stored.
+and each replication's values are one blob in that order, 8 bytes a value (IEEE 754 doubles,
+little-endian; NaN: no value), written and read without parsing text. Seeds are kept as text, so any
+seed the simulator accepts can be stored.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import math
 import os
 import sqlite3
+import sys
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from sim.errors import ExsimError
 from sim.experiment.streams import require_alike
 
 FILE = "results.sqlite"
-FORMAT = 2  # PRAGMA user_version of the layout above; 0 was the one-column-per-metric layout
+FORMAT = 3  # PRAGMA user_version of the layout above; 2 kept the values as JSON text, 0 one column a metric
 _TABLES = {"manifest", "points", "metrics", "replications"}
 _HEADER = b"SQLite format 3\x00"
 
@@ -112,8 +114,11 @@ class ResultStore:
                 ],
             )
 
-    def _values(self, metrics: dict[str, float]) -> str:
-        return json.dumps([_json(metrics.get(m, math.nan)) for m in self.metrics])
+    def _values(self, metrics: dict[str, float]) -> bytes:
+        values = array("d", [metrics.get(m, math.nan) for m in self.metrics])
+        if sys.byteorder != "little":
+            values.byteswap()
+        return values.tobytes()
 
     def close(self) -> None:
         self.con.close()
@@ -146,17 +151,17 @@ class ResultStore:
         except (TypeError, ValueError):
             raise self._edited(what, text) from None
 
-    def _decoded(self, values: Any, point: int, rep: int) -> list[float | None]:
-        """A replication's metric values, checked: one number (or null) per metric."""
+    def _decoded(self, values: Any, point: int, rep: int) -> array[float]:
+        """A replication's metric values, checked: one double per metric (NaN: no value)."""
         if values is None:
-            return [None] * len(self.metrics)
-        xs = self._json(values, f"point {point} replication {rep}'s values")
-        if (
-            not isinstance(xs, list)
-            or len(xs) != len(self.metrics)
-            or not all(x is None or (isinstance(x, int | float) and not isinstance(x, bool)) for x in xs)
-        ):
+            return array("d", [math.nan]) * len(self.metrics)
+        if not isinstance(values, bytes):
+            raise self._edited(f"point {point} replication {rep}'s values", values)
+        if len(values) != 8 * len(self.metrics):
             raise self._edited(f"point {point} replication {rep}'s values ({len(self.metrics)} numbers)", values)
+        xs = array("d", values)
+        if sys.byteorder != "little":
+            xs.byteswap()
         return xs
 
     def _seed(self, seed: Any, point: int, rep: int) -> int:
@@ -189,8 +194,8 @@ class ResultStore:
                 "seconds": seconds,
                 "error": error,
             }
-            xs = self._decoded(values, p, rep)
-            rec.update((m, math.nan if x is None else x) for m, x in zip(self.metrics, xs, strict=True))
+            xs = self._decoded(values, p, rep)  # NaN as math.nan itself, as before: equal rows compare equal
+            rec.update((m, x if x == x else math.nan) for m, x in zip(self.metrics, xs, strict=True))
             yield rec
 
     def columns(self, point: int) -> dict[str, array[float]]:
@@ -203,7 +208,7 @@ class ResultStore:
         )
         for rep, values in cur:
             for col, x in zip(cols, self._decoded(values, point, rep), strict=True):
-                col.append(math.nan if x is None else x)
+                col.append(x)
         return dict(zip(self.metrics, cols, strict=True))
 
     def outcomes(self) -> Iterator[tuple[int, int, float | None, str | None]]:
@@ -304,7 +309,7 @@ def _fill(tmp: Path, manifest: dict[str, Any], points: Sequence[PointRow], metri
             con.execute("CREATE TABLE metrics (metric INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
             con.execute(
                 "CREATE TABLE replications (point INTEGER NOT NULL, replication INTEGER NOT NULL, seed TEXT NOT "
-                'NULL, seconds REAL, error TEXT, "values" TEXT, PRIMARY KEY (point, replication))'
+                'NULL, seconds REAL, error TEXT, "values" BLOB, PRIMARY KEY (point, replication))'
             )
             con.executemany("INSERT INTO manifest VALUES (?, ?)", [(k, json.dumps(v)) for k, v in manifest.items()])
             con.executemany(
@@ -324,7 +329,3 @@ def _connect(path: Path) -> sqlite3.Connection:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable at each commit against a crash of this process
     return con
-
-
-def _json(x: float) -> float | None:
-    return None if x != x else x

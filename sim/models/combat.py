@@ -16,7 +16,7 @@ import simpy
 from sim.config.orders import AssaultOrder
 from sim.config.schema import Scenario, UnitType
 from sim.engine import draws
-from sim.engine.bus import PowerChanged
+from sim.engine.bus import Losses, PowerChanged, Watch
 from sim.engine.movement import travel
 from sim.engine.signals import Broken, Secured
 from sim.engine.units import Unit, UnitState
@@ -66,6 +66,7 @@ def take_losses(world: World, unit: Unit, n: float) -> None:
         world.set_state(unit, UnitState.DESTROYED)
     if n > killed:
         world.bus.publish(Wounded(unit, (n - killed) * crew(unit.type)))
+    world.bus.publish(Losses(unit))  # for triggers on losses (``watch``)
     if world.log.on:
         world.emit("losses", unit=unit.id, n=n, killed=killed, left=unit.strength)
 
@@ -488,3 +489,27 @@ def metrics(world: World) -> dict[str, float]:
             m[f"platforms_lost.{side}"] = float(sum(u.killed + u.wounded for u in platforms))
             m[f"platforms_left.{side}"] = float(sum(u.strength for u in platforms))
     return m
+
+
+_SIDE_SUMS = {  # metric family -> (each unit's part, platforms only)
+    "killed": (lambda u, c: u.killed * c, False),
+    "wounded": (lambda u, c: u.wounded * c, False),
+    "survivors": (lambda u, c: u.strength * c, False),
+    "platforms_lost": (lambda u, c: u.killed + u.wounded, True),
+    "platforms_left": (lambda u, c: u.strength, True),
+}
+
+
+def watch(world: World, name: str) -> Watch | None:
+    """A trigger's view of one side's losses or strength (``killed.SIDE``...), computed alone and looked at
+    when a unit takes losses or is reinforced. None for the other metrics, and in deterministic mode, where
+    strengths change continuously along the integration: those are looked at on a clock."""
+    family, _, side = name.partition(".")
+    if family not in _SIDE_SUMS or world.scenario.combat.mode == "deterministic":
+        return None
+    part, platforms_only = _SIDE_SUMS[family]
+    mine = [u for u in world.units.values() if u.side == side]
+    units = [(u, crew(u.type)) for u in mine if is_platform(u.type) or not platforms_only]
+    return Watch(
+        (Losses, PowerChanged), lambda: float(sum(part(u, c) for u, c in units)), lambda ev: ev.unit.side == side
+    )

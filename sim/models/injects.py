@@ -18,7 +18,7 @@ import simpy
 
 from sim.config import exercise as ex
 from sim.config.schema import Scenario
-from sim.engine.bus import MoveRequested, PowerChanged
+from sim.engine.bus import MoveRequested, PowerChanged, StockTaken, Watch
 from sim.engine.signals import Broken, PhaseDone, Secured
 from sim.engine.units import ORDER_PRIORITY, UnitState
 from sim.models.c2 import C2State
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 NAME = "injects"
 SECTIONS = ("injects",)
 
-CHECK_EVERY_MIN = 15.0  # how often metric and stock triggers are looked at
+CHECK_EVERY_MIN = 15.0  # how often a trigger on a metric that no model announces is looked at
 REPAIR_FIRST = ORDER_PRIORITY - 2  # a breakdown takes the unit before any order or MEDEVAC mission queued
 
 
@@ -125,30 +125,64 @@ def trigger(world: World, t: ex.Trigger) -> simpy.Event:
         return env.any_of([trigger(world, s) for s in t.any_])
     if t.all_ is not None:
         return env.all_of([trigger(world, s) for s in t.all_])
-    done = env.event()
-    env.process(_watch(world, _probe(world, t), done))
+    return _crossing(world, t)
+
+
+def _crossing(world: World, t: ex.Trigger) -> simpy.Event:
+    """An event that fires once a metric or a stock crosses its level: tested when the model that owns the
+    quantity announces a change on the bus, at the very time it changes. A quantity no model announces
+    (a time spent, a share of deliveries) is looked at every ``CHECK_EVERY_MIN`` instead."""
+    env, done = world.env, world.env.event()
+    watch = _watch(world, t)
+    value, about, (level, above) = watch.value, watch.about, _level(t)
+
+    def holds() -> bool:
+        return value() > level if above else value() < level
+
+    if holds():
+        done.succeed()
+    elif not watch.announced_by:
+        env.process(_poll(world, holds, done))
+    else:
+
+        def look(ev: object) -> None:
+            if about(ev) and holds():
+                for kind in watch.announced_by:
+                    world.bus.unsubscribe(kind, look)
+                done.succeed()
+
+        for kind in watch.announced_by:
+            world.bus.subscribe(kind, look)
     return done
 
 
-def _probe(world: World, t: ex.Trigger) -> Callable[[], bool]:
+def _level(t: ex.Trigger) -> tuple[float, bool]:
+    """The level a trigger's quantity crosses, and whether it crosses it upwards (``above:``)."""
     if t.stock is not None:
-        depot, cls, below = world.services.get(LogisticsState).depots[t.stock.depot], t.stock.class_, t.stock.below
-        return lambda: depot.level(cls) < below
-    assert t.metric is not None
+        return t.stock.below, False
+    return (t.above, True) if t.above is not None else (t.below, False)  # type: ignore[return-value]
+
+
+def _watch(world: World, t: ex.Trigger) -> Watch:
+    """How a metric or stock trigger watches its quantity: as its model announces it, else on the clock
+    (``announced_by`` empty) by the model's metrics, every one of them."""
+    if t.stock is not None:
+        depot, cls = world.services.get(LogisticsState).depots[t.stock.depot], t.stock.class_
+        return Watch((StockTaken,), lambda: depot.level(cls), lambda ev: ev.depot == depot.id and ev.cls == cls)
     name = t.metric
+    assert name is not None
     model = world.services.get(Installed).declaring(world.scenario, name)  # the metric may be any model's
-
-    def crossed() -> bool:
-        value = model.metrics(world)[name]
-        return value > t.above if t.above is not None else value < t.below  # type: ignore[operator]
-
-    return crossed
+    watching = getattr(model, "watch", None)
+    watch = watching(world, name) if watching is not None else None
+    return watch if watch is not None else Watch((), lambda: model.metrics(world)[name])
 
 
-def _watch(world: World, holds: Callable[[], bool], done: simpy.Event) -> Process:
-    while not holds():
+def _poll(world: World, holds: Callable[[], bool], done: simpy.Event) -> Process:
+    while True:
         yield world.env.timeout(CHECK_EVERY_MIN)
-    done.succeed()
+        if holds():
+            done.succeed()
+            return
 
 
 def when_due(world: World, item: ex.Inject | ex.DecisionPoint) -> Process:

@@ -20,7 +20,7 @@ import simpy
 from sim.config.identity import ScenarioKey
 from sim.config.schema import Scenario
 from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass, measure_of
-from sim.engine.bus import MoveRequested, PowerChanged, StateChanged
+from sim.engine.bus import MoveRequested, PowerChanged, StateChanged, StockTaken
 from sim.engine.monitor import Monitor
 from sim.engine.timers import Entry, alarm, withdraw
 from sim.engine.units import Unit, UnitState
@@ -215,6 +215,7 @@ class DepotStore:
         got = min(amount, c.level) if c is not None else 0.0
         if got > 0:
             c.level -= got  # type: ignore[union-attr]
+            self.ls.world.bus.publish(StockTaken(self.id, cls))  # for triggers on stock levels
             if c.level < self.reorder[cls]:  # type: ignore[union-attr]
                 waiters, self._low_waiters = self._low_waiters, []
                 for ev in waiters:

@@ -26,6 +26,21 @@ def test_cancel_takes_a_timeout_out_of_the_queue_and_keeps_the_heap_order():
     assert fired == [1.0, 2.0, 3.0, 5.0]
 
 
+def test_withdrawing_entries_anywhere_leaves_a_heap_that_pops_the_rest_in_order():
+    import heapq
+    import random
+
+    rng = random.Random(7)
+    for _ in range(50):
+        env = simpy.Environment()
+        entries = [alarm(env, rng.choice([1.0, 2.0, 3.0, rng.random() * 100]), lambda ev: None) for _ in range(60)]
+        gone = rng.sample(entries, 30)
+        for e in gone:
+            assert withdraw(env, e) is True
+        kept = sorted(e for e in entries if e not in gone)
+        assert [heapq.heappop(env._queue) for _ in range(len(kept))] == kept  # by (time, priority, id)
+
+
 def test_each_tank_has_at_most_one_alarm_in_the_queue(island):
     world = build_world(island, seed=3)
     ls = logistics.state(world)

@@ -169,6 +169,14 @@ def _damage(kind: str, tmp_path: Path) -> Path:
         con.execute('CREATE TABLE replications (point INTEGER, replication INTEGER, seed INTEGER, "x" REAL)')
         con.commit()
         con.close()
+    elif kind == "json_values":  # format 2: each replication's values as JSON text
+        good = _finished_store(tmp_path)
+        con = sqlite3.connect(good / FILE)
+        con.execute("PRAGMA user_version = 2")
+        con.execute("UPDATE replications SET \"values\" = '[1.0, null]'")
+        con.commit()
+        con.execute("VACUUM INTO ?", (str(db),))
+        con.close()
     return folder
 
 
@@ -179,6 +187,7 @@ DAMAGE = {
     "truncated": "damaged",
     "no_tables": "is empty",
     "old_format": f"another version of exsim (store format 0, this one reads format {FORMAT})",
+    "json_values": f"another version of exsim (store format 2, this one reads format {FORMAT})",
 }
 
 

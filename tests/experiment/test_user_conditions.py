@@ -56,6 +56,7 @@ READERS = [["export", "out"], ["story", "out"], ["compare", "out", "out/other"]]
         ("""UPDATE replications SET "values" = '[1, 2' WHERE replication = 1""", "replication 1's values: '[1, 2'"),
         ("""UPDATE replications SET "values" = '[1, 2]' WHERE replication = 1""", "replication 1's values"),
         ("""UPDATE replications SET "values" = '"text"' WHERE replication = 0""", "replication 0's values"),
+        ("""UPDATE replications SET "values" = x'00' WHERE replication = 0""", "replication 0's values"),
         ("""UPDATE replications SET seed = 'abc' WHERE replication = 0""", "replication 0's seed: 'abc'"),
         ("""UPDATE manifest SET value = '{oops' WHERE key = 'seed'""", "manifest 'seed': '{oops'"),
     ],

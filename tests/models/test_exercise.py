@@ -358,16 +358,73 @@ injects:
     assert w.closed == frozenset({0})  # the lane (route 0) is closed for good
 
 
-def test_a_stock_trigger_fires_at_the_first_check_below_the_level(load):
-    text = LINE.replace("every: 2d}", "every: 2d, start: 3d}") + (
+def test_a_stock_trigger_fires_when_the_stock_falls_below_the_level(load):
+    # 10,000 of water at da; the ship loads 1,000 at 1d only: the supply loss at 100 min halves it to 5,000
+    text = LINE.replace("every: 2d}", "every: 2d, start: 1d}") + (
         "injects:\n"
         "  - {id: spoil, at: 100min, effects: [{type: supply_loss, depot: da, class: water, share: 0.5}]}\n"
         "  - {id: short, when: {stock: {depot: da, class: water, below: 6000}}}\n"
+        "  - {id: shorter, when: {stock: {depot: da, class: water, below: 4500}}}\n"
     )
-    assert times(run(load, text), "inject", id="short") == [pytest.approx(105.0)]  # checks every 15 min
+    w = run(load, text)
+    assert times(w, "inject", id="short") == [100.0]  # at the loss itself, not at a later check
+    # 5,000 - 1,000 loaded at 1d (4,000): below 4,500 as the ship loads, at 1 day
+    assert times(w, "inject", id="shorter") == [24 * 60.0]
 
 
-def test_a_metric_trigger_fires_once_the_metric_crosses(load):
+def _losses(world, side: str) -> list[tuple[float, float]]:
+    """(time, people killed of ``side`` so far) after each loss, from the event log."""
+    mine = {u.id for u in world.units.values() if u.side == side}
+    out, killed = [], 0.0
+    for e in world.log.records:
+        if e["kind"] == "losses" and e["unit"] in mine:
+            killed += e["killed"]
+            out.append((e["t"], killed))
+    return out
+
+
+def run_stochastic(load, text: str):
+    """``run`` with combat as a Markov chain: strengths change at each loss, which combat announces."""
+    world = build_world(load(BASE.replace("{mode: deterministic}", "{mode: stochastic}") + text), 1, trace=True)
+    world.run()
+    return world
+
+
+@pytest.mark.parametrize("level", [0, 1])
+def test_a_metric_trigger_fires_at_the_loss_that_crosses_its_level(load, level):
+    text = DUEL.format(extra=f"injects:\n  - {{id: bloody, when: {{metric: killed.red, above: {level}}}}}\n")
+    w = run_stochastic(load, text)
+    (t,) = times(w, "inject", id="bloody")
+    first = next(when for when, killed in _losses(w, "red") if killed > level)  # the log, not the trigger
+    assert t == first  # exact: not on a 15-minute grid
+    assert any(killed > level + 1 for _, killed in _losses(w, "red"))  # losses went on after it fired, once
+
+
+def test_a_strength_trigger_fires_at_the_reinforcement_that_crosses_it(load):
+    from sim.models import combat
+
+    plain = build_world(load(BASE.replace("{mode: deterministic}", "{mode: stochastic}")), 1)
+    before = combat.metrics(plain)["survivors.blue"]  # at minute 0, before anything happened
+    text = (
+        "injects:\n"
+        "  - {id: more, at: 37min, effects: [{type: reinforce, unit: inf, count: 5}]}\n"
+        f"  - {{id: stronger, when: {{metric: survivors.blue, above: {before + 2}}}}}\n"
+    )
+    w = run_stochastic(load, text)
+    assert times(w, "inject", id="stronger") == [37.0]  # the reinforcement itself, off the 15-minute grid
+
+
+def test_a_metric_no_model_announces_is_looked_at_every_15_minutes(load):
+    # time spent fighting grows with the clock: no event says when it crosses, so it is looked at every 15 min
+    text = DUEL.format(extra="injects:\n  - {id: long, when: {metric: engagement_h.isle, above: 0.3}}\n")
+    w = run_stochastic(load, text)
+    (t,) = times(w, "inject", id="long")
+    (start,) = times(w, "engagement_start")
+    assert t % 15 == pytest.approx(0) and start + 18 <= t < start + 18 + 15
+
+
+def test_a_metric_trigger_in_deterministic_combat_is_looked_at_every_15_minutes(load):
+    # strengths change continuously along the integration: the losses are looked at on the clock
     text = DUEL.format(extra="injects:\n  - {id: bloody, when: {metric: killed.red, above: 1}}\n")
     w = run(load, text)
     (t,) = times(w, "inject", id="bloody")
