@@ -262,7 +262,7 @@ def _process(tasks: list[Task], workers: int, cancel: threading.Event | None = N
     # so each worker forks from a warm interpreter instead of importing numpy, scipy and pydantic again;
     # numpy.random too (imported on a replication's first draw), so that it is shared rather than per worker
     import multiprocessing  # here: a run that needs no pool does not import it (about 0.1 s at start-up)
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # (as multiprocessing)
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["sim.experiment.executors", "numpy.random"])
@@ -326,7 +326,7 @@ DEFAULT_TIMEOUT = "1h"
 
 def remote_timeout_s() -> float:
     """The limit on each wait for the Dask cluster, in seconds (EXSIM_DASK_TIMEOUT, default 1h)."""
-    from sim.config.durations import parse_duration
+    from sim.config.durations import parse_duration  # only with Dask: not on exsim run's path
 
     text = os.environ.get(TIMEOUT_VAR, DEFAULT_TIMEOUT).strip()
     try:
@@ -405,7 +405,7 @@ def _gathered(client: Any, futures: dict[Any, Task], finished_on_cluster: Any) -
     """Each task's outcomes as it finishes; a task lost with its worker (cancelled, forgotten, killed) is
     submitted again, with its scenario, up to RETRIES times; then one line, and ``--resume`` finishes it.
     A replication depends only on its seed: a task run twice gives the same outcomes."""
-    from concurrent.futures import CancelledError
+    from concurrent.futures import CancelledError  # not on exsim run's path (as multiprocessing)
 
     from distributed import KilledWorker  # the dask extra, as the executor's
 

@@ -54,7 +54,7 @@ def t_quantile(df: float, p: float) -> float:
     beyond it from the Cornish-Fisher expansion, within 1e-14 of scipy there (tests/experiment/test_t_table.py
     checks both). Any other ``p``, or a fractional ``df`` (Welch's), asks scipy.
     """
-    from sim.experiment import t_table
+    from sim.experiment import t_table  # an 83 kB table, read on the first interval only
 
     table = t_table.QUANTILES.get(p)
     if table is not None and df == int(df) and df >= 1:

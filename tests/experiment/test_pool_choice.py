@@ -33,7 +33,7 @@ def test_a_pool_starts_only_when_the_replications_outweigh_its_start_up(monkeypa
     serial = outcomes(tasks, workers=1)
     sent: list[tuple[int, int]] = []
 
-    def pool(ts, workers):  # stands in for the pool: records what it was given, runs it here
+    def pool(ts, workers, cancel=None):  # stands in for the pool: records what it was given, runs it here
         sent.extend((t.point, r) for t in ts for r in t.replications)
         yield from (executors.run_task(t) for t in ts)
 
@@ -46,7 +46,7 @@ def test_a_pool_starts_only_when_the_replications_outweigh_its_start_up(monkeypa
 def test_workers_given_always_start_a_pool(monkeypatch, tasks):
     sent: list[int] = []
 
-    def pool(ts, workers):
+    def pool(ts, workers, cancel=None):
         sent.append(workers)
         yield from (executors.run_task(t) for t in ts)
 

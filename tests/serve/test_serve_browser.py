@@ -223,7 +223,7 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
                 assert snoop.goto(origin + "/projector").status == 403  # a made-up cookie: refused as well
                 snoop.close()
 
-                facilitator.fill("#speed", "60")  # slower: a move lasts several seconds on screen, even under load
+                facilitator.fill("#speed", "300")
                 facilitator.dispatch_event("#speed", "change")
                 facilitator.click("#close-vote")
                 expect(projector.locator("#decision-panel")).to_be_hidden()
@@ -249,6 +249,8 @@ def test_a_class_votes_in_the_browser_and_the_run_follows_the_majority(tmp_path)
 
                 # the run goes on: the tanks set out for the ridge and move across the map
                 expect(story).to_contain_text("(tank-1) sets out from the Oymasha training ground", timeout=20_000)
+                facilitator.fill("#speed", "60")  # slower: the move lasts several seconds on screen, even under load
+                facilitator.dispatch_event("#speed", "change")
                 moving = projector.locator('#map g.unit.moving[data-unit="tank-1"]')
                 expect(moving).to_have_count(1, timeout=10_000)
                 first = tanks.get_attribute("transform")
