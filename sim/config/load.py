@@ -61,6 +61,14 @@ class Parsed:
         """``message`` about ``path`` of the scenario, at its line in the file (or the --set that made it)."""
         return _located(self.doc, path, message, self.applied)
 
+    def overridden(self, overrides: Sequence[str]) -> Parsed:
+        """This scenario with ``overrides`` applied after its own and validated again, without reading its files
+        again: the many design points of one file (a sensitivity study) each cost a validation, not a parse."""
+        data, applied = apply_overrides(self.data, list(overrides))
+        applied = {**self.applied, **applied}
+        scenario = validate(Scenario, data, self.doc, applied, context={"start": _start(data)})
+        return Parsed(scenario, self.path, self.doc, data, applied)
+
     def times(self) -> tuple[Problem, ...]:
         """Each time written relative to H-hour or D-day, or as a date, and what it means."""
         start = self.scenario.scenario.start
