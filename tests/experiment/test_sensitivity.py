@@ -76,7 +76,7 @@ def ishigami_indices() -> dict[str, tuple[float, float]]:
     """The analytic first-order and total indices (Ishigami and Homma 1990; Sobol' and Levitan 1999)."""
     v1 = 0.5 * (1 + B * PI**4 / 5) ** 2
     v2 = A**2 / 8
-    v13 = B**2 * PI**8 * (1 / 18 - 1 / 50) / 2
+    v13 = B**2 * PI**8 * (1 / 18 - 1 / 50)
     v = v1 + v2 + v13
     return {"x1": (v1 / v, (v1 + v13) / v), "x2": (v2 / v, v2 / v), "x3": (0.0, v13 / v)}
 
