@@ -39,8 +39,7 @@ def metric_view(doc: Mapping[str, Any], m: Mapping[str, Any], lang: Language) ->
     num = lang.num
     method = doc["method"]
     if m["status"] != "ok":
-        why = _("it does not vary across the design") if m["status"] == "constant" else _("no value at some points")
-        return Text(_("{metric}: not analysed, {why}").format(metric=m["metric"], why=why), style="dim")
+        return Text(not_analysed(m, lang), style="dim")
     caption = Text(_(LEGEND[method]) + "\n" + guidance(m, lang))
     t = Table(title=Text(m["metric"], style="bold"), title_justify="left", caption=caption, caption_justify="left")
     t.add_column(_("rank"), justify="right")
@@ -59,6 +58,12 @@ def metric_view(doc: Mapping[str, Any], m: Mapping[str, Any], lang: Language) ->
             note = _("S1 interval includes 0")
         t.add_row(num.fixed(rank), i["factor"], *cells, note, style="dim" if main in flags else None)
     return t
+
+
+def not_analysed(m: Mapping[str, Any], lang: Language) -> str:
+    _ = lang._
+    why = _("it does not vary across the design") if m["status"] == "constant" else _("no value at some points")
+    return _("{metric}: not analysed, {why}").format(metric=m["metric"], why=why)
 
 
 def includes_zero(i: Mapping[str, Any], name: str) -> bool:
