@@ -14,7 +14,11 @@ from tests.conftest import REPO
 from tests.live import served
 
 LIVE = {"serve"}  # commands that run until they are stopped
-SHIPPED = sorted((REPO / "scenarios").glob("*.yaml")) + sorted((REPO / "configs" / "sweeps").glob("*.yaml"))
+SHIPPED = [
+    *sorted((REPO / "scenarios").glob("*.yaml")),
+    *sorted((REPO / "configs" / "sweeps").glob("*.yaml")),
+    *sorted((REPO / "configs" / "sensitivity").glob("*.yaml")),
+]
 
 
 def sources() -> list[tuple[str, list[str]]]:
@@ -48,7 +52,7 @@ def quick(args: list[str]) -> list[str]:
     """The same command with fewer replications, and no placeholder cluster address."""
     if ">" in args:  # a shell redirection: the output itself is not needed here
         args = args[: args.index(">")]
-    for opt in ("--reps", "--scheduler"):
+    for opt in ("--reps", "--scheduler", "--samples"):
         while opt in args:
             i = args.index(opt)
             del args[i : i + 2]
@@ -58,6 +62,8 @@ def quick(args: list[str]) -> list[str]:
         args += ["--reps", str(max(2, max(listed) + 1))]  # enough replications for the ones traced
     elif args[0] == "sweep":
         args += ["--reps", "3"]
+    elif args[0] == "sensitivity":  # a small design: 2 Morris trajectories or a Sobol' N of 2
+        args += ["--reps", "2", "--samples", "2"]
     elif args[0] == "play":  # without a terminal: plain narration, the defaults at the end of input
         args += ["--batch", "3"]
     return args
