@@ -30,9 +30,7 @@ def load_variants(
         yield checked(base.overridden(more), (*overrides, *more), times=False)
 
 
-def checked(
-    parsed: Parsed, overrides: Sequence[str], *, lang: str | None = None, times: bool = True
-) -> LoadedScenario:
+def checked(parsed: Parsed, overrides: Sequence[str], *, lang: str | None = None, times: bool = True) -> LoadedScenario:
     """A parsed scenario cross-checked and linted (``load_scenario``'s second half); ``times``: with what each
     planner time means (for ``exsim check``)."""
     found = crossref.check(parsed.scenario, where=lambda p: f"line {parsed.doc.pos(p).line}")

@@ -5,8 +5,9 @@ numbers, so differences are taken replication by replication (paired). Streams a
 (``combat:<place>``, ``fires:<unit>``), so two variants of a scenario — another file made with ``exsim new
 --from`` and edited, or the same file with overrides — share them wherever they share a unit or place.
 Folders are compared unpaired (Welch) only for a true reason: their seeds differ, their numbers were
-drawn by different stream schemes, or their scenarios share no unit or place (so no stream). Verdicts read the metric catalogue: whose metric it
-is and which direction is better for that side, seen from the analysis perspective.
+drawn by different stream schemes, or their scenarios share no unit or place (so no stream). Verdicts
+read the metric catalogue: whose metric it is and which direction is better for that side, seen from
+the analysis perspective.
 """
 
 from __future__ import annotations
@@ -321,7 +322,9 @@ def compare_stores(base: ResultStore, other: ResultStore, meaning: Meaning, metr
             continue
         labels = (side_name(base, b), side_name(other, p))
         xs, ys = _by_metric(base, b.index, metrics), _by_metric(other, p.index, metrics)
-        diffs = [replace(difference(m, xs[m], ys[m], labels, meaning, why is None), unpaired_because=why) for m in metrics]
+        diffs = [
+            replace(difference(m, xs[m], ys[m], labels, meaning, why is None), unpaired_because=why) for m in metrics
+        ]
         out += sorted(diffs, key=lambda d: -d.strength)
     return out
 
@@ -332,4 +335,15 @@ def unit_of(d: Difference) -> str:
     return "pp" if d.spec.kind.bounded else d.spec.unit
 
 
-__all__ = ["Difference", "Kind", "Unpaired", "pairing", "side_name", "baselines", "compare_points", "compare_stores", "paired", "parse_baseline"]
+__all__ = [
+    "Difference",
+    "Kind",
+    "Unpaired",
+    "baselines",
+    "compare_points",
+    "compare_stores",
+    "paired",
+    "pairing",
+    "parse_baseline",
+    "side_name",
+]

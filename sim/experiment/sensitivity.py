@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
@@ -60,9 +60,7 @@ class StudySpec(Frozen):
         examples=[64],
     )
     levels: int = Field(4, ge=2, le=64, description="morris: grid levels of each factor (even)", examples=[4])
-    replications: int = Field(
-        10, gt=0, le=MAX_REPLICATIONS, description="replications per design point", examples=[20]
-    )
+    replications: int = Field(10, gt=0, le=MAX_REPLICATIONS, description="replications per design point", examples=[20])
     seed: int | None = Field(None, ge=0, description="base seed (default: the scenario's)", examples=[7])
     out: str | None = Field(None, description="output folder under results/", examples=["drivers"])
     factors: dict[str, Factor] = Field(
@@ -74,7 +72,9 @@ class StudySpec(Frozen):
     metrics: list[str] = Field(
         [], description="metrics analysed (default: mission_success and the headline metrics)", examples=[["killed"]]
     )
-    set: list[str] = Field([], description="fixed overrides applied at every point", examples=[["combat.mode=lanchester"]])
+    set: list[str] = Field(
+        [], description="fixed overrides applied at every point", examples=[["combat.mode=lanchester"]]
+    )
     precision: Precision | None = Field(None, description="optional sequential stopping, per point")
     max_replications: int | None = Field(None, gt=0, le=MAX_REPLICATIONS, description="cap with precision")
     confidence: float = Field(0.95, gt=0.5, lt=1, description="level of the bootstrap intervals", examples=[0.9])
@@ -159,8 +159,13 @@ def draw(spec: StudySpec, seed: int) -> np.ndarray:
     return np.asarray(sample_morris.sample(problem, spec.samples, num_levels=spec.levels, seed=seed))
 
 
-def build(spec: StudySpec, scenario_ref: str, seed: int | None = None, precision: tuple[str, float] | None = None,
-          max_replications: int | None = None) -> Study:
+def build(
+    spec: StudySpec,
+    scenario_ref: str,
+    seed: int | None = None,
+    precision: tuple[str, float] | None = None,
+    max_replications: int | None = None,
+) -> Study:
     """Draw the design, make each distinct row a point, and validate every point's scenario (files read once)."""
     from sim.check import load_scenario  # the base scenario, with the fixed overrides, told as a run's would be
 
@@ -284,7 +289,7 @@ def asked_study(
     max_replications: int | None = None,
 ) -> Study:
     """The study SOURCE names (a study file), or a scenario with ``factors``; command-line values win."""
-    given = {
+    given: dict[str, Any] = {
         k: v
         for k, v in (("method", method), ("samples", samples), ("replications", replications), ("seed", seed))
         if v is not None
@@ -359,9 +364,7 @@ class MetricResult:
             "replications": self.replications,
             "suggested_replications": self.suggested_replications,
             "suggested_half_width": _finite(self.suggested_half_width),
-            "indices": [
-                {"factor": i.factor, **{k: _finite(v) for k, v in i.values.items()}} for i in self.indices
-            ],
+            "indices": [{"factor": i.factor, **{k: _finite(v) for k, v in i.values.items()}} for i in self.indices],
         }
 
 
@@ -372,7 +375,7 @@ def _finite(x: float | None) -> float | None:
 def analyse(study: Study, store: ResultStore, metrics: Sequence[str]) -> list[MetricResult]:
     """Each metric's indices from the stored replications: a point's output is the mean of its replications."""
     analyze_morris, analyze_sobol, _, _ = salib()
-    spec, rows = study.spec, np.asarray(study.rows)
+    rows = np.asarray(study.rows)
     columns = [store.columns(p.index) for p in study.plan.points]
     out = []
     for metric in metrics:

@@ -29,9 +29,9 @@ from sim.experiment import meaning as meaning_mod
 from sim.experiment.compare import Difference, compare_points
 from sim.experiment.output import write_atomic
 from sim.experiment.placement import Placement
-from sim.experiment.sensitivity import FILE as SENSITIVITY_FILE
 from sim.experiment.replay import PLAY, Replayed, seed_of, stored_scenario, trace
 from sim.experiment.replay import played as stored_play
+from sim.experiment.sensitivity import FILE as SENSITIVITY_FILE
 from sim.experiment.stats import Summary
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import summarise_point

@@ -92,7 +92,9 @@ def guidance(m: Mapping[str, Any], lang: Language) -> str:
         return said + _(": the spread is noise (more replications, or wider factor ranges)")
     if m["suggested_replications"] is None:
         return said + _(" (under 5 %: the indices are more than noise)")
-    more = _("; for under 5 %: --reps {reps}").format(reps=str(m["suggested_replications"]))  # an option's value: plain digits
+    more = _("; for under 5 %: --reps {reps}").format(
+        reps=str(m["suggested_replications"])
+    )  # an option's value: plain digits
     if m["suggested_half_width"] is not None:
         more += _(", or --precision {metric}={half}").format(
             metric=m["metric"], half=f"{m['suggested_half_width']:.3g}"

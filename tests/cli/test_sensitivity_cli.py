@@ -105,6 +105,8 @@ def test_a_study_and_factors_together_are_refused(tmp_path):
 
 def test_a_bad_value_in_a_study_file_names_its_line(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("sensitivity:\n  name: x\n  scenario: island_retake\n  method: sobol\n  samples: 10\n  factors: {}\n")
+    bad.write_text(
+        "sensitivity:\n  name: x\n  scenario: island_retake\n  method: sobol\n  samples: 10\n  factors: {}\n"
+    )
     r = CliRunner().invoke(main, ["sensitivity", str(bad)])
     assert r.exit_code == 2 and f"{bad}:" in r.stderr and "Traceback" not in r.stderr
