@@ -207,7 +207,10 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> dic
         write_atomic(folder / "summary.json", dumps_json({k: v.as_dict() for k, v in per_point[0].items()}))
         write_atomic(folder / "scenario.json", plan.scenarios[0].scenario.model_dump_json(by_alias=True, indent=1))
     else:
-        write_atomic(folder / "summary.json", dumps_json(summaries(store, per_point)))
+        # a sensitivity study's hundreds of points: compact (json's C encoder; indenting is its slow Python one)
+        compact = plan.kind == "sensitivity"
+        summary = summaries(store, per_point)
+        write_atomic(folder / "summary.json", dumps_json(summary, compact))
         resolved = [
             {
                 "point": p.index,
@@ -217,7 +220,7 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> dic
             }
             for p, s in zip(plan.points, plan.scenarios, strict=True)
         ]
-        write_atomic(folder / "scenarios.json", dumps_json(resolved))
+        write_atomic(folder / "scenarios.json", dumps_json(resolved, compact))
     write_atomic(folder / "manifest.json", dumps_json(manifest))
     return per_point
 

@@ -63,3 +63,9 @@ def test_serve_benchmark_reports_start_up_and_the_class_latencies():
     out = bench("serve.py", "--clients", "4", "--votes", "2", "--rounds", "1")
     for name in ("start to first page (goal < 2 s)", "vote opened -> shown on phones", "ballot (POST /api/vote)"):
         assert re.search(rf"{re.escape(name)}\s+median\s+[\d.]+ ms\s+p95\s+[\d.]+ ms", out), out
+
+
+def test_sensitivity_benchmark_reports_the_overhead_over_bare_replications():
+    out = bench("sensitivity.py", "--samples", "2", "--reps", "1", "--rounds", "1")
+    assert "bare replications:" in out and "study, design" in out and "study, analysis" in out
+    assert re.search(r"sensitivity / bare replications \(CPU\): [\d.]+ \([\d.]+-[\d.]+\)  \(goal <= 1\.05", out), out
