@@ -320,8 +320,8 @@ def mu_sigma(factors: Sequence[str], mu_star: Sequence[float], sigma: Sequence[f
         ax.annotate(short(f, 24, 1), (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
     top = max([*mu_star, *sigma, 1e-12])
     ax.plot([0, top], [0, top], color="#999999", linewidth=0.8, linestyle="--")  # σ = μ*
-    ax.set_xlim(left=0)
-    ax.set_ylim(bottom=0)
+    ax.set_xlim(0, 1.3 * max([*mu_star, 1e-12]))  # room for the labels right of the points
+    ax.set_ylim(0, 1.15 * max([*sigma, 1e-12]))
     ax.set_xlabel("μ*", fontsize=9)
     ax.set_ylabel("σ", fontsize=9)
     ax.set_title(title, fontsize=10, loc="left", wrap=True)

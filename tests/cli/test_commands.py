@@ -1,5 +1,5 @@
-"""Every ``exsim`` command that README.md or a comment in a shipped scenario or sweep file shows is run
-here, in order (later ones read what earlier ones wrote), with fewer replications, and exits 0."""
+"""Every ``exsim`` command that README.md, docs/sensitivity.md or a comment in a shipped scenario, sweep or study
+file shows is run here, in order (later ones read what earlier ones wrote), with fewer replications, and exits 0."""
 
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ SHIPPED = [
 
 def sources() -> list[tuple[str, list[str]]]:
     """(where, commands in order): README.md, then each shipped file with commands in its comments."""
-    out = [("README.md", readme_commands())]
+    out = [("README.md", readme_commands()), ("docs/sensitivity.md", readme_commands("docs/sensitivity.md"))]
     out += [(p.name, comment_commands(p)) for p in SHIPPED]
     return [(name, cmds) for name, cmds in out if cmds]
 
 
-def readme_commands() -> list[str]:
-    readme = (REPO / "README.md").read_text()
+def readme_commands(page: str = "README.md") -> list[str]:
+    readme = (REPO / page).read_text()
     out = []
     for block in re.findall(r"```sh\n(.*?)```", readme, re.S):
         for line in block.splitlines():
@@ -75,7 +75,7 @@ def test_there_are_commands_to_run():
 
 @pytest.mark.parametrize(
     ("where", "commands"),
-    [pytest.param(w, c, id=w, marks=[pytest.mark.slow] if w == "README.md" else []) for w, c in sources()],
+    [pytest.param(w, c, id=w, marks=[pytest.mark.slow] if w.endswith(".md") else []) for w, c in sources()],
 )
 def test_every_shown_command_runs(where, commands, tmp_path, monkeypatch):
     """In one fresh folder per source, in order, as a user copying them one after another would."""
