@@ -200,7 +200,8 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> dic
     or a sweep's summary per point; the resolved scenario(s) and the manifest last, each atomically.
     Returns each point's summary, as written (for the caller to show without reading the store again)."""
     folder = store.folder
-    per_point = {p.index: summarise_point(store, p.index) for p in store.points()}
+    specs = meaning.of_manifest(store.manifest()).specs  # read once, not once a point (a study has hundreds)
+    per_point = {p.index: summarise_columns(store.columns(p.index), specs) for p in store.points()}
     if plan.kind == "run":
         ok = (r for r in store.iter_rows(0) if r["error"] is None)  # one at a time: flat in the replications
         write_atomic(folder / "replications.csv", replications_csv_lines(ok, store.metrics))
