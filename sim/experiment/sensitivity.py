@@ -19,9 +19,9 @@ from pathlib import Path, PurePath
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from sim.check.load import load_variants
+from sim.check.load import load_scenario, load_variants
 from sim.config.frozen import Frozen
 from sim.config.load import LoadedScenario, validate
 from sim.config.yamlsafe import read_file, read_text
@@ -29,6 +29,7 @@ from sim.errors import ExsimError, MissingExtra, Problem, ScenarioError
 from sim.experiment.design import Factor, Point, Precision, Range, _show
 from sim.experiment.history import ROOT, confined
 from sim.experiment.limits import MAX_REPLICATIONS
+from sim.experiment.output import dumps_json, write_atomic
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import Plan
 
@@ -167,8 +168,6 @@ def build(
     max_replications: int | None = None,
 ) -> Study:
     """Draw the design, make each distinct row a point, and validate every point's scenario (files read once)."""
-    from sim.check import load_scenario  # the base scenario, with the fixed overrides, told as a run's would be
-
     base = load_scenario(scenario_ref, spec.set)
     if seed is None:
         seed = base.scenario.scenario.seed if spec.seed is None else spec.seed
@@ -304,8 +303,6 @@ def asked_study(
     else:
         if not factors:
             raise ExsimError("give two or more --factor PATH=LOW:HIGH or PATH=A,B,... (or a study file)")
-        from pydantic import ValidationError  # (pydantic is loaded already by the schema)
-
         try:
             spec = StudySpec.model_validate(
                 {
@@ -476,8 +473,6 @@ def default_metrics(study: Study) -> list[str]:
 
 def write(study: Study, results: list[MetricResult], folder: Path) -> dict[str, Any]:
     """sensitivity.json beside the store: the method, the factors, and each metric's ranked indices."""
-    from sim.experiment.output import dumps_json, write_atomic
-
     doc = {
         "method": study.spec.method,
         "samples": study.spec.samples,

@@ -38,6 +38,7 @@ from sim.experiment.sweep import summarise_point
 from sim.models.contract import MetricSpec
 from sim.models.objectives import is_objective
 from sim.present import plots, tracks
+from sim.present import sensitivity as shown
 from sim.present.families import FAMILIES
 from sim.present.families.exercise import override_words, who
 from sim.present.i18n import N_, Language, sentence
@@ -638,8 +639,6 @@ def _sweep(
 def _sensitivity(folder: Folder, lang: Language) -> dict[str, Any]:
     """A study's ranked indices per metric, as the terminal shows them, with a bar chart of the indices and their
     intervals, and for Morris the μ*–σ plane."""
-    from sim.present import sensitivity as shown  # the study's own vocabulary
-
     doc = json.loads((folder.path / SENSITIVITY_FILE).read_text(encoding="utf-8"))
     method, names = doc["method"], {"S1": "S1", "ST": "ST", "mu_star": "μ*"}
     out = []
