@@ -33,9 +33,10 @@ import tempfile
 import time
 
 from sim.engine.geo import Map
+from sim.experiment.indices import analyse, default_metrics, write
 from sim.experiment.record import record
 from sim.experiment.runner import run_replication
-from sim.experiment.sensitivity import Study, analyse, asked_study, default_metrics, write
+from sim.experiment.sensitivity import Study, asked_study
 
 STUDY = Path(__file__).resolve().parent.parent / "configs" / "sensitivity" / "birlestik_drivers.yaml"
 

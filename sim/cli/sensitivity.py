@@ -13,10 +13,11 @@ from sim.cli.options import MAX_EVENTS_OPTION, REPLICATIONS, SET_HELP, executor_
 from sim.cli.sweep import _progress
 from sim.cores import default_workers
 from sim.experiment.executors import check_scheduler
+from sim.experiment.indices import analyse, default_metrics, write
 from sim.experiment.limits import MAX_REPLICATIONS
 from sim.experiment.record import record
 from sim.experiment.request import parse_precision
-from sim.experiment.sensitivity import analyse, asked_study, default_metrics, write
+from sim.experiment.sensitivity import asked_study
 from sim.present import i18n
 from sim.present.console import Console
 from sim.present.sensitivity import study_view
