@@ -183,7 +183,8 @@ def build(
             points.append(Point(len(points), settings, (*spec.set, *sets)))
         rows.append(index[sets])
     scenarios = _scenarios(scenario_ref, spec, points)
-    dumped = spec.model_dump(mode="json", by_alias=True)
+    # what decides the replications (not the metrics analysed, nor the bootstrap): the same runs, resumable
+    dumped = spec.model_dump(mode="json", by_alias=True, exclude={"metrics", "confidence", "resamples"})
     plan = Plan(
         spec.name,
         points,

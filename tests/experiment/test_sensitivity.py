@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.experiment import history
-from sim.experiment.sensitivity import FILE, parse_factor, value_at
+from sim.experiment.sensitivity import FILE, asked_study, parse_factor, value_at
 from sim.experiment.store import FILE as STORE
 from sim.models import registry
 from sim.models.contract import Better, Kind, MetricSpec
@@ -242,3 +242,16 @@ def test_a_factor_given_badly_is_one_line(tmp_path):
     for bad in ("units.ls-1.strength", "units.ls-1.strength=3:1", "units.ls-1.strength=a:b", "x=1"):
         r = CliRunner().invoke(main, ["sensitivity", "island_retake", "--factor", bad, "--factor", "y=1,2"])
         assert r.exit_code == 2 and "--factor" in r.stderr and "Traceback" not in r.stderr, (bad, r.stderr)
+
+
+def test_the_metrics_analysed_do_not_change_the_runs_but_the_design_does():
+    """A study interrupted and resumed with other --metric options completes the same replications; with another
+    design it refuses (the plan's fingerprint guards --resume)."""
+    factors = ["units.ls-1.strength=1:3", "units.ag.strength=40:90"]
+
+    def fingerprint(**kw):
+        return asked_study("island_retake", factors, method="morris", **kw).plan.fingerprint()
+
+    same = fingerprint(samples=2, metrics=["killed.coalition"])
+    assert fingerprint(samples=2, metrics=["died_of_wounds"]) == same
+    assert fingerprint(samples=3, metrics=["killed.coalition"]) != same
