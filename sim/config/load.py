@@ -5,6 +5,7 @@ Every problem found on the way is reported together as ``file:line:col: field: m
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
@@ -37,7 +38,7 @@ class LoadedScenario:
     warnings: tuple[Problem, ...] = field(default=())
     times: tuple[Problem, ...] = field(default=())  # each time written as H+/D+/a date, and what it means
 
-    @property
+    @functools.cached_property  # a plan asks each point's several times (fingerprint, rows, provenance)
     def digest(self) -> str:
         return scenario_digest(self.scenario)
 
