@@ -1,6 +1,6 @@
 """mkdocs hooks: pages generated from exsim itself at build time (never committed, so never stale).
 
-- reference/scenario.md and reference/sweep.md: from the JSON Schemas `exsim schema` prints;
+- reference/scenario.md, reference/sweep.md and reference/sensitivity.md: from the JSON Schemas `exsim schema` prints;
 - metrics.md: from the metrics a replication of each shipped scenario reports.
 """
 
@@ -14,6 +14,7 @@ from mkdocs.structure.files import File, Files
 PAGES = {
     "reference/scenario.md": "scenario",
     "reference/sweep.md": "sweep",
+    "reference/sensitivity.md": "sensitivity",
     "metrics.md": "metrics",
 }
 
@@ -32,6 +33,11 @@ def render(what: str) -> str:
         return reference(scenario_schema(), "Scenario reference", SCENARIO_INTRO)
     if what == "sweep":
         return reference(json_schema(SweepSpec, "exsim sweep", under="sweep"), "Sweep reference", SWEEP_INTRO)
+    if what == "sensitivity":
+        from sim.experiment.sensitivity import StudySpec
+
+        doc = json_schema(StudySpec, "exsim sensitivity", under="sensitivity")
+        return reference(doc, "Sensitivity study reference", STUDY_INTRO)
     return metrics_page()
 
 
@@ -47,6 +53,12 @@ SWEEP_INTRO = """\
 A sweep file holds one mapping, `sweep:`, with the fields below (`exsim schema --sweep` prints them
 as JSON Schema; `# yaml-language-server: $schema=sweep.schema.json` at the top of the file lets an
 editor check it). Shipped sweeps run by name: `exsim sweep island_landing_ships`.
+"""
+
+
+STUDY_INTRO = """\
+A sensitivity study file holds one mapping, `sensitivity:`, with the fields below (`exsim schema --sensitivity`
+prints them as JSON Schema). `exsim sensitivity FILE` runs it; see [Which factor matters](../sensitivity.md).
 """
 
 

@@ -49,6 +49,11 @@ def export(folder: str | Path, fmt: str, dest: Path | None = None) -> Path:
     """Write the replications table as CSV or Parquet (atomically); returns the file written."""
     folder = resolve(folder)
     dest = dest or folder / f"results.{'parquet' if fmt == 'parquet' else 'csv'}"
+    if fmt == "parquet":  # before any work, and before pandas (which, imported with pyarrow, would use it)
+        try:
+            import pyarrow  # noqa: F401  (the data extra, optional)
+        except ImportError:
+            raise MissingExtra("Parquet export", "data", ["pyarrow"]) from None
     frame = load(folder)  # names the data extra when pandas is missing
     from pandas.api.types import is_numeric_dtype  # the data extra, optional: load has just imported pandas
 
@@ -59,10 +64,6 @@ def export(folder: str | Path, fmt: str, dest: Path | None = None) -> Path:
     if fmt == "csv":
         write_atomic(dest, frame.to_csv(index=False))
     elif fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise MissingExtra("Parquet export", "data", ["pyarrow"]) from None
         if "seed" in frame and frame["seed"].dtype == object:  # a seed beyond 64 bits: no Parquet integer holds it
             frame["seed"] = frame["seed"].astype(str)
         buf = io.BytesIO()

@@ -27,6 +27,7 @@ COMMANDS = {
     "run": "sim.cli.run.run",
     "runs": "sim.cli.runs.runs_cmd",
     "schema": "sim.cli.schema.schema",
+    "sensitivity": "sim.cli.sensitivity.sensitivity",
     "serve": "sim.serve.cli.serve",
     "story": "sim.cli.story.story",
     "sweep": "sim.cli.sweep.sweep",
@@ -48,6 +49,8 @@ SUMMARIES = {
     "runs": "List the stored runs and sweeps under results/ (of SCENARIO or sweep name, if given): the "
     "interrupted first, then the finished, newest first.",
     "schema": "Print the JSON Schema of scenario files (or sweep files), for editors.",
+    "sensitivity": "Rank which factors of SCENARIO_OR_FILE drive its metrics: Morris screening or Sobol indices "
+    "with intervals.",
     "serve": "Play SCENARIO with a class in the browser: a projector view for the facilitator, a vote page for phones.",
     "story": "Tell replication --rep of SCENARIO_OR_RUN in plain words, in scenario clock time.",
     "sweep": "Run SOURCE (a sweep file, or a scenario with --vary) over design points × replications.",

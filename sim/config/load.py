@@ -5,6 +5,7 @@ Every problem found on the way is reported together as ``file:line:col: field: m
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
@@ -37,7 +38,7 @@ class LoadedScenario:
     warnings: tuple[Problem, ...] = field(default=())
     times: tuple[Problem, ...] = field(default=())  # each time written as H+/D+/a date, and what it means
 
-    @property
+    @functools.cached_property  # a plan asks each point's several times (fingerprint, rows, provenance)
     def digest(self) -> str:
         return scenario_digest(self.scenario)
 
@@ -60,6 +61,14 @@ class Parsed:
     def located(self, path: PathKey, message: str) -> Problem:
         """``message`` about ``path`` of the scenario, at its line in the file (or the --set that made it)."""
         return _located(self.doc, path, message, self.applied)
+
+    def overridden(self, overrides: Sequence[str]) -> Parsed:
+        """This scenario with ``overrides`` applied after its own and validated again, without reading its files
+        again: the many design points of one file (a sensitivity study) each cost a validation, not a parse."""
+        data, applied = apply_overrides(self.data, list(overrides))
+        applied = {**self.applied, **applied}
+        scenario = validate(Scenario, data, self.doc, applied, context={"start": _start(data)})
+        return Parsed(scenario, self.path, self.doc, data, applied)
 
     def times(self) -> tuple[Problem, ...]:
         """Each time written relative to H-hour or D-day, or as a date, and what it means."""

@@ -1,15 +1,21 @@
 """Comparisons between design points, or between two results folders.
 
 Replication i of every point (and of two folders run with the same seed) used the same random
-numbers, so differences are taken replication by replication (paired). Folders run with different
-seeds are compared unpaired (Welch), and say so. Verdicts read the metric catalogue: whose metric it
-is and which direction is better for that side, seen from the analysis perspective.
+numbers, so differences are taken replication by replication (paired). Streams are keyed by entity
+(``combat:<place>``, ``fires:<unit>``), so two variants of a scenario — another file made with ``exsim new
+--from`` and edited, or the same file with overrides — share them wherever they share a unit or place.
+Folders are compared unpaired (Welch) only for a true reason: their seeds differ, their numbers were
+drawn by different stream schemes, or their scenarios share no unit or place (so no stream). Verdicts
+read the metric catalogue: whose metric it is and which direction is better for that side, seen from
+the analysis perspective.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from sim.config.yamlsafe import read_text
@@ -17,7 +23,18 @@ from sim.errors import ExsimError
 from sim.experiment.meaning import Meaning
 from sim.experiment.stats import mean_ci, t_quantile, wilson
 from sim.experiment.store import PointRow, ResultStore
+from sim.experiment.streams import scheme_of
 from sim.models.contract import Better, Kind, MetricSpec
+
+
+@dataclass(frozen=True)
+class Unpaired:
+    """Why two folders' replications are not paired: ``reason`` (``seeds``, ``streams`` or ``nothing shared``)
+    and what each side has (its seed, its stream scheme; empty for ``nothing shared``)."""
+
+    reason: str
+    base: str = ""
+    other: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +49,7 @@ class Difference:
     spec: MetricSpec | None = None
     perspective: str | None = None
     paired: bool = True
+    unpaired_because: Unpaired | None = None  # why not paired (None when paired)
 
     @property
     def better(self) -> Better:
@@ -238,14 +256,49 @@ def compare_points(
     return out
 
 
-def pairable(base: ResultStore, other: ResultStore) -> bool:
-    """Replication i of two folders used the same random numbers: same seed, same scenario."""
+def pairing(base: ResultStore, other: ResultStore) -> Unpaired | None:
+    """None when replication i of both folders drew the same random numbers wherever their scenarios share an
+    entity (same seed, same stream scheme, some unit or place in common); else why not."""
     a, b = base.manifest(), other.manifest()
-    return a.get("seed") == b.get("seed") and _scenario_of(a) == _scenario_of(b)
+    if a.get("seed") != b.get("seed"):
+        return Unpaired("seeds", str(a.get("seed")), str(b.get("seed")))
+    if scheme_of(a) != scheme_of(b):
+        return Unpaired("streams", str(scheme_of(a)), str(scheme_of(b)))
+    mine, theirs = _entities(base.folder), _entities(other.folder)
+    if mine is not None and theirs is not None and not mine & theirs:
+        return Unpaired("nothing shared")
+    return None
 
 
-def _scenario_of(manifest: dict[str, Any]) -> Any:
-    return manifest.get("scenario") or manifest.get("scenario_files")
+def pairable(base: ResultStore, other: ResultStore) -> bool:
+    """Replication i of two folders shared its random numbers (see ``pairing``)."""
+    return pairing(base, other) is None
+
+
+def _entities(folder: Path) -> set[str] | None:
+    """The ids of the units and places of a folder's (first) stored scenario: the entities streams are keyed by;
+    None when the folder keeps no readable scenario (then pairing rests on the seed and the scheme)."""
+    try:
+        if (folder / "scenario.json").is_file():
+            s = json.loads((folder / "scenario.json").read_text(encoding="utf-8"))
+        else:
+            s = json.loads((folder / "scenarios.json").read_text(encoding="utf-8"))[0]["scenario"]
+        units = {str(u["id"]) for u in s.get("units", [])}
+        return units | {str(p) for p in (s.get("map") or {}).get("places", {})}
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return None
+
+
+def side_name(store: ResultStore, point: PointRow) -> str:
+    """One side of a comparison of two folders, by its scenario and overrides (a run) or its sweep and point,
+    then its folder: ``b (results/b)``, ``island_retake units.ls-1.strength=1 (results/a)``."""
+    m = store.manifest()
+    if m.get("kind") == "run":
+        scenario = Path(str(m.get("scenario_file") or m.get("name") or "?")).stem
+        what = scenario if point.label == "baseline" else f"{scenario} {point.label}"
+    else:
+        what = f"{m.get('name', '?')}: {point.label}"
+    return f"{what} ({store.folder})"
 
 
 def shared_metrics(base: ResultStore, other: ResultStore, metrics: list[str]) -> list[str]:
@@ -256,9 +309,10 @@ def compare_stores(base: ResultStore, other: ResultStore, meaning: Meaning, metr
     """Each point of ``other`` against the point of ``base`` with the same label (or the only one), on the
     metrics both folders have.
 
-    Paired when both ran the same scenario with the same seed; otherwise unpaired (Welch).
+    Paired when their replications shared their random numbers (``pairing``); otherwise unpaired (Welch), with
+    the reason.
     """
-    same = pairable(base, other)
+    why = pairing(base, other)
     metrics = shared_metrics(base, other, metrics)
     base_points = {p.label: p for p in base.points()}
     out: list[Difference] = []
@@ -266,9 +320,11 @@ def compare_stores(base: ResultStore, other: ResultStore, meaning: Meaning, metr
         b = base_points.get(p.label) or (next(iter(base_points.values())) if len(base_points) == 1 else None)
         if b is None:
             continue
-        labels = (f"{base.folder}: {b.label}", f"{other.folder}: {p.label}")
+        labels = (side_name(base, b), side_name(other, p))
         xs, ys = _by_metric(base, b.index, metrics), _by_metric(other, p.index, metrics)
-        diffs = [difference(m, xs[m], ys[m], labels, meaning, same) for m in metrics]
+        diffs = [
+            replace(difference(m, xs[m], ys[m], labels, meaning, why is None), unpaired_because=why) for m in metrics
+        ]
         out += sorted(diffs, key=lambda d: -d.strength)
     return out
 
@@ -279,4 +335,15 @@ def unit_of(d: Difference) -> str:
     return "pp" if d.spec.kind.bounded else d.spec.unit
 
 
-__all__ = ["Difference", "Kind", "baselines", "compare_points", "compare_stores", "paired", "parse_baseline"]
+__all__ = [
+    "Difference",
+    "Kind",
+    "Unpaired",
+    "baselines",
+    "compare_points",
+    "compare_stores",
+    "paired",
+    "pairing",
+    "parse_baseline",
+    "side_name",
+]

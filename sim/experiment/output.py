@@ -83,9 +83,10 @@ def _num(x: float) -> str:
     return repr(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def dumps_json(obj: Any) -> str:
-    """Strict JSON: NaN (a metric with no value) is written as null."""
-    return json.dumps(_finite(obj), indent=2, allow_nan=False) + "\n"
+def dumps_json(obj: Any, compact: bool = False) -> str:
+    """Strict JSON: NaN (a metric with no value) is written as null. ``compact``: not indented, which lets json
+    use its C encoder (ten times faster: for the large files of a study with hundreds of points)."""
+    return json.dumps(_finite(obj), indent=None if compact else 2, allow_nan=False) + "\n"
 
 
 def _finite(obj: Any) -> Any:

@@ -65,7 +65,7 @@ def record(
         root=root,
         force=force,
         resume=resume,
-        resumable=plan.kind == "sweep",
+        resumable=plan.kind != "run",  # a sweep or a sensitivity study
         fingerprint=plan.fingerprint(),
     ) as tgt:
         store = run_plan(

@@ -216,14 +216,18 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> dic
     or a sweep's summary per point; the resolved scenario(s) and the manifest last, each atomically.
     Returns each point's summary, as written (for the caller to show without reading the store again)."""
     folder = store.folder
-    per_point = {p.index: summarise_point(store, p.index) for p in store.points()}
+    specs = meaning.of_manifest(store.manifest()).specs  # read once, not once a point (a study has hundreds)
+    per_point = {p.index: summarise_columns(store.columns(p.index), specs) for p in store.points()}
     if plan.kind == "run":
         ok = (r for r in store.iter_rows(0) if r["error"] is None)  # one at a time: flat in the replications
         write_atomic(folder / "replications.csv", replications_csv_lines(ok, store.metrics))
         write_atomic(folder / "summary.json", dumps_json({k: v.as_dict() for k, v in per_point[0].items()}))
         write_atomic(folder / "scenario.json", plan.scenarios[0].scenario.model_dump_json(by_alias=True, indent=1))
     else:
-        write_atomic(folder / "summary.json", dumps_json(summaries(store, per_point)))
+        # a sensitivity study's hundreds of points: compact (json's C encoder; indenting is its slow Python one)
+        compact = plan.kind == "sensitivity"
+        summary = summaries(store, per_point)
+        write_atomic(folder / "summary.json", dumps_json(summary, compact))
         resolved = [
             {
                 "point": p.index,
@@ -233,7 +237,7 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> dic
             }
             for p, s in zip(plan.points, plan.scenarios, strict=True)
         ]
-        write_atomic(folder / "scenarios.json", dumps_json(resolved))
+        write_atomic(folder / "scenarios.json", dumps_json(resolved, compact))
     write_atomic(folder / "manifest.json", dumps_json(manifest))
     return per_point
 

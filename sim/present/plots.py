@@ -283,3 +283,48 @@ def across_points(
     ax.tick_params(axis="y", labelsize=8)
     ax.grid(axis="y", alpha=0.3)
     return fig
+
+
+def indices(
+    factors: Sequence[str], series: Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float]]], title: str
+) -> Figure:
+    """A sensitivity study's indices of one metric: a bar per factor and index (``series``: name -> values, lows,
+    highs), with its bootstrap interval; factors in rank order, most influential at the top."""
+    fig = _figure(7.0, 0.9 + 0.42 * len(factors) * max(1, len(series)) ** 0.5, left=2.2, bottom=0.5)
+    ax = fig.add_subplot()
+    height = 0.8 / max(1, len(series))
+    ys = list(range(len(factors)))[::-1]
+    for k, (name, (values, lows, highs)) in enumerate(series.items()):
+        at = [y + 0.4 - height * (k + 0.5) for y in ys]
+        below = [max(0.0, v - lo) for v, lo in zip(values, lows, strict=True)]
+        above = [max(0.0, hi - v) for v, hi in zip(values, highs, strict=True)]
+        ax.barh(at, values, height=height * 0.9, color=PALETTE[k % len(PALETTE)], label=name)
+        ax.errorbar(values, at, xerr=[below, above], fmt="none", ecolor="#333333", capsize=3, linewidth=1)
+    ax.set_yticks(ys, [short(f, 30, 2) for f in factors], fontsize=8)
+    ax.axvline(0.0, color="#333333", linewidth=0.8)
+    ax.set_title(title, fontsize=10, loc="left", wrap=True)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    if len(series) > 1:
+        ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def mu_sigma(factors: Sequence[str], mu_star: Sequence[float], sigma: Sequence[float], title: str) -> Figure:
+    """Morris's plane: each factor at (μ*, σ). Far right: influential; high: through interactions or non-linearly;
+    near the origin: negligible."""
+    fig = _figure(7.0, 3.6, left=0.8, bottom=0.6)
+    ax = fig.add_subplot()
+    ax.scatter(mu_star, sigma, color=PALETTE[0], zorder=3)
+    for f, x, y in zip(factors, mu_star, sigma, strict=True):
+        ax.annotate(short(f, 24, 1), (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    top = max([*mu_star, *sigma, 1e-12])
+    ax.plot([0, top], [0, top], color="#999999", linewidth=0.8, linestyle="--")  # σ = μ*
+    ax.set_xlim(0, 1.3 * max([*mu_star, 1e-12]))  # room for the labels right of the points
+    ax.set_ylim(0, 1.15 * max([*sigma, 1e-12]))
+    ax.set_xlabel("μ*", fontsize=9)
+    ax.set_ylabel("σ", fontsize=9)
+    ax.set_title(title, fontsize=10, loc="left", wrap=True)
+    ax.tick_params(labelsize=8)
+    ax.grid(alpha=0.3)
+    return fig

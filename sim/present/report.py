@@ -3,7 +3,8 @@
 Summary in plain sentences, objectives with probabilities and intervals, headline metrics, distributions
 across replications; for one replication (chosen, or the median one) strength over time, casualty flow,
 stocks and queues, a Gantt chart of units and phases, the event timeline and a map replay; the
-after-action review; for a sweep, each headline metric across the points and the paired comparison.
+after-action review; for a sweep, each headline metric across the points and the paired comparison; for a
+sensitivity study, each metric's indices with their intervals (and Morris's μ*–σ plane).
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ from sim.experiment.output import write_atomic
 from sim.experiment.placement import Placement
 from sim.experiment.replay import PLAY, Replayed, seed_of, stored_scenario, trace
 from sim.experiment.replay import played as stored_play
+from sim.experiment.sensitivity import FILE as SENSITIVITY_FILE
 from sim.experiment.stats import Summary
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import summarise_point
 from sim.models.contract import MetricSpec
 from sim.models.objectives import is_objective
 from sim.present import aar, plots, tracks
+from sim.present import sensitivity as shown
 from sim.present.families import FAMILIES
 from sim.present.families.exercise import override_words, who
 from sim.present.i18n import N_, Language, sentence
@@ -59,6 +62,10 @@ TEXT = {
     "mean": N_("mean"),
     "intervals_note": N_("95 % intervals: Wilson for rates and shares, log-scale for non-negative means."),
     "across_points": N_("Across the sweep's points"),
+    "sensitivity": N_("Which factors matter"),
+    "rank": N_("rank"),
+    "factor": N_("factor"),
+    "note": N_("note"),
     "point": N_("point"),
     "paired": N_("Paired comparison with the baseline (common random numbers)"),
     "baseline": N_("baseline"),
@@ -118,6 +125,11 @@ class Folder:
     def sweep(self) -> bool:
         return self.manifest.get("kind") == "sweep"
 
+    @property
+    def study(self) -> bool:
+        """A sensitivity study: its points are a design's rows, read through its indices rather than one by one."""
+        return self.manifest.get("kind") == "sensitivity"
+
 
 def read(folder: Path) -> tuple[Folder, dict[int, dict[str, Summary]], list[Any]]:
     """The folder, each point's summaries, and (for a sweep) the paired differences of the headline metrics."""
@@ -129,7 +141,7 @@ def read(folder: Path) -> tuple[Folder, dict[int, dict[str, Summary]], list[Any]
         rows = {p.index: [r for r in store.rows(p.index) if r["error"] is None] for p in points}
         summaries = {p.index: summarise_point(store, p.index) for p in points}
         diffs = []
-        if len(points) > 1:
+        if len(points) > 1 and manifest.get("kind") == "sweep":
             shown = [m for m in means.headline() if m in store.metrics]
             diffs = compare_points(store, means, shown)
         return Folder(folder, manifest, store.metrics, means.specs, means.headline(), points, rows), summaries, diffs
@@ -203,6 +215,7 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
         replayed = trace(scenario, seed_of(folder_path), chosen, point, samples=True)
         context |= _context(page, replayed, None) | _runs_context(page, summaries[point], replayed, chosen, rep, by)
     context["sweep"] = _sweep(folder, summaries, diffs, page.names, lang) if folder.sweep else None
+    context["sensitivity"] = _sensitivity(folder, lang) if folder.study else None
     return _render(context)
 
 
@@ -357,6 +370,10 @@ def _subtitle(folder: Folder, n: int, point: int, lang: Language, play: bool) ->
     _ = lang._
     if play:
         return _("The class's own run (a live play), seed {seed}.").format(seed=folder.manifest.get("seed", "?"))
+    if folder.study:
+        return _(
+            "A sensitivity study of {points} points, {n} replications at the point shown (point {point}), seed {seed}."
+        ).format(points=len(folder.points), n=n, point=point, seed=folder.manifest.get("seed", "?"))
     if folder.sweep:
         return _(
             "A sweep of {points} points, {n} replications at the point shown (point {point}), seed {seed}."
@@ -626,6 +643,49 @@ def _sweep(
         ],
         "differences": [_difference(d, folder, by_label, names, lang) for d in diffs],
     }
+
+
+def _sensitivity(folder: Folder, lang: Language) -> dict[str, Any]:
+    """A study's ranked indices per metric, as the terminal shows them, with a bar chart of the indices and their
+    intervals, and for Morris the μ*–σ plane."""
+    doc = json.loads((folder.path / SENSITIVITY_FILE).read_text(encoding="utf-8"))
+    method, names = doc["method"], {"S1": "S1", "ST": "ST", "mu_star": "μ*"}
+    out = []
+    for m in doc["metrics"]:
+        entry: dict[str, Any] = {"metric": m["metric"], "charts": [], "rows": [], "note": ""}
+        if m["status"] != "ok":
+            entry["note"] = shown.not_analysed(m, lang)
+            out.append(entry)
+            continue
+        idx = m["indices"]
+        factors = [i["factor"] for i in idx]
+        series = {
+            names[c]: ([i[c] for i in idx], [i[f"{c}_low"] for i in idx], [i[f"{c}_high"] for i in idx])
+            for c in shown.COLUMNS[method]
+            if c in shown.WITH_INTERVAL
+        }
+        title = lang._("{metric}: indices with their {level} % bootstrap intervals").format(
+            metric=m["metric"], level=round(100 * doc["confidence"])
+        )
+        entry["charts"].append(plots.svg(plots.indices(factors, series, title), lang.num))
+        if method == "morris":
+            mu_star, sigma = [i["mu_star"] for i in idx], [i["sigma"] for i in idx]
+            plane = lang._("{metric}: Morris's μ*–σ plane").format(metric=m["metric"])
+            entry["charts"].append(plots.svg(plots.mu_sigma(factors, mu_star, sigma, plane), lang.num))
+        entry["heads"] = [shown.HEADS[c] for c in shown.COLUMNS[method]]
+        for rank, i in enumerate(idx, 1):
+            flagged = shown.includes_zero(i, "ST" if method == "sobol" else "mu_star")
+            entry["rows"].append(
+                {
+                    "rank": rank,
+                    "factor": i["factor"],
+                    "cells": [shown.cell(i, c, lang) for c in shown.COLUMNS[method]],
+                    "note": lang._("interval includes 0") if flagged else "",
+                }
+            )
+        entry["note"] = lang._(shown.LEGEND[method]) + ". " + sentence(shown.guidance(m, lang)) + "."
+        out.append(entry)
+    return {"metrics": out}
 
 
 def _across_points(

@@ -301,9 +301,7 @@ def comparison_view(
         title.append("\n  " + _("vs") + "  ", style="dim")
         title.append_text((labels or {}).get(base, Text(base)))
         side = ds[0].perspective
-        caption = (
-            _("paired by replication (common random numbers)") if paired else _("UNPAIRED: the seeds differ (Welch)")
-        )
+        caption = _("paired by replication (common random numbers)") if paired else _unpaired(ds[0], lang)
         if side:
             caption = _("{caption} · better/worse for {side}").format(caption=caption, side=_side(side, names))
         t = Table(title=title, caption=Text(caption), title_justify="left")
@@ -318,6 +316,19 @@ def comparison_view(
             t.add_row(_metric(d.metric, d.spec, names), _signed(d, d.mean, True, lang), ci, verdict)
         parts.append(t)
     return Group(*parts)
+
+
+def _unpaired(d: Difference, lang: Language) -> str:
+    """Why a comparison is unpaired, in words: the true reason, never a guess."""
+    _ = lang._
+    why = d.unpaired_because
+    if why is None or why.reason == "seeds":
+        text = _("UNPAIRED: the seeds differ ({base} and {other}; Welch)")
+    elif why.reason == "streams":
+        text = _("UNPAIRED: random numbers drawn by different exsim versions (streams {base} and {other}; Welch)")
+    else:
+        text = _("UNPAIRED: the scenarios share no unit or place, so no random numbers (Welch)")
+    return text.format(base=why.base if why else "?", other=why.other if why else "?")
 
 
 def _side(side: str, names: Labels | None) -> str:

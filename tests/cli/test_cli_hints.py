@@ -44,6 +44,12 @@ def _without(monkeypatch, *modules: str) -> None:
         (["jinja2"], ["report", "{run}", "-o", "{tmp}/a.html"], "report", "exsim report needs jinja2"),
         (["starlette"], ["serve", ISLAND, "--port", "0"], "serve", "exsim serve needs starlette"),
         (["distributed"], ["run", ISLAND, "--reps", "2", "--executor", "dask", "--out", "{tmp}/d"], "dask", "dask"),
+        (
+            ["SALib", "SALib.analyze", "SALib.sample"],
+            ["sensitivity", ISLAND, "--factor", "units.ls-1.strength=1:3", "--factor", "units.ag.strength=40:90"],
+            "sensitivity",
+            "exsim sensitivity needs SALib",
+        ),
     ],
 )
 def test_a_missing_extra_is_named_as_the_readme_installs_it(

@@ -1,5 +1,5 @@
-"""Every ``exsim`` command that README.md or a comment in a shipped scenario or sweep file shows is run
-here, in order (later ones read what earlier ones wrote), with fewer replications, and exits 0."""
+"""Every ``exsim`` command that README.md, docs/sensitivity.md or a comment in a shipped scenario, sweep or study
+file shows is run here, in order (later ones read what earlier ones wrote), with fewer replications, and exits 0."""
 
 from __future__ import annotations
 
@@ -14,18 +14,22 @@ from tests.conftest import REPO
 from tests.live import served
 
 LIVE = {"serve"}  # commands that run until they are stopped
-SHIPPED = sorted((REPO / "scenarios").glob("*.yaml")) + sorted((REPO / "configs" / "sweeps").glob("*.yaml"))
+SHIPPED = [
+    *sorted((REPO / "scenarios").glob("*.yaml")),
+    *sorted((REPO / "configs" / "sweeps").glob("*.yaml")),
+    *sorted((REPO / "configs" / "sensitivity").glob("*.yaml")),
+]
 
 
 def sources() -> list[tuple[str, list[str]]]:
     """(where, commands in order): README.md, then each shipped file with commands in its comments."""
-    out = [("README.md", readme_commands())]
+    out = [("README.md", readme_commands()), ("docs/sensitivity.md", readme_commands("docs/sensitivity.md"))]
     out += [(p.name, comment_commands(p)) for p in SHIPPED]
     return [(name, cmds) for name, cmds in out if cmds]
 
 
-def readme_commands() -> list[str]:
-    readme = (REPO / "README.md").read_text()
+def readme_commands(page: str = "README.md") -> list[str]:
+    readme = (REPO / page).read_text()
     out = []
     for block in re.findall(r"```sh\n(.*?)```", readme, re.S):
         for line in block.splitlines():
@@ -48,7 +52,7 @@ def quick(args: list[str]) -> list[str]:
     """The same command with fewer replications, and no placeholder cluster address."""
     if ">" in args:  # a shell redirection: the output itself is not needed here
         args = args[: args.index(">")]
-    for opt in ("--reps", "--scheduler"):
+    for opt in ("--reps", "--scheduler", "--samples"):
         while opt in args:
             i = args.index(opt)
             del args[i : i + 2]
@@ -58,6 +62,8 @@ def quick(args: list[str]) -> list[str]:
         args += ["--reps", str(max(2, max(listed) + 1))]  # enough replications for the ones traced
     elif args[0] == "sweep":
         args += ["--reps", "3"]
+    elif args[0] == "sensitivity":  # a small design: 2 Morris trajectories or a Sobol' N of 2
+        args += ["--reps", "2", "--samples", "2"]
     elif args[0] == "play":  # without a terminal: plain narration, the defaults at the end of input
         args += ["--batch", "3"]
     return args
@@ -69,7 +75,7 @@ def test_there_are_commands_to_run():
 
 @pytest.mark.parametrize(
     ("where", "commands"),
-    [pytest.param(w, c, id=w, marks=[pytest.mark.slow] if w == "README.md" else []) for w, c in sources()],
+    [pytest.param(w, c, id=w, marks=[pytest.mark.slow] if w.endswith(".md") else []) for w, c in sources()],
 )
 def test_every_shown_command_runs(where, commands, tmp_path, monkeypatch):
     """In one fresh folder per source, in order, as a user copying them one after another would."""

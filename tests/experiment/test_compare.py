@@ -1,5 +1,6 @@
 """Comparisons an analyst can trust: verdicts from the catalogue's side and direction, labels in full,
-any point as the baseline, percentage points for rates, ordered by strength, unpaired when seeds differ."""
+any point as the baseline, percentage points for rates, ordered by strength, unpaired when seeds differ
+(tests/experiment/test_pairing.py: the other reasons, and variants of a scenario paired)."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def test_two_folders_with_different_seeds_are_compared_unpaired(tmp_path):
         assert r.exit_code == 0, r.output + r.stderr
         folders.append(str(out))
     r = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["compare", *folders, "--metric", "killed.coalition"])
-    assert r.exit_code == 0 and "UNPAIRED" in r.output
+    assert r.exit_code == 0 and "UNPAIRED: the seeds differ (1 and 2; Welch)" in " ".join(r.output.split())
 
 
 def test_a_run_made_with_set_is_named_by_its_overrides_in_a_comparison(tmp_path):
@@ -104,9 +105,10 @@ def test_a_run_made_with_set_is_named_by_its_overrides_in_a_comparison(tmp_path)
         assert r.exit_code == 0, r.output
     r = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["compare", str(tmp_path / "plain"), str(tmp_path / "variant")])
     assert r.exit_code == 0, r.output
-    head = [line.strip() for line in r.output.splitlines()[:2]]  # the two sides' names
-    assert any(h.endswith("variant: units.ls-1.strength=1") for h in head), head
-    assert any(h.endswith("plain: baseline") for h in head), head
+    head = " ".join(r.output.split("┏")[0].split())  # the two sides' names (wrapped to the table's width)
+    assert (
+        head == f"island_retake units.ls-1.strength=1 ({tmp_path / 'variant'}) vs island_retake ({tmp_path / 'plain'})"
+    )
 
 
 def test_rates_in_percentage_points_and_rows_by_strength(tmp_path):
@@ -147,9 +149,10 @@ def test_medical_helicopters_points_are_shown_in_full_at_80_columns(tmp_path, mo
         assert f"helicopters={v}" in flat
 
 
-def test_two_folders_with_different_metrics_and_scenarios_compare_unpaired_at_80_columns(tmp_path, monkeypatch):
-    """A run of one scenario, then of another with the same seed: the metrics both have are compared,
-    unpaired (different scenarios share no random numbers), and the tables fit 80 columns whole."""
+def test_two_folders_with_different_metrics_and_scenarios_compare_paired_at_80_columns(tmp_path, monkeypatch):
+    """A run of one scenario, then of another with the same seed: the metrics both have are compared, paired
+    (birlestik_2024 holds the island retake's units and places, whose streams are keyed by them), and the
+    tables fit 80 columns whole."""
     monkeypatch.chdir(tmp_path)
     runner = CliRunner(env={"COLUMNS": "80"})
     for name in ("island_retake", "birlestik_2024"):
@@ -157,7 +160,8 @@ def test_two_folders_with_different_metrics_and_scenarios_compare_unpaired_at_80
         assert r.exit_code == 0, r.output + r.stderr
     r = runner.invoke(main, ["compare", "latest~1", "latest"])
     assert r.exit_code == 0, r.output + r.stderr
-    assert "UNPAIRED" in " ".join(r.output.split()) and "in one folder only" in r.output
+    flat = " ".join(r.output.split())
+    assert "paired by replication" in flat and "UNPAIRED" not in flat and "in one folder only" in r.output
     assert_tables_whole(r.output)
     r = runner.invoke(main, ["compare", "latest~1", "latest", "--metric", "objective.few_died_of_wounds"])
     assert r.exit_code == 2 and "unknown metric" in r.stderr

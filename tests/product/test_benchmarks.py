@@ -72,3 +72,9 @@ def test_serve_benchmark_reports_start_up_and_the_class_latencies():
     assert "(goal: p95 <= 150 ms to 4 phones)" in out
     assert re.search(r"server CPU share \d+ % of a core", out), out
     assert re.search(r"last / first [\d.]+  \(goal: flat, <= 1.10\)", out), out
+
+
+def test_sensitivity_benchmark_reports_the_overhead_over_bare_replications():
+    out = bench("sensitivity.py", "--samples", "2", "--reps", "1", "--rounds", "1")
+    assert "bare replications:" in out and "study, design" in out and "study, analysis" in out
+    assert re.search(r"sensitivity / bare replications \(CPU\): [\d.]+ \([\d.]+-[\d.]+\)  \(goal <= 1\.05", out), out

@@ -19,6 +19,7 @@ from sim.config.durations import parse_time
 from sim.config.json_schema import json_schema, scenario_schema
 from sim.config.locate import shipped
 from sim.experiment.design import SweepSpec
+from sim.experiment.sensitivity import StudySpec
 from sim.models.catalogue import catalogue
 from tests.conftest import REPO
 
@@ -42,7 +43,11 @@ def page(site, path: str) -> str:
 
 @pytest.mark.parametrize(
     ("path", "doc"),
-    [("reference/scenario", scenario_schema()), ("reference/sweep", json_schema(SweepSpec, "s", under="sweep"))],
+    [
+        ("reference/scenario", scenario_schema()),
+        ("reference/sweep", json_schema(SweepSpec, "s", under="sweep")),
+        ("reference/sensitivity", json_schema(StudySpec, "s", under="sensitivity")),
+    ],
 )
 def test_the_references_have_every_object_and_field_with_its_description(site, path, doc):
     text = page(site, path)
