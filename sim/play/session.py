@@ -319,8 +319,8 @@ class PlaySession:
             raise ExsimError("the run is over")
         if when not in ("now", "later", "never"):
             raise ExsimError(f"fire an inject now, later or never, not {when!r}")
-        if when == "later" and not minutes > 0:
-            raise ExsimError("later: give the minutes from now (more than 0)")
+        if when == "later" and not (minutes > 0 and math.isfinite(minutes)):
+            raise ExsimError("later: give the minutes from now (a number more than 0)")
         if inject_id not in {i.id for i in self.scenario.injects}:
             raise ExsimError(f"no inject {inject_id!r} in the MSEL")
         if inject_id in injects.state(self.world).fired:
