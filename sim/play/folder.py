@@ -29,26 +29,28 @@ ROOT = Path("plays")
 
 
 def with_choices(s: Scenario, actions: list[dict[str, Any]]) -> Scenario:
-    """``s`` with the decisions the class took set as ``decisions.<id>``, and each request the players made
-    (the first time) made by a script at the same time, answered as they answered it (validated again)."""
+    """``s`` with the decisions the class took set as ``decisions.<id>``; each request the players made (the
+    first time) made by a script at the same time; and each request the players answered (the first time,
+    whoever made it) answered as they answered it, as long after its arrival (validated again)."""
     chosen = {a["id"]: a["option"] for a in actions if a["action"] == "choose"}
     asked: dict[str, float] = {}
+    answered: dict[str, dict[str, Any]] = {}
     for a in actions:
         if a["action"] == "request":
             asked.setdefault(a["id"], float(a["t"]))
-    answered: dict[str, str] = {}
-    for a in actions:
-        if a["action"] == "answer" and a["id"] in asked:
-            answered.setdefault(a["id"], a["answer"])
-    if not chosen and not asked:
+        elif a["action"] == "answer":
+            answered.setdefault(a["id"], a)
+    if not chosen and not asked and not answered:
         return s
     data = s.model_dump(mode="json", by_alias=True)
     data["decisions"] = {**data.get("decisions", {}), **chosen}
     for r in data.get("requests", []):
         if r["id"] in asked:
             r["at"], r["when"] = asked[r["id"]], None
-        if r["id"] in answered:
-            r["answer"] = answered[r["id"]]
+        if (a := answered.get(r["id"])) is not None:
+            r["answer"] = a["answer"]
+            if "after" in a:  # (a play saved before the time was recorded: the policy's delay)
+                r["answer_after"] = float(a["after"])
     return Scenario.model_validate(data)
 
 

@@ -423,8 +423,16 @@ class PlaySession:
         if answer not in ("grant", "decline"):
             raise ExsimError(f"request #{n}: answer grant or decline, not {answer!r}")
         waiting = self._awaiting[n][1]
+        after = max(0.0, self.now - waiting.t)  # how long the cell took (the batch answers as long after arrival)
         action = self._record(
-            {"action": "answer", "id": waiting.id, "n": n, "answer": answer, "by": by or waiting.to_cell}
+            {
+                "action": "answer",
+                "id": waiting.id,
+                "n": n,
+                "answer": answer,
+                "by": by or waiting.to_cell,
+                "after": after,
+            }
         )
         self._answer_now(action)
         return self._tell()

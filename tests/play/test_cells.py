@@ -333,3 +333,23 @@ def test_looking_at_a_cells_picture_draws_nothing_from_the_run(tmp_path):
     session.run_to_end()
     assert session.finished and any(e["kind"] == "request_arrived" for e in session.events)
     assert [e for e in session.events if e["kind"] != "sample"] == trace(scenario, SEED, 0).events
+
+
+def test_the_batch_answers_a_request_that_reached_the_class_as_the_class_did(drill):
+    """A scripted cell's request reaches the cell the class plays; the class declines it half an hour after
+    it arrived. The placement batch's run declines it too, as long after its arrival (not by the policy)."""
+    from sim.play.folder import with_choices
+
+    s = drill.model_copy(update={"requests": [drill.requests[0].model_copy(update={"at": 60.0})]})
+    assert s.requests[0].answer == "grant"  # the policy the class's answer must override
+    session = PlaySession(s, SEED, cells=frozenset({"ccc"}))
+    while not session.awaiting("ccc"):
+        session.advance(5)
+        assert not session.finished
+    (waiting,) = session.awaiting("ccc")
+    session.advance(30)
+    session.answer(waiting.n, "decline")
+    (live,) = _events(session, "request_answered", id="fires")
+    assert live["answer"] == "decline" and live["t"] == pytest.approx(waiting.t + 30)
+    (batch,) = [e for e in trace(with_choices(s, session.actions), SEED, 0).events if e["kind"] == "request_answered"]
+    assert batch["answer"] == "decline" and batch["t"] == pytest.approx(live["t"])

@@ -109,7 +109,7 @@ def test_a_request_goes_from_one_cell_to_another_and_excon_reaches_one_cell(clie
     assert evaluator.post("/api/observe", json=obs).status_code == 200
     assert control(client, room, "hold_cell", cell="kaz", held=True).status_code == 200
     for minutes in ("1e400", "NaN", "-5", "0"):  # (1e400 reads as infinity): refused, and nothing recorded
-        body = '{"id": "caspian_storm", "when": "later", "minutes": %s}' % minutes
+        body = '{"id": "caspian_storm", "when": "later", "minutes": ' + minutes + "}"
         later = client.post("/api/control/fire_inject", content=body, headers={TOKEN_HEADER: room.keys.token})
         assert later.status_code == 400, minutes
     assert control(client, room, "fire_inject", id="caspian_storm", when="never").status_code == 200
