@@ -45,13 +45,14 @@ SECTIONS = ("cells", "requests")
 # --- delays between cells ----------------------------------------------------------------------------------
 
 
-def message_min(cs: C2State | None, a: str | None, b: str | None, *, nominal: bool = False) -> float:
+def message_min(cs: C2State | None, a: str | None, b: str | None, *, stream: str = "", nominal: bool = False) -> float:
     """Interoperability delay of a message between staffs of nations ``a`` and ``b`` (minutes): none within
     one nation; else relayed through the combined HQ, each nation's delay to it (zero for the HQ's own).
-    ``nominal``: the delays' means, drawing nothing from the run's streams."""
+    A delay given as a distribution is drawn from ``interoperability:<stream>``; ``nominal``: the delays'
+    means, drawing nothing from the run's streams."""
     if cs is None or a is None or b is None or a == b:
         return 0.0
-    return cs.interop_min(a, nominal=nominal) + cs.interop_min(b, nominal=nominal)
+    return cs.interop_min(a, stream, nominal=nominal) + cs.interop_min(b, stream, nominal=nominal)
 
 
 def held(cs: C2State | None, nations: tuple[str | None, ...], now: float) -> float | None:
@@ -149,11 +150,15 @@ def send(world: World, request_id: str, by: str) -> Sent:
     return sent
 
 
-def _leg(world: World, a: Cell, b: Cell) -> float | None:
-    """Minutes for a message leaving now from ``a`` to reach ``b`` (None: lost)."""
+def _leg(world: World, r: Request, a: Cell, b: Cell) -> float | None:
+    """Minutes for a message of request ``r`` leaving now from ``a`` to reach ``b`` (None: lost); a delay
+    given as a distribution is drawn from the request's own stream, ``interoperability:request:<id>``, so
+    that one request's messages shift no other's."""
     cs = world.services.find(C2State)
     start = held(cs, (a.nation, b.nation), world.now)
-    return None if start is None else start - world.now + message_min(cs, a.nation, b.nation)
+    if start is None:
+        return None
+    return start - world.now + message_min(cs, a.nation, b.nation, stream=f"request:{r.id}")
 
 
 def _travel(world: World, r: Request, sent: Sent) -> Process:
@@ -161,7 +166,7 @@ def _travel(world: World, r: Request, sent: Sent) -> Process:
     asker, giver = cell_of(s, r.from_), cell_of(s, r.to)
     human = sent.by != "script"
     world.emit("request", id=r.id, n=sent.n, from_cell=r.from_, to_cell=r.to, by=sent.by, human_set=human)
-    out = _leg(world, asker, giver)
+    out = _leg(world, r, asker, giver)
     if out is None:
         sent.lost = True
         world.emit("request_lost", id=r.id, n=sent.n, to_cell=r.to)
@@ -197,7 +202,7 @@ def _travel(world: World, r: Request, sent: Sent) -> Process:
             phases.issue(world, order)
         if r.grant.start_phase is not None:
             world.fire(Called(r.grant.start_phase))
-    back = _leg(world, giver, asker)
+    back = _leg(world, r, giver, asker)
     if back is None:
         sent.lost = True
         world.emit("request_lost", id=r.id, n=sent.n, to_cell=r.from_)

@@ -353,3 +353,22 @@ def test_the_batch_answers_a_request_that_reached_the_class_as_the_class_did(dri
     assert live["answer"] == "decline" and live["t"] == pytest.approx(waiting.t + 30)
     (batch,) = [e for e in trace(with_choices(s, session.actions), SEED, 0).events if e["kind"] == "request_answered"]
     assert batch["answer"] == "decline" and batch["t"] == pytest.approx(live["t"])
+
+
+def test_each_request_draws_its_delays_from_its_own_stream(tmp_path):
+    """With the interoperability delay a distribution, a second request's messages take the same time
+    whether or not the first was made: each request has its own stream (interoperability:request:<id>)."""
+    text = Path(DRILL).read_text(encoding="utf-8")
+    spread = text.replace("    delay: 30min\n", "    delay: {distribution: exponential, mean: 30min}\n", 1)
+    (tmp_path / "spread.yaml").write_text(spread, encoding="utf-8")
+    loaded = load_scenario(str(tmp_path / "spread.yaml")).scenario
+    first = loaded.requests[0].model_copy(update={"at": 30.0})
+    second = first.model_copy(update={"id": "fires_again", "at": 240.0})
+
+    def second_arrives(requests_made):
+        run = trace(loaded.model_copy(update={"requests": requests_made}), SEED, 0).events
+        return [e["t"] for e in run if e["kind"] == "request_arrived" and e["id"] == "fires_again"]
+
+    alone, after_another = second_arrives([second]), second_arrives([first, second])
+    assert len(alone) == 1 and alone[0] > 240.0
+    assert after_another == alone
