@@ -15,7 +15,7 @@ from sim.config.schema import Scenario
 from sim.config.text import plain
 from sim.errors import ExsimError, Problem, capped
 from sim.present import i18n
-from sim.present.i18n import LANGUAGES
+from sim.present.i18n import LANGUAGES, N_
 from sim.present.labels import Labels
 from sim.present.msel import text as msel_text
 from sim.present.plan import plan_lines
@@ -88,10 +88,23 @@ def _time_note(t: Problem, names: Labels) -> str:
     return names._("time {field} (line {line}): {meaning}").format(field=t.field, line=t.line, meaning=meaning)
 
 
+# a distribution's kind in words (the scenario writes the English word)
+KINDS = {
+    "exponential": N_("exponential"),
+    "lognormal": N_("lognormal"),
+    "gamma": N_("gamma"),
+    "triangular": N_("triangular"),
+    "uniform": N_("uniform"),
+    "deterministic": N_("deterministic"),
+    "empirical": N_("empirical"),
+}
+
+
 def _distribution_note(field: str, dist: Any, names: Labels) -> str:
     """A time given as a distribution: its kind, mean and coefficient of variation (by formula)."""
+    kind = names._(KINDS[dist.distribution])
     return names._("distribution {field}: {kind}, mean {mean}, cv {cv}").format(
-        field=field, kind=dist.distribution, mean=names.duration(dist.mean), cv=names.lang.num.fixed(dist.cv, 2)
+        field=field, kind=kind, mean=names.duration(dist.mean), cv=names.lang.num.fixed(dist.cv, 2)
     )
 
 

@@ -59,7 +59,7 @@ def test_check_reports_each_distributions_mean_and_cv(write):
 def test_check_reports_in_russian_with_a_decimal_comma(write):
     path = write(one_stage("{distribution: gamma, mean: 1h, cv: 0.25}"))
     result = CliRunner().invoke(main, ["check", "--lang", "ru", str(path)])
-    assert f"распределение {FIELD}: gamma, среднее 1 ч 00 мин, коэффициент вариации 0,25" in result.output
+    assert f"распределение {FIELD}: гамма, среднее 1 ч 00 мин, коэффициент вариации 0,25" in result.output
 
 
 def test_a_number_stays_a_number():
