@@ -172,10 +172,10 @@ class PlaySession:
         self.scenario, self.seed = scenario, seed
         if cells is None and script is not None and script.extra.get("cells") is not None:
             cells = frozenset(script.extra["cells"])  # a replay plays the cells the play did
-        known = {c.id for c in scenario.cells}
+        known = {c.id for c in scenario.cells if not c.control}  # control's cell is played by control
         if cells is not None and not cells <= known:
             listed = ", ".join(sorted(known)) or "none"
-            raise ExsimError(f"no cell {', '.join(sorted(cells - known))} in this scenario (cells: {listed})")
+            raise ExsimError(f"no players' cell {', '.join(sorted(cells - known))} in this scenario (cells: {listed})")
         self.cells = cells
         self.held: set[str] = set()  # cells whose clock-driven decisions control holds (EXCON)
         self._waiting: dict[str, tuple[str, DecisionPause]] = {}  # decisions held, by point: (cell, pause)

@@ -372,3 +372,16 @@ def test_each_request_draws_its_delays_from_its_own_stream(tmp_path):
     alone, after_another = second_arrives([second]), second_arrives([first, second])
     assert len(alone) == 1 and alone[0] > 240.0
     assert after_another == alone
+
+
+@pytest.mark.parametrize("cell", ["red", "zzz"])
+def test_exsim_play_refuses_a_cell_the_players_cannot_play(tmp_path, cell):
+    """red is control's cell (the opposing force), zzz none at all: one line naming the players' cells."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    result = CliRunner().invoke(main, ["play", DRILL, "--cell", cell, "--batch", "0", "--out", str(tmp_path / "p")])
+    assert result.exit_code == 2, result.output
+    lines = [x for x in (result.output + result.stderr).splitlines() if "warning:" not in x and x.strip()]
+    assert lines == [f"no players' cell {cell} in this scenario (cells: aaa, bbb, ccc, hq)"]  # control's red not listed
