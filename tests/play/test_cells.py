@@ -383,5 +383,5 @@ def test_exsim_play_refuses_a_cell_the_players_cannot_play(tmp_path, cell):
 
     result = CliRunner().invoke(main, ["play", DRILL, "--cell", cell, "--batch", "0", "--out", str(tmp_path / "p")])
     assert result.exit_code == 2, result.output
-    lines = [x for x in (result.output + result.stderr).splitlines() if "warning:" not in x and x.strip()]
+    lines = [x for x in result.output.splitlines() if "warning:" not in x and x.strip()]
     assert lines == [f"no players' cell {cell} in this scenario (cells: aaa, bbb, ccc, hq)"]  # control's red not listed
