@@ -12,10 +12,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from sim.config.distributions import DISTRIBUTIONS
 from sim.config.durations import format_time, is_planner_time
 from sim.config.fields import field_names_at
 from sim.config.locate import catalogue_path, locate
@@ -264,7 +265,19 @@ def _message(err: Any, model: type[BaseModel]) -> str:
             ctx["discriminator"].strip("'"), "tag"
         )
         return unknown(what, ctx["tag"], re.findall(r"'([^']*)'", ctx["expected_tags"]), "expected one of")
+    if kind == "union_tag_not_found":  # the key that says which kind of thing this is, left out
+        tag = err["ctx"]["discriminator"].strip("'")
+        kinds = _tagged_kinds(tag)
+        return f"{tag}: is missing" + (f" (one of {', '.join(kinds)})" if kinds else "")
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _tagged_kinds(tag: str) -> list[str]:
+    """The kinds a tagged section of the schema takes (the distributions' names), for the message that
+    says its tag is missing."""
+    if tag != "distribution":
+        return []
+    return [get_args(d.model_fields["distribution"].annotation)[0] for d in DISTRIBUTIONS]
 
 
 __all__ = ["LoadedScenario", "Parsed", "dotted", "parse_scenario", "scenario_digest", "validate"]

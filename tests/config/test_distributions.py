@@ -34,6 +34,7 @@ FIELD = "medical.facilities.0.treatment"
         ("{distribution: lognormal, mean: 42, cvv: 0.5}", f"{FIELD}.cvv: unknown field; did you mean 'cv'?"),
         ("{distribution: exponential, mean: 0}", f"{FIELD}.mean: Input should be greater than 0"),
         ("0", f"{FIELD}: Input should be greater than 0"),
+        ("{mean: 5}", f"{FIELD}: distribution: is missing (one of exponential, lognormal, gamma, triangular,"),
     ],
 )
 def test_a_bad_distribution_is_one_line_naming_the_field_exit_2(write, spec, words):
