@@ -271,8 +271,9 @@ def layout(scenario: Scenario, names: Labels, width: float, height: float) -> di
     for r in scenario.map.routes:
         (x1, y1), (x2, y2) = xy[r.from_], xy[r.to]
         between = "".join("L{},{}".format(*to_xy(lat, lon)) for lat, lon in r.via)
+        km, mode = names.lang.num.general(r.distance_km), names._(MODE[r.mode])
         title = names._("{origin} – {to}: {km} km ({mode})").format(
-            origin=place_name(r.from_), to=place_name(r.to), km=f"{r.distance_km:g}", mode=names._(MODE[r.mode])
+            origin=place_name(r.from_), to=place_name(r.to), km=km, mode=mode
         )
         routes.append({"mode": r.mode, "d": f"M{x1},{y1}{between}L{x2},{y2}", "title": title})
     places = [

@@ -215,6 +215,7 @@ def test_russian_report_s_map_names_its_routes_in_russian_and_the_footer_names_t
     invoke("report", str(latest), "-o", str(out), "--lang", "ru")
     page = out.read_text()
     assert "порт Курык – рейд Токмак: 48 км (море)" in page and " km (" not in page
+    assert ": 1,5 км (море)" in page and "1.5 км" not in page  # the last leg to the island beach: a decimal comma
     assert f"по результатам {run_folder.name}." in page and "latest" not in visible(page)
 
 
