@@ -76,8 +76,8 @@ class Tank:
         "out_since",
         "outage",
         "rate",
-        "reorder",
         "refill_at",
+        "reorder",
         "t",
         "unit",
     )
