@@ -47,13 +47,22 @@ class Monitor:
         """The level becomes ``value`` at time ``t`` (not before the last call)."""
         if t < self.last:
             raise ValueError(f"a monitor is told its changes in time order: {t} comes before {self.last}")
-        if t > self.warmup:
-            dt = t - max(self.last, self.warmup)  # only the part after the warm-up counts
-            self._area += self.level * dt
-            if self.level > self.threshold:
+        # (written with comparisons, not max(): on every change of every monitor; max keeps the first of
+        # equals and replaces on '>', as these do, so the numbers are the same)
+        level, warmup = self.level, self.warmup
+        if t > warmup:
+            last = self.last
+            dt = t - (last if last > warmup else warmup)  # only the part after the warm-up counts
+            self._area += level * dt
+            if level > self.threshold:
                 self._above += dt
-        if t >= self.warmup:  # the level in force up to t, and the new one, are both held at t
-            self._peak = max(self._peak, self.level, value)
+        if t >= warmup:  # the level in force up to t, and the new one, are both held at t
+            peak = self._peak
+            if level > peak:
+                peak = level
+            if value > peak:
+                peak = value
+            self._peak = peak
         self.last = t
         self.level = value
 

@@ -68,6 +68,7 @@ class Tank:
         "alarm",
         "capacity",
         "cls",
+        "dry",
         "env",
         "ledger",
         "level",
@@ -75,6 +76,8 @@ class Tank:
         "out_since",
         "outage",
         "rate",
+        "refill_at",
+        "reorder",
         "t",
         "unit",
     )
@@ -83,6 +86,10 @@ class Tank:
         self.ls, self.unit, self.cls = ls, unit, cls
         self.env, self.ledger = ls.env, ls.ledger[cls]
         self.capacity = self.level = capacity
+        # the thresholds, worked out once (the capacity never changes): the same products as before, in the same order
+        self.reorder = capacity * ls.refill_below  # the refill threshold
+        self.refill_at = self.reorder * (1 + 1e-6)  # with a margin for the rounding of lazy settling
+        self.dry = EPS * capacity  # at or below: empty
         self.rate = 0.0
         self.t = 0.0
         self.out_since: float | None = None
@@ -91,9 +98,12 @@ class Tank:
 
     def settle(self) -> None:
         now = self.env._now  # type: ignore[attr-defined]  # (the property, on the hot path)
-        if self.rate > 0 and self.level > 0:
-            used = min(self.level, self.rate * (now - self.t))
-            self.level -= used
+        rate, level = self.rate, self.level
+        if rate > 0 and level > 0:
+            used = rate * (now - self.t)
+            if not used < level:  # min(level, used), written out: the same number
+                used = level
+            self.level = level - used
             self.ledger.consumed += used
         self.t = now
 
@@ -128,10 +138,10 @@ class Tank:
 
     def wants_refill(self) -> bool:
         """At or below the refill threshold (with a margin for the rounding of lazy settling)."""
-        return self.level <= self.capacity * self.ls.refill_below * (1 + 1e-6)
+        return self.level <= self.refill_at
 
     def check_empty(self) -> None:
-        if self.level <= EPS * self.capacity:
+        if self.level <= self.dry:
             self._empty()
             self.schedule()
 
@@ -140,19 +150,21 @@ class Tank:
         if self.alarm is not None:
             withdraw(self.env, self.alarm)
             self.alarm = None
-        if self.rate <= 0:
+        rate = self.rate
+        if rate <= 0:
             return
-        if self.level <= EPS * self.capacity:
+        level = self.level
+        if level <= self.dry:
             if self.out_since is None:  # ran dry at this instant, before its own alarm: record it now
                 self._empty()
             return
-        gap = self.level if self.wants_refill() else self.level - self.capacity * self.ls.refill_below
-        self.alarm = alarm(self.env, gap / self.rate, self._alarm)
+        gap = level if level <= self.refill_at else level - self.reorder
+        self.alarm = alarm(self.env, gap / rate, self._alarm)
 
     def _alarm(self, _ev: simpy.Event) -> None:
         self.alarm = None
         self.settle()
-        if self.level <= EPS * self.capacity:
+        if self.level <= self.dry:
             self._empty()
         self.ls.refill(self.unit)
         self.schedule()
@@ -307,7 +319,7 @@ class LogisticsState:
             return
         for cls, tank in self.tanks[unit.id].items():
             tank.settle()
-            if not tank.wants_refill():
+            if tank.level > tank.refill_at:  # (wants_refill, written out: on every alarm)
                 continue
             for depot in depots:
                 if self.depot_side[depot.id] not in (None, unit.side):
