@@ -211,8 +211,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "time-averages integrate from the start, not the warm-up",
         "sim/engine/monitor.py",  # a facility's queue and teams busy are monitors
-        "if t > self.warmup:\n            dt = t - max(self.last, self.warmup)",
-        "if True:\n            dt = t - self.last",
+        "if t > warmup:\n            last = self.last\n            dt = t - (last if last > warmup else warmup)",
+        "if True:\n            last = self.last\n            dt = t - last",
         ("tests/models/test_warmup.py",),
     ),
     Fault(
@@ -352,8 +352,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "the monitor counts a level held across the warm-up from its start",
         "sim/engine/monitor.py",
-        "dt = t - max(self.last, self.warmup)",
-        "dt = t - self.last",
+        "dt = t - (last if last > warmup else warmup)",
+        "dt = t - last",
         ("tests/engine/test_monitor.py",),
     ),
 )
