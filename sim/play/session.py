@@ -464,6 +464,15 @@ class PlaySession:
         st = self.world.services.find(requests.RequestState)
         return list(st.sent) if st is not None else []
 
+    def in_flight(self, request_id: str) -> bool:
+        """A request ``request_id`` is outstanding: made (or about to be, at the session's clock) and its answer
+        not yet back to the asking cell, nor lost."""
+        sent = [x for x in self.requests_sent() if x.id == request_id]
+        if any(x.back is None and not x.lost for x in sent):
+            return True
+        made = sum(1 for a in self.actions if a["action"] == "request" and a["id"] == request_id)
+        return made > sum(1 for x in sent if x.by != "script")
+
     def picture(self, cell: str) -> list[Reported]:
         """What has been reported to ``cell`` by now: each of its units as last reported."""
         if self.reports is None:

@@ -172,6 +172,7 @@ class Room:
                 "sent": names.clock(x.sent),
                 "answer": x.answer if x.back is not None else None,  # known to the asking cell once it is back
                 "lost": x.lost,
+                "state": _request_state(x, cell),
             }
             for x in s.requests_sent()
             if cell in (x.from_, x.to)
@@ -183,7 +184,7 @@ class Room:
                 {"n": a.n, "id": a.id, "label": a.title, "from": names.cell(a.from_cell)} for a in s.awaiting(cell)
             ],
             "may_ask": [
-                {"id": r.id, "label": names.request(r.id), "to": names.cell(r.to)}
+                {"id": r.id, "label": names.request(r.id), "to": names.cell(r.to), "in_flight": s.in_flight(r.id)}
                 for r in self.scenario.requests
                 if r.from_ == cell
             ],
@@ -492,7 +493,7 @@ class Room:
             r = next((x for x in self.scenario.requests if x.id == body["id"]), None)
             if r is None or r.from_ != cell:
                 raise ValueError(f"cell {cell} cannot make request {body['id']!r}")
-            await self._session(s.request, r.id, by=cell)
+            await self._session(self._request_once, r.id, cell)
         elif action == "answer" and isinstance(body.get("n"), int) and body.get("answer") in ("grant", "decline"):
             if not any(a.n == body["n"] for a in s.awaiting(cell)):
                 raise RoomError(f"request #{body['n']} does not await cell {cell}'s answer")
@@ -509,6 +510,13 @@ class Room:
             raise ValueError(f"unknown or malformed action {action!r} (request, answer, choose)")
         await self.save()
         await self._follow()
+
+    def _request_once(self, request_id: str, cell: str) -> list[Any]:
+        """Make a cell's request, refused while the same request is on its way (one strike, not two); under the
+        session's lock, so that two clicks at once make one request."""
+        if self.session.in_flight(request_id):
+            raise RoomError(f"request {request_id} is already on its way: wait for its answer")
+        return self.session.request(request_id, by=cell)
 
     async def observe(self, body: dict[str, Any]) -> None:
         cell, objective, rating, note = (body.get(k) for k in ("cell", "objective", "rating", "note"))
@@ -757,6 +765,18 @@ def _shown(point: DecisionPause, vote: Vote, winner: str, said: str, names: Labe
         # the same sentence in each language a page may ask for (the story is in the room's language)
         "texts": {code: _said(vote, winner, names.s, code) for code in i18n.LANGUAGES},
     }
+
+
+def _request_state(x: Any, cell: str) -> str:
+    """What a cell's page says of a request (a key of the page's words): lost, its answer once the asking cell
+    has it, or, to the cell that answered, that its answer is on the way back."""
+    if x.lost:
+        return "lost"
+    if x.back is not None:
+        return "granted" if x.answer == "grant" else "declined"
+    if x.answered is not None and cell == x.to:
+        return "answered_back"
+    return "on_its_way"
 
 
 def _pending(p: object) -> dict[str, Any] | None:

@@ -102,6 +102,7 @@ TEXT = {
     "declined": N_("declined"),
     "lost": N_("lost"),
     "on_its_way": N_("no answer yet"),
+    "answered_back": N_("answered, on its way back"),
     "messages": N_("Messages from control"),
     "none_yet": N_("None yet."),
     "excon": N_("Exercise control"),

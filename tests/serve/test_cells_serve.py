@@ -148,3 +148,40 @@ def test_the_cell_and_evaluator_pages_read_in_russian(tmp_path):
             assert words == [], words
         state = cell.get("/api/cell/state").json()
         assert english(" ".join(u["label"] + " " + u["where"] for u in state["units"])) == []
+
+
+def _drive(client, room, done) -> None:
+    """Step the run ten minutes at a time, taking every pause's default, until ``done()``."""
+    for _ in range(80):
+        if done():
+            return
+        pending = room.pending
+        if pending is not None and pending.kind == "inject":
+            control(client, room, "acknowledge")
+        elif pending is not None and pending.kind == "decision":
+            control(client, room, "choose", option=pending.default)
+        else:
+            control(client, room, "step", minutes=10)
+    raise AssertionError("the run never got there")
+
+
+def test_a_request_on_its_way_cannot_be_sent_again_and_the_granting_cell_sees_its_answer_going_back(client, room):
+    codes = room.keys.cell_codes
+    aze, _ = seat(client, codes["aze"])
+    uzb, _ = seat(client, codes["uzb"])
+    assert aze.post("/api/cell/request", json={"id": "uzb_fire_support"}).status_code == 200
+    again = aze.post("/api/cell/request", json={"id": "uzb_fire_support"})
+    assert again.status_code == 409 and "already on its way" in again.json()["error"], again.text
+    asked = {r["id"]: r["in_flight"] for r in aze.get("/api/cell/state").json()["may_ask"]}
+    assert asked == {"uzb_fire_support": True, "kaz_medevac": False}  # the page's button is off while it is
+    assert len(room.session.requests_sent()) == 1  # one strike, not two
+    _drive(client, room, lambda: uzb.get("/api/cell/state").json()["awaiting"])
+    (waiting,) = uzb.get("/api/cell/state").json()["awaiting"]
+    assert uzb.post("/api/cell/answer", json={"n": waiting["n"], "answer": "grant"}).status_code == 200
+    (sent,) = room.session.requests_sent()
+    assert sent.answered is not None and sent.back is None  # the answer crosses back through the HQ
+    assert [r["state"] for r in uzb.get("/api/cell/state").json()["requests"]] == ["answered_back"]
+    assert [r["state"] for r in aze.get("/api/cell/state").json()["requests"]] == ["on_its_way"]
+    _drive(client, room, lambda: sent.back is not None)
+    assert [r["state"] for r in aze.get("/api/cell/state").json()["requests"]] == ["granted"]
+    assert aze.post("/api/cell/request", json={"id": "uzb_fire_support"}).status_code == 200  # back: may ask again
