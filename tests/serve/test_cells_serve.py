@@ -185,3 +185,53 @@ def test_a_request_on_its_way_cannot_be_sent_again_and_the_granting_cell_sees_it
     _drive(client, room, lambda: sent.back is not None)
     assert [r["state"] for r in aze.get("/api/cell/state").json()["requests"]] == ["granted"]
     assert aze.post("/api/cell/request", json={"id": "uzb_fire_support"}).status_code == 200  # back: may ask again
+
+
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("en", ("no cell 'nowhere'", "request #7 does not await cell uzb's answer", "unknown or malformed action")),
+        ("ru", ("ячейки 'nowhere' нет", "заявка № 7 не ожидает ответа ячейки uzb", "неизвестное или искажённое")),
+    ],
+)
+def test_what_a_cell_page_and_control_are_refused_reads_in_the_room_s_language(tmp_path, lang, words):
+    from sim.errors import ExsimError
+    from sim.play import PlaySession
+
+    loaded = load_scenario(BIRLESTIK)
+    session = PlaySession(loaded.scenario, 2024, lang=lang, cells=frozenset({"aze", "uzb"}))
+    with pytest.raises(ExsimError) as refused:
+        session.message("Ferry delayed", to="nowhere")
+    assert str(refused.value) == words[0]
+    room = open_room(loaded.scenario, 2024, tmp_path / "play", speed=600.0, lang=lang)
+    with TestClient(create_app(room, lang, run=False)) as client:
+        uzb, _ = seat(client, room.keys.cell_codes["uzb"])
+        answer = uzb.post("/api/cell/answer", json={"n": 7, "answer": "grant"})
+        assert (answer.status_code, answer.json()["error"]) == (409, words[1])
+        assert words[2] in uzb.post("/api/cell/fly", json={}).json()["error"]
+        evaluator, _ = seat(client, room.keys.evaluator_code)
+        obs = {"cell": "aze", "objective": "secure_island", "rating": "performed", "note": ""}
+        assert evaluator.post("/api/observe", json=obs).status_code == 200
+        (seen,) = evaluator.get("/api/evaluator/state").json()["observations"]
+        assert (
+            seen["label"]
+            == f"{room.names.objective('secure_island')} (secure_island)"
+            != "secure_island (secure_island)"
+        )
+
+
+def test_exsim_serve_tells_the_cells_and_evaluators_codes_in_russian_and_its_help_names_their_pages(
+    tmp_path, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from sim.cli import main
+    from sim.serve import server
+
+    monkeypatch.setattr(server, "serve", lambda room, sock, code: sock.close())  # print the codes, serve nothing
+    args = ["serve", "birlestik_2024", "--lang", "ru", "--port", "0", "--batch", "0", "--out", str(tmp_path / "p")]
+    out = CliRunner().invoke(main, args).output
+    assert re.search(r"ячейка aze: код \w+", out) and re.search(r"посредники-оценщики: код \w+", out), out
+    assert "cell aze: code" not in out and "evaluators: code" not in out
+    help_text = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
+    assert "that cell's page" in help_text and "evaluators' page" in help_text
