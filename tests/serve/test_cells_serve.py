@@ -117,6 +117,27 @@ def test_a_request_goes_from_one_cell_to_another_and_excon_reaches_one_cell(clie
     assert control(client, room, "projector_view", view="hq").status_code == 200
     shown = client.get("/api/state", headers={TOKEN_HEADER: room.keys.token}).json()["units"]
     assert len(truth) == 20 and {u["id"] for u in shown} == {u["id"] for u in truth} - {"ag", "ag-land"}
+    places = room.scenario.map.places
+
+    def lagging() -> list[str]:
+        """The units the HQ view shows elsewhere than the truth, each checked to be where its last report to
+        the HQ cell put it."""
+        truth = {
+            u["id"]: (u["x"], u["y"]) for u in control(client, room, "projector_view", view="truth").json()["units"]
+        }
+        hq = {u["id"]: (u["x"], u["y"]) for u in control(client, room, "projector_view", view="hq").json()["units"]}
+        reported = {r.unit: r for r in room.session.picture("hq")}
+        assert hq == {
+            uid: room.xy(places[r.place].lat, places[r.place].lon) if r.place else (None, None)
+            for uid, r in reported.items()
+        }
+        return [uid for uid, at in hq.items() if at != truth[uid]]
+
+    for _ in range(40):  # until a unit on the move has not yet reported so to the HQ cell
+        if lagging():
+            break
+        step()
+    assert lagging(), "no unit lags: the HQ view would pass if it showed the truth"
     assert control(client, room, "projector_view", view="enemy").status_code == 400
     plan = [{"issue": "late request", "action": "drill", "cell": "aze", "date": "2025-01-10"}]
     assert control(client, room, "plan", rows=plan).status_code == 200
