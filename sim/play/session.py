@@ -41,11 +41,12 @@ from sim.play.folder import Played, write
 from sim.play.picture import Reported, Reports
 from sim.play.status import Status, UnitPosition, positions, status
 from sim.present import i18n
+from sim.present.aar import RATING
 from sim.present.labels import Labels
 from sim.present.story import Line, Narrator, outcome
 
 SCRIPT = "play.json"
-RATINGS = ("performed", "some_challenges", "major_challenges", "not_performed")  # an evaluation guide's scale
+RATINGS = tuple(RATING)  # an evaluation guide's scale, best first (its words: sim.present.aar.RATING)
 
 
 @dataclass(frozen=True)

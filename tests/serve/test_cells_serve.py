@@ -15,21 +15,7 @@ from sim.play import PlayScript
 from sim.serve.app import create_app
 from sim.serve.auth import SEAT_COOKIE, TOKEN_HEADER
 from sim.serve.server import open_room
-from tests.conftest import REPO
-
-BIRLESTIK = str(REPO / "scenarios" / "birlestik_2024.yaml")
-
-
-@pytest.fixture
-def room(tmp_path):
-    loaded = load_scenario(BIRLESTIK)
-    return open_room(loaded.scenario, 2024, tmp_path / "play", speed=600.0, lang="en")
-
-
-@pytest.fixture
-def client(room):
-    with TestClient(create_app(room, "en", run=False)) as c:
-        yield c
+from tests.serve.conftest import BIRLESTIK
 
 
 def seat(client, code):
@@ -256,3 +242,17 @@ def test_exsim_serve_tells_the_cells_and_evaluators_codes_in_russian_and_its_hel
     assert "cell aze: code" not in out and "evaluators: code" not in out
     help_text = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
     assert "that cell's page" in help_text and "evaluators' page" in help_text
+
+
+def test_the_evaluators_rating_list_is_the_one_scale_the_session_and_the_aar_use(client, room, monkeypatch):
+    from sim.play import session
+    from sim.present import aar
+    from sim.serve import app
+
+    assert tuple(aar.RATING) == session.RATINGS
+    evaluator, _ = seat(client, room.keys.evaluator_code)
+    shown = re.findall(r'<option value="(\w+)">', evaluator.get("/evaluate").text)
+    assert [r for r in shown if r in aar.RATING] == list(aar.RATING) * len(room.scenario.objectives)
+    monkeypatch.setattr(app, "RATINGS", ("performed", "not_performed"))  # the page lists what the scale holds
+    shown = re.findall(r'<option value="(\w+)">', evaluator.get("/evaluate").text)
+    assert [r for r in shown if r in aar.RATING] == ["performed", "not_performed"] * len(room.scenario.objectives)
