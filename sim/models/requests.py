@@ -161,6 +161,12 @@ def _leg(world: World, r: Request, a: Cell, b: Cell) -> float | None:
     return start - world.now + message_min(cs, a.nation, b.nation, stream=f"request:{r.id}")
 
 
+def _lost(world: World, sent: Sent, to_cell: str) -> None:
+    """An outage lost the request on its way to ``to_cell`` (the answer, when that is the asking cell)."""
+    sent.lost = True
+    world.emit("request_lost", id=sent.id, n=sent.n, to_cell=to_cell)
+
+
 def _travel(world: World, r: Request, sent: Sent) -> Process:
     s = world.scenario
     asker, giver = cell_of(s, r.from_), cell_of(s, r.to)
@@ -168,9 +174,7 @@ def _travel(world: World, r: Request, sent: Sent) -> Process:
     world.emit("request", id=r.id, n=sent.n, from_cell=r.from_, to_cell=r.to, by=sent.by, human_set=human)
     out = _leg(world, r, asker, giver)
     if out is None:
-        sent.lost = True
-        world.emit("request_lost", id=r.id, n=sent.n, to_cell=r.to)
-        return
+        return _lost(world, sent, r.to)
     sent.delay_out = out
     if out > 0:
         yield world.env.timeout(out)
@@ -204,9 +208,7 @@ def _travel(world: World, r: Request, sent: Sent) -> Process:
             world.fire(Called(r.grant.start_phase))
     back = _leg(world, r, giver, asker)
     if back is None:
-        sent.lost = True
-        world.emit("request_lost", id=r.id, n=sent.n, to_cell=r.from_)
-        return
+        return _lost(world, sent, r.from_)
     sent.delay_back = back
     if back > 0:
         yield world.env.timeout(back)

@@ -35,8 +35,8 @@ option by its number; o opens the facilitator's overrides (declare a fight won, 
 open), recorded as human-set.
 
 Without a terminal (stdin not a terminal: piped, or in CI) it prints the story as plain lines, as fast as
-it runs (no --speed pacing); injects do not wait; each decision reads one line from stdin, the option's
-number (an empty line or the end of input: the default); no overrides.
+it runs (no --speed pacing); injects do not wait (with --cell they do, for one line); each decision reads
+one line from stdin, the option's number (an empty line or the end of input: the default); no overrides.
 
 The play is saved in a play folder (default plays/<date>_<time>-<scenario>): a results folder with
 play.json (choices, votes, overrides, wall-clock stamps), which exsim report and exsim story read. At the
@@ -46,8 +46,10 @@ overrides cannot be repeated in them).
 
 With --cell the class plays one cell of a scenario with cells: (repeat it for more); the other cells are
 scripted: their decisions take the scenario's option and they answer requests by their policy. At a request
-to the class's cell, g grants and d declines (without a terminal: a line g or d, empty: the policy's answer);
-r lists the requests the cell may make.
+to the class's cell, g grants and d declines (without a terminal: a line g or d, empty: the policy's answer;
+anything else is asked again); r lists the requests the cell may make (without a terminal: a line r lists
+them, r N makes the Nth, at any stop). The status panel shows the cell's picture: its units as last
+reported to it, lagging the truth by the command model's delay.
 """
 
 
@@ -127,7 +129,9 @@ def _echo_lines(session: PlaySession, lines: list[Any]) -> None:
 
 
 def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
-    """Plain narration; decisions from stdin lines (a number; empty or end of input: the default)."""
+    """Plain narration; decisions and answers from stdin lines (empty or end of input: the default). With
+    --cell, the narration also stops at each inject for a line, and at every stop ``r`` lists the cell's
+    requests and ``r N`` makes the Nth."""
     _ = language._
     while not session.finished and not session.stopped:
         _echo_lines(session, session.advance(math.inf))
@@ -137,21 +141,26 @@ def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
                     asker=session.names.cell(waiting.from_cell), what=waiting.title
                 )
             )
-            answer = sys.stdin.readline().strip().lower() or waiting.default[0]
-            if answer not in ("g", "d"):
-                raise ExsimError(f"request {waiting.id}: {answer!r} is not g (grant) or d (decline)")
+            while True:  # a mistyped answer is asked again, not the end of the play
+                answer = _line(session, language, chosen).lower() or waiting.default[0]
+                if answer in ("g", "d"):
+                    break
+                echo(_("{answer} is not g (grant) or d (decline): again").format(answer=repr(answer)))
             _echo_lines(session, session.answer(waiting.n, "grant" if answer == "g" else "decline"))
             chosen()
         pause = session.pending
         if pause is None:
             continue
         if not isinstance(pause, DecisionPause):
+            if session.cells is not None:  # the class's moment to make a request
+                echo(_("Enter goes on; r lists your cell's requests, r N makes the Nth"))
+                _line(session, language, chosen)
             _echo_lines(session, session.acknowledge())
             continue
         echo(_("Decision {id}: {question}").format(id=pause.id, question=pause.title))
         for i, (name, about) in enumerate(pause.options, 1):
             echo(f"  {i}) {name}: {about}")
-        answer = sys.stdin.readline().strip()
+        answer = _line(session, language, chosen)
         if not answer:
             option = pause.default
         elif answer.isdigit() and 1 <= int(answer) <= len(pause.options):
@@ -164,6 +173,29 @@ def _plain(session: PlaySession, language: Language, chosen: Any) -> None:
         echo(_("chosen: {option}").format(option=option))
         _echo_lines(session, session.choose(option, by="class"))
         chosen()
+
+
+def _line(session: PlaySession, language: Language, chosen: Any) -> str:
+    """The next line of stdin that is not a request of the class's cell (``r``: list them; ``r N``: make the
+    Nth, refused while the same request is on its way); "" at the end of input."""
+    _ = language._
+    while True:
+        answer = sys.stdin.readline().strip()
+        if session.cells is None or not answer.lower().startswith("r"):
+            return answer
+        mine = [r for r in session.scenario.requests if r.from_ in session.cells]
+        pick = answer[1:].strip()
+        if pick.isdigit() and 1 <= int(pick) <= len(mine):
+            r = mine[int(pick) - 1]
+            if session.in_flight(r.id):
+                echo(_("request {id} is already on its way: wait for its answer").format(id=r.id))
+            else:
+                _echo_lines(session, session.request(r.id))
+                chosen()
+            continue
+        echo(_("Requests your cell may make:"))
+        for i, r in enumerate(mine, 1):
+            echo(f"  {i}) {session.names.request(r.id)} → {session.names.cell(r.to)}")
 
 
 def _live(session: PlaySession, speed: float, language: Language, chosen: Any) -> None:

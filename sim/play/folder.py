@@ -47,10 +47,10 @@ def with_choices(s: Scenario, actions: list[dict[str, Any]]) -> Scenario:
     for r in data.get("requests", []):
         if r["id"] in asked:
             r["at"], r["when"] = asked[r["id"]], None
-        if (a := answered.get(r["id"])) is not None:
-            r["answer"] = a["answer"]
-            if "after" in a:  # (a play saved before the time was recorded: the policy's delay)
-                r["answer_after"] = float(a["after"])
+        if (given := answered.get(r["id"])) is not None:
+            r["answer"] = given["answer"]
+            if "after" in given:  # (a play saved before the time was recorded: the policy's delay)
+                r["answer_after"] = float(given["after"])
     return Scenario.model_validate(data)
 
 

@@ -41,11 +41,12 @@ from sim.play.folder import Played, write
 from sim.play.picture import Reported, Reports
 from sim.play.status import Status, UnitPosition, positions, status
 from sim.present import i18n
+from sim.present.aar import RATING
 from sim.present.labels import Labels
 from sim.present.story import Line, Narrator, outcome
 
 SCRIPT = "play.json"
-RATINGS = ("performed", "some_challenges", "major_challenges", "not_performed")  # an evaluation guide's scale
+RATINGS = tuple(RATING)  # an evaluation guide's scale, best first (its words: sim.present.aar.RATING)
 
 
 @dataclass(frozen=True)
@@ -172,16 +173,21 @@ class PlaySession:
         self.scenario, self.seed = scenario, seed
         if cells is None and script is not None and script.extra.get("cells") is not None:
             cells = frozenset(script.extra["cells"])  # a replay plays the cells the play did
+        self.language = i18n.language(lang)
+        _ = self.language._
         known = {c.id for c in scenario.cells if not c.control}  # control's cell is played by control
         if cells is not None and not cells <= known:
-            listed = ", ".join(sorted(known)) or "none"
-            raise ExsimError(f"no players' cell {', '.join(sorted(cells - known))} in this scenario (cells: {listed})")
+            listed = ", ".join(sorted(known)) or _("none")
+            raise ExsimError(
+                _("no players' cell {cells} in this scenario (cells: {listed})").format(
+                    cells=", ".join(sorted(cells - known)), listed=listed
+                )
+            )
         self.cells = cells
         self.held: set[str] = set()  # cells whose clock-driven decisions control holds (EXCON)
         self._waiting: dict[str, tuple[str, DecisionPause]] = {}  # decisions held, by point: (cell, pause)
         self._awaiting: dict[int, tuple[simpy.Event, Awaiting]] = {}  # requests awaiting an answer, by number
         self.arrived = False  # a request reached a played cell during the last advance (which stopped there)
-        self.language = i18n.language(lang)
         self.names = Labels(scenario, self.language)
         self.world = build_world(scenario, seed, 0, trace=True)
         self.world.env.process(sampler(self.world))  # the state every few minutes, for the report's charts
@@ -261,7 +267,7 @@ class PlaySession:
     def acknowledge(self) -> list[Line]:
         """Go on after an inject pause."""
         if not isinstance(self.pending, InjectPause):
-            raise ExsimError("no inject is waiting to be acknowledged")
+            raise ExsimError(self.language._("no inject is waiting to be acknowledged"))
         self._record({"action": "acknowledge", "id": self.pending.id})
         self._next_pause()
         return self._tell()
@@ -270,10 +276,14 @@ class PlaySession:
         """Take the pending decision: ``by`` the class (keystroke or vote) or the facilitator."""
         pause = self.pending
         if not isinstance(pause, DecisionPause):
-            raise ExsimError("no decision is waiting to be taken")
+            raise ExsimError(self.language._("no decision is waiting to be taken"))
         names = [name for name, _ in pause.options]
         if option not in names:
-            raise ExsimError(f"decision {pause.id}: no option {option!r} (options: {', '.join(names)})")
+            raise ExsimError(
+                self.language._("decision {id}: no option {option} (options: {options})").format(
+                    id=pause.id, option=repr(option), options=", ".join(names)
+                )
+            )
         votes = {k: int(v) for k, v in (votes or {}).items()}
         self._record({"action": "choose", "id": pause.id, "option": option, "by": by, "votes": votes})
         self._resolve(pause.id, Decided(option, by, votes))
@@ -315,16 +325,17 @@ class PlaySession:
 
     def fire_inject(self, inject_id: str, when: str, minutes: float = 0.0) -> list[Line]:
         """Control fires an MSEL inject ``now``, ``later`` (in ``minutes``) or ``never`` (human-set)."""
+        _ = self.language._
         if self.finished:
-            raise ExsimError("the run is over")
+            raise ExsimError(_("the run is over"))
         if when not in ("now", "later", "never"):
-            raise ExsimError(f"fire an inject now, later or never, not {when!r}")
+            raise ExsimError(_("fire an inject now, later or never, not {when}").format(when=repr(when)))
         if when == "later" and not (minutes > 0 and math.isfinite(minutes)):
-            raise ExsimError("later: give the minutes from now (a number more than 0)")
+            raise ExsimError(_("later: give the minutes from now (a number more than 0)"))
         if inject_id not in {i.id for i in self.scenario.injects}:
-            raise ExsimError(f"no inject {inject_id!r} in the MSEL")
+            raise ExsimError(_("no inject {id} in the MSEL").format(id=repr(inject_id)))
         if inject_id in injects.state(self.world).fired:
-            raise ExsimError(f"inject {inject_id} has fired already")
+            raise ExsimError(_("inject {id} has fired already").format(id=inject_id))
         action = self._record(
             {"action": "fire_inject", "id": inject_id, "when": when, "minutes": float(minutes), "human_set": True}
         )
@@ -350,9 +361,9 @@ class PlaySession:
     def message(self, text: str, to: str | None = None) -> list[Line]:
         """Control sends a free-text inject to one cell (``to``) or to every cell (None); human-set."""
         if not text.strip():
-            raise ExsimError("the message is empty")
+            raise ExsimError(self.language._("the message is empty"))
         if to is not None and to not in {c.id for c in self.scenario.cells}:
-            raise ExsimError(f"no cell {to!r}")
+            raise ExsimError(self.language._("no cell {cell}").format(cell=repr(to)))
         self._record({"action": "message", "to": to, "text": text, "human_set": True})
         return self._tell()
 
@@ -363,7 +374,7 @@ class PlaySession:
     def hold_cell(self, cell: str, held: bool) -> list[Line]:
         """Control pauses (or resumes) one cell's clock-driven decisions: one due while it is paused waits."""
         if cell not in {c.id for c in self.scenario.cells}:
-            raise ExsimError(f"no cell {cell!r}")
+            raise ExsimError(self.language._("no cell {cell}").format(cell=repr(cell)))
         action = self._record({"action": "hold_cell", "cell": cell, "held": bool(held), "human_set": True})
         self._hold(action)
         return self._tell()
@@ -383,12 +394,13 @@ class PlaySession:
 
     def observe(self, cell: str | None, objective: str, rating: str, note: str, *, by: str = "evaluator") -> None:
         """An evaluator's observation, at the session's time: the cell, the objective, a rating and a note."""
+        _ = self.language._
         if objective not in {o.id for o in self.scenario.objectives}:
-            raise ExsimError(f"no objective {objective!r}")
+            raise ExsimError(_("no objective {objective}").format(objective=repr(objective)))
         if rating not in RATINGS:
-            raise ExsimError(f"rating: one of {', '.join(RATINGS)}")
+            raise ExsimError(_("rating: one of {ratings}").format(ratings=", ".join(RATINGS)))
         if cell is not None and cell not in {c.id for c in self.scenario.cells}:
-            raise ExsimError(f"no cell {cell!r}")
+            raise ExsimError(_("no cell {cell}").format(cell=repr(cell)))
         self._record(
             {"action": "observe", "cell": cell, "objective": objective, "rating": rating, "note": note, "by": by}
         )
@@ -397,14 +409,19 @@ class PlaySession:
 
     def request(self, request_id: str, *, by: str | None = None) -> list[Line]:
         """A cell's players make a request now (``by``: who, for the record; default the asking cell)."""
+        _ = self.language._
         if self.finished:
-            raise ExsimError("the run is over: no request can be made")
+            raise ExsimError(_("the run is over: no request can be made"))
         r = next((x for x in self.scenario.requests if x.id == request_id), None)
         if r is None:
-            known = ", ".join(x.id for x in self.scenario.requests) or "none"
-            raise ExsimError(f"request {request_id}: unknown (requests: {known})")
+            known = ", ".join(x.id for x in self.scenario.requests) or _("none")
+            raise ExsimError(_("request {id}: unknown (requests: {known})").format(id=request_id, known=known))
         if not self.plays(r.from_):
-            raise ExsimError(f"request {request_id}: cell {r.from_} is scripted here, its players cannot ask")
+            raise ExsimError(
+                _("request {id}: cell {cell} is scripted here, its players cannot ask").format(
+                    id=request_id, cell=r.from_
+                )
+            )
         action = self._record({"action": "request", "id": r.id, "by": by or r.from_, "human_set": True})
         self._at_clock(action, lambda: self._send(action))
         return self._tell()
@@ -419,9 +436,11 @@ class PlaySession:
     def answer(self, n: int, answer: str, *, by: str | None = None) -> list[Line]:
         """The receiving cell grants or declines request number ``n``, now."""
         if n not in self._awaiting:
-            raise ExsimError(f"no request #{n} awaits an answer")
+            raise ExsimError(self.language._("no request #{n} awaits an answer").format(n=n))
         if answer not in ("grant", "decline"):
-            raise ExsimError(f"request #{n}: answer grant or decline, not {answer!r}")
+            raise ExsimError(
+                self.language._("request #{n}: answer grant or decline, not {answer}").format(n=n, answer=repr(answer))
+            )
         waiting = self._awaiting[n][1]
         after = max(0.0, self.now - waiting.t)  # how long the cell took (the batch answers as long after arrival)
         action = self._record(
@@ -464,10 +483,19 @@ class PlaySession:
         st = self.world.services.find(requests.RequestState)
         return list(st.sent) if st is not None else []
 
+    def in_flight(self, request_id: str) -> bool:
+        """A request ``request_id`` is outstanding: made (or about to be, at the session's clock) and its answer
+        not yet back to the asking cell, nor lost."""
+        sent = [x for x in self.requests_sent() if x.id == request_id]
+        if any(x.back is None and not x.lost for x in sent):
+            return True
+        made = sum(1 for a in self.actions if a["action"] == "request" and a["id"] == request_id)
+        return made > sum(1 for x in sent if x.by != "script")
+
     def picture(self, cell: str) -> list[Reported]:
         """What has been reported to ``cell`` by now: each of its units as last reported."""
         if self.reports is None:
-            raise ExsimError("this scenario has no cells")
+            raise ExsimError(self.language._("this scenario has no cells"))
         return self.reports.seen(cell, self.now)
 
     def _look(self) -> None:
@@ -515,10 +543,14 @@ class PlaySession:
     def override(self, kind: str, target: str, **params: str) -> list[Line]:
         """Declare an outcome (human-set), applied at the session's current time."""
         if self.finished:
-            raise ExsimError("the run is over: nothing to override")
+            raise ExsimError(self.language._("the run is over: nothing to override"))
         if not any(o.kind == kind and o.target == target and o.params == params for o in self.possible_overrides()):
-            shown = ", ".join(f"{o.kind} {o.target}" for o in self.possible_overrides()) or "none now"
-            raise ExsimError(f"override {kind} {target}: not possible now (possible: {shown})")
+            shown = ", ".join(f"{o.kind} {o.target}" for o in self.possible_overrides()) or self.language._("none now")
+            raise ExsimError(
+                self.language._("override {kind} {target}: not possible now (possible: {shown})").format(
+                    kind=kind, target=target, shown=shown
+                )
+            )
         action = self._record(
             {"action": "override", "kind": kind, "target": target, "params": dict(params), "human_set": True}
         )

@@ -90,6 +90,34 @@ def status_parts(st: Status, names: Labels, lang: Language) -> list[tuple[str, R
     return parts
 
 
+def picture_panel(session: PlaySession, lang: Language, turn: int | None = None) -> RenderableType:
+    """The status of a play in cells: each played cell's picture, its units as last reported to it (as the
+    cell's page shows them), not the truth; with ``turn`` (a narrow terminal), one cell at a time."""
+    _, names = lang._, session.names
+    parts: list[tuple[str, RenderableType]] = []
+    for cell in sorted(session.cells or ()):
+        table = _table(
+            _("{cell}: as reported").format(cell=names.cell(cell)), _("unit"), _("where"), _("strength"), _("as of")
+        )
+        for r in session.picture(cell):
+            where = names.place(r.place) if r.place else "–"
+            if r.moving and r.to:
+                where = f"{where} → {names.place(r.to)}"
+            table.add_row(Text(names.unit(r.unit)), Text(where), lang.num.number(r.strength), names.clock(r.as_of))
+        parts.append((names.cell(cell), table))
+    if turn is not None and parts:
+        title, part = parts[turn % len(parts)]
+        return Panel(part, title=f"{_('Status')}: {title}", title_align="left")
+    return Panel(Group(*[p for _, p in parts]), title=_("Status"), title_align="left")
+
+
+def _status(session: PlaySession, lang: Language, turn: int | None = None) -> RenderableType:
+    """The status panel: the played cells' pictures in a play in cells, else the truth."""
+    if session.cells is not None and session.reports is not None:
+        return picture_panel(session, lang, turn)
+    return status_panel(session.status(), session.names, lang, turn)
+
+
 def pause_text(session: PlaySession, lang: Language, overrides: Sequence[OverrideOption] | None) -> Text:
     """What the class is asked now: acknowledge an inject, choose an option, or pick an override."""
     _ = lang._
@@ -192,11 +220,9 @@ def screen(
     if width >= WIDE:
         told = Group(*newest(lines, session.names, height - asks - 3, width * 3 // 5 - 4))
         story = Panel(told, title=_("Story"), title_align="left")
-        layout["body"].split_row(
-            Layout(story, ratio=3), Layout(status_panel(session.status(), session.names, lang), ratio=2)
-        )
+        layout["body"].split_row(Layout(story, ratio=3), Layout(_status(session, lang), ratio=2))
         return layout
-    status = status_panel(session.status(), session.names, lang, turn)
+    status = _status(session, lang, turn)
     room = max(height - 1 - asks, 4)
     shown = min(rows(status, width), max(room // 2, 3))
     told = Group(*newest(lines, session.names, room - shown - 2, width - 4))

@@ -187,7 +187,11 @@ def build(
             text = _("{answer} the request of {cell}: {what}").format(answer=said, cell=cells[r.from_cell], what=what)
             timeline[r.to_cell].append(Entry(r.answered, text))
         if r.back is not None and r.from_cell in timeline:
-            text = _("learns the answer ({answer}) after {total}: {decision} deciding, {c2} in the chain").format(
+            text = _(
+                "learns the answer to its request ({what}): {answer}, after {total}: {decision} deciding, {c2} in "
+                "the chain"
+            ).format(
+                what=what,
                 answer=_("granted") if r.answer == "grant" else _("declined"),
                 total=names.duration(r.total_min or 0.0),
                 decision=names.duration(r.decision_min or 0.0),
@@ -238,6 +242,17 @@ def default_plan(scenario: Scenario, actions: Sequence[Mapping[str, Any]], names
     ]
 
 
+def answer_word(r: RequestTimes, names: Labels) -> str:
+    """What became of a request: granted or declined; lost on the way there; or, given and carried out, its
+    answer lost on the way back."""
+    _ = names._
+    if r.answer is None:
+        return _("lost") if r.lost else "–"
+    if r.lost:
+        return _("granted, answer lost") if r.answer == "grant" else _("declined, answer lost")
+    return _("granted") if r.answer == "grant" else _("declined")
+
+
 def _minutes(names: Labels, x: float | None) -> str:
     return "–" if x is None or not math.isfinite(x) else names.duration(x)
 
@@ -254,7 +269,7 @@ def to_markdown(aar: Aar, names: Labels) -> str:
     head = [_("request"), _("from"), _("to"), _("sent"), _("answer"), _("decision time"), _("command delay")]
     out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in aar.requests:
-        answer = _("lost") if r.lost else _("granted") if r.answer == "grant" else _("declined") if r.answer else "–"
+        answer = answer_word(r, names)
         cells = [
             f"{names.request(r.id)} ({r.id})",
             aar.cells.get(r.from_cell, r.from_cell),
@@ -327,13 +342,7 @@ def context(aar: Aar, names: Labels) -> dict[str, Any]:
             "from": aar.cells.get(r.from_cell, r.from_cell),
             "to": aar.cells.get(r.to_cell, r.to_cell),
             "sent": names.clock(r.sent),
-            "answer": _("lost")
-            if r.lost
-            else _("granted")
-            if r.answer == "grant"
-            else _("declined")
-            if r.answer
-            else "–",
+            "answer": answer_word(r, names),
             "decision": _minutes(names, r.decision_min),
             "c2": _minutes(names, r.c2_min),
         }

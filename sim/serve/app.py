@@ -29,6 +29,7 @@ from starlette.templating import Jinja2Templates
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from sim.errors import ExsimError
+from sim.play.session import RATINGS
 from sim.present import i18n
 from sim.serve.auth import DEVICE_COOKIE_S, EVALUATOR, FACILITATOR_COOKIE, SEAT_COOKIE, TOKEN_HEADER, VOTER_COOKIE
 from sim.serve.guard import Guard, GuardMiddleware, receive_text
@@ -168,7 +169,7 @@ class _Site:
             return RedirectResponse("/join", status_code=303)
         room = self.room
         cells = [{"id": c.id, "name": room.names.cell(c.id)} for c in room.scenario.cells if not c.control]
-        return self.page(request, "evaluate.html", guide=room.guide(), cells=cells)
+        return self.page(request, "evaluate.html", guide=room.guide(), cells=cells, ratings=RATINGS)
 
     async def cell_state(self, request: Request) -> Response:
         cell = self.seat(request)

@@ -46,11 +46,14 @@ def serve(
     """Play SCENARIO with a class in the browser: a projector view for the facilitator, a vote page for phones.
 
     Prints the projector's address (with the facilitator's token: keep it to yourself) and the join address
-    and code for the class. The run starts paused; the facilitator starts it, opens and closes the votes
-    on decisions and may override. Choices, votes and overrides are saved in the play folder after each
-    one; Ctrl-C stops the server and saves the play (then `exsim report FOLDER` tells it). At the end the
-    projector shows where the run landed among --batch simulated runs of the scenario with the class's
-    choices (computed in the background while the class plays), and the play folder keeps it.
+    and code for the class. A scenario with cells also gets a code per players' cell, which opens that cell's
+    page (its units as reported to it, its requests and decisions), and one for the evaluators' page (the
+    evaluation guide and their observations, for the after-action report). The run starts paused; the
+    facilitator starts it, opens and closes the votes on decisions and may override. Choices, votes and
+    overrides are saved in the play folder after each one; Ctrl-C stops the server and saves the play (then
+    `exsim report FOLDER` tells it). At the end the projector shows where the run landed among --batch
+    simulated runs of the scenario with the class's choices (computed in the background while the class
+    plays), and the play folder keeps it.
     """
     missing = [m for m in ("starlette", "uvicorn", "jinja2", "websockets") if importlib.util.find_spec(m) is None]
     if missing:
@@ -68,10 +71,11 @@ def serve(
     where = server.addresses(sock, room.keys.token)
     click.echo(f"exsim serve: {pick(loaded.scenario.scenario.name, 'en')}, seed {seed}")
     click.echo(f"  projector (facilitator only): {where.projector}")
+    _ = i18n.language(code)._
     for cell, cell_code in room.keys.cell_codes.items():  # each cell joins at the same address with its own code
-        click.echo(f"  cell {cell}: code {cell_code}")
+        click.echo("  " + _("cell {cell}: code {code}").format(cell=cell, code=cell_code))
     if room.keys.evaluator_code is not None:
-        click.echo(f"  evaluators: code {room.keys.evaluator_code}")
+        click.echo("  " + _("evaluators: code {code}").format(code=room.keys.evaluator_code))
     for url in where.join:
         click.echo(f"  the class joins at {url} with the code {room.keys.code}")
     if host in ("127.0.0.1", "localhost", "::1"):

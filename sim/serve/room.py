@@ -172,6 +172,7 @@ class Room:
                 "sent": names.clock(x.sent),
                 "answer": x.answer if x.back is not None else None,  # known to the asking cell once it is back
                 "lost": x.lost,
+                "state": _request_state(x, cell),
             }
             for x in s.requests_sent()
             if cell in (x.from_, x.to)
@@ -183,7 +184,7 @@ class Room:
                 {"n": a.n, "id": a.id, "label": a.title, "from": names.cell(a.from_cell)} for a in s.awaiting(cell)
             ],
             "may_ask": [
-                {"id": r.id, "label": names.request(r.id), "to": names.cell(r.to)}
+                {"id": r.id, "label": names.request(r.id), "to": names.cell(r.to), "in_flight": s.in_flight(r.id)}
                 for r in self.scenario.requests
                 if r.from_ == cell
             ],
@@ -487,28 +488,41 @@ class Room:
     # --- a cell's and an evaluator's actions ----------------------------------------------------------------
     async def cell_action(self, cell: str, action: str, body: dict[str, Any]) -> None:
         """A cell's players act: make a request, answer one, or take a decision their cell owns."""
-        s = self.session
+        s, _ = self.session, self.names._
         if action == "request" and isinstance(body.get("id"), str):
             r = next((x for x in self.scenario.requests if x.id == body["id"]), None)
             if r is None or r.from_ != cell:
-                raise ValueError(f"cell {cell} cannot make request {body['id']!r}")
-            await self._session(s.request, r.id, by=cell)
+                raise ValueError(_("cell {cell} cannot make request {id}").format(cell=cell, id=repr(body["id"])))
+            await self._session(self._request_once, r.id, cell)
         elif action == "answer" and isinstance(body.get("n"), int) and body.get("answer") in ("grant", "decline"):
             if not any(a.n == body["n"] for a in s.awaiting(cell)):
-                raise RoomError(f"request #{body['n']} does not await cell {cell}'s answer")
+                raise RoomError(_("request #{n} does not await cell {cell}'s answer").format(n=body["n"], cell=cell))
             await self._session(s.answer, body["n"], body["answer"], by=cell)
         elif action == "choose" and isinstance(body.get("option"), str):
             pending = self.pending
             if not isinstance(pending, DecisionPause) or pending.cell != cell:
-                raise RoomError(f"no decision of cell {cell} is waiting")
+                raise RoomError(_("no decision of cell {cell} is waiting").format(cell=cell))
             if body["option"] not in {n for n, _ in pending.options}:
-                raise ValueError(f"{body['option']!r} is not an option of {pending.id}")
+                raise ValueError(
+                    _("{option} is not an option of {id}").format(option=repr(body["option"]), id=pending.id)
+                )
             await self._choose_now(body["option"], "class", None)
             return
         else:
-            raise ValueError(f"unknown or malformed action {action!r} (request, answer, choose)")
+            raise ValueError(
+                _("unknown or malformed action {action} (request, answer, choose)").format(action=repr(action))
+            )
         await self.save()
         await self._follow()
+
+    def _request_once(self, request_id: str, cell: str) -> list[Any]:
+        """Make a cell's request, refused while the same request is on its way (one strike, not two); under the
+        session's lock, so that two clicks at once make one request."""
+        if self.session.in_flight(request_id):
+            raise RoomError(
+                self.names._("request {id} is already on its way: wait for its answer").format(id=request_id)
+            )
+        return self.session.request(request_id, by=cell)
 
     async def observe(self, body: dict[str, Any]) -> None:
         cell, objective, rating, note = (body.get(k) for k in ("cell", "objective", "rating", "note"))
@@ -539,6 +553,7 @@ class Room:
                 "clock": names.clock(a["t"]),
                 "cell": names.cell(a["cell"]) if a.get("cell") else "",
                 "objective": a["objective"],
+                "label": f"{names.objective(a['objective'])} ({a['objective']})",
                 "rating": a["rating"],
                 "note": a["note"],
             }
@@ -757,6 +772,18 @@ def _shown(point: DecisionPause, vote: Vote, winner: str, said: str, names: Labe
         # the same sentence in each language a page may ask for (the story is in the room's language)
         "texts": {code: _said(vote, winner, names.s, code) for code in i18n.LANGUAGES},
     }
+
+
+def _request_state(x: Any, cell: str) -> str:
+    """What a cell's page says of a request (a key of the page's words): lost, its answer once the asking cell
+    has it, or, to the cell that answered, that its answer is on the way back."""
+    if x.lost:
+        return "lost"
+    if x.back is not None:
+        return "granted" if x.answer == "grant" else "declined"
+    if x.answered is not None and cell == x.to:
+        return "answered_back"
+    return "on_its_way"
 
 
 def _pending(p: object) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.present.aar import RATING
 from sim.present.i18n import N_, Language
 from sim.present.labels import OBJECTIVE_STATE, SUPPLY
 from sim.present.measures import MEASURE
@@ -102,6 +103,7 @@ TEXT = {
     "declined": N_("declined"),
     "lost": N_("lost"),
     "on_its_way": N_("no answer yet"),
+    "answered_back": N_("answered, on its way back"),
     "messages": N_("Messages from control"),
     "none_yet": N_("None yet."),
     "excon": N_("Exercise control"),
@@ -134,10 +136,7 @@ TEXT = {
     "note": N_("Note"),
     "record": N_("Record the observation"),
     "observations": N_("Observations so far"),
-    "performed": N_("performed without challenges"),
-    "some_challenges": N_("performed with some challenges"),
-    "major_challenges": N_("performed with major challenges"),
-    "not_performed": N_("unable to be performed"),
+    **RATING,  # an observation's rating, by its key
 }
 
 

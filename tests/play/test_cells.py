@@ -385,3 +385,63 @@ def test_exsim_play_refuses_a_cell_the_players_cannot_play(tmp_path, cell):
     assert result.exit_code == 2, result.output
     lines = [x for x in result.output.splitlines() if "warning:" not in x and x.strip()]
     assert lines == [f"no players' cell {cell} in this scenario (cells: aaa, bbb, ccc, hq)"]  # control's red not listed
+
+
+def test_a_mistyped_answer_in_plain_mode_is_asked_again_not_the_end_of_the_play(tmp_path):
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "play"
+    args = ["play", DRILL, "--cell", "ccc", "--batch", "0", "--out", str(out), "--set", "requests.0.at=H+1"]
+    result = CliRunner().invoke(main, args, input="x\nd\n")
+    assert result.exit_code == 0, result.output
+    assert "'x' is not g (grant) or d (decline): again" in result.output
+    answers = [(a["action"], a["answer"]) for a in PlayScript.load(out).actions]
+    assert answers == [("answer", "decline")]
+
+
+def test_in_plain_mode_a_cell_makes_its_requests_at_a_stop_and_not_twice_at_once(tmp_path, monkeypatch):
+    """The docs' `exsim play birlestik_2024 --cell aze` without a terminal: at the first inject, `r` lists the
+    Azerbaijani cell's requests, `r 1` makes the first; a second `r 1` while it is on its way is refused."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "play"
+    args = ["play", "birlestik_2024", "--cell", "aze", "--batch", "0", "--out", str(out)]
+    result = CliRunner().invoke(main, args, input="r\nr 1\nr 1\n")
+    assert result.exit_code == 0, result.output
+    assert "  1) Uzbek air strike on the island → Uzbek cell" in result.output
+    assert "request uzb_fire_support is already on its way: wait for its answer" in result.output
+    made = [(a["id"], a["by"]) for a in PlayScript.load(out).actions if a["action"] == "request"]
+    assert made == [("uzb_fire_support", "aze")]
+
+
+def test_the_status_panel_of_a_play_in_cells_is_the_cell_s_picture_not_the_truth():
+    """A unit of the played cell that has set out shows where its last report put it (with the report's time),
+    as the cell's page does; the truth's forces table is not there."""
+    from sim.play.view import screen
+    from sim.present import i18n
+    from sim.present.console import Console
+
+    s = load_scenario("birlestik_2024").scenario
+    session = PlaySession(s, 2024, cells=frozenset({"kaz"}))
+    for _ in range(200):  # five minutes at a time until the truth has tank-1 on the road
+        if session.pending is not None:
+            session.acknowledge() if session.pending.kind == "inject" else session.choose(session.pending.default)
+            continue
+        session.advance(5)
+        if next(p for p in session.positions() if p.id == "tank-1").moving:
+            break
+    (moving,) = [p for p in session.positions() if p.id == "tank-1"]
+    names = session.names
+    (tank,) = [r for r in session.picture("kaz") if r.unit == "tank-1"]
+    assert not tank.moving and tank.as_of < session.now  # the cell still has it where it was
+    console = Console(width=240, record=True)
+    console.print(screen(session, [], 60.0, False, i18n.language("en"), None, 60, 240))
+    shown = console.export_text()
+    row = next(line for line in shown.splitlines() if names.unit("tank-1") in line)
+    assert names.place(tank.place) in row and names.clock(tank.as_of) in row, row
+    assert "Kazakh cell: as reported" in shown and "Forces" not in shown
+    assert moving.moving  # the truth has it on the road (its report reaches the Kazakh cell 25 min later)

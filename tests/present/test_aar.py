@@ -139,3 +139,38 @@ def test_the_report_of_a_play_in_cells_holds_its_aar_ip(tmp_path):
 
 def names_duration(s, minutes: float) -> str:
     return Labels(s, i18n.language("en")).duration(minutes)
+
+
+def _events(*, back: bool) -> list[dict]:
+    """A request of bbb to ccc, granted and carried out; its answer reaches bbb, or an outage loses it."""
+    last = (
+        {"kind": "request_answer_arrived", "t": 160.0, "n": 1, "id": "fires", "answer": "grant", "to_cell": "bbb"}
+        if back
+        else {"kind": "request_lost", "t": 105.0, "n": 1, "id": "fires", "to_cell": "bbb"}
+    )
+    return [
+        {"kind": "request", "t": 30.0, "n": 1, "id": "fires", "from_cell": "bbb", "to_cell": "ccc"},
+        {"kind": "request_arrived", "t": 85.0, "n": 1, "id": "fires", "to_cell": "ccc"},
+        {"kind": "request_answered", "t": 105.0, "n": 1, "id": "fires", "answer": "grant"},
+        last,
+    ]
+
+
+@pytest.mark.parametrize("code, word", [("en", "granted, answer lost"), ("ru", "удовлетворена, ответ утрачен")])
+def test_a_granted_request_whose_answer_was_lost_shows_as_granted_not_just_lost(code, word):
+    s = load_scenario(DRILL).scenario
+    names = Labels(s, i18n.language(code))
+    report = aar.build(s, _events(back=False), [], names)
+    row = next(line for line in aar.to_markdown(report, names).splitlines() if "(fires)" in line and "|" in line)
+    assert f"| {word} |" in row, row
+    assert aar.context(report, names)["requests"][0]["answer"] == word
+
+
+def test_the_asker_learning_the_answer_names_the_request():
+    s = load_scenario(DRILL).scenario
+    names = Labels(s, i18n.language("en"))
+    report = aar.build(s, _events(back=True), [], names)
+    (learns,) = [e.text for e in report.timeline["bbb"] if e.t == 160.0]
+    assert names.request("fires") in learns and "granted" in learns, learns
+    lost = aar.build(s, _events(back=False), [], names)
+    assert [e.t for e in lost.timeline["bbb"]] == [30.0]  # never learns it

@@ -27,8 +27,7 @@ from sim.serve.server import open_room
 from sim.serve.vote import Vote, VoteError
 from tests.conftest import REPO
 from tests.live import served
-
-BIRLESTIK = REPO / "scenarios" / "birlestik_2024.yaml"
+from tests.serve.conftest import BIRLESTIK
 
 # --- the vote ------------------------------------------------------------------------------------------
 
@@ -91,18 +90,6 @@ def test_the_facilitator_token_and_voter_ids_cannot_be_guessed_or_forged():
 
 
 # --- the application -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def room(tmp_path):
-    loaded = load_scenario(BIRLESTIK)
-    return open_room(loaded.scenario, 2024, tmp_path / "play", speed=600.0, lang="en")
-
-
-@pytest.fixture
-def client(room):
-    with TestClient(create_app(room, "en", run=False)) as c:
-        yield c
 
 
 def joined(room, client_factory):

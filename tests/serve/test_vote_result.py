@@ -9,11 +9,9 @@ pytest.importorskip("starlette")
 
 from sim.serve.vote import Vote
 
-# the fixtures of test_serve (re-exported names are what pytest finds)
-from tests.serve.test_serve import client as client
+# the fixtures of test_serve (re-exported names are what pytest finds; room and client: tests/serve/conftest.py)
 from tests.serve.test_serve import control, until_decision
 from tests.serve.test_serve import participants as participants
-from tests.serve.test_serve import room as room
 
 
 def _close(client, room, participants, ballots):

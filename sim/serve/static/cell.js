@@ -11,8 +11,12 @@
     items.forEach(function (x) { ul.appendChild(make(x)); });
   }
 
-  function act(action, body) {
-    send("/api/cell/" + action, body).then(show).catch(function (e) { offline.textContent = e.message; offline.hidden = false; });
+  function act(action, body, button) {
+    if (button) button.disabled = true;  // until the state comes back: one click, one request
+    send("/api/cell/" + action, body).then(show).catch(function (e) {
+      if (button) button.disabled = false;
+      offline.textContent = e.message; offline.hidden = false;
+    });
   }
 
   function show(s) {
@@ -52,13 +56,13 @@
     list("may-ask", s.may_ask || [], function (r) {
       const li = el("li", {"data-request": r.id}, r.label + " → " + r.to + " ");
       const b = el("button", {"class": "ask"}, T.ask);
-      b.onclick = function () { act("request", {id: r.id}); };
+      b.disabled = !!r.in_flight;  // one on its way already: wait for its answer
+      b.onclick = function () { act("request", {id: r.id}, b); };
       li.appendChild(b);
       return li;
     });
     list("requests", s.requests || [], function (r) {
-      const state = r.lost ? T.lost : r.answer ? T[r.answer === "grant" ? "granted" : "declined"] : T.on_its_way;
-      return el("li", {"data-request": r.id}, r.sent + " " + r.label + " (" + r.from + " → " + r.to + "): " + state);
+      return el("li", {"data-request": r.id}, r.sent + " " + r.label + " (" + r.from + " → " + r.to + "): " + T[r.state]);
     });
     list("messages", s.messages || [], function (m) { return el("li", {"class": "message"}, m.clock + " " + m.text); });
   }

@@ -8,7 +8,7 @@
     const ul = document.getElementById("observations");
     ul.replaceChildren();
     s.observations.forEach(function (o) {
-      ul.appendChild(el("li", {"data-objective": o.objective}, o.clock + " " + (o.cell || T.every_cell) + " · " + o.objective + " · " + T[o.rating] + ": " + o.note));
+      ul.appendChild(el("li", {"data-objective": o.objective}, o.clock + " " + (o.cell || T.every_cell) + " · " + o.label + " · " + T[o.rating] + ": " + o.note));
     });
   }
   document.querySelectorAll("form.observation").forEach(function (form) {
