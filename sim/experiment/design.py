@@ -73,6 +73,20 @@ class Precision(Frozen):
     )
 
 
+def folder_name(name: str, what: str) -> str:
+    """A sweep's or a study's name, which is also its folder's: letters, digits, spaces and _.- only."""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*", name):
+        raise ValueError(f"{what}'s name is also its folder's: use letters, digits, spaces and _.- (no / or ..)")
+    return name
+
+
+def inside_results(out: str | None) -> str | None:
+    """A sweep's or a study's ``out:``: a folder under results/, never absolute or climbing out with ``..``."""
+    if out is not None and (PurePath(out).is_absolute() or ".." in PurePath(out).parts or not out.strip()):
+        raise ValueError("out: is a folder under results/, written without .. or a leading /")
+    return out
+
+
 class SweepSpec(Frozen):
     """A sweep: a scenario, factors varied over design points, and replications at each point."""
 
@@ -144,16 +158,12 @@ class SweepSpec(Frozen):
     @field_validator("name")
     @classmethod
     def _folder_name(cls, name: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*", name):
-            raise ValueError("a sweep's name is also its folder's: use letters, digits, spaces and _.- (no / or ..)")
-        return name
+        return folder_name(name, "a sweep")
 
     @field_validator("out")
     @classmethod
     def _inside_results(cls, out: str | None) -> str | None:
-        if out is not None and (PurePath(out).is_absolute() or ".." in PurePath(out).parts or not out.strip()):
-            raise ValueError("out: is a folder under results/, written without .. or a leading /")
-        return out
+        return inside_results(out)
 
     def factor_list(self) -> list[tuple[str, Factor]]:
         return [(name, f if isinstance(f, Factor) else Factor(path=name, values=f)) for name, f in self.factors.items()]

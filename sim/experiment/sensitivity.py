@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -26,7 +26,7 @@ from sim.config.frozen import Frozen
 from sim.config.load import LoadedScenario, validate
 from sim.config.yamlsafe import read_file, read_text
 from sim.errors import ExsimError, MissingExtra, Problem, ScenarioError
-from sim.experiment.design import Factor, Point, Precision, Range, _show
+from sim.experiment.design import Factor, Point, Precision, Range, _show, folder_name, inside_results
 from sim.experiment.history import ROOT, confined
 from sim.experiment.limits import MAX_REPLICATIONS
 from sim.experiment.sweep import Plan
@@ -92,16 +92,12 @@ class StudySpec(Frozen):
     @field_validator("name")
     @classmethod
     def _folder_name(cls, name: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_ .-]*", name):
-            raise ValueError("a study's name is also its folder's: use letters, digits, spaces and _.- (no / or ..)")
-        return name
+        return folder_name(name, "a study")
 
     @field_validator("out")
     @classmethod
     def _inside_results(cls, out: str | None) -> str | None:
-        if out is not None and (PurePath(out).is_absolute() or ".." in PurePath(out).parts or not out.strip()):
-            raise ValueError("out: is a folder under results/, written without .. or a leading /")
-        return out
+        return inside_results(out)
 
 
 @dataclass(frozen=True)
