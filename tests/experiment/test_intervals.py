@@ -12,10 +12,22 @@ from click.testing import CliRunner
 from scipy.stats import norm, t
 
 from sim.cli import main
-from sim.experiment.stats import positive_mean_ci, share_ci, summarise, wilson
+from sim.experiment.stats import mean_ci, positive_mean_ci, share_ci, summarise, wilson
 from sim.models.contract import Kind
 
 R = 2000  # simulated samples per coverage check: binomial SE of a 95 % coverage = 0.0049
+
+
+@pytest.mark.parametrize("level", [0.90, 0.95, 0.99])
+def test_the_mean_s_interval_is_student_t_at_small_n(level):
+    """Five replications: the half-width is scipy's t quantile (4 degrees of freedom) times the standard error,
+    not the normal one (1.96 at 95 %, which would be 28 % too narrow here)."""
+    xs = [3.0, 7.0, 4.0, 9.0, 5.0]
+    mean = sum(xs) / 5
+    sd = math.sqrt(sum((x - mean) ** 2 for x in xs) / 4)
+    s = mean_ci(xs, level)
+    assert s.mean == pytest.approx(mean) and s.high - s.mean == pytest.approx(s.mean - s.low)
+    assert s.high - s.mean == pytest.approx(t.ppf(0.5 + level / 2, 4) * sd / math.sqrt(5), rel=1e-12)
 
 
 def coverage(interval, sample, mu, rng) -> float:
