@@ -72,21 +72,23 @@ class Sampler:
 
 
 class Samplers:
-    """A world's samplers by stream name (a service on the World, made on first use)."""
+    """A world's samplers by stream name and distribution (a service on the World, made on first use)."""
 
     def __init__(self) -> None:
-        self.by_name: dict[str, Sampler] = {}
+        self.by_key: dict[tuple[str, int], Sampler] = {}  # (stream, id of the distribution, which its sampler keeps)
 
 
 def sample(world: World, dist: Dist, name: str) -> float:
-    """One draw of ``dist`` from stream ``name`` of the world's replication."""
+    """One draw of ``dist`` from stream ``name`` of the world's replication. Two distributions drawn from one
+    stream (a request's legs to and from the combined HQ) each keep their own sampler and its unused draws."""
     samplers = world.services.find(Samplers)
     if samplers is None:
         samplers = Samplers()
         world.services.provide(samplers)
-    s = samplers.by_name.get(name)
-    if s is None or s.dist is not dist:
-        s = samplers.by_name[name] = Sampler(dist, world.streams[name].gen)
+    key = (name, id(dist))
+    s = samplers.by_key.get(key)
+    if s is None:
+        s = samplers.by_key[key] = Sampler(dist, world.streams[name].gen)
     return s()
 
 

@@ -114,6 +114,18 @@ def test_draws_are_the_generator_methods_on_the_named_stream():
     assert got == want.tolist()
 
 
+def test_two_distributions_on_one_stream_each_keep_their_block():
+    """A request's legs draw the HQ's default and a pair's own delay from one stream, in turn: each keeps its
+    sampler, so each one's first 8 draws are one block of numpy's method (not a new block at every turn)."""
+    short = _dist({"distribution": "exponential", "mean": 30})
+    long = _dist({"distribution": "exponential", "mean": 40})
+    gen = np.random.default_rng(seed_sequence(2, 0, "interoperability:request:fires"))
+    first, second = gen.exponential(30, 8), gen.exponential(40, 8)
+    world, stream = _World(2, 0), "interoperability:request:fires"
+    turns = [(sample(world, short, stream), sample(world, long, stream)) for _ in range(8)]  # type: ignore[arg-type]
+    assert [a for a, _ in turns] == first.tolist() and [b for _, b in turns] == second.tolist()
+
+
 class _World:
     """What sim.engine.draws uses of a World: its streams and services."""
 
