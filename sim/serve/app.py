@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -282,7 +282,7 @@ class _Site:
             await room.cast(voter, option)
         except VoteError as e:
             return _error(409 if room.vote is None or not room.vote.open else 400, str(e))
-        return JSONResponse(room.voter_state(voter))
+        return JSONResponse({**room.voter_state(voter), "version": room.version})  # its age: see _push
 
     async def state(self, request: Request) -> Response:
         room = self.room
@@ -315,12 +315,21 @@ class _Site:
             await ws.close(code=REFUSED)
             return
         await ws.accept()
-        await _push(ws, room, lambda: json.dumps({"state": room.voter_state(voter)}, ensure_ascii=False))
+
+        def message() -> tuple[str, str]:
+            state = json.dumps(room.voter_state(voter), ensure_ascii=False)
+            return state, f'{{"version":{room.version},"state":{state}}}'
+
+        await _push(ws, room, message)
 
 
-async def _push(ws: WebSocket, room: Room, message: Any) -> None:
+async def _push(ws: WebSocket, room: Room, message: Callable[[], str | tuple[str, str]]) -> None:
     """Send the state now and after every change that shows, until the page goes; a page sends nothing but
-    pings, and anything else it sends is answered with a refusal (actions go through the HTTP API)."""
+    pings, and anything else it sends is answered with a refusal (actions go through the HTTP API).
+
+    ``message`` gives the text to send, or what shows and the text: a phone is sent a state only when what it
+    shows changes, though the text carries the room's version. (A page also draws the states its actions'
+    answers bring, and draws none older than one it has drawn: an answer can arrive after a newer push.)"""
 
     async def listen(tg: anyio.abc.TaskGroup) -> None:
         with contextlib.suppress(WebSocketDisconnect):
@@ -337,10 +346,11 @@ async def _push(ws: WebSocket, room: Room, message: Any) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):  # RuntimeError: sent after the page left
             while True:
                 seen = room.version
-                text = message()
-                if text != last:  # a phone is not sent the same state again (the projector's clock moves)
+                said = message()
+                shows, text = (said, said) if isinstance(said, str) else said
+                if shows != last:  # a phone is not sent the same state again (the projector's clock moves)
                     await ws.send_text(text)
-                    last = text
+                    last = shows
                 await room.wait(seen)
 
     async with anyio.create_task_group() as tg:

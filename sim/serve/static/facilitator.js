@@ -93,7 +93,10 @@
     document.getElementById("vote-state").textContent = open ? T.vote_open + " · " + T.votes + ": " + number(v.ballots) : "";
   }
 
+  // Both the socket and an action's answer bring states: an answer that arrives after a newer state (the run
+  // moved on while it travelled) is older than what is shown, and drawing it would hide the newer pause.
   function draw(s) {
+    if (state && s.version < state.version) return;
     state = s;
     document.getElementById("clock").textContent = s.clock;
     document.getElementById("participants").textContent = number(s.participants);

@@ -52,7 +52,10 @@
     (state.landed || []).forEach(function (line) { list.appendChild(el("li", {}, line)); });
   }
 
-  function show(state) {
+  let seen = -1;
+  function show(state) {  // the vote's answer can arrive after a newer pushed state: the older is not drawn
+    if (state.version < seen) return;
+    seen = state.version;
     document.getElementById("clock").textContent = state.clock;
     situation(state);
     const v = state.vote;
@@ -75,5 +78,5 @@
     });
     note.textContent = v.open ? T.change_vote : T.vote_closed;
   }
-  live("/ws/vote", function (m) { show(m.state); });
+  live("/ws/vote", function (m) { show(Object.assign(m.state, {version: m.version})); });
 })();
