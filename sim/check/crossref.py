@@ -13,8 +13,8 @@ from collections.abc import Callable, Container, Iterator, Mapping, Sequence, Se
 from sim.check import exercise_refs
 from sim.check.order_refs import check_order
 from sim.config.distributions import mean_of
-from sim.config.lift import Load, room, takes
-from sim.config.medical import Arrivals, MassCasualty, Medical
+from sim.config.lift import Load, is_transport, room, takes
+from sim.config.medical import Arrivals, Facility, MassCasualty, Medical
 from sim.config.names import Finding, Names
 from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder, Order
 from sim.config.schema import MetricObjective, Scenario, SecureObjective, UnitSpec
@@ -87,6 +87,44 @@ def _unit_refs(s: Scenario, names: Names) -> Iterator[Finding]:
         if u.nation and side and side.nations and u.nation not in side.nations:
             yield ("units", i, "nation"), f"nation {u.nation!r} is not listed under sides.{u.side}.nations"
         yield from names.ref(("units", i, "at"), "place", u.at)
+        if u.aboard is not None:
+            if u.aboard == u.id:
+                yield ("units", i, "aboard"), "a unit cannot be aboard itself"
+            else:
+                yield from names.ref(("units", i, "aboard"), "unit", u.aboard)
+    if not names.in_doubt("unit"):
+        yield from _embarked(s, names)
+
+
+def _embarked(s: Scenario, names: Names) -> Iterator[Finding]:
+    """Units aboard others: no cycle, the carrier a transport with room for all of them, at the carrier's place."""
+    units = {u.id: u for u in s.units}
+    load: dict[str, Load] = {}
+    for i, u in enumerate(s.units):
+        carrier = units.get(u.aboard) if u.aboard is not None else None
+        if carrier is None or carrier is u:
+            continue
+        seen, cur = {u.id}, carrier
+        while cur.aboard is not None and cur.id not in seen:
+            seen.add(cur.id)
+            cur = units.get(cur.aboard, cur)
+        if cur.id in seen:
+            yield ("units", i, "aboard"), f"units are aboard one another in a cycle from {u.id}"
+            continue
+        if u.at != carrier.at:
+            yield ("units", i, "at"), f"{u.id} is aboard {carrier.id}, which starts at {carrier.at} (leave at: out)"
+        ctype, utype = names.get("unit type", carrier.type), names.get("unit type", u.type)
+        if ctype is None or utype is None:
+            continue
+        if not is_transport(ctype):
+            yield (
+                ("units", i, "aboard"),
+                f"{carrier.id} ({carrier.type}) carries nothing (no capacity_personnel, deck_slots or cargo_t)",
+            )
+            continue
+        load[carrier.id] = load.get(carrier.id, Load()) + takes(utype, u.strength or utype.strength)
+        if not load[carrier.id].fits(cap := room(ctype, carrier.strength or ctype.strength)):
+            yield ("units", i, "aboard"), f"{carrier.id} is over capacity: {load[carrier.id]} aboard, room for {cap}"
 
 
 def _orders(s: Scenario, names: Names) -> Iterator[Finding]:
@@ -198,7 +236,9 @@ def _reachability(s: Scenario) -> Iterator[Finding]:
 def _reach(s: Scenario, units: Mapping[str, UnitSpec]) -> dict[str, set[str]]:
     """The places each unit can get to: on routes of its own modes, and on from wherever a transport takes it."""
     reach = {uid: _closure(s, {u.at}, _modes(s, u)) for uid, u in units.items()}
-    orders = [o for p in s.phases for o in p.orders]
+    # a unit aboard another at the start goes wherever its carrier can, as if it had embarked
+    orders: list[Order] = [EmbarkOrder(do="embark", unit=u.id, on=u.aboard) for u in s.units if u.aboard is not None]
+    orders += [o for p in s.phases for o in p.orders]
     while _carry(s, units, reach, orders):  # until nothing changes
         pass
     return reach
@@ -314,7 +354,8 @@ def _ways(s: Scenario) -> Iterator[Finding]:
             modes = set(s.unit_types[units[a].type].speed_kmh)
             for src in sources:
                 if not (
-                    _connected(s, src.at, facilities[e.to].at, modes) and _connected(s, units[a].at, src.at, modes)
+                    _connected(s, _at(s, src), _at(s, facilities[e.to]), modes)
+                    and _connected(s, units[a].at, _at(s, src), modes)
                 ):
                     yield (
                         ("medical", "evacuation", i, "assets", ai),
@@ -323,6 +364,15 @@ def _ways(s: Scenario) -> Iterator[Finding]:
                             f"from {units[a].at} to {src.id} and on to {e.to}"
                         ),
                     )
+
+
+def _at(s: Scenario, f: Facility) -> str:
+    """The place of a facility at the start: its own, or that of the unit it is aboard."""
+    return f.at if f.at is not None else next(u.at for u in s.units if u.id == f.aboard)
+
+
+def _where(f: Facility) -> str:
+    return f"at {f.at}" if f.at is not None else f"aboard {f.aboard}"
 
 
 def _closure(s: Scenario, starts: Set[str], modes: Set[str]) -> set[str]:
@@ -359,7 +409,10 @@ def _facilities(med: Medical, names: Names) -> Iterator[Finding]:
     """Each facility's place, the places it serves and the facility it passes casualties to are known."""
     for i, f in enumerate(med.facilities):
         here: PathKey = ("medical", "facilities", i)
-        yield from names.ref((*here, "at"), "place", f.at)
+        if f.at is not None:
+            yield from names.ref((*here, "at"), "place", f.at)
+        else:
+            yield from names.ref((*here, "aboard"), "unit", f.aboard or "")
         for pi, p in enumerate(f.serves):
             yield from names.ref((*here, "serves", pi), "place", p)
         if f.next == f.id:
@@ -388,10 +441,10 @@ def _when_full(med: Medical, names: Names) -> Iterator[Finding]:
             continue
         if alt is f:
             yield (*here, "divert_to"), "a facility cannot divert casualties to itself"
-        elif alt.at != f.at and alt.id not in legs:
+        elif alt.site != f.site and alt.id not in legs:
             yield (
                 (*here, "divert_to"),
-                f"{alt.id} is at {alt.at}, not at {f.at}: add an evacuation leg (evacuation: - to: {alt.id})",
+                f"{alt.id} is {_where(alt)}, not {_where(f)}: add an evacuation leg (evacuation: - to: {alt.id})",
             )
         else:  # follow the diversions: a cycle would pass a casualty round full facilities for ever
             facilities = names.known("facility")
@@ -435,16 +488,16 @@ def _legs_needed(med: Medical, names: Names) -> Iterator[Finding]:
     legs = _legs(med)
     for i, f in enumerate(med.facilities):
         nxt = names.get("facility", f.next)
-        if nxt is not None and nxt.at != f.at and f.next not in legs:
+        if nxt is not None and nxt.site != f.site and f.next not in legs:
             yield (
                 ("medical", "facilities", i, "next"),
-                (f"{f.next} is at {nxt.at}, not at {f.at}: add an evacuation leg (evacuation: - to: {f.next})"),
+                (f"{f.next} is {_where(nxt)}, not {_where(f)}: add an evacuation leg (evacuation: - to: {f.next})"),
             )
 
 
 def _casualty_places(med: Medical, names: Names) -> Iterator[Finding]:
     """Mass casualties and arrivals happen at a known place that a facility serves, of a cause with a triage mix."""
-    served = {p for f in med.facilities for p in (f.at, *f.serves)}
+    served = {p for f in med.facilities for p in (f.at, *f.serves) if p is not None}
     casualty_sources: list[tuple[str, Sequence[MassCasualty | Arrivals]]] = [
         ("mass_casualties", med.mass_casualties),
         ("arrivals", med.arrivals),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sim.config.distributions import PositiveSpan, Span
 from sim.config.durations import MIN_PER_DAY, MIN_PER_H, Time
@@ -27,7 +27,13 @@ class Facility(Frozen):
         None, description=NAME_DOC, examples=[{"en": "Role 2 at Kuryk", "ru": "этап 2-го уровня в Курыке"}]
     )
     role: Literal[1, 2, 3] = Field(description="NATO role of care: 1 aid, 2 surgery, 3 hospital", examples=[2])
-    at: Id = Field(description="the place where it is", examples=["kuryk_port"])
+    at: Id | None = Field(None, description="the place where it is (or aboard:)", examples=["kuryk_port"])
+    aboard: Id | None = Field(
+        None,
+        description="a unit (a hospital ship) it is aboard instead of at a place: it moves with that unit, and "
+        "evacuation legs to it go wherever the unit is at the time",
+        examples=["comfort"],
+    )
     teams: int = Field(
         1, gt=0, le=MAX_COUNT, description="casualties treated at once (surgical teams at Role 2)", examples=[2]
     )
@@ -67,6 +73,17 @@ class Facility(Frozen):
         "every time); or a distribution object",
         examples=["15min"],
     )
+
+    @model_validator(mode="after")
+    def _one_site(self) -> Facility:
+        if (self.at is None) == (self.aboard is None):
+            raise ValueError("give exactly one of at: (a place) and aboard: (a unit it moves with)")
+        return self
+
+    @property
+    def site(self) -> tuple[str, str]:
+        """Where it is, for telling whether two facilities are together: a place, or the unit it is aboard."""
+        return ("aboard", self.aboard) if self.aboard is not None else ("at", self.at)  # type: ignore[return-value]
 
 
 class Evacuation(Frozen):

@@ -205,6 +205,24 @@ class FireSupport(Frozen):
     )
 
 
+class FlightDeck(Frozen):
+    """Helicopter spots on a ship: each launch and each recovery holds one spot for ``cycle``."""
+
+    spots: int = Field(gt=0, le=MAX_COUNT, description="aircraft launched or recovered at once", examples=[4])
+    cycle: Duration = Field(
+        description="time one launch or one recovery holds a spot (minutes, or 15min, 1h)", examples=["15min"]
+    )
+
+
+class WellDeck(Frozen):
+    """A floodable dock on a ship: landing craft launched and recovered through it, ``craft`` at a time."""
+
+    craft: int = Field(gt=0, le=MAX_COUNT, description="landing craft launched or recovered at once", examples=[2])
+    cycle: Duration = Field(
+        description="time one launch or one recovery holds the dock (minutes, or 30min, 1h)", examples=["30min"]
+    )
+
+
 class UnitType(Frozen):
     """A kind of unit in the catalogue: its strength, speeds, fire and what it carries."""
 
@@ -299,6 +317,18 @@ class UnitType(Frozen):
         description="cargo per element, tonnes (transports): supplies, and the weight of units lifted",
         examples=[180],
     )
+    flight_deck: FlightDeck | None = Field(
+        None,
+        description="a flight deck (ships): aircraft embarked on a unit of this type (units: aboard:) launch "
+        "from it and are recovered to it wherever the ship is, queueing for its spots",
+        examples=[{"spots": 4, "cycle": "15min"}],
+    )
+    well_deck: WellDeck | None = Field(
+        None,
+        description="a well deck (ships): landing craft embarked on a unit of this type (units: aboard:) "
+        "launch through it and are recovered through it wherever the ship is, queueing for the dock",
+        examples=[{"craft": 2, "cycle": "30min"}],
+    )
 
     @cached_property
     def kill_rate_per_min(self) -> float:
@@ -323,19 +353,41 @@ class Catalog(Frozen):
 
 
 class UnitSpec(Frozen):
-    """A unit of the scenario: an instance of a catalogue type on a side, at a place."""
+    """A unit of the scenario: an instance of a catalogue type on a side, at a place or aboard another unit."""
 
     id: Id = Field(description="the unit's name, used by orders", examples=["mar-1"])
     type: Id = Field(description="its unit type (catalogue or unit_types:)", examples=["marine_infantry_company"])
     side: Id = Field(description="its side (sides:)", examples=["coalition"])
     nation: str | None = Field(None, description="its nation; listed under its side's nations", examples=["KAZ"])
-    at: Id = Field(description="the place where it starts", examples=["kuryk_port"])
+    at: Id = Field(
+        description="the place where it starts; with aboard: it may be left out (it is where the carrier is)",
+        examples=["kuryk_port"],
+    )
     name: Text | None = Field(
         None, description=NAME_DOC, examples=[{"en": "1st Marine Company", "ru": "1-я рота морской пехоты"}]
     )
     strength: int | None = Field(
         None, gt=0, le=MAX_COUNT, description="elements; defaults to the type's strength", examples=[2]
     )
+    aboard: Id | None = Field(
+        None,
+        description="a transport unit it starts embarked on, taking room as a lift does; it moves with it, "
+        "and aircraft and landing craft aboard a ship with a flight or well deck operate from that deck",
+        examples=["lhd-1"],
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _placed(cls, data: object) -> object:
+        """A unit starts at a place; one aboard a carrier is given the carrier's (by ``Scenario._carriers``)."""
+        if isinstance(data, dict) and data.get("at") is None and data.get("aboard") is not None:
+            if data["aboard"] == data.get("id"):
+                raise ValueError("a unit cannot be aboard itself")
+            raise ValueError(
+                f"aboard: {data['aboard']} is no unit of this scenario that starts at a place (at:); check the "
+                "name, and that no units are aboard one another in a cycle"
+            )
+        return data
 
 
 class When(Frozen):
@@ -566,3 +618,29 @@ class Scenario(Frozen):
         description="what one cell may ask of another, and what a grant does",
         examples=[[{"id": "strike", "from": "aze", "to": "uzb", "grant": {"start_phase": "strike"}}]],
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _carriers(cls, data: object) -> object:
+        """A unit embarked on another (``aboard:``) without ``at:`` starts where its carrier does; the input
+        is copied, not changed. Unknown carriers and cycles are left for UnitSpec and the checks to report."""
+        if not isinstance(data, dict):
+            return data
+        units = data.get("units")
+        if not isinstance(units, list) or not any(isinstance(u, dict) and u.get("aboard") for u in units):
+            return data
+        specs = {u.get("id"): u for u in units if isinstance(u, dict)}
+
+        def start(u: dict[str, object], seen: set[object]) -> object:
+            if u.get("at") is not None or u.get("aboard") is None:
+                return u.get("at")
+            carrier = specs.get(u["aboard"])
+            if carrier is None or u["aboard"] in seen:
+                return None
+            return start(carrier, seen | {u["aboard"]})
+
+        filled = []
+        for u in units:
+            at = start(u, {u.get("id")}) if isinstance(u, dict) and u.get("aboard") is not None else None
+            filled.append({**u, "at": at} if at is not None and u.get("at") is None else u)
+        return {**data, "units": filled}

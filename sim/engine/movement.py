@@ -10,6 +10,7 @@ from sim.config.lift import Load, room, takes
 from sim.config.orders import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
 from sim.engine import draws
 from sim.engine.bus import MoveRequested
+from sim.engine.decks import launch, on_deck
 from sim.engine.units import Unit, UnitState
 from sim.engine.world import TurnBack
 
@@ -22,8 +23,10 @@ def travel(world: World, unit: Unit, dest: str) -> Process:
 
     Waits while closures block every path, or while a model holds the unit back; returns False when it
     cannot go at all. Turned back by a closure ahead, it returns to where it set out (taking as long
-    as it had been out) and tries again.
+    as it had been out) and tries again. A unit aboard the ship it is based on launches from its deck first.
     """
+    if unit.location is None and unit.base is not None and unit.aboard == unit.base:
+        yield from launch(world, unit)
     if unit.location == dest:
         return True
     if unit.location is None:
@@ -59,15 +62,52 @@ def travel(world: World, unit: Unit, dest: str) -> Process:
             world.emit("turn_back", unit=unit.id, to=origin)
             yield world.env.timeout(world.env.now - departed)
             unit.location = origin
+            world.platforms.arrived(unit)
             world.emit("arrive", unit=unit.id, at=origin)
             world.set_state(unit, UnitState.READY)
             continue
         del world.underway[unit]
         unit.location = dest
+        world.platforms.arrived(unit)
         if world.log.on:
             world.emit("arrive", unit=unit.id, at=dest)
         world.set_state(unit, UnitState.READY)
         return True
+
+
+def follow(world: World, unit: Unit, target: Unit) -> Process:
+    """Go to wherever ``target`` is (a ship), waiting while it is under way and following it when it has moved
+    on meanwhile; True once both are at one place."""
+    while True:
+        while target.location is None:
+            yield world.platforms.arrival(target)
+        if unit.location == target.location:
+            return True
+        if not (yield from travel(world, unit, target.location)):
+            return False
+
+
+def recover(world: World, unit: Unit) -> Process:
+    """Back aboard the ship ``unit`` is based on, wherever it is, through its deck; True once aboard."""
+    if unit.base is None or unit.aboard == unit.base:
+        return True
+    ship = world.units[unit.base]
+    while True:
+        if not (yield from follow(world, unit, ship)):
+            return False
+        if (yield from on_deck(world, unit, recovering=True)) is not None:
+            break
+    ship.carrying.append(unit)
+    unit.aboard, unit.location = ship.id, None
+    world.set_state(unit, UnitState.ABOARD)
+    return True
+
+
+def go_back(world: World, unit: Unit, origin: str | None) -> Process:
+    """Return to where a task began: a unit based on a ship recovers to it, wherever it is; others go to ``origin``."""
+    if unit.base is not None:
+        return (yield from recover(world, unit))
+    return origin is not None and (yield from travel(world, unit, origin))
 
 
 def move(world: World, unit: Unit, order: MoveOrder, done: simpy.Event) -> Process:
@@ -75,6 +115,8 @@ def move(world: World, unit: Unit, order: MoveOrder, done: simpy.Event) -> Proce
 
 
 def _board(world: World, unit: Unit, transport: Unit) -> None:
+    if unit.aboard is not None:  # from a ship into its landing craft or helicopter
+        world.units[unit.aboard].carrying.remove(unit)
     transport.carrying.append(unit)
     unit.aboard, unit.location = transport.id, None
     world.set_state(unit, UnitState.ABOARD)
@@ -129,19 +171,29 @@ def disembark(world: World, unit: Unit, order: DisembarkOrder, done: simpy.Event
 
 
 def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> Process:
-    """Shuttle ``order.units`` to ``order.to``: load what fits (in listed order), sail, unload, come back."""
+    """Shuttle ``order.units`` to ``order.to``: load what fits (in listed order), sail, unload, come back.
+
+    A transport based on a ship (landing craft in a well deck, a helicopter on a flight deck) shuttles from
+    the ship wherever it is: it takes units aboard that ship, and comes back to the ship between trips.
+    """
     origin = transport.location
-    if origin is None:  # under way or aboard: there is no place to shuttle from
+    ship = world.units[transport.base] if transport.base is not None else None
+    if origin is None and ship is None:  # under way or aboard: there is no place to shuttle from
         world.fail(transport, "not at a place, so it cannot start a lift")
+        done.succeed()
+        return
+    if ship is not None and not (yield from recover(world, transport)):
+        world.fail(transport, f"cannot get back to {ship.id} to start a lift")
         done.succeed()
         return
     pending = []
     for name in order.units:
         u = world.units[name]
-        if u.location == origin and u.aboard is None and u.strength > 0:
+        here = u.aboard == ship.id and u is not transport if ship else u.location == origin and u.aboard is None
+        if here and u.strength > 0:
             pending.append(u)
         else:
-            world.fail(world.units[name], f"not at {origin} for the lift by {transport.id}")
+            world.fail(world.units[name], f"not at {ship.id if ship else origin} for the lift by {transport.id}")
     trips = 0
     while pending:
         free, load = _room(transport), []
@@ -162,12 +214,12 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
         for u in load:
             _alight(world, u, transport)
         trips += 1
-        if pending and not (yield from travel(world, transport, origin)):
+        if pending and not (yield from go_back(world, transport, origin)):
             break
     world.emit("lift_done", unit=transport.id, trips=trips)
     done.succeed()
-    if order.return_ and origin is not None:
-        yield from travel(world, transport, origin)
+    if order.return_ and (origin is not None or ship is not None):
+        yield from go_back(world, transport, origin)
 
 
 def install(world: World) -> None:

@@ -48,6 +48,7 @@ class Unit:
     wounded: float = 0.0
     aboard: str | None = None  # id of the transport carrying this unit
     carrying: list[Unit] = field(default_factory=list)
+    base: str | None = None  # the ship whose flight or well deck it operates from (embarked at the start)
     state: UnitState = UnitState.READY  # change it through World.set_state, which tells the models
 
     def __post_init__(self) -> None:

@@ -12,6 +12,7 @@ import simpy
 from sim.config.schema import Scenario
 from sim.engine.budget import run_until
 from sim.engine.bus import Bus, OrderFailed, RouteChanged, StateChanged
+from sim.engine.decks import Platforms
 from sim.engine.eventlog import EventLog
 from sim.engine.geo import Map, Path
 from sim.engine.lock import Lock
@@ -67,6 +68,7 @@ class World:
                 location=spec.at,
                 busy=Lock(self.env),
             )
+        self.platforms = Platforms(self)  # units embarked at the start, and the decks they fly or sail from
         self.handlers: dict[str, OrderHandler] = {}
         self._signals: dict[Condition, simpy.Event] = {}
         self.signal_times: dict[Condition, float] = {}

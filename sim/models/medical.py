@@ -28,7 +28,7 @@ from sim.config.schema import Scenario
 from sim.engine import draws
 from sim.engine.lock import Lock, LockRequest
 from sim.engine.monitor import Monitor
-from sim.engine.movement import travel
+from sim.engine.movement import follow, recover, travel
 from sim.engine.rng import Stream
 from sim.engine.timers import cancel
 from sim.engine.units import ORDER_PRIORITY, Unit
@@ -149,7 +149,7 @@ class MedicalState:
         }
         self.entry: dict[str, str] = {}
         for f in med.facilities:
-            for place in [f.at, *f.serves]:
+            for place in [*([f.at] if f.at is not None else []), *f.serves]:
                 if f.role == 1 or place not in self.entry:
                     self.entry.setdefault(place, f.id)
         self.legs = {e.to: Leg(e.to, [world.units[a] for a in e.assets]) for e in med.evacuation}
@@ -317,7 +317,7 @@ class MedicalState:
         """On from the full facility to its ``divert_to``, by the evacuation leg into it when it is elsewhere."""
         alt = self.stages[full.spec.divert_to]  # type: ignore[index]
         self.world.emit("diverted", id=c.id, triage=c.triage, facility=full.spec.id, to=alt.spec.id)
-        leg = self.legs.get(alt.spec.id) if alt.spec.at != full.spec.at else None
+        leg = self.legs.get(alt.spec.id) if alt.spec.site != full.spec.site else None
         if leg is not None and not (yield from self._evacuate(c, leg, full.spec.id)):
             return None
         return alt
@@ -436,7 +436,9 @@ class MedicalState:
                     continue
                 start = env.now
                 ok = yield from self._mission(leg, asset)
-                if home is not None and not leg.queue and asset.location != home:
+                if asset.base is not None and not leg.queue:  # back aboard its ship, wherever it is now
+                    yield from recover(world, asset)
+                elif home is not None and not leg.queue and asset.location != home:
                     yield from travel(world, asset, home)
                 self._add_since(self.busy_min, asset.id, start)
             if not ok:
@@ -452,20 +454,21 @@ class MedicalState:
         """Fly to the most urgent casualty's facility, load the most urgent there, carry them to ``leg.to``."""
         env, world = self.env, self.world
         leg.queue.sort(key=_urgency)
-        source = self.stages[leg.queue[0][3]].spec.at
-        if not (yield from travel(world, asset, source)):
+        first = self.stages[leg.queue[0][3]].spec
+        if not (yield from self._go_to(asset, first)):
             return False
         room = math.floor(asset.strength) * asset.type.litters
         load = [
-            q for q in sorted(leg.queue, key=_urgency) if self.stages[q[3]].spec.at == source and q[2].outcome is None
+            q
+            for q in sorted(leg.queue, key=_urgency)
+            if self.stages[q[3]].spec.site == first.site and q[2].outcome is None
         ][:room]
         if not load:
             return True
         for q in load:
             leg.queue.remove(q)
         yield env.timeout(draws.fixed(world, asset.type.load_min, f"load:{asset.id}"))
-        dest = self.stages[leg.to].spec.at
-        if not (yield from travel(world, asset, dest)):
+        if not (yield from self._go_to(asset, self.stages[leg.to].spec)):
             leg.queue.extend(q for q in load if q[2].outcome is None)  # back in the queue, still at the facility
             return False
         yield env.timeout(draws.fixed(world, asset.type.unload_min, f"unload:{asset.id}"))
@@ -475,6 +478,12 @@ class MedicalState:
         if world.log.on:
             world.emit("medevac", unit=asset.id, to=leg.to, casualties=[q[2].id for q in load])
         return True
+
+    def _go_to(self, asset: Unit, f: Facility) -> Process:
+        """Take ``asset`` to facility ``f``: to its place, or to wherever the unit it is aboard is now."""
+        if f.aboard is not None:
+            return (yield from follow(self.world, asset, self.world.units[f.aboard]))
+        return (yield from travel(self.world, asset, f.at))  # type: ignore[arg-type]
 
     # --- other sources --------------------------------------------------------------------------------
 

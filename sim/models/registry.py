@@ -14,6 +14,7 @@ from sim.models import (
     c2,
     combat,
     decisions,
+    decks,
     fires,
     injects,
     logistics,
@@ -31,6 +32,7 @@ MODELS: tuple[Model, ...] = (  # type: ignore[assignment]
     logistics,
     supply_lines,
     medical,
+    decks,
     c2,
     injects,
     decisions,
@@ -59,6 +61,8 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "turn_back",
                 "wait_route",
                 "lift_done",
+                "launch",
+                "recover",
                 "route_closed",
                 "route_open",
             }
@@ -81,6 +85,7 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "mass_casualty",
             }
         ),
+        decks.NAME: frozenset(),  # launches and recoveries are the engine's (sim.engine.decks)
         c2.NAME: frozenset(),  # a lost order is the engine's order_failed
         injects.NAME: frozenset(
             {"inject", "effect", "repaired", "mass_casualty", "reinforce", "reinforce_too_late", "supplies_lost"}
@@ -147,6 +152,7 @@ METRICS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "medevac_asset_wait_h",
             }
         ),
+        decks.NAME: frozenset({"deck_wait_h"}),
         c2.NAME: frozenset({"losses", "orders_delayed", "order_delay_h"}),
         injects.NAME: frozenset({"inject_fired"}),
         decisions.NAME: frozenset({"decided"}),

@@ -82,6 +82,7 @@ FAMILY = {
     "medevac_utilisation": N_("share of the run {x} spent on MEDEVAC missions"),
     "medevac_asset_wait_h": N_("time casualties waited for {x} while it was busy with other tasks (lift, supply)"),
     "berth_wait_h": N_("mean wait for a berth at {x}"),
+    "deck_wait_h": N_("mean wait for a deck spot on {x}"),
     "berth_utilisation": N_("share of {x}'s berths in use"),
     "failed_orders": N_("orders and tasks that failed, all units"),
     "unit_failed_orders": N_("failed orders of {x}"),

@@ -30,7 +30,7 @@ class Medical(Teller):
         self.facility = {f.id: f for f in scenario.medical.facilities} if scenario.medical else {}
         self.entry: dict[str, str] = {}
         for f in self.facility.values():
-            for place in [f.at, *f.serves]:
+            for place in [*([f.at] if f.at else []), *f.serves]:
                 if f.role == 1 or place not in self.entry:
                     self.entry.setdefault(place, f.id)
         self.reached: dict[int, int] = {}  # role -> casualties that reached it

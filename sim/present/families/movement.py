@@ -44,6 +44,28 @@ class Movement(Teller):
             transport=self.names.unit(e["transport"]),
         )
 
+    @tells("launch")
+    def launch(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "move",
+            N_("{unit} launches from {ship} at {place}."),
+            unit=self.names.unit(e["unit"]),
+            ship=self.names.unit(e["ship"]),
+            place=self.names.place(e["at"]),
+        )
+
+    @tells("recover")
+    def recover(self, t: float, e: Event) -> None:
+        self.say(
+            t,
+            "move",
+            N_("{unit} is recovered aboard {ship} at {place}."),
+            unit=self.names.unit(e["unit"]),
+            ship=self.names.unit(e["ship"]),
+            place=self.names.place(e["at"]),
+        )
+
     @tells("depart")
     def depart(self, t: float, e: Event) -> None:
         if e["unit"] in self.quiet_moves:

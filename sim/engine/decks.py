@@ -1,0 +1,126 @@
+"""Flight decks and well decks: aircraft and landing craft embarked on a ship launch and are recovered through
+them, one deck cycle each, queueing for the ship's spots (a simpy Resource per deck)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import simpy
+
+from sim.config.schema import Scenario, UnitType
+from sim.engine.units import Unit, UnitState
+
+if TYPE_CHECKING:
+    from sim.engine.world import Process, World
+
+DeckKind = Literal["flight", "well"]
+
+
+@dataclass(eq=False)
+class Deck:
+    """One ship's flight deck or well deck: its spots, its cycle and the waits for a spot."""
+
+    ship: Unit
+    kind: DeckKind
+    spots: simpy.Resource
+    cycle_min: float
+    waits: list[float] = field(default_factory=list)  # minutes from asking for a spot to getting it
+
+
+def deck_for(ship: UnitType, unit: UnitType) -> DeckKind | None:
+    """The deck of a ship that a unit embarked on it operates from: aircraft from a flight deck, craft (by sea
+    only) from a well deck; None: it is carried as cargo or passengers."""
+    if ship.flight_deck is not None and "air" in unit.speed_kmh:
+        return "flight"
+    if ship.well_deck is not None and "sea" in unit.speed_kmh and "air" not in unit.speed_kmh:
+        return "well"
+    return None
+
+
+def deck_kind(ship: Unit, unit: Unit) -> DeckKind | None:
+    return deck_for(ship.type, unit.type)
+
+
+def based(s: Scenario) -> dict[str, list[str]]:
+    """Ships with a deck that units of the scenario operate from, each with those units (in file order)."""
+    specs = {u.id: u for u in s.units}
+    out: dict[str, list[str]] = {}
+    for u in s.units:
+        ship = specs.get(u.aboard) if u.aboard is not None else None
+        if ship is not None and deck_for(s.unit_types[ship.type], s.unit_types[u.type]) is not None:
+            out.setdefault(ship.id, []).append(u.id)
+    return out
+
+
+class Platforms:
+    """Units embarked at the start, the decks they use, and events that fire when a ship reaches a place."""
+
+    def __init__(self, world: World):
+        self.world = world
+        self.decks: dict[tuple[str, DeckKind], Deck] = {}
+        self._arrival: dict[str, simpy.Event] = {}
+        for spec in world.scenario.units:
+            if spec.aboard is None:
+                continue
+            unit, ship = world.units[spec.id], world.units[spec.aboard]
+            ship.carrying.append(unit)
+            unit.aboard, unit.location, unit.state = ship.id, None, UnitState.ABOARD
+            kind = deck_kind(ship, unit)
+            if kind is None:
+                continue
+            unit.base = ship.id
+            if (ship.id, kind) not in self.decks:
+                spec_deck = ship.type.flight_deck if kind == "flight" else ship.type.well_deck
+                spots = spec_deck.spots if kind == "flight" else spec_deck.craft  # type: ignore[union-attr]
+                res = simpy.Resource(world.env, spots)
+                self.decks[ship.id, kind] = Deck(ship, kind, res, spec_deck.cycle)  # type: ignore[union-attr]
+
+    def deck(self, unit: Unit) -> Deck:
+        ship = self.world.units[unit.base]  # type: ignore[index]
+        return self.decks[ship.id, deck_kind(ship, unit)]  # type: ignore[index]
+
+    def arrival(self, ship: Unit) -> simpy.Event:
+        """Fires when ``ship`` next reaches a place."""
+        ev = self._arrival.get(ship.id)
+        if ev is None:
+            ev = self._arrival[ship.id] = self.world.env.event()
+        return ev
+
+    def arrived(self, unit: Unit) -> None:
+        """``unit`` has reached a place: whoever waits for it to be somewhere looks again."""
+        ev = self._arrival.pop(unit.id, None)
+        if ev is not None:
+            ev.succeed()
+
+
+def on_deck(world: World, unit: Unit, recovering: bool) -> Process:
+    """Hold a spot of ``unit``'s deck for one cycle, with the ship at a place; the place, or None if the ship
+    sailed while the unit waited for a spot (the caller looks again)."""
+    platforms, deck = world.platforms, world.platforms.deck(unit)
+    ship = deck.ship
+    while ship.location is None:
+        yield platforms.arrival(ship)
+    asked = world.env.now
+    with deck.spots.request() as spot:
+        yield spot
+        deck.waits.append(world.env.now - asked)
+        place = ship.location
+        if place is None or (recovering and unit.location != place):
+            return None
+        world.emit("recover" if recovering else "launch", unit=unit.id, ship=ship.id, at=place)
+        yield world.env.timeout(deck.cycle_min)
+    return place
+
+
+def launch(world: World, unit: Unit) -> Process:
+    """Launch ``unit`` from the ship it is based on; True once it is off, at the ship's place."""
+    while True:
+        place = yield from on_deck(world, unit, recovering=False)
+        if place is not None:
+            break
+    ship = world.units[unit.base]  # type: ignore[index]
+    ship.carrying.remove(unit)
+    unit.aboard, unit.location = None, place
+    world.set_state(unit, UnitState.READY)
+    return True
