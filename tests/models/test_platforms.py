@@ -8,9 +8,9 @@ import math
 
 import pytest
 
-from sim.check import load_scenario
 from sim.errors import ScenarioError
 from sim.experiment import run_replication
+from sim.experiment.runner import build_world
 
 SEA_BASE = """\
 scenario: {name: Sea base, duration: 24h, seed: 1}
@@ -66,8 +66,6 @@ def _kinds(events, kind: str) -> list[dict]:
 def test_embarked_units_start_aboard_where_the_ship_is(load):
     s = load(SEA_BASE)
     assert {u.id: u.at for u in s.units}["hel-1"] == "sea_a"  # at: left out: it is where its carrier is
-    from sim.experiment.runner import build_world  # a World without running it
-
     w = build_world(s, 1, 0, False, None)
     assert w.units["mar-1"].location is None and w.units["mar-1"].aboard == "lhd-1"
     assert [u.id for u in w.units["lhd-1"].carrying] == ["lcu-1", "hel-1", "hel-2", "mar-1", "mar-2"]
@@ -91,7 +89,10 @@ def test_landing_craft_shuttle_from_the_ship_wherever_it_is(load):
 def test_the_flight_deck_queues_launches(load):
     """Two helicopters ordered off at once through one spot held 15 min: the second waits 15 min, so the mean
     wait is 7.5 min; with two spots nobody waits."""
-    orders = "phases:\n  - {id: go, start: 0h, orders: [{unit: hel-1, do: move, to: beach}, {unit: hel-2, do: move, to: beach}]}\n"
+    orders = """\
+phases:
+  - {id: go, start: 0h, orders: [{unit: hel-1, do: move, to: beach}, {unit: hel-2, do: move, to: beach}]}
+"""
     _, m, ev = _run(load, SEA_BASE + orders)
     assert [e["t"] for e in _kinds(ev, "launch")] == [0.0, 15.0]
     assert m["deck_wait_h.lhd-1"] == pytest.approx(7.5 / 60)
@@ -133,7 +134,7 @@ def test_evacuation_goes_to_the_hospital_ship_wherever_it_is(load):
     """The hospital ship sails from sea_a to sea_b in the first hour: casualties hurt at 2 h are flown to
     sea_b, where it is then, and treated aboard it."""
     _, m, ev = _run(load, SEA_BASE + HOSPITAL_SHIP)
-    assert [e["at"] for e in _kinds(ev, "arrive") if e["unit"] == "medevac-1"][0] == "sea_b"
+    assert next(e["at"] for e in _kinds(ev, "arrive") if e["unit"] == "medevac-1") == "sea_b"
     assert {e["to"] for e in _kinds(ev, "medevac")} == {"ship"}
     assert m["evacuated"] + m["died_of_wounds"] == 4 and m["evacuated"] > 0
 
@@ -141,8 +142,12 @@ def test_evacuation_goes_to_the_hospital_ship_wherever_it_is(load):
 def test_a_facility_aboard_gives_the_place_of_its_ship_to_the_checks(load):
     """A leg from a Role 1 at the ship's place to a facility aboard it is still a leg: it is not 'at' there."""
     with pytest.raises(ScenarioError, match="ship is aboard comfort, not at beach: add an evacuation leg"):
-        load(SEA_BASE + HOSPITAL_SHIP.replace("    - {to: ship, assets: [medevac-1]}\n", "    []\n").replace(
-            "  evacuation:\n    []\n", ""))
+        load(
+            SEA_BASE
+            + HOSPITAL_SHIP.replace("    - {to: ship, assets: [medevac-1]}\n", "    []\n").replace(
+                "  evacuation:\n    []\n", ""
+            )
+        )
 
 
 @pytest.mark.parametrize(
