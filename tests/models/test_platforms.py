@@ -5,6 +5,7 @@ moves with it and evacuation legs go to wherever it is (issue 30, scope 1)."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +176,10 @@ def test_existing_behaviour_without_decks_is_unchanged(load):
     _, m, ev = _run(load, SEA_BASE + orders, "unit_types.lhd.flight_deck=null")
     assert not _kinds(ev, "launch") and "deck_wait_h.lhd-1" in m  # the craft still uses the well deck
     assert math.isnan(m["deck_wait_h.lhd-1"])
+
+
+def test_the_docs_example_is_the_one_tested():
+    """docs/platforms.md's whole example is the scenario these tests run, so the page shows what runs."""
+    page = (Path(__file__).parents[2] / "docs" / "platforms.md").read_text(encoding="utf-8")
+    example = page.split("## A whole example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert example == SEA_BASE + SHIFT_AND_LAND
