@@ -22,6 +22,7 @@ from sim.config.orders import AssaultOrder, DisembarkOrder, EmbarkOrder, FireSup
 from sim.config.schema import Scenario
 from sim.config.supply import measure_of
 from sim.config.yamlsafe import PathKey
+from sim.engine.decks import deck_for
 from sim.engine.geo import Map  # the engine's map finds the paths, so that check and a run agree on routes
 
 _EPS = 1e-9
@@ -64,8 +65,8 @@ class _Walk:
         for d in s.depots:
             for cls in d.stocks:
                 self.depots.setdefault(cls, set()).add(d.at)
-        self.at: dict[str, str | None] = {u.id: u.at for u in s.units}  # None: aboard a transport
-        self.aboard: dict[str, str] = {}
+        self.at: dict[str, str | None] = {u.id: None if u.aboard else u.at for u in s.units}  # None: aboard
+        self.aboard: dict[str, str] = {u.id: u.aboard for u in s.units if u.aboard}
         self.tanks = _tanks(s)
 
     def follow(self, o: Order, where: PathKey) -> None:
@@ -80,6 +81,17 @@ class _Walk:
             self.lift(o, where)
         elif isinstance(o, FireSupportOrder):
             self.fire(o, where)
+
+    def launch(self, uid: str) -> str | None:
+        """The place of the ship whose deck ``uid`` operates from, which it leaves; None: not on such a ship."""
+        ship = self.aboard.get(uid)
+        if (
+            ship is None
+            or deck_for(self.s.unit_types[self.units[ship].type], self.s.unit_types[self.units[uid].type]) is None
+        ):
+            return None
+        del self.aboard[uid]
+        return self.at[ship]
 
     def strength(self, uid: str) -> int:
         u = self.units[uid]
@@ -115,7 +127,7 @@ class _Walk:
 
     def go(self, uid: str, dest: str, where: PathKey) -> None:
         """Move ``uid`` to ``dest`` on its fastest path, burning its moving fuel; refuel on arrival."""
-        here = self.at[uid]
+        here = self.at[uid] or self.launch(uid)
         if here is None or here == dest:
             return
         t = self.s.unit_types[self.units[uid].type]
@@ -130,7 +142,7 @@ class _Walk:
     def lift(self, o: LiftOrder, where: PathKey) -> None:
         """The transport's trips to ``o.to`` (back between them, and after the last with return), then the
         units it lifts are there; nothing, when the transport is itself aboard another."""
-        origin = self.at[o.unit]
+        origin = self.at[o.unit] or self.launch(o.unit)
         if origin is None:
             return
         s, units, strength = self.s, self.units, self.strength
@@ -143,6 +155,7 @@ class _Walk:
                 self.go(o.unit, origin, where)
         for n in o.units:
             self.at[n] = o.to
+            self.aboard.pop(n, None)
 
     def fire(self, o: FireSupportOrder, where: PathKey) -> None:
         """Each sortie draws its fuel and ammunition, the platform made ready at its base before each and after

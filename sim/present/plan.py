@@ -32,6 +32,7 @@ from sim.config.orders import (
 from sim.config.schema import Phase, Scenario, UnitSpec, UnitType
 from sim.config.supply import SUPPLY_CLASSES, measure_of
 from sim.config.text import pick
+from sim.engine.decks import deck_for
 from sim.engine.geo import Map
 from sim.present.i18n import N_, Language, language
 from sim.present.labels import Labels
@@ -171,7 +172,7 @@ def plan_lines(s: Scenario, lang: Language | None = None) -> list[str]:
         "",
         _("Phases (in the order their triggers allow; orders with their route and nominal duration)"),
     ]
-    where = _Where({u.id: u.at for u in s.units})
+    where = _Where({u.id: None if u.aboard else u.at for u in s.units}, {u.id: u.aboard for u in s.units if u.aboard})
     units = {u.id: u for u in s.units}
     trips: list[str] = []
     for n, phase in enumerate(phases_in_order(s.phases), 1):
@@ -253,6 +254,8 @@ def _what(s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], wher
         o, MoveOrder | EmbarkOrder | DisembarkOrder | AssaultOrder | DefendOrder | FireSupportOrder | WaitOrder
     )
     u, here = units[o.unit], where.at.get(o.unit)
+    if isinstance(o, MoveOrder | AssaultOrder):
+        here = _launch(s, units, where, o.unit) or here
     if isinstance(o, MoveOrder):
         text, _m = _route(w, the_map, here, o.to, _speeds(s, u))
         where.at[o.unit] = o.to
@@ -290,13 +293,27 @@ def _what(s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], wher
     return _("holds {place}").format(place=w.place(here))
 
 
+def _based(s: Scenario, units: dict[str, UnitSpec], where: _Where, uid: str) -> bool:
+    """``uid`` is aboard a ship whose flight or well deck it operates from."""
+    ship = where.aboard.get(uid)
+    return ship is not None and deck_for(s.unit_types[units[ship].type], s.unit_types[units[uid].type]) is not None
+
+
+def _launch(s: Scenario, units: dict[str, UnitSpec], where: _Where, uid: str) -> str | None:
+    """Where a unit aboard the ship it is based on sets out from (the ship's place; it leaves the ship), else None."""
+    if where.at.get(uid) is not None or not _based(s, units, where, uid):
+        return None
+    return where.at.get(where.aboard.pop(uid))
+
+
 def _lift(
     s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], where: _Where, o: LiftOrder, trips: list[str]
 ) -> str:
     """Trips as the engine runs them: load what fits in the listed order (first fit), sail, unload, come back."""
     _ = w._
     transport, t = units[o.unit], s.unit_types[units[o.unit].type]
-    origin = where.at.get(o.unit)
+    ship = where.aboard.get(o.unit) if _based(s, units, where, o.unit) else None
+    origin = where.at.get(ship) if ship is not None else where.at.get(o.unit)
     capacity = room(t, transport.strength or t.strength)
     text, there = _route(w, the_map, origin, o.to, _modes(t))
     back = the_map.path(o.to, origin, _modes(t)) if origin else None
@@ -337,7 +354,10 @@ def _lift(
         )
     for n in o.units:
         where.at[n] = o.to
-    where.at[o.unit] = origin if o.return_ else o.to
+        where.aboard.pop(n, None)
+    where.at[o.unit] = None if ship is not None and o.return_ else origin if o.return_ else o.to
+    if ship is not None and not o.return_:
+        where.aboard.pop(o.unit)
     total = sum(trip.minutes for trip in planned)
     text = w.lang.n_(
         "{units} → {place} in {n} trip, {total} in all", "{units} → {place} in {n} trips, {total} in all", len(planned)

@@ -12,6 +12,7 @@ import pytest
 from sim.errors import ScenarioError
 from sim.experiment import run_replication
 from sim.experiment.runner import build_world
+from sim.present.plan import plan_lines
 
 SEA_BASE = """\
 scenario: {name: Sea base, duration: 24h, seed: 1}
@@ -183,3 +184,10 @@ def test_the_docs_example_is_the_one_tested():
     page = (Path(__file__).parents[2] / "docs" / "platforms.md").read_text(encoding="utf-8")
     example = page.split("## A whole example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     assert example == SEA_BASE + SHIFT_AND_LAND
+
+
+def test_the_plan_shuttles_from_the_ship_where_it_will_be(load):
+    """check --plan: the craft's trips start where the ship will have sailed (sea_b), not where it starts."""
+    lines = plan_lines(load(SEA_BASE + SHIFT_AND_LAND))
+    assert "  lcu-1 (craft, room for 100 people): sea_b → beach, 20 km, 1h each way" in lines
+    assert any("lcu-1 lift: mar-1, mar-2 → beach in 2 trips" in line for line in lines)
