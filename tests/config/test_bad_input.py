@@ -67,6 +67,9 @@ EXPECTED = {
     "trigger_unknown_place.yaml": (27, "injects.0.when.secured", "unknown place 'islet'"),
     "effect_unknown_unit.yaml": (29, "injects.0.effects.0.unit", "unknown unit 'ship-2'"),
     "trigger_cycle.yaml": (29, "injects.1.when", "cycle: first -> second -> first"),
+    # platforms
+    "aboard_over_capacity.yaml": (17, "units.2.aboard", "ship is over capacity: 60 people aboard, room for 40 people"),
+    "facility_at_and_aboard.yaml": (19, "medical.facilities.1", "give exactly one of at: (a place) and aboard:"),
 }
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+):(?: (?P<field>[\w.-]+):)? (?P<msg>.+)$")
 
