@@ -12,7 +12,9 @@ import pytest
 from sim.errors import ScenarioError
 from sim.experiment import run_replication
 from sim.experiment.runner import build_world
+from sim.present.i18n import language
 from sim.present.plan import plan_lines
+from sim.present.story import Narrator
 
 SEA_BASE = """\
 scenario: {name: Sea base, duration: 24h, seed: 1}
@@ -191,3 +193,20 @@ def test_the_plan_shuttles_from_the_ship_where_it_will_be(load):
     lines = plan_lines(load(SEA_BASE + SHIFT_AND_LAND))
     assert "  lcu-1 (craft, room for 100 people): sea_b → beach, 20 km, 1h each way" in lines
     assert any("lcu-1 lift: mar-1, mar-2 → beach in 2 trips" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("lang", "launched", "recovered"),
+    [
+        ("en", "lcu-1 launches from lhd-1 at sea_b.", "lcu-1 is recovered aboard lhd-1 at sea_b."),
+        (
+            "ru",
+            "lcu-1 сходит с борта в пункте «sea_b»; корабль-носитель: lhd-1.",
+            "lcu-1 принимается на борт в пункте «sea_b»; корабль-носитель: lhd-1.",
+        ),
+    ],
+)
+def test_the_story_tells_launches_and_recoveries(load, lang, launched, recovered):
+    s, _, ev = _run(load, SEA_BASE + SHIFT_AND_LAND)
+    told = [line.text for line in Narrator(s, language(lang)).feed(ev)]
+    assert launched in told and recovered in told
