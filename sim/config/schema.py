@@ -359,7 +359,9 @@ class UnitSpec(Frozen):
     type: Id = Field(description="its unit type (catalogue or unit_types:)", examples=["marine_infantry_company"])
     side: Id = Field(description="its side (sides:)", examples=["coalition"])
     nation: str | None = Field(None, description="its nation; listed under its side's nations", examples=["KAZ"])
+    # left out only with aboard: (then Scenario._carriers gives it the carrier's place before validation)
     at: Id = Field(
+        None,  # type: ignore[assignment]
         description="the place where it starts; with aboard: it may be left out (it is where the carrier is)",
         examples=["kuryk_port"],
     )
@@ -380,6 +382,8 @@ class UnitSpec(Frozen):
     @classmethod
     def _placed(cls, data: object) -> object:
         """A unit starts at a place; one aboard a carrier is given the carrier's (by ``Scenario._carriers``)."""
+        if isinstance(data, dict) and data.get("at") is None and data.get("aboard") is None:
+            raise ValueError("give at: (the place where it starts) or aboard: (the unit it starts on)")
         if isinstance(data, dict) and data.get("at") is None and data.get("aboard") is not None:
             if data["aboard"] == data.get("id"):
                 raise ValueError("a unit cannot be aboard itself")

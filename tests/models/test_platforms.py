@@ -158,6 +158,7 @@ def test_a_facility_aboard_gives_the_place_of_its_ship_to_the_checks(load):
     ("change", "field", "words"),
     [
         ("units.1.aboard=lhd-9", "units.1", "aboard: lhd-9 is no unit of this scenario"),
+        ("units.1.aboard=null", "units.1", "give at: (the place where it starts) or aboard: (the unit it starts on)"),
         ("units.0.aboard=hel-1", "units.0.aboard", "aboard one another in a cycle"),
         ("units.1.aboard=lcu-1", "units.1", "a unit cannot be aboard itself"),
         ("units.4.aboard=hel-1", "units.4.aboard", "hel-1 is over capacity: 80 people aboard, room for 20 people"),
