@@ -409,7 +409,9 @@ def _facilities(med: Medical, names: Names) -> Iterator[Finding]:
     """Each facility's place, the places it serves and the facility it passes casualties to are known."""
     for i, f in enumerate(med.facilities):
         here: PathKey = ("medical", "facilities", i)
-        if f.at is not None:
+        if f.at is not None and f.at not in names.known("place") and f.at in names.known("unit"):
+            yield (*here, "at"), f"{f.at} is a unit, not a place: a facility aboard it takes aboard: {f.at}"
+        elif f.at is not None:
             yield from names.ref((*here, "at"), "place", f.at)
         else:
             yield from names.ref((*here, "aboard"), "unit", f.aboard or "")

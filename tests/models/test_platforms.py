@@ -164,6 +164,11 @@ def test_a_facility_aboard_gives_the_place_of_its_ship_to_the_checks(load):
         ("units.4.aboard=hel-1", "units.4.aboard", "hel-1 is over capacity: 80 people aboard, room for 20 people"),
         ("units.1.aboard=mar-2", "units.1.aboard", "mar-2 (marines) carries nothing"),
         ("units.1.at=beach", "units.1.at", "lcu-1 is aboard lhd-1, which starts at sea_a (leave at: out)"),
+        (
+            "medical.facilities.1={id: ship, role: 3, at: comfort, treatment: 2h}",
+            "medical.facilities.1.at",
+            "comfort is a unit, not a place: a facility aboard it takes aboard: comfort",
+        ),
         ("medical.facilities.1.at=sea_a", "medical.facilities.1", "give exactly one of at: (a place) and aboard:"),
     ],
 )
