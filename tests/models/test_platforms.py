@@ -216,3 +216,17 @@ def test_the_story_tells_launches_and_recoveries(load, lang, launched, recovered
     s, _, ev = _run(load, SEA_BASE + SHIFT_AND_LAND)
     told = [line.text for line in Narrator(s, language(lang)).feed(ev)]
     assert launched in told and recovered in told
+
+
+def test_a_medevac_helicopter_flies_from_the_hospital_ship_and_back_to_it(load):
+    """The MEDEVAC helicopter is embarked on the hospital ship: it launches from the ship where it has sailed
+    (sea_b), and after its missions is recovered to it there, through its flight deck."""
+    text = (SEA_BASE + HOSPITAL_SHIP).replace(
+        "  - {id: medevac-1, type: helo, side: blue, at: beach}",
+        "  - {id: medevac-1, type: helo, side: blue, aboard: comfort}",
+    )
+    _, m, ev = _run(load, text)
+    mine = [(e["kind"], e["at"]) for e in ev if e["kind"] in ("launch", "recover") and e["unit"] == "medevac-1"]
+    assert mine and set(mine) == {("launch", "sea_b"), ("recover", "sea_b")}
+    assert mine[0][0] == "launch" and mine[-1][0] == "recover"
+    assert m["deck_wait_h.comfort"] >= 0 and m["evacuated"] > 0
