@@ -1,18 +1,16 @@
 """Flight decks and well decks: aircraft and landing craft embarked on a ship launch and are recovered through
-them, one deck cycle each, queueing for the ship's spots (a simpy Resource per deck)."""
+them, one deck cycle each, queueing for the ship's spots (a simpy Resource per deck). The launch and the
+recovery themselves are in ``sim.engine.movement``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import simpy
 
 from sim.config.schema import Scenario, UnitType
 from sim.engine.units import Unit, UnitState
-
-if TYPE_CHECKING:
-    from sim.engine.world import Process, World
 
 DeckKind = Literal["flight", "well"]
 
@@ -56,14 +54,14 @@ def based(s: Scenario) -> dict[str, list[str]]:
 class Platforms:
     """Units embarked at the start, the decks they use, and events that fire when a ship reaches a place."""
 
-    def __init__(self, world: World):
-        self.world = world
+    def __init__(self, env: simpy.Environment, scenario: Scenario, units: dict[str, Unit]):
+        self.env, self.units = env, units
         self.decks: dict[tuple[str, DeckKind], Deck] = {}
         self._arrival: dict[str, simpy.Event] = {}
-        for spec in world.scenario.units:
+        for spec in scenario.units:
             if spec.aboard is None:
                 continue
-            unit, ship = world.units[spec.id], world.units[spec.aboard]
+            unit, ship = units[spec.id], units[spec.aboard]
             ship.carrying.append(unit)
             unit.aboard, unit.location, unit.state = ship.id, None, UnitState.ABOARD
             kind = deck_kind(ship, unit)
@@ -73,18 +71,18 @@ class Platforms:
             if (ship.id, kind) not in self.decks:
                 spec_deck = ship.type.flight_deck if kind == "flight" else ship.type.well_deck
                 spots = spec_deck.spots if kind == "flight" else spec_deck.craft  # type: ignore[union-attr]
-                res = simpy.Resource(world.env, spots)
+                res = simpy.Resource(env, spots)
                 self.decks[ship.id, kind] = Deck(ship, kind, res, spec_deck.cycle)  # type: ignore[union-attr]
 
     def deck(self, unit: Unit) -> Deck:
-        ship = self.world.units[unit.base]  # type: ignore[index]
+        ship = self.units[unit.base]  # type: ignore[index]
         return self.decks[ship.id, deck_kind(ship, unit)]  # type: ignore[index]
 
     def arrival(self, ship: Unit) -> simpy.Event:
         """Fires when ``ship`` next reaches a place."""
         ev = self._arrival.get(ship.id)
         if ev is None:
-            ev = self._arrival[ship.id] = self.world.env.event()
+            ev = self._arrival[ship.id] = self.env.event()
         return ev
 
     def arrived(self, unit: Unit) -> None:
@@ -92,35 +90,3 @@ class Platforms:
         ev = self._arrival.pop(unit.id, None)
         if ev is not None:
             ev.succeed()
-
-
-def on_deck(world: World, unit: Unit, recovering: bool) -> Process:
-    """Hold a spot of ``unit``'s deck for one cycle, with the ship at a place; the place, or None if the ship
-    sailed while the unit waited for a spot (the caller looks again)."""
-    platforms, deck = world.platforms, world.platforms.deck(unit)
-    ship = deck.ship
-    while ship.location is None:
-        yield platforms.arrival(ship)
-    asked = world.env.now
-    with deck.spots.request() as spot:
-        yield spot
-        deck.waits.append(world.env.now - asked)
-        place = ship.location
-        if place is None or (recovering and unit.location != place):
-            return None
-        world.emit("recover" if recovering else "launch", unit=unit.id, ship=ship.id, at=place)
-        yield world.env.timeout(deck.cycle_min)
-    return place
-
-
-def launch(world: World, unit: Unit) -> Process:
-    """Launch ``unit`` from the ship it is based on; True once it is off, at the ship's place."""
-    while True:
-        place = yield from on_deck(world, unit, recovering=False)
-        if place is not None:
-            break
-    ship = world.units[unit.base]  # type: ignore[index]
-    ship.carrying.remove(unit)
-    unit.aboard, unit.location = None, place
-    world.set_state(unit, UnitState.READY)
-    return True

@@ -1,4 +1,5 @@
-"""Orders that move units: move, embark, disembark and lift (a transport shuttling units in trips)."""
+"""Orders that move units: move, embark, disembark and lift (a transport shuttling units in trips); launch
+from and recovery to a ship's flight or well deck (the decks themselves: ``sim.engine.decks``)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,43 @@ from sim.config.lift import Load, room, takes
 from sim.config.orders import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
 from sim.engine import draws
 from sim.engine.bus import MoveRequested
-from sim.engine.decks import launch, on_deck
 from sim.engine.units import Unit, UnitState
 from sim.engine.world import TurnBack
 
 if TYPE_CHECKING:
     from sim.engine.world import Process, World
+
+
+def on_deck(world: World, unit: Unit, recovering: bool) -> Process:
+    """Hold a spot of ``unit``'s deck for one cycle, with the ship at a place; the place, or None if the ship
+    sailed while the unit waited for a spot (the caller looks again)."""
+    platforms, deck = world.platforms, world.platforms.deck(unit)
+    ship = deck.ship
+    while ship.location is None:
+        yield platforms.arrival(ship)
+    asked = world.env.now
+    with deck.spots.request() as spot:
+        yield spot
+        deck.waits.append(world.env.now - asked)
+        place = ship.location
+        if place is None or (recovering and unit.location != place):
+            return None
+        world.emit("recover" if recovering else "launch", unit=unit.id, ship=ship.id, at=place)
+        yield world.env.timeout(deck.cycle_min)
+    return place
+
+
+def launch(world: World, unit: Unit) -> Process:
+    """Launch ``unit`` from the ship it is based on; True once it is off, at the ship's place."""
+    while True:
+        place = yield from on_deck(world, unit, recovering=False)
+        if place is not None:
+            break
+    ship = world.units[unit.base]  # type: ignore[index]
+    ship.carrying.remove(unit)
+    unit.aboard, unit.location = None, place
+    world.set_state(unit, UnitState.READY)
+    return True
 
 
 def travel(world: World, unit: Unit, dest: str) -> Process:

@@ -68,7 +68,9 @@ class World:
                 location=spec.at,
                 busy=Lock(self.env),
             )
-        self.platforms = Platforms(self)  # units embarked at the start, and the decks they fly or sail from
+        self.platforms = Platforms(
+            self.env, scenario, self.units
+        )  # units embarked at the start, and the decks they fly or sail from
         self.handlers: dict[str, OrderHandler] = {}
         self._signals: dict[Condition, simpy.Event] = {}
         self.signal_times: dict[Condition, float] = {}
