@@ -230,3 +230,10 @@ def test_a_medevac_helicopter_flies_from_the_hospital_ship_and_back_to_it(load):
     assert mine and set(mine) == {("launch", "sea_b"), ("recover", "sea_b")}
     assert mine[0][0] == "launch" and mine[-1][0] == "recover"
     assert m["deck_wait_h.comfort"] >= 0 and m["evacuated"] > 0
+
+
+def test_the_story_knows_who_is_aboard_from_the_start(load):
+    s, _, ev = _run(load, SEA_BASE + SHIFT_AND_LAND)
+    told = [line.text for line in Narrator(s, language("en")).feed(ev)]
+    assert "lhd-1 sets out from sea_a for sea_b with lcu-1, hel-1, hel-2, mar-1, mar-2 (due H+1:00)." in told
+    assert "lcu-1 sets out from sea_b for beach with mar-1 (due H+2:50)." in told

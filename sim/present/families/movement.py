@@ -21,13 +21,19 @@ STATES = {"moving": N_("moving"), "aboard": N_("aboard"), "engaged": N_("in comb
 class Movement(Teller):
     def __init__(self, scenario: Scenario, lang: Language, names: Labels, lines: list[Line]) -> None:
         super().__init__(scenario, lang, names, lines)
-        self.aboard: dict[str, list[str]] = {}  # transport -> units aboard
+        self.aboard: dict[str, list[str]] = {}  # transport -> units aboard (from the start: units: aboard:)
+        for u in scenario.units:
+            if u.aboard is not None:
+                self.aboard.setdefault(u.aboard, []).append(u.id)
         ordered = {o.unit for p in scenario.phases for o in p.orders}
         assets = {a for e in (scenario.medical.evacuation if scenario.medical else []) for a in e.assets}
         self.quiet_moves = assets - ordered  # MEDEVAC-only assets: their missions are told, not each leg
 
     @tells("embark")
     def embark(self, t: float, e: Event) -> None:
+        for carried in self.aboard.values():  # out of a ship into its landing craft
+            if e["unit"] in carried:
+                carried.remove(e["unit"])
         self.aboard.setdefault(e["on"], []).append(e["unit"])
 
     @tells("disembark")
@@ -46,6 +52,8 @@ class Movement(Teller):
 
     @tells("launch")
     def launch(self, t: float, e: Event) -> None:
+        if e["unit"] in (carried := self.aboard.get(e["ship"], [])):
+            carried.remove(e["unit"])
         self.say(
             t,
             "move",
@@ -57,6 +65,7 @@ class Movement(Teller):
 
     @tells("recover")
     def recover(self, t: float, e: Event) -> None:
+        self.aboard.setdefault(e["ship"], []).append(e["unit"])
         self.say(
             t,
             "move",
