@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -11,6 +11,9 @@ from sim.config.distributions import PositiveSpan
 from sim.config.durations import MIN_PER_DAY, Duration, Time
 from sim.config.frozen import Frozen, Id, PositiveFloat, Quantity, Text
 from sim.config.text import NAME_DOC
+
+if TYPE_CHECKING:  # a supply line's when: is an exercise trigger; exercise.py imports this module and rebuilds
+    from sim.config.exercise import Trigger
 
 SupplyClass = Literal["fuel", "ammunition", "water", "rations", "medical"]
 SUPPLY_CLASSES: tuple[str, ...] = ("fuel", "ammunition", "water", "rations", "medical")
@@ -67,8 +70,32 @@ class Depot(Frozen):
     )
 
 
-class SupplyLine(Frozen):
-    """Transports carrying supplies from one depot to another, trip after trip."""
+class Destination(Frozen):
+    """Where a supply line delivers: a depot, units wherever they are, or whoever needs it at a place."""
+
+    to: Id | None = Field(None, description="the depot delivered to", examples=["kuryk_depot"])
+    to_units: list[Id] = Field(
+        [],
+        description="units delivered to wherever they are, one after another on each trip, each topped up "
+        "(instead of to:)",
+        examples=[["mar-1", "mar-2"]],
+    )
+    to_place: Id | None = Field(
+        None,
+        description="a place: the units there are topped up, and the rest goes into its depots (the people "
+        "there draw from them) (instead of to:)",
+        examples=["camp_north"],
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one_destination(self) -> Destination:
+        if sum((self.to is not None, bool(self.to_units), self.to_place is not None)) != 1:
+            raise ValueError("give exactly one destination: to: DEPOT, to_units: [UNIT, ...] or to_place: PLACE")
+        return self
+
+
+class SupplyLine(Destination):
+    """Transports carrying supplies from a depot to another, to units, or to a place, trip after trip."""
 
     id: Id = Field(description="the supply line's name (metrics delivered_t.<id>.<class>)", examples=["sea_line"])
     name: Text | None = Field(
@@ -78,7 +105,6 @@ class SupplyLine(Frozen):
         min_length=1, description="units that make the trips (with cargo_t in their type)", examples=[["ferry-1"]]
     )
     from_: Id = Field(alias="from", description="the depot loaded from", examples=["alat_base"])
-    to: Id = Field(description="the depot delivered to", examples=["kuryk_depot"])
     cargo: dict[SupplyClass, PositiveFloat] = Field(
         min_length=1,
         description="what one trip asks for, per class (in L or t); capped by the transport's cargo_t",
@@ -94,6 +120,17 @@ class SupplyLine(Frozen):
         None, description="time between sailings with dispatch: schedule (minutes, or 24h, 3d)", examples=["3d"]
     )
     start: Time = Field(0.0, description="first sailing not before this time", examples=["H+6", "D+1 06:00"])
+    when: Trigger | None = Field(
+        None,
+        description="first sailing once this holds (as an inject's when:), not before start:",
+        examples=[{"phase_done": "landing"}, {"fired": "beach_cleared"}],
+    )
+    retry: Duration = Field(
+        30.0,
+        description="a trip that cannot start (its transport aboard, away or cut off from the origin) is "
+        "tried again after this, or as soon as the map changes (minutes, or 1h)",
+        examples=["1h"],
+    )
     loss_prob: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
         0.0,
         description="probability that a trip's whole cargo is lost (assumption: accidents, spoilage; 0 to 1)",
@@ -106,6 +143,10 @@ class SupplyLine(Frozen):
             raise ValueError("dispatch: schedule needs every: (e.g. every: 24h)")
         if self.every is not None and self.every < MIN_CYCLE_MIN:
             raise ValueError(f"every: must be at least {MIN_CYCLE_MIN:g} min")
+        if self.retry < MIN_CYCLE_MIN:
+            raise ValueError(f"retry: must be at least {MIN_CYCLE_MIN:g} min")
+        if self.dispatch == "reorder" and self.to is None:
+            raise ValueError("dispatch: reorder needs a depot to reorder for (to: DEPOT)")
         return self
 
 
