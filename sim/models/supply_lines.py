@@ -200,15 +200,12 @@ def run_line(world: World, lines: LinesState, line: SupplyLine, transport: Unit)
 
 def _cannot_start(world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore) -> bool:
     """The transport is aboard, under way, or cut off from the origin (noted as why the line waits)."""
-    if transport.location is None or (
-        transport.location != origin.place
-        and world.map.path(transport.location, origin.place, transport.speeds) is None
-    ):
-        lines.waiting[line.id] = "transport_away"
-    else:
+    here = transport.location
+    if here is not None and (here == origin.place or world.map.path(here, origin.place, transport.speeds)):
         return False
-    if world.log.on:
-        world.emit("line_waiting", line=line.id, transport=transport.id, reason=lines.waiting[line.id])
+    if lines.waiting.get(line.id) != "transport_away":  # told once, not at every retry
+        lines.waiting[line.id] = "transport_away"
+        world.emit("line_waiting", line=line.id, transport=transport.id, reason="transport_away")
     return True
 
 
