@@ -15,7 +15,7 @@ from sim.config.distributions import Span, mean_of
 from sim.config.durations import Duration, Time
 from sim.config.frozen import Count, Fraction, Frozen, Id, PositiveFloat, Quantity, Text
 from sim.config.orders import Order
-from sim.config.supply import Destination, SupplyClass, SupplyLine
+from sim.config.supply import Destination, SupplyClass
 from sim.config.text import NAME_DOC
 
 # --- command and control ------------------------------------------------------------------------------
@@ -437,7 +437,3 @@ def tested_by(injects: list[Inject], decision_points: list[DecisionPoint]) -> di
         for objective in item.tests:
             out.setdefault(objective, []).append(item.id)
     return out
-
-
-# a supply line starts on a trigger (when:): supply.py cannot import this module, which imports it
-SupplyLine.model_rebuild(_types_namespace={"Trigger": Trigger})

@@ -18,6 +18,7 @@ from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
 from sim.config.exercise import Command, DecisionPoint, Inject
 from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Fraction, Frozen, Id, PositiveFloat, Text
+from sim.config.lines import SupplyLine
 from sim.config.medical import Medical
 from sim.config.orders import Order
 from sim.config.supply import (
@@ -27,7 +28,6 @@ from sim.config.supply import (
     Depot,
     Logistics,
     SupplyClass,
-    SupplyLine,
     Traffic,
 )
 from sim.config.text import NAME_DOC

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -11,9 +11,6 @@ from sim.config.distributions import PositiveSpan
 from sim.config.durations import MIN_PER_DAY, Duration, Time
 from sim.config.frozen import Frozen, Id, PositiveFloat, Quantity, Text
 from sim.config.text import NAME_DOC
-
-if TYPE_CHECKING:  # a supply line's when: is an exercise trigger; exercise.py imports this module and rebuilds
-    from sim.config.exercise import Trigger
 
 SupplyClass = Literal["fuel", "ammunition", "water", "rations", "medical"]
 SUPPLY_CLASSES: tuple[str, ...] = ("fuel", "ammunition", "water", "rations", "medical")
@@ -91,62 +88,6 @@ class Destination(Frozen):
     def _exactly_one_destination(self) -> Destination:
         if sum((self.to is not None, bool(self.to_units), self.to_place is not None)) != 1:
             raise ValueError("give exactly one destination: to: DEPOT, to_units: [UNIT, ...] or to_place: PLACE")
-        return self
-
-
-class SupplyLine(Destination):
-    """Transports carrying supplies from a depot to another, to units, or to a place, trip after trip."""
-
-    id: Id = Field(description="the supply line's name (metrics delivered_t.<id>.<class>)", examples=["sea_line"])
-    name: Text | None = Field(
-        None, description=NAME_DOC, examples=[{"en": "sea line", "ru": "морская линия снабжения"}]
-    )
-    transports: list[Id] = Field(
-        min_length=1, description="units that make the trips (with cargo_t in their type)", examples=[["ferry-1"]]
-    )
-    from_: Id = Field(alias="from", description="the depot loaded from", examples=["alat_base"])
-    cargo: dict[SupplyClass, PositiveFloat] = Field(
-        min_length=1,
-        description="what one trip asks for, per class (in L or t); capped by the transport's cargo_t",
-        examples=[{"fuel": 200000, "water": 200000}],
-    )
-    dispatch: Literal["continuous", "schedule", "reorder"] = Field(
-        "continuous",
-        description="continuous: sail again as soon as back; schedule: every `every`; reorder: when the "
-        "destination falls below a reorder level",
-        examples=["schedule"],
-    )
-    every: Duration | None = Field(
-        None, description="time between sailings with dispatch: schedule (minutes, or 24h, 3d)", examples=["3d"]
-    )
-    start: Time = Field(0.0, description="first sailing not before this time", examples=["H+6", "D+1 06:00"])
-    when: Trigger | None = Field(
-        None,
-        description="first sailing once this holds (as an inject's when:), not before start:",
-        examples=[{"phase_done": "landing"}, {"fired": "beach_cleared"}],
-    )
-    retry: Duration = Field(
-        30.0,
-        description="a trip that cannot start (its transport aboard, away or cut off from the origin) is "
-        "tried again after this, or as soon as the map changes (minutes, or 1h)",
-        examples=["1h"],
-    )
-    loss_prob: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
-        0.0,
-        description="probability that a trip's whole cargo is lost (assumption: accidents, spoilage; 0 to 1)",
-        examples=[0.01],
-    )
-
-    @model_validator(mode="after")
-    def _schedule_needs_every(self) -> SupplyLine:
-        if self.dispatch == "schedule" and not self.every:
-            raise ValueError("dispatch: schedule needs every: (e.g. every: 24h)")
-        if self.every is not None and self.every < MIN_CYCLE_MIN:
-            raise ValueError(f"every: must be at least {MIN_CYCLE_MIN:g} min")
-        if self.retry < MIN_CYCLE_MIN:
-            raise ValueError(f"retry: must be at least {MIN_CYCLE_MIN:g} min")
-        if self.dispatch == "reorder" and self.to is None:
-            raise ValueError("dispatch: reorder needs a depot to reorder for (to: DEPOT)")
         return self
 
 

@@ -20,8 +20,9 @@ import simpy
 
 from sim.config import exercise as ex
 from sim.config.distributions import SpanValue, mean_of
+from sim.config.lines import SupplyLine
 from sim.config.schema import Scenario
-from sim.config.supply import SUPPLY_CLASSES, SupplyLine, measure_of
+from sim.config.supply import SUPPLY_CLASSES, measure_of
 from sim.engine import draws
 from sim.engine.monitor import Monitor
 from sim.engine.movement import travel
@@ -271,8 +272,8 @@ def _trip(
 def _wanted(lines: LinesState, line: SupplyLine, transport: Unit, target: Target) -> bool:
     """Someone at the destination needs some of the line's cargo: a unit below full, a depot with room."""
     ls, world = lines.ls, lines.world
-    units = _units_of(world, transport, target, target.to_place)
-    for u in units:
+    units = [u for u in _units_of(world, transport, target, target.to_place) if u.location is not None]
+    for u in units:  # (a unit aboard or under way cannot be reached: it needs nothing yet)
         tanks = ls.tanks.get(u.id, {})
         for cls in line.cargo:
             if cls in tanks:
@@ -325,6 +326,7 @@ def _trip_out(
     yield from lines.alongside(origin.place, draws.fixed(world, utype.load_min, f"load:{transport.id}"), ship)
     stops: list[str] = list(target.to_units) or [target.to_place or ""]
     lost = line.loss_prob and world.streams[f"cargo:{line.id}"].uniform() < line.loss_prob
+    handed = False
     for stop in stops:
         unit = world.units.get(stop) if target.to_units else None  # type: ignore[arg-type]
         if unit is not None and unit.strength <= 0:
@@ -350,6 +352,7 @@ def _trip_out(
         place = transport.location
         given = _hand_over(lines, line, transport, target, place, unit, loaded)
         if any(given.values()):
+            handed = True
             world.emit(
                 "deliver",
                 line=line.id,
@@ -365,7 +368,8 @@ def _trip_out(
     lines.busy_min[transport.id] = lines.busy_min.get(transport.id, 0.0) + env.now - start
     if back:
         _unload_back(ls, origin, loaded)
-    return back
+    # nothing handed over (nobody reached): wait before the next try, not at once again
+    return back if handed or not back else RETRY
 
 
 def _hand_over(
