@@ -136,3 +136,37 @@ def test_objective_conditions_are_checked(load, objective, words):
     with pytest.raises(ScenarioError) as e:
         load(BASE + "objectives:\n  - " + objective + "\n")
     assert words in str(e.value) and "objectives.0" in str(e.value)
+
+
+def test_the_report_says_in_how_many_runs_an_objective_did_not_apply(load):
+    """The report's sentence for an objective only_if an option: not applicable in k of n runs, in both languages
+    (a report that counted it as missed would say "met in 0 of n")."""
+    from sim.present import i18n
+    from sim.present.labels import Labels
+    from sim.present.report import _not_applicable
+
+    text = CAMP + DECISION + "objectives:\n  - {id: b_fed, kind: metric, metric: delivered.water.b, at_least: 1,"
+    s = load(text + " only_if: {option: beach.b}}\n")
+    o = s.objectives[0]
+    en = _not_applicable(o, 3, 10, Labels(s, i18n.language("en")), i18n.language("en"))
+    ru = _not_applicable(o, 3, 10, Labels(s, i18n.language("ru")), i18n.language("ru"))
+    assert "did not apply in 7 of 10 runs (option b was not taken at beach)" in en
+    assert "7 из 10" in ru and "не применялась" in ru
+
+
+def test_the_live_view_calls_a_within_objective_met_once_its_bound_held(load):
+    """At 3.5 h of a play the camp has had its 400 L (at 3 h): met, though the run goes on; at 2.5 h still open."""
+    from sim.experiment import build_world
+    from sim.play.status import status
+    from sim.present import i18n
+    from sim.present.labels import Labels
+
+    o = "  - {id: water, kind: metric, metric: delivered.water.b, at_least: 400, within: 6h}\n"
+    s = load(CAMP + "objectives:\n" + o)
+    names = Labels(s, i18n.language("en"))
+    states = []
+    world = build_world(s, 1)
+    for t in (2.5 * HOUR, 3.5 * HOUR):
+        world.run(until=t)
+        states.append(status(world, names, t, False, None).objectives[0].state)
+    assert states == ["open", "met"]
