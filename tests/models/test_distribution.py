@@ -226,3 +226,27 @@ def test_a_redirection_names_a_line_and_a_destination_that_exist(load):
     with pytest.raises(ScenarioError) as e:
         load(BASE + TO_S1 + bad)
     assert "unknown supply line 'nope'" in str(e.value)
+
+
+def test_the_story_tells_deliveries_to_units_and_places_waits_and_redirections(load):
+    """As sim/models/supply_lines.py writes them: a delivery names the unit or the place (not a depot, which
+    would show the id in parentheses), a wait its reason, a redirection where the line goes now."""
+    from sim.present.i18n import language
+    from sim.present.story import Narrator
+
+    s = load(BASE + TO_S1)
+    events = [
+        {"t": 60.0, "kind": "load", "line": "w", "transport": "t1", "cargo": {"water": 500.0}},
+        {"t": 240.0, "kind": "deliver", "line": "w", "transport": "t1", "at": "s1", "unit": True, "left": {}},
+        {"t": 300.0, "kind": "load", "line": "w", "transport": "t1", "cargo": {"water": 500.0}},
+        {"t": 480.0, "kind": "deliver", "line": "w", "transport": "t1", "at": "b", "unit": False, "left": {}},
+        {"t": 500.0, "kind": "line_waiting", "line": "w", "transport": "t1", "reason": "transport_away"},
+        {"t": 600.0, "kind": "line_redirected", "line": "w", "to": "c", "units": False},
+    ]
+    en = [ln.text for ln in Narrator(s, language("en")).feed(events)]
+    assert en == [
+        "t1 delivers 500 L of water to s1 (supply line w).",
+        "t1 delivers 500 L of water to b (supply line w).",
+        "Supply line w waits: the line's transports cannot reach the depot they load from (aboard, or away).",
+        "Supply line w now delivers to c.",
+    ]
