@@ -17,7 +17,7 @@ from sim.config.lift import Load, is_transport, room, takes
 from sim.config.medical import Arrivals, Facility, MassCasualty, Medical
 from sim.config.names import Finding, Names
 from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder, Order
-from sim.config.schema import MetricObjective, Scenario, SecureObjective, UnitSpec
+from sim.config.schema import CARE_WITHIN, MetricObjective, Scenario, SecureObjective, UnitSpec
 from sim.config.suggest import unknown
 from sim.config.supply import MIN_CYCLE_MIN
 from sim.config.waypoints import great_circle_km
@@ -181,7 +181,7 @@ def _metrics(s: Scenario) -> Iterator[Finding]:
     """Metric names: the models declare them from the units, depots, facilities and objectives."""
     known = catalogue(s).names
     for i, o in enumerate(s.objectives):
-        if isinstance(o, MetricObjective) and o.metric not in known:
+        if isinstance(o, MetricObjective) and o.metric not in known and o.metric != CARE_WITHIN:
             metrics = [m for m in known if not m.startswith("objective.")]
             yield ("objectives", i, "metric"), unknown("metric", o.metric, metrics)
     for i, name in enumerate(s.analysis.headline):
@@ -296,8 +296,13 @@ def _logistics(s: Scenario, names: Names) -> Iterator[Finding]:
     running: dict[str, str] = {}  # transport -> the supply line it runs
     for i, line in enumerate(s.supply_lines):
         base: PathKey = ("supply_lines", i)
-        for key, name in (("from", line.from_), ("to", line.to)):
-            yield from names.ref((*base, key), "depot", name)
+        yield from names.ref((*base, "from"), "depot", line.from_)
+        if line.to is not None:
+            yield from names.ref((*base, "to"), "depot", line.to)
+        if line.to_place is not None:
+            yield from names.ref((*base, "to_place"), "place", line.to_place)
+        for ui, name in enumerate(line.to_units):
+            yield from names.ref((*base, "to_units", ui), "unit", name)
         if line.from_ == line.to:
             yield (*base, "to"), "a supply line must join two different depots"
         for ti, t in enumerate(line.transports):
@@ -338,6 +343,8 @@ def _ways(s: Scenario) -> Iterator[Finding]:
     """Supply-line transports and MEDEVAC assets have routes of their modes between the places they serve."""
     units, depots = {u.id: u for u in s.units}, {d.id: d for d in s.depots}
     for i, line in enumerate(s.supply_lines):
+        if line.to is None:  # to units or a place: the units move, the place may be reached later (a landing)
+            continue
         for ti, t in enumerate(line.transports):
             utype = s.unit_types[units[t].type]
             if not _connected(s, depots[line.from_].at, depots[line.to].at, set(utype.speed_kmh)):

@@ -45,6 +45,10 @@ def check(s: Any, names: Names) -> Iterator[Finding]:
                 yield from _option(s, names, base, option)
     if not names.in_doubt(_TIMED):  # which trigger waits for which is known
         yield from _cycles(items)
+    for i, line in enumerate(s.supply_lines):
+        if line.when is not None:
+            yield from _trigger(names, ("supply_lines", i, "when"), line.when)
+    yield from _only_if(s, names)
     for point, option in s.decisions.items():
         p = names.get(_TIMED, point)
         if not isinstance(p, ex.DecisionPoint):
@@ -173,6 +177,35 @@ def _effect(s: Any, names: Names, base: PathKey, e: Any) -> Iterator[Finding]:
                 yield (*base, "nations", j), unknown("nation", n, nations)
     if isinstance(e, ex.SupplyLoss):
         yield from _depot_class(names, base, e.depot, e.class_)
+    if isinstance(e, ex.RedirectSupply):
+        yield from names.ref((*base, "line"), "supply line", e.line)
+        if e.to is not None:
+            yield from names.ref((*base, "to"), "depot", e.to)
+        if e.to_place is not None:
+            yield from names.ref((*base, "to_place"), "place", e.to_place)
+        for j, name in enumerate(e.to_units):
+            yield from names.ref((*base, "to_units", j), "unit", name)
+        line = names.get("supply line", e.line)
+        if line is not None and line.dispatch == "reorder" and e.to is None:
+            yield (*base, "line"), f"supply line {e.line} reorders for a depot: it can be redirected only to: a depot"
+
+
+def _only_if(s: Any, names: Names) -> Iterator[Finding]:
+    """An objective's only_if names a phase, or a decision point and one of its options."""
+    for i, o in enumerate(s.objectives):
+        cond, base = o.only_if, ("objectives", i, "only_if")
+        if cond is None:
+            continue
+        if cond.phase is not None:
+            yield from names.ref((*base, "phase"), "phase", cond.phase)
+            continue
+        point, option = cond.option.split(".")
+        p = names.get(_TIMED, point)
+        if not isinstance(p, ex.DecisionPoint):
+            if not names.in_doubt(_TIMED):
+                yield (*base, "option"), unknown("decision point", point, [d.id for d in s.decision_points])
+        elif option not in p.options:
+            yield (*base, "option"), unknown(f"option of {point}", option, p.options)
 
 
 def _option(s: Any, names: Names, base: PathKey, option: ex.Option) -> Iterator[Finding]:

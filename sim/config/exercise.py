@@ -15,7 +15,7 @@ from sim.config.distributions import Span, mean_of
 from sim.config.durations import Duration, Time
 from sim.config.frozen import Count, Fraction, Frozen, Id, PositiveFloat, Quantity, Text
 from sim.config.orders import Order
-from sim.config.supply import SupplyClass
+from sim.config.supply import Destination, SupplyClass
 from sim.config.text import NAME_DOC
 
 # --- command and control ------------------------------------------------------------------------------
@@ -261,6 +261,13 @@ class Protection(_Lasting):
     for_: Duration | None = _FOR_OPTIONAL
 
 
+class RedirectSupply(Destination):
+    """A supply line delivers elsewhere from its next trip on (a trip under way finishes as planned)."""
+
+    type: Literal["redirect_supply"] = Field(description="the effect", examples=["redirect_supply"])
+    line: Id = Field(description="the supply line (supply_lines)", examples=["beach_line"])
+
+
 Effect = Annotated[
     CloseRoutes
     | ReopenRoutes
@@ -272,7 +279,8 @@ Effect = Annotated[
     | Reinforce
     | SupplyLoss
     | KillRate
-    | Protection,
+    | Protection
+    | RedirectSupply,
     Field(discriminator="type"),
 ]
 

@@ -18,6 +18,7 @@ from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
 from sim.config.exercise import Command, DecisionPoint, Inject
 from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Fraction, Frozen, Id, PositiveFloat, Text
+from sim.config.lines import SupplyLine
 from sim.config.medical import Medical
 from sim.config.orders import Order
 from sim.config.supply import (
@@ -27,7 +28,6 @@ from sim.config.supply import (
     Depot,
     Logistics,
     SupplyClass,
-    SupplyLine,
     Traffic,
 )
 from sim.config.text import NAME_DOC
@@ -435,6 +435,33 @@ class Phase(Frozen):
 # --- objectives and models --------------------------------------------------------------------------
 
 
+class OnlyIf(Frozen):
+    """The condition under which an objective counts: an option taken, or a phase started."""
+
+    option: str | None = Field(
+        None,
+        description="a decision point's option, as POINT.OPTION: counts only if it was taken",
+        examples=["beach.b"],
+    )
+    phase: Id | None = Field(None, description="counts only if this phase started", examples=["landing_b"])
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> OnlyIf:
+        if (self.option is None) == (self.phase is None):
+            raise ValueError("give exactly one of option: POINT.OPTION or phase: PHASE")
+        if self.option is not None and self.option.count(".") != 1:
+            raise ValueError(f"option: {self.option!r} is not POINT.OPTION (e.g. beach.b)")
+        return self
+
+
+_ONLY_IF = Field(
+    None,
+    description="counted only if this option was taken or this phase started; otherwise not applicable "
+    "(neither met nor failed; mission_success leaves it out)",
+    examples=[{"option": "beach.b"}, {"phase": "landing_b"}],
+)
+
+
 class SecureObjective(Frozen):
     """A place to secure, optionally by a time."""
 
@@ -448,10 +475,15 @@ class SecureObjective(Frozen):
     kind: Literal["secure"] = Field(description="secure a place", examples=["secure"])
     place: Id = Field(description="the place (of kind objective)", examples=["island"])
     within: Time | None = Field(None, description="time limit after H-hour", examples=["8h", "H+12"])
+    only_if: OnlyIf | None = _ONLY_IF
+
+
+CARE_MILESTONES = ("first_aid", "role1", "role2", "surgery")
+CARE_WITHIN = "care_within"  # the metric objective that names a care milestone and a window
 
 
 class MetricObjective(Frozen):
-    """A bound on a metric of the run."""
+    """A bound on a metric of the run, at its end or (within:) at some time by a limit."""
 
     name: Text | None = Field(
         None,
@@ -461,14 +493,45 @@ class MetricObjective(Frozen):
 
     id: Id = Field(description="the objective's name (metric objective.<id>)", examples=["limit_losses"])
     kind: Literal["metric"] = Field(description="bound a metric", examples=["metric"])
-    metric: str = Field(description="a metric's name (exsim run lists them)", examples=["killed.coalition"])
+    metric: str = Field(
+        description="a metric's name (exsim run lists them), or care_within (with care: and within_h:)",
+        examples=["killed.coalition", "care_within"],
+    )
     at_most: float | None = Field(None, description="met when the metric is at most this", examples=[10])
     at_least: float | None = Field(None, description="met when the metric is at least this", examples=[0.9])
+    within: Time | None = Field(
+        None,
+        description="met when the bound first holds by this time after H-hour (default: read at the end of the run)",
+        examples=["24h", "D+1 06:00"],
+    )
+    care: Literal["first_aid", "role1", "role2", "surgery"] | None = Field(
+        None,
+        description="with metric: care_within: the milestone (first_aid at the point of injury, role1, role2 "
+        "reached, surgery begun)",
+        examples=["surgery"],
+    )
+    within_h: PositiveFloat | None = Field(
+        None,
+        description="with metric: care_within: the window from injury, hours; the metric is the share of the "
+        "triage category's casualties that reached the milestone within it",
+        examples=[6],
+    )
+    triage: Literal["T1", "T2", "T3"] = Field(
+        "T1", description="with metric: care_within: the triage category counted", examples=["T2"]
+    )
+    only_if: OnlyIf | None = _ONLY_IF
 
     @model_validator(mode="after")
     def _a_bound(self) -> MetricObjective:
         if self.at_most is None and self.at_least is None:
             raise ValueError("give at_most, at_least or both")
+        if self.metric == CARE_WITHIN:
+            if self.care is None or self.within_h is None:
+                raise ValueError("metric: care_within needs care: (first_aid, role1, role2 or surgery) and within_h:")
+            if self.within is not None:
+                raise ValueError("metric: care_within is read at the end of the run: it takes no within:")
+        elif self.care is not None or self.within_h is not None:
+            raise ValueError("care: and within_h: go with metric: care_within")
         return self
 
 

@@ -67,45 +67,27 @@ class Depot(Frozen):
     )
 
 
-class SupplyLine(Frozen):
-    """Transports carrying supplies from one depot to another, trip after trip."""
+class Destination(Frozen):
+    """Where a supply line delivers: a depot, units wherever they are, or whoever needs it at a place."""
 
-    id: Id = Field(description="the supply line's name (metrics delivered_t.<id>.<class>)", examples=["sea_line"])
-    name: Text | None = Field(
-        None, description=NAME_DOC, examples=[{"en": "sea line", "ru": "морская линия снабжения"}]
+    to: Id | None = Field(None, description="the depot delivered to", examples=["kuryk_depot"])
+    to_units: list[Id] = Field(
+        [],
+        description="units delivered to wherever they are, one after another on each trip, each topped up "
+        "(instead of to:)",
+        examples=[["mar-1", "mar-2"]],
     )
-    transports: list[Id] = Field(
-        min_length=1, description="units that make the trips (with cargo_t in their type)", examples=[["ferry-1"]]
-    )
-    from_: Id = Field(alias="from", description="the depot loaded from", examples=["alat_base"])
-    to: Id = Field(description="the depot delivered to", examples=["kuryk_depot"])
-    cargo: dict[SupplyClass, PositiveFloat] = Field(
-        min_length=1,
-        description="what one trip asks for, per class (in L or t); capped by the transport's cargo_t",
-        examples=[{"fuel": 200000, "water": 200000}],
-    )
-    dispatch: Literal["continuous", "schedule", "reorder"] = Field(
-        "continuous",
-        description="continuous: sail again as soon as back; schedule: every `every`; reorder: when the "
-        "destination falls below a reorder level",
-        examples=["schedule"],
-    )
-    every: Duration | None = Field(
-        None, description="time between sailings with dispatch: schedule (minutes, or 24h, 3d)", examples=["3d"]
-    )
-    start: Time = Field(0.0, description="first sailing not before this time", examples=["H+6", "D+1 06:00"])
-    loss_prob: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
-        0.0,
-        description="probability that a trip's whole cargo is lost (assumption: accidents, spoilage; 0 to 1)",
-        examples=[0.01],
+    to_place: Id | None = Field(
+        None,
+        description="a place: the units there are topped up, and the rest goes into its depots (the people "
+        "there draw from them) (instead of to:)",
+        examples=["camp_north"],
     )
 
     @model_validator(mode="after")
-    def _schedule_needs_every(self) -> SupplyLine:
-        if self.dispatch == "schedule" and not self.every:
-            raise ValueError("dispatch: schedule needs every: (e.g. every: 24h)")
-        if self.every is not None and self.every < MIN_CYCLE_MIN:
-            raise ValueError(f"every: must be at least {MIN_CYCLE_MIN:g} min")
+    def _exactly_one_destination(self) -> Destination:
+        if sum((self.to is not None, bool(self.to_units), self.to_place is not None)) != 1:
+            raise ValueError("give exactly one destination: to: DEPOT, to_units: [UNIT, ...] or to_place: PLACE")
         return self
 
 

@@ -42,6 +42,7 @@ def _run_phase(world: World, phase: Phase) -> Process:
     needs = [world.signal(c) for c in conds]
     if needs:
         yield env.all_of(needs)
+    world.phases_started[phase.id] = env.now
     world.emit("phase_start", phase=phase.id)
     dones = [issue(world, order) for order in phase.orders]
     if dones:

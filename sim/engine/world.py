@@ -74,6 +74,7 @@ class World:
         self.handlers: dict[str, OrderHandler] = {}
         self._signals: dict[Condition, simpy.Event] = {}
         self.signal_times: dict[Condition, float] = {}
+        self.phases_started: dict[str, float] = {}  # phase -> when it started (objectives only_if a phase)
         # closed routes (indexes into scenario.map.routes) and an event that fires when the set changes; a
         # route is closed while any closure holds it: route -> who closed it -> closures of theirs still on
         self.closed: frozenset[int] = frozenset()

@@ -33,6 +33,7 @@ def build_world(
     world.services.provide(Installed(registry.MODELS))
     for model in registry.MODELS:
         model.install(world)
+    objectives.install(world)
     closures.start(world)
     phases.start(world)
     return world

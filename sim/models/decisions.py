@@ -65,6 +65,7 @@ def _decide(world: World, point: DecisionPoint) -> Process:
         if name not in point.options:
             raise ValueError(f"decision {point.id}: no option {name!r} ({', '.join(point.options)})")
         world.emit("decision", id=point.id, option=name, human_set=True, by=decided.by, votes=dict(decided.votes))
+    state(world).taken[point.id] = name
     option = point.options[name]
     for effect in option.effects:
         apply(world, effect)

@@ -56,3 +56,13 @@ class Thirsty:
 
     unit: Unit
     thirsty: bool = False
+
+
+@dataclass(slots=True)
+class SupplyRedirected:
+    """An effect sends supply line ``line`` elsewhere: to a depot, to units, or to a place (one is given)."""
+
+    line: str
+    to: str | None
+    to_units: list[str]
+    to_place: str | None

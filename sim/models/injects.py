@@ -23,7 +23,7 @@ from sim.engine.signals import Broken, PhaseDone, Secured
 from sim.engine.units import ORDER_PRIORITY, UnitState
 from sim.models.c2 import C2State
 from sim.models.contract import Better, Installed, Kind, MetricSpec
-from sim.models.events import KillFactor, SortieRequested
+from sim.models.events import KillFactor, SortieRequested, SupplyRedirected
 from sim.models.logistics import LogisticsState
 from sim.models.medical import MedicalState
 
@@ -54,6 +54,7 @@ class ExerciseState:
 
     world: World
     fired: dict[str, float] = field(default_factory=dict)  # inject or decision id -> time
+    taken: dict[str, str] = field(default_factory=dict)  # decision id -> the option taken
     _events: dict[str, simpy.Event] = field(default_factory=dict)
     grounded: dict[str, float] = field(default_factory=dict)  # unit -> grounded until
     broken_down: dict[str, float] = field(default_factory=dict)  # unit -> under repair until
@@ -112,7 +113,7 @@ def state(world: World) -> ExerciseState:
 
 def trigger(world: World, t: ex.Trigger) -> simpy.Event:
     """An event that fires once ``t`` holds."""
-    env, st = world.env, state(world)
+    env = world.env
     if t.secured is not None:
         return world.signal(Secured(t.secured))
     if t.broken is not None:
@@ -120,7 +121,7 @@ def trigger(world: World, t: ex.Trigger) -> simpy.Event:
     if t.phase_done is not None:
         return world.signal(PhaseDone(t.phase_done))
     if t.fired is not None:
-        return st.event(t.fired)
+        return state(world).event(t.fired)
     if t.any_ is not None:
         return env.any_of([trigger(world, s) for s in t.any_])
     if t.all_ is not None:
@@ -169,8 +170,13 @@ def _watch(world: World, t: ex.Trigger) -> Watch:
     if t.stock is not None:
         depot, cls = world.services.get(LogisticsState).depots[t.stock.depot], t.stock.class_
         return Watch((StockTaken,), lambda: depot.level(cls), lambda ev: ev.depot == depot.id and ev.cls == cls)
-    name = t.metric
-    assert name is not None
+    assert t.metric is not None
+    return metric_watch(world, t.metric)
+
+
+def metric_watch(world: World, name: str) -> Watch:
+    """How to watch the metric ``name``: as its model announces it, else (``announced_by`` empty) by the
+    model's metrics, every one of them (triggers, and objectives with within:)."""
     model = world.services.get(Installed).declaring(world.scenario, name)  # the metric may be any model's
     watching = getattr(model, "watch", None)
     watch = watching(world, name) if watching is not None else None
@@ -346,8 +352,13 @@ def _protection(world: World, e: ex.Protection) -> None:
     _modify(world, lambda u: u.side != e.side, 1.0 / e.factor, e.for_)
 
 
+def _redirect(world: World, e: ex.RedirectSupply) -> None:
+    world.bus.publish(SupplyRedirected(e.line, e.to, list(e.to_units), e.to_place))
+
+
 _HANDLERS: dict[type, Callable[[World, Any], None]] = {
     ex.CloseRoutes: _close,
+    ex.RedirectSupply: _redirect,
     ex.ReopenRoutes: _reopen,
     ex.GroundAircraft: _ground,
     ex.LimitSorties: _limit,

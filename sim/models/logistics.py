@@ -10,7 +10,7 @@ without clock ticks. Every quantity moves through a ledger per class, so that in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -175,7 +175,9 @@ class Tank:
         if self.out_since is None:
             self.out_since = self.ls.env.now
             self.outage.set(self.out_since, 1)
-            self.ls.world.emit("stockout", unit=self.unit.id, cls=self.cls)
+            if self.ls.world.log.on:
+                why = self.ls.why_dry(self.unit, self.cls) if self.ls.why_dry is not None else None
+                self.ls.world.emit("stockout", unit=self.unit.id, cls=self.cls, **({"why": why} if why else {}))
             self.ls.world.bus.publish(PowerChanged(self.unit))
             if self.cls == "water":
                 grace = self.ls.world.scenario.logistics.water_grace
@@ -274,6 +276,8 @@ class LogisticsState:
                 self.depots_at.setdefault(place, []).append(self.depots[spec.id])
         self.in_transit: dict[str, float] = dict.fromkeys(SUPPLY_CLASSES, 0.0)
         self.activity: dict[str, str] = dict.fromkeys(world.units, IDLE)
+        # why a unit ran dry, for the story: the supply lines' model answers when installed (no line: None)
+        self.why_dry: Callable[[Unit, str], str] | None = None
         # consumption per class by (unit type, activity, strength): units of a type share their rates, and
         # the replications of a scenario share the table
         self._rates = _rate_table(ScenarioKey(s))

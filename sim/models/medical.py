@@ -563,6 +563,19 @@ def _share(cs: list[Casualty], attr: str, within: float, now: float) -> float:
     return hits / total if total else math.nan
 
 
+MILESTONE = {"first_aid": "first_aid", "role1": "care", "role2": "role2", "surgery": "surgery"}  # (care_within)
+
+
+def care_within_share(world: World, care: str, within_min: float, triage: str = "T1") -> float:
+    """Share of ``triage`` casualties (from the warm-up on) that reached the care milestone ``care`` within
+    ``within_min`` of injury: the fixed 10-1-2 shares, for any milestone and window (an objective's care_within)."""
+    ms = world.services.find(MedicalState)
+    if ms is None:
+        return math.nan
+    cs = [c for c in ms.casualties if c.injured >= ms.since and c.triage == triage]
+    return _share(cs, MILESTONE[care], within_min, world.now)
+
+
 def _p90(xs: list[float]) -> float:
     """90th percentile in hours (linear interpolation between order statistics, as numpy's default)."""
     if not xs:

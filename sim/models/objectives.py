@@ -1,19 +1,26 @@
 """The scenario's objectives, evaluated over the other models' metrics, and the run's own metrics.
 
-Not a model in the registry: it runs after all of them, since an objective may name any metric.
+Not a model in the registry: it runs after all of them, since an objective may name any metric. A metric
+objective with ``within:`` is watched during the run (:func:`install`): met when its bound first holds by
+then, looked at when the metric's model announces a change, else every ``CHECK_EVERY_MIN``, and at the limit
+itself. An objective ``only_if:`` an option or a phase that did not happen is not applicable: NaN, which
+``mission_success`` leaves out.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sim.config.schema import MetricObjective, Objective, Scenario
+from sim.config.schema import CARE_WITHIN, MetricObjective, Objective, Scenario
 from sim.engine.signals import Secured
 from sim.models.contract import Better, Kind, MetricSpec
+from sim.models.injects import CHECK_EVERY_MIN, ExerciseState, metric_watch
+from sim.models.medical import care_within_share
 
 if TYPE_CHECKING:
-    from sim.engine.world import World
+    from sim.engine.world import Process, World
 
 NAME = "objectives"
 
@@ -40,16 +47,22 @@ def declare(s: Scenario, perspective: str | None, specs: dict[str, MetricSpec] |
 
 def _describe(o: Objective, specs: dict[str, MetricSpec]) -> str:
     """In words: "killed (coalition) at most 10 people", "delivery trips on time at least 50 %"."""
+    within = f" within {o.within / 60:g} h" if o.within is not None else ""
+    only = ""
+    if o.only_if is not None:
+        only = f" (if {o.only_if.option} is taken)" if o.only_if.option else f" (if phase {o.only_if.phase} starts)"
     if isinstance(o, MetricObjective):
         spec = specs.get(o.metric)
         what = spec.description if spec is not None else o.metric
+        if o.metric == CARE_WITHIN:
+            what = f"{o.triage} casualties reaching {o.care} within {o.within_h:g} h"
+            spec = MetricSpec(CARE_WITHIN, Kind.SHARE, "", Better.HIGHER, what)
         bounds = [
             f"at most {_amount(o.at_most, spec)}" if o.at_most is not None else "",
             f"at least {_amount(o.at_least, spec)}" if o.at_least is not None else "",
         ]
-        return f"{what} " + " and ".join(b for b in bounds if b)
-    within = f" within {o.within / 60:g} h" if o.within is not None else ""
-    return f"{o.place} secured{within}"
+        return f"{what} " + " and ".join(b for b in bounds if b) + within + only
+    return f"{o.place} secured{within}{only}"
 
 
 def _amount(x: float, spec: MetricSpec | None) -> str:
@@ -58,20 +71,86 @@ def _amount(x: float, spec: MetricSpec | None) -> str:
     return f"{x:g} {spec.unit}".rstrip() if spec is not None else f"{x:g}"
 
 
+@dataclass
+class Held:
+    """When each metric objective with within: first met its bound (a service of the World)."""
+
+    first: dict[str, float] = field(default_factory=dict)  # objective id -> time
+
+
+def install(world: World) -> None:
+    """Watch the metric objectives with within: until their limit."""
+    held = Held()
+    world.services.provide(held)
+    for o in world.scenario.objectives:
+        if isinstance(o, MetricObjective) and o.within is not None:
+            world.env.process(_watch(world, o, held))
+
+
+def _watch(world: World, o: MetricObjective, held: Held) -> Process:
+    env, limit = world.env, o.within
+    assert limit is not None
+    watch = metric_watch(world, o.metric)
+
+    def look() -> bool:
+        if o.id not in held.first and _bound(o, watch.value()):
+            held.first[o.id] = env.now
+        return o.id in held.first
+
+    def on_change(ev: object) -> None:
+        if env.now <= limit and watch.about(ev) and look():
+            for kind in watch.announced_by:
+                world.bus.unsubscribe(kind, on_change)
+
+    for kind in watch.announced_by:
+        world.bus.subscribe(kind, on_change)
+    while not look():
+        if env.now >= limit:
+            return
+        step = limit - env.now if watch.announced_by else min(CHECK_EVERY_MIN, limit - env.now)
+        yield env.timeout(step)
+
+
 def evaluate(world: World, m: dict[str, float]) -> dict[str, float]:
-    """``mission_success``, ``end_time_h`` and ``objective.<id>``, given every other metric in ``m``."""
+    """``mission_success``, ``end_time_h`` and ``objective.<id>``, given every other metric in ``m``: 1 met, 0
+    not, NaN not applicable (its only_if did not happen); mission_success needs every applicable one met."""
     s = world.scenario
-    passed = [_met(o, m, world) for o in s.objectives]
-    out = {"mission_success": float(all(passed)), "end_time_h": world.now / 60.0}
-    out.update({f"objective.{o.id}": float(ok) for o, ok in zip(s.objectives, passed, strict=True)})
+    results = [_met(o, m, world) if _applies(o, world) else None for o in s.objectives]
+    counted = [ok for ok in results if ok is not None]
+    out = {"mission_success": float(all(counted)), "end_time_h": world.now / 60.0}
+    out.update(
+        {
+            f"objective.{o.id}": math.nan if ok is None else float(ok)
+            for o, ok in zip(s.objectives, results, strict=True)
+        }
+    )
     return out
+
+
+def _applies(o: Objective, world: World) -> bool:
+    cond = o.only_if
+    if cond is None:
+        return True
+    if cond.phase is not None:
+        return cond.phase in world.phases_started
+    point, option = (cond.option or "").split(".")
+    st = world.services.find(ExerciseState)
+    return st is not None and st.taken.get(point) == option
+
+
+def _bound(o: MetricObjective, value: float) -> bool:
+    if math.isnan(value):
+        return False
+    return (o.at_most is None or value <= o.at_most) and (o.at_least is None or value >= o.at_least)
 
 
 def _met(o: Objective, m: dict[str, float], world: World) -> bool:
     if not isinstance(o, MetricObjective):
         t = world.signal_times.get(Secured(o.place))
         return t is not None and (o.within is None or t <= o.within)
-    value = m[o.metric]
-    if math.isnan(value):
-        return False
-    return (o.at_most is None or value <= o.at_most) and (o.at_least is None or value >= o.at_least)
+    if o.within is not None:
+        return o.id in world.services.get(Held).first
+    if o.metric == CARE_WITHIN:
+        assert o.care is not None and o.within_h is not None
+        return _bound(o, care_within_share(world, o.care, o.within_h * 60.0, o.triage))
+    return _bound(o, m[o.metric])

@@ -70,7 +70,9 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
         combat.NAME: frozenset({"engagement_start", "engagement_join", "engagement_end", "losses"}),
         fires.NAME: frozenset({"strike"}),
         logistics.NAME: frozenset({"stockout", "restocked", "refill"}),
-        supply_lines.NAME: frozenset({"load", "deliver", "cargo_lost", "line_stopped"}),
+        supply_lines.NAME: frozenset(
+            {"load", "deliver", "cargo_lost", "line_stopped", "line_waiting", "line_redirected"}
+        ),
         medical.NAME: frozenset(
             {
                 "casualty",
@@ -119,7 +121,15 @@ METRICS: Mapping[str, frozenset[str]] = MappingProxyType(
         fires.NAME: frozenset({"sorties"}),
         logistics.NAME: frozenset({"consumed", "stockout_h"}),
         supply_lines.NAME: frozenset(
-            {"delivered_t", "lost_t", "on_time_share", "utilisation", "berth_wait_h", "berth_utilisation"}
+            {
+                "delivered_t",
+                "delivered",
+                "lost_t",
+                "on_time_share",
+                "utilisation",
+                "berth_wait_h",
+                "berth_utilisation",
+            }
         ),
         medical.NAME: frozenset(
             {

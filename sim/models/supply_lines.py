@@ -1,4 +1,11 @@
-"""Supply lines and port traffic: transports carrying cargo between depots in trips, ships queueing at berths.
+"""Supply lines and port traffic: transports carrying cargo in trips, ships queueing at berths.
+
+A line delivers to a depot (``to:``), to units wherever they are (``to_units:``: each topped up in turn), or
+to whoever needs it at a place (``to_place:``: the units there, then its depots). It starts at ``start:``
+and/or on a trigger (``when:``); an effect may redirect it (``redirect_supply``) from its next trip on. A
+trip that cannot start (the transport aboard or away with no way back, the origin empty while another line
+fills it, nobody needing anything) waits and is tried again. When a unit runs dry, :meth:`LinesState.why_dry`
+says why, for the story.
 
 Built on the logistics model (its depots, tanks and ledger); logistics knows nothing of lines.
 """
@@ -11,14 +18,18 @@ from typing import TYPE_CHECKING
 
 import simpy
 
+from sim.config import exercise as ex
 from sim.config.distributions import SpanValue, mean_of
+from sim.config.lines import SupplyLine
 from sim.config.schema import Scenario
-from sim.config.supply import SUPPLY_CLASSES, SupplyLine
+from sim.config.supply import SUPPLY_CLASSES, measure_of
 from sim.engine import draws
 from sim.engine.monitor import Monitor
 from sim.engine.movement import travel
 from sim.engine.units import ORDER_PRIORITY, Unit
 from sim.models.contract import Better, Kind, MetricSpec
+from sim.models.events import SupplyRedirected
+from sim.models.injects import trigger
 from sim.models.logistics import DepotStore, LogisticsState, tonnes
 from sim.models.logistics import state as logistics_state
 
@@ -27,6 +38,19 @@ if TYPE_CHECKING:
 
 NAME = "supply_lines"
 SECTIONS = ("supply_lines", "traffic")
+
+
+FULL = 0.99  # a unit's tank above this share of its capacity needs nothing from a line to units or a place
+RETRY = "retry"  # a trip that could not start: wait, then try again
+
+
+@dataclass
+class Target:
+    """Where a line delivers now (a redirection changes it): exactly one of the three is given."""
+
+    to: str | None
+    to_units: list[str]
+    to_place: str | None
 
 
 @dataclass
@@ -49,6 +73,9 @@ class LinesState:
             if place.berths
         }
         self.deliveries: list[tuple[str, str, float]] = []  # (line, class, amount)
+        self.target = {x.id: Target(x.to, list(x.to_units), x.to_place) for x in world.scenario.supply_lines}
+        self.delivered_to: dict[tuple[str, str], float] = {}  # (class, place or unit) -> amount, lines to either
+        self.waiting: dict[str, str] = {}  # line -> why its next trip waits (the trigger, a transport away...)
         self.trips_on_time: list[bool] = []  # per completed delivery trip
         self.busy_min: dict[str, float] = {}
 
@@ -67,6 +94,48 @@ class LinesState:
             port.stays[id(req)] = Monitor(self.since, level=1, start=self.env.now)
             yield self.env.timeout(minutes)
             port.busy_min += port.stays.pop(id(req)).integral(self.env.now)
+
+    def redirected(self, ev: SupplyRedirected) -> None:
+        if ev.line in self.target:
+            self.target[ev.line] = Target(ev.to, list(ev.to_units), ev.to_place)
+            self.world.emit(
+                "line_redirected",
+                line=ev.line,
+                to=ev.to or ev.to_place or ", ".join(ev.to_units),
+                units=bool(ev.to_units),
+            )
+
+    def serving(self, unit: Unit, cls: str) -> list[SupplyLine]:
+        """The lines whose deliveries reach ``unit`` where it is now, carrying ``cls``."""
+        out = []
+        for line in self.world.scenario.supply_lines:
+            t = self.target[line.id]
+            if cls not in line.cargo:
+                continue
+            if t.to is not None:
+                depot = self.ls.depots[t.to]
+                reaches = unit.location is not None and depot in self.ls.depots_at.get(unit.location, [])
+            else:
+                reaches = unit.id in t.to_units or (t.to_place is not None and t.to_place == unit.location)
+            if reaches:
+                out.append(line)
+        return out
+
+    def why_dry(self, unit: Unit, cls: str) -> str:
+        """Why ``unit`` ran out of ``cls``: the first of no line serves it, its lines' transports lost, the
+        line not started, waiting (transport away, route closed, origin empty), else too little, too late."""
+        lines = self.serving(unit, cls)
+        if not lines:
+            here = self.ls.depots_at.get(unit.location or "", [])
+            return "depot_empty" if any(d.level(cls) <= 0 for d in here if cls in d.containers) else "no_line"
+        if all(self.world.units[t].strength <= 0 for line in lines for t in line.transports):
+            return "transports_lost"
+        waits = [self.waiting[line.id] for line in lines if line.id in self.waiting]
+        if len(waits) == len(lines):
+            return waits[0]
+        if all(self.ls.depots[line.from_].level(cls) <= 0 for line in lines):
+            return "origin_empty"
+        return "too_slow"
 
     def delivered_by_line(self) -> list[tuple[str, str, float]]:
         totals: dict[tuple[str, str], float] = {}
@@ -92,36 +161,75 @@ def _load_plan(world: World, line: SupplyLine, transport: Unit) -> dict[str, flo
 
 def run_line(world: World, lines: LinesState, line: SupplyLine, transport: Unit) -> Process:
     env = world.env
-    origin, dest = lines.ls.depots[line.from_], lines.ls.depots[line.to]
+    origin = lines.ls.depots[line.from_]
     trip = 0
     if line.start:
         yield env.timeout(line.start)
+    first = line.start
+    if line.when is not None:
+        lines.waiting[line.id] = "not_started"
+        yield trigger(world, line.when)
+        lines.waiting.pop(line.id, None)
+        first = env.now  # a schedule counts from the trigger
     while transport.strength > 0:
+        target = lines.target[line.id]
         if line.dispatch == "schedule":
-            slot = line.start + trip * line.every  # type: ignore[operator]
+            slot = first + trip * line.every  # type: ignore[operator]
             if env.now < slot:
                 yield env.timeout(slot - env.now)
-        elif line.dispatch == "reorder":
+        elif line.dispatch == "reorder" and target.to is not None:
+            dest = lines.ls.depots[target.to]
             while not dest.low(list(line.cargo)):
                 yield dest.wait_low()
         trip += 1
         # orders and lines share a transport, first come first served
         with transport.busy.request(priority=ORDER_PRIORITY) as turn:
             yield turn
-            if not (yield from _trip(world, lines, line, transport, origin, dest)):
-                return
+            target = lines.target[line.id]  # (redirected while it waited)
+            if target.to is not None:
+                done = yield from _trip(world, lines, line, transport, origin, lines.ls.depots[target.to])
+            else:
+                done = yield from _trip_out(world, lines, line, transport, origin, target)
+        if done is RETRY:  # the lock is let go: an order (a landing) may bring the transport where it can start
+            trip -= 1
+            yield env.any_of([env.timeout(line.retry), world.map_changed])
+        elif not done:
+            return
+        else:
+            lines.waiting.pop(line.id, None)
+
+
+def _cannot_start(world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore) -> bool:
+    """The transport is aboard, under way, or cut off from the origin (noted as why the line waits)."""
+    here = transport.location
+    if here is not None and (here == origin.place or world.map.path(here, origin.place, transport.speeds)):
+        return False
+    if lines.waiting.get(line.id) != "transport_away":  # told once, not at every retry
+        lines.waiting[line.id] = "transport_away"
+        world.emit("line_waiting", line=line.id, transport=transport.id, reason="transport_away")
+    return True
+
+
+def _filled_by_another(lines: LinesState, line: SupplyLine, origin: DepotStore) -> bool:
+    """Another line delivers into ``line``'s origin: an empty origin is worth waiting for."""
+    return any(t.to == origin.id or t.to_place == origin.place for lid, t in lines.target.items() if lid != line.id)
 
 
 def _trip(
     world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore, dest: DepotStore
 ) -> Process:
-    """One round trip: load at the origin, sail, unload what fits, come back. False ends the line."""
+    """One round trip: load at the origin, sail, unload what fits, come back. False ends the line; RETRY waits."""
     env, ls = world.env, lines.ls
+    if _cannot_start(world, lines, line, transport, origin):
+        return RETRY
     if transport.location != origin.place and not (yield from travel(world, transport, origin.place)):
         return False
     start = env.now
     plan = _load_plan(world, line, transport)
     if all(origin.level(cls) <= 0 for cls in plan):
+        if _filled_by_another(lines, line, origin):
+            lines.waiting[line.id] = "origin_empty"
+            return RETRY
         world.emit("line_stopped", line=line.id, reason=f"{origin.id} has nothing left to send")
         return False
     loaded = {cls: origin.take(cls, a) for cls, a in plan.items()}
@@ -161,6 +269,145 @@ def _trip(
     return back
 
 
+def _wanted(lines: LinesState, line: SupplyLine, transport: Unit, target: Target) -> bool:
+    """Someone at the destination needs some of the line's cargo: a unit below full, a depot with room."""
+    ls, world = lines.ls, lines.world
+    units = [u for u in _units_of(world, transport, target, target.to_place) if u.location is not None]
+    for u in units:  # (a unit aboard or under way cannot be reached: it needs nothing yet)
+        tanks = ls.tanks.get(u.id, {})
+        for cls in line.cargo:
+            if cls in tanks:
+                tanks[cls].settle()
+                if tanks[cls].level < FULL * tanks[cls].capacity:
+                    return True
+    for d in ls.depots.values():
+        if d.place == target.to_place and any(
+            d.level(c) < d.containers[c].capacity for c in line.cargo if c in d.containers
+        ):
+            return True
+    return False
+
+
+def _units_of(world: World, transport: Unit, target: Target, place: str | None) -> list[Unit]:
+    """The units a trip serves: the line's units (alive), or its side's units at ``place``."""
+    if target.to_units:
+        return [world.units[u] for u in target.to_units if world.units[u].strength > 0]
+    return [u for u in world.units_at(place) if u.side == transport.side and u is not transport] if place else []
+
+
+def _trip_out(
+    world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore, target: Target
+) -> Process:
+    """One round trip to units or a place: load, go to each unit in turn (or to the place), top up the units
+    (then the place's depots), come back. False ends the line (its units all gone); RETRY waits."""
+    env, ls = world.env, lines.ls
+    if target.to_units and not _units_of(world, transport, target, None):
+        world.emit("line_stopped", line=line.id, reason="every unit it served is gone")
+        return False
+    if not _wanted(lines, line, transport, target):
+        return RETRY
+    if _cannot_start(world, lines, line, transport, origin):
+        return RETRY
+    if transport.location != origin.place and not (yield from travel(world, transport, origin.place)):
+        return False
+    start = env.now
+    plan = _load_plan(world, line, transport)
+    if all(origin.level(cls) <= 0 for cls in plan):
+        if _filled_by_another(lines, line, origin):
+            lines.waiting[line.id] = "origin_empty"
+            return RETRY
+        world.emit("line_stopped", line=line.id, reason=f"{origin.id} has nothing left to send")
+        return False
+    loaded = {cls: origin.take(cls, a) for cls, a in plan.items()}
+    for cls, a in loaded.items():
+        ls.in_transit[cls] += a
+    world.emit("load", line=line.id, transport=transport.id, cargo=dict(loaded))
+    ship, utype = "sea" in transport.speeds, transport.type
+    yield from lines.alongside(origin.place, draws.fixed(world, utype.load_min, f"load:{transport.id}"), ship)
+    stops: list[str] = list(target.to_units) or [target.to_place or ""]
+    lost = line.loss_prob and world.streams[f"cargo:{line.id}"].uniform() < line.loss_prob
+    handed = False
+    for stop in stops:
+        unit = world.units.get(stop) if target.to_units else None  # type: ignore[arg-type]
+        if unit is not None and unit.strength <= 0:
+            continue
+        for _ in range(3):  # a unit on the move is followed (a few times) to where it is now
+            where = unit.location if unit is not None else stop
+            if where is None or not (yield from travel(world, transport, where)):
+                break
+            if unit is None or unit.location == transport.location:
+                break
+        if transport.location != (unit.location if unit is not None else stop) or transport.location is None:
+            continue  # not reached (aboard, moving on, no way): the next stop
+        if lost:
+            for cls, a in loaded.items():
+                ls.in_transit[cls] -= a
+                ls.ledger[cls].lost += a
+            world.emit("cargo_lost", line=line.id, transport=transport.id, cargo=dict(loaded))
+            loaded = dict.fromkeys(loaded, 0.0)
+            break
+        yield from lines.alongside(
+            transport.location, draws.fixed(world, utype.unload_min, f"unload:{transport.id}"), ship
+        )
+        place = transport.location
+        given = _hand_over(lines, line, transport, target, place, unit, loaded)
+        if any(given.values()):
+            handed = True
+            world.emit(
+                "deliver",
+                line=line.id,
+                transport=transport.id,
+                at=stop if unit is not None else place,
+                unit=unit is not None,
+                on_time=True,
+                left=dict(loaded),
+            )
+        if not any(a > 0 for a in loaded.values()):
+            break
+    back = yield from travel(world, transport, origin.place)
+    lines.busy_min[transport.id] = lines.busy_min.get(transport.id, 0.0) + env.now - start
+    if back:
+        _unload_back(ls, origin, loaded)
+    # nothing handed over (nobody reached): wait before the next try, not at once again
+    return back if handed or not back else RETRY
+
+
+def _hand_over(
+    lines: LinesState,
+    line: SupplyLine,
+    transport: Unit,
+    target: Target,
+    place: str,
+    unit: Unit | None,
+    loaded: dict[str, float],
+) -> dict[str, float]:
+    """Top up ``unit`` (or the side's units at ``place``, then its depots) from ``loaded``; what each class gave."""
+    ls, world = lines.ls, lines.world
+    receivers = [unit] if unit is not None else _units_of(world, transport, target, place)
+    depots = [] if unit is not None else [d for d in ls.depots.values() if d.place == place]
+    key = unit.id if unit is not None else place
+    given = dict.fromkeys(loaded, 0.0)
+    for cls in loaded:
+        for u in receivers:
+            tank = ls.tanks.get(u.id, {}).get(cls)
+            if tank is not None and loaded[cls] > 0:
+                put = tank.add(loaded[cls])
+                loaded[cls] -= put
+                given[cls] += put
+        for d in depots:
+            if loaded[cls] > 0:
+                put = d.put(cls, loaded[cls])
+                loaded[cls] -= put
+                given[cls] += put
+        ls.in_transit[cls] -= given[cls]
+        if given[cls] > 0:
+            lines.deliveries.append((line.id, cls, given[cls]))
+            lines.delivered_to[(cls, key)] = lines.delivered_to.get((cls, key), 0.0) + given[cls]
+    for u in world.units_at(place):
+        ls.refill(u)
+    return given
+
+
 def _unload_back(ls: LogisticsState, origin: DepotStore, cargo: dict[str, float]) -> None:
     """Cargo that found no room (or never left) goes back into the origin depot."""
     for cls, a in cargo.items():
@@ -188,6 +435,8 @@ def run_traffic(world: World, lines: LinesState, port: str, per_min: float, bert
 def install(world: World) -> None:
     lines = LinesState(world, logistics_state(world))
     world.services.provide(lines)
+    lines.ls.why_dry = lines.why_dry
+    world.bus.subscribe(SupplyRedirected, lines.redirected)
     for line in world.scenario.supply_lines:
         for t in line.transports:
             world.env.process(run_line(world, lines, line, world.units[t]))
@@ -200,9 +449,37 @@ def _side_of(s: Scenario, unit_ids: list[str]) -> str | None:
     return sides.pop() if len(sides) == 1 else None
 
 
+def _redirections(s: Scenario) -> list[ex.RedirectSupply]:
+    effects = [*(e for i in s.injects for e in i.effects)]
+    effects += [e for p in s.decision_points for o in p.options.values() for e in o.effects]
+    return [e for e in effects if isinstance(e, ex.RedirectSupply)]
+
+
+def handed_over(s: Scenario) -> list[tuple[str, str, str | None]]:
+    """(class, place or unit, side) of every delivery a line to units or a place may make, redirections too:
+    the metrics delivered.<class>.<place or unit>."""
+    out: dict[tuple[str, str], str | None] = {}
+    lines = {x.id: x for x in s.supply_lines}
+    sides = {u.id: u.side for u in s.units}
+    ends = [(x.id, x.to_units, x.to_place) for x in s.supply_lines]
+    ends += [(e.line, e.to_units, e.to_place) for e in _redirections(s) if e.line in lines]
+    for line_id, units, place in ends:
+        line = lines[line_id]
+        for cls in SUPPLY_CLASSES:
+            if cls in line.cargo:
+                for end in [*units, *([place] if place else [])]:
+                    out.setdefault((cls, end), sides.get(end, _side_of(s, list(line.transports))))
+    return [(cls, end, side) for (cls, end), side in out.items()]
+
+
 def declare(s: Scenario) -> list[MetricSpec]:
     moved = {cls for line in s.supply_lines for cls in line.cargo}
-    out = []
+    out = [
+        MetricSpec(
+            f"delivered.{cls}.{end}", Kind.AMOUNT, measure_of(cls), Better.HIGHER, f"{cls} delivered to {end}", side
+        )
+        for cls, end, side in handed_over(s)
+    ]
     for line in s.supply_lines:
         side = _side_of(s, list(line.transports))
         out += [
@@ -253,7 +530,9 @@ def declare(s: Scenario) -> list[MetricSpec]:
 def metrics(world: World) -> dict[str, float]:
     """Tonnage delivered and lost, on-time share, utilisation, berths."""
     lines, s = state(world), world.scenario
-    m: dict[str, float] = {}
+    m: dict[str, float] = {
+        f"delivered.{cls}.{end}": lines.delivered_to.get((cls, end), 0.0) for cls, end, _ in handed_over(s)
+    }
     for line_id, cls, amount in lines.delivered_by_line():
         m[f"delivered_t.{line_id}.{cls}"] = tonnes(s, cls, amount)
     moved = {cls for line in s.supply_lines for cls in line.cargo}

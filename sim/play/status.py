@@ -16,6 +16,7 @@ from sim.config.waypoints import point_along, shape
 from sim.engine.signals import Secured
 from sim.models.logistics import LogisticsState
 from sim.models.medical import MedicalState
+from sim.models.objectives import Held
 from sim.present.labels import Labels
 
 if TYPE_CHECKING:
@@ -162,7 +163,10 @@ def _objectives(world: World, names: Labels, now: float, final: dict[str, float]
             continue
         if isinstance(o, MetricObjective):
             value = _live_metric(world, o.metric)
-            if value is None:
+            held = world.services.find(Held)
+            if o.within is not None and held is not None and (o.id in held.first or now > o.within):
+                state = "met" if o.id in held.first else "missed"  # a bound by a time: decided once it held, or late
+            elif value is None:
                 state = "open"
             elif o.at_most is not None and value > o.at_most:
                 state = "missed" if _only_grows(o.metric) else "at_risk"

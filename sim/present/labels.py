@@ -55,6 +55,7 @@ FAMILY = {
     "consumed": N_("{cls} consumed, all units"),
     "stockout_h": N_("time {a} was out of {cls}"),
     "delivered_t": N_("{cls} delivered by {a}"),
+    "delivered": N_("{cls} delivered to {a}"),
     "lost_t": N_("{cls} lost in transit"),
     "on_time_share": N_("delivery trips on time (within the tolerance)"),
     "utilisation": N_("share of the run {x} spent on trips"),
@@ -240,6 +241,8 @@ class Labels:
         parts = rest.split(".")
         cls = parts[-1] if parts and parts[-1] in SUPPLY else ""
         a = parts[0] if parts else ""
+        if family == "delivered" and len(parts) == 2:  # delivered.<class>.<place or unit>
+            cls, a = parts
         x = self._(REASON[rest]) if family == "failed_reason" and rest in REASON else self._thing(rest)
         return self._(template).format(x=x, a=self._thing(a), cls=self.supply(cls))
 

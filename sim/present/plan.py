@@ -379,7 +379,13 @@ def _supply_lines(s: Scenario, w: _Words, the_map: Map) -> list[str]:
     units = {u.id: u for u in s.units}
     lines = []
     for line in s.supply_lines:
-        src, dst = depots[line.from_].at, depots[line.to].at
+        src = depots[line.from_].at
+        if line.to is not None:
+            dst, dst_name = depots[line.to].at, w.depot(line.to)
+        elif line.to_place is not None:
+            dst, dst_name = line.to_place, w.place(line.to_place)
+        else:  # to units: the way to where the first of them starts
+            dst, dst_name = units[line.to_units[0]].at, w.units(line.to_units)
         dispatch = (
             _(DISPATCH[line.dispatch])
             if line.dispatch in DISPATCH
@@ -391,7 +397,7 @@ def _supply_lines(s: Scenario, w: _Words, the_map: Map) -> list[str]:
             + text.format(
                 line=w.supply_line(line.id),
                 src=w.depot(line.from_),
-                dst=w.depot(line.to),
+                dst=dst_name,
                 time=w.time(line.start, dated=False),
                 dispatch=dispatch,
             )

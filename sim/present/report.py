@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.config.exercise import tested_by
-from sim.config.schema import MetricObjective, Scenario, SecureObjective
+from sim.config.schema import MetricObjective, Objective, Scenario, SecureObjective
 from sim.config.suggest import unknown
 from sim.errors import ExsimError
 from sim.experiment import meaning as meaning_mod
@@ -410,6 +410,9 @@ def _sentences(
         met = summary.get(f"objective.{o.id}")
         if met is None:
             continue
+        if o.only_if is not None and met.n < n:  # not applicable where its option was not taken or phase not run
+            out.append(_not_applicable(o, met.n, n, names, lang))
+            continue
         k, s = round(met.mean * met.n), met
         if not isinstance(o, MetricObjective):
             times = [r.get(f"time_to_secure_h.{o.place}", math.nan) for r in rows]
@@ -430,6 +433,21 @@ def _sentences(
             out += family.sentences(summary, side, names, lang)
     out.append(_("Replication {rep} is shown in detail below, with its map replay and timeline.").format(rep=chosen))
     return [sentence(s) for s in out[:8]]
+
+
+def _not_applicable(o: Objective, counted: int, n: int, names: Labels, lang: Language) -> str:
+    """An objective only_if an option or a phase: in how many runs it applied, and how often it was met there."""
+    _ = lang._
+    cond = o.only_if
+    assert cond is not None
+    if cond.phase is not None:
+        when = _("phase {phase} did not start").format(phase=names.phase(cond.phase))
+    else:
+        point, option = (cond.option or "").split(".")
+        when = _("option {option} was not taken at {point}").format(option=option, point=point)
+    return _("Objective {objective} did not apply in {k} of {n} runs ({when}): neither met nor missed there.").format(
+        objective=names.objective(o.id), k=n - counted, n=n, when=when
+    )
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
+# why a unit ran dry, or why a supply line waits (sim.models.supply_lines)
+DRY = {
+    "no_line": N_("no supply line serves it"),
+    "depot_empty": N_("the depot where it stands is empty"),
+    "transports_lost": N_("the transports of the line serving it are lost"),
+    "not_started": N_("the supply line serving it has not started yet"),
+    "transport_away": N_("the line's transports cannot reach the depot they load from (aboard, or away)"),
+    "origin_empty": N_("the depot the line loads from is empty"),
+    "too_slow": N_("the line serving it delivers too little or too late"),
+}
+
+
 class Logistics(Teller):
     def __init__(self, scenario: Scenario, lang: Language, names: Labels, lines: list[Line]) -> None:
         super().__init__(scenario, lang, names, lines)
@@ -35,11 +47,13 @@ class Logistics(Teller):
         left = e.get("left", {})  # what did not fit at the destination goes back
         loaded = self.cargo.pop(e["transport"], {})
         cargo = self._cargo({c: a - left.get(c, 0.0) for c, a in loaded.items()})
+        to = e["at"]  # a depot; or (a line to units or a place) a unit, or a place
+        where = self.names.unit(to) if e.get("unit") else self.names.place(to) if "unit" in e else self.names.depot(to)
         fields = {
             "transport": self.names.unit(e["transport"]),
             "line": self.names.supply_line(e["line"]),
             "cargo": cargo,
-            "place": self.names.depot(e["at"]),
+            "place": where,
         }
         if e.get("on_time", True):
             self.say(t, "supply", N_("{transport} delivers {cargo} to {place} (supply line {line})."), **fields)
@@ -68,15 +82,39 @@ class Logistics(Teller):
             reason=reason(e["reason"], self.names),
         )
 
-    @tells("stockout")
-    def stockout(self, t: float, e: Event) -> None:
+    @tells("line_waiting")
+    def line_waiting(self, t: float, e: Event) -> None:
         self.say(
             t,
             "supply",
-            N_("{unit} runs out of {cls}."),
-            unit=self.names.unit(e["unit"]),
-            cls=self.names.supply(e["cls"]),
+            N_("Supply line {line} waits: {reason}."),
+            line=self.names.supply_line(e["line"]),
+            reason=self._(DRY[e["reason"]]),
         )
+
+    @tells("line_redirected")
+    def line_redirected(self, t: float, e: Event) -> None:
+        to = e["to"]
+        if e.get("units"):
+            where = ", ".join(self.names.unit(u) for u in to.split(", "))
+        else:
+            where = self.names.place(to) if to in self.s.map.places else self.names.depot(to)
+        self.say(
+            t,
+            "supply",
+            N_("Supply line {line} now delivers to {to}."),
+            line=self.names.supply_line(e["line"]),
+            to=where,
+        )
+
+    @tells("stockout")
+    def stockout(self, t: float, e: Event) -> None:
+        fields = {"unit": self.names.unit(e["unit"]), "cls": self.names.supply(e["cls"])}
+        why = e.get("why")
+        if why in DRY:
+            self.say(t, "supply", N_("{unit} runs out of {cls}: {reason}."), reason=self._(DRY[why]), **fields)
+        else:
+            self.say(t, "supply", N_("{unit} runs out of {cls}."), **fields)
 
     @tells("restocked")
     def restocked(self, t: float, e: Event) -> None:
