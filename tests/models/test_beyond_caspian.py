@@ -1,0 +1,265 @@
+"""Issue 30's two exercises beyond the Caspian, written with today's features (scenarios/sea_base_landing.yaml,
+scenarios/earthquake_relief.yaml): each is checked, run, swept and reported, and its outcomes stay within bounds
+derived by hand from its own planning figures (capacities, distances, speeds, schedules), not from a run."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from sim.check import load_scenario
+from sim.cli import main
+from sim.config.supply import SUPPLY_CLASSES
+from sim.engine.geo import Map
+from sim.experiment.runner import build_world, collect_metrics, run_replication
+from sim.models.logistics import LogisticsState
+from tests.cli.test_commands import quick, readme_commands
+from tests.conftest import REPO
+
+SEA_BASE = "sea_base_landing"
+EARTHQUAKE = "earthquake_relief"
+REPS = 8
+H = 60.0  # minutes in an hour
+
+
+def _runs(name: str, overrides: list[str] | None = None, n: int = REPS) -> list[dict[str, float]]:
+    s = load_scenario(name, overrides or []).scenario
+    shared = Map(s.map)
+    return [run_replication(s, s.scenario.seed, i, map_=shared).metrics for i in range(n)]
+
+
+def _invoke(*args: str):
+    r = CliRunner().invoke(main, list(args), env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output + (r.stderr or "") + repr(r.exception)
+    return r
+
+
+# --- checked, run, swept, reported ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "vary", "sweep"),
+    [
+        (SEA_BASE, "decisions.beach=amber,birch", "sea_base_beach"),
+        (EARTHQUAKE, "supply_lines.airlift_heavy.start=3h,9h", "earthquake_capacity"),
+    ],
+)
+def test_each_is_checked_run_swept_and_reported(name, vary, sweep, tmp_path):
+    pytest.importorskip("jinja2")
+    assert "ok:" in _invoke("check", name).output
+    assert "Phases" in _invoke("check", name, "--plan").output
+    run = tmp_path / "run"
+    _invoke("run", name, "--reps", "3", "--out", str(run), "-q")
+    _invoke("sweep", name, "--vary", vary, "--reps", "2", "--out", str(tmp_path / "vary"), "-q")
+    _invoke("sweep", sweep, "--reps", "1", "--executor", "serial", "--out", str(tmp_path / "file"), "-q")
+    for folder, lang in ((run, "en"), (run, "ru"), (tmp_path / "vary", "en")):
+        out = tmp_path / f"{folder.name}-{lang}.html"
+        _invoke("report", str(folder), "--lang", lang, "-o", str(out))
+        assert out.stat().st_size > 10_000
+
+
+def test_the_docs_page_commands_run(tmp_path, monkeypatch):
+    """Every command docs/scenarios_beyond.md shows, in order, in a fresh folder (fewer replications)."""
+    commands = readme_commands("docs/scenarios_beyond.md")
+    assert len(commands) >= 6
+    for folder in ("scenarios", "configs"):
+        (tmp_path / folder).symlink_to(REPO / folder)
+    monkeypatch.chdir(tmp_path)
+    for line in commands:
+        r = CliRunner().invoke(main, quick(line.split()[1:]), input="y\n")
+        assert r.exit_code == 0, f"{line}: {r.output}{r.stderr or ''}"
+
+
+def test_every_place_where_issue_30_is_needed_says_what_to_write():
+    """Each ISSUE30 comment names a lane of issue 30 and the YAML intended, so the integrator can switch it on."""
+    lanes = {"platforms", "assets", "supply", "casualties", "words"}
+    for name in (SEA_BASE, EARTHQUAKE):
+        notes = re.findall(r"#\s*ISSUE30:\s*(\w+)\s*—\s*(.+)", (REPO / "scenarios" / f"{name}.yaml").read_text())
+        assert len(notes) >= 6, name
+        assert {lane for lane, _ in notes} <= lanes, name
+        assert all(what.strip() for _, what in notes)
+
+
+# --- the amphibious landing from a sea base ------------------------------------------------------------------
+
+
+def test_the_landing_has_what_the_issue_asks_for():
+    s = load_scenario(SEA_BASE).scenario
+    types = {u.id: u.type for u in s.units}
+    assert sorted(types[u] for u in ("lhd-1", "lpd-1", "lpd-2", "hs-1")) == [
+        "amphibious_assault_ship",
+        "dock_landing_ship",
+        "dock_landing_ship",
+        "hospital_ship",
+    ]
+    (beach,) = s.decision_points
+    starts = {o.start_phase for o in beach.options.values()}
+    assert len(starts) == 2 and all(p.on_call for p in s.phases if p.id in starts)
+    assert {u.side for u in s.units} == {"blue", "opfor"}
+    role3 = next(f for f in s.medical.facilities if f.role == 3)
+    assert role3.at == "hospital_ship" and any(e.to == role3.id for e in s.medical.evacuation)
+    assert s.supply_lines and all(pl.name for pl in s.map.places.values())
+
+
+def _earliest_at_the_village_h(s) -> float:
+    """The first marines who can reach the village: the decision, then the tiltrotors' load, flight to LZ Heron
+    and unload, then 2.5 km on foot. (The LAVs get there sooner, but alone they lose: square law with the
+    village's prepared defence, 0.8·0.7·4² ≈ 9 against (0.1/3)·90² = 270.)"""
+    decision = next(d for d in s.decision_points if d.id == "beach").at
+    t = s.unit_types["tiltrotor"]
+    leg = next(r for r in s.map.routes if r.from_ == "sea_base" and r.to == "lz_heron")
+    walk = next(r for r in s.map.routes if r.from_ == "lz_heron" and r.to == "village")
+    foot = s.unit_types["marine_infantry_company"].speed_kmh["land"]
+    minutes = decision + t.load_min + leg.distance_km / t.speed_kmh["air"] * H + t.unload_min
+    return minutes / H + walk.distance_km / foot
+
+
+@pytest.mark.parametrize("beach", ["amber", "birch"])
+def test_the_village_falls_but_not_before_the_first_marines_can_walk_in(beach):
+    s = load_scenario(SEA_BASE, [f"decisions.beach={beach}"]).scenario
+    bound = _earliest_at_the_village_h(s)
+    assert bound > 1.5  # the decision at H+1 and a 38-minute walk
+    # The whole force against the village company: Lanchester's square law with the village's prepared defence,
+    # a·A² against b·B², is 0.12·0.7·360² ≈ 10,900 against 0.1·90² = 810; even the 2nd Company alone (120
+    # marines) has 0.084·120² ≈ 1,210: the village falls in every run of two days.
+    for m in _runs(SEA_BASE, [f"decisions.beach={beach}"]):
+        assert bound <= m["time_to_secure_h.village"] <= s.scenario.duration / H
+
+
+def test_the_tiltrotors_lift_the_second_company_in_two_waves():
+    """4 tiltrotors x 24 seats = 96: one half-company of 60 fits, both (120) do not: two trips."""
+    s = load_scenario(SEA_BASE).scenario
+    seats = s.unit_types["tiltrotor"].strength * s.unit_types["tiltrotor"].capacity_personnel
+    halves = [u.strength for u in s.units if u.id in ("mar-2a", "mar-2b")]
+    assert max(halves) <= seats < sum(halves)
+    world = build_world(s, s.scenario.seed, trace=True)
+    world.run()
+    (done,) = [e for e in world.log.records if e["kind"] == "lift_done" and e["unit"] == "mv22-1"]
+    assert done["trips"] == 2
+    landed = [e["t"] for e in world.log.records if e["kind"] == "disembark" and e["transport"] == "mv22-1"]
+    assert len(landed) == 2 and landed[1] > landed[0]
+
+
+def test_water_ashore_never_exceeds_what_the_craft_can_bring_or_the_dump_can_take():
+    s = load_scenario(SEA_BASE).scenario
+    (line,) = s.supply_lines
+    dump = next(d for d in s.depots if d.id == line.to)
+    slots = math.floor((s.scenario.duration - line.start) / line.every) + 1  # trips the schedule allows at most
+    per_trip_t = line.cargo["water"] / 1000
+    for m in _runs(SEA_BASE):
+        delivered = m["delivered_t.beach_line.water"]
+        assert delivered <= slots * per_trip_t
+        # what the dump can hold plus what was drawn from it (drawn is part of all the water consumed)
+        assert delivered <= dump.stocks["water"].capacity / 1000 + m["consumed.water"] / 1000 + 1e-9
+        assert delivered >= per_trip_t  # the first trip (H+4, before the sea rises at H+10) fits the empty dump
+
+
+@pytest.mark.parametrize(("beach", "at_least"), [("amber", 6 + 8), ("birch", 8)])
+def test_casualties_are_at_least_the_injected_ones_and_all_are_accounted_for(beach, at_least):
+    for m in _runs(SEA_BASE, [f"decisions.beach={beach}"]):
+        assert m["casualties"] >= at_least  # the fire on Beach Amber (6), the hard landing (8)
+        assert m["returned_to_duty"] + m["evacuated"] + m["died_of_wounds"] + m["in_care"] == m["casualties"]
+
+
+def test_casevac_reaches_the_hospital_ship():
+    s = load_scenario(SEA_BASE).scenario
+    world = build_world(s, s.scenario.seed, trace=True)
+    world.run()
+    to = {e["to"] for e in world.log.records if e["kind"] == "medevac"}
+    assert to == {"role2_lhd", "role3_hs"}
+
+
+# --- the earthquake relief -----------------------------------------------------------------------------------
+
+
+def test_the_relief_has_what_the_issue_asks_for():
+    s = load_scenario(EARTHQUAKE).scenario
+    assert not s.phases and all(not u.type.endswith(("infantry_company", "fighters")) for u in s.units)
+    assert len(s.medical.mass_casualties) >= 3  # the surge, staged
+    closures = [e for i in s.injects for e in i.effects if e.type == "close_routes"]
+    assert len(closures) >= 2  # aftershocks
+    assert {line.id for line in s.supply_lines} >= {"airlift_heavy", "airlift_medium"}
+    camps = {d.at for d in s.depots if d.at.startswith("camp_")}
+    assert len(camps) == 3 and s.scenario.duration == 24 * H
+
+
+def _cycle_h(t, distance_km: float) -> float:
+    """A trip's loading, flight there, unloading and flight back, from the type's figures."""
+    return (t.load_min + 2 * distance_km / t.speed_kmh["air"] * H + t.unload_min) / H
+
+
+@pytest.mark.parametrize(("line", "aircraft"), [("airlift_heavy", "il76-1"), ("airlift_medium", "c295-1")])
+def test_the_airlift_brings_exactly_what_its_round_trips_allow_in_a_day(line, aircraft):
+    """Loads, speeds and the route are fixed: deliveries land at start + load + flight + unload, then one a cycle."""
+    s = load_scenario(EARTHQUAKE).scenario
+    lane = next(ln for ln in s.supply_lines if ln.id == line)
+    unit = next(u for u in s.units if u.id == aircraft)
+    t = s.unit_types[unit.type]
+    km = next(r.distance_km for r in s.map.routes if r.id == "airlift_route")
+    first_h = (lane.start + t.load_min + km / t.speed_kmh["air"] * H + t.unload_min) / H
+    trips = math.floor((24 - first_h) / _cycle_h(t, km)) + 1
+    load_t = min(lane.cargo["water"] / 1000, t.cargo_t * (unit.strength or t.strength))
+    for m in _runs(EARTHQUAKE, n=3):
+        assert m[f"delivered_t.{line}.water"] == pytest.approx(trips * load_t)
+
+
+@pytest.mark.parametrize("camp", ["north", "west", "east"])
+def test_water_to_a_camp_is_within_the_plan_and_the_hub_s_stock(camp):
+    s = load_scenario(EARTHQUAKE).scenario
+    line = next(ln for ln in s.supply_lines if ln.id == f"water_{camp}")
+    slots = math.floor((s.scenario.duration - line.start) / line.every) + 1
+    hub = next(d for d in s.depots if d.id == "airport_hub").stocks["water"].initial / 1000
+    for m in _runs(EARTHQUAKE):
+        assert m[f"delivered_t.water_{camp}.water"] <= slots * line.cargo["water"] / 1000
+        into_camps = sum(m[f"delivered_t.water_{c}.water"] for c in ("north", "west", "east"))
+        airlifted = m["delivered_t.airlift_heavy.water"] + m["delivered_t.airlift_medium.water"]
+        assert into_camps <= hub + airlifted + 1e-9
+
+
+def test_the_plan_as_written_brings_each_camp_its_day_and_a_late_airlift_does_not():
+    """Sphere's 15 L a person a day: the plan's deliveries cover each camp (checked by hand in the scenario's
+    comments); a heavy aircraft six hours late empties the hub, and today a line that finds it empty stops."""
+    on_time, late = _runs(EARTHQUAKE, n=3), _runs(EARTHQUAKE, ["supply_lines.airlift_heavy.start=9h"], n=3)
+    for camp in ("north", "west", "east"):
+        assert all(m[f"objective.water_{camp}"] == 1 for m in on_time)
+    assert all(m["objective.water_west"] == 0 or m["objective.water_east"] == 0 for m in late)
+
+
+def test_the_casualty_surge_enters_the_chain_and_is_accounted_for():
+    s = load_scenario(EARTHQUAKE).scenario
+    injected = sum(mc.count for mc in s.medical.mass_casualties) + sum(
+        e.count for i in s.injects for e in i.effects if e.type == "mass_casualty"
+    )
+    for m in _runs(EARTHQUAKE):
+        assert m["casualties"] >= injected
+        assert m["returned_to_duty"] + m["evacuated"] + m["died_of_wounds"] + m["in_care"] == m["casualties"]
+        assert m["died_of_wounds"] <= m["casualties.T1"] + m["casualties.T2"] + m["casualties.T4"]
+
+
+def test_people_and_water_are_conserved_in_both():
+    for name in (SEA_BASE, EARTHQUAKE):
+        s = load_scenario(name).scenario
+        world = build_world(s, 7, trace=False)
+        world.run()
+        collect_metrics(world)
+        ls = world.services.get(LogisticsState)
+        for cls in SUPPLY_CLASSES:
+            start, end = ls.balance(cls)
+            assert end == pytest.approx(start, rel=1e-9, abs=1e-6), (name, cls)
+            assert all(d.level(cls) >= -1e-9 for d in ls.depots.values())
+
+
+@pytest.mark.xfail(strict=True, reason="issue 30 (words): with `exercise: relief` the report speaks of patients")
+def test_the_relief_report_has_no_words_of_combat(tmp_path):
+    """Issue 30's acceptance; strict: once the relief wording is merged and switched on, remove this mark."""
+    pytest.importorskip("jinja2")
+    run = tmp_path / "run"
+    _invoke("run", EARTHQUAKE, "--reps", "2", "--out", str(run), "-q")
+    for lang, words in (("en", r"\b(killed|wounded|combat)\b"), ("ru", r"убит|ранен|\bбо[йяюе]")):
+        out = tmp_path / f"{lang}.html"
+        _invoke("report", str(run), "--lang", lang, "-o", str(out))
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style).*?</\1>", "", out.read_text(), flags=re.S))
+        assert not re.search(words, text, re.I), lang
