@@ -202,6 +202,8 @@ def run_line(world: World, lines: LinesState, line: SupplyLine, transport: Unit)
 def _cannot_start(world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore) -> bool:
     """The transport is aboard, under way, or cut off from the origin (noted as why the line waits)."""
     here = transport.location
+    if here is None and transport.base is not None and transport.aboard == transport.base:
+        here = world.units[transport.base].location  # a deck-based craft launches from its ship wherever it is
     if here is not None and (here == origin.place or world.map.path(here, origin.place, transport.speeds)):
         return False
     if lines.waiting.get(line.id) != "transport_away":  # told once, not at every retry
