@@ -294,7 +294,10 @@ def _runs_context(
             {
                 "name": m,
                 "label": page.label(m),
-                "met": _("{k} of {n}").format(k=round(summary[m].mean * summary[m].n), n=summary[m].n),
+                # "–": an objective that applied in no run (only_if: an option never taken) has no count
+                "met": "–"
+                if summary[m].n == 0
+                else _("{k} of {n}").format(k=round(summary[m].mean * summary[m].n), n=summary[m].n),
                 "p": page.lang.num.share(summary[m].mean),  # rounded as its interval is: never outside it
                 "ci": interval(summary[m], folder.specs.get(m), page.lang.num),
             }

@@ -253,7 +253,7 @@ def sweep_view(
             if s is None:
                 continue
             if spec is not None and spec.kind == "rate":
-                cell = _("{k} of {n}").format(k=round(s.mean * s.n), n=s.n)
+                cell = "–" if s.n == 0 else _("{k} of {n}").format(k=round(s.mean * s.n), n=s.n)
             else:
                 cell = value(s.mean, spec, lang) + _of_fewer(s, reps, lang)
             t.add_row(_metric(m, spec, names), cell, interval(s, spec, lang.num))
