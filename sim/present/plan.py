@@ -37,6 +37,7 @@ from sim.engine.geo import Map
 from sim.present.i18n import N_, Language, language
 from sim.present.labels import Labels
 from sim.present.measures import counted
+from sim.present.msel import trigger_words
 
 
 @dataclass
@@ -398,7 +399,12 @@ def _supply_lines(s: Scenario, w: _Words, the_map: Map) -> list[str]:
                 line=w.supply_line(line.id),
                 src=w.depot(line.from_),
                 dst=dst_name,
-                time=w.time(line.start, dated=False),
+                time=w.time(line.start, dated=False)
+                + (
+                    ""
+                    if line.when is None
+                    else ", " + _("when {condition}").format(condition=trigger_words(line.when, w.names))
+                ),
                 dispatch=dispatch,
             )
         )

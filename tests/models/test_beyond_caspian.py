@@ -180,6 +180,13 @@ def test_water_goes_ashore_at_the_beach_taken_within_what_the_craft_can_bring(be
         assert (m["objective.bluff_taken"] == 1) if beach == "amber" else math.isnan(m["objective.bluff_taken"])
 
 
+def test_the_plan_says_when_the_beach_line_starts():
+    """`check --plan` gives a line's trigger, not only its start time (which alone reads as "from H-hour")."""
+    out = _invoke("check", SEA_BASE, "--plan").output
+    (line,) = [x for x in out.splitlines() if "supply line beach_line" in x]
+    assert "when any of: phase landing at Beach Amber done; phase landing at Beach Birch done" in line
+
+
 def test_the_craft_launch_from_their_ships_and_the_line_waits_for_the_landing():
     """Each craft operates from its ship's deck; the air-cushion pair, based in the 2nd LPD's well deck, starts its
     supply trips from there once the Beach Amber landing is done (a craft aboard its ship is no craft away)."""
