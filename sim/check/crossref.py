@@ -353,6 +353,13 @@ def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
     checks = (_facilities, _when_full, _evacuation, _legs_needed, _casualty_places, _triage_mixes, _chains_end)
     for fn in checks:
         yield from fn(med, names)
+    if med.facilities and "combat" not in med.triage_mix and _can_fight(s):
+        yield ("medical", "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
+
+
+def _can_fight(s: Scenario) -> bool:
+    """Can anyone be wounded in combat: are there units of two sides (every side is hostile to every other)?"""
+    return len({u.side for u in s.units}) > 1
 
 
 def _facilities(med: Medical, names: Names) -> Iterator[Finding]:
@@ -466,9 +473,7 @@ def _triage_mixes(med: Medical, names: Names) -> Iterator[Finding]:
     for cause, mix in med.triage_mix.items():
         if abs(sum(mix.values()) - 1.0) > 1e-6:
             yield (*base, "triage_mix", cause), f"shares sum to {sum(mix.values()):g}, not 1"
-    if med.facilities and "combat" not in med.triage_mix:
-        yield (*base, "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
-    if med.facilities and med.dnbi_per_1000_per_day > 0 and "dnbi" not in med.triage_mix:
+    if med.facilities and med.dnbi_per_person_per_min > 0 and "dnbi" not in med.triage_mix:
         yield (*base, "triage_mix"), "a triage_mix for cause dnbi is needed (or set dnbi_per_1000_per_day: 0)"
 
 

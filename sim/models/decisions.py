@@ -67,7 +67,7 @@ def _decide(world: World, point: DecisionPoint) -> Process:
         world.emit("decision", id=point.id, option=name, human_set=True, by=decided.by, votes=dict(decided.votes))
     option = point.options[name]
     for effect in option.effects:
-        apply(world, effect)
+        apply(world, effect, f"{point.id}:{name}")
     for order in option.orders:
         phases.issue(world, order)
     if option.start_phase is not None:

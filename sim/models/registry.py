@@ -79,6 +79,7 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "returned_to_duty",
                 "evacuated",
                 "mass_casualty",
+                "killed_at_scene",
             }
         ),
         c2.NAME: frozenset(),  # a lost order is the engine's order_failed
@@ -122,6 +123,7 @@ METRICS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "returned_to_duty",
                 "evacuated",
                 "died_of_wounds",
+                "died_at_scene",
                 "in_care",
                 "time_in_chain_h",
                 "throughput_per_day",
