@@ -51,6 +51,25 @@ def check(s: Scenario, where: Callable[[PathKey], str] = dotted) -> list[Finding
 def _run(s: Scenario, names: Names) -> Iterator[Finding]:
     if s.scenario.warmup >= s.scenario.duration:
         yield ("scenario", "warmup"), "the warm-up must end before the run does (scenario.duration)"
+    yield from _daylight(s)
+
+
+def _daylight(s: Scenario) -> Iterator[Finding]:
+    """Daylight needs the date and clock of H-hour, and computed from the sun the time zone; a day-only unit
+    type needs daylight declared."""
+    d, start = s.scenario.daylight, s.scenario.start
+    if d is not None and start is None:
+        yield ("scenario", "daylight"), "daylight needs scenario.start (the date and clock time of H-hour)"
+    elif d is not None and not d.explicit and d.utc_offset_h is None and start is not None and start.tzinfo is None:
+        yield (
+            ("scenario", "daylight"),
+            "the sun is computed in UTC: give utc_offset_h (hours the clock is ahead of UTC, e.g. 5 at Aktau) "
+            "or write scenario.start with its zone (2024-07-12T04:00+05:00)",
+        )
+    if d is None:
+        for name, t in s.unit_types.items():
+            if not t.night:
+                yield ("unit_types", name, "night"), "night: false needs scenario.daylight (when it is day)"
 
 
 def _places(s: Scenario, names: Names) -> Iterator[Finding]:
