@@ -76,7 +76,8 @@ def test_a_decaying_stream_brings_the_integral_of_its_rate_between_from_and_unti
 def test_steps_change_the_rate_at_their_times(load):
     s = scenario(
         load,
-        "  arrivals: [{place: camp, cause: quake, per_hour: 1, steps: [{at: H+4, per_hour: 5}, {at: H+10, per_hour: 0}]}]",
+        "  arrivals: [{place: camp, cause: quake, per_hour: 1,\n"
+        "              steps: [{at: H+4, per_hour: 5}, {at: H+10, per_hour: 0}]}]",
         "1d",
     )
     times = [t for run in injured(s, 20) for t in run]
