@@ -64,8 +64,9 @@ class DaylightState:
         if self.cal.is_day(now):
             return None
         until = self.cal.next_daylight(now)
-        self.world.emit("wait_daylight", unit=unit_id, until=until)
-        return self.world.env.timeout(until - now) if math.isfinite(until) else self.world.env.event()
+        comes = math.isfinite(until)
+        self.world.emit("wait_daylight", unit=unit_id, until=until if comes else None)  # None: a polar night
+        return self.world.env.timeout(until - now) if comes else self.world.env.event()
 
     def on_move(self, ev: MoveRequested) -> None:
         if ev.hold is None and not ev.unit.type.night:
