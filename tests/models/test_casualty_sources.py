@@ -309,3 +309,27 @@ def test_a_range_that_is_not_one_is_refused(load, lasting, words):
     with pytest.raises(ScenarioError) as e:
         load(DRAWN.format(lasting=lasting))
     assert words in str(e.value)
+
+
+def test_the_yaml_of_the_casualties_page_is_valid():
+    """Each snippet of docs/casualties.md validates against the schema part it shows."""
+    import re
+    from datetime import datetime
+
+    from sim.config.daylight import Daylight
+    from sim.config.exercise import Inject
+    from sim.config.medical import Medical
+    from sim.config.yamlsafe import read_text
+
+    text = (REPO / "docs" / "casualties.md").read_text()
+    blocks = [read_text(b).data for b in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+    assert len(blocks) == 5
+    context = {"start": datetime(2024, 7, 12, 4, 0)}
+    for block in blocks:
+        if "medical" in block:
+            Medical.model_validate(block["medical"], context=context)
+        elif "scenario" in block:
+            Daylight.model_validate(block["scenario"]["daylight"])
+        else:
+            (inject,) = block["injects"]
+            Inject.model_validate(inject, context=context)
