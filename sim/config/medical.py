@@ -187,6 +187,18 @@ class Arrivals(Frozen):
             per_hour = step.per_hour
         return per_hour / MIN_PER_H
 
+    def expected(self, end: float) -> float:
+        """The mean number of arrivals from H-hour to ``end`` (minutes): the integral of the rate."""
+        stop = end if self.until is None else min(end, self.until)
+        if stop <= self.from_:
+            return 0.0
+        if self.profile is not None:
+            tau = self.profile.decay_h * MIN_PER_H
+            return self.per_min * tau * -math.expm1(-(stop - self.from_) / tau)
+        edges = [self.from_, *(s.at for s in self.steps if s.at < stop), stop]
+        rates = [self.per_hour, *(s.per_hour for s in self.steps if s.at < stop)]
+        return sum(r / MIN_PER_H * (b - a) for r, a, b in zip(rates, edges, edges[1:], strict=False))
+
     @cached_property
     def peak_per_min(self) -> float:
         """The highest rate it ever has (candidates are drawn at it, and thinned)."""

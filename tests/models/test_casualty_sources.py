@@ -90,6 +90,19 @@ def test_steps_change_the_rate_at_their_times(load):
             assert poisson_ok(n, 20 * rate * (hi - lo)), (lo, hi, n, 20 * rate * (hi - lo))
 
 
+def test_the_cost_estimate_counts_the_arrivals_of_the_window_only(load):
+    s = scenario(
+        load,
+        "  arrivals: [{place: camp, cause: quake, per_hour: 6, from: H+2, until: H+26, profile: {decay_h: 12}},\n"
+        "             {place: camp, cause: quake, per_hour: 1,\n"
+        "              steps: [{at: H+4, per_hour: 5}, {at: H+10, per_hour: 0}]}]",
+    )
+    decay, steps = s.medical.arrivals
+    assert decay.expected(s.scenario.duration) == pytest.approx(6 * 12 * (1 - math.exp(-2)))
+    assert steps.expected(s.scenario.duration) == pytest.approx(4 * 1 + 6 * 5)
+    assert steps.expected(5 * 60) == pytest.approx(4 * 1 + 1 * 5)
+
+
 @pytest.mark.parametrize(
     ("arrivals", "words"),
     [
