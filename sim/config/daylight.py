@@ -23,7 +23,7 @@ def clock_minutes(value: str) -> float:
 
 class Daylight(Frozen):
     """When it is day: sunrise and sunset computed for a place and the date (standard sunrise equation), or
-    written as clock times, the same every day. Units whose type has ``night: false`` wait for daylight."""
+    written as clock times, the same every day. Units whose type has night: false wait for daylight."""
 
     sunrise: str | None = Field(
         None, description="local clock time of sunrise, every day (with sunset)", examples=["06:10"]

@@ -114,7 +114,7 @@ class MassCasualty(Frozen):
 
 
 class Decay(Frozen):
-    """A rate that falls away exponentially from ``from``: per_hour · exp(-(t - from) / decay_h)."""
+    """A rate that falls away exponentially from the start: per_hour · exp(-(t - from) / decay_h)."""
 
     decay_h: PositiveFloat = Field(
         description="hours for the rate to fall to 1/e (37 %) of per_hour (its half-life is 0.69 of this)",
@@ -123,7 +123,7 @@ class Decay(Frozen):
 
 
 class Step(Frozen):
-    """From ``at`` on, casualties arrive at ``per_hour`` (until the next step, or ``until``)."""
+    """From a time on, casualties arrive at a new rate (until the next step, or the end)."""
 
     at: Time = Field(description="when the rate changes", examples=["H+12"])
     per_hour: Rate = Field(description="mean casualties per hour from then on (0: none)", examples=[4])
@@ -132,11 +132,11 @@ class Step(Frozen):
 class Arrivals(Frozen):
     """A Poisson stream of casualties at a place (exercise play, a disaster's surge, or a test of the chain).
 
-    Steady by default; from ``from`` until ``until``; its rate may decay (``profile``) or change in ``steps``."""
+    Steady by default; from its start until its end; its rate may decay (profile) or change in steps."""
 
     place: Id = Field(description="where (a place some facility serves)", examples=["island"])
     per_hour: PositiveFloat = Field(
-        description="mean casualties per hour (at ``from`` when the rate decays; before the first step)",
+        description="mean casualties per hour (at from when the rate decays; before the first step)",
         examples=[1.5],
     )
     cause: str = Field("combat", description="cause, naming a triage_mix", examples=["dnbi"])
