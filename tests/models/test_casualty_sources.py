@@ -346,3 +346,21 @@ def test_the_yaml_of_the_casualties_page_is_valid():
         else:
             (inject,) = block["injects"]
             Inject.model_validate(inject, context=context)
+
+
+@pytest.mark.parametrize(
+    ("lang", "lasting", "words"),
+    [
+        ("en", "'4h..8h'", "routes closed: road, for 4 h 00 min to 8 h 00 min"),
+        ("ru", "'4h..8h'", "на срок от 4 ч 00 мин до 8 ч 00 мин"),
+        ("en", "{distribution: triangular, min: 2h, mode: 3h, max: 10h}", ", for 5 h 00 min on average"),
+    ],
+)
+def test_the_msel_says_how_long_a_drawn_effect_lasts(load, lang, lasting, words):
+    from sim.present.i18n import language
+    from sim.present.labels import Labels
+    from sim.present.msel import effect_words
+
+    s = load(DRAWN.format(lasting=lasting))
+    said = effect_words(s.injects[0].effects[0], Labels(s, language(lang)))
+    assert words in said, said
