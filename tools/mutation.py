@@ -388,7 +388,7 @@ FAULTS: tuple[Fault, ...] = (
     ),
     Fault(
         "night is day",
-        "sim/models/daylight.py",
+        "sim/models/night.py",
         "        if self.cal.is_day(now):",
         "        if True:",
         ("tests/engine/test_daylight.py::test_a_day_only_aircraft_waits_for_sunrise",),

@@ -13,12 +13,12 @@ from types import MappingProxyType
 from sim.models import (
     c2,
     combat,
-    daylight,
     decisions,
     fires,
     injects,
     logistics,
     medical,
+    night,
     objectives,
     orders,
     requests,
@@ -33,7 +33,7 @@ MODELS: tuple[Model, ...] = (  # type: ignore[assignment]
     supply_lines,
     medical,
     c2,
-    daylight,
+    night,
     injects,
     decisions,
     requests,
@@ -85,7 +85,7 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
             }
         ),
         c2.NAME: frozenset(),  # a lost order is the engine's order_failed
-        daylight.NAME: frozenset({"wait_daylight"}),
+        night.NAME: frozenset({"wait_daylight"}),
         injects.NAME: frozenset(
             {"inject", "effect", "repaired", "mass_casualty", "reinforce", "reinforce_too_late", "supplies_lost"}
         ),
@@ -152,7 +152,7 @@ METRICS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "medevac_asset_wait_h",
             }
         ),
-        daylight.NAME: frozenset(),
+        night.NAME: frozenset(),
         c2.NAME: frozenset({"losses", "orders_delayed", "order_delay_h"}),
         injects.NAME: frozenset({"inject_fired"}),
         decisions.NAME: frozenset({"decided"}),

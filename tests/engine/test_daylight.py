@@ -10,7 +10,7 @@ import pytest
 from sim.engine.daylight import ZENITH_DEG, Calendar, sun_times
 from sim.errors import ScenarioError
 from sim.experiment import build_world
-from sim.models import daylight
+from sim.models import night
 
 # London (51.5074 N, 0.1278 W), UTC, as published by timeanddate.com (www.timeanddate.com/sun/uk/london,
 # quoted in astral's tests): minutes after midnight.
@@ -97,7 +97,7 @@ def test_a_day_only_aircraft_waits_for_sunrise(load):
 
 def test_sunrise_computed_for_the_map_centre_and_date(load):
     s = load(HELI.format(daylight=", daylight: {utc_offset_h: 5}", night=", night: false"))
-    lat, lon = daylight.map_centre(s)
+    lat, lon = night.map_centre(s)
     assert (lat, lon) == pytest.approx((43.65, 51.2))
     rise, _ = sun_times(date(2024, 7, 12), lat, lon, 5, ZENITH_DEG["none"])
     # Aktau keeps UTC+5, 24 degrees east of it: solar noon near 13:40 and a 15 h day put sunrise near 06:05

@@ -1,5 +1,6 @@
-"""Day and night: units whose type cannot work at night (``night: false``) wait for daylight before they
-set off or fly a sortie (those already under way finish). Off unless ``scenario.daylight`` is declared.
+"""Night: units whose type cannot work at night (``night: false``) wait for daylight before they set off
+or fly a sortie (those already under way finish). Off unless ``scenario.daylight`` is declared. (Named
+night, not daylight: CONTRIBUTING.md's toy model is called daylight.)
 
 The calendar of daylight is the engine's (``sim.engine.daylight``); this model answers the other models'
 questions before a move (``MoveRequested``) or a sortie (``SortieRequested``), as weather injects do.
@@ -20,7 +21,7 @@ from sim.models.events import SortieRequested
 if TYPE_CHECKING:
     from sim.engine.world import World
 
-NAME = "daylight"
+NAME = "night"
 SECTIONS: tuple[str, ...] = ()
 
 
