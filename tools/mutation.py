@@ -296,8 +296,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "no heat illness without water",
         "sim/models/medical.py",
-        "rate = per_min + (heat if self.world.bus.publish(Thirsty(unit)).thirsty else 0.0)",
-        "rate = per_min",
+        "rate = base + (heat if self.world.bus.publish(Thirsty(unit)).thirsty else 0.0)",
+        "rate = base",
         ("tests/models/test_plausibility.py::test_running_out_of_water_brings_heat_illness",),
     ),
     Fault(
@@ -355,6 +355,43 @@ FAULTS: tuple[Fault, ...] = (
         "dt = t - (last if last > warmup else warmup)",
         "dt = t - last",
         ("tests/engine/test_monitor.py",),
+    ),
+    Fault(
+        "arrivals ignore their decaying rate",
+        "sim/models/medical.py",
+        "            if not a.steady:",
+        "            if False:",
+        (
+            "tests/models/test_casualty_sources.py::test_a_decaying_stream_brings_the_integral_of_its_rate_between_from_and_until",
+        ),
+    ),
+    Fault(
+        "nobody is killed at the scene",
+        "sim/models/medical.py",
+        "if killed_at_scene > 0 and self.world.streams",
+        "if killed_at_scene > 1 and self.world.streams",
+        ("tests/models/test_casualty_sources.py::test_killed_at_the_scene_never_enter_the_chain_and_are_counted",),
+    ),
+    Fault(
+        "one DNBI rate for every group",
+        "sim/models/medical.py",
+        "rates = [per_min if same else groups.per_person_per_min(self._group(u)) for u in units]",
+        "rates = [per_min for u in units]",
+        ("tests/models/test_casualty_sources.py::test_each_group_falls_ill_at_its_own_rate",),
+    ),
+    Fault(
+        "a drawn effect duration is its mean",
+        "sim/models/injects.py",
+        'minutes = draws.sample(world, lasting, f"for:{source}")',
+        "minutes = lasting.mean",
+        ("tests/models/test_casualty_sources.py::test_a_range_of_durations_is_drawn_uniformly_between_its_ends",),
+    ),
+    Fault(
+        "night is day",
+        "sim/models/night.py",
+        "        if self.cal.is_day(now):",
+        "        if True:",
+        ("tests/engine/test_daylight.py::test_a_day_only_aircraft_waits_for_sunrise",),
     ),
 )
 

@@ -51,6 +51,25 @@ def check(s: Scenario, where: Callable[[PathKey], str] = dotted) -> list[Finding
 def _run(s: Scenario, names: Names) -> Iterator[Finding]:
     if s.scenario.warmup >= s.scenario.duration:
         yield ("scenario", "warmup"), "the warm-up must end before the run does (scenario.duration)"
+    yield from _daylight(s)
+
+
+def _daylight(s: Scenario) -> Iterator[Finding]:
+    """Daylight needs the date and clock of H-hour, and computed from the sun the time zone; a day-only unit
+    type needs daylight declared."""
+    d, start = s.scenario.daylight, s.scenario.start
+    if d is not None and start is None:
+        yield ("scenario", "daylight"), "daylight needs scenario.start (the date and clock time of H-hour)"
+    elif d is not None and not d.explicit and d.utc_offset_h is None and start is not None and start.tzinfo is None:
+        yield (
+            ("scenario", "daylight"),
+            "the sun is computed in UTC: give utc_offset_h (hours the clock is ahead of UTC, e.g. 5 at Aktau) "
+            "or write scenario.start with its zone (2024-07-12T04:00+05:00)",
+        )
+    if d is None:
+        for name, t in s.unit_types.items():
+            if not t.night:
+                yield ("unit_types", name, "night"), "night: false needs scenario.daylight (when it is day)"
 
 
 def _places(s: Scenario, names: Names) -> Iterator[Finding]:
@@ -410,6 +429,13 @@ def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
     checks = (_facilities, _when_full, _evacuation, _legs_needed, _casualty_places, _triage_mixes, _chains_end)
     for fn in checks:
         yield from fn(med, names)
+    if med.facilities and "combat" not in med.triage_mix and _can_fight(s):
+        yield ("medical", "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
+
+
+def _can_fight(s: Scenario) -> bool:
+    """Can anyone be wounded in combat: are there units of two sides (every side is hostile to every other)?"""
+    return len({u.side for u in s.units}) > 1
 
 
 def _facilities(med: Medical, names: Names) -> Iterator[Finding]:
@@ -528,9 +554,7 @@ def _triage_mixes(med: Medical, names: Names) -> Iterator[Finding]:
     for cause, mix in med.triage_mix.items():
         if abs(sum(mix.values()) - 1.0) > 1e-6:
             yield (*base, "triage_mix", cause), f"shares sum to {sum(mix.values()):g}, not 1"
-    if med.facilities and "combat" not in med.triage_mix:
-        yield (*base, "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
-    if med.facilities and med.dnbi_per_1000_per_day > 0 and "dnbi" not in med.triage_mix:
+    if med.facilities and med.dnbi_per_person_per_min > 0 and "dnbi" not in med.triage_mix:
         yield (*base, "triage_mix"), "a triage_mix for cause dnbi is needed (or set dnbi_per_1000_per_day: 0)"
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from sim.config.cells import Cell, Request
+from sim.config.daylight import Daylight
 from sim.config.distributions import Span
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
@@ -68,6 +69,12 @@ class Meta(Frozen):
         examples=["2024-07-12T04:00"],
     )
     duration: Time = Field(description="the run stops at this time after H-hour", examples=["24h", "D+2 06:00"])
+    daylight: Daylight | None = Field(
+        None,
+        description="day and night: sunrise and sunset computed for the map's centre (or lat, lon) on each date, "
+        "or written as clock times; none: every hour is daylight",
+        examples=[{}, {"sunrise": "06:10", "sunset": "18:40"}, {"lat": 43.65, "lon": 51.17, "utc_offset_h": 5}],
+    )
     warmup: Time = Field(
         0.0,
         description="statistics of queues start at this time (steady-state studies): waits, queue lengths, "
@@ -241,6 +248,12 @@ class UnitType(Frozen):
     )
     speed_kmh: dict[Mode, PositiveFloat] = Field(
         {}, description="speed by mode, km/h; a unit uses only routes of these modes", examples=[{"sea": 33.3}]
+    )
+    night: bool = Field(
+        True,
+        description="works at night; false: sets off and flies sorties only in daylight (scenario.daylight), "
+        "waiting for it at night",
+        examples=[False],
     )
     kill_rate_per_h: float = Field(
         0.0,

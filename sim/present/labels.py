@@ -63,6 +63,7 @@ FAMILY = {
     "returned_to_duty": N_("casualties returned to duty"),
     "evacuated": N_("casualties evacuated out of the end of the chain"),
     "died_of_wounds": N_("casualties who died of wounds"),
+    "died_at_scene": N_("people who died at the scene, before the chain of care"),
     "in_care": N_("casualties still in the chain at the end of the run"),
     "t1_care_10min_share": N_("T1 casualties given care at the point of injury within 10 minutes (10-1-2)"),
     "t1_resus_1h_share": N_("T1 casualties at a Role 2 within 1 hour (10-1-2)"),

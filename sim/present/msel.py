@@ -16,6 +16,7 @@ from datetime import timedelta
 from importlib import resources
 from typing import Any
 
+from sim.config.distributions import Uniform, is_distribution, mean_of
 from sim.config.exercise import DecisionPoint, Inject, Trigger, tested_by
 from sim.config.schema import Scenario
 from sim.present.i18n import N_
@@ -82,13 +83,21 @@ def trigger_words(t: Trigger, names: Labels) -> str:
     return _("{metric} below {value}").format(metric=label, value=t.below)
 
 
+def _lasting(lasting: Any, names: Labels) -> str:
+    """``, for 6 h 00 min``; a drawn time: ``, for 4 h 00 min to 8 h 00 min`` (uniform) or its mean."""
+    _ = names._
+    if isinstance(lasting, Uniform):
+        return _(", for {low} to {high}").format(low=names.duration(lasting.min), high=names.duration(lasting.max))
+    if is_distribution(lasting):
+        return _(", for {duration} on average").format(duration=names.duration(mean_of(lasting)))
+    return _(", for {duration}").format(duration=names.duration(lasting))
+
+
 def effect_words(e: Any, names: Labels) -> str:
     """What an effect does: ``routes closed: Alat – Kuryk ferry, for 24 h 00 min``."""
     _ = names._
     lasting = getattr(e, "for_", None)
-    words: dict[str, Any] = {
-        "for": _(", for {duration}").format(duration=names.duration(lasting)) if lasting is not None else ""
-    }
+    words: dict[str, Any] = {"for": _lasting(lasting, names) if lasting is not None else ""}
     if e.type in ("close_routes", "reopen_routes"):
         chosen = [names.route(r) for r in e.routes]
         chosen += [_("every {mode} route").format(mode=_(MODE[e.mode]))] if e.mode else []

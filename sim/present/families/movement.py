@@ -119,6 +119,19 @@ class Movement(Teller):
             place=self.names.place(e["at"]),
         )
 
+    @tells("wait_daylight")
+    def wait_daylight(self, t: float, e: Event) -> None:
+        if e["until"] is None:
+            self.say(t, "move", N_("{unit} waits for daylight, which does not come."), unit=self.names.unit(e["unit"]))
+            return
+        self.say(
+            t,
+            "move",
+            N_("{unit} cannot set off in the dark and waits for daylight ({time})."),
+            unit=self.names.unit(e["unit"]),
+            time=self.names.clock(e["until"]),
+        )
+
     @tells("turn_back")
     def turn_back(self, t: float, e: Event) -> None:
         self.say(
