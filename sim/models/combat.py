@@ -338,8 +338,16 @@ def side_broken(world: World, side: str) -> bool:
 
 
 def hostile_at(world: World, place: str, side: str) -> list[Unit]:
-    """Units at ``place`` that still fight against ``side``."""
-    return [u for u in world.units_at(place) if u.side != side and not u.state.out_of_action]
+    """Units at ``place`` that still fight against ``side``: none when ``side`` is neutral or civilian, and never
+    a neutral or civilian side's units (sides: posture)."""
+    sides = world.scenario.sides
+    if side in sides and not sides[side].fights:
+        return []
+    return [
+        u
+        for u in world.units_at(place)
+        if u.side != side and not u.state.out_of_action and (u.side not in sides or sides[u.side].fights)
+    ]
 
 
 def assault(world: World, unit: Unit, order: AssaultOrder, done: simpy.Event) -> Process:

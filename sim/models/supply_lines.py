@@ -13,7 +13,7 @@ import simpy
 
 from sim.config.distributions import SpanValue, mean_of
 from sim.config.schema import Scenario
-from sim.config.supply import SUPPLY_CLASSES, SupplyLine
+from sim.config.supply import SupplyLine
 from sim.engine import draws
 from sim.engine.monitor import Monitor
 from sim.engine.movement import travel
@@ -209,13 +209,13 @@ def declare(s: Scenario) -> list[MetricSpec]:
             MetricSpec(
                 f"delivered_t.{line.id}.{cls}", Kind.AMOUNT, "t", Better.HIGHER, f"{cls} delivered by {line.id}", side
             )
-            for cls in SUPPLY_CLASSES
+            for cls in s.logistics.class_names
             if cls in line.cargo
         ]
     all_side = _side_of(s, [t for line in s.supply_lines for t in line.transports])
     out += [
         MetricSpec(f"lost_t.{cls}", Kind.AMOUNT, "t", Better.LOWER, f"{cls} lost in transit", all_side)
-        for cls in SUPPLY_CLASSES
+        for cls in s.logistics.class_names
         if cls in moved
     ]
     if s.supply_lines:
@@ -257,7 +257,7 @@ def metrics(world: World) -> dict[str, float]:
     for line_id, cls, amount in lines.delivered_by_line():
         m[f"delivered_t.{line_id}.{cls}"] = tonnes(s, cls, amount)
     moved = {cls for line in s.supply_lines for cls in line.cargo}
-    for cls in SUPPLY_CLASSES:
+    for cls in s.logistics.class_names:
         if cls in moved:
             m[f"lost_t.{cls}"] = tonnes(s, cls, lines.ls.ledger[cls].lost)
     if s.supply_lines:

@@ -196,14 +196,19 @@ class Labels:
         return (self._pick(spec.name) if spec is not None else None) or pid
 
     def supply(self, cls: str) -> str:
+        declared = self.s.logistics.classes.get(cls)
+        if declared is not None:
+            return self._pick(declared.name) or cls
         return self._(SUPPLY[cls]) if cls in SUPPLY else cls
 
     def amount(self, cls: str, x: float) -> str:
         """A quantity of a supply class: ``15,000 L of water`` (``15,000 л воды``)."""
 
-        measure = self.measure(measure_of(cls))
-        if cls not in SUPPLY_AMOUNT:
-            return f"{self.lang.num.number(x)} {measure} {cls}"
+        measure = self.measure(measure_of(cls, self.s.logistics.classes))
+        if cls not in SUPPLY_AMOUNT:  # a class the scenario declares: its name after the amount
+            return self._("{amount} {measure} of {supply}").format(
+                amount=self.lang.num.number(x), measure=measure, supply=self.supply(cls)
+            )
         return self._(SUPPLY_AMOUNT[cls]).format(amount=self.lang.num.number(x), measure=measure)
 
     def measure(self, unit: str, x: float = math.nan) -> str:

@@ -30,7 +30,7 @@ from sim.config.orders import (
     WaitOrder,
 )
 from sim.config.schema import Phase, Scenario, UnitSpec, UnitType
-from sim.config.supply import SUPPLY_CLASSES, measure_of
+from sim.config.supply import measure_of
 from sim.config.text import pick
 from sim.engine.geo import Map
 from sim.present.i18n import N_, Language, language
@@ -127,7 +127,7 @@ class _Words:
         return a if self.en else self._(ACTIVITY[a])
 
     def measure(self, cls: str) -> str:
-        return self.names.measure(measure_of(cls))
+        return self.names.measure(measure_of(cls, self.s.logistics.classes))
 
     def duration(self, minutes: float) -> str:
         return format_duration(minutes) if self.en else self.names.duration(minutes)
@@ -407,7 +407,7 @@ def _supplies(s: Scenario, w: _Words) -> Iterator[str]:
         t = s.unit_types[u.type]
         strength = u.strength or t.strength
         people = strength * t.personnel_per_element
-        for cls in SUPPLY_CLASSES:
+        for cls in s.logistics.class_names:
             if cls not in t.carries:
                 continue
             stock = t.carries[cls] * strength
