@@ -198,7 +198,8 @@ class MapSpec(Frozen):
                     "MapSpec",
                     ("places", name, "kind"),
                     f"{place.kind!r} is not a place kind" + (f"; {hint}" if hint else "") + f" (built in: "
-                    f"{', '.join(PLACE_KINDS)}; declare others under map.kinds, e.g. {place.kind}: {{en: ..., ru: ...}})",
+                    f"{', '.join(PLACE_KINDS)}; declare others under map.kinds, "
+                    f"e.g. {place.kind}: {{en: ..., ru: ...}})",
                     place.kind,
                 )
         return self

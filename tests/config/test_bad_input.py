@@ -49,7 +49,7 @@ EXPECTED = {
     "unknown_supply_class.yaml": (
         3,
         "unit_types.inf.carries.petrol",
-        "unknown supply class 'petrol' (known: ammunition, fuel, medical, rations, water); declare it under logistics.classes",
+        "unknown supply class 'petrol' (known: ammunition, fuel, medical, rations, water); declare it",
     ),
     "negative_stock.yaml": (26, "depots.1.stocks.water.initial", "greater than or equal to 0"),
     "zero_capacity.yaml": (26, "depots.1.stocks.water.capacity", "greater than 0"),
