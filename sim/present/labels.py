@@ -15,6 +15,7 @@ from sim.models.catalogue import catalogue
 from sim.models.contract import MetricSpec
 from sim.present.i18n import N_, Language
 from sim.present.measures import counted
+from sim.present.words import worded
 
 OBJECTIVE_STATE = {  # an objective during a play (sim.play.status) and in its report
     "met": N_("met"),
@@ -113,6 +114,7 @@ class Labels:
     """Names and times of one scenario in one language."""
 
     def __init__(self, scenario: Scenario, lang: Language):
+        lang = worded(lang, scenario)
         self.s, self.lang = scenario, lang
         self._ = lang._
         self.start = scenario.scenario.start
@@ -233,11 +235,12 @@ class Labels:
 
     def metric(self, name: str, spec: MetricSpec | None) -> str:
         """A metric's label: the catalogue's description in English, the translated family otherwise."""
-        if self.lang.code == "en" or name.startswith("objective."):
+        family, _, rest = name.partition(".")
+        reworded = FAMILY.get(family) in self.lang.words  # the exercise's own words for it (sim.present.words)
+        if (self.lang.code == "en" and not reworded) or name.startswith("objective."):
             if name.startswith("objective."):
                 return self.objective(name.split(".", 1)[1], spec)
             return spec.description if spec is not None and spec.description else name
-        family, _, rest = name.partition(".")
         template = FAMILY.get(family)
         if template is None:
             return spec.description if spec is not None and spec.description else name
