@@ -14,7 +14,13 @@ from types import MappingProxyType
 from sim.config.schema import Scenario
 from sim.present.i18n import N_, Language
 
-RELIEF: Mapping[str, str] = MappingProxyType(
+
+def n_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a count for the catalogue (as ``Language.n_`` does where it is shown)."""
+    return singular, plural
+
+
+_RELIEF: Mapping[str, str] = MappingProxyType(
     {
         "A casualty at {place} has no medical facility to go to.": N_(
             "A patient at {place} has no medical facility to go to."
@@ -38,52 +44,68 @@ RELIEF: Mapping[str, str] = MappingProxyType(
         "casualties waiting": N_("patients waiting"),
         "casualties who died of wounds": N_("patients who died"),
         "casualties": N_("patients"),
-        "casualty": N_("patient"),
         "died of wounds": N_("died"),
         "returned to duty": N_("discharged"),
         "in combat": N_("at work"),
-        "mean time in the chain of care, from injury to leaving it": N_(
-            "mean time in care, from injury to leaving it"
-        ),
+        "mean time in the chain of care, from injury to leaving it": N_("mean time in care, from injury to leaving it"),
         "mean time in the chain of care, {x} casualties": N_("mean time in care, {x} patients"),
         "mean wait for a treatment team, {x} casualties": N_("mean wait for a treatment team, {x} patients"),
         "{count} casualties at {place}": N_("{count} patients at {place}"),
         "{n} casualties: {care} in care, {rtd} returned to duty, {died} died of wounds": N_(
             "{n} patients: {care} in care, {rtd} discharged, {died} died"
         ),
-        "{n} casualty at {place} ({mix}) goes to {facility} (Role {role}).": N_(
-            "{n} patient at {place} ({mix}) goes to {facility} (Role {role})."
+    }
+)
+# messages with a count: (singular, plural) -> their relief pair, marked with n_ for the catalogue
+PLURAL: Mapping[tuple[str, str], tuple[str, str]] = MappingProxyType(
+    {
+        (
+            "{n} casualty at {place} ({mix}) goes to {facility} (Role {role}).",
+            "{n} casualties at {place} ({mix}) go to {facility} (Role {role}).",
+        ): n_(
+            "{n} patient at {place} ({mix}) goes to {facility} (Role {role}).",
+            "{n} patients at {place} ({mix}) go to {facility} (Role {role}).",
         ),
-        "{n} casualties at {place} ({mix}) go to {facility} (Role {role}).": N_(
-            "{n} patients at {place} ({mix}) go to {facility} (Role {role})."
+        ("{n} casualty at {place} ({mix}).", "{n} casualties at {place} ({mix})."): n_(
+            "{n} patient at {place} ({mix}).",
+            "{n} patients at {place} ({mix}).",
         ),
-        "{n} casualty at {place} ({mix}).": N_("{n} patient at {place} ({mix})."),
-        "{n} casualties at {place} ({mix}).": N_("{n} patients at {place} ({mix})."),
-        "{n} casualty finds every bed at {facility} taken and is diverted to {to}.": N_(
-            "{n} patient finds every bed at {facility} taken and is diverted to {to}."
+        (
+            "{n} casualty finds every bed at {facility} taken and is diverted to {to}.",
+            "{n} casualties find every bed at {facility} taken and are diverted to {to}.",
+        ): n_(
+            "{n} patient finds every bed at {facility} taken and is diverted to {to}.",
+            "{n} patients find every bed at {facility} taken and are diverted to {to}.",
         ),
-        "{n} casualties find every bed at {facility} taken and are diverted to {to}.": N_(
-            "{n} patients find every bed at {facility} taken and are diverted to {to}."
+        (
+            "{n} casualty finds every bed at {facility} taken and is turned away untreated.",
+            "{n} casualties find every bed at {facility} taken and are turned away untreated.",
+        ): n_(
+            "{n} patient finds every bed at {facility} taken and is turned away untreated.",
+            "{n} patients find every bed at {facility} taken and are turned away untreated.",
         ),
-        "{n} casualty finds every bed at {facility} taken and is turned away untreated.": N_(
-            "{n} patient finds every bed at {facility} taken and is turned away untreated."
+        (
+            "{n} casualty finds every bed at {facility} taken and waits where it is.",
+            "{n} casualties find every bed at {facility} taken and wait where they are.",
+        ): n_(
+            "{n} patient finds every bed at {facility} taken and waits where they are.",
+            "{n} patients find every bed at {facility} taken and wait where they are.",
         ),
-        "{n} casualties find every bed at {facility} taken and are turned away untreated.": N_(
-            "{n} patients find every bed at {facility} taken and are turned away untreated."
+        (
+            "{unit} brings {n} casualty to {facility} (Role {role}).",
+            "{unit} brings {n} casualties to {facility} (Role {role}).",
+        ): n_(
+            "{unit} brings {n} patient to {facility} (Role {role}).",
+            "{unit} brings {n} patients to {facility} (Role {role}).",
         ),
-        "{n} casualty finds every bed at {facility} taken and waits where it is.": N_(
-            "{n} patient finds every bed at {facility} taken and waits where they are."
-        ),
-        "{n} casualties find every bed at {facility} taken and wait where they are.": N_(
-            "{n} patients find every bed at {facility} taken and wait where they are."
-        ),
-        "{unit} brings {n} casualty to {facility} (Role {role}).": N_(
-            "{unit} brings {n} patient to {facility} (Role {role})."
-        ),
-        "{unit} brings {n} casualties to {facility} (Role {role}).": N_(
-            "{unit} brings {n} patients to {facility} (Role {role})."
+        ("casualty", "casualties"): n_(
+            "patient",
+            "patients",
         ),
     }
+)
+RELIEF: Mapping[str, str] = MappingProxyType(
+    {**_RELIEF, **{old: new for olds, news in PLURAL.items() for old, new in zip(olds, news, strict=True)}}
 )
 _NONE: Mapping[str, str] = MappingProxyType({})
 
