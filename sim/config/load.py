@@ -23,7 +23,7 @@ from sim.config.locate import catalogue_path, locate
 from sim.config.overrides import apply_overrides
 from sim.config.schema import Catalog, Scenario
 from sim.config.suggest import did_you_mean, unknown
-from sim.config.yamlsafe import Document, PathKey, dotted, read_file
+from sim.config.yamlsafe import Document, PathKey, dotted, read_file, split_hint
 from sim.errors import Problem, ScenarioError, set_by_note
 
 M = TypeVar("M", bound=BaseModel)
@@ -215,12 +215,26 @@ def validate(
     try:
         return model.model_validate(data, context=context)
     except ValidationError as e:
-        raise ScenarioError(
-            [_located(doc, _data_path(data, err["loc"]), _message(err, model), applied) for err in e.errors()]
-        ) from None
+        problems = [_located(doc, _data_path(data, err["loc"]), _message(err, model), applied) for err in e.errors()]
+        raise ScenarioError(_one_per_cut(problems)) from None
+
+
+def _one_per_cut(problems: list[Problem]) -> list[Problem]:
+    """One problem per field that a value cut at a comma broke (a text's union gives three), the hinted one."""
+    out: list[Problem] = []
+    cut: list[str] = []
+    for p in problems:
+        if any(p.field == f or p.field.startswith(f + ".") for f in cut):
+            continue
+        if "cut at a comma" in p.message:
+            cut.append(p.field)
+            out = [q for q in out if not (q.field == p.field or q.field.startswith(p.field + "."))]
+        out.append(p)
+    return out
 
 
 def _located(doc: Document, path: PathKey, message: str, applied: dict[PathKey, str]) -> Problem:
+    message += split_hint(doc, path)
     problem = doc.problem(path, message)
     for set_path, text in applied.items():
         made = bool(path) and set_path[: len(path)] == path and path not in doc.positions  # a key --set added

@@ -245,7 +245,7 @@ class Labels:
         if template is None:
             return spec.description if spec is not None and spec.description else name
         parts = rest.split(".")
-        cls = parts[-1] if parts and parts[-1] in SUPPLY else ""
+        cls = parts[-1] if parts and parts[-1] in self.s.logistics.class_names else ""
         a = parts[0] if parts else ""
         x = self._(REASON[rest]) if family == "failed_reason" and rest in REASON else self._thing(rest)
         return self._(template).format(x=x, a=self._thing(a), cls=self.supply(cls))
