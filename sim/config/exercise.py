@@ -156,6 +156,26 @@ class CloseRoutes(_Routes, _Lasting):
         "a closed route turn round and come back to where they set out, taking as long as they had been out",
         examples=["turn_back"],
     )
+    under_way: Literal["go_on", "turn_back"] | None = Field(
+        None,
+        description="the same as at_sea:, for travellers under way by any mode (a road closure takes this one)",
+        examples=["turn_back"],
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _under_way(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        if data.get("mode") in ("land", "air") and "at_sea" in data:
+            raise ValueError(
+                f"at_sea: is for ships at sea; a closure of {data['mode']} routes takes under_way: (go_on or turn_back)"
+            )
+        if "under_way" in data:
+            if "at_sea" in data:
+                raise ValueError("give under_way: or at_sea:, not both (they say the same)")
+            return {**data, "at_sea": data["under_way"]}
+        return data
 
 
 class ReopenRoutes(_Routes):

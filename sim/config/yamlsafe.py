@@ -274,9 +274,7 @@ class _Converter:
 
 def _no_colon(knode: Node, vnode: Node) -> bool:
     """A key written without a colon (``b`` in ``{a: x, b}``): its empty value starts where the key ends."""
-    return (
-        isinstance(vnode, ScalarNode) and vnode.value == "" and vnode.start_mark.index == knode.end_mark.index
-    )
+    return isinstance(vnode, ScalarNode) and vnode.value == "" and vnode.start_mark.index == knode.end_mark.index
 
 
 def split_hint(doc: Document, path: PathKey) -> str:

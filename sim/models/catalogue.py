@@ -128,4 +128,3 @@ def _worded(s: Scenario, cat: Catalogue) -> list[str]:
     else:
         rest = cat.headline()
     return list(dict.fromkeys(named + rest))
-

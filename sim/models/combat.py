@@ -417,7 +417,7 @@ def attacker_of(s: Scenario, place: str) -> str | None:
     return sides.pop() if len(sides) == 1 else None
 
 
-def _english_name(s: Scenario, place: str) -> str:
+def english_name(s: Scenario, place: str) -> str:
     """The place's name for a metric's description (English, the catalogue's language): its id if it has none."""
     spec = s.map.places.get(place)
     name = spec.name if spec is not None else None
@@ -429,7 +429,7 @@ def _english_name(s: Scenario, place: str) -> str:
 def declare(s: Scenario) -> list[MetricSpec]:
     out = []
     for p in objective_places(s):
-        side, x = attacker_of(s, p), _english_name(s, p)
+        side, x = attacker_of(s, p), english_name(s, p)
         out += [
             MetricSpec(f"secured.{p}", Kind.RATE, "", Better.HIGHER, f"{x} secured before the end of the run", side),
             MetricSpec(

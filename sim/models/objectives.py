@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sim.config.schema import MetricObjective, Objective, Scenario
 from sim.engine.signals import Secured
+from sim.models.combat import english_name
 from sim.models.contract import Better, Kind, MetricSpec
 
 if TYPE_CHECKING:
@@ -31,14 +32,14 @@ def declare(s: Scenario, perspective: str | None, specs: dict[str, MetricSpec] |
     ]
     out += [
         MetricSpec(
-            f"objective.{o.id}", Kind.RATE, "", Better.HIGHER, _describe(o, specs or {}), perspective, headline=True
+            f"objective.{o.id}", Kind.RATE, "", Better.HIGHER, _describe(s, o, specs or {}), perspective, headline=True
         )
         for o in s.objectives
     ]
     return out
 
 
-def _describe(o: Objective, specs: dict[str, MetricSpec]) -> str:
+def _describe(s: Scenario, o: Objective, specs: dict[str, MetricSpec]) -> str:
     """In words: "killed (coalition) at most 10 people", "delivery trips on time at least 50 %"."""
     if isinstance(o, MetricObjective):
         spec = specs.get(o.metric)
@@ -49,7 +50,7 @@ def _describe(o: Objective, specs: dict[str, MetricSpec]) -> str:
         ]
         return f"{what} " + " and ".join(b for b in bounds if b)
     within = f" within {o.within / 60:g} h" if o.within is not None else ""
-    return f"{o.place} secured{within}"
+    return f"{english_name(s, o.place)} secured{within}"  # the place's name, not its id (Red_exits)
 
 
 def _amount(x: float, spec: MetricSpec | None) -> str:

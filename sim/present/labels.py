@@ -81,7 +81,9 @@ FAMILY = {
     "evac_wait_h": N_("mean wait for evacuation to {x}"),
     "evac_wait_p90_h": N_("90th percentile of the wait for evacuation to {x}"),
     "medevac_utilisation": N_("share of the run {x} spent on MEDEVAC missions"),
-    "medevac_asset_wait_h": N_("time casualties waited for {x} while it was busy with other tasks (lift, supply)"),
+    "medevac_asset_wait_h": N_(
+        "time casualties waited for {x} while an order of its own held it (0 for one kept for MEDEVAC alone)"
+    ),
     "berth_wait_h": N_("mean wait for a berth at {x}"),
     "berth_utilisation": N_("share of {x}'s berths in use"),
     "failed_orders": N_("orders and tasks that failed, all units"),

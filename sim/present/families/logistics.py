@@ -117,9 +117,7 @@ def sentences(summary: Mapping[str, Summary], side: str, names: Labels, lang: La
     delivered = [s.mean for m, s in summary.items() if m.startswith("delivered_t.")]
     if not delivered:
         return []
-    return [
-        lang._("On average {tonnes} t of supplies were delivered.").format(tonnes=lang.num.number(sum(delivered)))
-    ]
+    return [lang._("On average {tonnes} t of supplies were delivered.").format(tonnes=lang.num.number(sum(delivered)))]
 
 
 FAMILY = Family(
