@@ -181,3 +181,62 @@ def test_an_unknown_posture_is_refused(tmp_path):
         path = tmp_path / "s.yaml"
         path.write_text(POSTURE.replace("POSTURE", "friendly"))
         load_scenario(path)
+
+
+# --- the plan: alternatives and closures ----------------------------------------------------------------------
+
+BEACHES = """
+scenario: {name: beaches, duration: 24h}
+catalog: exsim:units
+map:
+  places:
+    base:    {kind: depot, lat: 40.0, lon: 44.0}
+    north:   {kind: beach, lat: 40.1, lon: 44.0}
+    south:   {kind: beach, lat: 39.9, lon: 44.0}
+  routes:
+    - {id: road_n, from: base, to: north, mode: land, distance_km: 8}
+    - {id: road_s, from: base, to: south, mode: land, distance_km: 12}
+    - {from: north, to: south, mode: land, distance_km: 20}
+sides:
+  blue: {}
+units:
+  - {id: coy, type: marine_infantry_company, side: blue, at: base}
+phases:
+  - {id: to_north, on_call: true, orders: [{unit: coy, do: move, to: north}]}
+  - {id: to_south, on_call: true, orders: [{unit: coy, do: move, to: south}]}
+decision_points:
+  - id: beach
+    at: 1h
+    options: {north: {start_phase: to_north}, south: {start_phase: to_south}}
+    default: north
+injects:
+  - {id: quake, at: 2h, effects: [{type: close_routes, routes: [road_s], for: 6h}]}
+"""
+
+
+def _plan(tmp_path: Path) -> str:
+    path = tmp_path / "beaches.yaml"
+    path.write_text(BEACHES)
+    r = CliRunner().invoke(main, ["check", str(path), "--plan"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def test_the_plan_shows_on_call_phases_as_alternatives_not_chained(tmp_path):
+    """The company goes north or south: each alternative starts from the base (8 km at 4 km/h = 2 h, 12 km =
+    3 h); chained, the southern one would start from the north beach (20 km)."""
+    out = _plan(tmp_path)
+    assert "when decision beach takes north: an alternative" in out
+    assert "when decision beach takes south: an alternative" in out
+    assert "base → north, 8 km, 2h" in out
+    assert "base → south, 12 km, 3h" in out
+    assert "north → south" not in out
+
+
+def test_the_plan_honours_an_injects_closure(tmp_path):
+    out = _plan(tmp_path)
+    assert "road_s closed by inject quake at H+2h for 6h" in out
+    south = next(line for line in out.splitlines() if "base → south" in line)
+    assert "may be held up: road_s closed by inject quake" in south
+    north = next(line for line in out.splitlines() if "base → north" in line)
+    assert "held up" not in north
