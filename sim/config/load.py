@@ -167,6 +167,7 @@ def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
     if not isinstance(listed, list) or not all(isinstance(r, str) for r in listed):
         return  # not a name or a list of names: the schema reports it
     merged: dict[str, tuple[Any, Document]] = {}
+    words: list[dict[str, Any]] = []  # each catalogue's data, for the kinds and classes it declares
     problems = []
     for i, ref in enumerate(listed):
         where = ("catalog",) if isinstance(refs, str) else ("catalog", i)
@@ -181,8 +182,10 @@ def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
             problems += [doc.problem(where, f"catalogue {p.file}: {p.message}") for p in e.problems]
             continue
         merged.update((name, (t, cat_doc)) for name, t in cat_doc.data["unit_types"].items())
+        words.append(cat_doc.data)
     if problems:
         raise ScenarioError(problems)
+    _declared_words(data, words)
     raw = data.get("unit_types")
     inline: dict[str, Any] = raw if isinstance(raw, dict) else {}
     data["unit_types"] = {**{name: t for name, (t, _) in merged.items()}, **inline}
@@ -199,6 +202,19 @@ def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
             and k[1] in merged
             and merged[k[1]][1] is cat_doc
         )
+
+
+def _declared_words(data: dict[str, Any], catalogues: list[dict[str, Any]]) -> None:
+    """The place kinds and supply classes the catalogues declare, into the scenario's map.kinds and
+    logistics.classes (later catalogues win, and the scenario's own declarations over them)."""
+    for section, key in (("map", "kinds"), ("logistics", "classes")):
+        declared = {k: v for cat in catalogues for k, v in (cat.get(key) or {}).items()}
+        if not declared:
+            continue
+        part = data.setdefault(section, {})
+        if isinstance(part, dict):
+            own = part.get(key)
+            part[key] = {**declared, **own} if isinstance(own, dict) else own if own is not None else declared
 
 
 def _load_catalog(path: Path) -> Document:

@@ -25,6 +25,7 @@ from sim.config.orders import Order
 from sim.config.suggest import did_you_mean
 from sim.config.supply import (
     Amount,
+    ClassSpec,
     Closure,
     Consumption,
     Depot,
@@ -371,6 +372,17 @@ class Catalog(Frozen):
     description: Text = Field("", description="one line on the catalogue (exsim list shows it)")
     unit_types: dict[Id, UnitType] = Field(
         description="unit types by name", examples=[{"patrol_boat": {"strength": 1, "speed_kmh": {"sea": 40}}}]
+    )
+    kinds: dict[Id, Text] = Field(
+        {},
+        description="place kinds for the scenarios that use this catalogue (as map.kinds; a scenario's own win)",
+        examples=[{"camp": {"en": "camp", "ru": "лагерь"}}],
+    )
+    classes: dict[Id, ClassSpec] = Field(
+        {},
+        description="supply classes for the scenarios that use this catalogue (as logistics.classes; a "
+        "scenario's own win)",
+        examples=[{"shelter": {"measure": "t"}}],
     )
 
 

@@ -240,3 +240,28 @@ def test_the_plan_honours_an_injects_closure(tmp_path):
     assert "may be held up: road_s closed by inject quake" in south
     north = next(line for line in out.splitlines() if "base → north" in line)
     assert "held up" not in north
+
+
+def test_a_catalogue_may_declare_place_kinds_and_supply_classes(tmp_path):
+    """A catalogue's kinds: and classes: serve every scenario that uses it; the scenario's own declarations win
+    (without the catalogue's, camp and tents are refused)."""
+    (tmp_path / "relief_units.yaml").write_text(
+        "unit_types: {}\n"
+        "kinds: {camp: {en: camp, ru: лагерь}, village: {en: village, ru: посёлок}}\n"
+        "classes: {shelter: {measure: items, kg_per_unit: 80}, tents: {measure: items, kg_per_unit: 50}}\n"
+    )
+    text = relief(
+        **{
+            "catalog: exsim:units": "catalog: [exsim:units, relief_units.yaml]",
+            "  kinds:\n    camp: {en: camp, ru: лагерь}\n    village: {en: village, ru: посёлок}\n": "",
+        }
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    s = load_scenario(path).scenario
+    assert set(s.map.kinds) == {"camp", "village"}
+    assert s.logistics.measure("shelter") == "t"  # the scenario's own declaration wins over the catalogue's
+    assert s.logistics.measure("tents") == "items"
+    path.write_text(text.replace("catalog: [exsim:units, relief_units.yaml]", "catalog: exsim:units"))
+    with pytest.raises(ScenarioError, match="'village' is not a place kind"):
+        load_scenario(path)
