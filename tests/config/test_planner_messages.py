@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import TypeAdapter
 
 from sim.check import load_scenario
 from sim.cli import main
+from sim.config.exercise import Inject
+from sim.config.schema import Catalog, MapSpec, Meta, Side
+from sim.config.supply import Logistics
+from sim.config.yamlsafe import read_text
 from sim.errors import ScenarioError
 from sim.experiment.design import load_sweep
 from sim.experiment.runner import run_replication
@@ -265,3 +270,26 @@ def test_a_catalogue_may_declare_place_kinds_and_supply_classes(tmp_path):
     path.write_text(text.replace("catalog: [exsim:units, relief_units.yaml]", "catalog: exsim:units"))
     with pytest.raises(ScenarioError, match="'village' is not a place kind"):
         load_scenario(path)
+
+
+def test_the_beyond_combat_pages_examples_are_valid(tmp_path):
+    """Every YAML example of docs/beyond-combat.md reads, and each section validates by its own schema."""
+    page = (Path(__file__).parents[2] / "docs" / "beyond-combat.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", page, re.S)
+    assert len(blocks) == 6
+    models = {"logistics": Logistics, "sides": dict[str, Side], "injects": list[Inject], "scenario": Meta}
+    checked = set()
+    for block in blocks:
+        data = read_text(block).data
+        if "unit_types" in data:
+            Catalog.model_validate(data)
+            checked.add("catalogue")
+            continue
+        for key, value in data.items():
+            if key in models:
+                TypeAdapter(models[key]).validate_python(value)
+                checked.add(key)
+            elif key == "map":
+                MapSpec.model_validate({**value, "places": {**value["places"]}})
+                checked.add(key)
+    assert checked >= {"logistics", "sides", "injects", "scenario", "map", "catalogue"}
