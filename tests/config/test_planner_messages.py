@@ -293,3 +293,35 @@ def test_the_beyond_combat_pages_examples_are_valid(tmp_path):
                 MapSpec.model_validate({**value, "places": {**value["places"]}})
                 checked.add(key)
     assert checked >= {"logistics", "sides", "injects", "scenario", "map", "catalogue"}
+
+
+EVACUEES = """
+scenario: {name: evacuation, duration: 12h}
+catalog: exsim:units
+map:
+  places:
+    village: {kind: objective, lat: 40.0, lon: 44.0}
+    camp: {kind: depot, lat: 40.2, lon: 44.0}
+  routes:
+    - {from: village, to: camp, mode: air, distance_km: 22}
+sides:
+  relief: {}
+  town: {posture: POSTURE}
+units:
+  - {id: heli, type: transport_helicopter, side: relief, at: village}
+  - {id: people, type: armed_group_fighters, side: town, at: village, strength: 20}
+phases:
+  - {id: out, start: 0h, orders: [{unit: heli, do: lift, units: [people], to: camp}]}
+"""
+
+
+def test_a_transport_may_carry_a_civilian_side_but_not_an_enemy(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(EVACUEES.replace("POSTURE", "civilian"))
+    s = load_scenario(path).scenario
+    r = run_replication(s, 0, trace=True)
+    landed = [e for e in r.events if e["kind"] == "disembark" and e["unit"] == "people"]
+    assert [e["at"] for e in landed] == ["camp"] and r.metrics["failed_orders"] == 0
+    path.write_text(EVACUEES.replace("POSTURE", "hostile"))
+    with pytest.raises(ScenarioError, match="a transport carries only units of its own side"):
+        load_scenario(path)
