@@ -133,3 +133,17 @@ def test_a_long_factor_path_keeps_a_name_before_its_index():
     assert _short("injects.storm.effects.0.for") == "…effects.0.for"  # not "…0.for"
     assert _short("phases.assault.orders.3.sorties") == "…orders.3.sorties"
     assert _short("units.ls-1.strength") == "…ls-1.strength"
+
+
+def test_the_headline_follows_the_exercise():
+    """relief: the objectives' metrics first, then care and deliveries, nothing of combat; mixed: the objectives'
+    metrics first, then the models' own headline (killed among them); combat: the models' own."""
+    combat_families = ("killed", "wounded", "time_to_secure_h", "secured", "survivors")
+    relief = catalogue(load_scenario(RELIEF).scenario).headline()
+    assert relief[0] == "delivered_t.water_line.water"  # the objective's metric
+    assert {"casualties", "returned_to_duty", "died_of_wounds", "delivered_t.water_line.shelter"} <= set(relief)
+    assert not [m for m in relief if m.split(".")[0] in combat_families]
+    mixed = catalogue(load_scenario(RELIEF, ["scenario.exercise=mixed"]).scenario).headline()
+    assert mixed[0] == "delivered_t.water_line.water" and "killed.relief" in mixed
+    combat = catalogue(load_scenario(RELIEF, ["scenario.exercise=combat"]).scenario).headline()
+    assert "killed.relief" in combat and "delivered_t.water_line.water" not in combat
