@@ -167,14 +167,15 @@ class CloseRoutes(_Routes, _Lasting):
     def _under_way(cls, data: object) -> object:
         if not isinstance(data, dict):
             return data
-        if data.get("mode") in ("land", "air") and "at_sea" in data:
+        under_way, at_sea = data.get("under_way"), data.get("at_sea")
+        if under_way is not None:
+            if at_sea is not None and at_sea != under_way:
+                raise ValueError("give under_way: or at_sea:, not both (they say the same)")
+            return {**data, "at_sea": under_way}
+        if data.get("mode") in ("land", "air") and at_sea == "turn_back":
             raise ValueError(
                 f"at_sea: is for ships at sea; a closure of {data['mode']} routes takes under_way: (go_on or turn_back)"
             )
-        if "under_way" in data:
-            if "at_sea" in data:
-                raise ValueError("give under_way: or at_sea:, not both (they say the same)")
-            return {**data, "at_sea": data["under_way"]}
         return data
 
 

@@ -18,10 +18,10 @@ from sim.present.i18n import N_
 PLURAL: Mapping[str, str] = MappingProxyType(
     {
         "{transport} delivers {cargo} to {place} (supply line {line}).": N_(
-            "{transport} deliver {cargo} to {place} (supply line {line})."
+            "{transport} bring {cargo} to {place} (supply line {line})."
         ),
         "{transport} delivers {cargo} to {place} late (supply line {line}).": N_(
-            "{transport} deliver {cargo} to {place} late (supply line {line})."
+            "{transport} bring {cargo} to {place} late (supply line {line})."
         ),
         "{transport} is lost with its cargo: {cargo} (supply line {line}).": N_(
             "{transport} are lost with their cargo: {cargo} (supply line {line})."

@@ -91,6 +91,21 @@ class _Words:
         """The id in English; else the name with the id in parentheses (the id alone when it has no name)."""
         return key if self.en or not name or name == key else f"{name} ({key})"
 
+    def bare(self, key: str) -> str:
+        """An id of a thing with no name of its own (a decision, an inject): as written in English, else in
+        parentheses, as ids stand in the translated plan."""
+        return key if self.en else f"({key})"
+
+    def route(self, s: Scenario, i: int) -> str:
+        """Route ``i`` of the map: its id in English; else its name, or its ends, with the id in parentheses."""
+        r = s.map.routes[i]
+        if r.id is not None and self.en:
+            return r.id
+        name = self.names.route(r.id) if r.id is not None else ""
+        if not name or name == r.id:
+            name = f"{self.place(r.from_)}–{self.place(r.to)}"
+        return name if r.id is None else f"{name} ({r.id})" if not self.en else r.id
+
     def unit(self, uid: str | None) -> str:
         return str(uid) if uid is None or self.en else self.names.unit(uid)
 
@@ -102,6 +117,9 @@ class _Words:
 
     def path(self, places: Sequence[str]) -> str:
         return " → ".join(self.place(p) for p in places)
+
+    def option(self, point: str, option: str) -> str:
+        return self._ident(self.names.option(point, option), option)
 
     def phase(self, pid: str) -> str:
         return self._ident(self.names.phase(pid), pid)
@@ -244,11 +262,11 @@ def _closures(s: Scenario, w: _Words) -> list[tuple[frozenset[int], str]]:
             when = w.time(inject.at) if inject.at is not None else _("on its trigger")
             text = (
                 _("{routes} closed by inject {inject} at {when} for {duration}").format(
-                    routes=_route_names(s, w, routes), inject=inject.id, when=when, duration=w.duration(e.for_)
+                    routes=_route_names(s, w, routes), inject=w.bare(inject.id), when=when, duration=w.duration(e.for_)
                 )
                 if e.for_ is not None
                 else _("{routes} closed by inject {inject} at {when}, for the rest of the run").format(
-                    routes=_route_names(s, w, routes), inject=inject.id, when=when
+                    routes=_route_names(s, w, routes), inject=w.bare(inject.id), when=when
                 )
             )
             out.append((routes, text))
@@ -257,11 +275,7 @@ def _closures(s: Scenario, w: _Words) -> list[tuple[frozenset[int], str]]:
 
 def _route_names(s: Scenario, w: _Words, routes: frozenset[int]) -> str:
     """Routes by id (or their ends) in the map's order."""
-    named = []
-    for i in sorted(routes):
-        r = s.map.routes[i]
-        named.append(r.id if r.id is not None else f"{w.place(r.from_)}–{w.place(r.to)}")
-    return ", ".join(named) or w._("no route")
+    return ", ".join(w.route(s, i) for i in sorted(routes)) or w._("no route")
 
 
 def _triggers(p: Phase, w: _Words, called: dict[str, tuple[str, list[str]]] | None = None) -> str:
@@ -281,7 +295,7 @@ def _triggers(p: Phase, w: _Words, called: dict[str, tuple[str, list[str]]] | No
         dp, options = (called or {}).get(p.id, ("", []))
         parts.append(
             _("when decision {decision} takes {options}: an alternative, units start where they were").format(
-                decision=dp, options=", ".join(options)
+                decision=w.bare(dp), options=", ".join(w.option(dp, o) for o in options)
             )
             if dp
             else _("when a decision calls it")
