@@ -61,14 +61,15 @@ def _lift(names: Names, base: PathKey, o: LiftOrder, unit: Any, utype: UnitType 
 
 
 def _sides_differ(names: Names, a: UnitSpec | None, b: UnitSpec | None) -> bool:
-    """Both units and their sides are known, and the sides differ."""
+    """Both units and their sides are known, and the sides differ and fight each other (a neutral or civilian
+    side's people may travel on another side's transport: evacuees; sides: posture)."""
     if a is None or b is None or names.get("side", a.side) is None or names.get("side", b.side) is None:
         return False
-    return a.side != b.side
+    return a.side != b.side and names.get("side", a.side).fights and names.get("side", b.side).fights
 
 
 def _other_side(passenger: str, its_side: str, transport: str, transport_side: str) -> str:
-    # every other side is hostile (combat.hostile_at): a transport never carries another side's unit
+    # every other hostile side is an enemy (combat.hostile_at): a transport never carries an enemy's unit
     return (
         f"{passenger} is on side {its_side} and {transport} on side {transport_side}: "
         "a transport carries only units of its own side"

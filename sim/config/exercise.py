@@ -185,6 +185,27 @@ class CloseRoutes(_Routes, _Lasting):
         "a closed route turn round and come back to where they set out, taking as long as they had been out",
         examples=["turn_back"],
     )
+    under_way: Literal["go_on", "turn_back"] | None = Field(
+        None,
+        description="the same as at_sea:, for travellers under way by any mode (a road closure takes this one)",
+        examples=["turn_back"],
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _under_way(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        under_way, at_sea = data.get("under_way"), data.get("at_sea")
+        if under_way is not None:
+            if at_sea is not None and at_sea != under_way:
+                raise ValueError("give under_way: or at_sea:, not both (they say the same)")
+            return {**data, "at_sea": under_way}
+        if data.get("mode") in ("land", "air") and at_sea == "turn_back":
+            raise ValueError(
+                f"at_sea: is for ships at sea; a closure of {data['mode']} routes takes under_way: (go_on or turn_back)"
+            )
+        return data
 
 
 class ReopenRoutes(_Routes):

@@ -19,7 +19,7 @@ import simpy
 
 from sim.config.identity import ScenarioKey
 from sim.config.schema import Scenario
-from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass, measure_of
+from sim.config.supply import Stock, SupplyClass
 from sim.engine.bus import MoveRequested, PowerChanged, StateChanged, StockTaken
 from sim.engine.monitor import Monitor
 from sim.engine.timers import Entry, alarm, withdraw
@@ -46,6 +46,9 @@ def tonnes(scenario: Scenario, cls: str, amount: float) -> float:
         return amount * scenario.logistics.fuel_kg_per_l / 1000.0
     if cls == "water":
         return amount / 1000.0
+    declared = scenario.logistics.classes.get(cls)
+    if declared is not None:
+        return amount * declared.kg_per_unit / 1000.0
     return amount
 
 
@@ -258,7 +261,7 @@ class LogisticsState:
         self.world, self.env = world, world.env
         s = world.scenario
         self.refill_below = s.logistics.refill_below
-        self.ledger = {cls: Ledger() for cls in SUPPLY_CLASSES}
+        self.ledger = {cls: Ledger() for cls in s.logistics.class_names}
         self.tanks: dict[str, dict[str, Tank]] = {}
         for u in world.units.values():
             self.tanks[u.id] = {}
@@ -274,7 +277,7 @@ class LogisticsState:
         for spec in s.depots:  # then the places each depot serves by distribution forward
             for place in spec.serves:
                 self.depots_at.setdefault(place, []).append(self.depots[spec.id])
-        self.in_transit: dict[str, float] = dict.fromkeys(SUPPLY_CLASSES, 0.0)
+        self.in_transit: dict[str, float] = dict.fromkeys(s.logistics.class_names, 0.0)
         self.activity: dict[str, str] = dict.fromkeys(world.units, IDLE)
         # why a unit ran dry, for the story: the supply lines' model answers when installed (no line: None)
         self.why_dry: Callable[[Unit, str], str] | None = None
@@ -443,8 +446,10 @@ def install(world: World) -> None:
 def declare(s: Scenario) -> list[MetricSpec]:
     carried = {cls for u in s.units if u.type in s.unit_types for cls in s.unit_types[u.type].carries}
     out = [
-        MetricSpec(f"consumed.{cls}", Kind.AMOUNT, measure_of(cls), Better.NEITHER, f"{cls} consumed, all units")
-        for cls in SUPPLY_CLASSES
+        MetricSpec(
+            f"consumed.{cls}", Kind.AMOUNT, s.logistics.measure(cls), Better.NEITHER, f"{cls} consumed, all units"
+        )
+        for cls in s.logistics.class_names
         if cls in carried
     ]
     for u in s.units:
@@ -467,7 +472,7 @@ def metrics(world: World) -> dict[str, float]:
     ls = state(world)
     m: dict[str, float] = {}
     carried = {cls for tanks in ls.tanks.values() for cls in tanks}
-    for cls in SUPPLY_CLASSES:
+    for cls in world.scenario.logistics.class_names:
         if cls in carried:
             ls.remaining(cls)  # settles every tank, so that consumption is counted up to now
             m[f"consumed.{cls}"] = ls.ledger[cls].consumed

@@ -719,7 +719,7 @@ def declare(s: Scenario) -> list[MetricSpec]:
                 d,
                 "h",
                 L,
-                f"time casualties waited for {a} while it was busy with other tasks (lift, supply)",
+                f"time casualties waited for {a} while an order of its own held it (0 for one kept for MEDEVAC alone)",
             ),
         ]
     return out

@@ -186,15 +186,20 @@ LISTING = {  # the text form's line heads
 }
 
 
+def _counts(s: Scenario, names: Labels) -> dict[str, str]:
+    """The numbers of injects and decision points, each in the number its count takes (1 decision point)."""
+    n_, i, p = names.lang.n_, len(s.injects), len(s.decision_points)
+    return {
+        "injects": n_("{n} inject", "{n} injects", i).format(n=i),
+        "points": n_("{n} decision point", "{n} decision points", p).format(n=p),
+    }
+
+
 def text(s: Scenario, names: Labels) -> list[str]:
     """The MSEL as lines of text, then each objective and what tests it (``exsim check --msel``)."""
     _ = names._
     all_rows = rows(s, names)
-    out = [
-        _("MSEL of {scenario}: {injects} injects, {points} decision points").format(
-            scenario=names.title(), injects=len(s.injects), points=len(s.decision_points)
-        )
-    ]
+    out = [_("MSEL of {scenario}: {injects}, {points}").format(scenario=names.title(), **_counts(s, names))]
     word = {k: _(v) for k, v in LISTING.items()}
     for r in all_rows:
         out += ["", f"{r.when}  {_(KIND[r.kind])} ({r.id}): {r.text}"]
@@ -251,9 +256,7 @@ def to_html(s: Scenario, names: Labels) -> str:
     return env.get_template("msel.html.j2").render(
         lang=names.lang.code,
         title=_("MSEL of {scenario}").format(scenario=names.title()),
-        subtitle=_("{injects} injects, {points} decision points. Controllers' copy: not for the players.").format(
-            injects=len(s.injects), points=len(s.decision_points)
-        ),
+        subtitle=_("{injects}, {points}. Controllers' copy: not for the players.").format(**_counts(s, names)),
         days=days,
         head=[_(c) for c in COLUMNS if c not in ("day", "kind", "id", "options", "effects")],
         kind={k: _(v) for k, v in KIND.items()},
