@@ -74,3 +74,28 @@ def first_fit(capacity: Load, needs: Sequence[Load]) -> list[list[int]]:
 
 def is_transport(t: UnitType) -> bool:
     return t.capacity_personnel > 0 or t.deck_slots > 0 or t.cargo_t > 0
+
+
+def is_platform(t: UnitType) -> bool:
+    """Whether one element of the type is a platform (ship, aircraft, vehicle) rather than a person."""
+    if t.element is not None:
+        return t.element == "platform"
+    return t.personnel_per_element != 1
+
+
+def moves_apart(t: UnitType, strength: float, together: bool) -> bool:
+    """Whether a unit's platforms fly or drive as independent assets in transport roles (CASEVAC, lift):
+    several platforms, not told ``together: true``."""
+    return not together and strength > 1 and is_platform(t)
+
+
+def split(t: UnitType, strength: float, free: Load) -> float:
+    """The most whole elements of a unit of type ``t`` (at most ``strength``) that fit in ``free`` (0: none)."""
+    lo, hi = 0, math.floor(strength)
+    while lo < hi:  # what an element takes grows with the count: the largest count that fits, by bisection
+        mid = (lo + hi + 1) // 2
+        if takes(t, mid).fits(free):
+            lo = mid
+        else:
+            hi = mid - 1
+    return float(lo)

@@ -20,6 +20,7 @@ import simpy
 from sim.config.identity import ScenarioKey
 from sim.config.schema import Scenario
 from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass, measure_of
+from sim.engine.assets import is_asset
 from sim.engine.bus import MoveRequested, PowerChanged, StateChanged, StockTaken
 from sim.engine.monitor import Monitor
 from sim.engine.timers import Entry, alarm, withdraw
@@ -289,6 +290,8 @@ class LogisticsState:
     def state_changed(self, ev: StateChanged) -> None:
         """A new state may mean a new activity, so new consumption rates; idle at a depot, a top-up."""
         unit = ev.unit
+        if is_asset(self.world, unit):  # one aircraft of a unit flying apart: the unit's stocks go as the unit does
+            return
         activity = ACTIVITY.get(ev.new, IDLE)
         if activity != self.activity[unit.id]:
             self.activity[unit.id] = activity
