@@ -99,3 +99,57 @@ def split(t: UnitType, strength: float, free: Load) -> float:
         else:
             hi = mid - 1
     return float(lo)
+
+
+def trip_room(t: UnitType, strength: float, together: bool) -> Load:
+    """The room of one trip: one platform's when the unit's platforms move apart, else the whole unit's."""
+    return room(t, 1) if moves_apart(t, strength, together) else room(t, strength)
+
+
+def shuttles(t: UnitType, strength: float, together: bool) -> int:
+    """How many trips a transport unit makes at once: one per platform when they move apart, else one."""
+    return math.floor(strength) if moves_apart(t, strength, together) else 1
+
+
+def one_trip(free: Load, waiting: Sequence[tuple[UnitType, float, bool]]) -> list[tuple[int, float]]:
+    """A trip's load, as (index into ``waiting``, elements): every unit that fits whole, in listed order (first
+    fit); when none does, as many whole elements of the first as fit, then whatever else still fits.
+    ``waiting``: (type, elements still to go, already split into pieces) of each unit still to go."""
+    load = []
+    for i, (t, n, was_split) in enumerate(waiting):
+        if not was_split and (need := takes(t, n)).fits(free):
+            load.append((i, n))
+            free -= need
+    if load:
+        return load
+    for i, (t, n, _) in enumerate(waiting):
+        k = n if takes(t, n).fits(free) else split(t, n, free)
+        if k > 0:
+            load.append((i, k))
+            free -= takes(t, k)
+    return load
+
+
+def waves(capacity: Load, at_once: int, units: Sequence[tuple[UnitType, float]]) -> list[list[list[tuple[int, float]]]]:
+    """The waves of a lift, as the engine flies them when nothing goes wrong: in each wave, up to ``at_once``
+    trips of room ``capacity``, each a list of (index into ``units``, elements). Units that fit in no empty
+    trip (not even one element) are left out."""
+    left = [n for _, n in units]
+    was_split: set[int] = set()
+    out: list[list[list[tuple[int, float]]]] = []
+    while any(n > 0 for n in left):
+        wave = []
+        for _ in range(at_once):
+            idx = [i for i, n in enumerate(left) if n > 0]
+            trip = [(idx[j], k) for j, k in one_trip(capacity, [(units[i][0], left[i], i in was_split) for i in idx])]
+            if not trip:
+                break
+            for i, k in trip:
+                if k < left[i] or i in was_split:
+                    was_split.add(i)
+                left[i] -= k
+            wave.append(trip)
+        if not wave:
+            break
+        out.append(wave)
+    return out
