@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence, Set
 
 from sim.check import exercise_refs
-from sim.check.order_refs import check_order
+from sim.check.order_refs import check_order, siblings
 from sim.config.distributions import mean_of
 from sim.config.lift import Load, room, takes, trip_room
 from sim.config.medical import Arrivals, MassCasualty, Medical
@@ -43,7 +43,7 @@ def check(s: Scenario, where: Callable[[PathKey], str] = dotted) -> list[Finding
         found.extend(_metrics(s))
         found.extend(exercise_refs.metrics(s))
     if not found:  # capacities and the ways units can go only make sense once every name resolves
-        for derived in (_capacity, _reachability, _ways):
+        for derived in (_capacity, _reachability, _ways, siblings):
             found.extend(derived(s))
     return found
 

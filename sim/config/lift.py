@@ -112,18 +112,17 @@ def shuttles(t: UnitType, strength: float, together: bool) -> int:
 
 
 def one_trip(free: Load, waiting: Sequence[tuple[UnitType, float, bool]]) -> list[tuple[int, float]]:
-    """A trip's load, as (index into ``waiting``, elements): every unit that fits whole, in listed order (first
-    fit); when none does, as many whole elements of the first as fit, then whatever else still fits.
-    ``waiting``: (type, elements still to go, already split into pieces) of each unit still to go."""
-    load = []
+    """A trip's load, as (index into ``waiting``, elements), in the listed order: each unit that still fits
+    whole (first fit); a unit too big for the trip (or already split) goes in pieces, as many whole elements
+    as still fit. ``waiting``: (type, elements still to go, already split into pieces) of each unit."""
+    empty, load = free, []
     for i, (t, n, was_split) in enumerate(waiting):
-        if not was_split and (need := takes(t, n)).fits(free):
-            load.append((i, n))
-            free -= need
-    if load:
-        return load
-    for i, (t, n, _) in enumerate(waiting):
-        k = n if takes(t, n).fits(free) else split(t, n, free)
+        if (need := takes(t, n)).fits(free) and not was_split:
+            k = n
+        elif was_split or not need.fits(empty):  # too big for one trip: a piece of whole elements
+            k = n if need.fits(free) else split(t, n, free)
+        else:
+            continue  # fits a later trip whole
         if k > 0:
             load.append((i, k))
             free -= takes(t, k)

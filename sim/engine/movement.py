@@ -187,6 +187,7 @@ def _shuttle(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> Proc
     if shuttle.location != origin and not (yield from travel(world, shuttle, origin)):
         job.running -= 1
         return
+    wave = 0
     while job.pending():
         load = _load(shuttle, job)
         if not load:
@@ -199,8 +200,9 @@ def _shuttle(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> Proc
             else:
                 _board_piece(world, u, shuttle, n, job)
         job.trips += 1
-        if world.log.on and (len(job.split) or len(assets(world, world.units[shuttle.id])) > 1):
-            world.emit("lift_wave", unit=shuttle.id, wave=job.trips, units={u.id: n for u, n in load})
+        wave += 1
+        if world.log.on and (job.split or len(assets(world, world.units[shuttle.id])) > 1):  # told in waves
+            world.emit("lift_wave", unit=shuttle.id, wave=wave, units={u.id: n for u, n in load})
         yield world.env.timeout(draws.fixed(world, shuttle.type.load_min, f"load:{shuttle.id}"))
         if not (yield from travel(world, shuttle, order.to)):
             break

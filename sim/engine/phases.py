@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.config.schema import Phase
-from sim.engine import draws
+from sim.engine import draws, rendezvous
 from sim.engine.bus import OrderDelay, OrderIssued
 from sim.engine.signals import Broken, Called, Condition, PhaseDone, Secured
 from sim.engine.units import ORDER_PRIORITY, UnitState
@@ -75,6 +75,7 @@ def _execute(world: World, order: Any, done: simpy.Event) -> Process:
             if world.log.on:
                 world.emit("order", unit=unit.id, do=order.do)
             world.bus.publish(OrderIssued(unit, order))
+            yield from rendezvous.ready(world, unit, order)  # (a move or assault with: waits for the others)
             yield from world.handlers[order.do](world, unit, order, done)
     if not done.triggered:
         done.succeed()

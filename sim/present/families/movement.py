@@ -123,6 +123,36 @@ class Movement(Teller):
         msg = self.lang.n_("{unit} completes its lift in {n} trip.", "{unit} completes its lift in {n} trips.", n)
         self.lines.append(Line(t, "move", msg.format(unit=self.names.unit(e["unit"]), n=n)))
 
+    @tells("wait_for")
+    def wait_for(self, t: float, e: Event) -> None:
+        fields = {
+            "unit": self.names.unit(e["unit"]),
+            "units": self.names.units_list(e["units"]),
+            "to": self.names.place(e["to"]),
+        }
+        if "until" in e:  # the others are ready but further away: it holds back to arrive with them
+            self.say(
+                t,
+                "move",
+                N_("{unit} waits for {units} until {time}, to reach {to} together."),
+                time=self.names.clock(e["until"]),
+                **fields,
+            )
+        else:
+            self.say(t, "move", N_("{unit} waits for {units} before setting out for {to}."), **fields)
+
+    @tells("lift_wave")
+    def lift_wave(self, t: float, e: Event) -> None:
+        carried = [f"{self.names.unit(u)} ({n:g})" for u, n in e["units"].items()]
+        self.say(
+            t,
+            "move",
+            N_("{unit}, wave {n}: loads {what}."),
+            unit=self.names.unit(e["unit"]),
+            n=e["wave"],
+            what=", ".join(carried),
+        )
+
     @tells("defend")
     def defend(self, t: float, e: Event) -> None:
         self.say(
