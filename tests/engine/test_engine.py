@@ -277,7 +277,8 @@ def test_check_refuses_what_can_never_fit(write):
     path = write(lift_yaml(1, strength=30))
     r = CliRunner().invoke(main, ["check", str(path), "--set", "unit_types.tank_platoon.slots_per_element=7"])
     assert r.exit_code == 2
-    assert "phases.0.orders.0.units.0: one element of tk-0 (takes 7 deck slots, 44.5 t) does not fit in ls-1" in r.stderr
+    one = "phases.0.orders.0.units.0: one element of tk-0 (takes 7 deck slots, 44.5 t) does not fit in ls-1"
+    assert one in r.stderr
     assert "even alone" in r.stderr
     assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0
 

@@ -12,6 +12,8 @@ from sim.cli import main
 from sim.config.lift import Load, waves
 from sim.experiment import build_world
 from sim.models import medical
+from sim.present.i18n import language
+from sim.present.story import Narrator
 
 # --- CASEVAC by a unit of several aircraft ------------------------------------------------------------------
 
@@ -89,7 +91,8 @@ LIFT = """\
 scenario: {name: waves, duration: 2d}
 unit_types:
   inf: {strength: 120, speed_kmh: {land: 5}}
-  tilt: {strength: STRENGTH, personnel_per_element: 4, capacity_personnel: 24, speed_kmh: {air: 300}, load_min: 10min, unload_min: 5min}
+  tilt: {strength: STRENGTH, personnel_per_element: 4, capacity_personnel: 24, speed_kmh: {air: 300},
+         load_min: 10min, unload_min: 5min}
 map:
   places:
     ship: {kind: port, lat: 43.5, lon: 51.3}
@@ -211,10 +214,13 @@ def test_an_order_with_a_sibling_waits_and_arrives_with_it(load):
     world, arrive = _arrivals(load, ", with: [inf]")
     assert arrive["lavs"] == pytest.approx(480) and arrive["inf"] == pytest.approx(480)
     told = [e for e in world.log.records if e["kind"] == "wait_for"]
-    assert [(e["unit"], e["units"], e["t"]) for e in told][0] == ("lavs", ["inf"], 0.0)
+    assert [(e["unit"], e["units"], e["t"]) for e in told[:1]] == [("lavs", ["inf"], 0.0)]
     assert told[-1]["until"] == pytest.approx(480 - 30)
-    r = CliRunner()
-    assert r  # the story's words are checked in test_story_says_who_a_unit_waits_for
+    story = [ln.text for ln in Narrator(world.scenario, language("en")).feed(world.log.records)]
+    assert "Lavs waits for inf before setting out for hill." in story
+    assert "Lavs waits for inf until H+7:30, to reach hill together." in story
+    ru = [ln.text for ln in Narrator(world.scenario, language("ru")).feed(world.log.records)]
+    assert "Lavs ожидает готовности подразделений перед выдвижением в пункт «hill»: inf." in ru
 
 
 def test_assemble_at_first(load):
