@@ -59,6 +59,8 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "turn_back",
                 "wait_route",
                 "lift_done",
+                "lift_wave",
+                "wait_for",
                 "route_closed",
                 "route_open",
             }
