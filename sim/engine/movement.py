@@ -220,6 +220,9 @@ def _shuttle(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> Proc
         done.succeed()
     if order.return_ and origin is not None:
         yield from travel(world, shuttle, origin)
+    unit = world.units[shuttle.id]
+    if unit is not shuttle and all(a.location == shuttle.location for a in assets(world, unit)):
+        unit.location = shuttle.location  # its aircraft or vehicles are all back together: the unit is there
 
 
 def _board_piece(world: World, unit: Unit, shuttle: Unit, n: float, job: _Lift) -> None:

@@ -139,6 +139,7 @@ def test_four_aircraft_fly_the_waves_at_once(load):
     assert landed == [pytest.approx(45 + 30)]
     assert [e["trips"] for e in world.log.records if e["kind"] == "lift_done"] == [5]
     assert sorted(e["wave"] for e in world.log.records if e["kind"] == "lift_wave") == [1, 1, 1, 1, 2]
+    assert world.units["mv"].location == "ship"  # its aircraft are all back: so is the unit
     world = _lift(load, 4, together=True)
     assert [e["trips"] for e in world.log.records if e["kind"] == "lift_done"] == [2]
     landed = [e["t"] for e in world.log.records if e["kind"] == "disembark" and e["unit"] == "coy"]
