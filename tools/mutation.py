@@ -239,9 +239,37 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "the fuel check counts a lift as one trip",
         "sim/check/fuel.py",
-        "trips = len(first_fit(room(t, strength(o.unit)), needs))",
+        "trips = len(waves(trip_room(t, count, together), shuttles(t, count, together), lifted))",
         "trips = 1",
         ("tests/check/test_check_fuel.py",),
+    ),
+    Fault(
+        "a unit's aircraft and vehicles always move as one",
+        "sim/config/lift.py",
+        "return not together and strength > 1 and is_platform(t)",
+        "return False",
+        ("tests/models/test_assets.py",),
+    ),
+    Fault(
+        "a unit too big for one trip is never split into waves",
+        "sim/config/lift.py",
+        "elif was_split or not need.fits(empty):",
+        "elif False:",
+        ("tests/models/test_assets.py",),
+    ),
+    Fault(
+        "an order's with: is ignored",
+        "sim/engine/rendezvous.py",
+        "siblings = [s for s in order.with_ if s != unit.id]",
+        "siblings: list[str] = []",
+        ("tests/models/test_assets.py",),
+    ),
+    Fault(
+        "a unit waits for its siblings to be ready but not to arrive with them",
+        "sim/engine/rendezvous.py",
+        "arrive = max(arrive, (now if waits else t) + way)",
+        "pass",
+        ("tests/models/test_assets.py",),
     ),
     Fault(
         "the fuel check ignores sorties",

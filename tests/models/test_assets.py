@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.config.lift import Load, waves
+from sim.config.schema import UnitType
+from sim.engine.assets import alive, assets
 from sim.experiment import build_world
 from sim.models import medical
 from sim.present.i18n import language
@@ -78,8 +80,6 @@ def test_a_helicopter_the_unit_has_lost_flies_no_more(load):
     """Asset 2 of a unit of two flies while the unit has two elements: at strength 1 only one flies."""
     world, _ = _casevac(load, "2")
     h1 = world.units["h1"]
-    from sim.engine.assets import alive, assets  # (the engine's view of the assets, only for this check)
-
     a1, a2 = assets(world, h1)
     h1.strength = 1
     assert alive(world, a1) and not alive(world, a2)
@@ -148,8 +148,6 @@ def test_four_aircraft_fly_the_waves_at_once(load):
 
 def test_waves_are_planned_as_they_are_flown():
     """The planner's waves (for check --plan): by hand, 120 people in trips of 24, two aircraft at once."""
-    from sim.config.schema import UnitType
-
     inf = UnitType(strength=120)
     got = waves(Load(24, 0, 0), 2, [(inf, 120.0), (inf, 10.0)])
     assert got == [[[(0, 24.0)], [(0, 24.0)]], [[(0, 24.0)], [(0, 24.0)]], [[(0, 24.0)], [(1, 10.0)]]]
