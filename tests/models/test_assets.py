@@ -238,4 +238,6 @@ def test_check_refuses_a_sibling_that_never_goes_there(write):
     assert r.exit_code == 2
     assert "phases.0.orders.0.with.0: r1 has no move or assault to hill: lavs would wait for it for ever" in r.stderr
     r = CliRunner().invoke(main, ["check", str(write(WITH.replace("WITH", ", with: [nobody]")))])
-    assert r.exit_code == 2 and "nobody" in r.stderr
+    assert r.exit_code == 2 and "phases.0.orders.0.with.0: unknown unit 'nobody'" in r.stderr
+    r = CliRunner().invoke(main, ["check", str(write(WITH.replace("WITH", ", with: [lavs]")))])
+    assert r.exit_code == 2 and "phases.0.orders.0.with.0: a unit cannot wait for itself" in r.stderr
