@@ -243,7 +243,15 @@ def _order(
     assert isinstance(
         o, MoveOrder | EmbarkOrder | DisembarkOrder | AssaultOrder | DefendOrder | FireSupportOrder | WaitOrder
     )
-    return _delayed(w, _what(s, w, the_map, units, where, o), mean_of(o.delay))
+    text = _what(s, w, the_map, units, where, o)
+    if isinstance(o, MoveOrder | AssaultOrder) and o.with_:  # waits for its siblings (sim.engine.rendezvous)
+        if o.assemble_at is not None:
+            text = w._("{text}, with {units}, assembling at {place}").format(
+                text=text, units=w.units(o.with_), place=w.place(o.assemble_at)
+            )
+        else:
+            text = w._("{text}, with {units} (arriving together)").format(text=text, units=w.units(o.with_))
+    return _delayed(w, text, mean_of(o.delay))
 
 
 def _what(s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], where: _Where, o: object) -> str:

@@ -232,6 +232,16 @@ def test_assemble_at_first(load):
     assert departs[1]["t"] == pytest.approx(480 - 40)
 
 
+def test_the_plan_says_who_an_order_goes_with(write):
+    r = CliRunner().invoke(main, ["check", str(write(WITH.replace("WITH", ", with: [inf]"))), "--plan"])
+    assert r.exit_code == 0, r.output
+    assert "then fighting (not timed in the plan), with inf (arriving together)" in r.output
+    text = WITH.replace("WITH", ", with: [inf], assemble_at: far")
+    r = CliRunner().invoke(main, ["check", str(write(text)), "--plan", "--lang", "ru"])
+    assert r.exit_code == 0, r.output
+    assert "вместе с: inf, сбор в пункте «far»" in r.output
+
+
 def test_check_refuses_a_sibling_that_never_goes_there(write):
     text = WITH.replace("WITH", ", with: [r1]")
     r = CliRunner().invoke(main, ["check", str(write(text))])
