@@ -258,6 +258,13 @@ FAULTS: tuple[Fault, ...] = (
         ("tests/models/test_assets.py",),
     ),
     Fault(
+        "aircraft flying apart burn none of their unit's fuel",
+        "sim/models/logistics.py",
+        "            rates = {cls: rates[cls] + self._assets_extra(unit, cls) for cls in tanks}",
+        "            pass",
+        ("tests/models/test_assets.py",),
+    ),
+    Fault(
         "an order's with: is ignored",
         "sim/engine/rendezvous.py",
         "siblings = [s for s in order.with_ if s != unit.id]",

@@ -3,8 +3,8 @@ its own in transport roles (CASEVAC, lift), unless the unit is told ``together: 
 
 An asset is a ``Unit`` of one element that is not in ``world.units``: it has its own place, its own lock
 for the tasks it takes one at a time, and the unit's name, so that events and metrics name the unit. It
-lives while the unit has at least as many elements as its number. The unit's stocks are the unit's
-(``sim.models.logistics`` counts the unit, not its assets).
+lives while the unit has at least as many elements as its number. The unit's stocks are the unit's:
+``sim.models.logistics`` burns them at one element's moving rate for each asset under way.
 """
 
 from __future__ import annotations

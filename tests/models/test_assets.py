@@ -13,7 +13,7 @@ from sim.config.lift import Load, waves
 from sim.config.schema import UnitType
 from sim.engine.assets import alive, assets
 from sim.experiment import build_world
-from sim.models import medical
+from sim.models import logistics, medical
 from sim.present.i18n import language
 from sim.present.story import Narrator
 
@@ -74,6 +74,20 @@ def test_two_helicopters_of_one_unit_fly_apart(load):
     assert flights[1]["t"] - flights[0]["t"] == pytest.approx(10, abs=1e-6)  # ten minutes apart, as they came
     # each helicopter flew 2 × 40 min... of the unit's 2 × 24 h: utilisation is a share of aircraft-time
     assert two["medevac_utilisation.h1"] == pytest.approx(2 * (FLIGHT + 30) / (2 * 24 * 60), abs=1e-6)
+
+
+def test_each_helicopter_flying_apart_burns_its_own_fuel(load):
+    """600 L/h (10 L/min) per helicopter under way; each casualty costs one helicopter 30 min out and 30 min
+    back: 1,200 L for the two, whether one helicopter flies both or two fly one each. Together, the unit of
+    two flies as one and burns for both: 2,400 L. (A fault that leaves the flights apart unburnt gives 0.)"""
+    fuel = "litters: 1, carries: {fuel: 5000}, consumption: {moving: {fuel: 600}},"
+    text = CASEVAC.replace("litters: 1,", fuel)
+    burnt = {}
+    for strength in ("1", "2", "2, together: true"):
+        world = build_world(load(text.replace("STRENGTH", strength)), 1)
+        world.run()
+        burnt[strength] = logistics.metrics(world)["consumed.fuel"]
+    assert burnt == pytest.approx({"1": 1200.0, "2": 1200.0, "2, together: true": 2400.0})
 
 
 def test_a_helicopter_the_unit_has_lost_flies_no_more(load):
