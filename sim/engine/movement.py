@@ -185,7 +185,7 @@ def _load(shuttle: Unit, job: _Lift) -> list[tuple[Unit, float]]:
 def _shuttle(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> Process:
     order, origin = job.order, job.origin
     if shuttle.location != origin and not (yield from travel(world, shuttle, origin)):
-        job.running -= 1
+        _finished(world, shuttle, job, done)
         return
     wave = 0
     while job.pending():
@@ -214,15 +214,20 @@ def _shuttle(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> Proc
                 _alight_piece(world, u, shuttle, job)
         if job.pending() and not (yield from travel(world, shuttle, origin)):
             break
-    job.running -= 1
-    if job.running == 0:
-        world.emit("lift_done", unit=shuttle.id, trips=job.trips)
-        done.succeed()
+    _finished(world, shuttle, job, done)
     if order.return_ and origin is not None:
         yield from travel(world, shuttle, origin)
     unit = world.units[shuttle.id]
     if unit is not shuttle and all(a.location == shuttle.location for a in assets(world, unit)):
         unit.location = shuttle.location  # its aircraft or vehicles are all back together: the unit is there
+
+
+def _finished(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> None:
+    """One shuttle has done its part; when the last has, the lift is done."""
+    job.running -= 1
+    if job.running == 0:
+        world.emit("lift_done", unit=shuttle.id, trips=job.trips)
+        done.succeed()
 
 
 def _board_piece(world: World, unit: Unit, shuttle: Unit, n: float, job: _Lift) -> None:
@@ -232,8 +237,8 @@ def _board_piece(world: World, unit: Unit, shuttle: Unit, n: float, job: _Lift) 
         job.split.add(unit)
         unit.aboard, unit.location = shuttle.id, None
         world.set_state(unit, UnitState.ABOARD)
+        world.emit("embark", unit=unit.id, on=shuttle.id, elements=n)  # (the waves tell the later pieces)
     job.flying[unit] = job.flying.get(unit, 0) + 1
-    world.emit("embark", unit=unit.id, on=shuttle.id, elements=n)
 
 
 def _alight_piece(world: World, unit: Unit, shuttle: Unit, job: _Lift) -> None:

@@ -143,6 +143,10 @@ def test_a_company_too_big_for_one_aircraft_goes_in_waves(load):
     assert waves_told == [(i, {"coy": 24}) for i in range(1, 6)]
     landed = [e["t"] for e in world.log.records if e["kind"] == "disembark" and e["unit"] == "coy"]
     assert landed == [pytest.approx(4 * 45 + 30)]
+    story = [ln.text for ln in Narrator(world.scenario, language("en")).feed(world.log.records)]
+    assert story.count("Mv, wave 1: loads coy (24).") == 1 and "Mv, wave 5: loads coy (24)." in story
+    assert not [ln for ln in story if "for ship with coy" in ln]  # flying back empty, not "with coy"
+    assert story.count("Coy lands at lz from mv.") == 1  # once, when the last wave is across
 
 
 def test_four_aircraft_fly_the_waves_at_once(load):

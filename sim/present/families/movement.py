@@ -28,7 +28,8 @@ class Movement(Teller):
 
     @tells("embark")
     def embark(self, t: float, e: Event) -> None:
-        self.aboard.setdefault(e["on"], []).append(e["unit"])
+        if "elements" not in e:  # a unit lifted in waves: each wave tells what it loads (lift_wave)
+            self.aboard.setdefault(e["on"], []).append(e["unit"])
 
     @tells("disembark")
     def disembark(self, t: float, e: Event) -> None:
