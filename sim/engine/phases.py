@@ -62,6 +62,7 @@ def _execute(world: World, order: Any, done: simpy.Event) -> Process:
     asked = world.bus.publish(OrderDelay(unit, order, now, draws.fixed(world, order.delay, f"delay:{unit.id}")))
     if asked.refusal is not None:
         world.fail(unit, asked.refusal)
+        rendezvous.gone(world, unit, order)  # whoever waits for it goes without it
         done.succeed()
         return
     arrives = max(now, asked.not_before) + asked.delay_min
@@ -71,6 +72,7 @@ def _execute(world: World, order: Any, done: simpy.Event) -> Process:
             yield world.env.timeout(arrives - world.env.now)
         if unit.strength <= 0 or unit.state.out_of_action:
             world.emit("order_skipped", unit=unit.id, do=order.do, reason=str(unit.state))
+            rendezvous.gone(world, unit, order)
         else:
             if world.log.on:
                 world.emit("order", unit=unit.id, do=order.do)

@@ -53,6 +53,18 @@ def _post(world: World, unit: Unit, place: str, waits: bool) -> None:
             ev.succeed()
 
 
+def gone(world: World, unit: Unit, order: Any) -> None:
+    """The unit will not carry out ``order`` (lost, or the unit out of action): whoever waits for it to be
+    ready for it waits no longer (and goes without it)."""
+    place = goal(order)
+    if place is not None:
+        st = _state(world)
+        st.ready[(unit.id, place)] = (world.env.now, 0.0, False)
+        for ev in st.waiting.pop((unit.id, place), []):
+            if not ev.triggered:
+                ev.succeed()
+
+
 def ready(world: World, unit: Unit, order: Any) -> Process:
     """The unit is ready for ``order``: say so, and if the order goes ``with`` others, wait for them."""
     place = goal(order)

@@ -269,3 +269,22 @@ def test_check_refuses_a_sibling_that_never_goes_there(write):
     assert r.exit_code == 2 and "phases.0.orders.0.with.0: unknown unit 'nobody'" in r.stderr
     r = CliRunner().invoke(main, ["check", str(write(WITH.replace("WITH", ", with: [lavs]")))])
     assert r.exit_code == 2 and "phases.0.orders.0.with.0: a unit cannot wait for itself" in r.stderr
+
+
+def test_a_sibling_whose_order_is_skipped_is_not_waited_for_for_ever(load):
+    """The infantry is destroyed before its order's turn comes (its order is skipped): the LAVs, told to go
+    with it, go alone when that order is skipped (at 3 h, after its wait), arriving 30 min later, not never."""
+    text = WITH.replace("WITH", ", with: [inf]").replace(
+        "  - id: foot\n", "  - id: lost\n    orders: [{unit: inf, do: wait, duration: 3h}]\n  - id: foot\n"
+    )
+    s = load(text)
+    world = build_world(s, 1, trace=True)
+    world.env.process(_destroy(world, "inf", 60))
+    world.run()
+    arrive = {e["unit"]: e["t"] for e in world.log.records if e["kind"] == "arrive" and e["at"] == "hill"}
+    assert arrive == {"lavs": pytest.approx(180 + 30)}
+
+
+def _destroy(world, uid: str, at: float):
+    yield world.env.timeout(at)
+    world.units[uid].lose(world.units[uid].strength, 0)
