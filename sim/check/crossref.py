@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence, Set
 
 from sim.check import exercise_refs
-from sim.check.order_refs import check_order
+from sim.check.order_refs import check_order, siblings
 from sim.config.distributions import mean_of
-from sim.config.lift import Load, is_transport, room, takes
+from sim.config.lift import Load, is_transport, room, takes, trip_room
 from sim.config.medical import Arrivals, Facility, MassCasualty, Medical
 from sim.config.names import Finding, Names
 from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder, Order
@@ -43,7 +43,7 @@ def check(s: Scenario, where: Callable[[PathKey], str] = dotted) -> list[Finding
         found.extend(_metrics(s))
         found.extend(exercise_refs.metrics(s))
     if not found:  # capacities and the ways units can go only make sense once every name resolves
-        for derived in (_capacity, _reachability, _ways):
+        for derived in (_capacity, _reachability, _ways, siblings):
             found.extend(derived(s))
     return found
 
@@ -208,10 +208,18 @@ def _metrics(s: Scenario) -> Iterator[Finding]:
             yield ("analysis", "headline", i), unknown("metric", name, known)
 
 
-def _takes(s: Scenario, unit_id: str) -> Load:
+def _takes(s: Scenario, unit_id: str, one: bool = False) -> Load:
+    """What the unit takes aboard (``one``: what one of its elements takes)."""
     u = next(u for u in s.units if u.id == unit_id)
     t = s.unit_types[u.type]
-    return takes(t, u.strength or t.strength)
+    return takes(t, 1 if one else u.strength or t.strength)
+
+
+def _trip_room(s: Scenario, unit_id: str) -> Load:
+    """The room of one trip of a transport: one platform's when its platforms move apart."""
+    u = next(u for u in s.units if u.id == unit_id)
+    t = s.unit_types[u.type]
+    return trip_room(t, u.strength or t.strength, u.together)
 
 
 def _room(s: Scenario, unit_id: str) -> Load:
@@ -226,13 +234,14 @@ def _capacity(s: Scenario) -> Iterator[Finding]:
     for pi, phase in enumerate(s.phases):
         for oi, o in enumerate(phase.orders):
             base: PathKey = ("phases", pi, "orders", oi)
-            if isinstance(o, LiftOrder):
-                cap = _room(s, o.unit)
+            if isinstance(o, LiftOrder):  # a unit too big for one trip goes in waves: one element must fit
+                cap = _trip_room(s, o.unit)
                 for ui, name in enumerate(o.units):
-                    if not (need := _takes(s, name)).fits(cap):
+                    if not (need := _takes(s, name, one=True)).fits(cap):
                         yield (
                             (*base, "units", ui),
-                            f"{name} (takes {need}) does not fit in {o.unit} (room for {cap}) even alone",
+                            f"one element of {name} (takes {need}) does not fit in {o.unit} (room for {cap} "
+                            "a trip) even alone",
                         )
             if isinstance(o, EmbarkOrder):
                 cap = _room(s, o.on)

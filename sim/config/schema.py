@@ -451,6 +451,12 @@ class UnitSpec(Frozen):
     strength: int | None = Field(
         None, gt=0, le=MAX_COUNT, description="elements; defaults to the type's strength", examples=[2]
     )
+    together: bool = Field(
+        False,
+        description="a unit of several platforms (aircraft, vehicles) in transport roles (CASEVAC, lift) moves "
+        "as one; by default each platform flies or drives on its own",
+        examples=[True],
+    )
     aboard: Id | None = Field(
         None,
         description="a transport unit it starts embarked on, taking room as a lift does; it moves with it, "

@@ -20,6 +20,7 @@ import simpy
 from sim.config.identity import ScenarioKey
 from sim.config.schema import Scenario
 from sim.config.supply import Stock, SupplyClass
+from sim.engine.assets import is_asset
 from sim.engine.bus import MoveRequested, PowerChanged, StateChanged, StockTaken
 from sim.engine.monitor import Monitor
 from sim.engine.timers import Entry, alarm, withdraw
@@ -281,6 +282,7 @@ class LogisticsState:
         self.activity: dict[str, str] = dict.fromkeys(world.units, IDLE)
         # why a unit ran dry, for the story: the supply lines' model answers when installed (no line: None)
         self.why_dry: Callable[[Unit, str], str] | None = None
+        self.assets_moving: dict[str, int] = {}  # unit -> its aircraft or vehicles under way on their own
         # consumption per class by (unit type, activity, strength): units of a type share their rates, and
         # the replications of a scenario share the table
         self._rates = _rate_table(ScenarioKey(s))
@@ -296,6 +298,13 @@ class LogisticsState:
     def state_changed(self, ev: StateChanged) -> None:
         """A new state may mean a new activity, so new consumption rates; idle at a depot, a top-up."""
         unit = ev.unit
+        if is_asset(self.world, unit):  # one aircraft of a unit flying apart: it burns the unit's stocks as it flies
+            moving = (ev.new is UnitState.MOVING) - (ev.old is UnitState.MOVING)
+            if moving:
+                parent = self.world.units[unit.id]
+                self.assets_moving[parent.id] = self.assets_moving.get(parent.id, 0) + moving
+                self.update_rates(parent)
+            return
         activity = ACTIVITY.get(ev.new, IDLE)
         if activity != self.activity[unit.id]:
             self.activity[unit.id] = activity
@@ -315,9 +324,18 @@ class LogisticsState:
             if len(self._rates) >= RATE_TABLE_MAX:  # fractional strengths (deterministic combat) never repeat
                 self._rates.clear()
             rates = self._rates[key] = {cls: self.rate(unit, cls) for cls in tanks}
+        if self.assets_moving.get(unit.id):  # each of its aircraft under way burns at the moving rate
+            rates = {cls: rates[cls] + self._assets_extra(unit, cls) for cls in tanks}
         for cls, tank in tanks.items():
             if rates[cls] != tank.rate:  # (most classes do not depend on the activity)
                 tank.set_rate(rates[cls])
+
+    def _assets_extra(self, unit: Unit, cls: str) -> float:
+        """What the unit's aircraft or vehicles under way on their own burn on top of the unit's rate: each
+        at the moving rate of one element instead of the rate of the unit's activity (at most its elements)."""
+        per = unit.type.consumption_per_min
+        n = min(self.assets_moving[unit.id], unit.strength)
+        return n * (per.get("moving", {}).get(cls, 0.0) - per.get(self.activity[unit.id], {}).get(cls, 0.0))
 
     def refill(self, unit: Unit) -> None:
         """Top up every tank below the threshold from depots at the unit's place."""

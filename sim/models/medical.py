@@ -26,6 +26,7 @@ import simpy
 from sim.config.medical import TRIAGE, Arrivals, Facility, MassCasualty, Medical
 from sim.config.schema import Scenario
 from sim.engine import draws
+from sim.engine.assets import alive, assets
 from sim.engine.lock import Lock, LockRequest
 from sim.engine.monitor import Monitor
 from sim.engine.movement import follow, recover, travel
@@ -429,7 +430,7 @@ class MedicalState:
         env, world = self.env, self.world
         home = asset.location
         prio = MEDEVAC_FIRST if self.med.lift_priority == "medevac_first" else ORDER_PRIORITY
-        while asset.strength > 0:
+        while alive(world, asset):  # (one aircraft of a unit whose aircraft fly apart: while the unit has it)
             if not leg.queue:
                 leg.idle.append(env.event())
                 yield leg.idle[-1]
@@ -569,8 +570,9 @@ def install(world: World) -> None:
     world.services.provide(ms)
     world.bus.subscribe(Wounded, ms.wounded)
     for leg in ms.legs.values():
-        for asset in leg.assets:
-            world.env.process(ms.run_asset(leg, asset))
+        for unit in leg.assets:
+            for asset in assets(world, unit):  # each aircraft of the unit, unless it flies together
+                world.env.process(ms.run_asset(leg, asset))
     if med.dnbi_per_person_per_min + med.heat_per_person_per_min > 0:
         world.env.process(ms.run_dnbi())
     for m in med.mass_casualties:
@@ -793,7 +795,8 @@ def _leg_metrics(ms: MedicalState, leg: Leg, span: float) -> dict[str, float]:
     """One evacuation leg's waits, and its assets' MEDEVAC time and time waited for them, from the warm-up on."""
     m = {f"evac_wait_h.{leg.to}": _mean_h(leg.waits), f"evac_wait_p90_h.{leg.to}": _p90(leg.waits)}
     for a in leg.assets:
-        m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / span if span > 0 else math.nan
+        n = len(assets(ms.world, a))  # the unit's aircraft-time: a share per aircraft when they fly apart
+        m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / (span * n) if span > 0 else math.nan
         m[f"medevac_asset_wait_h.{a.id}"] = ms.lock_wait_min.get(a.id, 0.0) / 60.0
     return m
 

@@ -65,6 +65,8 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "lift_done",
                 "launch",
                 "recover",
+                "lift_wave",
+                "wait_for",
                 "route_closed",
                 "route_open",
             }

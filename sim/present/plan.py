@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sim.config.distributions import mean_of
 from sim.config.durations import format_duration, format_time
 from sim.config.exercise import CloseRoutes
-from sim.config.lift import Load, first_fit, room, takes
+from sim.config.lift import Load, first_fit, room, shuttles, takes, trip_room, waves
 from sim.config.ordering import phases_in_order
 from sim.config.orders import (
     AssaultOrder,
@@ -348,7 +348,15 @@ def _order(
     assert isinstance(
         o, MoveOrder | EmbarkOrder | DisembarkOrder | AssaultOrder | DefendOrder | FireSupportOrder | WaitOrder
     )
-    return _delayed(w, _what(s, w, the_map, units, where, o), mean_of(o.delay))
+    text = _what(s, w, the_map, units, where, o)
+    if isinstance(o, MoveOrder | AssaultOrder) and o.with_:  # waits for its siblings (sim.engine.rendezvous)
+        if o.assemble_at is not None:
+            text = w._("{text}, with {units}, assembling at {place}").format(
+                text=text, units=w.units(o.with_), place=w.place(o.assemble_at)
+            )
+        else:
+            text = w._("{text}, with {units} (arriving together)").format(text=text, units=w.units(o.with_))
+    return _delayed(w, text, mean_of(o.delay))
 
 
 def _what(s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], where: _Where, o: object) -> str:
@@ -423,6 +431,15 @@ def _lift(
     back = the_map.path(o.to, origin, _modes(t)) if origin else None
     back_min = back.minutes if back else 0.0
     needs = [_takes(s, units[n]) for n in o.units]
+    strength = transport.strength or t.strength
+    lifted = [
+        (s.unit_types[units[n].type], float(units[n].strength or s.unit_types[units[n].type].strength)) for n in o.units
+    ]
+    flown = waves(trip_room(t, strength, transport.together), shuttles(t, strength, transport.together), lifted)
+    if there >= 0 and any(
+        len(wave) > 1 or any(k < lifted[i][1] for trip in wave for i, k in trip) for wave in flown
+    ):  # no first fit
+        return _waves(w, where, o, (transport.type, text), (origin, there, back_min), t, flown, trips)
     loads = first_fit(capacity, needs) if there >= 0 else []
     planned = [
         Trip(
@@ -467,6 +484,50 @@ def _lift(
         "{units} → {place} in {n} trip, {total} in all", "{units} → {place} in {n} trips, {total} in all", len(planned)
     )
     return text.format(units=w.units(o.units), place=w.place(o.to), n=len(planned), total=w.duration(total))
+
+
+def _waves(
+    w: _Words,
+    where: _Where,
+    o: LiftOrder,
+    named: tuple[str, str],
+    way: tuple[str | None, float, float],
+    t: UnitType,
+    flown: list[list[list[tuple[int, float]]]],
+    trips: list[str],
+) -> str:
+    """A lift in waves: its aircraft or vehicles (each on its own unless together) shuttle until all are
+    across, a unit too big for one trip split across them (whole elements)."""
+    _ = w._
+    origin, there, back_min = way
+    load_min, unload_min = mean_of(t.load_min), mean_of(t.unload_min)
+    header = _("{transport} ({type}): in waves, {route} each way")
+    type_name, route = named
+    trips.append("  " + header.format(transport=w.unit(o.unit), type=w.unit_type(type_name), route=route))
+    total = 0.0
+    for k, wave in enumerate(flown, start=1):
+        back = 0.0 if k == len(flown) and not o.return_ else back_min
+        total += load_min + there + unload_min + back
+        pieces = ", ".join(f"{w.unit(o.units[i])} ({n:g})" for trip in wave for i, n in trip)
+        line = _("wave {k}: {pieces}: load {load}, travel {travel}, unload {unload}, back {back}")
+        trips.append(
+            "    "
+            + line.format(
+                k=k,
+                pieces=pieces,
+                load=w.duration(load_min),
+                travel=w.duration(there),
+                unload=w.duration(unload_min),
+                back=w.duration(back),
+            )
+        )
+    for n in o.units:
+        where.at[n] = o.to
+    where.at[o.unit] = origin if o.return_ else o.to
+    text = w.lang.n_(
+        "{units} → {place} in {n} wave, {total} in all", "{units} → {place} in {n} waves, {total} in all", len(flown)
+    )
+    return text.format(units=w.units(o.units), place=w.place(o.to), n=len(flown), total=w.duration(total))
 
 
 def _takes(s: Scenario, u: UnitSpec) -> Load:
