@@ -239,9 +239,44 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "the fuel check counts a lift as one trip",
         "sim/check/fuel.py",
-        "trips = len(first_fit(room(t, strength(o.unit)), needs))",
+        "trips = len(waves(trip_room(t, count, together), shuttles(t, count, together), lifted))",
         "trips = 1",
         ("tests/check/test_check_fuel.py",),
+    ),
+    Fault(
+        "a unit's aircraft and vehicles always move as one",
+        "sim/config/lift.py",
+        "return not together and strength > 1 and is_platform(t)",
+        "return False",
+        ("tests/models/test_assets.py",),
+    ),
+    Fault(
+        "a unit too big for one trip is never split into waves",
+        "sim/config/lift.py",
+        "elif was_split or not need.fits(empty):",
+        "elif False:",
+        ("tests/models/test_assets.py",),
+    ),
+    Fault(
+        "aircraft flying apart burn none of their unit's fuel",
+        "sim/models/logistics.py",
+        "            rates = {cls: rates[cls] + self._assets_extra(unit, cls) for cls in tanks}",
+        "            pass",
+        ("tests/models/test_assets.py",),
+    ),
+    Fault(
+        "an order's with: is ignored",
+        "sim/engine/rendezvous.py",
+        "siblings = [s for s in order.with_ if s != unit.id]",
+        "siblings: list[str] = []",
+        ("tests/models/test_assets.py",),
+    ),
+    Fault(
+        "a unit waits for its siblings to be ready but not to arrive with them",
+        "sim/engine/rendezvous.py",
+        "arrive = max(arrive, (now if waits else t) + way)",
+        "pass",
+        ("tests/models/test_assets.py",),
     ),
     Fault(
         "the fuel check ignores sorties",
@@ -296,8 +331,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "no heat illness without water",
         "sim/models/medical.py",
-        "rate = per_min + (heat if self.world.bus.publish(Thirsty(unit)).thirsty else 0.0)",
-        "rate = per_min",
+        "rate = base + (heat if self.world.bus.publish(Thirsty(unit)).thirsty else 0.0)",
+        "rate = base",
         ("tests/models/test_plausibility.py::test_running_out_of_water_brings_heat_illness",),
     ),
     Fault(
@@ -355,6 +390,43 @@ FAULTS: tuple[Fault, ...] = (
         "dt = t - (last if last > warmup else warmup)",
         "dt = t - last",
         ("tests/engine/test_monitor.py",),
+    ),
+    Fault(
+        "arrivals ignore their decaying rate",
+        "sim/models/medical.py",
+        "            if not a.steady:",
+        "            if False:",
+        (
+            "tests/models/test_casualty_sources.py::test_a_decaying_stream_brings_the_integral_of_its_rate_between_from_and_until",
+        ),
+    ),
+    Fault(
+        "nobody is killed at the scene",
+        "sim/models/medical.py",
+        "if killed_at_scene > 0 and self.world.streams",
+        "if killed_at_scene > 1 and self.world.streams",
+        ("tests/models/test_casualty_sources.py::test_killed_at_the_scene_never_enter_the_chain_and_are_counted",),
+    ),
+    Fault(
+        "one DNBI rate for every group",
+        "sim/models/medical.py",
+        "rates = [per_min if same else groups.per_person_per_min(self._group(u)) for u in units]",
+        "rates = [per_min for u in units]",
+        ("tests/models/test_casualty_sources.py::test_each_group_falls_ill_at_its_own_rate",),
+    ),
+    Fault(
+        "a drawn effect duration is its mean",
+        "sim/models/injects.py",
+        'minutes = draws.sample(world, lasting, f"for:{source}")',
+        "minutes = lasting.mean",
+        ("tests/models/test_casualty_sources.py::test_a_range_of_durations_is_drawn_uniformly_between_its_ends",),
+    ),
+    Fault(
+        "night is day",
+        "sim/models/night.py",
+        "        if self.cal.is_day(now):",
+        "        if True:",
+        ("tests/engine/test_daylight.py::test_a_day_only_aircraft_waits_for_sunrise",),
     ),
 )
 

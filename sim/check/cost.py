@@ -76,7 +76,7 @@ def casualties(s: Scenario) -> float:
     n = float(sum(m.count for m in med.mass_casualties if m.at <= end))
     n += sum(mass(i.effects) for i in s.injects)
     n += sum(max(mass(o.effects) for o in d.options.values()) for d in s.decision_points)
-    n += sum(a.per_min for a in med.arrivals) * end
+    n += sum(a.expected(end) for a in med.arrivals)
     in_chain = [u for u in s.units if not med.sides or u.side in med.sides]
     people = sum(
         (u.strength or s.unit_types[u.type].strength) * s.unit_types[u.type].personnel_per_element

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence, Set
 
 from sim.check import exercise_refs
-from sim.check.order_refs import check_order
+from sim.check.order_refs import check_order, siblings
 from sim.config.distributions import mean_of
-from sim.config.lift import Load, is_transport, room, takes
+from sim.config.lift import Load, is_transport, room, takes, trip_room
 from sim.config.medical import Arrivals, Facility, MassCasualty, Medical
 from sim.config.names import Finding, Names
 from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder, Order
@@ -43,7 +43,7 @@ def check(s: Scenario, where: Callable[[PathKey], str] = dotted) -> list[Finding
         found.extend(_metrics(s))
         found.extend(exercise_refs.metrics(s))
     if not found:  # capacities and the ways units can go only make sense once every name resolves
-        for derived in (_capacity, _reachability, _ways):
+        for derived in (_capacity, _reachability, _ways, siblings):
             found.extend(derived(s))
     return found
 
@@ -51,6 +51,25 @@ def check(s: Scenario, where: Callable[[PathKey], str] = dotted) -> list[Finding
 def _run(s: Scenario, names: Names) -> Iterator[Finding]:
     if s.scenario.warmup >= s.scenario.duration:
         yield ("scenario", "warmup"), "the warm-up must end before the run does (scenario.duration)"
+    yield from _daylight(s)
+
+
+def _daylight(s: Scenario) -> Iterator[Finding]:
+    """Daylight needs the date and clock of H-hour, and computed from the sun the time zone; a day-only unit
+    type needs daylight declared."""
+    d, start = s.scenario.daylight, s.scenario.start
+    if d is not None and start is None:
+        yield ("scenario", "daylight"), "daylight needs scenario.start (the date and clock time of H-hour)"
+    elif d is not None and not d.explicit and d.utc_offset_h is None and start is not None and start.tzinfo is None:
+        yield (
+            ("scenario", "daylight"),
+            "the sun is computed in UTC: give utc_offset_h (hours the clock is ahead of UTC, e.g. 5 at Aktau) "
+            "or write scenario.start with its zone (2024-07-12T04:00+05:00)",
+        )
+    if d is None:
+        for name, t in s.unit_types.items():
+            if not t.night:
+                yield ("unit_types", name, "night"), "night: false needs scenario.daylight (when it is day)"
 
 
 def _places(s: Scenario, names: Names) -> Iterator[Finding]:
@@ -189,10 +208,18 @@ def _metrics(s: Scenario) -> Iterator[Finding]:
             yield ("analysis", "headline", i), unknown("metric", name, known)
 
 
-def _takes(s: Scenario, unit_id: str) -> Load:
+def _takes(s: Scenario, unit_id: str, one: bool = False) -> Load:
+    """What the unit takes aboard (``one``: what one of its elements takes)."""
     u = next(u for u in s.units if u.id == unit_id)
     t = s.unit_types[u.type]
-    return takes(t, u.strength or t.strength)
+    return takes(t, 1 if one else u.strength or t.strength)
+
+
+def _trip_room(s: Scenario, unit_id: str) -> Load:
+    """The room of one trip of a transport: one platform's when its platforms move apart."""
+    u = next(u for u in s.units if u.id == unit_id)
+    t = s.unit_types[u.type]
+    return trip_room(t, u.strength or t.strength, u.together)
 
 
 def _room(s: Scenario, unit_id: str) -> Load:
@@ -207,13 +234,14 @@ def _capacity(s: Scenario) -> Iterator[Finding]:
     for pi, phase in enumerate(s.phases):
         for oi, o in enumerate(phase.orders):
             base: PathKey = ("phases", pi, "orders", oi)
-            if isinstance(o, LiftOrder):
-                cap = _room(s, o.unit)
+            if isinstance(o, LiftOrder):  # a unit too big for one trip goes in waves: one element must fit
+                cap = _trip_room(s, o.unit)
                 for ui, name in enumerate(o.units):
-                    if not (need := _takes(s, name)).fits(cap):
+                    if not (need := _takes(s, name, one=True)).fits(cap):
                         yield (
                             (*base, "units", ui),
-                            f"{name} (takes {need}) does not fit in {o.unit} (room for {cap}) even alone",
+                            f"one element of {name} (takes {need}) does not fit in {o.unit} (room for {cap} "
+                            "a trip) even alone",
                         )
             if isinstance(o, EmbarkOrder):
                 cap = _room(s, o.on)
@@ -410,6 +438,13 @@ def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
     checks = (_facilities, _when_full, _evacuation, _legs_needed, _casualty_places, _triage_mixes, _chains_end)
     for fn in checks:
         yield from fn(med, names)
+    if med.facilities and "combat" not in med.triage_mix and _can_fight(s):
+        yield ("medical", "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
+
+
+def _can_fight(s: Scenario) -> bool:
+    """Can anyone be wounded in combat: are there units of two sides (every side is hostile to every other)?"""
+    return len({u.side for u in s.units}) > 1
 
 
 def _facilities(med: Medical, names: Names) -> Iterator[Finding]:
@@ -528,9 +563,7 @@ def _triage_mixes(med: Medical, names: Names) -> Iterator[Finding]:
     for cause, mix in med.triage_mix.items():
         if abs(sum(mix.values()) - 1.0) > 1e-6:
             yield (*base, "triage_mix", cause), f"shares sum to {sum(mix.values()):g}, not 1"
-    if med.facilities and "combat" not in med.triage_mix:
-        yield (*base, "triage_mix"), "a triage_mix for cause combat is needed (combat wounded enter the chain)"
-    if med.facilities and med.dnbi_per_1000_per_day > 0 and "dnbi" not in med.triage_mix:
+    if med.facilities and med.dnbi_per_person_per_min > 0 and "dnbi" not in med.triage_mix:
         yield (*base, "triage_mix"), "a triage_mix for cause dnbi is needed (or set dnbi_per_1000_per_day: 0)"
 
 

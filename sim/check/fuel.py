@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sim.config.lift import first_fit, room, takes
+from sim.config.lift import shuttles, trip_room, waves
 from sim.config.ordering import phases_in_order
 from sim.config.orders import AssaultOrder, DisembarkOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder, Order
 from sim.config.schema import Scenario
@@ -147,8 +147,10 @@ class _Walk:
             return
         s, units, strength = self.s, self.units, self.strength
         t = s.unit_types[units[o.unit].type]
-        needs = [takes(s.unit_types[units[n].type], strength(n)) for n in o.units]
-        trips = len(first_fit(room(t, strength(o.unit)), needs))
+        lifted = [(s.unit_types[units[n].type], float(strength(n))) for n in o.units]
+        count, together = strength(o.unit), units[o.unit].together
+        # in waves: a unit too big for one trip goes in pieces
+        trips = len(waves(trip_room(t, count, together), shuttles(t, count, together), lifted))
         for k in range(trips):
             self.go(o.unit, o.to, where)
             if k < trips - 1 or o.return_:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import BaseModel
+
 from sim.config.lift import is_transport
 from sim.config.names import Finding, Names
-from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, Order
+from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder, Order, goal
 from sim.config.schema import UnitSpec, UnitType
 from sim.config.yamlsafe import PathKey
+
+_GOES = (AssaultOrder, MoveOrder)  # the orders that take a unit to a place, and may go with: others
 
 
 def check_order(names: Names, base: PathKey, o: Order) -> Iterator[Finding]:
@@ -29,6 +33,41 @@ def check_order(names: Names, base: PathKey, o: Order) -> Iterator[Finding]:
         yield (*base, "unit"), f"{o.unit} ({unit.type}) has no fire_support in its unit type"
     if isinstance(o, AssaultOrder) and utype and utype.kill_rate_per_h == 0:
         yield (*base, "unit"), f"{o.unit} ({unit.type}) cannot assault: its kill_rate_per_h is 0"
+    if isinstance(o, MoveOrder | AssaultOrder):
+        for i, name in enumerate(o.with_):
+            yield from names.ref((*base, "with", i), "unit", name)
+            if name == o.unit:
+                yield (*base, "with", i), "a unit cannot wait for itself"
+        if o.assemble_at is not None:
+            yield from names.ref((*base, "assemble_at"), "place", o.assemble_at)
+
+
+def orders_in(node: object, path: PathKey = ()) -> Iterator[tuple[PathKey, MoveOrder | AssaultOrder]]:
+    """Every move and assault anywhere in a scenario (phases, decision options, requests' grants), with its
+    path."""
+    if isinstance(node, _GOES):
+        yield path, node  # type: ignore[misc]
+    elif isinstance(node, BaseModel):
+        for key, field in type(node).model_fields.items():
+            yield from orders_in(getattr(node, key), (*path, field.alias or key))
+    elif isinstance(node, list | tuple):
+        for i, item in enumerate(node):
+            yield from orders_in(item, (*path, i))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from orders_in(item, (*path, key))
+
+
+def siblings(s: object) -> Iterator[Finding]:
+    """A unit named in an order's with: has an order of its own to the same place, or the wait never ends."""
+    going = {(o.unit, goal(o)) for _, o in orders_in(s) if goal(o) is not None}
+    for base, o in orders_in(s):
+        for i, name in enumerate(o.with_):
+            if name != o.unit and (name, goal(o)) not in going:
+                yield (
+                    (*base, "with", i),
+                    f"{name} has no move or assault to {goal(o)}: {o.unit} would wait for it for ever",
+                )
 
 
 def _embark(names: Names, base: PathKey, o: EmbarkOrder, unit: Any) -> Iterator[Finding]:
@@ -61,14 +100,15 @@ def _lift(names: Names, base: PathKey, o: LiftOrder, unit: Any, utype: UnitType 
 
 
 def _sides_differ(names: Names, a: UnitSpec | None, b: UnitSpec | None) -> bool:
-    """Both units and their sides are known, and the sides differ."""
+    """Both units and their sides are known, and the sides differ and fight each other (a neutral or civilian
+    side's people may travel on another side's transport: evacuees; sides: posture)."""
     if a is None or b is None or names.get("side", a.side) is None or names.get("side", b.side) is None:
         return False
-    return a.side != b.side
+    return a.side != b.side and names.get("side", a.side).fights and names.get("side", b.side).fights
 
 
 def _other_side(passenger: str, its_side: str, transport: str, transport_side: str) -> str:
-    # every other side is hostile (combat.hostile_at): a transport never carries another side's unit
+    # every other hostile side is an enemy (combat.hostile_at): a transport never carries an enemy's unit
     return (
         f"{passenger} is on side {its_side} and {transport} on side {transport_side}: "
         "a transport carries only units of its own side"

@@ -161,7 +161,9 @@ def _summarise(
             show_all=show_all,
             metrics=metrics,
             lang=language,
-            label=None if language.code == "en" else lambda m: names.metric(m, means.specs.get(m)),
+            label=None
+            if language.code == "en" and not names.lang.words
+            else lambda m: names.metric(m, means.specs.get(m)),
             fmt=names.value,
         )
     )

@@ -36,6 +36,18 @@ def parse_duration(value: object) -> float:
     return minutes
 
 
+def parse_range(value: str) -> tuple[float, float]:
+    """``'4h..8h'``: the two ends (minutes) of a range of durations, the shorter first."""
+    low, _, high = value.partition("..")
+    try:
+        ends = parse_duration(low.strip()), parse_duration(high.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a range of durations; use e.g. 4h..8h") from None
+    if ends[0] >= ends[1]:
+        raise ValueError(f"{value!r}: the first end of a range must be shorter than the second, e.g. 4h..8h")
+    return ends
+
+
 def format_duration(minutes: float) -> str:
     """Compact human form used in narration and lint messages, e.g. ``2h30min``."""
     total = round(minutes)

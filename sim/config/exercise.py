@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
-from sim.config.distributions import Span, mean_of
-from sim.config.durations import Duration, Time
+from sim.config.distributions import Span, Uniform, mean_of
+from sim.config.durations import Duration, Time, parse_range
 from sim.config.frozen import Count, Fraction, Frozen, Id, PositiveFloat, Quantity, Text
 from sim.config.orders import Order
 from sim.config.supply import Destination, SupplyClass
@@ -114,9 +114,38 @@ class Command(Frozen):
 
 # --- effects: the closed set an inject or a decision option may cause -----------------------------------
 
-_FOR = Field(description="how long it lasts (minutes, or 6h, 1d)", examples=["6h"], alias="for")
+
+def _range(value: object) -> object:
+    """``'4h..8h'``: a time drawn uniformly between the two (a distribution object otherwise as written)."""
+    if isinstance(value, str) and ".." in value:
+        low, high = parse_range(value)
+        return Uniform(distribution="uniform", min=low, max=high)
+    return value
+
+
+Lasting = Annotated[
+    Span,
+    BeforeValidator(_range),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "description": "minutes"},
+                {"type": "string", "description": "a duration (6h), or a range drawn uniformly: 4h..8h"},
+                {"type": "object", "description": "a distribution object: {distribution: uniform, min: 4h, max: 8h}"},
+            ]
+        }
+    ),
+]
+"""How long an effect lasts: a duration, a range ``4h..8h`` (uniform), or a distribution object; drawn
+each time the effect happens from its own stream (``sim.models.injects.apply``)."""
+
+_FOR_DOC = (
+    "how long it lasts (minutes, or 6h, 1d); or a range drawn uniformly (4h..8h); or a distribution object, "
+    "e.g. {distribution: triangular, min: 4h, mode: 6h, max: 12h}"
+)
+_FOR = Field(description=_FOR_DOC, examples=["6h", "4h..8h"], alias="for")
 _FOR_OPTIONAL = Field(
-    None, description="how long it lasts (minutes, or 6h); none: for the rest of the run", examples=["6h"], alias="for"
+    None, description=f"{_FOR_DOC}; none: for the rest of the run", examples=["6h", "4h..8h"], alias="for"
 )
 
 
@@ -126,7 +155,7 @@ class _Lasting(Frozen):
     @model_validator(mode="after")
     def _positive_for(self) -> _Lasting:
         minutes = getattr(self, "for_", None)
-        if minutes is not None and minutes <= 0:
+        if isinstance(minutes, float | int) and minutes <= 0:
             raise ValueError("'for' must be longer than zero")
         return self
 
@@ -149,13 +178,34 @@ class CloseRoutes(_Routes, _Lasting):
     """Close routes (sea state, a closed road). Travellers already under way follow ``at_sea``."""
 
     type: Literal["close_routes"] = Field(description="the effect", examples=["close_routes"])
-    for_: Duration | None = _FOR_OPTIONAL
+    for_: Lasting | None = _FOR_OPTIONAL
     at_sea: Literal["go_on", "turn_back"] = Field(
         "go_on",
         description="go_on: travellers already under way carry on; turn_back: those whose way still ahead uses "
         "a closed route turn round and come back to where they set out, taking as long as they had been out",
         examples=["turn_back"],
     )
+    under_way: Literal["go_on", "turn_back"] | None = Field(
+        None,
+        description="the same as at_sea:, for travellers under way by any mode (a road closure takes this one)",
+        examples=["turn_back"],
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _under_way(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        under_way, at_sea = data.get("under_way"), data.get("at_sea")
+        if under_way is not None:
+            if at_sea is not None and at_sea != under_way:
+                raise ValueError("give under_way: or at_sea:, not both (they say the same)")
+            return {**data, "at_sea": under_way}
+        if data.get("mode") in ("land", "air") and at_sea == "turn_back":
+            raise ValueError(
+                f"at_sea: is for ships at sea; a closure of {data['mode']} routes takes under_way: (go_on or turn_back)"
+            )
+        return data
 
 
 class ReopenRoutes(_Routes):
@@ -173,14 +223,14 @@ class GroundAircraft(_Aircraft, _Lasting):
     """Weather grounds aircraft: no sortie and no flight starts while it lasts (those airborne finish)."""
 
     type: Literal["ground_aircraft"] = Field(description="the effect", examples=["ground_aircraft"])
-    for_: Duration = _FOR
+    for_: Lasting = _FOR
 
 
 class LimitSorties(_Aircraft, _Lasting):
     """Marginal weather: each unit starts at most one sortie per ``min_interval`` while it lasts."""
 
     type: Literal["limit_sorties"] = Field(description="the effect", examples=["limit_sorties"])
-    for_: Duration = _FOR
+    for_: Lasting = _FOR
     min_interval: Duration = Field(description="least time between two sorties of one unit", examples=["2h"])
 
     @model_validator(mode="after")
@@ -195,7 +245,7 @@ class Breakdown(_Lasting):
 
     type: Literal["breakdown"] = Field(description="the effect", examples=["breakdown"])
     unit: Id = Field(description="the unit", examples=["ls-1"])
-    for_: Duration = _FOR
+    for_: Lasting = _FOR
 
 
 class CommsOutage(_Lasting):
@@ -203,7 +253,7 @@ class CommsOutage(_Lasting):
 
     type: Literal["comms_outage"] = Field(description="the effect", examples=["comms_outage"])
     nations: list[str] = Field([], description="the nations cut off (default: all)", examples=[["TJK"]])
-    for_: Duration = _FOR
+    for_: Lasting = _FOR
     block: bool = Field(
         False, description="orders issued during the outage are lost (default: they go once it ends)", examples=[True]
     )
@@ -216,6 +266,11 @@ class MassCasualtyEffect(Frozen):
     place: Id = Field(description="where", examples=["island_beach"])
     count: Count = Field(description="casualties", examples=[12])
     cause: str = Field("combat", description="cause, naming a medical.triage_mix", examples=["combat"])
+    killed_at_scene: Fraction = Field(
+        0.0,
+        description="share of the casualties killed at the scene: they never enter the chain of care",
+        examples=[0.1],
+    )
 
 
 class Reinforce(Frozen):
@@ -249,7 +304,7 @@ class KillRate(_Lasting):
     sides: list[Id] = Field([], description="units of these sides (default: every side)", examples=[["armed_group"]])
     units: list[Id] = Field([], description="only these units", examples=[["ag"]])
     factor: PositiveFloat = Field(description="multiplier on their kill rate", examples=[0.5])
-    for_: Duration | None = _FOR_OPTIONAL
+    for_: Lasting | None = _FOR_OPTIONAL
 
 
 class Protection(_Lasting):
@@ -258,7 +313,7 @@ class Protection(_Lasting):
     type: Literal["protection"] = Field(description="the effect", examples=["protection"])
     side: Id = Field(description="the side protected", examples=["coalition"])
     factor: PositiveFloat = Field(description="divides hostile kill rates against this side", examples=[1.5])
-    for_: Duration | None = _FOR_OPTIONAL
+    for_: Lasting | None = _FOR_OPTIONAL
 
 
 class RedirectSupply(Destination):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 
 def field_names_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
@@ -58,3 +59,12 @@ def _tags(model: type[BaseModel]) -> set[object]:
     return {
         v for f in model.model_fields.values() if get_origin(a := _unwrap(f.annotation)) is Literal for v in get_args(a)
     }
+
+
+def error_at(model: str, loc: tuple[int | str, ...], message: str, value: Any) -> ValidationError:
+    """An error for a model validator to raise at ``loc`` below its model, so that the message points at the
+    field's own file:line (a plain ValueError would point at the model)."""
+    return ValidationError.from_exception_data(
+        model,
+        [{"type": PydanticCustomError("value_error", "{message}", {"message": message}), "loc": loc, "input": value}],
+    )

@@ -23,7 +23,7 @@ from sim.config.locate import catalogue_path, locate
 from sim.config.overrides import apply_overrides
 from sim.config.schema import Catalog, Scenario
 from sim.config.suggest import did_you_mean, unknown
-from sim.config.yamlsafe import Document, PathKey, dotted, read_file
+from sim.config.yamlsafe import Document, PathKey, dotted, read_file, split_hint
 from sim.errors import Problem, ScenarioError, set_by_note
 
 M = TypeVar("M", bound=BaseModel)
@@ -167,6 +167,7 @@ def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
     if not isinstance(listed, list) or not all(isinstance(r, str) for r in listed):
         return  # not a name or a list of names: the schema reports it
     merged: dict[str, tuple[Any, Document]] = {}
+    words: list[dict[str, Any]] = []  # each catalogue's data, for the kinds and classes it declares
     problems = []
     for i, ref in enumerate(listed):
         where = ("catalog",) if isinstance(refs, str) else ("catalog", i)
@@ -181,8 +182,10 @@ def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
             problems += [doc.problem(where, f"catalogue {p.file}: {p.message}") for p in e.problems]
             continue
         merged.update((name, (t, cat_doc)) for name, t in cat_doc.data["unit_types"].items())
+        words.append(cat_doc.data)
     if problems:
         raise ScenarioError(problems)
+    _declared_words(data, words)
     raw = data.get("unit_types")
     inline: dict[str, Any] = raw if isinstance(raw, dict) else {}
     data["unit_types"] = {**{name: t for name, (t, _) in merged.items()}, **inline}
@@ -201,6 +204,19 @@ def _merge_catalogues(data: dict[str, Any], doc: Document, base: Path) -> None:
         )
 
 
+def _declared_words(data: dict[str, Any], catalogues: list[dict[str, Any]]) -> None:
+    """The place kinds and supply classes the catalogues declare, into the scenario's map.kinds and
+    logistics.classes (later catalogues win, and the scenario's own declarations over them)."""
+    for section, key in (("map", "kinds"), ("logistics", "classes")):
+        declared = {k: v for cat in catalogues for k, v in (cat.get(key) or {}).items()}
+        if not declared:
+            continue
+        part = data.setdefault(section, {})
+        if isinstance(part, dict):
+            own = part.get(key)
+            part[key] = {**declared, **own} if isinstance(own, dict) else own if own is not None else declared
+
+
 def _load_catalog(path: Path) -> Document:
     doc = read_file(path)
     require_mapping(doc, "unit catalogue", "unit_types:", ["unit_types"])
@@ -215,12 +231,26 @@ def validate(
     try:
         return model.model_validate(data, context=context)
     except ValidationError as e:
-        raise ScenarioError(
-            [_located(doc, _data_path(data, err["loc"]), _message(err, model), applied) for err in e.errors()]
-        ) from None
+        problems = [_located(doc, _data_path(data, err["loc"]), _message(err, model), applied) for err in e.errors()]
+        raise ScenarioError(_one_per_cut(problems)) from None
+
+
+def _one_per_cut(problems: list[Problem]) -> list[Problem]:
+    """One problem per field that a value cut at a comma broke (a text's union gives three), the hinted one."""
+    out: list[Problem] = []
+    cut: list[str] = []
+    for p in problems:
+        if any(p.field == f or p.field.startswith(f + ".") for f in cut):
+            continue
+        if "cut at a comma" in p.message:
+            cut.append(p.field)
+            out = [q for q in out if not (q.field == p.field or q.field.startswith(p.field + "."))]
+        out.append(p)
+    return out
 
 
 def _located(doc: Document, path: PathKey, message: str, applied: dict[PathKey, str]) -> Problem:
+    message += split_hint(doc, path)
     problem = doc.problem(path, message)
     for set_path, text in applied.items():
         made = bool(path) and set_path[: len(path)] == path and path not in doc.positions  # a key --set added

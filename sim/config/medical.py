@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -9,7 +11,7 @@ from pydantic import Field, model_validator
 
 from sim.config.distributions import PositiveSpan, Span
 from sim.config.durations import MIN_PER_DAY, MIN_PER_H, Time
-from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Frozen, Id, PositiveFloat, Text
+from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Fraction, Frozen, Id, PositiveFloat, Text
 from sim.config.text import NAME_DOC
 
 Triage = Literal["T1", "T2", "T3", "T4"]
@@ -110,6 +112,14 @@ class Hazard(Frozen):
         return self.slope_per_h2 / (MIN_PER_H * MIN_PER_H)
 
 
+_KILLED_AT_SCENE = Field(
+    0.0,
+    description="share of the casualties killed at the scene: they never enter the chain of care (counted as "
+    "died_at_scene)",
+    examples=[0.1],
+)
+
+
 class MassCasualty(Frozen):
     """Many casualties at one place at once (an explosion, a strike)."""
 
@@ -117,18 +127,124 @@ class MassCasualty(Frozen):
     place: Id = Field(description="where (a place some facility serves)", examples=["island"])
     count: Count = Field(description="casualties", examples=[30])
     cause: str = Field("combat", description="cause, naming a triage_mix", examples=["combat"])
+    killed_at_scene: Fraction = _KILLED_AT_SCENE
+
+
+class Decay(Frozen):
+    """A rate that falls away exponentially from the start: per_hour · exp(-(t - from) / decay_h)."""
+
+    decay_h: PositiveFloat = Field(
+        description="hours for the rate to fall to 1/e (37 %) of per_hour (its half-life is 0.69 of this)",
+        examples=[12],
+    )
+
+
+class Step(Frozen):
+    """From a time on, casualties arrive at a new rate (until the next step, or the end)."""
+
+    at: Time = Field(description="when the rate changes", examples=["H+12"])
+    per_hour: Rate = Field(description="mean casualties per hour from then on (0: none)", examples=[4])
 
 
 class Arrivals(Frozen):
-    """A steady Poisson stream of casualties at a place (exercise play, or a test of the chain)."""
+    """A Poisson stream of casualties at a place (exercise play, a disaster's surge, or a test of the chain).
+
+    Steady by default; from its start until its end; its rate may decay (profile) or change in steps."""
 
     place: Id = Field(description="where (a place some facility serves)", examples=["island"])
-    per_hour: PositiveFloat = Field(description="mean casualties per hour", examples=[1.5])
+    per_hour: PositiveFloat = Field(
+        description="mean casualties per hour (at from when the rate decays; before the first step)",
+        examples=[1.5],
+    )
     cause: str = Field("combat", description="cause, naming a triage_mix", examples=["dnbi"])
+    from_: Time = Field(0.0, alias="from", description="when the first casualties may arrive", examples=["H+1"])
+    until: Time | None = Field(
+        None, description="when they stop arriving (none: at the end of the run)", examples=["D+2 18:00"]
+    )
+    profile: Decay | None = Field(
+        None,
+        description="a decaying rate: per_hour · exp(-(t - from) / decay_h), as after an earthquake",
+        examples=[{"decay_h": 12}],
+    )
+    steps: list[Step] = Field(
+        [],
+        max_length=MAX_COUNT,
+        description="changes of rate at given times, in order (none: per_hour throughout)",
+        examples=[[{"at": "H+12", "per_hour": 4}, {"at": "H+36", "per_hour": 1}]],
+    )
+    killed_at_scene: Fraction = _KILLED_AT_SCENE
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Arrivals:
+        if self.until is not None and self.until <= self.from_:
+            raise ValueError("until must be after from (arrivals stop after they start)")
+        if self.profile is not None and self.steps:
+            raise ValueError("give profile (a decaying rate) or steps, not both")
+        ats = [step.at for step in self.steps]
+        if any(b <= a for a, b in itertools.pairwise(ats)):
+            raise ValueError("steps must be in order of time, each after the one before")
+        if ats and ats[0] < self.from_:
+            raise ValueError("the first step is before from: arrivals have not started then")
+        return self
 
     @cached_property
     def per_min(self) -> float:
         return self.per_hour / MIN_PER_H
+
+    def rate_per_min(self, t: float) -> float:
+        """The rate at minute ``t`` (0 before ``from`` and from ``until`` on)."""
+        if t < self.from_ or (self.until is not None and t >= self.until):
+            return 0.0
+        if self.profile is not None:
+            return self.per_min * math.exp(-(t - self.from_) / (self.profile.decay_h * MIN_PER_H))
+        per_hour = self.per_hour
+        for step in self.steps:
+            if step.at > t:
+                break
+            per_hour = step.per_hour
+        return per_hour / MIN_PER_H
+
+    def expected(self, end: float) -> float:
+        """The mean number of arrivals from H-hour to ``end`` (minutes): the integral of the rate."""
+        stop = end if self.until is None else min(end, self.until)
+        if stop <= self.from_:
+            return 0.0
+        if self.profile is not None:
+            tau = self.profile.decay_h * MIN_PER_H
+            return self.per_min * tau * -math.expm1(-(stop - self.from_) / tau)
+        edges = [self.from_, *(s.at for s in self.steps if s.at < stop), stop]
+        rates = [self.per_hour, *(s.per_hour for s in self.steps if s.at < stop)]
+        return sum(r / MIN_PER_H * (b - a) for r, a, b in zip(rates, edges, edges[1:], strict=False))
+
+    @cached_property
+    def peak_per_min(self) -> float:
+        """The highest rate it ever has (candidates are drawn at it, and thinned)."""
+        return max([self.per_hour, *(step.per_hour for step in self.steps)]) / MIN_PER_H
+
+    @cached_property
+    def steady(self) -> bool:
+        """Whether the rate is the same all the time it runs."""
+        return self.profile is None and all(step.per_hour == self.per_hour for step in self.steps)
+
+
+# Peacetime admissions 0.1-0.4 per 1,000 per day (docs/planning_factors.md, Medical): the middle value.
+_DNBI = 0.25
+
+
+class DnbiGroups(Frozen):
+    """Disease and non-battle injury by group of people, per 1,000 people per day (a group not given: 0.25)."""
+
+    crews: Rate = Field(
+        _DNBI, description="crews of platforms: ships, aircraft, vehicles (element: platform)", examples=[0.2]
+    )
+    troops: Rate = Field(_DNBI, description="units of people (element: person)", examples=[0.4])
+    civilians: Rate = Field(_DNBI, description="units of the civilian_sides (displaced people)", examples=[1.0])
+    civilian_sides: list[Id] = Field(
+        [], description="sides whose units are civilians (their rate is civilians:)", examples=[["displaced"]]
+    )
+
+    def per_person_per_min(self, group: Literal["crews", "troops", "civilians"]) -> float:
+        return float(getattr(self, group)) / 1000.0 / MIN_PER_DAY
 
 
 Mix = dict[Triage, Annotated[float, Field(ge=0.0, le=1.0)]]
@@ -180,9 +296,11 @@ class Medical(Frozen):
         description="risk of dying of wounds before surgery, by triage category (assumption)",
         examples=[{"T1": {"base_per_h": 0.065, "slope_per_h2": 0.08}}],
     )
-    # Peacetime admissions 0.1-0.4 per 1,000 per day (docs/planning_factors.md, Medical): the middle value.
-    dnbi_per_1000_per_day: Rate = Field(
-        0.25, description="disease and non-battle injury: casualties per 1,000 people per day", examples=[0.4]
+    dnbi_per_1000_per_day: Rate | DnbiGroups = Field(
+        _DNBI,
+        description="disease and non-battle injury: casualties per 1,000 people per day; one rate for everyone, "
+        "or a rate per group: {crews: …, troops: …, civilians: …, civilian_sides: […]}",
+        examples=[0.4, {"crews": 0.2, "troops": 0.4, "civilians": 1.0, "civilian_sides": ["displaced"]}],
     )
     # ATP 4-90 (US Army): heat casualties, planning rate about 7 per 1,000 a day in hot climates (a unit out of
     # water past logistics.water_grace).
@@ -219,8 +337,16 @@ class Medical(Frozen):
     )
 
     @cached_property
+    def dnbi_groups(self) -> DnbiGroups:
+        """The DNBI rate per group (one rate for everyone: the same in every group)."""
+        d = self.dnbi_per_1000_per_day
+        return d if isinstance(d, DnbiGroups) else DnbiGroups(crews=d, troops=d, civilians=d)
+
+    @cached_property
     def dnbi_per_person_per_min(self) -> float:
-        return self.dnbi_per_1000_per_day / 1000.0 / MIN_PER_DAY
+        """The highest DNBI rate of any group, per person per minute (one rate: that rate)."""
+        g = self.dnbi_groups
+        return max(g.crews, g.troops, g.civilians) / 1000.0 / MIN_PER_DAY
 
     @cached_property
     def heat_per_person_per_min(self) -> float:

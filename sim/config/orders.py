@@ -28,7 +28,33 @@ class _Order(Frozen):
     )
 
 
-class MoveOrder(_Order):
+class _Goes(_Order):
+    """An order that takes the unit to a place, with other units if it is told to wait for them."""
+
+    with_: list[Id] = Field(
+        [],
+        alias="with",
+        description="units this one goes with: it does not set out until each is ready for its own order to "
+        "the same place (move or assault), and it sets out so as to arrive when the last of them does",
+        examples=[["mar-1", "mar-2"]],
+    )
+    assemble_at: Id | None = Field(
+        None,
+        description="a place the unit goes to first, to wait there for the units of with: before going on",
+        examples=["forming_up_point"],
+    )
+
+
+def goal(o: object) -> str | None:
+    """The place an order takes its unit to (a move's to:, an assault's target:), or None."""
+    if isinstance(o, MoveOrder):
+        return o.to
+    if isinstance(o, AssaultOrder):
+        return o.target
+    return None
+
+
+class MoveOrder(_Goes):
     """Move to a place on the unit's fastest path."""
 
     do: Literal["move"] = _do("move", "move to a place")
@@ -59,7 +85,7 @@ class LiftOrder(_Order):
     return_: bool = Field(True, alias="return", description="sail/fly back after the last trip", examples=[False])
 
 
-class AssaultOrder(_Order):
+class AssaultOrder(_Goes):
     """Move to a place and attack its defenders."""
 
     do: Literal["assault"] = _do("assault", "attack a place")

@@ -6,6 +6,7 @@ rates are per hour in the file, as planners quote them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Literal
@@ -13,27 +14,37 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from sim.config.cells import Cell, Request
+from sim.config.daylight import Daylight
 from sim.config.distributions import Span
 from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
 from sim.config.exercise import Command, DecisionPoint, Inject
+from sim.config.fields import error_at
 from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Fraction, Frozen, Id, PositiveFloat, Text
 from sim.config.lines import SupplyLine
 from sim.config.medical import Medical
 from sim.config.orders import Order
+from sim.config.suggest import did_you_mean
 from sim.config.supply import (
     Amount,
+    ClassSpec,
     Closure,
     Consumption,
     Depot,
     Logistics,
     SupplyClass,
     Traffic,
+    unknown_class,
 )
 from sim.config.text import NAME_DOC
 
 Mode = Literal["land", "sea", "air"]
-PlaceKind = Literal["port", "airfield", "beach", "objective", "depot", "hospital", "training_area", "anchorage"]
+PLACE_KINDS: tuple[str, ...] = (
+    "port", "airfield", "beach", "objective", "depot", "hospital", "training_area", "anchorage"
+)  # fmt: skip
+PlaceKind = Id  # one of PLACE_KINDS, or a kind the scenario declares under map.kinds (checked by MapSpec)
+Posture = Literal["hostile", "neutral", "civilian"]
+ExerciseKind = Literal["combat", "relief", "mixed"]
 Defence = Literal["open", "prepared", "fortified"]
 MAX_EVENTS = 10_000_000  # default run budget: about a minute of computing per replication
 MAX_DURATION_MIN = 3650 * 1440.0  # the run budget in simulated time: ten years (steady-state studies run long)
@@ -68,6 +79,12 @@ class Meta(Frozen):
         examples=["2024-07-12T04:00"],
     )
     duration: Time = Field(description="the run stops at this time after H-hour", examples=["24h", "D+2 06:00"])
+    daylight: Daylight | None = Field(
+        None,
+        description="day and night: sunrise and sunset computed for the map's centre (or lat, lon) on each date, "
+        "or written as clock times; none: every hour is daylight",
+        examples=[{}, {"sunrise": "06:10", "sunset": "18:40"}, {"lat": 43.65, "lon": 51.17, "utc_offset_h": 5}],
+    )
     warmup: Time = Field(
         0.0,
         description="statistics of queues start at this time (steady-state studies): waits, queue lengths, "
@@ -78,6 +95,13 @@ class Meta(Frozen):
     )
     seed: int = Field(
         0, ge=0, description="base seed; replication i derives its random streams from (seed, i)", examples=[2024]
+    )
+    exercise: ExerciseKind = Field(
+        "combat",
+        description="what the exercise is about, so that reports speak its language: combat (killed, wounded, "
+        "ground secured), relief (patients treated, supplies delivered, people served; never killed or "
+        "wounded) or mixed (both)",
+        examples=["relief"],
     )
     max_events: int = Field(
         MAX_EVENTS,
@@ -114,7 +138,11 @@ FIRST_YEAR, LAST_YEAR = 1 + 101, 9999 - 101  # H-hour's years: every time within
 class Place(Frozen):
     """A named place on the map."""
 
-    kind: PlaceKind = Field(description="what the place is", examples=["port"])
+    kind: PlaceKind = Field(
+        description="what the place is: " + ", ".join(PLACE_KINDS) + ", or a kind declared under map.kinds "
+        "(only an objective can be assaulted and secured)",
+        examples=["port", "camp"],
+    )
     lat: float = Field(ge=-90, le=90, description="latitude, degrees north (WGS 84)", examples=[43.175])
     lon: float = Field(ge=-180, le=180, description="longitude, degrees east (WGS 84)", examples=[51.66])
     defence: Defence = Field(
@@ -159,6 +187,30 @@ class MapSpec(Frozen):
         description="routes between places",
         examples=[[{"from": "kuryk_port", "to": "island_beach", "mode": "sea", "distance_km": 49.5}]],
     )
+    kinds: dict[Id, Text] = Field(
+        {},
+        description="place kinds of this scenario beyond the built-in ones (" + ", ".join(PLACE_KINDS) + "), "
+        "each with its name as the reports say it; the model treats them as plain places",
+        examples=[{"camp": {"en": "camp", "ru": "лагерь"}, "landing_zone": {"en": "landing zone", "ru": "площадка"}}],
+    )
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> MapSpec:
+        for kind in self.kinds:
+            if kind in PLACE_KINDS:
+                raise error_at("MapSpec", ("kinds", kind), f"{kind!r} is a built-in place kind already", kind)
+        for name, place in self.places.items():
+            if place.kind not in PLACE_KINDS and place.kind not in self.kinds:
+                hint = did_you_mean(place.kind, [*PLACE_KINDS, *self.kinds])
+                raise error_at(
+                    "MapSpec",
+                    ("places", name, "kind"),
+                    f"{place.kind!r} is not a place kind" + (f"; {hint}" if hint else "") + f" (built in: "
+                    f"{', '.join(PLACE_KINDS)}; declare others under map.kinds, "
+                    f"e.g. {place.kind}: {{en: ..., ru: ...}})",
+                    place.kind,
+                )
+        return self
 
 
 class Side(Frozen):
@@ -175,6 +227,17 @@ class Side(Frozen):
         examples=[0.4],
     )
     description: Text = Field("", description="free text", examples=["the coalition's forces"])
+    posture: Posture = Field(
+        "hostile",
+        description="hostile: fights every other hostile side; neutral or civilian: fights no one and no one "
+        "fights it (a party to the exercise, a population), though its people may become casualties and be "
+        "served by the medical chain (medical.sides)",
+        examples=["civilian"],
+    )
+
+    @property
+    def fights(self) -> bool:
+        return self.posture == "hostile"
 
 
 # --- unit catalogue ----------------------------------------------------------------------------------
@@ -241,6 +304,12 @@ class UnitType(Frozen):
     )
     speed_kmh: dict[Mode, PositiveFloat] = Field(
         {}, description="speed by mode, km/h; a unit uses only routes of these modes", examples=[{"sea": 33.3}]
+    )
+    night: bool = Field(
+        True,
+        description="works at night; false: sets off and flies sorties only in daylight (scenario.daylight), "
+        "waiting for it at night",
+        examples=[False],
     )
     kill_rate_per_h: float = Field(
         0.0,
@@ -347,6 +416,17 @@ class Catalog(Frozen):
     unit_types: dict[Id, UnitType] = Field(
         description="unit types by name", examples=[{"patrol_boat": {"strength": 1, "speed_kmh": {"sea": 40}}}]
     )
+    kinds: dict[Id, Text] = Field(
+        {},
+        description="place kinds for the scenarios that use this catalogue (as map.kinds; a scenario's own win)",
+        examples=[{"camp": {"en": "camp", "ru": "лагерь"}}],
+    )
+    classes: dict[Id, ClassSpec] = Field(
+        {},
+        description="supply classes for the scenarios that use this catalogue (as logistics.classes; a "
+        "scenario's own win)",
+        examples=[{"shelter": {"measure": "t"}}],
+    )
 
 
 # --- forces, orders, phases -------------------------------------------------------------------------
@@ -370,6 +450,12 @@ class UnitSpec(Frozen):
     )
     strength: int | None = Field(
         None, gt=0, le=MAX_COUNT, description="elements; defaults to the type's strength", examples=[2]
+    )
+    together: bool = Field(
+        False,
+        description="a unit of several platforms (aircraft, vehicles) in transport roles (CASEVAC, lift) moves "
+        "as one; by default each platform flies or drives on its own",
+        examples=[True],
     )
     aboard: Id | None = Field(
         None,
@@ -711,3 +797,45 @@ class Scenario(Frozen):
             at = start(u, {u.get("id")}) if isinstance(u, dict) and u.get("aboard") is not None else None
             filled.append({**u, "at": at} if at is not None and u.get("at") is None else u)
         return {**data, "units": filled}
+
+    @model_validator(mode="after")
+    def _supply_classes(self) -> Scenario:
+        """Every supply class named is built in or declared under logistics.classes (first one found)."""
+        known = self.logistics.class_names
+        for loc, cls in _classes_named(self):
+            if cls not in known:
+                raise error_at("Scenario", loc, unknown_class(cls, known), cls)
+        return self
+
+
+def _classes_named(s: Scenario) -> Iterator[tuple[tuple[int | str, ...], str]]:
+    """Where the scenario names a supply class: (the field's place, the class)."""
+    for i, d in enumerate(s.depots):
+        yield from ((("depots", i, "stocks", c), c) for c in d.stocks)
+    for i, line in enumerate(s.supply_lines):
+        yield from ((("supply_lines", i, "cargo", c), c) for c in line.cargo)
+    for name, t in s.unit_types.items():
+        yield from ((("unit_types", name, "carries", c), c) for c in t.carries)
+        for act, by in t.consumption.items():
+            yield from ((("unit_types", name, "consumption", act, c), c) for c in by)
+        if t.fire_support is not None:
+            yield from ((("unit_types", name, "fire_support", "per_sortie", c), c) for c in t.fire_support.per_sortie)
+    for section in ("injects", "decision_points", "phases"):
+        yield from _class_fields(getattr(s, section), (section,))
+
+
+def _class_fields(node: object, loc: tuple[int | str, ...]) -> Iterator[tuple[tuple[int | str, ...], str]]:
+    """The ``class:`` fields (stock triggers, supply losses) anywhere below ``node``."""
+    if isinstance(node, Frozen):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if name == "class_" and isinstance(value, str):
+                yield (*loc, "class"), value
+            elif value is not None and not isinstance(value, str | int | float):
+                yield from _class_fields(value, (*loc, type(node).model_fields[name].alias or name))
+    elif isinstance(node, list | tuple):
+        for i, item in enumerate(node):
+            yield from _class_fields(item, (*loc, i))
+    elif isinstance(node, dict):
+        for k, item in node.items():
+            yield from _class_fields(item, (*loc, k))

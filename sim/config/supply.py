@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -9,18 +10,46 @@ from pydantic import Field, model_validator
 
 from sim.config.distributions import PositiveSpan
 from sim.config.durations import MIN_PER_DAY, Duration, Time
+from sim.config.fields import error_at
 from sim.config.frozen import Frozen, Id, PositiveFloat, Quantity, Text
+from sim.config.suggest import unknown
 from sim.config.text import NAME_DOC
 
-SupplyClass = Literal["fuel", "ammunition", "water", "rations", "medical"]
-SUPPLY_CLASSES: tuple[str, ...] = ("fuel", "ammunition", "water", "rations", "medical")
+SUPPLY_CLASSES: tuple[str, ...] = ("fuel", "ammunition", "water", "rations", "medical")  # built in
+SupplyClass = Id  # one of SUPPLY_CLASSES, or a class the scenario declares under logistics.classes (checked there)
 Activity = Literal["idle", "moving", "combat"]
+Measure = Literal["L", "t", "items"]
 
 
-def measure_of(cls: str) -> str:
+def measure_of(cls: str, declared: Mapping[str, ClassSpec] | None = None) -> str:
     """A supply class's measure, as catalogues and scenarios give its amounts: litres for the liquids
-    (fuel, water), tonnes for the rest."""
+    (fuel, water), tonnes for the rest, and what the scenario says for the classes it declares."""
+    if declared and cls in declared:
+        return declared[cls].measure
     return "L" if cls in ("fuel", "water") else "t"
+
+
+class ClassSpec(Frozen):
+    """A supply class the scenario adds to the built-in ones (shelter, fodder, generators)."""
+
+    measure: Measure = Field(
+        description="what its amounts count: L (litres), t (tonnes) or items (tents, kits)", examples=["t"]
+    )
+    name: Text | None = Field(None, description=NAME_DOC, examples=[{"en": "shelter", "ru": "средства размещения"}])
+    kg_per_unit: PositiveFloat = Field(
+        1000.0,
+        description="weight of one L, t or item in kg, for tonnages and transport loads (default 1000: right for "
+        "t; give it for L, e.g. 1, and for items, e.g. 50 for a tent)",
+        examples=[50],
+    )
+
+
+def unknown_class(cls: str, known: tuple[str, ...]) -> str:
+    """The message for a supply class neither built in nor declared."""
+    return (
+        unknown("supply class", cls, known, "known")
+        + f"; declare it under logistics.classes (e.g. {cls}: {{measure: t}})"
+    )
 
 
 MIN_CYCLE_MIN = 1.0  # a supply trip or schedule shorter than a minute is a typo, and would never end
@@ -156,6 +185,31 @@ class Logistics(Frozen):
     on_time_tolerance: Duration = Field(
         120.0, description="a delivery is on time within this of its plan (minutes, or 2h)", examples=["4h"]
     )
+
+    classes: dict[Id, ClassSpec] = Field(
+        {},
+        description="supply classes beyond the built-in ones (" + ", ".join(SUPPLY_CLASSES) + "), each with "
+        "its measure; depots, supply lines and unit types may then name them",
+        examples=[{"shelter": {"measure": "t", "name": {"en": "shelter", "ru": "средства размещения"}}}],
+    )
+
+    @model_validator(mode="after")
+    def _new_classes(self) -> Logistics:
+        for cls in self.classes:
+            if cls in SUPPLY_CLASSES:
+                raise error_at("Logistics", ("classes", cls), f"{cls!r} is a built-in supply class already", cls)
+        for cls in self.per_person_day:
+            if cls not in self.class_names:
+                raise error_at("Logistics", ("per_person_day", cls), unknown_class(cls, self.class_names), cls)
+        return self
+
+    @cached_property
+    def class_names(self) -> tuple[str, ...]:
+        """Every supply class of the scenario: the built-in ones first, in their order, then those declared."""
+        return SUPPLY_CLASSES + tuple(self.classes)
+
+    def measure(self, cls: str) -> str:
+        return measure_of(cls, self.classes)
 
     @cached_property
     def per_person_per_min(self) -> dict[str, float]:

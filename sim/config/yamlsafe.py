@@ -47,6 +47,9 @@ class Document:
     data: Any
     positions: dict[PathKey, Pos] = field(default_factory=dict)
     file: str = "<string>"
+    # keys of a flow mapping ({a: x, b}) with no colon after them: most likely the rest of the value before,
+    # cut at an unquoted comma ({en: Strike, then land}); by path, the key before it
+    split: dict[PathKey, str] = field(default_factory=dict)
 
     def pos(self, path: PathKey) -> Pos:
         """Position of ``path``, or of its nearest ancestor that has one."""
@@ -234,12 +237,16 @@ class _Converter:
             if tag != _TAG + "map":
                 return self._bad_tag(node, path, tag)
             out: dict[str, Any] = {}
+            before = None
             for knode, vnode in node.value:
                 problem = _key_problem(knode)
                 if problem:
                     self._fail(knode, path, problem)
                     continue
                 key = str(knode.value)
+                if before is not None and node.flow_style and _no_colon(knode, vnode):
+                    self.doc.split[(*path, key)] = before
+                before = key
                 if key in out:
                     self._fail(knode, (*path, key), "duplicate key")
                     continue
@@ -263,6 +270,24 @@ class _Converter:
         shown = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
         self._fail(node, path, f"YAML tag {shown} is not allowed (plain values, lists and mappings only)")
         return None
+
+
+def _no_colon(knode: Node, vnode: Node) -> bool:
+    """A key written without a colon (``b`` in ``{a: x, b}``): its empty value starts where the key ends."""
+    return isinstance(vnode, ScalarNode) and vnode.value == "" and vnode.start_mark.index == knode.end_mark.index
+
+
+def split_hint(doc: Document, path: PathKey) -> str:
+    """A hint for a problem at ``path`` when it is a piece of a value cut at an unquoted comma ("" if not)."""
+    cut = [p for p in doc.split if p[: len(path)] == path and len(p) == len(path) + 1]  # a key of the value
+    cut += [path[:n] for n in range(len(path), 0, -1) if path[:n] in doc.split]  # the value, or within it
+    if not cut:
+        return ""
+    key, before = cut[0][-1], doc.split[cut[0]]
+    return (
+        f" (is {key!r} the rest of {before}'s value, cut at a comma? In {{...}} a comma ends a value: "
+        f'quote it, {before}: "..., ...")'
+    )
 
 
 def _key_problem(knode: Node) -> str | None:

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from sim.config.lift import Load, room, takes
+from sim.config.lift import Load, one_trip, room, takes
 from sim.config.orders import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
 from sim.engine import draws
+from sim.engine.assets import assets
 from sim.engine.bus import MoveRequested
-from sim.engine.units import Unit, UnitState
+from sim.engine.units import ORDER_PRIORITY, Unit, UnitState
 from sim.engine.world import TurnBack
 
 if TYPE_CHECKING:
@@ -202,11 +203,29 @@ def disembark(world: World, unit: Unit, order: DisembarkOrder, done: simpy.Event
     _alight(world, unit, transport)
 
 
+class _Lift:
+    """What a lift has still to carry: elements of each unit still at the start, pieces under way."""
+
+    def __init__(self, order: LiftOrder, origin: str | None, pending: list[Unit], shuttles: int, ship: Unit | None):
+        self.order, self.origin, self.ship = order, origin, ship  # origin None: from the ship, wherever it is
+        self.left = {u: u.strength for u in pending}  # elements still at the start
+        self.flying: dict[Unit, int] = {}  # pieces of a split unit under way or aboard
+        self.split: set[Unit] = set()  # units carried in pieces (not whole)
+        self.trips, self.running = 0, shuttles
+
+    def pending(self) -> list[Unit]:
+        return [u for u, n in self.left.items() if n > 0]
+
+
 def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> Process:
     """Shuttle ``order.units`` to ``order.to``: load what fits (in listed order), sail, unload, come back.
 
     A transport based on a ship (landing craft in a well deck, a helicopter on a flight deck) shuttles from
     the ship wherever it is: it takes units aboard that ship, and comes back to the ship between trips.
+
+    A unit of several aircraft or vehicles that move apart (``sim.engine.assets``) shuttles with each at
+    once; a lifted unit too big for an empty trip goes in pieces of whole elements, in as many waves as it
+    takes, and is across (ready at ``to``) when its last piece is.
     """
     origin = transport.location
     ship = world.units[transport.base] if transport.base is not None else None
@@ -226,32 +245,97 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
             pending.append(u)
         else:
             world.fail(world.units[name], f"not at {ship.id if ship else origin} for the lift by {transport.id}")
-    trips = 0
-    while pending:
-        free, load = _room(transport), []
-        for u in pending:  # first fit, in the listed order
-            if (need := _takes(u)).fits(free):
-                load.append(u)
-                free -= need
+    shuttles = assets(world, transport)
+    job = _Lift(order, origin, pending, len(shuttles), ship)
+    for other in shuttles[1:]:  # each aircraft or vehicle on its own, taking its turn like an order
+        world.env.process(_shuttle_turn(world, other, job, done))
+    yield from _shuttle(world, shuttles[0], job, done)
+
+
+def _shuttle_turn(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> Process:
+    with shuttle.busy.request(priority=ORDER_PRIORITY) as turn:
+        yield turn
+        yield from _shuttle(world, shuttle, job, done)
+
+
+def _load(shuttle: Unit, job: _Lift) -> list[tuple[Unit, float]]:
+    """A trip's load (``sim.config.lift.one_trip``): units, and how many of their elements."""
+    waiting = job.pending()
+    trip = one_trip(_room(shuttle), [(u.type, job.left[u], u in job.split) for u in waiting])
+    return [(waiting[i], n) for i, n in trip]
+
+
+def _shuttle(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> Process:
+    order, origin = job.order, job.origin
+    if job.ship is not None:  # based on a ship: from the ship, wherever it is
+        if not (yield from recover(world, shuttle)):
+            _finished(world, shuttle, job, done)
+            return
+    elif origin is not None and shuttle.location != origin and not (yield from travel(world, shuttle, origin)):
+        _finished(world, shuttle, job, done)
+        return
+    wave = 0
+    while job.pending():
+        load = _load(shuttle, job)
         if not load:
-            world.fail(transport, "what is left does not fit")
+            world.fail(shuttle, "what is left does not fit")
             break
-        for u in load:
-            pending.remove(u)
-            _board(world, u, transport)
-        yield world.env.timeout(draws.fixed(world, transport.type.load_min, f"load:{transport.id}"))
-        if not (yield from travel(world, transport, order.to)):
+        for u, n in load:
+            job.left[u] -= n
+            if n == u.strength and u not in job.split:
+                _board(world, u, shuttle)  # the whole unit, as it always was
+            else:
+                _board_piece(world, u, shuttle, n, job)
+        job.trips += 1
+        wave += 1
+        if world.log.on and (job.split or len(assets(world, world.units[shuttle.id])) > 1):  # told in waves
+            world.emit("lift_wave", unit=shuttle.id, wave=wave, units={u.id: n for u, n in load})
+        yield world.env.timeout(draws.fixed(world, shuttle.type.load_min, f"load:{shuttle.id}"))
+        if not (yield from travel(world, shuttle, order.to)):
             break
-        yield world.env.timeout(draws.fixed(world, transport.type.unload_min, f"unload:{transport.id}"))
-        for u in load:
-            _alight(world, u, transport)
-        trips += 1
-        if pending and not (yield from go_back(world, transport, origin)):
+        yield world.env.timeout(draws.fixed(world, shuttle.type.unload_min, f"unload:{shuttle.id}"))
+        for u, _ in load:
+            if u in shuttle.carrying:
+                _alight(world, u, shuttle)
+            else:
+                _alight_piece(world, u, shuttle, job)
+        if job.pending() and not (yield from go_back(world, shuttle, origin)):
             break
-    world.emit("lift_done", unit=transport.id, trips=trips)
-    done.succeed()
-    if order.return_ and (origin is not None or ship is not None):
-        yield from go_back(world, transport, origin)
+    _finished(world, shuttle, job, done)
+    if order.return_ and (origin is not None or job.ship is not None):
+        yield from go_back(world, shuttle, origin)
+    unit = world.units[shuttle.id]
+    if unit is not shuttle and all(a.location == shuttle.location for a in assets(world, unit)):
+        unit.location = shuttle.location  # its aircraft or vehicles are all back together: the unit is there
+
+
+def _finished(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> None:
+    """One shuttle has done its part; when the last has, the lift is done."""
+    job.running -= 1
+    if job.running == 0:
+        world.emit("lift_done", unit=shuttle.id, trips=job.trips)
+        done.succeed()
+
+
+def _board_piece(world: World, unit: Unit, shuttle: Unit, n: float, job: _Lift) -> None:
+    """Part of a unit goes aboard: the unit leaves its place (or its ship) with its first piece and is in
+    transit until the last is across."""
+    if unit not in job.split:
+        job.split.add(unit)
+        if unit.aboard is not None:  # from a ship into its landing craft or helicopters
+            world.units[unit.aboard].carrying.remove(unit)
+        unit.aboard, unit.location = shuttle.id, None
+        world.set_state(unit, UnitState.ABOARD)
+        world.emit("embark", unit=unit.id, on=shuttle.id, elements=n)  # (the waves tell the later pieces)
+    job.flying[unit] = job.flying.get(unit, 0) + 1
+
+
+def _alight_piece(world: World, unit: Unit, shuttle: Unit, job: _Lift) -> None:
+    job.flying[unit] -= 1
+    if job.flying[unit] == 0 and job.left[unit] <= 0:  # the last piece is across: the unit is whole again
+        unit.aboard, unit.location = None, shuttle.location
+        world.set_state(unit, UnitState.READY)
+        world.emit("disembark", unit=unit.id, at=shuttle.location, transport=shuttle.id)
 
 
 def install(world: World) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.config.schema import Phase
-from sim.engine import draws
+from sim.engine import draws, rendezvous
 from sim.engine.bus import OrderDelay, OrderIssued
 from sim.engine.signals import Broken, Called, Condition, PhaseDone, Secured
 from sim.engine.units import ORDER_PRIORITY, UnitState
@@ -63,6 +63,7 @@ def _execute(world: World, order: Any, done: simpy.Event) -> Process:
     asked = world.bus.publish(OrderDelay(unit, order, now, draws.fixed(world, order.delay, f"delay:{unit.id}")))
     if asked.refusal is not None:
         world.fail(unit, asked.refusal)
+        rendezvous.gone(world, unit, order)  # whoever waits for it goes without it
         done.succeed()
         return
     arrives = max(now, asked.not_before) + asked.delay_min
@@ -72,10 +73,12 @@ def _execute(world: World, order: Any, done: simpy.Event) -> Process:
             yield world.env.timeout(arrives - world.env.now)
         if unit.strength <= 0 or unit.state.out_of_action:
             world.emit("order_skipped", unit=unit.id, do=order.do, reason=str(unit.state))
+            rendezvous.gone(world, unit, order)
         else:
             if world.log.on:
                 world.emit("order", unit=unit.id, do=order.do)
             world.bus.publish(OrderIssued(unit, order))
+            yield from rendezvous.ready(world, unit, order)  # (a move or assault with: waits for the others)
             yield from world.handlers[order.do](world, unit, order, done)
     if not done.triggered:
         done.succeed()

@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal, overload
 
 import numpy as np
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from sim.check import load_scenario
 from sim.config.frozen import Frozen
@@ -28,6 +28,32 @@ from sim.experiment.history import ROOT, confined
 from sim.experiment.limits import BUDGET, MAX_REPLICATIONS, MAX_TOTAL
 
 Scalar = str | int | float | bool
+
+
+def _one_value(v: object) -> object:
+    """A factor's value: a scalar, or a list of scalars written as YAML ([a, b]), taken as its text "[a, b]" (as
+    --set takes it); anything else is one clear error, not one per kind of scalar it is not."""
+    if isinstance(v, list) and all(isinstance(x, str | int | float | bool) for x in v):
+        return "[" + ", ".join(_flow(x) for x in v) + "]"
+    if isinstance(v, list | dict):
+        raise ValueError(
+            "a value is a number, a word, true/false or a list of them ([medevac-1, medevac-2]), not "
+            + ("a list of lists or mappings" if isinstance(v, list) else "a mapping")
+        )
+    return v
+
+
+def _flow(x: str | int | float | bool) -> str:
+    return ("true" if x else "false") if isinstance(x, bool) else str(x)
+
+
+Value = Annotated[Scalar, BeforeValidator(_one_value)]
+Values = Annotated[list[Value], Field(min_length=1)]
+
+
+def _factor_form(v: Any) -> str:
+    """The short form (a list of values) or the long one (path:, values: or range:)."""
+    return "values" if isinstance(v, list) else "factor"
 
 
 class Range(Frozen):
@@ -50,9 +76,7 @@ class Factor(Frozen):
     path: str = Field(
         min_length=1, description="dotted path of the scenario field, as for --set", examples=["units.ls-1.strength"]
     )
-    values: Annotated[list[Scalar], Field(min_length=1)] | None = Field(
-        None, description="the values (grid and list designs)", examples=[[1, 2, 3]]
-    )
+    values: Values | None = Field(None, description="the values (grid and list designs)", examples=[[1, 2, 3]])
     range: Range | None = Field(
         None, description="the range (lhs design)", examples=[{"low": 1, "high": 4, "integer": True}]
     )
@@ -115,7 +139,9 @@ class SweepSpec(Frozen):
         examples=["lhs"],
     )
     points: int | None = Field(None, gt=0, description="number of points of an lhs design", examples=[20])
-    factors: dict[str, Annotated[list[Scalar], Field(min_length=1)] | Factor] = Field(
+    factors: dict[
+        str, Annotated[Annotated[Values, Tag("values")] | Annotated[Factor, Tag("factor")], Discriminator(_factor_form)]
+    ] = Field(
         min_length=1,
         description="factors by name: a dotted path with values or a range, or (short form) a path and its values",
         examples=[{"landing_ships": {"path": "units.ls-1.strength", "values": [1, 2, 3]}}],

@@ -19,6 +19,7 @@ from sim.models.contract import Kind, MetricSpec
 class Catalogue:
     perspective: str | None
     specs: tuple[MetricSpec, ...]
+    worded: tuple[str, ...] = ()  # the headline the exercise's kind asks for (relief, mixed); empty: the models'
 
     def __iter__(self) -> Iterator[MetricSpec]:
         return iter(self.specs)
@@ -42,6 +43,8 @@ class Catalogue:
         of the perspective's side (or neutral)."""
         if requested:
             return [n for n in requested if n in self]
+        if self.worded:
+            return list(self.worded)
         mine = (None, self.perspective)
         return [m.name for m in self.specs if m.headline and m.side in mine]
 
@@ -105,4 +108,23 @@ def _cached(key: ScenarioKey, models: tuple[object, ...]) -> Catalogue:
         if m.name in seen:
             raise RuntimeError(f"metric {m.name!r} is declared twice")
         seen.add(m.name)
-    return Catalogue(side, tuple(specs))
+    cat = Catalogue(side, tuple(specs))
+    return dataclasses.replace(cat, worded=tuple(_worded(s, cat))) if s.scenario.exercise != "combat" else cat
+
+
+# what a relief exercise's summary shows besides its objectives' metrics: patients, discharges and deaths in
+# care, supplies delivered (and no killed, wounded or ground secured: not its measures); of the families of
+# several metrics, every one of _EACH and the total of the others (casualties, not casualties.T1)
+_RELIEF = ("mission_success", "objective", "casualties", "returned_to_duty", "died_of_wounds", "delivered_t")
+_EACH = ("objective", "delivered_t")
+
+
+def _worded(s: Scenario, cat: Catalogue) -> list[str]:
+    """The headline of a relief or mixed exercise: the metrics its objectives name first, then (relief) the
+    chain of care's and the deliveries', or (mixed) the models' own headline."""
+    named = [o.metric for o in s.objectives if isinstance(o, MetricObjective) and o.metric in cat]
+    if s.scenario.exercise == "relief":
+        rest = [m.name for m in cat.specs if m.family in _RELIEF and (m.family in _EACH or "." not in m.name)]
+    else:
+        rest = cat.headline()
+    return list(dict.fromkeys(named + rest))

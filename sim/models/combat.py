@@ -338,8 +338,16 @@ def side_broken(world: World, side: str) -> bool:
 
 
 def hostile_at(world: World, place: str, side: str) -> list[Unit]:
-    """Units at ``place`` that still fight against ``side``."""
-    return [u for u in world.units_at(place) if u.side != side and not u.state.out_of_action]
+    """Units at ``place`` that still fight against ``side``: none when ``side`` is neutral or civilian, and never
+    a neutral or civilian side's units (sides: posture)."""
+    sides = world.scenario.sides
+    if side in sides and not sides[side].fights:
+        return []
+    return [
+        u
+        for u in world.units_at(place)
+        if u.side != side and not u.state.out_of_action and (u.side not in sides or sides[u.side].fights)
+    ]
 
 
 def assault(world: World, unit: Unit, order: AssaultOrder, done: simpy.Event) -> Process:
@@ -409,7 +417,7 @@ def attacker_of(s: Scenario, place: str) -> str | None:
     return sides.pop() if len(sides) == 1 else None
 
 
-def _english_name(s: Scenario, place: str) -> str:
+def english_name(s: Scenario, place: str) -> str:
     """The place's name for a metric's description (English, the catalogue's language): its id if it has none."""
     spec = s.map.places.get(place)
     name = spec.name if spec is not None else None
@@ -421,7 +429,7 @@ def _english_name(s: Scenario, place: str) -> str:
 def declare(s: Scenario) -> list[MetricSpec]:
     out = []
     for p in objective_places(s):
-        side, x = attacker_of(s, p), _english_name(s, p)
+        side, x = attacker_of(s, p), english_name(s, p)
         out += [
             MetricSpec(f"secured.{p}", Kind.RATE, "", Better.HIGHER, f"{x} secured before the end of the run", side),
             MetricSpec(

@@ -68,7 +68,7 @@ def _decide(world: World, point: DecisionPoint) -> Process:
     state(world).taken[point.id] = name
     option = point.options[name]
     for effect in option.effects:
-        apply(world, effect)
+        apply(world, effect, f"{point.id}:{name}")
     for order in option.orders:
         phases.issue(world, order)
     if option.start_phase is not None:

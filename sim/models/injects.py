@@ -18,6 +18,7 @@ import simpy
 
 from sim.config import exercise as ex
 from sim.config.schema import Scenario
+from sim.engine import draws
 from sim.engine.bus import MoveRequested, PowerChanged, StockTaken, Watch
 from sim.engine.signals import Broken, PhaseDone, Secured
 from sim.engine.units import ORDER_PRIORITY, UnitState
@@ -202,10 +203,27 @@ def when_due(world: World, item: ex.Inject | ex.DecisionPoint) -> Process:
 # --- effects: one mechanism ------------------------------------------------------------------------------
 
 
-def apply(world: World, effect: Any) -> None:
-    """Apply one effect now (lasting ones schedule their own end)."""
-    world.emit("effect", type=effect.type)
+def apply(world: World, effect: Any, source: str = "effect") -> None:
+    """Apply one effect now (lasting ones schedule their own end). A ``for:`` given as a distribution is drawn
+    now from the stream ``for:<source>`` (an inject's or option's own: no other stream's draws move)."""
+    lasting = getattr(effect, "for_", None)
+    if isinstance(lasting, draws.Dist):
+        minutes = draws.sample(world, lasting, f"for:{source}")
+        effect = effect.model_copy(update={"for_": minutes})
+        world.emit("effect", type=effect.type, minutes=minutes)
+    else:
+        world.emit("effect", type=effect.type)
     _HANDLERS[type(effect)](world, effect)
+
+
+def _for(e: Any) -> float:
+    """The ``for:`` of an effect as applied: minutes (``apply`` has drawn a distribution)."""
+    assert isinstance(e.for_, float | int), e.for_
+    return float(e.for_)
+
+
+def _for_optional(e: Any) -> float | None:
+    return None if e.for_ is None else _for(e)
 
 
 def _later(world: World, minutes: float | None, then: Callable[[], None]) -> None:
@@ -239,7 +257,7 @@ def _close(world: World, e: ex.CloseRoutes) -> None:
         for i in routes:
             world.set_route(i, is_open=True, by=by)
 
-    _later(world, e.for_, reopen)
+    _later(world, _for_optional(e), reopen)
 
 
 def _reopen(world: World, e: ex.ReopenRoutes) -> None:
@@ -253,18 +271,18 @@ def aircraft(world: World, e: ex.GroundAircraft | ex.LimitSorties) -> list[Unit]
 
 
 def _ground(world: World, e: ex.GroundAircraft) -> None:
-    until = world.now + e.for_
+    until = world.now + _for(e)
     for u in aircraft(world, e):
         state(world).grounded[u.id] = max(state(world).grounded.get(u.id, 0.0), until)
 
 
 def _limit(world: World, e: ex.LimitSorties) -> None:
     for u in aircraft(world, e):
-        state(world).limits[u.id] = (world.now + e.for_, e.min_interval)
+        state(world).limits[u.id] = (world.now + _for(e), e.min_interval)
 
 
 def _breakdown(world: World, e: ex.Breakdown) -> None:
-    unit, until = world.units[e.unit], world.now + e.for_
+    unit, until = world.units[e.unit], world.now + _for(e)
     st = state(world)
     st.broken_down[unit.id] = max(st.broken_down.get(unit.id, 0.0), until)
 
@@ -281,7 +299,7 @@ def _breakdown(world: World, e: ex.Breakdown) -> None:
         if st.broken_down.get(unit.id, until) >= until:  # not declared repaired early since
             world.emit("repaired", unit=unit.id)
 
-    _later(world, e.for_, done)
+    _later(world, _for(e), done)
 
 
 def repair(world: World, unit_id: str) -> bool:
@@ -297,7 +315,7 @@ def repair(world: World, unit_id: str) -> bool:
 
 
 def _outage(world: World, e: ex.CommsOutage) -> None:
-    world.services.get(C2State).outage(e.nations, world.now, e.for_, e.block)
+    world.services.get(C2State).outage(e.nations, world.now, _for(e), e.block)
 
 
 def _mass_casualty(world: World, e: ex.MassCasualtyEffect) -> None:
@@ -305,7 +323,7 @@ def _mass_casualty(world: World, e: ex.MassCasualtyEffect) -> None:
     ms = world.services.find(MedicalState)
     if ms is not None:
         for _ in range(e.count):
-            ms.injure(e.place, e.cause)
+            ms.injure(e.place, e.cause, e.killed_at_scene)
 
 
 def _reinforce(world: World, e: ex.Reinforce) -> None:
@@ -344,12 +362,13 @@ def _power_changed(world: World) -> None:
 
 def _kill_rate(world: World, e: ex.KillRate) -> None:
     units, sides = set(e.units), set(e.sides)
-    _modify(world, lambda u: (not units or u.id in units) and (not sides or u.side in sides), e.factor, e.for_)
+    applies = lambda u: (not units or u.id in units) and (not sides or u.side in sides)  # noqa: E731
+    _modify(world, applies, e.factor, _for_optional(e))
 
 
 def _protection(world: World, e: ex.Protection) -> None:
     # in a two-sided fight, dividing the kill rate of everyone hostile to the side is its protection
-    _modify(world, lambda u: u.side != e.side, 1.0 / e.factor, e.for_)
+    _modify(world, lambda u: u.side != e.side, 1.0 / e.factor, _for_optional(e))
 
 
 def _redirect(world: World, e: ex.RedirectSupply) -> None:
@@ -385,7 +404,7 @@ def fire(world: World, inject: ex.Inject, **fields: Any) -> None:
     """Fire ``inject`` now: its message, its effects; ``fields`` go into its record (``human_set``)."""
     world.emit("inject", id=inject.id, message=inject.message, **fields)
     for effect in inject.effects:
-        apply(world, effect)
+        apply(world, effect, inject.id)
     state(world).mark(inject.id)
 
 

@@ -19,7 +19,8 @@ import simpy
 
 from sim.config.identity import ScenarioKey
 from sim.config.schema import Scenario
-from sim.config.supply import SUPPLY_CLASSES, Stock, SupplyClass, measure_of
+from sim.config.supply import Stock, SupplyClass
+from sim.engine.assets import is_asset
 from sim.engine.bus import MoveRequested, PowerChanged, StateChanged, StockTaken
 from sim.engine.monitor import Monitor
 from sim.engine.timers import Entry, alarm, withdraw
@@ -46,6 +47,9 @@ def tonnes(scenario: Scenario, cls: str, amount: float) -> float:
         return amount * scenario.logistics.fuel_kg_per_l / 1000.0
     if cls == "water":
         return amount / 1000.0
+    declared = scenario.logistics.classes.get(cls)
+    if declared is not None:
+        return amount * declared.kg_per_unit / 1000.0
     return amount
 
 
@@ -258,7 +262,7 @@ class LogisticsState:
         self.world, self.env = world, world.env
         s = world.scenario
         self.refill_below = s.logistics.refill_below
-        self.ledger = {cls: Ledger() for cls in SUPPLY_CLASSES}
+        self.ledger = {cls: Ledger() for cls in s.logistics.class_names}
         self.tanks: dict[str, dict[str, Tank]] = {}
         for u in world.units.values():
             self.tanks[u.id] = {}
@@ -274,10 +278,11 @@ class LogisticsState:
         for spec in s.depots:  # then the places each depot serves by distribution forward
             for place in spec.serves:
                 self.depots_at.setdefault(place, []).append(self.depots[spec.id])
-        self.in_transit: dict[str, float] = dict.fromkeys(SUPPLY_CLASSES, 0.0)
+        self.in_transit: dict[str, float] = dict.fromkeys(s.logistics.class_names, 0.0)
         self.activity: dict[str, str] = dict.fromkeys(world.units, IDLE)
         # why a unit ran dry, for the story: the supply lines' model answers when installed (no line: None)
         self.why_dry: Callable[[Unit, str], str] | None = None
+        self.assets_moving: dict[str, int] = {}  # unit -> its aircraft or vehicles under way on their own
         # consumption per class by (unit type, activity, strength): units of a type share their rates, and
         # the replications of a scenario share the table
         self._rates = _rate_table(ScenarioKey(s))
@@ -293,6 +298,13 @@ class LogisticsState:
     def state_changed(self, ev: StateChanged) -> None:
         """A new state may mean a new activity, so new consumption rates; idle at a depot, a top-up."""
         unit = ev.unit
+        if is_asset(self.world, unit):  # one aircraft of a unit flying apart: it burns the unit's stocks as it flies
+            moving = (ev.new is UnitState.MOVING) - (ev.old is UnitState.MOVING)
+            if moving:
+                parent = self.world.units[unit.id]
+                self.assets_moving[parent.id] = self.assets_moving.get(parent.id, 0) + moving
+                self.update_rates(parent)
+            return
         activity = ACTIVITY.get(ev.new, IDLE)
         if activity != self.activity[unit.id]:
             self.activity[unit.id] = activity
@@ -312,9 +324,18 @@ class LogisticsState:
             if len(self._rates) >= RATE_TABLE_MAX:  # fractional strengths (deterministic combat) never repeat
                 self._rates.clear()
             rates = self._rates[key] = {cls: self.rate(unit, cls) for cls in tanks}
+        if self.assets_moving.get(unit.id):  # each of its aircraft under way burns at the moving rate
+            rates = {cls: rates[cls] + self._assets_extra(unit, cls) for cls in tanks}
         for cls, tank in tanks.items():
             if rates[cls] != tank.rate:  # (most classes do not depend on the activity)
                 tank.set_rate(rates[cls])
+
+    def _assets_extra(self, unit: Unit, cls: str) -> float:
+        """What the unit's aircraft or vehicles under way on their own burn on top of the unit's rate: each
+        at the moving rate of one element instead of the rate of the unit's activity (at most its elements)."""
+        per = unit.type.consumption_per_min
+        n = min(self.assets_moving[unit.id], unit.strength)
+        return n * (per.get("moving", {}).get(cls, 0.0) - per.get(self.activity[unit.id], {}).get(cls, 0.0))
 
     def refill(self, unit: Unit) -> None:
         """Top up every tank below the threshold from depots at the unit's place."""
@@ -443,8 +464,10 @@ def install(world: World) -> None:
 def declare(s: Scenario) -> list[MetricSpec]:
     carried = {cls for u in s.units if u.type in s.unit_types for cls in s.unit_types[u.type].carries}
     out = [
-        MetricSpec(f"consumed.{cls}", Kind.AMOUNT, measure_of(cls), Better.NEITHER, f"{cls} consumed, all units")
-        for cls in SUPPLY_CLASSES
+        MetricSpec(
+            f"consumed.{cls}", Kind.AMOUNT, s.logistics.measure(cls), Better.NEITHER, f"{cls} consumed, all units"
+        )
+        for cls in s.logistics.class_names
         if cls in carried
     ]
     for u in s.units:
@@ -467,7 +490,7 @@ def metrics(world: World) -> dict[str, float]:
     ls = state(world)
     m: dict[str, float] = {}
     carried = {cls for tanks in ls.tanks.values() for cls in tanks}
-    for cls in SUPPLY_CLASSES:
+    for cls in world.scenario.logistics.class_names:
         if cls in carried:
             ls.remaining(cls)  # settles every tank, so that consumption is counted up to now
             m[f"consumed.{cls}"] = ls.ledger[cls].consumed

@@ -19,19 +19,21 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import simpy
 
-from sim.config.medical import TRIAGE, Facility, Medical
+from sim.config.medical import TRIAGE, Arrivals, Facility, MassCasualty, Medical
 from sim.config.schema import Scenario
 from sim.engine import draws
+from sim.engine.assets import alive, assets
 from sim.engine.lock import Lock, LockRequest
 from sim.engine.monitor import Monitor
 from sim.engine.movement import follow, recover, travel
 from sim.engine.rng import Stream
 from sim.engine.timers import cancel
 from sim.engine.units import ORDER_PRIORITY, Unit
+from sim.models.combat import is_platform
 from sim.models.contract import Better, Kind, MetricSpec
 from sim.models.events import Thirsty, Wounded
 
@@ -158,11 +160,17 @@ class MedicalState:
         self.busy_min: dict[str, float] = {}
         self.lock_wait_min: dict[str, float] = {}
         self.unserved = 0  # casualties where no facility serves the place
+        self.died_at_scene = 0  # killed at the scene (from the warm-up on): they never enter the chain
         self.triage_waits: dict[str, list[float]] = {t: [] for t in TRIAGE}  # waits for a team, by category
 
     # --- casualties in ------------------------------------------------------------------------------
 
-    def injure(self, place: str, cause: str) -> None:
+    def injure(self, place: str, cause: str, killed_at_scene: float = 0.0) -> None:
+        if killed_at_scene > 0 and self.world.streams[f"at_scene:{place}:{cause}"].uniform() < killed_at_scene:
+            if self.env.now >= self.since:  # its own stream: the draws of those who live stay as they were
+                self.died_at_scene += 1
+            self.world.emit("killed_at_scene", place=place, cause=cause)
+            return
         if place not in self.entry:
             self.unserved += 1
             self.world.emit("casualty_unserved", place=place)
@@ -422,7 +430,7 @@ class MedicalState:
         env, world = self.env, self.world
         home = asset.location
         prio = MEDEVAC_FIRST if self.med.lift_priority == "medevac_first" else ORDER_PRIORITY
-        while asset.strength > 0:
+        while alive(world, asset):  # (one aircraft of a unit whose aircraft fly apart: while the unit has it)
             if not leg.queue:
                 leg.idle.append(env.event())
                 yield leg.idle[-1]
@@ -488,42 +496,66 @@ class MedicalState:
     # --- other sources --------------------------------------------------------------------------------
 
     def run_dnbi(self) -> Process:
-        """Disease and non-battle injury: Poisson in the personnel of the medical sides, at the base rate, and
-        for people out of water (logistics' Thirsty) the heat rate on top. The changing rate is drawn by
-        thinning: candidates at the highest rate, each kept with the share the unit's rate is of it now."""
+        """Disease and non-battle injury: Poisson in the personnel of the medical sides, at their group's rate
+        (crews, troops, civilians), and for people out of water (logistics' Thirsty) the heat rate on top. The
+        changing rate is drawn by thinning: candidates at the highest rate, each kept with the share the unit's
+        rate is of it now."""
         env = self.env
         stream = self.world.streams["dnbi"]
         per_min, heat = self.med.dnbi_per_person_per_min, self.med.heat_per_person_per_min
+        groups = self.med.dnbi_groups
+        # one rate for everyone: candidates picked by personnel alone, as before there were groups
+        same = groups.crews == groups.troops == groups.civilians
         while True:
             units = [
                 u
                 for u in self.world.units.values()
                 if u.side in self.sides and u.location is not None and u.strength > 0
             ]
-            weights = [float(u.personnel) for u in units]
+            rates = [per_min if same else groups.per_person_per_min(self._group(u)) for u in units]
+            weights = [float(u.personnel) * (1.0 if same else r + heat) for u, r in zip(units, rates, strict=True)]
             total = sum(weights)
             if total <= 0 or per_min + heat <= 0:
                 return
-            yield env.timeout(stream.exponential((per_min + heat) * total))
-            unit = units[stream.pick(weights, total)]
+            yield env.timeout(stream.exponential((per_min + heat) * total if same else total))
+            i = stream.pick(weights, total)
+            unit, base = units[i], rates[i]
             if heat > 0:  # a candidate: kept at the unit's rate now (no extra draw when there is no heat rate)
-                rate = per_min + (heat if self.world.bus.publish(Thirsty(unit)).thirsty else 0.0)
-                if stream.uniform() * (per_min + heat) >= rate:
+                rate = base + (heat if self.world.bus.publish(Thirsty(unit)).thirsty else 0.0)
+                if stream.uniform() * (base + heat) >= rate:
                     continue
             if unit.location is not None:
                 self.injure(unit.location, "dnbi")
 
-    def run_mass(self, at: float, place: str, count: int, cause: str) -> Process:
-        yield self.env.timeout(at)
-        self.world.emit("mass_casualty", place=place, count=count)
-        for _ in range(count):
-            self.injure(place, cause)
+    def _group(self, unit: Unit) -> Literal["crews", "troops", "civilians"]:
+        """The unit's DNBI group: civilians (a civilian side), crews (of platforms) or troops."""
+        if unit.side in self.med.dnbi_groups.civilian_sides:
+            return "civilians"
+        return "crews" if is_platform(unit.type) else "troops"
 
-    def run_arrivals(self, place: str, per_min: float, cause: str) -> Process:
-        stream = self.world.streams[f"arrivals:{place}"]
+    def run_mass(self, m: MassCasualty) -> Process:
+        yield self.env.timeout(m.at)
+        self.world.emit("mass_casualty", place=m.place, count=m.count)
+        for _ in range(m.count):
+            self.injure(m.place, m.cause, m.killed_at_scene)
+
+    def run_arrivals(self, a: Arrivals) -> Process:
+        """A Poisson stream at ``a``'s rate: steady, or changing (steps, decay) by thinning — candidates at the
+        peak rate, each kept with the share the rate is of it then (no extra draw while the rate is the peak)."""
+        env = self.env
+        stream = self.world.streams[f"arrivals:{a.place}"]
+        peak = a.peak_per_min
+        if a.from_ > 0:
+            yield env.timeout(a.from_)
         while True:
-            yield self.env.timeout(stream.exponential(per_min))
-            self.injure(place, cause)
+            yield env.timeout(stream.exponential(peak))
+            if a.until is not None and env.now >= a.until:
+                return
+            if not a.steady:
+                rate = a.rate_per_min(env.now)
+                if rate < peak and stream.uniform() * peak >= rate:
+                    continue
+            self.injure(a.place, a.cause, a.killed_at_scene)
 
 
 def state(world: World) -> MedicalState:
@@ -538,14 +570,15 @@ def install(world: World) -> None:
     world.services.provide(ms)
     world.bus.subscribe(Wounded, ms.wounded)
     for leg in ms.legs.values():
-        for asset in leg.assets:
-            world.env.process(ms.run_asset(leg, asset))
+        for unit in leg.assets:
+            for asset in assets(world, unit):  # each aircraft of the unit, unless it flies together
+                world.env.process(ms.run_asset(leg, asset))
     if med.dnbi_per_person_per_min + med.heat_per_person_per_min > 0:
         world.env.process(ms.run_dnbi())
     for m in med.mass_casualties:
-        world.env.process(ms.run_mass(m.at, m.place, m.count, m.cause))
+        world.env.process(ms.run_mass(m))
     for a in med.arrivals:
-        world.env.process(ms.run_arrivals(a.place, a.per_min, a.cause))
+        world.env.process(ms.run_arrivals(a))
 
 
 def _share(cs: list[Casualty], attr: str, within: float, now: float) -> float:
@@ -601,6 +634,16 @@ def _turns_away(med: Medical) -> bool:
     return any(f.beds and f.when_full == "turn_away" for f in med.facilities)
 
 
+def _kills_at_scene(s: Scenario) -> bool:
+    """Can someone be killed at the scene (so that died_at_scene is a measure of this scenario)?"""
+    med = s.medical
+    effects = [e for i in s.injects for e in i.effects] + [
+        e for d in s.decision_points for o in d.options.values() for e in o.effects
+    ]
+    sources: list[MassCasualty | Arrivals] = [*med.mass_casualties, *med.arrivals]
+    return any(x.killed_at_scene > 0 for x in sources) or any(getattr(e, "killed_at_scene", 0.0) > 0 for e in effects)
+
+
 def _side(s: Scenario) -> str | None:
     """Whose casualties the chain treats, when that is one side."""
     sides = list(s.medical.sides) or list(s.sides)
@@ -625,6 +668,8 @@ def declare(s: Scenario) -> list[MetricSpec]:
         spec("died_of_wounds", c, "casualties", L, "casualties who died of wounds", True),
         spec("in_care", c, "casualties", N, "casualties still in the chain at the end of the run"),
     ]
+    if _kills_at_scene(s):
+        out.append(spec("died_at_scene", c, "people", L, "people killed at the scene (they never entered the chain)"))
     if _turns_away(med):
         out.append(spec("turned_away", c, "casualties", L, "casualties turned away untreated by a full facility"))
     out += [
@@ -676,7 +721,7 @@ def declare(s: Scenario) -> list[MetricSpec]:
                 d,
                 "h",
                 L,
-                f"time casualties waited for {a} while it was busy with other tasks (lift, supply)",
+                f"time casualties waited for {a} while an order of its own held it (0 for one kept for MEDEVAC alone)",
             ),
         ]
     return out
@@ -697,6 +742,8 @@ def _casualty_metrics(ms: MedicalState, now: float) -> dict[str, float]:
         if outcome != "turned_away" or _turns_away(ms.med):
             m[outcome] = float(sum(1 for c in cs if c.outcome == outcome))
     m["in_care"] = float(sum(1 for c in cs if c.outcome is None))
+    if _kills_at_scene(ms.world.scenario):
+        m["died_at_scene"] = float(ms.died_at_scene)
     m |= _flow_metrics(ms, cs, now)
     return m | _t1_shares(ms, [c for c in cs if c.triage == "T1"], now)
 
@@ -748,7 +795,8 @@ def _leg_metrics(ms: MedicalState, leg: Leg, span: float) -> dict[str, float]:
     """One evacuation leg's waits, and its assets' MEDEVAC time and time waited for them, from the warm-up on."""
     m = {f"evac_wait_h.{leg.to}": _mean_h(leg.waits), f"evac_wait_p90_h.{leg.to}": _p90(leg.waits)}
     for a in leg.assets:
-        m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / span if span > 0 else math.nan
+        n = len(assets(ms.world, a))  # the unit's aircraft-time: a share per aircraft when they fly apart
+        m[f"medevac_utilisation.{a.id}"] = ms.busy_min.get(a.id, 0.0) / (span * n) if span > 0 else math.nan
         m[f"medevac_asset_wait_h.{a.id}"] = ms.lock_wait_min.get(a.id, 0.0) / 60.0
     return m
 

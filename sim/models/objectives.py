@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sim.config.schema import CARE_WITHIN, MetricObjective, Objective, Scenario
 from sim.engine.signals import Secured
+from sim.models.combat import english_name
 from sim.models.contract import Better, Kind, MetricSpec
 from sim.models.injects import CHECK_EVERY_MIN, ExerciseState, metric_watch
 from sim.models.medical import care_within_share
@@ -38,14 +39,14 @@ def declare(s: Scenario, perspective: str | None, specs: dict[str, MetricSpec] |
     ]
     out += [
         MetricSpec(
-            f"objective.{o.id}", Kind.RATE, "", Better.HIGHER, _describe(o, specs or {}), perspective, headline=True
+            f"objective.{o.id}", Kind.RATE, "", Better.HIGHER, _describe(s, o, specs or {}), perspective, headline=True
         )
         for o in s.objectives
     ]
     return out
 
 
-def _describe(o: Objective, specs: dict[str, MetricSpec]) -> str:
+def _describe(s: Scenario, o: Objective, specs: dict[str, MetricSpec]) -> str:
     """In words: "killed (coalition) at most 10 people", "delivery trips on time at least 50 %"."""
     within = f" within {o.within / 60:g} h" if o.within is not None else ""
     only = ""
@@ -62,7 +63,7 @@ def _describe(o: Objective, specs: dict[str, MetricSpec]) -> str:
             f"at least {_amount(o.at_least, spec)}" if o.at_least is not None else "",
         ]
         return f"{what} " + " and ".join(b for b in bounds if b) + within + only
-    return f"{o.place} secured{within}{only}"
+    return f"{english_name(s, o.place)} secured{within}{only}"  # the place's name, not its id (Red_exits)
 
 
 def _amount(x: float, spec: MetricSpec | None) -> str:

@@ -19,6 +19,7 @@ from sim.models import (
     injects,
     logistics,
     medical,
+    night,
     objectives,
     orders,
     requests,
@@ -34,6 +35,7 @@ MODELS: tuple[Model, ...] = (  # type: ignore[assignment]
     medical,
     decks,
     c2,
+    night,
     injects,
     decisions,
     requests,
@@ -63,6 +65,8 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "lift_done",
                 "launch",
                 "recover",
+                "lift_wave",
+                "wait_for",
                 "route_closed",
                 "route_open",
             }
@@ -85,10 +89,12 @@ EVENTS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "returned_to_duty",
                 "evacuated",
                 "mass_casualty",
+                "killed_at_scene",
             }
         ),
         decks.NAME: frozenset(),  # launches and recoveries are the engine's (sim.engine.decks)
         c2.NAME: frozenset(),  # a lost order is the engine's order_failed
+        night.NAME: frozenset({"wait_daylight"}),
         injects.NAME: frozenset(
             {"inject", "effect", "repaired", "mass_casualty", "reinforce", "reinforce_too_late", "supplies_lost"}
         ),
@@ -137,6 +143,7 @@ METRICS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "returned_to_duty",
                 "evacuated",
                 "died_of_wounds",
+                "died_at_scene",
                 "in_care",
                 "time_in_chain_h",
                 "throughput_per_day",
@@ -163,6 +170,7 @@ METRICS: Mapping[str, frozenset[str]] = MappingProxyType(
             }
         ),
         decks.NAME: frozenset({"deck_wait_h"}),
+        night.NAME: frozenset(),
         c2.NAME: frozenset({"losses", "orders_delayed", "order_delay_h"}),
         injects.NAME: frozenset({"inject_fired"}),
         decisions.NAME: frozenset({"decided"}),

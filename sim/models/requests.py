@@ -201,7 +201,7 @@ def _travel(world: World, r: Request, sent: Sent) -> Process:
     )
     if decided.option == "grant":
         for effect in r.grant.effects:
-            apply(world, effect)
+            apply(world, effect, f"request:{r.id}")
         for order in r.grant.orders:
             phases.issue(world, order)
         if r.grant.start_phase is not None:

@@ -22,7 +22,6 @@ from sim.config import exercise as ex
 from sim.config.distributions import SpanValue, mean_of
 from sim.config.lines import SupplyLine
 from sim.config.schema import Scenario
-from sim.config.supply import SUPPLY_CLASSES, measure_of
 from sim.engine import draws
 from sim.engine.monitor import Monitor
 from sim.engine.movement import travel
@@ -467,7 +466,7 @@ def handed_over(s: Scenario) -> list[tuple[str, str, str | None]]:
     ends += [(e.line, e.to_units, e.to_place) for e in _redirections(s) if e.line in lines]
     for line_id, units, place in ends:
         line = lines[line_id]
-        for cls in SUPPLY_CLASSES:
+        for cls in s.logistics.class_names:
             if cls in line.cargo:
                 for end in [*units, *([place] if place else [])]:
                     out.setdefault((cls, end), sides.get(end, _side_of(s, list(line.transports))))
@@ -478,7 +477,12 @@ def declare(s: Scenario) -> list[MetricSpec]:
     moved = {cls for line in s.supply_lines for cls in line.cargo}
     out = [
         MetricSpec(
-            f"delivered.{cls}.{end}", Kind.AMOUNT, measure_of(cls), Better.HIGHER, f"{cls} delivered to {end}", side
+            f"delivered.{cls}.{end}",
+            Kind.AMOUNT,
+            s.logistics.measure(cls),
+            Better.HIGHER,
+            f"{cls} delivered to {end}",
+            side,
         )
         for cls, end, side in handed_over(s)
     ]
@@ -488,13 +492,13 @@ def declare(s: Scenario) -> list[MetricSpec]:
             MetricSpec(
                 f"delivered_t.{line.id}.{cls}", Kind.AMOUNT, "t", Better.HIGHER, f"{cls} delivered by {line.id}", side
             )
-            for cls in SUPPLY_CLASSES
+            for cls in s.logistics.class_names
             if cls in line.cargo
         ]
     all_side = _side_of(s, [t for line in s.supply_lines for t in line.transports])
     out += [
         MetricSpec(f"lost_t.{cls}", Kind.AMOUNT, "t", Better.LOWER, f"{cls} lost in transit", all_side)
-        for cls in SUPPLY_CLASSES
+        for cls in s.logistics.class_names
         if cls in moved
     ]
     if s.supply_lines:
@@ -538,7 +542,7 @@ def metrics(world: World) -> dict[str, float]:
     for line_id, cls, amount in lines.delivered_by_line():
         m[f"delivered_t.{line_id}.{cls}"] = tonnes(s, cls, amount)
     moved = {cls for line in s.supply_lines for cls in line.cargo}
-    for cls in SUPPLY_CLASSES:
+    for cls in s.logistics.class_names:
         if cls in moved:
             m[f"lost_t.{cls}"] = tonnes(s, cls, lines.ls.ledger[cls].lost)
     if s.supply_lines:

@@ -118,7 +118,14 @@ def status(world: World, names: Labels, now: float, finished: bool, final: dict[
     if logistics is not None:
         for d in logistics.depots.values():
             for cls in d.containers:
-                stocks.append(Stock(names.depot(d.id), cls, round(d.level(cls), 3), measure_of(cls)))
+                stocks.append(
+                    Stock(
+                        names.depot(d.id),
+                        cls,
+                        round(d.level(cls), 3),
+                        measure_of(cls, world.scenario.logistics.classes),
+                    )
+                )
     objectives = _objectives(world, names, now, final)
     return Status(now, names.clock(now), finished, rows, stocks, _casualties(world, names), objectives)
 

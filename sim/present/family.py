@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from sim.config.schema import Scenario
 from sim.present import plots
+from sim.present.agreement import agreeing
 from sim.present.i18n import Language, sentence
 from sim.present.labels import Labels
 
@@ -70,6 +71,7 @@ class Teller:
         self.lines = lines  # the story's lines, shared by every teller: each appends its own
 
     def say(self, t: float, topic: str, message: str, **fields: Any) -> None:
+        message = agreeing(message, fields, self.lang.code)  # "Water trucks arrive", not "arrives"
         self.lines.append(Line(t, topic, sentence(self._(message).format(**fields))))
 
     def holding(self) -> bool:

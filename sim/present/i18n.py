@@ -12,9 +12,10 @@ import locale as _locale
 import os
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from sim.errors import ExsimError
@@ -96,12 +97,20 @@ class Language:
 
     code: str
     catalogue: gettext.NullTranslations
+    # the exercise's own words for some messages (sim.present.words: a relief exercise's patients, not
+    # casualties); each replacement is a message of the catalogue too
+    words: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def _(self, message: str) -> str:
-        return Message(self.catalogue.gettext(message), self.num)
+        return Message(self.catalogue.gettext(self.words.get(message, message)), self.num)
 
     def n_(self, singular: str, plural: str, n: int) -> str:
-        return Message(self.catalogue.ngettext(singular, plural, n), self.num)
+        w = self.words
+        return Message(self.catalogue.ngettext(w.get(singular, singular), w.get(plural, plural), n), self.num)
+
+    def speaking(self, words: Mapping[str, str]) -> Language:
+        """This language with ``words`` in place of the messages they replace."""
+        return self if words == self.words else replace(self, words=words)
 
     @property
     def num(self) -> Numbers:

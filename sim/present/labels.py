@@ -15,6 +15,7 @@ from sim.models.catalogue import catalogue
 from sim.models.contract import MetricSpec
 from sim.present.i18n import N_, Language
 from sim.present.measures import counted
+from sim.present.words import worded
 
 OBJECTIVE_STATE = {  # an objective during a play (sim.play.status) and in its report
     "met": N_("met"),
@@ -63,6 +64,7 @@ FAMILY = {
     "returned_to_duty": N_("casualties returned to duty"),
     "evacuated": N_("casualties evacuated out of the end of the chain"),
     "died_of_wounds": N_("casualties who died of wounds"),
+    "died_at_scene": N_("people who died at the scene, before the chain of care"),
     "in_care": N_("casualties still in the chain at the end of the run"),
     "t1_care_10min_share": N_("T1 casualties given care at the point of injury within 10 minutes (10-1-2)"),
     "t1_resus_1h_share": N_("T1 casualties at a Role 2 within 1 hour (10-1-2)"),
@@ -81,7 +83,9 @@ FAMILY = {
     "evac_wait_h": N_("mean wait for evacuation to {x}"),
     "evac_wait_p90_h": N_("90th percentile of the wait for evacuation to {x}"),
     "medevac_utilisation": N_("share of the run {x} spent on MEDEVAC missions"),
-    "medevac_asset_wait_h": N_("time casualties waited for {x} while it was busy with other tasks (lift, supply)"),
+    "medevac_asset_wait_h": N_(
+        "time casualties waited for {x} while an order of its own held it (0 for one kept for MEDEVAC alone)"
+    ),
     "berth_wait_h": N_("mean wait for a berth at {x}"),
     "deck_wait_h": N_("mean wait for a deck spot on {x}"),
     "berth_utilisation": N_("share of {x}'s berths in use"),
@@ -115,6 +119,7 @@ class Labels:
     """Names and times of one scenario in one language."""
 
     def __init__(self, scenario: Scenario, lang: Language):
+        lang = worded(lang, scenario)
         self.s, self.lang = scenario, lang
         self._ = lang._
         self.start = scenario.scenario.start
@@ -198,14 +203,19 @@ class Labels:
         return (self._pick(spec.name) if spec is not None else None) or pid
 
     def supply(self, cls: str) -> str:
+        declared = self.s.logistics.classes.get(cls)
+        if declared is not None:
+            return self._pick(declared.name) or cls
         return self._(SUPPLY[cls]) if cls in SUPPLY else cls
 
     def amount(self, cls: str, x: float) -> str:
         """A quantity of a supply class: ``15,000 L of water`` (``15,000 л воды``)."""
 
-        measure = self.measure(measure_of(cls))
-        if cls not in SUPPLY_AMOUNT:
-            return f"{self.lang.num.number(x)} {measure} {cls}"
+        measure = self.measure(measure_of(cls, self.s.logistics.classes))
+        if cls not in SUPPLY_AMOUNT:  # a class the scenario declares: its name after the amount
+            return self._("{amount} {measure} of {supply}").format(
+                amount=self.lang.num.number(x), measure=measure, supply=self.supply(cls)
+            )
         return self._(SUPPLY_AMOUNT[cls]).format(amount=self.lang.num.number(x), measure=measure)
 
     def measure(self, unit: str, x: float = math.nan) -> str:
@@ -230,16 +240,17 @@ class Labels:
 
     def metric(self, name: str, spec: MetricSpec | None) -> str:
         """A metric's label: the catalogue's description in English, the translated family otherwise."""
-        if self.lang.code == "en" or name.startswith("objective."):
+        family, _, rest = name.partition(".")
+        reworded = FAMILY.get(family) in self.lang.words  # the exercise's own words for it (sim.present.words)
+        if (self.lang.code == "en" and not reworded) or name.startswith("objective."):
             if name.startswith("objective."):
                 return self.objective(name.split(".", 1)[1], spec)
             return spec.description if spec is not None and spec.description else name
-        family, _, rest = name.partition(".")
         template = FAMILY.get(family)
         if template is None:
             return spec.description if spec is not None and spec.description else name
         parts = rest.split(".")
-        cls = parts[-1] if parts and parts[-1] in SUPPLY else ""
+        cls = parts[-1] if parts and parts[-1] in self.s.logistics.class_names else ""
         a = parts[0] if parts else ""
         if family == "delivered" and len(parts) == 2:  # delivered.<class>.<place or unit>
             cls, a = parts

@@ -28,6 +28,8 @@ def counted(lang: Language, unit: str, x: float = math.nan) -> str:
         return lang.n_("sortie", "sorties", n)
     if unit == "casualties":
         return lang.n_("casualty", "casualties", n)
+    if unit == "items":  # a supply class counted in pieces (tents, kits: logistics.classes)
+        return lang.n_("item", "items", n)
     if unit == "beds":
         return lang.n_("bed", "beds", n)
     if unit == "orders":

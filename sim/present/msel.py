@@ -16,6 +16,7 @@ from datetime import timedelta
 from importlib import resources
 from typing import Any
 
+from sim.config.distributions import Uniform, is_distribution, mean_of
 from sim.config.exercise import DecisionPoint, Inject, Trigger, tested_by
 from sim.config.schema import Scenario
 from sim.present.i18n import N_
@@ -82,13 +83,21 @@ def trigger_words(t: Trigger, names: Labels) -> str:
     return _("{metric} below {value}").format(metric=label, value=t.below)
 
 
+def _lasting(lasting: Any, names: Labels) -> str:
+    """``, for 6 h 00 min``; a drawn time: ``, for 4 h 00 min to 8 h 00 min`` (uniform) or its mean."""
+    _ = names._
+    if isinstance(lasting, Uniform):
+        return _(", for {low} to {high}").format(low=names.duration(lasting.min), high=names.duration(lasting.max))
+    if is_distribution(lasting):
+        return _(", for {duration} on average").format(duration=names.duration(mean_of(lasting)))
+    return _(", for {duration}").format(duration=names.duration(lasting))
+
+
 def effect_words(e: Any, names: Labels) -> str:
     """What an effect does: ``routes closed: Alat – Kuryk ferry, for 24 h 00 min``."""
     _ = names._
     lasting = getattr(e, "for_", None)
-    words: dict[str, Any] = {
-        "for": _(", for {duration}").format(duration=names.duration(lasting)) if lasting is not None else ""
-    }
+    words: dict[str, Any] = {"for": _lasting(lasting, names) if lasting is not None else ""}
     if e.type in ("close_routes", "reopen_routes"):
         chosen = [names.route(r) for r in e.routes]
         chosen += [_("every {mode} route").format(mode=_(MODE[e.mode]))] if e.mode else []
@@ -177,15 +186,20 @@ LISTING = {  # the text form's line heads
 }
 
 
+def _counts(s: Scenario, names: Labels) -> dict[str, str]:
+    """The numbers of injects and decision points, each in the number its count takes (1 decision point)."""
+    n_, i, p = names.lang.n_, len(s.injects), len(s.decision_points)
+    return {
+        "injects": n_("{n} inject", "{n} injects", i).format(n=i),
+        "points": n_("{n} decision point", "{n} decision points", p).format(n=p),
+    }
+
+
 def text(s: Scenario, names: Labels) -> list[str]:
     """The MSEL as lines of text, then each objective and what tests it (``exsim check --msel``)."""
     _ = names._
     all_rows = rows(s, names)
-    out = [
-        _("MSEL of {scenario}: {injects} injects, {points} decision points").format(
-            scenario=names.title(), injects=len(s.injects), points=len(s.decision_points)
-        )
-    ]
+    out = [_("MSEL of {scenario}: {injects}, {points}").format(scenario=names.title(), **_counts(s, names))]
     word = {k: _(v) for k, v in LISTING.items()}
     for r in all_rows:
         out += ["", f"{r.when}  {_(KIND[r.kind])} ({r.id}): {r.text}"]
@@ -242,9 +256,7 @@ def to_html(s: Scenario, names: Labels) -> str:
     return env.get_template("msel.html.j2").render(
         lang=names.lang.code,
         title=_("MSEL of {scenario}").format(scenario=names.title()),
-        subtitle=_("{injects} injects, {points} decision points. Controllers' copy: not for the players.").format(
-            injects=len(s.injects), points=len(s.decision_points)
-        ),
+        subtitle=_("{injects}, {points}. Controllers' copy: not for the players.").format(**_counts(s, names)),
         days=days,
         head=[_(c) for c in COLUMNS if c not in ("day", "kind", "id", "options", "effects")],
         kind={k: _(v) for k, v in KIND.items()},

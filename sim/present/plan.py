@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from sim.config.distributions import mean_of
 from sim.config.durations import format_duration, format_time
-from sim.config.lift import Load, first_fit, room, takes
+from sim.config.exercise import CloseRoutes
+from sim.config.lift import Load, first_fit, room, shuttles, takes, trip_room, waves
 from sim.config.ordering import phases_in_order
 from sim.config.orders import (
     AssaultOrder,
@@ -30,7 +31,7 @@ from sim.config.orders import (
     WaitOrder,
 )
 from sim.config.schema import Phase, Scenario, UnitSpec, UnitType
-from sim.config.supply import SUPPLY_CLASSES, measure_of
+from sim.config.supply import measure_of
 from sim.config.text import pick
 from sim.engine.decks import deck_for
 from sim.engine.geo import Map
@@ -86,10 +87,26 @@ class _Words:
         self._ = lang._
         self.names = Labels(s, lang)
         self.en = lang.code == "en"
+        self.closures: list[tuple[frozenset[int], str]] = []  # routes closed by closures: or an inject, and when
 
     def _ident(self, name: str, key: str) -> str:
         """The id in English; else the name with the id in parentheses (the id alone when it has no name)."""
         return key if self.en or not name or name == key else f"{name} ({key})"
+
+    def bare(self, key: str) -> str:
+        """An id of a thing with no name of its own (a decision, an inject): as written in English, else in
+        parentheses, as ids stand in the translated plan."""
+        return key if self.en else f"({key})"
+
+    def route(self, s: Scenario, i: int) -> str:
+        """Route ``i`` of the map: its id in English; else its name, or its ends, with the id in parentheses."""
+        r = s.map.routes[i]
+        if r.id is not None and self.en:
+            return r.id
+        name = self.names.route(r.id) if r.id is not None else ""
+        if not name or name == r.id:
+            name = f"{self.place(r.from_)}–{self.place(r.to)}"
+        return name if r.id is None else f"{name} ({r.id})" if not self.en else r.id
 
     def unit(self, uid: str | None) -> str:
         return str(uid) if uid is None or self.en else self.names.unit(uid)
@@ -102,6 +119,9 @@ class _Words:
 
     def path(self, places: Sequence[str]) -> str:
         return " → ".join(self.place(p) for p in places)
+
+    def option(self, point: str, option: str) -> str:
+        return self._ident(self.names.option(point, option), option)
 
     def phase(self, pid: str) -> str:
         return self._ident(self.names.phase(pid), pid)
@@ -129,7 +149,7 @@ class _Words:
         return a if self.en else self._(ACTIVITY[a])
 
     def measure(self, cls: str) -> str:
-        return self.names.measure(measure_of(cls))
+        return self.names.measure(measure_of(cls, self.s.logistics.classes))
 
     def duration(self, minutes: float) -> str:
         return format_duration(minutes) if self.en else self.names.duration(minutes)
@@ -173,16 +193,33 @@ def plan_lines(s: Scenario, lang: Language | None = None) -> list[str]:
         "",
         _("Phases (in the order their triggers allow; orders with their route and nominal duration)"),
     ]
+    w.closures = _closures(s, w)
     where = _Where({u.id: None if u.aboard else u.at for u in s.units}, {u.id: u.aboard for u in s.units if u.aboard})
     units = {u.id: u for u in s.units}
     trips: list[str] = []
+    called = _called(s)
+    branch: dict[str, _Where] = {}  # an alternative's phases (on call, and those after them): where they leave units
+    before: dict[str, _Where] = {}  # where units were when a decision's first alternative came
     for n, phase in enumerate(phases_in_order(s.phases), 1):
-        lines.append(f"  {n}. {w.phase(phase.id)}: {_triggers(phase, w)}")
+        lines.append(f"  {n}. {w.phase(phase.id)}: {_triggers(phase, w, called)}")
+        parent = next((a for a in reversed(phase.after) if a in branch), None)
+        if phase.id in called:  # an alternative starts from where units were before any alternative of its decision
+            dp = called[phase.id][0]
+            start = _copy(before.setdefault(dp, _copy(where)))
+        elif parent is not None:  # follows its alternative, not the others
+            start = _copy(branch[parent])
+        else:
+            start = where
         for o in phase.orders:
-            text = _order(s, w, the_map, units, where, o, trips)
+            text = _order(s, w, the_map, units, start, o, trips)
             lines.append(
                 "       " + _("{unit} {order}: {what}").format(unit=w.unit(o.unit), order=w.order(o.do), what=text)
             )
+        if start is not where:
+            branch[phase.id] = start
+    if w.closures:
+        lines += ["", _("Routes closed during the run (closures: and injects)")]
+        lines += ["  " + text for _routes, text in w.closures]
     lines += ["", _("Transports and their trips (load, travel, unload, back; nominal)")]
     lines += trips or ["  " + _("(no lift orders)")]
     lines += _supply_lines(s, w, the_map)
@@ -191,7 +228,62 @@ def plan_lines(s: Scenario, lang: Language | None = None) -> list[str]:
     return lines
 
 
-def _triggers(p: Phase, w: _Words) -> str:
+def _copy(where: _Where) -> _Where:
+    return _Where(dict(where.at), dict(where.aboard))
+
+
+def _called(s: Scenario) -> dict[str, tuple[str, list[str]]]:
+    """On-call phases by id: the decision point whose options start them, and those options."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for dp in s.decision_points:
+        for oid, option in dp.options.items():
+            if option.start_phase is not None:
+                out.setdefault(option.start_phase, (dp.id, []))[1].append(oid)
+    return out
+
+
+def _closures(s: Scenario, w: _Words) -> list[tuple[frozenset[int], str]]:
+    """Each closure of the scenario (closures:, and injects' close_routes effects): its routes and, in words,
+    which and when."""
+    _ = w._
+    out = []
+    ids = {r.id: i for i, r in enumerate(s.map.routes) if r.id is not None}
+    for c in s.closures:
+        text = _("{routes} closed from {start} to {end}")
+        routes = frozenset({ids[c.route]} if c.route in ids else set())
+        out.append((routes, text.format(routes=_route_names(s, w, routes), start=w.time(c.start), end=w.time(c.end))))
+    for inject in s.injects:
+        for e in inject.effects:
+            if not isinstance(e, CloseRoutes):
+                continue
+            routes = frozenset(
+                i
+                for i, r in enumerate(s.map.routes)
+                if r.id in e.routes or r.mode == e.mode or r.from_ in e.places or r.to in e.places
+            )
+            when = w.time(inject.at) if inject.at is not None else _("on its trigger")
+            text = (
+                _("{routes} closed by inject {inject} at {when} for {duration}").format(
+                    routes=_route_names(s, w, routes),
+                    inject=w.bare(inject.id),
+                    when=when,
+                    duration=w.duration(mean_of(e.for_)),  # a drawn duration: its mean, as the MSEL's picture
+                )
+                if e.for_ is not None
+                else _("{routes} closed by inject {inject} at {when}, for the rest of the run").format(
+                    routes=_route_names(s, w, routes), inject=w.bare(inject.id), when=when
+                )
+            )
+            out.append((routes, text))
+    return out
+
+
+def _route_names(s: Scenario, w: _Words, routes: frozenset[int]) -> str:
+    """Routes by id (or their ends) in the map's order."""
+    return ", ".join(w.route(s, i) for i in sorted(routes)) or w._("no route")
+
+
+def _triggers(p: Phase, w: _Words, called: dict[str, tuple[str, list[str]]] | None = None) -> str:
     _ = w._
     parts = []
     if p.start is not None:
@@ -205,7 +297,14 @@ def _triggers(p: Phase, w: _Words) -> str:
             else _("when {side} breaks").format(side=w.side(str(p.when.broken)))
         )
     if p.on_call:
-        parts.append(_("when a decision calls it"))
+        dp, options = (called or {}).get(p.id, ("", []))
+        parts.append(
+            _("when decision {decision} takes {options}: an alternative, units start where they were").format(
+                decision=w.bare(dp), options=", ".join(w.option(dp, o) for o in options)
+            )
+            if dp
+            else _("when a decision calls it")
+        )
     return "; ".join(parts) or _("start {time}").format(time=w.time(0))
 
 
@@ -229,7 +328,12 @@ def _route(w: _Words, the_map: Map, src: str | None, dst: str, speeds: dict[str,
         text = _("{src} → {dst}: no route for its modes ({modes})")
         return text.format(src=w.place(src), dst=w.place(dst), modes="/".join(sorted(speeds)) or _("none")), -1.0
     text = _("{path}, {km:g} km, {duration}")
-    return text.format(path=w.path(path.places), km=path.distance_km, duration=w.duration(path.minutes)), path.minutes
+    text = text.format(path=w.path(path.places), km=path.distance_km, duration=w.duration(path.minutes))
+    crossed = {r for r, _cost in path.legs}
+    for routes, when in w.closures:
+        if routes & crossed:
+            text = _("{text} (may be held up: {closure})").format(text=text, closure=when)
+    return text, path.minutes
 
 
 def _delayed(w: _Words, text: str, delay: float) -> str:
@@ -245,7 +349,15 @@ def _order(
     assert isinstance(
         o, MoveOrder | EmbarkOrder | DisembarkOrder | AssaultOrder | DefendOrder | FireSupportOrder | WaitOrder
     )
-    return _delayed(w, _what(s, w, the_map, units, where, o), mean_of(o.delay))
+    text = _what(s, w, the_map, units, where, o)
+    if isinstance(o, MoveOrder | AssaultOrder) and o.with_:  # waits for its siblings (sim.engine.rendezvous)
+        if o.assemble_at is not None:
+            text = w._("{text}, with {units}, assembling at {place}").format(
+                text=text, units=w.units(o.with_), place=w.place(o.assemble_at)
+            )
+        else:
+            text = w._("{text}, with {units} (arriving together)").format(text=text, units=w.units(o.with_))
+    return _delayed(w, text, mean_of(o.delay))
 
 
 def _what(s: Scenario, w: _Words, the_map: Map, units: dict[str, UnitSpec], where: _Where, o: object) -> str:
@@ -320,6 +432,15 @@ def _lift(
     back = the_map.path(o.to, origin, _modes(t)) if origin else None
     back_min = back.minutes if back else 0.0
     needs = [_takes(s, units[n]) for n in o.units]
+    strength = transport.strength or t.strength
+    lifted = [
+        (s.unit_types[units[n].type], float(units[n].strength or s.unit_types[units[n].type].strength)) for n in o.units
+    ]
+    flown = waves(trip_room(t, strength, transport.together), shuttles(t, strength, transport.together), lifted)
+    if there >= 0 and any(
+        len(wave) > 1 or any(k < lifted[i][1] for trip in wave for i, k in trip) for wave in flown
+    ):  # no first fit
+        return _waves(w, where, o, (transport.type, text), (origin, there, back_min), t, flown, trips)
     loads = first_fit(capacity, needs) if there >= 0 else []
     planned = [
         Trip(
@@ -364,6 +485,50 @@ def _lift(
         "{units} → {place} in {n} trip, {total} in all", "{units} → {place} in {n} trips, {total} in all", len(planned)
     )
     return text.format(units=w.units(o.units), place=w.place(o.to), n=len(planned), total=w.duration(total))
+
+
+def _waves(
+    w: _Words,
+    where: _Where,
+    o: LiftOrder,
+    named: tuple[str, str],
+    way: tuple[str | None, float, float],
+    t: UnitType,
+    flown: list[list[list[tuple[int, float]]]],
+    trips: list[str],
+) -> str:
+    """A lift in waves: its aircraft or vehicles (each on its own unless together) shuttle until all are
+    across, a unit too big for one trip split across them (whole elements)."""
+    _ = w._
+    origin, there, back_min = way
+    load_min, unload_min = mean_of(t.load_min), mean_of(t.unload_min)
+    header = _("{transport} ({type}): in waves, {route} each way")
+    type_name, route = named
+    trips.append("  " + header.format(transport=w.unit(o.unit), type=w.unit_type(type_name), route=route))
+    total = 0.0
+    for k, wave in enumerate(flown, start=1):
+        back = 0.0 if k == len(flown) and not o.return_ else back_min
+        total += load_min + there + unload_min + back
+        pieces = ", ".join(f"{w.unit(o.units[i])} ({n:g})" for trip in wave for i, n in trip)
+        line = _("wave {k}: {pieces}: load {load}, travel {travel}, unload {unload}, back {back}")
+        trips.append(
+            "    "
+            + line.format(
+                k=k,
+                pieces=pieces,
+                load=w.duration(load_min),
+                travel=w.duration(there),
+                unload=w.duration(unload_min),
+                back=w.duration(back),
+            )
+        )
+    for n in o.units:
+        where.at[n] = o.to
+    where.at[o.unit] = origin if o.return_ else o.to
+    text = w.lang.n_(
+        "{units} → {place} in {n} wave, {total} in all", "{units} → {place} in {n} waves, {total} in all", len(flown)
+    )
+    return text.format(units=w.units(o.units), place=w.place(o.to), n=len(flown), total=w.duration(total))
 
 
 def _takes(s: Scenario, u: UnitSpec) -> Load:
@@ -439,7 +604,7 @@ def _supplies(s: Scenario, w: _Words) -> Iterator[str]:
         t = s.unit_types[u.type]
         strength = u.strength or t.strength
         people = strength * t.personnel_per_element
-        for cls in SUPPLY_CLASSES:
+        for cls in s.logistics.class_names:
             if cls not in t.carries:
                 continue
             stock = t.carries[cls] * strength

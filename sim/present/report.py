@@ -46,6 +46,7 @@ from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.placement import chart, placement_lines
 from sim.present.story import Narrator, outcome
 from sim.present.table import interval, point_label
+from sim.present.words import worded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -194,6 +195,7 @@ def build(folder_path: Path, lang: Language, rep: int | None = None, point: int 
     if point not in folder.rows:
         raise ExsimError(f"{folder_path} has points 0 to {len(folder.rows) - 1}: --point {point} does not exist")
     scenario = stored_scenario(folder_path, point)
+    lang = worded(lang, scenario)
     page = Page(folder_path, folder, scenario, Labels(scenario, lang), lang, point, folder.rows[point])
     by = _pick_metric(folder)
     chosen = median_replication(page.rows, by) if rep is None else rep

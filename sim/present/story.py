@@ -21,6 +21,7 @@ from sim.present.families.exercise import outcome
 from sim.present.family import Line, Teller
 from sim.present.i18n import Language, sentence
 from sim.present.labels import Labels
+from sim.present.words import worded
 
 __all__ = ["STYLE", "Line", "Narrator", "Story", "outcome", "tell", "view"]
 
@@ -60,6 +61,7 @@ class Narrator:
     tells is left out). Fed in pieces (a live play), it tells what it has so far after each piece."""
 
     def __init__(self, scenario: Scenario, lang: Language):
+        lang = worded(lang, scenario)
         self.s, self.lang, self.names = scenario, lang, Labels(scenario, lang)
         self.lines: list[Line] = []
         self.tellers = [f.teller(scenario, lang, self.names, self.lines) for f in FAMILIES]

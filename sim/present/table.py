@@ -18,7 +18,7 @@ from sim.experiment.compare import Difference, unit_of
 from sim.experiment.meaning import Meaning
 from sim.experiment.stats import Summary
 from sim.models.contract import MetricSpec
-from sim.present.i18n import N_, Language, language
+from sim.present.i18n import N_, Language, language, sentence
 from sim.present.measures import counted
 from sim.present.numbers import Numbers, numbers
 
@@ -52,7 +52,7 @@ def _name(spec: MetricSpec | None, name: str, label: Callable[[str], str] | None
     """The metric's description (or ``label``'s words for it), and its column name (what --metric and
     compare take) in dim."""
     words = label(name) if label is not None else spec.description if spec and spec.description else ""
-    text = Text(words[:1].upper() + words[1:] if words else name)
+    text = Text(sentence(words) if words else name)  # an id first stays as written (red_exits, not Red_exits)
     if words:
         text.append(f"\n({name})", style="dim")
     return text
@@ -191,8 +191,15 @@ def point_label(settings: Mapping[str, Any], label: str = "", sep: str = "\n", n
 
 
 def _short(name: str) -> str:
+    """A long factor path by its last two names, with the list indices among them: ``…orders.3.sorties``, not
+    ``…3.sorties`` (an index alone says nothing)."""
     parts = name.split(".")
-    return name if len(parts) <= 2 else "…" + ".".join(parts[-2:])
+    kept: list[str] = []
+    for part in reversed(parts):
+        kept.insert(0, part)
+        if sum(not p.isdigit() for p in kept) == 2:
+            break
+    return name if len(kept) == len(parts) else "…" + ".".join(kept)
 
 
 def _show(v: Any) -> str:

@@ -179,8 +179,8 @@ def test_the_tutorial_typo_is_the_one_line_the_docs_show(tmp_path, monkeypatch):
         ("to: aktau_hospital, mode: air", "to: aktau_hosp, mode: air", "map.routes.9.to"),
         # a ship at an unknown port: it could not lift the marines or run the supply line
         (
-            "strength: 2, side: coalition, nation: AZE, at: kuryk_port}",
-            "strength: 2, side: coalition, nation: AZE, at: kuryk_prt}",
+            "strength: 2, together: true, side: coalition, nation: AZE, at: kuryk_port}",
+            "strength: 2, together: true, side: coalition, nation: AZE, at: kuryk_prt}",
             "units.3.at",
         ),
         # a side's name: the helicopter and its passengers would be on different sides

@@ -46,7 +46,11 @@ EXPECTED = {
     "wrong_type.yaml": (17, "units.0.strength", "valid integer"),
     "zero_speed.yaml": (3, "unit_types.inf.speed_kmh.land", "greater than 0"),
     # logistics
-    "unknown_supply_class.yaml": (3, "unit_types.inf.carries.petrol", "'petrol' is not allowed here; expected 'fuel'"),
+    "unknown_supply_class.yaml": (
+        3,
+        "unit_types.inf.carries.petrol",
+        "unknown supply class 'petrol' (known: ammunition, fuel, medical, rations, water); declare it",
+    ),
     "negative_stock.yaml": (26, "depots.1.stocks.water.initial", "greater than or equal to 0"),
     "zero_capacity.yaml": (26, "depots.1.stocks.water.capacity", "greater than 0"),
     "wrong_mode_transport.yaml": (28, "supply_lines.0.transports.0", "moves by land only"),

@@ -268,17 +268,19 @@ def test_vehicles_take_deck_slots_not_seats(load):
 
 
 def test_check_refuses_what_can_never_fit(write):
-    """One unit of thirty tanks on a ship with six deck slots: no trip can ever carry it."""
+    """A tank taking seven deck slots on a ship with six: no trip can ever carry even one (a unit of thirty
+    tanks that do fit one by one goes in waves: tests/models/test_assets.py)."""
     from click.testing import CliRunner
 
     from sim.cli import main
 
     path = write(lift_yaml(1, strength=30))
-    r = CliRunner().invoke(main, ["check", str(path)])
+    r = CliRunner().invoke(main, ["check", str(path), "--set", "unit_types.tank_platoon.slots_per_element=7"])
     assert r.exit_code == 2
-    assert "phases.0.orders.0.units.0: tk-0 (takes 30 deck slots, 1335 t) does not fit in ls-1" in r.stderr
+    one = "phases.0.orders.0.units.0: one element of tk-0 (takes 7 deck slots, 44.5 t) does not fit in ls-1"
+    assert one in r.stderr
     assert "even alone" in r.stderr
-    assert CliRunner().invoke(main, ["check", str(write(lift_yaml(10)))]).exit_code == 0
+    assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0
 
 
 def test_check_refuses_embarking_past_the_deck(write):

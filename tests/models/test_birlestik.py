@@ -127,7 +127,7 @@ def test_the_exercise_control_page_commands_run(tmp_path, monkeypatch):
 
 def test_the_plan_shows_an_on_call_phase_waiting_for_its_decision():
     r = CliRunner().invoke(main, ["check", "--plan", "birlestik_2024"])
-    assert r.exit_code == 0 and "reserve_landing: when a decision calls it" in r.output
+    assert r.exit_code == 0 and "reserve_landing: when decision reserve takes commit: an alternative" in r.output
 
 
 # what a commander weighs at the flagship's decisions: lower is better for each

@@ -12,6 +12,7 @@ from sim.present import tracks
 from sim.present.family import Event, Family, Line, Teller, over_time, tells
 from sim.present.i18n import N_, Language, sentence
 from sim.present.labels import Labels
+from sim.present.words import relief
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -149,7 +150,10 @@ class Combat(Teller):
 
 
 def charts(scenario: Scenario, events: Sequence[Event], names: Labels, lang: Language) -> list[Figure]:
-    """Each side's strength (the sum of its units') over the replication shown."""
+    """Each side's strength (the sum of its units') over the replication shown; none in a relief exercise,
+    whose people are not a fighting strength."""
+    if relief(scenario):
+        return []
     strength = tracks.sampled(events, "strength")
     by_side: dict[str, tuple[list[float], list[float]]] = {}
     for u in scenario.units:
@@ -163,7 +167,10 @@ def charts(scenario: Scenario, events: Sequence[Event], names: Labels, lang: Lan
 
 
 def sentences(summary: Mapping[str, Summary], side: str, names: Labels, lang: Language) -> list[str]:
-    """The perspective side's killed and wounded, on average over the runs."""
+    """The perspective side's killed and wounded, on average over the runs; in a relief exercise, the people
+    it serves."""
+    if relief(names.s):
+        return served(names, lang)
     killed, wounded = summary.get(f"killed.{side}"), summary.get(f"wounded.{side}")
     if killed is None or wounded is None:
         return []
@@ -177,7 +184,9 @@ def sentences(summary: Mapping[str, Summary], side: str, names: Labels, lang: La
 
 
 def play_sentences(row: Mapping[str, Any], side: str, names: Labels, lang: Language) -> list[str]:
-    """The perspective side's killed and wounded in the class's run."""
+    """The perspective side's killed and wounded in the class's run; in a relief exercise, the people served."""
+    if relief(names.s):
+        return served(names, lang)
     if f"killed.{side}" not in row or f"wounded.{side}" not in row:
         return []
     return [
@@ -185,6 +194,24 @@ def play_sentences(row: Mapping[str, Any], side: str, names: Labels, lang: Langu
             side=names.side(side),
             killed=names.lang.num.number(row[f"killed.{side}"]),
             wounded=names.lang.num.number(row[f"wounded.{side}"]),
+        )
+    ]
+
+
+def served(names: Labels, lang: Language) -> list[str]:
+    """The people of the neutral and civilian sides (sides: posture): those a relief exercise serves."""
+    s = names.s
+    sides = [name for name, side in s.sides.items() if not side.fights]
+    people = sum(
+        (u.strength or s.unit_types[u.type].strength) * s.unit_types[u.type].personnel_per_element
+        for u in s.units
+        if u.side in sides
+    )
+    if not people:
+        return []
+    return [
+        lang._("{people} people served: {sides}.").format(
+            people=lang.num.count(people), sides=", ".join(names.side(x) for x in sides)
         )
     ]
 

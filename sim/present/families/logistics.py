@@ -16,6 +16,8 @@ from sim.present.labels import Labels
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from sim.experiment.stats import Summary
+
 
 # why a unit ran dry, or why a supply line waits (sim.models.supply_lines)
 DRY = {
@@ -146,9 +148,20 @@ def charts(scenario: Scenario, events: Sequence[Event], names: Labels, lang: Lan
     return [over_time(lines, lang._("Stock levels (share of the highest level)"), lang._("share"), lang)]
 
 
+def sentences(summary: Mapping[str, Summary], side: str, names: Labels, lang: Language) -> list[str]:
+    """What the supply lines delivered, on average (a relief or mixed exercise: its measure of work)."""
+    if names.s.scenario.exercise == "combat":
+        return []
+    delivered = [s.mean for m, s in summary.items() if m.startswith("delivered_t.")]
+    if not delivered:
+        return []
+    return [lang._("On average {tonnes} t of supplies were delivered.").format(tonnes=lang.num.number(sum(delivered)))]
+
+
 FAMILY = Family(
     "logistics",
     Logistics,
     silent={"refill": "a unit topping up from a depot, thousands in a run: the stock-level chart shows them"},
     charts=charts,
+    sentences=sentences,
 )

@@ -155,6 +155,10 @@ class Medical(Teller):
             n=e["count"],
         )
 
+    @tells("killed_at_scene")
+    def killed_at_scene(self, t: float, e: Event) -> None:
+        self.say(t, "medical", N_("A casualty dies at the scene at {place}."), place=self.names.place(e["place"]))
+
     @tells("casualty_unserved")
     def casualty_unserved(self, t: float, e: Event) -> None:
         self.say(
@@ -193,11 +197,18 @@ def sentences(summary: Mapping[str, Summary], side: str, names: Labels, lang: La
     """The casualties that entered the chain of care and those who died of wounds, on average."""
     if "casualties" not in summary or "died_of_wounds" not in summary:
         return []
-    return [
+    said = [
         lang._("On average {n} casualties entered the chain of care and {died} died of wounds.").format(
             n=lang.num.number(summary["casualties"].mean), died=lang.num.number(summary["died_of_wounds"].mean)
         )
     ]
+    if "died_at_scene" in summary:
+        said.append(
+            lang._("On average {n} people died at the scene, before care could reach them.").format(
+                n=lang.num.number(summary["died_at_scene"].mean)
+            )
+        )
+    return said
 
 
 FAMILY = Family(

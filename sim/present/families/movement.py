@@ -34,7 +34,8 @@ class Movement(Teller):
         for carried in self.aboard.values():  # out of a ship into its landing craft
             if e["unit"] in carried:
                 carried.remove(e["unit"])
-        self.aboard.setdefault(e["on"], []).append(e["unit"])
+        if "elements" not in e:  # a unit lifted in waves: each wave tells what it loads (lift_wave)
+            self.aboard.setdefault(e["on"], []).append(e["unit"])
 
     @tells("disembark")
     def disembark(self, t: float, e: Event) -> None:
@@ -119,6 +120,19 @@ class Movement(Teller):
             place=self.names.place(e["at"]),
         )
 
+    @tells("wait_daylight")
+    def wait_daylight(self, t: float, e: Event) -> None:
+        if e["until"] is None:
+            self.say(t, "move", N_("{unit} waits for daylight, which does not come."), unit=self.names.unit(e["unit"]))
+            return
+        self.say(
+            t,
+            "move",
+            N_("{unit} cannot set off in the dark and waits for daylight ({time})."),
+            unit=self.names.unit(e["unit"]),
+            time=self.names.clock(e["until"]),
+        )
+
     @tells("turn_back")
     def turn_back(self, t: float, e: Event) -> None:
         self.say(
@@ -153,6 +167,36 @@ class Movement(Teller):
         n = int(e["trips"])
         msg = self.lang.n_("{unit} completes its lift in {n} trip.", "{unit} completes its lift in {n} trips.", n)
         self.lines.append(Line(t, "move", msg.format(unit=self.names.unit(e["unit"]), n=n)))
+
+    @tells("wait_for")
+    def wait_for(self, t: float, e: Event) -> None:
+        fields = {
+            "unit": self.names.unit(e["unit"]),
+            "units": self.names.units_list(e["units"]),
+            "to": self.names.place(e["to"]),
+        }
+        if "until" in e:  # the others are ready but further away: it holds back to arrive with them
+            self.say(
+                t,
+                "move",
+                N_("{unit} waits for {units} until {time}, to reach {to} together."),
+                time=self.names.clock(e["until"]),
+                **fields,
+            )
+        else:
+            self.say(t, "move", N_("{unit} waits for {units} before setting out for {to}."), **fields)
+
+    @tells("lift_wave")
+    def lift_wave(self, t: float, e: Event) -> None:
+        carried = [f"{self.names.unit(u)} ({n:g})" for u, n in e["units"].items()]
+        self.say(
+            t,
+            "move",
+            N_("{unit}, wave {n}: loads {what}."),
+            unit=self.names.unit(e["unit"]),
+            n=e["wave"],
+            what=", ".join(carried),
+        )
 
     @tells("defend")
     def defend(self, t: float, e: Event) -> None:
