@@ -250,6 +250,8 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
     for other in shuttles[1:]:  # each aircraft or vehicle on its own, taking its turn like an order
         world.env.process(_shuttle_turn(world, other, job, done))
     yield from _shuttle(world, shuttles[0], job, done)
+    if not done.triggered:  # the others are still at it: the order is done when the last is (not when this one is)
+        yield done
 
 
 def _shuttle_turn(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> Process:

@@ -304,7 +304,7 @@ def to_csv(aar: Aar, names: Labels) -> str:
     _ = names._
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow([_("section"), _("time"), _("cell"), _("item"), _("detail")])
+    w.writerow([_("section"), _("time"), _("cell"), _("entry"), _("detail")])
     for cid, entries in aar.timeline.items():
         for e in entries:
             w.writerow([_("timeline"), names.clock(e.t), aar.cells[cid], "", e.text])
