@@ -216,16 +216,13 @@ def _filled_by_another(lines: LinesState, line: SupplyLine, origin: DepotStore) 
     return any(t.to == origin.id or t.to_place == origin.place for lid, t in lines.target.items() if lid != line.id)
 
 
-def _trip(
-    world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore, dest: DepotStore
-) -> Process:
-    """One round trip: load at the origin, sail, unload what fits, come back. False ends the line; RETRY waits."""
-    env, ls = world.env, lines.ls
+def _set_out(world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore) -> Process:
+    """A trip's start: the transport to the origin, and the cargo loaded (a dict), or RETRY (it cannot start,
+    or the origin is empty but another line fills it) or False (the origin has nothing left: the line ends)."""
     if _cannot_start(world, lines, line, transport, origin):
         return RETRY
     if transport.location != origin.place and not (yield from travel(world, transport, origin.place)):
         return False
-    start = env.now
     plan = _load_plan(world, line, transport)
     if all(origin.level(cls) <= 0 for cls in plan):
         if _filled_by_another(lines, line, origin):
@@ -235,8 +232,20 @@ def _trip(
         return False
     loaded = {cls: origin.take(cls, a) for cls, a in plan.items()}
     for cls, a in loaded.items():
-        ls.in_transit[cls] += a
+        lines.ls.in_transit[cls] += a
     world.emit("load", line=line.id, transport=transport.id, cargo=dict(loaded))  # a copy: `loaded` changes
+    return loaded
+
+
+def _trip(
+    world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore, dest: DepotStore
+) -> Process:
+    """One round trip: load at the origin, sail, unload what fits, come back. False ends the line; RETRY waits."""
+    env, ls = world.env, lines.ls
+    loaded = yield from _set_out(world, lines, line, transport, origin)
+    if loaded is RETRY or loaded is False:
+        return loaded
+    start = env.now
     ship = "sea" in transport.speeds
     utype = transport.type
     yield from lines.alongside(origin.place, draws.fixed(world, utype.load_min, f"load:{transport.id}"), ship)
@@ -307,22 +316,10 @@ def _trip_out(
         return False
     if not _wanted(lines, line, transport, target):
         return RETRY
-    if _cannot_start(world, lines, line, transport, origin):
-        return RETRY
-    if transport.location != origin.place and not (yield from travel(world, transport, origin.place)):
-        return False
+    loaded = yield from _set_out(world, lines, line, transport, origin)
+    if loaded is RETRY or loaded is False:
+        return loaded
     start = env.now
-    plan = _load_plan(world, line, transport)
-    if all(origin.level(cls) <= 0 for cls in plan):
-        if _filled_by_another(lines, line, origin):
-            lines.waiting[line.id] = "origin_empty"
-            return RETRY
-        world.emit("line_stopped", line=line.id, reason=f"{origin.id} has nothing left to send")
-        return False
-    loaded = {cls: origin.take(cls, a) for cls, a in plan.items()}
-    for cls, a in loaded.items():
-        ls.in_transit[cls] += a
-    world.emit("load", line=line.id, transport=transport.id, cargo=dict(loaded))
     ship, utype = "sea" in transport.speeds, transport.type
     yield from lines.alongside(origin.place, draws.fixed(world, utype.load_min, f"load:{transport.id}"), ship)
     stops: list[str] = list(target.to_units) or [target.to_place or ""]
