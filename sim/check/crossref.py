@@ -325,12 +325,7 @@ def _logistics(s: Scenario, names: Names) -> Iterator[Finding]:
     for i, line in enumerate(s.supply_lines):
         base: PathKey = ("supply_lines", i)
         yield from names.ref((*base, "from"), "depot", line.from_)
-        if line.to is not None:
-            yield from names.ref((*base, "to"), "depot", line.to)
-        if line.to_place is not None:
-            yield from names.ref((*base, "to_place"), "place", line.to_place)
-        for ui, name in enumerate(line.to_units):
-            yield from names.ref((*base, "to_units", ui), "unit", name)
+        yield from exercise_refs.destination(names, base, line)
         if line.from_ == line.to:
             yield (*base, "to"), "a supply line must join two different depots"
         for ti, t in enumerate(line.transports):

@@ -152,6 +152,16 @@ def _depot_class(names: Names, base: PathKey, depot: str, cls: str) -> Iterator[
         yield (*base, "class"), f"depot {depot} holds no {cls}"
 
 
+def destination(names: Names, base: PathKey, d: Any) -> Iterator[Finding]:
+    """Where a supply line (or its redirection) delivers: its depot, place or units exist."""
+    if d.to is not None:
+        yield from names.ref((*base, "to"), "depot", d.to)
+    if d.to_place is not None:
+        yield from names.ref((*base, "to_place"), "place", d.to_place)
+    for j, name in enumerate(d.to_units):
+        yield from names.ref((*base, "to_units", j), "unit", name)
+
+
 def _effect(s: Any, names: Names, base: PathKey, e: Any) -> Iterator[Finding]:
     if (name := getattr(e, "unit", None)) is not None:
         yield from names.ref((*base, "unit"), "unit", name)
@@ -179,12 +189,7 @@ def _effect(s: Any, names: Names, base: PathKey, e: Any) -> Iterator[Finding]:
         yield from _depot_class(names, base, e.depot, e.class_)
     if isinstance(e, ex.RedirectSupply):
         yield from names.ref((*base, "line"), "supply line", e.line)
-        if e.to is not None:
-            yield from names.ref((*base, "to"), "depot", e.to)
-        if e.to_place is not None:
-            yield from names.ref((*base, "to_place"), "place", e.to_place)
-        for j, name in enumerate(e.to_units):
-            yield from names.ref((*base, "to_units", j), "unit", name)
+        yield from destination(names, base, e)
         line = names.get("supply line", e.line)
         if line is not None and line.dispatch == "reorder" and e.to is None:
             yield (*base, "line"), f"supply line {e.line} reorders for a depot: it can be redirected only to: a depot"
