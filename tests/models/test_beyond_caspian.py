@@ -193,6 +193,23 @@ def test_the_tiltrotors_lift_the_second_company_in_two_waves():
     assert landed == done["t"] > flown[waves - 1]["t"]
 
 
+@pytest.mark.parametrize("beach", ["amber", "birch"])
+def test_the_second_company_arrives_at_the_village_with_the_companies_from_the_beach(beach):
+    """`with:` on the 2nd Company's assault: from LZ Heron, 2.5 km at 4 km/h (37.5 min), it sets out so as to
+    arrive with the last of its siblings (6 km or 19 km on foot from the bluff or Beach Birch), not first."""
+    s = load_scenario(SEA_BASE, [f"decisions.beach={beach}"]).scenario
+    world = build_world(s, s.scenario.seed, trace=True)
+    world.run()
+    rec = world.log.records
+    (order,) = [o for p in s.phases if p.id == f"village_from_{beach}" for o in p.orders if o.unit == "mar-2"]
+    arrived = {e["unit"]: e["t"] for e in rec if e["kind"] == "arrive" and e["at"] == "village"}
+    (left,) = [e for e in rec if e["kind"] == "depart" and e["unit"] == "mar-2" and e["to"] == "village"]
+    walk = next(r for r in s.map.routes if r.from_ == "lz_heron" and r.to == "village").distance_km
+    foot = s.unit_types["marine_infantry_company"].speed_kmh["land"]
+    assert left["t"] + walk / foot * H == pytest.approx(arrived["mar-2"])
+    assert arrived["mar-2"] == pytest.approx(max(arrived[u] for u in order.with_))
+
+
 @pytest.mark.parametrize(("beach", "other"), [("amber", "birch"), ("birch", "amber")])
 def test_water_goes_ashore_at_the_beach_taken_within_what_the_craft_can_bring(beach, other):
     """The line starts once the landing is done (not before the decision) and runs every 6 h; each trip brings at
@@ -263,7 +280,9 @@ def test_the_relief_has_what_the_issue_asks_for():
     s = load_scenario(EARTHQUAKE).scenario
     assert not s.phases and all(not u.type.endswith(("infantry_company", "fighters")) for u in s.units)
     assert s.scenario.exercise == "relief" and s.sides["civilians"].posture == "civilian"
-    assert "combat" not in s.medical.triage_mix
+    assert "combat" not in s.medical.triage_mix and "shelter" in s.logistics.classes
+    assert {s.map.places[c].kind for c in ("camp_north", "camp_west", "camp_east")} == {"camp"}
+    assert s.map.places["collapse_zone"].kind == "district" and s.scenario.daylight is not None
     (surge, _) = s.medical.arrivals  # the surge, decaying; then people found later
     assert surge.profile is not None and surge.until is not None and surge.killed_at_scene > 0
     closures = [e for i in s.injects for e in i.effects if e.type == "close_routes"]
