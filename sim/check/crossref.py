@@ -438,8 +438,8 @@ def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
 
 
 def _can_fight(s: Scenario) -> bool:
-    """Can anyone be wounded in combat: are there units of two sides (every side is hostile to every other)?"""
-    return len({u.side for u in s.units}) > 1
+    """Can anyone be wounded in combat: units of two hostile sides (neutral and civilian sides fight no one)?"""
+    return len({u.side for u in s.units if u.side not in s.sides or s.sides[u.side].fights}) > 1
 
 
 def _facilities(med: Medical, names: Names) -> Iterator[Finding]:

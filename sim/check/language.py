@@ -25,6 +25,8 @@ def untranslated(model: BaseModel, lang: str, path: PathKey = ()) -> Iterator[Pa
         if _is_text(type(model), name):
             if lacks(value, lang):
                 yield here
+        elif _texts_by_key(type(model), name):  # map.kinds: a text for each key
+            yield from ((*here, key) for key, text in value.items() if lacks(text, lang))
         else:
             yield from _within(value, lang, here)
 
@@ -43,7 +45,16 @@ def _within(value: Any, lang: str, path: PathKey) -> Iterator[PathKey]:
 @cache
 def _is_text(model: type[BaseModel], name: str) -> bool:
     field = model.model_fields[name]
-    return any(isinstance(m, HumanText) for m in field.metadata) or _marked(field.annotation)
+    return any(isinstance(m, HumanText) for m in field.metadata) or (
+        get_origin(field.annotation) is not dict and _marked(field.annotation)
+    )
+
+
+@cache
+def _texts_by_key(model: type[BaseModel], name: str) -> bool:
+    """A mapping of names to texts (``dict[Id, Text]``)."""
+    annotation = model.model_fields[name].annotation
+    return get_origin(annotation) is dict and _marked(get_args(annotation)[1])
 
 
 def _marked(annotation: Any) -> bool:

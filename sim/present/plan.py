@@ -614,7 +614,7 @@ def _supplies(s: Scenario, w: _Words) -> Iterator[str]:
             }
             lasts = ", ".join(
                 _("{activity} {rate}/h, lasts {duration}").format(
-                    activity=w.activity(activity), rate=w.num.local(f"{r:.3g}"), duration=w.duration(stock / r * 60)
+                    activity=w.activity(activity), rate=w.amount(r), duration=w.duration(stock / r * 60)
                 )
                 if r > 0
                 else _("{activity}: none used").format(activity=w.activity(activity))
