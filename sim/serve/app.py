@@ -102,7 +102,7 @@ class _Site:
 
     def page(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         code = self.language(request)
-        t = texts(i18n.language(code))
+        t = texts(i18n.language(code), self.room.scenario)
         response = self.templates.TemplateResponse(
             request,
             name,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.config.schema import Scenario
 from sim.present.aar import RATING
 from sim.present.i18n import N_, Language
-from sim.present.labels import OBJECTIVE_STATE, SUPPLY
+from sim.present.labels import OBJECTIVE_STATE, SUPPLY, Labels
 from sim.present.measures import MEASURE
 
 TEXT = {
@@ -140,11 +141,15 @@ TEXT = {
 }
 
 
-def texts(lang: Language) -> dict[str, Any]:
-    """The page's words in ``lang``, with the supply classes' names under ``supply`` and the words of the
-    measurement units (L, t) under ``measure``."""
+def texts(lang: Language, scenario: Scenario | None = None) -> dict[str, Any]:
+    """The page's words in ``lang``, with the supply classes' names under ``supply`` (the scenario's declared
+    classes too, by their names in ``lang``) and the words of the measurement units (L, t) under ``measure``."""
+    declared = Labels(scenario, lang) if scenario is not None else None
     return {
         **{k: lang._(v) for k, v in TEXT.items()},
-        "supply": {k: lang._(v) for k, v in SUPPLY.items()},
+        "supply": {
+            **{k: lang._(v) for k, v in SUPPLY.items()},
+            **({k: declared.supply(k) for k in scenario.logistics.classes} if scenario and declared else {}),
+        },
         "measure": {k: lang._(v) for k, v in MEASURE.items()},
     }
