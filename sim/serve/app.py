@@ -301,10 +301,11 @@ class _Site:
         await ws.accept()
         cursor = max(0, len(room.story) - STORY_BACKLOG)
 
-        def message() -> str:
+        def message() -> tuple[str, str]:
             nonlocal cursor
             story, cursor = room.story[cursor:], len(room.story)
-            return f'{{"state":{room.projector_state()},"story":{json.dumps(story, ensure_ascii=False)}}}'
+            text = f'{{"state":{room.projector_state()},"story":{json.dumps(story, ensure_ascii=False)}}}'
+            return text, text  # all of it shows
 
         await _push(ws, room, message)
 
@@ -323,11 +324,11 @@ class _Site:
         await _push(ws, room, message)
 
 
-async def _push(ws: WebSocket, room: Room, message: Callable[[], str | tuple[str, str]]) -> None:
+async def _push(ws: WebSocket, room: Room, message: Callable[[], tuple[str, str]]) -> None:
     """Send the state now and after every change that shows, until the page goes; a page sends nothing but
     pings, and anything else it sends is answered with a refusal (actions go through the HTTP API).
 
-    ``message`` gives the text to send, or what shows and the text: a phone is sent a state only when what it
+    ``message`` gives what shows and the text to send: a phone is sent a state only when what it
     shows changes, though the text carries the room's version. (A page also draws the states its actions'
     answers bring, and draws none older than one it has drawn: an answer can arrive after a newer push.)"""
 
@@ -346,8 +347,7 @@ async def _push(ws: WebSocket, room: Room, message: Callable[[], str | tuple[str
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):  # RuntimeError: sent after the page left
             while True:
                 seen = room.version
-                said = message()
-                shows, text = (said, said) if isinstance(said, str) else said
+                shows, text = message()
                 if shows != last:  # a phone is not sent the same state again (the projector's clock moves)
                     await ws.send_text(text)
                     last = shows

@@ -144,12 +144,12 @@ TEXT = {
 def texts(lang: Language, scenario: Scenario | None = None) -> dict[str, Any]:
     """The page's words in ``lang``, with the supply classes' names under ``supply`` (the scenario's declared
     classes too, by their names in ``lang``) and the words of the measurement units (L, t) under ``measure``."""
-    declared = Labels(scenario, lang) if scenario is not None else None
+    supply = {k: lang._(v) for k, v in SUPPLY.items()}
+    if scenario is not None:
+        names = Labels(scenario, lang)
+        supply |= {k: names.supply(k) for k in scenario.logistics.classes}
     return {
         **{k: lang._(v) for k, v in TEXT.items()},
-        "supply": {
-            **{k: lang._(v) for k, v in SUPPLY.items()},
-            **({k: declared.supply(k) for k in scenario.logistics.classes} if scenario and declared else {}),
-        },
+        "supply": supply,
         "measure": {k: lang._(v) for k, v in MEASURE.items()},
     }
