@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import select
 import socket
 import threading
 import time
@@ -138,6 +139,25 @@ def test_a_page_of_another_port_or_site_cannot_act(served):
     own = {"Origin": f"http://127.0.0.1:{served.port}", **token}
     assert served.request("POST", "/api/control/pause", b"{}", **own)[0] == 200
     served.projector_answers("cross-origin posts")
+
+
+def test_a_refusal_waits_for_the_body_sent_so_no_reset_destroys_it(served):
+    """A socket closed with a request's body unread answers with a reset, which can destroy the refusal
+    before the client reads it (CI saw a 403 lost so): the server reads the body first, then refuses."""
+    s = socket.create_connection(("127.0.0.1", served.port), timeout=10)
+    head = (
+        f"POST /api/control/pause HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nOrigin: http://evil.example.com\r\n"
+        f"{TOKEN_HEADER}: {served.room.keys.token}\r\nContent-Length: 2\r\n\r\n"
+    )
+    with s:
+        s.sendall(head.encode())
+        early, _, _ = select.select([s], [], [], 0.5)
+        assert not early, "refused before the body arrived: its late bytes would reset the connection"
+        s.sendall(b"{}")
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 403") and answer.endswith(b"}")
 
 
 def test_deep_or_large_bodies_are_refused_before_parsing(served):
