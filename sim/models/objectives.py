@@ -116,7 +116,7 @@ def evaluate(world: World, m: dict[str, float]) -> dict[str, float]:
     """``mission_success``, ``end_time_h`` and ``objective.<id>``, given every other metric in ``m``: 1 met, 0
     not, NaN not applicable (its only_if did not happen); mission_success needs every applicable one met."""
     s = world.scenario
-    results = [_met(o, m, world) if _applies(o, world) else None for o in s.objectives]
+    results = [_met(o, m, world) if applies(o, world) else None for o in s.objectives]
     counted = [ok for ok in results if ok is not None]
     out = {"mission_success": float(all(counted)), "end_time_h": world.now / 60.0}
     out.update(
@@ -128,15 +128,27 @@ def evaluate(world: World, m: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def _applies(o: Objective, world: World) -> bool:
+def final_state(result: float | None) -> str:
+    """An ``objective.<id>`` value in words for every view: "met" (1), "not_applicable" (NaN: its only_if did
+    not happen) or "missed" (0, or no value)."""
+    if result == 1.0:
+        return "met"
+    return "not_applicable" if result is not None and math.isnan(result) else "missed"
+
+
+def applies(o: Objective, world: World) -> bool | None:
+    """Whether ``o`` counts in this run so far: True (no only_if, or its option was taken, or its phase
+    started), False (its decision point took another option), None (not known yet: its point not reached,
+    or its phase not started, while the run goes on). At the end, None counts as False: not applicable."""
     cond = o.only_if
     if cond is None:
         return True
     if cond.phase is not None:
-        return cond.phase in world.phases_started
+        return True if cond.phase in world.phases_started else None
     point, option = (cond.option or "").split(".")
     st = world.services.find(ExerciseState)
-    return st is not None and st.taken.get(point) == option
+    taken = st.taken.get(point) if st is not None else None
+    return None if taken is None else taken == option
 
 
 def _bound(o: MetricObjective, value: float) -> bool:

@@ -16,7 +16,7 @@ from sim.config.waypoints import point_along, shape
 from sim.engine.signals import Secured
 from sim.models.logistics import LogisticsState
 from sim.models.medical import MedicalState
-from sim.models.objectives import Held
+from sim.models.objectives import Held, applies, final_state
 from sim.present.labels import Labels
 
 if TYPE_CHECKING:
@@ -64,7 +64,9 @@ class Casualties:
 class ObjectiveState:
     id: str
     label: str
-    state: str  # met, missed, at_risk (its time is running out, or its bound is crossed), open
+    # met, missed, at_risk (its time is running out, or its bound is crossed), open, not_applicable (only_if:
+    # its decision took another option, or the run ended without its option or phase): neither met nor missed
+    state: str
     value: float | None  # the metric's value now, for the metric objectives this can compute
 
 
@@ -164,9 +166,11 @@ def _objectives(world: World, names: Labels, now: float, final: dict[str, float]
     for o in world.scenario.objectives:
         label = names.objective(o.id)
         if final is not None:
-            met = final.get(f"objective.{o.id}") == 1.0
             value = final.get(o.metric) if isinstance(o, MetricObjective) else None
-            out.append(ObjectiveState(o.id, label, "met" if met else "missed", value))
+            out.append(ObjectiveState(o.id, label, final_state(final.get(f"objective.{o.id}")), value))
+            continue
+        if applies(o, world) is False:  # its decision took another option: it will not count, whatever happens
+            out.append(ObjectiveState(o.id, label, "not_applicable", None))
             continue
         if isinstance(o, MetricObjective):
             value = _live_metric(world, o.metric)

@@ -20,7 +20,7 @@ from sim.present.i18n import Language
 from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.story import STYLE, Line
 
-OBJECTIVE_STYLE = {"met": "bold green", "missed": "bold red", "at_risk": "yellow", "open": ""}
+OBJECTIVE_STYLE = {"met": "bold green", "missed": "bold red", "at_risk": "yellow", "open": "", "not_applicable": "dim"}
 
 
 def story_line(line: Line, names: Labels) -> Text:

@@ -22,6 +22,7 @@ OBJECTIVE_STATE = {  # an objective during a play (sim.play.status) and in its r
     "missed": N_("missed"),
     "at_risk": N_("at risk"),
     "open": N_("open"),
+    "not_applicable": N_("not applicable"),  # only_if: its option was not taken, or its phase did not start
 }
 SUPPLY = {
     "fuel": N_("fuel"),

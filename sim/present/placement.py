@@ -38,6 +38,18 @@ def placement_lines(
                 ).format(k=met, n=p.n)
             )
             continue
+        if is_objective(p.metric) and math.isnan(p.value):  # only_if: its option or phase did not happen
+            out.append(
+                (
+                    _("{objective}: not applicable in your run, nor in any of {runs} simulated runs.")
+                    if p.n == 0
+                    else _(
+                        "{objective}: not applicable in your run; it applied in {n} of {runs} simulated runs and was"
+                        " met in {k}."
+                    )
+                ).format(objective=label, n=p.n, runs=p.runs, k=sum(1 for x in p.sample if x == 1.0))
+            )
+            continue
         if is_objective(p.metric):
             met = sum(1 for x in p.sample if x == 1.0)
             verdict = _("met") if p.value == 1.0 else _("missed")

@@ -36,11 +36,11 @@ from sim.experiment.stats import Summary
 from sim.experiment.store import ResultStore
 from sim.experiment.sweep import summarise_point
 from sim.models.contract import MetricSpec
-from sim.models.objectives import is_objective
+from sim.models.objectives import final_state, is_objective
 from sim.present import aar, plots, tracks
 from sim.present import sensitivity as shown
 from sim.present.families import FAMILIES
-from sim.present.families.exercise import override_words, who
+from sim.present.families.exercise import not_applied, override_words, who
 from sim.present.i18n import N_, Language, sentence
 from sim.present.labels import OBJECTIVE_STATE, Labels
 from sim.present.placement import chart, placement_lines
@@ -442,17 +442,9 @@ def _sentences(
 
 def _not_applicable(o: Objective, counted: int, n: int, names: Labels, lang: Language) -> str:
     """An objective only_if an option or a phase: in how many runs it applied, and how often it was met there."""
-    _ = lang._
-    cond = o.only_if
-    assert cond is not None
-    if cond.phase is not None:
-        when = _("phase {phase} did not start").format(phase=names.phase(cond.phase))
-    else:
-        point, option = (cond.option or "").split(".")
-        when = _("option {option} was not taken at {point}").format(option=option, point=point)
-    return _("Objective {objective} did not apply in {k} of {n} runs ({when}): neither met nor missed there.").format(
-        objective=names.objective(o.id), k=n - counted, n=n, when=when
-    )
+    return lang._(
+        "Objective {objective} did not apply in {k} of {n} runs ({when}): neither met nor missed there."
+    ).format(objective=names.objective(o.id), k=n - counted, n=n, when=not_applied(o, names, lang))
 
 
 @dataclass(frozen=True)
@@ -461,14 +453,14 @@ class Play:
 
     finished: bool
     now: float  # simulated minutes reached
-    states: dict[str, str]  # objective id -> met, missed, at_risk or open (sim.play.status)
+    states: dict[str, str]  # objective id -> met, missed, at_risk, open or not_applicable (sim.play.status)
 
 
 def _play(played: Mapping[str, Any], scenario: Scenario, row: Mapping[str, Any]) -> Play:
-    """A finished play's objectives are met or missed; an unfinished one's were judged where it stopped by the
-    live session's rules when it was saved (play.json's ``stopped``)."""
+    """A finished play's objectives are met, missed or not applicable (only_if:); an unfinished one's were
+    judged where it stopped by the live session's rules when it was saved (play.json's ``stopped``)."""
     if played.get("finished", True):
-        states = {o.id: "met" if row.get(f"objective.{o.id}") == 1.0 else "missed" for o in scenario.objectives}
+        states = {o.id: final_state(row.get(f"objective.{o.id}")) for o in scenario.objectives}
         return Play(True, scenario.scenario.duration, states)
     stopped = played.get("stopped")
     if not isinstance(stopped, dict):
@@ -506,7 +498,8 @@ def _play_sentences(
 
 
 def _play_review(scenario: Scenario, play: Play, names: Labels, lang: Language) -> tuple[list[str], list[str]]:
-    """A play's review: the objectives met went well; those missed or at risk where it stopped need work."""
+    """A play's review: the objectives met went well; those missed or at risk where it stopped need work;
+    those not applicable (only_if:) are in neither."""
 
     _ = lang._
     tests = tested_by(scenario.injects, scenario.decision_points)

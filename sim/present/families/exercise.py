@@ -8,12 +8,13 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sim.config.schema import MetricObjective, Scenario
+from sim.config.schema import MetricObjective, Objective, Scenario
 from sim.config.text import pick
 from sim.models.contract import MetricSpec
+from sim.models.objectives import final_state
 from sim.present.family import Event, Family, Line, Teller, tells
 from sim.present.i18n import N_, Language
-from sim.present.labels import Labels
+from sim.present.labels import OBJECTIVE_STATE, Labels
 
 BY = {  # who took a decision in a live play (sim.play)
     "class": N_("chosen by the class"),
@@ -168,15 +169,18 @@ def outcome(
     specs: Mapping[str, MetricSpec],
     lang: Language,
 ) -> list[Line]:
-    """Why each objective was met or missed, in one sentence each."""
+    """Why each objective was met or missed, in one sentence each; one only_if an option or a phase that did
+    not happen is not applicable, and the sentence says which condition failed."""
     names, _ = Labels(scenario, lang), lang._
     out: list[Line] = []
     end = scenario.scenario.duration
     for o in scenario.objectives:
-        met = metrics.get(f"objective.{o.id}", math.nan) == 1.0
-        verdict = _("met") if met else _("missed")
+        state = final_state(metrics.get(f"objective.{o.id}", math.nan))
+        verdict = _(OBJECTIVE_STATE[state])
         asked = names.objective(o.id)
-        if isinstance(o, MetricObjective):
+        if state == "not_applicable":
+            why = not_applied(o, names, lang) + "."
+        elif isinstance(o, MetricObjective):
             value = metrics.get(o.metric, math.nan)
             why = _("{metric} was {value}.").format(
                 metric=names.metric(o.metric, specs.get(o.metric)), value=names.value(value, specs.get(o.metric))
@@ -186,6 +190,18 @@ def outcome(
         text = _("Objective {id} ({asked}): {verdict} — {why}").format(id=o.id, asked=asked, verdict=verdict, why=why)
         out.append(Line(end, "outcome", text))
     return out
+
+
+def not_applied(o: Objective, names: Labels, lang: Language) -> str:
+    """Why an objective only_if did not apply: "option Beach Birch was not taken at beach", "phase landing_b did
+    not start"."""
+    _ = lang._
+    cond = o.only_if
+    assert cond is not None
+    if cond.phase is not None:
+        return _("phase {phase} did not start").format(phase=names.phase(cond.phase))
+    point, option = (cond.option or "").split(".")
+    return _("option {option} was not taken at {point}").format(option=names.option(point, option), point=point)
 
 
 def _place_outcome(

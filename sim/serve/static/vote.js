@@ -13,7 +13,7 @@
     document.getElementById("situation-forces").textContent = state.forces.map(function (f) {
       return f.label + " " + number(f.strength) + "/" + number(f.initial);
     }).join(" · ");
-    const counts = {};
+    const counts = {};  // an objective not applicable (only_if: its option not taken) is neither counted nor named
     state.objectives.forEach(function (o) { counts[o.state] = (counts[o.state] || 0) + 1; });
     document.getElementById("situation-objectives").textContent = T.objectives + ": " +
       ["met", "at_risk", "open", "missed"].filter(function (k) { return counts[k]; }).map(function (k) {
