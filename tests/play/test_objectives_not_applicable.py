@@ -114,3 +114,21 @@ def test_placed_in_a_batch_it_is_not_applicable_in_the_class_run(tmp_path):
         "simulated runs." in r.output
     )
     assert "if the reserve is sent: missed" not in r.output
+
+
+def test_a_play_stopped_after_the_decision_is_reported_as_the_screen_showed_it(tmp_path):
+    """A play saved at H+3 (unfinished): its report judges each objective where it stopped, as the live screen
+    did: the option's objective not applicable already, the phase's still open."""
+    session = PlaySession(load_scenario(DRILL).scenario, 3)
+    _to(session, 3 * 60, "hold")
+    folder = session.save(tmp_path / "stopped")
+    html = tmp_path / "aar.html"
+    r = CliRunner().invoke(main, ["report", str(folder), "-o", str(html)])
+    assert r.exit_code == 0, r.output
+    page = html.read_text(encoding="utf-8")
+    for objective, state, word in (
+        ("isle_if_sent", "not_applicable", "not applicable"),
+        ("isle_if_landed", "open", "open"),
+    ):
+        row = page[page.index(f"(objective.{objective})") :]
+        assert row[: row.index("</tr>")].endswith(f'<td class="{state}">{word}</td>'), objective
