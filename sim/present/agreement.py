@@ -2,8 +2,8 @@
 "Автоцистерны") takes the plural verb ("Water trucks arrive", not "Water trucks arrives").
 
 The number is read from the name as the reader sees it: in English the head noun (the last word, or the last
-before "of") ends in -s (but not -ss, -us, -is) or is a plural without one ("people"); in Russian the first word ends in -ы, -и or -ые. A name the
-rule misreads keeps the singular, as before.
+before "of") ends in -s (but not -ss, -us, -is) or is a plural without one ("people"); in Russian the first
+word ends in -ы, -и or -ые. A name the rule misreads keeps the singular, as before.
 """
 
 from __future__ import annotations
