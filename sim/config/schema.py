@@ -801,8 +801,9 @@ class Scenario(Frozen):
     @model_validator(mode="before")
     @classmethod
     def _depots_aboard(cls, data: object) -> object:
-        """A depot ``aboard:`` a unit takes exactly one of at: and aboard:, and is given the unit's starting place
-        as at: (where it is at the start, for the checks and the plan); the input is copied, not changed."""
+        """A depot ``aboard:`` a unit is given the unit's starting place as at: (where it is at the start, for the
+        checks and the plan); an at: given must be that place (as a stored scenario gives it back), as a unit's
+        aboard another must. The input is copied, not changed."""
         if not isinstance(data, dict) or not isinstance(depots := data.get("depots"), list):
             return data
         if not any(isinstance(d, dict) and d.get("aboard") is not None for d in depots):
@@ -812,9 +813,6 @@ class Scenario(Frozen):
         filled = []
         for i, d in enumerate(depots):
             if isinstance(d, dict) and d.get("aboard") is not None:
-                if d.get("at") is not None:
-                    msg = "give exactly one of at: (a place) and aboard: (a unit it moves with)"
-                    raise error_at("Scenario", ("depots", i, "aboard"), msg, d["aboard"])
                 at, seen = None, {d["aboard"]}
                 carrier = specs.get(d["aboard"])
                 while isinstance(carrier, dict):  # the carrier's place, or its own carrier's (units aboard units)
@@ -823,6 +821,9 @@ class Scenario(Frozen):
                         break
                     seen.add(carrier.get("aboard"))
                     carrier = specs.get(carrier.get("aboard"))
+                if d.get("at") is not None and at is not None and d["at"] != at:
+                    msg = f"{d.get('id')} is aboard {d['aboard']}, which starts at {at} (leave at: out)"
+                    raise error_at("Scenario", ("depots", i, "at"), msg, d["at"])
                 d = {**d, "at": at} if at is not None else d
             filled.append(d)
         return {**data, "depots": filled}

@@ -83,7 +83,7 @@ class Depot(Frozen):
     # left out only with aboard: (then Scenario._depots_aboard gives it the carrier's starting place)
     at: Id = Field(
         None,  # type: ignore[assignment]
-        description="the place where it is (or aboard:)",
+        description="the place where it is; with aboard: it may be left out (it is where the unit starts)",
         examples=["kuryk_port"],
     )
     aboard: Id | None = Field(
@@ -114,7 +114,7 @@ class Depot(Frozen):
         """At a place or aboard a unit (whose starting place ``Scenario._depots_aboard`` fills in as at:)."""
         if isinstance(data, dict) and data.get("at") is None:
             if data.get("aboard") is None:
-                raise ValueError("give exactly one of at: (a place) and aboard: (a unit it moves with)")
+                raise ValueError("give at: (the place where it is) or aboard: (the unit it moves with)")
             raise ValueError(f"aboard: {data['aboard']} is no unit of this scenario that starts at a place")
         return data
 

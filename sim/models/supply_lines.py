@@ -353,8 +353,10 @@ def _wanted(lines: LinesState, line: SupplyLine, transport: Unit, target: Target
                 if tanks[cls].level < FULL * tanks[cls].capacity:
                     return True
     for d in ls.depots.values():
-        if target.to_place is not None and d.place == target.to_place and any(
-            d.level(c) < d.containers[c].capacity for c in line.cargo if c in d.containers
+        if (
+            target.to_place is not None
+            and d.place == target.to_place
+            and any(d.level(c) < d.containers[c].capacity for c in line.cargo if c in d.containers)
         ):
             return True
     return False

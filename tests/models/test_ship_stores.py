@@ -71,8 +71,8 @@ def _of(events, kind, **match):
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ("depots.0.at=sea_a", "depots.0.aboard", "give exactly one of at: (a place) and aboard: (a unit"),
-        ("depots.0.aboard=null", "depots.0", "give exactly one of at: (a place) and aboard: (a unit"),
+        ("depots.0.at=beach", "depots.0.at", "stores is aboard lhd-1, which starts at sea_a (leave at: out)"),
+        ("depots.0.aboard=null", "depots.0", "give at: (the place where it is) or aboard: (the unit it moves with)"),
         ("depots.0.aboard=lhd-9", "depots.0", "aboard: lhd-9 is no unit of this scenario"),
         ("depots.0.serves=[beach]", "depots.0", "serves: needs at:"),
     ],
@@ -85,9 +85,11 @@ def test_a_depot_is_at_a_place_or_aboard_a_unit_in_one_clear_line(load, change, 
 
 
 def test_a_depot_aboard_starts_where_its_ship_does(load):
-    """The checks and the plan read a depot's at:; aboard a ship (itself aboard nothing), it is the ship's."""
+    """The checks and the plan read a depot's at:; aboard a ship, it is the ship's starting place, and given
+    (as a stored scenario gives it back) it must be that place."""
     s = load(SHIP)
     assert s.depots[0].aboard == "lhd-1" and s.depots[0].at == "sea_a"
+    assert load(SHIP, "depots.0.at=sea_a").depots[0] == s.depots[0]
 
 
 # --- lines from the ship's stores ------------------------------------------------------------------------------
