@@ -7,6 +7,11 @@ trip that cannot start (the transport aboard or away with no way back, the origi
 fills it, nobody needing anything) waits and is tried again. When a unit runs dry, :meth:`LinesState.why_dry`
 says why, for the story.
 
+A depot aboard a ship is wherever the ship is: a line loads from it there (a craft based on that ship loads in
+its deck), waiting while the ship is under way. A transport based on a ship goes back aboard after each trip,
+and starts the next from wherever the ship is then. With ``apart: true``, each aircraft, vehicle or craft of a
+transport unit makes its own trips with its share of the cargo (``sim.engine.assets``).
+
 Built on the logistics model (its depots, tanks and ledger); logistics knows nothing of lines.
 """
 
@@ -253,9 +258,10 @@ def _filled_by_another(lines: LinesState, line: SupplyLine, origin: DepotStore) 
 
 
 def _loads_aboard(transport: Unit, depot: DepotStore) -> bool:
-    """The transport is aboard the ship that ``depot`` is aboard (a craft in its deck): it loads and unloads
-    there, wherever the ship is, without a trip."""
-    return depot.carrier is not None and transport.aboard == depot.carrier.id
+    """The transport is in the deck of the ship that ``depot`` is aboard (a craft or aircraft based on it): it
+    loads and unloads there, wherever the ship is, without a trip. (One carried as cargo waits to be landed.)"""
+    ship = depot.carrier
+    return ship is not None and transport.base == ship.id and transport.aboard == ship.id
 
 
 def _reach(world: World, transport: Unit, depot: DepotStore) -> Process:
