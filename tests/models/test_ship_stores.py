@@ -290,3 +290,17 @@ def test_a_unit_told_together_runs_as_one_even_on_an_apart_line(load):
         load, TRUCKS.replace("side: blue, at: a}", "side: blue, at: a, together: true}"), "supply_lines.0.apart=true"
     )
     assert [e["cargo"]["water"] for e in _of(ev, "load")] == [10000.0] * 6
+
+
+def test_a_truck_carried_aboard_the_stores_ship_waits_to_be_landed(load):
+    """A truck carried as cargo (no deck of the ship is its) cannot load in the ship and drive off: the line
+    waits for it to be landed (said once) instead of loading, failing to leave and ending for good."""
+    truck = (
+        SHIP.replace(
+            "  squad:\n", "  truck: {strength: 1, speed_kmh: {land: 60}, cargo_t: 10, slots_per_element: 1}\n  squad:\n"
+        ).replace("  - {id: s1,", "  - {id: tr-1, type: truck, side: blue, aboard: lhd-1}\n  - {id: s1,")
+        + "supply_lines:\n  - {id: w, transports: [tr-1], from: stores, to_place: beach, cargo: {water: 2000}}\n"
+    )
+    _, ev = _run(load, truck)
+    assert [e["reason"] for e in _of(ev, "line_waiting")] == ["transport_away"]
+    assert not _of(ev, "load") and not _of(ev, "line_stopped") and not _of(ev, "order_failed", unit="tr-1")
