@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from sim.errors import ScenarioError
-from sim.experiment import run_replication
+from sim.experiment import build_world, run_replication
+from tests.models.test_logistics import check_balance_and_bounds
 
 HOUR = 60.0
 
@@ -304,3 +305,26 @@ def test_a_truck_carried_aboard_the_stores_ship_waits_to_be_landed(load):
     _, ev = _run(load, truck)
     assert [e["reason"] for e in _of(ev, "line_waiting")] == ["transport_away"]
     assert not _of(ev, "load") and not _of(ev, "line_stopped") and not _of(ev, "order_failed", unit="tr-1")
+
+
+@pytest.mark.parametrize(
+    ("text", "overrides"),
+    [
+        (
+            "TRUCKS",
+            ("supply_lines.0.apart=true", "unit_types.trucks.load_min={distribution: uniform, min: 30min, max: 3h}"),
+        ),
+        ("SHIP_LINE", ()),
+        ("BY_SHIP_LEAVING", ("scenario.duration=96h",)),
+    ],
+)
+def test_supplies_are_conserved_and_runs_repeat(load, text, overrides):
+    """Every litre is somewhere (the ledger balances, no stock out of bounds) with assets apart, a line from a
+    ship's stores and stores sailing away; and the same seed gives the same run."""
+    s = load(
+        {"TRUCKS": TRUCKS, "SHIP_LINE": SHIP + TO_BEACH + SHIFT, "BY_SHIP_LEAVING": BY_SHIP + LEAVES}[text], *overrides
+    )
+    world = build_world(s, 7)
+    world.run(until=s.scenario.duration)
+    check_balance_and_bounds(world)
+    assert run_replication(s, 7).metrics == run_replication(s, 7).metrics
