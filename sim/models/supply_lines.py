@@ -133,8 +133,8 @@ class LinesState:
         line not started, waiting (transport away, route closed, origin empty), else too little, too late."""
         lines = self.serving(unit, cls)
         if not lines:
-            here = self.ls.depots_for(unit) or []
-            if any(d.level(cls) <= 0 for d in here if cls in d.containers):
+            here = [d for d in self.ls.depots_for(unit) or [] if self.ls.depot_side[d.id] in (None, unit.side)]
+            if any(d.level(cls) <= 0 for d in here if cls in d.containers):  # a depot it may draw from
                 return "depot_empty"
             drew = self.ls.drew_from.get((unit.id, cls))
             if drew is not None and drew not in here:  # the stores it drew from sailed away with their ship

@@ -328,3 +328,18 @@ def test_supplies_are_conserved_and_runs_repeat(load, text, overrides):
     world.run(until=s.scenario.duration)
     check_balance_and_bounds(world)
     assert run_replication(s, 7).metrics == run_replication(s, 7).metrics
+
+
+def test_an_empty_depot_of_another_side_is_not_why_a_unit_ran_dry(load):
+    """The review read "the village company runs out of water: the depot where it stands is empty" of the blue
+    beach dump it may not draw from. A unit of another side at an empty blue depot has no line: 'no_line'."""
+    text = SHIP.replace("sides: {blue: {}}", "sides: {blue: {}, aid: {posture: neutral}}")
+    text = text.replace("{id: s1, type: squad, side: blue, at: beach}", "{id: s1, type: squad, side: aid, at: beach}")
+    text = text.replace(
+        "{id: stores, aboard: lhd-1, stocks: {water: {initial: 400000, capacity: 400000}}}",
+        "{id: dump, at: beach, side: blue, stocks: {water: {initial: 0, capacity: 1000}}}",
+    )
+    _, ev = _run(load, text)
+    assert [e.get("why") for e in _of(ev, "stockout", unit="s1")] == ["no_line"]
+    _, ev = _run(load, text.replace("side: aid, at: beach", "side: blue, at: beach"))
+    assert [e.get("why") for e in _of(ev, "stockout", unit="s1")] == ["depot_empty"]
