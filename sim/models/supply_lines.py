@@ -369,10 +369,18 @@ def _wanted(lines: LinesState, line: SupplyLine, transport: Unit, target: Target
 
 
 def _units_of(world: World, transport: Unit, target: Target, place: str | None) -> list[Unit]:
-    """The units a trip serves: the line's units (alive), or its side's units at ``place``."""
+    """The units a trip serves: the line's units (alive), or the units at ``place`` of its side and of the
+    sides that fight no one (sides: posture neutral or civilian: the people a relief line is for)."""
     if target.to_units:
         return [world.units[u] for u in target.to_units if world.units[u].strength > 0]
-    return [u for u in world.units_at(place) if u.side == transport.side and u.id != transport.id] if place else []
+    if place is None:
+        return []
+    sides = world.scenario.sides
+    return [
+        u
+        for u in world.units_at(place)
+        if u.id != transport.id and (u.side == transport.side or (u.side in sides and not sides[u.side].fights))
+    ]
 
 
 def _trip_out(
