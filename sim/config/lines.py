@@ -54,6 +54,13 @@ class SupplyLine(Destination):
         "tried again after this, or as soon as the map changes (minutes, or 1h)",
         examples=["1h"],
     )
+    apart: bool = Field(
+        False,
+        description="each aircraft, vehicle or craft of a transport unit of several makes its own trips with its "
+        "share of the cargo (a unit told together: true still moves as one); default: a transport unit makes "
+        "each trip as one, all its platforms together",
+        examples=[True],
+    )
     loss_prob: Annotated[float, Field(ge=0.0, lt=1.0)] = Field(
         0.0,
         description="probability that a trip's whole cargo is lost (assumption: accidents, spoilage; 0 to 1)",

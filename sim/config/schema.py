@@ -798,6 +798,36 @@ class Scenario(Frozen):
             filled.append({**u, "at": at} if at is not None and u.get("at") is None else u)
         return {**data, "units": filled}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _depots_aboard(cls, data: object) -> object:
+        """A depot ``aboard:`` a unit is given the unit's starting place as at: (where it is at the start, for the
+        checks and the plan); an at: given must be that place (as a stored scenario gives it back), as a unit's
+        aboard another must. The input is copied, not changed."""
+        if not isinstance(data, dict) or not isinstance(depots := data.get("depots"), list):
+            return data
+        if not any(isinstance(d, dict) and d.get("aboard") is not None for d in depots):
+            return data
+        units = data.get("units")
+        specs = {u.get("id"): u for u in units if isinstance(u, dict)} if isinstance(units, list) else {}
+        filled = []
+        for i, d in enumerate(depots):
+            if isinstance(d, dict) and d.get("aboard") is not None:
+                at, seen = None, {d["aboard"]}
+                carrier = specs.get(d["aboard"])
+                while isinstance(carrier, dict):  # the carrier's place, or its own carrier's (units aboard units)
+                    at = carrier.get("at")
+                    if at is not None or carrier.get("aboard") in seen:
+                        break
+                    seen.add(carrier.get("aboard"))
+                    carrier = specs.get(carrier.get("aboard"))
+                if d.get("at") is not None and at is not None and d["at"] != at:
+                    msg = f"{d.get('id')} is aboard {d['aboard']}, which starts at {at} (leave at: out)"
+                    raise error_at("Scenario", ("depots", i, "at"), msg, d["at"])
+                d = {**d, "at": at} if at is not None else d
+            filled.append(d)
+        return {**data, "depots": filled}
+
     @model_validator(mode="after")
     def _supply_classes(self) -> Scenario:
         """Every supply class named is built in or declared under logistics.classes (first one found)."""

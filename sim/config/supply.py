@@ -75,11 +75,24 @@ class Stock(Frozen):
 
 
 class Depot(Frozen):
-    """Stocks held at a place; units there, and at the places it serves, top up from it."""
+    """Stocks held at a place, or aboard a unit (a ship's stores); units there, and at the places it serves, top
+    up from it."""
 
     id: Id = Field(description="the depot's name", examples=["kuryk_depot"])
     name: Text | None = Field(None, description=NAME_DOC, examples=[{"en": "Kuryk depot", "ru": "склад в Курыке"}])
-    at: Id = Field(description="the place where it is", examples=["kuryk_port"])
+    # left out only with aboard: (then Scenario._depots_aboard gives it the carrier's starting place)
+    at: Id = Field(
+        None,  # type: ignore[assignment]
+        description="the place where it is; with aboard: it may be left out (it is where the unit starts)",
+        examples=["kuryk_port"],
+    )
+    aboard: Id | None = Field(
+        None,
+        description="a unit (a ship) it is aboard instead of at a place: it is wherever that unit is, units "
+        "there and units aboard it top up from it, and supply lines load from it or deliver to it where the "
+        "unit is at the time (a craft based on that ship loads in its deck)",
+        examples=["lhd-1"],
+    )
     serves: list[Id] = Field(
         [],
         description="places nearby whose units it also supplies (distribution forward by the units' own "
@@ -94,6 +107,22 @@ class Depot(Frozen):
         description="what it holds, by supply class",
         examples=[{"fuel": {"initial": 100000, "capacity": 600000}}],
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _placed(cls, data: object) -> object:
+        """At a place or aboard a unit (whose starting place ``Scenario._depots_aboard`` fills in as at:)."""
+        if isinstance(data, dict) and data.get("at") is None:
+            if data.get("aboard") is None:
+                raise ValueError("give at: (the place where it is) or aboard: (the unit it moves with)")
+            raise ValueError(f"aboard: {data['aboard']} is no unit of this scenario that starts at a place")
+        return data
+
+    @model_validator(mode="after")
+    def _serves_from_a_place(self) -> Depot:
+        if self.aboard is not None and self.serves:
+            raise ValueError("serves: needs at: (a depot aboard a unit moves with it; it serves where it is)")
+        return self
 
 
 class Destination(Frozen):

@@ -212,10 +212,17 @@ class Bin:
 
 
 class DepotStore:
-    """A depot's stocks: one ``Bin`` per class, with reorder levels."""
+    """A depot's stocks: one ``Bin`` per class, with reorder levels; at a place, or aboard a unit (``carrier``)."""
 
-    def __init__(self, ls: LogisticsState, depot_id: str, place: str, stocks: Mapping[SupplyClass, Stock]):
-        self.id, self.place, self.ls = depot_id, place, ls
+    def __init__(
+        self,
+        ls: LogisticsState,
+        depot_id: str,
+        place: str,
+        stocks: Mapping[SupplyClass, Stock],
+        carrier: Unit | None = None,
+    ):
+        self.id, self._place, self.ls, self.carrier = depot_id, place, ls, carrier
         self.containers: dict[str, Bin] = {}
         self.reorder: dict[str, float] = {}
         for cls, st in stocks.items():
@@ -223,6 +230,11 @@ class DepotStore:
             self.reorder[cls] = st.reorder_level
             ls.ledger[cls].initial += st.initial
         self._low_waiters: list[simpy.Event] = []
+
+    @property
+    def place(self) -> str | None:
+        """Where it is now: its place, or that of the unit it is aboard (None while that unit is under way)."""
+        return self.carrier.location if self.carrier is not None else self._place
 
     def level(self, cls: str) -> float:
         c = self.containers.get(cls)
@@ -270,11 +282,18 @@ class LogisticsState:
                 cap = per_element * u.strength
                 self.tanks[u.id][cls] = Tank(self, u, cls, cap)
                 self.ledger[cls].initial += cap
-        self.depots = {d.id: DepotStore(self, d.id, d.at, d.stocks) for d in s.depots}
+        self.depots = {
+            d.id: DepotStore(self, d.id, d.at, d.stocks, world.units[d.aboard] if d.aboard else None) for d in s.depots
+        }
         self.depot_side = {d.id: d.side for d in s.depots}  # None: any unit there draws from it
+        # depots at places (and the places they serve); those aboard units are wherever their unit is
         self.depots_at: dict[str, list[DepotStore]] = {}
+        self.afloat = [d for d in self.depots.values() if d.carrier is not None]
+        self.carriers = {d.carrier.id for d in self.afloat}  # type: ignore[union-attr]
+        self.drew_from: dict[tuple[str, str], DepotStore] = {}  # (unit, class) -> the depot it last drew from
         for d in self.depots.values():
-            self.depots_at.setdefault(d.place, []).append(d)
+            if d.carrier is None:
+                self.depots_at.setdefault(d._place, []).append(d)
         for spec in s.depots:  # then the places each depot serves by distribution forward
             for place in spec.serves:
                 self.depots_at.setdefault(place, []).append(self.depots[spec.id])
@@ -295,9 +314,32 @@ class LogisticsState:
         by_person = self.world.scenario.logistics.per_person_per_min.get(cls, 0.0) * unit.personnel
         return by_activity + by_person
 
+    def depots_here(self, place: str | None) -> list[DepotStore]:
+        """The depots units at ``place`` draw from: those there or serving it, and those aboard units there."""
+        here = self.depots_at.get(place, []) if place is not None else []  # type: ignore[arg-type]
+        if not self.afloat or place is None:
+            return here
+        return [*here, *(d for d in self.afloat if d.place == place)]
+
+    def depots_for(self, unit: Unit) -> list[DepotStore] | None:
+        """The depots ``unit`` draws from where it is: at its place, or aboard the unit it is aboard (None: none)."""
+        depots = self.depots_at.get(unit.location)  # type: ignore[arg-type]
+        if not self.afloat:
+            return depots
+        if unit.location is not None:
+            afloat = [d for d in self.afloat if d.place == unit.location]
+        else:  # aboard a ship: its stores
+            afloat = [d for d in self.afloat if unit.aboard is not None and d.carrier.id == unit.aboard]  # type: ignore[union-attr]
+        return [*(depots or []), *afloat] or None
+
     def state_changed(self, ev: StateChanged) -> None:
         """A new state may mean a new activity, so new consumption rates; idle at a depot, a top-up."""
         unit = ev.unit
+        if unit.id in self.carriers and unit.location is not None and not is_asset(self.world, unit):
+            # stores aboard it have come to a place: the units there (and aboard) top up
+            for u in [*self.world.units_at(unit.location), *unit.carrying]:
+                if u is not unit:
+                    self.refill(u)
         if is_asset(self.world, unit):  # one aircraft of a unit flying apart: it burns the unit's stocks as it flies
             moving = (ev.new is UnitState.MOVING) - (ev.old is UnitState.MOVING)
             if moving:
@@ -339,7 +381,7 @@ class LogisticsState:
 
     def refill(self, unit: Unit) -> None:
         """Top up every tank below the threshold from depots at the unit's place."""
-        depots = self.depots_at.get(unit.location)  # type: ignore[arg-type]
+        depots = self.depots_for(unit)
         if depots is None:
             return
         for cls, tank in self.tanks[unit.id].items():
@@ -353,6 +395,7 @@ class LogisticsState:
                 got = depot.take(cls, want)
                 if got > 0:
                     tank.add(got)
+                    self.drew_from[(unit.id, cls)] = depot
                     if self.world.log.on:
                         self.world.emit("refill", unit=unit.id, cls=cls, amount=got, depot=depot.id)
 

@@ -7,6 +7,11 @@ trip that cannot start (the transport aboard or away with no way back, the origi
 fills it, nobody needing anything) waits and is tried again. When a unit runs dry, :meth:`LinesState.why_dry`
 says why, for the story.
 
+A depot aboard a ship is wherever the ship is: a line loads from it there (a craft based on that ship loads in
+its deck), waiting while the ship is under way. A transport based on a ship goes back aboard after each trip,
+and starts the next from wherever the ship is then. With ``apart: true``, each aircraft, vehicle or craft of a
+transport unit makes its own trips with its share of the cargo (``sim.engine.assets``).
+
 Built on the logistics model (its depots, tanks and ledger); logistics knows nothing of lines.
 """
 
@@ -23,8 +28,9 @@ from sim.config.distributions import SpanValue, mean_of
 from sim.config.lines import SupplyLine
 from sim.config.schema import Scenario
 from sim.engine import draws
+from sim.engine.assets import alive, assets
 from sim.engine.monitor import Monitor
-from sim.engine.movement import travel
+from sim.engine.movement import follow, recover, travel
 from sim.engine.units import ORDER_PRIORITY, Unit
 from sim.models.contract import Better, Kind, MetricSpec
 from sim.models.events import SupplyRedirected
@@ -77,10 +83,12 @@ class LinesState:
         self.waiting: dict[str, str] = {}  # line -> why its next trip waits (the trigger, a transport away...)
         self.trips_on_time: list[bool] = []  # per completed delivery trip
         self.busy_min: dict[str, float] = {}
+        self.share: dict[Unit, float] = {}  # an asset of a line with apart: -> its share of the line's cargo
+        self.assets: dict[str, int] = {}  # transport unit -> how many assets make its trips (apart:)
 
-    def alongside(self, place: str, minutes: float, ship: bool = True) -> Process:
+    def alongside(self, place: str | None, minutes: float, ship: bool = True) -> Process:
         """Spend ``minutes`` loading or unloading; a ship takes a berth (queueing if all are taken)."""
-        port = self.ports.get(place) if ship else None
+        port = self.ports.get(place) if ship and place is not None else None
         if port is None:
             yield self.env.timeout(minutes)
             return
@@ -113,7 +121,7 @@ class LinesState:
                 continue
             if t.to is not None:
                 depot = self.ls.depots[t.to]
-                reaches = unit.location is not None and depot in self.ls.depots_at.get(unit.location, [])
+                reaches = depot in (self.ls.depots_for(unit) or [])
             else:
                 reaches = unit.id in t.to_units or (t.to_place is not None and t.to_place == unit.location)
             if reaches:
@@ -125,8 +133,13 @@ class LinesState:
         line not started, waiting (transport away, route closed, origin empty), else too little, too late."""
         lines = self.serving(unit, cls)
         if not lines:
-            here = self.ls.depots_at.get(unit.location or "", [])
-            return "depot_empty" if any(d.level(cls) <= 0 for d in here if cls in d.containers) else "no_line"
+            here = [d for d in self.ls.depots_for(unit) or [] if self.ls.depot_side[d.id] in (None, unit.side)]
+            if any(d.level(cls) <= 0 for d in here if cls in d.containers):  # a depot it may draw from
+                return "depot_empty"
+            drew = self.ls.drew_from.get((unit.id, cls))
+            if drew is not None and drew not in here:  # the stores it drew from sailed away with their ship
+                return "depot_away"
+            return "no_line"
         if all(self.world.units[t].strength <= 0 for line in lines for t in line.transports):
             return "transports_lost"
         waits = [self.waiting[line.id] for line in lines if line.id in self.waiting]
@@ -134,6 +147,8 @@ class LinesState:
             return waits[0]
         if all(self.ls.depots[line.from_].level(cls) <= 0 for line in lines):
             return "origin_empty"
+        if all(self.ls.depots[line.from_].place is None for line in lines):  # aboard a ship under way
+            return "transport_away"
         return "too_slow"
 
     def delivered_by_line(self) -> list[tuple[str, str, float]]:
@@ -150,18 +165,20 @@ def state(world: World) -> LinesState:
     return world.services.get(LinesState)
 
 
-def _load_plan(world: World, line: SupplyLine, transport: Unit) -> dict[str, float]:
-    """What to ask the origin for: the line's cargo, scaled down to the transport's weight limit."""
+def _load_plan(world: World, lines: LinesState, line: SupplyLine, transport: Unit) -> dict[str, float]:
+    """What to ask the origin for: the line's cargo (an asset's share of it, with apart:), scaled down to the
+    transport's weight limit."""
+    share = lines.share.get(transport, 1.0)
     cap_t = transport.type.cargo_t * math.floor(transport.strength)
-    weight = sum(tonnes(world.scenario, cls, a) for cls, a in line.cargo.items())
+    weight = sum(tonnes(world.scenario, cls, a * share) for cls, a in line.cargo.items())
     scale = min(1.0, cap_t / weight) if weight > 0 else 0.0
-    return {cls: a * scale for cls, a in line.cargo.items()}
+    return {cls: a * share * scale for cls, a in line.cargo.items()}
 
 
 def run_line(world: World, lines: LinesState, line: SupplyLine, transport: Unit) -> Process:
+    """Wait for the line's start (a time, a trigger), then make its trips: the transport unit as one, or with
+    ``apart: true`` each of its aircraft, vehicles or craft on its own (``sim.engine.assets``)."""
     env = world.env
-    origin = lines.ls.depots[line.from_]
-    trip = 0
     if line.start:
         yield env.timeout(line.start)
     first = line.start
@@ -170,7 +187,22 @@ def run_line(world: World, lines: LinesState, line: SupplyLine, transport: Unit)
         yield trigger(world, line.when)
         lines.waiting.pop(line.id, None)
         first = env.now  # a schedule counts from the trigger
-    while transport.strength > 0:
+    shuttles = assets(world, transport) if line.apart else [transport]
+    if len(shuttles) > 1:
+        lines.assets[transport.id] = len(shuttles)
+        for a in shuttles:
+            lines.share[a] = 1.0 / len(shuttles)
+        for a in shuttles[1:]:
+            env.process(_trips(world, lines, line, a, first))
+    yield from _trips(world, lines, line, shuttles[0], first)
+
+
+def _trips(world: World, lines: LinesState, line: SupplyLine, transport: Unit, first: float) -> Process:
+    """One transport (a unit, or one asset of it) making the line's trips, one after another."""
+    env = world.env
+    origin = lines.ls.depots[line.from_]
+    trip = 0
+    while alive(world, transport):
         target = lines.target[line.id]
         if line.dispatch == "schedule":
             slot = first + trip * line.every  # type: ignore[operator]
@@ -199,11 +231,15 @@ def run_line(world: World, lines: LinesState, line: SupplyLine, transport: Unit)
 
 
 def _cannot_start(world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore) -> bool:
-    """The transport is aboard, under way, or cut off from the origin (noted as why the line waits)."""
+    """The transport is aboard, under way, or cut off from the origin, or the origin is aboard a ship under way
+    (noted as why the line waits)."""
+    if _loads_aboard(transport, origin):
+        return False
     here = transport.location
     if here is None and transport.base is not None and transport.aboard == transport.base:
         here = world.units[transport.base].location  # a deck-based craft launches from its ship wherever it is
-    if here is not None and (here == origin.place or world.map.path(here, origin.place, transport.speeds)):
+    there = origin.place  # (a depot aboard a ship: where the ship is now)
+    if here is not None and there is not None and (here == there or world.map.path(here, there, transport.speeds)):
         return False
     if lines.waiting.get(line.id) != "transport_away":  # told once, not at every retry
         lines.waiting[line.id] = "transport_away"
@@ -213,7 +249,36 @@ def _cannot_start(world: World, lines: LinesState, line: SupplyLine, transport: 
 
 def _filled_by_another(lines: LinesState, line: SupplyLine, origin: DepotStore) -> bool:
     """Another line delivers into ``line``'s origin: an empty origin is worth waiting for."""
-    return any(t.to == origin.id or t.to_place == origin.place for lid, t in lines.target.items() if lid != line.id)
+    place = origin.place
+    return any(
+        t.to == origin.id or (place is not None and t.to_place == place)
+        for lid, t in lines.target.items()
+        if lid != line.id
+    )
+
+
+def _loads_aboard(transport: Unit, depot: DepotStore) -> bool:
+    """The transport is in the deck of the ship that ``depot`` is aboard (a craft or aircraft based on it): it
+    loads and unloads there, wherever the ship is, without a trip. (One carried as cargo waits to be landed.)"""
+    ship = depot.carrier
+    return ship is not None and transport.base == ship.id and transport.aboard == ship.id
+
+
+def _reach(world: World, transport: Unit, depot: DepotStore) -> Process:
+    """Take the transport to ``depot``: to its place, or to wherever the unit it is aboard is now; True there."""
+    if _loads_aboard(transport, depot):
+        return True
+    if depot.carrier is not None:
+        return (yield from follow(world, transport, depot.carrier))
+    return (yield from travel(world, transport, depot.place))  # type: ignore[arg-type]
+
+
+def _home(world: World, transport: Unit, origin: DepotStore) -> Process:
+    """After a trip: a transport based on a ship (aircraft on its flight deck, craft in its well deck) goes back
+    aboard, wherever the ship is now; others go back to the origin."""
+    if transport.base is not None:
+        return (yield from recover(world, transport))
+    return (yield from _reach(world, transport, origin))
 
 
 def _set_out(world: World, lines: LinesState, line: SupplyLine, transport: Unit, origin: DepotStore) -> Process:
@@ -221,9 +286,11 @@ def _set_out(world: World, lines: LinesState, line: SupplyLine, transport: Unit,
     or the origin is empty but another line fills it) or False (the origin has nothing left: the line ends)."""
     if _cannot_start(world, lines, line, transport, origin):
         return RETRY
-    if transport.location != origin.place and not (yield from travel(world, transport, origin.place)):
+    if (transport.location is None or transport.location != origin.place) and not (
+        yield from _reach(world, transport, origin)
+    ):
         return False
-    plan = _load_plan(world, line, transport)
+    plan = _load_plan(world, lines, line, transport)
     if all(origin.level(cls) <= 0 for cls in plan):
         if _filled_by_another(lines, line, origin):
             lines.waiting[line.id] = "origin_empty"
@@ -246,12 +313,13 @@ def _trip(
     if loaded is RETRY or loaded is False:
         return loaded
     start = env.now
-    ship = "sea" in transport.speeds
+    ship = "sea" in transport.speeds and not _loads_aboard(transport, origin)  # (a berth, unless in its deck)
     utype = transport.type
     yield from lines.alongside(origin.place, draws.fixed(world, utype.load_min, f"load:{transport.id}"), ship)
-    nominal = world.map.path(origin.place, dest.place, transport.speeds)
+    src, dst = origin.place or transport.location, dest.place
+    nominal = world.map.path(src, dst, transport.speeds) if src is not None and dst is not None else None
     planned = start + mean_of(utype.load_min) + (nominal.minutes if nominal else 0.0) + mean_of(utype.unload_min)
-    if not (yield from travel(world, transport, dest.place)):
+    if not (yield from _reach(world, transport, dest)):
         _unload_back(ls, origin, loaded)
         return False
     if line.loss_prob and world.streams[f"cargo:{line.id}"].uniform() < line.loss_prob:
@@ -270,9 +338,9 @@ def _trip(
             lines.deliveries.append((line.id, cls, put))
     lines.trips_on_time.append(on_time)
     world.emit("deliver", line=line.id, transport=transport.id, at=dest.id, on_time=on_time, left=dict(loaded))
-    for u in world.units_at(dest.place):
+    for u in world.units_at(dest.place) if dest.place is not None else []:
         ls.refill(u)
-    back = yield from travel(world, transport, origin.place)
+    back = yield from _home(world, transport, origin)
     lines.busy_min[transport.id] = lines.busy_min.get(transport.id, 0.0) + env.now - start
     if back:
         _unload_back(ls, origin, loaded)
@@ -291,18 +359,28 @@ def _wanted(lines: LinesState, line: SupplyLine, transport: Unit, target: Target
                 if tanks[cls].level < FULL * tanks[cls].capacity:
                     return True
     for d in ls.depots.values():
-        if d.place == target.to_place and any(
-            d.level(c) < d.containers[c].capacity for c in line.cargo if c in d.containers
+        if (
+            target.to_place is not None
+            and d.place == target.to_place
+            and any(d.level(c) < d.containers[c].capacity for c in line.cargo if c in d.containers)
         ):
             return True
     return False
 
 
 def _units_of(world: World, transport: Unit, target: Target, place: str | None) -> list[Unit]:
-    """The units a trip serves: the line's units (alive), or its side's units at ``place``."""
+    """The units a trip serves: the line's units (alive), or the units at ``place`` of its side and of the
+    sides that fight no one (sides: posture neutral or civilian: the people a relief line is for)."""
     if target.to_units:
         return [world.units[u] for u in target.to_units if world.units[u].strength > 0]
-    return [u for u in world.units_at(place) if u.side == transport.side and u is not transport] if place else []
+    if place is None:
+        return []
+    sides = world.scenario.sides
+    return [
+        u
+        for u in world.units_at(place)
+        if u.id != transport.id and (u.side == transport.side or (u.side in sides and not sides[u.side].fights))
+    ]
 
 
 def _trip_out(
@@ -320,7 +398,7 @@ def _trip_out(
     if loaded is RETRY or loaded is False:
         return loaded
     start = env.now
-    ship, utype = "sea" in transport.speeds, transport.type
+    ship, utype = "sea" in transport.speeds and not _loads_aboard(transport, origin), transport.type
     yield from lines.alongside(origin.place, draws.fixed(world, utype.load_min, f"load:{transport.id}"), ship)
     stops: list[str] = list(target.to_units) or [target.to_place or ""]
     lost = line.loss_prob and world.streams[f"cargo:{line.id}"].uniform() < line.loss_prob
@@ -362,7 +440,7 @@ def _trip_out(
             )
         if not any(a > 0 for a in loaded.values()):
             break
-    back = yield from travel(world, transport, origin.place)
+    back = yield from _home(world, transport, origin)
     lines.busy_min[transport.id] = lines.busy_min.get(transport.id, 0.0) + env.now - start
     if back:
         _unload_back(ls, origin, loaded)
@@ -547,7 +625,8 @@ def metrics(world: World) -> dict[str, float]:
         m["on_time_share"] = sum(trips) / len(trips) if trips else math.nan
     for line in s.supply_lines:
         for t in line.transports:
-            m[f"utilisation.{t}"] = lines.busy_min.get(t, 0.0) / world.now if world.now else 0.0
+            n = lines.assets.get(t, 1)  # (apart: the mean over its assets)
+            m[f"utilisation.{t}"] = lines.busy_min.get(t, 0.0) / n / world.now if world.now else 0.0
     for p, port in lines.ports.items():
         span = port.berths.capacity * (world.now - lines.since)
         ongoing = sum(stay.integral(world.now) for stay in port.stays.values())

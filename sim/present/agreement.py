@@ -2,8 +2,8 @@
 "Автоцистерны") takes the plural verb ("Water trucks arrive", not "Water trucks arrives").
 
 The number is read from the name as the reader sees it: in English the head noun (the last word, or the last
-before "of") ends in -s (but not -ss, -us, -is); in Russian the first word ends in -ы, -и or -ые. A name the
-rule misreads keeps the singular, as before.
+before "of") ends in -s (but not -ss, -us, -is) or is a plural without one ("people"); in Russian the first
+word ends in -ы, -и or -ые. A name the rule misreads keeps the singular, as before.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ PLURAL: Mapping[str, str] = MappingProxyType(
             "{transport} are lost with their cargo: {cargo} (supply line {line})."
         ),
         "{unit} arrives at {place}.": N_("{unit} arrive at {place}."),
+        "{unit} runs out of {cls}.": N_("{unit} run out of {cls}."),
+        "{unit} runs out of {cls}: {reason}.": N_("{unit} run out of {cls}: {reason}."),
         "{unit} cannot carry out its order: {reason}.": N_("{unit} cannot carry out their order: {reason}."),
         "{unit} is held at {place}.": N_("{unit} are held at {place}."),
         "{unit} is reinforced by {n}.": N_("{unit} are reinforced by {n}."),
@@ -60,6 +62,8 @@ def plural_name(name: str, code: str) -> bool:
     if not head:
         return False
     word = head[-1]
+    if word.lower() in ("people", "children", "men", "women"):
+        return True
     return len(word) > 2 and word.endswith("s") and not word.lower().endswith(("ss", "us", "is"))
 
 

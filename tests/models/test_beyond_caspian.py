@@ -100,16 +100,15 @@ def test_the_docs_page_commands_run(tmp_path, monkeypatch):
         assert r.exit_code == 0, f"{line}: {r.output}{r.stderr or ''}"
 
 
-def test_every_place_where_issue_30_is_needed_says_what_to_write():
-    """Each ISSUE30 comment names a lane of issue 30 and the YAML intended, so the integrator can switch it on.
-    Every lane's are switched on but one: the stores aboard a ship (depots take no aboard: yet)."""
+def test_every_place_where_issue_30_was_needed_is_switched_on():
+    """No ISSUE30 workaround is left: the last, the ships' stores, is a depot aboard the helicopter carrier."""
     notes = {
         name: re.findall(r"#\s*ISSUE30:\s*(\w+)\s*—\s*(.+)", (REPO / "scenarios" / f"{name}.yaml").read_text())
         for name in (SEA_BASE, EARTHQUAKE)
     }
-    assert notes[EARTHQUAKE] == []
-    ((lane, what),) = notes[SEA_BASE]
-    assert lane == "platforms" and "depots take no aboard:" in what and "aboard: lhd-1" in what
+    assert notes == {SEA_BASE: [], EARTHQUAKE: []}
+    stores = {d.id: d for d in load_scenario(SEA_BASE).scenario.depots}["ship_stores"]
+    assert stores.aboard == "lhd-1"
 
 
 # --- the amphibious landing from a sea base ------------------------------------------------------------------

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sim.check import load_scenario
 from sim.cli import main
 from sim.models.catalogue import catalogue
-from sim.present.agreement import plural_name
+from sim.present.agreement import agreeing, plural_name
 from sim.present.table import _short
 from tests.present.test_report import visible
 
@@ -45,9 +45,9 @@ def test_a_relief_report_has_no_word_of_war(relief_run, tmp_path, lang):
     text = visible(out.read_text())
     found = FORBIDDEN[lang].findall(text)
     assert not found, found
-    # and it speaks of what a relief exercise does: patients, supplies delivered, people served
+    # and it speaks of what a relief exercise does: patients, supplies delivered, people to serve
     expected = {
-        "en": ("patients", "delivered", "people served"),
+        "en": ("patients", "delivered", "people to serve"),
         "ru": ("пострадавш", "доставлен", "обеспечен"),
     }[lang]
     for word in expected:
@@ -91,10 +91,19 @@ def test_a_unit_named_in_the_plural_takes_a_plural_verb(lang, plural, singular):
 
 
 def test_plural_names_are_told_from_singular_ones():
-    plural = ["Water trucks (trucks-1)", "LAVs", "Marines of the 2nd company", "Автоцистерны", "Пожарные машины"]
+    plural = ["Water trucks (trucks-1)", "LAVs", "Marines of the 2nd company", "The northern camp's people"]
+    plural += ["Автоцистерны", "Пожарные машины"]
     singular = ["Column of trucks", "Kazakh MEDEVAC helicopter 1", "Bus", "1st Marine Company", "Спасательный вертолёт"]
     assert all(plural_name(n, "ru" if n[0] > "z" else "en") for n in plural)
     assert not any(plural_name(n, "ru" if n[0] > "z" else "en") for n in singular)
+
+
+def test_people_run_out_of_water_in_the_plural():
+    """ "The northern camp's people run out of water", a sentence the review found in the singular."""
+    people = {"unit": "The northern camp's people (dp-north)", "cls": "water"}
+    assert agreeing("{unit} runs out of {cls}.", people, "en") == "{unit} run out of {cls}."
+    assert agreeing("{unit} runs out of {cls}: {reason}.", people, "en") == "{unit} run out of {cls}: {reason}."
+    assert agreeing("{unit} runs out of {cls}.", {"unit": "Bus", "cls": "fuel"}, "en") == "{unit} runs out of {cls}."
 
 
 def test_the_msel_counts_agree_with_their_number(tmp_path):

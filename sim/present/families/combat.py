@@ -199,7 +199,8 @@ def play_sentences(row: Mapping[str, Any], side: str, names: Labels, lang: Langu
 
 
 def served(names: Labels, lang: Language) -> list[str]:
-    """The people of the neutral and civilian sides (sides: posture): those a relief exercise serves."""
+    """The people of the neutral and civilian sides (sides: posture): those a relief exercise is to serve (a
+    headcount, not an outcome: how well they were served is the objectives' and the deliveries' to say)."""
     s = names.s
     sides = [name for name, side in s.sides.items() if not side.fights]
     people = sum(
@@ -210,7 +211,7 @@ def served(names: Labels, lang: Language) -> list[str]:
     if not people:
         return []
     return [
-        lang._("{people} people served: {sides}.").format(
+        lang._("{people} people to serve: {sides}.").format(
             people=lang.num.count(people), sides=", ".join(names.side(x) for x in sides)
         )
     ]

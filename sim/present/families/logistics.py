@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 DRY = {
     "no_line": N_("no supply line serves it"),
     "depot_empty": N_("the depot where it stands is empty"),
+    "depot_away": N_("the stores it drew from sailed away with their ship"),
     "transports_lost": N_("the transports of the line serving it are lost"),
     "not_started": N_("the supply line serving it has not started yet"),
     "transport_away": N_("the line's transports cannot reach the depot they load from (aboard, or away)"),
