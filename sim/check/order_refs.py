@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sim.config.lift import is_transport
 from sim.config.names import Finding, Names
 from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder, Order, goal
-from sim.config.schema import UnitSpec, UnitType
+from sim.config.schema import Scenario, UnitSpec, UnitType
 from sim.config.yamlsafe import PathKey
 
 _GOES = (AssaultOrder, MoveOrder)  # the orders that take a unit to a place, and may go with: others
@@ -58,16 +58,50 @@ def orders_in(node: object, path: PathKey = ()) -> Iterator[tuple[PathKey, MoveO
             yield from orders_in(item, (*path, key))
 
 
-def siblings(s: object) -> Iterator[Finding]:
-    """A unit named in an order's with: has an order of its own to the same place, or the wait never ends."""
-    going = {(o.unit, goal(o)) for _, o in orders_in(s) if goal(o) is not None}
+def siblings(s: Scenario) -> Iterator[Finding]:
+    """A unit named in an order's with: has an order of its own to the same place, which can start while the
+    waiting order's phase runs (not only in a phase after it), or the wait never ends."""
+    going: dict[tuple[str, str], list[str | None]] = {}  # (unit, place) -> the phases of its orders there
     for base, o in orders_in(s):
+        if (place := goal(o)) is not None:
+            going.setdefault((o.unit, place), []).append(_phase_of(s, base))
+    later = _later_phases(s)
+    for base, o in orders_in(s):
+        mine, place = _phase_of(s, base), goal(o)
         for i, name in enumerate(o.with_):
-            if name != o.unit and (name, goal(o)) not in going:
+            theirs = going.get((name, place or ""))
+            if name == o.unit:
+                continue
+            if theirs is None:
                 yield (
                     (*base, "with", i),
-                    f"{name} has no move or assault to {goal(o)}: {o.unit} would wait for it for ever",
+                    f"{name} has no move or assault to {place}: {o.unit} would wait for it for ever",
                 )
+            elif mine is not None and all(p is not None and p in later[mine] for p in theirs):
+                yield (
+                    (*base, "with", i),
+                    f"{name} goes to {place} only in phase {theirs[0]}, which starts after phase {mine} ends: "
+                    f"{o.unit} would wait for it for ever (phase {mine} ends only when its orders are done)",
+                )
+
+
+def _phase_of(s: Scenario, base: PathKey) -> str | None:
+    """The id of the phase an order at ``base`` is given in (None: a decision's option, a request's grant)."""
+    return s.phases[base[1]].id if base[:1] == ("phases",) and isinstance(base[1], int) else None
+
+
+def _later_phases(s: Scenario) -> dict[str, set[str]]:
+    """Phase id -> the phases that can start only after it ends (after: it, or after: one of those)."""
+    later: dict[str, set[str]] = {p.id: set() for p in s.phases}
+    for p in s.phases:
+        grown = True
+        while grown:
+            grown = False
+            for q in s.phases:
+                if q.id not in later[p.id] and any(a == p.id or a in later[p.id] for a in q.after):
+                    later[p.id].add(q.id)
+                    grown = True
+    return later
 
 
 def _embark(names: Names, base: PathKey, o: EmbarkOrder, unit: Any) -> Iterator[Finding]:

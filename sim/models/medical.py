@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 import simpy
 
+from sim.config.lift import is_platform
 from sim.config.medical import TRIAGE, Arrivals, Facility, MassCasualty, Medical
 from sim.config.schema import Scenario
 from sim.engine import draws
@@ -33,7 +34,6 @@ from sim.engine.movement import follow, recover, travel
 from sim.engine.rng import Stream
 from sim.engine.timers import cancel
 from sim.engine.units import ORDER_PRIORITY, Unit
-from sim.models.combat import is_platform
 from sim.models.contract import Better, Kind, MetricSpec
 from sim.models.events import Thirsty, Wounded
 
@@ -510,11 +510,7 @@ class MedicalState:
         # one rate for everyone: candidates picked by personnel alone, as before there were groups
         same = groups.crews == groups.troops == groups.civilians
         while True:
-            units = [
-                u
-                for u in self.world.units.values()
-                if u.side in self.sides and u.strength > 0
-            ]
+            units = [u for u in self.world.units.values() if u.side in self.sides and u.strength > 0]
             rates = [per_min if same else groups.per_person_per_min(self._group(u)) for u in units]
             weights = [float(u.personnel) * (1.0 if same else r + heat) for u, r in zip(units, rates, strict=True)]
             total = sum(weights)
