@@ -803,9 +803,9 @@ class Scenario(Frozen):
     def _civilians(cls, data: object) -> object:
         """DNBI by group without civilian_sides: the sides with posture: civilian (the input is copied, not
         changed)."""
-        med = data.get("medical") if isinstance(data, dict) else None
-        dnbi = med.get("dnbi_per_1000_per_day") if isinstance(med, dict) else None
-        sides = data.get("sides") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(med := data.get("medical"), dict):
+            return data
+        dnbi, sides = med.get("dnbi_per_1000_per_day"), data.get("sides")
         if not isinstance(dnbi, dict) or "civilian_sides" in dnbi or not isinstance(sides, dict):
             return data
         civil = [n for n, side in sides.items() if isinstance(side, dict) and side.get("posture") == "civilian"]
