@@ -462,8 +462,8 @@ def _facilities(med: Medical, names: Names) -> Iterator[Finding]:
             if carrier is not None and carrier.aboard is not None:
                 yield (
                     (*here, "aboard"),
-                    f"{f.aboard} is itself aboard {carrier.aboard}: a facility goes aboard a unit not carried by another "
-                    f"(aboard: {carrier.aboard})",
+                    f"{f.aboard} is itself aboard {carrier.aboard}: a facility goes aboard a unit not carried by "
+                    f"another (aboard: {carrier.aboard})",
                 )
         for pi, p in enumerate(f.serves):
             yield from names.ref((*here, "serves", pi), "place", p)
