@@ -55,7 +55,7 @@ def check_order(names: Names, base: PathKey, o: Order) -> Iterator[Finding]:
 def orders_in(node: object, path: PathKey = ()) -> Iterator[tuple[PathKey, MoveOrder | AssaultOrder]]:
     """Every move and assault anywhere in a scenario (phases, decision options, requests' grants), with its
     path."""
-    yield from _found(node, _GOES, path)  # type: ignore[misc]
+    yield from _found(node, _GOES, path)
 
 
 def _found(node: object, kinds: tuple[type, ...], path: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
