@@ -259,6 +259,10 @@ def _located(doc: Document, path: PathKey, message: str, applied: dict[PathKey, 
     return problem
 
 
+# the keys that say which kind of thing a tagged union's member is, and what that kind is called
+_TAGS = {"do": "order", "kind": "objective kind", "type": "effect type", "distribution": "distribution"}
+
+
 def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
     """The part of a pydantic ``loc`` that names places in the data (drops union tags)."""
     out: list[str | int] = []
@@ -268,6 +272,8 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
         # name has a space
         if part == "[key]" or (isinstance(part, str) and ("[" in part or " " in part)):
             continue
+        if i < len(loc) - 1 and isinstance(node, dict) and any(node.get(tag) == part for tag in _TAGS):
+            continue  # a tagged union's tag, also when a field has its name (kind: metric has a field metric:)
         in_dict = isinstance(node, dict) and part in node
         if in_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
@@ -291,9 +297,7 @@ def _message(err: Any, model: type[BaseModel]) -> str:
         return msg + (f"; {hint}" if hint else "")
     if kind == "union_tag_invalid":
         ctx = err["ctx"]
-        what = {"do": "order", "kind": "objective kind", "type": "effect type", "distribution": "distribution"}.get(
-            ctx["discriminator"].strip("'"), "tag"
-        )
+        what = _TAGS.get(ctx["discriminator"].strip("'"), "tag")
         return unknown(what, ctx["tag"], re.findall(r"'([^']*)'", ctx["expected_tags"]), "expected one of")
     if kind == "union_tag_not_found":  # the key that says which kind of thing this is, left out
         tag = err["ctx"]["discriminator"].strip("'")

@@ -240,7 +240,10 @@ class DnbiGroups(Frozen):
     troops: Rate = Field(_DNBI, description="units of people (element: person)", examples=[0.4])
     civilians: Rate = Field(_DNBI, description="units of the civilian_sides (displaced people)", examples=[1.0])
     civilian_sides: list[Id] = Field(
-        [], description="sides whose units are civilians (their rate is civilians:)", examples=[["displaced"]]
+        [],
+        description="sides whose units are civilians (their rate is civilians:); left out: the sides with "
+        "posture: civilian",
+        examples=[["displaced"]],
     )
 
     def per_person_per_min(self, group: Literal["crews", "troops", "civilians"]) -> float:

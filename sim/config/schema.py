@@ -828,6 +828,19 @@ class Scenario(Frozen):
             filled.append(d)
         return {**data, "depots": filled}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _civilians(cls, data: object) -> object:
+        """DNBI by group without civilian_sides: the sides with posture: civilian (the input is copied, not
+        changed)."""
+        if not isinstance(data, dict) or not isinstance(med := data.get("medical"), dict):
+            return data
+        dnbi, sides = med.get("dnbi_per_1000_per_day"), data.get("sides")
+        if not isinstance(dnbi, dict) or "civilian_sides" in dnbi or not isinstance(sides, dict):
+            return data
+        civil = [n for n, side in sides.items() if isinstance(side, dict) and side.get("posture") == "civilian"]
+        return {**data, "medical": {**med, "dnbi_per_1000_per_day": {**dnbi, "civilian_sides": civil}}}
+
     @model_validator(mode="after")
     def _supply_classes(self) -> Scenario:
         """Every supply class named is built in or declared under logistics.classes (first one found)."""
