@@ -1,0 +1,173 @@
+"""Aircraft and landing craft of a unit based on a ship fly apart (issue 30, scopes 1 and 2): a unit of N
+helicopters embarked with ``aboard:`` on a ship with a flight deck is N assets, each aboard the ship as the unit
+is, each launched and recovered through the deck on its own, queueing for the deck's spots; ``check --plan``
+counts the deck cycles. The expected times are worked out by hand from the small scenario below."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from sim.engine.assets import assets
+from sim.engine.units import UnitState
+from sim.experiment import build_world
+from sim.present.plan import plan_lines
+
+# Four helicopters of 20 seats on a ship with a flight deck of SPOTS spots, each launch and recovery holding a
+# spot 15 min; 80 marines aboard, one load of 20 for each aircraft. 120 km at 240 km/h: 30 min each way; load
+# and unload 10 min each.
+SHIP = """\
+scenario: {name: deck, duration: 1d, seed: 1}
+unit_types:
+  lhd: {strength: 1, speed_kmh: {sea: 30}, capacity_personnel: 400, flight_deck: {spots: SPOTS, cycle: 15min}}
+  helo: {strength: 4, personnel_per_element: 3, speed_kmh: {air: 240}, capacity_personnel: 20, litters: 2,
+         load_min: 10min, unload_min: 10min}
+  marines: {strength: 80, speed_kmh: {land: 4}}
+map:
+  places:
+    sea_a: {kind: anchorage, lat: 54.0, lon: 14.0}
+    sea_b: {kind: anchorage, lat: 54.2, lon: 14.0}
+    lz: {kind: training_area, lat: 54.1, lon: 15.0}
+  routes:
+    - {from: sea_a, to: sea_b, mode: sea, distance_km: 30}
+    - {from: sea_a, to: lz, mode: air, distance_km: 120}
+    - {from: sea_b, to: lz, mode: air, distance_km: 120}
+sides: {blue: {}}
+units:
+  - {id: lhd-1, type: lhd, side: blue, at: sea_a}
+  - {id: hel, type: helo, side: blue, aboard: lhd-1TOGETHER}
+  - {id: mar, type: marines, side: blue, aboard: lhd-1}
+phases:
+  - id: land
+    orders: [{unit: hel, do: lift, units: [mar], to: lz}]
+"""
+LOAD, CYCLE, FLY, UNLOAD, AIRCRAFT = 10, 15, 30, 10, 4
+
+
+def _world(load, spots: int = 1, together: bool = False, text: str = SHIP):
+    text = text.replace("SPOTS", str(spots)).replace("TOGETHER", ", together: true" if together else "")
+    return build_world(load(text), 1, trace=True)
+
+
+def _run(load, spots: int = 1, together: bool = False, text: str = SHIP):
+    world = _world(load, spots, together, text)
+    world.run()
+    return world, world.log.records
+
+
+def _deck_wait_h(world) -> float:
+    waits = [w for deck in world.platforms.decks.values() for w in deck.waits]
+    return sum(waits) / len(waits) / 60
+
+
+def test_the_aircraft_of_a_unit_aboard_are_aboard_as_the_unit_is(load):
+    """Today's code gives ``[hel]``: the unit aboard flies as one aircraft of 80 seats."""
+    world = _world(load)
+    unit = world.units["hel"]
+    mine = assets(world, unit)
+    assert len(mine) == AIRCRAFT and unit not in mine
+    for a in mine:
+        assert (a.location, a.aboard, a.base, a.state) == (None, "lhd-1", "lhd-1", UnitState.ABOARD)
+    # the ship's room counts the unit (as before), not its aircraft a second time
+    assert [u.id for u in world.units["lhd-1"].carrying] == ["hel", "mar"]
+    assert len(assets(world, world.units["mar"])) == 1  # marines are people, not platforms: one unit
+
+
+@pytest.mark.parametrize("spots", [1, 4])
+def test_the_deck_spots_pace_the_launches_and_the_lift(load, spots):
+    """All four load at once (10 min) and ask for the deck at 10 min. Through one spot they go off one per
+    cycle: aircraft k (0-based) waits k·15 min, so the last is off at 10 + 4·15 = 70 and lands its marines at
+    70 + 30 + 10 = 110; the launch waits are 0, 15, 30, 45. They come back 15 min apart, each as the one before
+    it leaves the spot: recovery waits are 0. Mean wait 90 / 8 = 11.25 min. Through four spots all are off at
+    25 and across at 65, and nobody waits. (Today's code flies one aircraft: across at 65, never waiting.)"""
+    world, rec = _run(load, spots)
+    rounds = math.ceil(AIRCRAFT / spots)
+    finish = LOAD + rounds * CYCLE + FLY + UNLOAD
+    assert finish == {1: 110, 4: 65}[spots]
+    (done,) = [e for e in rec if e["kind"] == "lift_done"]
+    assert done["t"] == pytest.approx(finish) and done["trips"] == AIRCRAFT
+    assert [e["t"] for e in rec if e["kind"] == "disembark" and e["unit"] == "mar"] == [pytest.approx(finish)]
+    launches = sorted(e["t"] for e in rec if e["kind"] == "launch")
+    assert launches == pytest.approx([LOAD + (k // spots) * CYCLE for k in range(AIRCRAFT)])
+    launch_waits = [(k // spots) * CYCLE for k in range(AIRCRAFT)]
+    expected_h = sum(launch_waits) / (2 * AIRCRAFT) / 60  # four launches and four recoveries, these never wait
+    assert expected_h == {1: 11.25 / 60, 4: 0.0}[spots]
+    assert _deck_wait_h(world) == pytest.approx(expected_h)
+    from sim.models import decks  # (the metric as a run reports it)
+
+    assert decks.metrics(world)["deck_wait_h.lhd-1"] == pytest.approx(expected_h)
+    # every aircraft is recovered, and the unit is aboard again with all of them
+    assert len([e for e in rec if e["kind"] == "recover"]) == AIRCRAFT
+    unit = world.units["hel"]
+    assert unit.aboard == "lhd-1" and all(a.aboard == "lhd-1" for a in assets(world, unit))
+
+
+def test_together_the_unit_launches_once(load):
+    """``together: true``: one launch, one trip of 80 seats, across at 10 + 15 + 30 + 10 = 65 through one spot."""
+    _, rec = _run(load, 1, together=True)
+    assert len([e for e in rec if e["kind"] == "launch"]) == 1
+    (done,) = [e for e in rec if e["kind"] == "lift_done"]
+    assert done["t"] == pytest.approx(LOAD + CYCLE + FLY + UNLOAD) and done["trips"] == 1
+
+
+def test_the_aircraft_launch_from_the_ship_wherever_it_is(load):
+    """The ship sails to sea_b first (30 km at 30 km/h, 1 h): every aircraft launches and is recovered there."""
+    text = SHIP.replace(
+        "phases:\n  - id: land\n",
+        "phases:\n  - {id: shift, orders: [{unit: lhd-1, do: move, to: sea_b}]}\n  - id: land\n    after: shift\n",
+    )
+    _, rec = _run(load, 4, text=text)
+    at = {(e["kind"], e["at"]) for e in rec if e["kind"] in ("launch", "recover")}
+    assert at == {("launch", "sea_b"), ("recover", "sea_b")}
+    assert min(e["t"] for e in rec if e["kind"] == "launch") == pytest.approx(60 + LOAD)
+
+
+def test_without_return_the_unit_is_where_its_aircraft_are(load):
+    """``return: false``: the four stay at lz after their one trip each; so does the unit, off the ship."""
+    text = SHIP.replace("to: lz}]", "to: lz, return: false}]")
+    world, rec = _run(load, 4, text=text)
+    unit = world.units["hel"]
+    assert not [e for e in rec if e["kind"] == "recover"]
+    assert (unit.location, unit.aboard) == ("lz", None) and unit not in world.units["lhd-1"].carrying
+
+
+CASEVAC = """\
+  - {id: coy, type: marines, side: blue, at: lz}
+medical:
+  dnbi_per_1000_per_day: 0
+  triage_mix: {combat: {T2: 1.0}}
+  hazard: {}
+  mass_casualties: [{at: 1h, place: lz, count: 2}]
+  facilities:
+    - {id: aid, role: 1, at: lz, teams: 10, treatment: {distribution: deterministic, value: 1min}, next: ship}
+    - {id: ship, role: 2, aboard: lhd-1, teams: 10, treatment: 20h}
+  evacuation:
+    - {to: ship, assets: [hel]}
+"""
+
+
+@pytest.mark.parametrize(("together", "flights"), [(False, [1, 1]), (True, [2])])
+def test_ship_based_casevac_aircraft_fly_apart(load, together, flights):
+    """Two one-litter aircraft of a unit aboard, two casualties ready at 61 min. Apart, both launch at 61 (four
+    spots) and each flies one casualty; together (today's code for any unit aboard), the unit launches once and
+    flies both in one mission of two litters."""
+    text = SHIP.replace("  - id: land\n    orders: [{unit: hel, do: lift, units: [mar], to: lz}]\n", "")
+    text = text.replace("phases:\n", "").replace("helo: {strength: 4", "helo: {strength: 2").replace("litters: 2", "litters: 1")
+    _, rec = _run(load, 4, together=together, text=text + CASEVAC)
+    assert [e["t"] for e in rec if e["kind"] == "launch"] == [61.0] * len(flights)
+    assert sorted(len(e["casualties"]) for e in rec if e["kind"] == "medevac") == flights
+    assert len([e for e in rec if e["kind"] == "recover"]) == len(flights)  # each back aboard through the deck
+
+
+def test_the_plan_counts_the_deck_cycles(load):
+    """check --plan: the wave of four through one spot is 4 launch cycles (1h) and, on the way back, 4 recovery
+    cycles; through four spots, one cycle each way. The total: load 10 + launch + travel 30 + unload 10 + back 30
+    + recovery."""
+    one = plan_lines(load(SHIP.replace("SPOTS", "1").replace("TOGETHER", "")))
+    four = plan_lines(load(SHIP.replace("SPOTS", "4").replace("TOGETHER", "")))
+    wave = "    wave 1: mar (20), mar (20), mar (20), mar (20): load 10min, launch {d}, travel 30min, unload 10min, back 30min, recovery {d}"
+    assert wave.format(d="1h") in one, one
+    assert wave.format(d="15min") in four, four
+    assert any("mar → lz in 1 wave, 3h20min in all" in line for line in one)  # 10 + 60 + 30 + 10 + 30 + 60 = 200 min
+    assert any("mar → lz in 1 wave, 1h50min in all" in line for line in four)  # 10 + 15 + 30 + 10 + 30 + 15
