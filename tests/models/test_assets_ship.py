@@ -12,6 +12,7 @@ import pytest
 from sim.engine.assets import assets
 from sim.engine.units import UnitState
 from sim.experiment import build_world
+from sim.present.i18n import language
 from sim.present.plan import plan_lines
 
 # Four helicopters of 20 seats on a ship with a flight deck of SPOTS spots, each launch and recovery holding a
@@ -153,7 +154,11 @@ def test_ship_based_casevac_aircraft_fly_apart(load, together, flights):
     spots) and each flies one casualty; together (today's code for any unit aboard), the unit launches once and
     flies both in one mission of two litters."""
     text = SHIP.replace("  - id: land\n    orders: [{unit: hel, do: lift, units: [mar], to: lz}]\n", "")
-    text = text.replace("phases:\n", "").replace("helo: {strength: 4", "helo: {strength: 2").replace("litters: 2", "litters: 1")
+    text = (
+        text.replace("phases:\n", "")
+        .replace("helo: {strength: 4", "helo: {strength: 2")
+        .replace("litters: 2", "litters: 1")
+    )
     _, rec = _run(load, 4, together=together, text=text + CASEVAC)
     assert [e["t"] for e in rec if e["kind"] == "launch"] == [61.0] * len(flights)
     assert sorted(len(e["casualties"]) for e in rec if e["kind"] == "medevac") == flights
@@ -163,11 +168,49 @@ def test_ship_based_casevac_aircraft_fly_apart(load, together, flights):
 def test_the_plan_counts_the_deck_cycles(load):
     """check --plan: the wave of four through one spot is 4 launch cycles (1h) and, on the way back, 4 recovery
     cycles; through four spots, one cycle each way. The total: load 10 + launch + travel 30 + unload 10 + back 30
-    + recovery."""
-    one = plan_lines(load(SHIP.replace("SPOTS", "1").replace("TOGETHER", "")))
-    four = plan_lines(load(SHIP.replace("SPOTS", "4").replace("TOGETHER", "")))
-    wave = "    wave 1: mar (20), mar (20), mar (20), mar (20): load 10min, launch {d}, travel 30min, unload 10min, back 30min, recovery {d}"
-    assert wave.format(d="1h") in one, one
-    assert wave.format(d="15min") in four, four
-    assert any("mar → lz in 1 wave, 3h20min in all" in line for line in one)  # 10 + 60 + 30 + 10 + 30 + 60 = 200 min
-    assert any("mar → lz in 1 wave, 1h50min in all" in line for line in four)  # 10 + 15 + 30 + 10 + 30 + 15
+    + recovery. Less its way back (back and recoveries), it is when the run's lift is done: 200 - 30 - 60 = 110
+    through one spot, 110 - 30 - 15 = 65 through four."""
+    wave = (
+        "    wave 1: mar (20), mar (20), mar (20), mar (20): "
+        "load 10min, launch {d}, travel 30min, unload 10min, back 30min, recovery {d}"
+    )
+    for spots, deck, total, finish in ((1, "1h", "3h20min", 110), (4, "15min", "1h50min", 65)):
+        lines = plan_lines(load(SHIP.replace("SPOTS", str(spots)).replace("TOGETHER", "")))
+        assert wave.format(d=deck) in lines, lines
+        assert any(f"mar → lz in 1 wave, {total} in all" in line for line in lines)
+        _, rec = _run(load, spots)
+        assert [e["t"] for e in rec if e["kind"] == "lift_done"] == [pytest.approx(finish)]
+
+
+def test_the_plan_counts_the_well_deck_cycle_of_each_trip(load):
+    """One landing craft through a one-craft well deck of 30 min (docs/platforms.md's example): each trip is load
+    20 + launch 30 + 1h + unload 20 + back 1h + recovery 30 = 3h40min, two trips 7h20min; the run's craft is
+    recovered 30 + 60 + 20 + 60 after it launched (test_platforms)."""
+    from tests.models.test_platforms import SEA_BASE, SHIFT_AND_LAND  # the docs' example, tested there
+
+    lines = plan_lines(load(SEA_BASE + SHIFT_AND_LAND))
+    assert "    through the well deck of lhd-1: 1 craft at a time, 30min a launch or a recovery" in lines, lines
+    trip = "trip {k} of 2: {m} (80 people): load 20min, launch 30min, travel 1h, unload 20min, back 1h, recovery 30min"
+    assert "    " + trip.format(k=1, m="mar-1") in lines and "    " + trip.format(k=2, m="mar-2") in lines
+    assert any("lcu-1 lift: mar-1, mar-2 → beach in 2 trips, 7h20min in all" in line for line in lines)
+    # in Russian too
+    ru = plan_lines(load(SEA_BASE + SHIFT_AND_LAND), language("ru"))
+    assert any("доков" in line and "lhd-1" in line for line in ru), ru
+
+
+def test_the_plan_of_the_sea_base_landing_shows_its_deck_cycles():
+    """The shipped landing: the tiltrotors' two waves from the LHD's six spots (four aircraft, one cycle of 15 min
+    each way), and the LCU's one trip through the LPD's well deck (30 min each way)."""
+    from sim.check import load_scenario
+
+    lines = plan_lines(load_scenario("sea_base_landing").scenario)
+    assert "    from the flight deck of lhd-1: 6 spots, 15min a launch or a recovery" in lines
+    wave1 = (
+        "    wave 1: mar-2 (24), mar-2 (24), mar-2 (24), mar-2 (24): "
+        "load 10min, launch 15min, travel 3min, unload 5min, back 3min, recovery 15min"
+    )
+    assert wave1 in lines
+    assert any(
+        line.startswith("    trip 1 of 1: mar-1, mar-3 (240 people): load 45min, launch 30min, travel 56min")
+        for line in lines
+    )
