@@ -6,6 +6,7 @@ counts the deck cycles. The expected times are worked out by hand from the small
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -214,3 +215,13 @@ def test_the_plan_of_the_sea_base_landing_shows_its_deck_cycles():
         line.startswith("    trip 1 of 1: mar-1, mar-3 (240 people): load 45min, launch 30min, travel 56min")
         for line in lines
     )
+
+
+def test_the_docs_show_the_plan_as_it_is_printed(load):
+    """docs/platforms.md shows the plan of this file's scenario through one spot, as plan_lines prints it."""
+    page = (Path(__file__).parents[2] / "docs" / "platforms.md").read_text(encoding="utf-8")
+    section = page.split("## A unit of several aircraft or craft aboard", 1)[1]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    lines = plan_lines(load(SHIP.replace("SPOTS", "1").replace("TOGETHER", "")))
+    start = lines.index(shown[0])
+    assert lines[start : start + len(shown)] == shown
