@@ -558,7 +558,10 @@ def _waves(
         )
     for n in o.units:
         where.at[n] = o.to
-    where.at[o.unit] = origin if o.return_ else o.to
+        where.aboard.pop(n, None)
+    where.at[o.unit] = None if ship is not None and o.return_ else origin if o.return_ else o.to  # (back aboard)
+    if ship is not None and not o.return_:
+        where.aboard.pop(o.unit, None)
     text = w.lang.n_(
         "{units} → {place} in {n} wave, {total} in all", "{units} → {place} in {n} waves, {total} in all", len(flown)
     )

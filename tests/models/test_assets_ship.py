@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from sim.check import load_scenario
 from sim.engine.assets import assets
 from sim.engine.units import UnitState
 from sim.experiment import build_world
+from sim.models import decks
 from sim.present.i18n import language
 from sim.present.plan import plan_lines
+from tests.models.test_platforms import SEA_BASE, SHIFT_AND_LAND  # the docs' example, tested there
 
 # Four helicopters of 20 seats on a ship with a flight deck of SPOTS spots, each launch and recovery holding a
 # spot 15 min; 80 marines aboard, one load of 20 for each aircraft. 120 km at 240 km/h: 30 min each way; load
@@ -96,8 +99,6 @@ def test_the_deck_spots_pace_the_launches_and_the_lift(load, spots):
     expected_h = sum(launch_waits) / (2 * AIRCRAFT) / 60  # four launches and four recoveries, these never wait
     assert expected_h == {1: 11.25 / 60, 4: 0.0}[spots]
     assert _deck_wait_h(world) == pytest.approx(expected_h)
-    from sim.models import decks  # (the metric as a run reports it)
-
     assert decks.metrics(world)["deck_wait_h.lhd-1"] == pytest.approx(expected_h)
     # every aircraft is recovered, and the unit is aboard again with all of them
     assert len([e for e in rec if e["kind"] == "recover"]) == AIRCRAFT
@@ -187,8 +188,6 @@ def test_the_plan_counts_the_well_deck_cycle_of_each_trip(load):
     """One landing craft through a one-craft well deck of 30 min (docs/platforms.md's example): each trip is load
     20 + launch 30 + 1h + unload 20 + back 1h + recovery 30 = 3h40min, two trips 7h20min; the run's craft is
     recovered 30 + 60 + 20 + 60 after it launched (test_platforms)."""
-    from tests.models.test_platforms import SEA_BASE, SHIFT_AND_LAND  # the docs' example, tested there
-
     lines = plan_lines(load(SEA_BASE + SHIFT_AND_LAND))
     assert "    through the well deck of lhd-1: 1 craft at a time, 30min a launch or a recovery" in lines, lines
     trip = "trip {k} of 2: {m} (80 people): load 20min, launch 30min, travel 1h, unload 20min, back 1h, recovery 30min"
@@ -202,8 +201,6 @@ def test_the_plan_counts_the_well_deck_cycle_of_each_trip(load):
 def test_the_plan_of_the_sea_base_landing_shows_its_deck_cycles():
     """The shipped landing: the tiltrotors' two waves from the LHD's six spots (four aircraft, one cycle of 15 min
     each way), and the LCU's one trip through the LPD's well deck (30 min each way)."""
-    from sim.check import load_scenario
-
     lines = plan_lines(load_scenario("sea_base_landing").scenario)
     assert "    from the flight deck of lhd-1: 6 spots, 15min a launch or a recovery" in lines
     wave1 = (
@@ -225,3 +222,40 @@ def test_the_docs_show_the_plan_as_it_is_printed(load):
     lines = plan_lines(load(SHIP.replace("SPOTS", "1").replace("TOGETHER", "")))
     start = lines.index(shown[0])
     assert lines[start : start + len(shown)] == shown
+
+
+@pytest.mark.parametrize(("craft", "done_at"), [(1, 220), (2, 190)])
+def test_landing_craft_of_a_unit_go_through_the_well_deck_apart(load, craft, done_at):
+    """docs/platforms.md's example with a pair of landing craft (strength 2): the ship reaches sea_b at 60 min,
+    each craft loads a company (20 min) and asks for the dock at 80. Through a one-craft dock held 30 min, the
+    first is off at 110, the second at 140; each crosses in 60 min and unloads in 20: the lift is done at
+    140 + 80 = 220. Through a two-craft dock both are off at 110, done at 190. (Today's code sails the pair as one
+    craft of 200 seats: one trip, done at 190 whatever the dock.)"""
+    world = build_world(
+        load(
+            SEA_BASE + SHIFT_AND_LAND,
+            "units.1.strength=2",
+            "unit_types.craft.element=platform",  # (one person an element: it counts craft only when told)
+            f"unit_types.lhd.well_deck.craft={craft}",
+        ),
+        1,
+        trace=True,
+    )
+    world.run()
+    rec = world.log.records
+    (done,) = [e for e in rec if e["kind"] == "lift_done"]
+    assert done["t"] == pytest.approx(done_at) and done["trips"] == 2
+    launches = [e["t"] for e in rec if e["kind"] == "launch" and e["unit"] == "lcu-1"]
+    assert launches == pytest.approx([80, 80 + 30 * (craft == 1)])
+
+
+def test_after_a_lift_in_waves_from_the_deck_the_plan_has_the_marines_ashore(load):
+    """After the waves the marines are at lz, off the ship: when the ship sails on, they stay, and their next move
+    sets out from lz (the plan had them still aboard, "starts aboard a transport")."""
+    road = "    - {from: lz, to: sea_a, mode: land, distance_km: 12}\n"  # (a causeway, for the test)
+    text = SHIP.replace("SPOTS", "1").replace("TOGETHER", "").replace("  routes:\n", "  routes:\n" + road) + (
+        "  - {id: shift, after: land, orders: [{unit: lhd-1, do: move, to: sea_b}]}\n"
+        "  - {id: again, after: shift, orders: [{unit: mar, do: move, to: sea_a}]}\n"
+    )
+    lines = plan_lines(load(text))
+    assert "       mar move: lz → sea_a, 12 km, 3h" in lines, lines
