@@ -54,8 +54,9 @@ def assets(world: World, unit: Unit) -> list[Unit]:
             made = []
             for k in range(1, int(unit.initial) + 1):
                 a = Unit(unit.id, unit.type_name, unit.type, unit.side, unit.nation, 1, unit.location, Lock(world.env))
-                if on_deck:  # aboard as the unit is: each launches from the ship's deck and is recovered to it
-                    a.aboard, a.base, a.state = unit.aboard, unit.base, UnitState.ABOARD
+                a.base = unit.base  # the ship whose deck it flies from, if any: it is recovered there
+                if on_deck:  # aboard as the unit is: each launches from the ship's deck
+                    a.aboard, a.state = unit.aboard, UnitState.ABOARD
                 st.number[a], st.unit[a] = k, unit
                 made.append(a)
             st.of[unit.id] = made

@@ -259,3 +259,23 @@ def test_after_a_lift_in_waves_from_the_deck_the_plan_has_the_marines_ashore(loa
     )
     lines = plan_lines(load(text))
     assert "       mar move: lz → sea_a, 12 km, 3h" in lines, lines
+
+
+def test_aircraft_that_left_the_ship_as_one_go_back_to_it_for_a_lift(load):
+    """The unit flies to lz as one (a move: one launch, 0-15, at lz at 45); then it lifts the marines from the
+    ship: its four aircraft fly back (at sea_a at 75) and are recovered one per cycle through the one spot (75-90,
+    90-105, 105-120, 120-135); each loads 10 min once aboard and queues for a launch behind the recoveries asked
+    before it: launches 135-150, 150-165, 165-180, 180-195; the last is across at 195 + 30 + 10 = 235. At the end
+    all four are recovered again, and the unit is aboard with them."""
+    text = SHIP.replace("SPOTS", "1").replace("TOGETHER", "")
+    text = text.replace(
+        "  - id: land\n",
+        "  - {id: out, orders: [{unit: hel, do: move, to: lz}]}\n  - id: land\n    after: out\n",
+    )
+    world, rec = _run(load, 1, text=text)
+    (done,) = [e for e in rec if e["kind"] == "lift_done"]
+    assert done["t"] == pytest.approx(235) and done["trips"] == AIRCRAFT
+    recovered = sorted(e["t"] for e in rec if e["kind"] == "recover")
+    assert recovered[:AIRCRAFT] == pytest.approx([75, 90, 105, 120])
+    unit = world.units["hel"]
+    assert unit.aboard == "lhd-1" and unit in world.units["lhd-1"].carrying
