@@ -225,6 +225,7 @@ def plan_lines(s: Scenario, lang: Language | None = None) -> list[str]:
     lines += ["", _("Transports and their trips (load, travel, unload, back; nominal)")]
     lines += trips or ["  " + _("(no lift orders)")]
     lines += _supply_lines(s, w, the_map)
+    lines += _deck_evacuation(s, w, the_map, where)
     lines += ["", _("Supplies at the start against the need (per unit; idle and combat rates from the catalogue)")]
     lines += list(_supplies(s, w)) or ["  " + _("(no unit carries supplies)")]
     return lines
@@ -585,6 +586,84 @@ def _deck_words(w: _Words, ship: str, deck: tuple[str, int, float]) -> str:
         )
     )
     return text.format(ship=w.unit(ship), n=n, cycle=w.duration(cycle))
+
+
+def _deck_evacuation(s: Scenario, w: _Words, the_map: Map, where: _Where) -> list[str]:
+    """MEDEVAC missions flown from a ship's deck, one per facility that sends casualties on the leg: launch,
+    to the facility, load, to the leg's facility, unload, back to the ship, recovery; the ships (and the
+    facilities aboard them) where the phases that are not alternatives leave them. Nothing when no evacuation
+    asset is based on a ship's deck."""
+    _ = w._
+    units = {u.id: u for u in s.units}
+    facilities = {f.id: f for f in s.medical.facilities}
+
+    def at(uid: str) -> str | None:
+        return where.at.get(uid) or units[uid].at
+
+    def place(f_at: str | None, aboard: str | None) -> str | None:
+        return at(aboard) if aboard is not None else f_at
+
+    out: list[str] = []
+    for leg in s.medical.evacuation:
+        to = facilities.get(leg.to)
+        if to is None:
+            continue
+        for name in leg.assets:
+            u = units[name]
+            ship = units.get(u.aboard) if u.aboard is not None else None
+            t = s.unit_types[u.type]
+            deck = deck_spec(s.unit_types[ship.type], t) if ship is not None else None
+            if ship is None or deck is None:
+                continue
+            if not out:
+                out += [
+                    "",
+                    _("MEDEVAC from a ship's deck (a mission from each facility, the ships on station; nominal)"),
+                ]
+            out.append("  " + _("{asset} to {facility}").format(asset=w.unit(name), facility=_facility(w, to.id)))
+            out.append("    " + _deck_words(w, ship.id, deck))
+            base, there = at(ship.id), place(to.at, to.aboard)
+            for f in (f for f in s.medical.facilities if f.next == leg.to):
+                here = place(f.at, f.aboard)
+                legs = [_minutes(the_map, a, b, t) for a, b in ((base, here), (here, there), (there, base))]
+                if base is None or here is None or there is None or None in legs:
+                    continue
+                out_min, on_min, back_min = (m or 0.0 for m in legs)
+                recovery = deck[2]  # one aircraft: one cycle each way
+                total = deck[2] + out_min + mean_of(t.load_min) + on_min + mean_of(t.unload_min) + back_min + recovery
+                line = _(
+                    "from {facility}: launch {launch}, out {out}, load {load}, on {on}, unload {unload}, back {back}, "
+                    "recovery {recovery}: {total} a mission"
+                )
+                out.append(
+                    "    "
+                    + line.format(
+                        facility=_facility(w, f.id),
+                        launch=w.duration(deck[2]),
+                        out=w.duration(out_min),
+                        load=w.duration(mean_of(t.load_min)),
+                        on=w.duration(on_min),
+                        unload=w.duration(mean_of(t.unload_min)),
+                        back=w.duration(back_min),
+                        recovery=w.duration(recovery),
+                        total=w.duration(total),
+                    )
+                )
+    return out
+
+
+def _facility(w: _Words, fid: str) -> str:
+    return w._ident(w.names.facility(fid), fid)
+
+
+def _minutes(the_map: Map, a: str | None, b: str | None, t: UnitType) -> float | None:
+    """Nominal minutes from ``a`` to ``b`` on the fastest path for ``t`` (0 at the same place, None: no path)."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return 0.0
+    path = the_map.path(a, b, _modes(t))
+    return path.minutes if path is not None else None
 
 
 def _takes(s: Scenario, u: UnitSpec) -> Load:

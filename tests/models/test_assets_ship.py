@@ -279,3 +279,29 @@ def test_aircraft_that_left_the_ship_as_one_go_back_to_it_for_a_lift(load):
     assert recovered[:AIRCRAFT] == pytest.approx([75, 90, 105, 120])
     unit = world.units["hel"]
     assert unit.aboard == "lhd-1" and unit in world.units["lhd-1"].carrying
+
+
+def test_the_plan_times_a_medevac_mission_from_the_deck_as_the_run_flies_it(load):
+    """The CASEVAC helicopters aboard lhd-1 (flying together here, one mission) carry the casualties from the aid
+    post at lz to the facility aboard lhd-1: launch 15 + out 30 + load 10 + on 30 + unload 10 + back 0 (the ship is
+    the destination) + recovery 15 = 110 min = 1h50min. In the run: ready at 61, launched 61-76, at lz 106, loaded
+    116, at the ship 146, unloaded 156, recovered 156-171: 110 min."""
+    text = SHIP.replace("  - id: land\n    orders: [{unit: hel, do: lift, units: [mar], to: lz}]\n", "")
+    text = text.replace("phases:\n", "").replace("helo: {strength: 4", "helo: {strength: 2") + CASEVAC
+    lines = plan_lines(load(text.replace("SPOTS", "4").replace("TOGETHER", ", together: true")))
+    mission = (
+        "    from aid: launch 15min, out 30min, load 10min, on 30min, unload 10min, back 0min, recovery 15min: "
+        "1h50min a mission"
+    )
+    assert "  hel to ship" in lines and mission in lines, lines
+    _, rec = _run(load, 4, together=True, text=text)
+    launch = next(e["t"] for e in rec if e["kind"] == "launch")
+    recover = next(e["t"] for e in rec if e["kind"] == "recover")
+    assert recover + CYCLE - launch == pytest.approx(110)
+    # a scenario with no evacuation asset on a deck has no such section
+    assert not any("MEDEVAC from a ship's deck" in line for line in plan_lines(load(SEA_BASE + SHIFT_AND_LAND)))
+    # docs/platforms.md shows this section as printed
+    page = (Path(__file__).parents[2] / "docs" / "platforms.md").read_text(encoding="utf-8")
+    shown = page.split("MEDEVAC from a ship's deck (", 1)[1].split("```", 1)[0].splitlines()[1:]
+    start = lines.index(shown[0])
+    assert lines[start : start + len(shown)] == shown
