@@ -170,9 +170,9 @@ def test_the_village_falls_but_not_before_the_first_marines_can_walk_in(beach):
 
 
 def test_the_tiltrotors_lift_the_second_company_in_two_waves():
-    """One company of 120 marines; 4 tiltrotors x 24 seats = 96 a wave: 120 / 24 = 5 aircraft loads, flown as
-    ceil(120 / 96) = 2 waves, the first of 4 loads (96 marines), the second of 1 (24). The company is ashore (one
-    disembark) only when the last wave lands."""
+    """One company of 120 marines; 4 tiltrotors x 24 seats, flying apart from the LHD's deck: 120 / 24 = 5 aircraft
+    loads, flown as ceil(5 / 4) = 2 waves, the first of 4 aircraft (one load each, launched at once through the
+    deck's 6 spots), the second of 1. The company is ashore (one disembark) only when the last wave lands."""
     s = load_scenario(SEA_BASE).scenario
     t = s.unit_types["tiltrotor"]
     (company,) = [u.strength for u in s.units if u.id == "mar-2"]
@@ -183,13 +183,15 @@ def test_the_tiltrotors_lift_the_second_company_in_two_waves():
     world.run()
     rec = world.log.records
     flown = [e for e in rec if e["kind"] == "lift_wave" and e["unit"] == "mv22-1" and "mar-2" in e["units"]]
-    per_wave = t.strength * t.capacity_personnel
-    expected = [min(per_wave, company - k * per_wave) for k in range(waves)]
-    assert [e["units"]["mar-2"] for e in flown[:waves]] == expected
+    assert sorted(e["wave"] for e in flown) == [1] * t.strength + [2] * (loads - t.strength)
+    assert all(e["units"]["mar-2"] == t.capacity_personnel for e in flown)
     (done,) = [e for e in rec if e["kind"] == "lift_done" and e["unit"] == "mv22-1"]
-    assert done["trips"] == waves
+    assert done["trips"] == loads
+    spots = s.unit_types["amphibious_assault_ship"].flight_deck.spots
+    first = [e["t"] for e in rec if e["kind"] == "launch" and e["unit"] == "mv22-1"][: t.strength]
+    assert spots >= t.strength and len(set(first)) == 1  # the first wave's four launch together
     (landed,) = [e["t"] for e in rec if e["kind"] == "disembark" and e["transport"] == "mv22-1"]
-    assert landed == done["t"] > flown[waves - 1]["t"]
+    assert landed == done["t"] > max(e["t"] for e in flown)
 
 
 @pytest.mark.parametrize("beach", ["amber", "birch"])
