@@ -72,6 +72,13 @@ def alive(world: World, asset: Unit) -> bool:
     return unit.strength >= st.number[asset] - 1e-9
 
 
+def pieces(world: World, unit: Unit) -> list[Unit]:
+    """The separate assets of ``unit`` it still has (none when it moves as one): a task that moves the whole unit
+    takes each one's lock after the unit's, so that none of its aircraft flies another task (a MEDEVAC mission
+    takes one aircraft's lock) while the unit is away."""
+    return [a for a in assets(world, unit) if a is not unit and alive(world, a)]
+
+
 def is_asset(world: World, unit: Unit) -> bool:
     """Whether ``unit`` is one asset of a unit rather than the unit itself."""
     return world.units.get(unit.id) is not unit

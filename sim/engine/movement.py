@@ -10,7 +10,7 @@ import simpy
 from sim.config.lift import Load, one_trip, room, takes
 from sim.config.orders import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
 from sim.engine import draws
-from sim.engine.assets import assets, is_asset
+from sim.engine.assets import assets, is_asset, pieces
 from sim.engine.bus import MoveRequested
 from sim.engine.units import ORDER_PRIORITY, Unit, UnitState
 from sim.engine.world import TurnBack
@@ -238,6 +238,11 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
         return
     shuttles = assets(world, transport)
     apart = shuttles != [transport]  # its aircraft or vehicles each go back to the ship on their own (_shuttle)
+    shuttles = pieces(world, transport) if apart else shuttles  # (the aircraft it has lost fly no more)
+    if not shuttles:
+        world.fail(transport, "has no aircraft or vehicle left for a lift")
+        done.succeed()
+        return
     if ship is not None and not apart and not (yield from recover(world, transport)):
         world.fail(transport, f"cannot get back to {ship.id} to start a lift")
         done.succeed()
