@@ -4,9 +4,10 @@ first used (``defer_build`` on ``sim.config.frozen.Frozen``), building most of t
 
 An entry is found by a key over everything the result depends on: exsim's code (the size and time of
 every module of the package, so that an edited checkout never reads an entry of its former self),
-Python's and pydantic's versions, the scenario file's path as given and resolved, its bytes and the
-overrides. It holds the loaded scenario (its warnings and digest included) and the SHA-256 of every
-file it was read from: the scenario and each catalogue it names. An entry whose files no longer have
+Python's and pydantic's versions, the scenario file's path as given and resolved, its bytes, the
+overrides and ``EXSIM_MAX_REPLICATION`` (the cost check's limit). It holds the loaded scenario (its
+warnings, digest and JSON included) and the SHA-256 of every file it was read from: the scenario and
+each catalogue it names. An entry whose files no longer have
 those bytes is not used. Anything wrong with an entry (unreadable, truncated, from another layout) is
 a miss: the scenario is loaded as without a cache, and the entry written again.
 
@@ -30,6 +31,7 @@ from pathlib import Path
 import pydantic
 
 from sim._version import __version__
+from sim.check.cost import LIMIT_VAR
 from sim.check.load import load_scenario
 from sim.config.load import LoadedScenario
 from sim.config.locate import catalogue_path, locate
@@ -94,6 +96,7 @@ def _key(path: Path, raw: bytes, overrides: Sequence[str]) -> str:
         str(path),
         str(path.resolve()),
         "\0".join(overrides),
+        os.environ.get(LIMIT_VAR, ""),  # the cost check's limit: what it refuses or warns of
     ):
         h.update(part.encode() + b"\0\1")
     h.update(raw)

@@ -78,6 +78,16 @@ def test_overrides_are_inputs_too(write, folder):
     assert cache.load_cached(path, folder=folder).scenario.scenario.seed == 1
 
 
+def test_the_cost_limit_is_an_input_too(write, folder, monkeypatch):
+    """The cost check refuses a replication estimated over EXSIM_MAX_REPLICATION (this one: about 0.04 s)."""
+    path = write(duel_yaml(duration="100d"))
+    monkeypatch.setenv("EXSIM_MAX_REPLICATION", "none")
+    cache.load_cached(path, folder=folder)
+    monkeypatch.setenv("EXSIM_MAX_REPLICATION", "0.01s")
+    with pytest.raises(ScenarioError, match=r"EXSIM_MAX_REPLICATION=0\.01s"):
+        cache.load_cached(path, folder=folder)
+
+
 def test_another_version_of_the_code_does_not_read_it(write, folder, monkeypatch):
     path = write(duel_yaml())
     cache.load_cached(path, folder=folder)
