@@ -12,8 +12,8 @@ those bytes is not used. Anything wrong with an entry (unreadable, truncated, fr
 a miss: the scenario is loaded as without a cache, and the entry written again.
 
 Where: ``EXSIM_CACHE_DIR`` if set (empty, ``0`` or ``off``: no cache), else ``$XDG_CACHE_HOME/exsim``,
-else ``~/.cache/exsim``; the newest ``KEEP`` entries are kept. Entries are pickles, read back only from
-that folder, which is the user's own, as the code itself is.
+else ``~/.cache/exsim``; the newest ``KEEP`` entries are kept. Entries are pickles, and reading a pickle
+can run code: an entry is read only if the user owns it and nobody else may write it.
 """
 
 from __future__ import annotations
@@ -139,6 +139,8 @@ def _read(entry: Path) -> LoadedScenario | None:
     """The entry's scenario if it can be read and its files still have the bytes it was read from."""
     try:
         with entry.open("rb") as f:
+            if not _own(os.fstat(f.fileno())):
+                return None
             fmt, files, loaded = pickle.load(f)
     except Exception:  # absent, truncated, corrupt or of another layout: each is a miss
         return None
@@ -147,6 +149,13 @@ def _read(entry: Path) -> LoadedScenario | None:
     with contextlib.suppress(OSError):
         os.utime(entry)  # recently used: kept by the pruning
     return loaded
+
+
+def _own(st: os.stat_result) -> bool:
+    """Whether an entry is the user's own and nobody else may write it: a pickle runs code as it is read, so
+    an entry in a shared folder (an EXSIM_CACHE_DIR anyone may write) that another user wrote is never read."""
+    uid = getattr(os, "getuid", None)
+    return (uid is None or st.st_uid == uid()) and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _write(entry: Path, loaded: LoadedScenario, files: tuple[tuple[str, str], ...]) -> None:

@@ -106,6 +106,17 @@ def test_a_broken_entry_is_a_miss_and_written_again(write, folder, no_loading):
     assert cache.load_cached(path, folder=folder).scenario.unit_types["blue_inf"].strength == 10
 
 
+def test_an_entry_others_may_write_is_not_read(write, folder):
+    """Reading a pickle can run code: an entry anyone could have replaced is loaded again, not read."""
+    path = write(duel_yaml())
+    cache.load_cached(path, folder=folder)
+    (entry,) = folder.glob("*.pickle")
+    entry.chmod(0o666)
+    assert cache._read(entry) is None
+    entry.chmod(0o600)
+    assert cache._read(entry) is not None
+
+
 def test_a_scenario_with_problems_is_reported_every_time_and_not_kept(write, folder):
     path = write(duel_yaml().replace("at: hill}", "at: nowhere}"))
     for _ in range(2):
