@@ -20,9 +20,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sim.config.identity import ScenarioKey
-
 if TYPE_CHECKING:
+    from sim.config.identity import ScenarioKey
     from sim.config.schema import Scenario
     from sim.engine.world import World
 
@@ -106,6 +105,10 @@ class Installed:
 
     def declaring(self, scenario: Scenario, name: str) -> Model:
         """The model that declares the metric ``name`` for ``scenario``."""
+        # here, not at the top: it imports the schema (pydantic), and the results' readers (exsim runs,
+        # compare, export) import this module for MetricSpec without loading it
+        from sim.config.identity import ScenarioKey
+
         return _declaring(ScenarioKey(scenario), self.models, name)
 
 
