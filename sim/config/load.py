@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,19 @@ class LoadedScenario:
     @functools.cached_property  # a plan asks each point's several times (fingerprint, rows, provenance)
     def digest(self) -> str:
         return scenario_digest(self.scenario)
+
+    # the two below are what a run writes of the scenario; exsim run's cache (sim/check/cache.py) keeps them,
+    # so that a scenario read back from it never builds the schema's serializers
+    @functools.cached_property
+    def resolved_json(self) -> str:
+        """The scenario as a run's folder keeps it (scenario.json)."""
+        return self.scenario.model_dump_json(by_alias=True, indent=1)
+
+    @functools.cached_property
+    def catalogue_digest(self) -> str:
+        """SHA-256 of the scenario's unit types (catalogues merged in) as JSON: a run's provenance."""
+        types = json.dumps({k: v.model_dump(mode="json", by_alias=True) for k, v in self.scenario.unit_types.items()})
+        return hashlib.sha256(types.encode()).hexdigest()
 
 
 def scenario_digest(s: Scenario) -> str:
