@@ -211,6 +211,21 @@ def test_the_second_company_arrives_at_the_village_with_the_companies_from_the_b
     assert arrived["mar-2"] == pytest.approx(max(arrived[u] for u in order.with_))
 
 
+@pytest.mark.parametrize("beach", ["amber", "birch"])
+def test_the_lavs_fight_beside_the_infantry_not_hours_before_it(beach):
+    """Issue 30, item 6: the LAVs arrived 3 h before the infantry and fought alone. Ordered `with:` the beach
+    companies, they reach the bluff and the village when the last of those companies does."""
+    s = load_scenario(SEA_BASE, [f"decisions.beach={beach}"]).scenario
+    world = build_world(s, s.scenario.seed, trace=True)
+    world.run()
+    rec = world.log.records
+    for place in ["bluff", "village"] if beach == "amber" else ["village"]:
+        arrived = {e["unit"]: e["t"] for e in rec if e["kind"] == "arrive" and e["at"] == place}
+        assert arrived["lav-1"] == pytest.approx(max(arrived["mar-1"], arrived["mar-3"])), place
+        engaged = [e for e in rec if e["kind"] == "engagement_start" and e["place"] == place]
+        assert engaged and engaged[0]["t"] == pytest.approx(arrived["lav-1"]), place
+
+
 @pytest.mark.parametrize(("beach", "other"), [("amber", "birch"), ("birch", "amber")])
 def test_water_goes_ashore_at_the_beach_taken_within_what_the_craft_can_bring(beach, other):
     """The line starts once the landing is done (not before the decision) and runs every 6 h; each trip brings at
