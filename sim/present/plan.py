@@ -201,10 +201,13 @@ def plan_lines(s: Scenario, lang: Language | None = None) -> list[str]:
     trips: list[str] = []
     called = _called(s)
     branch: dict[str, _Where] = {}  # an alternative's phases (on call, and those after them): where they leave units
+    by_id = {p.id: p for p in s.phases}
     before: dict[str, _Where] = {}  # where units were when a decision's first alternative came
     for n, phase in enumerate(phases_in_order(s.phases), 1):
         lines.append(f"  {n}. {w.phase(phase.id)}: {_triggers(phase, w, called)}")
         parent = next((a for a in reversed(phase.after) if a in branch), None)
+        if parent is None and phase.when is not None and phase.when.secured:  # follows the alternative taking it
+            parent = next((b for b in reversed(branch) if _assaults(by_id[b], phase.when.secured)), None)
         if phase.id in called:  # an alternative starts from where units were before any alternative of its decision
             dp = called[phase.id][0]
             start = _copy(before.setdefault(dp, _copy(where)))
@@ -229,6 +232,11 @@ def plan_lines(s: Scenario, lang: Language | None = None) -> list[str]:
     lines += ["", _("Supplies at the start against the need (per unit; idle and combat rates from the catalogue)")]
     lines += list(_supplies(s, w)) or ["  " + _("(no unit carries supplies)")]
     return lines
+
+
+def _assaults(phase: Phase, place: str) -> bool:
+    """Whether ``phase`` orders an assault on ``place`` (a phase `when: {secured: place}` follows it)."""
+    return any(o.do == "assault" and getattr(o, "target", None) == place for o in phase.orders)
 
 
 def _copy(where: _Where) -> _Where:

@@ -247,6 +247,17 @@ def test_water_goes_ashore_at_the_beach_taken_within_what_the_craft_can_bring(be
         assert (m["objective.bluff_taken"] == 1) if beach == "amber" else math.isnan(m["objective.bluff_taken"])
 
 
+def test_the_plan_follows_the_beach_taken_to_the_village():
+    """The attack from Beach Amber starts `when: {secured: bluff}`: the plan starts its orders where the Amber
+    branch's assault on the bluff leaves the companies (the review saw them 'aboard a transport')."""
+    out = _invoke("check", SEA_BASE, "--plan").output
+    phase = out[out.index("village_from_amber: when bluff is secured") :].split("\n  6. ")[0]
+    assert "starts aboard a transport" not in phase
+    for unit in ("lav-1", "mar-1", "mar-3"):
+        assert f"{unit} assault: bluff → village, 6 km" in phase, phase
+    assert "mar-2 assault: lz_heron → village, 2.5 km" in phase
+
+
 def test_the_plan_says_when_the_beach_line_starts():
     """`check --plan` gives a line's trigger, not only its start time (which alone reads as "from H-hour")."""
     out = _invoke("check", SEA_BASE, "--plan").output
