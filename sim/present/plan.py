@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sim.config.distributions import mean_of
 from sim.config.durations import format_duration, format_time
@@ -78,7 +79,7 @@ ORDER = {  # an order's kind (its ``do:``), in words
     "fire_support": N_("fire support"),
     "wait": N_("wait"),
 }
-ACTIVITY = {"idle": N_("idle"), "combat": N_("combat")}
+ACTIVITY = {"idle": N_("idle"), "combat": N_("combat"), "use": N_("use")}  # use: at the idle rate, where none fight
 
 
 class _Words:
@@ -229,7 +230,12 @@ def plan_lines(s: Scenario, lang: Language | None = None) -> list[str]:
     lines += trips or ["  " + _("(no lift orders)")]
     lines += _supply_lines(s, w, the_map)
     lines += _deck_evacuation(s, w, the_map, where)
-    lines += ["", _("Supplies at the start against the need (per unit; idle and combat rates from the catalogue)")]
+    lines += [
+        "",
+        _("Supplies at the start against the need (per unit; rates from the catalogue)")
+        if s.scenario.exercise == "relief"
+        else _("Supplies at the start against the need (per unit; idle and combat rates from the catalogue)"),
+    ]
     lines += list(_supplies(s, w)) or ["  " + _("(no unit carries supplies)")]
     return lines
 
@@ -740,6 +746,15 @@ def _supply_lines(s: Scenario, w: _Words, the_map: Map) -> list[str]:
     return lines
 
 
+def _activities(s: Scenario, u: UnitSpec) -> tuple[tuple[str, Literal["idle", "combat"]], ...]:
+    """The rates a unit's supplies are shown at: idle and in combat, or its use (at the idle rate) in a relief
+    exercise and for the people of a side that fights no one (a camp's 3,750 L an hour is not drunk 'in combat')."""
+    side = s.sides.get(u.side)
+    if s.scenario.exercise == "relief" or (side is not None and not side.fights):
+        return (("use", "idle"),)
+    return (("idle", "idle"), ("combat", "combat"))
+
+
 def _supplies(s: Scenario, w: _Words) -> Iterator[str]:
     _ = w._
     per_day = s.logistics.per_person_day
@@ -752,8 +767,8 @@ def _supplies(s: Scenario, w: _Words) -> Iterator[str]:
                 continue
             stock = t.carries[cls] * strength
             rates = {
-                activity: t.consumption.get(activity, {}).get(cls, 0.0) * strength + per_day.get(cls, 0.0) * people / 24
-                for activity in ("idle", "combat")
+                activity: t.consumption.get(rate, {}).get(cls, 0.0) * strength + per_day.get(cls, 0.0) * people / 24
+                for activity, rate in _activities(s, u)
             }
             lasts = ", ".join(
                 _("{activity} {rate}/h, lasts {duration}").format(
