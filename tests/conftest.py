@@ -113,6 +113,19 @@ def island():
     return load_scenario(REPO / "scenarios" / "island_retake.yaml").scenario
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_scenario_cache(tmp_path_factory):
+    """exsim run keeps validated scenarios between runs (sim/check/cache.py): the tests keep theirs apart from
+    the user's, in a folder of the session (the commands the tests start inherit it)."""
+    before = os.environ.get("EXSIM_CACHE_DIR")
+    os.environ["EXSIM_CACHE_DIR"] = str(tmp_path_factory.mktemp("scenario-cache"))
+    yield
+    if before is None:
+        del os.environ["EXSIM_CACHE_DIR"]
+    else:
+        os.environ["EXSIM_CACHE_DIR"] = before
+
+
 @pytest.fixture(autouse=True)
 def _bugs_are_loud(monkeypatch):
     """A bug reached through the CLI propagates with its traceback instead of the short report users see."""

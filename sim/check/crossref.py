@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence, Set
 
 from sim.check import exercise_refs
-from sim.check.order_refs import check_order, siblings
+from sim.check.order_refs import check_order, decks, other_side, siblings, sides_differ
 from sim.config.distributions import mean_of
 from sim.config.lift import Load, is_transport, room, takes, trip_room
-from sim.config.medical import Arrivals, Facility, MassCasualty, Medical
+from sim.config.medical import Arrivals, DnbiGroups, Facility, MassCasualty, Medical
 from sim.config.names import Finding, Names
 from sim.config.orders import AssaultOrder, EmbarkOrder, FireSupportOrder, LiftOrder, MoveOrder, Order
 from sim.config.schema import CARE_WITHIN, MetricObjective, Scenario, SecureObjective, UnitSpec
@@ -43,7 +43,7 @@ def check(s: Scenario, where: Callable[[PathKey], str] = dotted) -> list[Finding
         found.extend(_metrics(s))
         found.extend(exercise_refs.metrics(s))
     if not found:  # capacities and the ways units can go only make sense once every name resolves
-        for derived in (_capacity, _reachability, _ways, siblings):
+        for derived in (_capacity, _reachability, _ways, siblings, decks):
             found.extend(derived(s))
     return found
 
@@ -132,6 +132,9 @@ def _embarked(s: Scenario, names: Names) -> Iterator[Finding]:
             continue
         if u.at != carrier.at:
             yield ("units", i, "at"), f"{u.id} is aboard {carrier.id}, which starts at {carrier.at} (leave at: out)"
+        if sides_differ(names, u, carrier):
+            yield ("units", i, "aboard"), other_side(u.id, u.side, carrier.id, carrier.side)
+            continue
         ctype, utype = names.get("unit type", carrier.type), names.get("unit type", u.type)
         if ctype is None or utype is None:
             continue
@@ -430,6 +433,9 @@ def _medical(s: Scenario, names: Names) -> Iterator[Finding]:
     med = s.medical
     for i, side in enumerate(med.sides):
         yield from names.ref(("medical", "sides", i), "side", side)
+    if isinstance(med.dnbi_per_1000_per_day, DnbiGroups):
+        for i, side in enumerate(med.dnbi_per_1000_per_day.civilian_sides):
+            yield from names.ref(("medical", "dnbi_per_1000_per_day", "civilian_sides", i), "side", side)
     checks = (_facilities, _when_full, _evacuation, _legs_needed, _casualty_places, _triage_mixes, _chains_end)
     for fn in checks:
         yield from fn(med, names)
@@ -452,6 +458,13 @@ def _facilities(med: Medical, names: Names) -> Iterator[Finding]:
             yield from names.ref((*here, "at"), "place", f.at)
         else:
             yield from names.ref((*here, "aboard"), "unit", f.aboard or "")
+            carrier = names.get("unit", f.aboard)
+            if carrier is not None and carrier.aboard is not None:
+                yield (
+                    (*here, "aboard"),
+                    f"{f.aboard} is itself aboard {carrier.aboard}: a facility goes aboard a unit not carried by "
+                    f"another (aboard: {carrier.aboard})",
+                )
         for pi, p in enumerate(f.serves):
             yield from names.ref((*here, "serves", pi), "place", p)
         if f.next == f.id:

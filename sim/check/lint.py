@@ -10,12 +10,21 @@ from sim.config.orders import AssaultOrder, FireSupportOrder
 from sim.config.schema import Scenario, SecureObjective
 from sim.config.yamlsafe import PathKey
 from sim.engine.closures import overlaps
+from sim.models.night import calendar
 
 
 def lint(s: Scenario) -> list[tuple[PathKey, str]]:
     """The warnings for ``s``, check by check."""
     found: list[tuple[PathKey, str]] = []
-    for check in (_idle_units, _unused_places, _phases, _time_limits, fuel.shortfalls, _overlapping_closures):
+    for check in (
+        _idle_units,
+        _unused_places,
+        _phases,
+        _time_limits,
+        fuel.shortfalls,
+        _overlapping_closures,
+        _no_daylight,
+    ):
         found.extend(check(s))
     return found
 
@@ -75,3 +84,18 @@ def _overlapping_closures(s: Scenario) -> Iterator[tuple[PathKey, str]]:
             f"closures {i} and {j} of route {a.route} overlap: it stays closed until "
             f"{format_duration(max(a.end, b.end))}, when the later one ends",
         )
+
+
+def _no_daylight(s: Scenario) -> Iterator[tuple[PathKey, str]]:
+    """Units that work only by day (night: false) in a run with no daylight at all (a polar night)."""
+    cal = calendar(s)
+    if cal is None or cal.next_daylight(0.0) < s.scenario.duration:
+        return
+    for i, u in enumerate(s.units):
+        t = s.unit_types.get(u.type)
+        if t is not None and not t.night:
+            yield (
+                ("units", i, "type"),
+                f"{u.id} works only by day ({u.type} has night: false) and the run has no daylight "
+                "(scenario.daylight): it never sets out",
+            )

@@ -10,7 +10,7 @@ import click
 from rich.text import Text
 
 from sim import _process
-from sim.check import load_scenario
+from sim.check.cache import load_cached
 from sim.cli.options import MAX_EVENTS_OPTION, REPLICATIONS, SET_HELP, executor_options, known_metrics, with_budget
 from sim.config.text import pick
 from sim.errors import ExsimError, capped
@@ -129,7 +129,7 @@ def run(
 
 def _plan(scenario: str, overrides: tuple[str, ...], seed: int | None, reps: int | None) -> Plan:
     """The plan of a run of SCENARIO with its overrides; its warnings are printed."""
-    loaded = load_scenario(scenario, overrides)
+    loaded = load_cached(scenario, overrides)  # a file run before, unchanged: read back validated
     for line in capped(loaded.warnings, "warnings"):
         click.echo(line, err=True)
     seed = loaded.scenario.scenario.seed if seed is None else seed

@@ -13,7 +13,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
 from sim.config.distributions import Span, Uniform, mean_of
 from sim.config.durations import Duration, Time, parse_range
-from sim.config.frozen import Count, Fraction, Frozen, Id, PositiveFloat, Quantity, Text
+from sim.config.frozen import Count, Fraction, Frozen, Id, PositiveFloat, Quantity, Text, default_of
 from sim.config.orders import Order
 from sim.config.supply import Destination, SupplyClass
 from sim.config.text import NAME_DOC
@@ -108,7 +108,7 @@ class Command(Frozen):
     )
     chains: list[Chain] = Field([], description="national command chains", examples=[[{"id": "kaz", "nation": "KAZ"}]])
     interoperability: Interoperability = Field(
-        Interoperability(), description="extra delay for cross-nation orders", examples=[{"delay": "30min"}]
+        default_of(Interoperability), description="extra delay for cross-nation orders", examples=[{"delay": "30min"}]
     )
 
 

@@ -7,7 +7,7 @@ refused with its file:line instead of making a replication run for hours.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -39,4 +39,21 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 class Frozen(BaseModel):
     """Base of every schema model: immutable, unknown fields are errors, NaN and infinity are refused."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+    # defer_build: a model builds its validator when first used, not at import; a scenario read back from
+    # exsim run's cache (sim/check/cache.py) is never validated, and most of the schema is never built
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False, defer_build=True)
+
+
+F = TypeVar("F", bound=Frozen)
+
+
+def default_of(model: type[F], **values: Any) -> F:
+    """``model(**values)`` for a schema default, built without running the model's validator.
+
+    A default written ``Field(Combat())`` is built at import, and building it would build ``Combat``'s
+    validator there and then, which ``defer_build`` puts off until a scenario is validated (never, for a
+    scenario read back from exsim run's cache). Only for constants of models with no validator that
+    changes what they hold: tests/config/test_frozen.py checks that each default so built equals the
+    same model validated from the same values.
+    """
+    return cast(F, model.model_construct(**values))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,19 @@ class LoadedScenario:
     @functools.cached_property  # a plan asks each point's several times (fingerprint, rows, provenance)
     def digest(self) -> str:
         return scenario_digest(self.scenario)
+
+    # the two below are what a run writes of the scenario; exsim run's cache (sim/check/cache.py) keeps them,
+    # so that a scenario read back from it never builds the schema's serializers
+    @functools.cached_property
+    def resolved_json(self) -> str:
+        """The scenario as a run's folder keeps it (scenario.json)."""
+        return self.scenario.model_dump_json(by_alias=True, indent=1)
+
+    @functools.cached_property
+    def catalogue_digest(self) -> str:
+        """SHA-256 of the scenario's unit types (catalogues merged in) as JSON: a run's provenance."""
+        types = json.dumps({k: v.model_dump(mode="json", by_alias=True) for k, v in self.scenario.unit_types.items()})
+        return hashlib.sha256(types.encode()).hexdigest()
 
 
 def scenario_digest(s: Scenario) -> str:
@@ -259,6 +273,10 @@ def _located(doc: Document, path: PathKey, message: str, applied: dict[PathKey, 
     return problem
 
 
+# the keys that say which kind of thing a tagged union's member is, and what that kind is called
+_TAGS = {"do": "order", "kind": "objective kind", "type": "effect type", "distribution": "distribution"}
+
+
 def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
     """The part of a pydantic ``loc`` that names places in the data (drops union tags)."""
     out: list[str | int] = []
@@ -268,6 +286,8 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
         # name has a space
         if part == "[key]" or (isinstance(part, str) and ("[" in part or " " in part)):
             continue
+        if i < len(loc) - 1 and isinstance(node, dict) and any(node.get(tag) == part for tag in _TAGS):
+            continue  # a tagged union's tag, also when a field has its name (kind: metric has a field metric:)
         in_dict = isinstance(node, dict) and part in node
         if in_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
@@ -291,9 +311,7 @@ def _message(err: Any, model: type[BaseModel]) -> str:
         return msg + (f"; {hint}" if hint else "")
     if kind == "union_tag_invalid":
         ctx = err["ctx"]
-        what = {"do": "order", "kind": "objective kind", "type": "effect type", "distribution": "distribution"}.get(
-            ctx["discriminator"].strip("'"), "tag"
-        )
+        what = _TAGS.get(ctx["discriminator"].strip("'"), "tag")
         return unknown(what, ctx["tag"], re.findall(r"'([^']*)'", ctx["expected_tags"]), "expected one of")
     if kind == "union_tag_not_found":  # the key that says which kind of thing this is, left out
         tag = err["ctx"]["discriminator"].strip("'")

@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 
 from sim.config.distributions import PositiveSpan, Span
 from sim.config.durations import MIN_PER_DAY, MIN_PER_H, Time
-from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Fraction, Frozen, Id, PositiveFloat, Text
+from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Count, Fraction, Frozen, Id, PositiveFloat, Text, default_of
 from sim.config.text import NAME_DOC
 
 Triage = Literal["T1", "T2", "T3", "T4"]
@@ -240,7 +240,10 @@ class DnbiGroups(Frozen):
     troops: Rate = Field(_DNBI, description="units of people (element: person)", examples=[0.4])
     civilians: Rate = Field(_DNBI, description="units of the civilian_sides (displaced people)", examples=[1.0])
     civilian_sides: list[Id] = Field(
-        [], description="sides whose units are civilians (their rate is civilians:)", examples=[["displaced"]]
+        [],
+        description="sides whose units are civilians (their rate is civilians:); left out: the sides with "
+        "posture: civilian",
+        examples=[["displaced"]],
     )
 
     def per_person_per_min(self, group: Literal["crews", "troops", "civilians"]) -> float:
@@ -263,10 +266,10 @@ def _default_hazard() -> dict[Triage, Hazard]:
     # 2016: case fatality 13.7 % -> 7.6 % with helicopter care within 60 min): an untreated T1 casualty
     # dies with probability ~10 % by 1 h, ~25 % by 2 h and ~60 % by 4 h after injury.
     return {
-        "T1": Hazard(base_per_h=0.065, slope_per_h2=0.08),
-        "T2": Hazard(base_per_h=0.005, slope_per_h2=0.005),
-        "T3": Hazard(),
-        "T4": Hazard(base_per_h=0.5),
+        "T1": default_of(Hazard, base_per_h=0.065, slope_per_h2=0.08),
+        "T2": default_of(Hazard, base_per_h=0.005, slope_per_h2=0.005),
+        "T3": default_of(Hazard),
+        "T4": default_of(Hazard, base_per_h=0.5),
     }
 
 

@@ -20,7 +20,7 @@ from sim.config.durations import DATE_TIME_PATTERN as _DATE_TIME
 from sim.config.durations import MIN_PER_H, Duration, Time
 from sim.config.exercise import Command, DecisionPoint, Inject
 from sim.config.fields import error_at
-from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Fraction, Frozen, Id, PositiveFloat, Text
+from sim.config.frozen import MAX_COUNT, MAX_QUANTITY, Fraction, Frozen, Id, PositiveFloat, Text, default_of
 from sim.config.lines import SupplyLine
 from sim.config.medical import Medical
 from sim.config.orders import Order
@@ -713,7 +713,7 @@ class Scenario(Frozen):
         description="what success means; mission_success is all of them met",
         examples=[[{"id": "secure_island", "kind": "secure", "place": "island", "within": "8h"}]],
     )
-    combat: Combat = Field(Combat(), description="how engagements are fought", examples=[{"law": "linear"}])
+    combat: Combat = Field(default_of(Combat), description="how engagements are fought", examples=[{"law": "linear"}])
     depots: list[Depot] = Field(
         [],
         description="supply depots",
@@ -733,11 +733,11 @@ class Scenario(Frozen):
         examples=[[{"port": "kuryk_port", "arrivals_per_day": 0.8, "berth_time": "12h"}]],
     )
     logistics: Logistics = Field(
-        Logistics(), description="planning factors of supply", examples=[{"refill_below": 0.5}]
+        default_of(Logistics), description="planning factors of supply", examples=[{"refill_below": 0.5}]
     )
-    medical: Medical = Field(Medical(), description="the chain of care", examples=[{"sides": ["coalition"]}])
+    medical: Medical = Field(default_of(Medical), description="the chain of care", examples=[{"sides": ["coalition"]}])
     command: Command = Field(
-        Command(),
+        default_of(Command),
         description="the combined HQ, national command chains and the delays of orders",
         examples=[{"hq_nation": "KAZ", "interoperability": {"delay": "30min"}}],
     )
@@ -757,7 +757,7 @@ class Scenario(Frozen):
         examples=[{"reserve": "commit"}],
     )
     analysis: Analysis = Field(
-        Analysis(),
+        default_of(Analysis),
         description="how results are read",
         examples=[{"side": "coalition", "headline": ["killed.coalition"]}],
     )
@@ -827,6 +827,19 @@ class Scenario(Frozen):
                 d = {**d, "at": at} if at is not None else d
             filled.append(d)
         return {**data, "depots": filled}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _civilians(cls, data: object) -> object:
+        """DNBI by group without civilian_sides: the sides with posture: civilian (the input is copied, not
+        changed)."""
+        if not isinstance(data, dict) or not isinstance(med := data.get("medical"), dict):
+            return data
+        dnbi, sides = med.get("dnbi_per_1000_per_day"), data.get("sides")
+        if not isinstance(dnbi, dict) or "civilian_sides" in dnbi or not isinstance(sides, dict):
+            return data
+        civil = [n for n, side in sides.items() if isinstance(side, dict) and side.get("posture") == "civilian"]
+        return {**data, "medical": {**med, "dnbi_per_1000_per_day": {**dnbi, "civilian_sides": civil}}}
 
     @model_validator(mode="after")
     def _supply_classes(self) -> Scenario:

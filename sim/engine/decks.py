@@ -4,6 +4,7 @@ recovery themselves are in ``sim.engine.movement``."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,6 +35,22 @@ def deck_for(ship: UnitType, unit: UnitType) -> DeckKind | None:
     if ship.well_deck is not None and "sea" in unit.speed_kmh and "air" not in unit.speed_kmh:
         return "well"
     return None
+
+
+def deck_spec(ship: UnitType, unit: UnitType) -> tuple[DeckKind, int, float] | None:
+    """The deck of ``ship`` that ``unit`` operates from, as (kind, spots or craft at once, cycle in minutes)."""
+    kind = deck_for(ship, unit)
+    if kind == "flight" and ship.flight_deck is not None:
+        return kind, ship.flight_deck.spots, float(ship.flight_deck.cycle)
+    if kind == "well" and ship.well_deck is not None:
+        return kind, ship.well_deck.craft, float(ship.well_deck.cycle)
+    return None
+
+
+def deck_minutes(aircraft: int, spots: int, cycle: float) -> float:
+    """Nominal minutes to put ``aircraft`` aircraft or craft through a deck, asking at once: ``spots`` at a time,
+    one cycle each, so the last is through after ceil(aircraft / spots) cycles (0 for none)."""
+    return math.ceil(aircraft / spots) * cycle if aircraft > 0 else 0.0
 
 
 def deck_kind(ship: Unit, unit: Unit) -> DeckKind | None:

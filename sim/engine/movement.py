@@ -10,7 +10,7 @@ import simpy
 from sim.config.lift import Load, one_trip, room, takes
 from sim.config.orders import DisembarkOrder, EmbarkOrder, LiftOrder, MoveOrder
 from sim.engine import draws
-from sim.engine.assets import assets
+from sim.engine.assets import assets, is_asset, pieces
 from sim.engine.bus import MoveRequested
 from sim.engine.units import ORDER_PRIORITY, Unit, UnitState
 from sim.engine.world import TurnBack
@@ -45,7 +45,8 @@ def launch(world: World, unit: Unit) -> Process:
         if place is not None:
             break
     ship = world.units[unit.base]  # type: ignore[index]
-    ship.carrying.remove(unit)
+    if not is_asset(world, unit):  # (an aircraft of a unit flying apart: the unit is what the ship's room counts)
+        ship.carrying.remove(unit)
     unit.aboard, unit.location = None, place
     world.set_state(unit, UnitState.READY)
     return True
@@ -130,7 +131,8 @@ def recover(world: World, unit: Unit) -> Process:
             return False
         if (yield from on_deck(world, unit, recovering=True)) is not None:
             break
-    ship.carrying.append(unit)
+    if not is_asset(world, unit):
+        ship.carrying.append(unit)
     unit.aboard, unit.location = ship.id, None
     world.set_state(unit, UnitState.ABOARD)
     return True
@@ -224,7 +226,8 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
     the ship wherever it is: it takes units aboard that ship, and comes back to the ship between trips.
 
     A unit of several aircraft or vehicles that move apart (``sim.engine.assets``) shuttles with each at
-    once; a lifted unit too big for an empty trip goes in pieces of whole elements, in as many waves as it
+    once (from a ship, each launched and recovered through its deck on its own, queueing for the deck's
+    spots); a lifted unit too big for an empty trip goes in pieces of whole elements, in as many waves as it
     takes, and is across (ready at ``to``) when its last piece is.
     """
     origin = transport.location
@@ -233,7 +236,14 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
         world.fail(transport, "not at a place, so it cannot start a lift")
         done.succeed()
         return
-    if ship is not None and not (yield from recover(world, transport)):
+    shuttles = assets(world, transport)
+    apart = shuttles != [transport]  # its aircraft or vehicles each go back to the ship on their own (_shuttle)
+    shuttles = pieces(world, transport) if apart else shuttles  # (the aircraft it has lost fly no more)
+    if not shuttles:
+        world.fail(transport, "has no aircraft or vehicle left for a lift")
+        done.succeed()
+        return
+    if ship is not None and not apart and not (yield from recover(world, transport)):
         world.fail(transport, f"cannot get back to {ship.id} to start a lift")
         done.succeed()
         return
@@ -245,11 +255,13 @@ def lift(world: World, transport: Unit, order: LiftOrder, done: simpy.Event) -> 
             pending.append(u)
         else:
             world.fail(world.units[name], f"not at {ship.id if ship else origin} for the lift by {transport.id}")
-    shuttles = assets(world, transport)
     job = _Lift(order, origin, pending, len(shuttles), ship)
     for other in shuttles[1:]:  # each aircraft or vehicle on its own, taking its turn like an order
         world.env.process(_shuttle_turn(world, other, job, done))
-    yield from _shuttle(world, shuttles[0], job, done)
+    if apart:  # its first aircraft takes its turn too, so that a MEDEVAC mission does not take it mid-lift
+        yield from _shuttle_turn(world, shuttles[0], job, done)
+    else:
+        yield from _shuttle(world, shuttles[0], job, done)
     if not done.triggered:  # the others are still at it: the order is done when the last is (not when this one is)
         yield done
 
@@ -307,8 +319,29 @@ def _shuttle(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> Proc
     if order.return_ and (origin is not None or job.ship is not None):
         yield from go_back(world, shuttle, origin)
     unit = world.units[shuttle.id]
-    if unit is not shuttle and all(a.location == shuttle.location for a in assets(world, unit)):
-        unit.location = shuttle.location  # its aircraft or vehicles are all back together: the unit is there
+    if unit is not shuttle:
+        _regroup(world, unit)
+
+
+def _regroup(world: World, unit: Unit) -> None:
+    """A unit whose aircraft or vehicles are all at one place is there; all back aboard its ship, it is aboard."""
+    mine = assets(world, unit)
+    if unit.base is not None and all(a.aboard == unit.base for a in mine):
+        if unit.aboard != unit.base:  # it had left the ship with its aircraft: it is back aboard
+            world.units[unit.base].carrying.append(unit)
+            unit.aboard, unit.location = unit.base, None
+            world.set_state(unit, UnitState.ABOARD)
+        return
+    place = mine[0].location
+    if place is None or any(a.location != place for a in mine):
+        return
+    if unit.aboard is not None:  # based on a ship, its aircraft all left at one place: so has the unit
+        world.units[unit.aboard].carrying.remove(unit)
+        unit.aboard = None
+        unit.location = place
+        world.set_state(unit, UnitState.READY)
+    else:
+        unit.location = place  # its aircraft or vehicles are all back together: the unit is there
 
 
 def _finished(world: World, shuttle: Unit, job: _Lift, done: simpy.Event) -> None:

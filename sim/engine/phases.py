@@ -78,8 +78,9 @@ def _execute(world: World, order: Any, done: simpy.Event) -> Process:
             if world.log.on:
                 world.emit("order", unit=unit.id, do=order.do)
             world.bus.publish(OrderIssued(unit, order))
-            yield from rendezvous.ready(world, unit, order)  # (a move or assault with: waits for the others)
-            yield from world.handlers[order.do](world, unit, order, done)
+            # (a move or assault with: waits for the others; it stops if it cannot reach its assemble_at:)
+            if (yield from rendezvous.ready(world, unit, order)):
+                yield from world.handlers[order.do](world, unit, order, done)
     if not done.triggered:
         done.succeed()
 

@@ -66,16 +66,18 @@ def gone(world: World, unit: Unit, order: Any) -> None:
 
 
 def ready(world: World, unit: Unit, order: Any) -> Process:
-    """The unit is ready for ``order``: say so, and if the order goes ``with`` others, wait for them."""
+    """The unit is ready for ``order``: say so, and if the order goes ``with`` others, wait for them. False when
+    it cannot reach its ``assemble_at:``: the order stops there, and its siblings go without it."""
     place = goal(order)
     if place is None:
-        return
+        return True
     siblings = [s for s in order.with_ if s != unit.id]
     if not siblings:
         _post(world, unit, place, False)
-        return
+        return True
     if order.assemble_at is not None and not (yield from travel(world, unit, order.assemble_at)):
-        return
+        gone(world, unit, order)  # (travel has logged why: order_failed)
+        return False
     _post(world, unit, place, True)
     st = _state(world)
     missing = [s for s in siblings if (s, place) not in st.ready]
@@ -96,3 +98,4 @@ def ready(world: World, unit: Unit, order: Any) -> Process:
     if arrive - mine > now + 1e-9:  # the others are further away: hold back so as to arrive together
         world.emit("wait_for", unit=unit.id, units=siblings, to=place, until=arrive - mine)
         yield world.env.timeout(arrive - mine - now)
+    return True

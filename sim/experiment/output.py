@@ -102,7 +102,6 @@ def _finite(obj: Any) -> Any:
 def scenario_provenance(loaded: LoadedScenario) -> dict[str, Any]:
     """What identifies a scenario after overrides: its digest and its catalogue's, and the source files."""
     s = loaded.scenario
-    types = json.dumps({k: v.model_dump(mode="json", by_alias=True) for k, v in s.unit_types.items()})
     files = {str(loaded.path): _file_sha256(loaded.path)}
     for ref in [s.catalog] if isinstance(s.catalog, str) else s.catalog or []:
         try:
@@ -114,7 +113,7 @@ def scenario_provenance(loaded: LoadedScenario) -> dict[str, Any]:
         "scenario": pick(s.scenario.name, "en"),
         "scenario_file": str(loaded.path),
         "scenario_sha256": loaded.digest,
-        "catalogue_sha256": hashlib.sha256(types.encode()).hexdigest(),
+        "catalogue_sha256": loaded.catalogue_digest,
         "overrides": list(loaded.overrides),
         "files_sha256": files,
     }

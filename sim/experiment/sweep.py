@@ -222,7 +222,7 @@ def write_files(store: ResultStore, plan: Plan, manifest: dict[str, Any]) -> dic
         ok = (r for r in store.iter_rows(0) if r["error"] is None)  # one at a time: flat in the replications
         write_atomic(folder / "replications.csv", replications_csv_lines(ok, store.metrics))
         write_atomic(folder / "summary.json", dumps_json({k: v.as_dict() for k, v in per_point[0].items()}))
-        write_atomic(folder / "scenario.json", plan.scenarios[0].scenario.model_dump_json(by_alias=True, indent=1))
+        write_atomic(folder / "scenario.json", plan.scenarios[0].resolved_json)
     else:
         # a sensitivity study's hundreds of points: compact (json's C encoder; indenting is its slow Python one)
         compact = plan.kind == "sensitivity"

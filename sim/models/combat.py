@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
+from sim.config.lift import is_platform
 from sim.config.orders import AssaultOrder
 from sim.config.schema import Scenario, UnitType
 from sim.engine import draws
@@ -391,13 +392,6 @@ def install(world: World) -> None:
 def crew(utype: UnitType) -> int:
     """People who become casualties when one element is lost: 1 for a person, the crew for a platform."""
     return utype.personnel_per_element if is_platform(utype) else 1
-
-
-def is_platform(utype: UnitType) -> bool:
-    """Whether one element of the type is a platform (ship, aircraft, vehicle) rather than a person."""
-    if utype.element is not None:
-        return utype.element == "platform"
-    return utype.personnel_per_element != 1
 
 
 def objective_places(s: Scenario) -> list[str]:

@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from sim.config.identity import ScenarioKey
     from sim.config.schema import Scenario
     from sim.engine.world import World
 
@@ -103,4 +105,13 @@ class Installed:
 
     def declaring(self, scenario: Scenario, name: str) -> Model:
         """The model that declares the metric ``name`` for ``scenario``."""
-        return next(m for m in self.models if name in {spec.name for spec in m.declare(scenario)})
+        # here, not at the top: it imports the schema (pydantic), and the results' readers (exsim runs,
+        # compare, export) import this module for MetricSpec without loading it
+        from sim.config.identity import ScenarioKey
+
+        return _declaring(ScenarioKey(scenario), self.models, name)
+
+
+@lru_cache(maxsize=256)  # asked in every replication (a trigger on a metric): the declarations read once a scenario
+def _declaring(key: ScenarioKey, models: tuple[Model, ...], name: str) -> Model:
+    return next(m for m in models if name in {spec.name for spec in m.declare(key.s)})

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 import simpy
 
+from sim.config.lift import is_platform
 from sim.config.medical import TRIAGE, Arrivals, Facility, MassCasualty, Medical
 from sim.config.schema import Scenario
 from sim.engine import draws
@@ -33,7 +34,6 @@ from sim.engine.movement import follow, recover, travel
 from sim.engine.rng import Stream
 from sim.engine.timers import cancel
 from sim.engine.units import ORDER_PRIORITY, Unit
-from sim.models.combat import is_platform
 from sim.models.contract import Better, Kind, MetricSpec
 from sim.models.events import Thirsty, Wounded
 
@@ -496,10 +496,13 @@ class MedicalState:
     # --- other sources --------------------------------------------------------------------------------
 
     def run_dnbi(self) -> Process:
-        """Disease and non-battle injury: Poisson in the personnel of the medical sides, at their group's rate
-        (crews, troops, civilians), and for people out of water (logistics' Thirsty) the heat rate on top. The
-        changing rate is drawn by thinning: candidates at the highest rate, each kept with the share the unit's
-        rate is of it now."""
+        """Disease and non-battle injury: Poisson in the personnel of the medical sides at a place, at their
+        group's rate (crews, troops, civilians), and for people out of water (logistics' Thirsty) the heat rate on
+        top. The changing rate is drawn by thinning (Lewis and Shedler): candidates at the highest rate of every
+        living person of those sides, aboard a ship or on the move too, each kept with the share the unit's rate
+        is of it now, and dropped while the unit is at no place. So people who land later fall ill from when they
+        land (before, a rate counted only over the people ashore at one moment held for a whole gap, and ended
+        for good when nobody was ashore); while everyone is at a place, the draws are the same as before."""
         env = self.env
         stream = self.world.streams["dnbi"]
         per_min, heat = self.med.dnbi_per_person_per_min, self.med.heat_per_person_per_min
@@ -507,11 +510,7 @@ class MedicalState:
         # one rate for everyone: candidates picked by personnel alone, as before there were groups
         same = groups.crews == groups.troops == groups.civilians
         while True:
-            units = [
-                u
-                for u in self.world.units.values()
-                if u.side in self.sides and u.location is not None and u.strength > 0
-            ]
+            units = [u for u in self.world.units.values() if u.side in self.sides and u.strength > 0]
             rates = [per_min if same else groups.per_person_per_min(self._group(u)) for u in units]
             weights = [float(u.personnel) * (1.0 if same else r + heat) for u, r in zip(units, rates, strict=True)]
             total = sum(weights)
@@ -524,7 +523,7 @@ class MedicalState:
                 rate = base + (heat if self.world.bus.publish(Thirsty(unit)).thirsty else 0.0)
                 if stream.uniform() * (base + heat) >= rate:
                     continue
-            if unit.location is not None:
+            if unit.location is not None:  # aboard or on the move: a rejected candidate
                 self.injure(unit.location, "dnbi")
 
     def _group(self, unit: Unit) -> Literal["crews", "troops", "civilians"]:

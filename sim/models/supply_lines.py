@@ -18,6 +18,7 @@ Built on the logistics model (its depots, tanks and ledger); logistics knows not
 from __future__ import annotations
 
 import math
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ from sim.config.distributions import SpanValue, mean_of
 from sim.config.lines import SupplyLine
 from sim.config.schema import Scenario
 from sim.engine import draws
-from sim.engine.assets import alive, assets
+from sim.engine.assets import alive, assets, is_asset, pieces
 from sim.engine.monitor import Monitor
 from sim.engine.movement import follow, recover, travel
 from sim.engine.units import ORDER_PRIORITY, Unit
@@ -214,8 +215,11 @@ def _trips(world: World, lines: LinesState, line: SupplyLine, transport: Unit, f
                 yield dest.wait_low()
         trip += 1
         # orders and lines share a transport, first come first served
-        with transport.busy.request(priority=ORDER_PRIORITY) as turn:
+        with transport.busy.request(priority=ORDER_PRIORITY) as turn, ExitStack() as aircraft:
             yield turn
+            if not is_asset(world, transport):  # the whole unit goes: none of its aircraft flies another task
+                for a in pieces(world, transport):
+                    yield aircraft.enter_context(a.busy.request(priority=ORDER_PRIORITY))
             target = lines.target[line.id]  # (redirected while it waited)
             if target.to is not None:
                 done = yield from _trip(world, lines, line, transport, origin, lines.ls.depots[target.to])

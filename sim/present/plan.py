@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sim.config.distributions import mean_of
 from sim.config.durations import format_duration, format_time
@@ -33,7 +34,7 @@ from sim.config.orders import (
 from sim.config.schema import Phase, Scenario, UnitSpec, UnitType
 from sim.config.supply import measure_of
 from sim.config.text import pick
-from sim.engine.decks import deck_for
+from sim.engine.decks import deck_for, deck_minutes, deck_spec
 from sim.engine.geo import Map
 from sim.present.i18n import N_, Language, language
 from sim.present.labels import Labels
@@ -52,10 +53,12 @@ class Trip:
     travel_min: float
     unload_min: float
     back_min: float  # 0 when the transport stays
+    launch_min: float = 0.0  # off its ship's flight or well deck (0: not based on a ship)
+    recover_min: float = 0.0  # back aboard through the deck (0: not based on a ship, or it stays)
 
     @property
     def minutes(self) -> float:
-        return self.load_min + self.travel_min + self.unload_min + self.back_min
+        return self.load_min + self.launch_min + self.travel_min + self.unload_min + self.back_min + self.recover_min
 
 
 @dataclass
@@ -76,7 +79,7 @@ ORDER = {  # an order's kind (its ``do:``), in words
     "fire_support": N_("fire support"),
     "wait": N_("wait"),
 }
-ACTIVITY = {"idle": N_("idle"), "combat": N_("combat")}
+ACTIVITY = {"idle": N_("idle"), "combat": N_("combat"), "use": N_("use")}  # use: at the idle rate, where none fight
 
 
 class _Words:
@@ -199,10 +202,13 @@ def plan_lines(s: Scenario, lang: Language | None = None) -> list[str]:
     trips: list[str] = []
     called = _called(s)
     branch: dict[str, _Where] = {}  # an alternative's phases (on call, and those after them): where they leave units
+    by_id = {p.id: p for p in s.phases}
     before: dict[str, _Where] = {}  # where units were when a decision's first alternative came
     for n, phase in enumerate(phases_in_order(s.phases), 1):
         lines.append(f"  {n}. {w.phase(phase.id)}: {_triggers(phase, w, called)}")
         parent = next((a for a in reversed(phase.after) if a in branch), None)
+        if parent is None and phase.when is not None and phase.when.secured:  # follows the alternative taking it
+            parent = next((b for b in reversed(branch) if _assaults(by_id[b], phase.when.secured)), None)
         if phase.id in called:  # an alternative starts from where units were before any alternative of its decision
             dp = called[phase.id][0]
             start = _copy(before.setdefault(dp, _copy(where)))
@@ -223,9 +229,20 @@ def plan_lines(s: Scenario, lang: Language | None = None) -> list[str]:
     lines += ["", _("Transports and their trips (load, travel, unload, back; nominal)")]
     lines += trips or ["  " + _("(no lift orders)")]
     lines += _supply_lines(s, w, the_map)
-    lines += ["", _("Supplies at the start against the need (per unit; idle and combat rates from the catalogue)")]
+    lines += _deck_evacuation(s, w, the_map, where)
+    lines += [
+        "",
+        _("Supplies at the start against the need (per unit; rates from the catalogue)")
+        if s.scenario.exercise == "relief"
+        else _("Supplies at the start against the need (per unit; idle and combat rates from the catalogue)"),
+    ]
     lines += list(_supplies(s, w)) or ["  " + _("(no unit carries supplies)")]
     return lines
+
+
+def _assaults(phase: Phase, place: str) -> bool:
+    """Whether ``phase`` orders an assault on ``place`` (a phase `when: {secured: place}` follows it)."""
+    return any(o.do == "assault" and getattr(o, "target", None) == place for o in phase.orders)
 
 
 def _copy(where: _Where) -> _Where:
@@ -437,10 +454,11 @@ def _lift(
         (s.unit_types[units[n].type], float(units[n].strength or s.unit_types[units[n].type].strength)) for n in o.units
     ]
     flown = waves(trip_room(t, strength, transport.together), shuttles(t, strength, transport.together), lifted)
+    deck = deck_spec(s.unit_types[units[ship].type], t) if ship is not None else None  # its launch and recovery
     if there >= 0 and any(
         len(wave) > 1 or any(k < lifted[i][1] for trip in wave for i, k in trip) for wave in flown
     ):  # no first fit
-        return _waves(w, where, o, (transport.type, text), (origin, there, back_min), t, flown, trips)
+        return _waves(w, where, o, (transport.type, text), (origin, there, back_min), t, flown, trips, (ship, deck))
     loads = first_fit(capacity, needs) if there >= 0 else []
     planned = [
         Trip(
@@ -454,13 +472,26 @@ def _lift(
         )
         for k, load in enumerate(loads)
     ]
+    if deck is not None:  # one craft or aircraft (or one unit together) through the deck each way
+        for trip in planned:
+            trip.launch_min = deck_minutes(1, deck[1], deck[2])
+            trip.recover_min = trip.launch_min if trip.back_min > 0 else 0.0
     header = _("{transport} ({type}, room for {room}): {route} each way")
     trips.append(
         "  "
         + header.format(transport=w.unit(o.unit), type=w.unit_type(transport.type), room=w.load(capacity), route=text)
     )
+    if ship is not None and deck is not None:
+        trips.append("    " + _deck_words(w, ship, deck))
     for trip in planned:
-        line = _("trip {k} of {n}: {units} ({takes}): load {load}, travel {travel}, unload {unload}, back {back}")
+        line = (
+            _("trip {k} of {n}: {units} ({takes}): load {load}, travel {travel}, unload {unload}, back {back}")
+            if deck is None
+            else _(
+                "trip {k} of {n}: {units} ({takes}): load {load}, launch {launch}, travel {travel}, unload {unload}, "
+                "back {back}, recovery {recovery}"
+            )
+        )
         trips.append(
             "    "
             + line.format(
@@ -469,9 +500,11 @@ def _lift(
                 units=w.units(trip.load),
                 takes=w.load(trip.takes),
                 load=w.duration(trip.load_min),
+                launch=w.duration(trip.launch_min),
                 travel=w.duration(trip.travel_min),
                 unload=w.duration(trip.unload_min),
                 back=w.duration(trip.back_min),
+                recovery=w.duration(trip.recover_min),
             )
         )
     for n in o.units:
@@ -496,39 +529,155 @@ def _waves(
     t: UnitType,
     flown: list[list[list[tuple[int, float]]]],
     trips: list[str],
+    based: tuple[str | None, tuple[str, int, float] | None] = (None, None),
 ) -> str:
     """A lift in waves: its aircraft or vehicles (each on its own unless together) shuttle until all are
-    across, a unit too big for one trip split across them (whole elements)."""
+    across, a unit too big for one trip split across them (whole elements). From a ship's deck, each wave's
+    aircraft go through its spots, a cycle each, both ways (``sim.engine.decks.deck_minutes``)."""
     _ = w._
     origin, there, back_min = way
+    ship, deck = based
     load_min, unload_min = mean_of(t.load_min), mean_of(t.unload_min)
     header = _("{transport} ({type}): in waves, {route} each way")
     type_name, route = named
     trips.append("  " + header.format(transport=w.unit(o.unit), type=w.unit_type(type_name), route=route))
+    if ship is not None and deck is not None:
+        trips.append("    " + _deck_words(w, ship, deck))
     total = 0.0
     for k, wave in enumerate(flown, start=1):
         back = 0.0 if k == len(flown) and not o.return_ else back_min
-        total += load_min + there + unload_min + back
+        launch = deck_minutes(len(wave), deck[1], deck[2]) if deck is not None else 0.0
+        recovery = launch if back > 0 else 0.0
+        total += load_min + launch + there + unload_min + back + recovery
         pieces = ", ".join(f"{w.unit(o.units[i])} ({n:g})" for trip in wave for i, n in trip)
-        line = _("wave {k}: {pieces}: load {load}, travel {travel}, unload {unload}, back {back}")
+        line = (
+            _("wave {k}: {pieces}: load {load}, travel {travel}, unload {unload}, back {back}")
+            if deck is None
+            else _(
+                "wave {k}: {pieces}: load {load}, launch {launch}, travel {travel}, unload {unload}, back {back}, "
+                "recovery {recovery}"
+            )
+        )
         trips.append(
             "    "
             + line.format(
                 k=k,
                 pieces=pieces,
                 load=w.duration(load_min),
+                launch=w.duration(launch),
                 travel=w.duration(there),
                 unload=w.duration(unload_min),
                 back=w.duration(back),
+                recovery=w.duration(recovery),
             )
         )
     for n in o.units:
         where.at[n] = o.to
-    where.at[o.unit] = origin if o.return_ else o.to
+        where.aboard.pop(n, None)
+    where.at[o.unit] = None if ship is not None and o.return_ else origin if o.return_ else o.to  # (back aboard)
+    if ship is not None and not o.return_:
+        where.aboard.pop(o.unit, None)
     text = w.lang.n_(
         "{units} → {place} in {n} wave, {total} in all", "{units} → {place} in {n} waves, {total} in all", len(flown)
     )
     return text.format(units=w.units(o.units), place=w.place(o.to), n=len(flown), total=w.duration(total))
+
+
+def _deck_words(w: _Words, ship: str, deck: tuple[str, int, float]) -> str:
+    """The deck a lift from a ship goes through: "from lhd-1's flight deck: 4 spots, 15min a launch or recovery"."""
+    kind, n, cycle = deck
+    text = (
+        w.lang.n_(
+            "from the flight deck of {ship}: {n} spot, {cycle} a launch or a recovery",
+            "from the flight deck of {ship}: {n} spots, {cycle} a launch or a recovery",
+            n,
+        )
+        if kind == "flight"
+        else w.lang.n_(
+            "through the well deck of {ship}: {n} craft at a time, {cycle} a launch or a recovery",
+            "through the well deck of {ship}: {n} craft at a time, {cycle} a launch or a recovery",
+            n,
+        )
+    )
+    return text.format(ship=w.unit(ship), n=n, cycle=w.duration(cycle))
+
+
+def _deck_evacuation(s: Scenario, w: _Words, the_map: Map, where: _Where) -> list[str]:
+    """MEDEVAC missions flown from a ship's deck, one per facility that sends casualties on the leg: launch,
+    to the facility, load, to the leg's facility, unload, back to the ship, recovery; the ships (and the
+    facilities aboard them) where the phases that are not alternatives leave them. Nothing when no evacuation
+    asset is based on a ship's deck."""
+    _ = w._
+    units = {u.id: u for u in s.units}
+    facilities = {f.id: f for f in s.medical.facilities}
+
+    def at(uid: str) -> str | None:
+        return where.at.get(uid) or units[uid].at
+
+    def place(f_at: str | None, aboard: str | None) -> str | None:
+        return at(aboard) if aboard is not None else f_at
+
+    out: list[str] = []
+    for leg in s.medical.evacuation:
+        to = facilities.get(leg.to)
+        if to is None:
+            continue
+        for name in leg.assets:
+            u = units[name]
+            ship = units.get(u.aboard) if u.aboard is not None else None
+            t = s.unit_types[u.type]
+            deck = deck_spec(s.unit_types[ship.type], t) if ship is not None else None
+            if ship is None or deck is None:
+                continue
+            if not out:
+                out += [
+                    "",
+                    _("MEDEVAC from a ship's deck (a mission from each facility, the ships on station; nominal)"),
+                ]
+            out.append("  " + _("{asset} to {facility}").format(asset=w.unit(name), facility=_facility(w, to.id)))
+            out.append("    " + _deck_words(w, ship.id, deck))
+            base, there = at(ship.id), place(to.at, to.aboard)
+            for f in (f for f in s.medical.facilities if f.next == leg.to):
+                here = place(f.at, f.aboard)
+                legs = [_minutes(the_map, a, b, t) for a, b in ((base, here), (here, there), (there, base))]
+                if base is None or here is None or there is None or None in legs:
+                    continue
+                out_min, on_min, back_min = (m or 0.0 for m in legs)
+                recovery = deck[2]  # one aircraft: one cycle each way
+                total = deck[2] + out_min + mean_of(t.load_min) + on_min + mean_of(t.unload_min) + back_min + recovery
+                line = _(
+                    "from {facility}: launch {launch}, out {out}, load {load}, on {on}, unload {unload}, back {back}, "
+                    "recovery {recovery}: {total} a mission"
+                )
+                out.append(
+                    "    "
+                    + line.format(
+                        facility=_facility(w, f.id),
+                        launch=w.duration(deck[2]),
+                        out=w.duration(out_min),
+                        load=w.duration(mean_of(t.load_min)),
+                        on=w.duration(on_min),
+                        unload=w.duration(mean_of(t.unload_min)),
+                        back=w.duration(back_min),
+                        recovery=w.duration(recovery),
+                        total=w.duration(total),
+                    )
+                )
+    return out
+
+
+def _facility(w: _Words, fid: str) -> str:
+    return w._ident(w.names.facility(fid), fid)
+
+
+def _minutes(the_map: Map, a: str | None, b: str | None, t: UnitType) -> float | None:
+    """Nominal minutes from ``a`` to ``b`` on the fastest path for ``t`` (0 at the same place, None: no path)."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return 0.0
+    path = the_map.path(a, b, _modes(t))
+    return path.minutes if path is not None else None
 
 
 def _takes(s: Scenario, u: UnitSpec) -> Load:
@@ -597,6 +746,15 @@ def _supply_lines(s: Scenario, w: _Words, the_map: Map) -> list[str]:
     return lines
 
 
+def _activities(s: Scenario, u: UnitSpec) -> tuple[tuple[str, Literal["idle", "combat"]], ...]:
+    """The rates a unit's supplies are shown at: idle and in combat, or its use (at the idle rate) in a relief
+    exercise and for the people of a side that fights no one (a camp's 3,750 L an hour is not drunk 'in combat')."""
+    side = s.sides.get(u.side)
+    if s.scenario.exercise == "relief" or (side is not None and not side.fights):
+        return (("use", "idle"),)
+    return (("idle", "idle"), ("combat", "combat"))
+
+
 def _supplies(s: Scenario, w: _Words) -> Iterator[str]:
     _ = w._
     per_day = s.logistics.per_person_day
@@ -609,8 +767,8 @@ def _supplies(s: Scenario, w: _Words) -> Iterator[str]:
                 continue
             stock = t.carries[cls] * strength
             rates = {
-                activity: t.consumption.get(activity, {}).get(cls, 0.0) * strength + per_day.get(cls, 0.0) * people / 24
-                for activity in ("idle", "combat")
+                activity: t.consumption.get(rate, {}).get(cls, 0.0) * strength + per_day.get(cls, 0.0) * people / 24
+                for activity, rate in _activities(s, u)
             }
             lasts = ", ".join(
                 _("{activity} {rate}/h, lasts {duration}").format(

@@ -86,6 +86,7 @@ class Narrator:
                 elif not teller.holding() and teller in self.waiting:
                     self.waiting.remove(teller)
         self._flush(None)
+        self.lines[told:] = _merged(self.lines[told:])
         # every line a sentence, those a teller wrote whole (a count's plural form) as well as those it said;
         # a line that starts with an id (a facility with no name) keeps it as written
         self.lines[told:] = [self._sentence(line) for line in self.lines[told:]]
@@ -106,6 +107,27 @@ class Narrator:
     def closing(self) -> list[Line]:
         """The tellers' lines for the outcome (the casualties reaching each role of care)."""
         return [line for t in self.tellers for line in t.closing(self.s.scenario.duration)]
+
+
+def _merged(lines: list[Line]) -> list[Line]:
+    """Lines told at one minute of the clock in the same words as one, saying how many (each aircraft of a unit
+    flying apart launches on its own: "The tiltrotor division (mv22-1) launches from the carrier ... (×4).")."""
+    counts: dict[tuple[int, str], int] = {}
+    first: list[Line] = []
+    for line in lines:
+        key = (round(line.t), line.text)  # (the minute the story shows, as Labels.clock rounds it)
+        if key not in counts:
+            counts[key] = 0
+            first.append(line)
+        counts[key] += 1
+    out = []
+    for line in first:
+        n = counts[round(line.t), line.text]
+        if n > 1:
+            stem, end = (line.text[:-1], ".") if line.text.endswith(".") else (line.text, "")
+            line = replace(line, text=f"{stem} (×{n}){end}")
+        out.append(line)
+    return out
 
 
 def tell(

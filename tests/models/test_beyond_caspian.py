@@ -170,9 +170,9 @@ def test_the_village_falls_but_not_before_the_first_marines_can_walk_in(beach):
 
 
 def test_the_tiltrotors_lift_the_second_company_in_two_waves():
-    """One company of 120 marines; 4 tiltrotors x 24 seats = 96 a wave: 120 / 24 = 5 aircraft loads, flown as
-    ceil(120 / 96) = 2 waves, the first of 4 loads (96 marines), the second of 1 (24). The company is ashore (one
-    disembark) only when the last wave lands."""
+    """One company of 120 marines; 4 tiltrotors x 24 seats, flying apart from the LHD's deck: 120 / 24 = 5 aircraft
+    loads, flown as ceil(5 / 4) = 2 waves, the first of 4 aircraft (one load each, launched at once through the
+    deck's 6 spots), the second of 1. The company is ashore (one disembark) only when the last wave lands."""
     s = load_scenario(SEA_BASE).scenario
     t = s.unit_types["tiltrotor"]
     (company,) = [u.strength for u in s.units if u.id == "mar-2"]
@@ -183,13 +183,15 @@ def test_the_tiltrotors_lift_the_second_company_in_two_waves():
     world.run()
     rec = world.log.records
     flown = [e for e in rec if e["kind"] == "lift_wave" and e["unit"] == "mv22-1" and "mar-2" in e["units"]]
-    per_wave = t.strength * t.capacity_personnel
-    expected = [min(per_wave, company - k * per_wave) for k in range(waves)]
-    assert [e["units"]["mar-2"] for e in flown[:waves]] == expected
+    assert sorted(e["wave"] for e in flown) == [1] * t.strength + [2] * (loads - t.strength)
+    assert all(e["units"]["mar-2"] == t.capacity_personnel for e in flown)
     (done,) = [e for e in rec if e["kind"] == "lift_done" and e["unit"] == "mv22-1"]
-    assert done["trips"] == waves
+    assert done["trips"] == loads
+    spots = s.unit_types["amphibious_assault_ship"].flight_deck.spots
+    first = [e["t"] for e in rec if e["kind"] == "launch" and e["unit"] == "mv22-1"][: t.strength]
+    assert spots >= t.strength and len(set(first)) == 1  # the first wave's four launch together
     (landed,) = [e["t"] for e in rec if e["kind"] == "disembark" and e["transport"] == "mv22-1"]
-    assert landed == done["t"] > flown[waves - 1]["t"]
+    assert landed == done["t"] > max(e["t"] for e in flown)
 
 
 @pytest.mark.parametrize("beach", ["amber", "birch"])
@@ -207,6 +209,21 @@ def test_the_second_company_arrives_at_the_village_with_the_companies_from_the_b
     foot = s.unit_types["marine_infantry_company"].speed_kmh["land"]
     assert left["t"] + walk / foot * H == pytest.approx(arrived["mar-2"])
     assert arrived["mar-2"] == pytest.approx(max(arrived[u] for u in order.with_))
+
+
+@pytest.mark.parametrize("beach", ["amber", "birch"])
+def test_the_lavs_fight_beside_the_infantry_not_hours_before_it(beach):
+    """Issue 30, item 6: the LAVs arrived 3 h before the infantry and fought alone. Ordered `with:` the beach
+    companies, they reach the bluff and the village when the last of those companies does."""
+    s = load_scenario(SEA_BASE, [f"decisions.beach={beach}"]).scenario
+    world = build_world(s, s.scenario.seed, trace=True)
+    world.run()
+    rec = world.log.records
+    for place in ["bluff", "village"] if beach == "amber" else ["village"]:
+        arrived = {e["unit"]: e["t"] for e in rec if e["kind"] == "arrive" and e["at"] == place}
+        assert arrived["lav-1"] == pytest.approx(max(arrived["mar-1"], arrived["mar-3"])), place
+        engaged = [e for e in rec if e["kind"] == "engagement_start" and e["place"] == place]
+        assert engaged and engaged[0]["t"] == pytest.approx(arrived["lav-1"]), place
 
 
 @pytest.mark.parametrize(("beach", "other"), [("amber", "birch"), ("birch", "amber")])
@@ -228,6 +245,17 @@ def test_water_goes_ashore_at_the_beach_taken_within_what_the_craft_can_bring(be
         mine, theirs = ("water_ashore", "water_ashore_birch")[:: 1 if beach == "amber" else -1]
         assert m[f"objective.{mine}"] == 1 and math.isnan(m[f"objective.{theirs}"])
         assert (m["objective.bluff_taken"] == 1) if beach == "amber" else math.isnan(m["objective.bluff_taken"])
+
+
+def test_the_plan_follows_the_beach_taken_to_the_village():
+    """The attack from Beach Amber starts `when: {secured: bluff}`: the plan starts its orders where the Amber
+    branch's assault on the bluff leaves the companies (the review saw them 'aboard a transport')."""
+    out = _invoke("check", SEA_BASE, "--plan").output
+    phase = out[out.index("village_from_amber: when bluff is secured") :].split("\n  6. ")[0]
+    assert "starts aboard a transport" not in phase
+    for unit in ("lav-1", "mar-1", "mar-3"):
+        assert f"{unit} assault: bluff → village, 6 km" in phase, phase
+    assert "mar-2 assault: lz_heron → village, 2.5 km" in phase
 
 
 def test_the_plan_says_when_the_beach_line_starts():

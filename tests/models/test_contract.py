@@ -16,7 +16,7 @@ from sim.cli import main
 from sim.config.schema import Scenario
 from sim.engine.bus import OrderIssued
 from sim.experiment import run_replication
-from sim.models import registry
+from sim.models import combat, registry
 from sim.models.catalogue import catalogue
 from sim.models.contract import Better, Kind, MetricSpec
 from tests.conftest import REPO
@@ -172,3 +172,17 @@ def test_rates_are_converted_once_at_the_schema():
     t = s.unit_types["marine_infantry_company"]
     assert t.kill_rate_per_min == pytest.approx(t.kill_rate_per_h / 60)
     assert s.logistics.per_person_per_min["water"] == pytest.approx(s.logistics.per_person_day["water"] / 1440)
+
+
+def test_a_trigger_finds_its_metric_s_model_once_a_scenario_not_once_a_replication(monkeypatch):
+    """Which model declares a trigger's metric depends on the scenario only: asking every model's ``declare``
+    again in each replication cost the flagship about a millisecond a replication (issue 27)."""
+    loaded = load_scenario(REPO / "scenarios" / "birlestik_2024.yaml")
+    calls = []
+    real = combat.declare
+    monkeypatch.setattr(combat, "declare", lambda s: calls.append(s) or real(s))
+    first = run_replication(loaded.scenario, 1, 0)
+    after_one = len(calls)
+    again = [run_replication(loaded.scenario, 1, i) for i in (0, 1, 2)]
+    assert after_one >= 1 and len(calls) == after_one  # heavy_losses watches killed.coalition: combat's
+    assert again[0].metrics == first.metrics  # and the replication is the same

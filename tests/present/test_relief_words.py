@@ -156,3 +156,14 @@ def test_the_headline_follows_the_exercise():
     assert mixed[0] == "delivered_t.water_line.water" and "killed.relief" in mixed
     combat = catalogue(load_scenario(RELIEF, ["scenario.exercise=combat"]).scenario).headline()
     assert "killed.relief" in combat and "delivered_t.water_line.water" not in combat
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_relief_plan_has_no_word_of_war(lang):
+    """The review read "dp-north water: ... combat 3,750/h" in the shipped relief scenario's plan: the people of a
+    camp drink at one rate, their use, and the plan's heading names no combat rates."""
+    shipped = Path(__file__).parents[2] / "scenarios" / "earthquake_relief.yaml"
+    out = invoke("check", str(shipped), "--plan", "--lang", lang, env={"COLUMNS": "200"}).output
+    found = FORBIDDEN[lang].findall(out)
+    assert not found, found
+    assert {"en": "use 3,750/h", "ru": "расход: 3\xa0750/ч"}[lang] in out
