@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.config.schema import CARE_WITHIN, MetricObjective, Objective, Scenario
+from sim.config.text import pick
 from sim.engine.signals import Secured
 from sim.models.combat import english_name
 from sim.models.contract import Better, Installed, Kind, MetricSpec
@@ -49,7 +50,11 @@ def declare(s: Scenario, perspective: str | None, specs: dict[str, MetricSpec] |
 
 
 def _describe(s: Scenario, o: Objective, specs: dict[str, MetricSpec]) -> str:
-    """In words: "killed (coalition) at most 10 people", "delivery trips on time at least 50 %"."""
+    """In words: "killed (coalition) at most 10 people", "delivery trips on time at least 50 %"; the objective's
+    own English name when the scenario gives one."""
+    named = pick(o.name, "en") if o.name is not None else ""
+    if named:
+        return named
     within = f" within {o.within / 60:g} h" if o.within is not None else ""
     only = ""
     if o.only_if is not None:
@@ -71,7 +76,7 @@ def _describe(s: Scenario, o: Objective, specs: dict[str, MetricSpec]) -> str:
 def _amount(x: float, spec: MetricSpec | None) -> str:
     if spec is not None and spec.kind.bounded:
         return f"{100 * x:g} %"
-    return f"{x:g} {spec.unit}".rstrip() if spec is not None else f"{x:g}"
+    return f"{x:,g} {spec.unit}".rstrip() if spec is not None else f"{x:,g}"
 
 
 @dataclass
