@@ -587,7 +587,8 @@ class MetricObjective(Frozen):
     at_least: float | None = Field(None, description="met when the metric is at least this", examples=[0.9])
     within: Time | None = Field(
         None,
-        description="met when the bound first holds by this time after H-hour (default: read at the end of the run)",
+        description="judged by this time after H-hour (default: at the end of the run): a lower bound on a total "
+        "is met when it first holds; an upper bound or a bound on a share is read at this time",
         examples=["24h", "D+1 06:00"],
     )
     care: Literal["first_aid", "role1", "role2", "surgery"] | None = Field(

@@ -111,7 +111,18 @@ class Installed:
 
         return _declaring(ScenarioKey(scenario), self.models, name)
 
+    def spec(self, scenario: Scenario, name: str) -> MetricSpec:
+        """The metric ``name`` as its model declares it for ``scenario`` (its kind: a total, a share...)."""
+        from sim.config.identity import ScenarioKey  # (as in declaring)
+
+        return _spec(ScenarioKey(scenario), self.models, name)
+
 
 @lru_cache(maxsize=256)  # asked in every replication (a trigger on a metric): the declarations read once a scenario
 def _declaring(key: ScenarioKey, models: tuple[Model, ...], name: str) -> Model:
     return next(m for m in models if name in {spec.name for spec in m.declare(key.s)})
+
+
+@lru_cache(maxsize=256)
+def _spec(key: ScenarioKey, models: tuple[Model, ...], name: str) -> MetricSpec:
+    return next(spec for spec in _declaring(key, models, name).declare(key.s) if spec.name == name)

@@ -1,9 +1,11 @@
 """The scenario's objectives, evaluated over the other models' metrics, and the run's own metrics.
 
 Not a model in the registry: it runs after all of them, since an objective may name any metric. A metric
-objective with ``within:`` is watched during the run (:func:`install`): met when its bound first holds by
-then, looked at when the metric's model announces a change, else every ``CHECK_EVERY_MIN``, and at the limit
-itself. An objective ``only_if:`` an option or a phase that did not happen is not applicable: NaN, which
+objective with ``within:`` is watched during the run (:func:`install`): a lower bound on a total (water
+delivered) is met when it first holds by then, looked at when the metric's model announces a change, else every
+``CHECK_EVERY_MIN``, and at the limit itself; an upper bound ("at most 0 killed within 24 h", true at the start)
+or a bound on a share (which rises and falls) is read at the limit itself, or at the end of a shorter run.
+An objective ``only_if:`` an option or a phase that did not happen is not applicable: NaN, which
 ``mission_success`` leaves out.
 """
 
@@ -14,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.config.schema import CARE_WITHIN, MetricObjective, Objective, Scenario
+from sim.config.text import pick
 from sim.engine.signals import Secured
 from sim.models.combat import english_name
-from sim.models.contract import Better, Kind, MetricSpec
+from sim.models.contract import Better, Installed, Kind, MetricSpec
 from sim.models.injects import CHECK_EVERY_MIN, ExerciseState, metric_watch
 from sim.models.medical import care_within_share
 
@@ -47,7 +50,11 @@ def declare(s: Scenario, perspective: str | None, specs: dict[str, MetricSpec] |
 
 
 def _describe(s: Scenario, o: Objective, specs: dict[str, MetricSpec]) -> str:
-    """In words: "killed (coalition) at most 10 people", "delivery trips on time at least 50 %"."""
+    """In words: "killed (coalition) at most 10 people", "delivery trips on time at least 50 %"; the objective's
+    own English name when the scenario gives one."""
+    named = pick(o.name, "en") if o.name is not None else ""
+    if named:
+        return named
     within = f" within {o.within / 60:g} h" if o.within is not None else ""
     only = ""
     if o.only_if is not None:
@@ -69,7 +76,7 @@ def _describe(s: Scenario, o: Objective, specs: dict[str, MetricSpec]) -> str:
 def _amount(x: float, spec: MetricSpec | None) -> str:
     if spec is not None and spec.kind.bounded:
         return f"{100 * x:g} %"
-    return f"{x:g} {spec.unit}".rstrip() if spec is not None else f"{x:g}"
+    return f"{x:,g} {spec.unit}".rstrip() if spec is not None else f"{x:,g}"
 
 
 @dataclass
@@ -88,10 +95,23 @@ def install(world: World) -> None:
             world.env.process(_watch(world, o, held))
 
 
+def at_the_limit(world: World, o: MetricObjective) -> bool:
+    """Whether ``o``'s bound must hold at its within: limit, not first by it: an upper bound, or any bound on a
+    share or rate (a lower bound on a total that only grows is met when it first holds, the same thing)."""
+    if o.at_most is not None:
+        return True
+    return o.metric != CARE_WITHIN and world.services.get(Installed).spec(world.scenario, o.metric).kind.bounded
+
+
 def _watch(world: World, o: MetricObjective, held: Held) -> Process:
     env, limit = world.env, o.within
     assert limit is not None
     watch = metric_watch(world, o.metric)
+    if at_the_limit(world, o):
+        yield env.timeout(limit)  # (a run that ends before reads it at the end: _met)
+        if _bound(o, watch.value()):
+            held.first[o.id] = env.now
+        return
 
     def look() -> bool:
         if o.id not in held.first and _bound(o, watch.value()):
@@ -162,6 +182,8 @@ def _met(o: Objective, m: dict[str, float], world: World) -> bool:
         t = world.signal_times.get(Secured(o.place))
         return t is not None and (o.within is None or t <= o.within)
     if o.within is not None:
+        if world.now < o.within and at_the_limit(world, o):  # the run ended first: its value at the end
+            return _bound(o, m[o.metric])
         return o.id in world.services.get(Held).first
     if o.metric == CARE_WITHIN:
         assert o.care is not None and o.within_h is not None

@@ -28,11 +28,13 @@ from sim.config import exercise as ex
 from sim.config.distributions import SpanValue, mean_of
 from sim.config.lines import SupplyLine
 from sim.config.schema import Scenario
+from sim.config.text import pick
 from sim.engine import draws
 from sim.engine.assets import alive, assets, is_asset, pieces
 from sim.engine.monitor import Monitor
 from sim.engine.movement import follow, recover, travel
 from sim.engine.units import ORDER_PRIORITY, Unit
+from sim.models.combat import english_name
 from sim.models.contract import Better, Kind, MetricSpec
 from sim.models.events import SupplyRedirected
 from sim.models.injects import trigger
@@ -552,6 +554,14 @@ def handed_over(s: Scenario) -> list[tuple[str, str, str | None]]:
     return [(cls, end, side) for (cls, end), side in out.items()]
 
 
+def _english(s: Scenario, end: str) -> str:
+    """A place's or a unit's English name for a metric's description (its id when it has none)."""
+    if end in s.map.places:
+        return english_name(s, end)
+    unit = next((u for u in s.units if u.id == end), None)
+    return pick(unit.name, "en") or end if unit is not None else end
+
+
 def declare(s: Scenario) -> list[MetricSpec]:
     moved = {cls for line in s.supply_lines for cls in line.cargo}
     out = [
@@ -560,7 +570,7 @@ def declare(s: Scenario) -> list[MetricSpec]:
             Kind.AMOUNT,
             s.logistics.measure(cls),
             Better.HIGHER,
-            f"{cls} delivered to {end}",
+            f"{cls} delivered to {_english(s, end)}",
             side,
         )
         for cls, end, side in handed_over(s)

@@ -8,7 +8,8 @@ import math
 import pytest
 
 from sim.errors import ScenarioError
-from sim.experiment import run_replication
+from sim.experiment import build_world, run_replication
+from sim.models.objectives import at_the_limit
 from tests.models.test_distribution import BASE, HOUR
 
 # A camp depot at b, with room from the start: the truck's first trip hands 500 L over at b when its unloading
@@ -49,6 +50,31 @@ def test_a_bound_that_held_by_the_limit_counts_though_it_fails_at_the_end(load):
     o = "  - {id: wet, kind: metric, metric: stockout_h.s1.water, at_most: 0, within: 24h}\n"
     assert _objectives(load, BASE, o)["objective.wet"] == 1.0
     assert _objectives(load, BASE, o.replace(", within: 24h", ""))["objective.wet"] == 0.0
+
+
+@pytest.mark.parametrize(("litres", "met"), [(1000, 1.0), (3, 0.0)])
+def test_an_upper_bound_is_read_at_the_limit_not_when_it_first_holds(load, litres, met):
+    """ "No time without water within 24 h" holds at the start of every run: read when it first holds, it was met
+    even by a squad with 3 L (dry within minutes, 24 h dry by the limit). 1000 L last 50 h: met; 3 L: missed."""
+    o = "  - {id: wet, kind: metric, metric: stockout_h.s1.water, at_most: 0, within: 24h}\n"
+    text = BASE.replace("carries: {water: 100}", f"carries: {{water: {litres / 10:g}}}")  # 10 elements
+    assert _objectives(load, text, o)["objective.wet"] == met
+
+
+@pytest.mark.parametrize(
+    ("bound", "at_limit"),
+    [
+        ("metric: delivered.water.b, at_least: 400", False),  # a total that only grows: when it first holds
+        ("metric: delivered.water.b, at_most: 400", True),  # true at the start: a promise about the window
+        ("metric: on_time_share, at_least: 0.9", True),  # a share rises and falls: one trip in time is 100 %
+        ("metric: utilisation.t1, at_least: 0.5", True),
+    ],
+)
+def test_which_bounds_are_read_at_the_limit(load, bound, at_limit):
+    text = CAMP + f"objectives:\n  - {{id: o, kind: metric, {bound}, within: 24h}}\n"
+    world = build_world(load(text), 1)
+    (o,) = world.scenario.objectives
+    assert at_the_limit(world, o) is at_limit
 
 
 DECISION = """\

@@ -167,3 +167,13 @@ def test_the_relief_plan_has_no_word_of_war(lang):
     found = FORBIDDEN[lang].findall(out)
     assert not found, found
     assert {"en": "use 3,750/h", "ru": "расход: 3\xa0750/ч"}[lang] in out
+
+
+def test_an_objective_is_described_by_its_english_name_and_a_delivery_by_its_places_name():
+    """The English run summary printed "Water delivered to beach_amber at least 15000 L within 12 h (if
+    beach.amber is taken)": ids and an ungrouped number, though the scenario names the objective."""
+    s = load_scenario("sea_base_landing").scenario
+    cat = catalogue(s)
+    assert cat["objective.water_ashore"].description == "At least 15,000 L of water on Beach Amber within 12 hours"
+    assert cat["delivered.water.beach_amber"].description == "water delivered to Beach Amber"
+    assert cat["objective.limit_losses"].description == "killed (blue) at most 15 people"  # no name: described
