@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
@@ -676,6 +676,19 @@ class Analysis(Frozen):
     )
 
 
+def _starting_place(specs: dict[object, Any], thing: dict[str, object]) -> object:
+    """Where a unit (a mapping, before validation) starts: its at:, else its carrier's, up the chain of aboard:
+    (None: an unknown carrier or a cycle, which UnitSpec and the checks report)."""
+    seen = {thing.get("id")}
+    while thing.get("at") is None and thing.get("aboard") is not None:
+        carrier = specs.get(thing["aboard"])
+        if not isinstance(carrier, dict) or thing["aboard"] in seen:
+            return None
+        seen.add(thing["aboard"])
+        thing = carrier
+    return thing.get("at")
+
+
 class Scenario(Frozen):
     """A whole scenario after loading: catalogue types merged in, overrides applied, references checked."""
 
@@ -784,18 +797,9 @@ class Scenario(Frozen):
         if not isinstance(units, list) or not any(isinstance(u, dict) and u.get("aboard") for u in units):
             return data
         specs = {u.get("id"): u for u in units if isinstance(u, dict)}
-
-        def start(u: dict[str, object], seen: set[object]) -> object:
-            if u.get("at") is not None or u.get("aboard") is None:
-                return u.get("at")
-            carrier = specs.get(u["aboard"])
-            if carrier is None or u["aboard"] in seen:
-                return None
-            return start(carrier, seen | {u["aboard"]})
-
         filled = []
         for u in units:
-            at = start(u, {u.get("id")}) if isinstance(u, dict) and u.get("aboard") is not None else None
+            at = _starting_place(specs, u) if isinstance(u, dict) and u.get("aboard") is not None else None
             filled.append({**u, "at": at} if at is not None and u.get("at") is None else u)
         return {**data, "units": filled}
 
@@ -814,14 +818,8 @@ class Scenario(Frozen):
         filled = []
         for i, d in enumerate(depots):
             if isinstance(d, dict) and d.get("aboard") is not None:
-                at, seen = None, {d["aboard"]}
                 carrier = specs.get(d["aboard"])
-                while isinstance(carrier, dict):  # the carrier's place, or its own carrier's (units aboard units)
-                    at = carrier.get("at")
-                    if at is not None or carrier.get("aboard") in seen:
-                        break
-                    seen.add(carrier.get("aboard"))
-                    carrier = specs.get(carrier.get("aboard"))
+                at = _starting_place(specs, carrier) if isinstance(carrier, dict) else None
                 if d.get("at") is not None and at is not None and d["at"] != at:
                     msg = f"{d.get('id')} is aboard {d['aboard']}, which starts at {at} (leave at: out)"
                     raise error_at("Scenario", ("depots", i, "at"), msg, d["at"])
