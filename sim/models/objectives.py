@@ -182,9 +182,10 @@ def _met(o: Objective, m: dict[str, float], world: World) -> bool:
         t = world.signal_times.get(Secured(o.place))
         return t is not None and (o.within is None or t <= o.within)
     if o.within is not None:
-        if world.now < o.within and at_the_limit(world, o):  # the run ended first: its value at the end
-            return _bound(o, m[o.metric])
-        return o.id in world.services.get(Held).first
+        if o.id in world.services.get(Held).first:
+            return True
+        # a run that ends by the limit (at it: its stop comes before the watch's last look) reads its end
+        return world.now <= o.within and _bound(o, m.get(o.metric, math.nan))
     if o.metric == CARE_WITHIN:
         assert o.care is not None and o.within_h is not None
         return _bound(o, care_within_share(world, o.care, o.within_h * 60.0, o.triage))

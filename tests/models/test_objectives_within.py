@@ -61,6 +61,18 @@ def test_an_upper_bound_is_read_at_the_limit_not_when_it_first_holds(load, litre
     assert _objectives(load, text, o)["objective.wet"] == met
 
 
+@pytest.mark.parametrize("within", ["71h", "72h"])
+def test_a_limit_at_the_end_of_the_run_is_read_at_the_end(load, within):
+    """The run lasts 72 h: 'dry for at most 30 h within 72 h' (22 h dry, from 50 h) is met whether the limit is just
+    before the end or at it (the review found it always missed at it: the run's stop came before the last look);
+    the same for a lower bound reached only in the last minutes (stock delivered at least what arrived by 72 h)."""
+    o = f"  - {{id: wet, kind: metric, metric: stockout_h.s1.water, at_most: 30, within: {within}}}\n"
+    assert _objectives(load, BASE, o)["objective.wet"] == 1.0
+    end = run_replication(load(CAMP), 1).metrics["delivered.water.b"]
+    o = f"  - {{id: all, kind: metric, metric: delivered.water.b, at_least: {end}, within: 72h}}\n"
+    assert _objectives(load, CAMP, o)["objective.all"] == 1.0
+
+
 @pytest.mark.parametrize(
     ("bound", "at_limit"),
     [
