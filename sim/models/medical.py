@@ -130,6 +130,11 @@ class Leg:
     queue: list[tuple[int, int, Casualty, str, simpy.Event]] = field(default_factory=list)
     idle: list[simpy.Event] = field(default_factory=list)  # assets waiting for casualties
     waits: list[float] = field(default_factory=list)
+    claimed: set[int] = field(default_factory=set)  # casualties an asset is on its way to fetch
+
+    def unclaimed(self) -> list[tuple[int, int, Casualty, str, simpy.Event]]:
+        """The waiting casualties no asset is on its way to fetch yet."""
+        return [q for q in self.queue if q[1] not in self.claimed] if self.claimed else self.queue
 
 
 class MedicalState:
@@ -431,7 +436,7 @@ class MedicalState:
         home = asset.location
         prio = MEDEVAC_FIRST if self.med.lift_priority == "medevac_first" else ORDER_PRIORITY
         while alive(world, asset):  # (one aircraft of a unit whose aircraft fly apart: while the unit has it)
-            if not leg.queue:
+            if not leg.unclaimed():  # (casualties another asset is on its way to fetch are not this one's)
                 leg.idle.append(env.event())
                 yield leg.idle[-1]
                 continue
@@ -440,13 +445,13 @@ class MedicalState:
                 yield turn
                 # time casualties waited for an asset busy with other tasks (lift, supply): the contention
                 self._add_since(self.lock_wait_min, asset.id, asked)
-                if not leg.queue:  # another asset took them while this one waited for its turn
+                if not leg.unclaimed():  # another asset took them, or is fetching them, while this one waited
                     continue
                 start = env.now
                 ok = yield from self._mission(leg, asset)
-                if asset.base is not None and not leg.queue:  # back aboard its ship, wherever it is now
+                if asset.base is not None and not leg.unclaimed():  # back aboard its ship, wherever it is now
                     yield from recover(world, asset)
-                elif home is not None and not leg.queue and asset.location != home:
+                elif home is not None and not leg.unclaimed() and asset.location != home:
                     yield from travel(world, asset, home)
                 self._add_since(self.busy_min, asset.id, start)
             if not ok:
@@ -459,13 +464,22 @@ class MedicalState:
             minutes[key] = minutes.get(key, 0.0) + now - max(start, self.since)
 
     def _mission(self, leg: Leg, asset: Unit) -> Process:
-        """Fly to the most urgent casualty's facility, load the most urgent there, carry them to ``leg.to``."""
+        """Fly to the most urgent unclaimed casualty's facility, load the most urgent there, carry them to
+        ``leg.to``; the casualties there it has room for are claimed while it flies, so that another asset of the
+        leg flies only for casualties nobody is fetching (not every idle aircraft for one casualty)."""
         env, world = self.env, self.world
         leg.queue.sort(key=_urgency)
-        first = self.stages[leg.queue[0][3]].spec
-        if not (yield from self._go_to(asset, first)):
-            return False
+        waiting = leg.unclaimed()
+        first = self.stages[waiting[0][3]].spec
         room = math.floor(asset.strength) * asset.type.litters
+        claim = {q[1] for q in [q for q in waiting if self.stages[q[3]].spec.site == first.site][:room]}  # most urgent
+        leg.claimed |= claim
+        try:
+            arrived = yield from self._go_to(asset, first)
+        finally:
+            leg.claimed -= claim
+        if not arrived:
+            return False
         load = [
             q
             for q in sorted(leg.queue, key=_urgency)

@@ -60,3 +60,17 @@ def test_a_unit_lends_only_the_aircraft_it_still_has(load):
     assert len(pieces(world, pair)) == 2 and all(a is not pair for a in pieces(world, pair))
     pair.strength = 1.0  # one helicopter lost: the second no longer flies a lift or a trip
     assert pieces(world, pair) == assets(world, pair)[:1]
+
+
+@pytest.mark.parametrize("casualties", [1, 2])
+def test_only_as_many_aircraft_fly_as_the_casualties_nobody_is_fetching(load, casualties):
+    """The review saw six aircraft launch from the carrier for one casualty, five coming back empty: every idle
+    asset of the leg flew when a casualty came. One litter an aircraft: one casualty, one flight; two, two."""
+    text = PAIR.replace(
+        "supply_lines:\n  - {id: w, transports: [h1], from: src, to_units: [coy], cargo: {water: 4000}}\n", ""
+    )
+    text = text.replace("count: 2}", f"count: {casualties}}}")
+    events = run_replication(load(text), 1, trace=True).events
+    out = [e for e in events if e["kind"] == "depart" and e["unit"] == "h1" and e["to"] == "camp"]
+    assert len(out) == casualties
+    assert sum(len(e["casualties"]) for e in events if e["kind"] == "medevac") == casualties
