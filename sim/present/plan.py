@@ -644,7 +644,8 @@ def _deck_evacuation(s: Scenario, w: _Words, the_map: Map, where: _Where) -> lis
                     continue
                 out_min, on_min, back_min = (m or 0.0 for m in legs)
                 recovery = deck[2]  # one aircraft: one cycle each way
-                total = deck[2] + out_min + mean_of(t.load_min) + on_min + mean_of(t.unload_min) + back_min + recovery
+                parts = [deck[2], out_min, mean_of(t.load_min), on_min, mean_of(t.unload_min), back_min, recovery]
+                total = sum(round(x) for x in parts)  # the parts as shown, so that they add up
                 line = _(
                     "from {facility}: launch {launch}, out {out}, load {load}, on {on}, unload {unload}, back {back}, "
                     "recovery {recovery}: {total} a mission"

@@ -258,6 +258,17 @@ def test_the_plan_follows_the_beach_taken_to_the_village():
     assert "mar-2 assault: lz_heron → village, 2.5 km" in phase
 
 
+def test_the_plans_medevac_missions_add_up():
+    """The review read "... recovery 15min: 50min a mission" of parts that add up to 51 (each rounded alone)."""
+    out = _invoke("check", SEA_BASE, "--plan").output
+    missions = [line for line in out.splitlines() if line.endswith("a mission")]
+    assert len(missions) >= 3
+    for line in missions:
+        parts, total = line.rsplit(": ", 1)
+        minutes = [int(m) for m in re.findall(r"(\d+)min", parts.split(": ", 1)[1])]
+        assert sum(minutes) == int(re.match(r"(\d+)min", total).group(1)), line
+
+
 def test_the_plan_says_when_the_beach_line_starts():
     """`check --plan` gives a line's trigger, not only its start time (which alone reads as "from H-hour")."""
     out = _invoke("check", SEA_BASE, "--plan").output
