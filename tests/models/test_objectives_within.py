@@ -188,7 +188,7 @@ def test_the_report_says_in_how_many_runs_an_objective_did_not_apply(load):
     o = s.objectives[0]
     en = _not_applicable(o, 3, 10, Labels(s, i18n.language("en")), i18n.language("en"))
     ru = _not_applicable(o, 3, 10, Labels(s, i18n.language("ru")), i18n.language("ru"))
-    assert "did not apply in 7 of 10 runs (option b was not taken at beach)" in en
+    assert "did not apply in 7 of 10 runs (option b was not taken at the decision point (beach))" in en
     assert "7 из 10" in ru and "не применялась" in ru
 
 

@@ -32,9 +32,13 @@ DRILL = REPO / "tests" / "play" / "only_if_drill.yaml"
         (
             "en",
             "water_ashore_birch (At least 15,000 L of water on Beach Birch within 12 hours): not applicable — option"
-            " Beach Birch was not taken at beach.",
+            " Beach Birch was not taken at the decision point (beach).",
         ),
-        ("ru", "(water_ashore_birch): не применяется — в решении beach не выбран вариант участок «Берёза»."),
+        (
+            "ru",
+            "(water_ashore_birch): не применяется — в точке принятия решений (beach) не выбран вариант участок"
+            " «Берёза».",
+        ),
     ],
 )
 def test_the_story_calls_it_not_applicable_and_says_why(lang, told):

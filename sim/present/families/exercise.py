@@ -193,15 +193,17 @@ def outcome(
 
 
 def not_applied(o: Objective, names: Labels, lang: Language) -> str:
-    """Why an objective only_if did not apply: "option Beach Birch was not taken at beach", "phase landing_b did
-    not start"."""
+    """Why an objective only_if did not apply: "option Beach Birch was not taken at the decision point (beach)",
+    "phase landing_b did not start" (a decision point has no name but its question: its id, in parentheses)."""
     _ = lang._
     cond = o.only_if
     assert cond is not None
     if cond.phase is not None:
         return _("phase {phase} did not start").format(phase=names.phase(cond.phase))
     point, option = (cond.option or "").split(".")
-    return _("option {option} was not taken at {point}").format(option=names.option(point, option), point=point)
+    return _("option {option} was not taken at the decision point ({point})").format(
+        option=names.option(point, option), point=point
+    )
 
 
 def _place_outcome(
