@@ -138,7 +138,8 @@ def _show(sw: Sweep, plan: Plan, done: Recorded, metrics: tuple[str, ...], quiet
         shown = list(metrics) or [m for m in means.headline() if m in store.metrics and not is_objective(m)]
         ran = Counter(point for point, _p, _r, error in store.outcomes() if error is None)
         rows = [(p.settings, p.label, done.summaries[p.index], ran[p.index]) for p in store.points()]
-        names = Labels(plan.scenarios[0].scenario, speak) if speak.code != "en" else None
+        spoken = Labels(plan.scenarios[0].scenario, speak)  # English in the catalogue's words, unless a relief's
+        names = None if speak.code == "en" and not spoken.lang.words else spoken
         title = _("{sweep}: {points} × {replications}").format(
             sweep=sw.spec.name if names is None else f"{names.title()} ({sw.spec.name})",
             points=speak.n_("{n} point", "{n} points", len(plan.points)).format(n=len(plan.points)),

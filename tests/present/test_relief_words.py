@@ -177,3 +177,27 @@ def test_an_objective_is_described_by_its_english_name_and_a_delivery_by_its_pla
     assert cat["objective.water_ashore"].description == "At least 15,000 L of water on Beach Amber within 12 hours"
     assert cat["delivered.water.beach_amber"].description == "water delivered to Beach Amber"
     assert cat["objective.limit_losses"].description == "killed (blue) at most 15 people"  # no name: described
+
+
+def test_a_relief_sweeps_english_table_counts_patients(tmp_path):
+    """The review read "died_of_wounds 9 casualties" in the relief sweep's English table, against "patients" in
+    its run's: the sweep's table speaks the exercise's words too."""
+    out = tmp_path / "sweep"
+    r = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            str(RELIEF),
+            "--vary",
+            "medical.facilities.field_hospital.teams=2,4",
+            "--reps",
+            "1",
+            "--out",
+            str(out),
+        ],
+        env={"COLUMNS": "200"},
+        catch_exceptions=False,
+    )
+    assert r.exit_code == 0, r.output
+    assert not FORBIDDEN["en"].findall(r.output.replace("died_of_wounds", ""))
+    assert not re.search(r"\d casualt", r.output) and re.search(r"\d patients", r.output)  # the values' words
