@@ -262,6 +262,9 @@ def _reachability(s: Scenario) -> Iterator[Finding]:
             goal = _goal(s, units, o)
             if goal is not None and goal[1] not in reach[o.unit]:
                 yield ("phases", pi, "orders", oi, goal[0]), _no_way(o.unit, goal[1], _modes(s, units[o.unit]))
+            assemble = getattr(o, "assemble_at", None)  # where it meets its siblings first (with:)
+            if assemble is not None and assemble not in reach[o.unit]:
+                yield ("phases", pi, "orders", oi, "assemble_at"), _no_way(o.unit, assemble, _modes(s, units[o.unit]))
 
 
 def _reach(s: Scenario, units: Mapping[str, UnitSpec]) -> dict[str, set[str]]:
