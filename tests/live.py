@@ -43,7 +43,7 @@ def local(args: list[str]) -> list[str]:
 @contextlib.contextmanager
 def served(args: list[str], cwd: Path, timeout_s: float = 60.0) -> Iterator[Served]:
     """Run ``exsim serve ARGS`` until the block ends, then Ctrl-C it and wait for it to save and exit."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}  # SIGABRT: every thread's stack
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim.cli", "serve", *local(args)],
@@ -92,12 +92,30 @@ def served(args: list[str], cwd: Path, timeout_s: float = 60.0) -> Iterator[Serv
             proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise
+        except subprocess.TimeoutExpired:  # a hang: where each of its threads is, then the server's last words
+            proc.send_signal(signal.SIGABRT)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            _drained(out, lines)
+            _close(proc)
+            tail = "\n".join(lines[-80:])
+            raise AssertionError(f"exsim serve did not stop within {timeout_s:.0f} s of Ctrl-C:\n{tail}") from None
+        _drained(out, lines)
+        _close(proc)
+    running.exit_code = proc.returncode
+
+
+def _drained(out: queue.Queue[str | None], lines: list[str]) -> None:
+    """What the server printed to the end (the pump's None), or for 5 s."""
+    with contextlib.suppress(queue.Empty):
         while (line := out.get(timeout=5)) is not None:
             lines.append(line)
-        if proc.stdout is not None:
-            proc.stdout.close()
-    running.exit_code = proc.returncode
+
+
+def _close(proc: subprocess.Popen[str]) -> None:
+    """Close the server's output pipe, whatever happened (left open, a later test would see its warning)."""
+    if proc.stdout is not None:
+        proc.stdout.close()
