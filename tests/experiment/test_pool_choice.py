@@ -37,7 +37,7 @@ def test_a_pool_starts_only_when_the_replications_outweigh_its_start_up(monkeypa
         sent.extend((t.point, r) for t in ts for r in t.replications)
         yield from (executors.run_task(t) for t in ts)
 
-    monkeypatch.setattr(executors, "POOL_START_S", start_s)
+    monkeypatch.setattr(executors, "pool_start_s", lambda: start_s)
     monkeypatch.setattr(executors, "_process", pool)
     assert outcomes(tasks) == serial  # every replication once, the same results, wherever it ran
     assert sorted(sent) == pooled  # the first two ran here, to time them
@@ -50,7 +50,24 @@ def test_workers_given_always_start_a_pool(monkeypatch, tasks):
         sent.append(workers)
         yield from (executors.run_task(t) for t in ts)
 
-    monkeypatch.setattr(executors, "POOL_START_S", 86400.0)
+    monkeypatch.setattr(executors, "pool_start_s", lambda: 86400.0)
     monkeypatch.setattr(executors, "_process", pool)
     outcomes(tasks, workers=2)
     assert sent == [2]
+
+
+def test_workers_are_forked_only_from_a_process_with_no_other_thread(monkeypatch):
+    """A fork copies this process's locks as they are: with another thread running (the classroom server,
+    a spinner) one could be held for ever in a worker, so the workers then come from the fork server."""
+    for platform, threads, method in [("linux", 1, "fork"), ("linux", 2, "forkserver"), ("darwin", 1, "forkserver")]:
+        monkeypatch.setattr(executors.sys, "platform", platform)
+        monkeypatch.setattr(executors.threading, "active_count", lambda n=threads: n)
+        assert executors.start_method() == method
+        assert executors.pool_start_s() == (executors.FORK_START_S if method == "fork" else executors.POOL_START_S)
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_a_pool_forked_or_from_the_fork_server_gives_the_serial_results(monkeypatch, tasks, method):
+    serial = outcomes(tasks, workers=1)
+    monkeypatch.setattr(executors, "start_method", lambda: method)
+    assert outcomes(tasks, workers=2) == serial
