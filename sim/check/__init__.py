@@ -5,6 +5,14 @@ Above the models and below the experiment: config validates each field by the sc
 what only the engine's map or the models' metric catalogue can tell.
 """
 
-from sim.check.load import load_scenario
+from typing import TYPE_CHECKING
+
+from sim._lazy import package_getattr
+
+if TYPE_CHECKING:
+    from sim.check.load import load_scenario
+
+# imported when first asked for: exsim run of a scenario it keeps validated (sim.check.cache) needs no check
+__getattr__ = package_getattr(__name__, {"load_scenario": "sim.check.load"})
 
 __all__ = ["load_scenario"]

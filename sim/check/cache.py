@@ -32,7 +32,6 @@ import pydantic
 
 from sim._version import __version__
 from sim.check.cost import LIMIT_VAR
-from sim.check.load import load_scenario
 from sim.config.load import LoadedScenario
 from sim.config.locate import catalogue_path, locate
 from sim.config.yamlsafe import MAX_BYTES
@@ -51,6 +50,13 @@ def cache_dir() -> Path | None:
         return None if own.strip().lower() in OFF else Path(own)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "exsim"
+
+
+def load_scenario(source: str | Path, overrides: Sequence[str]) -> LoadedScenario:
+    """The checks' loader, ``sim.check.load.load_scenario``."""
+    from sim.check.load import load_scenario  # start-up: a scenario read back from the cache needs no check
+
+    return load_scenario(source, overrides)
 
 
 def load_cached(source: str | Path, overrides: Sequence[str] = (), *, folder: Path | None = None) -> LoadedScenario:

@@ -19,7 +19,6 @@ from typing import Annotated, Any, Literal, overload
 import numpy as np
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator, model_validator
 
-from sim.check import load_scenario
 from sim.config.frozen import Frozen
 from sim.config.load import LoadedScenario, validate
 from sim.config.yamlsafe import read_file
@@ -315,6 +314,8 @@ class PointScenarios(Sequence[LoadedScenario]):
             return [self[j] for j in range(*i.indices(len(self)))]
         i = self.points[i].index
         if i not in self._kept:
+            from sim.check import load_scenario  # (as in build_sweep)
+
             self._kept[i] = load_scenario(self.ref, self.points[i].overrides)
             if len(self._kept) > self.KEEP:
                 self._kept.popitem(last=False)
@@ -377,6 +378,8 @@ def build_sweep(spec: SweepSpec, scenario_ref: str, file: str, where: Any) -> Sw
     point where the others take their first values; a list or lhs design's points, CHECK_EVERY of them spread
     evenly), then each point's scenario is loaded, and validated, when it is run. Memory stays flat in the
     number of points."""
+    from sim.check import load_scenario  # here: exsim run, which imports this module, reads a cached scenario
+
     base = load_scenario(scenario_ref, spec.set)
     seed = base.scenario.scenario.seed if spec.seed is None else spec.seed
     points = expand(spec, seed)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.check import crossref
 from sim.config.load import scenario_digest
 from sim.config.schema import Scenario
 from sim.errors import ExsimError
@@ -71,6 +70,8 @@ def stored_scenario(folder: Path, point: int = 0) -> Scenario:
             f"{folder}/{name}: its SHA-256 is not the one the results record (edited, or read differently by this "
             "version of exsim); run the scenario file again"
         )
+    from sim.check import crossref  # a stored scenario read back: not on exsim run's path
+
     if found := crossref.check(s):
         path, message = found[0]
         raise ExsimError(f"{folder}/{name}: edited: {'.'.join(map(str, path))}: {message}")

@@ -68,7 +68,7 @@ def test_killing_the_main_process_leaves_no_worker_and_resume_completes_the_tabl
         started = wait_for(lambda: count_replications(work / FILE) >= 4 or proc.poll() is not None, 120)
         assert started and proc.poll() is None, "the sweep finished before it could be interrupted"
         helpers = [pid for pid, _ in group_members(proc.pid) if pid != proc.pid]
-        assert len(helpers) >= 3, "expected a fork server and two workers"
+        assert len(helpers) >= 2, "expected two workers (forked from the main process, or by a fork server)"
         os.kill(proc.pid, sig)
         _, err = proc.communicate(timeout=60)
         assert wait_for(lambda: not group_members(proc.pid), 15), f"left behind: {group_members(proc.pid)}"
