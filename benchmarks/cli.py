@@ -15,6 +15,9 @@ first line says whether it is). Compiling exsim's modules on every start would a
 `exsim run` keeps the scenarios it validated (sim/check/cache.py), here in the temporary folder: the
 untimed round fills it, so `exsim run birlestik_2024` is timed as it runs again (a class's second run, and
 each after it); `exsim run birlestik_2024, no cache` (EXSIM_CACHE_DIR=off) as on a first run or after an edit.
+Two more commands only import, and run nothing: exsim run's dependencies (numpy, simpy, pydantic, click,
+rich, ruamel.yaml), then those and the models a replication needs (the schema, the models, the engine):
+the floor that any exsim run stands on, as a ratio to `import numpy` beside the goal.
 Last, three more runs of `exsim run birlestik_2024` under `-X importtime` show where its imports go, by package.
 """
 
@@ -44,6 +47,9 @@ FLAGSHIP = ["run", "birlestik_2024", "--out", "flagship", "--force"]  # the READ
 
 
 NO_CACHE = {"EXSIM_CACHE_DIR": "off"}  # the command as on its first run: validated, not read back
+# what exsim run birlestik_2024 cannot do without, imported and nothing more: the floor under the 4x goal
+DEPENDENCIES = "import numpy, simpy, pydantic, click, rich.console, ruamel.yaml"
+MODELS = "import sim.config.schema, sim.models.registry, sim.engine.world, sim.experiment.runner"
 
 
 def timed(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float]:
@@ -88,6 +94,8 @@ def main() -> None:
         "exsim run --reps 1": [py, "-m", "sim.cli", *RUN],
         "exsim run birlestik": [py, "-m", "sim.cli", *FLAGSHIP],
         "exsim run birlestik, no cache": [py, "-m", "sim.cli", *FLAGSHIP],
+        "its dependencies imported": [py, "-c", DEPENDENCIES],
+        "and exsim's models imported": [py, "-c", f"{DEPENDENCIES}; {MODELS}"],
     }
     own_env = {"exsim run birlestik, no cache": NO_CACHE}
     names = list(commands)
@@ -117,6 +125,9 @@ def main() -> None:
     print(f"  exsim run birlestik_2024 / import numpy (wall): {spread(flagship)}  (goal <= 4.0)")
     first = [r / i for r, i in zip(wall["exsim run birlestik, no cache"], wall["import numpy"], strict=True)]
     print(f"  the same, no cache (a first run) / import numpy (wall): {spread(first)}")
+    for n in ("its dependencies imported", "and exsim's models imported"):
+        floor = [d / i for d, i in zip(wall[n], wall["import numpy"], strict=True)]
+        print(f"  {n} / import numpy (wall): {spread(floor)}  (information: the floor under the 4.0)")
     print(f"  exsim run island_retake --reps 1, CPU: {spread(cpu['exsim run --reps 1'])} s  (goal <= 0.5)")
     top = ", ".join(f"{name} {ms:.0f}" for name, ms in sorted(by.items(), key=lambda kv: -kv[1])[:8])
     print(f"  exsim run birlestik_2024, its imports (-X importtime, median of 3, ms): {sum(by.values()):.0f}; {top}")
