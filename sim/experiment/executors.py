@@ -277,8 +277,8 @@ def pool_start_s() -> float:
 
 
 def _process(tasks: list[Task], workers: int, cancel: threading.Event | None = None) -> Iterator[list[Outcome]]:
-    # workers forked from this process when it has no other thread (start_method), else from a fork server:
-    # workers start clean (no inherited threads or open files); the server imports exsim once, so each
+    # workers forked from this process when it has no other thread (start_method), else from a fork server,
+    # whose workers start clean (no inherited threads or open files): the server imports exsim once, so each
     # worker forks from a warm interpreter instead of importing numpy and pydantic again; numpy.random too
     # (imported on a replication's first draw), so that it is shared rather than per worker
     import multiprocessing  # here: a run that needs no pool does not import it (about 0.1 s at start-up)
