@@ -85,5 +85,7 @@ class Streams:
     def __getitem__(self, name: str) -> Stream:
         s = self._streams.get(name)
         if s is None:
-            s = self._streams[name] = Stream(np.random.default_rng(seed_sequence(self.seed, self.replication, name)))
+            seeds = seed_sequence(self.seed, self.replication, name)
+            # what default_rng makes of a SeedSequence, without its checks of what it was given
+            s = self._streams[name] = Stream(np.random.Generator(np.random.PCG64(seeds)))
         return s
