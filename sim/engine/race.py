@@ -47,5 +47,6 @@ class First(simpy.Event):
         for ev in self._events:
             if ev.callbacks and check in ev.callbacks:
                 ev.callbacks.remove(check)
-        if self._ok:
-            self._value = tuple(ev for ev in self._events if ev.callbacks is None)
+        if self._ok:  # (the processed ones in their order, written out: a race decided has one or both)
+            a, b = self._events
+            self._value = ((a, b) if b.callbacks is None else (a,)) if a.callbacks is None else (b,)

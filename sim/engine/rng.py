@@ -74,18 +74,22 @@ class Stream:
         return max(i for i, w in enumerate(weights) if w > 0)  # rounding at the top end
 
 
-class Streams:
-    """The replication's streams by name, created on first use."""
+class Streams(dict[str, Stream]):
+    """The replication's streams by name, created on first use.
+
+    A dict whose missing names make their stream: a stream is looked up at every draw of some models (a unit's
+    losses, a casualty's triage), and a dict's own lookup is done in C, without a Python call.
+    """
+
+    __slots__ = ("replication", "seed")
 
     def __init__(self, seed: int, replication: int):
+        super().__init__()
         self.seed = seed
         self.replication = replication
-        self._streams: dict[str, Stream] = {}
 
-    def __getitem__(self, name: str) -> Stream:
-        s = self._streams.get(name)
-        if s is None:
-            seeds = seed_sequence(self.seed, self.replication, name)
-            # what default_rng makes of a SeedSequence, without its checks of what it was given
-            s = self._streams[name] = Stream(np.random.Generator(np.random.PCG64(seeds)))
+    def __missing__(self, name: str) -> Stream:
+        seeds = seed_sequence(self.seed, self.replication, name)
+        # what default_rng makes of a SeedSequence, without its checks of what it was given
+        s = self[name] = Stream(np.random.Generator(np.random.PCG64(seeds)))
         return s

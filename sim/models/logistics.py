@@ -345,12 +345,13 @@ class LogisticsState:
     def state_changed(self, ev: StateChanged) -> None:
         """A new state may mean a new activity, so new consumption rates; idle at a depot, a top-up."""
         unit = ev.unit
-        if unit.id in self.carriers and unit.location is not None and not is_asset(self.world, unit):
+        asset = is_asset(self.world, unit)
+        if unit.id in self.carriers and unit.location is not None and not asset:
             # stores aboard it have come to a place: the units there (and aboard) top up
             for u in [*self.world.units_at(unit.location), *unit.carrying]:
                 if u is not unit:
                     self.refill(u)
-        if is_asset(self.world, unit):  # one aircraft of a unit flying apart: it burns the unit's stocks as it flies
+        if asset:  # one aircraft of a unit flying apart: it burns the unit's stocks as it flies
             moving = (ev.new is UnitState.MOVING) - (ev.old is UnitState.MOVING)
             if moving:
                 parent = self.world.units[unit.id]
