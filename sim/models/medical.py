@@ -381,9 +381,8 @@ class MedicalState:
                 self._end(c, "died_of_wounds")
                 return False
             if counted:
-                waited = now - arrived
-                stage.waits.append(waited)
-                self.triage_waits[c.triage].append(waited)
+                stage.waits.append(env.now - arrived)
+                self.triage_waits[c.triage].append(env.now - arrived)
             stage.count(now, busy=+1)
             if c.care is None:
                 c.care = now
