@@ -373,21 +373,20 @@ class MedicalState:
         stage.count(arrived, waiting=+1)
         with stage.teams.request(priority=c.priority) as team:
             # the race with death is written out here rather than through _wait: the context manager already
-            # gives up the team, and this is the chain's hot path (a condition event only while death can come)
+            # gives up the team, and this is the chain's hot path (a race event only while death can come)
             got = (yield First(team, c.death)) if c.death is not None else (yield team) or (team,)
-            now = env.now  # (read once: the clock stands still until the next yield)
-            stage.count(now, waiting=-1)
+            stage.count(env.now, waiting=-1)
             if team not in got:
                 self._end(c, "died_of_wounds")
                 return False
             if counted:
                 stage.waits.append(env.now - arrived)
                 self.triage_waits[c.triage].append(env.now - arrived)
-            stage.count(now, busy=+1)
+            stage.count(env.now, busy=+1)
             if c.care is None:
-                c.care = now
+                c.care = env.now
             if stage.spec.role >= 2 and c.surgery is None:
-                c.surgery = now  # surgery has begun: the wounds no longer kill in this model
+                c.surgery = env.now  # surgery has begun: the wounds no longer kill in this model
                 if c.death is not None:  # nobody waits on it now: out of the queue rather than fired for nothing
                     cancel(env, c.death)
                     c.death = None
