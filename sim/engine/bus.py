@@ -38,6 +38,11 @@ class Bus:
         subs = self._subs.get(kind, [])
         self._subs[kind] = [h for h in subs if h is not handler]
 
+    def heard(self, kind: type) -> bool:
+        """Whether anyone subscribes to ``kind``: an announcement nobody hears need not be built (a depot's
+        take, some 230 a replication of the flagship, is heard only while a trigger watches that depot)."""
+        return bool(self._subs.get(kind))
+
     def publish(self, event: E) -> E:
         """Deliver ``event`` to every subscriber of its class and return it (answers are read from it)."""
         for handler in self._subs.get(type(event), ()):

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 # changes every replication that draws a distribution: bump sim.experiment.streams.SCHEME with it
 _FIRST, _BLOCK = 8, 512
 Dist = Exponential | Lognormal | Gamma | Triangular | Uniform | Deterministic | Empirical
+_NUMBER = (float, int)  # a time given as a number (a tuple: ``float | int`` would build a union at every draw)
 
 
 def block(dist: Dist, gen: np.random.Generator, n: int) -> np.ndarray:
@@ -94,7 +95,7 @@ def sample(world: World, dist: Dist, name: str) -> float:
 
 def fixed(world: World, value: SpanValue, name: str) -> float:
     """A time whose number means the same time every time; a distribution is drawn from stream ``name``."""
-    if isinstance(value, float | int):
+    if isinstance(value, _NUMBER):
         return value
     return sample(world, value, name)
 
@@ -102,6 +103,6 @@ def fixed(world: World, value: SpanValue, name: str) -> float:
 def exponential(world: World, value: SpanValue, name: str) -> float:
     """A time whose number is the mean of an exponential time, drawn from stream ``name`` as it always was; a
     distribution is drawn from the same stream."""
-    if isinstance(value, float | int):
+    if isinstance(value, _NUMBER):
         return world.streams[name].exponential(1.0 / value)
     return sample(world, value, name)

@@ -493,12 +493,14 @@ def metrics(world: World) -> dict[str, float]:
     return m
 
 
-_SIDE_SUMS = {  # metric family -> (each unit's part, platforms only)
-    "killed": (lambda u, c: u.killed * c, False),
-    "wounded": (lambda u, c: u.wounded * c, False),
-    "survivors": (lambda u, c: u.strength * c, False),
-    "platforms_lost": (lambda u, c: u.killed + u.wounded, True),
-    "platforms_left": (lambda u, c: u.strength, True),
+_SIDE_SUMS = {  # metric family -> (the side's sum over (unit, crew) pairs, platforms only)
+    # (each sum is one comprehension rather than a function per unit: it is redone at every loss of the side
+    # while a trigger watches it; the same terms are added in the same order)
+    "killed": (lambda units: sum([u.killed * c for u, c in units]), False),
+    "wounded": (lambda units: sum([u.wounded * c for u, c in units]), False),
+    "survivors": (lambda units: sum([u.strength * c for u, c in units]), False),
+    "platforms_lost": (lambda units: sum([u.killed + u.wounded for u, _ in units]), True),
+    "platforms_left": (lambda units: sum([u.strength for u, _ in units]), True),
 }
 
 
@@ -509,9 +511,7 @@ def watch(world: World, name: str) -> Watch | None:
     family, _, side = name.partition(".")
     if family not in _SIDE_SUMS or world.scenario.combat.mode == "deterministic":
         return None
-    part, platforms_only = _SIDE_SUMS[family]
+    total, platforms_only = _SIDE_SUMS[family]
     mine = [u for u in world.units.values() if u.side == side]
     units = [(u, crew(u.type)) for u in mine if is_platform(u.type) or not platforms_only]
-    return Watch(
-        (Losses, PowerChanged), lambda: float(sum(part(u, c) for u, c in units)), lambda ev: ev.unit.side == side
-    )
+    return Watch((Losses, PowerChanged), lambda: float(total(units)), lambda ev: ev.unit.side == side)

@@ -80,7 +80,13 @@ class ExerciseState:
     # --- answers to the other models' questions ---------------------------------------------------------
 
     def _until(self, unit: Unit, *tables: dict[str, float]) -> float:
-        return max((t.get(unit.id, 0.0) for t in tables), default=0.0)
+        """Until when ``tables`` hold ``unit`` back (times; 0 when none does)."""
+        until = 0.0
+        for table in tables:  # (max over a generator, written out: on every move and sortie; times are not negative)
+            t = table.get(unit.id, 0.0)
+            if t > until:
+                until = t
+        return until
 
     def on_move(self, ev: MoveRequested) -> None:
         until = self._until(ev.unit, self.broken_down, self.grounded if "air" in ev.unit.speeds else {})

@@ -82,6 +82,7 @@ class Tank:
         "rate",
         "refill_at",
         "reorder",
+        "ringing",
         "t",
         "unit",
     )
@@ -99,6 +100,7 @@ class Tank:
         self.out_since: float | None = None
         self.outage = Monitor()  # 1 while out of stock; supplies count the whole run, so no warm-up
         self.alarm: Entry | None = None  # the pending alarm's entry in the event queue
+        self.ringing = False  # in its own alarm's callback, which sets the next alarm when it is done
 
     def settle(self) -> None:
         now = self.env._now  # type: ignore[attr-defined]  # (the property, on the hot path)
@@ -162,6 +164,8 @@ class Tank:
             if self.out_since is None:  # ran dry at this instant, before its own alarm: record it now
                 self._empty()
             return
+        if self.ringing:  # its own alarm sets the next one at its end, and would take this one out again: an
+            return  # alarm put in and taken out changes no other event's place in the queue, so none is put in
         gap = level if level <= self.refill_at else level - self.reorder
         self.alarm = alarm(self.env, gap / rate, self._alarm)
 
@@ -170,7 +174,11 @@ class Tank:
         self.settle()
         if self.level <= self.dry:
             self._empty()
-        self.ls.refill(self.unit)
+        self.ringing = True  # (the refill below tops this tank up, which would set an alarm)
+        try:
+            self.ls.refill(self.unit)
+        finally:
+            self.ringing = False
         self.schedule()
 
     def _empty(self) -> None:
@@ -245,7 +253,9 @@ class DepotStore:
         got = min(amount, c.level) if c is not None else 0.0
         if got > 0:
             c.level -= got  # type: ignore[union-attr]
-            self.ls.world.bus.publish(StockTaken(self.id, cls))  # for triggers on stock levels
+            bus = self.ls.world.bus
+            if bus.heard(StockTaken):  # for triggers on stock levels
+                bus.publish(StockTaken(self.id, cls))
             if c.level < self.reorder[cls]:  # type: ignore[union-attr]
                 waiters, self._low_waiters = self._low_waiters, []
                 for ev in waiters:
@@ -335,12 +345,13 @@ class LogisticsState:
     def state_changed(self, ev: StateChanged) -> None:
         """A new state may mean a new activity, so new consumption rates; idle at a depot, a top-up."""
         unit = ev.unit
-        if unit.id in self.carriers and unit.location is not None and not is_asset(self.world, unit):
+        asset = is_asset(self.world, unit)
+        if unit.id in self.carriers and unit.location is not None and not asset:
             # stores aboard it have come to a place: the units there (and aboard) top up
             for u in [*self.world.units_at(unit.location), *unit.carrying]:
                 if u is not unit:
                     self.refill(u)
-        if is_asset(self.world, unit):  # one aircraft of a unit flying apart: it burns the unit's stocks as it flies
+        if asset:  # one aircraft of a unit flying apart: it burns the unit's stocks as it flies
             moving = (ev.new is UnitState.MOVING) - (ev.old is UnitState.MOVING)
             if moving:
                 parent = self.world.units[unit.id]

@@ -31,6 +31,7 @@ from sim.engine.assets import alive, assets
 from sim.engine.lock import Lock, LockRequest
 from sim.engine.monitor import Monitor
 from sim.engine.movement import follow, recover, travel
+from sim.engine.race import First
 from sim.engine.rng import Stream
 from sim.engine.timers import cancel
 from sim.engine.units import ORDER_PRIORITY, Unit
@@ -108,8 +109,9 @@ class Stage:
     def count(self, now: float, waiting: int = 0, busy: int = 0) -> None:
         """Move the queue and the teams busy at ``now``. Both monitors are settled at every move of either, as
         one clock kept them before: the same terms, summed in the same order, give the same digits."""
-        self.queue.change(now, waiting)
-        self.busy.change(now, busy)
+        queue, teams = self.queue, self.busy
+        queue.set(now, queue.level + waiting)  # (Monitor.change, written out: four times a treatment)
+        teams.set(now, teams.level + busy)
 
     def ask_bed(self, now: float) -> None:
         """A casualty asks for a bed: an arrival and, when every bed is taken, a blocked one (from the warm-up on)."""
@@ -371,8 +373,8 @@ class MedicalState:
         stage.count(arrived, waiting=+1)
         with stage.teams.request(priority=c.priority) as team:
             # the race with death is written out here rather than through _wait: the context manager already
-            # gives up the team, and this is the chain's hot path (a condition event only while death can come)
-            got = (yield team | c.death) if c.death is not None else (yield team) or (team,)
+            # gives up the team, and this is the chain's hot path (a race event only while death can come)
+            got = (yield First(team, c.death)) if c.death is not None else (yield team) or (team,)
             stage.count(env.now, waiting=-1)
             if team not in got:
                 self._end(c, "died_of_wounds")
@@ -389,7 +391,7 @@ class MedicalState:
                     cancel(env, c.death)
                     c.death = None
             timer = env.timeout(draws.exponential(self.world, stage.spec.treatment, stage.stream_name))
-            done = (yield timer | c.death) if c.death is not None else (yield timer) or (timer,)
+            done = (yield First(timer, c.death)) if c.death is not None else (yield timer) or (timer,)
             stage.count(env.now, busy=-1)
             if timer not in done:
                 self._end(c, "died_of_wounds")
@@ -400,7 +402,7 @@ class MedicalState:
         if c.death is None:
             yield ev
             return True
-        got = yield ev | c.death
+        got = yield First(ev, c.death)
         if ev in got:
             return True
         if isinstance(ev, LockRequest):  # give up the place in the queue, or the bed

@@ -17,3 +17,16 @@ def test_a_subscriber_that_unsubscribes_mid_delivery_leaves_the_others_their_eve
     bus.publish(Losses("u1"))  # type: ignore[arg-type]
     bus.publish(Losses("u2"))  # type: ignore[arg-type]
     assert heard == [("first", "u1"), ("second", "u1"), ("second", "u2")]
+
+
+def test_heard_while_someone_subscribes_and_no_longer_once_the_last_has_gone():
+    bus = Bus()
+    assert not bus.heard(Losses)
+
+    def watch(ev: Losses) -> None:
+        pass
+
+    bus.subscribe(Losses, watch)
+    assert bus.heard(Losses)
+    bus.unsubscribe(Losses, watch)
+    assert not bus.heard(Losses)

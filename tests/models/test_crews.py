@@ -7,6 +7,7 @@ import pytest
 from sim.experiment import build_world, run_replication
 from sim.models import medical
 from sim.models.combat import metrics as combat_metrics
+from sim.models.combat import watch as combat_watch
 from tests.conftest import duel_yaml
 
 # red holds the hill with ten 3-crew tanks; blue's infantry fights it to the last (break fractions 0)
@@ -53,3 +54,17 @@ def test_deterministic_crews_enter_the_chain_by_crew_size(load):
     assert r.metrics["killed.red"] == pytest.approx(7.5)
     assert r.metrics["wounded.red"] == pytest.approx(22.5)
     assert r.metrics["casualties"] == 22  # whole people: the half person still pending
+
+
+def test_a_triggers_view_of_a_sides_losses_is_the_metric_to_the_digit(load):
+    """combat.watch sums the same terms in the same order as the metrics: a trigger fires where the metric crosses."""
+    world = build_world(load(crewed("stochastic")), 3)
+    world.run()
+    metrics = combat_metrics(world)
+    watched = 0
+    for name in metrics:
+        found = combat_watch(world, name)
+        if found is not None:
+            assert found.value() == metrics[name], name
+            watched += 1
+    assert watched == 8  # killed, wounded and survivors of each side; platforms lost and left of red (blue has none)

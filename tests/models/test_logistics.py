@@ -317,3 +317,23 @@ def test_a_depot_supplies_its_sides_units_at_the_places_it_serves(load):
     assert served["stockout_h.b.water"] == 0
     assert served["stockout_h.r.water"] == pytest.approx(48 - dry_after_h)
     assert served["consumed.water"] == pytest.approx(100 * 33.7 * 2 + 100 * 10, rel=1e-6)
+
+
+def test_an_alarm_that_refills_its_tank_arms_one_alarm_only(load, monkeypatch):
+    """Its refill would arm the next alarm, and the alarm's end arm it again: one alarm is put in the queue, the
+    one the alarm's end sets (put in and taken out, the other would change nothing but the work)."""
+    world = build_world(load(SERVED.format(serves="serves: [ridge], ")), 1)
+    tank = logistics.state(world).tanks["b"]["water"]
+    armed: list[float] = []
+    real = logistics.alarm
+
+    def counting(env, delay, callback):  # type: ignore[no-untyped-def]
+        if callback == tank._alarm:
+            armed.append(env.now)
+        return real(env, delay, callback)
+
+    monkeypatch.setattr(logistics, "alarm", counting)
+    world.run(until=24 * 60)  # refilled every 3.6 h
+    assert len(armed) > 5 and len(armed) == len(set(armed))  # refilled again and again, one alarm each time
+    queued = [entry for entry in world.env._queue if entry[3].callbacks == [tank._alarm]]
+    assert queued == [tank.alarm]
