@@ -75,26 +75,3 @@ def test_stream_keys_are_64_bit_and_distinct():
 @pytest.mark.parametrize("seed", [0, 2**40])
 def test_seed_sequence_accepts_wide_keys(seed):
     assert rng.seed_sequence(seed, 3, "fires:air-1").generate_state(1)[0] >= 0
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2024, 2**32 - 1, 2**32, 2**40 + 7, 2**130 + 5])
-@pytest.mark.parametrize("replication", [0, 3, 2**31, 2**32, 2**45])
-def test_a_stream_starts_where_numpys_seed_sequence_puts_it(seed, replication):
-    """Streams work SeedSequence out in Python: the same pool, the same words for any bit generator, the same state."""
-    streams = rng.Streams(seed, replication)
-    for name in ["combat:north", "dnbi", "casualty:island:combat", "x" * 60]:
-        numpys = rng.seed_sequence(seed, replication, name)
-        pool, _ = rng._mix(*streams._pool, rng._words(rng.stream_key(name)))
-        assert pool == list(numpys.pool)
-        ours = rng._Seeds(pool)
-        assert np.array_equal(ours.generate_state(5), numpys.generate_state(5))
-        assert np.array_equal(ours.generate_state(3, np.uint64), numpys.generate_state(3, np.uint64))
-        assert streams[name].gen.bit_generator.state == np.random.default_rng(numpys).bit_generator.state
-
-
-def test_a_key_of_one_word_and_a_negative_seed_are_taken_as_numpy_takes_them():
-    pool, _ = rng._mix(*rng._seed_pool(5), [7])  # a key below 2**32: one word
-    numpys = np.random.SeedSequence(5, spawn_key=(7,))
-    assert pool == list(numpys.pool)
-    with pytest.raises(ValueError, match="negative"):
-        rng.Streams(-1, 0)
