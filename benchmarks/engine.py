@@ -169,7 +169,8 @@ def fair_program(c: Census) -> tuple[list[tuple[str, ...]], int]:
     """
     k = c.kinds
     requests = k.get("PriorityRequest", 0) + k.get("Request", 0) + k.get("LockRequest", 0)  # each with its release
-    conditions, all_of = k.get("Condition", 0), k.get("AllOf", 0)
+    # a race (sim.engine.race.First) is what simpy writes as a | b: the baseline writes it so
+    conditions, all_of = k.get("Condition", 0) + k.get("First", 0), k.get("AllOf", 0)
     ops = (
         ["lock"] * requests
         + ["get"] * k.get("ContainerGet", 0)
