@@ -109,9 +109,8 @@ class Stage:
     def count(self, now: float, waiting: int = 0, busy: int = 0) -> None:
         """Move the queue and the teams busy at ``now``. Both monitors are settled at every move of either, as
         one clock kept them before: the same terms, summed in the same order, give the same digits."""
-        queue, teams = self.queue, self.busy
-        queue.set(now, queue.level + waiting)  # (Monitor.change, written out: four times a treatment)
-        teams.set(now, teams.level + busy)
+        self.queue.change(now, waiting)
+        self.busy.change(now, busy)
 
     def ask_bed(self, now: float) -> None:
         """A casualty asks for a bed: an arrival and, when every bed is taken, a blocked one (from the warm-up on)."""
