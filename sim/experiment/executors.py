@@ -172,9 +172,13 @@ def _die_with_parent(parent: int) -> None:
     A SIGKILL of the main process leaves it no time to stop its workers, and a forkserver worker's
     parent is the fork server, not the main process, so PR_SET_PDEATHSIG would watch the wrong one.
     A daemon thread waits on a pidfd of the main process (Linux; elsewhere it polls once a second)
-    and ends the worker when it exits. Ctrl-C is left to the main process, which stops the workers.
+    and ends the worker when it exits. Ctrl-C is left to the main process, which stops the workers, and
+    SIGTERM, which the main process sends them to stop them, ends them: a worker forked from the command
+    line would otherwise keep its handler (Terminated, raised in a task, then reported as the task's error
+    while the worker lived on, and the pool waited for it for ever).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         pidfd: int | None = os.pidfd_open(parent)  # type: ignore[attr-defined]
     except (AttributeError, OSError):  # not Linux, or the parent is already gone (then polling sees it)

@@ -77,6 +77,7 @@ def test_killing_the_main_process_leaves_no_worker_and_resume_completes_the_tabl
             proc.kill()
         for pid, _ in group_members(proc.pid):
             os.kill(pid, signal.SIGKILL)
+        proc.stderr.close()  # (read already unless the test failed: then no ResourceWarning reaches the next test)
     if sig == signal.SIGTERM:
         assert proc.returncode == 143
         assert err.splitlines() == [

@@ -71,3 +71,26 @@ def test_a_pool_forked_or_from_the_fork_server_gives_the_serial_results(monkeypa
     serial = outcomes(tasks, workers=1)
     monkeypatch.setattr(executors, "start_method", lambda: method)
     assert outcomes(tasks, workers=2) == serial
+
+
+def _terminated(signum, frame):  # stands in for the command line's SIGTERM handler (sim.cli.boundary)
+    raise RuntimeError("terminated")
+
+
+def test_a_forked_worker_dies_of_sigterm_whatever_handler_it_inherited():
+    """The main process stops its workers with SIGTERM: a worker forked from a command, which raises an
+    exception on SIGTERM, must still die of it, as one from the fork server does."""
+    import multiprocessing
+    import os
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            1, mp_context=ctx, initializer=executors._start_worker, initargs=(os.getpid(), ())
+        ) as p:
+            assert p.submit(signal.getsignal, signal.SIGTERM).result(timeout=30) == signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
